@@ -1,0 +1,393 @@
+/*
+ * cfg: the table of environment variables and the loader that validates
+ * them.  Add a variable here and it is parsed, checked, printed by
+ * --check-config and --help, and required in the man pages by a test.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "url.h"
+#include "util.h"
+
+#define F(field)	offsetof(struct cfg, field)
+
+static const char *const log_levels[] = {
+	"error", "warn", "info", "debug", NULL
+};
+static const char *const log_formats[] = { "text", "json", NULL };
+
+const struct cfg_var cfg_vars[] = {
+	{ "MCP_PUBLIC_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(public_url),
+	  PROG_ALL, 0, "external base URL (scheme, host, optional port and "
+	  "path prefix); advertised URLs derive from it, never from Host" },
+	{ "MCP_SERVER_NAME", CFG_STR, "fcgi-mcp", 1, 256, NULL,
+	  F(server_name), PROG_MCP, 0, "serverInfo.name" },
+	{ "MCP_SERVER_VERSION", CFG_STR, PACKAGE_VERSION, 1, 64, NULL,
+	  F(server_version), PROG_MCP, 0, "serverInfo.version" },
+	{ "MCP_INSTRUCTIONS", CFG_STR, NULL, 0, 16384, NULL,
+	  F(instructions), PROG_MCP, 0, "instructions returned to clients "
+	  "(initialize, server/discover)" },
+	{ "MCP_ALLOWED_HOSTS", CFG_LIST, NULL, 0, 4096, NULL,
+	  F(allowed_hosts), PROG_ALL, 0, "Host header values accepted "
+	  "(host or host:port, * for any); default: the host of "
+	  "MCP_PUBLIC_URL, localhost, 127.0.0.1 and [::1]" },
+	{ "MCP_ALLOWED_ORIGINS", CFG_LIST, NULL, 0, 4096, NULL,
+	  F(allowed_origins), PROG_ALL, 0, "Origin header values accepted "
+	  "(scheme://host[:port], * for any); default: any origin whose "
+	  "host is an allowed host" },
+	{ "MCP_MAX_BODY", CFG_INT, "4194304", 1024, 1LL << 30, NULL,
+	  F(max_body), PROG_ALL, 0, "largest request body in bytes; larger "
+	  "is refused with 413 before it is read" },
+	{ "MCP_PAGE_SIZE", CFG_INT, "100", 1, 10000, NULL, F(page_size),
+	  PROG_MCP, 0, "tools per tools/list page" },
+	{ "MCP_LIST_TTL_MS", CFG_INT, "300000", 0, 86400000LL, NULL,
+	  F(list_ttl_ms), PROG_MCP, 0, "ttlMs advertised on list results "
+	  "(2026-07-28): how long a client may cache the tool list" },
+	{ "MCP_LOG_LEVEL", CFG_ENUM, "info", 0, 0, log_levels, F(log_level),
+	  PROG_ALL, 0, "error, warn, info (one line per request) or debug" },
+	{ "MCP_LOG_FORMAT", CFG_ENUM, "text", 0, 0, log_formats,
+	  F(log_format), PROG_ALL, 0, "text or json (one object per line)" },
+};
+const size_t cfg_nvars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
+
+static const char *const cfg_type_names[CFG_TYPE__MAX] = {
+	"string", "url", "integer", "boolean", "enum", "list",
+};
+
+const char *
+cfg_type_name(enum cfg_type t)
+{
+	return t < CFG_TYPE__MAX ? cfg_type_names[t] : "?";
+}
+
+static const char *
+env_get(char **envp, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+static int
+parse_bool(const char *s, int *out)
+{
+	if (util_strcaseeq(s, "1") || util_strcaseeq(s, "true") ||
+	    util_strcaseeq(s, "yes") || util_strcaseeq(s, "on"))
+		*out = 1;
+	else if (util_strcaseeq(s, "0") || util_strcaseeq(s, "false") ||
+	    util_strcaseeq(s, "no") || util_strcaseeq(s, "off"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* Check one value against its type; store it in the struct on success. */
+static int
+parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
+    const char **cause)
+{
+	char		*field = (char *)c + v->off;
+	struct url	 u;
+	long long	 n;
+	size_t		 i;
+	int		 b;
+
+	*cause = NULL;
+	switch (v->type) {
+	case CFG_INT:
+		if (util_strtonum(s, v->min, v->max, &n, cause) == -1)
+			return -1;
+		*(long long *)(void *)field = n;
+		return 0;
+	case CFG_BOOL:
+		if (parse_bool(s, &b) == -1) {
+			*cause = "not a boolean (use 1/0, true/false, yes/no)";
+			return -1;
+		}
+		*(int *)(void *)field = b;
+		return 0;
+	case CFG_ENUM:
+		for (i = 0; v->choices[i] != NULL; i++)
+			if (strcmp(s, v->choices[i]) == 0) {
+				*(int *)(void *)field = (int)i;
+				return 0;
+			}
+		*cause = "not one of the allowed values";
+		return -1;
+	case CFG_URL:
+		if (url_parse(s, &u, cause) == -1)
+			return -1;
+		b = u.has_userinfo || u.has_fragment || u.query != NULL;
+		url_free(&u);
+		if (b) {
+			*cause = "must not contain userinfo, a query or a "
+			    "fragment";
+			return -1;
+		}
+		break;
+	case CFG_STR:
+	case CFG_LIST:
+		if ((long long)strlen(s) < v->min ||
+		    (long long)strlen(s) > v->max) {
+			*cause = "length out of range";
+			return -1;
+		}
+		for (i = 0; s[i] != '\0'; i++)
+			if ((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
+			    s[i] != '\t') {
+				*cause = "contains control characters";
+				return -1;
+			}
+		break;
+	default:
+		*cause = "unknown type";
+		return -1;
+	}
+	free(*(char **)(void *)field);
+	*(char **)(void *)field = xstrdup(s);
+	return 0;
+}
+
+static int
+is_known(const char *name, size_t n)
+{
+	size_t	 i, len;
+
+	for (i = 0; i < cfg_nvars; i++) {
+		len = strlen(cfg_vars[i].name);
+		if (len == n && strncmp(cfg_vars[i].name, name, n) == 0)
+			return 1;
+		/* NAME_FILE beside every secret NAME */
+		if (cfg_vars[i].secret && n == len + 5 &&
+		    strncmp(cfg_vars[i].name, name, len) == 0 &&
+		    strncmp(name + len, "_FILE", 5) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every entry of a Host allow-list must be host[:port] or "*". */
+static int
+check_host_list(const char *list, const char **cause)
+{
+	char	*copy, *p, *tok, *h;
+	int	 port, rc = 0;
+
+	copy = xstrdup(list);
+	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
+		tok = util_trim(tok);
+		if (strcmp(tok, "*") == 0)
+			continue;
+		if (url_host_split(tok, &h, &port) == -1) {
+			*cause = "each entry must be host or host:port";
+			rc = -1;
+			break;
+		}
+		free(h);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Every entry of an Origin allow-list must be scheme://host[:port] or "*". */
+static int
+check_origin_list(const char *list, const char **cause)
+{
+	char		*copy, *p, *tok;
+	struct url	 u;
+	int		 rc = 0;
+
+	copy = xstrdup(list);
+	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
+		tok = util_trim(tok);
+		if (strcmp(tok, "*") == 0)
+			continue;
+		if (url_parse(tok, &u, cause) == -1) {
+			rc = -1;
+			break;
+		}
+		if (u.path[0] != '\0' || u.query != NULL || u.has_fragment ||
+		    u.has_userinfo) {
+			*cause = "each entry must be scheme://host[:port]";
+			rc = -1;
+		}
+		url_free(&u);
+		if (rc == -1)
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+/* Values that depend on others, and checks that span variables. */
+static int
+derive(struct cfg *c, FILE *err)
+{
+	struct url	 u;
+	const char	*cause = NULL;
+	size_t		 n;
+	int		 rc = 0;
+
+	if (c->public_url != NULL) {
+		n = strlen(c->public_url);
+		while (n > 0 && c->public_url[n - 1] == '/')
+			c->public_url[--n] = '\0';
+		if (url_parse(c->public_url, &u, &cause) == 0) {
+			c->public_origin = url_origin(&u);
+			c->public_host = xstrdup(u.host);
+			url_free(&u);
+		}
+	}
+	if (c->allowed_hosts != NULL &&
+	    check_host_list(c->allowed_hosts, &cause) == -1) {
+		fprintf(err, "MCP_ALLOWED_HOSTS: %s\n", cause);
+		rc = -1;
+	}
+	if (c->allowed_origins != NULL &&
+	    check_origin_list(c->allowed_origins, &cause) == -1) {
+		fprintf(err, "MCP_ALLOWED_ORIGINS: %s\n", cause);
+		rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Read every variable the program `prog` uses from `envp`, with defaults.
+ * Each problem is reported on `err` as "NAME: reason"; any problem makes
+ * the whole load fail so that the program refuses to start.
+ */
+int
+cfg_load(struct cfg *c, unsigned prog, char **envp, FILE *err)
+{
+	const struct cfg_var	*v;
+	const char		*s, *cause, *eq;
+	char			**e;
+	size_t			 i;
+	int			 rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < cfg_nvars; i++) {
+		v = &cfg_vars[i];
+		if (!(v->progs & prog))
+			continue;
+		if ((s = env_get(envp, v->name)) == NULL || *s == '\0')
+			s = v->def;
+		if (s == NULL)
+			continue;
+		if (parse_value(v, s, c, &cause) == -1) {
+			fprintf(err, "%s: %s\n", v->name, cause);
+			rc = -1;
+		}
+	}
+	if (rc == 0 && derive(c, err) == -1)
+		rc = -1;
+	for (e = envp; e != NULL && *e != NULL; e++) {
+		if (strncmp(*e, "MCP_", 4) != 0 ||
+		    (eq = strchr(*e, '=')) == NULL)
+			continue;
+		if (!is_known(*e, (size_t)(eq - *e)))
+			fprintf(err, "warning: %.*s is not a known variable "
+			    "(misspelt?)\n", (int)(eq - *e), *e);
+	}
+	if (rc == -1)
+		cfg_free(c);
+	return rc;
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg_nvars; i++)
+		switch (cfg_vars[i].type) {
+		case CFG_STR:
+		case CFG_URL:
+		case CFG_LIST:
+			free(*(char **)(void *)((char *)c + cfg_vars[i].off));
+			break;
+		default:
+			break;
+		}
+	free(c->public_origin);
+	free(c->public_host);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The effective configuration, one NAME=value per line, secrets masked. */
+void
+cfg_print(const struct cfg *c, unsigned prog, FILE *fp)
+{
+	const struct cfg_var	*v;
+	const char		*field;
+	const char		*s;
+	size_t			 i;
+
+	for (i = 0; i < cfg_nvars; i++) {
+		v = &cfg_vars[i];
+		if (!(v->progs & prog))
+			continue;
+		field = (const char *)c + v->off;
+		switch (v->type) {
+		case CFG_INT:
+			fprintf(fp, "%s=%lld\n", v->name,
+			    *(const long long *)(const void *)field);
+			break;
+		case CFG_BOOL:
+			fprintf(fp, "%s=%s\n", v->name,
+			    *(const int *)(const void *)field ? "true" :
+			    "false");
+			break;
+		case CFG_ENUM:
+			fprintf(fp, "%s=%s\n", v->name,
+			    v->choices[*(const int *)(const void *)field]);
+			break;
+		default:
+			s = *(char *const *)(const void *)field;
+			if (s == NULL)
+				fprintf(fp, "%s=(unset)\n", v->name);
+			else if (v->secret)
+				fprintf(fp, "%s=******** (%zu bytes)\n",
+				    v->name, strlen(s));
+			else
+				fprintf(fp, "%s=%s\n", v->name, s);
+			break;
+		}
+	}
+}
+
+/* --help: the variables this program reads, from the same table. */
+void
+cfg_usage(const char *progname, unsigned prog, FILE *fp)
+{
+	const struct cfg_var	*v;
+	size_t			 i, j;
+
+	fprintf(fp, "usage: %s [--check-config | --help | --version]\n\n"
+	    "Runs as a FastCGI responder (spawn-fcgi, or the web server's "
+	    "process manager),\nor answers one request as CGI when started "
+	    "without a FastCGI socket.\n\nEnvironment:\n", progname);
+	for (i = 0; i < cfg_nvars; i++) {
+		v = &cfg_vars[i];
+		if (!(v->progs & prog))
+			continue;
+		fprintf(fp, "  %s (%s", v->name, cfg_type_name(v->type));
+		if (v->type == CFG_ENUM) {
+			fputs(": ", fp);
+			for (j = 0; v->choices[j] != NULL; j++)
+				fprintf(fp, "%s%s", j ? "|" : "",
+				    v->choices[j]);
+		} else if (v->type == CFG_INT)
+			fprintf(fp, " %lld..%lld", v->min, v->max);
+		if (v->def != NULL)
+			fprintf(fp, ", default %s", v->def);
+		fprintf(fp, ")\n      %s\n", v->desc);
+	}
+}

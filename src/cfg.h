@@ -1,0 +1,70 @@
+/*
+ * cfg: the configuration, read once from the environment at start-up into
+ * one immutable struct.  The variable table in cfg.c is the single source
+ * for validation, --check-config, --help and the man pages.
+ */
+#ifndef FCM_CFG_H
+#define FCM_CFG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define EX_CONFIG_STATUS	78	/* sysexits.h EX_CONFIG */
+
+/* The programs of the suite, as a bit mask: which program reads what. */
+enum cfg_prog {
+	PROG_MCP = 1 << 0,
+};
+#define PROG_ALL	(PROG_MCP)
+
+enum cfg_type {
+	CFG_STR,	/* free text */
+	CFG_URL,	/* absolute http(s) URL */
+	CFG_INT,	/* bounded integer */
+	CFG_BOOL,	/* 0/1, true/false, yes/no, on/off */
+	CFG_ENUM,	/* one of a list of words */
+	CFG_LIST,	/* comma-separated list */
+	CFG_TYPE__MAX
+};
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__MAX };
+enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
+
+struct cfg {
+	char		*public_url;	/* no trailing slash */
+	char		*public_origin;	/* derived: scheme://host[:port] */
+	char		*public_host;	/* derived: host of public_url */
+	char		*server_name;
+	char		*server_version;
+	char		*instructions;
+	char		*allowed_hosts;
+	char		*allowed_origins;
+	long long	 max_body;
+	long long	 page_size;
+	long long	 list_ttl_ms;
+	int		 log_level;
+	int		 log_format;
+};
+
+struct cfg_var {
+	const char		*name;
+	enum cfg_type		 type;
+	const char		*def;		/* default as text; NULL: unset */
+	long long		 min, max;	/* INT bounds; STR/LIST max length */
+	const char *const	*choices;	/* ENUM words, NULL-terminated */
+	size_t			 off;		/* offsetof(struct cfg, field) */
+	unsigned		 progs;		/* enum cfg_prog mask */
+	int			 secret;	/* mask in output; accept NAME_FILE */
+	const char		*desc;
+};
+
+extern const struct cfg_var	cfg_vars[];
+extern const size_t		cfg_nvars;
+
+int	 cfg_load(struct cfg *, unsigned, char **, FILE *);
+void	 cfg_free(struct cfg *);
+void	 cfg_print(const struct cfg *, unsigned, FILE *);
+void	 cfg_usage(const char *, unsigned, FILE *);
+const char *cfg_type_name(enum cfg_type);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * guard: is this Host, is this Origin, one we serve?  A browser tricked by
+ * DNS rebinding sends the attacker's host name in Host and the attacker's
+ * page in Origin; both are checked against allow-lists that default to the
+ * public URL's host and loopback.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "guard.h"
+#include "url.h"
+#include "util.h"
+
+static int
+default_host(const struct cfg *c, const char *host)
+{
+	if (strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
+	    strcmp(host, "[::1]") == 0)
+		return 1;
+	return c->public_host != NULL && strcmp(host, c->public_host) == 0;
+}
+
+/* Entries are "host" (any port), "host:port" (that port) or "*". */
+static int
+list_has_host(const char *list, const char *host, int port)
+{
+	char	*copy, *p, *tok, *h;
+	int	 eport, found = 0;
+
+	copy = xstrdup(list);
+	for (p = copy; !found && (tok = strsep(&p, ",")) != NULL;) {
+		tok = util_trim(tok);
+		if (strcmp(tok, "*") == 0) {
+			found = 1;
+			break;
+		}
+		if (url_host_split(tok, &h, &eport) == -1)
+			continue;
+		found = strcmp(h, host) == 0 && (eport == -1 || eport == port);
+		free(h);
+	}
+	free(copy);
+	return found;
+}
+
+/* A missing Host (HTTP/1.0) cannot come from a rebinding browser. */
+int
+guard_host_ok(const struct cfg *c, const char *value)
+{
+	char	*host;
+	int	 port, ok;
+
+	if (value == NULL)
+		return 1;
+	if (url_host_split(value, &host, &port) == -1)
+		return 0;
+	if (c->allowed_hosts != NULL)
+		ok = list_has_host(c->allowed_hosts, host, port);
+	else
+		ok = default_host(c, host);
+	free(host);
+	return ok;
+}
+
+/*
+ * No Origin: not a cross-site browser request, allowed.  "null" (sandboxed
+ * frames, file: pages) and anything unparsable are refused.
+ */
+int
+guard_origin_ok(const struct cfg *c, const char *value)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*origin;
+	int		 ok = 0;
+
+	if (value == NULL)
+		return 1;
+	if (url_parse(value, &u, &cause) == -1)
+		return 0;
+	if (u.path[0] != '\0' || u.query != NULL || u.has_userinfo ||
+	    u.has_fragment)
+		goto out;
+	if (c->allowed_origins != NULL) {
+		origin = url_origin(&u);
+		ok = util_list_contains(c->allowed_origins, "*", 0) ||
+		    util_list_contains(c->allowed_origins, origin, 1);
+		free(origin);
+	} else if (c->allowed_hosts != NULL)
+		ok = list_has_host(c->allowed_hosts, u.host,
+		    url_default_port(&u));
+	else
+		ok = default_host(c, u.host);
+out:
+	url_free(&u);
+	return ok;
+}

@@ -1,0 +1,277 @@
+/*
+ * http: request parameter lookup and the response object.  A response is
+ * buffered and written by resp_finish(), or streamed as server-sent events
+ * once resp_sse_begin() has sent the status and headers.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "http.h"
+
+const char *
+req_param(const struct req *rq, const char *name)
+{
+	size_t	 n = strlen(name);
+	char	**e;
+
+	for (e = rq->envp; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+/* "Content-Type" -> CONTENT_TYPE, "Accept" -> HTTP_ACCEPT (RFC 3875 §4.1.18). */
+static void
+header_param_name(const char *name, char *out, size_t outsz)
+{
+	size_t	 i, o = 0;
+
+	if (util_strcaseeq(name, "content-type") ||
+	    util_strcaseeq(name, "content-length"))
+		out[0] = '\0';
+	else {
+		memcpy(out, "HTTP_", 5);
+		o = 5;
+	}
+	for (i = 0; name[i] != '\0' && o + 1 < outsz; i++, o++) {
+		if (name[i] == '-')
+			out[o] = '_';
+		else if (name[i] >= 'a' && name[i] <= 'z')
+			out[o] = (char)(name[i] - 'a' + 'A');
+		else
+			out[o] = name[i];
+	}
+	out[o] = '\0';
+}
+
+/* A request header by its HTTP name, or NULL. */
+const char *
+req_header(const struct req *rq, const char *name)
+{
+	char	 pname[128];
+
+	header_param_name(name, pname, sizeof(pname));
+	return req_param(rq, pname);
+}
+
+/*
+ * How many times a CGI parameter for this header appears.  Web servers
+ * join repeated headers into one value, but some pass duplicates; callers
+ * that need "exactly one" check both this and the value.
+ */
+int
+req_header_count(const struct req *rq, const char *name)
+{
+	char	 pname[128];
+	size_t	 n;
+	char	**e;
+	int	 count = 0;
+
+	header_param_name(name, pname, sizeof(pname));
+	n = strlen(pname);
+	for (e = rq->envp; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, pname, n) == 0 && (*e)[n] == '=')
+			count++;
+	return count;
+}
+
+/* Copy client-supplied text for the log: printable ASCII only, bounded. */
+void
+req_set_note(char *dst, size_t dstsz, const char *src)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; src[i] != '\0' && o + 1 < dstsz; i++)
+		dst[o++] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[o] = '\0';
+}
+
+void
+resp_init(struct resp *rs, struct http_sink *sink)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->status = 200;
+	buf_init(&rs->headers);
+	buf_init(&rs->body);
+	rs->sink = sink;
+}
+
+void
+resp_free(struct resp *rs)
+{
+	buf_free(&rs->headers);
+	buf_free(&rs->body);
+}
+
+/* Add a header.  Values with CR, LF or NUL are refused: no injection. */
+int
+resp_header(struct resp *rs, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n: ") != NULL || strpbrk(value, "\r\n") != NULL)
+		return -1;
+	buf_printf(&rs->headers, "%s: %s\r\n", name, value);
+	return 0;
+}
+
+void
+resp_body(struct resp *rs, int status, const char *ctype, const char *p,
+    size_t n)
+{
+	rs->status = status;
+	if (ctype != NULL)
+		resp_header(rs, "Content-Type", ctype);
+	buf_reset(&rs->body);
+	buf_append(&rs->body, p, n);
+}
+
+/* A JSON body; the object is not consumed (the caller still owns it). */
+void
+resp_json(struct resp *rs, int status, struct json_object *o)
+{
+	size_t		 n;
+	const char	*s;
+
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	resp_body(rs, status, "application/json", s, n);
+}
+
+/* A short JSON error body for failures outside JSON-RPC (413, 405, ...). */
+void
+resp_error_text(struct resp *rs, int status, const char *msg)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	resp_json(rs, status, o);
+	json_object_put(o);
+}
+
+void
+resp_empty(struct resp *rs, int status)
+{
+	rs->status = status;
+	buf_reset(&rs->body);
+}
+
+static int
+sink_write(struct resp *rs, const char *p, size_t n)
+{
+	if (rs->failed)
+		return -1;
+	if (rs->sink->write(rs->sink->ctx, p, n) == -1) {
+		rs->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+resp_write_head(struct resp *rs)
+{
+	char	 line[96];
+	int	 n;
+
+	n = snprintf(line, sizeof(line), "Status: %d %s\r\n", rs->status,
+	    http_reason(rs->status));
+	if (sink_write(rs, line, (size_t)n) == -1 ||
+	    sink_write(rs, rs->headers.data ? rs->headers.data : "",
+	    rs->headers.len) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Start an event stream: status 200 and the headers go out now, so the
+ * client sees events as they are written.  X-Accel-Buffering stops nginx
+ * from holding the stream back.
+ */
+int
+resp_sse_begin(struct resp *rs)
+{
+	rs->status = 200;
+	resp_header(rs, "Content-Type", "text/event-stream");
+	resp_header(rs, "Cache-Control", "no-cache");
+	resp_header(rs, "X-Accel-Buffering", "no");
+	if (resp_write_head(rs) == -1 || sink_write(rs, "\r\n", 2) == -1)
+		return -1;
+	rs->streaming = 1;
+	return rs->sink->flush(rs->sink->ctx);
+}
+
+/*
+ * One SSE event carrying one JSON-RPC message.  The message is serialised
+ * JSON without raw newlines, so it fits one data: line; it is flushed at
+ * once.
+ */
+int
+resp_sse_event(struct resp *rs, const char *json)
+{
+	if (!rs->streaming || strpbrk(json, "\r\n") != NULL)
+		return -1;
+	if (sink_write(rs, "event: message\ndata: ", 21) == -1 ||
+	    sink_write(rs, json, strlen(json)) == -1 ||
+	    sink_write(rs, "\n\n", 2) == -1)
+		return -1;
+	if (rs->sink->flush(rs->sink->ctx) == -1) {
+		rs->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Send a buffered response (a streamed one is already out). */
+int
+resp_finish(struct resp *rs)
+{
+	char	 line[64];
+	int	 n;
+
+	if (rs->streaming)
+		return rs->failed ? -1 : 0;
+	if (rs->status != 204 && rs->status != 304 &&
+	    !(rs->status >= 100 && rs->status < 200)) {
+		n = snprintf(line, sizeof(line), "Content-Length: %zu\r\n",
+		    rs->body.len);
+		buf_append(&rs->headers, line, (size_t)n);
+	}
+	if (resp_write_head(rs) == -1 || sink_write(rs, "\r\n", 2) == -1 ||
+	    (rs->body.len > 0 &&
+	    sink_write(rs, rs->body.data, rs->body.len) == -1))
+		return -1;
+	return rs->sink->flush(rs->sink->ctx);
+}
+
+const char *
+http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 411: return "Length Required";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "Unknown";
+	}
+}

@@ -1,0 +1,62 @@
+/*
+ * http: the request and response objects that handlers see.  A handler
+ * reads a struct req and fills a struct resp; only the server loop
+ * (server.c) touches FastCGI streams, through a struct http_sink.
+ */
+#ifndef FCM_HTTP_H
+#define FCM_HTTP_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct json_object;
+
+/* Where response bytes go: a FastCGI stream, stdout (CGI) or a test. */
+struct http_sink {
+	int	(*write)(void *, const char *, size_t);
+	int	(*flush)(void *);
+	void	*ctx;
+};
+
+struct req {
+	char		**envp;		/* CGI parameters, NAME=value */
+	const char	 *method;
+	char		 *path;		/* SCRIPT_NAME + PATH_INFO, no query */
+	const char	 *query;	/* QUERY_STRING, never logged */
+	char		 *body;
+	size_t		  body_len;
+	char		  id[17];	/* request id for logs */
+	double		  start;
+	/* filled in by handlers, for the log line */
+	char		  rpc_method[64];
+	char		  note[128];
+};
+
+struct resp {
+	int		  status;
+	struct buf	  headers;	/* "Name: value\r\n" lines */
+	struct buf	  body;
+	int		  streaming;	/* status and headers already sent */
+	int		  failed;	/* the client went away */
+	struct http_sink *sink;
+};
+
+const char *req_param(const struct req *, const char *);
+const char *req_header(const struct req *, const char *);
+int	 req_header_count(const struct req *, const char *);
+void	 req_set_note(char *, size_t, const char *);
+
+void	 resp_init(struct resp *, struct http_sink *);
+void	 resp_free(struct resp *);
+int	 resp_header(struct resp *, const char *, const char *);
+void	 resp_body(struct resp *, int, const char *, const char *, size_t);
+void	 resp_json(struct resp *, int, struct json_object *);
+void	 resp_error_text(struct resp *, int, const char *);
+void	 resp_empty(struct resp *, int);
+int	 resp_sse_begin(struct resp *);
+int	 resp_sse_event(struct resp *, const char *);
+int	 resp_finish(struct resp *);
+const char *http_reason(int);
+
+#endif

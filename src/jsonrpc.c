@@ -1,0 +1,175 @@
+/*
+ * jsonrpc: parse a request body into a JSON tree with a depth limit and
+ * UTF-8 validation, classify JSON-RPC 2.0 messages, and build responses.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "jsonrpc.h"
+
+/*
+ * Parse exactly one JSON value from `p`: bounded depth, valid UTF-8, no
+ * trailing bytes other than whitespace.  Returns a new tree (the caller
+ * owns it) or NULL with *cause set.
+ */
+struct json_object *
+rpc_parse(const char *p, size_t n, const char **cause)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o = NULL;
+	enum json_tokener_error	 jerr;
+	size_t			 off;
+
+	*cause = NULL;
+	if (n == 0 || n > (size_t)INT32_MAX) {
+		*cause = "empty body";
+		return NULL;
+	}
+	if ((tok = json_tokener_new_ex(RPC_MAX_DEPTH)) == NULL) {
+		*cause = "out of memory";
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, p, (int)n);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue) {
+		*cause = "truncated JSON";
+		goto fail;
+	}
+	if (jerr != json_tokener_success) {
+		*cause = jerr == json_tokener_error_depth ?
+		    "JSON nested too deeply" : json_tokener_error_desc(jerr);
+		goto fail;
+	}
+	for (off = json_tokener_get_parse_end(tok); off < n; off++)
+		if (p[off] != ' ' && p[off] != '\t' && p[off] != '\r' &&
+		    p[off] != '\n') {
+			*cause = "trailing data after the JSON value";
+			goto fail;
+		}
+	json_tokener_free(tok);
+	return o;
+fail:
+	json_object_put(o);
+	json_tokener_free(tok);
+	return NULL;
+}
+
+/* JSON-RPC ids that MCP allows: strings and integers (never null). */
+static int
+valid_id(struct json_object *id)
+{
+	return json_object_is_type(id, json_type_string) ||
+	    json_object_is_type(id, json_type_int);
+}
+
+/*
+ * Classify one message.  On failure *cause says why and msg->id holds the
+ * id when one could be read (so the error can echo it).
+ */
+int
+rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
+{
+	struct json_object	*v, *id = NULL, *method = NULL;
+	int			 has_result, has_error;
+
+	memset(m, 0, sizeof(*m));
+	*cause = NULL;
+	if (!json_object_is_type(o, json_type_object)) {
+		*cause = "a JSON-RPC message must be an object";
+		return -1;
+	}
+	if (json_object_object_get_ex(o, "id", &id) && valid_id(id))
+		m->id = id;
+	if (!json_object_object_get_ex(o, "jsonrpc", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "2.0") != 0) {
+		*cause = "jsonrpc must be \"2.0\"";
+		return -1;
+	}
+	if (id != NULL && !valid_id(id)) {
+		*cause = "id must be a string or an integer";
+		return -1;
+	}
+	if (json_object_object_get_ex(o, "method", &method)) {
+		if (!json_object_is_type(method, json_type_string) ||
+		    json_object_get_string_len(method) == 0) {
+			*cause = "method must be a non-empty string";
+			return -1;
+		}
+		m->method = json_object_get_string(method);
+		if (json_object_object_get_ex(o, "params", &v) && v != NULL) {
+			if (!json_object_is_type(v, json_type_object)) {
+				*cause = "params must be an object";
+				return -1;
+			}
+			m->params = v;
+		}
+		m->kind = id != NULL ? RPC_REQUEST : RPC_NOTIFICATION;
+		return 0;
+	}
+	has_result = json_object_object_get_ex(o, "result", NULL);
+	has_error = json_object_object_get_ex(o, "error", NULL);
+	if (has_result + has_error != 1 || id == NULL) {
+		*cause = "not a request, notification or response";
+		return -1;
+	}
+	m->kind = RPC_RESPONSE;
+	return 0;
+}
+
+/* The id to echo: a new reference, or JSON null when there is none. */
+struct json_object *
+rpc_error_id(struct json_object *id)
+{
+	return id != NULL ? json_object_get(id) : NULL;
+}
+
+/* A success response; takes ownership of `result`, borrows `id`. */
+struct json_object *
+rpc_result(struct json_object *id, struct json_object *result)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "jsonrpc", json_object_new_string("2.0"));
+	json_object_object_add(o, "id", rpc_error_id(id));
+	json_object_object_add(o, "result", result);
+	return o;
+}
+
+/*
+ * An error response; borrows `id` (NULL gives "id": null, as JSON-RPC
+ * requires when the id could not be read), takes ownership of `data`.
+ */
+struct json_object *
+rpc_error(struct json_object *id, int code, const char *message,
+    struct json_object *data)
+{
+	struct json_object	*o = json_object_new_object();
+	struct json_object	*e = json_object_new_object();
+
+	json_object_object_add(e, "code", json_object_new_int(code));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	if (data != NULL)
+		json_object_object_add(e, "data", data);
+	json_object_object_add(o, "jsonrpc", json_object_new_string("2.0"));
+	json_object_object_add(o, "id", rpc_error_id(id));
+	json_object_object_add(o, "error", e);
+	return o;
+}
+
+/* Compact serialisation; the string lives as long as the object. */
+const char *
+rpc_to_string(struct json_object *o, size_t *len)
+{
+	size_t		 n;
+	const char	*s;
+
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if (len != NULL)
+		*len = n;
+	return s;
+}

@@ -1,0 +1,48 @@
+/*
+ * jsonrpc: bounded JSON parsing and JSON-RPC 2.0 message shapes.
+ * Knows nothing of MCP or HTTP.
+ */
+#ifndef FCM_JSONRPC_H
+#define FCM_JSONRPC_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#define RPC_MAX_DEPTH	64	/* deeper JSON is a parse error, not a crash */
+
+enum rpc_code {
+	RPC_PARSE_ERROR = -32700,
+	RPC_INVALID_REQUEST = -32600,
+	RPC_METHOD_NOT_FOUND = -32601,
+	RPC_INVALID_PARAMS = -32602,
+	RPC_INTERNAL_ERROR = -32603,
+	RPC_HEADER_MISMATCH = -32020,
+	RPC_MISSING_CAPABILITY = -32021,
+	RPC_UNSUPPORTED_VERSION = -32022,
+};
+
+enum rpc_kind {
+	RPC_REQUEST,
+	RPC_NOTIFICATION,
+	RPC_RESPONSE,
+	RPC_KIND__MAX
+};
+
+/* A classified message; every pointer borrows from the parsed tree. */
+struct rpc_msg {
+	enum rpc_kind		 kind;
+	struct json_object	*id;		/* NULL for notifications */
+	const char		*method;	/* NULL for responses */
+	struct json_object	*params;	/* NULL when absent */
+};
+
+struct json_object *rpc_parse(const char *, size_t, const char **);
+int	 rpc_classify(struct json_object *, struct rpc_msg *, const char **);
+struct json_object *rpc_result(struct json_object *, struct json_object *);
+struct json_object *rpc_error(struct json_object *, int, const char *,
+	    struct json_object *);
+struct json_object *rpc_error_id(struct json_object *);
+const char *rpc_to_string(struct json_object *, size_t *);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * log: one line per event on stderr.  lighttpd, spawn-fcgi and systemd all
+ * collect a FastCGI worker's stderr, so that is the one place logs go.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "http.h"
+#include "log.h"
+
+static const char	*log_prog = "fcgi-mcp";
+static int		 log_level = LOG_INFO;
+static int		 log_format = LOGF_TEXT;
+
+static const char *const log_level_names[LOG_LEVEL__MAX] = {
+	"error", "warn", "info", "debug",
+};
+
+void
+log_init(const char *prog, int level, int format)
+{
+	log_prog = prog;
+	log_level = level;
+	log_format = format;
+}
+
+static void
+log_time(char *s, size_t n)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(s, n, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+}
+
+/* Write one finished JSON object as a line and release it. */
+static void
+log_emit_json(struct json_object *o)
+{
+	fprintf(stderr, "%s\n",
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stderr);
+	json_object_put(o);
+}
+
+static struct json_object *
+log_json_head(int level)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 t[48];
+
+	log_time(t, sizeof(t));
+	json_object_object_add(o, "time", json_object_new_string(t));
+	json_object_object_add(o, "level",
+	    json_object_new_string(log_level_names[level]));
+	json_object_object_add(o, "prog", json_object_new_string(log_prog));
+	return o;
+}
+
+void
+log_msg(int level, const char *fmt, ...)
+{
+	struct json_object	*o;
+	va_list			 ap;
+	char			 msg[1024], t[48];
+
+	if (level > log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (log_format == LOGF_JSON) {
+		o = log_json_head(level);
+		json_object_object_add(o, "msg", json_object_new_string(msg));
+		log_emit_json(o);
+		return;
+	}
+	log_time(t, sizeof(t));
+	fprintf(stderr, "%s %s %s: %s\n", t, log_level_names[level], log_prog,
+	    msg);
+	fflush(stderr);
+}
+
+/*
+ * The access line.  Only the path is logged, never the query string (OAuth
+ * codes and state travel there) nor any header value.
+ */
+void
+log_request(const struct req *rq, const struct resp *rs)
+{
+	struct json_object	*o;
+	double			 ms = (util_now_mono() - rq->start) * 1000.0;
+	char			 t[48];
+
+	if (log_level < LOG_INFO)
+		return;
+	if (log_format == LOGF_JSON) {
+		o = log_json_head(LOG_INFO);
+		json_object_object_add(o, "req", json_object_new_string(rq->id));
+		json_object_object_add(o, "method",
+		    json_object_new_string(rq->method ? rq->method : "-"));
+		json_object_object_add(o, "path",
+		    json_object_new_string(rq->path ? rq->path : "-"));
+		if (rq->rpc_method[0] != '\0')
+			json_object_object_add(o, "rpc",
+			    json_object_new_string(rq->rpc_method));
+		json_object_object_add(o, "status",
+		    json_object_new_int(rs->status));
+		json_object_object_add(o, "duration_ms",
+		    json_object_new_double(((long long)(ms * 1000)) / 1000.0));
+		if (rq->note[0] != '\0')
+			json_object_object_add(o, "note",
+			    json_object_new_string(rq->note));
+		log_emit_json(o);
+		return;
+	}
+	log_time(t, sizeof(t));
+	fprintf(stderr, "%s info %s: req=%s %s %s rpc=%s status=%d "
+	    "duration_ms=%.3f%s%s\n", t, log_prog, rq->id,
+	    rq->method ? rq->method : "-", rq->path ? rq->path : "-",
+	    rq->rpc_method[0] ? rq->rpc_method : "-", rs->status, ms,
+	    rq->note[0] ? " note=" : "", rq->note);
+	fflush(stderr);
+}

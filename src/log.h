@@ -1,0 +1,18 @@
+/*
+ * log: diagnostics and one line per request on stderr, as text or JSON.
+ * Callers never pass tokens, secrets or query strings here.
+ */
+#ifndef FCM_LOG_H
+#define FCM_LOG_H
+
+#include "cfg.h"
+
+struct req;
+struct resp;
+
+void	 log_init(const char *, int, int);
+void	 log_msg(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 log_request(const struct req *, const struct resp *);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * mcp: the Streamable HTTP endpoint.  mcp_transport.c applies the HTTP
+ * rules and decides the era and version of each message; mcp_methods.c
+ * answers the methods; mcp_version.c and mcp_cursor.c are their helpers.
+ */
+#ifndef FCM_MCP_H
+#define FCM_MCP_H
+
+#include <json-c/json.h>
+
+#include "cfg.h"
+#include "http.h"
+#include "jsonrpc.h"
+#include "tools.h"
+
+enum mcp_ver {
+	MCP_V2024_11_05,
+	MCP_V2025_03_26,
+	MCP_V2025_06_18,
+	MCP_V2025_11_25,
+	MCP_V2026_07_28,
+	MCP_VER__MAX
+};
+#define MCP_VER_LATEST_LEGACY	MCP_V2025_11_25
+#define MCP_VER_FIRST_MODERN	MCP_V2026_07_28
+
+/* Log levels of notifications/message (RFC 5424 order). */
+enum mcp_log {
+	MCPLOG_DEBUG, MCPLOG_INFO, MCPLOG_NOTICE, MCPLOG_WARNING,
+	MCPLOG_ERROR, MCPLOG_CRITICAL, MCPLOG_ALERT, MCPLOG_EMERGENCY,
+	MCP_LOG__MAX
+};
+
+#define MCP_META_VERSION	"io.modelcontextprotocol/protocolVersion"
+#define MCP_META_CAPS		"io.modelcontextprotocol/clientCapabilities"
+#define MCP_META_CLIENT		"io.modelcontextprotocol/clientInfo"
+#define MCP_META_LOGLEVEL	"io.modelcontextprotocol/logLevel"
+#define MCP_META_SERVER		"io.modelcontextprotocol/serverInfo"
+
+struct mcp_app {
+	struct registry	*reg;
+};
+
+/* One JSON-RPC message being answered. */
+struct mcp_exchange {
+	const struct cfg	*cfg;
+	struct mcp_app		*app;
+	struct req		*rq;
+	struct resp		*rs;
+	struct rpc_msg		 msg;
+	enum mcp_ver		 ver;
+	int			 modern;
+	int			 log_level;	/* -1: no log notifications */
+	int			 can_stream;	/* SSE allowed for this one */
+	int			 http_status;	/* for the final response */
+	/* set by a method that fails */
+	int			 err_code;
+	const char		*err_msg;
+	struct json_object	*err_data;
+	char			 err_buf[256];
+};
+
+/* mcp_version.c */
+int	 mcp_version_parse(const char *);
+const char *mcp_version_name(enum mcp_ver);
+int	 mcp_version_is_modern(enum mcp_ver);
+struct json_object *mcp_versions_json(void);
+enum mcp_ver mcp_version_negotiate(const char *);
+int	 mcp_log_level_parse(const char *);
+const char *mcp_log_level_name(enum mcp_log);
+
+/* mcp_cursor.c */
+char	*mcp_cursor_encode(size_t, const char *);
+int	 mcp_cursor_decode(const char *, const char *, size_t, size_t *);
+
+/* mcp_methods.c */
+struct json_object *mcp_dispatch(struct mcp_exchange *, int *);
+int	 mcp_fail(struct mcp_exchange *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 mcp_notify(struct mcp_exchange *, const char *,
+	    struct json_object *);
+
+/* mcp_transport.c */
+int	 mcp_init(const struct cfg *, void **, char **);
+void	 mcp_handle(void *, const struct cfg *, struct req *, struct resp *);
+void	 mcp_fini(void *);
+int	 mcp_accepts(const char *, const char *);
+int	 mcp_header_decode(const char *, char **);
+
+#endif

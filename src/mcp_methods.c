@@ -1,0 +1,418 @@
+/*
+ * mcp_methods: the MCP methods, for both eras.  Each handler returns a
+ * result object (new reference) or NULL after mcp_fail(); mcp_dispatch()
+ * adds what every modern result carries.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mcp.h"
+#include "util.h"
+
+#define ERA_LEGACY	0x1
+#define ERA_MODERN	0x2
+#define ERA_BOTH	(ERA_LEGACY | ERA_MODERN)
+
+struct mcp_method {
+	const char		*name;
+	unsigned		 eras;
+	struct json_object	*(*fn)(struct mcp_exchange *);
+};
+
+int
+mcp_fail(struct mcp_exchange *x, int code, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->err_buf, sizeof(x->err_buf), fmt, ap);
+	va_end(ap);
+	x->err_code = code;
+	x->err_msg = x->err_buf;
+	return -1;
+}
+
+/*
+ * Send a notification that belongs to the request being answered.  The
+ * first one turns the response into an event stream; without SSE (a
+ * batch) notifications are dropped.  Takes ownership of `params`.
+ */
+int
+mcp_notify(struct mcp_exchange *x, const char *method,
+    struct json_object *params)
+{
+	struct json_object	*o;
+	int			 rc;
+
+	if (!x->can_stream || x->rs->failed) {
+		json_object_put(params);
+		return -1;
+	}
+	if (!x->rs->streaming && resp_sse_begin(x->rs) == -1) {
+		json_object_put(params);
+		return -1;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "jsonrpc", json_object_new_string("2.0"));
+	json_object_object_add(o, "method", json_object_new_string(method));
+	json_object_object_add(o, "params", params);
+	rc = resp_sse_event(x->rs, rpc_to_string(o, NULL));
+	json_object_put(o);
+	return rc;
+}
+
+/* notifications/message, only when the client asked for this level. */
+static int
+mcp_log(struct mcp_exchange *x, int level, const char *text)
+{
+	struct json_object	*p;
+
+	if (x->log_level < 0 || level < x->log_level)
+		return 0;
+	p = json_object_new_object();
+	json_object_object_add(p, "level",
+	    json_object_new_string(mcp_log_level_name((enum mcp_log)level)));
+	json_object_object_add(p, "logger", json_object_new_string(
+	    x->cfg->server_name));
+	json_object_object_add(p, "data", json_object_new_string(text));
+	return mcp_notify(x, "notifications/message", p);
+}
+
+static struct json_object *
+server_info(const struct cfg *cfg)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "name",
+	    json_object_new_string(cfg->server_name));
+	json_object_object_add(o, "version",
+	    json_object_new_string(cfg->server_version));
+	return o;
+}
+
+static struct json_object *
+capabilities(void)
+{
+	struct json_object	*c = json_object_new_object();
+	struct json_object	*t = json_object_new_object();
+
+	json_object_object_add(t, "listChanged", json_object_new_boolean(0));
+	json_object_object_add(c, "tools", t);
+	json_object_object_add(c, "logging", json_object_new_object());
+	return c;
+}
+
+static const char *
+param_string(struct mcp_exchange *x, const char *key, int *present)
+{
+	struct json_object	*v;
+
+	*present = 0;
+	if (x->msg.params == NULL ||
+	    !json_object_object_get_ex(x->msg.params, key, &v))
+		return NULL;
+	*present = 1;
+	if (!json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static struct json_object *
+m_initialize(struct mcp_exchange *x)
+{
+	struct json_object	*r, *v;
+	const char		*req;
+	int			 present;
+
+	if ((req = param_string(x, "protocolVersion", &present)) == NULL) {
+		mcp_fail(x, RPC_INVALID_PARAMS,
+		    "initialize: params.protocolVersion must be a string");
+		return NULL;
+	}
+	if (json_object_object_get_ex(x->msg.params, "capabilities", &v) &&
+	    !json_object_is_type(v, json_type_object)) {
+		mcp_fail(x, RPC_INVALID_PARAMS,
+		    "initialize: params.capabilities must be an object");
+		return NULL;
+	}
+	x->ver = mcp_version_negotiate(req);
+	r = json_object_new_object();
+	json_object_object_add(r, "protocolVersion",
+	    json_object_new_string(mcp_version_name(x->ver)));
+	json_object_object_add(r, "capabilities", capabilities());
+	json_object_object_add(r, "serverInfo", server_info(x->cfg));
+	if (x->cfg->instructions != NULL)
+		json_object_object_add(r, "instructions",
+		    json_object_new_string(x->cfg->instructions));
+	return r;
+}
+
+static struct json_object *
+m_ping(struct mcp_exchange *x)
+{
+	return json_object_new_object();
+}
+
+static struct json_object *
+m_set_level(struct mcp_exchange *x)
+{
+	const char	*lvl;
+	int		 present;
+
+	lvl = param_string(x, "level", &present);
+	if (lvl == NULL || mcp_log_level_parse(lvl) < 0) {
+		mcp_fail(x, RPC_INVALID_PARAMS, "logging/setLevel: params.level "
+		    "must be one of debug, info, notice, warning, error, "
+		    "critical, alert, emergency");
+		return NULL;
+	}
+	/*
+	 * Nothing is kept between requests, so there is no session to
+	 * remember the level in; log notifications are sent for requests
+	 * whose _meta asks for them (2026-07-28).
+	 */
+	return json_object_new_object();
+}
+
+static void
+add_cache_hints(struct mcp_exchange *x, struct json_object *r)
+{
+	json_object_object_add(r, "ttlMs",
+	    json_object_new_int64(x->cfg->list_ttl_ms));
+	json_object_object_add(r, "cacheScope",
+	    json_object_new_string("public"));
+}
+
+static struct json_object *
+m_discover(struct mcp_exchange *x)
+{
+	struct json_object	*r = json_object_new_object();
+
+	json_object_object_add(r, "supportedVersions", mcp_versions_json());
+	json_object_object_add(r, "capabilities", capabilities());
+	if (x->cfg->instructions != NULL)
+		json_object_object_add(r, "instructions",
+		    json_object_new_string(x->cfg->instructions));
+	add_cache_hints(x, r);
+	return r;
+}
+
+/*
+ * A tool definition for an older client: fields that did not exist in its
+ * version are left out (title and outputSchema came with 2025-06-18, icons
+ * with 2025-11-25).  Returns a new reference.
+ */
+static struct json_object *
+tool_for_version(const struct tool *t, enum mcp_ver v)
+{
+	struct json_object	*o;
+
+	if (v >= MCP_V2025_11_25)
+		return json_object_get(t->def);
+	o = json_object_new_object();
+	json_object_object_foreach(t->def, key, val) {
+		if (v < MCP_V2025_06_18 && (strcmp(key, "title") == 0 ||
+		    strcmp(key, "outputSchema") == 0))
+			continue;
+		if (strcmp(key, "icons") == 0)
+			continue;
+		json_object_object_add(o, key, json_object_get(val));
+	}
+	return o;
+}
+
+static struct json_object *
+m_tools_list(struct mcp_exchange *x)
+{
+	const struct registry	*reg = x->app->reg;
+	struct json_object	*r, *tools;
+	const char		*cursor;
+	size_t			 off = 0, end, i;
+	int			 present;
+	char			*next;
+
+	cursor = param_string(x, "cursor", &present);
+	if (present && (cursor == NULL || (*cursor != '\0' &&
+	    mcp_cursor_decode(cursor, reg->digest, reg->ntools, &off) == -1))) {
+		mcp_fail(x, RPC_INVALID_PARAMS, "tools/list: invalid cursor");
+		return NULL;
+	}
+	end = off + (size_t)x->cfg->page_size;
+	if (end > reg->ntools)
+		end = reg->ntools;
+	r = json_object_new_object();
+	tools = json_object_new_array_ext((int)(end - off));
+	for (i = off; i < end; i++)
+		json_object_array_add(tools,
+		    tool_for_version(&reg->tools[i], x->ver));
+	json_object_object_add(r, "tools", tools);
+	if (end < reg->ntools) {
+		next = mcp_cursor_encode(end, reg->digest);
+		json_object_object_add(r, "nextCursor",
+		    json_object_new_string(next));
+		free(next);
+	}
+	if (x->modern)
+		add_cache_hints(x, r);
+	return r;
+}
+
+/* Callbacks a running tool uses to reach the client. */
+struct call_state {
+	struct mcp_exchange	*x;
+	struct json_object	*token;	/* progressToken, borrowed */
+	double			 last;
+};
+
+static int
+call_progress(void *ctx, double progress, double total, const char *msg)
+{
+	struct call_state	*cs = ctx;
+	struct json_object	*p;
+
+	/* progress must only increase (2025-03-26 and later) */
+	if (cs->token == NULL || progress <= cs->last)
+		return 0;
+	cs->last = progress;
+	p = json_object_new_object();
+	json_object_object_add(p, "progressToken", json_object_get(cs->token));
+	json_object_object_add(p, "progress", json_object_new_double(progress));
+	if (total > 0)
+		json_object_object_add(p, "total",
+		    json_object_new_double(total));
+	if (msg != NULL)
+		json_object_object_add(p, "message",
+		    json_object_new_string(msg));
+	return mcp_notify(cs->x, "notifications/progress", p);
+}
+
+static int
+call_log(void *ctx, int level, const char *text)
+{
+	return mcp_log(((struct call_state *)ctx)->x, level, text);
+}
+
+static const char *
+state_header(void *ctx, const char *name)
+{
+	return req_header(((struct call_state *)ctx)->x->rq, name);
+}
+
+static struct json_object *
+m_tools_call(struct mcp_exchange *x)
+{
+	const struct registry	*reg = x->app->reg;
+	struct json_object	*args = NULL, *meta, *tok, *r;
+	struct tool_call	 call;
+	struct call_state	 cs;
+	const char		*name;
+	char			 line[160];
+	int			 present;
+
+	if ((name = param_string(x, "name", &present)) == NULL) {
+		mcp_fail(x, RPC_INVALID_PARAMS,
+		    "tools/call: params.name must be a string");
+		return NULL;
+	}
+	if (json_object_object_get_ex(x->msg.params, "arguments", &args) &&
+	    args != NULL && !json_object_is_type(args, json_type_object)) {
+		mcp_fail(x, RPC_INVALID_PARAMS,
+		    "tools/call: params.arguments must be an object");
+		return NULL;
+	}
+	memset(&call, 0, sizeof(call));
+	if ((call.tool = reg_find(reg, name)) == NULL) {
+		mcp_fail(x, RPC_INVALID_PARAMS, "Unknown tool: %.128s", name);
+		return NULL;
+	}
+	memset(&cs, 0, sizeof(cs));
+	cs.x = x;
+	if (json_object_object_get_ex(x->msg.params, "_meta", &meta) &&
+	    json_object_object_get_ex(meta, "progressToken", &tok) &&
+	    (json_object_is_type(tok, json_type_string) ||
+	    json_object_is_type(tok, json_type_int)))
+		cs.token = tok;
+	args = args != NULL ? json_object_get(args) : json_object_new_object();
+	call.args = args;
+	call.header = state_header;
+	call.progress = call_progress;
+	call.log = call_log;
+	call.ctx = &cs;
+	snprintf(line, sizeof(line), "calling tool %s", call.tool->name);
+	mcp_log(x, MCPLOG_DEBUG, line);
+	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
+	json_object_put(args);
+	if (r == NULL)
+		mcp_fail(x, RPC_INTERNAL_ERROR, "tools/call: internal error");
+	return r;
+}
+
+static struct json_object *
+m_notification(struct mcp_exchange *x)
+{
+	return NULL;
+}
+
+static const struct mcp_method mcp_methods[] = {
+	{ "initialize", ERA_LEGACY, m_initialize },
+	{ "ping", ERA_LEGACY, m_ping },
+	{ "logging/setLevel", ERA_LEGACY, m_set_level },
+	{ "server/discover", ERA_MODERN, m_discover },
+	{ "tools/list", ERA_BOTH, m_tools_list },
+	{ "tools/call", ERA_BOTH, m_tools_call },
+	{ "notifications/initialized", ERA_BOTH, m_notification },
+	{ "notifications/cancelled", ERA_BOTH, m_notification },
+};
+
+/*
+ * Run the method of x->msg.  Returns the result (new reference) or NULL:
+ * always for notifications, and after mcp_fail() for errors (*failed set).
+ */
+struct json_object *
+mcp_dispatch(struct mcp_exchange *x, int *failed)
+{
+	const struct mcp_method	*m = NULL;
+	struct json_object	*r, *meta;
+	size_t			 i;
+	unsigned		 era = x->modern ? ERA_MODERN : ERA_LEGACY;
+
+	*failed = 0;
+	for (i = 0; i < sizeof(mcp_methods) / sizeof(mcp_methods[0]); i++)
+		if (strcmp(mcp_methods[i].name, x->msg.method) == 0 &&
+		    (mcp_methods[i].eras & era)) {
+			m = &mcp_methods[i];
+			break;
+		}
+	if (x->msg.kind == RPC_NOTIFICATION) {
+		/* unknown notifications are ignored (JSON-RPC) */
+		return m != NULL ? m->fn(x) : NULL;
+	}
+	if (m == NULL) {
+		if (x->modern)
+			x->http_status = 404;
+		*failed = 1;
+		mcp_fail(x, RPC_METHOD_NOT_FOUND, "Method not found: %.64s",
+		    x->msg.method);
+		return NULL;
+	}
+	if ((r = m->fn(x)) == NULL) {
+		*failed = 1;
+		return NULL;
+	}
+	if (x->modern) {
+		json_object_object_add(r, "resultType",
+		    json_object_new_string("complete"));
+		if (!json_object_object_get_ex(r, "_meta", &meta)) {
+			meta = json_object_new_object();
+			json_object_object_add(r, "_meta", meta);
+		}
+		json_object_object_add(meta, MCP_META_SERVER,
+		    server_info(x->cfg));
+	}
+	return r;
+}

@@ -1,0 +1,518 @@
+/*
+ * mcp_transport: the Streamable HTTP rules for /mcp.
+ *
+ * Order of checks, cheapest and most fundamental first: DNS-rebinding
+ * guards (403), method (405), media types (415, 406), JSON (400/-32700),
+ * message shape (400/-32600), then the era of the message: a request with
+ * the modern _meta version (or the modern header) is checked against its
+ * headers (-32020), its _meta (-32602) and its version (-32022); anything
+ * else is legacy, whose version comes from the MCP-Protocol-Version header
+ * (2025-03-26 when absent), and initialize negotiates its own.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guard.h"
+#include "log.h"
+#include "mcp.h"
+#include "util.h"
+
+int
+mcp_init(const struct cfg *cfg, void **appp, char **cause)
+{
+	struct mcp_app	*app = xcalloc(1, sizeof(*app));
+
+	(void)cfg;
+	(void)cause;
+	app->reg = reg_new();
+	reg_finish(app->reg);
+	*appp = app;
+	return 0;
+}
+
+void
+mcp_fini(void *p)
+{
+	struct mcp_app	*app = p;
+
+	if (app == NULL)
+		return;
+	reg_free(app->reg);
+	free(app);
+}
+
+/* The q parameter of one media range ("...;q=0.5"): 1 when absent. */
+static double
+accept_q(const char *params, size_t n)
+{
+	const char	*p = params, *e = params + n;
+	char		 num[16];
+	size_t		 len;
+
+	while (p < e) {
+		while (p < e && (*p == ';' || *p == ' ' || *p == '\t'))
+			p++;
+		len = strcspn(p, ";");
+		if (p + len > e)
+			len = (size_t)(e - p);
+		if (len > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+			if (len - 2 >= sizeof(num))
+				return 1.0;
+			memcpy(num, p + 2, len - 2);
+			num[len - 2] = '\0';
+			return strtod(num, NULL);
+		}
+		p += len;
+	}
+	return 1.0;
+}
+
+/*
+ * Does an Accept value admit `type` ("application/json")?  Media ranges
+ * type/subtype, type/any and any/any ranges count unless their q is 0.  A missing
+ * header accepts everything (RFC 9110 §12.5.1).
+ */
+int
+mcp_accepts(const char *accept, const char *type)
+{
+	const char	*p = accept, *e, *semi;
+	size_t		 n, tlen = strcspn(type, "/");
+
+	if (accept == NULL)
+		return 1;
+	while (*p != '\0') {
+		e = p + strcspn(p, ",");
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		semi = memchr(p, ';', (size_t)(e - p));
+		n = (size_t)((semi ? semi : e) - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (((n == strlen(type) && util_strncaseeq(p, type, n)) ||
+		    (n == 3 && strncmp(p, "*/*", 3) == 0) ||
+		    (n == tlen + 2 && util_strncaseeq(p, type, tlen + 1) &&
+		    p[tlen + 1] == '*')) &&
+		    (semi == NULL || accept_q(semi, (size_t)(e - semi)) > 0))
+			return 1;
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+static int
+is_json_content_type(const char *ct)
+{
+	size_t	 n;
+
+	if (ct == NULL)
+		return 0;
+	n = strcspn(ct, "; \t");
+	return n == 16 && util_strncaseeq(ct, "application/json", 16);
+}
+
+/*
+ * Decode a header value that may use the =?base64?...?= sentinel for
+ * values that are not plain ASCII.  Plain values must be visible ASCII or
+ * spaces.  Returns a new string or -1 for invalid characters or encoding.
+ */
+int
+mcp_header_decode(const char *v, char **out)
+{
+	unsigned char	*raw;
+	size_t		 n = strlen(v), rawlen, i;
+
+	*out = NULL;
+	if (n >= 12 && strncmp(v, "=?base64?", 9) == 0 &&
+	    strcmp(v + n - 2, "?=") == 0) {
+		const char	*b = v + 9;
+		size_t		 blen = n - 11;
+		char		*std;
+
+		/* the sentinel carries standard base64 with padding */
+		std = xstrndup(b, blen);
+		while (blen > 0 && std[blen - 1] == '=')
+			std[--blen] = '\0';
+		for (i = 0; i < blen; i++)
+			if (std[i] == '+')
+				std[i] = '-';
+			else if (std[i] == '/')
+				std[i] = '_';
+			else if (std[i] == '-' || std[i] == '_') {
+				free(std);
+				return -1;
+			}
+		if (b64url_decode(std, blen, &raw, &rawlen) == -1) {
+			free(std);
+			return -1;
+		}
+		free(std);
+		if (memchr(raw, '\0', rawlen) != NULL) {
+			free(raw);
+			return -1;
+		}
+		*out = xstrndup((char *)raw, rawlen);
+		free(raw);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
+			return -1;
+	*out = xstrdup(v);
+	return 0;
+}
+
+/* Send a JSON-RPC message as the whole response body. */
+static void
+send_message(struct resp *rs, int status, struct json_object *o)
+{
+	resp_json(rs, status, o);
+	json_object_put(o);
+}
+
+static void
+send_error(struct resp *rs, int status, struct json_object *id, int code,
+    const char *msg, struct json_object *data)
+{
+	send_message(rs, status, rpc_error(id, code, msg, data));
+}
+
+static struct json_object *
+meta_of(struct json_object *params)
+{
+	struct json_object	*meta;
+
+	if (params != NULL && json_object_object_get_ex(params, "_meta",
+	    &meta) && json_object_is_type(meta, json_type_object))
+		return meta;
+	return NULL;
+}
+
+static struct json_object *
+unsupported_data(const char *requested)
+{
+	struct json_object	*d = json_object_new_object();
+
+	json_object_object_add(d, "supported", mcp_versions_json());
+	json_object_object_add(d, "requested",
+	    json_object_new_string(requested ? requested : ""));
+	return d;
+}
+
+/*
+ * A header that must mirror a body value (after base64 decoding).  On a
+ * mismatch the exchange is failed with -32020 and 400.
+ */
+static int
+check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
+{
+	const char	*hv = req_header(x->rq, hname);
+	char		*dec;
+	int		 ok;
+
+	if (hv == NULL) {
+		x->http_status = 400;
+		return mcp_fail(x, RPC_HEADER_MISMATCH,
+		    "Header mismatch: %s header is required", hname);
+	}
+	if (mcp_header_decode(hv, &dec) == -1) {
+		x->http_status = 400;
+		return mcp_fail(x, RPC_HEADER_MISMATCH,
+		    "Header mismatch: %s header has invalid characters",
+		    hname);
+	}
+	ok = body != NULL && strcmp(dec, body) == 0;
+	free(dec);
+	if (!ok) {
+		x->http_status = 400;
+		return mcp_fail(x, RPC_HEADER_MISMATCH,
+		    "Header mismatch: %s header does not match the body",
+		    hname);
+	}
+	return 0;
+}
+
+/*
+ * The modern rules (2026-07-28): headers mirror the body, _meta carries
+ * the version and the client's capabilities.
+ */
+static int
+check_modern(struct mcp_exchange *x, const char *hver)
+{
+	struct json_object	*meta = meta_of(x->msg.params), *v, *name;
+	const char		*mver;
+	int			 ver, lvl;
+
+	if (hver == NULL) {
+		x->http_status = 400;
+		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
+		    "MCP-Protocol-Version header is required");
+	}
+	if (check_mirror(x, "Mcp-Method", x->msg.method) == -1)
+		return -1;
+	if (strcmp(x->msg.method, "tools/call") == 0 ||
+	    strcmp(x->msg.method, "prompts/get") == 0) {
+		if (x->msg.params == NULL || !json_object_object_get_ex(
+		    x->msg.params, "name", &name) ||
+		    !json_object_is_type(name, json_type_string))
+			name = NULL;
+		if (check_mirror(x, "Mcp-Name",
+		    name ? json_object_get_string(name) : NULL) == -1)
+			return -1;
+	} else if (strcmp(x->msg.method, "resources/read") == 0) {
+		if (x->msg.params == NULL || !json_object_object_get_ex(
+		    x->msg.params, "uri", &name) ||
+		    !json_object_is_type(name, json_type_string))
+			name = NULL;
+		if (check_mirror(x, "Mcp-Name",
+		    name ? json_object_get_string(name) : NULL) == -1)
+			return -1;
+	}
+	x->http_status = 400;
+	if (meta == NULL || !json_object_object_get_ex(meta, MCP_META_VERSION,
+	    &v) || !json_object_is_type(v, json_type_string))
+		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
+		    "is required and must be a string", MCP_META_VERSION);
+	mver = json_object_get_string(v);
+	if (strcmp(mver, hver) != 0)
+		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
+		    "MCP-Protocol-Version header value does not match "
+		    "_meta protocolVersion");
+	if (!json_object_object_get_ex(meta, MCP_META_CAPS, &v) ||
+	    !json_object_is_type(v, json_type_object))
+		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
+		    "is required and must be an object", MCP_META_CAPS);
+	if (json_object_object_get_ex(meta, MCP_META_CLIENT, &v) &&
+	    !json_object_is_type(v, json_type_object))
+		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
+		    "must be an object", MCP_META_CLIENT);
+	ver = mcp_version_parse(mver);
+	if (ver < 0 || !mcp_version_is_modern((enum mcp_ver)ver)) {
+		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
+		    "Unsupported protocol version");
+		x->err_data = unsupported_data(mver);
+		return -1;
+	}
+	x->ver = (enum mcp_ver)ver;
+	if (json_object_object_get_ex(meta, MCP_META_LOGLEVEL, &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    (lvl = mcp_log_level_parse(json_object_get_string(v))) < 0)
+			return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta"
+			    "[\"%s\"] is not a log level", MCP_META_LOGLEVEL);
+		x->log_level = lvl;
+	}
+	x->http_status = 200;
+	return 0;
+}
+
+/*
+ * Legacy requests: the version comes from the header (absent means
+ * 2025-03-26); initialize negotiates its own and ignores the header.
+ */
+static int
+check_legacy(struct mcp_exchange *x, const char *hver)
+{
+	int	 ver;
+
+	if (strcmp(x->msg.method, "initialize") == 0) {
+		x->ver = MCP_VER_LATEST_LEGACY;
+		return 0;
+	}
+	if (hver == NULL) {
+		x->ver = MCP_V2025_03_26;
+		return 0;
+	}
+	ver = mcp_version_parse(hver);
+	if (ver < 0) {
+		x->http_status = 400;
+		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
+		    "Unsupported protocol version");
+		x->err_data = unsupported_data(hver);
+		return -1;
+	}
+	x->ver = (enum mcp_ver)ver;
+	return 0;
+}
+
+/*
+ * Is this a modern message?  Its _meta names a protocol version, or the
+ * header names a modern version, or it calls a method that only exists in
+ * the modern era.
+ */
+static int
+is_modern(struct mcp_exchange *x, const char *hver)
+{
+	struct json_object	*meta = meta_of(x->msg.params);
+	int			 v;
+
+	if (strcmp(x->msg.method, "initialize") == 0 &&
+	    (meta == NULL || !json_object_object_get_ex(meta,
+	    MCP_META_VERSION, NULL)))
+		return 0;
+	if (meta != NULL && json_object_object_get_ex(meta, MCP_META_VERSION,
+	    NULL))
+		return 1;
+	if (strcmp(x->msg.method, "server/discover") == 0)
+		return 1;
+	v = mcp_version_parse(hver);
+	return v >= 0 && mcp_version_is_modern((enum mcp_ver)v);
+}
+
+/*
+ * Answer one message.  Returns a JSON-RPC response (new reference) or
+ * NULL when there is nothing to answer (a notification or a response).
+ * `batch` forbids streaming and initialize.
+ */
+static struct json_object *
+answer(struct mcp_exchange *x, struct json_object *o, int batch)
+{
+	struct json_object	*result, *resp;
+	const char		*cause, *hver;
+	int			 rc;
+
+	if (rpc_classify(o, &x->msg, &cause) == -1) {
+		x->http_status = 400;
+		return rpc_error(x->msg.id, RPC_INVALID_REQUEST, cause, NULL);
+	}
+	if (x->msg.kind == RPC_RESPONSE)
+		return NULL;	/* we send no requests; nothing to match */
+	req_set_note(x->rq->rpc_method, sizeof(x->rq->rpc_method),
+	    x->msg.method);
+	hver = req_header(x->rq, "MCP-Protocol-Version");
+	x->modern = !batch && is_modern(x, hver);
+	if (x->msg.kind == RPC_NOTIFICATION) {
+		/* no header rules are defined for notification POSTs */
+		mcp_dispatch(x, &rc);
+		return NULL;
+	}
+	if (batch && strcmp(x->msg.method, "initialize") == 0) {
+		mcp_fail(x, RPC_INVALID_REQUEST,
+		    "initialize must not be part of a batch");
+		goto error;
+	}
+	rc = x->modern ? check_modern(x, hver) : check_legacy(x, hver);
+	if (rc == -1)
+		goto error;
+	result = mcp_dispatch(x, &rc);
+	if (result == NULL)
+		goto error;
+	return rpc_result(x->msg.id, result);
+error:
+	resp = rpc_error(x->msg.id, x->err_code, x->err_msg, x->err_data);
+	x->err_data = NULL;
+	return resp;
+}
+
+static void
+exchange_init(struct mcp_exchange *x, struct mcp_app *app,
+    const struct cfg *cfg, struct req *rq, struct resp *rs)
+{
+	memset(x, 0, sizeof(*x));
+	x->app = app;
+	x->cfg = cfg;
+	x->rq = rq;
+	x->rs = rs;
+	x->log_level = -1;
+	x->http_status = 200;
+}
+
+/* A 2025-03-26 batch: every element answered, responses in one array. */
+static void
+answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
+    struct resp *rs, struct json_object *arr)
+{
+	struct mcp_exchange	 x;
+	struct json_object	*out = json_object_new_array(), *r;
+	size_t			 i, n = json_object_array_length(arr);
+
+	for (i = 0; i < n; i++) {
+		exchange_init(&x, app, cfg, rq, rs);
+		r = answer(&x, json_object_array_get_idx(arr, i), 1);
+		if (r != NULL)
+			json_object_array_add(out, r);
+	}
+	req_set_note(rq->rpc_method, sizeof(rq->rpc_method), "batch");
+	if (json_object_array_length(out) == 0) {
+		resp_empty(rs, 202);
+		json_object_put(out);
+		return;
+	}
+	send_message(rs, 200, out);
+}
+
+void
+mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
+{
+	struct mcp_app		*app = p;
+	struct mcp_exchange	 x;
+	struct json_object	*o, *r;
+	const char		*cause, *hver;
+
+	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
+		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
+		    "Forbidden: Host not allowed", NULL);
+		return;
+	}
+	if (!guard_origin_ok(cfg, req_header(rq, "Origin"))) {
+		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
+		    "Forbidden: Origin not allowed", NULL);
+		return;
+	}
+	if (strcmp(rq->method, "POST") != 0) {
+		resp_header(rs, "Allow", "POST");
+		send_error(rs, 405, NULL, RPC_INVALID_REQUEST,
+		    "Method Not Allowed: this endpoint keeps no sessions "
+		    "and offers no GET stream; use POST", NULL);
+		return;
+	}
+	if (!is_json_content_type(req_header(rq, "Content-Type"))) {
+		send_error(rs, 415, NULL, RPC_INVALID_REQUEST,
+		    "Unsupported Media Type: Content-Type must be "
+		    "application/json", NULL);
+		return;
+	}
+	if (!mcp_accepts(req_header(rq, "Accept"), "application/json") ||
+	    !mcp_accepts(req_header(rq, "Accept"), "text/event-stream")) {
+		send_error(rs, 406, NULL, RPC_INVALID_REQUEST,
+		    "Not Acceptable: Accept must include application/json "
+		    "and text/event-stream", NULL);
+		return;
+	}
+	if ((o = rpc_parse(rq->body, rq->body_len, &cause)) == NULL) {
+		char	 msg[160];
+
+		snprintf(msg, sizeof(msg), "Parse error: %s",
+		    cause ? cause : "invalid JSON");
+		send_error(rs, 400, NULL, RPC_PARSE_ERROR, msg, NULL);
+		return;
+	}
+	if (json_object_is_type(o, json_type_array)) {
+		hver = req_header(rq, "MCP-Protocol-Version");
+		if (hver != NULL && strcmp(hver, "2025-03-26") != 0)
+			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+			    "JSON-RPC batches are only allowed in protocol "
+			    "version 2025-03-26", NULL);
+		else if (json_object_array_length(o) == 0)
+			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+			    "empty batch", NULL);
+		else
+			answer_batch(app, cfg, rq, rs, o);
+		json_object_put(o);
+		return;
+	}
+	exchange_init(&x, app, cfg, rq, rs);
+	x.can_stream = 1;
+	r = answer(&x, o, 0);
+	if (r == NULL) {
+		if (!rs->streaming)
+			resp_empty(rs, x.http_status >= 400 ? x.http_status :
+			    202);
+	} else if (rs->streaming) {
+		resp_sse_event(rs, rpc_to_string(r, NULL));
+		json_object_put(r);
+	} else
+		send_message(rs, x.http_status, r);
+	json_object_put(o);
+}

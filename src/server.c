@@ -1,0 +1,306 @@
+/*
+ * server: option handling, configuration, and the request loop.
+ *
+ * Under spawn-fcgi or a web server's process manager, file descriptor 0 is
+ * the FastCGI listening socket and requests come through the reentrant
+ * libfcgi API.  Started any other way (plain CGI, a test), the same program
+ * answers the one request described by its environment and stdin.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "http.h"
+#include "log.h"
+#include "server.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t	 srv_terminate;
+static uint32_t			 srv_id_seed;
+static uint32_t			 srv_id_counter;
+
+/*
+ * SIGTERM: stop accepting.  A request in flight finishes first because the
+ * loop only looks at the flag between requests; an idle accept() returns
+ * with EINTR (no SA_RESTART) and libfcgi gives up because of
+ * FCGX_ShutdownPending().
+ */
+static void
+srv_on_term(int sig)
+{
+	(void)sig;
+	srv_terminate = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+srv_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = srv_on_term;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static void
+srv_new_id(struct req *rq)
+{
+	snprintf(rq->id, sizeof(rq->id), "%08x%08x", (unsigned)srv_id_seed,
+	    (unsigned)++srv_id_counter);
+}
+
+static char *
+srv_path(struct req *rq)
+{
+	const char	*sn, *pi, *uri;
+
+	sn = req_param(rq, "SCRIPT_NAME");
+	pi = req_param(rq, "PATH_INFO");
+	if ((sn != NULL && *sn != '\0') || (pi != NULL && *pi != '\0')) {
+		char	*p;
+
+		xasprintf(&p, "%s%s", sn ? sn : "", pi ? pi : "");
+		return p;
+	}
+	if ((uri = req_param(rq, "REQUEST_URI")) != NULL)
+		return xstrndup(uri, strcspn(uri, "?"));
+	return xstrdup("/");
+}
+
+/*
+ * Fill in the request and read its body, enforcing the limits before a
+ * byte of the body is read.  Returns 0 to go on, -1 when `rs` already
+ * holds the answer (411, 413, 400).
+ */
+int
+srv_read_request(const struct cfg *cfg, struct req *rq, struct resp *rs,
+    int (*rd)(void *, char *, size_t), void *rctx)
+{
+	const char	*cl, *err;
+	long long	 len = 0;
+	size_t		 got = 0;
+	int		 n;
+
+	rq->start = util_now_mono();
+	srv_new_id(rq);
+	rq->method = req_param(rq, "REQUEST_METHOD");
+	if (rq->method == NULL)
+		rq->method = "GET";
+	rq->path = srv_path(rq);
+	rq->query = req_param(rq, "QUERY_STRING");
+	cl = req_param(rq, "CONTENT_LENGTH");
+	if (cl == NULL || *cl == '\0') {
+		if (strcmp(rq->method, "POST") == 0 ||
+		    strcmp(rq->method, "PUT") == 0) {
+			resp_error_text(rs, 411, "Content-Length required");
+			return -1;
+		}
+		return 0;
+	}
+	if (util_strtonum(cl, 0, INT64_MAX, &len, &err) == -1) {
+		resp_error_text(rs, 400, "invalid Content-Length");
+		return -1;
+	}
+	if (len > cfg->max_body) {
+		resp_error_text(rs, 413, "request body too large");
+		return -1;
+	}
+	rq->body = xmalloc((size_t)len + 1);
+	while (got < (size_t)len) {
+		n = rd(rctx, rq->body + got, (size_t)len - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	rq->body[got] = '\0';
+	rq->body_len = got;
+	if (got < (size_t)len) {
+		resp_error_text(rs, 400, "request body shorter than "
+		    "Content-Length");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+srv_request_free(struct req *rq)
+{
+	free(rq->path);
+	free(rq->body);
+}
+
+/* One request, whatever carried it. */
+static void
+srv_serve(const struct srv_prog *p, void *app, const struct cfg *cfg,
+    char **envp, int (*rd)(void *, char *, size_t), void *rctx,
+    struct http_sink *sink)
+{
+	struct req	 rq;
+	struct resp	 rs;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.envp = envp;
+	resp_init(&rs, sink);
+	if (srv_read_request(cfg, &rq, &rs, rd, rctx) == 0)
+		p->handle(app, cfg, &rq, &rs);
+	if (resp_finish(&rs) == -1)
+		req_set_note(rq.note, sizeof(rq.note), "client-gone");
+	log_request(&rq, &rs);
+	resp_free(&rs);
+	srv_request_free(&rq);
+}
+
+/* FastCGI streams. */
+static int
+fcgi_read(void *ctx, char *p, size_t n)
+{
+	return FCGX_GetStr(p, n > 65536 ? 65536 : (int)n, (FCGX_Stream *)ctx);
+}
+
+static int
+fcgi_write(void *ctx, const char *p, size_t n)
+{
+	while (n > 0) {
+		int	 chunk = n > 65536 ? 65536 : (int)n;
+
+		if (FCGX_PutStr(p, chunk, (FCGX_Stream *)ctx) != chunk)
+			return -1;
+		p += chunk;
+		n -= (size_t)chunk;
+	}
+	return 0;
+}
+
+static int
+fcgi_flush(void *ctx)
+{
+	return FCGX_FFlush((FCGX_Stream *)ctx) == -1 ? -1 : 0;
+}
+
+/* CGI: stdin and stdout. */
+static int
+cgi_read(void *ctx, char *p, size_t n)
+{
+	size_t	 got = fread(p, 1, n, stdin);
+
+	(void)ctx;
+	return got == 0 ? -1 : (int)got;
+}
+
+static int
+cgi_write(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+}
+
+static int
+cgi_flush(void *ctx)
+{
+	(void)ctx;
+	return fflush(stdout) == 0 ? 0 : -1;
+}
+
+static void
+srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
+{
+	FCGX_Request		 r;
+	struct http_sink	 sink;
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&r, 0, 0) != 0) {
+		log_msg(LOG_ERROR, "cannot initialise libfcgi");
+		return;
+	}
+	log_msg(LOG_INFO, "ready (pid %ld)", (long)getpid());
+	while (!srv_terminate && FCGX_Accept_r(&r) >= 0) {
+		sink.write = fcgi_write;
+		sink.flush = fcgi_flush;
+		sink.ctx = r.out;
+		srv_serve(p, app, cfg, r.envp, fcgi_read, r.in, &sink);
+		FCGX_Finish_r(&r);
+	}
+	log_msg(LOG_INFO, "exiting (pid %ld)", (long)getpid());
+}
+
+static void
+srv_id_init(void)
+{
+	if (getrandom(&srv_id_seed, sizeof(srv_id_seed), 0) !=
+	    sizeof(srv_id_seed))
+		srv_id_seed = (uint32_t)getpid() * 2654435761u;
+}
+
+int
+srv_main(const struct srv_prog *p, int argc, char **argv)
+{
+	struct cfg		 cfg;
+	struct http_sink	 sink = { cgi_write, cgi_flush, NULL };
+	void			*app = NULL;
+	char			*cause = NULL;
+	int			 check = 0;
+
+	if (argc > 2) {
+		cfg_usage(p->name, p->prog, stderr);
+		return 64;
+	}
+	if (argc == 2) {
+		if (strcmp(argv[1], "--version") == 0 ||
+		    strcmp(argv[1], "-V") == 0) {
+			printf("%s (%s) %s\n", p->name, PACKAGE_NAME,
+			    PACKAGE_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+			cfg_usage(p->name, p->prog, stdout);
+			return 0;
+		}
+		if (strcmp(argv[1], "--check-config") != 0) {
+			cfg_usage(p->name, p->prog, stderr);
+			return 64;
+		}
+		check = 1;
+	}
+	if (cfg_load(&cfg, p->prog, environ, stderr) == -1) {
+		fprintf(stderr, "%s: invalid configuration, not starting\n",
+		    p->name);
+		return EX_CONFIG_STATUS;
+	}
+	log_init(p->name, cfg.log_level, cfg.log_format);
+	if (p->init != NULL && p->init(&cfg, &app, &cause) == -1) {
+		fprintf(stderr, "%s\n%s: invalid configuration, not starting\n",
+		    cause ? cause : "initialisation failed", p->name);
+		free(cause);
+		cfg_free(&cfg);
+		return EX_CONFIG_STATUS;
+	}
+	if (check) {
+		cfg_print(&cfg, p->prog, stdout);
+		printf("%s: configuration OK\n", p->name);
+	} else {
+		srv_id_init();
+		srv_signals();
+		if (FCGX_IsCGI())
+			srv_serve(p, app, &cfg, environ, cgi_read, NULL, &sink);
+		else
+			srv_loop(p, app, &cfg);
+	}
+	if (p->fini != NULL)
+		p->fini(app);
+	cfg_free(&cfg);
+	return 0;
+}

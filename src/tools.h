@@ -1,0 +1,49 @@
+/*
+ * tools: the tool registry that /mcp lists and calls.  A provider (the
+ * OpenAPI layer) adds tool definitions and a call function; the protocol
+ * layer only sees this interface.
+ */
+#ifndef FCM_TOOLS_H
+#define FCM_TOOLS_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+struct tool {
+	const char		*name;		/* borrowed from def */
+	struct json_object	*def;		/* the MCP Tool object */
+	char			**scopes;	/* OAuth scopes it needs */
+	size_t			 nscopes;
+	void			*impl;		/* the provider's data */
+};
+
+/* What a running call may use: request headers and notifications. */
+struct tool_call {
+	const struct tool	*tool;
+	struct json_object	*args;		/* borrowed; an object */
+	const char		*(*header)(void *, const char *);
+	int			(*progress)(void *, double, double,
+				    const char *);
+	int			(*log)(void *, int, const char *);
+	void			*ctx;		/* for the three above */
+};
+
+struct registry {
+	struct tool	*tools;			/* sorted by name */
+	size_t		 ntools;
+	char		 digest[17];		/* identifies this tool set */
+	/* returns a CallToolResult (owned by the caller) or NULL on an
+	 * internal failure */
+	struct json_object *(*call)(void *, struct tool_call *);
+	void		(*free_impl)(void *);
+	void		*ctx;
+};
+
+struct registry	*reg_new(void);
+void		 reg_add(struct registry *, struct json_object *, void *);
+void		 reg_finish(struct registry *);
+const struct tool *reg_find(const struct registry *, const char *);
+void		 reg_free(struct registry *);
+
+#endif

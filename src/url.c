@@ -1,0 +1,221 @@
+/*
+ * url: absolute http(s) URL parsing (RFC 3986 subset), Host header
+ * splitting and percent-encoding.  Parsing is bounded and strict: this is
+ * what decides which hosts and origins are trusted.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "url.h"
+
+static void
+lowercase(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 'a' - 'A';
+}
+
+static int
+is_host_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
+/*
+ * Split "host[:port]" (IPv6 in brackets) into a lower-case host and a port
+ * (-1 when absent).  Used for URL authorities and for the Host header.
+ */
+int
+url_host_split(const char *s, char **host, int *port)
+{
+	const char	*p, *hend;
+	long long	 v;
+	const char	*err;
+	char		*ps;
+	size_t		 i;
+
+	*host = NULL;
+	*port = -1;
+	if (s == NULL || *s == '\0' || strlen(s) > 255)
+		return -1;
+	if (*s == '[') {
+		if ((hend = strchr(s, ']')) == NULL)
+			return -1;
+		for (p = s + 1; p < hend; p++)
+			if (!(is_host_char((unsigned char)*p) || *p == ':') ||
+			    *p == '_')
+				return -1;
+		if (hend == s + 1)
+			return -1;
+		hend++;
+	} else {
+		for (hend = s; is_host_char((unsigned char)*hend); hend++)
+			;
+		if (hend == s)
+			return -1;
+	}
+	if (*hend == ':') {
+		ps = xstrdup(hend + 1);
+		for (i = 0; ps[i] != '\0'; i++)
+			if (ps[i] < '0' || ps[i] > '9')
+				break;
+		if (ps[i] != '\0' || i == 0 || i > 5 ||
+		    util_strtonum(ps, 1, 65535, &v, &err) == -1) {
+			free(ps);
+			return -1;
+		}
+		free(ps);
+		*port = (int)v;
+	} else if (*hend != '\0')
+		return -1;
+	*host = xstrndup(s, (size_t)(hend - s));
+	lowercase(*host);
+	return 0;
+}
+
+void
+url_free(struct url *u)
+{
+	free(u->scheme);
+	free(u->host);
+	free(u->path);
+	free(u->query);
+	memset(u, 0, sizeof(*u));
+	u->port = -1;
+}
+
+/*
+ * Parse an absolute http or https URL.  Userinfo and fragments are
+ * recorded (callers decide whether to refuse them); control characters,
+ * spaces and other schemes are refused here.
+ */
+int
+url_parse(const char *s, struct url *u, const char **cause)
+{
+	const char	*p, *a, *aend;
+	char		*auth = NULL;
+	size_t		 n;
+	int		 rc = -1;
+
+	memset(u, 0, sizeof(*u));
+	u->port = -1;
+	*cause = NULL;
+	if (s == NULL || (n = strlen(s)) == 0 || n > URL_MAX) {
+		*cause = "empty or too long";
+		goto out;
+	}
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p == 0x7f) {
+			*cause = "contains spaces or control characters";
+			goto out;
+		}
+	if ((p = strstr(s, "://")) == NULL) {
+		*cause = "not an absolute URL";
+		goto out;
+	}
+	u->scheme = xstrndup(s, (size_t)(p - s));
+	lowercase(u->scheme);
+	if (strcmp(u->scheme, "http") != 0 && strcmp(u->scheme, "https") != 0) {
+		*cause = "scheme is not http or https";
+		goto out;
+	}
+	a = p + 3;
+	aend = a + strcspn(a, "/?#");
+	auth = xstrndup(a, (size_t)(aend - a));
+	if (strchr(auth, '@') != NULL) {
+		u->has_userinfo = 1;
+		memmove(auth, strrchr(auth, '@') + 1,
+		    strlen(strrchr(auth, '@') + 1) + 1);
+	}
+	if (url_host_split(auth, &u->host, &u->port) == -1) {
+		*cause = "invalid host or port";
+		goto out;
+	}
+	p = aend;
+	n = strcspn(p, "?#");
+	u->path = xstrndup(p, n);
+	p += n;
+	if (*p == '?') {
+		n = strcspn(p + 1, "#");
+		u->query = xstrndup(p + 1, n);
+		p += n + 1;
+	}
+	if (*p == '#')
+		u->has_fragment = 1;
+	rc = 0;
+out:
+	free(auth);
+	if (rc == -1)
+		url_free(u);
+	return rc;
+}
+
+int
+url_default_port(const struct url *u)
+{
+	if (u->port != -1)
+		return u->port;
+	return strcmp(u->scheme, "https") == 0 ? 443 : 80;
+}
+
+/* The RFC 6454 serialisation: scheme://host[:port], default port omitted. */
+char *
+url_origin(const struct url *u)
+{
+	char	*o;
+
+	if (u->port == -1 || u->port == (strcmp(u->scheme, "https") == 0 ?
+	    443 : 80))
+		xasprintf(&o, "%s://%s", u->scheme, u->host);
+	else
+		xasprintf(&o, "%s://%s:%d", u->scheme, u->host, u->port);
+	return o;
+}
+
+/* localhost, 127.0.0.0/8 and [::1] (RFC 8252 §7.3, RFC 6761). */
+int
+url_is_loopback_host(const char *h)
+{
+	size_t	 i;
+	int	 dots = 0;
+
+	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
+		return 1;
+	if (strncmp(h, "127.", 4) != 0)
+		return 0;
+	for (i = 4; h[i] != '\0'; i++) {
+		if (h[i] == '.')
+			dots++;
+		else if (h[i] < '0' || h[i] > '9')
+			return 0;
+	}
+	return dots == 2;
+}
+
+/* Percent-encode everything but RFC 3986 unreserved characters. */
+void
+url_encode(struct buf *b, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	size_t			 i;
+	unsigned char		 c;
+	char			 e[3];
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~')
+			buf_putc(b, (char)c);
+		else {
+			e[0] = '%';
+			e[1] = hex[c >> 4];
+			e[2] = hex[c & 15];
+			buf_append(b, e, 3);
+		}
+	}
+}

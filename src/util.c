@@ -1,0 +1,289 @@
+/*
+ * util: allocation wrappers, bounded number parsing and string helpers.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static void
+oom(void)
+{
+	fputs("fcgi-mcp: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void	*q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p = strndup(s, n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(ret, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return n;
+}
+
+/*
+ * Parse a decimal integer in [min, max].  Leading/trailing junk, an empty
+ * string and overflow are all errors; *errstr says which (like strtonum(3)).
+ */
+int
+util_strtonum(const char *s, long long min, long long max, long long *out,
+    const char **errstr)
+{
+	char		*end;
+	long long	 v;
+
+	*errstr = NULL;
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9'))) {
+		*errstr = "not a number";
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		*errstr = "not a number";
+		return -1;
+	}
+	if (errno == ERANGE) {
+		*errstr = v < 0 ? "too small" : "too large";
+		return -1;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char b64url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+char *
+b64url_encode(const unsigned char *in, size_t len)
+{
+	char	*out, *p;
+	size_t	 i;
+
+	out = p = xmalloc(len / 3 * 4 + 5);
+	for (i = 0; i + 2 < len; i += 3) {
+		*p++ = b64url_alphabet[in[i] >> 2];
+		*p++ = b64url_alphabet[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+		*p++ = b64url_alphabet[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+		*p++ = b64url_alphabet[in[i + 2] & 63];
+	}
+	if (len - i == 1) {
+		*p++ = b64url_alphabet[in[i] >> 2];
+		*p++ = b64url_alphabet[(in[i] & 3) << 4];
+	} else if (len - i == 2) {
+		*p++ = b64url_alphabet[in[i] >> 2];
+		*p++ = b64url_alphabet[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+		*p++ = b64url_alphabet[(in[i + 1] & 15) << 2];
+	}
+	*p = '\0';
+	return out;
+}
+
+static int
+b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * Strict decoding: only the URL-safe alphabet, no padding, no whitespace,
+ * and the unused low bits of the last character must be zero so that every
+ * value has exactly one encoding.
+ */
+int
+b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
+{
+	unsigned char	*o;
+	size_t		 i, n = 0;
+	unsigned int	 acc = 0;
+	int		 bits = 0, v;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len % 4 == 1)
+		return -1;
+	o = xmalloc(len / 4 * 3 + 3);
+	for (i = 0; i < len; i++) {
+		if ((v = b64url_value((unsigned char)in[i])) < 0)
+			goto fail;
+		acc = (acc << 6) | (unsigned int)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[n++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0)
+		goto fail;
+	*out = o;
+	*outlen = n;
+	return 0;
+fail:
+	free(o);
+	return -1;
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+int
+util_strcaseeq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++)
+		if (lower((unsigned char)*a) != lower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+int
+util_strncaseeq(const char *a, const char *b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return 0;
+		if (a[i] == '\0')
+			return 1;
+	}
+	return 1;
+}
+
+/* Trim ASCII spaces and tabs in place; returns the first kept byte. */
+char *
+util_trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * Is `item` one of the comma-separated entries of `list` (entries trimmed)?
+ * `nocase` compares ASCII case-insensitively.
+ */
+int
+util_list_contains(const char *list, const char *item, int nocase)
+{
+	const char	*p = list, *e, *s;
+	size_t		 n, len = strlen(item);
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		s = p;
+		while (n > 0 && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n == len && (nocase ? util_strncaseeq(s, item, n) :
+		    strncmp(s, item, n) == 0))
+			return 1;
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+double
+util_now_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int64_t
+util_now_unix(void)
+{
+	return (int64_t)time(NULL);
+}

@@ -1,0 +1,124 @@
+/* Unit tests: util (numbers, base64url, lists) and url parsing. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "../../src/url.h"
+#include "../../src/util.h"
+#include "tap.h"
+
+static void
+t_strtonum(void)
+{
+	long long	 v = 0;
+	const char	*err;
+
+	ok(util_strtonum("42", 0, 100, &v, &err) == 0 && v == 42, "42 parses");
+	ok(util_strtonum("101", 0, 100, &v, &err) == -1 &&
+	    strcmp(err, "too large") == 0, "above max refused");
+	ok(util_strtonum("-1", 0, 100, &v, &err) == -1 &&
+	    strcmp(err, "too small") == 0, "below min refused");
+	ok(util_strtonum("12abc", 0, 100, &v, &err) == -1, "junk refused");
+	ok(util_strtonum("", 0, 100, &v, &err) == -1, "empty refused");
+	ok(util_strtonum(" 5", 0, 100, &v, &err) == -1, "leading space refused");
+	ok(util_strtonum("99999999999999999999", 0, 100, &v, &err) == -1,
+	    "overflow refused");
+}
+
+static void
+t_b64url(void)
+{
+	static const char *const vec[][2] = {
+		{ "", "" }, { "f", "Zg" }, { "fo", "Zm8" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg" }, { "fooba", "Zm9vYmE" },
+		{ "foobar", "Zm9vYmFy" }, { "\xfb\xff", "-_8" },
+	};
+	unsigned char	*out;
+	size_t		 i, n;
+	char		*e;
+
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		e = b64url_encode((const unsigned char *)vec[i][0],
+		    strlen(vec[i][0]));
+		is_str(e, vec[i][1], "encode vector %zu", i);
+		free(e);
+		ok(b64url_decode(vec[i][1], strlen(vec[i][1]), &out, &n) == 0 &&
+		    n == strlen(vec[i][0]) && memcmp(out, vec[i][0], n) == 0,
+		    "decode vector %zu", i);
+		free(out);
+	}
+	ok(b64url_decode("Zg==", 4, &out, &n) == -1, "padding refused");
+	ok(b64url_decode("Zm+v", 4, &out, &n) == -1, "standard alphabet refused");
+	ok(b64url_decode("Zh", 2, &out, &n) == -1, "non-canonical trailing bits");
+	ok(b64url_decode("Z", 1, &out, &n) == -1, "impossible length");
+}
+
+static void
+t_url(void)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*o, *h;
+	int		 port;
+
+	ok(url_parse("https://Example.COM:8443/a/b?x=1#f", &u, &cause) == 0,
+	    "full URL parses");
+	is_str(u.scheme, "https", "scheme");
+	is_str(u.host, "example.com", "host lower-cased");
+	is_int(u.port, 8443, "port");
+	is_str(u.path, "/a/b", "path");
+	is_str(u.query, "x=1", "query");
+	ok(u.has_fragment, "fragment noted");
+	o = url_origin(&u);
+	is_str(o, "https://example.com:8443", "origin");
+	free(o);
+	url_free(&u);
+	ok(url_parse("http://127.0.0.1", &u, &cause) == 0 && u.port == -1 &&
+	    strcmp(u.path, "") == 0, "bare host");
+	o = url_origin(&u);
+	is_str(o, "http://127.0.0.1", "origin without port");
+	free(o);
+	url_free(&u);
+	ok(url_parse("http://[::1]:3000/cb", &u, &cause) == 0 &&
+	    strcmp(u.host, "[::1]") == 0 && u.port == 3000, "IPv6 literal");
+	url_free(&u);
+	ok(url_parse("ftp://x", &u, &cause) == -1, "ftp refused");
+	ok(url_parse("http://a b/", &u, &cause) == -1, "space refused");
+	ok(url_parse("http://x:99999/", &u, &cause) == -1, "port range");
+	ok(url_parse("/relative", &u, &cause) == -1, "relative refused");
+	ok(url_parse("http://user@evil.com/", &u, &cause) == 0 &&
+	    u.has_userinfo && strcmp(u.host, "evil.com") == 0, "userinfo noted");
+	url_free(&u);
+	ok(url_host_split("localhost:8080", &h, &port) == 0 &&
+	    strcmp(h, "localhost") == 0 && port == 8080, "host:port");
+	free(h);
+	ok(url_host_split("evil.com:80:80", &h, &port) == -1, "two ports");
+	ok(url_host_split("a/b", &h, &port) == -1, "slash in host");
+	ok(url_is_loopback_host("127.0.0.1") && url_is_loopback_host("[::1]") &&
+	    url_is_loopback_host("localhost") && !url_is_loopback_host("127.x") &&
+	    !url_is_loopback_host("10.0.0.1"), "loopback hosts");
+}
+
+static void
+t_lists(void)
+{
+	struct buf	 b;
+
+	ok(util_list_contains("a, b ,c", "b", 0), "list member");
+	ok(!util_list_contains("ab,c", "a", 0), "no prefix match");
+	ok(util_list_contains("Authorization", "authorization", 1), "nocase");
+	buf_init(&b);
+	url_encode(&b, "a b/../?#é", strlen("a b/../?#é"));
+	is_str(b.data, "a%20b%2F..%2F%3F%23%C3%A9", "percent-encoding");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	t_strtonum();
+	t_b64url();
+	t_url();
+	t_lists();
+	return done_testing();
+}
