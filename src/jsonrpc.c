@@ -73,7 +73,7 @@ int
 rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 {
 	struct json_object	*v, *id = NULL, *method = NULL;
-	int			 has_result, has_error;
+	int			 has_result, has_error, has_id;
 
 	memset(m, 0, sizeof(*m));
 	*cause = NULL;
@@ -81,7 +81,9 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 		*cause = "a JSON-RPC message must be an object";
 		return -1;
 	}
-	if (json_object_object_get_ex(o, "id", &id) && valid_id(id))
+	/* a present "id": null leaves id NULL but has_id set */
+	has_id = json_object_object_get_ex(o, "id", &id);
+	if (has_id && valid_id(id))
 		m->id = id;
 	if (!json_object_object_get_ex(o, "jsonrpc", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
@@ -89,7 +91,7 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 		*cause = "jsonrpc must be \"2.0\"";
 		return -1;
 	}
-	if (id != NULL && !valid_id(id)) {
+	if (has_id && !valid_id(id)) {
 		*cause = "id must be a string or an integer";
 		return -1;
 	}
@@ -107,12 +109,12 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 			}
 			m->params = v;
 		}
-		m->kind = id != NULL ? RPC_REQUEST : RPC_NOTIFICATION;
+		m->kind = has_id ? RPC_REQUEST : RPC_NOTIFICATION;
 		return 0;
 	}
 	has_result = json_object_object_get_ex(o, "result", NULL);
 	has_error = json_object_object_get_ex(o, "error", NULL);
-	if (has_result + has_error != 1 || id == NULL) {
+	if (has_result + has_error != 1 || !has_id) {
 		*cause = "not a request, notification or response";
 		return -1;
 	}

@@ -1,0 +1,98 @@
+/* Unit tests: bounded JSON parsing and JSON-RPC classification. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "../../src/jsonrpc.h"
+#include "../../src/util.h"
+#include "tap.h"
+
+static struct json_object *
+parse(const char *s, const char **cause)
+{
+	return rpc_parse(s, strlen(s), cause);
+}
+
+static void
+t_parse(void)
+{
+	struct json_object	*o;
+	const char		*cause;
+	struct buf		 b;
+	int			 i;
+
+	o = parse("{\"a\":1}  \n", &cause);
+	ok(o != NULL, "object with trailing whitespace");
+	json_object_put(o);
+	ok(parse("{\"a\":1} x", &cause) == NULL, "trailing junk refused");
+	ok(parse("{\"a\":", &cause) == NULL && strcmp(cause,
+	    "truncated JSON") == 0, "truncated JSON");
+	ok(parse("{\"a\":\"\xff\"}", &cause) == NULL, "invalid UTF-8 refused");
+	ok(parse("", &cause) == NULL, "empty body refused");
+	buf_init(&b);
+	for (i = 0; i < 100000; i++)
+		buf_putc(&b, '[');
+	ok(parse(b.data, &cause) == NULL && strstr(cause, "deeply") != NULL,
+	    "100,000-deep nesting refused without recursion");
+	buf_free(&b);
+	o = parse("{\"a\":1,\"a\":2}", &cause);
+	ok(o != NULL, "duplicate keys parse (last wins)");
+	json_object_put(o);
+}
+
+static void
+t_classify(void)
+{
+	struct json_object	*o, *r;
+	struct rpc_msg		 m;
+	const char		*cause;
+
+#define CLASSIFY(s) (o = parse(s, &cause), rpc_classify(o, &m, &cause))
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}") == 0 &&
+	    m.kind == RPC_REQUEST && strcmp(m.method, "ping") == 0, "request");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"method\":\"n\"}") == 0 &&
+	    m.kind == RPC_NOTIFICATION, "notification");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":{}}") == 0 &&
+	    m.kind == RPC_RESPONSE, "response");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"m\"}") == -1 &&
+	    m.id != NULL, "wrong version refused, id still read");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"m\"}") == -1,
+	    "fractional id refused");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"m\"}") == -1,
+	    "null id refused");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}") == -1,
+	    "numeric method refused");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\","
+	    "\"params\":[1]}") == -1, "array params refused");
+	json_object_put(o);
+	ok(CLASSIFY("[1]") == -1, "array is not a message");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,"
+	    "\"method\":\"m\"}") == 0, "large integer id");
+	r = rpc_result(m.id, json_object_new_object());
+	ok(strstr(rpc_to_string(r, NULL), "\"id\":9007199254740993") != NULL,
+	    "large integer id echoed exactly");
+	json_object_put(r);
+	json_object_put(o);
+#undef CLASSIFY
+	r = rpc_error(NULL, RPC_PARSE_ERROR, "Parse error", NULL);
+	is_str(rpc_to_string(r, NULL), "{\"jsonrpc\":\"2.0\",\"id\":null,"
+	    "\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}",
+	    "error with null id");
+	json_object_put(r);
+}
+
+int
+main(void)
+{
+	t_parse();
+	t_classify();
+	return done_testing();
+}
