@@ -1,0 +1,198 @@
+# Shared helpers for the integration tests: TAP output, a free loopback
+# port, lighttpd and spawn-fcgi started and stopped by the test, and curl.
+# Sourced by each tests/integration/t_*.sh; every server started here is
+# stopped by the EXIT trap.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+export top_srcdir top_builddir
+
+T_N=0
+T_FAILED=0
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-mcp-test.XXXXXX")
+T_PIDS=""
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		echo "not ok $T_N - $2"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   got:  '$1'"
+		echo "#   want: '$2'"
+	fi
+}
+
+like() {	# like TEXT PATTERN DESCRIPTION (grep -E pattern)
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   text: '$(printf '%s' "$1" | head -c 400)'"
+		echo "#   does not match: '$2'"
+	fi
+}
+
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		echo "#   text matches: '$2'"
+	else
+		ok 0 "$3"
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+bail() {
+	echo "Bail out! $1"
+	exit 1
+}
+
+t_cleanup() {
+	local p
+	for p in $T_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.2
+	for p in $T_PIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	if [ "$T_FAILED" -eq 0 ] && [ -z "${KEEP_TEST_DIR:-}" ]; then
+		rm -rf "$T_DIR"
+	else
+		echo "# test files kept in $T_DIR"
+	fi
+}
+trap t_cleanup EXIT
+
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+	local p i
+	for i in $(seq 1 50); do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Wait until something accepts TCP connections on 127.0.0.1:$1.
+wait_port() {
+	local i
+	for i in $(seq 1 100); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+wait_file() {
+	local i
+	for i in $(seq 1 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+SPAWN_FCGI=$(command -v spawn-fcgi || echo /usr/bin/spawn-fcgi)
+
+# start_lighttpd NAME CONFIG-BODY: writes $T_DIR/NAME.conf with a port of
+# its own, starts lighttpd in the foreground (as a child we can stop) and
+# sets PORT and BASE.  Retries on another port if the bind fails.
+start_lighttpd() {
+	local name=$1 body=$2 conf try pid
+	conf="$T_DIR/$name.conf"
+	for try in 1 2 3 4 5; do
+		PORT=$(free_port) || bail "no free port"
+		cat >"$conf" <<EOC
+server.document-root = "$T_DIR"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.errorlog = "$T_DIR/$name.error.log"
+server.pid-file = "$T_DIR/$name.pid"
+server.modules += ( "mod_fastcgi" )
+server.max-request-size = 65536
+$body
+EOC
+		"$LIGHTTPD" -D -f "$conf" >>"$T_DIR/$name.stdout" 2>&1 &
+		pid=$!
+		if wait_port "$PORT"; then
+			T_PIDS="$T_PIDS $pid"
+			BASE="http://127.0.0.1:$PORT"
+			return 0
+		fi
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	cat "$T_DIR/$name.error.log" "$T_DIR/$name.stdout" 2>/dev/null | sed 's/^/# /'
+	bail "lighttpd did not start"
+}
+
+# start_spawn_fcgi SOCKET LOG PROGRAM [env NAME=value ...]: runs PROGRAM
+# under spawn-fcgi on a unix socket (not forking, so we can stop it).
+start_spawn_fcgi() {
+	local sock=$1 log=$2 prog=$3 pid
+	shift 3
+	rm -f "$sock"
+	env "$@" "$SPAWN_FCGI" -n -s "$sock" -M 0600 -F 1 -- "$prog" \
+	    >>"$log" 2>&1 &
+	pid=$!
+	T_PIDS="$T_PIDS $pid"
+	wait_file "$sock" || bail "spawn-fcgi did not create $sock"
+}
+
+# http METHOD URL [curl args...]: sets STATUS, HEADERS and BODY.
+http() {
+	local method=$1 url=$2
+	shift 2
+	: >"$T_DIR/h" ; : >"$T_DIR/b"
+	STATUS=$(curl -s -X "$method" -o "$T_DIR/b" -D "$T_DIR/h" \
+	    -w '%{http_code}' --max-time 20 "$@" "$url")
+	HEADERS=$(tr -d '\r' <"$T_DIR/h")
+	BODY=$(cat "$T_DIR/b")
+}
+
+# mcp BODY [curl args...]: POST a JSON-RPC body to $BASE/mcp with the
+# headers a well-behaved client sends; ACCEPT and CTYPE override those two.
+mcp() {
+	local body=$1
+	shift
+	http POST "$BASE/mcp" \
+	    -H "Content-Type: ${CTYPE:-application/json}" \
+	    -H "Accept: ${ACCEPT:-application/json, text/event-stream}" \
+	    --data-binary "$body" "$@"
+}
+
+header() {	# header NAME: value of a response header in $HEADERS
+	printf '%s\n' "$HEADERS" | grep -i "^$1:" | head -1 | sed 's/^[^:]*: *//'
+}
+
+MODERN_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'

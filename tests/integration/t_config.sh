@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The program as an operator meets it: --version, --help, --check-config,
+# refusal to start on bad configuration (exit 78, "NAME: reason"), and the
+# one-shot CGI mode with its request limits.
+. "$(dirname "$0")/lib.sh"
+
+P="$top_builddir/cgi-bin/mcp.fcgi"
+[ -x "$P" ] || bail "$P not built"
+clean_env() { env -i PATH="$PATH" "$@"; }
+
+out=$(clean_env "$P" --version); rc=$?
+is "$rc" 0 "--version exits 0"
+like "$out" '^mcp\.fcgi \(fcgi-mcp\) [0-9]+\.[0-9]+' "--version names program and version"
+
+out=$(clean_env "$P" --help); rc=$?
+is "$rc" 0 "--help exits 0"
+like "$out" 'MCP_MAX_BODY \(integer 1024\.\.1073741824, default 4194304\)' "--help shows type, bounds, default"
+
+clean_env "$P" --bogus >/dev/null 2>&1; rc=$?
+is "$rc" 64 "unknown option: usage error 64"
+
+out=$(clean_env MCP_PUBLIC_URL=https://mcp.example.com "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "--check-config on a good configuration exits 0"
+like "$out" 'MCP_PUBLIC_URL=https://mcp.example.com' "effective value printed"
+like "$out" 'MCP_PAGE_SIZE=100' "defaults printed"
+like "$out" 'configuration OK' "says OK"
+
+out=$(clean_env MCP_MAX_BODY=lots MCP_LOG_FORMAT=xml "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "--check-config on bad values exits 78 (EX_CONFIG)"
+like "$out" 'MCP_MAX_BODY: not a number' "names the variable and the reason"
+like "$out" 'MCP_LOG_FORMAT: not one of the allowed values' "every bad variable reported"
+
+out=$(clean_env MCP_PAGE_SIZE=0 "$P" </dev/null 2>&1); rc=$?
+is "$rc" 78 "refuses to start (not just --check-config) with exit 78"
+like "$out" 'MCP_PAGE_SIZE: too small' "start-up refusal names the variable"
+
+out=$(clean_env MCP_SEVER_NAME=x "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "an unknown MCP_ variable is only a warning"
+like "$out" 'warning: MCP_SEVER_NAME is not a known variable' "and the warning names it"
+
+# One-shot CGI: the same program answers the request in its environment.
+body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
+out=$(printf '%s' "$body" | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
+    CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+    HTTP_ACCEPT='application/json, text/event-stream' "$P" 2>/dev/null | tr -d '\r')
+like "$out" '^Status: 200 OK' "CGI mode answers with a Status line"
+like "$out" '\{"jsonrpc":"2.0","id":1,"result":\{\}\}$' "CGI mode ping result"
+
+out=$(clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp CONTENT_TYPE=application/json \
+    "$P" </dev/null 2>/dev/null | tr -d '\r')
+like "$out" '^Status: 411' "POST without Content-Length: 411"
+
+# Over the limit: refused before reading.  stdin is a FIFO that never
+# delivers a byte, so a program that tried to read would hang until killed.
+mkfifo "$T_DIR/never"
+exec 3<>"$T_DIR/never"
+start=$(date +%s)
+out=$(clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
+    CONTENT_TYPE=application/json CONTENT_LENGTH=999999999 MCP_MAX_BODY=1024 \
+    timeout 4 "$P" <"$T_DIR/never" 2>/dev/null | tr -d '\r')
+elapsed=$(( $(date +%s) - start ))
+exec 3>&-
+like "$out" '^Status: 413' "Content-Length over MCP_MAX_BODY: 413"
+ok $([ "$elapsed" -lt 4 ] && echo 0 || echo 1) "413 answered without reading the body"
+
+out=$(printf 'abc' | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
+    CONTENT_TYPE=application/json CONTENT_LENGTH=10 "$P" 2>/dev/null | tr -d '\r')
+like "$out" '^Status: 400' "body shorter than Content-Length: 400"
+out=$(printf 'abc' | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
+    CONTENT_TYPE=application/json CONTENT_LENGTH=-3 "$P" 2>/dev/null | tr -d '\r')
+like "$out" '^Status: 400' "negative Content-Length: 400"
+
+done_testing
