@@ -448,7 +448,7 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	struct mcp_app		*app = p;
 	struct mcp_exchange	 x;
 	struct json_object	*o, *r;
-	const char		*cause, *hver;
+	const char		*cause, *hver, *pi;
 
 	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
 		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
@@ -458,6 +458,12 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	if (!guard_origin_ok(cfg, req_header(rq, "Origin"))) {
 		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
 		    "Forbidden: Origin not allowed", NULL);
+		return;
+	}
+	pi = req_param(rq, "PATH_INFO");
+	if (pi != NULL && *pi != '\0' && strcmp(pi, "/") != 0) {
+		/* a prefix match in the web server, not our endpoint */
+		resp_error_text(rs, 404, "Not Found");
 		return;
 	}
 	if (strcmp(rq->method, "POST") != 0) {

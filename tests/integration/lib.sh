@@ -64,15 +64,27 @@ bail() {
 	exit 1
 }
 
-t_cleanup() {
-	local p
+stop_servers() {
+	local p="" i
 	for p in $T_PIDS; do
 		kill "$p" 2>/dev/null
 	done
-	sleep 0.2
+	for i in $(seq 1 40); do
+		for p in $T_PIDS; do
+			kill -0 "$p" 2>/dev/null && break
+			p=""
+		done
+		[ -z "$p" ] && break
+		sleep 0.05
+	done
 	for p in $T_PIDS; do
 		kill -9 "$p" 2>/dev/null
 	done
+	T_PIDS=""
+}
+
+t_cleanup() {
+	stop_servers
 	if [ "$T_FAILED" -eq 0 ] && [ -z "${KEEP_TEST_DIR:-}" ]; then
 		rm -rf "$T_DIR"
 	else
@@ -81,7 +93,18 @@ t_cleanup() {
 }
 trap t_cleanup EXIT
 
+# Stop the servers (workers exit through their normal path, so leak
+# checkers run), then look for sanitizer reports in everything they wrote.
 done_testing() {
+	stop_servers
+	sleep 0.3
+	if grep -rlE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_DIR" \
+	    >"$T_DIR/sanitizer.hits" 2>/dev/null; then
+		ok 1 "no sanitizer reports in server logs"
+		sed 's/^/#   /' "$T_DIR/sanitizer.hits"
+	else
+		ok 0 "no sanitizer reports in server logs"
+	fi
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 	exit $?
@@ -89,7 +112,7 @@ done_testing() {
 
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
-	local p i
+	local p="" i
 	for i in $(seq 1 50); do
 		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The one test command.  On a fresh Debian 12 machine (as root) it installs
+# what is missing (apt-get; npm ci from the committed lockfile), builds,
+# and runs every test: unit, integration through lighttpd, interop with
+# real MCP clients, the whole suite again under ASan+UBSan, and make
+# distcheck.  The last line is "N passed, N failed".
+#
+#   tests/all.sh            everything
+#   tests/all.sh --quick    one build, make check only
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs=$(nproc 2>/dev/null || echo 2)
+
+DEBS="build-essential autoconf automake pkg-config libfcgi-dev libjson-c-dev
+libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl mandoc ca-certificates"
+
+install_debs() {
+	local missing="" p
+	for p in $DEBS; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+	done
+	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+		exit 1
+	fi
+	echo "== installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing \
+	    >/dev/null || { echo "apt-get install failed" >&2; exit 1; }
+}
+
+install_npm() {
+	local d=tests/interop
+	if [ -x "$d/node_modules/.bin/node" ] &&
+	    [ "$d/node_modules/.package-lock.json" -nt "$d/package-lock.json" ]; then
+		return 0
+	fi
+	echo "== npm ci in $d"
+	(cd "$d" && npm ci --no-audit --no-fund </dev/null >/dev/null) ||
+	    { echo "npm ci failed" >&2; exit 1; }
+}
+
+passed=0
+failed=0
+# Add the counts of one build's test-suite.log to the totals.
+count() {
+	local log=$1 p f e x
+	if [ ! -f "$log" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$log" | head -1)
+	x=$(sed -n 's/^# XPASS: *//p' "$log" | head -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${e:-0} + ${x:-0}))
+}
+
+# build DIR CONFIGURE-ARGS...: configure and build out of tree.
+build() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" "$@" >configure.out 2>&1) ||
+	    { tail -20 "$dir/configure.out"; return 1; }
+	make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 ||
+	    { tail -40 "$dir/make.out"; return 1; }
+}
+
+# check DIR [make args]: run the suite; print the summary and failures.
+check() {
+	local dir=$1
+	shift
+	make -C "$dir" -j1 check "$@" >"$dir/check.out" 2>&1
+	grep -E '^(# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR)|(FAIL|ERROR):)' \
+	    "$dir/check.out" | sed "s|^|$dir: |"
+	count "$dir/test-suite.log"
+}
+
+install_debs
+install_npm
+[ -x configure ] && [ configure -nt configure.ac ] || ./autogen.sh >/dev/null 2>&1 ||
+    { echo "autogen.sh failed" >&2; exit 1; }
+
+echo "== build and make check"
+if build _build/main --enable-werror; then
+	check _build/main
+else
+	failed=$((failed + 1))
+fi
+
+if [ "$quick" -eq 0 ]; then
+	echo "== ASan + UBSan build, unit and integration tests"
+	if build _build/asan --enable-asan --enable-ubsan --enable-werror; then
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		    check _build/asan TESTS='$(UNIT_TESTS) tests/integration/t_config.sh tests/integration/t_mcp_http.sh'
+	else
+		failed=$((failed + 1))
+	fi
+
+	echo "== make distcheck"
+	if make -C _build/main distcheck >_build/main/distcheck.out 2>&1; then
+		passed=$((passed + 1))
+		echo "_build/main: distcheck OK"
+	else
+		tail -30 _build/main/distcheck.out
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Interop with real MCP clients, pinned in tests/interop/package-lock.json:
+# the official TypeScript SDK client, the official conformance suite (on
+# the Node 22 that the npm package "node" brings), and mcp-remote's test
+# client, against mcp.fcgi behind lighttpd.
+. "$(dirname "$0")/../integration/lib.sh"
+
+IDIR="$top_srcdir/tests/interop"
+MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
+[ -x "$MCP_FCGI" ] || bail "$MCP_FCGI not built"
+
+# node_modules is installed by the README's test command (npm ci).  A
+# tree without it (make distcheck's read-only copy) gets a private install.
+if [ ! -x "$IDIR/node_modules/.bin/node" ]; then
+	command -v npm >/dev/null || bail "npm not installed"
+	mkdir "$T_DIR/interop"
+	cp "$IDIR/package.json" "$IDIR/package-lock.json" "$IDIR/sdk-client.mjs" \
+	    "$T_DIR/interop/"
+	IDIR="$T_DIR/interop"
+	(cd "$IDIR" && npm ci --no-audit --no-fund </dev/null >"$T_DIR/npm.log" 2>&1) ||
+	    { sed 's/^/# /' "$T_DIR/npm.log"; bail "npm ci failed"; }
+fi
+NODE22="$IDIR/node_modules/.bin/node"
+like "$("$NODE22" --version)" '^v22\.' "Node 22 from node_modules"
+
+start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
+    MCP_SERVER_NAME=interop
+start_lighttpd interop "
+fastcgi.server = ( \"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )) )
+"
+URL="$BASE/mcp"
+
+# 1. The TypeScript SDK client: initialize, ping, tools/list.
+out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-client.mjs "$URL" 10000 2>&1)
+rc=$?
+is "$rc" 0 "SDK client connects, pings and lists tools"
+like "$out" '"serverInfo":\{"name":"interop"' "SDK client sees our serverInfo"
+like "$out" '"protocolVersion":"2025-11-25"' "SDK client negotiated 2025-11-25"
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+
+# 2. The conformance suite, one scenario at a time.
+CONF="$IDIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+for s in ${CONFORMANCE_SCENARIOS:-server-initialize ping tools-list logging-set-level dns-rebinding-protection}; do
+	out=$(cd "$T_DIR" && timeout 180 "$NODE22" "$CONF" server --url "$URL" \
+	    --scenario "$s" 2>&1)
+	rc=$?
+	ok "$rc" "conformance: $s ($(printf '%s\n' "$out" | grep -m1 '^Passed:'))"
+	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g' | tail -20 | sed 's/^/# /'
+done
+
+# 3. mcp-remote's test client lists the tools.  It runs until its stdin
+# closes, so stdin is a FIFO held open until the tools are listed.
+mkdir -p "$T_DIR/mcp-remote"
+mkfifo "$T_DIR/remote.in"
+(cd "$IDIR" && MCP_REMOTE_CONFIG_DIR="$T_DIR/mcp-remote" timeout 60 \
+    "$NODE22" node_modules/mcp-remote/dist/client.js "$URL" \
+    <"$T_DIR/remote.in" >"$T_DIR/remote.out" 2>&1; echo $? >"$T_DIR/remote.rc") &
+exec 4>"$T_DIR/remote.in"
+for i in $(seq 1 600); do
+	grep -q '\] Tools: {' "$T_DIR/remote.out" 2>/dev/null && break
+	[ -e "$T_DIR/remote.rc" ] && break
+	sleep 0.1
+done
+exec 4>&-
+wait_file "$T_DIR/remote.rc"
+is "$(cat "$T_DIR/remote.rc")" 0 "mcp-remote-client exits 0"
+like "$(cat "$T_DIR/remote.out")" '\] Tools: \{' "mcp-remote-client listed the tools"
+
+# 4. mcp-remote's proxy probes the modern era first (server/discover with
+# 2026-07-28) and bridges a stdio client's requests to it.
+out=$( { printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"sh","version":"1"}}}'
+	sleep 2
+	printf '%s\n' '{"jsonrpc":"2.0","method":"notifications/initialized"}' '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
+	sleep 2; } | (cd "$IDIR" && MCP_REMOTE_CONFIG_DIR="$T_DIR/mcp-remote" \
+	timeout 30 "$NODE22" node_modules/mcp-remote/dist/proxy.js "$URL" \
+	--protocol auto 2>"$T_DIR/proxy.err"))
+like "$(cat "$T_DIR/proxy.err")" 'Remote server speaks MCP 2026-07-28' \
+    "mcp-remote proxy recognises a 2026-07-28 server"
+like "$out" '"id":2,"result":\{.*"tools":\[\]' "tools/list bridged over the modern era"
+like "$(cat "$T_DIR/mcp.log")" 'rpc=server/discover status=200' "server/discover answered"
+
+done_testing
