@@ -38,6 +38,46 @@ const struct cfg_var cfg_vars[] = {
 	  F(allowed_origins), PROG_ALL, 0, "Origin header values accepted "
 	  "(scheme://host[:port], * for any); default: any origin whose "
 	  "host is an allowed host" },
+	{ "MCP_OPENAPI", CFG_STR, NULL, 1, 4096, NULL, F(openapi), PROG_MCP,
+	  0, "path or http(s) URL of the API's OpenAPI 3.0/3.1 document "
+	  "(JSON); every operation becomes a tool" },
+	{ "MCP_API_BASE_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(api_base_url), PROG_MCP, 0, "where tool calls go; default: the "
+	  "document's first servers entry, resolved against its URL" },
+	{ "MCP_API_TIMEOUT", CFG_INT, "10", 1, 600, NULL, F(api_timeout),
+	  PROG_MCP, 0, "seconds allowed for one upstream API call (and for "
+	  "fetching MCP_OPENAPI)" },
+	{ "MCP_API_MAX_RESPONSE", CFG_INT, "16777216", 1024, 1LL << 30, NULL,
+	  F(api_max_response), PROG_MCP, 0, "largest upstream response in "
+	  "bytes; a larger one is aborted and reported as a tool error" },
+	{ "MCP_FORWARD_HEADERS", CFG_LIST, "authorization", 0, 4096, NULL,
+	  F(forward_headers), PROG_MCP, 0, "incoming request headers passed "
+	  "on to the API (token passthrough); hop-by-hop headers, Host and "
+	  "Content-Length never are" },
+	{ "MCP_INCLUDE_OPERATIONS", CFG_LIST, NULL, 0, 65536, NULL,
+	  F(include_operations), PROG_MCP, 0, "only these operationIds (or "
+	  "tool names) become tools (plus MCP_INCLUDE_TAGS)" },
+	{ "MCP_EXCLUDE_OPERATIONS", CFG_LIST, NULL, 0, 65536, NULL,
+	  F(exclude_operations), PROG_MCP, 0, "these operationIds (or tool "
+	  "names) do not become tools" },
+	{ "MCP_INCLUDE_TAGS", CFG_LIST, NULL, 0, 65536, NULL, F(include_tags),
+	  PROG_MCP, 0, "only operations with one of these tags become tools "
+	  "(plus MCP_INCLUDE_OPERATIONS)" },
+	{ "MCP_EXCLUDE_TAGS", CFG_LIST, NULL, 0, 65536, NULL, F(exclude_tags),
+	  PROG_MCP, 0, "operations with one of these tags do not become "
+	  "tools" },
+	{ "MCP_DESCRIBE_ALL_RESPONSES", CFG_BOOL, "false", 0, 0, NULL,
+	  F(describe_all_responses), PROG_MCP, 0, "describe every response "
+	  "of an operation in its tool description, not just the first 2xx" },
+	{ "MCP_DESCRIBE_FULL_RESPONSE_SCHEMA", CFG_BOOL, "false", 0, 0, NULL,
+	  F(describe_full_response_schema), PROG_MCP, 0, "add the response "
+	  "schema to tool descriptions" },
+	{ "MCP_TOOL_NAME_MAX", CFG_INT, "64", 16, 128, NULL, F(tool_name_max),
+	  PROG_MCP, 0, "longest tool name; longer names are shortened with "
+	  "a hash suffix" },
+	{ "MCP_DESCRIPTION_MAX", CFG_INT, "8192", 128, 1048576, NULL,
+	  F(description_max), PROG_MCP, 0, "longest tool description in "
+	  "bytes" },
 	{ "MCP_MAX_BODY", CFG_INT, "4194304", 1024, 1LL << 30, NULL,
 	  F(max_body), PROG_ALL, 0, "largest request body in bytes; larger "
 	  "is refused with 413 before it is read" },
@@ -244,6 +284,17 @@ derive(struct cfg *c, FILE *err)
 			c->public_host = xstrdup(u.host);
 			url_free(&u);
 		}
+	}
+	if (c->include_operations != NULL && c->exclude_operations != NULL) {
+		fprintf(err, "MCP_INCLUDE_OPERATIONS: cannot be combined with "
+		    "MCP_EXCLUDE_OPERATIONS (say which operations to keep, or "
+		    "which to drop)\n");
+		rc = -1;
+	}
+	if (c->include_tags != NULL && c->exclude_tags != NULL) {
+		fprintf(err, "MCP_INCLUDE_TAGS: cannot be combined with "
+		    "MCP_EXCLUDE_TAGS\n");
+		rc = -1;
 	}
 	if (c->allowed_hosts != NULL &&
 	    check_host_list(c->allowed_hosts, &cause) == -1) {

@@ -269,6 +269,15 @@ struct call_state {
 	double			 last;
 };
 
+/* Byte counts print as integers, not as 65536.0. */
+static struct json_object *
+number(double v)
+{
+	if (v >= 0 && v < 9007199254740992.0 && v == (double)(int64_t)v)
+		return json_object_new_int64((int64_t)v);
+	return json_object_new_double(v);
+}
+
 static int
 call_progress(void *ctx, double progress, double total, const char *msg)
 {
@@ -281,10 +290,9 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 	cs->last = progress;
 	p = json_object_new_object();
 	json_object_object_add(p, "progressToken", json_object_get(cs->token));
-	json_object_object_add(p, "progress", json_object_new_double(progress));
+	json_object_object_add(p, "progress", number(progress));
 	if (total > 0)
-		json_object_object_add(p, "total",
-		    json_object_new_double(total));
+		json_object_object_add(p, "total", number(total));
 	if (msg != NULL)
 		json_object_object_add(p, "message",
 		    json_object_new_string(msg));
@@ -332,6 +340,7 @@ m_tools_call(struct mcp_exchange *x)
 	}
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
+	cs.last = -1;	/* a first report of 0 is a valid start */
 	if (json_object_object_get_ex(x->msg.params, "_meta", &meta) &&
 	    json_object_object_get_ex(meta, "progressToken", &tok) &&
 	    (json_object_is_type(tok, json_type_string) ||

@@ -18,17 +18,27 @@
 #include "guard.h"
 #include "log.h"
 #include "mcp.h"
+#include "openapi.h"
+#include "upstream.h"
 #include "util.h"
 
+/* Build the tool registry once; a document that cannot be used stops us. */
 int
 mcp_init(const struct cfg *cfg, void **appp, char **cause)
 {
-	struct mcp_app	*app = xcalloc(1, sizeof(*app));
+	struct mcp_app	*app;
+	struct registry	*reg;
+	double		 t0 = util_now_mono();
 
-	(void)cfg;
-	(void)cause;
-	app->reg = reg_new();
-	reg_finish(app->reg);
+	if (oa_load(cfg, &reg, cause) == -1)
+		return -1;
+	app = xcalloc(1, sizeof(*app));
+	app->reg = reg;
+	if (cfg->openapi == NULL)
+		log_msg(LOG_WARN, "MCP_OPENAPI is not set: no tools");
+	else
+		log_msg(LOG_INFO, "%zu tools from %s in %.0f ms", reg->ntools,
+		    cfg->openapi, (util_now_mono() - t0) * 1000.0);
 	*appp = app;
 	return 0;
 }
@@ -42,6 +52,7 @@ mcp_fini(void *p)
 		return;
 	reg_free(app->reg);
 	free(app);
+	up_cleanup();
 }
 
 /* The q parameter of one media range ("...;q=0.5"): 1 when absent. */

@@ -123,30 +123,53 @@ util_strtonum(const char *s, long long min, long long max, long long *out,
 
 static const char b64url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-char *
-b64url_encode(const unsigned char *in, size_t len)
+/* One encoder for both alphabets; standard base64 is padded. */
+static char *
+b64_encode_with(const char *alpha, int pad, const unsigned char *in,
+    size_t len)
 {
 	char	*out, *p;
 	size_t	 i;
 
 	out = p = xmalloc(len / 3 * 4 + 5);
 	for (i = 0; i + 2 < len; i += 3) {
-		*p++ = b64url_alphabet[in[i] >> 2];
-		*p++ = b64url_alphabet[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-		*p++ = b64url_alphabet[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-		*p++ = b64url_alphabet[in[i + 2] & 63];
+		*p++ = alpha[in[i] >> 2];
+		*p++ = alpha[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+		*p++ = alpha[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+		*p++ = alpha[in[i + 2] & 63];
 	}
 	if (len - i == 1) {
-		*p++ = b64url_alphabet[in[i] >> 2];
-		*p++ = b64url_alphabet[(in[i] & 3) << 4];
+		*p++ = alpha[in[i] >> 2];
+		*p++ = alpha[(in[i] & 3) << 4];
+		if (pad) {
+			*p++ = '=';
+			*p++ = '=';
+		}
 	} else if (len - i == 2) {
-		*p++ = b64url_alphabet[in[i] >> 2];
-		*p++ = b64url_alphabet[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-		*p++ = b64url_alphabet[(in[i + 1] & 15) << 2];
+		*p++ = alpha[in[i] >> 2];
+		*p++ = alpha[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+		*p++ = alpha[(in[i + 1] & 15) << 2];
+		if (pad)
+			*p++ = '=';
 	}
 	*p = '\0';
 	return out;
+}
+
+char *
+b64url_encode(const unsigned char *in, size_t len)
+{
+	return b64_encode_with(b64url_alphabet, 0, in, len);
+}
+
+/* Standard base64 with padding (RFC 4648 §4), for MCP image/audio data. */
+char *
+b64_encode(const unsigned char *in, size_t len)
+{
+	return b64_encode_with(b64_alphabet, 1, in, len);
 }
 
 static int

@@ -41,6 +41,7 @@ int	 util_strtonum(const char *, long long, long long, long long *,
 
 /* base64url without padding (RFC 4648 §5). */
 char	*b64url_encode(const unsigned char *, size_t);
+char	*b64_encode(const unsigned char *, size_t);
 int	 b64url_decode(const char *, size_t, unsigned char **, size_t *);
 
 /* ASCII helpers that do not depend on the locale. */

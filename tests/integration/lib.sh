@@ -163,6 +163,8 @@ server.errorlog = "$T_DIR/$name.error.log"
 server.pid-file = "$T_DIR/$name.pid"
 server.modules += ( "mod_fastcgi" )
 server.max-request-size = 65536
+# pass streamed bodies (SSE, slow downloads) on as they come
+server.stream-response-body = 2
 $body
 EOC
 		"$LIGHTTPD" -D -f "$conf" >>"$T_DIR/$name.stdout" 2>&1 &

@@ -1,0 +1,1346 @@
+/*
+ * jsonschema: a small JSON Schema validator for tool arguments.  The first
+ * failure wins and is reported with the argument's path, e.g.
+ * "arguments.tags[2]: expected string, got integer".
+ *
+ * What is done with odd schemas (the operator's document; see jsonschema.h
+ * for why the rule is "ignore"):
+ * - A schema that is neither an object nor a boolean takes anything.  So
+ *   does a keyword whose value has the wrong JSON type, a "type" that names
+ *   an unknown type ("file" from Swagger 2), a count that is not a
+ *   non-negative integer, a multipleOf that is not above zero, an empty
+ *   allOf/anyOf/oneOf/enum.
+ * - A "$ref" that is not a local JSON pointer ("other.json#/x", "#anchor"),
+ *   or one that does not resolve, takes anything: the upstream API still
+ *   validates, and the schema's author has to fix the document anyway.
+ * - "nullable": true (OpenAPI 3.0) lets null through the whole schema, not
+ *   only its "type": documents write {"nullable": true, "allOf": [{"$ref":
+ *   ...}]} and {"nullable": true, "enum": [...]} and mean that null is fine.
+ * - A property in "required" whose own schema says "readOnly": true is not
+ *   required in a request (OpenAPI 3.0: required applies to responses only).
+ * - "additionalProperties" is not checked when "patternProperties" is
+ *   present: without the patterns nobody knows which members are additional.
+ * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
+ *   variants that share their properties would otherwise all match.
+ * - "uniqueItems" gives up (passes) after JS_EQ_BUDGET comparisons, rather
+ *   than spend quadratic time on a large array.
+ * - "multipleOf" is exact for integers; for doubles it allows the rounding
+ *   of decimal fractions (0.3 is a multiple of 0.1), and quotients beyond
+ *   2^53 pass because every double that large is an integer.
+ *
+ * Bounds: JS_MAX_DEPTH nested levels (a "$ref" cycle without progress hits
+ * it); a budget of validation calls that grows with the size of the value,
+ * so that "anyOf" over recursive references cannot take exponential time.
+ * Hitting either fails the validation, and "not" or "anyOf" never turn that
+ * failure into a success.
+ */
+#include "config.h"
+
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonschema.h"
+
+#define JS_STEPS_MIN	(1L << 18)	/* validation calls for any value */
+#define JS_STEPS_NODE	64L		/* and this many more per value node */
+#define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
+#define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for uniqueItems */
+#define JS_MSG_MAX	512		/* a message before its path */
+#define JS_SHOW_MAX	32		/* code points of a string in a message */
+#define JS_SHOW_SZ	(JS_SHOW_MAX * 6 + 16)	/* a shown value: \u00XX */
+#define ELLIPSIS	"\xe2\x80\xa6"	/* U+2026 */
+
+/* validate() results: 0 valid, JS_INVALID, or JS_FATAL that stops all */
+#define JS_INVALID	(-1)
+#define JS_FATAL	(-2)
+
+enum js_type {
+	JT_STRING,
+	JT_INTEGER,
+	JT_NUMBER,
+	JT_BOOLEAN,
+	JT_OBJECT,
+	JT_ARRAY,
+	JT_NULL,
+	JT__MAX
+};
+
+/* In the order messages list them: "expected string or null". */
+static const char *const js_type_names[JT__MAX] = {
+	"string", "integer", "number", "boolean", "object", "array", "null"
+};
+
+struct js_ctx {
+	struct json_object	*root;
+	char			*err;
+	size_t			 errsz;
+	char			 path[JS_PATH_MAX];
+	size_t			 plen;
+	int			 ptrunc;	/* path ends in "…" */
+	int			 vdepth;	/* value levels in path */
+	int			 depth;		/* nested validate() calls */
+	int			 quiet;		/* trying branches: no text */
+	long			 steps;		/* validate() calls left */
+	/* the last failure, so that anyOf and oneOf can say something useful */
+	int			 err_type;	/* it was a type mismatch ... */
+	unsigned		 err_mask;	/* ... and these types would do */
+	int			 err_vdepth;	/* ... at this value level */
+};
+
+struct js_mark {
+	size_t	len;
+	int	trunc;
+	int	vdepth;
+};
+
+/* A message under construction: pieces are appended whole or not at all. */
+struct sbuf {
+	char	*p;
+	size_t	 sz;
+	size_t	 len;
+};
+
+/*
+ * A JSON number.  json-c keeps integers above INT64_MAX as uint64; keep
+ * them apart so that comparisons with doubles and bounds stay exact.
+ */
+enum num_kind {
+	N_INT,
+	N_UINT,		/* only values above INT64_MAX */
+	N_DOUBLE
+};
+
+struct num {
+	enum num_kind	 kind;
+	int64_t		 i;
+	uint64_t	 u;
+	double		 d;
+};
+
+static int	validate(struct js_ctx *, struct json_object *,
+		    struct json_object *);
+
+static void
+sb_init(struct sbuf *b, char *p, size_t sz)
+{
+	b->p = p;
+	b->sz = sz;
+	b->len = 0;
+	p[0] = '\0';
+}
+
+static int
+sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (n >= b->sz - b->len)
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static int
+sb_puts(struct sbuf *b, const char *s)
+{
+	return sb_put(b, s, strlen(s));
+}
+
+static int
+sb_room_for(const struct sbuf *b, size_t n)
+{
+	return n < b->sz - b->len ? 0 : -1;
+}
+
+/* Length of the UTF-8 sequence that starts at s[0]; 1 for a stray byte. */
+static size_t
+utf8_len(const char *s, size_t n)
+{
+	unsigned char	 c = (unsigned char)s[0];
+	size_t		 want, i;
+
+	want = c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (c >= 0xf8)
+		want = 1;
+	for (i = 1; i < want && i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			break;
+	return i;
+}
+
+/*
+ * Append s as a JSON string literal, cut after `max` code points with "…"
+ * so that one long value cannot crowd out the rest of a message.
+ */
+static void
+sb_quote(struct sbuf *b, const char *s, size_t n, size_t max)
+{
+	char		 esc[8];
+	size_t		 i, k, cp;
+	unsigned char	 c;
+
+	sb_put(b, "\"", 1);
+	for (i = cp = 0; i < n; i += k, cp++) {
+		if (cp == max) {
+			sb_puts(b, ELLIPSIS);
+			break;
+		}
+		c = (unsigned char)s[i];
+		k = 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			sb_put(b, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			sb_puts(b, esc);
+		} else {
+			k = utf8_len(s + i, n - i);
+			sb_put(b, s + i, k);
+		}
+	}
+	sb_put(b, "\"", 1);
+}
+
+/* Cut a trailing UTF-8 sequence that truncation left incomplete. */
+static void
+utf8_trim(char *s)
+{
+	size_t		 len = strlen(s), i = len, want;
+	unsigned char	 c;
+
+	/* back to the lead byte of the last sequence */
+	while (i > 0 && len - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (len - (i - 1) < want)
+		s[i - 1] = '\0';
+}
+
+/*
+ * The path: one fixed buffer, extended on the way down and cut back on the
+ * way up.  Past JS_PATH_MAX it ends in "…"; the "…" always has room because
+ * an uncut path never grows into the last three bytes.
+ */
+static void
+path_put(struct js_ctx *c, const char *s, size_t n)
+{
+	size_t	 cut = sizeof(c->path) - 1 - 3, i;
+
+	if (c->ptrunc)
+		return;
+	if (n <= cut - c->plen) {
+		memcpy(c->path + c->plen, s, n);
+		c->plen += n;
+		c->path[c->plen] = '\0';
+		return;
+	}
+	/* s[i] is the first byte dropped: do not split a UTF-8 sequence */
+	for (i = cut - c->plen; i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80;
+	    i--)
+		;
+	memcpy(c->path + c->plen, s, i);
+	memcpy(c->path + c->plen + i, ELLIPSIS, 3);
+	c->plen += i + 3;
+	c->path[c->plen] = '\0';
+	c->ptrunc = 1;
+}
+
+static void
+path_save(struct js_ctx *c, struct js_mark *m)
+{
+	m->len = c->plen;
+	m->trunc = c->ptrunc;
+	m->vdepth = c->vdepth;
+}
+
+static void
+path_restore(struct js_ctx *c, const struct js_mark *m)
+{
+	c->plen = m->len;
+	c->ptrunc = m->trunc;
+	c->vdepth = m->vdepth;
+	c->path[c->plen] = '\0';
+}
+
+static void
+path_push_index(struct js_ctx *c, size_t i, struct js_mark *m)
+{
+	char	 seg[32];
+	int	 n;
+
+	path_save(c, m);
+	c->vdepth++;
+	n = snprintf(seg, sizeof(seg), "[%zu]", i);
+	if (n > 0 && (size_t)n < sizeof(seg))
+		path_put(c, seg, (size_t)n);
+}
+
+/* Names that read unambiguously after a dot; others are quoted. */
+static int
+simple_key(const char *k)
+{
+	const unsigned char	*p = (const unsigned char *)k;
+
+	if (*p == '\0' || (*p >= '0' && *p <= '9') || *p == '-')
+		return 0;
+	for (; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '$' ||
+		    *p == '-' || *p >= 0x80))
+			return 0;
+	return 1;
+}
+
+static void
+path_push_key(struct js_ctx *c, const char *k, struct js_mark *m)
+{
+	char		 seg[JS_SHOW_SZ + 4];
+	struct sbuf	 b;
+
+	path_save(c, m);
+	c->vdepth++;
+	if (simple_key(k)) {
+		if (c->plen > 0)
+			path_put(c, ".", 1);
+		path_put(c, k, strlen(k));
+		return;
+	}
+	sb_init(&b, seg, sizeof(seg));
+	sb_put(&b, "[", 1);
+	sb_quote(&b, k, strlen(k), JS_SHOW_MAX);
+	sb_put(&b, "]", 1);
+	path_put(c, b.p, b.len);
+}
+
+/*
+ * "path: message" into the caller's buffer.  When both do not fit, the
+ * path is cut short ("…") rather than the message.  While
+ * branches are tried, only what the failure was is kept: formatting a
+ * message for every branch that fails would cost more than the checks.
+ */
+__attribute__((format(printf, 3, 0), noinline))
+static void
+vreport(struct js_ctx *c, int force, const char *fmt, va_list ap)
+{
+	char	 msg[JS_MSG_MAX];
+	size_t	 len, keep;
+	int	 n;
+
+	c->err_type = 0;
+	c->err_vdepth = c->vdepth;
+	if (c->errsz == 0 || (c->quiet && !force))
+		return;
+	if ((n = vsnprintf(msg, sizeof(msg), fmt, ap)) < 0)
+		msg[0] = '\0';
+	else if ((size_t)n >= sizeof(msg))
+		utf8_trim(msg);
+	len = strlen(msg);
+	if (c->plen == 0)
+		n = snprintf(c->err, c->errsz, "%s", msg);
+	else if (c->plen + 2 + len < c->errsz ||
+	    c->errsz < len + 2 + 3 + 1 + 1)
+		n = snprintf(c->err, c->errsz, "%s: %s", c->path, msg);
+	else {
+		keep = c->errsz - 1 - len - 2 - 3;
+		while (keep > 0 &&
+		    ((unsigned char)c->path[keep] & 0xc0) == 0x80)
+			keep--;
+		n = snprintf(c->err, c->errsz, "%.*s" ELLIPSIS ": %s",
+		    (int)keep, c->path, msg);
+	}
+	if (n < 0 || (size_t)n >= c->errsz)
+		utf8_trim(c->err);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int
+fail(struct js_ctx *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vreport(c, 0, fmt, ap);
+	va_end(ap);
+	return JS_INVALID;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int
+fatal(struct js_ctx *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vreport(c, 1, fmt, ap);
+	va_end(ap);
+	return JS_FATAL;
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Exactly an integer?  Without libm: every double beyond 2^53 is one. */
+static int
+dbl_integral(double d)
+{
+	if (isnan(d) || isinf(d))
+		return 0;
+	if (d >= 0x1p53 || d <= -0x1p53)
+		return 1;
+	return (double)(int64_t)d == d;
+}
+
+static int
+get_num(struct json_object *o, struct num *n)
+{
+	memset(n, 0, sizeof(*n));
+	if (json_object_is_type(o, json_type_int)) {
+		n->kind = N_INT;
+		n->i = json_object_get_int64(o);
+		/* get_int64 clamps the values json-c holds as uint64 */
+		if (n->i == INT64_MAX &&
+		    (n->u = json_object_get_uint64(o)) > (uint64_t)INT64_MAX)
+			n->kind = N_UINT;
+		return 0;
+	}
+	if (json_object_is_type(o, json_type_double)) {
+		n->kind = N_DOUBLE;
+		n->d = json_object_get_double(o);
+		return 0;
+	}
+	return -1;
+}
+
+static double
+num_dbl(const struct num *n)
+{
+	return n->kind == N_INT ? (double)n->i : n->kind == N_UINT ?
+	    (double)n->u : n->d;
+}
+
+/* Comparisons return -1, 0, 1, or 2 when unordered (NaN). */
+static int
+cmp_int_dbl(int64_t i, double d)
+{
+	int64_t	 t;
+
+	if (isnan(d))
+		return 2;
+	if (d >= 0x1p63)
+		return -1;
+	if (d < -0x1p63)
+		return 1;
+	t = (int64_t)d;		/* exact: truncation of a double in range */
+	if (i != t)
+		return i < t ? -1 : 1;
+	return d > (double)t ? -1 : d < (double)t ? 1 : 0;
+}
+
+static int
+cmp_uint_dbl(uint64_t u, double d)
+{
+	uint64_t	 t;
+
+	if (isnan(d))
+		return 2;
+	if (d >= 0x1p64)
+		return -1;
+	if (d < 0x1p63)
+		return 1;
+	t = (uint64_t)d;	/* doubles this large are integers */
+	return u < t ? -1 : u > t;
+}
+
+static int
+num_cmp(const struct num *a, const struct num *b)
+{
+	int	 r;
+
+	if (a->kind == N_DOUBLE && b->kind == N_DOUBLE) {
+		if (isnan(a->d) || isnan(b->d))
+			return 2;
+		return a->d < b->d ? -1 : a->d > b->d;
+	}
+	if (a->kind == N_DOUBLE) {
+		r = num_cmp(b, a);
+		return r == 2 ? 2 : -r;
+	}
+	if (b->kind == N_DOUBLE)
+		return a->kind == N_INT ? cmp_int_dbl(a->i, b->d) :
+		    cmp_uint_dbl(a->u, b->d);
+	if (a->kind != b->kind)		/* every N_UINT is above every N_INT */
+		return a->kind == N_INT ? -1 : 1;
+	if (a->kind == N_INT)
+		return a->i < b->i ? -1 : a->i > b->i;
+	return a->u < b->u ? -1 : a->u > b->u;
+}
+
+static int
+num_positive(const struct num *n)
+{
+	return n->kind == N_UINT || (n->kind == N_INT && n->i > 0) ||
+	    (n->kind == N_DOUBLE && n->d > 0);
+}
+
+/* Is n a multiple of m (m > 0)?  See the top of the file. */
+static int
+num_multiple(const struct num *n, const struct num *m)
+{
+	uint64_t	 a, b;
+	double		 q, r, diff;
+
+	if (n->kind != N_DOUBLE && (m->kind != N_DOUBLE ||
+	    (m->d < 0x1p64 && dbl_integral(m->d)))) {
+		b = m->kind == N_INT ? (uint64_t)m->i : m->kind == N_UINT ?
+		    m->u : (uint64_t)m->d;
+		if (n->kind == N_UINT)
+			a = n->u;
+		else	/* |INT64_MIN| without overflow */
+			a = n->i < 0 ? (uint64_t)-(n->i + 1) + 1 :
+			    (uint64_t)n->i;
+		return a % b == 0;
+	}
+	q = num_dbl(n) / num_dbl(m);
+	if (isnan(q) || isinf(q))
+		return 0;
+	if (q >= 0x1p53 || q <= -0x1p53)
+		return 1;
+	r = (double)(int64_t)(q < 0 ? q - 0.5 : q + 0.5);
+	diff = q > r ? q - r : r - q;
+	/* each decimal input and the division may each be off by an ulp */
+	return diff <= 4 * DBL_EPSILON * (q < 0 ? -q : q);
+}
+
+static void
+num_fmt(const struct num *n, char *buf, size_t sz)
+{
+	int	 prec;
+
+	if (n->kind == N_INT) {
+		snprintf(buf, sz, "%" PRId64, n->i);
+		return;
+	}
+	if (n->kind == N_UINT) {
+		snprintf(buf, sz, "%" PRIu64, n->u);
+		return;
+	}
+	/* the shortest form that reads back as the same double */
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, sz, "%.*g", prec, n->d);
+		if (strtod(buf, NULL) == n->d)
+			return;
+	}
+	snprintf(buf, sz, "%.17g", n->d);
+}
+
+/* A value as a message shows it: strings cut short, containers elided. */
+static const char *
+show(struct json_object *o, char *buf, size_t sz)
+{
+	struct sbuf	 b;
+	struct num	 n;
+
+	sb_init(&b, buf, sz);
+	switch (json_object_get_type(o)) {
+	case json_type_boolean:
+		sb_puts(&b, json_object_get_boolean(o) ? "true" : "false");
+		break;
+	case json_type_int:
+	case json_type_double:
+		get_num(o, &n);
+		num_fmt(&n, buf, sz);
+		break;
+	case json_type_string:
+		sb_quote(&b, json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o), JS_SHOW_MAX);
+		break;
+	case json_type_object:
+		sb_puts(&b, json_object_object_length(o) > 0 ? "{" ELLIPSIS "}" :
+		    "{}");
+		break;
+	case json_type_array:
+		sb_puts(&b, json_object_array_length(o) > 0 ? "[" ELLIPSIS "]" :
+		    "[]");
+		break;
+	default:
+		sb_puts(&b, "null");
+		break;
+	}
+	return buf;
+}
+
+/* The types of js_type_names that a value is an instance of. */
+static unsigned
+value_types(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_boolean:
+		return 1u << JT_BOOLEAN;
+	case json_type_int:
+		return 1u << JT_INTEGER | 1u << JT_NUMBER;
+	case json_type_double:
+		/* JSON Schema: 1.0 is an integer */
+		return dbl_integral(json_object_get_double(v)) ?
+		    1u << JT_INTEGER | 1u << JT_NUMBER : 1u << JT_NUMBER;
+	case json_type_string:
+		return 1u << JT_STRING;
+	case json_type_object:
+		return 1u << JT_OBJECT;
+	case json_type_array:
+		return 1u << JT_ARRAY;
+	default:
+		return 1u << JT_NULL;
+	}
+}
+
+static const char *
+value_type_name(struct json_object *v)
+{
+	unsigned	 m = value_types(v);
+	int		 t;
+
+	for (t = 0; t < JT__MAX; t++)
+		if (m & 1u << t)
+			break;
+	return t < JT__MAX ? js_type_names[t] : "null";
+}
+
+/* "expected string or null, got integer" */
+static int
+type_fail(struct js_ctx *c, unsigned want, struct json_object *v)
+{
+	char		 list[128];
+	struct sbuf	 b;
+	int		 t, n = 0, total = 0, rc;
+
+	if (want & 1u << JT_NUMBER)	/* "integer or number" says no more */
+		want &= ~(1u << JT_INTEGER);
+	for (t = 0; t < JT__MAX; t++)
+		if (want & 1u << t)
+			total++;
+	if (total == 0)
+		rc = fail(c, "no value is allowed here");
+	else {
+		sb_init(&b, list, sizeof(list));
+		for (t = 0; t < JT__MAX; t++) {
+			if (!(want & 1u << t))
+				continue;
+			if (n > 0)
+				sb_puts(&b, n == total - 1 ? " or " : ", ");
+			sb_puts(&b, js_type_names[t]);
+			n++;
+		}
+		rc = fail(c, "expected %s, got %s", list, value_type_name(v));
+	}
+	c->err_type = 1;
+	c->err_mask = want;
+	return rc;
+}
+
+/* A non-negative integer keyword, or 0 when absent or malformed. */
+static int
+get_count(struct json_object *s, const char *key, size_t *out)
+{
+	struct json_object	*k;
+	struct num		 n;
+
+	if (!json_object_object_get_ex(s, key, &k) || get_num(k, &n) == -1)
+		return 0;
+	switch (n.kind) {
+	case N_INT:
+		if (n.i < 0)
+			return 0;
+		*out = (uint64_t)n.i > SIZE_MAX ? SIZE_MAX : (size_t)n.i;
+		break;
+	case N_UINT:
+		*out = n.u > SIZE_MAX ? SIZE_MAX : (size_t)n.u;
+		break;
+	default:
+		if (!dbl_integral(n.d) || n.d < 0)
+			return 0;
+		*out = n.d >= 0x1p63 || (uint64_t)n.d > SIZE_MAX ? SIZE_MAX :
+		    (size_t)n.d;
+		break;
+	}
+	return 1;
+}
+
+static int
+get_true(struct json_object *s, const char *key)
+{
+	struct json_object	*k;
+
+	return json_object_object_get_ex(s, key, &k) &&
+	    json_object_is_type(k, json_type_boolean) &&
+	    json_object_get_boolean(k);
+}
+
+/*
+ * Deep equality with numbers compared by value (1 equals 1.0, which
+ * json_object_equal denies).  1 equal, 0 not, -1 when the budget of node
+ * comparisons or the depth ran out.
+ */
+static int
+json_eq(struct json_object *a, struct json_object *b, int depth, long *budget)
+{
+	struct json_object_iterator	 it, end;
+	struct json_object		*bv;
+	struct num			 na, nb;
+	size_t				 i, n;
+	int				 r;
+
+	if (depth > JS_MAX_DEPTH || --*budget < 0)
+		return -1;
+	if (get_num(a, &na) == 0 && get_num(b, &nb) == 0)
+		return num_cmp(&na, &nb) == 0;
+	if (json_object_get_type(a) != json_object_get_type(b))
+		return 0;
+	switch (json_object_get_type(a)) {
+	case json_type_boolean:
+		return !json_object_get_boolean(a) == !json_object_get_boolean(b);
+	case json_type_string:
+		return json_object_get_string_len(a) ==
+		    json_object_get_string_len(b) &&
+		    memcmp(json_object_get_string(a), json_object_get_string(b),
+		    (size_t)json_object_get_string_len(a)) == 0;
+	case json_type_array:
+		if ((n = json_object_array_length(a)) !=
+		    json_object_array_length(b))
+			return 0;
+		for (i = 0; i < n; i++)
+			if ((r = json_eq(json_object_array_get_idx(a, i),
+			    json_object_array_get_idx(b, i), depth + 1,
+			    budget)) != 1)
+				return r;
+		return 1;
+	case json_type_object:
+		if (json_object_object_length(a) != json_object_object_length(b))
+			return 0;
+		it = json_object_iter_begin(a);
+		end = json_object_iter_end(a);
+		for (; !json_object_iter_equal(&it, &end);
+		    json_object_iter_next(&it)) {
+			if (!json_object_object_get_ex(b,
+			    json_object_iter_peek_name(&it), &bv))
+				return 0;
+			if ((r = json_eq(json_object_iter_peek_value(&it), bv,
+			    depth + 1, budget)) != 1)
+				return r;
+		}
+		return 1;
+	default:
+		return 1;	/* both null */
+	}
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Undo percent-encoding (RFC 6901 section 6); a stray '%' stays. */
+static int
+pct_decode(const char *s, char *out, size_t sz, size_t *len)
+{
+	size_t	 n = 0;
+	int	 hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (n + 1 >= sz)
+			return -1;
+		if (s[0] == '%' && (hi = hexval(s[1])) >= 0 &&
+		    (lo = hexval(s[2])) >= 0) {
+			out[n++] = (char)(hi << 4 | lo);
+			s += 2;
+		} else
+			out[n++] = *s;
+	}
+	out[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/*
+ * The schema a local reference points to, or NULL when the reference is
+ * not local ("other.json#/x", "#anchor") or does not resolve (see the top
+ * of the file).
+ */
+__attribute__((noinline))	/* keep its buffers off the recursion */
+static struct json_object *
+resolve(struct json_object *root, const char *ref)
+{
+	char			 buf[JS_PATH_MAX], tok[JS_PATH_MAX];
+	struct json_object	*o = root;
+	size_t			 i, j, n, idx;
+
+	if (ref[0] != '#' || pct_decode(ref + 1, buf, sizeof(buf), &n) == -1)
+		return NULL;
+	if (n == 0)
+		return root;
+	if (buf[0] != '/')
+		return NULL;
+	for (i = 1;; i++) {
+		/* one reference token, with ~1 and ~0 undone (RFC 6901) */
+		for (j = 0; i < n && buf[i] != '/'; i++) {
+			if (buf[i] != '~')
+				tok[j++] = buf[i];
+			else if (i + 1 < n && (buf[i + 1] == '0' ||
+			    buf[i + 1] == '1'))
+				tok[j++] = buf[++i] == '0' ? '~' : '/';
+			else
+				return NULL;
+		}
+		tok[j] = '\0';
+		/* a "%00" cannot name a member: json-c keys end at NUL */
+		if (strlen(tok) != j)
+			return NULL;
+		if (json_object_is_type(o, json_type_object)) {
+			if (!json_object_object_get_ex(o, tok, &o))
+				return NULL;
+		} else if (json_object_is_type(o, json_type_array)) {
+			/* digits without a leading zero, within the array */
+			if (j == 0 || j > 18 || (tok[0] == '0' && j > 1))
+				return NULL;
+			for (idx = 0, j = 0; tok[j] != '\0'; j++) {
+				if (tok[j] < '0' || tok[j] > '9')
+					return NULL;
+				idx = idx * 10 + (size_t)(tok[j] - '0');
+			}
+			if (idx >= json_object_array_length(o))
+				return NULL;
+			o = json_object_array_get_idx(o, idx);
+		} else
+			return NULL;
+		if (i >= n)
+			break;
+	}
+	return o;
+}
+
+static int
+v_ref(struct js_ctx *c, struct json_object *ref, struct json_object *v)
+{
+	struct json_object	*target;
+
+	if (!json_object_is_type(ref, json_type_string) ||
+	    (target = resolve(c->root, json_object_get_string(ref))) == NULL)
+		return 0;
+	return validate(c, target, v);
+}
+
+static int
+type_bit(struct json_object *t, unsigned *bit)
+{
+	int	 i;
+
+	if (!json_object_is_type(t, json_type_string))
+		return -1;
+	for (i = 0; i < JT__MAX; i++)
+		if (strcmp(json_object_get_string(t), js_type_names[i]) == 0) {
+			*bit = 1u << i;
+			return 0;
+		}
+	return -1;
+}
+
+/* "type": a name or a non-empty list of names; anything unknown: ignored. */
+static int
+v_type(struct js_ctx *c, struct json_object *t, struct json_object *v)
+{
+	unsigned	 want = 0, bit;
+	size_t		 i, n;
+
+	if (json_object_is_type(t, json_type_array)) {
+		if ((n = json_object_array_length(t)) == 0)
+			return 0;
+		for (i = 0; i < n; i++) {
+			if (type_bit(json_object_array_get_idx(t, i), &bit) == -1)
+				return 0;
+			want |= bit;
+		}
+	} else if (type_bit(t, &want) == -1)
+		return 0;
+	if (value_types(v) & want)
+		return 0;
+	return type_fail(c, want, v);
+}
+
+/* "arguments.sort: "up" is not one of "asc", "desc"" */
+__attribute__((noinline))	/* keep its buffers off the recursion */
+static int
+v_enum(struct js_ctx *c, struct json_object *e, struct json_object *v)
+{
+	char		 msg[JS_MSG_MAX], one[JS_SHOW_SZ];
+	struct sbuf	 b;
+	size_t		 i, n;
+	long		 budget = JS_EQ_BUDGET;
+
+	if (!json_object_is_type(e, json_type_array) ||
+	    (n = json_object_array_length(e)) == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (json_eq(json_object_array_get_idx(e, i), v, 0,
+		    &budget) == 1)
+			return 0;
+	sb_init(&b, msg, sizeof(msg));
+	sb_puts(&b, show(v, one, sizeof(one)));
+	sb_puts(&b, " is not one of ");
+	for (i = 0; i < n; i++) {
+		show(json_object_array_get_idx(e, i), one, sizeof(one));
+		/* leave room for ", …" in case the next one does not fit */
+		if (sb_room_for(&b, strlen(one) + 2 + strlen(", " ELLIPSIS)) ==
+		    -1) {
+			sb_puts(&b, i > 0 ? ", " ELLIPSIS : ELLIPSIS);
+			break;
+		}
+		if (i > 0)
+			sb_puts(&b, ", ");
+		sb_puts(&b, one);
+	}
+	return fail(c, "%s", msg);
+}
+
+__attribute__((noinline))	/* keep its buffers off the recursion */
+static int
+v_const(struct js_ctx *c, struct json_object *k, struct json_object *v)
+{
+	char	 want[JS_SHOW_SZ], got[JS_SHOW_SZ];
+	long	 budget = JS_EQ_BUDGET;
+
+	if (json_eq(k, v, 0, &budget) == 1)
+		return 0;
+	return fail(c, "expected %s, got %s", show(k, want, sizeof(want)),
+	    show(v, got, sizeof(got)));
+}
+
+/* minLength and maxLength count code points, not bytes. */
+static int
+v_string(struct js_ctx *c, struct json_object *s, struct json_object *v)
+{
+	const char	*p = json_object_get_string(v);
+	size_t		 len = (size_t)json_object_get_string_len(v);
+	size_t		 i, cp = 0, lim;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)p[i] & 0xc0) != 0x80)
+			cp++;
+	if (get_count(s, "minLength", &lim) && cp < lim)
+		return fail(c, "expected at least %zu character%s, got %zu",
+		    lim, plural(lim), cp);
+	if (get_count(s, "maxLength", &lim) && cp > lim)
+		return fail(c, "expected at most %zu character%s, got %zu",
+		    lim, plural(lim), cp);
+	return 0;
+}
+
+/*
+ * One bound: fail when the value compares as `bad` (or equal, when the
+ * bound is exclusive) against it.  A NaN on either side compares as 2 and
+ * passes: the strict request parser never produces one.
+ */
+static int
+bound(struct js_ctx *c, const struct num *n, struct json_object *k,
+    int bad, int excl)
+{
+	struct num	 lim;
+	char		 a[40], b[40];
+	int		 r;
+
+	if (get_num(k, &lim) == -1)
+		return 0;
+	r = num_cmp(n, &lim);
+	if (r != bad && !(excl && r == 0))
+		return 0;
+	num_fmt(&lim, a, sizeof(a));
+	num_fmt(n, b, sizeof(b));
+	return fail(c, "expected a value %s%s %s, got %s", bad < 0 ? ">" : "<",
+	    excl ? "" : "=", a, b);
+}
+
+static int
+v_number(struct js_ctx *c, struct json_object *s, struct json_object *v)
+{
+	struct json_object	*k;
+	struct num		 n, m;
+	char			 a[40], b[40];
+	int			 rc;
+
+	get_num(v, &n);
+	/* OpenAPI 3.0 writes "exclusiveMinimum": true next to "minimum" */
+	if (json_object_object_get_ex(s, "minimum", &k) &&
+	    (rc = bound(c, &n, k, -1, get_true(s, "exclusiveMinimum"))) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "exclusiveMinimum", &k) &&
+	    (rc = bound(c, &n, k, -1, 1)) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "maximum", &k) &&
+	    (rc = bound(c, &n, k, 1, get_true(s, "exclusiveMaximum"))) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "exclusiveMaximum", &k) &&
+	    (rc = bound(c, &n, k, 1, 1)) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "multipleOf", &k) &&
+	    get_num(k, &m) == 0 && num_positive(&m) && !num_multiple(&n, &m)) {
+		num_fmt(&m, a, sizeof(a));
+		num_fmt(&n, b, sizeof(b));
+		return fail(c, "expected a multiple of %s, got %s", a, b);
+	}
+	return 0;
+}
+
+/* A property whose own schema says readOnly need not be sent. */
+static int
+read_only(struct json_object *props, const char *name)
+{
+	struct json_object	*ps;
+
+	return props != NULL && json_object_object_get_ex(props, name, &ps) &&
+	    json_object_is_type(ps, json_type_object) &&
+	    get_true(ps, "readOnly");
+}
+
+static int
+v_object(struct js_ctx *c, struct json_object *s, struct json_object *v)
+{
+	struct json_object_iterator	 it, end;
+	struct json_object		*props = NULL, *addl = NULL, *k, *sub;
+	struct js_mark			 m;
+	char				 q[JS_SHOW_SZ];
+	struct sbuf			 b;
+	const char			*name;
+	size_t				 i, n, lim;
+	int				 has_addl, rc;
+
+	n = (size_t)json_object_object_length(v);
+	if (get_count(s, "minProperties", &lim) && n < lim)
+		return fail(c, "expected at least %zu propert%s, got %zu", lim,
+		    lim == 1 ? "y" : "ies", n);
+	if (get_count(s, "maxProperties", &lim) && n > lim)
+		return fail(c, "expected at most %zu propert%s, got %zu", lim,
+		    lim == 1 ? "y" : "ies", n);
+	if (json_object_object_get_ex(s, "properties", &k) &&
+	    json_object_is_type(k, json_type_object))
+		props = k;
+	if (json_object_object_get_ex(s, "required", &k) &&
+	    json_object_is_type(k, json_type_array)) {
+		for (i = 0; i < json_object_array_length(k); i++) {
+			sub = json_object_array_get_idx(k, i);
+			if (!json_object_is_type(sub, json_type_string))
+				continue;
+			name = json_object_get_string(sub);
+			if (json_object_object_get_ex(v, name, NULL) ||
+			    read_only(props, name))
+				continue;
+			sb_init(&b, q, sizeof(q));
+			sb_quote(&b, name, (size_t)json_object_get_string_len(sub),
+			    JS_SHOW_MAX);
+			return fail(c, "missing required property %s", q);
+		}
+	}
+	has_addl = json_object_object_get_ex(s, "additionalProperties", &addl);
+	if (json_object_object_get_ex(s, "patternProperties", &k) &&
+	    json_object_is_type(k, json_type_object) &&
+	    json_object_object_length(k) > 0)
+		has_addl = 0;
+	if (props == NULL && !has_addl)
+		return 0;
+	it = json_object_iter_begin(v);
+	end = json_object_iter_end(v);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		name = json_object_iter_peek_name(&it);
+		if (props == NULL ||
+		    !json_object_object_get_ex(props, name, &sub)) {
+			if (!has_addl)
+				continue;
+			if (json_object_is_type(addl, json_type_boolean) &&
+			    !json_object_get_boolean(addl)) {
+				sb_init(&b, q, sizeof(q));
+				sb_quote(&b, name, strlen(name), JS_SHOW_MAX);
+				return fail(c, "unknown property %s", q);
+			}
+			sub = addl;
+		}
+		path_push_key(c, name, &m);
+		rc = validate(c, sub, json_object_iter_peek_value(&it));
+		path_restore(c, &m);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+v_array(struct js_ctx *c, struct json_object *s, struct json_object *v)
+{
+	struct json_object	*pre = NULL, *items = NULL, *k, *sub;
+	struct js_mark		 m;
+	size_t			 i, j, n, np = 0, lim;
+	long			 budget = JS_EQ_BUDGET;
+	int			 has_items, rc;
+
+	n = json_object_array_length(v);
+	if (get_count(s, "minItems", &lim) && n < lim)
+		return fail(c, "expected at least %zu item%s, got %zu", lim,
+		    plural(lim), n);
+	if (get_count(s, "maxItems", &lim) && n > lim)
+		return fail(c, "expected at most %zu item%s, got %zu", lim,
+		    plural(lim), n);
+	if (json_object_object_get_ex(s, "prefixItems", &k) &&
+	    json_object_is_type(k, json_type_array))
+		pre = k;
+	has_items = json_object_object_get_ex(s, "items", &items);
+	/* before 2020-12 a list of "items" was what prefixItems is now */
+	if (has_items && pre == NULL &&
+	    json_object_is_type(items, json_type_array)) {
+		pre = items;
+		has_items = 0;
+	}
+	if (pre != NULL)
+		np = json_object_array_length(pre);
+	for (i = 0; i < n; i++) {
+		if (i < np)
+			sub = json_object_array_get_idx(pre, i);
+		else if (!has_items)
+			break;
+		else if (json_object_is_type(items, json_type_boolean) &&
+		    !json_object_get_boolean(items))
+			return fail(c, "expected at most %zu item%s, got %zu",
+			    np, plural(np), n);
+		else
+			sub = items;
+		path_push_index(c, i, &m);
+		rc = validate(c, sub, json_object_array_get_idx(v, i));
+		path_restore(c, &m);
+		if (rc != 0)
+			return rc;
+	}
+	if (!get_true(s, "uniqueItems"))
+		return 0;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			switch (json_eq(json_object_array_get_idx(v, i),
+			    json_object_array_get_idx(v, j), 0, &budget)) {
+			case 1:
+				return fail(c, "items %zu and %zu are equal",
+				    i, j);
+			case -1:
+				return 0;	/* too costly: see the top */
+			default:
+				break;
+			}
+	return 0;
+}
+
+/*
+ * anyOf, and oneOf when `one`.  When no branch takes the value: if every
+ * branch wanted another type, say which types would do ("expected string
+ * or null, got integer" for FastAPI's Optional[str]); if exactly one
+ * branch took the type but failed inside, that is the branch the caller
+ * meant, so run it again for its message (unless an outer anyOf is still
+ * trying its own branches and wants no text); otherwise there is nothing
+ * better than a generic line.
+ */
+static int
+v_of(struct js_ctx *c, struct json_object *list, struct json_object *v,
+    int one)
+{
+	struct json_object	*sub;
+	size_t			 i, n, cand = 0, ncand = 0, nmatch = 0;
+	unsigned		 mask = 0;
+	int			 rc = 0;
+
+	if (!json_object_is_type(list, json_type_array) ||
+	    (n = json_object_array_length(list)) == 0)
+		return 0;
+	c->quiet++;
+	for (i = 0; i < n; i++) {
+		sub = json_object_array_get_idx(list, i);
+		if ((rc = validate(c, sub, v)) == JS_FATAL)
+			break;
+		if (rc == 0) {
+			if (!one || ++nmatch > 1)
+				break;
+		} else if (c->err_type && c->err_vdepth == c->vdepth)
+			mask |= c->err_mask;
+		else {
+			cand = i;
+			ncand++;
+		}
+	}
+	c->quiet--;
+	if (rc == JS_FATAL || (rc == 0 && !one))
+		return rc;
+	if (nmatch > 1)
+		return fail(c, "matches more than one of the allowed schemas");
+	if (nmatch == 1)
+		return 0;
+	if (ncand == 0)
+		return type_fail(c, mask, v);
+	if (ncand == 1 && !c->quiet && (rc = validate(c,
+	    json_object_array_get_idx(list, cand), v)) != 0)
+		return rc;
+	return fail(c, "does not match any of the allowed schemas");
+}
+
+static int
+v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
+{
+	struct json_object	*k;
+	size_t			 i;
+	int			 rc = 0;
+
+	/* OpenAPI 3.0: see the top of the file */
+	if (v == NULL && get_true(s, "nullable"))
+		return 0;
+	if (json_object_object_get_ex(s, "type", &k) &&
+	    (rc = v_type(c, k, v)) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "enum", &k) &&
+	    (rc = v_enum(c, k, v)) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "const", &k) &&
+	    (rc = v_const(c, k, v)) != 0)
+		return rc;
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		rc = v_string(c, s, v);
+		break;
+	case json_type_int:
+	case json_type_double:
+		rc = v_number(c, s, v);
+		break;
+	case json_type_object:
+		rc = v_object(c, s, v);
+		break;
+	case json_type_array:
+		rc = v_array(c, s, v);
+		break;
+	default:
+		break;
+	}
+	if (rc != 0)
+		return rc;
+	/* 2020-12: keywords next to "$ref" apply too */
+	if (json_object_object_get_ex(s, "$ref", &k) &&
+	    (rc = v_ref(c, k, v)) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "allOf", &k) &&
+	    json_object_is_type(k, json_type_array)) {
+		for (i = 0; i < json_object_array_length(k); i++)
+			if ((rc = validate(c, json_object_array_get_idx(k, i),
+			    v)) != 0)
+				return rc;
+	}
+	if (json_object_object_get_ex(s, "anyOf", &k) &&
+	    (rc = v_of(c, k, v, 0)) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "oneOf", &k) &&
+	    (rc = v_of(c, k, v, !json_object_object_get_ex(s, "discriminator",
+	    NULL))) != 0)
+		return rc;
+	if (json_object_object_get_ex(s, "not", &k) &&
+	    (json_object_is_type(k, json_type_object) ||
+	    json_object_is_type(k, json_type_boolean))) {
+		c->quiet++;
+		rc = validate(c, k, v);
+		c->quiet--;
+		if (rc == JS_FATAL)
+			return rc;
+		if (rc == 0)
+			return fail(c, "matches a disallowed schema");
+	}
+	return 0;
+}
+
+static int
+validate(struct js_ctx *c, struct json_object *s, struct json_object *v)
+{
+	int	 rc;
+
+	if (json_object_is_type(s, json_type_boolean)) {
+		if (json_object_get_boolean(s))
+			return 0;
+		/* a type failure that no type would fix: see v_of() */
+		return type_fail(c, 0, v);
+	}
+	/* anything else that is not an object is a malformed schema */
+	if (!json_object_is_type(s, json_type_object))
+		return 0;
+	if (c->depth >= JS_MAX_DEPTH)
+		return fatal(c, "schema nesting exceeds %d levels (a \"$ref\" "
+		    "cycle?)", JS_MAX_DEPTH);
+	if (c->steps-- <= 0)
+		return fatal(c, "the schema is too complex to check");
+	c->depth++;
+	rc = v_schema(c, s, v);
+	c->depth--;
+	return rc;
+}
+
+/* Nodes of a value, to size the work budget; deep parts are not counted. */
+static long
+count_nodes(struct json_object *v, int depth, long n)
+{
+	struct json_object_iterator	 it, end;
+	size_t				 i, len;
+
+	if (++n >= JS_NODES_MAX || depth >= JS_MAX_DEPTH)
+		return n;
+	if (json_object_is_type(v, json_type_array)) {
+		len = json_object_array_length(v);
+		for (i = 0; i < len && n < JS_NODES_MAX; i++)
+			n = count_nodes(json_object_array_get_idx(v, i),
+			    depth + 1, n);
+	} else if (json_object_is_type(v, json_type_object)) {
+		it = json_object_iter_begin(v);
+		end = json_object_iter_end(v);
+		for (; !json_object_iter_equal(&it, &end) && n < JS_NODES_MAX;
+		    json_object_iter_next(&it))
+			n = count_nodes(json_object_iter_peek_value(&it),
+			    depth + 1, n);
+	}
+	return n;
+}
+
+int
+js_validate(struct json_object *root, struct json_object *schema,
+    struct json_object *value, const char *path, char *err, size_t errsz)
+{
+	struct js_ctx	 c;
+	int		 rc;
+
+	memset(&c, 0, sizeof(c));
+	c.root = root != NULL ? root : schema;
+	c.err = err;
+	c.errsz = err != NULL ? errsz : 0;
+	c.steps = JS_STEPS_MIN + JS_STEPS_NODE * count_nodes(value, 0, 0);
+	if (c.errsz > 0)
+		err[0] = '\0';
+	if (path != NULL)
+		path_put(&c, path, strlen(path));
+	rc = validate(&c, schema, value);
+	/* failed anyOf branches and passed "not"s leave text behind */
+	if (rc == 0 && c.errsz > 0)
+		err[0] = '\0';
+	return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,52 @@
+/*
+ * jsonschema: validate a tool call's arguments against the tool's
+ * inputSchema (a JSON Schema 2020-12 subset, as produced from OpenAPI 3.0
+ * and 3.1 documents) before the upstream API is called.  Knows nothing of
+ * MCP or HTTP; allocates nothing.
+ *
+ * Checked: type (a name or a list; "integer" also takes doubles with an
+ * integral value), nullable (OpenAPI 3.0), enum, const, required,
+ * properties, additionalProperties, minProperties, maxProperties,
+ * prefixItems, items (a schema, or a list meaning prefixItems as in drafts
+ * before 2020-12), minItems, maxItems, uniqueItems, minLength, maxLength
+ * (in code points), minimum, maximum, exclusiveMinimum, exclusiveMaximum
+ * (numbers, or the OpenAPI 3.0 booleans), multipleOf, allOf, anyOf, oneOf,
+ * not, $ref (local JSON pointers) and the boolean schemas.
+ *
+ * Not checked: pattern and patternProperties (ECMA-262 regular expressions
+ * are not POSIX ones), format, contains, propertyNames, dependent*,
+ * if/then/else, unevaluated*, $dynamicRef, and the annotations
+ * (description, title, default, examples, readOnly, writeOnly, deprecated).
+ * A schema keyword of the wrong JSON type is ignored: the schemas come from
+ * the operator's document, the upstream API validates again, and refusing
+ * every call because of one odd keyword helps nobody.
+ */
+#ifndef FCM_JSONSCHEMA_H
+#define FCM_JSONSCHEMA_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/*
+ * Nested validation levels (subschemas, $ref hops and array or object
+ * members all count one): enough for any value the request parser lets
+ * through, and a bound for "$ref" cycles that make no progress.
+ */
+#define JS_MAX_DEPTH	128
+#define JS_PATH_MAX	512	/* longer argument paths end in "…" */
+
+/*
+ * Validate `value` against `schema`.  `root` is the schema document that
+ * holds "$defs" (local references "#/$defs/Name" and, generally, any local
+ * JSON pointer "#/..." are resolved against it, with ~0/~1 and
+ * percent-decoding); NULL means `schema` itself.  `path` is the name of the
+ * value for messages ("arguments").  Returns 0 when valid; -1 with a
+ * message in err (NUL-terminated, truncated to errsz) otherwise.  err may
+ * be NULL when errsz is 0.  Borrows everything.
+ */
+int	 js_validate(struct json_object *root, struct json_object *schema,
+	    struct json_object *value, const char *path, char *err,
+	    size_t errsz);
+
+#endif

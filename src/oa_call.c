@@ -1,0 +1,696 @@
+/*
+ * oa_call: one tool call becomes one HTTP request to the API.  Arguments
+ * are validated against the tool's input schema first; the request is
+ * built with every value encoded for its place (a path segment, the query,
+ * a header, the body); the response is mapped by its media type.  Every
+ * failure of the API is a tool result with isError, never a JSON-RPC
+ * error: the model should see it and can act on it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "jsonschema.h"
+#include "log.h"
+#include "openapi.h"
+#include "upstream.h"
+#include "url.h"
+#include "util.h"
+
+#define OA_EXCERPT	2048	/* bytes of an error body shown */
+#define OA_HEADERS_MAX	64
+#define OA_JSON_DEPTH	256
+
+void
+oa_op_free(void *p)
+{
+	struct oa_op	*op = p;
+	size_t		 i;
+
+	if (op == NULL)
+		return;
+	for (i = 0; i < op->nparams; i++) {
+		free(op->params[i].name);
+		free(op->params[i].prop);
+	}
+	free(op->params);
+	for (i = 0; i < op->nbody_props; i++)
+		free(op->body_props[i]);
+	free(op->body_props);
+	free(op->method);
+	free(op->path);
+	free(op->base_url);
+	free(op->body_type);
+	free(op->body_prop);
+	free(op);
+}
+
+static void
+add_text(struct json_object *content, const char *text, size_t len)
+{
+	struct json_object	*t = json_object_new_object();
+
+	json_object_object_add(t, "type", json_object_new_string("text"));
+	json_object_object_add(t, "text",
+	    json_object_new_string_len(text, (int)len));
+	json_object_array_add(content, t);
+}
+
+/* A result with isError and one text block: the message for the model. */
+__attribute__((format(printf, 1, 2)))
+static struct json_object *
+tool_error(const char *fmt, ...)
+{
+	struct json_object	*r = json_object_new_object();
+	struct json_object	*content = json_object_new_array();
+	va_list			 ap;
+	char			*msg;
+	int			 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	add_text(content, msg, (size_t)n);
+	free(msg);
+	json_object_object_add(r, "content", content);
+	json_object_object_add(r, "isError", json_object_new_boolean(1));
+	return r;
+}
+
+/*
+ * A scalar as text for a URL or header: strings as they are, numbers as
+ * JSON writes them, booleans as true/false.  -1 for objects and arrays.
+ */
+static int
+scalar_text(struct json_object *v, struct buf *out)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		buf_append(out, json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		return 0;
+	case json_type_boolean:
+		buf_puts(out, json_object_get_boolean(v) ? "true" : "false");
+		return 0;
+	case json_type_int:
+	case json_type_double:
+		buf_puts(out, json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN));
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Append `v` percent-encoded; nested structures go as JSON text. */
+static void
+encode_value(struct buf *b, struct json_object *v)
+{
+	struct buf	 t;
+
+	buf_init(&t);
+	if (scalar_text(v, &t) == -1)
+		buf_puts(&t, json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN));
+	url_encode(b, t.data ? t.data : "", t.len);
+	buf_free(&t);
+}
+
+/*
+ * A path parameter as one path segment (style simple).  Every byte that
+ * could end or climb out of the segment is encoded, and the dot segments
+ * "." and ".." and the empty segment are refused outright, so no value
+ * can change which path is called.
+ */
+static int
+path_value(struct json_object *v, const struct oa_param *p, struct buf *b,
+    const char **why)
+{
+	struct buf	 one;
+	size_t		 i, n;
+	int		 first = 1;
+
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++) {
+			if (!first)
+				buf_putc(b, ',');
+			first = 0;
+			encode_value(b, json_object_array_get_idx(v, i));
+		}
+	} else if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, val) {
+			if (!first)
+				buf_putc(b, ',');
+			first = 0;
+			url_encode(b, k, strlen(k));
+			buf_putc(b, p->explode ? '=' : ',');
+			encode_value(b, val);
+		}
+	} else {
+		buf_init(&one);
+		if (scalar_text(v, &one) == -1 || one.len == 0 ||
+		    strcmp(one.data, ".") == 0 || strcmp(one.data, "..") == 0) {
+			*why = "must be a non-empty value other than . and ..";
+			buf_free(&one);
+			return -1;
+		}
+		url_encode(b, one.data, one.len);
+		buf_free(&one);
+	}
+	return 0;
+}
+
+static void
+query_pair(struct buf *q, const char *name, const char *suffix,
+    struct json_object *v)
+{
+	buf_putc(q, q->len ? '&' : '?');
+	url_encode(q, name, strlen(name));
+	if (suffix != NULL) {
+		buf_puts(q, "%5B");
+		url_encode(q, suffix, strlen(suffix));
+		buf_puts(q, "%5D");
+	}
+	buf_putc(q, '=');
+	encode_value(q, v);
+}
+
+/* A query parameter by its style and explode (OpenAPI 3 §4.8.12.4). */
+static void
+query_value(struct json_object *v, const struct oa_param *p, struct buf *q)
+{
+	const char	*sep = p->style == OA_STYLE_SPACE ? "%20" :
+			    p->style == OA_STYLE_PIPE ? "%7C" : ",";
+	size_t		 i, n;
+
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		if (p->explode) {
+			for (i = 0; i < n; i++)
+				query_pair(q, p->name, NULL,
+				    json_object_array_get_idx(v, i));
+			return;
+		}
+		buf_putc(q, q->len ? '&' : '?');
+		url_encode(q, p->name, strlen(p->name));
+		buf_putc(q, '=');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_puts(q, sep);
+			encode_value(q, json_object_array_get_idx(v, i));
+		}
+	} else if (json_object_is_type(v, json_type_object)) {
+		if (p->style == OA_STYLE_DEEP) {
+			json_object_object_foreach(v, k, val)
+				query_pair(q, p->name, k, val);
+		} else if (p->explode) {
+			json_object_object_foreach(v, k2, val2) {
+				buf_putc(q, q->len ? '&' : '?');
+				url_encode(q, k2, strlen(k2));
+				buf_putc(q, '=');
+				encode_value(q, val2);
+			}
+		} else {
+			buf_putc(q, q->len ? '&' : '?');
+			url_encode(q, p->name, strlen(p->name));
+			buf_putc(q, '=');
+			n = 0;
+			json_object_object_foreach(v, k3, val3) {
+				if (n++ > 0)
+					buf_putc(q, ',');
+				url_encode(q, k3, strlen(k3));
+				buf_putc(q, ',');
+				encode_value(q, val3);
+			}
+		}
+	} else
+		query_pair(q, p->name, NULL, v);
+}
+
+/* A header value (style simple); control characters are refused. */
+static int
+header_value(struct json_object *v, struct buf *h)
+{
+	struct buf	 t;
+	size_t		 i, n;
+	int		 rc = 0;
+
+	buf_init(&t);
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n && rc == 0; i++) {
+			if (i > 0)
+				buf_putc(&t, ',');
+			rc = scalar_text(json_object_array_get_idx(v, i), &t);
+		}
+	} else
+		rc = scalar_text(v, &t);
+	for (i = 0; rc == 0 && i < t.len; i++)
+		if ((unsigned char)t.data[i] < 0x20 && t.data[i] != '\t')
+			rc = -1;
+	if (rc == 0)
+		buf_append(h, t.data ? t.data : "", t.len);
+	buf_free(&t);
+	return rc;
+}
+
+/* Headers never passed on, whatever MCP_FORWARD_HEADERS says. */
+static int
+never_forwarded(const char *name)
+{
+	static const char *const hop[] = {
+		"connection", "keep-alive", "proxy-authenticate",
+		"proxy-authorization", "proxy-connection", "te", "trailer",
+		"transfer-encoding", "upgrade", "host", "content-length",
+		"content-type", "accept", "accept-encoding", "expect", NULL
+	};
+	size_t	 i;
+
+	for (i = 0; hop[i] != NULL; i++)
+		if (util_strcaseeq(name, hop[i]))
+			return 1;
+	return 0;
+}
+
+/* Form encoding of an object's members (arrays repeat the key). */
+static void
+form_body(struct json_object *obj, struct buf *b)
+{
+	struct json_object	*e;
+	size_t			 i;
+
+	json_object_object_foreach(obj, k, v) {
+		if (v == NULL)
+			continue;
+		if (json_object_is_type(v, json_type_array)) {
+			for (i = 0; i < json_object_array_length(v); i++) {
+				e = json_object_array_get_idx(v, i);
+				if (b->len)
+					buf_putc(b, '&');
+				url_encode(b, k, strlen(k));
+				buf_putc(b, '=');
+				encode_value(b, e);
+			}
+			continue;
+		}
+		if (b->len)
+			buf_putc(b, '&');
+		url_encode(b, k, strlen(k));
+		buf_putc(b, '=');
+		encode_value(b, v);
+	}
+}
+
+/* The request being built. */
+struct oa_req {
+	struct buf	 url;
+	struct buf	 query;
+	struct buf	 body;
+	int		 has_body;
+	char		*headers[OA_HEADERS_MAX + 1];
+	size_t		 nheaders;
+};
+
+static void
+req_add_header(struct oa_req *r, const char *name, const char *value)
+{
+	if (r->nheaders < OA_HEADERS_MAX)
+		xasprintf(&r->headers[r->nheaders++], "%s: %s", name, value);
+}
+
+static void
+oa_req_free(struct oa_req *r)
+{
+	size_t	 i;
+
+	buf_free(&r->url);
+	buf_free(&r->query);
+	buf_free(&r->body);
+	for (i = 0; i < r->nheaders; i++)
+		free(r->headers[i]);
+}
+
+/*
+ * Build URL, headers and body from validated arguments.  Returns NULL, or
+ * a tool error result naming the argument that cannot be sent.
+ */
+static struct json_object *
+build_request(const struct cfg *cfg, const struct oa_op *op,
+    struct tool_call *call, struct oa_req *r)
+{
+	const struct oa_param	*p;
+	struct json_object	*v, *obj;
+	const char		*s, *e, *why = NULL, *in;
+	char			 pname[256];
+	char			*copy, *lp, *tok;
+	struct buf		 h;
+	size_t			 i;
+
+	buf_puts(&r->url, op->base_url);
+	for (s = op->path; *s != '\0'; s = e) {
+		if (*s != '{' || (e = strchr(s, '}')) == NULL ||
+		    (size_t)(e - s - 1) >= sizeof(pname)) {
+			e = s + 1;
+			buf_putc(&r->url, *s);
+			continue;
+		}
+		memcpy(pname, s + 1, (size_t)(e - s - 1));
+		pname[e - s - 1] = '\0';
+		e++;
+		for (i = 0, p = NULL; i < op->nparams; i++)
+			if (op->params[i].in == OA_IN_PATH &&
+			    strcmp(op->params[i].name, pname) == 0)
+				p = &op->params[i];
+		if (p == NULL || !json_object_object_get_ex(call->args,
+		    p->prop, &v) || v == NULL)
+			return tool_error("Invalid arguments: path parameter "
+			    "%s is required", p ? p->prop : pname);
+		if (path_value(v, p, &r->url, &why) == -1)
+			return tool_error("Invalid arguments: arguments.%s %s",
+			    p->prop, why);
+	}
+	for (i = 0; i < op->nparams; i++) {
+		p = &op->params[i];
+		if (p->in == OA_IN_PATH ||
+		    !json_object_object_get_ex(call->args, p->prop, &v) ||
+		    v == NULL)
+			continue;
+		if (p->in == OA_IN_QUERY)
+			query_value(v, p, &r->query);
+		else {
+			buf_init(&h);
+			if (header_value(v, &h) == -1) {
+				buf_free(&h);
+				return tool_error("Invalid arguments: "
+				    "arguments.%s cannot be sent as the header "
+				    "%s (control characters, or not a scalar)",
+				    p->prop, p->name);
+			}
+			req_add_header(r, p->name, h.data ? h.data : "");
+			buf_free(&h);
+		}
+	}
+	buf_append(&r->url, r->query.data ? r->query.data : "", r->query.len);
+
+	/* token passthrough: the caller's headers that the operator named */
+	if (cfg->forward_headers != NULL) {
+		copy = xstrdup(cfg->forward_headers);
+		for (lp = copy; (tok = strsep(&lp, ",")) != NULL;) {
+			tok = util_trim(tok);
+			if (*tok == '\0' || never_forwarded(tok) ||
+			    (in = call->header(call->ctx, tok)) == NULL)
+				continue;
+			req_add_header(r, tok, in);
+		}
+		free(copy);
+	}
+
+	if (op->body != OA_BODY_NONE) {
+		obj = NULL;
+		if (op->body_prop != NULL)
+			json_object_object_get_ex(call->args, op->body_prop,
+			    &obj);
+		else {
+			obj = json_object_new_object();
+			for (i = 0; i < op->nbody_props; i++)
+				if (json_object_object_get_ex(call->args,
+				    op->body_props[i], &v))
+					json_object_object_add(obj,
+					    op->body_props[i],
+					    json_object_get(v));
+			if (json_object_object_length(obj) == 0) {
+				json_object_put(obj);
+				obj = NULL;
+			}
+		}
+		if (obj != NULL) {
+			r->has_body = 1;
+			if (op->body == OA_BODY_FORM &&
+			    json_object_is_type(obj, json_type_object))
+				form_body(obj, &r->body);
+			else if (op->body == OA_BODY_RAW &&
+			    json_object_is_type(obj, json_type_string))
+				buf_append(&r->body, json_object_get_string(obj),
+				    (size_t)json_object_get_string_len(obj));
+			else
+				buf_puts(&r->body, json_object_to_json_string_ext(
+				    obj, JSON_C_TO_STRING_PLAIN |
+				    JSON_C_TO_STRING_NOSLASHESCAPE));
+			req_add_header(r, "Content-Type", op->body_type);
+			if (op->body_prop == NULL)
+				json_object_put(obj);
+		}
+	}
+	req_add_header(r, "Accept",
+	    "application/json, text/*;q=0.9, */*;q=0.8");
+	req_add_header(r, "User-Agent", PACKAGE_NAME "/" PACKAGE_VERSION);
+	return NULL;
+}
+
+/* Progress from libcurl, passed on at most every 100 ms. */
+struct oa_progress {
+	struct tool_call	*call;
+	double			 last_time;
+};
+
+static void
+on_progress(void *ctx, double now, double total)
+{
+	struct oa_progress	*pr = ctx;
+	double			 t = util_now_mono();
+
+	if (t - pr->last_time < 0.1 && !(total > 0 && now >= total))
+		return;
+	pr->last_time = t;
+	pr->call->progress(pr->call->ctx, now, total, NULL);
+}
+
+static int
+media_is(const char *ct, const char *prefix)
+{
+	return ct != NULL && util_strncaseeq(ct, prefix, strlen(prefix));
+}
+
+static int
+is_json_media(const char *ct)
+{
+	size_t	 n;
+
+	if (ct == NULL)
+		return 0;
+	n = strcspn(ct, "; ");
+	return (n == 16 && util_strncaseeq(ct, "application/json", 16)) ||
+	    (n > 5 && util_strncaseeq(ct + n - 5, "+json", 5));
+}
+
+static int
+is_text_media(const char *ct)
+{
+	return media_is(ct, "text/") || media_is(ct, "application/xml") ||
+	    media_is(ct, "application/yaml") ||
+	    media_is(ct, "application/x-www-form-urlencoded") ||
+	    media_is(ct, "application/javascript");
+}
+
+/* The media type without parameters, lower case, for mimeType fields. */
+static char *
+bare_type(const char *ct, const char *fallback)
+{
+	char	*t;
+	size_t	 i;
+
+	if (ct == NULL || *ct == '\0')
+		return xstrdup(fallback);
+	t = xstrndup(ct, strcspn(ct, "; "));
+	for (i = 0; t[i] != '\0'; i++)
+		if (t[i] >= 'A' && t[i] <= 'Z')
+			t[i] += 32;
+	return t;
+}
+
+/* A bounded excerpt of an error body, cut on a UTF-8 boundary. */
+static void
+excerpt(const struct buf *body, struct buf *out)
+{
+	size_t	 n = body->len;
+
+	if (n > OA_EXCERPT) {
+		n = OA_EXCERPT;
+		while (n > 0 && ((unsigned char)body->data[n] & 0xc0) == 0x80)
+			n--;
+	}
+	buf_append(out, body->data, n);
+	if (n < body->len)
+		buf_puts(out, "\n[\xe2\x80\xa6 truncated]");
+}
+
+static struct json_object *
+map_success(const struct oa_op *op, const struct up_response *rs)
+{
+	struct json_object	*r = json_object_new_object();
+	struct json_object	*content = json_object_new_array(), *c, *sc;
+	struct json_tokener	*tok;
+	char			*b64, *type;
+	const char		*ct = rs->content_type;
+
+	json_object_object_add(r, "content", content);
+	if (rs->body.len == 0) {
+		char	 msg[128];
+
+		snprintf(msg, sizeof(msg), "HTTP %ld: %s %s succeeded with "
+		    "no content", rs->status, op->method, op->path);
+		add_text(content, msg, strlen(msg));
+		return r;
+	}
+	if (is_json_media(ct)) {
+		add_text(content, rs->body.data, rs->body.len);
+		tok = json_tokener_new_ex(OA_JSON_DEPTH);
+		sc = json_tokener_parse_ex(tok, rs->body.data, (int)rs->body.len);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_object_put(sc);
+			sc = NULL;
+		}
+		json_tokener_free(tok);
+		if (sc != NULL && json_object_is_type(sc, json_type_object))
+			json_object_object_add(r, "structuredContent", sc);
+		else if (op->has_output_schema) {
+			json_object_put(sc);
+			json_object_put(r);
+			return tool_error("The API answered %s %s with JSON "
+			    "that is not an object, unlike its documented "
+			    "response schema", op->method, op->path);
+		} else
+			json_object_put(sc);
+		return r;
+	}
+	if (op->has_output_schema) {
+		json_object_put(r);
+		return tool_error("The API answered %s %s with %s, not the "
+		    "JSON its document promises", op->method, op->path,
+		    ct ? ct : "no content type");
+	}
+	if (is_text_media(ct)) {
+		add_text(content, rs->body.data, rs->body.len);
+		return r;
+	}
+	c = json_object_new_object();
+	b64 = b64_encode((const unsigned char *)rs->body.data, rs->body.len);
+	if (media_is(ct, "image/") || media_is(ct, "audio/")) {
+		json_object_object_add(c, "type", json_object_new_string(
+		    media_is(ct, "image/") ? "image" : "audio"));
+		json_object_object_add(c, "data", json_object_new_string(b64));
+		json_object_object_add(c, "mimeType", json_object_new_string(
+		    type = bare_type(ct, "application/octet-stream")));
+	} else {
+		struct json_object	*res = json_object_new_object();
+
+		json_object_object_add(res, "uri",
+		    json_object_new_string(rs->url));
+		json_object_object_add(res, "mimeType", json_object_new_string(
+		    type = bare_type(ct, "application/octet-stream")));
+		json_object_object_add(res, "blob", json_object_new_string(b64));
+		json_object_object_add(c, "type",
+		    json_object_new_string("resource"));
+		json_object_object_add(c, "resource", res);
+	}
+	free(type);
+	free(b64);
+	json_object_array_add(content, c);
+	return r;
+}
+
+/* The path of a request URL (no query: it may carry keys), for messages. */
+static void
+request_path(const char *url, char *out, size_t outsz)
+{
+	struct url	 u;
+	const char	*cause;
+
+	if (url_parse(url, &u, &cause) == -1) {
+		snprintf(out, outsz, "?");
+		return;
+	}
+	snprintf(out, outsz, "%s", u.path[0] ? u.path : "/");
+	url_free(&u);
+}
+
+/* Called by the registry for every tools/call of an OpenAPI tool. */
+struct json_object *
+oa_call(void *ctx, struct tool_call *call)
+{
+	const struct cfg	*cfg = ctx;
+	const struct oa_op	*op = call->tool->impl;
+	struct json_object	*schema, *result;
+	struct up_request	 urq;
+	struct up_response	 urs;
+	struct oa_progress	 pr;
+	struct oa_req		 r;
+	struct buf		 msg;
+	char			 err[512], line[256];
+
+	json_object_object_get_ex(call->tool->def, "inputSchema", &schema);
+	if (js_validate(schema, schema, call->args, "arguments", err,
+	    sizeof(err)) == -1)
+		return tool_error("Invalid arguments: %s", err);
+	memset(&r, 0, sizeof(r));
+	buf_init(&r.url);
+	buf_init(&r.query);
+	buf_init(&r.body);
+	if ((result = build_request(cfg, op, call, &r)) != NULL)
+		goto out;
+	memset(&urq, 0, sizeof(urq));
+	urq.method = op->method;
+	urq.url = r.url.data;
+	urq.headers = (const char **)r.headers;
+	urq.body = r.has_body ? (r.body.data ? r.body.data : "") : NULL;
+	urq.body_len = r.body.len;
+	urq.timeout_ms = cfg->api_timeout * 1000;
+	urq.max_response = (size_t)cfg->api_max_response;
+	pr.call = call;
+	pr.last_time = 0;
+	urq.progress = on_progress;
+	urq.progress_ctx = &pr;
+	snprintf(line, sizeof(line), "%s %s", op->method, op->path);
+	call->progress(call->ctx, 0, 0, line);
+	if (up_perform(&urq, &urs) == -1) {
+		log_msg(LOG_INFO, "tool %s: %s %s failed after %.3f s: %s",
+		    call->tool->name, op->method, op->path, urs.seconds,
+		    urs.errmsg);
+		result = tool_error("The API call %s %s failed: %s",
+		    op->method, op->path, urs.errmsg);
+		up_response_free(&urs);
+		goto out;
+	}
+	call->progress(call->ctx, (double)urs.body.len,
+	    (double)urs.body.len, "done");
+	log_msg(LOG_DEBUG, "tool %s: %s %s -> %ld in %.3f s",
+	    call->tool->name, op->method, op->path, urs.status, urs.seconds);
+	if (urs.status >= 200 && urs.status < 300)
+		result = map_success(op, &urs);
+	else {
+		buf_init(&msg);
+		request_path(r.url.data, line, sizeof(line));
+		buf_printf(&msg, "HTTP %ld%s%s from %s %s", urs.status,
+		    strcmp(http_reason((int)urs.status), "Unknown") ? " " : "",
+		    strcmp(http_reason((int)urs.status), "Unknown") ?
+		    http_reason((int)urs.status) : "", op->method, line);
+		if (urs.body.len > 0) {
+			buf_puts(&msg, ":\n\n");
+			excerpt(&urs.body, &msg);
+		}
+		result = tool_error("%s", msg.data);
+		buf_free(&msg);
+	}
+	up_response_free(&urs);
+out:
+	oa_req_free(&r);
+	return result;
+}

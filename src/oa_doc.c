@@ -1,0 +1,247 @@
+/*
+ * oa_doc: read an OpenAPI document from a file or an http(s) URL, check
+ * that it is OpenAPI 3.0 or 3.1 in JSON, and resolve local references.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonrpc.h"
+#include "openapi.h"
+#include "upstream.h"
+#include "url.h"
+#include "util.h"
+
+#define OA_DOC_MAX	(64 * 1024 * 1024)
+#define OA_JSON_DEPTH	512
+
+static int
+read_file(const char *path, struct buf *b, char **cause)
+{
+	FILE	*fp;
+	char	 chunk[65536];
+	size_t	 n;
+	int	 rc = -1;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "MCP_OPENAPI: cannot open %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (b->len + n > OA_DOC_MAX) {
+			xasprintf(cause, "MCP_OPENAPI: %s is larger than %d "
+			    "bytes", path, OA_DOC_MAX);
+			goto out;
+		}
+		buf_append(b, chunk, n);
+	}
+	if (ferror(fp)) {
+		xasprintf(cause, "MCP_OPENAPI: cannot read %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(fp);
+	return rc;
+}
+
+static int
+fetch_url(const char *url, long long timeout, struct buf *b, char **cause)
+{
+	const char		*hdrs[] = { "Accept: application/json", NULL };
+	struct up_request	 rq;
+	struct up_response	 rs;
+	int			 rc = -1;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = url;
+	rq.headers = hdrs;
+	rq.timeout_ms = timeout * 1000;
+	rq.max_response = OA_DOC_MAX;
+	if (up_perform(&rq, &rs) == -1)
+		xasprintf(cause, "MCP_OPENAPI: cannot fetch %s: %s", url,
+		    rs.errmsg);
+	else if (rs.status != 200)
+		xasprintf(cause, "MCP_OPENAPI: fetching %s answered HTTP %ld",
+		    url, rs.status);
+	else {
+		buf_append(b, rs.body.data, rs.body.len);
+		rc = 0;
+	}
+	up_response_free(&rs);
+	return rc;
+}
+
+/*
+ * Load and check the document.  `where` (a path or URL) is kept for
+ * messages and for resolving relative server URLs.
+ */
+int
+oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
+    char **cause)
+{
+	struct json_tokener	*tok;
+	struct json_object	*v;
+	struct buf		 b;
+	const char		*ver;
+	int			 rc = -1;
+
+	memset(doc, 0, sizeof(*doc));
+	doc->where = where;
+	buf_init(&b);
+	if (strncmp(where, "http://", 7) == 0 ||
+	    strncmp(where, "https://", 8) == 0) {
+		if (fetch_url(where, timeout, &b, cause) == -1)
+			goto out;
+	} else if (read_file(where, &b, cause) == -1)
+		goto out;
+	if ((tok = json_tokener_new_ex(OA_JSON_DEPTH)) == NULL)
+		abort();
+	doc->root = json_tokener_parse_ex(tok, b.data ? b.data : "",
+	    (int)b.len);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		xasprintf(cause, "MCP_OPENAPI: %s is not JSON (%s at byte "
+		    "%zu); YAML documents must be converted to JSON first",
+		    where, json_tokener_error_desc(json_tokener_get_error(tok)),
+		    json_tokener_get_parse_end(tok));
+		json_object_put(doc->root);
+		doc->root = NULL;
+		json_tokener_free(tok);
+		goto out;
+	}
+	json_tokener_free(tok);
+	if (!json_object_is_type(doc->root, json_type_object)) {
+		xasprintf(cause, "MCP_OPENAPI: %s: the document is not a JSON "
+		    "object", where);
+		goto out;
+	}
+	if (json_object_object_get_ex(doc->root, "swagger", NULL)) {
+		xasprintf(cause, "MCP_OPENAPI: %s: Swagger 2.0 is not "
+		    "supported; convert it to OpenAPI 3", where);
+		goto out;
+	}
+	if (!json_object_object_get_ex(doc->root, "openapi", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		xasprintf(cause, "MCP_OPENAPI: %s: #/openapi is missing; not an "
+		    "OpenAPI document", where);
+		goto out;
+	}
+	ver = json_object_get_string(v);
+	if (strncmp(ver, "3.0", 3) == 0 && (ver[3] == '\0' || ver[3] == '.'))
+		doc->v31 = 0;
+	else if (strncmp(ver, "3.1", 3) == 0 &&
+	    (ver[3] == '\0' || ver[3] == '.'))
+		doc->v31 = 1;
+	else {
+		xasprintf(cause, "MCP_OPENAPI: %s: #/openapi: version %.32s is "
+		    "not supported (3.0.x and 3.1.x are)", where, ver);
+		goto out;
+	}
+	if (!json_object_object_get_ex(doc->root, "paths", &v) ||
+	    !json_object_is_type(v, json_type_object)) {
+		xasprintf(cause, "MCP_OPENAPI: %s: #/paths is missing or not an "
+		    "object: no operations to expose", where);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	if (rc == -1) {
+		json_object_put(doc->root);
+		doc->root = NULL;
+	}
+	return rc;
+}
+
+/* Append `s` as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1). */
+void
+oa_pointer_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '~')
+			buf_puts(b, "~0");
+		else if (*s == '/')
+			buf_puts(b, "~1");
+		else
+			buf_putc(b, *s);
+}
+
+/* Percent-decode a URI fragment; -1 on a bad escape or an embedded NUL. */
+static int
+fragment_decode(const char *s, struct buf *out)
+{
+	int	 hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s != '%') {
+			buf_putc(out, *s);
+			continue;
+		}
+		hi = s[1] >= '0' && s[1] <= '9' ? s[1] - '0' :
+		    (s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'f' ?
+		    (s[1] | 0x20) - 'a' + 10 : -1;
+		lo = hi < 0 ? -1 : s[2] >= '0' && s[2] <= '9' ? s[2] - '0' :
+		    (s[2] | 0x20) >= 'a' && (s[2] | 0x20) <= 'f' ?
+		    (s[2] | 0x20) - 'a' + 10 : -1;
+		if (lo < 0 || (hi == 0 && lo == 0))
+			return -1;
+		buf_putc(out, (char)(hi * 16 + lo));
+		s += 2;
+	}
+	return 0;
+}
+
+/*
+ * Follow `node`'s $ref chain (local references only) and return the
+ * target, borrowed from the document.  A node without $ref is returned
+ * as it is.  `where` names the node for messages.
+ */
+struct json_object *
+oa_resolve(const struct oa_doc *doc, struct json_object *node,
+    const char *where, char **cause)
+{
+	struct json_object	*ref, *target;
+	struct buf		 ptr;
+	const char		*r;
+	int			 hops;
+
+	for (hops = 0; node != NULL && json_object_is_type(node,
+	    json_type_object) && json_object_object_get_ex(node, "$ref", &ref);
+	    hops++) {
+		if (!json_object_is_type(ref, json_type_string)) {
+			xasprintf(cause, "MCP_OPENAPI: %s: %s: $ref is not a "
+			    "string", doc->where, where);
+			return NULL;
+		}
+		r = json_object_get_string(ref);
+		if (hops >= OA_REF_HOPS) {
+			xasprintf(cause, "MCP_OPENAPI: %s: %s: more than %d "
+			    "chained $refs (a cycle?) at '%.200s'", doc->where,
+			    where, OA_REF_HOPS, r);
+			return NULL;
+		}
+		if (r[0] != '#') {
+			xasprintf(cause, "MCP_OPENAPI: %s: %s: external $ref "
+			    "'%.200s' is not supported; bundle the document "
+			    "first", doc->where, where, r);
+			return NULL;
+		}
+		buf_init(&ptr);
+		if (fragment_decode(r + 1, &ptr) == -1 ||
+		    json_pointer_get(doc->root, ptr.data ? ptr.data : "",
+		    &target) != 0) {
+			buf_free(&ptr);
+			xasprintf(cause, "MCP_OPENAPI: %s: %s: $ref '%.200s' "
+			    "does not resolve", doc->where, where, r);
+			return NULL;
+		}
+		buf_free(&ptr);
+		node = target;
+	}
+	return node;
+}

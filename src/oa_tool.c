@@ -1,0 +1,1099 @@
+/*
+ * oa_tool: every operation of the document becomes a tool: a name, a
+ * description, an input schema from its parameters and request body, an
+ * output schema from its first 2xx JSON response, annotations from its
+ * method, and the OAuth scopes it requires.  Runs once at start-up.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "log.h"
+#include "openapi.h"
+#include "url.h"
+#include "util.h"
+
+static const char *const oa_methods[] = {
+	"get", "put", "post", "delete", "options", "head", "patch", "trace",
+	NULL
+};
+
+/* One operation while the tool set is built. */
+struct oa_cand {
+	const char		*opid;		/* NULL when absent */
+	const char		*method;	/* lower case, as in the doc */
+	const char		*path;
+	struct json_object	*op;
+	struct json_object	*item;		/* the path item */
+	char			*name;
+	int			 keep;
+};
+
+struct oa_build {
+	const struct cfg	*cfg;
+	struct oa_doc		 doc;
+	struct oa_cand		*cands;
+	size_t			 ncands;
+	char			**cause;
+};
+
+static struct json_object *
+obj_get(struct json_object *o, const char *key, enum json_type t)
+{
+	struct json_object	*v;
+
+	if (o != NULL && json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, t))
+		return v;
+	return NULL;
+}
+
+static const char *
+str_get(struct json_object *o, const char *key)
+{
+	struct json_object	*v = obj_get(o, key, json_type_string);
+
+	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+/* "#/paths/~1items~1{id}/parameters/0" for messages */
+static char *
+item_where(const struct oa_cand *c, const char *tail)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_puts(&b, "#/paths/");
+	oa_pointer_escape(&b, c->path);
+	buf_printf(&b, "/%s", tail);
+	return buf_release(&b);
+}
+
+/* "#/paths/~1items~1{id}/get" for messages */
+static char *
+op_where(const struct oa_cand *c, const char *tail)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_puts(&b, "#/paths/");
+	oa_pointer_escape(&b, c->path);
+	buf_printf(&b, "/%s%s%s", c->method, tail ? "/" : "", tail ? tail : "");
+	return buf_release(&b);
+}
+
+static int
+valid_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+}
+
+/*
+ * A valid MCP tool name ([A-Za-z0-9_.-], at most `max` bytes) from the
+ * operationId, or from method and path when there is none.  A name that
+ * is too long keeps its start and gains a hash of the whole, so two long
+ * names that share a prefix stay distinct.
+ */
+char *
+oa_tool_name(const char *opid, const char *method, const char *path,
+    size_t max)
+{
+	unsigned char	 h[EVP_MAX_MD_SIZE];
+	unsigned int	 hlen;
+	struct buf	 b;
+	char		*name, *out;
+	size_t		 i, n;
+
+	buf_init(&b);
+	if (opid != NULL && *opid != '\0') {
+		for (i = 0; opid[i] != '\0'; i++)
+			buf_putc(&b, valid_name_char(opid[i]) ? opid[i] : '_');
+	} else {
+		for (i = 0; method[i] != '\0'; i++)
+			buf_putc(&b, method[i] >= 'A' && method[i] <= 'Z' ?
+			    method[i] + 32 : method[i]);
+		for (i = 0; path[i] != '\0'; i++) {
+			char	 ch = valid_name_char(path[i]) && path[i] != '.'
+			    && path[i] != '-' ? path[i] : '_';
+
+			/* one underscore between words, none at the end */
+			if (ch == '_' && b.len > 0 && b.data[b.len - 1] == '_')
+				continue;
+			buf_putc(&b, ch);
+		}
+		while (b.len > 0 && b.data[b.len - 1] == '_')
+			b.data[--b.len] = '\0';
+	}
+	if (b.len == 0)
+		buf_puts(&b, "operation");
+	name = buf_release(&b);
+	if ((n = strlen(name)) <= max)
+		return name;
+	EVP_Digest(name, n, h, &hlen, EVP_sha256(), NULL);
+	xasprintf(&out, "%.*s_%02x%02x%02x%02x", (int)(max - 9), name, h[0],
+	    h[1], h[2], h[3]);
+	free(name);
+	return out;
+}
+
+static int
+name_taken(const struct oa_build *b, size_t upto, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < upto; i++)
+		if (strcmp(b->cands[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Names in document order, before any filtering, so that a tool keeps its
+ * name whatever the filters say; a clash gets _2, _3 ... and a warning.
+ */
+static void
+assign_names(struct oa_build *b)
+{
+	struct oa_cand	*c;
+	size_t		 i, max = (size_t)b->cfg->tool_name_max;
+	char		*alt;
+	int		 k;
+
+	for (i = 0; i < b->ncands; i++) {
+		c = &b->cands[i];
+		if (!name_taken(b, i, c->name))
+			continue;
+		for (k = 2;; k++) {
+			char	 suffix[16];
+			size_t	 sl = (size_t)snprintf(suffix, sizeof(suffix),
+			    "_%d", k);
+			size_t	 bl = strlen(c->name);
+
+			if (bl + sl > max)
+				bl = max - sl;
+			xasprintf(&alt, "%.*s%s", (int)bl, c->name, suffix);
+			if (!name_taken(b, i, alt))
+				break;
+			free(alt);
+		}
+		log_msg(LOG_WARN, "tool name %s of %s %s is already used; "
+		    "this operation is the tool %s", c->name, c->method,
+		    c->path, alt);
+		free(c->name);
+		c->name = alt;
+	}
+}
+
+static int
+has_tag(const struct oa_cand *c, const char *list)
+{
+	struct json_object	*tags = obj_get(c->op, "tags", json_type_array);
+	struct json_object	*t;
+	size_t			 i;
+
+	for (i = 0; tags != NULL && i < json_object_array_length(tags); i++) {
+		t = json_object_array_get_idx(tags, i);
+		if (json_object_is_type(t, json_type_string) &&
+		    util_list_contains(list, json_object_get_string(t), 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+names_op(const struct oa_cand *c, const char *list)
+{
+	return (c->opid != NULL && util_list_contains(list, c->opid, 0)) ||
+	    util_list_contains(list, c->name, 0);
+}
+
+/* Every entry of a filter list must name something: typos fail loudly. */
+static int
+check_list(struct oa_build *b, const char *var, const char *list, int tags)
+{
+	struct oa_cand	 probe;
+	char		*copy, *p, *tok;
+	size_t		 i;
+	int		 found, rc = 0;
+
+	if (list == NULL)
+		return 0;
+	copy = xstrdup(list);
+	for (p = copy; rc == 0 && (tok = strsep(&p, ",")) != NULL;) {
+		tok = util_trim(tok);
+		if (*tok == '\0')
+			continue;
+		for (found = 0, i = 0; !found && i < b->ncands; i++) {
+			probe = b->cands[i];
+			found = tags ? has_tag(&probe, tok) :
+			    names_op(&probe, tok);
+		}
+		if (!found) {
+			xasprintf(b->cause, "%s: '%s' matches no %s in %s",
+			    var, tok, tags ? "tag of any operation" :
+			    "operationId or tool name", b->doc.where);
+			rc = -1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * FastAPI-MCP's filters: the includes (operations, tags) together pick
+ * the tools, or all when neither is set; then the excludes drop some.
+ * A filter that leaves nothing refuses to start.
+ */
+static int
+apply_filters(struct oa_build *b)
+{
+	const struct cfg	*cfg = b->cfg;
+	struct oa_cand		*c;
+	size_t			 i, kept = 0;
+	int			 inc = cfg->include_operations != NULL ||
+				    cfg->include_tags != NULL;
+
+	if (check_list(b, "MCP_INCLUDE_OPERATIONS", cfg->include_operations,
+	    0) == -1 || check_list(b, "MCP_EXCLUDE_OPERATIONS",
+	    cfg->exclude_operations, 0) == -1 || check_list(b,
+	    "MCP_INCLUDE_TAGS", cfg->include_tags, 1) == -1 ||
+	    check_list(b, "MCP_EXCLUDE_TAGS", cfg->exclude_tags, 1) == -1)
+		return -1;
+	for (i = 0; i < b->ncands; i++) {
+		c = &b->cands[i];
+		c->keep = !inc ||
+		    (cfg->include_operations != NULL &&
+		    names_op(c, cfg->include_operations)) ||
+		    (cfg->include_tags != NULL && has_tag(c, cfg->include_tags));
+		if ((cfg->exclude_operations != NULL &&
+		    names_op(c, cfg->exclude_operations)) ||
+		    (cfg->exclude_tags != NULL && has_tag(c, cfg->exclude_tags)))
+			c->keep = 0;
+		kept += c->keep;
+	}
+	if (kept == 0) {
+		xasprintf(b->cause, "MCP_INCLUDE_*/MCP_EXCLUDE_*: the filters "
+		    "leave no operation of %s as a tool", b->doc.where);
+		return -1;
+	}
+	return 0;
+}
+
+/* Resolve `ref` against the absolute URL `base` (RFC 3986 §5.2, enough
+ * of it for server URLs). */
+static char *
+resolve_url(const char *base, const char *ref)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*out, *origin, *dir;
+	size_t		 n;
+
+	if (strstr(ref, "://") != NULL)
+		return xstrdup(ref);
+	if (url_parse(base, &u, &cause) == -1)
+		return NULL;
+	origin = url_origin(&u);
+	if (strncmp(ref, "//", 2) == 0)
+		xasprintf(&out, "%s:%s", u.scheme, ref);
+	else if (ref[0] == '/')
+		xasprintf(&out, "%s%s", origin, ref);
+	else {
+		dir = xstrdup(u.path);
+		n = strlen(dir);
+		while (n > 0 && dir[n - 1] != '/')
+			dir[--n] = '\0';
+		xasprintf(&out, "%s%s%s%s", origin, n == 0 ? "/" : "", dir,
+		    strncmp(ref, "./", 2) == 0 ? ref + 2 : ref);
+		free(dir);
+	}
+	free(origin);
+	url_free(&u);
+	return out;
+}
+
+/* servers[0].url with its variables replaced by their defaults. */
+static char *
+server_url(struct json_object *servers)
+{
+	struct json_object	*s, *vars, *var;
+	const char		*u, *e, *def;
+	struct buf		 b;
+	char			 name[128];
+
+	if (servers == NULL || json_object_array_length(servers) == 0)
+		return NULL;
+	s = json_object_array_get_idx(servers, 0);
+	if ((u = str_get(s, "url")) == NULL)
+		return NULL;
+	vars = obj_get(s, "variables", json_type_object);
+	buf_init(&b);
+	for (; *u != '\0'; u++) {
+		if (*u == '{' && (e = strchr(u, '}')) != NULL &&
+		    (size_t)(e - u - 1) < sizeof(name)) {
+			memcpy(name, u + 1, (size_t)(e - u - 1));
+			name[e - u - 1] = '\0';
+			var = obj_get(vars, name, json_type_object);
+			def = str_get(var, "default");
+			buf_puts(&b, def ? def : "");
+			u = e;
+		} else
+			buf_putc(&b, *u);
+	}
+	return buf_release(&b);
+}
+
+/*
+ * Where calls of this operation go: MCP_API_BASE_URL, else the first
+ * servers entry of the operation, its path, or the document (in that
+ * order), resolved against the document's URL.
+ */
+static char *
+base_url(struct oa_build *b, const struct oa_cand *c)
+{
+	struct json_object	*lists[3];
+	char			*s = NULL, *abs = NULL;
+	struct url		 u;
+	const char		*cause;
+	size_t			 i, n;
+
+	if (b->cfg->api_base_url != NULL)
+		abs = xstrdup(b->cfg->api_base_url);
+	else {
+		lists[0] = obj_get(c->op, "servers", json_type_array);
+		lists[1] = obj_get(c->item, "servers", json_type_array);
+		lists[2] = obj_get(b->doc.root, "servers", json_type_array);
+		for (i = 0; i < 3 && s == NULL; i++)
+			s = server_url(lists[i]);
+		if (s == NULL)
+			s = xstrdup("/");
+		if (strstr(s, "://") != NULL)
+			abs = xstrdup(s);
+		else if (strncmp(b->doc.where, "http://", 7) == 0 ||
+		    strncmp(b->doc.where, "https://", 8) == 0)
+			abs = resolve_url(b->doc.where, s);
+		if (abs == NULL) {
+			xasprintf(b->cause, "MCP_API_BASE_URL: required: the "
+			    "server URL '%s' of %s is relative and MCP_OPENAPI "
+			    "is a file, not a URL", s, b->doc.where);
+			free(s);
+			return NULL;
+		}
+		free(s);
+	}
+	if (url_parse(abs, &u, &cause) == -1) {
+		xasprintf(b->cause, "MCP_API_BASE_URL: '%s' (for %s %s): %s",
+		    abs, c->method, c->path, cause);
+		free(abs);
+		return NULL;
+	}
+	url_free(&u);
+	n = strlen(abs);
+	while (n > 0 && abs[n - 1] == '/')
+		abs[--n] = '\0';
+	return abs;
+}
+
+/* The tool being built for one operation. */
+struct oa_tb {
+	struct oa_build		*b;
+	struct oa_cand		*c;
+	struct oa_conv		*conv;
+	struct oa_op		*op;
+	struct json_object	*props;		/* inputSchema.properties */
+	struct json_object	*required;	/* inputSchema.required */
+};
+
+static int
+prop_taken(const struct oa_tb *t, const char *name)
+{
+	return json_object_object_get_ex(t->props, name, NULL);
+}
+
+static void
+add_prop(struct oa_tb *t, const char *name, struct json_object *schema,
+    int required)
+{
+	json_object_object_add(t->props, name, schema);
+	if (required)
+		json_object_array_add(t->required,
+		    json_object_new_string(name));
+}
+
+static enum oa_style
+parse_style(const char *s, enum oa_in in)
+{
+	if (s == NULL)
+		return in == OA_IN_QUERY ? OA_STYLE_FORM : OA_STYLE_SIMPLE;
+	if (strcmp(s, "form") == 0)
+		return OA_STYLE_FORM;
+	if (strcmp(s, "spaceDelimited") == 0)
+		return OA_STYLE_SPACE;
+	if (strcmp(s, "pipeDelimited") == 0)
+		return OA_STYLE_PIPE;
+	if (strcmp(s, "deepObject") == 0)
+		return OA_STYLE_DEEP;
+	return OA_STYLE_SIMPLE;
+}
+
+/* Parameters the API's framework sets itself (OpenAPI 3 §4.8.12.1). */
+static int
+ignored_header(const char *name)
+{
+	return util_strcaseeq(name, "accept") ||
+	    util_strcaseeq(name, "content-type") ||
+	    util_strcaseeq(name, "authorization");
+}
+
+/* The schema of a parameter: "schema", or the one media type's. */
+static struct json_object *
+param_schema(struct oa_tb *t, struct json_object *p, const char *where,
+    char **cause)
+{
+	struct json_object	*s, *content, *desc, *ex, *a;
+
+	if ((s = obj_get(p, "schema", json_type_object)) == NULL &&
+	    (content = obj_get(p, "content", json_type_object)) != NULL) {
+		json_object_object_foreach(content, k, v) {
+			(void)k;
+			s = obj_get(v, "schema", json_type_object);
+			break;
+		}
+	}
+	if (s == NULL)
+		return json_object_new_object();
+	if ((s = oa_conv_schema(t->conv, s, where, cause)) == NULL)
+		return NULL;
+	if (!json_object_is_type(s, json_type_object))
+		return s;
+	if ((desc = obj_get(p, "description", json_type_string)) != NULL &&
+	    !json_object_object_get_ex(s, "description", NULL))
+		json_object_object_add(s, "description", json_object_get(desc));
+	if (json_object_object_get_ex(p, "example", &ex) &&
+	    !json_object_object_get_ex(s, "examples", NULL)) {
+		a = json_object_new_array();
+		json_object_array_add(a, json_object_get(ex));
+		json_object_object_add(s, "examples", a);
+	}
+	if ((ex = obj_get(p, "deprecated", json_type_boolean)) != NULL &&
+	    json_object_get_boolean(ex))
+		json_object_object_add(s, "deprecated",
+		    json_object_new_boolean(1));
+	return s;
+}
+
+/*
+ * Path-level parameters merged with the operation's (the operation wins
+ * for the same name and location), in document order.
+ */
+static int
+build_params(struct oa_tb *t)
+{
+	struct json_object	*lists[2], *merged[256], *p, *q, *v;
+	struct oa_param		*op;
+	const char		*name, *in, *qn, *qi;
+	char			*where, *tail, *prop;
+	size_t			 i, j, k, n = 0;
+	int			 li, req, rc = -1;
+
+	lists[0] = obj_get(t->c->item, "parameters", json_type_array);
+	lists[1] = obj_get(t->c->op, "parameters", json_type_array);
+	for (li = 0; li < 2; li++) {
+		for (i = 0; lists[li] != NULL &&
+		    i < json_object_array_length(lists[li]); i++) {
+			xasprintf(&tail, "parameters/%zu", i);
+			where = li == 1 ? op_where(t->c, tail) :
+			    item_where(t->c, tail);
+			free(tail);
+			p = oa_resolve(&t->b->doc, json_object_array_get_idx(
+			    lists[li], i), where, t->b->cause);
+			if (p == NULL || (name = str_get(p, "name")) == NULL ||
+			    (in = str_get(p, "in")) == NULL) {
+				if (p != NULL)
+					xasprintf(t->b->cause, "MCP_OPENAPI: "
+					    "%s: %s: a parameter needs name and "
+					    "in", t->b->doc.where, where);
+				free(where);
+				return -1;
+			}
+			free(where);
+			for (k = 0; k < n; k++) {
+				qn = str_get(merged[k], "name");
+				qi = str_get(merged[k], "in");
+				if (strcmp(qn, name) == 0 && strcmp(qi, in) == 0)
+					break;
+			}
+			if (k < n)
+				merged[k] = p;
+			else if (n < sizeof(merged) / sizeof(merged[0]))
+				merged[n++] = p;
+		}
+	}
+	t->op->params = xcalloc(n, sizeof(*t->op->params));
+	for (i = 0; i < n; i++) {
+		p = merged[i];
+		name = str_get(p, "name");
+		in = str_get(p, "in");
+		op = &t->op->params[t->op->nparams];
+		if (strcmp(in, "path") == 0)
+			op->in = OA_IN_PATH;
+		else if (strcmp(in, "query") == 0)
+			op->in = OA_IN_QUERY;
+		else if (strcmp(in, "header") == 0 && !ignored_header(name))
+			op->in = OA_IN_HEADER;
+		else
+			continue;	/* cookies, and headers set for us */
+		op->style = parse_style(str_get(p, "style"), op->in);
+		q = obj_get(p, "explode", json_type_boolean);
+		op->explode = q != NULL ? json_object_get_boolean(q) :
+		    op->style == OA_STYLE_FORM;
+		prop = xstrdup(name);
+		for (j = 0; prop_taken(t, prop); j++) {
+			free(prop);
+			xasprintf(&prop, "%s_%s%s", in, name, j ? "_" : "");
+		}
+		where = op_where(t->c, "parameters");
+		q = param_schema(t, p, where, t->b->cause);
+		free(where);
+		if (q == NULL) {
+			free(prop);
+			goto out;
+		}
+		req = op->in == OA_IN_PATH || ((v = obj_get(p, "required",
+		    json_type_boolean)) != NULL && json_object_get_boolean(v));
+		add_prop(t, prop, q, req);
+		op->name = xstrdup(name);
+		op->prop = prop;
+		t->op->nparams++;
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+static int
+is_json_type(const char *t)
+{
+	size_t	 n = strcspn(t, ";");
+
+	return (n == 16 && util_strncaseeq(t, "application/json", 16)) ||
+	    (n > 5 && util_strncaseeq(t + n - 5, "+json", 5));
+}
+
+/* An object schema whose properties can sit beside the parameters. */
+static int
+flattenable(struct oa_tb *t, struct json_object *s)
+{
+	struct json_object	*props;
+
+	if (!json_object_is_type(s, json_type_object) ||
+	    (props = obj_get(s, "properties", json_type_object)) == NULL ||
+	    json_object_object_get_ex(s, "allOf", NULL) ||
+	    json_object_object_get_ex(s, "anyOf", NULL) ||
+	    json_object_object_get_ex(s, "oneOf", NULL) ||
+	    json_object_object_get_ex(s, "$ref", NULL))
+		return 0;
+	json_object_object_foreach(props, k, v) {
+		(void)v;
+		if (prop_taken(t, k))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The request body: JSON (or +json) first, then a form, then anything
+ * else as a raw string.  An object body's properties go to the top level
+ * when none collides with a parameter, else the body is one property.
+ */
+static int
+build_body(struct oa_tb *t)
+{
+	struct json_object	*rb, *content, *media = NULL, *s, *conv, *v;
+	struct json_object	*req_list;
+	const char		*type = NULL, *pname;
+	char			*where;
+	size_t			 i;
+	int			 required;
+
+	if ((rb = obj_get(t->c->op, "requestBody", json_type_object)) == NULL)
+		return 0;
+	where = op_where(t->c, "requestBody");
+	rb = oa_resolve(&t->b->doc, rb, where, t->b->cause);
+	if (rb == NULL) {
+		free(where);
+		return -1;
+	}
+	if ((content = obj_get(rb, "content", json_type_object)) == NULL) {
+		free(where);
+		return 0;
+	}
+	json_object_object_foreach(content, k1, v1) {
+		if (is_json_type(k1)) {
+			type = k1;
+			media = v1;
+			t->op->body = OA_BODY_JSON;
+			break;
+		}
+	}
+	if (type == NULL && (media = obj_get(content,
+	    "application/x-www-form-urlencoded", json_type_object)) != NULL) {
+		type = "application/x-www-form-urlencoded";
+		t->op->body = OA_BODY_FORM;
+	}
+	if (type == NULL) {
+		json_object_object_foreach(content, k2, v2) {
+			type = k2;
+			media = v2;
+			t->op->body = OA_BODY_RAW;
+			break;
+		}
+	}
+	if (type == NULL) {
+		free(where);
+		return 0;
+	}
+	t->op->body_type = xstrdup(type);
+	v = obj_get(rb, "required", json_type_boolean);
+	required = v != NULL && json_object_get_boolean(v);
+	if (t->op->body == OA_BODY_RAW) {
+		conv = json_object_new_object();
+		json_object_object_add(conv, "type",
+		    json_object_new_string("string"));
+		json_object_object_add(conv, "description",
+		    json_object_new_string(type));
+	} else if ((s = obj_get(media, "schema", json_type_object)) == NULL)
+		conv = json_object_new_object();
+	else if ((conv = oa_conv_schema(t->conv, s, where, t->b->cause)) ==
+	    NULL) {
+		free(where);
+		return -1;
+	}
+	free(where);
+	if (t->op->body != OA_BODY_RAW && flattenable(t, conv)) {
+		req_list = obj_get(conv, "required", json_type_array);
+		json_object_object_foreach(obj_get(conv, "properties",
+		    json_type_object), k3, v3) {
+			int	 r = 0;
+
+			for (i = 0; required && req_list != NULL &&
+			    i < json_object_array_length(req_list); i++) {
+				pname = json_object_get_string(
+				    json_object_array_get_idx(req_list, i));
+				if (pname != NULL && strcmp(pname, k3) == 0)
+					r = 1;
+			}
+			t->op->body_props = xrealloc(t->op->body_props,
+			    (t->op->nbody_props + 1) * sizeof(char *));
+			t->op->body_props[t->op->nbody_props++] = xstrdup(k3);
+			add_prop(t, k3, json_object_get(v3), r);
+		}
+		json_object_put(conv);
+		return 0;
+	}
+	pname = prop_taken(t, "body") ? "request_body" : "body";
+	t->op->body_prop = xstrdup(pname);
+	if (json_object_is_type(conv, json_type_object) &&
+	    !json_object_object_get_ex(conv, "description", NULL) &&
+	    (v = obj_get(rb, "description", json_type_string)) != NULL)
+		json_object_object_add(conv, "description", json_object_get(v));
+	add_prop(t, pname, conv, required);
+	return 0;
+}
+
+/* The 2xx response codes first ("200" < "201" < "2XX"), then the rest. */
+static int
+response_rank(const char *code)
+{
+	if (code[0] == '2')
+		return 0;
+	if (strcmp(code, "default") == 0)
+		return 2;
+	return 1;
+}
+
+/* A JSON media type object of a response, or NULL. */
+static struct json_object *
+json_media(struct json_object *resp, const char **type)
+{
+	struct json_object	*content = obj_get(resp, "content",
+				    json_type_object);
+
+	if (content == NULL)
+		return NULL;
+	json_object_object_foreach(content, k, v) {
+		if (is_json_type(k)) {
+			if (type != NULL)
+				*type = k;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static void
+describe_example(struct buf *d, struct json_object *media,
+    struct json_object *schema)
+{
+	struct json_object	*ex = NULL, *examples;
+
+	if (!json_object_object_get_ex(media, "example", &ex) &&
+	    (examples = obj_get(media, "examples", json_type_object)) != NULL) {
+		json_object_object_foreach(examples, k, v) {
+			(void)k;
+			json_object_object_get_ex(v, "value", &ex);
+			break;
+		}
+	}
+	if (ex == NULL && schema != NULL)
+		json_object_object_get_ex(schema, "example", &ex);
+	if (ex == NULL && schema != NULL &&
+	    (examples = obj_get(schema, "examples", json_type_array)) != NULL &&
+	    json_object_array_length(examples) > 0)
+		ex = json_object_array_get_idx(examples, 0);
+	if (ex == NULL)
+		return;
+	buf_printf(d, "\n\n**Example Response:**\n```json\n%s\n```",
+	    json_object_to_json_string_ext(ex, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/*
+ * The responses part of the description, and the output schema from the
+ * first 2xx JSON response whose schema is an object.
+ */
+static int
+build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
+{
+	struct json_object	*resps, *r, *media, *s, *conv;
+	struct oa_conv		*oconv;
+	const char		*codes[64], *tmp, *desc;
+	char			*where;
+	size_t			 n = 0, i, j;
+	int			 first2xx = 1, described = 0;
+
+	*out = NULL;
+	if ((resps = obj_get(t->c->op, "responses", json_type_object)) == NULL)
+		return 0;
+	json_object_object_foreach(resps, code, v0) {
+		(void)v0;
+		if (n < sizeof(codes) / sizeof(codes[0]))
+			codes[n++] = code;
+	}
+	/* stable sort by rank, keeping document order within a rank */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && response_rank(codes[j - 1]) >
+		    response_rank(codes[j]); j--) {
+			tmp = codes[j];
+			codes[j] = codes[j - 1];
+			codes[j - 1] = tmp;
+		}
+	for (i = 0; i < n; i++) {
+		xasprintf(&where, "#/paths/.../responses/%s", codes[i]);
+		json_object_object_get_ex(resps, codes[i], &r);
+		r = oa_resolve(&t->b->doc, r, where, t->b->cause);
+		free(where);
+		if (r == NULL)
+			return -1;
+		media = json_media(r, NULL);
+		s = media ? obj_get(media, "schema", json_type_object) : NULL;
+		if (first2xx && codes[i][0] == '2' && s != NULL) {
+			first2xx = 0;
+			oconv = oa_conv_new(&t->b->doc);
+			where = op_where(t->c, "responses");
+			conv = oa_conv_schema(oconv, s, where, t->b->cause);
+			free(where);
+			if (conv == NULL) {
+				oa_conv_free(oconv);
+				return -1;
+			}
+			if (json_object_is_type(conv, json_type_object) &&
+			    ((tmp = str_get(conv, "type")) != NULL ?
+			    strcmp(tmp, "object") == 0 :
+			    obj_get(conv, "properties", json_type_object) !=
+			    NULL)) {
+				struct json_object *defs = oa_conv_defs(oconv);
+
+				if (defs != NULL)
+					json_object_object_add(conv, "$defs",
+					    defs);
+				*out = conv;
+			} else
+				json_object_put(conv);
+			oa_conv_free(oconv);
+		}
+		if (described && !t->b->cfg->describe_all_responses)
+			continue;
+		if (!described)
+			buf_puts(d, "\n\n### Responses:");
+		described = 1;
+		desc = str_get(r, "description");
+		buf_printf(d, "\n\n**%s**%s%s", codes[i], desc ? ": " : "",
+		    desc ? desc : "");
+		if (media != NULL)
+			describe_example(d, media, s);
+		if (s != NULL && t->b->cfg->describe_full_response_schema) {
+			oconv = oa_conv_new(&t->b->doc);
+			conv = oa_conv_schema(oconv, s, "#/paths/.../responses",
+			    t->b->cause);
+			if (conv != NULL) {
+				buf_printf(d, "\n\n**Output Schema:**\n```json\n"
+				    "%s\n```", json_object_to_json_string_ext(
+				    conv, JSON_C_TO_STRING_PRETTY |
+				    JSON_C_TO_STRING_SPACED |
+				    JSON_C_TO_STRING_NOSLASHESCAPE));
+				json_object_put(conv);
+			}
+			oa_conv_free(oconv);
+			if (conv == NULL)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Cut at `max` bytes without splitting a UTF-8 sequence, marking the cut. */
+static void
+cap_utf8(struct buf *d, size_t max)
+{
+	size_t	 n;
+
+	if (d->len <= max)
+		return;
+	n = max - 3;	/* room for the ellipsis */
+	while (n > 0 && ((unsigned char)d->data[n] & 0xc0) == 0x80)
+		n--;
+	d->len = n;
+	d->data[n] = '\0';
+	buf_puts(d, "\xe2\x80\xa6");
+}
+
+static struct json_object *
+annotations(const struct oa_cand *c, const char *title)
+{
+	struct json_object	*a = json_object_new_object();
+	int			 get = strcmp(c->method, "get") == 0 ||
+				    strcmp(c->method, "head") == 0;
+
+	json_object_object_add(a, "title", json_object_new_string(title));
+	json_object_object_add(a, "readOnlyHint", json_object_new_boolean(get));
+	if (!get)
+		json_object_object_add(a, "destructiveHint",
+		    json_object_new_boolean(strcmp(c->method, "delete") == 0));
+	json_object_object_add(a, "idempotentHint", json_object_new_boolean(
+	    get || strcmp(c->method, "put") == 0 ||
+	    strcmp(c->method, "delete") == 0));
+	json_object_object_add(a, "openWorldHint", json_object_new_boolean(1));
+	return a;
+}
+
+/*
+ * The scopes of the operation's first security requirement (or the
+ * document's when the operation has none): what a token must carry to
+ * call it.  An empty requirement list means none.
+ */
+static void
+collect_scopes(struct oa_build *b, const struct oa_cand *c, struct tool *t)
+{
+	struct json_object	*sec, *req, *s;
+	size_t			 i;
+
+	if ((sec = obj_get(c->op, "security", json_type_array)) == NULL)
+		sec = obj_get(b->doc.root, "security", json_type_array);
+	if (sec == NULL || json_object_array_length(sec) == 0)
+		return;
+	req = json_object_array_get_idx(sec, 0);
+	if (!json_object_is_type(req, json_type_object))
+		return;
+	json_object_object_foreach(req, scheme, list) {
+		(void)scheme;
+		if (!json_object_is_type(list, json_type_array))
+			continue;
+		for (i = 0; i < json_object_array_length(list); i++) {
+			s = json_object_array_get_idx(list, i);
+			if (!json_object_is_type(s, json_type_string))
+				continue;
+			t->scopes = xrealloc(t->scopes,
+			    (t->nscopes + 1) * sizeof(char *));
+			t->scopes[t->nscopes++] =
+			    xstrdup(json_object_get_string(s));
+		}
+	}
+}
+
+/* One operation into one tool. */
+static int
+build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
+{
+	struct oa_tb		 t;
+	struct json_object	*def = NULL, *schema, *outschema = NULL, *defs;
+	const char		*summary, *description;
+	struct buf		 d;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&t, 0, sizeof(t));
+	t.b = b;
+	t.c = c;
+	t.conv = oa_conv_new(&b->doc);
+	t.op = xcalloc(1, sizeof(*t.op));
+	t.op->method = xstrdup(c->method);
+	for (i = 0; t.op->method[i] != '\0'; i++)
+		if (t.op->method[i] >= 'a' && t.op->method[i] <= 'z')
+			t.op->method[i] -= 32;
+	t.op->path = xstrdup(c->path);
+	t.props = json_object_new_object();
+	t.required = json_object_new_array();
+	buf_init(&d);
+	if ((t.op->base_url = base_url(b, c)) == NULL ||
+	    build_params(&t) == -1 || build_body(&t) == -1)
+		goto out;
+	summary = str_get(c->op, "summary");
+	description = str_get(c->op, "description");
+	if (summary != NULL && *summary != '\0')
+		buf_puts(&d, summary);
+	if (description != NULL && *description != '\0' &&
+	    (summary == NULL || strcmp(summary, description) != 0))
+		buf_printf(&d, "%s%s", d.len ? "\n\n" : "", description);
+	if (d.len == 0)
+		buf_printf(&d, "%s %s", t.op->method, c->path);
+	if (build_responses(&t, &d, &outschema) == -1)
+		goto out;
+	cap_utf8(&d, (size_t)b->cfg->description_max);
+	schema = json_object_new_object();
+	json_object_object_add(schema, "type", json_object_new_string("object"));
+	json_object_object_add(schema, "properties", t.props);
+	t.props = NULL;
+	if (json_object_array_length(t.required) > 0)
+		json_object_object_add(schema, "required",
+		    json_object_get(t.required));
+	if ((defs = oa_conv_defs(t.conv)) != NULL)
+		json_object_object_add(schema, "$defs", defs);
+	def = json_object_new_object();
+	json_object_object_add(def, "name", json_object_new_string(c->name));
+	json_object_object_add(def, "title", json_object_new_string(
+	    summary != NULL && *summary != '\0' ? summary : c->name));
+	json_object_object_add(def, "description",
+	    json_object_new_string(d.data));
+	json_object_object_add(def, "inputSchema", schema);
+	if (outschema != NULL) {
+		json_object_object_add(def, "outputSchema", outschema);
+		t.op->has_output_schema = 1;
+		outschema = NULL;
+	}
+	json_object_object_add(def, "annotations", annotations(c,
+	    summary != NULL && *summary != '\0' ? summary : c->name));
+	reg_add(reg, def, t.op);
+	collect_scopes(b, c, &reg->tools[reg->ntools - 1]);
+	t.op = NULL;
+	rc = 0;
+out:
+	json_object_put(t.props);
+	json_object_put(t.required);
+	json_object_put(outschema);
+	oa_conv_free(t.conv);
+	oa_op_free(t.op);
+	buf_free(&d);
+	return rc;
+}
+
+/* Every operation of every path, in document order. */
+static int
+collect_ops(struct oa_build *b)
+{
+	struct json_object	*paths, *item, *op;
+	struct oa_cand		*c;
+	char			*where;
+	size_t			 i;
+
+	paths = obj_get(b->doc.root, "paths", json_type_object);
+	json_object_object_foreach(paths, path, item0) {
+		if (path[0] != '/') {
+			if (strncmp(path, "x-", 2) == 0)
+				continue;
+			xasprintf(b->cause, "MCP_OPENAPI: %s: #/paths: '%s' "
+			    "does not start with '/'", b->doc.where, path);
+			return -1;
+		}
+		xasprintf(&where, "#/paths/%s", path);
+		item = oa_resolve(&b->doc, item0, where, b->cause);
+		free(where);
+		if (item == NULL)
+			return -1;
+		if (!json_object_is_type(item, json_type_object))
+			continue;
+		for (i = 0; oa_methods[i] != NULL; i++) {
+			if ((op = obj_get(item, oa_methods[i],
+			    json_type_object)) == NULL)
+				continue;
+			b->cands = xrealloc(b->cands,
+			    (b->ncands + 1) * sizeof(*b->cands));
+			c = &b->cands[b->ncands++];
+			memset(c, 0, sizeof(*c));
+			c->opid = str_get(op, "operationId");
+			c->method = oa_methods[i];
+			c->path = path;
+			c->op = op;
+			c->item = item;
+			c->name = oa_tool_name(c->opid, c->method, c->path,
+			    (size_t)b->cfg->tool_name_max);
+		}
+	}
+	if (b->ncands == 0) {
+		xasprintf(b->cause, "MCP_OPENAPI: %s: #/paths has no "
+		    "operations", b->doc.where);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Build the tool registry from MCP_OPENAPI.  Without MCP_OPENAPI the
+ * registry is empty (the endpoint still answers, with no tools).
+ */
+int
+oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
+{
+	struct oa_build	 b;
+	struct registry	*reg = reg_new();
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	b.cfg = cfg;
+	b.cause = cause;
+	*regp = NULL;
+	reg->call = oa_call;
+	reg->free_impl = oa_op_free;
+	reg->ctx = (void *)cfg;
+	if (cfg->openapi == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (oa_doc_load(cfg->openapi, cfg->api_timeout, &b.doc, cause) == -1 ||
+	    collect_ops(&b) == -1)
+		goto out;
+	assign_names(&b);
+	if (apply_filters(&b) == -1)
+		goto out;
+	for (i = 0; i < b.ncands; i++)
+		if (b.cands[i].keep && build_tool(&b, &b.cands[i], reg) == -1)
+			goto out;
+	rc = 0;
+out:
+	for (i = 0; i < b.ncands; i++)
+		free(b.cands[i].name);
+	free(b.cands);
+	json_object_put(b.doc.root);
+	if (rc == 0) {
+		reg_finish(reg);
+		*regp = reg;
+	} else
+		reg_free(reg);
+	return rc;
+}

@@ -1,0 +1,263 @@
+/*
+ * upstream: one libcurl easy handle per process, reset between transfers
+ * so that its connection cache keeps connections to the API open.
+ * Redirects are followed by hand, and only within the origin of the
+ * request, so that forwarded credentials never reach another host.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "upstream.h"
+#include "url.h"
+#include "util.h"
+
+#define UP_MAX_REDIRECTS	5
+
+static CURL	*up_handle;
+
+struct up_xfer {
+	const struct up_request	*rq;
+	struct up_response	*rs;
+	int			 too_large;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct up_xfer	*x = ctx;
+	size_t		 len = size * n;
+
+	if (x->rs->body.len + len > x->rq->max_response) {
+		x->too_large = 1;
+		return 0;	/* aborts the transfer */
+	}
+	buf_append(&x->rs->body, p, len);
+	return len;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct up_xfer	*x = ctx;
+	size_t		 len = size * n, v;
+
+	/* a new status line (after a 100 Continue, say) resets what we saw */
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		free(x->rs->content_type);
+		x->rs->content_type = NULL;
+	} else if (len > 13 && util_strncaseeq(p, "content-type:", 13)) {
+		v = 13;
+		while (v < len && (p[v] == ' ' || p[v] == '\t'))
+			v++;
+		while (len > v && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
+		    p[len - 1] == ' '))
+			len--;
+		free(x->rs->content_type);
+		x->rs->content_type = xstrndup(p + v, len - v);
+	}
+	return size * n;
+}
+
+static int
+on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct up_xfer	*x = ctx;
+
+	(void)ultotal;
+	(void)ulnow;
+	if (x->rq->progress != NULL && dlnow > 0)
+		x->rq->progress(x->rq->progress_ctx, (double)dlnow,
+		    (double)dltotal);
+	return 0;
+}
+
+static int
+same_origin(const char *a, const char *b)
+{
+	struct url	 ua, ub;
+	const char	*cause;
+	int		 same = 0;
+
+	if (url_parse(a, &ua, &cause) == -1)
+		return 0;
+	if (url_parse(b, &ub, &cause) == 0) {
+		same = strcmp(ua.scheme, ub.scheme) == 0 &&
+		    strcmp(ua.host, ub.host) == 0 &&
+		    url_default_port(&ua) == url_default_port(&ub);
+		url_free(&ub);
+	}
+	url_free(&ua);
+	return same;
+}
+
+static void
+set_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
+    const char *url, long timeout_ms)
+{
+	struct url	 u;
+	const char	*cause;
+	char		 where[280] = "the API";
+
+	if (url_parse(url, &u, &cause) == 0) {
+		snprintf(where, sizeof(where), "%s:%d", u.host,
+		    url_default_port(&u));
+		url_free(&u);
+	}
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		rs->err = UP_TIMEOUT;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s did not answer "
+		    "within %ld seconds", where, timeout_ms / 1000);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		rs->err = UP_CONNECT;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not connect to "
+		    "%s (connection refused or unreachable); is the API "
+		    "running?", where);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		rs->err = UP_RESOLVE;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not resolve "
+		    "the host name of %s", where);
+		break;
+	case CURLE_WRITE_ERROR:
+		if (x->too_large) {
+			rs->err = UP_TOO_LARGE;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "the response "
+			    "from %s is larger than %zu bytes; transfer "
+			    "aborted", where, x->rq->max_response);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		rs->err = UP_OTHER;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "request to %s "
+		    "failed: %s", where, curl_easy_strerror(cc));
+		break;
+	}
+}
+
+/*
+ * One transfer.  A redirect within the origin is followed (up to five);
+ * 301/302/303 turn into GET without a body, as browsers do.  Returns 0
+ * when an HTTP response arrived (whatever its status), -1 with rs->err.
+ */
+int
+up_perform(const struct up_request *rq, struct up_response *rs)
+{
+	struct curl_slist	*hl = NULL;
+	struct up_xfer		 x;
+	CURLcode		 cc;
+	const char		*method = rq->method, *body = rq->body;
+	char			*next = NULL, *loc;
+	char			*url = xstrdup(rq->url);
+	size_t			 i, body_len = rq->body_len;
+	double			 start = util_now_mono();
+	int			 hops, rc = -1;
+
+	memset(rs, 0, sizeof(*rs));
+	buf_init(&rs->body);
+	if (up_handle == NULL) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		if ((up_handle = curl_easy_init()) == NULL)
+			abort();
+	}
+	for (i = 0; rq->headers != NULL && rq->headers[i] != NULL; i++)
+		hl = curl_slist_append(hl, rq->headers[i]);
+	/* no "Expect: 100-continue" round trip on loopback APIs */
+	hl = curl_slist_append(hl, "Expect:");
+	for (hops = 0;; hops++) {
+		curl_easy_reset(up_handle);
+		memset(&x, 0, sizeof(x));
+		x.rq = rq;
+		x.rs = rs;
+		buf_reset(&rs->body);
+		rs->status = 0;
+		curl_easy_setopt(up_handle, CURLOPT_URL, url);
+		curl_easy_setopt(up_handle, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(up_handle, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
+		curl_easy_setopt(up_handle, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(up_handle, CURLOPT_ACCEPT_ENCODING, "");
+		curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(up_handle, CURLOPT_WRITEDATA, &x);
+		curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(up_handle, CURLOPT_HEADERDATA, &x);
+		curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION,
+		    on_progress);
+		curl_easy_setopt(up_handle, CURLOPT_XFERINFODATA, &x);
+		curl_easy_setopt(up_handle, CURLOPT_NOPROGRESS, 0L);
+		if (strcmp(method, "GET") == 0)
+			curl_easy_setopt(up_handle, CURLOPT_HTTPGET, 1L);
+		else if (strcmp(method, "HEAD") == 0)
+			curl_easy_setopt(up_handle, CURLOPT_NOBODY, 1L);
+		else
+			curl_easy_setopt(up_handle, CURLOPT_CUSTOMREQUEST,
+			    method);
+		if (body != NULL) {
+			curl_easy_setopt(up_handle, CURLOPT_POSTFIELDS, body);
+			curl_easy_setopt(up_handle, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)body_len);
+		}
+		cc = curl_easy_perform(up_handle);
+		if (cc != CURLE_OK) {
+			set_error(rs, cc, &x, url, rq->timeout_ms);
+			goto out;
+		}
+		curl_easy_getinfo(up_handle, CURLINFO_RESPONSE_CODE,
+		    &rs->status);
+		loc = NULL;
+		if (rs->status >= 300 && rs->status < 400 && rs->status != 304)
+			curl_easy_getinfo(up_handle, CURLINFO_REDIRECT_URL, &loc);
+		if (loc == NULL)
+			break;
+		if (!same_origin(url, loc) || hops >= UP_MAX_REDIRECTS) {
+			rs->err = UP_REDIRECT;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "the API "
+			    "answered %ld with a redirect %s; not followed",
+			    rs->status, hops >= UP_MAX_REDIRECTS ?
+			    "after too many redirects" : "to another origin");
+			goto out;
+		}
+		next = xstrdup(loc);
+		free(url);
+		url = next;
+		if (rs->status == 301 || rs->status == 302 ||
+		    rs->status == 303) {
+			method = "GET";
+			body = NULL;
+			body_len = 0;
+		}
+	}
+	rc = 0;
+out:
+	rs->url = url;
+	rs->seconds = util_now_mono() - start;
+	curl_slist_free_all(hl);
+	return rc;
+}
+
+void
+up_response_free(struct up_response *rs)
+{
+	free(rs->content_type);
+	free(rs->url);
+	buf_free(&rs->body);
+	memset(rs, 0, sizeof(*rs));
+}
+
+void
+up_cleanup(void)
+{
+	if (up_handle != NULL) {
+		curl_easy_cleanup(up_handle);
+		up_handle = NULL;
+		curl_global_cleanup();
+	}
+}

@@ -1,0 +1,50 @@
+/*
+ * upstream: outgoing HTTP with libcurl, for tool calls and for fetching
+ * documents.  One easy handle per process, so connections are reused.
+ */
+#ifndef FCM_UPSTREAM_H
+#define FCM_UPSTREAM_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum up_error {
+	UP_OK,
+	UP_TIMEOUT,
+	UP_CONNECT,
+	UP_RESOLVE,
+	UP_TOO_LARGE,
+	UP_REDIRECT,		/* a redirect we would not follow */
+	UP_OTHER,
+	UP_ERROR__MAX
+};
+
+struct up_request {
+	const char	 *method;
+	const char	 *url;
+	const char	**headers;	/* "Name: value", NULL-terminated */
+	const char	 *body;
+	size_t		  body_len;
+	long		  timeout_ms;
+	size_t		  max_response;
+	/* called as bytes arrive: (ctx, received, total or 0) */
+	void		(*progress)(void *, double, double);
+	void		 *progress_ctx;
+};
+
+struct up_response {
+	long		 status;
+	char		*content_type;	/* NULL when absent */
+	char		*url;		/* the URL finally fetched */
+	struct buf	 body;
+	enum up_error	 err;
+	char		 errmsg[512];
+	double		 seconds;
+};
+
+int	 up_perform(const struct up_request *, struct up_response *);
+void	 up_response_free(struct up_response *);
+void	 up_cleanup(void);
+
+#endif

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Tools from OpenAPI over real HTTP: lighttpd serves the example API and
+# /mcp (mcp.fcgi under spawn-fcgi with examples/openapi.json); every kind
+# of response, the error paths (404, 500, timeout, API down, bad
+# arguments), header forwarding and progress events over SSE.
+. "$(dirname "$0")/lib.sh"
+
+MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
+API_FCGI="$top_builddir/examples/api.fcgi"
+DOC="$top_srcdir/examples/openapi.json"
+[ -x "$MCP_FCGI" ] && [ -x "$API_FCGI" ] || bail "programs not built"
+
+# The API first, on its own lighttpd, so its URL is known to mcp.fcgi.
+start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+start_lighttpd api "
+fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-local\" => \"disable\" )) )
+"
+API="$BASE/api"
+DEAD_PORT=$(free_port)
+
+start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API"
+start_spawn_fcgi "$T_DIR/mcp-slow.sock" "$T_DIR/mcp-slow.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API" MCP_API_TIMEOUT=1
+start_spawn_fcgi "$T_DIR/mcp-dead.sock" "$T_DIR/mcp-dead.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://127.0.0.1:$DEAD_PORT/api"
+start_lighttpd mcp "
+fastcgi.server = (
+	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
+	\"/slow/mcp\" => (( \"socket\" => \"$T_DIR/mcp-slow.sock\", \"check-local\" => \"disable\" )),
+	\"/dead/mcp\" => (( \"socket\" => \"$T_DIR/mcp-dead.sock\", \"check-local\" => \"disable\" )),
+)
+"
+V='MCP-Protocol-Version: 2025-11-25'
+
+call() {	# call TOOL ARGS-JSON [curl args]
+	local tool=$1 args=$2
+	shift 2
+	mcp "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"$tool\",\"arguments\":$args}}" -H "$V" "$@"
+}
+
+mcp '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' -H "$V"
+is "$STATUS" 200 "tools/list 200"
+n=$(printf '%s' "$BODY" | grep -o '"name":"[A-Za-z]*","title"' | wc -l)
+is "$n" 13 "13 tools from the example document"
+like "$BODY" '"name":"createItem","title":"Create an item"' "createItem listed with its title"
+like "$BODY" '"outputSchema":\{' "output schemas listed"
+like "$BODY" '"X-Trace-Id":\{' "header parameter in listItems' schema"
+
+call listItems '{"limit":2}'
+like "$BODY" '"structuredContent":\{"items":\[\{"id":1,' "listItems: structuredContent"
+unlike "$BODY" '"isError":true' "listItems: not an error"
+call createItem '{"name":"Lamp","price":12.5,"tags":["home"]}'
+like "$BODY" '"structuredContent":\{"id":4,"name":"Lamp"' "createItem: JSON body sent, 201 mapped"
+call getItem '{"id":4}'
+like "$BODY" '"structuredContent":\{"id":4,"name":"Lamp","price":12.5' "getItem finds it"
+call updateItem '{"id":4,"price":9}'
+like "$BODY" '"price":9' "updateItem"
+call deleteItem '{"id":4}'
+like "$BODY" 'HTTP 204: DELETE /items/\{id\} succeeded with no content' "deleteItem: 204"
+call getItem '{"id":4}'
+like "$BODY" '"isError":true' "getItem after delete: isError"
+like "$BODY" 'HTTP 404 Not Found from GET /api/items/4' "404 with status line, method and path"
+call getImage '{}'
+like "$BODY" '"type":"image","data":"iVBORw0KGgo' "getImage: image content, PNG"
+like "$BODY" '"mimeType":"image/png"' "image mimeType"
+call getAudio '{}'
+like "$BODY" '"type":"audio","data":"UklGR' "getAudio: audio content, WAV"
+like "$BODY" '"mimeType":"audio/wav"' "audio mimeType"
+call sayHello '{"name":"MCP"}'
+like "$BODY" '"type":"text","text":"Hello, MCP!"' "sayHello: text"
+call failAlways '{}'
+like "$BODY" '"isError":true' "failAlways: isError"
+like "$BODY" 'HTTP 500 Internal Server Error from GET /api/fail' "500 status line"
+like "$BODY" 'failed on purpose' "500 body excerpt"
+call sendMessage '{"To":"+15550100","Body":"hi & bye","MediaUrl":["a","b"]}'
+like "$BODY" '"to":"\+15550100","body":"hi & bye","media":\["a","b"\]' "form body sent"
+
+call createItem '{"price":1}'
+like "$BODY" 'Invalid arguments: arguments: missing required property' \
+    "missing required argument: refused before any request"
+like "$BODY" '"isError":true' "as an isError result"
+like "$BODY" 'name' "names the argument"
+call getItem '{"id":"../admin/stats"}'
+like "$BODY" 'Invalid arguments: arguments.id' "path traversal attempt refused by type"
+call listItems '{"sort":"sideways"}'
+like "$BODY" 'arguments.sort' "enum enforced"
+call listItems '{"X-Trace-Id":"a\r\nX-Injected: 1"}'
+like "$BODY" '"isError":true' "header injection refused"
+mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nope","arguments":{}}}' -H "$V"
+like "$BODY" '"code":-32602' "unknown tool: -32602"
+
+call whoAmI '{}' -H 'Authorization: Bearer t0k3n' -H 'Cookie: c=1'
+like "$BODY" '"authorization":"Bearer t0k3n"' "Authorization forwarded to the API"
+like "$BODY" '"cookie":null' "Cookie not forwarded unless named"
+call listItems '{"X-Trace-Id":"trace-9"}'
+like "$BODY" '"trace_id":"trace-9"' "header parameter reaches the API"
+
+# progress over SSE
+mcp '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":4,"delay_ms":150},"_meta":{"progressToken":"tok"}}}' -H "$V"
+is "$(header Content-Type)" text/event-stream "progress token: event stream"
+np=$(printf '%s' "$BODY" | grep -c '"method":"notifications/progress"')
+ok $([ "$np" -ge 3 ] && echo 0 || echo 1) "at least 3 progress notifications ($np)"
+like "$BODY" '"progressToken":"tok","progress":0' "progress starts at 0"
+like "$BODY" '"progress":262144,"total":262144' "progress ends at the total"
+last=$(printf '%s' "$BODY" | grep '^data:' | tail -1)
+like "$last" '^data: \{"jsonrpc":"2.0","id":7,"result":\{"content":\[\{"type":"text"' "result is the last event"
+prev=-1; mono=0
+for p in $(printf '%s' "$BODY" | grep -o '"progress":[0-9.]*' | cut -d: -f2); do
+	awk -v a="$p" -v b="$prev" 'BEGIN{exit !(a+0 > b+0)}' || mono=1
+	prev=$p
+done
+is "$mono" 0 "progress strictly increases"
+
+# upstream failures: timeout and a refused connection, within the timeout
+start=$(date +%s)
+http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"delay_ms":3000}}}'
+elapsed=$(( $(date +%s) - start ))
+like "$BODY" 'did not answer within 1 seconds' "timeout: a message a person can act on"
+like "$BODY" '"isError":true' "timeout: isError"
+ok $([ "$elapsed" -le 3 ] && echo 0 || echo 1) "answered within the timeout (${elapsed}s)"
+http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":2,"method":"ping"}'
+like "$BODY" '"result":\{\}' "the worker serves on after a timeout"
+http POST "$BASE/dead/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sayHello","arguments":{}}}'
+like "$BODY" 'could not connect to 127.0.0.1:[0-9]+ \(connection refused' "API down: connection refused, named"
+like "$BODY" '"isError":true' "API down: isError"
+is "$STATUS" 200 "the JSON-RPC call itself succeeds"
+
+done_testing

@@ -1,0 +1,563 @@
+/* Unit tests: validating tool arguments against a JSON Schema. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "../../src/jsonschema.h"
+#include "tap.h"
+
+static char	 err[512];
+
+/*
+ * Parse test JSON written with single quotes (so that the tests stay
+ * readable); a test string that is not JSON is a bug in the test.
+ */
+static struct json_object *
+parse(const char *s)
+{
+	enum json_tokener_error	 e;
+	struct json_object	*o;
+	char			 buf[4096];
+	size_t			 i;
+
+	for (i = 0; s[i] != '\0' && i < sizeof(buf) - 1; i++)
+		buf[i] = s[i] == '\'' ? '"' : s[i];
+	buf[i] = '\0';
+	o = json_tokener_parse_verbose(buf, &e);
+	if (e != json_tokener_success) {
+		printf("Bail out! bad test JSON: %s\n", buf);
+		exit(1);
+	}
+	return o;
+}
+
+/*
+ * Validate against a schema that is its own root: "" when valid, else the
+ * message.  A result that disagrees with its message is a failure too.
+ */
+static const char *
+check_in(struct json_object *root, struct json_object *s,
+    struct json_object *v, const char *path)
+{
+	int	 rc;
+
+	memset(err, 'x', sizeof(err));
+	rc = js_validate(root, s, v, path, err, sizeof(err));
+	if (rc == 0 && err[0] != '\0')
+		return "(valid, but a message was left)";
+	if (rc == -1 && err[0] == '\0')
+		return "(invalid without a message)";
+	if (rc != 0 && rc != -1)
+		return "(bad return value)";
+	return rc == 0 ? "" : err;
+}
+
+static const char *
+check(const char *schema, const char *value)
+{
+	struct json_object	*s = parse(schema), *v = parse(value);
+	const char		*r;
+
+	r = check_in(NULL, s, v, "arguments");
+	json_object_put(s);
+	json_object_put(v);
+	return r;
+}
+
+#define VALID(s, v, d)		is_str(check(s, v), "", d)
+#define INVALID(s, v, m, d)	is_str(check(s, v), m, d)
+
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	int			 n, i;
+
+	while (*p != '\0') {
+		n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 :
+		    *p >= 0xc0 ? 2 : 0;
+		if (n == 0)
+			return 0;
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		p += n;
+	}
+	return 1;
+}
+
+static void
+t_type(void)
+{
+	VALID("{'type':'string'}", "'x'", "string");
+	INVALID("{'type':'string'}", "5",
+	    "arguments: expected string, got integer", "integer is no string");
+	INVALID("{'type':'integer'}", "'5'",
+	    "arguments: expected integer, got string", "no coercion of '5'");
+	VALID("{'type':'integer'}", "1.0", "1.0 is an integer");
+	VALID("{'type':'integer'}", "-9223372036854775808", "INT64_MIN");
+	VALID("{'type':'integer'}", "18446744073709551615", "UINT64_MAX");
+	INVALID("{'type':'integer'}", "1.5",
+	    "arguments: expected integer, got number", "1.5 is not");
+	VALID("{'type':'number'}", "1", "an integer is a number");
+	VALID("{'type':'number'}", "1.5", "number");
+	INVALID("{'type':'number'}", "true",
+	    "arguments: expected number, got boolean", "a boolean is not");
+	INVALID("{'type':'boolean'}", "0",
+	    "arguments: expected boolean, got integer", "0 is no boolean");
+	VALID("{'type':'null'}", "null", "null");
+	INVALID("{'type':'object'}", "[]",
+	    "arguments: expected object, got array", "array is no object");
+	INVALID("{'type':'array'}", "{}",
+	    "arguments: expected array, got object", "object is no array");
+	VALID("{'type':['string','null']}", "null", "type list");
+	INVALID("{'type':['string','null']}", "5",
+	    "arguments: expected string or null, got integer", "type list");
+	INVALID("{'type':['integer','number','boolean','null']}", "'a'",
+	    "arguments: expected number, boolean or null, got string",
+	    "integer folded into number");
+	VALID("{'type':'file'}", "5", "unknown type name ignored");
+}
+
+static void
+t_nullable(void)
+{
+	VALID("{'type':'string','nullable':true}", "null", "nullable");
+	INVALID("{'type':'string'}", "null",
+	    "arguments: expected string, got null", "not nullable");
+	INVALID("{'type':'string','nullable':false}", "null",
+	    "arguments: expected string, got null", "nullable: false");
+	VALID("{'type':'string','nullable':true,'enum':['a']}", "null",
+	    "nullable with enum");
+	VALID("{'$defs':{'P':{'type':'object'}},'nullable':true,"
+	    "'allOf':[{'$ref':'#/$defs/P'}]}", "null",
+	    "nullable next to allOf/$ref");
+	INVALID("{'type':'string','nullable':true}", "1",
+	    "arguments: expected string, got integer", "nullable string");
+}
+
+static void
+t_enum_const(void)
+{
+	const char	*s = "{'type':'object','properties':{'sort':"
+	    "{'type':'string','enum':['asc','desc']}}}";
+
+	VALID(s, "{'sort':'asc'}", "enum member");
+	INVALID(s, "{'sort':'up'}",
+	    "arguments.sort: \"up\" is not one of \"asc\", \"desc\"", "enum");
+	VALID("{'enum':[1,2]}", "2.0", "enum: 2.0 equals 2");
+	VALID("{'enum':[1.0]}", "1", "enum: 1 equals 1.0");
+	VALID("{'enum':[null,'a']}", "null", "enum with null");
+	INVALID("{'enum':[true]}", "1", "arguments: 1 is not one of true",
+	    "1 is not true");
+	VALID("{'enum':[{'a':[1,{'b':null}]}]}", "{'a':[1.0,{'b':null}]}",
+	    "deep enum equality");
+	INVALID("{'enum':[{'a':[1,2]}]}", "{'a':[2,1]}",
+	    "arguments: {\xe2\x80\xa6} is not one of {\xe2\x80\xa6}",
+	    "deep enum: order matters in arrays");
+	INVALID("{'enum':['a\\\"b']}", "'\\n'",
+	    "arguments: \"\\u000a\" is not one of \"a\\\"b\"",
+	    "values are shown escaped");
+	VALID("{'const':'circle'}", "'circle'", "const");
+	INVALID("{'const':'circle'}", "'square'",
+	    "arguments: expected \"circle\", got \"square\"", "const");
+	VALID("{'const':null}", "null", "const null");
+	INVALID("{'const':null}", "0", "arguments: expected null, got 0",
+	    "const null is not 0");
+	VALID("{'const':5}", "5.0", "const 5 and 5.0");
+	VALID("{'const':{'x':[]}}", "{'x':[]}", "const object");
+}
+
+static void
+t_object(void)
+{
+	const char	*s = "{'type':'object','required':['name'],"
+	    "'properties':{'name':{'type':'string'},"
+	    "'tags':{'type':'array','items':{'type':'string'}}},"
+	    "'additionalProperties':false}";
+
+	VALID(s, "{'name':'x','tags':['a','b']}", "object");
+	INVALID(s, "{'tags':[]}", "arguments: missing required property "
+	    "\"name\"", "required");
+	INVALID(s, "{'name':'x','tags':['a','b',3]}",
+	    "arguments.tags[2]: expected string, got integer", "items path");
+	INVALID(s, "{'name':'x','colour':'red'}",
+	    "arguments: unknown property \"colour\"", "additionalProperties");
+	VALID("{'properties':{'a':{'type':'string'}}}", "{'b':1}",
+	    "additional properties allowed by default");
+	INVALID("{'additionalProperties':{'type':'integer'}}",
+	    "{'a':1,'b':'x'}", "arguments.b: expected integer, got string",
+	    "additionalProperties schema");
+	VALID("{'patternProperties':{'^x-':{}},'additionalProperties':false}",
+	    "{'x-a':1}", "additionalProperties skipped with patternProperties");
+	INVALID("{'properties':{'a b':{'type':'string'}}}", "{'a b':1}",
+	    "arguments[\"a b\"]: expected string, got integer",
+	    "odd names are quoted");
+	INVALID("{'properties':{'X-Api-Key':{'type':'string'}}}",
+	    "{'X-Api-Key':1}",
+	    "arguments.X-Api-Key: expected string, got integer",
+	    "header names read plainly");
+	INVALID("{'minProperties':1}", "{}",
+	    "arguments: expected at least 1 property, got 0", "minProperties");
+	INVALID("{'maxProperties':1}", "{'a':1,'b':2}",
+	    "arguments: expected at most 1 property, got 2", "maxProperties");
+	VALID("{'required':['id','name'],'properties':{'id':{'readOnly':true}}}",
+	    "{'name':'n'}", "readOnly properties are not required");
+	VALID("{'required':['a']}", "[1]", "required only applies to objects");
+}
+
+static void
+t_array(void)
+{
+	INVALID("{'minItems':1}", "[]",
+	    "arguments: expected at least 1 item, got 0", "minItems");
+	INVALID("{'maxItems':2}", "[1,2,3]",
+	    "arguments: expected at most 2 items, got 3", "maxItems");
+	VALID("{'prefixItems':[{'type':'integer'},{'type':'string'}]}",
+	    "[1,'a',true]", "prefixItems, rest free");
+	INVALID("{'prefixItems':[{'type':'integer'},{'type':'string'}]}",
+	    "[1,2]", "arguments[1]: expected string, got integer",
+	    "prefixItems");
+	INVALID("{'prefixItems':[{'type':'integer'},{'type':'string'}],"
+	    "'items':false}", "[1,'a',true]",
+	    "arguments: expected at most 2 items, got 3", "items: false");
+	INVALID("{'prefixItems':[{'type':'string'}],'items':{'type':'integer'}}",
+	    "['a',1,'b']", "arguments[2]: expected integer, got string",
+	    "items after prefixItems");
+	INVALID("{'items':[{'type':'string'}]}", "[1]",
+	    "arguments[0]: expected string, got integer",
+	    "a list of items is a tuple");
+	INVALID("{'uniqueItems':true}", "[1,2,1]",
+	    "arguments: items 0 and 2 are equal", "uniqueItems");
+	INVALID("{'uniqueItems':true}", "[1,1.0]",
+	    "arguments: items 0 and 1 are equal", "uniqueItems: 1 and 1.0");
+	INVALID("{'uniqueItems':true}", "[{'a':[1]},{'a':[1]}]",
+	    "arguments: items 0 and 1 are equal", "uniqueItems: deep");
+	VALID("{'uniqueItems':true}", "[1,'1',true,null,[1],{'1':1}]",
+	    "uniqueItems: different types");
+	VALID("{'uniqueItems':false}", "[1,1]", "uniqueItems: false");
+}
+
+static void
+t_string(void)
+{
+	VALID("{'maxLength':5}", "'h\xc3\xa9llo'", "5 code points, 6 bytes");
+	INVALID("{'maxLength':5}", "'h\xc3\xa9llo!'",
+	    "arguments: expected at most 5 characters, got 6", "maxLength");
+	VALID("{'minLength':2,'maxLength':2}", "'\xf0\x9f\x98\x80\xe2\x82\xac'",
+	    "emoji and euro sign are two characters");
+	INVALID("{'minLength':1}", "''",
+	    "arguments: expected at least 1 character, got 0", "minLength");
+	VALID("{'minLength':3}", "5", "minLength only applies to strings");
+	VALID("{'pattern':'^[0-9]+$'}", "'abc'", "pattern is not checked");
+	VALID("{'format':'email'}", "'nope'", "format is not checked");
+}
+
+static void
+t_number(void)
+{
+	INVALID("{'minimum':1}", "0", "arguments: expected a value >= 1, got 0",
+	    "minimum");
+	VALID("{'minimum':1}", "1", "minimum is inclusive");
+	INVALID("{'maximum':100}", "100.5",
+	    "arguments: expected a value <= 100, got 100.5", "maximum");
+	INVALID("{'exclusiveMinimum':0}", "0",
+	    "arguments: expected a value > 0, got 0", "exclusiveMinimum (3.1)");
+	VALID("{'exclusiveMinimum':0}", "0.001", "exclusiveMinimum (3.1)");
+	INVALID("{'minimum':0,'exclusiveMinimum':true}", "0",
+	    "arguments: expected a value > 0, got 0", "exclusiveMinimum (3.0)");
+	VALID("{'minimum':0,'exclusiveMinimum':true}", "1e-9",
+	    "exclusiveMinimum (3.0)");
+	VALID("{'maximum':10,'exclusiveMaximum':false}", "10",
+	    "exclusiveMaximum: false");
+	INVALID("{'exclusiveMaximum':10}", "10",
+	    "arguments: expected a value < 10, got 10", "exclusiveMaximum");
+	INVALID("{'minimum':9007199254740993}", "9007199254740992",
+	    "arguments: expected a value >= 9007199254740993, "
+	    "got 9007199254740992", "integers compare exactly");
+	INVALID("{'minimum':0.5}", "0", "arguments: expected a value >= 0.5, "
+	    "got 0", "integer against a double bound");
+	INVALID("{'maximum':1e19}", "18446744073709551615",
+	    "arguments: expected a value <= 1e+19, got 18446744073709551615",
+	    "uint64 against a double bound");
+	VALID("{'multipleOf':5}", "-10", "multipleOf");
+	INVALID("{'multipleOf':5}", "12",
+	    "arguments: expected a multiple of 5, got 12", "multipleOf");
+	VALID("{'multipleOf':0.1}", "0.3", "0.3 is a multiple of 0.1");
+	INVALID("{'multipleOf':0.1}", "0.35",
+	    "arguments: expected a multiple of 0.1, got 0.35", "0.35 is not");
+	VALID("{'multipleOf':2.5}", "7.5", "7.5 is a multiple of 2.5");
+	VALID("{'multipleOf':0}", "3", "multipleOf 0 ignored");
+	VALID("{'type':'integer','multipleOf':2}", "-9223372036854775808",
+	    "INT64_MIN is a multiple of 2");
+	VALID("{'minimum':5}", "'a'", "minimum only applies to numbers");
+}
+
+static void
+t_combinators(void)
+{
+	const char	*opt = "{'type':'object','properties':{'description':"
+	    "{'anyOf':[{'type':'string','maxLength':5},{'type':'null'}]}}}";
+
+	VALID("{'allOf':[{'type':'integer'},{'minimum':1}]}", "3", "allOf");
+	INVALID("{'allOf':[{'type':'integer'},{'minimum':1}]}", "0",
+	    "arguments: expected a value >= 1, got 0", "allOf: the failure");
+	VALID(opt, "{'description':'abc'}", "FastAPI Optional[str]: string");
+	VALID(opt, "{'description':null}", "FastAPI Optional[str]: null");
+	INVALID(opt, "{'description':5}",
+	    "arguments.description: expected string or null, got integer",
+	    "anyOf of types: the types that would do");
+	INVALID(opt, "{'description':'toolong'}",
+	    "arguments.description: expected at most 5 characters, got 7",
+	    "anyOf: the one branch that took the type");
+	INVALID("{'anyOf':[{'required':['a']},{'required':['b']}]}", "{}",
+	    "arguments: does not match any of the allowed schemas",
+	    "anyOf: generic");
+	VALID("{'oneOf':[{'type':'integer'},{'type':'string'}]}", "'a'",
+	    "oneOf");
+	INVALID("{'oneOf':[{'type':'integer'},{'type':'number'}]}", "1",
+	    "arguments: matches more than one of the allowed schemas",
+	    "oneOf: two match");
+	VALID("{'oneOf':[{'type':'integer'},{'type':'number'}]}", "1.5",
+	    "oneOf: one matches");
+	INVALID("{'oneOf':[{'type':'integer'},{'type':'string'}]}", "[]",
+	    "arguments: expected string or integer, got array",
+	    "oneOf: none matches");
+	VALID("{'oneOf':[{'properties':{'k':{}}},{'properties':{'k':{}}}],"
+	    "'discriminator':{'propertyName':'k'}}", "{'k':'cat'}",
+	    "oneOf with a discriminator is checked as anyOf");
+	INVALID("{'not':{'type':'string'}}", "'x'",
+	    "arguments: matches a disallowed schema", "not");
+	VALID("{'not':{'type':'string'}}", "5", "not");
+	VALID("true", "{'anything':[1]}", "true schema");
+	INVALID("false", "1", "arguments: no value is allowed here",
+	    "false schema");
+	INVALID("{'properties':{'x':false}}", "{'x':1}",
+	    "arguments.x: no value is allowed here", "false property");
+	INVALID("{'anyOf':[false,{'type':'string'}]}", "1",
+	    "arguments: expected string, got integer", "false in anyOf");
+}
+
+static void
+t_ref(void)
+{
+	struct json_object	*root, *s, *v;
+
+	VALID("{'$defs':{'a/b':{'type':'string'}},'$ref':'#/$defs/a~1b'}",
+	    "'x'", "~1 in a pointer");
+	INVALID("{'$defs':{'a/b':{'type':'string'}},'$ref':'#/$defs/a~1b'}",
+	    "1", "arguments: expected string, got integer", "~1 resolved");
+	INVALID("{'$defs':{'t~x':{'type':'string'}},'$ref':'#/$defs/t~0x'}",
+	    "1", "arguments: expected string, got integer", "~0 resolved");
+	INVALID("{'$defs':{'c%d e':{'type':'string'}},"
+	    "'$ref':'#/$defs/c%25d%20e'}", "1",
+	    "arguments: expected string, got integer", "percent-decoding");
+	INVALID("{'$defs':{'l':[{'type':'null'},{'type':'string'}]},"
+	    "'$ref':'#/$defs/l/1'}", "1",
+	    "arguments: expected string, got integer", "array index");
+	INVALID("{'components':{'schemas':{'P':{'type':'string'}}},"
+	    "'$ref':'#/components/schemas/P'}", "1",
+	    "arguments: expected string, got integer", "any local pointer");
+	VALID("{'$ref':'other.json#/x'}", "1", "non-local $ref: anything");
+	VALID("{'$ref':'#/$defs/missing'}", "1", "unresolved $ref: anything");
+	VALID("{'$ref':'#anchor'}", "1", "anchor: anything");
+	VALID("{'$ref':'#/$defs/l/01','$defs':{'l':[false,false]}}", "1",
+	    "leading zero is no index");
+	INVALID("{'$defs':{'s':{'type':'string'}},'$ref':'#/$defs/s',"
+	    "'minLength':2}", "'a'",
+	    "arguments: expected at least 2 characters, got 1",
+	    "keywords next to $ref apply");
+
+	/* a separate root: the tool's inputSchema inside a document */
+	root = parse("{'$defs':{'Name':{'type':'string'}}}");
+	s = parse("{'properties':{'n':{'$ref':'#/$defs/Name'}}}");
+	v = parse("{'n':true}");
+	is_str(check_in(root, s, v, "arguments"),
+	    "arguments.n: expected string, got boolean", "separate root");
+	is_str(check_in(root, s, v, NULL), "n: expected string, got boolean",
+	    "no path");
+	json_object_put(root);
+	json_object_put(s);
+	json_object_put(v);
+}
+
+/* {"name": "n<i>", "children": [<child>]} nested `depth` levels */
+static struct json_object *
+tree(int depth, int bad)
+{
+	struct json_object	*o, *kids;
+	char			 name[32];
+
+	o = json_object_new_object();
+	if (depth == 0 && bad)
+		json_object_object_add(o, "name", json_object_new_int(5));
+	else {
+		snprintf(name, sizeof(name), "n%d", depth);
+		json_object_object_add(o, "name", json_object_new_string(name));
+	}
+	kids = json_object_new_array();
+	if (depth > 0)
+		json_object_array_add(kids, tree(depth - 1, bad));
+	json_object_object_add(o, "children", kids);
+	return o;
+}
+
+static void
+t_recursion(void)
+{
+	const char	*node = "{'$ref':'#/$defs/Node','$defs':{'Node':"
+	    "{'type':'object','required':['name'],'properties':{"
+	    "'name':{'type':'string'},'children':{'type':'array',"
+	    "'items':{'$ref':'#/$defs/Node'}}},'additionalProperties':false}}}";
+	struct json_object	*s, *v;
+	const char		*r;
+
+	VALID(node, "{'name':'a','children':[{'name':'b','children':[]},"
+	    "{'name':'c','children':[{'name':'d'}]}]}", "small tree");
+	INVALID(node, "{'name':'a','children':[{'name':'b','children':"
+	    "[{'name':'c'},{'name':7}]}]}",
+	    "arguments.children[0].children[1].name: expected string, "
+	    "got integer", "the path of a bad leaf");
+	INVALID(node, "{'name':'a','children':[{'name':'b','children':"
+	    "[{'name':'c'},{'nom':'d'}]}]}",
+	    "arguments.children[0].children[1]: missing required property "
+	    "\"name\"", "a missing name deep down");
+
+	s = parse(node);
+	v = tree(30, 0);
+	is_str(check_in(NULL, s, v, "arguments"), "", "30 levels deep: valid");
+	json_object_put(v);
+	v = tree(30, 1);
+	r = check_in(NULL, s, v, "arguments");
+	ok(strncmp(r, "arguments.children[0].children[0]", 33) == 0 &&
+	    strstr(r, "].name: expected string, got integer") != NULL,
+	    "30 levels deep: the bad leaf (%s)", r);
+	json_object_put(v);
+	v = tree(50, 0);
+	ok(strstr(check_in(NULL, s, v, "arguments"),
+	    "schema nesting exceeds 128 levels") != NULL,
+	    "deeper than the bound: refused, not crashed");
+	json_object_put(v);
+	json_object_put(s);
+
+	INVALID("{'$ref':'#'}", "1", "arguments: schema nesting exceeds 128 "
+	    "levels (a \"$ref\" cycle?)", "{\"$ref\":\"#\"} stops");
+	ok(strstr(check("{'$defs':{'a':{'$ref':'#/$defs/b'},"
+	    "'b':{'allOf':[{'$ref':'#/$defs/a'}]}},'$ref':'#/$defs/a'}",
+	    "{}"), "nesting exceeds") != NULL, "$defs cycle stops");
+	ok(strstr(check("{'not':{'$ref':'#'}}", "1"), "nesting exceeds") !=
+	    NULL, "a cycle under not still fails");
+	ok(strstr(check("{'anyOf':[{'$ref':'#'},{'type':'integer'}]}", "1"),
+	    "nesting exceeds") != NULL, "a cycle in anyOf still fails");
+}
+
+static void
+t_budget(void)
+{
+	struct json_object	*s, *v, *a;
+	int			 i;
+
+	/* two identical recursive branches: 2^40 paths without a budget */
+	s = parse("{'anyOf':[{'type':'array','items':{'$ref':'#'}},"
+	    "{'type':'array','items':{'$ref':'#'}}]}");
+	v = json_object_new_int(1);
+	for (i = 0; i < 40; i++) {
+		a = json_object_new_array();
+		json_object_array_add(a, v);
+		v = a;
+	}
+	ok(strstr(check_in(NULL, s, v, "arguments"),
+	    "the schema is too complex to check") != NULL,
+	    "exponential anyOf stops at the budget");
+	json_object_put(v);
+	json_object_put(s);
+}
+
+static void
+t_malformed(void)
+{
+	VALID("5", "1", "a number as a schema");
+	VALID("null", "1", "null as a schema");
+	VALID("{'type':5}", "1", "type: 5");
+	VALID("{'type':[]}", "1", "type: []");
+	VALID("{'required':'name'}", "{}", "required: a string");
+	VALID("{'required':[5]}", "{}", "required: [5]");
+	VALID("{'properties':[{'type':'string'}]}", "{'0':1}",
+	    "properties: a list");
+	VALID("{'minLength':'3'}", "''", "minLength: a string");
+	VALID("{'minLength':-1,'maxLength':1.5}", "'abc'", "bad counts");
+	VALID("{'enum':'x'}", "1", "enum: a string");
+	VALID("{'enum':[]}", "1", "enum: []");
+	VALID("{'items':5,'prefixItems':{}}", "[1]", "items: 5");
+	VALID("{'allOf':{},'anyOf':[],'oneOf':5,'not':3}", "1",
+	    "combinators of the wrong type");
+	VALID("{'minimum':'1','maximum':null,'multipleOf':-2}", "0",
+	    "numeric keywords of the wrong type");
+	VALID("{'$ref':5}", "1", "$ref: 5");
+	VALID("{'additionalProperties':null}", "{'a':1}",
+	    "additionalProperties: null");
+	VALID("{'nullable':'yes','type':'null'}", "null", "nullable: 'yes'");
+}
+
+static void
+t_messages(void)
+{
+	struct json_object	*s, *v;
+	char			 key[700], small[12];
+	int			 rc;
+
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	s = parse("{'additionalProperties':{'type':'string'}}");
+	v = json_object_new_object();
+	json_object_object_add(v, key, json_object_new_int(1));
+	check_in(NULL, s, v, "arguments");
+	ok(strstr(err, "\xe2\x80\xa6: expected string, got integer") != NULL &&
+	    strlen(err) < 512 && strncmp(err, "arguments.kkk", 13) == 0,
+	    "a long path ends in an ellipsis");
+	json_object_put(v);
+
+	/* a path of two-byte characters, cut without splitting one */
+	memset(key, 0, sizeof(key));
+	for (rc = 0; rc < 300; rc++)
+		memcpy(key + 2 * rc, "\xc3\xa9", 2);
+	v = json_object_new_object();
+	json_object_object_add(v, key, json_object_new_int(1));
+	check_in(NULL, s, v, "arguments");
+	ok(utf8_valid(err) && strstr(err, "\xe2\x80\xa6: expected") != NULL,
+	    "a long UTF-8 path stays valid UTF-8");
+	rc = js_validate(NULL, s, v, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+	    small, 6);
+	ok(rc == -1 && utf8_valid(small) && strcmp(small, "\xc3\xa9\xc3\xa9") ==
+	    0, "a short buffer is cut between characters (%s)", small);
+	json_object_put(v);
+	v = parse("{'a':1}");
+	rc = js_validate(NULL, s, v, "arguments", small, sizeof(small));
+	is_str(small, "arguments.a", "message truncated to errsz");
+	is_int(rc, -1, "still invalid");
+	is_int(js_validate(NULL, s, v, "arguments", NULL, 0), -1,
+	    "no buffer at all");
+	json_object_put(v);
+	json_object_put(s);
+}
+
+int
+main(void)
+{
+	t_type();
+	t_nullable();
+	t_enum_const();
+	t_object();
+	t_array();
+	t_string();
+	t_number();
+	t_combinators();
+	t_ref();
+	t_recursion();
+	t_budget();
+	t_malformed();
+	t_messages();
+	return done_testing();
+}

@@ -1,0 +1,527 @@
+/*
+ * Unit tests: OpenAPI documents to tools (names, schemas, references,
+ * recursion, bodies, filters, scopes, errors), request building (encoding
+ * and injection) and response mapping.  oa_call.c is included so that its
+ * static functions can be reached.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "../../src/oa_call.c"
+#include "tap.h"
+
+static char	 fixture_dir[1024];
+
+static const char *
+fixture(const char *name)
+{
+	static char	 path[2048];
+
+	snprintf(path, sizeof(path), "%s/%s", fixture_dir, name);
+	return path;
+}
+
+/* Load a document with extra NAME=value settings; NULL on failure. */
+static struct registry *
+load(const char *doc, const char *const *extra, struct cfg *cfg, char **cause)
+{
+	char		*env[16], *openapi;
+	size_t		 n = 0;
+	struct registry	*reg = NULL;
+
+	xasprintf(&openapi, "MCP_OPENAPI=%s", fixture(doc));
+	env[n++] = openapi;
+	for (; extra != NULL && *extra != NULL; extra++)
+		env[n++] = (char *)*extra;
+	env[n] = NULL;
+	*cause = NULL;
+	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
+	    oa_load(cfg, &reg, cause) == -1)
+		reg = NULL;
+	free(openapi);
+	return reg;
+}
+
+static const char *
+js(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+static struct json_object *
+def_get(const struct tool *t, const char *key)
+{
+	struct json_object	*v = NULL;
+
+	if (t != NULL)
+		json_object_object_get_ex(t->def, key, &v);
+	return v;
+}
+
+static const char *
+schema_of(const struct registry *reg, const char *tool)
+{
+	const struct tool	*t = reg_find(reg, tool);
+
+	return t ? js(def_get(t, "inputSchema")) : "(no tool)";
+}
+
+static void
+t_edge_document(void)
+{
+	const char		*base[] = { "MCP_API_BASE_URL=http://api.test/v1",
+				    NULL };
+	struct cfg		 cfg;
+	struct registry		*reg;
+	const struct tool	*t;
+	struct oa_op		*op;
+	char			*cause;
+	const char		*s;
+
+	reg = load("edge-3.0.json", base, &cfg, &cause);
+	ok(reg != NULL, "edge-3.0.json loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL)
+		return;
+	is_int(reg->ntools, 15, "one tool per operation");
+	ok(reg_find(reg, "listPets") && reg_find(reg, "createPet") &&
+	    reg_find(reg, "getPet"), "names from operationId");
+	ok(reg_find(reg, "delete_pets_petId") != NULL,
+	    "no operationId: name from method and path");
+	ok(reg_find(reg, "tree.create") != NULL, "dots kept in names");
+	ok(reg_find(reg, "get_text_") != NULL, "invalid characters replaced");
+	ok(reg_find(reg, "dup") && reg_find(reg, "dup_2"),
+	    "duplicate operationIds: second becomes dup_2");
+	ok(reg_find(reg, "aVeryLongOperationIdentifierThatGoesOnAndOnBeyondTheLimitOfSixtyFourCharacters_one") == NULL,
+	    "long names shortened");
+	for (size_t i = 0, longs = 0; i < reg->ntools; i++) {
+		if (strncmp(reg->tools[i].name, "aVeryLong", 9) == 0) {
+			longs++;
+			ok(strlen(reg->tools[i].name) == 64,
+			    "shortened name is 64 bytes: %s", reg->tools[i].name);
+		}
+		if (i == reg->ntools - 1)
+			is_int(longs, 2, "two long names, still distinct");
+	}
+
+	s = schema_of(reg, "listPets");
+	ok(strstr(s, "\"limit\":{\"type\":\"integer\",\"minimum\":1,"
+	    "\"maximum\":100,\"default\":20,\"description\":\"page size\"}") != NULL,
+	    "query parameter: schema, default, description");
+	ok(strstr(s, "\"required\":[\"sort\"]") != NULL, "required query param");
+	ok(strstr(s, "\"X-Request-Id\":{\"type\":\"string\"}") != NULL,
+	    "header parameter kept");
+	ok(strstr(s, "\"Accept\"") == NULL && strstr(s, "session") == NULL,
+	    "Accept header and cookie parameters left out");
+	t = reg_find(reg, "listPets");
+	ok(def_get(t, "outputSchema") == NULL, "array response: no outputSchema");
+	s = json_object_get_string(def_get(t, "description"));
+	ok(s && strncmp(s, "List pets\n\nReturns every pet.\n\n### Responses:"
+	    "\n\n**200**: the pets", 58) == 0, "description: summary, "
+	    "description, first 2xx response");
+	ok(s && strstr(s, "**Example Response:**") != NULL, "example included");
+	ok(s && strstr(s, "**default**") == NULL, "only the first response");
+	ok(strstr(js(def_get(t, "annotations")), "\"readOnlyHint\":true") &&
+	    strstr(js(def_get(t, "annotations")), "\"idempotentHint\":true"),
+	    "GET is read-only and idempotent");
+	is_int(t->nscopes, 1, "document-level security applies");
+	is_str(t->nscopes ? t->scopes[0] : NULL, "read", "scope read");
+
+	s = schema_of(reg, "createPet");
+	ok(strstr(s, "\"properties\":{\"id\":") != NULL &&
+	    strstr(s, "\"required\":[\"name\"]") != NULL,
+	    "object body flattened to the top level, required kept");
+	ok(strstr(s, "\"nickname\":{\"type\":[\"string\",\"null\"]}") != NULL,
+	    "3.0 nullable becomes a type list");
+	ok(strstr(s, "x-internal") == NULL, "x- extensions dropped");
+	ok(strstr(s, "\"tag\":{\"type\":\"string\",\"enum\":[\"dog\",\"cat\"]}")
+	    != NULL, "$ref inlined");
+	ok(strstr(s, "\"friends\":{\"type\":\"array\",\"items\":{\"$ref\":"
+	    "\"#/$defs/Person\"}}") != NULL, "recursive Person via $defs");
+	ok(strstr(s, "\"$defs\":{\"Person\":{\"type\":\"object\"") != NULL,
+	    "$defs carries Person");
+	t = reg_find(reg, "createPet");
+	op = t->impl;
+	is_int(op->nbody_props, 5, "five flattened body properties");
+	ok(op->body == OA_BODY_JSON && strcmp(op->body_type,
+	    "application/json") == 0, "JSON body");
+	ok(def_get(t, "outputSchema") != NULL && op->has_output_schema,
+	    "object 2xx response: outputSchema");
+	ok(strstr(js(def_get(t, "annotations")), "\"destructiveHint\":false") &&
+	    strstr(js(def_get(t, "annotations")), "\"idempotentHint\":false"),
+	    "POST: not destructive, not idempotent");
+
+	s = schema_of(reg, "getPet");
+	ok(strstr(s, "\"petId\":{\"type\":\"integer\",\"exclusiveMinimum\":0,"
+	    "\"description\":\"the pet\"}") != NULL,
+	    "operation parameter overrides path-level; 3.0 exclusiveMinimum");
+	ok(strstr(s, "\"verbose\"") != NULL, "path-level parameter inherited");
+	ok(strstr(s, "\"required\":[\"petId\"]") != NULL, "path param required");
+	t = reg_find(reg, "delete_pets_petId");
+	ok(strstr(js(def_get(t, "annotations")), "\"destructiveHint\":true"),
+	    "DELETE is destructive");
+	is_str(json_object_get_string(def_get(t, "description")),
+	    "DELETE /pets/{petId}\n\n### Responses:\n\n**204**: gone",
+	    "description falls back to method and path");
+
+	s = schema_of(reg, "tree.create");
+	ok(strstr(s, "\"properties\":{\"value\":{\"type\":\"integer\"},"
+	    "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":"
+	    "\"#/$defs/Node\"}}}") != NULL, "self-recursive body: $defs");
+
+	t = reg_find(reg, "sendForm");
+	op = t->impl;
+	ok(op->body == OA_BODY_FORM, "form body recognised");
+	ok(strstr(schema_of(reg, "sendForm"), "\"required\":[\"To\"]") != NULL,
+	    "form fields flattened");
+
+	t = reg_find(reg, "collide");
+	op = t->impl;
+	is_str(op->body_prop, "body", "colliding body goes under body");
+	ok(strstr(schema_of(reg, "collide"), "\"body\":{\"type\":\"object\"")
+	    != NULL, "body property holds the schema");
+
+	ok(strstr(schema_of(reg, "refParam"), "\"required\":[\"limit\"]") !=
+	    NULL, "parameter $ref resolved");
+	t = reg_find(reg, "admin");
+	ok(t->nscopes == 2 && strcmp(t->scopes[0], "admin") == 0 &&
+	    strcmp(t->scopes[1], "write") == 0, "operation security scopes");
+	is_int(reg_find(reg, "public")->nscopes, 0, "security: [] means none");
+	op = reg_find(reg, "getPet")->impl;
+	is_str(op->base_url, "http://api.test/v1", "MCP_API_BASE_URL wins");
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+static void
+t_fastapi(void)
+{
+	const char		*base[] = { "MCP_API_BASE_URL=http://api.test",
+				    NULL };
+	struct cfg		 cfg;
+	struct registry		*reg;
+	const struct tool	*t;
+	char			*cause;
+	const char		*s;
+
+	reg = load("fastapi-3.1.json", base, &cfg, &cause);
+	ok(reg != NULL, "FastAPI 3.1 document loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL)
+		return;
+	t = reg_find(reg, "update_item_items__item_id__put");
+	ok(t != NULL, "FastAPI operationId kept");
+	s = schema_of(reg, "update_item_items__item_id__put");
+	ok(strstr(s, "\"q\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":"
+	    "\"null\"}],\"title\":\"Q\"}") != NULL, "anyOf null preserved");
+	ok(strstr(s, "\"price\":{\"type\":\"number\",\"exclusiveMinimum\":0,"
+	    "\"title\":\"Price\"}") != NULL, "3.1 numeric exclusiveMinimum kept");
+	ok(strstr(s, "\"required\":[\"item_id\",\"name\",\"price\"]") != NULL,
+	    "path param and body requirements merged");
+	ok(strstr(js(def_get(t, "outputSchema")), "\"additionalProperties\":"
+	    "false") != NULL, "outputSchema keeps 2020-12 keywords");
+	ok(strstr(js(def_get(t, "annotations")), "\"idempotentHint\":true"),
+	    "PUT is idempotent");
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+static void
+t_filters_and_errors(void)
+{
+	const char	*inc_tag[] = { "MCP_API_BASE_URL=http://x", "MCP_INCLUDE_TAGS=admin,misc", NULL };
+	const char	*inc_both[] = { "MCP_API_BASE_URL=http://x", "MCP_INCLUDE_TAGS=admin", "MCP_INCLUDE_OPERATIONS=getPet", NULL };
+	const char	*exc[] = { "MCP_API_BASE_URL=http://x", "MCP_EXCLUDE_TAGS=write", "MCP_EXCLUDE_OPERATIONS=dup,dup_2", NULL };
+	const char	*typo[] = { "MCP_API_BASE_URL=http://x", "MCP_INCLUDE_OPERATIONS=getPett", NULL };
+	const char	*none[] = { "MCP_API_BASE_URL=http://x", "MCP_INCLUDE_TAGS=pets", "MCP_EXCLUDE_OPERATIONS=listPets,createPet,getPet,delete_pets_petId", NULL };
+	const char	*nobase[] = { NULL };
+	struct cfg	 cfg;
+	struct registry	*reg;
+	char		*cause;
+
+	reg = load("edge-3.0.json", inc_tag, &cfg, &cause);
+	ok(reg && reg->ntools == 2, "include tags: admin and get text!");
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load("edge-3.0.json", inc_both, &cfg, &cause);
+	ok(reg && reg->ntools == 2 && reg_find(reg, "getPet") &&
+	    reg_find(reg, "admin"), "include operations and tags: union");
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load("edge-3.0.json", exc, &cfg, &cause);
+	ok(reg && reg->ntools == 11 && !reg_find(reg, "createPet") &&
+	    !reg_find(reg, "dup"), "exclude tags and operations");
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load("edge-3.0.json", typo, &cfg, &cause);
+	ok(reg == NULL && cause && strstr(cause, "MCP_INCLUDE_OPERATIONS: "
+	    "'getPett' matches no operationId") != NULL, "a typo refuses to start");
+	free(cause);
+	cfg_free(&cfg);
+	reg = load("edge-3.0.json", none, &cfg, &cause);
+	ok(reg == NULL && cause && strstr(cause, "leave no operation") != NULL,
+	    "filters that leave nothing refuse to start");
+	free(cause);
+	cfg_free(&cfg);
+	reg = load("edge-3.0.json", nobase, &cfg, &cause);
+	ok(reg == NULL && cause && strstr(cause, "MCP_API_BASE_URL: required")
+	    != NULL, "relative server URL of a file needs MCP_API_BASE_URL");
+	free(cause);
+	cfg_free(&cfg);
+	reg = load("swagger-2.0.json", nobase, &cfg, &cause);
+	ok(reg == NULL && cause && strstr(cause, "Swagger 2.0 is not supported; "
+	    "convert it to OpenAPI 3") != NULL, "Swagger 2.0 refused clearly");
+	free(cause);
+	cfg_free(&cfg);
+	reg = load("does-not-exist.json", nobase, &cfg, &cause);
+	ok(reg == NULL && cause && strstr(cause, "cannot open") != NULL,
+	    "missing file named");
+	free(cause);
+	cfg_free(&cfg);
+}
+
+static void
+t_bad_refs(void)
+{
+	struct oa_doc	 doc;
+	struct json_object *n;
+	char		*cause = NULL;
+
+	memset(&doc, 0, sizeof(doc));
+	doc.where = "inline";
+	doc.root = json_tokener_parse("{\"a\":{\"$ref\":\"#/b\"},\"b\":{\"$ref\":"
+	    "\"#/a\"},\"c\":{\"$ref\":\"#/nope\"},\"d\":{\"$ref\":"
+	    "\"other.json#/x\"},\"e~f\":{\"x\":1},\"g\":{\"$ref\":\"#/e~0f\"}}");
+	json_object_object_get_ex(doc.root, "a", &n);
+	ok(oa_resolve(&doc, n, "#/a", &cause) == NULL && strstr(cause,
+	    "chained $refs") != NULL, "$ref cycle bounded");
+	free(cause);
+	json_object_object_get_ex(doc.root, "c", &n);
+	ok(oa_resolve(&doc, n, "#/c", &cause) == NULL && strstr(cause,
+	    "'#/nope' does not resolve") != NULL, "dangling $ref named");
+	free(cause);
+	json_object_object_get_ex(doc.root, "d", &n);
+	ok(oa_resolve(&doc, n, "#/d", &cause) == NULL && strstr(cause,
+	    "external $ref") != NULL, "external $ref refused");
+	free(cause);
+	json_object_object_get_ex(doc.root, "g", &n);
+	ok(oa_resolve(&doc, n, "#/g", &cause) != NULL, "~0 escape resolves");
+	json_object_put(doc.root);
+}
+
+static void
+t_names(void)
+{
+	char	*n;
+
+	n = oa_tool_name(NULL, "get", "/users/{id}/posts", 64);
+	is_str(n, "get_users_id_posts", "method and path");
+	free(n);
+	n = oa_tool_name("a b/c", "get", "/", 64);
+	is_str(n, "a_b_c", "invalid characters");
+	free(n);
+	n = oa_tool_name(NULL, "get", "/", 64);
+	is_str(n, "get", "root path");
+	free(n);
+	n = oa_tool_name("abcdefghijklmnopqrstuvwxyz", "get", "/", 16);
+	ok(strlen(n) == 16 && strncmp(n, "abcdefg_", 8) == 0, "hash suffix: %s", n);
+	free(n);
+}
+
+/* Request building with a fake caller. */
+static const char *
+fake_header(void *ctx, const char *name)
+{
+	if (util_strcaseeq(name, "authorization"))
+		return "Bearer abc";
+	if (util_strcaseeq(name, "cookie"))
+		return "s=1";
+	if (util_strcaseeq(name, "host"))
+		return "evil";
+	return NULL;
+}
+
+static struct json_object *
+build(const struct registry *reg, const struct cfg *cfg, const char *tool,
+    const char *args, struct oa_req *r)
+{
+	struct tool_call	 call;
+	struct json_object	*res;
+
+	memset(&call, 0, sizeof(call));
+	memset(r, 0, sizeof(*r));
+	call.tool = reg_find(reg, tool);
+	call.args = json_tokener_parse(args);
+	call.header = fake_header;
+	res = build_request(cfg, call.tool->impl, &call, r);
+	json_object_put(call.args);
+	return res;
+}
+
+static int
+has_header(const struct oa_req *r, const char *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nheaders; i++)
+		if (strcmp(r->headers[i], h) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+t_requests(void)
+{
+	const char	*env[] = { "MCP_API_BASE_URL=http://api.test/v1",
+			    "MCP_FORWARD_HEADERS=Authorization, Host, Cookie", NULL };
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct oa_req	 r;
+	struct json_object *e;
+	char		*cause;
+
+	reg = load("edge-3.0.json", env, &cfg, &cause);
+	if (reg == NULL) {
+		ok(0, "load for request tests: %s", cause);
+		return;
+	}
+	e = build(reg, &cfg, "getPet", "{\"petId\":7,\"verbose\":true}", &r);
+	ok(e == NULL, "getPet builds");
+	is_str(r.url.data, "http://api.test/v1/pets/7?verbose=true", "URL");
+	ok(has_header(&r, "Authorization: Bearer abc"), "Authorization forwarded");
+	ok(has_header(&r, "Cookie: s=1"), "Cookie forwarded when named");
+	ok(!has_header(&r, "Host: evil"), "Host never forwarded");
+	ok(has_header(&r, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION),
+	    "User-Agent with version");
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"a/../b?c#d\"}", &r);
+	is_str(r.url.data, "http://api.test/v1/pets/a%2F..%2Fb%3Fc%23d",
+	    "path value with / ? # stays one segment");
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"..\"}", &r);
+	ok(e != NULL && strstr(js(e), "arguments.petId must be a non-empty "
+	    "value other than . and ..") != NULL, "'..' refused as a path value");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"\"}", &r);
+	ok(e != NULL && strstr(js(e), "\"isError\":true"), "empty path value refused");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "listPets", "{\"sort\":\"asc\",\"tags\":[\"a b\","
+	    "\"c&d\"],\"limit\":5,\"X-Request-Id\":\"r1\"}", &r);
+	is_str(r.url.data, "http://api.test/v1/pets?limit=5&sort=asc&tags=a%20b"
+	    "&tags=c%26d", "query: form, explode, encoded");
+	ok(has_header(&r, "X-Request-Id: r1"), "header parameter sent");
+	oa_req_free(&r);
+	e = build(reg, &cfg, "listPets", "{\"sort\":\"asc\",\"X-Request-Id\":"
+	    "\"r1\\r\\nX-Evil: 1\"}", &r);
+	ok(e != NULL && strstr(js(e), "cannot be sent as the header") != NULL,
+	    "CR/LF in a header parameter refused");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "createPet", "{\"name\":\"Rex\",\"tag\":\"dog\"}", &r);
+	is_str(r.body.data, "{\"name\":\"Rex\",\"tag\":\"dog\"}",
+	    "flattened JSON body rebuilt");
+	ok(has_header(&r, "Content-Type: application/json"), "JSON content type");
+	oa_req_free(&r);
+	e = build(reg, &cfg, "sendForm", "{\"To\":\"+1 555\",\"Body\":\"hi & bye\","
+	    "\"MediaUrl\":[\"u1\",\"u2\"]}", &r);
+	is_str(r.body.data, "To=%2B1%20555&Body=hi%20%26%20bye&MediaUrl=u1&"
+	    "MediaUrl=u2", "form body, arrays repeat");
+	ok(has_header(&r, "Content-Type: application/x-www-form-urlencoded"),
+	    "form content type");
+	oa_req_free(&r);
+	e = build(reg, &cfg, "collide", "{\"name\":\"n\",\"body\":{\"name\":\"x\","
+	    "\"size\":2}}", &r);
+	is_str(r.url.data, "http://api.test/v1/collide/n", "collide path");
+	is_str(r.body.data, "{\"name\":\"x\",\"size\":2}", "body from body prop");
+	oa_req_free(&r);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+static void
+t_responses(void)
+{
+	struct oa_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r;
+	const char		*png = "\x89PNG\r\n\x1a\n";
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	op.path = "/x";
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	rs.url = "http://api.test/x";
+	buf_init(&rs.body);
+	buf_puts(&rs.body, "{\"a\":1}");
+	rs.content_type = "application/json; charset=utf-8";
+	r = map_success(&op, &rs);
+	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":\"{\\\"a\\\":1}\"}],"
+	    "\"structuredContent\":{\"a\":1}}", "JSON object: text + structured");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "[1,2]");
+	rs.content_type = "application/problem+json";
+	r = map_success(&op, &rs);
+	ok(strstr(js(r), "structuredContent") == NULL, "JSON array: text only");
+	json_object_put(r);
+	op.has_output_schema = 1;
+	r = map_success(&op, &rs);
+	ok(strstr(js(r), "\"isError\":true") != NULL,
+	    "output schema promised but array returned: isError");
+	json_object_put(r);
+	op.has_output_schema = 0;
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "hello");
+	rs.content_type = "text/plain";
+	r = map_success(&op, &rs);
+	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":\"hello\"}]}",
+	    "text");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_append(&rs.body, png, 8);
+	rs.content_type = "Image/PNG";
+	r = map_success(&op, &rs);
+	is_str(js(r), "{\"content\":[{\"type\":\"image\",\"data\":\"iVBORw0KGgo=\","
+	    "\"mimeType\":\"image/png\"}]}", "image: base64 and mimeType");
+	json_object_put(r);
+	rs.content_type = "audio/wav";
+	r = map_success(&op, &rs);
+	ok(strstr(js(r), "\"type\":\"audio\"") && strstr(js(r),
+	    "\"mimeType\":\"audio/wav\""), "audio");
+	json_object_put(r);
+	rs.content_type = "application/pdf";
+	r = map_success(&op, &rs);
+	is_str(js(r), "{\"content\":[{\"type\":\"resource\",\"resource\":{\"uri\":"
+	    "\"http://api.test/x\",\"mimeType\":\"application/pdf\",\"blob\":"
+	    "\"iVBORw0KGgo=\"}}]}", "other types: embedded resource");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	rs.status = 204;
+	r = map_success(&op, &rs);
+	ok(strstr(js(r), "succeeded with no content") != NULL, "204");
+	json_object_put(r);
+	buf_free(&rs.body);
+}
+
+int
+main(void)
+{
+	const char	*top = getenv("top_srcdir");
+
+	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures",
+	    top ? top : ".");
+	log_init("t_openapi", LOG_ERROR, LOGF_TEXT);
+	t_edge_document();
+	t_fastapi();
+	t_filters_and_errors();
+	t_bad_refs();
+	t_names();
+	t_requests();
+	t_responses();
+	return done_testing();
+}
