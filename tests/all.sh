@@ -12,27 +12,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-jobs=$(nproc 2>/dev/null || echo 2)
-
-DEBS="build-essential autoconf automake pkg-config libfcgi-dev libjson-c-dev
-libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl mandoc ca-certificates"
-
-install_debs() {
-	local missing="" p
-	for p in $DEBS; do
-		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
-	done
-	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
-	[ -z "$missing" ] && return 0
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "missing Debian packages:$missing (run as root, or apt-get install them)" >&2
-		exit 1
-	fi
-	echo "== installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing \
-	    >/dev/null || { echo "apt-get install failed" >&2; exit 1; }
-}
+FCM_TOP=$top
+. "$top/tests/deps.sh"
 
 install_npm() {
 	local d=tests/interop
@@ -62,15 +43,9 @@ count() {
 	failed=$((failed + ${f:-0} + ${e:-0} + ${x:-0}))
 }
 
-# build DIR CONFIGURE-ARGS...: configure and build out of tree.
 build() {
-	local dir=$1
-	shift
-	mkdir -p "$dir"
-	(cd "$dir" && "$top/configure" "$@" >configure.out 2>&1) ||
-	    { tail -20 "$dir/configure.out"; return 1; }
-	make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 ||
-	    { tail -40 "$dir/make.out"; return 1; }
+	rm -f "$1/Makefile"	# configure afresh: the options may differ
+	fcm_build "$@"
 }
 
 # check DIR [make args]: run the suite; print the summary and failures.
@@ -85,8 +60,6 @@ check() {
 
 install_debs
 install_npm
-[ -x configure ] && [ configure -nt configure.ac ] || ./autogen.sh >/dev/null 2>&1 ||
-    { echo "autogen.sh failed" >&2; exit 1; }
 
 echo "== build and make check"
 if build _build/main --enable-werror; then

@@ -15,7 +15,7 @@ if [ ! -x "$IDIR/node_modules/.bin/node" ]; then
 	command -v npm >/dev/null || bail "npm not installed"
 	mkdir "$T_DIR/interop"
 	cp "$IDIR/package.json" "$IDIR/package-lock.json" "$IDIR/sdk-client.mjs" \
-	    "$T_DIR/interop/"
+	    "$IDIR/sdk-tools.mjs" "$T_DIR/interop/"
 	IDIR="$T_DIR/interop"
 	(cd "$IDIR" && npm ci --no-audit --no-fund </dev/null >"$T_DIR/npm.log" 2>&1) ||
 	    { sed 's/^/# /' "$T_DIR/npm.log"; bail "npm ci failed"; }
@@ -23,12 +23,28 @@ fi
 NODE22="$IDIR/node_modules/.bin/node"
 like "$("$NODE22" --version)" '^v22\.' "Node 22 from node_modules"
 
+API_FCGI="$top_builddir/examples/api.fcgi"
+start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+start_lighttpd api "
+fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-local\" => \"disable\" )) )
+"
+API="$BASE/api"
+# /mcp: the example API's tools; /conformance/mcp: the tools the
+# conformance suite calls by name, made from a fixture document.
 start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
-    MCP_SERVER_NAME=interop
+    MCP_SERVER_NAME=interop MCP_OPENAPI="$top_srcdir/examples/openapi.json" \
+    MCP_API_BASE_URL="$API"
+start_spawn_fcgi "$T_DIR/conf.sock" "$T_DIR/conf.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$top_srcdir/tests/fixtures/conformance-openapi.json" \
+    MCP_API_BASE_URL="$API"
 start_lighttpd interop "
-fastcgi.server = ( \"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )) )
+fastcgi.server = (
+	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
+	\"/conformance/mcp\" => (( \"socket\" => \"$T_DIR/conf.sock\", \"check-local\" => \"disable\" )),
+)
 "
 URL="$BASE/mcp"
+CONF_URL="$BASE/conformance/mcp"
 
 # 1. The TypeScript SDK client: initialize, ping, tools/list.
 out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-client.mjs "$URL" 10000 2>&1)
@@ -38,10 +54,21 @@ like "$out" '"serverInfo":\{"name":"interop"' "SDK client sees our serverInfo"
 like "$out" '"protocolVersion":"2025-11-25"' "SDK client negotiated 2025-11-25"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 
+# 1b. The SDK client calls tools: structured output (validated by the SDK
+# against the outputSchema), an image, an API error, progress.
+out=$(cd "$IDIR" && timeout 90 "$NODE22" sdk-tools.mjs "$URL" 2>&1)
+rc=$?
+is "$rc" 0 "SDK client calls tools"
+printf '%s\n' "$out" | while IFS= read -r line; do echo "# $line"; done
+
 # 2. The conformance suite, one scenario at a time.
 CONF="$IDIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
-for s in ${CONFORMANCE_SCENARIOS:-server-initialize ping tools-list logging-set-level dns-rebinding-protection}; do
-	out=$(cd "$T_DIR" && timeout 180 "$NODE22" "$CONF" server --url "$URL" \
+for s in ${CONFORMANCE_SCENARIOS:-server-initialize ping tools-list logging-set-level dns-rebinding-protection tools-call-simple-text tools-call-image tools-call-audio tools-call-error tools-call-with-progress}; do
+	case $s in
+	tools-call-*) u=$CONF_URL ;;
+	*) u=$URL ;;
+	esac
+	out=$(cd "$T_DIR" && timeout 180 "$NODE22" "$CONF" server --url "$u" \
 	    --scenario "$s" 2>&1)
 	rc=$?
 	ok "$rc" "conformance: $s ($(printf '%s\n' "$out" | grep -m1 '^Passed:'))"
@@ -65,6 +92,7 @@ exec 4>&-
 wait_file "$T_DIR/remote.rc"
 is "$(cat "$T_DIR/remote.rc")" 0 "mcp-remote-client exits 0"
 like "$(cat "$T_DIR/remote.out")" '\] Tools: \{' "mcp-remote-client listed the tools"
+like "$(cat "$T_DIR/remote.out")" 'getItem' "mcp-remote-client sees the example API's tools"
 
 # 4. mcp-remote's proxy probes the modern era first (server/discover with
 # 2026-07-28) and bridges a stdio client's requests to it.
@@ -76,7 +104,7 @@ out=$( { printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{
 	--protocol auto 2>"$T_DIR/proxy.err"))
 like "$(cat "$T_DIR/proxy.err")" 'Remote server speaks MCP 2026-07-28' \
     "mcp-remote proxy recognises a 2026-07-28 server"
-like "$out" '"id":2,"result":\{.*"tools":\[\]' "tools/list bridged over the modern era"
+like "$out" '"id":2,"result":\{.*"tools":\[\{.*"name":"createItem"' "tools/list bridged over the modern era"
 like "$(cat "$T_DIR/mcp.log")" 'rpc=server/discover status=200' "server/discover answered"
 
 done_testing

@@ -1,0 +1,39 @@
+# Debian packages the build, the tests and the demo need.  Sourced by
+# tests/all.sh and examples/demo.sh: installs whatever is missing (as
+# root), so both work on a fresh Debian 12 machine.
+FCM_DEBS="build-essential autoconf automake pkg-config libfcgi-dev
+libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
+mandoc ca-certificates"
+
+install_debs() {
+	local missing="" p
+	for p in $FCM_DEBS; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+	done
+	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+		exit 1
+	fi
+	echo "== installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing \
+	    >/dev/null || { echo "apt-get install failed" >&2; exit 1; }
+}
+
+# configure (once) and build out of tree: build DIR CONFIGURE-ARGS...
+fcm_build() {
+	local dir=$1
+	shift
+	[ -x "$FCM_TOP/configure" ] && [ "$FCM_TOP/configure" -nt "$FCM_TOP/configure.ac" ] ||
+	    (cd "$FCM_TOP" && ./autogen.sh >/dev/null 2>&1) ||
+	    { echo "autogen.sh failed" >&2; return 1; }
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ]; then
+		(cd "$dir" && "$FCM_TOP/configure" "$@" >configure.out 2>&1) ||
+		    { tail -20 "$dir/configure.out"; return 1; }
+	fi
+	make -C "$dir" -j"$(nproc 2>/dev/null || echo 2)" >"$dir/make.out" 2>&1 ||
+	    { tail -40 "$dir/make.out"; return 1; }
+}

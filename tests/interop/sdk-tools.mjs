@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Interop: the official TypeScript SDK client lists and calls tools that
+// fcgi-mcp made from the example API's OpenAPI document.
+// Usage: node sdk-tools.mjs http://127.0.0.1:PORT/mcp
+// Prints one JSON line per check ("ok" true/false); exit 0 when all pass.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const url = process.argv[2];
+if (!url) {
+  console.error('usage: node sdk-tools.mjs <server-url>');
+  process.exit(2);
+}
+const watchdog = setTimeout(() => {
+  console.error('sdk-tools: overall timeout');
+  process.exit(1);
+}, 60000);
+
+let failures = 0;
+const check = (name, ok, detail) => {
+  if (!ok) failures++;
+  console.log(JSON.stringify({ check: name, ok: !!ok, detail }));
+};
+
+const client = new Client({ name: 'interop-sdk-tools', version: '1.0.0' }, { capabilities: {} });
+const transport = new StreamableHTTPClientTransport(new URL(url));
+const opts = { timeout: 15000 };
+try {
+  await client.connect(transport, opts);
+  const { tools } = await client.listTools(undefined, opts);
+  const names = tools.map((t) => t.name);
+  check('tools listed', names.includes('getItem') && names.includes('getImage'), names.length);
+  const getItem = tools.find((t) => t.name === 'getItem');
+  check('getItem has an outputSchema', getItem && getItem.outputSchema &&
+    getItem.outputSchema.type === 'object');
+
+  // The SDK validates structuredContent against the outputSchema.
+  const item = await client.callTool({ name: 'getItem', arguments: { id: 1 } }, undefined, opts);
+  check('structured output', !item.isError && item.structuredContent &&
+    item.structuredContent.id === 1, item.structuredContent);
+
+  const img = await client.callTool({ name: 'getImage', arguments: {} }, undefined, opts);
+  const c = img.content && img.content[0];
+  check('image content', c && c.type === 'image' && c.mimeType === 'image/png' &&
+    Buffer.from(c.data, 'base64').subarray(1, 4).toString() === 'PNG', c && c.mimeType);
+
+  const fail = await client.callTool({ name: 'failAlways', arguments: {} }, undefined, opts);
+  check('API error is an isError result', fail.isError === true &&
+    /HTTP 500/.test(fail.content[0].text), fail.content[0].text.slice(0, 80));
+
+  const progress = [];
+  const slow = await client.callTool({ name: 'slowDownload', arguments: { chunks: 3, delay_ms: 100 } },
+    undefined, { ...opts, onprogress: (p) => progress.push(p.progress) });
+  check('progress notifications', !slow.isError && progress.length >= 3 &&
+    progress.every((p, i) => i === 0 || p > progress[i - 1]), progress);
+
+  let threw = false;
+  try {
+    await client.callTool({ name: 'no_such_tool', arguments: {} }, undefined, opts);
+  } catch (e) {
+    threw = /Unknown tool/.test(String(e.message));
+  }
+  check('unknown tool is a JSON-RPC error', threw);
+  await client.close();
+} catch (err) {
+  check('no exception', false, String(err && err.message));
+}
+clearTimeout(watchdog);
+process.exit(failures ? 1 : 0);
