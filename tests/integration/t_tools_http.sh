@@ -18,8 +18,13 @@ fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-loc
 API="$BASE/api"
 DEAD_PORT=$(free_port)
 
+# The document also served over HTTP with a relative server URL: fetched
+# at start-up, its base URL resolved against the document's URL.
+sed 's|"url": "http://127.0.0.1:8000/api"|"url": "/api"|' "$DOC" >"$T_DIR/openapi.json"
 start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API"
+start_spawn_fcgi "$T_DIR/mcp-url.sock" "$T_DIR/mcp-url.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$BASE/openapi.json" MCP_API_MAX_RESPONSE=100000
 start_spawn_fcgi "$T_DIR/mcp-slow.sock" "$T_DIR/mcp-slow.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API" MCP_API_TIMEOUT=1
 start_spawn_fcgi "$T_DIR/mcp-dead.sock" "$T_DIR/mcp-dead.log" "$MCP_FCGI" \
@@ -29,6 +34,7 @@ fastcgi.server = (
 	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
 	\"/slow/mcp\" => (( \"socket\" => \"$T_DIR/mcp-slow.sock\", \"check-local\" => \"disable\" )),
 	\"/dead/mcp\" => (( \"socket\" => \"$T_DIR/mcp-dead.sock\", \"check-local\" => \"disable\" )),
+	\"/url/mcp\" => (( \"socket\" => \"$T_DIR/mcp-url.sock\", \"check-local\" => \"disable\" )),
 )
 "
 V='MCP-Protocol-Version: 2025-11-25'
@@ -128,5 +134,18 @@ http POST "$BASE/dead/mcp" -H 'Content-Type: application/json' -H 'Accept: appli
 like "$BODY" 'could not connect to 127.0.0.1:[0-9]+ \(connection refused' "API down: connection refused, named"
 like "$BODY" '"isError":true' "API down: isError"
 is "$STATUS" 200 "the JSON-RPC call itself succeeds"
+
+# MCP_OPENAPI as a URL; MCP_API_MAX_RESPONSE
+post_to() {	# post_to PATH BODY
+	http POST "$BASE$1" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' -H "$V" --data-binary "$2"
+}
+like "$(cat "$T_DIR/mcp-url.log")" "13 tools from http://127.0.0.1:[0-9]+/openapi.json" \
+    "MCP_OPENAPI fetched from a URL"
+post_to /url/mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":2}}}'
+like "$BODY" '"structuredContent":\{"id":2' "relative server URL resolved against the document URL"
+post_to /url/mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"delay_ms":0}}}'
+like "$BODY" 'larger than 100000 bytes; transfer aborted' "MCP_API_MAX_RESPONSE enforced"
+like "$BODY" '"isError":true' "oversized response: isError"
 
 done_testing

@@ -283,6 +283,34 @@ t_filters_and_errors(void)
 }
 
 static void
+t_description_cap(void)
+{
+	const char		*env[] = { "MCP_API_BASE_URL=http://x",
+				    "MCP_DESCRIPTION_MAX=128",
+				    "MCP_DESCRIBE_ALL_RESPONSES=true", NULL };
+	struct cfg		 cfg;
+	struct registry		*reg;
+	const char		*d;
+	char			*cause;
+
+	reg = load("edge-3.0.json", env, &cfg, &cause);
+	ok(reg != NULL, "loads with a small MCP_DESCRIPTION_MAX");
+	if (reg == NULL)
+		return;
+	d = json_object_get_string(def_get(reg_find(reg, "listPets"),
+	    "description"));
+	ok(d != NULL && strlen(d) <= 128, "description capped at 128 bytes");
+	ok(d != NULL && strcmp(d + strlen(d) - 3, "\xe2\x80\xa6") == 0,
+	    "cut marked with an ellipsis");
+	d = json_object_get_string(def_get(reg_find(reg, "getPet"),
+	    "description"));
+	ok(d != NULL && strstr(d, "**200**: one pet") != NULL,
+	    "response $ref resolved for the description");
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+static void
 t_bad_refs(void)
 {
 	struct oa_doc	 doc;
@@ -519,6 +547,7 @@ main(void)
 	t_edge_document();
 	t_fastapi();
 	t_filters_and_errors();
+	t_description_cap();
 	t_bad_refs();
 	t_names();
 	t_requests();
