@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +14,16 @@
 #include "util.h"
 
 #define F(field)	offsetof(struct cfg, field)
+#define CFG_SECRET_MAX	65536
 
 static const char *const log_levels[] = {
 	"error", "warn", "info", "debug", NULL
 };
 static const char *const log_formats[] = { "text", "json", NULL };
+static const char *const auth_modes[] = {
+	"none", "required", "jwt", "introspect", NULL
+};
+static const char *const client_auths[] = { "basic", "post", NULL };
 
 const struct cfg_var cfg_vars[] = {
 	{ "MCP_PUBLIC_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(public_url),
@@ -78,6 +84,59 @@ const struct cfg_var cfg_vars[] = {
 	{ "MCP_DESCRIPTION_MAX", CFG_INT, "8192", 128, 1048576, NULL,
 	  F(description_max), PROG_MCP, 0, "longest tool description in "
 	  "bytes" },
+	{ "MCP_AUTH", CFG_ENUM, "none", 0, 0, auth_modes, F(auth), PROG_MCP,
+	  0, "token check on /mcp: none (headers still forwarded), required "
+	  "(a Bearer token must be present), jwt (verified against the "
+	  "provider's JWKS) or introspect (RFC 7662)" },
+	{ "MCP_OAUTH_ISSUER", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(oauth_issuer), PROG_MCP, 0, "the provider's issuer; a JWT's iss "
+	  "must equal it; its metadata gives jwks_uri and the introspection "
+	  "endpoint when those are not set" },
+	{ "MCP_OAUTH_METADATA_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(oauth_metadata_url), PROG_MCP, 0, "the provider's metadata "
+	  "document; default: the issuer's /.well-known/"
+	  "oauth-authorization-server, then openid-configuration" },
+	{ "MCP_OAUTH_AUDIENCE", CFG_STR, NULL, 1, 2048, NULL,
+	  F(oauth_audience), PROG_MCP, 0, "what a token's aud must contain; "
+	  "default: the resource, MCP_PUBLIC_URL/mcp" },
+	{ "MCP_JWKS_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(jwks_url),
+	  PROG_MCP, 0, "the provider's JWKS; default: jwks_uri from its "
+	  "metadata" },
+	{ "MCP_JWKS_TTL", CFG_INT, "600", 10, 86400, NULL, F(jwks_ttl),
+	  PROG_MCP, 0, "seconds a fetched JWKS is used before it is fetched "
+	  "again" },
+	{ "MCP_JWKS_COOLDOWN", CFG_INT, "30", 0, 3600, NULL,
+	  F(jwks_cooldown), PROG_MCP, 0, "least seconds between two JWKS "
+	  "fetches caused by unknown key ids" },
+	{ "MCP_JWT_ALGORITHMS", CFG_LIST, "RS256,ES256", 1, 256, NULL,
+	  F(jwt_algorithms), PROG_MCP, 0, "accepted JWS algorithms (RS256 "
+	  "RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA); none and "
+	  "HMAC are never accepted" },
+	{ "MCP_JWT_LEEWAY", CFG_INT, "30", 0, 600, NULL, F(jwt_leeway),
+	  PROG_MCP, 0, "seconds of clock skew allowed for exp, nbf and iat" },
+	{ "MCP_JWT_TYP", CFG_STR, NULL, 1, 64, NULL, F(jwt_typ), PROG_MCP, 0,
+	  "required JWT typ header, e.g. at+jwt (RFC 9068); default: any" },
+	{ "MCP_INTROSPECTION_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(introspection_url), PROG_MCP, 0, "RFC 7662 endpoint; default: "
+	  "introspection_endpoint from the provider's metadata" },
+	{ "MCP_INTROSPECTION_AUTH", CFG_ENUM, "basic", 0, 0, client_auths,
+	  F(introspection_auth), PROG_MCP, 0, "how the client authenticates "
+	  "to the introspection endpoint: basic or post" },
+	{ "MCP_INTROSPECTION_TTL", CFG_INT, "300", 0, 86400, NULL,
+	  F(introspection_ttl), PROG_MCP, 0, "longest time an active "
+	  "introspection result is reused (never past the token's exp)" },
+	{ "MCP_OAUTH_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
+	  F(oauth_client_id), PROG_MCP, 0, "the client registered at the "
+	  "provider (introspection)" },
+	{ "MCP_OAUTH_CLIENT_SECRET", CFG_STR, NULL, 1, 4096, NULL,
+	  F(oauth_client_secret), PROG_MCP, 1, "its secret; or "
+	  "MCP_OAUTH_CLIENT_SECRET_FILE" },
+	{ "MCP_REQUIRED_SCOPES", CFG_LIST, NULL, 1, 4096, NULL,
+	  F(required_scopes), PROG_MCP, 0, "scopes every /mcp request's token "
+	  "must carry (space or comma separated)" },
+	{ "MCP_TOKEN_CACHE_SIZE", CFG_INT, "1024", 0, 1000000, NULL,
+	  F(token_cache_size), PROG_MCP, 0, "verified tokens remembered per "
+	  "worker (by SHA-256), until they expire" },
 	{ "MCP_MAX_BODY", CFG_INT, "4194304", 1024, 1LL << 30, NULL,
 	  F(max_body), PROG_ALL, 0, "largest request body in bytes; larger "
 	  "is refused with 413 before it is read" },
@@ -266,6 +325,38 @@ check_origin_list(const char *list, const char **cause)
 	return rc;
 }
 
+/*
+ * JWS algorithms we verify.  "none" and the HMAC family are refused by
+ * name: with a public key as the "secret", HMAC would let anyone sign.
+ */
+static int
+check_algorithms(const char *list, const char **cause)
+{
+	static const char *const known[] = { "RS256", "RS384", "RS512",
+	    "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+	    NULL };
+	char	*copy, *p, *tok;
+	size_t	 i;
+	int	 rc = 0;
+
+	copy = xstrdup(list);
+	for (p = copy; rc == 0 && (tok = strsep(&p, ",")) != NULL;) {
+		tok = util_trim(tok);
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(tok, known[i]) == 0)
+				break;
+		if (known[i] != NULL)
+			continue;
+		*cause = util_strcaseeq(tok, "none") || util_strncaseeq(tok,
+		    "HS", 2) ? "none and HMAC (HS256, HS384, HS512) are never "
+		    "accepted" : "unknown algorithm (RS256 RS384 RS512 PS256 "
+		    "PS384 PS512 ES256 ES384 ES512 EdDSA)";
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
 /* Values that depend on others, and checks that span variables. */
 static int
 derive(struct cfg *c, FILE *err)
@@ -283,6 +374,42 @@ derive(struct cfg *c, FILE *err)
 			c->public_origin = url_origin(&u);
 			c->public_host = xstrdup(u.host);
 			url_free(&u);
+		}
+	}
+	if (c->public_url != NULL) {
+		xasprintf(&c->resource, "%s/mcp", c->public_url);
+		if (c->oauth_audience == NULL)
+			c->oauth_audience = xstrdup(c->resource);
+	}
+	if (c->jwt_algorithms != NULL &&
+	    check_algorithms(c->jwt_algorithms, &cause) == -1) {
+		fprintf(err, "MCP_JWT_ALGORITHMS: %s\n", cause);
+		rc = -1;
+	}
+	if (c->auth != AUTH_NONE && c->public_url == NULL) {
+		fprintf(err, "MCP_PUBLIC_URL: required when MCP_AUTH is not none "
+		    "(401 answers name the resource metadata URL)\n");
+		rc = -1;
+	}
+	if (c->auth == AUTH_JWT && c->oauth_issuer == NULL) {
+		fprintf(err, "MCP_OAUTH_ISSUER: required when MCP_AUTH=jwt "
+		    "(a token's iss must equal it)\n");
+		rc = -1;
+	}
+	if (c->auth == AUTH_INTROSPECT) {
+		if (c->oauth_client_id == NULL ||
+		    c->oauth_client_secret == NULL) {
+			fprintf(err, "MCP_OAUTH_CLIENT_ID: MCP_AUTH=introspect "
+			    "needs MCP_OAUTH_CLIENT_ID and "
+			    "MCP_OAUTH_CLIENT_SECRET\n");
+			rc = -1;
+		}
+		if (c->introspection_url == NULL && c->oauth_issuer == NULL &&
+		    c->oauth_metadata_url == NULL) {
+			fprintf(err, "MCP_INTROSPECTION_URL: required when "
+			    "MCP_AUTH=introspect (or MCP_OAUTH_ISSUER to find "
+			    "it in the provider's metadata)\n");
+			rc = -1;
 		}
 	}
 	if (c->include_operations != NULL && c->exclude_operations != NULL) {
@@ -310,6 +437,51 @@ derive(struct cfg *c, FILE *err)
 }
 
 /*
+ * NAME_FILE for a secret NAME (systemd credentials, Docker secrets): the
+ * file's contents without the trailing newline.  Both set is an error.
+ * Returns the value, or NULL (*rc = -1 when that is an error).
+ */
+static char *
+read_secret_file(char **envp, const struct cfg_var *v, FILE *err, int *rc)
+{
+	char		 name[128], *val;
+	const char	*path;
+	FILE		*fp;
+	size_t		 n;
+
+	snprintf(name, sizeof(name), "%s_FILE", v->name);
+	if ((path = env_get(envp, name)) == NULL || *path == '\0')
+		return NULL;
+	if ((val = (char *)env_get(envp, v->name)) != NULL && *val != '\0') {
+		fprintf(err, "%s: set either %s or %s, not both\n", v->name,
+		    v->name, name);
+		*rc = -1;
+		return NULL;
+	}
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(err, "%s: cannot open %s: %s\n", name, path,
+		    strerror(errno));
+		*rc = -1;
+		return NULL;
+	}
+	val = xmalloc(CFG_SECRET_MAX + 1);
+	n = fread(val, 1, CFG_SECRET_MAX + 1, fp);
+	fclose(fp);
+	if (n > CFG_SECRET_MAX) {
+		fprintf(err, "%s: %s is larger than %d bytes\n", name, path,
+		    CFG_SECRET_MAX);
+		explicit_bzero(val, CFG_SECRET_MAX + 1);
+		free(val);
+		*rc = -1;
+		return NULL;
+	}
+	while (n > 0 && (val[n - 1] == '\n' || val[n - 1] == '\r'))
+		n--;
+	val[n] = '\0';
+	return val;
+}
+
+/*
  * Read every variable the program `prog` uses from `envp`, with defaults.
  * Each problem is reported on `err` as "NAME: reason"; any problem makes
  * the whole load fail so that the program refuses to start.
@@ -319,7 +491,7 @@ cfg_load(struct cfg *c, unsigned prog, char **envp, FILE *err)
 {
 	const struct cfg_var	*v;
 	const char		*s, *cause, *eq;
-	char			**e;
+	char			**e, *secret;
 	size_t			 i;
 	int			 rc = 0;
 
@@ -328,13 +500,20 @@ cfg_load(struct cfg *c, unsigned prog, char **envp, FILE *err)
 		v = &cfg_vars[i];
 		if (!(v->progs & prog))
 			continue;
-		if ((s = env_get(envp, v->name)) == NULL || *s == '\0')
-			s = v->def;
-		if (s == NULL)
+		secret = NULL;
+		if (v->secret && (secret = read_secret_file(envp, v, err,
+		    &rc)) == NULL && rc == -1)
 			continue;
-		if (parse_value(v, s, c, &cause) == -1) {
+		if ((s = secret) == NULL &&
+		    ((s = env_get(envp, v->name)) == NULL || *s == '\0'))
+			s = v->def;
+		if (s != NULL && parse_value(v, s, c, &cause) == -1) {
 			fprintf(err, "%s: %s\n", v->name, cause);
 			rc = -1;
+		}
+		if (secret != NULL) {
+			explicit_bzero(secret, strlen(secret));
+			free(secret);
 		}
 	}
 	if (rc == 0 && derive(c, err) == -1)
@@ -356,19 +535,24 @@ void
 cfg_free(struct cfg *c)
 {
 	size_t	 i;
+	char	*p;
 
 	for (i = 0; i < cfg_nvars; i++)
 		switch (cfg_vars[i].type) {
 		case CFG_STR:
 		case CFG_URL:
 		case CFG_LIST:
-			free(*(char **)(void *)((char *)c + cfg_vars[i].off));
+			p = *(char **)(void *)((char *)c + cfg_vars[i].off);
+			if (p != NULL && cfg_vars[i].secret)
+				explicit_bzero(p, strlen(p));
+			free(p);
 			break;
 		default:
 			break;
 		}
 	free(c->public_origin);
 	free(c->public_host);
+	free(c->resource);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -27,6 +27,10 @@ enum cfg_type {
 	CFG_TYPE__MAX
 };
 
+enum cfg_auth { AUTH_NONE, AUTH_REQUIRED, AUTH_JWT, AUTH_INTROSPECT,
+	AUTH__MAX };
+enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
+
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__MAX };
 enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
 
@@ -52,6 +56,24 @@ struct cfg {
 	int		 describe_full_response_schema;
 	long long	 tool_name_max;
 	long long	 description_max;
+	int		 auth;
+	char		*oauth_issuer;
+	char		*oauth_metadata_url;
+	char		*oauth_audience;	/* default: public_url + /mcp */
+	char		*jwks_url;
+	long long	 jwks_ttl;
+	long long	 jwks_cooldown;
+	char		*jwt_algorithms;
+	long long	 jwt_leeway;
+	char		*jwt_typ;
+	char		*introspection_url;
+	int		 introspection_auth;
+	long long	 introspection_ttl;
+	char		*oauth_client_id;
+	char		*oauth_client_secret;
+	char		*required_scopes;
+	long long	 token_cache_size;
+	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;
 	long long	 page_size;
 	long long	 list_ttl_ms;

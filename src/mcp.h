@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "http.h"
 #include "jsonrpc.h"
@@ -38,7 +39,8 @@ enum mcp_log {
 #define MCP_META_SERVER		"io.modelcontextprotocol/serverInfo"
 
 struct mcp_app {
-	struct registry	*reg;
+	struct registry		*reg;
+	struct auth_state	*auth;
 };
 
 /* One JSON-RPC message being answered. */
@@ -53,6 +55,8 @@ struct mcp_exchange {
 	int			 log_level;	/* -1: no log notifications */
 	int			 can_stream;	/* SSE allowed for this one */
 	int			 http_status;	/* for the final response */
+	int			 handled;	/* rs already holds the answer */
+	struct auth_grant	*grant;		/* the request's token */
 	/* set by a method that fails */
 	int			 err_code;
 	const char		*err_msg;

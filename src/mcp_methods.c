@@ -311,6 +311,55 @@ state_header(void *ctx, const char *name)
 	return req_header(((struct call_state *)ctx)->x->rq, name);
 }
 
+/* Is `w` one of the space-separated words of `list`? */
+static int
+has_word(const char *list, const char *w)
+{
+	size_t		 n = strlen(w);
+	const char	*p = list;
+
+	while ((p = strstr(p, w)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Per-tool scopes (from the operation's security): a verified token that
+ * lacks one gets 403 insufficient_scope naming every scope to ask for, so
+ * the client can step up (2025-11-25).  Tools are still all listed.
+ */
+static int
+needs_step_up(struct mcp_exchange *x, const struct tool *t)
+{
+	struct buf	 scope;
+	size_t		 i;
+
+	if (x->grant == NULL || !x->grant->verified || t->nscopes == 0 ||
+	    auth_has_scopes(x->grant, t->scopes, t->nscopes, NULL))
+		return 0;
+	/* everything to ask for: the required scopes and the tool's */
+	buf_init(&scope);
+	buf_puts(&scope, auth_scope_hint(x->app->auth));
+	for (i = 0; i < t->nscopes; i++)
+		if (!has_word(scope.data ? scope.data : "", t->scopes[i]))
+			buf_printf(&scope, "%s%s", scope.len ? " " : "",
+			    t->scopes[i]);
+	mcp_fail(x, RPC_INVALID_REQUEST, "the token lacks a scope this "
+	    "tool needs: %s", scope.data);
+	if (x->can_stream) {
+		/* a single request: answer with the HTTP challenge */
+		auth_challenge(x->cfg, x->rs, AUTH_FORBIDDEN,
+		    "the token lacks a scope this tool needs", scope.data);
+		x->handled = 1;
+	}
+	req_set_note(x->rq->note, sizeof(x->rq->note), "auth:scope");
+	buf_free(&scope);
+	return 1;
+}
+
 static struct json_object *
 m_tools_call(struct mcp_exchange *x)
 {
@@ -338,6 +387,8 @@ m_tools_call(struct mcp_exchange *x)
 		mcp_fail(x, RPC_INVALID_PARAMS, "Unknown tool: %.128s", name);
 		return NULL;
 	}
+	if (needs_step_up(x, call.tool))
+		return NULL;
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
 	cs.last = -1;	/* a first report of 0 is a valid start */

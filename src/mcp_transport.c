@@ -34,6 +34,7 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 		return -1;
 	app = xcalloc(1, sizeof(*app));
 	app->reg = reg;
+	app->auth = auth_new(cfg);
 	if (cfg->openapi == NULL)
 		log_msg(LOG_WARN, "MCP_OPENAPI is not set: no tools");
 	else
@@ -51,6 +52,7 @@ mcp_fini(void *p)
 	if (app == NULL)
 		return;
 	reg_free(app->reg);
+	auth_free(app->auth);
 	free(app);
 	up_cleanup();
 }
@@ -418,9 +420,11 @@ error:
 
 static void
 exchange_init(struct mcp_exchange *x, struct mcp_app *app,
-    const struct cfg *cfg, struct req *rq, struct resp *rs)
+    const struct cfg *cfg, struct req *rq, struct resp *rs,
+    struct auth_grant *grant)
 {
 	memset(x, 0, sizeof(*x));
+	x->grant = grant;
 	x->app = app;
 	x->cfg = cfg;
 	x->rq = rq;
@@ -432,14 +436,14 @@ exchange_init(struct mcp_exchange *x, struct mcp_app *app,
 /* A 2025-03-26 batch: every element answered, responses in one array. */
 static void
 answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
-    struct resp *rs, struct json_object *arr)
+    struct resp *rs, struct json_object *arr, struct auth_grant *grant)
 {
 	struct mcp_exchange	 x;
 	struct json_object	*out = json_object_new_array(), *r;
 	size_t			 i, n = json_object_array_length(arr);
 
 	for (i = 0; i < n; i++) {
-		exchange_init(&x, app, cfg, rq, rs);
+		exchange_init(&x, app, cfg, rq, rs, grant);
 		r = answer(&x, json_object_array_get_idx(arr, i), 1);
 		if (r != NULL)
 			json_object_array_add(out, r);
@@ -453,37 +457,15 @@ answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	send_message(rs, 200, out);
 }
 
-void
-mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
+/* The JSON-RPC part: media types, parsing, one message or a batch. */
+static void
+serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
+    struct resp *rs, struct auth_grant *grant)
 {
-	struct mcp_app		*app = p;
 	struct mcp_exchange	 x;
 	struct json_object	*o, *r;
-	const char		*cause, *hver, *pi;
+	const char		*cause, *hver;
 
-	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
-		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
-		    "Forbidden: Host not allowed", NULL);
-		return;
-	}
-	if (!guard_origin_ok(cfg, req_header(rq, "Origin"))) {
-		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
-		    "Forbidden: Origin not allowed", NULL);
-		return;
-	}
-	pi = req_param(rq, "PATH_INFO");
-	if (pi != NULL && *pi != '\0' && strcmp(pi, "/") != 0) {
-		/* a prefix match in the web server, not our endpoint */
-		resp_error_text(rs, 404, "Not Found");
-		return;
-	}
-	if (strcmp(rq->method, "POST") != 0) {
-		resp_header(rs, "Allow", "POST");
-		send_error(rs, 405, NULL, RPC_INVALID_REQUEST,
-		    "Method Not Allowed: this endpoint keeps no sessions "
-		    "and offers no GET stream; use POST", NULL);
-		return;
-	}
 	if (!is_json_content_type(req_header(rq, "Content-Type"))) {
 		send_error(rs, 415, NULL, RPC_INVALID_REQUEST,
 		    "Unsupported Media Type: Content-Type must be "
@@ -515,14 +497,16 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
 			    "empty batch", NULL);
 		else
-			answer_batch(app, cfg, rq, rs, o);
+			answer_batch(app, cfg, rq, rs, o, grant);
 		json_object_put(o);
 		return;
 	}
-	exchange_init(&x, app, cfg, rq, rs);
+	exchange_init(&x, app, cfg, rq, rs, grant);
 	x.can_stream = 1;
 	r = answer(&x, o, 0);
-	if (r == NULL) {
+	if (x.handled)
+		json_object_put(r);
+	else if (r == NULL) {
 		if (!rs->streaming)
 			resp_empty(rs, x.http_status >= 400 ? x.http_status :
 			    202);
@@ -532,4 +516,80 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	} else
 		send_message(rs, x.http_status, r);
 	json_object_put(o);
+}
+
+/*
+ * CORS for browser clients (the MCP Inspector): an allowed Origin is
+ * echoed and may read the headers a client needs; a preflight is
+ * answered here.  The Origin was checked by the guard already.
+ */
+static void
+cors(struct req *rq, struct resp *rs)
+{
+	const char	*origin = req_header(rq, "Origin");
+
+	if (origin == NULL)
+		return;
+	resp_header(rs, "Access-Control-Allow-Origin", origin);
+	resp_header(rs, "Vary", "Origin");
+	resp_header(rs, "Access-Control-Expose-Headers",
+	    "WWW-Authenticate, Mcp-Protocol-Version");
+	if (strcmp(rq->method, "OPTIONS") == 0) {
+		resp_header(rs, "Access-Control-Allow-Methods", "POST, OPTIONS");
+		resp_header(rs, "Access-Control-Allow-Headers", "Authorization, "
+		    "Content-Type, Accept, MCP-Protocol-Version, Mcp-Method, "
+		    "Mcp-Name, Last-Event-ID");
+		resp_header(rs, "Access-Control-Max-Age", "86400");
+	}
+}
+
+void
+mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
+{
+	struct mcp_app		*app = p;
+	struct auth_grant	 grant;
+	enum auth_status	 st;
+	const char		*pi, *why;
+	char			 note[128];
+
+	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
+		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
+		    "Forbidden: Host not allowed", NULL);
+		return;
+	}
+	if (!guard_origin_ok(cfg, req_header(rq, "Origin"))) {
+		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
+		    "Forbidden: Origin not allowed", NULL);
+		return;
+	}
+	pi = req_param(rq, "PATH_INFO");
+	if (pi != NULL && *pi != '\0' && strcmp(pi, "/") != 0) {
+		/* a prefix match in the web server, not our endpoint */
+		resp_error_text(rs, 404, "Not Found");
+		return;
+	}
+	cors(rq, rs);
+	if (strcmp(rq->method, "OPTIONS") == 0) {
+		resp_header(rs, "Allow", "POST, OPTIONS");
+		resp_empty(rs, 204);
+		return;
+	}
+	if (strcmp(rq->method, "POST") != 0) {
+		resp_header(rs, "Allow", "POST");
+		send_error(rs, 405, NULL, RPC_INVALID_REQUEST,
+		    "Method Not Allowed: this endpoint keeps no sessions "
+		    "and offers no GET stream; use POST", NULL);
+		return;
+	}
+	if ((st = auth_check(app->auth, rq, &grant, &why)) != AUTH_OK) {
+		/* why is our own text; the token is never logged */
+		snprintf(note, sizeof(note), "auth: %s", why ? why : "refused");
+		req_set_note(rq->note, sizeof(rq->note), note);
+		log_msg(LOG_INFO, "req=%s token refused: %s", rq->id,
+		    why ? why : "refused");
+		auth_challenge(cfg, rs, st, why, auth_scope_hint(app->auth));
+		return;
+	}
+	serve_post(app, cfg, rq, rs, &grant);
+	auth_grant_free(&grant);
 }

@@ -221,3 +221,21 @@ header() {	# header NAME: value of a response header in $HEADERS
 }
 
 MODERN_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+
+# need_node_modules: sets IDIR (the interop npm project) and NODE22 (its
+# Node 22).  node_modules comes from the README's test command (npm ci); a
+# tree without it (make distcheck's read-only copy) gets a private install.
+need_node_modules() {
+	IDIR="$top_srcdir/tests/interop"
+	if [ ! -x "$IDIR/node_modules/.bin/node" ]; then
+		command -v npm >/dev/null || bail "npm not installed"
+		mkdir -p "$T_DIR/interop"
+		cp "$IDIR"/package.json "$IDIR"/package-lock.json "$IDIR"/*.mjs \
+		    "$T_DIR/interop/"
+		IDIR="$T_DIR/interop"
+		(cd "$IDIR" && npm ci --no-audit --no-fund </dev/null \
+		    >"$T_DIR/npm.log" 2>&1) ||
+		    { sed 's/^/# /' "$T_DIR/npm.log"; bail "npm ci failed"; }
+	fi
+	NODE22="$IDIR/node_modules/.bin/node"
+}

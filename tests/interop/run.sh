@@ -5,22 +5,9 @@
 # client, against mcp.fcgi behind lighttpd.
 . "$(dirname "$0")/../integration/lib.sh"
 
-IDIR="$top_srcdir/tests/interop"
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
 [ -x "$MCP_FCGI" ] || bail "$MCP_FCGI not built"
-
-# node_modules is installed by the README's test command (npm ci).  A
-# tree without it (make distcheck's read-only copy) gets a private install.
-if [ ! -x "$IDIR/node_modules/.bin/node" ]; then
-	command -v npm >/dev/null || bail "npm not installed"
-	mkdir "$T_DIR/interop"
-	cp "$IDIR/package.json" "$IDIR/package-lock.json" "$IDIR/sdk-client.mjs" \
-	    "$IDIR/sdk-tools.mjs" "$T_DIR/interop/"
-	IDIR="$T_DIR/interop"
-	(cd "$IDIR" && npm ci --no-audit --no-fund </dev/null >"$T_DIR/npm.log" 2>&1) ||
-	    { sed 's/^/# /' "$T_DIR/npm.log"; bail "npm ci failed"; }
-fi
-NODE22="$IDIR/node_modules/.bin/node"
+need_node_modules
 like "$("$NODE22" --version)" '^v22\.' "Node 22 from node_modules"
 
 API_FCGI="$top_builddir/examples/api.fcgi"

@@ -103,7 +103,12 @@ static void
 t_lists(void)
 {
 	struct buf	 b;
+	char		*e;
 
+	buf_init(&b);
+	e = buf_release(&b);
+	is_str(e, "", "an empty buffer releases an empty string");
+	free(e);
 	ok(util_list_contains("a, b ,c", "b", 0), "list member");
 	ok(!util_list_contains("ab,c", "a", 0), "no prefix match");
 	ok(util_list_contains("Authorization", "authorization", 1), "nocase");

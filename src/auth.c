@@ -1,0 +1,672 @@
+/*
+ * auth: the token check on /mcp.
+ *
+ * A verified token is remembered by its SHA-256 digest until it expires,
+ * in a bounded direct-mapped table, so steady traffic pays for one
+ * signature check (or one introspection call) per token, not per request.
+ * The JWKS is fetched lazily, kept for MCP_JWKS_TTL, used stale when the
+ * provider is down, and fetched again for an unknown key id at most once
+ * per MCP_JWKS_COOLDOWN so that junk tokens cannot hammer the provider.
+ * When nothing usable is cached and the provider cannot be reached, the
+ * answer is 503: a token is never accepted unverified.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "auth.h"
+#include "jwt.h"
+#include "log.h"
+#include "upstream.h"
+#include "url.h"
+#include "util.h"
+
+#define AUTH_DOC_MAX	(1024 * 1024)
+
+struct auth_entry {
+	unsigned char	 digest[32];
+	int64_t		 until;		/* 0: empty slot */
+	char		**scopes;
+	size_t		 nscopes;
+	int64_t		 exp;
+};
+
+struct auth_state {
+	const struct cfg	*cfg;
+	char			*jwks_url;		/* discovered or set */
+	char			*introspection_url;
+	struct jwk_set		 jwks;
+	int			 have_jwks;
+	int64_t			 jwks_fetched;
+	int64_t			 jwks_tried;		/* last refetch for a kid */
+	const char		**algs;			/* NULL-terminated */
+	char			*algs_buf;
+	char			*scope_hint;		/* required, space-sep. */
+	struct auth_entry	*cache;
+	size_t			 ncache;
+};
+
+static void
+strvec_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Split a space- or comma-separated list into a new vector. */
+static char **
+split_scopes(const char *s, size_t *n)
+{
+	char	**v = NULL, *copy, *p, *tok;
+
+	*n = 0;
+	if (s == NULL)
+		return NULL;
+	copy = xstrdup(s);
+	for (p = copy; (tok = strsep(&p, " ,\t")) != NULL;) {
+		if (*tok == '\0')
+			continue;
+		v = xrealloc(v, (*n + 1) * sizeof(*v));
+		v[(*n)++] = xstrdup(tok);
+	}
+	free(copy);
+	return v;
+}
+
+struct auth_state *
+auth_new(const struct cfg *cfg)
+{
+	struct auth_state	*st = xcalloc(1, sizeof(*st));
+	char			**req, *p, *tok;
+	size_t			 n = 0, i;
+	struct buf		 b;
+
+	st->cfg = cfg;
+	if (cfg->jwks_url != NULL)
+		st->jwks_url = xstrdup(cfg->jwks_url);
+	if (cfg->introspection_url != NULL)
+		st->introspection_url = xstrdup(cfg->introspection_url);
+	st->algs_buf = xstrdup(cfg->jwt_algorithms ? cfg->jwt_algorithms : "");
+	st->algs = xcalloc(16, sizeof(*st->algs));
+	for (p = st->algs_buf; n < 15 && (tok = strsep(&p, ",")) != NULL;)
+		if (*(tok = util_trim(tok)) != '\0')
+			st->algs[n++] = tok;
+	req = split_scopes(cfg->required_scopes, &n);
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", req[i]);
+	st->scope_hint = buf_release(&b);
+	strvec_free(req, n);
+	st->ncache = (size_t)cfg->token_cache_size;
+	if (st->ncache > 0)
+		st->cache = xcalloc(st->ncache, sizeof(*st->cache));
+	return st;
+}
+
+void
+auth_free(struct auth_state *st)
+{
+	size_t	 i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->ncache; i++)
+		strvec_free(st->cache[i].scopes, st->cache[i].nscopes);
+	free(st->cache);
+	if (st->have_jwks)
+		jwk_set_free(&st->jwks);
+	free(st->jwks_url);
+	free(st->introspection_url);
+	free(st->algs);
+	free(st->algs_buf);
+	free(st->scope_hint);
+	free(st);
+}
+
+/* The required scopes, space-separated, for scope="..." in challenges. */
+const char *
+auth_scope_hint(const struct auth_state *st)
+{
+	return st->scope_hint;
+}
+
+void
+auth_grant_free(struct auth_grant *g)
+{
+	strvec_free(g->scopes, g->nscopes);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * The bearer token of the request: exactly one Authorization header,
+ * scheme "Bearer" in any case, one space, a token68 (RFC 7235 §2.1) of
+ * bounded length.  0 with the token, -1 when absent, -2 when malformed.
+ */
+int
+auth_bearer(const struct req *rq, const char **tok, size_t *len)
+{
+	const char	*h = req_header(rq, "Authorization"), *t;
+	size_t		 n;
+
+	if (h == NULL)
+		return -1;
+	if (req_header_count(rq, "Authorization") != 1 ||
+	    !util_strncaseeq(h, "bearer ", 7))
+		return -2;
+	t = h + 7;
+	n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-._~+/");
+	n += strspn(t + n, "=");
+	if (n == 0 || t[n] != '\0' || n > JWT_MAX_LEN)
+		return -2;
+	*tok = t;
+	*len = n;
+	return 0;
+}
+
+/* Does the grant carry every scope of `need` (and of the list `more`)? */
+int
+auth_has_scopes(const struct auth_grant *g, char *const *need, size_t n,
+    const char *more)
+{
+	char	**extra;
+	size_t	 i, j, ne;
+	int	 ok = 1;
+
+	extra = split_scopes(more, &ne);
+	for (i = 0; ok && i < n + ne; i++) {
+		const char	*s = i < n ? need[i] : extra[i - n];
+
+		for (j = 0; j < g->nscopes; j++)
+			if (strcmp(g->scopes[j], s) == 0)
+				break;
+		ok = j < g->nscopes;
+	}
+	strvec_free(extra, ne);
+	return ok;
+}
+
+static struct auth_entry *
+cache_slot(struct auth_state *st, const unsigned char *d)
+{
+	uint32_t	 h;
+
+	if (st->ncache == 0)
+		return NULL;
+	memcpy(&h, d, sizeof(h));
+	return &st->cache[h % st->ncache];
+}
+
+static void
+grant_copy(struct auth_grant *g, char **scopes, size_t n, int64_t exp)
+{
+	size_t	 i;
+
+	g->verified = 1;
+	g->exp = exp;
+	g->nscopes = n;
+	g->scopes = n ? xcalloc(n, sizeof(char *)) : NULL;
+	for (i = 0; i < n; i++)
+		g->scopes[i] = xstrdup(scopes[i]);
+}
+
+static void
+cache_put(struct auth_state *st, const unsigned char *d, int64_t until,
+    const struct auth_grant *g)
+{
+	struct auth_entry	*e = cache_slot(st, d);
+	size_t			 i;
+
+	if (e == NULL || until <= util_now_unix())
+		return;
+	strvec_free(e->scopes, e->nscopes);
+	memcpy(e->digest, d, sizeof(e->digest));
+	e->until = until;
+	e->exp = g->exp;
+	e->nscopes = g->nscopes;
+	e->scopes = g->nscopes ? xcalloc(g->nscopes, sizeof(char *)) : NULL;
+	for (i = 0; i < g->nscopes; i++)
+		e->scopes[i] = xstrdup(g->scopes[i]);
+}
+
+static int
+cache_get(struct auth_state *st, const unsigned char *d, struct auth_grant *g)
+{
+	struct auth_entry	*e = cache_slot(st, d);
+
+	if (e == NULL || e->until == 0 || e->until <= util_now_unix() ||
+	    CRYPTO_memcmp(e->digest, d, sizeof(e->digest)) != 0)
+		return 0;
+	grant_copy(g, e->scopes, e->nscopes, e->exp);
+	return 1;
+}
+
+/* GET a JSON document from the provider; NULL on any failure (logged). */
+static struct json_object *
+fetch_json(const struct cfg *cfg, const char *url)
+{
+	const char		*hdrs[] = { "Accept: application/json", NULL };
+	struct up_request	 rq;
+	struct up_response	 rs;
+	struct json_object	*o = NULL;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = url;
+	rq.headers = hdrs;
+	rq.timeout_ms = cfg->api_timeout * 1000;
+	rq.max_response = AUTH_DOC_MAX;
+	if (up_perform(&rq, &rs) == -1)
+		log_msg(LOG_WARN, "auth: %s: %s", url, rs.errmsg);
+	else if (rs.status != 200)
+		log_msg(LOG_WARN, "auth: %s answered HTTP %ld", url, rs.status);
+	else if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) ==
+	    NULL || !json_object_is_type(o, json_type_object)) {
+		log_msg(LOG_WARN, "auth: %s is not a JSON object", url);
+		json_object_put(o);
+		o = NULL;
+	}
+	up_response_free(&rs);
+	return o;
+}
+
+/*
+ * The provider's metadata: MCP_OAUTH_METADATA_URL, else the issuer's RFC
+ * 8414 URL (well-known part before the issuer's path), else its OpenID
+ * configuration.  A trailing slash on the issuer never makes "//".
+ */
+static struct json_object *
+fetch_metadata(const struct cfg *cfg)
+{
+	struct json_object	*m;
+	struct url		 u;
+	const char		*cause;
+	char			*iss, *url, *origin;
+	size_t			 n;
+
+	if (cfg->oauth_metadata_url != NULL)
+		return fetch_json(cfg, cfg->oauth_metadata_url);
+	if (cfg->oauth_issuer == NULL)
+		return NULL;
+	iss = xstrdup(cfg->oauth_issuer);
+	n = strlen(iss);
+	while (n > 0 && iss[n - 1] == '/')
+		iss[--n] = '\0';
+	m = NULL;
+	if (url_parse(iss, &u, &cause) == 0) {
+		origin = url_origin(&u);
+		xasprintf(&url, "%s/.well-known/oauth-authorization-server%s",
+		    origin, u.path);
+		m = fetch_json(cfg, url);
+		free(url);
+		free(origin);
+		url_free(&u);
+	}
+	if (m == NULL) {
+		xasprintf(&url, "%s/.well-known/openid-configuration", iss);
+		m = fetch_json(cfg, url);
+		free(url);
+	}
+	free(iss);
+	return m;
+}
+
+/* Fill in jwks_uri or introspection_endpoint from the metadata. */
+static int
+discover(struct auth_state *st, char **slot, const char *field)
+{
+	struct json_object	*m, *v;
+
+	if (*slot != NULL)
+		return 0;
+	if ((m = fetch_metadata(st->cfg)) == NULL)
+		return -1;
+	if (json_object_object_get_ex(m, field, &v) &&
+	    json_object_is_type(v, json_type_string))
+		*slot = xstrdup(json_object_get_string(v));
+	else
+		log_msg(LOG_WARN, "auth: the provider's metadata has no %s",
+		    field);
+	json_object_put(m);
+	return *slot != NULL ? 0 : -1;
+}
+
+/* Fetch the JWKS now; on failure keep what we had. */
+static int
+jwks_fetch(struct auth_state *st)
+{
+	struct json_object	*o;
+	struct jwk_set		 set;
+	const char		*s;
+	char			*cause = NULL;
+	size_t			 n;
+	int			 rc = -1;
+
+	if (discover(st, &st->jwks_url, "jwks_uri") == -1)
+		return -1;
+	if ((o = fetch_json(st->cfg, st->jwks_url)) == NULL)
+		return -1;
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &n);
+	if (jwk_set_parse(s, n, &set, &cause) == -1)
+		log_msg(LOG_WARN, "auth: %s: %s", st->jwks_url, cause);
+	else {
+		if (st->have_jwks)
+			jwk_set_free(&st->jwks);
+		st->jwks = set;
+		st->have_jwks = 1;
+		st->jwks_fetched = util_now_unix();
+		log_msg(LOG_INFO, "auth: %zu keys from %s", set.nkeys,
+		    st->jwks_url);
+		rc = 0;
+	}
+	free(cause);
+	json_object_put(o);
+	return rc;
+}
+
+static enum auth_status
+check_jwt(struct auth_state *st, const char *tok, size_t len,
+    struct auth_grant *g, const char **why)
+{
+	const struct cfg	*cfg = st->cfg;
+	struct jwt_policy	 pol;
+	struct jwt		 t;
+	enum jwt_err		 e;
+	int64_t			 now = util_now_unix();
+
+	if (jwt_decode(tok, len, &t, why) == -1)
+		return AUTH_INVALID;
+	if (!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl)
+		jwks_fetch(st);
+	if (!st->have_jwks) {
+		jwt_free(&t);
+		*why = "the provider's keys cannot be fetched";
+		return AUTH_UNAVAILABLE;
+	}
+	memset(&pol, 0, sizeof(pol));
+	pol.algs = st->algs;
+	pol.issuer = cfg->oauth_issuer;
+	pol.audience = cfg->oauth_audience;
+	pol.leeway = (long)cfg->jwt_leeway;
+	pol.typ = cfg->jwt_typ;
+	pol.now = now;
+	e = jwt_verify(&t, &st->jwks, &pol, why);
+	if (e == JWT_UNKNOWN_KEY && now - st->jwks_tried >= cfg->jwks_cooldown) {
+		/* a rotated key: look again, but not for every junk token */
+		st->jwks_tried = now;
+		if (jwks_fetch(st) == 0)
+			e = jwt_verify(&t, &st->jwks, &pol, why);
+	}
+	if (e == JWT_OK)
+		grant_copy(g, t.scopes, t.nscopes, t.exp);
+	jwt_free(&t);
+	return e == JWT_OK ? AUTH_OK : AUTH_INVALID;
+}
+
+static void
+form_pair(struct buf *b, const char *k, const char *v, size_t vlen)
+{
+	if (b->len)
+		buf_putc(b, '&');
+	url_encode(b, k, strlen(k));
+	buf_putc(b, '=');
+	url_encode(b, v, vlen);
+}
+
+/* aud as a string or an array containing `want` */
+static int
+aud_contains(struct json_object *aud, const char *want)
+{
+	size_t	 i;
+
+	if (json_object_is_type(aud, json_type_string))
+		return strcmp(json_object_get_string(aud), want) == 0;
+	if (!json_object_is_type(aud, json_type_array))
+		return 0;
+	for (i = 0; i < json_object_array_length(aud); i++) {
+		struct json_object *a = json_object_array_get_idx(aud, i);
+
+		if (json_object_is_type(a, json_type_string) &&
+		    strcmp(json_object_get_string(a), want) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* RFC 7662: ask the provider; only an active, fitting answer passes. */
+static enum auth_status
+check_introspect(struct auth_state *st, const char *tok, size_t len,
+    struct auth_grant *g, const char **why)
+{
+	const struct cfg	*cfg = st->cfg;
+	struct up_request	 rq;
+	struct up_response	 rs;
+	struct json_object	*o = NULL, *v;
+	struct buf		 body, cred;
+	const char		*hdrs[4];
+	char			*basic = NULL, *b64, **scopes;
+	size_t			 n;
+	enum auth_status	 rc = AUTH_UNAVAILABLE;
+
+	*why = "the introspection endpoint cannot be reached";
+	if (discover(st, &st->introspection_url, "introspection_endpoint") ==
+	    -1)
+		return AUTH_UNAVAILABLE;
+	buf_init(&body);
+	buf_init(&cred);
+	form_pair(&body, "token", tok, len);
+	form_pair(&body, "token_type_hint", "access_token", 12);
+	if (cfg->introspection_auth == CLIENT_AUTH_POST) {
+		form_pair(&body, "client_id", cfg->oauth_client_id,
+		    strlen(cfg->oauth_client_id));
+		form_pair(&body, "client_secret", cfg->oauth_client_secret,
+		    strlen(cfg->oauth_client_secret));
+	} else {
+		/* RFC 6749 §2.3.1: each part form-encoded, then base64 */
+		url_encode(&cred, cfg->oauth_client_id,
+		    strlen(cfg->oauth_client_id));
+		buf_putc(&cred, ':');
+		url_encode(&cred, cfg->oauth_client_secret,
+		    strlen(cfg->oauth_client_secret));
+		b64 = b64_encode((unsigned char *)cred.data, cred.len);
+		xasprintf(&basic, "Authorization: Basic %s", b64);
+		free(b64);
+	}
+	n = 0;
+	hdrs[n++] = "Content-Type: application/x-www-form-urlencoded";
+	hdrs[n++] = "Accept: application/json";
+	if (basic != NULL)
+		hdrs[n++] = basic;
+	hdrs[n] = NULL;
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "POST";
+	rq.url = st->introspection_url;
+	rq.headers = hdrs;
+	rq.body = body.data;
+	rq.body_len = body.len;
+	rq.timeout_ms = cfg->api_timeout * 1000;
+	rq.max_response = AUTH_DOC_MAX;
+	if (up_perform(&rq, &rs) == -1 || rs.status != 200) {
+		log_msg(LOG_WARN, "auth: introspection at %s failed: %s",
+		    st->introspection_url, rs.errmsg[0] ? rs.errmsg :
+		    "HTTP error");
+		goto out;
+	}
+	if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		*why = "the introspection answer is not JSON";
+		goto out;
+	}
+	rc = AUTH_INVALID;
+	if (!json_object_object_get_ex(o, "active", &v) ||
+	    !json_object_is_type(v, json_type_boolean) ||
+	    !json_object_get_boolean(v)) {
+		*why = "token is not active";
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "exp", &v) &&
+	    json_object_is_type(v, json_type_int))
+		g->exp = json_object_get_int64(v);
+	if (g->exp != 0 && g->exp + cfg->jwt_leeway <= util_now_unix()) {
+		*why = "token expired";
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "aud", &v) &&
+	    cfg->oauth_audience != NULL &&
+	    !aud_contains(v, cfg->oauth_audience)) {
+		*why = "token is for another audience";
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "iss", &v) && cfg->oauth_issuer &&
+	    (!json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), cfg->oauth_issuer) != 0)) {
+		*why = "token from another issuer";
+		goto out;
+	}
+	scopes = NULL;
+	n = 0;
+	if (json_object_object_get_ex(o, "scope", &v) &&
+	    json_object_is_type(v, json_type_string))
+		scopes = split_scopes(json_object_get_string(v), &n);
+	grant_copy(g, scopes, n, g->exp);
+	strvec_free(scopes, n);
+	rc = AUTH_OK;
+out:
+	json_object_put(o);
+	up_response_free(&rs);
+	explicit_bzero(body.data, body.len);
+	buf_free(&body);
+	if (cred.data != NULL)
+		explicit_bzero(cred.data, cred.len);
+	buf_free(&cred);
+	if (basic != NULL)
+		explicit_bzero(basic, strlen(basic));
+	free(basic);
+	return rc;
+}
+
+/*
+ * Check the request's token.  On AUTH_OK the grant holds the scopes (when
+ * the mode verifies); otherwise *why says why, for the log and for
+ * error_description (never the token itself).
+ */
+enum auth_status
+auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
+    const char **why)
+{
+	const struct cfg	*cfg = st->cfg;
+	unsigned char		 d[32];
+	const char		*tok;
+	size_t			 len;
+	enum auth_status	 rc;
+	int64_t			 until;
+	int			 b;
+
+	memset(g, 0, sizeof(*g));
+	*why = NULL;
+	if (cfg->auth == AUTH_NONE)
+		return AUTH_OK;
+	if ((b = auth_bearer(rq, &tok, &len)) == -1) {
+		*why = "a Bearer token is required";
+		return AUTH_MISSING;
+	}
+	if (b == -2) {
+		*why = "malformed Authorization header (one 'Bearer <token>' "
+		    "expected)";
+		return AUTH_INVALID;
+	}
+	if (cfg->auth == AUTH_REQUIRED)
+		return AUTH_OK;
+	EVP_Digest(tok, len, d, NULL, EVP_sha256(), NULL);
+	if (!cache_get(st, d, g)) {
+		rc = cfg->auth == AUTH_JWT ? check_jwt(st, tok, len, g, why) :
+		    check_introspect(st, tok, len, g, why);
+		if (rc != AUTH_OK)
+			return rc;
+		until = g->exp;
+		if (cfg->auth == AUTH_INTROSPECT) {
+			int64_t	 cap = util_now_unix() + cfg->introspection_ttl;
+
+			if (until == 0 || until > cap)
+				until = cap;
+		}
+		cache_put(st, d, until, g);
+	}
+	if (!auth_has_scopes(g, NULL, 0, cfg->required_scopes)) {
+		*why = "the token lacks a required scope";
+		return AUTH_FORBIDDEN;
+	}
+	return AUTH_OK;
+}
+
+/*
+ * 401, 403 and 503 answers.  WWW-Authenticate names the protected
+ * resource metadata (RFC 9728) and the scopes to ask for; the body is a
+ * JSON error object.  `why` is one of our own texts, never client input.
+ */
+void
+auth_challenge(const struct cfg *cfg, struct resp *rs, enum auth_status st,
+    const char *why, const char *scope)
+{
+	struct json_object	*o = json_object_new_object();
+	struct buf		 h;
+	const char		*err;
+	char			 desc[256];
+	size_t			 i;
+	int			 status;
+
+	/* a quoted-string must not end early: no quotes or backslashes */
+	snprintf(desc, sizeof(desc), "%s", why ? why : "");
+	for (i = 0; desc[i] != '\0'; i++)
+		if (desc[i] == '"' || desc[i] == '\\' ||
+		    (unsigned char)desc[i] < 0x20)
+			desc[i] = '\'';
+	switch (st) {
+	case AUTH_FORBIDDEN:
+		status = 403;
+		err = "insufficient_scope";
+		break;
+	case AUTH_UNAVAILABLE:
+		status = 503;
+		err = "temporarily_unavailable";
+		break;
+	case AUTH_INVALID:
+		status = 401;
+		err = "invalid_token";
+		break;
+	default:
+		status = 401;
+		err = NULL;
+		break;
+	}
+	if (st == AUTH_UNAVAILABLE)
+		resp_header(rs, "Retry-After", "5");
+	else {
+		buf_init(&h);
+		buf_printf(&h, "Bearer resource_metadata=\"%s/.well-known/"
+		    "oauth-protected-resource/mcp\"", cfg->public_url);
+		if (scope != NULL && *scope != '\0')
+			buf_printf(&h, ", scope=\"%s\"", scope);
+		if (err != NULL)
+			buf_printf(&h, ", error=\"%s\"", err);
+		if (err != NULL && why != NULL)
+			buf_printf(&h, ", error_description=\"%s\"", desc);
+		resp_header(rs, "WWW-Authenticate", h.data);
+		buf_free(&h);
+	}
+	json_object_object_add(o, "error", json_object_new_string(
+	    err ? err : "unauthorized"));
+	if (why != NULL)
+		json_object_object_add(o, "error_description",
+		    json_object_new_string(why));
+	resp_json(rs, status, o);
+	json_object_put(o);
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Token checks on /mcp against a real OAuth provider (oidc-provider, pinned
+# in tests/interop, started here on loopback): JWTs verified against its
+# JWKS (found through its metadata), a key rotation picked up without a
+# restart, opaque tokens introspected, scopes and step-up, RFC 6750/9728
+# challenges, and failing closed (503) when the provider is down.
+. "$(dirname "$0")/../integration/lib.sh"
+
+MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
+API_FCGI="$top_builddir/examples/api.fcgi"
+[ -x "$MCP_FCGI" ] && [ -x "$API_FCGI" ] || bail "programs not built"
+need_node_modules
+
+CID=fcgi-mcp-test
+CSEC=test-secret-4711
+
+# lighttpd first: the resources' URLs need its port.
+start_lighttpd auth "
+fastcgi.server = (
+	\"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-local\" => \"disable\" )),
+	\"/jwt/mcp\" => (( \"socket\" => \"$T_DIR/jwt.sock\", \"check-local\" => \"disable\" )),
+	\"/cold/mcp\" => (( \"socket\" => \"$T_DIR/cold.sock\", \"check-local\" => \"disable\" )),
+	\"/intro/mcp\" => (( \"socket\" => \"$T_DIR/intro.sock\", \"check-local\" => \"disable\" )),
+	\"/req/mcp\" => (( \"socket\" => \"$T_DIR/req.sock\", \"check-local\" => \"disable\" )),
+)
+"
+(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 --client-id "$CID" \
+    --client-secret "$CSEC" --resource "$BASE/jwt/mcp" \
+    --resource "$BASE/cold/mcp" --resource "$BASE/intro/mcp" \
+    >"$T_DIR/provider.out" 2>"$T_DIR/provider.err") &
+PROV_PID=$!
+T_PIDS="$T_PIDS $PROV_PID"
+for i in $(seq 1 200); do
+	grep -q '^READY ' "$T_DIR/provider.out" 2>/dev/null && break
+	sleep 0.05
+done
+ISS=$(sed -n 's/^READY //p' "$T_DIR/provider.out")
+[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/provider.err"; bail "provider did not start"; }
+ok 0 "oidc-provider up at $ISS"
+
+start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+printf '%s\n' "$CSEC" >"$T_DIR/secret"
+COMMON="MCP_OPENAPI=$top_srcdir/examples/openapi.json MCP_API_BASE_URL=$BASE/api MCP_OAUTH_ISSUER=$ISS"
+start_spawn_fcgi "$T_DIR/jwt.sock" "$T_DIR/jwt.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_REQUIRED_SCOPES=read MCP_JWT_TYP=at+jwt
+start_spawn_fcgi "$T_DIR/cold.sock" "$T_DIR/cold.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/cold"
+start_spawn_fcgi "$T_DIR/intro.sock" "$T_DIR/intro.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=introspect MCP_PUBLIC_URL="$BASE/intro" MCP_OAUTH_CLIENT_ID="$CID" \
+    MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret"
+start_spawn_fcgi "$T_DIR/req.sock" "$T_DIR/req.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=required MCP_PUBLIC_URL="$BASE/req"
+
+token() {	# token [client-id] form-args...: a real client_credentials grant
+	local id=$CID
+	case ${1:-} in *-opaque) id=$1; shift ;; esac
+	curl -s -u "$id:$CSEC" "$ISS/token" -d grant_type=client_credentials "$@" |
+	    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
+list() {	# list PREFIX [curl args]
+	local p=$1
+	shift
+	http POST "$BASE$p/mcp" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' "$@"
+}
+call() {	# call PREFIX TOOL ARGS [curl args]
+	local p=$1 t=$2 a=$3
+	shift 3
+	http POST "$BASE$p/mcp" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' \
+	    --data-binary "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"$t\",\"arguments\":$a}}" "$@"
+}
+
+# --- JWT ---
+list /jwt
+is "$STATUS" 401 "jwt: no token: 401"
+is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$BASE/jwt/.well-known/oauth-protected-resource/mcp\", scope=\"read\"" \
+    "jwt: challenge names the resource metadata and the required scope"
+like "$BODY" '^\{"error":"unauthorized","error_description":"a Bearer token is required"\}$' "jwt: JSON error body"
+out=$(cd "$IDIR" && timeout 30 "$NODE22" sdk-auth.mjs "$BASE/jwt/mcp" 2>&1)
+like "$out" "\"resourceMetadataUrl\":\"$BASE/jwt/.well-known/oauth-protected-resource/mcp\"" \
+    "TypeScript SDK client reads resource_metadata from the 401"
+like "$out" '"scope":"read"' "TypeScript SDK client reads the scope"
+
+T_READ=$(token -d scope=read -d resource="$BASE/jwt/mcp")
+ok $([ -n "$T_READ" ] && echo 0 || echo 1) "a JWT access token from a real grant"
+list /jwt -H "Authorization: Bearer $T_READ"
+is "$STATUS" 200 "jwt: valid token: 200"
+like "$BODY" '"name":"getItem"' "jwt: tools listed"
+like "$BODY" '"name":"getAdminStats"' "jwt: tools needing more scopes are listed too"
+call /jwt whoAmI '{}' -H "Authorization: Bearer $T_READ"
+like "$BODY" "\"authorization\":\"Bearer $T_READ\"" "jwt: the verified token reaches the API"
+
+call /jwt getAdminStats '{}' -H "Authorization: Bearer $T_READ"
+is "$STATUS" 403 "jwt: tool needing admin: 403"
+is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$BASE/jwt/.well-known/oauth-protected-resource/mcp\", scope=\"read admin\", error=\"insufficient_scope\", error_description=\"the token lacks a scope this tool needs\"" \
+    "jwt: step-up challenge lists every scope to ask for"
+T_ADMIN=$(token -d "scope=read admin" -d resource="$BASE/jwt/mcp")
+call /jwt getAdminStats '{}' -H "Authorization: Bearer $T_ADMIN"
+is "$STATUS" 200 "jwt: token with admin: 200"
+like "$BODY" '"structuredContent":\{"items":' "jwt: admin tool called"
+
+T_WRITE=$(token -d scope=write -d resource="$BASE/jwt/mcp")
+list /jwt -H "Authorization: Bearer $T_WRITE"
+is "$STATUS" 403 "jwt: token without the required scope: 403"
+like "$(header WWW-Authenticate)" 'error="insufficient_scope"' "jwt: insufficient_scope"
+
+T_OTHER=$(token -d scope=read -d resource="$BASE/intro/mcp")
+list /jwt -H "Authorization: Bearer $T_OTHER"
+is "$STATUS" 401 "jwt: token for another resource: 401"
+like "$(header WWW-Authenticate)" 'error="invalid_token", error_description="[^"]*audience' "jwt: wrong audience named"
+
+# tamper with the payload: flip one character of the middle part
+mid=$(printf '%s' "$T_READ" | cut -d. -f2)
+c=${mid:5:1}; [ "$c" = A ] && r=B || r=A
+forged="$(printf '%s' "$T_READ" | cut -d. -f1).${mid:0:5}$r${mid:6}.$(printf '%s' "$T_READ" | cut -d. -f3)"
+list /jwt -H "Authorization: Bearer $forged"
+is "$STATUS" 401 "jwt: tampered token: 401"
+list /jwt -H "Authorization: Bearer $(printf '%s' "$T_READ" | cut -d. -f1-2)."
+is "$STATUS" 401 "jwt: signature stripped: 401"
+none_hdr=$(printf '{"alg":"none","typ":"at+jwt"}' | base64 -w0 | tr '+/' '-_' | tr -d '=')
+list /jwt -H "Authorization: Bearer $none_hdr.$mid."
+is "$STATUS" 401 "jwt: alg none: 401"
+list /jwt -H "Authorization: Basic $(printf 'a:b' | base64)"
+is "$STATUS" 401 "jwt: Basic scheme: 401"
+list /jwt -H "Authorization: Bearer $T_READ" -H "Authorization: Bearer $T_READ"
+is "$STATUS" 401 "jwt: two Authorization headers: 401"
+sleep 0.2
+like "$(cat "$T_DIR/jwt.log")" 'token refused: .*signature' "jwt: the reason is logged"
+unlike "$(cat "$T_DIR/jwt.log")" "$mid" "jwt: tokens are never logged"
+
+# key rotation at the provider: a new kid, picked up without a restart
+rot=$(curl -s -X POST "${ISS%/}/__test/rotate")
+like "$rot" '"kid":' "provider rotated its key"
+T_NEW=$(token -d scope=read -d resource="$BASE/jwt/mcp")
+ok $([ "$(printf '%s' "$T_NEW" | cut -d. -f1)" != "$(printf '%s' "$T_READ" | cut -d. -f1)" ] && echo 0 || echo 1) \
+    "the new token names another key"
+list /jwt -H "Authorization: Bearer $T_NEW"
+is "$STATUS" 200 "jwt: token signed with the rotated key: 200, no restart"
+list /jwt -H "Authorization: Bearer $T_READ"
+is "$STATUS" 200 "jwt: token signed with the old key still valid"
+
+# --- introspection ---
+T_OPAQUE=$(token "$CID-opaque" -d scope=read -d resource="$BASE/intro/mcp")
+ok $([ -n "$T_OPAQUE" ] && [ "$(printf '%s' "$T_OPAQUE" | tr -cd . | wc -c)" -eq 0 ] && echo 0 || echo 1) \
+    "an opaque access token from a real grant"
+list /intro -H "Authorization: Bearer $T_OPAQUE"
+is "$STATUS" 200 "introspect: active token: 200 (secret from MCP_OAUTH_CLIENT_SECRET_FILE)"
+list /intro -H "Authorization: Bearer not-a-real-token"
+is "$STATUS" 401 "introspect: unknown token: 401"
+like "$(header WWW-Authenticate)" 'error_description="token is not active"' "introspect: not active"
+T_OPAQUE_OTHER=$(token "$CID-opaque" -d scope=read -d resource="$BASE/jwt/mcp")
+list /intro -H "Authorization: Bearer $T_OPAQUE_OTHER"
+is "$STATUS" 401 "introspect: active token for another audience: 401"
+
+# --- required ---
+list /req
+is "$STATUS" 401 "required: no token: 401"
+call /req whoAmI '{}' -H 'Authorization: Bearer anything-goes'
+is "$STATUS" 200 "required: any bearer token passes"
+like "$BODY" '"authorization":"Bearer anything-goes"' "required: token passed through"
+
+# --- the provider goes away ---
+kill "$PROV_PID"
+wait "$PROV_PID" 2>/dev/null
+list /jwt -H "Authorization: Bearer $T_NEW"
+is "$STATUS" 200 "provider down: a verified token keeps working (cache)"
+T_FRESH_HDR=$(printf '%s' "$T_ADMIN")
+list /cold -H "Authorization: Bearer $T_FRESH_HDR"
+is "$STATUS" 503 "provider down, no keys fetched yet: 503, never accepted"
+is "$(header Retry-After)" 5 "503 carries Retry-After"
+list /intro -H "Authorization: Bearer $T_OPAQUE"
+is "$STATUS" 200 "provider down: a cached introspection result keeps working"
+list /intro -H "Authorization: Bearer some-other-token"
+is "$STATUS" 503 "provider down: introspection fails closed with 503"
+
+done_testing
