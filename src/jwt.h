@@ -38,7 +38,7 @@ struct jwk_key {
 	char		*kid;		/* NULL when absent */
 	char		*alg;		/* NULL when absent */
 	enum jwk_kty	 kty;
-	int		 crv_nid;	/* EC curve NID, or NID_ED25519 for OKP */
+	int		 crv_nid;	/* EC curve, or NID_ED25519 (OKP) */
 	EVP_PKEY	*pkey;		/* public key only */
 };
 
@@ -102,7 +102,7 @@ struct jwt {
 	size_t		 inputlen;
 	unsigned char	*sig;
 	size_t		 siglen;
-	int		 exp_state;	/* 1 number, 0 absent, -1 not a number */
+	int		 exp_state;	/* 1 number, 0 absent, -1 other */
 };
 
 /*
