@@ -543,6 +543,33 @@ cors(struct req *rq, struct resp *rs)
 	}
 }
 
+/*
+ * GET <endpoint>/healthz, for load balancers: the worker is up and has its
+ * tools.  It touches neither the API nor the provider, needs no token and
+ * says nothing secret, so it is answered before the Host and Origin checks
+ * (a balancer probes with its own Host).
+ */
+static void
+health(struct mcp_app *app, struct req *rq, struct resp *rs)
+{
+	struct json_object	*o;
+
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		resp_header(rs, "Allow", "GET, HEAD");
+		resp_error_text(rs, 405, "Method Not Allowed");
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "status", json_object_new_string("ok"));
+	json_object_object_add(o, "version",
+	    json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(o, "tools",
+	    json_object_new_int64((int64_t)app->reg->ntools));
+	resp_header(rs, "Cache-Control", "no-store");
+	resp_json(rs, 200, o);
+	json_object_put(o);
+}
+
 void
 mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
@@ -552,6 +579,11 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	const char		*pi, *why;
 	char			 note[128];
 
+	pi = req_param(rq, "PATH_INFO");
+	if (pi != NULL && strcmp(pi, "/healthz") == 0) {
+		health(app, rq, rs);
+		return;
+	}
 	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
 		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
 		    "Forbidden: Host not allowed", NULL);
@@ -562,7 +594,6 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		    "Forbidden: Origin not allowed", NULL);
 		return;
 	}
-	pi = req_param(rq, "PATH_INFO");
 	if (pi != NULL && *pi != '\0' && strcmp(pi, "/") != 0) {
 		/* a prefix match in the web server, not our endpoint */
 		resp_error_text(rs, 404, "Not Found");
@@ -588,6 +619,7 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		log_msg(LOG_INFO, "req=%s token refused: %s", rq->id,
 		    why ? why : "refused");
 		auth_challenge(cfg, rs, st, why, auth_scope_hint(app->auth));
+		auth_grant_free(&grant);	/* a valid token may lack a scope */
 		return;
 	}
 	serve_post(app, cfg, rq, rs, &grant);

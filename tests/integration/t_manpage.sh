@@ -1,25 +1,40 @@
 #!/usr/bin/env bash
-# The man page documents exactly the variables of the config table (read
-# from the program's --help, which prints the table), and is lint-clean.
+# The man pages document exactly the variables of the config table (read
+# from each program's --help, which prints the table): fcgi-mcp.env(5)
+# every variable, each program's page the ones it reads.  All pages are
+# mandoc-lint clean.
 . "$(dirname "$0")/lib.sh"
 
-P="$top_builddir/cgi-bin/mcp.fcgi"
-MAN="$top_srcdir/man/mcp.fcgi.8"
-[ -x "$P" ] || bail "$P not built"
-
-table=$(env -i "$P" --help | sed -n 's/^  \(MCP_[A-Z0-9_]*\) (.*/\1/p' | sort -u)
-page=$(sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh /p' "$MAN" | sed -n 's/^\.It Ev \(MCP_[A-Z0-9_]*\).*/\1/p' | sort -u)
-ok $([ -n "$table" ] && echo 0 || echo 1) "the table lists variables"
-for v in $table; do
-	ok $(printf '%s\n' "$page" | grep -qx "$v"; echo $?) "$v is documented in mcp.fcgi(8)"
+MAN="$top_srcdir/man"
+all=""
+check_page() {	# check_page PAGE VARIABLES SECTION
+	local page=$1 want=$2 sect=$3 got v
+	got=$(sed -n "/^\.Sh $sect/,/^\.Sh [A-Z]/p" "$page" |
+	    sed -n 's/^\.It Ev \(MCP_[A-Z0-9_]*\).*/\1/p' | sort -u)
+	for v in $want; do
+		ok $(printf '%s\n' "$got" | grep -qx "$v"; echo $?) \
+		    "$v is documented in $(basename "$page")"
+	done
+	for v in $got; do
+		ok $(printf '%s\n' "$want" | grep -qx "$v"; echo $?) \
+		    "$v in $(basename "$page") exists in the table"
+	done
+}
+for prog in mcp; do
+	P="$top_builddir/cgi-bin/$prog.fcgi"
+	[ -x "$P" ] || bail "$P not built"
+	table=$(env -i "$P" --help | sed -n 's/^  \(MCP_[A-Z0-9_]*\) (.*/\1/p' | sort -u)
+	ok $([ -n "$table" ] && echo 0 || echo 1) "$prog.fcgi lists variables"
+	check_page "$MAN/$prog.fcgi.8" "$table" ENVIRONMENT
+	all=$(printf '%s\n%s\n' "$all" "$table" | sort -u | sed '/^$/d')
 done
-for v in $page; do
-	ok $(printf '%s\n' "$table" | grep -qx "$v"; echo $?) "$v in mcp.fcgi(8) exists in the table"
-done
+check_page "$MAN/fcgi-mcp.env.5" "$all" VARIABLES
 if command -v mandoc >/dev/null 2>&1; then
-	lint=$(mandoc -T lint -W warning "$MAN" 2>&1)
-	is "$lint" "" "mandoc -T lint is clean"
+	for page in "$MAN"/*.[0-9]; do
+		lint=$(mandoc -T lint -W warning "$page" 2>&1)
+		is "$lint" "" "mandoc -T lint: $(basename "$page") is clean"
+	done
 else
-	ok 0 "# SKIP mandoc not installed"
+	bail "mandoc not installed"
 fi
 done_testing
