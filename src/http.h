@@ -31,6 +31,9 @@ struct req {
 	/* filled in by handlers, for the log line */
 	char		  rpc_method[64];
 	char		  note[128];
+	char		  tool[64];	/* tools/call: the tool */
+	long		  upstream_status;	/* 0: no upstream call */
+	double		  upstream_ms;
 };
 
 struct resp {

@@ -101,7 +101,7 @@ log_request(const struct req *rq, const struct resp *rs)
 {
 	struct json_object	*o;
 	double			 ms = (util_now_mono() - rq->start) * 1000.0;
-	char			 t[48];
+	char			 t[48], up[160] = "";
 
 	if (log_level < LOG_INFO)
 		return;
@@ -119,17 +119,30 @@ log_request(const struct req *rq, const struct resp *rs)
 		    json_object_new_int(rs->status));
 		json_object_object_add(o, "duration_ms",
 		    json_object_new_double(((long long)(ms * 1000)) / 1000.0));
+		if (rq->tool[0] != '\0') {
+			json_object_object_add(o, "tool",
+			    json_object_new_string(rq->tool));
+			json_object_object_add(o, "upstream_status",
+			    json_object_new_int64(rq->upstream_status));
+			json_object_object_add(o, "upstream_ms",
+			    json_object_new_double(((long long)(rq->upstream_ms *
+			    1000)) / 1000.0));
+		}
 		if (rq->note[0] != '\0')
 			json_object_object_add(o, "note",
 			    json_object_new_string(rq->note));
 		log_emit_json(o);
 		return;
 	}
+	if (rq->tool[0] != '\0')
+		snprintf(up, sizeof(up), " tool=%s upstream_status=%ld "
+		    "upstream_ms=%.3f", rq->tool, rq->upstream_status,
+		    rq->upstream_ms);
 	log_time(t, sizeof(t));
 	fprintf(stderr, "%s info %s: req=%s %s %s rpc=%s status=%d "
-	    "duration_ms=%.3f%s%s\n", t, log_prog, rq->id,
+	    "duration_ms=%.3f%s%s%s\n", t, log_prog, rq->id,
 	    rq->method ? rq->method : "-", rq->path ? rq->path : "-",
-	    rq->rpc_method[0] ? rq->rpc_method : "-", rs->status, ms,
+	    rq->rpc_method[0] ? rq->rpc_method : "-", rs->status, ms, up,
 	    rq->note[0] ? " note=" : "", rq->note);
 	fflush(stderr);
 }

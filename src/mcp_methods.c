@@ -407,6 +407,9 @@ m_tools_call(struct mcp_exchange *x)
 	mcp_log(x, MCPLOG_DEBUG, line);
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
 	json_object_put(args);
+	req_set_note(x->rq->tool, sizeof(x->rq->tool), call.tool->name);
+	x->rq->upstream_status = call.upstream_status;
+	x->rq->upstream_ms = call.upstream_seconds * 1000.0;
 	if (r == NULL)
 		mcp_fail(x, RPC_INTERNAL_ERROR, "tools/call: internal error");
 	return r;

@@ -661,6 +661,7 @@ oa_call(void *ctx, struct tool_call *call)
 	snprintf(line, sizeof(line), "%s %s", op->method, op->path);
 	call->progress(call->ctx, 0, 0, line);
 	if (up_perform(&urq, &urs) == -1) {
+		call->upstream_seconds = urs.seconds;
 		log_msg(LOG_INFO, "tool %s: %s %s failed after %.3f s: %s",
 		    call->tool->name, op->method, op->path, urs.seconds,
 		    urs.errmsg);
@@ -669,6 +670,8 @@ oa_call(void *ctx, struct tool_call *call)
 		up_response_free(&urs);
 		goto out;
 	}
+	call->upstream_status = urs.status;
+	call->upstream_seconds = urs.seconds;
 	call->progress(call->ctx, (double)urs.body.len,
 	    (double)urs.body.len, "done");
 	log_msg(LOG_DEBUG, "tool %s: %s %s -> %ld in %.3f s",

@@ -58,7 +58,7 @@ check() {
 	count "$dir/test-suite.log"
 }
 
-install_debs
+install_debs "$FCM_DEBS $FCM_TEST_DEBS"
 install_npm
 
 echo "== build and make check"

@@ -3,11 +3,13 @@
 # root), so both work on a fresh Debian 12 machine.
 FCM_DEBS="build-essential autoconf automake pkg-config libfcgi-dev
 libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
-mandoc ca-certificates"
+mandoc ca-certificates procps"
+# only the tests: the other web servers, and systemd-analyze
+FCM_TEST_DEBS="nginx apache2 libapache2-mod-fcgid systemd"
 
-install_debs() {
-	local missing="" p
-	for p in $FCM_DEBS; do
+install_debs() {	# install_debs [PACKAGES]: default FCM_DEBS
+	local missing="" p policy=""
+	for p in ${1:-$FCM_DEBS}; do
 		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 	done
 	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
@@ -18,8 +20,18 @@ install_debs() {
 	fi
 	echo "== installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# the tests start their own servers: keep packages from starting
+	# system ones (on port 80) while they install
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		policy=1
+	fi
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing \
-	    >/dev/null || { echo "apt-get install failed" >&2; exit 1; }
+	    >/dev/null
+	p=$?
+	[ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+	[ "$p" -eq 0 ] || { echo "apt-get install failed" >&2; exit 1; }
 }
 
 # configure (once) and build out of tree: build DIR CONFIGURE-ARGS...

@@ -60,6 +60,9 @@ call createItem '{"name":"Lamp","price":12.5,"tags":["home"]}'
 like "$BODY" '"structuredContent":\{"id":4,"name":"Lamp"' "createItem: JSON body sent, 201 mapped"
 call getItem '{"id":4}'
 like "$BODY" '"structuredContent":\{"id":4,"name":"Lamp","price":12.5' "getItem finds it"
+sleep 0.1
+like "$(cat "$T_DIR/mcp.log")" 'rpc=tools/call status=200 duration_ms=[0-9.]+ tool=createItem upstream_status=201 upstream_ms=[0-9.]+' \
+    "the access line has the tool, the upstream status and its duration"
 call updateItem '{"id":4,"price":9}'
 like "$BODY" '"price":9' "updateItem"
 call deleteItem '{"id":4}'

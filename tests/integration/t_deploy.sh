@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Deployment as shipped: "make install DESTDIR=..." puts programs, man pages
+# and examples where they belong; lighttpd runs the installed programs
+# with the shipped example configuration and env file; a worker killed
+# with -9 is replaced by lighttpd; SIGTERM lets a worker finish the request
+# in flight; the systemd unit verifies; "make uninstall" removes it all.
+. "$(dirname "$0")/lib.sh"
+
+DEST="$T_DIR/root"
+make -s -C "$top_builddir" install DESTDIR="$DEST" >"$T_DIR/install.log" 2>&1
+ok $? "make install DESTDIR=..."
+prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
+MCP=$(find "$DEST" -name mcp.fcgi -type f | head -1)
+like "$MCP" "^$DEST$prefix/libexec/fcgi-mcp/mcp.fcgi\$" "programs in \$(libexecdir)/fcgi-mcp"
+LIBEXEC=$(dirname "$MCP")
+EX="$DEST$prefix/share/doc/fcgi-mcp/examples"
+for f in man/man7/fcgi-mcp.7 man/man5/fcgi-mcp.env.5 man/man8/mcp.fcgi.8; do
+	ok $([ -f "$DEST$prefix/share/$f" ] && echo 0 || echo 1) "man page $f installed"
+done
+for f in fcgi-mcp.env spawn-fcgi.example openapi.json lighttpd/fcgi-mcp-binpath.conf \
+    lighttpd/fcgi-mcp-spawn.conf apache/fcgi-mcp.conf apache/fcgi-mcp-fcgid.conf \
+    nginx/fcgi-mcp.conf systemd/fcgi-mcp@.service; do
+	ok $([ -f "$EX/$f" ] && echo 0 || echo 1) "example $f installed"
+done
+
+# the shipped env file as it is
+out=$(env -i PATH="$PATH" bash -c "set -a; . '$EX/fcgi-mcp.env'; set +a; '$MCP' --check-config" 2>&1)
+ok $? "the shipped fcgi-mcp.env passes --check-config"
+unlike "$out" 'warning' "and names no unknown variable"
+
+# the systemd unit, with the programs where this install put them
+sed "s|$prefix/libexec/fcgi-mcp|$LIBEXEC|g" "$EX/systemd/fcgi-mcp@.service" \
+    >"$T_DIR/fcgi-mcp@.service"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	out=$(cd "$T_DIR" && systemd-analyze verify --man=no "$T_DIR/fcgi-mcp@mcp.service" 2>&1)
+	ok $? "systemd-analyze verify fcgi-mcp@mcp.service"
+	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
+else
+	bail "systemd-analyze not installed"
+fi
+
+# lighttpd with the shipped bin-path example: lighttpd starts the workers;
+# they inherit its environment: the shipped env file plus this test's API.
+API_FCGI="$top_builddir/examples/api.fcgi"
+set -a
+. "$EX/fcgi-mcp.env"
+set +a
+export MCP_OPENAPI="$EX/openapi.json" MCP_SERVER_NAME=installed
+start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+# the API's URL is only known once lighttpd has its port: a placeholder
+# first, then the real one before the workers start (bin-path starts them
+# at lighttpd's start, so the port is chosen up front)
+PORT=$(free_port)
+export MCP_API_BASE_URL="http://127.0.0.1:$PORT/api" MCP_PUBLIC_URL="http://127.0.0.1:$PORT"
+cat >"$T_DIR/lighttpd.conf" <<EOC
+server.document-root = "$T_DIR"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.errorlog = "$T_DIR/lighttpd.error.log"
+var.fcgi_mcp_libexec = "$LIBEXEC"
+var.fcgi_mcp_sockdir = "$T_DIR"
+include "$EX/lighttpd/fcgi-mcp-binpath.conf"
+fastcgi.server += ( "/api" => (( "socket" => "$T_DIR/api.sock", "check-local" => "disable" )) )
+EOC
+"$LIGHTTPD" -D -f "$T_DIR/lighttpd.conf" >"$T_DIR/lighttpd.out" 2>&1 &
+T_PIDS="$T_PIDS $!"
+wait_port "$PORT" || bail "lighttpd did not start"
+BASE="http://127.0.0.1:$PORT"
+V='MCP-Protocol-Version: 2025-11-25'
+
+http GET "$BASE/mcp/healthz" -H 'Host: lb.internal'
+is "$STATUS" 200 "health: 200, whatever the Host"
+is "$BODY" '{"status":"ok","version":"'"$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")"'","tools":13}' \
+    "health: status, version, tool count"
+mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":1}}}' -H "$V"
+like "$BODY" '"structuredContent":\{"id":1' "installed mcp.fcgi calls the API"
+like "$(cat "$T_DIR/lighttpd.out")" 'info mcp.fcgi: req=[0-9a-f]+ POST /mcp rpc=tools/call status=200' \
+    "workers log to lighttpd's stderr"
+
+# kill -9 every worker: lighttpd starts new ones
+old=$(pgrep -f "^$MCP" | sort | tr '\n' ' ')
+ok $([ -n "$old" ] && echo 0 || echo 1) "lighttpd runs the workers ($old)"
+kill -9 $old
+served=1
+for i in $(seq 1 40); do
+	mcp '{"jsonrpc":"2.0","id":2,"method":"ping"}' -H "$V"
+	if [ "$STATUS" = 200 ]; then served=0; break; fi
+	sleep 0.25
+done
+ok "$served" "after kill -9 the endpoint answers again"
+new=$(pgrep -f "^$MCP" | sort | tr '\n' ' ')
+ok $([ -n "$new" ] && [ "$new" != "$old" ] && echo 0 || echo 1) "with new workers ($new)"
+
+# SIGTERM during a slow call: the call completes, then the worker exits
+start_spawn_fcgi "$T_DIR/term.sock" "$T_DIR/term.log" "$MCP" \
+    MCP_OPENAPI="$EX/openapi.json" MCP_API_BASE_URL="$BASE/api"
+TPID=${T_PIDS##* }	# spawn-fcgi -n execs the worker itself
+start_lighttpd term "
+var.fcgi_mcp_sockdir = \"$T_DIR\"
+fastcgi.server = ( \"/mcp\" => (( \"socket\" => \"$T_DIR/term.sock\", \"check-local\" => \"disable\" )) )
+"
+(curl -s --max-time 20 "$BASE/mcp" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":3,"delay_ms":500}}}' \
+    >"$T_DIR/slow.out") &
+CPID=$!
+sleep 0.5
+kill -TERM "$TPID"
+wait "$CPID"
+like "$(cat "$T_DIR/slow.out")" '"id":3,"result":\{"content":\[\{"type":"text","text":"chunk 1 of 3' \
+    "SIGTERM: the request in flight completes"
+gone=1
+for i in $(seq 1 40); do
+	kill -0 "$TPID" 2>/dev/null || { gone=0; break; }
+	sleep 0.05
+done
+ok "$gone" "SIGTERM: then the worker exits"
+like "$(cat "$T_DIR/term.log")" 'exiting' "and says so"
+
+stop_servers
+make -s -C "$top_builddir" uninstall DESTDIR="$DEST" >>"$T_DIR/install.log" 2>&1
+ok $? "make uninstall"
+is "$(find "$DEST" -type f | wc -l)" 0 "no installed file left"
+
+done_testing
