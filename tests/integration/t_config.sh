@@ -38,6 +38,17 @@ out=$(clean_env MCP_SEVER_NAME=x "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "an unknown MCP_ variable is only a warning"
 like "$out" 'warning: MCP_SEVER_NAME is not a known variable' "and the warning names it"
 
+printf 'top-secret-value\n' >"$T_DIR/secret"
+out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "a secret from NAME_FILE"
+like "$out" 'MCP_OAUTH_CLIENT_SECRET=\*\*\*\*\*\*\*\* \(16 bytes\)' "is masked by --check-config (newline dropped)"
+unlike "$out" 'top-secret-value' "and never printed"
+out=$(clean_env MCP_OAUTH_CLIENT_SECRET=x MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "NAME and NAME_FILE both set: refused"
+like "$out" 'MCP_OAUTH_CLIENT_SECRET: set either' "and says why"
+out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE=/nonexistent "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "a missing secret file: refused"
+
 # One-shot CGI: the same program answers the request in its environment.
 body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
 out=$(printf '%s' "$body" | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
