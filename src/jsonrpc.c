@@ -8,13 +8,20 @@
 
 #include "jsonrpc.h"
 
-/*
- * Parse exactly one JSON value from `p`: bounded depth, valid UTF-8, no
- * trailing bytes other than whitespace.  Returns a new tree (the caller
- * owns it) or NULL with *cause set.
- */
 struct json_object *
 rpc_parse(const char *p, size_t n, const char **cause)
+{
+	return rpc_parse_bounded(p, n, RPC_MAX_DEPTH, cause);
+}
+
+/*
+ * Parse exactly one JSON value from `p`: nesting at most `depth`, valid
+ * UTF-8, no trailing bytes other than whitespace, not JSON null (json-c
+ * returns NULL for it, which callers could not tell from a failure).
+ * Returns a new tree (the caller owns it) or NULL with *cause set.
+ */
+struct json_object *
+rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 {
 	struct json_tokener	*tok;
 	struct json_object	*o = NULL;
@@ -26,7 +33,7 @@ rpc_parse(const char *p, size_t n, const char **cause)
 		*cause = "empty body";
 		return NULL;
 	}
-	if ((tok = json_tokener_new_ex(RPC_MAX_DEPTH)) == NULL) {
+	if ((tok = json_tokener_new_ex(depth)) == NULL) {
 		*cause = "out of memory";
 		return NULL;
 	}
@@ -41,6 +48,10 @@ rpc_parse(const char *p, size_t n, const char **cause)
 	if (jerr != json_tokener_success) {
 		*cause = jerr == json_tokener_error_depth ?
 		    "JSON nested too deeply" : json_tokener_error_desc(jerr);
+		goto fail;
+	}
+	if (o == NULL) {
+		*cause = "JSON null";
 		goto fail;
 	}
 	for (off = json_tokener_get_parse_end(tok); off < n; off++)

@@ -38,6 +38,8 @@ struct rpc_msg {
 };
 
 struct json_object *rpc_parse(const char *, size_t, const char **);
+struct json_object *rpc_parse_bounded(const char *, size_t, int,
+	    const char **);
 int	 rpc_classify(struct json_object *, struct rpc_msg *, const char **);
 struct json_object *rpc_result(struct json_object *, struct json_object *);
 struct json_object *rpc_error(struct json_object *, int, const char *,

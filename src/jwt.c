@@ -32,6 +32,7 @@
 #include <openssl/obj_mac.h>
 #include <openssl/rsa.h>
 
+#include "jsonrpc.h"
 #include "jwt.h"
 #include "util.h"
 
@@ -107,53 +108,11 @@ jwt_alg_fits(const char *name, enum jwk_kty kty, int nid)
 	return a->kty == kty && (a->nid == 0 || a->nid == nid);
 }
 
+/* The header, the claims and a JWKS: bounded JSON objects or arrays. */
 struct json_object *
 jwt_json_parse(const char *p, size_t n, const char **why)
 {
-	struct json_tokener	*tok;
-	struct json_object	*o = NULL;
-	enum json_tokener_error	 jerr;
-	size_t			 off;
-
-	*why = NULL;
-	if (n == 0 || n > (size_t)INT32_MAX) {
-		*why = "empty JSON";
-		return NULL;
-	}
-	if ((tok = json_tokener_new_ex(JWT_MAX_DEPTH)) == NULL) {
-		*why = "out of memory";
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, p, (int)n);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue) {
-		*why = "truncated JSON";
-		goto fail;
-	}
-	if (jerr != json_tokener_success) {
-		*why = jerr == json_tokener_error_depth ?
-		    "JSON nested too deeply" : "invalid JSON";
-		goto fail;
-	}
-	/* json-c parses "null" to NULL: to the caller, that is a failure */
-	if (o == NULL) {
-		*why = "JSON null";
-		goto fail;
-	}
-	for (off = json_tokener_get_parse_end(tok); off < n; off++)
-		if (p[off] != ' ' && p[off] != '\t' && p[off] != '\r' &&
-		    p[off] != '\n') {
-			*why = "trailing data after JSON";
-			goto fail;
-		}
-	json_tokener_free(tok);
-	return o;
-fail:
-	json_object_put(o);
-	json_tokener_free(tok);
-	return NULL;
+	return rpc_parse_bounded(p, n, JWT_MAX_DEPTH, why);
 }
 
 /* A string value without NUL, or NULL. */
