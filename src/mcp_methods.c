@@ -202,30 +202,6 @@ m_discover(struct mcp_exchange *x)
 	return r;
 }
 
-/*
- * A tool definition for an older client: fields that did not exist in its
- * version are left out (title and outputSchema came with 2025-06-18, icons
- * with 2025-11-25).  Returns a new reference.
- */
-static struct json_object *
-tool_for_version(const struct tool *t, enum mcp_ver v)
-{
-	struct json_object	*o;
-
-	if (v >= MCP_V2025_11_25)
-		return json_object_get(t->def);
-	o = json_object_new_object();
-	json_object_object_foreach(t->def, key, val) {
-		if (v < MCP_V2025_06_18 && (strcmp(key, "title") == 0 ||
-		    strcmp(key, "outputSchema") == 0))
-			continue;
-		if (strcmp(key, "icons") == 0)
-			continue;
-		json_object_object_add(o, key, json_object_get(val));
-	}
-	return o;
-}
-
 static struct json_object *
 m_tools_list(struct mcp_exchange *x)
 {
@@ -248,8 +224,8 @@ m_tools_list(struct mcp_exchange *x)
 	r = json_object_new_object();
 	tools = json_object_new_array_ext((int)(end - off));
 	for (i = off; i < end; i++)
-		json_object_array_add(tools,
-		    tool_for_version(&reg->tools[i], x->ver));
+		json_object_array_add(tools, reg_tool_raw(&reg->tools[i],
+		    x->ver < MCP_V2025_06_18));
 	json_object_object_add(r, "tools", tools);
 	if (end < reg->ntools) {
 		next = mcp_cursor_encode(end, reg->digest);

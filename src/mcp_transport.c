@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 
 	if (oa_load(cfg, &reg, cause) == -1)
 		return -1;
+	/* the document's tree is gone: give its pages back (worker RSS) */
+	malloc_trim(0);
 	app = xcalloc(1, sizeof(*app));
 	app->reg = reg;
 	app->auth = auth_new(cfg);

@@ -628,17 +628,22 @@ oa_call(void *ctx, struct tool_call *call)
 {
 	const struct cfg	*cfg = ctx;
 	const struct oa_op	*op = call->tool->impl;
-	struct json_object	*schema, *result;
+	struct json_object	*def, *schema, *result;
 	struct up_request	 urq;
+	int			 rc;
 	struct up_response	 urs;
 	struct oa_progress	 pr;
 	struct oa_req		 r;
 	struct buf		 msg;
 	char			 err[512], line[256];
 
-	json_object_object_get_ex(call->tool->def, "inputSchema", &schema);
-	if (js_validate(schema, schema, call->args, "arguments", err,
-	    sizeof(err)) == -1)
+	def = reg_tool_def(call->tool);
+	schema = NULL;
+	json_object_object_get_ex(def, "inputSchema", &schema);
+	rc = js_validate(schema, schema, call->args, "arguments", err,
+	    sizeof(err));
+	json_object_put(def);
+	if (rc == -1)
 		return tool_error("Invalid arguments: %s", err);
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.url);

@@ -988,8 +988,7 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	}
 	json_object_object_add(def, "annotations", annotations(c,
 	    summary != NULL && *summary != '\0' ? summary : c->name));
-	reg_add(reg, def, t.op);
-	collect_scopes(b, c, &reg->tools[reg->ntools - 1]);
+	collect_scopes(b, c, reg_add(reg, def, t.op));
 	t.op = NULL;
 	rc = 0;
 out:

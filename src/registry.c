@@ -20,8 +20,21 @@ reg_new(void)
 	return xcalloc(1, sizeof(struct registry));
 }
 
-/* Add a tool; takes ownership of `def`, which must carry a string name. */
-void
+static char *
+serialise(struct json_object *o, size_t *len)
+{
+	const char	*s;
+
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	return xstrndup(s, *len);
+}
+
+/*
+ * Add a tool; `def` (which must carry a string name) is serialised and
+ * released.  Returns the entry, valid until the next reg_add().
+ */
+struct tool *
 reg_add(struct registry *r, struct json_object *def, void *impl)
 {
 	struct json_object	*name;
@@ -33,9 +46,60 @@ reg_add(struct registry *r, struct json_object *def, void *impl)
 	r->tools = xrealloc(r->tools, (r->ntools + 1) * sizeof(*r->tools));
 	t = &r->tools[r->ntools++];
 	memset(t, 0, sizeof(*t));
-	t->def = def;
-	t->name = json_object_get_string(name);
+	t->name = xstrdup(json_object_get_string(name));
+	t->json = serialise(def, &t->json_len);
+	if (json_object_object_get_ex(def, "title", NULL) ||
+	    json_object_object_get_ex(def, "outputSchema", NULL)) {
+		json_object_object_del(def, "title");
+		json_object_object_del(def, "outputSchema");
+		t->json_old = serialise(def, &t->json_old_len);
+	}
 	t->impl = impl;
+	json_object_put(def);
+	return t;
+}
+
+/* The definition as a JSON tree (a new object the caller releases). */
+struct json_object *
+reg_tool_def(const struct tool *t)
+{
+	return json_tokener_parse(t->json);
+}
+
+static int
+raw_serialise(struct json_object *o, struct printbuf *pb, int level,
+    int flags)
+{
+	const struct tool	*t = json_object_get_userdata(o);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, t->json, (int)t->json_len);
+}
+
+static int
+raw_serialise_old(struct json_object *o, struct printbuf *pb, int level,
+    int flags)
+{
+	const struct tool	*t = json_object_get_userdata(o);
+
+	if (t->json_old == NULL)
+		return raw_serialise(o, pb, level, flags);
+	return printbuf_memappend(pb, t->json_old, (int)t->json_old_len);
+}
+
+/*
+ * A placeholder whose serialisation is the stored text, so that a list of
+ * tools is pasted, not rebuilt.  `old` picks the pre-2025-06-18 form.
+ */
+struct json_object *
+reg_tool_raw(const struct tool *t, int old)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_set_serializer(o, old ? raw_serialise_old : raw_serialise,
+	    (void *)t, NULL);
+	return o;
 }
 
 static int
@@ -52,8 +116,7 @@ reg_finish(struct registry *r)
 	EVP_MD_CTX	*md;
 	unsigned char	 h[EVP_MAX_MD_SIZE];
 	unsigned int	 hlen;
-	const char	*s;
-	size_t		 i, n;
+	size_t		 i;
 
 	if (r->ntools > 0)
 		qsort(r->tools, r->ntools, sizeof(*r->tools), tool_cmp);
@@ -61,9 +124,7 @@ reg_finish(struct registry *r)
 	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
 		abort();
 	for (i = 0; i < r->ntools; i++) {
-		s = json_object_to_json_string_length(r->tools[i].def,
-		    JSON_C_TO_STRING_PLAIN, &n);
-		EVP_DigestUpdate(md, s, n);
+		EVP_DigestUpdate(md, r->tools[i].json, r->tools[i].json_len);
 		EVP_DigestUpdate(md, "\n", 1);
 	}
 	EVP_DigestFinal_ex(md, h, &hlen);
@@ -79,7 +140,7 @@ reg_find(const struct registry *r, const char *name)
 
 	if (r->ntools == 0)
 		return NULL;
-	key.name = name;
+	key.name = (char *)name;
 	return bsearch(&key, r->tools, r->ntools, sizeof(*r->tools),
 	    tool_cmp);
 }
@@ -92,7 +153,9 @@ reg_free(struct registry *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->ntools; i++) {
-		json_object_put(r->tools[i].def);
+		free(r->tools[i].name);
+		free(r->tools[i].json);
+		free(r->tools[i].json_old);
 		for (j = 0; j < r->tools[i].nscopes; j++)
 			free(r->tools[i].scopes[j]);
 		free(r->tools[i].scopes);

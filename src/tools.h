@@ -10,9 +10,19 @@
 
 #include <json-c/json.h>
 
+/*
+ * A tool is kept as its serialised definition, not as a JSON tree: a
+ * thousand tools as json-c objects take tens of megabytes per worker, as
+ * text a few.  tools/list pastes the text into its answer; a call parses
+ * the input schema when it needs it.
+ */
 struct tool {
-	const char		*name;		/* borrowed from def */
-	struct json_object	*def;		/* the MCP Tool object */
+	char			*name;
+	char			*json;		/* the MCP Tool object */
+	size_t			 json_len;
+	char			*json_old;	/* without title and outputSchema
+						 * (before 2025-06-18) */
+	size_t			 json_old_len;
 	char			**scopes;	/* OAuth scopes it needs */
 	size_t			 nscopes;
 	void			*impl;		/* the provider's data */
@@ -44,7 +54,9 @@ struct registry {
 };
 
 struct registry	*reg_new(void);
-void		 reg_add(struct registry *, struct json_object *, void *);
+struct tool	*reg_add(struct registry *, struct json_object *, void *);
+struct json_object *reg_tool_def(const struct tool *);
+struct json_object *reg_tool_raw(const struct tool *, int);
 void		 reg_finish(struct registry *);
 const struct tool *reg_find(const struct registry *, const char *);
 void		 reg_free(struct registry *);

@@ -50,13 +50,17 @@ js(struct json_object *o)
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+/* A key of a tool's definition, valid until the next call. */
 static struct json_object *
 def_get(const struct tool *t, const char *key)
 {
-	struct json_object	*v = NULL;
+	static struct json_object	*def;
+	struct json_object		*v = NULL;
 
-	if (t != NULL)
-		json_object_object_get_ex(t->def, key, &v);
+	json_object_put(def);
+	def = t != NULL ? reg_tool_def(t) : NULL;
+	if (def != NULL)
+		json_object_object_get_ex(def, key, &v);
 	return v;
 }
 
