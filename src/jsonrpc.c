@@ -8,6 +8,9 @@
 
 #include "jsonrpc.h"
 
+static struct json_tokener	*rpc_tok, *tok2;
+static int			 tok2_depth;
+
 struct json_object *
 rpc_parse(const char *p, size_t n, const char **cause)
 {
@@ -33,10 +36,26 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 		*cause = "empty body";
 		return NULL;
 	}
-	if ((tok = json_tokener_new_ex(depth)) == NULL) {
-		*cause = "out of memory";
-		return NULL;
+	/*
+	 * One tokener per depth for the life of the worker: creating one
+	 * allocates and clears its whole parse stack every time.
+	 */
+	tok = depth == RPC_MAX_DEPTH ? rpc_tok : depth == tok2_depth ? tok2 :
+	    NULL;
+	if (tok == NULL) {
+		if ((tok = json_tokener_new_ex(depth)) == NULL) {
+			*cause = "out of memory";
+			return NULL;
+		}
+		if (depth == RPC_MAX_DEPTH)
+			rpc_tok = tok;
+		else {
+			json_tokener_free(tok2);
+			tok2 = tok;
+			tok2_depth = depth;
+		}
 	}
+	json_tokener_reset(tok);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, p, (int)n);
@@ -60,11 +79,9 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 			*cause = "trailing data after the JSON value";
 			goto fail;
 		}
-	json_tokener_free(tok);
 	return o;
 fail:
 	json_object_put(o);
-	json_tokener_free(tok);
 	return NULL;
 }
 
