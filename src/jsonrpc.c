@@ -50,7 +50,8 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 		if (depth == RPC_MAX_DEPTH)
 			rpc_tok = tok;
 		else {
-			json_tokener_free(tok2);
+			if (tok2 != NULL)
+				json_tokener_free(tok2);
 			tok2 = tok;
 			tok2_depth = depth;
 		}
