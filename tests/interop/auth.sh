@@ -143,6 +143,18 @@ is "$STATUS" 200 "jwt: token signed with the rotated key: 200, no restart"
 list /jwt -H "Authorization: Bearer $T_READ"
 is "$STATUS" 200 "jwt: token signed with the old key still valid"
 
+# unknown key ids: one JWKS fetch at most per MCP_JWKS_COOLDOWN (30 s)
+before=$(grep -c 'auth: [0-9]* keys from' "$T_DIR/jwt.log")
+for k in 1 2 3 4 5; do
+	h=$(printf '{"alg":"RS256","typ":"at+jwt","kid":"nope-%s"}' "$k" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	list /jwt -H "Authorization: Bearer $h.$mid.$(printf '%s' "$T_READ" | cut -d. -f3)"
+done
+is "$STATUS" 401 "jwt: unknown kid: 401"
+like "$(header WWW-Authenticate)" 'error_description="[^"]*key' "jwt: unknown key named"
+after=$(grep -c 'auth: [0-9]* keys from' "$T_DIR/jwt.log")
+ok $([ $((after - before)) -le 1 ] && echo 0 || echo 1) \
+    "a flood of unknown kids fetches the JWKS at most once ($((after - before)))"
+
 # --- introspection ---
 T_OPAQUE=$(token "$CID-opaque" -d scope=read -d resource="$BASE/intro/mcp")
 ok $([ -n "$T_OPAQUE" ] && [ "$(printf '%s' "$T_OPAQUE" | tr -cd . | wc -c)" -eq 0 ] && echo 0 || echo 1) \
