@@ -164,8 +164,10 @@ auth_bearer(const struct req *rq, const char **tok, size_t *len)
 	t = h + 7;
 	n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789-._~+/");
+	if (n == 0)		/* padding alone is no token */
+		return -2;
 	n += strspn(t + n, "=");
-	if (n == 0 || t[n] != '\0' || n > JWT_MAX_LEN)
+	if (t[n] != '\0' || n > JWT_MAX_LEN)
 		return -2;
 	*tok = t;
 	*len = n;

@@ -8,8 +8,87 @@
 
 #include "jsonrpc.h"
 
-static struct json_tokener	*rpc_tok, *tok2;
-static int			 tok2_depth;
+#define RPC_TOKENERS	4
+
+static struct {
+	struct json_tokener	*tok;
+	int			 depth;
+} toks[RPC_TOKENERS];
+
+/*
+ * json-c checks UTF-8 by byte pattern only, and lets raw control
+ * characters into strings.  One pass first: well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing above U+10FFFF, RFC 3629), no
+ * byte below 0x20 inside a string (RFC 8259 §7), and outside strings no
+ * capital letter but the exponent's E, which leaves json-c's NaN and
+ * Infinity out.
+ */
+static const char *
+scan_text(const unsigned char *p, size_t n)
+{
+	size_t		 i = 0, k, len;
+	unsigned int	 cp;
+	int		 in_str = 0, esc = 0;
+
+	while (i < n) {
+		unsigned char	 c = p[i];
+
+		if (c < 0x80) {
+			if (in_str) {
+				if (c < 0x20)
+					return "control character in a string";
+				if (esc)
+					esc = 0;
+				else if (c == '\\')
+					esc = 1;
+				else if (c == '"')
+					in_str = 0;
+			} else if (c == '"')
+				in_str = 1;
+			else if (c >= 'A' && c <= 'Z' && c != 'E')
+				return "not JSON (NaN and Infinity are not "
+				    "numbers)";
+			i++;
+			continue;
+		}
+		esc = 0;
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			return "invalid UTF-8";
+		if (i + len > n)
+			return "invalid UTF-8";
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return "invalid UTF-8";
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return "invalid UTF-8";
+		i += len;
+	}
+	return NULL;
+}
+
+/* A JSON string as a C string, or NULL when it is not one or holds NUL. */
+const char *
+rpc_string(struct json_object *o)
+{
+	const char	*s;
+
+	if (!json_object_is_type(o, json_type_string))
+		return NULL;
+	s = json_object_get_string(o);
+	return strlen(s) == (size_t)json_object_get_string_len(o) ? s : NULL;
+}
 
 struct json_object *
 rpc_parse(const char *p, size_t n, const char **cause)
@@ -30,6 +109,7 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 	struct json_object	*o = NULL;
 	enum json_tokener_error	 jerr;
 	size_t			 off;
+	int			 i, ended = 0;
 
 	*cause = NULL;
 	if (n == 0 || n > (size_t)INT32_MAX) {
@@ -40,30 +120,38 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 	 * One tokener per depth for the life of the worker: creating one
 	 * allocates and clears its whole parse stack every time.
 	 */
-	tok = depth == RPC_MAX_DEPTH ? rpc_tok : depth == tok2_depth ? tok2 :
-	    NULL;
-	if (tok == NULL) {
+	for (i = 0; i < RPC_TOKENERS && toks[i].tok != NULL &&
+	    toks[i].depth != depth; i++)
+		;
+	if (i == RPC_TOKENERS || toks[i].tok == NULL) {
 		if ((tok = json_tokener_new_ex(depth)) == NULL) {
 			*cause = "out of memory";
 			return NULL;
 		}
-		if (depth == RPC_MAX_DEPTH)
-			rpc_tok = tok;
-		else {
-			if (tok2 != NULL)
-				json_tokener_free(tok2);
-			tok2 = tok;
-			tok2_depth = depth;
+		if (i == RPC_TOKENERS) {
+			/* more depths than slots: replace the last one */
+			json_tokener_free(toks[--i].tok);
 		}
+		toks[i].tok = tok;
+		toks[i].depth = depth;
 	}
+	tok = toks[i].tok;
+	if ((*cause = scan_text((const unsigned char *)p, n)) != NULL)
+		return NULL;
 	json_tokener_reset(tok);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, p, (int)n);
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
-		*cause = "truncated JSON";
-		goto fail;
+		/* the end of the input ends a top-level number or literal */
+		o = json_tokener_parse_ex(tok, "", 1);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			*cause = "truncated JSON";
+			goto fail;
+		}
+		jerr = json_tokener_success;
+		ended = 1;	/* every byte was read */
 	}
 	if (jerr != json_tokener_success) {
 		*cause = jerr == json_tokener_error_depth ?
@@ -74,7 +162,7 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 		*cause = "JSON null";
 		goto fail;
 	}
-	for (off = json_tokener_get_parse_end(tok); off < n; off++)
+	for (off = ended ? n : json_tokener_get_parse_end(tok); off < n; off++)
 		if (p[off] != ' ' && p[off] != '\t' && p[off] != '\r' &&
 		    p[off] != '\n') {
 			*cause = "trailing data after the JSON value";
@@ -115,8 +203,7 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 	if (has_id && valid_id(id))
 		m->id = id;
 	if (!json_object_object_get_ex(o, "jsonrpc", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), "2.0") != 0) {
+	    rpc_string(v) == NULL || strcmp(rpc_string(v), "2.0") != 0) {
 		*cause = "jsonrpc must be \"2.0\"";
 		return -1;
 	}
@@ -125,12 +212,11 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 		return -1;
 	}
 	if (json_object_object_get_ex(o, "method", &method)) {
-		if (!json_object_is_type(method, json_type_string) ||
-		    json_object_get_string_len(method) == 0) {
+		if ((m->method = rpc_string(method)) == NULL ||
+		    *m->method == '\0') {
 			*cause = "method must be a non-empty string";
 			return -1;
 		}
-		m->method = json_object_get_string(method);
 		if (json_object_object_get_ex(o, "params", &v) && v != NULL) {
 			if (!json_object_is_type(v, json_type_object)) {
 				*cause = "params must be an object";

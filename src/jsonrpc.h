@@ -46,5 +46,6 @@ struct json_object *rpc_error(struct json_object *, int, const char *,
 	    struct json_object *);
 struct json_object *rpc_error_id(struct json_object *);
 const char *rpc_to_string(struct json_object *, size_t *);
+const char *rpc_string(struct json_object *);
 
 #endif

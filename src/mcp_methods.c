@@ -117,9 +117,7 @@ param_string(struct mcp_exchange *x, const char *key, int *present)
 	    !json_object_object_get_ex(x->msg.params, key, &v))
 		return NULL;
 	*present = 1;
-	if (!json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return rpc_string(v);	/* NULL for non-strings and embedded NULs */
 }
 
 static struct json_object *
@@ -428,8 +426,15 @@ mcp_dispatch(struct mcp_exchange *x, int *failed)
 			break;
 		}
 	if (x->msg.kind == RPC_NOTIFICATION) {
-		/* unknown notifications are ignored (JSON-RPC) */
-		return m != NULL ? m->fn(x) : NULL;
+		/*
+		 * Notifications get no answer, and only the notification
+		 * methods run: a "tools/call" without an id must not call
+		 * the API (nobody would see the result).  Unknown ones are
+		 * ignored (JSON-RPC).
+		 */
+		if (m != NULL && strncmp(m->name, "notifications/", 14) == 0)
+			json_object_put(m->fn(x));
+		return NULL;
 	}
 	if (m == NULL) {
 		if (x->modern)

@@ -210,10 +210,12 @@ static struct json_object *
 unsupported_data(const char *requested)
 {
 	struct json_object	*d = json_object_new_object();
+	char			 safe[64];
 
+	/* a header's bytes are not UTF-8 text: echo printable ASCII only */
+	req_set_note(safe, sizeof(safe), requested ? requested : "");
 	json_object_object_add(d, "supported", mcp_versions_json());
-	json_object_object_add(d, "requested",
-	    json_object_new_string(requested ? requested : ""));
+	json_object_object_add(d, "requested", json_object_new_string(safe));
 	return d;
 }
 
@@ -271,27 +273,22 @@ check_modern(struct mcp_exchange *x, const char *hver)
 	if (strcmp(x->msg.method, "tools/call") == 0 ||
 	    strcmp(x->msg.method, "prompts/get") == 0) {
 		if (x->msg.params == NULL || !json_object_object_get_ex(
-		    x->msg.params, "name", &name) ||
-		    !json_object_is_type(name, json_type_string))
+		    x->msg.params, "name", &name))
 			name = NULL;
-		if (check_mirror(x, "Mcp-Name",
-		    name ? json_object_get_string(name) : NULL) == -1)
+		if (check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
 			return -1;
 	} else if (strcmp(x->msg.method, "resources/read") == 0) {
 		if (x->msg.params == NULL || !json_object_object_get_ex(
-		    x->msg.params, "uri", &name) ||
-		    !json_object_is_type(name, json_type_string))
+		    x->msg.params, "uri", &name))
 			name = NULL;
-		if (check_mirror(x, "Mcp-Name",
-		    name ? json_object_get_string(name) : NULL) == -1)
+		if (check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
 			return -1;
 	}
 	x->http_status = 400;
 	if (meta == NULL || !json_object_object_get_ex(meta, MCP_META_VERSION,
-	    &v) || !json_object_is_type(v, json_type_string))
+	    &v) || (mver = rpc_string(v)) == NULL)
 		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
 		    "is required and must be a string", MCP_META_VERSION);
-	mver = json_object_get_string(v);
 	if (strcmp(mver, hver) != 0)
 		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
 		    "MCP-Protocol-Version header value does not match "
@@ -484,6 +481,13 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	}
 	if ((o = rpc_parse(rq->body, rq->body_len, &cause)) == NULL) {
 		char	 msg[160];
+
+		if (cause != NULL && strcmp(cause, "JSON null") == 0) {
+			/* JSON, but no message */
+			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+			    "a JSON-RPC message must be an object", NULL);
+			return;
+		}
 
 		snprintf(msg, sizeof(msg), "Parse error: %s",
 		    cause ? cause : "invalid JSON");

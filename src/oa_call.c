@@ -134,7 +134,8 @@ path_value(struct json_object *v, const struct oa_param *p, struct buf *b,
     const char **why)
 {
 	struct buf	 one;
-	size_t		 i, n;
+	size_t		 i, n, start = b->len;
+	const char	*seg;
 	int		 first = 1;
 
 	if (json_object_is_type(v, json_type_array)) {
@@ -156,14 +157,24 @@ path_value(struct json_object *v, const struct oa_param *p, struct buf *b,
 		}
 	} else {
 		buf_init(&one);
-		if (scalar_text(v, &one) == -1 || one.len == 0 ||
-		    strcmp(one.data, ".") == 0 || strcmp(one.data, "..") == 0) {
-			*why = "must be a non-empty value other than . and ..";
-			buf_free(&one);
-			return -1;
-		}
-		url_encode(b, one.data, one.len);
+		if (scalar_text(v, &one) == 0)
+			url_encode(b, one.data ? one.data : "", one.len);
 		buf_free(&one);
+	}
+	/*
+	 * Whatever the value's shape, the segment it made must be a name.
+	 * An encoded slash is refused too: servers (lighttpd among them)
+	 * decode %2F before they resolve dot segments, so "../x" would climb
+	 * out of the segment after all.
+	 */
+	seg = b->data != NULL ? b->data + start : "";
+	if (b->len == start || strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0) {
+		*why = "must be a non-empty value other than . and ..";
+		return -1;
+	}
+	if (strstr(seg, "%2F") != NULL || strstr(seg, "%5C") != NULL) {
+		*why = "must not contain / or \\";
+		return -1;
 	}
 	return 0;
 }
@@ -622,6 +633,36 @@ request_path(const char *url, char *out, size_t outsz)
 	url_free(&u);
 }
 
+/* NaN and infinities have no JSON form: refuse them anywhere in `v`. */
+static int
+finite_numbers(struct json_object *v, int depth)
+{
+	size_t	 i;
+
+	if (depth > 256)
+		return 0;
+	switch (json_object_get_type(v)) {
+	case json_type_double:
+		return isfinite(json_object_get_double(v));
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(v); i++)
+			if (!finite_numbers(json_object_array_get_idx(v, i),
+			    depth + 1))
+				return 0;
+		return 1;
+	case json_type_object: {
+		json_object_object_foreach(v, k, e) {
+			(void)k;
+			if (!finite_numbers(e, depth + 1))
+				return 0;
+		}
+		return 1;
+	}
+	default:
+		return 1;
+	}
+}
+
 /* Called by the registry for every tools/call of an OpenAPI tool. */
 struct json_object *
 oa_call(void *ctx, struct tool_call *call)
@@ -637,7 +678,11 @@ oa_call(void *ctx, struct tool_call *call)
 	struct buf		 msg;
 	char			 err[512], line[256];
 
-	def = reg_tool_def(call->tool);
+	if (!finite_numbers(call->args, 0))
+		return tool_error("Invalid arguments: NaN and infinite numbers "
+		    "cannot be sent");
+	if ((def = reg_tool_def(call->tool)) == NULL)
+		return NULL;	/* an internal error: -32603 */
 	schema = NULL;
 	json_object_object_get_ex(def, "inputSchema", &schema);
 	rc = js_validate(schema, schema, call->args, "arguments", err,

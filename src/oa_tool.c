@@ -552,10 +552,14 @@ build_params(struct oa_tb *t)
 		q = obj_get(p, "explode", json_type_boolean);
 		op->explode = q != NULL ? json_object_get_boolean(q) :
 		    op->style == OA_STYLE_FORM;
+		/* a clash takes the location as a prefix, then a number */
 		prop = xstrdup(name);
 		for (j = 0; prop_taken(t, prop); j++) {
 			free(prop);
-			xasprintf(&prop, "%s_%s%s", in, name, j ? "_" : "");
+			if (j == 0)
+				xasprintf(&prop, "%s_%s", in, name);
+			else
+				xasprintf(&prop, "%s_%s_%zu", in, name, j + 1);
 		}
 		where = op_where(t->c, "parameters");
 		q = param_schema(t, p, where, t->b->cause);

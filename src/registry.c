@@ -11,8 +11,11 @@
 
 #include <openssl/evp.h>
 
+#include "jsonrpc.h"
 #include "tools.h"
 #include "util.h"
+
+#define REG_DEF_DEPTH	512
 
 struct registry *
 reg_new(void)
@@ -59,11 +62,17 @@ reg_add(struct registry *r, struct json_object *def, void *impl)
 	return t;
 }
 
-/* The definition as a JSON tree (a new object the caller releases). */
+/*
+ * The definition as a JSON tree (a new object the caller releases), or
+ * NULL.  Deeply nested schemas are legitimate here: the bound is the one
+ * documents are read with, not json-c's default of 32.
+ */
 struct json_object *
 reg_tool_def(const struct tool *t)
 {
-	return json_tokener_parse(t->json);
+	const char	*cause;
+
+	return rpc_parse_bounded(t->json, t->json_len, REG_DEF_DEPTH, &cause);
 }
 
 static int

@@ -49,6 +49,7 @@ t_bearer(void)
 	char		*space[] = { "HTTP_AUTHORIZATION=Bearer a b", NULL };
 	char		*empty[] = { "HTTP_AUTHORIZATION=Bearer ", NULL };
 	char		*pad[] = { "HTTP_AUTHORIZATION=Bearer a=b", NULL };
+	char		*onlypad[] = { "HTTP_AUTHORIZATION=Bearer ==", NULL };
 	char		*big[2] = { NULL, NULL };
 	const char	*tok;
 	size_t		 len;
@@ -65,6 +66,7 @@ t_bearer(void)
 	is_int(bearer(space, &tok, &len), -2, "space inside the token");
 	is_int(bearer(empty, &tok, &len), -2, "empty token");
 	is_int(bearer(pad, &tok, &len), -2, "= only at the end");
+	is_int(bearer(onlypad, &tok, &len), -2, "padding alone is no token");
 	buf_init(&b);
 	buf_puts(&b, "HTTP_AUTHORIZATION=Bearer ");
 	for (i = 0; i < 65536; i++)

@@ -35,6 +35,29 @@ t_parse(void)
 	ok(parse(b.data, &cause) == NULL && strstr(cause, "deeply") != NULL,
 	    "100,000-deep nesting refused without recursion");
 	buf_free(&b);
+	ok(parse("{\"a\":\"\xc0\xaf\"}", &cause) == NULL, "overlong UTF-8 refused");
+	ok(parse("{\"a\":\"\xed\xa0\x80\"}", &cause) == NULL,
+	    "UTF-8-encoded surrogate refused");
+	ok(parse("{\"a\":\"\xf4\x90\x80\x80\"}", &cause) == NULL,
+	    "above U+10FFFF refused");
+	o = parse("{\"a\":\"\xf0\x9f\x98\x80 \xc3\xa9\"}", &cause);
+	ok(o != NULL, "valid 4- and 2-byte UTF-8 accepted");
+	json_object_put(o);
+	ok(parse("{\"a\":\"x\ty\"}", &cause) == NULL, "raw tab in a string refused");
+	o = parse("{\"a\":\"x\\ty\"}", &cause);
+	ok(o != NULL, "escaped tab accepted");
+	json_object_put(o);
+	ok(parse("{\"a\":NaN}", &cause) == NULL, "NaN refused");
+	ok(parse("{\"a\":-Infinity}", &cause) == NULL, "Infinity refused");
+	o = parse("{\"a\":1E3}", &cause);
+	ok(o != NULL, "exponent E accepted");
+	json_object_put(o);
+	o = parse("42", &cause);
+	ok(o != NULL && json_object_is_type(o, json_type_int),
+	    "a top-level number ends with the input");
+	json_object_put(o);
+	ok(parse("null", &cause) == NULL && strcmp(cause, "JSON null") == 0,
+	    "top-level null reported as such");
 	o = parse("{\"a\":1,\"a\":2}", &cause);
 	ok(o != NULL, "duplicate keys parse (last wins)");
 	json_object_put(o);
@@ -80,6 +103,12 @@ t_classify(void)
 	ok(strstr(rpc_to_string(r, NULL), "\"id\":9007199254740993") != NULL,
 	    "large integer id echoed exactly");
 	json_object_put(r);
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\\u0000x\"}")
+	    == -1, "a method with an embedded NUL is refused");
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\\u0000x\",\"id\":1,\"method\":\"m\"}")
+	    == -1, "jsonrpc \"2.0\\0x\" is not 2.0");
 	json_object_put(o);
 #undef CLASSIFY
 	r = rpc_error(NULL, RPC_PARSE_ERROR, "Parse error", NULL);

@@ -12,6 +12,7 @@
 
 static struct cfg	 cfg;
 static struct mcp_app	*app;
+static int		 calls;	/* test_call invocations */
 
 static int
 sink_write(void *ctx, const char *p, size_t n)
@@ -36,6 +37,7 @@ test_call(void *ctx, struct tool_call *c)
 	struct json_object	*text = json_object_new_object();
 	const char		*auth = c->header(c->ctx, "Authorization");
 
+	calls++;
 	c->log(c->ctx, MCPLOG_INFO, "working");
 	c->progress(c->ctx, 1, 2, NULL);
 	c->progress(c->ctx, 1, 2, NULL);	/* not increasing: dropped */
@@ -235,6 +237,12 @@ t_http_rules(void)
 	    "\"notifications/initialized\"}", NULL);
 	is_int(o.status, 202, "notification: 202");
 	ok(strstr(o.raw, "Content-Length: 0\r\n") != NULL, "202 has no body");
+	out_free(&o);
+	calls = 0;
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"alpha\"}}", NULL);
+	is_int(o.status, 202, "tools/call without an id: 202");
+	is_int(calls, 0, "and the tool is not called");
 	out_free(&o);
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}", NULL);
 	is_int(o.status, 202, "client response: 202");

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../src/oa_call.c"
 #include "tap.h"
@@ -343,6 +344,74 @@ t_bad_refs(void)
 	json_object_put(doc.root);
 }
 
+/* Load a document given as text; NULL on failure. */
+static struct registry *
+load_text(const char *doc, struct cfg *cfg, char **cause)
+{
+	char		 path[] = "/tmp/t_openapi.XXXXXX";
+	char		*env[4], *openapi;
+	struct registry	*reg = NULL;
+	int		 fd;
+
+	if ((fd = mkstemp(path)) == -1 ||
+	    write(fd, doc, strlen(doc)) != (ssize_t)strlen(doc))
+		return NULL;
+	close(fd);
+	xasprintf(&openapi, "MCP_OPENAPI=%s", path);
+	env[0] = openapi;
+	env[1] = "MCP_API_BASE_URL=http://x";
+	env[2] = NULL;
+	*cause = NULL;
+	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
+	    oa_load(cfg, &reg, cause) == -1)
+		reg = NULL;
+	unlink(path);
+	free(openapi);
+	return reg;
+}
+
+/* Regressions found by the fuzzers (tests/fuzz/crashes). */
+static void
+t_fuzz_regressions(void)
+{
+	struct cfg		 cfg;
+	struct registry		*reg;
+	struct json_object	*def;
+	struct buf		 b;
+	char			*cause;
+	int			 i;
+
+	reg = load_text("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/x\":{\"get\":{\"parameters\":["
+	    "{\"name\":\"a\",\"in\":\"header\"},{\"name\":\"query_a\","
+	    "\"in\":\"header\"},{\"name\":\"query_a_2\",\"in\":\"header\"},"
+	    "{\"name\":\"a\",\"in\":\"query\"}],\"responses\":{}}}}}",
+	    &cfg, &cause);
+	ok(reg != NULL && strstr(schema_of(reg, "get_x"), "\"query_a_3\"") !=
+	    NULL, "colliding parameter names end (query_a_3), no endless loop");
+	reg_free(reg);
+	cfg_free(&cfg);
+	buf_init(&b);
+	buf_puts(&b, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/x\":{\"post\":{\"operationId\":"
+	    "\"deep\",\"requestBody\":{\"content\":{\"application/json\":"
+	    "{\"schema\":");
+	for (i = 0; i < 40; i++)
+		buf_puts(&b, "{\"type\":\"object\",\"properties\":{\"a\":");
+	buf_puts(&b, "{\"type\":\"string\"}");
+	for (i = 0; i < 40; i++)
+		buf_puts(&b, "}}");
+	buf_puts(&b, "}}},\"responses\":{}}}}}");
+	reg = load_text(b.data, &cfg, &cause);
+	buf_free(&b);
+	ok(reg != NULL, "a 40-level schema loads (%s)", cause ? cause : "ok");
+	def = reg != NULL ? reg_tool_def(reg_find(reg, "deep")) : NULL;
+	ok(def != NULL, "and its stored definition parses again");
+	json_object_put(def);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
 static void
 t_names(void)
 {
@@ -428,13 +497,31 @@ t_requests(void)
 	ok(has_header(&r, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION),
 	    "User-Agent with version");
 	oa_req_free(&r);
-	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"a/../b?c#d\"}", &r);
-	is_str(r.url.data, "http://api.test/v1/pets/a%2F..%2Fb%3Fc%23d",
-	    "path value with / ? # stays one segment");
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"a..b?c#d e\"}", &r);
+	is_str(r.url.data, "http://api.test/v1/pets/a..b%3Fc%23d%20e",
+	    "path value with ? # and space stays one segment");
 	oa_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"..\"}", &r);
 	ok(e != NULL && strstr(js(e), "arguments.petId must be a non-empty "
 	    "value other than . and ..") != NULL, "'..' refused as a path value");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":[\"..\"]}", &r);
+	ok(e != NULL && strstr(js(e), "other than . and ..") != NULL,
+	    "an array that makes the segment '..' is refused");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"../admin\"}", &r);
+	ok(e != NULL && strstr(js(e), "must not contain /") != NULL,
+	    "a slash is refused: servers decode %%2F before dot segments");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":[]}", &r);
+	ok(e != NULL, "an empty array (empty segment) is refused");
+	json_object_put(e);
+	oa_req_free(&r);
+	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":{}}", &r);
+	ok(e != NULL, "an empty object (empty segment) is refused");
 	json_object_put(e);
 	oa_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"\"}", &r);
@@ -553,6 +640,7 @@ main(void)
 	t_filters_and_errors();
 	t_description_cap();
 	t_bad_refs();
+	t_fuzz_regressions();
 	t_names();
 	t_requests();
 	t_responses();
