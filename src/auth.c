@@ -44,6 +44,7 @@ struct auth_state {
 	int			 have_jwks;
 	int64_t			 jwks_fetched;
 	int64_t			 jwks_tried;		/* last refetch for a kid */
+	int64_t			 jwks_failed;		/* last failed fetch */
 	const char		**algs;			/* NULL-terminated */
 	char			*algs_buf;
 	char			*scope_hint;		/* required, space-sep. */
@@ -386,8 +387,15 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 
 	if (jwt_decode(tok, len, &t, why) == -1)
 		return AUTH_INVALID;
-	if (!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl)
-		jwks_fetch(st);
+	/*
+	 * Due for a fetch, and no failed attempt within the cool-down: a
+	 * provider that is down is not asked again for every request (each
+	 * attempt could hold the worker for the whole timeout).
+	 */
+	if ((!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl) &&
+	    now - st->jwks_failed >= cfg->jwks_cooldown &&
+	    jwks_fetch(st) == -1)
+		st->jwks_failed = now;
 	if (!st->have_jwks) {
 		jwt_free(&t);
 		*why = "the provider's keys cannot be fetched";

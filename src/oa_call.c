@@ -715,8 +715,9 @@ oa_call(void *ctx, struct tool_call *call)
 		log_msg(LOG_INFO, "tool %s: %s %s failed after %.3f s: %s",
 		    call->tool->name, op->method, op->path, urs.seconds,
 		    urs.errmsg);
-		result = tool_error("The API call %s %s failed: %s",
-		    op->method, op->path, urs.errmsg);
+		result = tool_error("The API call %s %s failed: %s%s",
+		    op->method, op->path, urs.errmsg, urs.err == UP_CONNECT ?
+		    "; is the API running?" : "");
 		up_response_free(&urs);
 		goto out;
 	}

@@ -118,8 +118,7 @@ set_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 	case CURLE_COULDNT_CONNECT:
 		rs->err = UP_CONNECT;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not connect to "
-		    "%s (connection refused or unreachable); is the API "
-		    "running?", where);
+		    "%s (connection refused or unreachable)", where);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		rs->err = UP_RESOLVE;

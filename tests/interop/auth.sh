@@ -184,6 +184,12 @@ T_FRESH_HDR=$(printf '%s' "$T_ADMIN")
 list /cold -H "Authorization: Bearer $T_FRESH_HDR"
 is "$STATUS" 503 "provider down, no keys fetched yet: 503, never accepted"
 is "$(header Retry-After)" 5 "503 carries Retry-After"
+tries=$(grep -c "auth: http://127.0.0.1:.*/jwks\|auth: .*well-known.*: could not connect" "$T_DIR/cold.log")
+list /cold -H "Authorization: Bearer $T_FRESH_HDR"
+list /cold -H "Authorization: Bearer $T_FRESH_HDR"
+is "$STATUS" 503 "provider still down: 503"
+is "$(grep -c "auth: http://127.0.0.1:.*/jwks\|auth: .*well-known.*: could not connect" "$T_DIR/cold.log")" "$tries" \
+    "and the provider is not asked again within the cool-down"
 list /intro -H "Authorization: Bearer $T_OPAQUE"
 is "$STATUS" 200 "provider down: a cached introspection result keeps working"
 list /intro -H "Authorization: Bearer some-other-token"
