@@ -669,7 +669,7 @@ oa_call(void *ctx, struct tool_call *call)
 {
 	const struct cfg	*cfg = ctx;
 	const struct oa_op	*op = call->tool->impl;
-	struct json_object	*def, *schema, *result;
+	struct json_object	*schema, *result;
 	struct up_request	 urq;
 	int			 rc;
 	struct up_response	 urs;
@@ -681,13 +681,10 @@ oa_call(void *ctx, struct tool_call *call)
 	if (!finite_numbers(call->args, 0))
 		return tool_error("Invalid arguments: NaN and infinite numbers "
 		    "cannot be sent");
-	if ((def = reg_tool_def(call->tool)) == NULL)
+	if ((schema = reg_tool_input(call->tool)) == NULL)
 		return NULL;	/* an internal error: -32603 */
-	schema = NULL;
-	json_object_object_get_ex(def, "inputSchema", &schema);
 	rc = js_validate(schema, schema, call->args, "arguments", err,
 	    sizeof(err));
-	json_object_put(def);
 	if (rc == -1)
 		return tool_error("Invalid arguments: %s", err);
 	memset(&r, 0, sizeof(r));

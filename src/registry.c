@@ -75,6 +75,29 @@ reg_tool_def(const struct tool *t)
 	return rpc_parse_bounded(t->json, t->json_len, REG_DEF_DEPTH, &cause);
 }
 
+/*
+ * The input schema, parsed on the tool's first call and kept: a worker
+ * pays for the tools that are used, not for all of them (memory), and
+ * once per tool, not per call (time).  The cache is the only thing that
+ * changes in a registry; workers are single-threaded.  Borrowed; NULL
+ * when the definition cannot be parsed.
+ */
+struct json_object *
+reg_tool_input(const struct tool *t)
+{
+	struct tool		*mt = (struct tool *)t;
+	struct json_object	*def, *in;
+
+	if (mt->input != NULL)
+		return mt->input;
+	if ((def = reg_tool_def(t)) == NULL)
+		return NULL;
+	if (json_object_object_get_ex(def, "inputSchema", &in))
+		mt->input = json_object_get(in);
+	json_object_put(def);
+	return mt->input;
+}
+
 static int
 raw_serialise(struct json_object *o, struct printbuf *pb, int level,
     int flags)
@@ -165,6 +188,7 @@ reg_free(struct registry *r)
 		free(r->tools[i].name);
 		free(r->tools[i].json);
 		free(r->tools[i].json_old);
+		json_object_put(r->tools[i].input);
 		for (j = 0; j < r->tools[i].nscopes; j++)
 			free(r->tools[i].scopes[j]);
 		free(r->tools[i].scopes);

@@ -226,6 +226,8 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		log_msg(LOG_ERROR, "cannot initialise libfcgi");
 		return;
 	}
+	/* FCGX_Init installs its own SIGPIPE handler: ignore it again */
+	signal(SIGPIPE, SIG_IGN);
 	log_msg(LOG_INFO, "ready (pid %ld)", (long)getpid());
 	while (!srv_terminate && FCGX_Accept_r(&r) >= 0) {
 		sink.write = fcgi_write;
