@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Where mcp.fcgi spends its instructions, per request, in steady state: one
+# FastCGI worker runs under valgrind's callgrind (behind lighttpd, as in
+# bench/run.sh) while wrk sends it one kind of request on one connection;
+# only the request handling is counted (--toggle-collect=srv_serve), not
+# the start-up.  The start-up (loading the 1,000-operation document) is
+# profiled on its own with `mcp.fcgi --check-config`.  Prints, for each
+# case, the instructions per request and callgrind_annotate's top
+# functions (exclusive, then inclusive).  Run bench/run.sh once first (it
+# installs wrk and builds); everything started here is stopped here.
+#
+#   bench/profile.sh [--seconds S] [--top N] [--build DIR] [--keep] [CASE...]
+#
+# CASEs: load ping list-example list-big call call-bearer call-jwt
+# (default: all).  call is case 4 of bench/run.sh (no Authorization),
+# call-bearer and call-jwt are case 5 (the same RS256 token on every
+# request; MCP_AUTH=none forwards it, MCP_AUTH=jwt verifies it first).
+set -u
+BENCH=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$BENCH")
+SECONDS_PER_CASE=8
+NTOP=25
+KEEP=0
+BUILD=$TOP/_build/main
+CASES=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--seconds) SECONDS_PER_CASE=$2; shift 2 ;;
+	--top) NTOP=$2; shift 2 ;;
+	--keep) KEEP=1; shift ;;
+	--build) BUILD=$(cd "$2" && pwd) || exit 64; shift 2 ;;
+	-h | --help) sed -n '12,14p' "$0" | sed 's/^# *//'; exit 0 ;;
+	*) CASES="$CASES $1"; shift ;;
+	esac
+done
+[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt"
+for t in valgrind callgrind_annotate wrk lighttpd spawn-fcgi openssl node; do
+	command -v "$t" >/dev/null 2>&1 || { echo "profile: $t is missing (run bench/run.sh first)" >&2; exit 1; }
+done
+[ -x "$BUILD/cgi-bin/mcp.fcgi" ] || { echo "profile: $BUILD/cgi-bin/mcp.fcgi is not built (run bench/run.sh first)" >&2; exit 1; }
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-mcp-profile.XXXXXX")
+# copies, so that a rebuild meanwhile does not change what is profiled
+mkdir -p "$W/bin"
+cp "$BUILD/cgi-bin/mcp.fcgi" "$BUILD/examples/api.fcgi" "$W/bin/"
+MCP_FCGI=$W/bin/mcp.fcgi
+API_FCGI=$W/bin/api.fcgi
+LPID=""
+WPID=""
+cleanup() {
+	local p i
+	for p in $WPID $LPID; do kill "$p" 2>/dev/null; done
+	for i in $(seq 1 100); do
+		kill -0 $WPID $LPID 2>/dev/null || break
+		sleep 0.1
+	done
+	for p in $WPID $LPID; do kill -9 "$p" 2>/dev/null; done
+	[ "$KEEP" -eq 1 ] && echo "work directory kept: $W" >&2 || rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	local p i
+	for i in $(seq 1 50); do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+wait_port() {
+	local i
+	for i in $(seq 1 200); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+b64url() { basenc --base64url -w0 | tr -d '='; }
+
+PORT=$(free_port)
+BASE="http://127.0.0.1:$PORT"
+node "$BENCH/gen-openapi.mjs" 1000 "$BASE/api" >"$W/big.json"
+mkdir -p "$W/www"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/key.pem" 2>/dev/null
+N_B64=$(openssl rsa -in "$W/key.pem" -noout -modulus | sed 's/^Modulus=//' | basenc --base16 -d | b64url)
+printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"k1","n":"%s","e":"AQAB"}]}\n' "$N_B64" >"$W/www/jwks.json"
+ISS="$BASE/issuer/"
+AUD="$BASE/mcp"
+NOW=$(date +%s)
+H=$(printf '{"alg":"RS256","typ":"JWT","kid":"k1"}' | b64url)
+P=$(printf '{"iss":"%s","aud":"%s","sub":"p","iat":%d,"exp":%d}' "$ISS" "$AUD" "$NOW" $((NOW + 86400)) | b64url)
+S=$(printf '%s.%s' "$H" "$P" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
+TOKEN="$H.$P.$S"
+
+cat >"$W/lighttpd.conf" <<EOF
+server.document-root = "$W/www"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.errorlog = "$W/lighttpd.error.log"
+server.modules += ( "mod_fastcgi" )
+server.stream-response-body = 2
+server.max-keep-alive-requests = 1000000
+mimetype.assign = ( ".json" => "application/json" )
+fastcgi.server = (
+	"/mcp" => (( "socket" => "$W/mcp.sock", "check-local" => "disable" )),
+	"/api" => (( "bin-path" => "$API_FCGI", "socket" => "$W/api.sock", "max-procs" => 1, "check-local" => "disable" )),
+)
+EOF
+lighttpd -D -f "$W/lighttpd.conf" >"$W/lighttpd.out" 2>&1 &
+LPID=$!
+wait_port "$PORT" || { cat "$W/lighttpd.error.log"; exit 1; }
+
+printf '%s' '{"jsonrpc":"2.0","id":1,"method":"ping"}' >"$W/ping.json"
+printf '%s' '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' >"$W/list.json"
+printf '%s' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":1}}}' >"$W/call.json"
+
+annotate() {	# annotate FILE REQUESTS
+	local f=$1 n=$2 total
+	total=$(callgrind_annotate "$f" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
+	echo "instructions: ${total:-?} for $n requests: $(awk -v t="${total:-0}" -v n="$n" 'BEGIN {printf "%.0f", n ? t / n : 0}') per request"
+	echo "--- exclusive (self) top $NTOP"
+	callgrind_annotate "$f" 2>/dev/null | sed -n '/^Ir .*file:function/,$p' | sed -n "2,$((NTOP + 1))p" |
+	    sed "s|\\[/usr/lib/x86_64-linux-gnu/|[|; s|\\[$MCP_FCGI\\]||"
+	echo "--- inclusive top $NTOP"
+	callgrind_annotate --inclusive=yes "$f" 2>/dev/null | sed -n '/^Ir .*file:function/,$p' | sed -n "2,$((NTOP + 1))p" |
+	    sed "s|\\[/usr/lib/x86_64-linux-gnu/|[|; s|\\[$MCP_FCGI\\]||"
+}
+
+# profile NAME BODY [HEADER] -- ENV...: one worker under callgrind, wrk on
+# one connection for SECONDS_PER_CASE, then SIGTERM (callgrind writes out)
+profile() {
+	local name=$1 body=$2 hdr=$3 line n
+	shift 4
+	rm -f "$W/mcp.sock"
+	env "$@" spawn-fcgi -n -s "$W/mcp.sock" -M 0600 -- \
+	    "$(command -v valgrind)" --tool=callgrind --toggle-collect=srv_serve \
+	    --callgrind-out-file="$W/cg.$name" "$MCP_FCGI" >"$W/worker-$name.log" 2>&1 &
+	WPID=$!
+	for i in $(seq 1 600); do
+		grep -q 'ready (pid' "$W/worker-$name.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	WRK_BODY=$W/$body WRK_HEADERS="MCP-Protocol-Version: 2025-11-25${hdr:+
+$hdr}" timeout $((SECONDS_PER_CASE + 60)) wrk -t1 -c1 -d"${SECONDS_PER_CASE}s" --timeout 30s \
+	    -s "$BENCH/post.lua" "$BASE/mcp" >"$W/wrk-$name.out" 2>&1
+	kill "$WPID"
+	wait "$WPID" 2>/dev/null
+	WPID=""
+	line=$(grep '^RESULT' "$W/wrk-$name.out")
+	n=$(printf '%s' "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+	echo
+	echo "=== $name: $(printf '%s' "$line" | sed -n 's/.*non2xx=\([0-9]*\).*/non-2xx \1/p')"
+	annotate "$W/cg.$name" "${n:-0}"
+}
+
+for c in $CASES; do
+	case $c in
+	load)
+		MCP_OPENAPI="$W/big.json" valgrind --tool=callgrind --callgrind-out-file="$W/cg.load" \
+		    "$MCP_FCGI" --check-config >/dev/null 2>"$W/load.log"
+		echo
+		echo "=== load: mcp.fcgi --check-config with the 1,000-operation document (whole process)"
+		annotate "$W/cg.load" 1
+		;;
+	ping) profile ping ping.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" MCP_API_BASE_URL="$BASE/api" ;;
+	list-example) profile list-example list.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" MCP_API_BASE_URL="$BASE/api" ;;
+	list-big) profile list-big list.json "" -- MCP_OPENAPI="$W/big.json" ;;
+	call) profile call call.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" MCP_API_BASE_URL="$BASE/api" ;;
+	call-bearer) profile call-bearer call.json "Authorization: Bearer $TOKEN" -- MCP_OPENAPI="$TOP/examples/openapi.json" MCP_API_BASE_URL="$BASE/api" ;;
+	call-jwt) profile call-jwt call.json "Authorization: Bearer $TOKEN" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
+	    MCP_API_BASE_URL="$BASE/api" MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE" MCP_OAUTH_ISSUER="$ISS" \
+	    MCP_OAUTH_AUDIENCE="$AUD" MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 ;;
+	*) echo "profile: unknown case $c" >&2 ;;
+	esac
+done
