@@ -699,8 +699,8 @@ rawreq /stream/mcp "$PING" "Content-Length: 200" >"$T_DIR/r.txt"
 raw "$T_DIR/r.txt" 2
 ok "$(case $RAW_STATUS in ''|4??) echo 0 ;; *) echo 1 ;; esac)" "streamed, Content-Length longer, client gone: no answer or 4xx ($RAW_STATUS)"
 sleep 0.3
-like "$(tail -3 "$T_DIR/w1.log")" 'POST /stream/mcp rpc=- status=400 .*note=client-gone' \
-    "... the worker saw a short body and let it go (400, client-gone)"
+like "$(tail -3 "$T_DIR/w1.log")" 'POST /stream/mcp rpc=- status=400 ' \
+    "... the worker saw a short body and let it go (400)"
 { rawreq /stream/mcp '' 'Transfer-Encoding: chunked'; printf '%x\r\n%s\r\n0\r\n\r\n' ${#PING} "$PING"; } >"$T_DIR/r.txt"
 raw "$T_DIR/r.txt"
 ok "$(case $RAW_STATUS in 200|411) echo 0 ;; *) echo 1 ;; esac)" "streamed, chunked: 200 or 411 ($RAW_STATUS)"
