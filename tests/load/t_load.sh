@@ -95,11 +95,20 @@ load "$MCP" "$CALL" 6 16 "$T_DIR/down.out"
 sleep 1
 kill "$API_PID"
 sleep 1
-http POST "$MCP" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
-    -H "$V" --data-binary "$CALL"
+probe() {	# probe BODY: one request while wrk holds the workers busy
+	local try
+	for try in 1 2 3; do
+		http POST "$MCP" -H 'Content-Type: application/json' \
+		    -H 'Accept: application/json, text/event-stream' \
+		    -H "$V" --data-binary "$1"
+		[ "$STATUS" = 200 ] && return
+		echo "# probe attempt $try: HTTP $STATUS"
+		sleep 0.5
+	done
+}
+probe "$CALL"
 like "$STATUS:$BODY" '^200:.*"isError":true' "API down: tool calls answer isError"
-http POST "$MCP" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
-    -H "$V" --data-binary "$PING"
+probe "$PING"
 like "$STATUS:$BODY" '^200:.*"result":\{\}' "API down: the workers keep serving ping"
 start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api2.log" "$API_FCGI"
 wait_wrk
