@@ -85,10 +85,9 @@ int
 oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
     char **cause)
 {
-	struct json_tokener	*tok;
 	struct json_object	*v;
 	struct buf		 b;
-	const char		*ver;
+	const char		*ver, *jcause;
 	int			 rc = -1;
 
 	memset(doc, 0, sizeof(*doc));
@@ -100,21 +99,14 @@ oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
 			goto out;
 	} else if (read_file(where, &b, cause) == -1)
 		goto out;
-	if ((tok = json_tokener_new_ex(OA_JSON_DEPTH)) == NULL)
-		abort();
-	doc->root = json_tokener_parse_ex(tok, b.data ? b.data : "",
-	    (int)b.len);
-	if (json_tokener_get_error(tok) != json_tokener_success) {
-		xasprintf(cause, "MCP_OPENAPI: %s is not JSON (%s at byte "
-		    "%zu); YAML documents must be converted to JSON first",
-		    where, json_tokener_error_desc(json_tokener_get_error(tok)),
-		    json_tokener_get_parse_end(tok));
-		json_object_put(doc->root);
-		doc->root = NULL;
-		json_tokener_free(tok);
+	/* the same strict reader as requests: UTF-8, no NaN, bounded depth */
+	if ((doc->root = rpc_parse_bounded(b.data ? b.data : "", b.len,
+	    OA_JSON_DEPTH, &jcause)) == NULL) {
+		xasprintf(cause, "MCP_OPENAPI: %s is not JSON (%s); YAML "
+		    "documents must be converted to JSON first", where,
+		    jcause ? jcause : "empty");
 		goto out;
 	}
-	json_tokener_free(tok);
 	if (!json_object_is_type(doc->root, json_type_object)) {
 		xasprintf(cause, "MCP_OPENAPI: %s: the document is not a JSON "
 		    "object", where);

@@ -1,0 +1,169 @@
+/*
+ * libFuzzer target: an OpenAPI document through oa_load(), the way a
+ * worker loads MCP_OPENAPI at start-up: oa_doc_load (JSON, version,
+ * paths), $ref resolution, schema conversion, names, filters and tool
+ * definitions.  oa_load reads a file, so the input is written to a file
+ * in /dev/shm (one per process, removed at exit) and MCP_OPENAPI names it.
+ *
+ * Two configurations: the defaults, and one that puts every response and
+ * the full response schemas in short descriptions with short tool names
+ * and a tag filter.  The second runs only when the first loads.
+ *
+ * Input: the document.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "../../src/jsonrpc.h"
+#include "../../src/openapi.h"
+#include "fuzz.h"
+
+static char		 path[64];
+static int		 fd = -1;
+static struct cfg	 cfg_plain, cfg_rich;
+
+static void
+cleanup(void)
+{
+	if (fd != -1)
+		unlink(path);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static char	 openapi[96];
+	static char	*env1[] = { openapi,
+	    "MCP_API_BASE_URL=http://api.invalid/v1", NULL };
+	static char	*env2[] = { openapi,
+	    "MCP_API_BASE_URL=http://api.invalid/v1",
+	    "MCP_DESCRIBE_ALL_RESPONSES=true",
+	    "MCP_DESCRIBE_FULL_RESPONSE_SCHEMA=true",
+	    "MCP_TOOL_NAME_MAX=16", "MCP_DESCRIPTION_MAX=128",
+	    "MCP_EXCLUDE_TAGS=admin", NULL };
+	const char	*dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+
+	fuzz_quiet("fuzz_openapi");
+	snprintf(path, sizeof(path), "%s/fuzz_openapi.%ld.json", dir,
+	    (long)getpid());
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1) {
+		perror(path);
+		abort();
+	}
+	atexit(cleanup);
+	snprintf(openapi, sizeof(openapi), "MCP_OPENAPI=%s", path);
+	fuzz_cfg(&cfg_plain, env1);
+	fuzz_cfg(&cfg_rich, env2);
+	return 0;
+}
+
+/* Every tool is a well-formed MCP Tool that a client can list. */
+static void
+check_registry(const struct cfg *cfg, const struct registry *reg)
+{
+	struct json_object	*def, *v, *schema;
+	const struct oa_op	*op;
+	const char		*why;
+	size_t			 i, j;
+
+	for (i = 0; i < reg->ntools; i++) {
+		const struct tool	*t = &reg->tools[i];
+
+		FUZZ_ASSERT(t->name != NULL && *t->name != '\0' &&
+		    strlen(t->name) <= (size_t)cfg->tool_name_max,
+		    "tool name empty or too long");
+		FUZZ_ASSERT(strspn(t->name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+		    strlen(t->name), "tool name with invalid characters");
+		FUZZ_ASSERT(i == 0 || strcmp(reg->tools[i - 1].name,
+		    t->name) < 0, "tool names not sorted or not unique");
+		FUZZ_ASSERT(reg_find(reg, t->name) == t, "reg_find");
+		/*
+		 * The stored text is what tools/list pastes and what
+		 * tools/call parses back (reg_tool_def): one JSON object.
+		 */
+		FUZZ_ASSERT(t->json != NULL && strlen(t->json) == t->json_len,
+		    "stored definition missing or with a NUL");
+		def = reg_tool_def(t);
+		FUZZ_ASSERT(def != NULL && json_object_is_type(def,
+		    json_type_object), "stored definition is not a JSON object");
+		FUZZ_ASSERT(json_object_object_get_ex(def, "name", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), t->name) == 0,
+		    "stored definition names another tool");
+		FUZZ_ASSERT(json_object_object_get_ex(def, "inputSchema",
+		    &schema) && json_object_is_type(schema, json_type_object),
+		    "inputSchema missing or not an object");
+		FUZZ_ASSERT(json_object_object_get_ex(schema, "type", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), "object") == 0,
+		    "inputSchema is not of type object");
+		if (json_object_object_get_ex(def, "description", &v))
+			FUZZ_ASSERT(json_object_is_type(v, json_type_string) &&
+			    (size_t)json_object_get_string_len(v) <=
+			    (size_t)cfg->description_max,
+			    "description not a string or over the limit");
+		json_object_put(def);
+		if (t->json_old != NULL) {
+			def = rpc_parse_bounded(t->json_old, t->json_old_len,
+			    512, &why);
+			FUZZ_ASSERT(def != NULL && strlen(t->json_old) ==
+			    t->json_old_len && !json_object_object_get_ex(def,
+			    "title", NULL) && !json_object_object_get_ex(def,
+			    "outputSchema", NULL),
+			    "the pre-2025-06-18 definition is not one");
+			json_object_put(def);
+		}
+		op = t->impl;
+		FUZZ_ASSERT(op != NULL && op->method != NULL &&
+		    op->path != NULL && op->base_url != NULL, "tool without op");
+		for (j = 0; j < op->nparams; j++)
+			FUZZ_ASSERT(op->params[j].name != NULL &&
+			    op->params[j].prop != NULL &&
+			    (unsigned)op->params[j].in < OA_IN__MAX,
+			    "parameter without name or place");
+		for (j = 0; j < t->nscopes; j++)
+			FUZZ_ASSERT(t->scopes[j] != NULL, "NULL scope");
+	}
+}
+
+static int
+load(const struct cfg *cfg)
+{
+	struct registry	*reg;
+	char		*cause = NULL;
+	int		 rc;
+
+	rc = oa_load(cfg, &reg, &cause);
+	if (rc == -1) {
+		FUZZ_ASSERT(cause != NULL && reg == NULL,
+		    "oa_load failed without a cause");
+		if (fuzz_verbose())
+			fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return -1;
+	}
+	FUZZ_ASSERT(reg != NULL, "oa_load succeeded without a registry");
+	check_registry(cfg, reg);
+	if (fuzz_verbose())
+		fprintf(stderr, "%zu tools, warnings: %s\n", reg->ntools,
+		    cause ? cause : "none");
+	free(cause);
+	reg_free(reg);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (ftruncate(fd, 0) == -1 ||
+	    pwrite(fd, data, size, 0) != (ssize_t)size) {
+		perror(path);
+		abort();
+	}
+	if (load(&cfg_plain) == 0)
+		(void)load(&cfg_rich);
+	return 0;
+}
