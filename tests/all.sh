@@ -2,8 +2,8 @@
 # The one test command.  On a fresh Debian 12 machine (as root) it installs
 # what is missing (apt-get; npm ci from the committed lockfile), builds,
 # and runs every test: unit, integration through lighttpd, interop with
-# real MCP clients, the whole suite again under ASan+UBSan, and make
-# distcheck.  The last line is "N passed, N failed".
+# real MCP clients, the whole suite again under ASan+UBSan, every libFuzzer
+# target for a short time, and make distcheck.  The last line is "N passed, N failed".
 #
 #   tests/all.sh            everything
 #   tests/all.sh --quick    one build, make check only
@@ -75,6 +75,19 @@ if [ "$quick" -eq 0 ]; then
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		    check _build/asan TESTS='$(UNIT_TESTS) tests/integration/t_config.sh tests/integration/t_mcp_http.sh tests/integration/t_tools_http.sh tests/interop/auth.sh tests/hostile/t_hostile.sh'
 	else
+		failed=$((failed + 1))
+	fi
+
+	echo "== libFuzzer targets, ${FUZZ_SECONDS:-20} s each from their corpora"
+	if CC=clang build _build/fuzz --enable-fuzzing &&
+	    make -C _build/fuzz fuzz-targets >_build/fuzz/fuzz-build.out 2>&1; then
+		tests/fuzz/run.sh -t "${FUZZ_SECONDS:-20}" _build/fuzz \
+		    >_build/fuzz/fuzz.out 2>&1
+		grep -E '^(ok|not ok)' _build/fuzz/fuzz.out | sed 's|^|_build/fuzz: |'
+		passed=$((passed + $(grep -c '^ok' _build/fuzz/fuzz.out)))
+		failed=$((failed + $(grep -c '^not ok' _build/fuzz/fuzz.out)))
+	else
+		tail -20 _build/fuzz/fuzz-build.out 2>/dev/null
 		failed=$((failed + 1))
 	fi
 
