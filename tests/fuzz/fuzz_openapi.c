@@ -2,8 +2,9 @@
  * libFuzzer target: an OpenAPI document through oa_load(), the way a
  * worker loads MCP_OPENAPI at start-up: oa_doc_load (JSON, version,
  * paths), $ref resolution, schema conversion, names, filters and tool
- * definitions.  oa_load reads a file, so the input is written to a file
- * in /dev/shm (one per process, removed at exit) and MCP_OPENAPI names it.
+ * definitions.  oa_load reads a file, so the input is written to a memfd
+ * (one per process, gone with it however it ends) and MCP_OPENAPI names
+ * it as /proc/self/fd/N.
  *
  * Two configurations: the defaults, and one that puts every response and
  * the full response schemas in short descriptions with short tool names
@@ -13,7 +14,8 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
+#include <sys/mman.h>
+
 #include <unistd.h>
 
 #include "../../src/jsonrpc.h"
@@ -23,13 +25,6 @@
 static char		 path[64];
 static int		 fd = -1;
 static struct cfg	 cfg_plain, cfg_rich;
-
-static void
-cleanup(void)
-{
-	if (fd != -1)
-		unlink(path);
-}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -43,16 +38,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    "MCP_DESCRIBE_FULL_RESPONSE_SCHEMA=true",
 	    "MCP_TOOL_NAME_MAX=16", "MCP_DESCRIPTION_MAX=128",
 	    "MCP_EXCLUDE_TAGS=admin", NULL };
-	const char	*dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 
 	fuzz_quiet("fuzz_openapi");
-	snprintf(path, sizeof(path), "%s/fuzz_openapi.%ld.json", dir,
-	    (long)getpid());
-	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1) {
-		perror(path);
+	if ((fd = memfd_create("fuzz_openapi.json", MFD_CLOEXEC)) == -1) {
+		perror("memfd_create");
 		abort();
 	}
-	atexit(cleanup);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	snprintf(openapi, sizeof(openapi), "MCP_OPENAPI=%s", path);
 	fuzz_cfg(&cfg_plain, env1);
 	fuzz_cfg(&cfg_rich, env2);
