@@ -20,8 +20,10 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "form.h"
 #include "jwt.h"
 #include "log.h"
+#include "oauth.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -252,76 +254,6 @@ cache_get(struct auth_state *st, const unsigned char *d, struct auth_grant *g)
 	return 1;
 }
 
-/* GET a JSON document from the provider; NULL on any failure (logged). */
-static struct json_object *
-fetch_json(const struct cfg *cfg, const char *url)
-{
-	const char		*hdrs[] = { "Accept: application/json", NULL };
-	struct up_request	 rq;
-	struct up_response	 rs;
-	struct json_object	*o = NULL;
-
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.url = url;
-	rq.headers = hdrs;
-	rq.timeout_ms = cfg->api_timeout * 1000;
-	rq.max_response = AUTH_DOC_MAX;
-	if (up_perform(&rq, &rs) == -1)
-		log_msg(LOG_WARN, "auth: %s: %s", url, rs.errmsg);
-	else if (rs.status != 200)
-		log_msg(LOG_WARN, "auth: %s answered HTTP %ld", url, rs.status);
-	else if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) ==
-	    NULL || !json_object_is_type(o, json_type_object)) {
-		log_msg(LOG_WARN, "auth: %s is not a JSON object", url);
-		json_object_put(o);
-		o = NULL;
-	}
-	up_response_free(&rs);
-	return o;
-}
-
-/*
- * The provider's metadata: MCP_OAUTH_METADATA_URL, else the issuer's RFC
- * 8414 URL (well-known part before the issuer's path), else its OpenID
- * configuration.  A trailing slash on the issuer never makes "//".
- */
-static struct json_object *
-fetch_metadata(const struct cfg *cfg)
-{
-	struct json_object	*m;
-	struct url		 u;
-	const char		*cause;
-	char			*iss, *url, *origin;
-	size_t			 n;
-
-	if (cfg->oauth_metadata_url != NULL)
-		return fetch_json(cfg, cfg->oauth_metadata_url);
-	if (cfg->oauth_issuer == NULL)
-		return NULL;
-	iss = xstrdup(cfg->oauth_issuer);
-	n = strlen(iss);
-	while (n > 0 && iss[n - 1] == '/')
-		iss[--n] = '\0';
-	m = NULL;
-	if (url_parse(iss, &u, &cause) == 0) {
-		origin = url_origin(&u);
-		xasprintf(&url, "%s/.well-known/oauth-authorization-server%s",
-		    origin, u.path);
-		m = fetch_json(cfg, url);
-		free(url);
-		free(origin);
-		url_free(&u);
-	}
-	if (m == NULL) {
-		xasprintf(&url, "%s/.well-known/openid-configuration", iss);
-		m = fetch_json(cfg, url);
-		free(url);
-	}
-	free(iss);
-	return m;
-}
-
 /* Fill in jwks_uri or introspection_endpoint from the metadata. */
 static int
 discover(struct auth_state *st, char **slot, const char *field)
@@ -330,7 +262,7 @@ discover(struct auth_state *st, char **slot, const char *field)
 
 	if (*slot != NULL)
 		return 0;
-	if ((m = fetch_metadata(st->cfg)) == NULL)
+	if ((m = prov_fetch_metadata(st->cfg)) == NULL)
 		return -1;
 	if (json_object_object_get_ex(m, field, &v) &&
 	    json_object_is_type(v, json_type_string))
@@ -355,7 +287,7 @@ jwks_fetch(struct auth_state *st)
 
 	if (discover(st, &st->jwks_url, "jwks_uri") == -1)
 		return -1;
-	if ((o = fetch_json(st->cfg, st->jwks_url)) == NULL)
+	if ((o = prov_fetch_json(st->cfg, st->jwks_url)) == NULL)
 		return -1;
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &n);
 	if (jwk_set_parse(s, n, &set, &cause) == -1)
@@ -421,16 +353,6 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 	return e == JWT_OK ? AUTH_OK : AUTH_INVALID;
 }
 
-static void
-form_pair(struct buf *b, const char *k, const char *v, size_t vlen)
-{
-	if (b->len)
-		buf_putc(b, '&');
-	url_encode(b, k, strlen(k));
-	buf_putc(b, '=');
-	url_encode(b, v, vlen);
-}
-
 /* aud as a string or an array containing `want` */
 static int
 aud_contains(struct json_object *aud, const char *want)
@@ -460,9 +382,9 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	struct up_request	 rq;
 	struct up_response	 rs;
 	struct json_object	*o = NULL, *v;
-	struct buf		 body, cred;
+	struct buf		 body;
 	const char		*hdrs[4];
-	char			*basic = NULL, *b64, **scopes;
+	char			*basic = NULL, **scopes;
 	size_t			 n;
 	enum auth_status	 rc = AUTH_UNAVAILABLE;
 
@@ -471,24 +393,16 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	    -1)
 		return AUTH_UNAVAILABLE;
 	buf_init(&body);
-	buf_init(&cred);
-	form_pair(&body, "token", tok, len);
-	form_pair(&body, "token_type_hint", "access_token", 12);
+	form_add(&body, "token", tok, len);
+	form_add(&body, "token_type_hint", "access_token", 12);
 	if (cfg->introspection_auth == CLIENT_AUTH_POST) {
-		form_pair(&body, "client_id", cfg->oauth_client_id,
+		form_add(&body, "client_id", cfg->oauth_client_id,
 		    strlen(cfg->oauth_client_id));
-		form_pair(&body, "client_secret", cfg->oauth_client_secret,
+		form_add(&body, "client_secret", cfg->oauth_client_secret,
 		    strlen(cfg->oauth_client_secret));
 	} else {
-		/* RFC 6749 §2.3.1: each part form-encoded, then base64 */
-		url_encode(&cred, cfg->oauth_client_id,
-		    strlen(cfg->oauth_client_id));
-		buf_putc(&cred, ':');
-		url_encode(&cred, cfg->oauth_client_secret,
-		    strlen(cfg->oauth_client_secret));
-		b64 = b64_encode((unsigned char *)cred.data, cred.len);
-		xasprintf(&basic, "Authorization: Basic %s", b64);
-		free(b64);
+		basic = form_basic_header(cfg->oauth_client_id,
+		    cfg->oauth_client_secret);
 	}
 	n = 0;
 	hdrs[n++] = "Content-Type: application/x-www-form-urlencoded";
@@ -554,9 +468,6 @@ out:
 	up_response_free(&rs);
 	explicit_bzero(body.data, body.len);
 	buf_free(&body);
-	if (cred.data != NULL)
-		explicit_bzero(cred.data, cred.len);
-	buf_free(&cred);
 	if (basic != NULL)
 		explicit_bzero(basic, strlen(basic));
 	free(basic);

@@ -24,6 +24,12 @@ static const char *const auth_modes[] = {
 	"none", "required", "jwt", "introspect", NULL
 };
 static const char *const client_auths[] = { "basic", "post", NULL };
+static const char *const oauth_modes[] = {
+	"off", "custom", "proxy", "facade", NULL
+};
+static const char *const registrations[] = {
+	"auto", "off", "static", "stateless", NULL
+};
 
 const struct cfg_var cfg_vars[] = {
 	{ "MCP_PUBLIC_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(public_url),
@@ -51,8 +57,8 @@ const struct cfg_var cfg_vars[] = {
 	  F(api_base_url), PROG_MCP, 0, "where tool calls go; default: the "
 	  "document's first servers entry, resolved against its URL" },
 	{ "MCP_API_TIMEOUT", CFG_INT, "10", 1, 600, NULL, F(api_timeout),
-	  PROG_MCP, 0, "seconds allowed for one upstream API call (and for "
-	  "fetching MCP_OPENAPI)" },
+	  PROG_ALL, 0, "seconds allowed for one outgoing call: the API, fetching "
+	  "MCP_OPENAPI, the OAuth provider, a client metadata document" },
 	{ "MCP_API_MAX_RESPONSE", CFG_INT, "16777216", 1024, 1LL << 30, NULL,
 	  F(api_max_response), PROG_MCP, 0, "largest upstream response in "
 	  "bytes; a larger one is aborted and reported as a tool error" },
@@ -84,20 +90,20 @@ const struct cfg_var cfg_vars[] = {
 	{ "MCP_DESCRIPTION_MAX", CFG_INT, "8192", 128, 1048576, NULL,
 	  F(description_max), PROG_MCP, 0, "longest tool description in "
 	  "bytes" },
-	{ "MCP_AUTH", CFG_ENUM, "none", 0, 0, auth_modes, F(auth), PROG_MCP,
-	  0, "token check on /mcp: none (headers still forwarded), required "
+	{ "MCP_AUTH", CFG_ENUM, "none", 0, 0, auth_modes, F(auth),
+	  PROG_MCP | PROG_META, 0, "token check on /mcp: none (headers still forwarded), required "
 	  "(a Bearer token must be present), jwt (verified against the "
 	  "provider's JWKS) or introspect (RFC 7662)" },
 	{ "MCP_OAUTH_ISSUER", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_issuer), PROG_MCP, 0, "the provider's issuer; a JWT's iss "
+	  F(oauth_issuer), PROG_ALL, 0, "the provider's issuer; a JWT's iss "
 	  "must equal it; its metadata gives jwks_uri and the introspection "
 	  "endpoint when those are not set" },
 	{ "MCP_OAUTH_METADATA_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_metadata_url), PROG_MCP, 0, "the provider's metadata "
+	  F(oauth_metadata_url), PROG_ALL, 0, "the provider's metadata "
 	  "document; default: the issuer's /.well-known/"
 	  "oauth-authorization-server, then openid-configuration" },
 	{ "MCP_OAUTH_AUDIENCE", CFG_STR, NULL, 1, 2048, NULL,
-	  F(oauth_audience), PROG_MCP, 0, "what a token's aud must contain; "
+	  F(oauth_audience), PROG_MCP | PROG_AUTHZ, 0, "what a token's aud must contain; "
 	  "default: the resource, MCP_PUBLIC_URL/mcp" },
 	{ "MCP_JWKS_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(jwks_url),
 	  PROG_MCP, 0, "the provider's JWKS; default: jwks_uri from its "
@@ -126,14 +132,55 @@ const struct cfg_var cfg_vars[] = {
 	  F(introspection_ttl), PROG_MCP, 0, "longest time an active "
 	  "introspection result is reused (never past the token's exp)" },
 	{ "MCP_OAUTH_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
-	  F(oauth_client_id), PROG_MCP, 0, "the client registered at the "
-	  "provider (introspection)" },
+	  F(oauth_client_id), PROG_ALL, 0, "the client registered at the "
+	  "provider (introspection; the client of proxy and facade modes)" },
 	{ "MCP_OAUTH_CLIENT_SECRET", CFG_STR, NULL, 1, 4096, NULL,
-	  F(oauth_client_secret), PROG_MCP, 1, "its secret; or "
+	  F(oauth_client_secret), PROG_MCP | PROG_REG | PROG_TOKEN, 1, "its secret; or "
 	  "MCP_OAUTH_CLIENT_SECRET_FILE" },
 	{ "MCP_REQUIRED_SCOPES", CFG_LIST, NULL, 1, 4096, NULL,
-	  F(required_scopes), PROG_MCP, 0, "scopes every /mcp request's token "
+	  F(required_scopes), PROG_MCP | PROG_META, 0, "scopes every /mcp request's token "
 	  "must carry (space or comma separated)" },
+	{ "MCP_OAUTH_MODE", CFG_ENUM, "off", 0, 0, oauth_modes, F(oauth_mode),
+	  PROG_OAUTH, 0, "the OAuth endpoints: off, custom (serve "
+	  "MCP_OAUTH_METADATA_FILE), proxy (the provider's metadata "
+	  "rewritten, /oauth/authorize adds scope and audience) or facade "
+	  "(fcgi-mcp is the authorization server clients see)" },
+	{ "MCP_OAUTH_METADATA_FILE", CFG_STR, NULL, 1, 4096, NULL,
+	  F(oauth_metadata_file), PROG_META, 0, "RFC 8414 metadata served "
+	  "as is in custom mode; checked at start-up" },
+	{ "MCP_OAUTH_METADATA_TTL", CFG_INT, "3600", 10, 86400, NULL,
+	  F(oauth_metadata_ttl), PROG_OAUTH, 0, "seconds the provider's "
+	  "metadata is kept before it is fetched again (a stale copy is "
+	  "used while the provider is down)" },
+	{ "MCP_OAUTH_AUTHORIZE_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(oauth_authorize_url), PROG_META | PROG_AUTHZ, 0, "the "
+	  "provider's authorization endpoint; default: from its metadata" },
+	{ "MCP_OAUTH_TOKEN_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(oauth_token_url), PROG_META | PROG_TOKEN, 0, "the provider's "
+	  "token endpoint; default: from its metadata" },
+	{ "MCP_OAUTH_TOKEN_AUTH", CFG_ENUM, "basic", 0, 0, client_auths,
+	  F(oauth_token_auth), PROG_TOKEN, 0, "how facade mode "
+	  "authenticates to the provider's token endpoint: basic or post" },
+	{ "MCP_OAUTH_DEFAULT_SCOPE", CFG_STR, "openid profile email", 0, 1024,
+	  NULL, F(oauth_default_scope), PROG_META | PROG_AUTHZ, 0, "scopes "
+	  "added to every authorization request (space separated)" },
+	{ "MCP_OAUTH_REGISTRATION", CFG_ENUM, "auto", 0, 0, registrations,
+	  F(oauth_registration), PROG_OAUTH, 0, "dynamic client registration "
+	  "at /oauth/register: static (answer with MCP_OAUTH_CLIENT_ID, "
+	  "proxy and custom), stateless (signed client ids, facade) or off; "
+	  "auto: static in proxy, stateless in facade, off in custom" },
+	{ "MCP_OAUTH_REDIRECT_URIS", CFG_LIST, NULL, 1, 16384, NULL,
+	  F(oauth_redirect_uris), PROG_AUTHZ | PROG_REG, 0, "the only "
+	  "redirect URIs clients may use (comma separated, exact); default: "
+	  "any loopback http or any https URI" },
+	{ "MCP_SECRET", CFG_STR, NULL, 32, 4096, NULL, F(secret), PROG_AUTHZ |
+	  PROG_REG | PROG_TOKEN, 1, "key for sealed state, codes and "
+	  "client ids (at least 32 bytes); the same on every host; or "
+	  "MCP_SECRET_FILE" },
+	{ "MCP_CIMD_ALLOW_PRIVATE", CFG_BOOL, "false", 0, 0, NULL,
+	  F(cimd_allow_private), PROG_AUTHZ, 0, "for tests only: accept "
+	  "client metadata document URLs on loopback and private addresses, "
+	  "and over http" },
 	{ "MCP_TOKEN_CACHE_SIZE", CFG_INT, "1024", 0, 1000000, NULL,
 	  F(token_cache_size), PROG_MCP, 0, "verified tokens remembered per "
 	  "worker (by SHA-256), until they expire" },
@@ -357,9 +404,82 @@ check_algorithms(const char *list, const char **cause)
 	return rc;
 }
 
+/* The OAuth modes and what each needs (only what this program reads). */
+static int
+derive_oauth(struct cfg *c, unsigned prog, FILE *err)
+{
+	static const char *const mode[] = { "off", "custom", "proxy",
+	    "facade" };
+	int	 rc = 0, provider;
+
+	if (c->oauth_registration == REG_AUTO)
+		c->oauth_registration = c->oauth_mode == OAUTH_PROXY ?
+		    REG_STATIC : c->oauth_mode == OAUTH_FACADE ?
+		    REG_STATELESS : REG_OFF;
+	if (c->oauth_mode == OAUTH_OFF)
+		return 0;
+	if (c->public_url == NULL) {
+		fprintf(err, "MCP_PUBLIC_URL: required when MCP_OAUTH_MODE is "
+		    "%s (every advertised URL derives from it)\n",
+		    mode[c->oauth_mode]);
+		rc = -1;
+	}
+	if (c->oauth_mode == OAUTH_CUSTOM) {
+		if ((prog & PROG_META) && c->oauth_metadata_file == NULL) {
+			fprintf(err, "MCP_OAUTH_METADATA_FILE: required when "
+			    "MCP_OAUTH_MODE=custom\n");
+			rc = -1;
+		}
+		if (c->oauth_registration == REG_STATELESS) {
+			fprintf(err, "MCP_OAUTH_REGISTRATION: stateless needs "
+			    "MCP_OAUTH_MODE=facade\n");
+			rc = -1;
+		}
+		return rc;
+	}
+	provider = c->oauth_issuer != NULL || c->oauth_metadata_url != NULL;
+	if (!provider && (c->oauth_mode == OAUTH_PROXY ||
+	    c->oauth_authorize_url == NULL || c->oauth_token_url == NULL)) {
+		fprintf(err, "MCP_OAUTH_ISSUER: MCP_OAUTH_MODE=%s needs the "
+		    "provider: MCP_OAUTH_ISSUER or MCP_OAUTH_METADATA_URL%s\n",
+		    mode[c->oauth_mode], c->oauth_mode == OAUTH_FACADE ?
+		    " (or both MCP_OAUTH_AUTHORIZE_URL and MCP_OAUTH_TOKEN_URL)" :
+		    "");
+		rc = -1;
+	}
+	if (c->oauth_mode == OAUTH_PROXY &&
+	    c->oauth_registration == REG_STATELESS) {
+		fprintf(err, "MCP_OAUTH_REGISTRATION: stateless needs "
+		    "MCP_OAUTH_MODE=facade (proxy hands out the provider's "
+		    "client: use static)\n");
+		rc = -1;
+	}
+	if (c->oauth_mode == OAUTH_FACADE &&
+	    c->oauth_registration == REG_STATIC) {
+		fprintf(err, "MCP_OAUTH_REGISTRATION: static would hand the "
+		    "provider's client secret to every client; facade uses "
+		    "stateless (or off)\n");
+		rc = -1;
+	}
+	if (c->oauth_mode == OAUTH_FACADE && c->secret == NULL &&
+	    (prog & (PROG_AUTHZ | PROG_REG | PROG_TOKEN))) {
+		fprintf(err, "MCP_SECRET: required when MCP_OAUTH_MODE=facade "
+		    "(it seals state, codes and client ids)\n");
+		rc = -1;
+	}
+	if (c->oauth_client_id == NULL && ((c->oauth_mode == OAUTH_FACADE &&
+	    (prog & (PROG_AUTHZ | PROG_TOKEN))) ||
+	    (c->oauth_registration == REG_STATIC && (prog & PROG_REG)))) {
+		fprintf(err, "MCP_OAUTH_CLIENT_ID: required: the client "
+		    "registered at the provider\n");
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Values that depend on others, and checks that span variables. */
 static int
-derive(struct cfg *c, FILE *err)
+derive(struct cfg *c, unsigned prog, FILE *err)
 {
 	struct url	 u;
 	const char	*cause = NULL;
@@ -412,6 +532,8 @@ derive(struct cfg *c, FILE *err)
 			rc = -1;
 		}
 	}
+	if (derive_oauth(c, prog, err) == -1)
+		rc = -1;
 	if (c->include_operations != NULL && c->exclude_operations != NULL) {
 		fprintf(err, "MCP_INCLUDE_OPERATIONS: cannot be combined with "
 		    "MCP_EXCLUDE_OPERATIONS (say which operations to keep, or "
@@ -516,7 +638,7 @@ cfg_load(struct cfg *c, unsigned prog, char **envp, FILE *err)
 			free(secret);
 		}
 	}
-	if (rc == 0 && derive(c, err) == -1)
+	if (rc == 0 && derive(c, prog, err) == -1)
 		rc = -1;
 	for (e = envp; e != NULL && *e != NULL; e++) {
 		if (strncmp(*e, "MCP_", 4) != 0 ||

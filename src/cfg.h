@@ -14,8 +14,13 @@
 /* The programs of the suite, as a bit mask: which program reads what. */
 enum cfg_prog {
 	PROG_MCP = 1 << 0,
+	PROG_META = 1 << 1,	/* oauth-metadata.fcgi */
+	PROG_AUTHZ = 1 << 2,	/* oauth-authorize.fcgi */
+	PROG_REG = 1 << 3,	/* oauth-register.fcgi */
+	PROG_TOKEN = 1 << 4,	/* oauth-token.fcgi */
 };
-#define PROG_ALL	(PROG_MCP)
+#define PROG_OAUTH	(PROG_META | PROG_AUTHZ | PROG_REG | PROG_TOKEN)
+#define PROG_ALL	(PROG_MCP | PROG_OAUTH)
 
 enum cfg_type {
 	CFG_STR,	/* free text */
@@ -30,6 +35,10 @@ enum cfg_type {
 enum cfg_auth { AUTH_NONE, AUTH_REQUIRED, AUTH_JWT, AUTH_INTROSPECT,
 	AUTH__MAX };
 enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
+enum cfg_oauth_mode { OAUTH_OFF, OAUTH_CUSTOM, OAUTH_PROXY, OAUTH_FACADE,
+	OAUTH_MODE__MAX };
+enum cfg_registration { REG_AUTO, REG_OFF, REG_STATIC, REG_STATELESS,
+	REG__MAX };
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__MAX };
 enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
@@ -72,6 +81,17 @@ struct cfg {
 	char		*oauth_client_id;
 	char		*oauth_client_secret;
 	char		*required_scopes;
+	int		 oauth_mode;
+	char		*oauth_metadata_file;
+	long long	 oauth_metadata_ttl;
+	char		*oauth_authorize_url;
+	char		*oauth_token_url;
+	int		 oauth_token_auth;
+	char		*oauth_default_scope;
+	int		 oauth_registration;	/* never REG_AUTO after load */
+	char		*oauth_redirect_uris;
+	char		*secret;
+	int		 cimd_allow_private;
 	long long	 token_cache_size;
 	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;

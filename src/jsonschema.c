@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "jsonschema.h"
+#include "util.h"
 
 #define JS_STEPS_MIN	(1L << 18)	/* validation calls for any value */
 #define JS_STEPS_NODE	64L		/* and this many more per value node */
@@ -746,18 +747,6 @@ json_eq(struct json_object *a, struct json_object *b, int depth, long *budget)
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Undo percent-encoding (RFC 6901 section 6); a stray '%' stays. */
 static int
 pct_decode(const char *s, char *out, size_t sz, size_t *len)
@@ -768,8 +757,8 @@ pct_decode(const char *s, char *out, size_t sz, size_t *len)
 	for (; *s != '\0'; s++) {
 		if (n + 1 >= sz)
 			return -1;
-		if (s[0] == '%' && (hi = hexval(s[1])) >= 0 &&
-		    (lo = hexval(s[2])) >= 0) {
+		if (s[0] == '%' && (hi = util_hexval(s[1])) >= 0 &&
+		    (lo = util_hexval(s[2])) >= 0) {
 			out[n++] = (char)(hi << 4 | lo);
 			s += 2;
 		} else

@@ -6,6 +6,9 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +27,64 @@ struct up_xfer {
 	const struct up_request	*rq;
 	struct up_response	*rs;
 	int			 too_large;
+	int			 refused;	/* not a public address */
 };
+
+/*
+ * A public unicast address: not loopback, private (RFC 1918, ULA),
+ * link-local, shared (100.64/10), unspecified, multicast or reserved.
+ * IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
+ */
+static int
+addr_is_public(const struct sockaddr *sa)
+{
+	const unsigned char	*a;
+	unsigned char		 v4[4];
+
+	if (sa->sa_family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr.s6_addr;
+		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+			memcpy(v4, a + 12, 4);
+			a = v4;
+		} else
+			return !((a[0] & 0xfe) == 0xfc ||	/* fc00::/7 */
+			    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+			    a[0] == 0xff ||			/* multicast */
+			    (a[0] == 0 && memcmp(a, "\0\0\0\0\0\0\0\0"
+			    "\0\0\0\0\0\0\0", 15) == 0 && a[15] <= 1) ||
+			    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d &&
+			    a[3] == 0xb8));			/* doc */
+	} else if (sa->sa_family == AF_INET)
+		a = (const unsigned char *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr.s_addr;
+	else
+		return 0;
+	return !(a[0] == 0 || a[0] == 10 || a[0] == 127 ||
+	    (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+	    (a[0] == 169 && a[1] == 254) ||
+	    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+	    (a[0] == 192 && a[1] == 168) ||
+	    (a[0] == 192 && a[1] == 0 && a[2] == 0) ||
+	    (a[0] == 198 && (a[1] & 0xfe) == 18) || a[0] >= 224);
+}
+
+/*
+ * Checked on the address libcurl is about to connect to, after DNS, so a
+ * name that resolves (or re-resolves) to an internal address is refused.
+ */
+static curl_socket_t
+on_opensocket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct up_xfer	*x = ctx;
+
+	(void)purpose;
+	if ((x->rq->flags & UP_PUBLIC_ONLY) && !addr_is_public(&a->addr)) {
+		x->refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
 
 static size_t
 on_body(char *p, size_t size, size_t n, void *ctx)
@@ -109,6 +169,12 @@ set_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 		    url_default_port(&u));
 		url_free(&u);
 	}
+	if (x->refused) {
+		rs->err = UP_CONNECT;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s is not a public "
+		    "address; not connected", where);
+		return;
+	}
 	switch (cc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		rs->err = UP_TIMEOUT;
@@ -179,7 +245,17 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 		buf_reset(&rs->body);
 		rs->status = 0;
 		curl_easy_setopt(up_handle, CURLOPT_URL, url);
-		curl_easy_setopt(up_handle, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(up_handle, CURLOPT_PROTOCOLS_STR,
+		    (rq->flags & UP_HTTPS_ONLY) ? "https" : "http,https");
+		curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETFUNCTION,
+		    on_opensocket);
+		curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETDATA, &x);
+		if (rq->flags & UP_PUBLIC_ONLY) {
+			/* judge the real peer, on a connection of its own */
+			curl_easy_setopt(up_handle, CURLOPT_PROXY, "");
+			curl_easy_setopt(up_handle, CURLOPT_FRESH_CONNECT, 1L);
+			curl_easy_setopt(up_handle, CURLOPT_FORBID_REUSE, 1L);
+		}
 		curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(up_handle, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
 		curl_easy_setopt(up_handle, CURLOPT_HTTPHEADER, hl);
@@ -216,7 +292,8 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 			curl_easy_getinfo(up_handle, CURLINFO_REDIRECT_URL, &loc);
 		if (loc == NULL)
 			break;
-		if (!same_origin(url, loc) || hops >= UP_MAX_REDIRECTS) {
+		if ((rq->flags & UP_NO_REDIRECT) || !same_origin(url, loc) ||
+		    hops >= UP_MAX_REDIRECTS) {
 			rs->err = UP_REDIRECT;
 			snprintf(rs->errmsg, sizeof(rs->errmsg), "the API "
 			    "answered %ld with a redirect %s; not followed",

@@ -28,10 +28,15 @@ struct up_request {
 	size_t		  body_len;
 	long		  timeout_ms;
 	size_t		  max_response;
+	unsigned	  flags;	/* UP_* below */
 	/* called as bytes arrive: (ctx, received, total or 0) */
 	void		(*progress)(void *, double, double);
 	void		 *progress_ctx;
 };
+
+#define UP_NO_REDIRECT	0x1	/* any redirect is an error */
+#define UP_HTTPS_ONLY	0x2
+#define UP_PUBLIC_ONLY	0x4	/* refuse loopback, private, link-local ... */
 
 struct up_response {
 	long		 status;

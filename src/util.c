@@ -296,6 +296,19 @@ util_list_contains(const char *list, const char *item, int nocase)
 	return 0;
 }
 
+/* The value of one hex digit, or -1. */
+int
+util_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 double
 util_now_mono(void)
 {

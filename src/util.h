@@ -49,6 +49,7 @@ int	 util_strcaseeq(const char *, const char *);
 int	 util_strncaseeq(const char *, const char *, size_t);
 char	*util_trim(char *);
 int	 util_list_contains(const char *, const char *, int);
+int	 util_hexval(int);
 
 /* Monotonic and wall-clock time. */
 double	 util_now_mono(void);

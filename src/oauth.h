@@ -1,0 +1,94 @@
+/*
+ * oauth: the OAuth endpoints (MCP_OAUTH_MODE): metadata, authorize and
+ * callback, registration, token; and the pieces they share.
+ */
+#ifndef FCM_OAUTH_H
+#define FCM_OAUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "http.h"
+
+struct json_object;
+struct form;
+
+#define OAUTH_STATE_TTL		600	/* seconds for a login at the provider */
+#define OAUTH_CODE_TTL		60	/* seconds an authorization code lives */
+#define OAUTH_CONSENT_TTL	600
+#define OAUTH_MAX_REDIRECTS	8	/* redirect URIs per client */
+#define OAUTH_PARAM_MAX		2048	/* longest URI, state, scope ... */
+
+/* oauth.c: shared checks and answers */
+int	 oauth_redirect_valid(const struct cfg *, const char *, const char **);
+int	 oauth_redirect_matches(const char *, const char *);
+int	 oauth_redirect_is_loopback(const char *);
+char	*oauth_scope_merge(const char *, const char *);
+int	 oauth_pkce_challenge_valid(const char *);
+int	 oauth_pkce_verify(const char *, const char *);
+char	*oauth_pkce_new(char **);
+char	*oauth_random(size_t);
+char	*oauth_url_add(const char *, const char *const *);
+char	*oauth_endpoint(const struct cfg *, const char *);
+void	 oauth_html_escape(struct buf *, const char *);
+void	 oauth_page(struct resp *, int, const char *, const char *);
+void	 oauth_page_headers(struct resp *);
+void	 oauth_redirect(struct resp *, const char *);
+void	 oauth_json_error(struct resp *, int, const char *, const char *);
+void	 oauth_no_store(struct resp *);
+const char *oauth_safe_code(const char *);
+int	 oauth_cors(const struct req *, struct resp *, const char *);
+int	 oauth_read_params(const struct req *, struct form *, const char **);
+
+/* oauth_provider.c: the upstream provider's metadata, cached */
+struct json_object *prov_fetch_json(const struct cfg *, const char *);
+struct json_object *prov_fetch_metadata(const struct cfg *);
+struct json_object *prov_metadata(const struct cfg *, int *);
+const char *prov_field(struct json_object *, const char *);
+void	 prov_cache_clear(void);
+
+/* oauth_meta.c: the documents */
+int	 meta_check_as(struct json_object *, const char **, const char **);
+struct json_object *meta_proxy(const struct cfg *, struct json_object *);
+struct json_object *meta_facade(const struct cfg *);
+struct json_object *meta_resource(const struct cfg *);
+
+/* oauth_client.c: who a client is */
+enum client_kind { CLIENT_STATIC, CLIENT_STATELESS, CLIENT_CIMD };
+struct oauth_client {
+	enum client_kind	 kind;
+	char			*id;
+	char			*name;		/* NULL when not given */
+	char			*redirect_uris[OAUTH_MAX_REDIRECTS];
+	size_t			 nredirect;
+	int			 confidential;	/* has a client secret */
+};
+int	 client_metadata_parse(const struct cfg *, struct json_object *,
+	    struct oauth_client *, const char **, const char **);
+int	 client_resolve(const struct cfg *, const char *,
+	    struct oauth_client *, const char **);
+char	*client_id_make(const struct cfg *, const struct oauth_client *);
+char	*client_secret_for(const struct cfg *, const char *);
+int	 client_secret_ok(const struct cfg *, const char *, const char *);
+const char *client_redirect_pick(const struct oauth_client *,
+	    const char *);
+void	 client_free(struct oauth_client *);
+void	 client_cache_clear(void);
+
+/* the endpoints, one per program */
+int	 meta_init(const struct cfg *, void **, char **);
+void	 meta_handle(void *, const struct cfg *, struct req *, struct resp *);
+void	 meta_fini(void *);
+int	 authz_init(const struct cfg *, void **, char **);
+void	 authz_handle(void *, const struct cfg *, struct req *,
+	    struct resp *);
+void	 authz_fini(void *);
+int	 dcr_init(const struct cfg *, void **, char **);
+void	 dcr_handle(void *, const struct cfg *, struct req *, struct resp *);
+void	 dcr_fini(void *);
+int	 tok_init(const struct cfg *, void **, char **);
+void	 tok_handle(void *, const struct cfg *, struct req *, struct resp *);
+void	 tok_fini(void *);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * oauth_client: who is asking.  Three kinds of client id:
+ *   static     MCP_OAUTH_CLIENT_ID itself (proxy mode hands it out)
+ *   stateless  a value sealed with MCP_SECRET that carries the client's
+ *              redirect URIs and name (facade's registration: any host
+ *              with the same secret knows the client, no database)
+ *   CIMD       an https URL: the Client ID Metadata Document found there
+ * A stateless client that registered for a secret gets one derived from
+ * its id (an HMAC), so that nothing needs storing either.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "jsonrpc.h"
+#include "log.h"
+#include "oauth.h"
+#include "seal.h"
+#include "upstream.h"
+#include "url.h"
+#include "util.h"
+
+#define CLIENT_NAME_MAX	200
+#define CIMD_MAX	(64 * 1024)
+#define CIMD_TTL	300		/* seconds a fetched document is used */
+#define CIMD_TIMEOUT_MS	5000
+#define CIMD_CACHE	16
+
+static struct {
+	struct oauth_client	 c;
+	int64_t			 fetched;	/* 0: empty */
+} cimd_cache[CIMD_CACHE];
+
+void
+client_free(struct oauth_client *c)
+{
+	size_t	 i;
+
+	free(c->id);
+	free(c->name);
+	for (i = 0; i < c->nredirect; i++)
+		free(c->redirect_uris[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+client_copy(struct oauth_client *dst, const struct oauth_client *src)
+{
+	size_t	 i;
+
+	*dst = *src;
+	dst->id = src->id ? xstrdup(src->id) : NULL;
+	dst->name = src->name ? xstrdup(src->name) : NULL;
+	for (i = 0; i < src->nredirect; i++)
+		dst->redirect_uris[i] = xstrdup(src->redirect_uris[i]);
+}
+
+static int
+only_strings_from(struct json_object *a, const char *const *allowed)
+{
+	struct json_object	*v;
+	size_t			 i, j, n;
+
+	if (!json_object_is_type(a, json_type_array))
+		return 0;
+	n = json_object_array_length(a);
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_string))
+			return 0;
+		for (j = 0; allowed[j] != NULL; j++)
+			if (strcmp(allowed[j], json_object_get_string(v)) == 0)
+				break;
+		if (allowed[j] == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * RFC 7591 §2 client metadata, as far as we act on it: redirect URIs
+ * (1 to 8, each acceptable), the token endpoint auth method (none,
+ * client_secret_basic (the default) or client_secret_post), the grant
+ * and response types we support, a client name.  On failure *error is
+ * the RFC 7591 error code and *cause says what is wrong.
+ */
+int
+client_metadata_parse(const struct cfg *cfg, struct json_object *md,
+    struct oauth_client *c, const char **error, const char **cause)
+{
+	static const char *const grants[] = { "authorization_code",
+	    "refresh_token", NULL };
+	static const char *const rtypes[] = { "code", NULL };
+	struct json_object	*v, *u;
+	const char		*s;
+	size_t			 i, n;
+
+	memset(c, 0, sizeof(*c));
+	*error = "invalid_client_metadata";
+	if (!json_object_is_type(md, json_type_object)) {
+		*cause = "the body must be a JSON object";
+		return -1;
+	}
+	*error = "invalid_redirect_uri";
+	if (!json_object_object_get_ex(md, "redirect_uris", &v) ||
+	    !json_object_is_type(v, json_type_array) ||
+	    (n = json_object_array_length(v)) == 0) {
+		*cause = "redirect_uris must be a non-empty array";
+		goto fail;
+	}
+	if (n > OAUTH_MAX_REDIRECTS) {
+		*cause = "more than 8 redirect_uris";
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		u = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(u, json_type_string) ||
+		    (s = rpc_string(u)) == NULL) {
+			*cause = "redirect_uris must be strings";
+			goto fail;
+		}
+		if (oauth_redirect_valid(cfg, s, cause) == -1)
+			goto fail;
+		c->redirect_uris[c->nredirect++] = xstrdup(s);
+	}
+	*error = "invalid_client_metadata";
+	c->confidential = 1;	/* RFC 7591: client_secret_basic by default */
+	if (json_object_object_get_ex(md, "token_endpoint_auth_method", &v)) {
+		s = json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : "";
+		if (strcmp(s, "none") == 0)
+			c->confidential = 0;
+		else if (strcmp(s, "client_secret_basic") != 0 &&
+		    strcmp(s, "client_secret_post") != 0) {
+			*cause = "token_endpoint_auth_method must be none, "
+			    "client_secret_basic or client_secret_post";
+			goto fail;
+		}
+	}
+	if (json_object_object_get_ex(md, "grant_types", &v) &&
+	    !only_strings_from(v, grants)) {
+		*cause = "grant_types may only be authorization_code and "
+		    "refresh_token";
+		goto fail;
+	}
+	if (json_object_object_get_ex(md, "response_types", &v) &&
+	    !only_strings_from(v, rtypes)) {
+		*cause = "response_types may only be code";
+		goto fail;
+	}
+	if (json_object_object_get_ex(md, "client_name", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    (s = rpc_string(v)) == NULL ||
+		    strlen(s) > CLIENT_NAME_MAX) {
+			*cause = "client_name must be a string of at most 200 "
+			    "bytes";
+			goto fail;
+		}
+		c->name = xstrdup(s);
+	}
+	return 0;
+fail:
+	client_free(c);
+	return -1;
+}
+
+/* A stateless client id: the client's metadata, sealed. */
+char *
+client_id_make(const struct cfg *cfg, const struct oauth_client *c)
+{
+	struct json_object	*o = json_object_new_object(), *r;
+	char			*id;
+	size_t			 i;
+
+	r = json_object_new_array();
+	for (i = 0; i < c->nredirect; i++)
+		json_object_array_add(r,
+		    json_object_new_string(c->redirect_uris[i]));
+	json_object_object_add(o, "r", r);
+	if (c->name != NULL)
+		json_object_object_add(o, "n", json_object_new_string(c->name));
+	json_object_object_add(o, "c", json_object_new_boolean(c->confidential));
+	json_object_object_add(o, "t", json_object_new_int64(util_now_unix()));
+	id = seal_make(cfg->secret, "client", o, 0);
+	json_object_put(o);
+	return id;
+}
+
+char *
+client_secret_for(const struct cfg *cfg, const char *id)
+{
+	return seal_mac(cfg->secret, "client-secret", id);
+}
+
+int
+client_secret_ok(const struct cfg *cfg, const char *id, const char *secret)
+{
+	return cfg->secret != NULL &&
+	    seal_mac_check(cfg->secret, "client-secret", id, secret);
+}
+
+static int
+stateless_open(const struct cfg *cfg, const char *id, struct oauth_client *c,
+    const char **cause)
+{
+	struct json_object	*o, *r, *v;
+	enum seal_error		 e;
+	size_t			 i, n;
+
+	if (cfg->secret == NULL || (e = seal_open(cfg->secret, "client", id,
+	    &o)) != SEAL_OK) {
+		*cause = "unknown client_id";
+		return -1;
+	}
+	c->kind = CLIENT_STATELESS;
+	c->id = xstrdup(id);
+	if (json_object_object_get_ex(o, "r", &r) &&
+	    json_object_is_type(r, json_type_array)) {
+		n = json_object_array_length(r);
+		for (i = 0; i < n && i < OAUTH_MAX_REDIRECTS; i++) {
+			v = json_object_array_get_idx(r, i);
+			if (json_object_is_type(v, json_type_string))
+				c->redirect_uris[c->nredirect++] =
+				    xstrdup(json_object_get_string(v));
+		}
+	}
+	if (json_object_object_get_ex(o, "n", &v) &&
+	    json_object_is_type(v, json_type_string))
+		c->name = xstrdup(json_object_get_string(v));
+	c->confidential = json_object_object_get_ex(o, "c", &v) &&
+	    json_object_get_boolean(v);
+	json_object_put(o);
+	return 0;
+}
+
+/*
+ * Fetch and check a Client ID Metadata Document: https only (http too
+ * with MCP_CIMD_ALLOW_PRIVATE), public addresses only, no redirects,
+ * 64 KiB and 5 s at most; its client_id must equal the URL exactly.
+ * Such a client has no secret: it is public.
+ */
+static int
+cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
+    const char **cause)
+{
+	const char		*hdrs[] = { "Accept: application/json", NULL };
+	struct up_request	 rq;
+	struct up_response	 rs;
+	struct json_object	*doc = NULL, *v;
+	const char		*error, *why;
+	int			 rc = -1;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = url;
+	rq.headers = hdrs;
+	rq.timeout_ms = cfg->api_timeout * 1000 < CIMD_TIMEOUT_MS ?
+	    cfg->api_timeout * 1000 : CIMD_TIMEOUT_MS;
+	rq.max_response = CIMD_MAX;
+	rq.flags = UP_NO_REDIRECT | (cfg->cimd_allow_private ? 0 :
+	    UP_HTTPS_ONLY | UP_PUBLIC_ONLY);
+	if (up_perform(&rq, &rs) == -1) {
+		log_msg(LOG_INFO, "client metadata %s: %s", url, rs.errmsg);
+		*cause = rs.err == UP_REDIRECT ? "the client metadata "
+		    "document redirects (not followed)" : rs.err ==
+		    UP_TOO_LARGE ? "the client metadata document is too "
+		    "large" : "the client metadata document cannot be "
+		    "fetched";
+		goto out;
+	}
+	if (rs.status != 200) {
+		*cause = "the client metadata document cannot be fetched";
+		goto out;
+	}
+	if ((doc = rpc_parse(rs.body.data, rs.body.len, &why)) == NULL ||
+	    !json_object_is_type(doc, json_type_object)) {
+		*cause = "the client metadata document is not a JSON object";
+		goto out;
+	}
+	if (!json_object_object_get_ex(doc, "client_id", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), url) != 0) {
+		*cause = "the client metadata document's client_id is not "
+		    "its URL";
+		goto out;
+	}
+	if (json_object_object_get_ex(doc, "token_endpoint_auth_method",
+	    &v) && (!json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "none") != 0)) {
+		*cause = "a client metadata document client must use "
+		    "token_endpoint_auth_method none";
+		goto out;
+	}
+	json_object_object_del(doc, "token_endpoint_auth_method");
+	if (client_metadata_parse(cfg, doc, c, &error, cause) == -1)
+		goto out;
+	c->kind = CLIENT_CIMD;
+	c->confidential = 0;
+	c->id = xstrdup(url);
+	rc = 0;
+out:
+	json_object_put(doc);
+	up_response_free(&rs);
+	return rc;
+}
+
+static int
+cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
+    const char **cause)
+{
+	struct url	 u;
+	int64_t		 now = util_now_unix(), oldest = INT64_MAX;
+	size_t		 i, slot = 0;
+	int		 bad;
+
+	if (url_parse(url, &u, cause) == -1) {
+		*cause = "client_id is not a valid URL";
+		return -1;
+	}
+	/* draft-ietf-oauth-client-id-metadata-document: a path, no more */
+	bad = u.has_fragment || u.has_userinfo || u.query != NULL ||
+	    u.path[0] == '\0' || strcmp(u.path, "/") == 0 ||
+	    strstr(u.path, "/./") != NULL || strstr(u.path, "/../") != NULL;
+	url_free(&u);
+	if (bad) {
+		*cause = "a client_id URL needs a path and no query, fragment "
+		    "or userinfo";
+		return -1;
+	}
+	for (i = 0; i < CIMD_CACHE; i++) {
+		if (cimd_cache[i].fetched != 0 &&
+		    now - cimd_cache[i].fetched < CIMD_TTL &&
+		    strcmp(cimd_cache[i].c.id, url) == 0) {
+			client_copy(c, &cimd_cache[i].c);
+			return 0;
+		}
+		if (cimd_cache[i].fetched < oldest) {
+			oldest = cimd_cache[i].fetched;
+			slot = i;
+		}
+	}
+	if (cimd_fetch(cfg, url, c, cause) == -1)
+		return -1;
+	client_free(&cimd_cache[slot].c);
+	client_copy(&cimd_cache[slot].c, c);
+	cimd_cache[slot].fetched = now;
+	return 0;
+}
+
+/* Who `id` is: static, stateless or a metadata document URL. */
+int
+client_resolve(const struct cfg *cfg, const char *id, struct oauth_client *c,
+    const char **cause)
+{
+	memset(c, 0, sizeof(*c));
+	if (id == NULL || *id == '\0') {
+		*cause = "client_id is missing";
+		return -1;
+	}
+	if (strlen(id) > SEAL_MAX) {
+		*cause = "client_id is too long";
+		return -1;
+	}
+	if (strncmp(id, "https://", 8) == 0 || (cfg->cimd_allow_private &&
+	    strncmp(id, "http://", 7) == 0))
+		return cimd_resolve(cfg, id, c, cause);
+	if (cfg->oauth_client_id != NULL &&
+	    strcmp(id, cfg->oauth_client_id) == 0 &&
+	    cfg->oauth_mode != OAUTH_FACADE) {
+		c->kind = CLIENT_STATIC;
+		c->id = xstrdup(id);
+		return 0;
+	}
+	return stateless_open(cfg, id, c, cause);
+}
+
+/*
+ * The redirect URI to use: `given` when it matches a registered one, the
+ * only registered one when none is given; NULL when neither.
+ */
+const char *
+client_redirect_pick(const struct oauth_client *c, const char *given)
+{
+	size_t	 i;
+
+	if (given == NULL)
+		return c->nredirect == 1 ? c->redirect_uris[0] : NULL;
+	for (i = 0; i < c->nredirect; i++)
+		if (oauth_redirect_matches(c->redirect_uris[i], given))
+			return given;
+	return NULL;
+}
+
+void
+client_cache_clear(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < CIMD_CACHE; i++) {
+		client_free(&cimd_cache[i].c);
+		cimd_cache[i].fetched = 0;
+	}
+}

@@ -1,0 +1,150 @@
+/*
+ * oauth_provider: the upstream provider's metadata (RFC 8414 or OpenID
+ * discovery), fetched with libcurl and kept per process for
+ * MCP_OAUTH_METADATA_TTL.  When the provider is down, the copy we have
+ * is used however old it is; a failed fetch is not retried for a few
+ * seconds, so that a dead provider does not cost every request a timeout.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "log.h"
+#include "oauth.h"
+#include "upstream.h"
+#include "url.h"
+#include "util.h"
+
+#define PROV_DOC_MAX		(1024 * 1024)
+#define PROV_RETRY_AFTER	5	/* seconds after a failed fetch */
+
+static struct json_object	*prov_doc;
+static int64_t			 prov_fetched, prov_failed;
+
+/* GET a JSON object; NULL on any failure (logged, never the body). */
+struct json_object *
+prov_fetch_json(const struct cfg *cfg, const char *url)
+{
+	const char		*hdrs[] = { "Accept: application/json", NULL };
+	struct up_request	 rq;
+	struct up_response	 rs;
+	struct json_object	*o = NULL;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = url;
+	rq.headers = hdrs;
+	rq.timeout_ms = cfg->api_timeout * 1000;
+	rq.max_response = PROV_DOC_MAX;
+	if (up_perform(&rq, &rs) == -1)
+		log_msg(LOG_WARN, "provider: %s: %s", url, rs.errmsg);
+	else if (rs.status != 200)
+		log_msg(LOG_WARN, "provider: %s answered HTTP %ld", url,
+		    rs.status);
+	else if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) ==
+	    NULL || !json_object_is_type(o, json_type_object)) {
+		log_msg(LOG_WARN, "provider: %s is not a JSON object", url);
+		json_object_put(o);
+		o = NULL;
+	}
+	up_response_free(&rs);
+	return o;
+}
+
+/*
+ * The provider's metadata, fetched now: MCP_OAUTH_METADATA_URL, else the
+ * issuer's RFC 8414 URL (the well-known part goes before the issuer's
+ * path), else its OpenID configuration.  A trailing slash on the issuer
+ * never makes "//".  A new object, or NULL.
+ */
+struct json_object *
+prov_fetch_metadata(const struct cfg *cfg)
+{
+	struct json_object	*m = NULL;
+	struct url		 u;
+	const char		*cause;
+	char			*iss, *url, *origin;
+	size_t			 n;
+
+	if (cfg->oauth_metadata_url != NULL)
+		return prov_fetch_json(cfg, cfg->oauth_metadata_url);
+	if (cfg->oauth_issuer == NULL)
+		return NULL;
+	iss = xstrdup(cfg->oauth_issuer);
+	n = strlen(iss);
+	while (n > 0 && iss[n - 1] == '/')
+		iss[--n] = '\0';
+	if (url_parse(iss, &u, &cause) == 0) {
+		origin = url_origin(&u);
+		xasprintf(&url, "%s/.well-known/oauth-authorization-server%s",
+		    origin, u.path);
+		m = prov_fetch_json(cfg, url);
+		free(url);
+		free(origin);
+		url_free(&u);
+	}
+	if (m == NULL) {
+		xasprintf(&url, "%s/.well-known/openid-configuration", iss);
+		m = prov_fetch_json(cfg, url);
+		free(url);
+	}
+	free(iss);
+	return m;
+}
+
+/*
+ * The cached metadata (borrowed: valid until the next call), or NULL
+ * when it has never been fetched and cannot be now.  *stale is set when
+ * the copy is past its TTL because the provider could not be reached.
+ */
+struct json_object *
+prov_metadata(const struct cfg *cfg, int *stale)
+{
+	struct json_object	*m;
+	int64_t			 now = util_now_unix();
+
+	*stale = 0;
+	if (prov_doc != NULL && now - prov_fetched < cfg->oauth_metadata_ttl)
+		return prov_doc;
+	if (prov_failed != 0 && now - prov_failed < PROV_RETRY_AFTER) {
+		*stale = prov_doc != NULL;
+		return prov_doc;
+	}
+	if ((m = prov_fetch_metadata(cfg)) == NULL) {
+		prov_failed = now;
+		*stale = prov_doc != NULL;
+		if (prov_doc != NULL)
+			log_msg(LOG_WARN, "provider: metadata unavailable; "
+			    "serving the copy from %lld s ago",
+			    (long long)(now - prov_fetched));
+		return prov_doc;
+	}
+	json_object_put(prov_doc);
+	prov_doc = m;
+	prov_fetched = now;
+	prov_failed = 0;
+	return prov_doc;
+}
+
+/* A string member, or NULL when absent or not a string. */
+const char *
+prov_field(struct json_object *o, const char *name)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+void
+prov_cache_clear(void)
+{
+	json_object_put(prov_doc);
+	prov_doc = NULL;
+	prov_fetched = prov_failed = 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * oauth_register: oauth-register.fcgi, /oauth/register (and /register),
+ * RFC 7591 dynamic client registration without a database.
+ *   static     FastAPI-MCP's answer: every client gets MCP_OAUTH_CLIENT_ID
+ *              (and its secret, when the client asks for a secret method)
+ *   stateless  the client id is the client's metadata, sealed; a secret,
+ *              when asked for, is derived from the id
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "jsonrpc.h"
+#include "oauth.h"
+#include "util.h"
+
+int
+dcr_init(const struct cfg *cfg, void **appp, char **cause)
+{
+	(void)cfg;
+	(void)cause;
+	*appp = NULL;
+	return 0;
+}
+
+void
+dcr_fini(void *p)
+{
+	(void)p;
+}
+
+static void
+set_default(struct json_object *o, const char *name, struct json_object *v)
+{
+	if (json_object_object_get_ex(o, name, NULL))
+		json_object_put(v);
+	else
+		json_object_object_add(o, name, v);
+}
+
+void
+dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
+{
+	struct oauth_client	 c;
+	struct json_object	*md = NULL, *out = NULL, *a;
+	const char		*ct, *error, *why, *secret = NULL;
+	char			*id = NULL, *derived = NULL;
+
+	(void)p;
+	if (oauth_cors(rq, rs, "POST, OPTIONS"))
+		return;
+	if (cfg->oauth_registration != REG_STATIC &&
+	    cfg->oauth_registration != REG_STATELESS) {
+		oauth_json_error(rs, 404, "invalid_request", "dynamic client "
+		    "registration is off (MCP_OAUTH_REGISTRATION)");
+		return;
+	}
+	if (strcmp(rq->method, "POST") != 0) {
+		resp_header(rs, "Allow", "POST, OPTIONS");
+		oauth_json_error(rs, 405, "invalid_request", "use POST");
+		return;
+	}
+	ct = req_param(rq, "CONTENT_TYPE");
+	if (ct == NULL || !util_strncaseeq(ct, "application/json", 16)) {
+		oauth_json_error(rs, 400, "invalid_client_metadata", "the "
+		    "body must be application/json");
+		return;
+	}
+	if ((md = rpc_parse(rq->body, rq->body_len, &why)) == NULL) {
+		oauth_json_error(rs, 400, "invalid_client_metadata", why);
+		return;
+	}
+	if (client_metadata_parse(cfg, md, &c, &error, &why) == -1) {
+		req_set_note(rq->note, sizeof(rq->note), why);
+		oauth_json_error(rs, 400, error, why);
+		json_object_put(md);
+		return;
+	}
+	if (cfg->oauth_registration == REG_STATIC) {
+		id = xstrdup(cfg->oauth_client_id);
+		if (c.confidential)
+			secret = cfg->oauth_client_secret;
+	} else {
+		id = client_id_make(cfg, &c);
+		if (c.confidential)
+			secret = derived = client_secret_for(cfg, id);
+	}
+	/* RFC 7591 §3.2.1: the metadata as registered, plus the id */
+	out = md;
+	json_object_object_add(out, "client_id", json_object_new_string(id));
+	json_object_object_add(out, "client_id_issued_at",
+	    json_object_new_int64(util_now_unix()));
+	if (secret != NULL) {
+		json_object_object_add(out, "client_secret",
+		    json_object_new_string(secret));
+		json_object_object_add(out, "client_secret_expires_at",
+		    json_object_new_int(0));
+	} else
+		json_object_object_add(out, "token_endpoint_auth_method",
+		    json_object_new_string("none"));
+	set_default(out, "token_endpoint_auth_method",
+	    json_object_new_string("client_secret_basic"));
+	a = json_object_new_array();
+	json_object_array_add(a, json_object_new_string("authorization_code"));
+	json_object_array_add(a, json_object_new_string("refresh_token"));
+	set_default(out, "grant_types", a);
+	a = json_object_new_array();
+	json_object_array_add(a, json_object_new_string("code"));
+	set_default(out, "response_types", a);
+	oauth_no_store(rs);
+	resp_json(rs, 201, out);
+	json_object_put(out);
+	free(id);
+	free(derived);
+	client_free(&c);
+}

@@ -1,0 +1,752 @@
+/*
+ * Unit tests for the OAuth pieces: sealing (round trip, tampering,
+ * expiry, wrong key, wrong purpose), the form parser, redirect URI
+ * checks and matching (loopback port rule), scope merging, PKCE, RFC 8414
+ * validation, metadata rewriting, RFC 7591 metadata, stateless client
+ * ids, and the authorize/callback/consent handlers in facade and proxy
+ * mode (no network: the provider's endpoints are configured).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../../src/form.h"
+#include "../../src/jsonrpc.h"
+#include "../../src/oauth.h"
+#include "../../src/seal.h"
+#include "../../src/url.h"
+#include "tap.h"
+
+#define SECRET	"0123456789abcdef0123456789abcdef-test"
+#define OTHER	"another secret that is long enough to use, really"
+
+static void
+t_seal(void)
+{
+	struct json_object	*o = json_object_new_object(), *back;
+	char			*s, *t;
+	size_t			 n;
+
+	json_object_object_add(o, "a", json_object_new_string("b"));
+	s = seal_make(SECRET, "state", o, 60);
+	is_int(seal_open(SECRET, "state", s, &back), SEAL_OK, "seal: round "
+	    "trip");
+	is_str(prov_field(back, "a"), "b", "seal: claims come back");
+	ok(json_object_object_get_ex(back, "exp", NULL), "seal: exp inside");
+	json_object_put(back);
+	is_int(seal_open(OTHER, "state", s, &back), SEAL_FORGED,
+	    "seal: another key is refused");
+	is_int(seal_open(SECRET, "code", s, &back), SEAL_FORGED,
+	    "seal: another purpose is refused");
+	ok(back == NULL, "seal: nothing returned on failure");
+	/* flip one bit in every position of the value */
+	t = xstrdup(s);
+	for (n = 0; n < strlen(t); n++) {
+		char c = t[n];
+
+		t[n] = c == 'A' ? 'B' : 'A';
+		if (seal_open(SECRET, "state", t, &back) == SEAL_OK) {
+			json_object_put(back);
+			break;
+		}
+		t[n] = c;
+	}
+	is_int(n, strlen(t), "seal: no single changed character opens");
+	free(t);
+	is_int(seal_open(SECRET, "state", "", &back), SEAL_MALFORMED,
+	    "seal: empty");
+	is_int(seal_open(SECRET, "state", "!!!", &back), SEAL_MALFORMED,
+	    "seal: not base64url");
+	is_int(seal_open(SECRET, "state", NULL, &back), SEAL_MALFORMED,
+	    "seal: NULL");
+	t = xmalloc(SEAL_MAX + 2);
+	memset(t, 'A', SEAL_MAX + 1);
+	t[SEAL_MAX + 1] = '\0';
+	is_int(seal_open(SECRET, "state", t, &back), SEAL_MALFORMED,
+	    "seal: oversized input refused before decoding");
+	free(t);
+	free(s);
+	json_object_object_del(o, "exp");
+	json_object_object_add(o, "exp", json_object_new_int64(
+	    util_now_unix() - 1));
+	s = seal_make(SECRET, "state", o, 0);
+	is_int(seal_open(SECRET, "state", s, &back), SEAL_EXPIRED,
+	    "seal: expired");
+	free(s);
+	json_object_put(o);
+	s = seal_mac(SECRET, "client-secret", "id1");
+	ok(seal_mac_check(SECRET, "client-secret", "id1", s), "mac: checks");
+	ok(!seal_mac_check(SECRET, "client-secret", "id2", s),
+	    "mac: other data");
+	ok(!seal_mac_check(OTHER, "client-secret", "id1", s), "mac: other key");
+	ok(!seal_mac_check(SECRET, "client-secret", "id1", NULL), "mac: NULL");
+	free(s);
+}
+
+static void
+t_form(void)
+{
+	struct form	 f;
+	const char	*why;
+
+	ok(form_parse(&f, "a=1&b=x%20y+z&c=&&d", 19, &why) == 0, "form: parses");
+	is_str(form_get(&f, "a"), "1", "form: a");
+	is_str(form_get(&f, "b"), "x y z", "form: decoding");
+	ok(form_get(&f, "c") == NULL, "form: empty value is absent");
+	ok(form_get(&f, "d") == NULL, "form: name without = is absent");
+	ok(form_get(&f, "e") == NULL, "form: missing");
+	form_free(&f);
+	ok(form_parse(&f, "a=1&a=2", 7, &why) == -1, "form: repeated refused");
+	ok(form_parse(&f, "a=%2", 4, &why) == -1, "form: short escape");
+	ok(form_parse(&f, "a=%zz", 5, &why) == -1, "form: bad escape");
+	ok(form_parse(&f, "a=%00", 5, &why) == -1, "form: NUL refused");
+	ok(form_parse(&f, NULL, 0, &why) == 0 && f.n == 0, "form: NULL");
+}
+
+static void
+t_redirect(struct cfg *cfg)
+{
+	const char	*why;
+
+	ok(oauth_redirect_valid(cfg, "http://127.0.0.1:5/cb", &why) == 0,
+	    "redirect: loopback http");
+	ok(oauth_redirect_valid(cfg, "http://localhost/cb", &why) == 0,
+	    "redirect: localhost");
+	ok(oauth_redirect_valid(cfg, "http://[::1]:9/cb", &why) == 0,
+	    "redirect: ::1");
+	ok(oauth_redirect_valid(cfg, "https://app.example/cb", &why) == 0,
+	    "redirect: https");
+	ok(oauth_redirect_valid(cfg, "http://app.example/cb", &why) == -1,
+	    "redirect: http elsewhere refused");
+	ok(oauth_redirect_valid(cfg, "https://app.example/cb#x", &why) == -1,
+	    "redirect: fragment refused");
+	ok(oauth_redirect_valid(cfg, "https://u:p@app.example/cb", &why) == -1,
+	    "redirect: userinfo refused");
+	ok(oauth_redirect_valid(cfg, "/cb", &why) == -1, "redirect: relative");
+	ok(oauth_redirect_valid(cfg, "javascript:alert(1)", &why) == -1,
+	    "redirect: javascript:");
+	ok(oauth_redirect_valid(cfg, NULL, &why) == -1, "redirect: missing");
+	ok(oauth_redirect_valid(cfg, "http://127.0.0.1.evil.example/", &why)
+	    == -1, "redirect: loopback look-alike refused");
+	ok(oauth_redirect_matches("http://127.0.0.1:1234/cb",
+	    "http://127.0.0.1:9999/cb"), "match: loopback any port");
+	ok(oauth_redirect_matches("http://127.0.0.1/cb",
+	    "http://127.0.0.1:9999/cb"), "match: loopback without port");
+	ok(!oauth_redirect_matches("http://127.0.0.1:1/cb",
+	    "http://localhost:1/cb"), "match: host must be the same");
+	ok(!oauth_redirect_matches("http://127.0.0.1:1/cb",
+	    "http://127.0.0.1:1/cb2"), "match: path must be the same");
+	ok(!oauth_redirect_matches("https://a.example:1/cb",
+	    "https://a.example:2/cb"), "match: https port exact");
+	ok(!oauth_redirect_matches("https://a.example/cb",
+	    "https://a.example/cb?x=1"), "match: query exact");
+	ok(oauth_redirect_matches("https://a.example/cb",
+	    "https://a.example/cb"), "match: exact");
+	cfg->oauth_redirect_uris = "https://ok.example/cb, http://127.0.0.1:7/x";
+	ok(oauth_redirect_valid(cfg, "https://ok.example/cb", &why) == 0,
+	    "allow-list: listed");
+	ok(oauth_redirect_valid(cfg, "http://127.0.0.1:8/x", &why) == 0,
+	    "allow-list: loopback port may vary");
+	ok(oauth_redirect_valid(cfg, "https://other.example/cb", &why) == -1,
+	    "allow-list: unlisted refused");
+	cfg->oauth_redirect_uris = NULL;
+}
+
+static void
+t_scope_pkce(void)
+{
+	char	*s, *v, *c;
+
+	s = oauth_scope_merge("read openid", "openid profile email");
+	is_str(s, "read openid profile email", "scope: merged, once each");
+	free(s);
+	s = oauth_scope_merge(NULL, "openid  profile");
+	is_str(s, "openid profile", "scope: default only");
+	free(s);
+	s = oauth_scope_merge("  ", NULL);
+	is_str(s, "", "scope: empty");
+	free(s);
+	s = oauth_scope_merge("openidx openid", "openid");
+	is_str(s, "openidx openid", "scope: whole tokens compared");
+	free(s);
+	/* RFC 7636 appendix B */
+	ok(oauth_pkce_verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+	    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), "pkce: RFC 7636 "
+	    "example");
+	ok(!oauth_pkce_verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj",
+	    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), "pkce: wrong "
+	    "verifier");
+	ok(!oauth_pkce_verify("short", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSs"
+	    "tw-cM"), "pkce: short verifier");
+	ok(!oauth_pkce_verify(NULL, "x"), "pkce: missing verifier");
+	v = oauth_pkce_new(&c);
+	ok(strlen(v) == 43 && oauth_pkce_verify(v, c), "pkce: new pair");
+	ok(oauth_pkce_challenge_valid(c), "pkce: challenge shape");
+	ok(!oauth_pkce_challenge_valid("plain-verifier-used-as-challenge"),
+	    "pkce: short challenge");
+	free(v);
+	free(c);
+}
+
+static struct json_object *
+parse(const char *s)
+{
+	const char	*why;
+
+	return rpc_parse(s, strlen(s), &why);
+}
+
+static void
+t_meta(struct cfg *cfg)
+{
+	struct json_object	*d, *o, *v;
+	const char		*field, *why;
+
+	d = parse("{\"issuer\":\"https://as.example\",\"authorization_endpoint"
+	    "\":\"https://as.example/a\",\"token_endpoint\":\"https://as.exam"
+	    "ple/t\",\"response_types_supported\":[\"code\"],\"code_challenge"
+	    "_methods_supported\":[\"S256\"],\"x_vendor\":1}");
+	ok(meta_check_as(d, &field, &why) == 0, "8414: valid document");
+	json_object_object_add(d, "code_challenge_methods_supported",
+	    parse("[\"plain\"]"));
+	ok(meta_check_as(d, &field, &why) == -1 && strcmp(field,
+	    "code_challenge_methods_supported") == 0, "8414: no S256 named");
+	json_object_object_add(d, "code_challenge_methods_supported",
+	    parse("[\"S256\"]"));
+	json_object_object_add(d, "issuer", parse("\"http://as.example\""));
+	ok(meta_check_as(d, &field, &why) == -1 && strcmp(field, "issuer") ==
+	    0, "8414: http issuer off loopback refused");
+	json_object_object_add(d, "issuer", parse("\"https://as.example\""));
+	json_object_object_del(d, "token_endpoint");
+	ok(meta_check_as(d, &field, &why) == -1 && strcmp(field,
+	    "token_endpoint") == 0, "8414: missing token_endpoint named");
+	json_object_object_add(d, "token_endpoint",
+	    parse("\"https://as.example/t\""));
+	json_object_object_add(d, "scopes_supported", parse("[1]"));
+	ok(meta_check_as(d, &field, &why) == -1, "8414: scopes not strings");
+	json_object_object_del(d, "scopes_supported");
+	json_object_object_add(d, "code_challenge_methods_supported",
+	    parse("[\"plain\"]"));
+
+	cfg->oauth_registration = REG_STATIC;
+	o = meta_proxy(cfg, d);
+	is_str(prov_field(o, "issuer"), "https://mcp.example",
+	    "proxy: issuer is ours");
+	is_str(prov_field(o, "authorization_endpoint"),
+	    "https://mcp.example/oauth/authorize", "proxy: authorize is ours");
+	is_str(prov_field(o, "registration_endpoint"),
+	    "https://mcp.example/oauth/register", "proxy: register is ours");
+	is_str(prov_field(o, "token_endpoint"), "https://as.example/t",
+	    "proxy: token endpoint kept");
+	ok(json_object_object_get_ex(o, "x_vendor", NULL), "proxy: unknown "
+	    "fields kept");
+	json_object_object_get_ex(o, "code_challenge_methods_supported", &v);
+	is_str(json_object_to_json_string(v), "[ \"plain\", \"S256\" ]",
+	    "proxy: S256 added");
+	ok(meta_check_as(o, &field, &why) == 0, "proxy: the result is valid");
+	json_object_put(o);
+	json_object_put(d);
+
+	cfg->oauth_registration = REG_STATELESS;
+	o = meta_facade(cfg);
+	ok(meta_check_as(o, &field, &why) == 0, "facade: valid 8414");
+	is_str(prov_field(o, "issuer"), "https://mcp.example", "facade: issuer");
+	is_str(prov_field(o, "token_endpoint"),
+	    "https://mcp.example/oauth/token", "facade: token endpoint");
+	json_object_object_get_ex(o, "code_challenge_methods_supported", &v);
+	is_str(json_object_to_json_string(v), "[ \"S256\" ]", "facade: S256 "
+	    "only");
+	ok(json_object_object_get_ex(o, "authorization_response_iss_parameter"
+	    "_supported", &v) && json_object_get_boolean(v), "facade: iss");
+	ok(json_object_object_get_ex(o, "client_id_metadata_document_"
+	    "supported", &v) && json_object_get_boolean(v), "facade: CIMD");
+	json_object_object_get_ex(o, "token_endpoint_auth_methods_supported",
+	    &v);
+	ok(strstr(json_object_to_json_string(v), "\"none\"") != NULL,
+	    "facade: auth method none");
+	json_object_put(o);
+
+	o = meta_resource(cfg);
+	is_str(prov_field(o, "resource"), "https://mcp.example/mcp",
+	    "9728: resource");
+	json_object_object_get_ex(o, "authorization_servers", &v);
+	ok(json_object_array_length(v) == 1, "9728: one server");
+	is_str(json_object_get_string(json_object_array_get_idx(v, 0)),
+	    "https://mcp.example", "9728: this server");
+	json_object_put(o);
+}
+
+static void
+t_clients(struct cfg *cfg)
+{
+	struct oauth_client	 c, d;
+	struct json_object	*md;
+	const char		*err, *why;
+	char			*id, *sec;
+
+	md = parse("{\"redirect_uris\":[\"http://127.0.0.1:3000/cb\","
+	    "\"https://app.example/cb\"],\"client_name\":\"T\","
+	    "\"token_endpoint_auth_method\":\"none\"}");
+	ok(client_metadata_parse(cfg, md, &c, &err, &why) == 0, "7591: valid");
+	ok(!c.confidential && c.nredirect == 2, "7591: public, two URIs");
+	json_object_put(md);
+	id = client_id_make(cfg, &c);
+	ok(client_resolve(cfg, id, &d, &why) == 0, "stateless: id resolves");
+	ok(d.kind == CLIENT_STATELESS && d.nredirect == 2 && d.name != NULL &&
+	    strcmp(d.name, "T") == 0, "stateless: metadata inside");
+	is_str(client_redirect_pick(&d, "http://127.0.0.1:4444/cb"),
+	    "http://127.0.0.1:4444/cb", "stateless: loopback port varies");
+	ok(client_redirect_pick(&d, "https://app.example/cb2") == NULL,
+	    "stateless: unregistered URI");
+	ok(client_redirect_pick(&d, NULL) == NULL, "stateless: two URIs, "
+	    "none given");
+	client_free(&d);
+	id[10] ^= 1;
+	ok(client_resolve(cfg, id, &d, &why) == -1, "stateless: forged id");
+	client_free(&c);
+	free(id);
+
+	md = parse("{\"redirect_uris\":[\"https://app.example/cb\"]}");
+	ok(client_metadata_parse(cfg, md, &c, &err, &why) == 0 &&
+	    c.confidential, "7591: default method is client_secret_basic");
+	id = client_id_make(cfg, &c);
+	sec = client_secret_for(cfg, id);
+	ok(client_secret_ok(cfg, id, sec), "stateless: derived secret");
+	ok(!client_secret_ok(cfg, id, "guess"), "stateless: wrong secret");
+	free(sec);
+	free(id);
+	client_free(&c);
+	json_object_put(md);
+
+#define BAD(json, code, name) do {					\
+	md = parse(json);						\
+	ok(client_metadata_parse(cfg, md, &c, &err, &why) == -1 &&	\
+	    strcmp(err, code) == 0, "7591: %s", name);			\
+	json_object_put(md);						\
+} while (0)
+	BAD("{}", "invalid_redirect_uri", "no redirect_uris");
+	BAD("{\"redirect_uris\":[]}", "invalid_redirect_uri", "empty list");
+	BAD("{\"redirect_uris\":[\"http://evil.example/cb\"]}",
+	    "invalid_redirect_uri", "http off loopback");
+	BAD("{\"redirect_uris\":[\"https://a.example/#f\"]}",
+	    "invalid_redirect_uri", "fragment");
+	BAD("{\"redirect_uris\":[5]}", "invalid_redirect_uri", "number");
+	BAD("{\"redirect_uris\":[\"https://a.example/\"],\"token_endpoint_auth"
+	    "_method\":\"private_key_jwt\"}", "invalid_client_metadata",
+	    "unsupported auth method");
+	BAD("{\"redirect_uris\":[\"https://a.example/\"],\"grant_types\":"
+	    "[\"client_credentials\"]}", "invalid_client_metadata",
+	    "client_credentials");
+	BAD("{\"redirect_uris\":[\"https://a.example/\"],\"response_types\":"
+	    "[\"token\"]}", "invalid_client_metadata", "implicit");
+	BAD("{\"redirect_uris\":[\"https://a.example/\"],\"client_name\":7}",
+	    "invalid_client_metadata", "client_name type");
+	BAD("[1]", "invalid_client_metadata", "not an object");
+	BAD("{\"redirect_uris\":[\"https://a/1\",\"https://a/2\",\"https://a/3"
+	    "\",\"https://a/4\",\"https://a/5\",\"https://a/6\",\"https://a/7"
+	    "\",\"https://a/8\",\"https://a/9\"]}", "invalid_redirect_uri",
+	    "more than 8");
+	ok(client_resolve(cfg, "https://127.0.0.1/client.json", &c, &why) ==
+	    -1 && strstr(why, "fetched") != NULL, "CIMD: loopback refused");
+	ok(client_resolve(cfg, "https://a.example/", &c, &why) == -1,
+	    "CIMD: a URL without a path refused");
+	ok(client_resolve(cfg, "https://a.example/c?x=1", &c, &why) == -1,
+	    "CIMD: query refused");
+	ok(client_resolve(cfg, NULL, &c, &why) == -1, "client: missing id");
+}
+
+/* --- the handlers ------------------------------------------------------ */
+
+static int
+sink_write(void *ctx, const char *p, size_t n)
+{
+	buf_append(ctx, p, n);
+	return 0;
+}
+
+static int
+sink_flush(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+struct out {
+	int	 status;
+	char	*raw;		/* headers and body */
+};
+
+static struct out
+run(void *app, const struct cfg *cfg, void (*h)(void *, const struct cfg *,
+    struct req *, struct resp *), const char *method, const char *path,
+    const char *query, const char *body, const char *cookie)
+{
+	struct buf		 sinkbuf;
+	struct http_sink	 sink = { sink_write, sink_flush, &sinkbuf };
+	char			*env[8], cbuf[512];
+	struct req		 rq;
+	struct resp		 rs;
+	struct out		 o;
+	size_t			 n = 0;
+
+	buf_init(&sinkbuf);
+	env[n++] = "CONTENT_TYPE=application/x-www-form-urlencoded";
+	if (cookie != NULL) {
+		snprintf(cbuf, sizeof(cbuf), "HTTP_COOKIE=%s", cookie);
+		env[n++] = cbuf;
+	}
+	env[n] = NULL;
+	memset(&rq, 0, sizeof(rq));
+	rq.envp = env;
+	rq.method = method;
+	rq.path = (char *)path;
+	rq.query = query;
+	rq.body = (char *)body;
+	rq.body_len = body ? strlen(body) : 0;
+	resp_init(&rs, &sink);
+	h(app, cfg, &rq, &rs);
+	resp_finish(&rs);
+	o.status = rs.status;
+	o.raw = buf_release(&sinkbuf);
+	resp_free(&rs);
+	return o;
+}
+
+/* The value of a query parameter in the Location header, new string. */
+static char *
+location_param(const char *raw, const char *name)
+{
+	const char	*l = strstr(raw, "Location: "), *q, *e;
+	struct form	 f;
+	const char	*why;
+	char		*v = NULL;
+
+	if (l == NULL || (q = strchr(l, '?')) == NULL)
+		return NULL;
+	e = strstr(q, "\r\n");
+	if (form_parse(&f, q + 1, (size_t)(e - q - 1), &why) == 0) {
+		if (form_get(&f, name) != NULL)
+			v = xstrdup(form_get(&f, name));
+		form_free(&f);
+	}
+	return v;
+}
+
+static int
+location_starts(const char *raw, const char *prefix)
+{
+	const char	*l = strstr(raw, "Location: ");
+
+	return l != NULL && strncmp(l + 10, prefix, strlen(prefix)) == 0;
+}
+
+#define CHAL	"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+static void
+t_facade(struct cfg *cfg)
+{
+	struct oauth_client	 c;
+	struct json_object	*md, *code;
+	struct out		 o;
+	struct buf		 q;
+	void			*app;
+	const char		*err, *why;
+	char			*id, *state, *cb, *pcode, *cookie, *consent;
+	char			 cookiebuf[200];
+
+	cfg->oauth_mode = OAUTH_FACADE;
+	md = parse("{\"redirect_uris\":[\"http://127.0.0.1:3000/cb\","
+	    "\"https://app.example/cb\"],\"token_endpoint_auth_method\":"
+	    "\"none\",\"client_name\":\"<Evil & Co>\"}");
+	client_metadata_parse(cfg, md, &c, &err, &why);
+	id = client_id_make(cfg, &c);
+	json_object_put(md);
+	client_free(&c);
+	authz_init(cfg, &app, NULL);
+
+#define AUTHZ(extra) do {						\
+	buf_init(&q);							\
+	buf_puts(&q, "client_id=");					\
+	url_encode(&q, id, strlen(id));					\
+	buf_puts(&q, extra);						\
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",	\
+	    q.data, NULL, NULL);					\
+	buf_free(&q);							\
+} while (0)
+	AUTHZ("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A"
+	    "5555%2Fcb&state=xyz&code_challenge=" CHAL "&code_challenge_method"
+	    "=S256&scope=read&resource=https%3A%2F%2Fmcp.example%2Fmcp");
+	is_int(o.status, 302, "facade authorize: redirect");
+	ok(location_starts(o.raw, "https://as.example/authorize?"),
+	    "facade authorize: to the provider");
+	cb = location_param(o.raw, "redirect_uri");
+	is_str(cb, "https://mcp.example/oauth/callback", "facade authorize: "
+	    "our fixed callback");
+	free(cb);
+	cb = location_param(o.raw, "client_id");
+	is_str(cb, "provider-client", "facade authorize: our client id");
+	free(cb);
+	cb = location_param(o.raw, "scope");
+	is_str(cb, "read openid profile email", "facade authorize: scopes "
+	    "merged");
+	free(cb);
+	cb = location_param(o.raw, "code_challenge");
+	ok(cb != NULL && strcmp(cb, CHAL) != 0, "facade authorize: our own "
+	    "PKCE challenge");
+	free(cb);
+	cb = location_param(o.raw, "audience");
+	is_str(cb, "https://mcp.example/mcp", "facade authorize: audience");
+	free(cb);
+	ok(strstr(o.raw, "None") == NULL && strstr(o.raw, "(null)") == NULL,
+	    "facade authorize: no absent parameter sent as a word");
+	state = location_param(o.raw, "state");
+	ok(state != NULL && strcmp(state, "xyz") != 0, "facade authorize: "
+	    "state sealed");
+	free(o.raw);
+
+	/* the callback: the provider's code becomes ours */
+	buf_init(&q);
+	buf_puts(&q, "code=PROVIDERCODE&iss=https%3A%2F%2Fas.example&state=");
+	url_encode(&q, state, strlen(state));
+	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
+	    NULL);
+	is_int(o.status, 302, "callback: redirect");
+	ok(location_starts(o.raw, "http://127.0.0.1:5555/cb?"), "callback: to "
+	    "the client's URI, its port");
+	cb = location_param(o.raw, "state");
+	is_str(cb, "xyz", "callback: the client's state");
+	free(cb);
+	cb = location_param(o.raw, "iss");
+	is_str(cb, "https://mcp.example", "callback: our iss");
+	free(cb);
+	pcode = location_param(o.raw, "code");
+	ok(pcode != NULL && seal_open(SECRET, "code", pcode, &code) == SEAL_OK,
+	    "callback: code sealed for the token endpoint");
+	if (pcode != NULL && code != NULL) {
+		is_str(prov_field(code, "pc"), "PROVIDERCODE", "code: carries "
+		    "the provider's code");
+		is_str(prov_field(code, "cc"), CHAL, "code: the client's "
+		    "challenge");
+		ok(prov_field(code, "v") != NULL, "code: our verifier");
+		json_object_put(code);
+	}
+	free(pcode);
+	free(o.raw);
+	buf_free(&q);
+
+	/* wrong iss: mix-up defence */
+	buf_init(&q);
+	buf_puts(&q, "code=X&iss=https%3A%2F%2Fevil.example&state=");
+	url_encode(&q, state, strlen(state));
+	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
+	    NULL);
+	cb = location_param(o.raw, "error");
+	is_str(cb, "access_denied", "callback: another issuer refused");
+	free(cb);
+	free(o.raw);
+	buf_free(&q);
+	/* provider error passed on */
+	buf_init(&q);
+	buf_puts(&q, "error=access_denied&error_description=no%22way&state=");
+	url_encode(&q, state, strlen(state));
+	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
+	    NULL);
+	ok(location_starts(o.raw, "http://127.0.0.1:5555/cb?error="
+	    "access_denied"), "callback: provider error to the client");
+	free(o.raw);
+	buf_free(&q);
+	/* tampered state */
+	state[5] ^= 1;
+	buf_init(&q);
+	buf_puts(&q, "code=X&state=");
+	url_encode(&q, state, strlen(state));
+	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
+	    NULL);
+	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
+	    "callback: tampered state gets a page, no redirect");
+	free(o.raw);
+	buf_free(&q);
+	free(state);
+
+	/* errors before and after the redirect URI is known */
+	AUTHZ("&response_type=code&redirect_uri=https%3A%2F%2Fevil.example%2F"
+	    "&state=s&code_challenge=" CHAL "&code_challenge_method=S256");
+	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
+	    "facade: unregistered redirect_uri gets a page (open redirect)");
+	free(o.raw);
+	AUTHZ("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb"
+	    "&state=s&code_challenge=" CHAL "&code_challenge_method=plain");
+	cb = location_param(o.raw, "error");
+	is_str(cb, "invalid_request", "facade: plain PKCE refused by redirect");
+	free(cb);
+	free(o.raw);
+	AUTHZ("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb"
+	    "&state=s");
+	cb = location_param(o.raw, "error");
+	is_str(cb, "invalid_request", "facade: PKCE missing");
+	free(cb);
+	free(o.raw);
+	AUTHZ("&response_type=token&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2F"
+	    "cb&state=s&code_challenge=" CHAL "&code_challenge_method=S256");
+	cb = location_param(o.raw, "error");
+	is_str(cb, "unsupported_response_type", "facade: implicit refused");
+	free(cb);
+	free(o.raw);
+	AUTHZ("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb"
+	    "&code_challenge=" CHAL "&code_challenge_method=S256&resource=https"
+	    "%3A%2F%2Fother.example%2Fmcp");
+	cb = location_param(o.raw, "error");
+	is_str(cb, "invalid_target", "facade: another resource refused");
+	free(cb);
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	    "client_id=forged&response_type=code", NULL, NULL);
+	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
+	    "facade: forged client id gets a page");
+	free(o.raw);
+
+	/* a redirect URI off this machine needs consent */
+	AUTHZ("&response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb"
+	    "&state=s&code_challenge=" CHAL "&code_challenge_method=S256");
+	is_int(o.status, 200, "consent: a page");
+	ok(strstr(o.raw, "&lt;Evil &amp; Co&gt;") != NULL, "consent: name "
+	    "escaped");
+	ok(strstr(o.raw, "frame-ancestors 'none'") != NULL &&
+	    strstr(o.raw, "X-Frame-Options: DENY") != NULL, "consent: no "
+	    "framing");
+	ok(strstr(o.raw, "app.example") != NULL, "consent: names the host");
+	cookie = strstr(o.raw, "Set-Cookie: fcm_consent=");
+	ok(cookie != NULL && strstr(cookie, "SameSite=Strict") != NULL,
+	    "consent: strict cookie");
+	consent = strstr(o.raw, "name=\"consent\" value=\"");
+	if (cookie == NULL || consent == NULL) {
+		free(o.raw);
+		goto done;
+	}
+	snprintf(cookiebuf, sizeof(cookiebuf), "fcm_consent=%.*s",
+	    (int)strcspn(cookie + 24, ";"), cookie + 24);
+	consent += 22;
+	consent = xstrndup(consent, strcspn(consent, "\""));
+	free(o.raw);
+	buf_init(&q);
+	buf_puts(&q, "decision=approve&consent=");
+	url_encode(&q, consent, strlen(consent));
+	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	    q.data, NULL);
+	ok(o.status == 403 && strstr(o.raw, "Location:") == NULL,
+	    "consent: without the cookie (CSRF) refused");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	    q.data, "fcm_consent=guess");
+	is_int(o.status, 403, "consent: a wrong cookie refused");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	    q.data, cookiebuf);
+	ok(o.status == 302 && location_starts(o.raw,
+	    "https://as.example/authorize?"), "consent: approved, on to the "
+	    "provider");
+	free(o.raw);
+	buf_free(&q);
+	buf_init(&q);
+	buf_puts(&q, "decision=deny&consent=");
+	url_encode(&q, consent, strlen(consent));
+	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	    q.data, cookiebuf);
+	ok(o.status == 302 && location_starts(o.raw, "https://app.example/cb?"
+	    "error=access_denied"), "consent: denied goes back with "
+	    "access_denied");
+	free(o.raw);
+	buf_free(&q);
+	free(consent);
+done:
+	authz_fini(app);
+	free(id);
+}
+
+static void
+t_proxy(struct cfg *cfg)
+{
+	struct out	 o;
+	void		*app;
+	char		*v;
+
+	cfg->oauth_mode = OAUTH_PROXY;
+	authz_init(cfg, &app, NULL);
+	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
+	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
+	    "method=S256&scope=read+openid", NULL, NULL);
+	ok(o.status == 302 && location_starts(o.raw,
+	    "https://as.example/authorize?"), "proxy: to the provider");
+	v = location_param(o.raw, "scope");
+	is_str(v, "read openid profile email", "proxy: default scope added");
+	free(v);
+	v = location_param(o.raw, "redirect_uri");
+	is_str(v, "http://localhost:3334/oauth/callback", "proxy: the client's "
+	    "redirect URI passed");
+	free(v);
+	v = location_param(o.raw, "state");
+	is_str(v, "s1", "proxy: state passed as is");
+	free(v);
+	v = location_param(o.raw, "code_challenge");
+	is_str(v, CHAL, "proxy: the client's challenge");
+	free(v);
+	ok(strstr(o.raw, "resource=") == NULL, "proxy: no resource when none "
+	    "was sent");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	    "response_type=code&client_id=c1&redirect_uri=https%3A%2F%2Fevil."
+	    "example%2F%23x&state=s1", NULL, NULL);
+	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
+	    "proxy: bad redirect_uri gets a page");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	    "response_type=code&client_id=c1&redirect_uri=http%3A%2F%2F127.0.0"
+	    ".1%3A9%2Fcb&state=s1", NULL, NULL);
+	v = location_param(o.raw, "error");
+	ok(o.status == 302 && v != NULL && strcmp(v, "invalid_request") == 0 &&
+	    location_starts(o.raw, "http://127.0.0.1:9/cb?"), "proxy: missing "
+	    "PKCE goes back to the client");
+	free(v);
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	    "a=1&a=2", NULL, NULL);
+	is_int(o.status, 400, "proxy: repeated parameter");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/oauth/callback",
+	    "code=1", NULL, NULL);
+	is_int(o.status, 404, "proxy: no callback here");
+	free(o.raw);
+	authz_fini(app);
+}
+
+int
+main(void)
+{
+	struct cfg	 cfg;
+	char		*env[] = {
+		"MCP_PUBLIC_URL=https://mcp.example",
+		"MCP_OAUTH_MODE=facade",
+		"MCP_OAUTH_AUTHORIZE_URL=https://as.example/authorize",
+		"MCP_OAUTH_TOKEN_URL=https://as.example/token",
+		"MCP_OAUTH_ISSUER=https://as.example",
+		"MCP_OAUTH_CLIENT_ID=provider-client",
+		"MCP_SECRET=" SECRET,
+		NULL };
+
+	if (cfg_load(&cfg, PROG_AUTHZ, env, stderr) == -1)
+		return 1;
+	t_seal();
+	t_form();
+	t_redirect(&cfg);
+	t_scope_pkce();
+	t_meta(&cfg);
+	t_clients(&cfg);
+	t_facade(&cfg);
+	t_proxy(&cfg);
+	cfg_free(&cfg);
+	return done_testing();
+}
