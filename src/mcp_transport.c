@@ -612,13 +612,11 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		resp_empty(rs, 204);
 		return;
 	}
-	if (strcmp(rq->method, "POST") != 0) {
-		resp_header(rs, "Allow", "POST");
-		send_error(rs, 405, NULL, RPC_INVALID_REQUEST,
-		    "Method Not Allowed: this endpoint keeps no sessions "
-		    "and offers no GET stream; use POST", NULL);
-		return;
-	}
+	/*
+	 * The token before the method: without one, every request learns
+	 * only where to get one (clients such as mcp-remote probe with GET
+	 * and expect 401 before they start their sign-in).
+	 */
 	if ((st = auth_check(app->auth, rq, &grant, &why)) != AUTH_OK) {
 		/* why is our own text; the token is never logged */
 		snprintf(note, sizeof(note), "auth: %s", why ? why : "refused");
@@ -627,6 +625,14 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		    why ? why : "refused");
 		auth_challenge(cfg, rs, st, why, auth_scope_hint(app->auth));
 		auth_grant_free(&grant);	/* a valid token may lack a scope */
+		return;
+	}
+	if (strcmp(rq->method, "POST") != 0) {
+		resp_header(rs, "Allow", "POST");
+		send_error(rs, 405, NULL, RPC_INVALID_REQUEST,
+		    "Method Not Allowed: this endpoint keeps no sessions "
+		    "and offers no GET stream; use POST", NULL);
+		auth_grant_free(&grant);
 		return;
 	}
 	serve_post(app, cfg, rq, rs, &grant);

@@ -6,7 +6,7 @@ libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
 mandoc ca-certificates procps"
 # only the tests: the other web servers, and systemd-analyze
 FCM_TEST_DEBS="nginx apache2 libapache2-mod-fcgid systemd wrk valgrind clang
-libclang-rt-14-dev"
+libclang-rt-14-dev openssl"
 
 install_debs() {	# install_debs [PACKAGES]: default FCM_DEBS
 	local missing="" p policy=""

@@ -24,6 +24,7 @@ const FLAGS = {
   'resource-scopes': { type: 'string', default: 'read write admin', help: 'scopes a resource accepts' },
   'client-id': { type: 'string', default: 'test-client', help: 'the confidential client' },
   'client-secret': { type: 'string', default: 'test-secret', help: 'its secret' },
+  'public-client': { type: 'boolean', default: false, help: 'the client (not its opaque twin) is public: token_endpoint_auth_method none, no secret, no client_credentials (a native app, as proxy mode hands out)' },
   'opaque-client-id': { type: 'string', help: 'twin client (same secret, redirect URIs, grants) whose access tokens are always opaque (default <client-id>-opaque)' },
   'redirect-uri': { type: 'string', multiple: true, help: 'redirect URI of both clients; repeatable (none: client_credentials only)' },
   alg: { type: 'string', default: 'RS256', help: 'signing algorithm: RS256, PS256, ES256 or EdDSA' },
@@ -172,6 +173,15 @@ const opaqueResources = new Set(opts['opaque-resource']);
 
 function clientMetadata(clientId) {
   const redirectUris = opts['redirect-uri'];
+  if (opts['public-client'] && clientId === opts['client-id']) {
+    return {
+      client_id: clientId,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: redirectUris,
+    };
+  }
   return {
     client_id: clientId,
     client_secret: opts['client-secret'],

@@ -1,0 +1,477 @@
+#!/usr/bin/env bash
+# The OAuth endpoints through lighttpd against real providers started here
+# on loopback (tests/interop/provider.mjs, oidc-provider, pinned):
+#   facade  fcgi-mcp is the authorization server; oidc-provider (which
+#           sends iss on every redirect) is its upstream.  A browser is
+#           played with curl: registration, authorize, the provider's
+#           login, our callback, the token endpoint, refresh, and every
+#           way to misuse a code.  The authorize leg and the callback leg
+#           are served by two different worker pools sharing MCP_SECRET.
+#   proxy   FastAPI-MCP's mode, against a second provider that does not
+#           send iss and whose client is public.
+#   custom  a metadata file served as is; a broken one refuses to start.
+# Then real clients: mcp-remote (pinned) completes the OAuth flow in both
+# modes with a BROWSER script and lists the tools; so does the TypeScript
+# SDK client's auth flow (sdk-oauth.mjs).
+. "$(dirname "$0")/../integration/lib.sh"
+
+B="$top_builddir/cgi-bin"
+API_FCGI="$top_builddir/examples/api.fcgi"
+for p in mcp oauth-metadata oauth-authorize oauth-register oauth-token; do
+	[ -x "$B/$p.fcgi" ] || bail "programs not built"
+done
+need_node_modules
+command -v openssl >/dev/null || bail "openssl not installed"
+
+SECRET=$(openssl rand -hex 32)
+FCID=fcm-facade
+FSEC='facade secret with = + / % in it'
+
+routes() {	# routes NAME: the fastcgi.server lines of one fcgi-mcp site
+	local n=$1
+	cat <<EOR
+	"/api" => (( "socket" => "$T_DIR/api.sock", "check-local" => "disable" )),
+	"/mcp" => (( "socket" => "$T_DIR/$n-mcp.sock", "check-local" => "disable" )),
+	"/.well-known/oauth-protected-resource" => (( "socket" => "$T_DIR/$n-meta.sock", "check-local" => "disable" )),
+	"/.well-known/oauth-authorization-server" => (( "socket" => "$T_DIR/$n-meta.sock", "check-local" => "disable" )),
+	"/oauth/authorize" => (( "socket" => "$T_DIR/$n-authz.sock", "check-local" => "disable" )),
+	"/authorize" => (( "socket" => "$T_DIR/$n-authz.sock", "check-local" => "disable" )),
+	"/oauth/callback" => (( "socket" => "$T_DIR/$n-callback.sock", "check-local" => "disable" )),
+	"/oauth/token" => (( "socket" => "$T_DIR/$n-token.sock", "check-local" => "disable" )),
+	"/token" => (( "socket" => "$T_DIR/$n-token.sock", "check-local" => "disable" )),
+	"/oauth/register" => (( "socket" => "$T_DIR/$n-reg.sock", "check-local" => "disable" )),
+	"/register" => (( "socket" => "$T_DIR/$n-reg.sock", "check-local" => "disable" )),
+EOR
+}
+start_lighttpd facade "fastcgi.server = (
+$(routes f)
+)"
+F=$BASE
+start_lighttpd proxy "fastcgi.server = (
+$(routes p)
+)"
+P=$BASE
+MRF=$(free_port)	# mcp-remote's callback ports
+MRP=$(free_port)
+SDKP=$(free_port)
+
+start_provider() {	# start_provider NAME ARGS...: sets ISS
+	local n=$1 i
+	shift
+	(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 "$@" \
+	    >"$T_DIR/$n.out" 2>"$T_DIR/$n.err") &
+	T_PIDS="$T_PIDS $!"
+	eval "${n}_PID=$!"
+	for i in $(seq 1 200); do
+		grep -q '^READY ' "$T_DIR/$n.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	ISS=$(sed -n 's/^READY //p' "$T_DIR/$n.out")
+	[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/$n.err"; bail "$n did not start"; }
+}
+start_provider prov1 --client-id "$FCID" --client-secret "$FSEC" \
+    --redirect-uri "$F/oauth/callback" --resource "$F/mcp" --auto-login alice
+ISS1=$ISS
+start_provider prov2 --no-iss --public-client --client-id fcm-proxy \
+    --redirect-uri "http://127.0.0.1:9/cb" \
+    --redirect-uri "http://127.0.0.1:$MRP/oauth/callback" \
+    --redirect-uri "http://127.0.0.1:$SDKP/callback" \
+    --resource "$P/mcp" --auto-login bob
+ISS2=$ISS
+ok 0 "providers up: $ISS1 (iss on redirects), $ISS2 (no iss, public client)"
+
+start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+printf '%s\n' "$SECRET" >"$T_DIR/secret"
+FENV="MCP_PUBLIC_URL=$F MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=$ISS1
+MCP_OAUTH_CLIENT_ID=$FCID MCP_SECRET_FILE=$T_DIR/secret
+MCP_OAUTH_DEFAULT_SCOPE=openid MCP_REQUIRED_SCOPES=read
+MCP_CIMD_ALLOW_PRIVATE=1"
+start_spawn_fcgi "$T_DIR/f-mcp.sock" "$T_DIR/f-mcp.log" "$B/mcp.fcgi" \
+    MCP_OPENAPI="$top_srcdir/examples/openapi.json" MCP_API_BASE_URL="$F/api" \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$F" MCP_OAUTH_ISSUER="$ISS1" MCP_REQUIRED_SCOPES=read
+start_spawn_fcgi "$T_DIR/f-meta.sock" "$T_DIR/f-meta.log" "$B/oauth-metadata.fcgi" \
+    MCP_AUTH=jwt $FENV
+# two pools of oauth-authorize.fcgi: /oauth/authorize goes to one,
+# /oauth/callback to the other; only MCP_SECRET connects them
+start_spawn_fcgi "$T_DIR/f-authz.sock" "$T_DIR/f-authz.log" "$B/oauth-authorize.fcgi" $FENV
+start_spawn_fcgi "$T_DIR/f-callback.sock" "$T_DIR/f-callback.log" "$B/oauth-authorize.fcgi" $FENV
+start_spawn_fcgi "$T_DIR/f-reg.sock" "$T_DIR/f-reg.log" "$B/oauth-register.fcgi" $FENV
+start_spawn_fcgi "$T_DIR/f-token.sock" "$T_DIR/f-token.log" "$B/oauth-token.fcgi" $FENV \
+    MCP_OAUTH_CLIENT_SECRET="$FSEC"
+
+PENV="MCP_PUBLIC_URL=$P MCP_OAUTH_MODE=proxy MCP_OAUTH_ISSUER=$ISS2
+MCP_OAUTH_CLIENT_ID=fcm-proxy MCP_OAUTH_DEFAULT_SCOPE=openid
+MCP_OAUTH_METADATA_TTL=10"
+start_spawn_fcgi "$T_DIR/p-mcp.sock" "$T_DIR/p-mcp.log" "$B/mcp.fcgi" \
+    MCP_OPENAPI="$top_srcdir/examples/openapi.json" MCP_API_BASE_URL="$P/api" \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$P" MCP_OAUTH_ISSUER="$ISS2"
+start_spawn_fcgi "$T_DIR/p-meta.sock" "$T_DIR/p-meta.log" "$B/oauth-metadata.fcgi" $PENV
+start_spawn_fcgi "$T_DIR/p-authz.sock" "$T_DIR/p-authz.log" "$B/oauth-authorize.fcgi" $PENV
+start_spawn_fcgi "$T_DIR/p-reg.sock" "$T_DIR/p-reg.log" "$B/oauth-register.fcgi" $PENV
+start_spawn_fcgi "$T_DIR/p-token.sock" "$T_DIR/p-token.log" "$B/oauth-token.fcgi" $PENV
+
+# --- helpers ---------------------------------------------------------
+jstr() {	# jstr NAME: a string member of $BODY
+	printf '%s' "$BODY" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"
+}
+urldecode() {
+	local s=${1//+/ }
+	printf '%b' "${s//%/\\x}"
+}
+qparam() {	# qparam URL NAME: a query parameter, decoded
+	urldecode "$(printf '%s\n' "$1" | sed -n "s/.*[?&]$2=\([^&#]*\).*/\1/p")"
+}
+follow() {	# follow URL STOP: follow redirects as a browser until STOP...
+	local url=$1 stop=$2 i next
+	for i in $(seq 1 20); do
+		case $url in "$stop"*) printf '%s\n' "$url"; return 0 ;; esac
+		next=$(curl -s -o "$T_DIR/follow.body" -b "$T_DIR/jar" \
+		    -c "$T_DIR/jar" -w '%{redirect_url}' --max-time 10 "$url")
+		[ -n "$next" ] || { printf 'STOPPED at %s\n' "$url"; return 1; }
+		url=$next
+	done
+	printf 'TOO MANY REDIRECTS\n'
+	return 1
+}
+pkce() {	# pkce: sets VERIFIER and CHALLENGE
+	VERIFIER=$(openssl rand -base64 48 | tr '+/' '-_' | tr -d '=\n' | cut -c1-64)
+	CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary |
+	    openssl base64 | tr '+/' '-_' | tr -d '=\n')
+}
+enc() {	# enc STRING: urlencoded
+	local s=$1 i c out=""
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in [A-Za-z0-9._~-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
+	done
+	printf '%s' "$out"
+}
+list_tools() {	# list_tools BASE TOKEN
+	http POST "$1/mcp" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $2" \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+}
+register() {	# register BASE JSON: sets CLIENT (and CSECRET)
+	http POST "$1/oauth/register" -H 'Content-Type: application/json' \
+	    --data-binary "$2"
+	CLIENT=$(jstr client_id)
+	CSECRET=$(jstr client_secret)
+}
+# facade_code CLIENT REDIRECT [STATE]: authorize, provider, callback;
+# sets CODE_URL (where the browser lands) and VERIFIER
+facade_code() {
+	local cid=$1 ru=$2 st=${3:-st-$RANDOM} loc
+	pkce
+	http GET "$F/oauth/authorize?response_type=code&client_id=$(enc "$cid")&redirect_uri=$(enc "$ru")&state=$st&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$F/mcp")"
+	loc=$(header Location)
+	CODE_URL=$(follow "$loc" "$F/oauth/callback")
+	CODE_URL=$(follow "$CODE_URL" "$ru")
+}
+
+# --- facade: metadata -------------------------------------------------
+http GET "$F/.well-known/oauth-authorization-server"
+is "$STATUS" 200 "facade metadata: 200"
+is "$(jstr issuer)" "$F" "facade metadata: our issuer"
+is "$(jstr token_endpoint)" "$F/oauth/token" "facade metadata: our token endpoint"
+is "$(jstr registration_endpoint)" "$F/oauth/register" "facade metadata: our registration"
+like "$BODY" '"code_challenge_methods_supported":\["S256"\]' "facade metadata: S256 only"
+like "$BODY" '"authorization_response_iss_parameter_supported":true' "facade metadata: iss"
+like "$BODY" '"client_id_metadata_document_supported":true' "facade metadata: CIMD"
+like "$BODY" '"token_endpoint_auth_methods_supported":\["none"' "facade metadata: public clients"
+http GET "$F/.well-known/oauth-authorization-server" -H "Host: evil.example:1"
+unlike "$BODY" 'evil' "metadata URLs never come from Host"
+http GET "$F/.well-known/oauth-protected-resource/mcp"
+is "$STATUS" 200 "RFC 9728 path-aware URL"
+is "$(jstr resource)" "$F/mcp" "protected resource: resource"
+like "$BODY" "\"authorization_servers\":\[\"$F\"\]" "protected resource: this server"
+like "$BODY" '"scopes_supported":\["read"\]' "protected resource: scopes"
+http GET "$F/.well-known/oauth-protected-resource"
+is "$STATUS" 200 "RFC 9728 root URL"
+http GET "$F/.well-known/oauth-protected-resource/other"
+is "$STATUS" 404 "another resource: 404"
+http OPTIONS "$F/.well-known/oauth-authorization-server" -H 'Origin: http://inspector.example' \
+    -H 'Access-Control-Request-Method: GET'
+is "$STATUS" 204 "metadata: CORS preflight"
+is "$(header Access-Control-Allow-Origin)" "*" "metadata: CORS origin"
+http OPTIONS "$F/oauth/token" -H 'Origin: http://inspector.example' \
+    -H 'Access-Control-Request-Method: POST'
+ok "$([ "$STATUS" = 204 ] && header Access-Control-Allow-Methods | grep -q POST; echo $?)" "token: CORS preflight"
+http POST "$F/.well-known/oauth-authorization-server" -d x
+is "$STATUS" 405 "metadata: POST is 405"
+
+# --- facade: registration --------------------------------------------
+register "$F" '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none","client_name":"curl"}'
+is "$STATUS" 201 "register: 201 Created"
+ok "$([ ${#CLIENT} -gt 40 ] && [ -z "$CSECRET" ]; echo $?)" "register: a stateless id, no secret for none"
+like "$BODY" '"client_id_issued_at":[0-9]+' "register: issued_at"
+like "$BODY" '"redirect_uris":\["http://127.0.0.1:9/cb"\]' "register: metadata echoed"
+is "$(header Cache-Control)" "no-store" "register: no-store"
+PUB=$CLIENT
+http POST "$F/register" -H 'Content-Type: application/json' \
+    --data-binary '{"redirect_uris":["http://evil.example/cb"]}'
+is "$STATUS" 400 "register (root fallback path): http off loopback is 400"
+is "$(jstr error)" "invalid_redirect_uri" "register: invalid_redirect_uri"
+http POST "$F/oauth/register" -H 'Content-Type: application/json' --data-binary '{"redirect_uris":'
+is "$(jstr error)" "invalid_client_metadata" "register: broken JSON"
+http POST "$F/oauth/register" -H 'Content-Type: text/plain' --data-binary '{}'
+is "$STATUS" 400 "register: wrong content type"
+http GET "$F/oauth/register"
+is "$STATUS" 405 "register: GET is 405"
+
+# --- facade: the flow, authorize on one pool, callback on the other ---
+facade_code "$PUB" "http://127.0.0.1:9/cb" state-1
+CODE=$(qparam "$CODE_URL" code)
+ok "$([ -n "$CODE" ]; echo $?)" "facade: the browser comes back with a code"
+is "$(qparam "$CODE_URL" state)" "state-1" "facade: the client's state"
+is "$(qparam "$CODE_URL" iss)" "$F" "facade: iss is ours (RFC 9207)"
+like "$(cat "$T_DIR/f-authz.log")" 'GET /oauth/authorize .*status=302' "two pools: authorize served by pool A"
+like "$(cat "$T_DIR/f-callback.log")" 'GET /oauth/callback .*status=302' "two pools: callback served by pool B"
+unlike "$(cat "$T_DIR/f-authz.log")" 'GET /oauth/callback' "two pools: pool A never saw the callback"
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
+    -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d code_verifier=wrong-verifier-wrong-verifier-wrong-verifier-0
+is "$STATUS" 400 "token: wrong verifier refused"
+is "$(jstr error)" "invalid_grant" "token: wrong verifier is invalid_grant"
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
+    -d redirect_uri=http://127.0.0.1:8/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
+is "$(jstr error)" "invalid_grant" "token: another redirect_uri refused"
+register "$F" '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
+OTHER=$CLIENT
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
+    -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$OTHER" -d "code_verifier=$VERIFIER"
+is "$(jstr error)" "invalid_grant" "token: the code used by another client refused"
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=${CODE%?}A" \
+    -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
+is "$(jstr error)" "invalid_grant" "token: a tampered code refused"
+http POST "$F/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
+    -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
+is "$STATUS" 200 "token (root fallback path): 200"
+is "$(header Cache-Control)" "no-store" "token: Cache-Control no-store"
+AT=$(jstr access_token)
+RT=$(jstr refresh_token)
+unlike "$BODY" 'id_token' "token: the provider's ID token is not passed on"
+ok "$([ -n "$AT" ] && [ -n "$RT" ]; echo $?)" "token: access and refresh token"
+unlike "$(cat "$T_DIR"/f-*.log "$T_DIR/facade.error.log")" "$FSEC|${AT:0:40}|$VERIFIER" \
+    "logs hold no secret, token or verifier"
+list_tools "$F" "$AT"
+is "$STATUS" 200 "the facade's token opens /mcp"
+like "$BODY" '"name":"getItem"' "tools listed with it"
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
+    -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
+is "$STATUS" 400 "token: a code replayed is refused"
+is "$(jstr error)" "invalid_grant" "token: replay is invalid_grant (the provider's code is spent)"
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
+    --data-urlencode "client_id=$PUB"
+# oidc-provider revokes the whole grant when a code is replayed (RFC 6749 §4.1.2)
+is "$(jstr error)" "invalid_grant" "refresh after the replay: grant revoked by the provider"
+
+# a clean flow for refresh
+facade_code "$PUB" "http://127.0.0.1:7/cb" s2
+is "$(qparam "$CODE_URL" state)" "s2" "loopback redirect on another port accepted (RFC 8252)"
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$(qparam "$CODE_URL" code)" \
+    -d redirect_uri=http://127.0.0.1:7/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
+RT=$(jstr refresh_token)
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
+    --data-urlencode "client_id=$OTHER"
+is "$(jstr error)" "invalid_grant" "refresh: bound to its client"
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
+    --data-urlencode "client_id=$PUB"
+is "$STATUS" 200 "refresh: 200"
+list_tools "$F" "$(jstr access_token)"
+is "$STATUS" 200 "refreshed token opens /mcp"
+http POST "$F/oauth/token" -d grant_type=password -d username=a -d password=b
+is "$(jstr error)" "unsupported_grant_type" "token: password grant unsupported"
+http POST "$F/oauth/token" -H 'Content-Type: application/json' --data-binary '{}'
+is "$(jstr error)" "invalid_request" "token: JSON body refused"
+http GET "$F/oauth/token"
+is "$STATUS" 405 "token: GET is 405"
+
+# confidential client: a derived secret
+register "$F" '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"client_secret_basic"}'
+ok "$([ -n "$CSECRET" ]; echo $?)" "register: a secret for client_secret_basic"
+CONF=$CLIENT
+CONFSEC=$CSECRET
+facade_code "$CONF" "http://127.0.0.1:9/cb"
+C=$(qparam "$CODE_URL" code)
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$C" \
+    -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$CONF" -d "code_verifier=$VERIFIER"
+is "$STATUS" 401 "confidential client without its secret: 401"
+is "$(jstr error)" "invalid_client" "invalid_client"
+http POST "$F/oauth/token" -u "$CONF:wrong" -d grant_type=authorization_code --data-urlencode "code=$C" \
+    -d redirect_uri=http://127.0.0.1:9/cb -d "code_verifier=$VERIFIER"
+is "$STATUS" 401 "wrong secret: 401"
+http POST "$F/oauth/token" -u "$CONF:$CONFSEC" -d grant_type=authorization_code --data-urlencode "code=$C" \
+    -d redirect_uri=http://127.0.0.1:9/cb -d "code_verifier=$VERIFIER"
+is "$STATUS" 200 "confidential client with Basic: 200"
+
+# --- facade: hostile authorize requests -------------------------------
+pkce
+AQ="response_type=code&code_challenge=$CHALLENGE&code_challenge_method=S256&state=s"
+http GET "$F/oauth/authorize?$AQ&client_id=$(enc "$PUB")&redirect_uri=$(enc https://evil.example/cb)"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "open redirect: unregistered URI gets a page"
+http GET "$F/oauth/authorize?$AQ&client_id=forged-client&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "forged client id gets a page"
+http GET "$F/oauth/authorize?response_type=code&state=s&client_id=$(enc "$PUB")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+is "$(qparam "$(header Location)" error)" "invalid_request" "PKCE missing: error redirect"
+http GET "$F/oauth/authorize?response_type=code&state=s&code_challenge=$VERIFIER&code_challenge_method=plain&client_id=$(enc "$PUB")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+is "$(qparam "$(header Location)" error)" "invalid_request" "PKCE plain: error redirect"
+is "$(qparam "$(header Location)" iss)" "$F" "error redirects carry iss"
+http GET "$F/oauth/callback?code=x&state=forged"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "callback: forged state gets a page"
+http GET "$F/oauth/authorize?$AQ&client_id=$(enc "$PUB")&client_id=x"
+is "$STATUS" 400 "repeated parameters refused"
+
+# --- facade: consent for a redirect URI that is not loopback ----------
+register "$F" '{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"none","client_name":"Web <App>"}'
+WEB=$CLIENT
+: >"$T_DIR/cjar"
+STATUS=$(curl -s -c "$T_DIR/cjar" -o "$T_DIR/consent.html" -w '%{http_code}' \
+    "$F/oauth/authorize?$AQ&client_id=$(enc "$WEB")&redirect_uri=$(enc https://app.example/cb)&scope=read")
+is "$STATUS" 200 "consent: a page"
+like "$(cat "$T_DIR/consent.html")" 'Web &lt;App&gt;' "consent: client name escaped"
+like "$(cat "$T_DIR/consent.html")" 'app.example' "consent: redirect host shown"
+CONSENT=$(sed -n 's/.*name="consent" value="\([^"]*\)".*/\1/p' "$T_DIR/consent.html")
+http POST "$F/oauth/authorize" -d decision=approve --data-urlencode "consent=$CONSENT"
+ok "$([ "$STATUS" = 403 ] && [ -z "$(header Location)" ]; echo $?)" "consent CSRF: a post without the cookie is refused"
+http POST "$F/oauth/authorize" -b "$T_DIR/cjar" -d decision=approve --data-urlencode "consent=$CONSENT"
+is "$STATUS" 302 "consent: approved with the cookie"
+loc=$(follow "$(header Location)" "$F/oauth/callback")
+loc=$(follow "$loc" "https://app.example/cb")
+ok "$([ -n "$(qparam "$loc" code)" ]; echo $?)" "consent: the flow ends at the web app with a code"
+
+# --- facade: a Client ID Metadata Document ----------------------------
+CIMD_PORT=$(free_port)
+cat >"$T_DIR/cimd.mjs" <<EOJ
+import http from 'node:http';
+const doc = JSON.stringify({ client_id: 'http://127.0.0.1:$CIMD_PORT/client.json',
+  client_name: 'CIMD client', redirect_uris: ['http://127.0.0.1:9/cb'],
+  token_endpoint_auth_method: 'none' });
+http.createServer((q, r) => {
+  if (q.url === '/client.json') { r.setHeader('Content-Type', 'application/json'); r.end(doc); }
+  else if (q.url === '/liar.json') { r.setHeader('Content-Type', 'application/json'); r.end(doc); }
+  else if (q.url === '/moved.json') { r.writeHead(302, { Location: '/client.json' }); r.end(); }
+  else { r.writeHead(404); r.end(); }
+}).listen($CIMD_PORT, '127.0.0.1');
+EOJ
+"$NODE22" "$T_DIR/cimd.mjs" &
+T_PIDS="$T_PIDS $!"
+wait_port "$CIMD_PORT" || bail "CIMD server did not start"
+facade_code "http://127.0.0.1:$CIMD_PORT/client.json" "http://127.0.0.1:9/cb"
+ok "$([ -n "$(qparam "$CODE_URL" code)" ]; echo $?)" "CIMD: a URL client id completes the flow"
+http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/liar.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+is "$STATUS" 400 "CIMD: a document whose client_id is another URL is refused"
+http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/moved.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+is "$STATUS" 400 "CIMD: redirects are not followed"
+
+# --- proxy ------------------------------------------------------------
+http GET "$P/.well-known/oauth-authorization-server"
+is "$STATUS" 200 "proxy metadata: 200"
+is "$(jstr issuer)" "$P" "proxy metadata: issuer rewritten to where it is served"
+is "$(jstr authorization_endpoint)" "$P/oauth/authorize" "proxy metadata: our authorize"
+is "$(jstr registration_endpoint)" "$P/oauth/register" "proxy metadata: our register"
+is "$(jstr token_endpoint)" "$ISS2/token" "proxy metadata: the provider's token endpoint kept"
+is "$(jstr jwks_uri)" "$ISS2/jwks" "proxy metadata: jwks_uri kept"
+like "$BODY" '"code_challenge_methods_supported":\[[^]]*"S256"' "proxy metadata: S256"
+like "$BODY" '"userinfo_endpoint"' "proxy metadata: other fields kept"
+register "$P" '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
+is "$STATUS" 201 "proxy register: 201"
+is "$CLIENT" "fcm-proxy" "proxy register: the configured client id"
+pkce
+http GET "$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(enc http://127.0.0.1:9/cb)&state=ps&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$P/mcp")"
+LOC=$(header Location)
+like "$LOC" "^$ISS2/auth\\?" "proxy authorize: to the provider"
+is "$(qparam "$LOC" scope)" "read openid" "proxy authorize: default scope added"
+is "$(qparam "$LOC" audience)" "$P/mcp" "proxy authorize: audience added"
+unlike "$LOC" '=None(&|$)' "proxy authorize: nothing sent as None"
+loc=$(follow "$LOC" "http://127.0.0.1:9/cb")
+is "$(qparam "$loc" state)" "ps" "proxy: the provider sends the browser to the client"
+unlike "$loc" '[?&]iss=' "proxy: this provider sends no iss"
+http POST "$ISS2/token" -d grant_type=authorization_code --data-urlencode "code=$(qparam "$loc" code)" \
+    -d redirect_uri=http://127.0.0.1:9/cb -d client_id=fcm-proxy -d "code_verifier=$VERIFIER"
+is "$STATUS" 200 "proxy: the client redeems the code at the provider"
+list_tools "$P" "$(jstr access_token)"
+is "$STATUS" 200 "proxy: the provider's token opens /mcp"
+http GET "$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(enc http://evil.example/)&state=s"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "proxy: bad redirect_uri gets a page"
+http POST "$P/oauth/token" -d grant_type=authorization_code
+is "$STATUS" 404 "proxy: no token endpoint here"
+
+# --- real clients -----------------------------------------------------
+cat >"$T_DIR/browser.sh" <<EOB
+#!/usr/bin/env bash
+# BROWSER for mcp-remote: follow the authorization URL through the
+# provider's (automatic) login and our callback to mcp-remote's listener
+# (once it listens: the redirect URI's port is in the URL)
+echo "\$1" >>"$T_DIR/browser.log"
+port=\$(printf '%s' "\$1" | sed -n 's/.*redirect_uri=http%3A%2F%2F127.0.0.1%3A\([0-9]*\).*/\1/p')
+for i in \$(seq 1 100); do
+	[ -n "\$port" ] && (exec 3<>/dev/tcp/127.0.0.1/\$port) 2>/dev/null && break
+	sleep 0.1
+done
+curl -s -L -b "$T_DIR/bjar" -c "$T_DIR/bjar" -o /dev/null --max-time 30 "\$1" >>"$T_DIR/browser.log" 2>&1
+exit 0
+EOB
+chmod +x "$T_DIR/browser.sh"
+remote() {	# remote NAME URL PORT: mcp-remote's client with a BROWSER script
+	local n=$1 url=$2 port=$3 i
+	mkdir -p "$T_DIR/$n-auth"
+	mkfifo "$T_DIR/$n.in"
+	(cd "$IDIR" && BROWSER="$T_DIR/browser.sh" MCP_REMOTE_CONFIG_DIR="$T_DIR/$n-auth" \
+	    timeout 90 "$NODE22" node_modules/mcp-remote/dist/client.js "$url" "$port" \
+	    --host 127.0.0.1 <"$T_DIR/$n.in" >"$T_DIR/$n.out" 2>&1; echo $? >"$T_DIR/$n.rc") &
+	exec 4>"$T_DIR/$n.in"
+	for i in $(seq 1 900); do
+		grep -q '\] Tools: {' "$T_DIR/$n.out" 2>/dev/null && break
+		[ -e "$T_DIR/$n.rc" ] && break
+		sleep 0.1
+	done
+	exec 4>&-
+	wait_file "$T_DIR/$n.rc"
+}
+remote mr-facade "$F/mcp" "$MRF"
+is "$(cat "$T_DIR/mr-facade.rc")" 0 "mcp-remote (facade): exits 0"
+like "$(cat "$T_DIR/mr-facade.out")" '\] Tools: \{' "mcp-remote (facade): OAuth done, tools listed"
+like "$(cat "$T_DIR/mr-facade.out")" 'getItem' "mcp-remote (facade): the example API's tools"
+[ "$(cat "$T_DIR/mr-facade.rc")" = 0 ] || tail -30 "$T_DIR/mr-facade.out" | sed 's/^/# /'
+remote mr-proxy "$P/mcp" "$MRP"
+is "$(cat "$T_DIR/mr-proxy.rc")" 0 "mcp-remote (proxy, provider without iss): exits 0"
+like "$(cat "$T_DIR/mr-proxy.out")" '\] Tools: \{' "mcp-remote (proxy): OAuth done, tools listed"
+[ "$(cat "$T_DIR/mr-proxy.rc")" = 0 ] || tail -30 "$T_DIR/mr-proxy.out" | sed 's/^/# /'
+
+out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-oauth.mjs "$F/mcp" "http://127.0.0.1:$(free_port)/callback" 2>&1)
+like "$out" '"ok":true' "TypeScript SDK auth flow (facade)"
+like "$out" '"getItem"' "SDK (facade): tools listed"
+out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-oauth.mjs "$P/mcp" "http://127.0.0.1:$SDKP/callback" 2>&1)
+like "$out" '"ok":true' "TypeScript SDK auth flow (proxy)"
+
+# --- the provider goes away -------------------------------------------
+kill "$prov2_PID"
+wait "$prov2_PID" 2>/dev/null
+sleep 11	# past MCP_OAUTH_METADATA_TTL=10
+http GET "$P/.well-known/oauth-authorization-server"
+is "$STATUS" 200 "proxy: provider down, metadata served from the cache"
+is "$(header Cache-Control)" "no-cache" "proxy: a stale copy is marked no-cache"
+is "$(jstr token_endpoint)" "$ISS2/token" "proxy: the stale copy is the provider's"
+
+# --- custom -----------------------------------------------------------
+cat >"$T_DIR/as.json" <<EOJ
+{"issuer":"https://auth.example","authorization_endpoint":"https://auth.example/authorize",
+ "token_endpoint":"https://auth.example/token","response_types_supported":["code"],
+ "code_challenge_methods_supported":["S256"],"x-custom":true}
+EOJ
+out=$(env MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom \
+    MCP_OAUTH_METADATA_FILE="$T_DIR/as.json" "$B/oauth-metadata.fcgi" --check-config 2>&1)
+is "$?" 0 "custom: a valid file passes --check-config"
+sed -i 's/"S256"/"plain"/' "$T_DIR/as.json"
+out=$(env MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom \
+    MCP_OAUTH_METADATA_FILE="$T_DIR/as.json" "$B/oauth-metadata.fcgi" --check-config 2>&1)
+is "$?" 78 "custom: an invalid file refuses to start (78)"
+like "$out" 'MCP_OAUTH_METADATA_FILE: .*code_challenge_methods_supported' "custom: the field is named"
+sed -i 's/"plain"/"S256"/' "$T_DIR/as.json"
+out=$(printf '' | env GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+    SCRIPT_NAME=/.well-known/oauth-authorization-server MCP_PUBLIC_URL=https://mcp.example \
+    MCP_OAUTH_MODE=custom MCP_OAUTH_METADATA_FILE="$T_DIR/as.json" HTTP_HOST=mcp.example \
+    "$B/oauth-metadata.fcgi" 2>&1)
+like "$out" '"x-custom":true' "custom: the file is served as is"
+
+done_testing
