@@ -81,4 +81,48 @@ out=$(printf 'abc' | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
     CONTENT_TYPE=application/json CONTENT_LENGTH=-3 "$P" 2>/dev/null | tr -d '\r')
 like "$out" '^Status: 400' "negative Content-Length: 400"
 
+# --- the OAuth programs: what each mode needs, named on refusal ---
+O="$top_builddir/cgi-bin"
+FAC="MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=https://id.example"
+cfg_refused() {	# cfg_refused PROGRAM PATTERN DESCRIPTION VAR=value...
+	local prog=$1 pat=$2 desc=$3 out rc
+	shift 3
+	out=$(clean_env "$@" "$O/$prog" --check-config 2>&1); rc=$?
+	is "$rc" 78 "$desc: exit 78"
+	like "$out" "$pat" "$desc: named"
+}
+cfg_refused oauth-authorize.fcgi '^MCP_SECRET: required' "facade without MCP_SECRET" \
+    $FAC MCP_OAUTH_CLIENT_ID=gw
+cfg_refused oauth-token.fcgi '^MCP_SECRET: length out of range' "MCP_SECRET shorter than 32 bytes" \
+    $FAC MCP_OAUTH_CLIENT_ID=gw MCP_SECRET=short
+cfg_refused oauth-token.fcgi '^MCP_OAUTH_CLIENT_ID: required' "facade without the provider client" \
+    $FAC MCP_SECRET=0123456789abcdef0123456789abcdef
+cfg_refused oauth-authorize.fcgi '^MCP_PUBLIC_URL: required' "OAuth without MCP_PUBLIC_URL" \
+    MCP_OAUTH_MODE=proxy MCP_OAUTH_ISSUER=https://id.example
+cfg_refused oauth-authorize.fcgi '^MCP_OAUTH_ISSUER: MCP_OAUTH_MODE=proxy needs the provider' \
+    "proxy without a provider" MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=proxy
+cfg_refused oauth-register.fcgi '^MCP_OAUTH_REGISTRATION: static would hand' \
+    "facade with static registration" $FAC MCP_OAUTH_CLIENT_ID=gw \
+    MCP_SECRET=0123456789abcdef0123456789abcdef MCP_OAUTH_REGISTRATION=static
+cfg_refused oauth-register.fcgi '^MCP_OAUTH_REGISTRATION: stateless needs' \
+    "proxy with stateless registration" MCP_PUBLIC_URL=https://mcp.example \
+    MCP_OAUTH_MODE=proxy MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_REGISTRATION=stateless
+cfg_refused oauth-metadata.fcgi '^MCP_OAUTH_METADATA_FILE: required' "custom without a file" \
+    MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom
+cfg_refused oauth-metadata.fcgi '^MCP_OAUTH_METADATA_FILE: /nonexistent' "custom with a missing file" \
+    MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom MCP_OAUTH_METADATA_FILE=/nonexistent
+cfg_refused oauth-authorize.fcgi '^MCP_OAUTH_MODE: not one of' "unknown mode" MCP_OAUTH_MODE=both
+out=$(clean_env $FAC MCP_OAUTH_CLIENT_ID=gw MCP_SECRET=0123456789abcdef0123456789abcdef \
+    "$O/oauth-authorize.fcgi" --check-config 2>&1); rc=$?
+is "$rc" 0 "facade with what it needs: configuration OK"
+like "$out" 'MCP_SECRET=\*\*\*\*\*\*\*\* \(32 bytes\)' "--check-config masks MCP_SECRET"
+unlike "$out" '0123456789abcdef' "the secret is not printed"
+like "$out" 'MCP_OAUTH_REGISTRATION=stateless' "registration auto: stateless in facade"
+out=$(clean_env MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=proxy \
+    MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_CLIENT_ID=gw "$O/oauth-register.fcgi" --check-config 2>&1)
+like "$out" 'MCP_OAUTH_REGISTRATION=static' "registration auto: static in proxy"
+out=$(clean_env "$O/oauth-token.fcgi" --help)
+like "$out" 'MCP_OAUTH_TOKEN_AUTH' "oauth-token.fcgi --help lists its variables"
+unlike "$out" '^  MCP_OPENAPI \(' "oauth-token.fcgi --help lists only its own"
+
 done_testing

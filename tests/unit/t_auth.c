@@ -163,7 +163,11 @@ t_required(void)
 	    "Mcp-Protocol-Version\r\n") != NULL, "WWW-Authenticate exposed");
 	free(o.raw);
 	o = run(app, &cfg, "GET", NULL, NULL);
-	is_int(o.status, 405, "GET still 405 (no token needed to learn that)");
+	is_int(o.status, 401, "GET without a token: 401 first (mcp-remote "
+	    "probes with GET before it signs in)");
+	free(o.raw);
+	o = run(app, &cfg, "GET", NULL, tok);
+	is_int(o.status, 405, "GET with a token: 405");
 	free(o.raw);
 	mcp_fini(app);
 	cfg_free(&cfg);
