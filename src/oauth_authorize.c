@@ -408,7 +408,7 @@ static void
 callback(const struct cfg *cfg, struct req *rq, struct resp *rs,
     const struct form *f)
 {
-	struct json_object	*flow, *code, *v;
+	struct json_object	*flow, *code, *v, *md;
 	struct back		 b;
 	const char		*iss = form_get(f, "iss"), *want;
 	const char		*kv[] = { "code", NULL, "state", NULL, "iss",
@@ -432,9 +432,15 @@ callback(const struct cfg *cfg, struct req *rq, struct resp *rs,
 	b.redirect_uri = claim(flow, "r");
 	b.state = claim(flow, "s");
 	b.iss = cfg->public_url;
+	/* the metadata is cached already unless both endpoints are set */
+	md = cfg->oauth_authorize_url == NULL ? prov_metadata(cfg, &stale) :
+	    NULL;
 	want = cfg->oauth_issuer != NULL ? cfg->oauth_issuer :
-	    prov_field(prov_metadata(cfg, &stale), "issuer");
-	if (iss != NULL && want != NULL && !same_issuer(iss, want)) {
+	    prov_field(md, "issuer");
+	if ((iss != NULL && want != NULL && !same_issuer(iss, want)) ||
+	    (iss == NULL && md != NULL && json_object_object_get_ex(md,
+	    "authorization_response_iss_parameter_supported", &v) &&
+	    json_object_get_boolean(v))) {
 		/* RFC 9207: an answer from another server (mix-up) */
 		req_set_note(rq->note, sizeof(rq->note), "iss mismatch");
 		error_back(rs, &b, "access_denied", "the authorization "

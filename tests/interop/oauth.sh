@@ -228,6 +228,25 @@ is "$(qparam "$CODE_URL" iss)" "$F" "facade: iss is ours (RFC 9207)"
 like "$(cat "$T_DIR/f-authz.log")" 'GET /oauth/authorize .*status=302' "two pools: authorize served by pool A"
 like "$(cat "$T_DIR/f-callback.log")" 'GET /oauth/callback .*status=302' "two pools: callback served by pool B"
 unlike "$(cat "$T_DIR/f-authz.log")" 'GET /oauth/callback' "two pools: pool A never saw the callback"
+# only MCP_SECRET connects the legs: a worker run anywhere (here as CGI)
+# with the same secret finishes a flow, one with another secret cannot
+SAVED_VERIFIER=$VERIFIER
+pkce
+http GET "$F/oauth/authorize?response_type=code&client_id=$(enc "$PUB")&redirect_uri=$(enc http://127.0.0.1:9/cb)&state=cgi&code_challenge=$CHALLENGE&code_challenge_method=S256"
+ST=$(qparam "$(header Location)" state)
+cgi_callback() {	# cgi_callback SECRET-FILE: the callback answered by a one-shot CGI run
+	# shellcheck disable=SC2086
+	env -i PATH="$PATH" $FENV MCP_SECRET_FILE="$1" GATEWAY_INTERFACE=CGI/1.1 \
+	    REQUEST_METHOD=GET SCRIPT_NAME=/oauth/callback HTTP_HOST=127.0.0.1 \
+	    QUERY_STRING="code=c1&state=$ST&iss=$(enc "$ISS1")" \
+	    "$B/oauth-authorize.fcgi" </dev/null 2>/dev/null | tr -d '\r'
+}
+like "$(cgi_callback "$T_DIR/secret")" '^Location: http://127.0.0.1:9/cb\?code=' \
+    "another host with the same MCP_SECRET finishes the flow"
+openssl rand -hex 32 >"$T_DIR/other-secret"
+like "$(cgi_callback "$T_DIR/other-secret")" '^Status: 400' \
+    "a host with another MCP_SECRET cannot"
+VERIFIER=$SAVED_VERIFIER
 http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
     -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d code_verifier=wrong-verifier-wrong-verifier-wrong-verifier-0
 is "$STATUS" 400 "token: wrong verifier refused"
@@ -251,8 +270,9 @@ AT=$(jstr access_token)
 RT=$(jstr refresh_token)
 unlike "$BODY" 'id_token' "token: the provider's ID token is not passed on"
 ok "$([ -n "$AT" ] && [ -n "$RT" ]; echo $?)" "token: access and refresh token"
-unlike "$(cat "$T_DIR"/f-*.log "$T_DIR/facade.error.log")" "$FSEC|${AT:0:40}|$VERIFIER" \
-    "logs hold no secret, token or verifier"
+cat "$T_DIR"/f-*.log "$T_DIR/facade.error.log" | grep -qF -e "$FSEC" -e "$SECRET" \
+    -e "${AT:-no-token}" -e "${RT:-no-token}" -e "$VERIFIER" -e "$CODE"
+ok "$([ $? = 1 ]; echo $?)" "logs hold no secret, token, code or verifier"
 list_tools "$F" "$AT"
 is "$STATUS" 200 "the facade's token opens /mcp"
 like "$BODY" '"name":"getItem"' "tools listed with it"
