@@ -43,11 +43,11 @@ const struct cfg_var cfg_vars[] = {
 	  F(instructions), PROG_MCP, 0, "instructions returned to clients "
 	  "(initialize, server/discover)" },
 	{ "MCP_ALLOWED_HOSTS", CFG_LIST, NULL, 0, 4096, NULL,
-	  F(allowed_hosts), PROG_ALL, 0, "Host header values accepted "
+	  F(allowed_hosts), PROG_MCP, 0, "Host header values accepted "
 	  "(host or host:port, * for any); default: the host of "
 	  "MCP_PUBLIC_URL, localhost, 127.0.0.1 and [::1]" },
 	{ "MCP_ALLOWED_ORIGINS", CFG_LIST, NULL, 0, 4096, NULL,
-	  F(allowed_origins), PROG_ALL, 0, "Origin header values accepted "
+	  F(allowed_origins), PROG_MCP, 0, "Origin header values accepted "
 	  "(scheme://host[:port], * for any); default: any origin whose "
 	  "host is an allowed host" },
 	{ "MCP_OPENAPI", CFG_STR, NULL, 1, 4096, NULL, F(openapi), PROG_MCP,
@@ -416,8 +416,11 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 		c->oauth_registration = c->oauth_mode == OAUTH_PROXY ?
 		    REG_STATIC : c->oauth_mode == OAUTH_FACADE ?
 		    REG_STATELESS : REG_OFF;
-	if (c->oauth_mode == OAUTH_OFF)
+	if (c->oauth_mode == OAUTH_OFF) {
+		/* no endpoints: nothing to register clients for */
+		c->oauth_registration = REG_OFF;
 		return 0;
+	}
 	if (c->public_url == NULL) {
 		fprintf(err, "MCP_PUBLIC_URL: required when MCP_OAUTH_MODE is "
 		    "%s (every advertised URL derives from it)\n",

@@ -20,7 +20,7 @@ check_page() {	# check_page PAGE VARIABLES SECTION
 		    "$v in $(basename "$page") exists in the table"
 	done
 }
-for prog in mcp; do
+for prog in mcp oauth-metadata oauth-authorize oauth-register oauth-token; do
 	P="$top_builddir/cgi-bin/$prog.fcgi"
 	[ -x "$P" ] || bail "$P not built"
 	table=$(env -i "$P" --help | sed -n 's/^  \(MCP_[A-Z0-9_]*\) (.*/\1/p' | sort -u)
