@@ -441,8 +441,12 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 		return rc;
 	}
 	provider = c->oauth_issuer != NULL || c->oauth_metadata_url != NULL;
+	/* facade: each program needs only the endpoint it talks to */
 	if (!provider && (c->oauth_mode == OAUTH_PROXY ||
-	    c->oauth_authorize_url == NULL || c->oauth_token_url == NULL)) {
+	    ((prog & (PROG_META | PROG_AUTHZ)) &&
+	    c->oauth_authorize_url == NULL) ||
+	    ((prog & (PROG_META | PROG_TOKEN)) &&
+	    c->oauth_token_url == NULL))) {
 		fprintf(err, "MCP_OAUTH_ISSUER: MCP_OAUTH_MODE=%s needs the "
 		    "provider: MCP_OAUTH_ISSUER or MCP_OAUTH_METADATA_URL%s\n",
 		    mode[c->oauth_mode], c->oauth_mode == OAUTH_FACADE ?

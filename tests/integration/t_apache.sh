@@ -11,7 +11,13 @@
 # through Apache to mcp.fcgi and on to the API, and progress
 # notifications streamed as an event stream (the result arrives well after
 # the first event, so nothing collected the answer).  C: 401 without a
-# token.  At the end no Apache, spawn-fcgi or mod_fcgid worker is left.
+# token.  The OAuth routes of both files, enabled as shipped, with the four
+# OAuth programs in facade mode (the provider never reached) under
+# spawn-fcgi for A and under mod_fcgid for B: metadata, registration,
+# authorization, callback and token endpoints at /oauth/... and at the
+# 2025-03-26 fallback paths at the root, the Authorization header passed
+# on to oauth-token.fcgi (CGIPassAuth).  At the end no Apache, spawn-fcgi
+# or mod_fcgid worker is left.
 . "$(dirname "$0")/lib.sh"
 
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
@@ -19,7 +25,11 @@ API_FCGI="$top_builddir/examples/api.fcgi"
 DOC="$top_srcdir/examples/openapi.json"
 CONF_PROXY="$top_srcdir/conf/apache/fcgi-mcp.conf"
 CONF_FCGID="$top_srcdir/conf/apache/fcgi-mcp-fcgid.conf"
+OAUTH_PROGS="oauth-metadata oauth-authorize oauth-token oauth-register"
 [ -x "$MCP_FCGI" ] && [ -x "$API_FCGI" ] || bail "programs not built"
+for p in $OAUTH_PROGS; do
+	[ -x "$top_builddir/cgi-bin/$p.fcgi" ] || bail "$p.fcgi not built"
+done
 [ -r "$CONF_PROXY" ] && [ -r "$CONF_FCGID" ] || bail "conf/apache missing"
 [ -n "${EPOCHREALTIME:-}" ] || bail "bash 5 needed (EPOCHREALTIME)"
 
@@ -51,6 +61,18 @@ chmod 0750 "$T_DIR/sock"
 cp "$MCP_FCGI" "$T_DIR/libexec/mcp.fcgi"
 cp "$DOC" "$T_DIR/libexec/openapi.json"
 chmod 0755 "$T_DIR/libexec/mcp.fcgi"
+for p in $OAUTH_PROGS; do
+	cp "$top_builddir/cgi-bin/$p.fcgi" "$T_DIR/libexec/$p.fcgi"
+	chmod 0755 "$T_DIR/libexec/$p.fcgi"
+done
+# The OAuth programs in facade mode, with a provider that is never
+# reached (the authorization endpoint is only redirected to, the token
+# endpoint refuses at once).  MCP_PUBLIC_URL comes with each set-up.
+OAUTH_ENV="MCP_OAUTH_MODE=facade
+MCP_OAUTH_AUTHORIZE_URL=https://provider.example/authorize
+MCP_OAUTH_TOKEN_URL=http://127.0.0.1:1/token
+MCP_OAUTH_CLIENT_ID=gw
+MCP_SECRET=apache-test-secret-0123456789abcdefghij"
 chmod 0644 "$T_DIR/libexec/openapi.json"
 
 # spawn_sock SOCKET LOG PROGRAM [NAME=value ...]: like start_spawn_fcgi,
@@ -122,12 +144,14 @@ FcgidProcessTableFile "$T_DIR/fcgid/shm"
 	ProxyPass "/api" "unix:$T_DIR/sock/api.sock|fcgi://fcgi-mcp-example-api"
 </VirtualHost>
 
-# B: mod_fcgid starts mcp.fcgi
+# B: mod_fcgid starts mcp.fcgi, and the OAuth programs in facade mode
 <VirtualHost 127.0.0.1:$PB>
 	ServerName b.test
 	Define FCGI_MCP_LIBEXEC "$T_DIR/libexec"
+	Define FCGI_MCP_PUBLIC_URL "http://127.0.0.1:$PB"
 	Define FCGI_MCP_OPENAPI "$T_DIR/libexec/openapi.json"
 	Define FCGI_MCP_API_BASE_URL "http://127.0.0.1:$PA/api"
+$(printf '%s\n' "$OAUTH_ENV" | sed 's/^\([^=]*\)=\(.*\)$/\tFcgidInitialEnv \1 "\2"/')
 	Include "$CONF_FCGID"
 </VirtualHost>
 
@@ -222,7 +246,7 @@ t_apache_cleanup() {
 trap t_apache_cleanup EXIT
 
 # The configuration checks: the shipped files refuse to load without
-# their Define; their commented OAuth blocks are valid once uncommented.
+# their Define; with it they load, every OAuth route enabled.
 conftest() {	# conftest NAME BODY: sets OUT and returns apache2 -t's status
 	cat >"$T_DIR/$1.conf" <<EOC
 ServerRoot "$T_DIR"
@@ -253,30 +277,27 @@ conftest nodefine-fcgid "Include \"$CONF_FCGID\""
 rc=$?
 ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "fcgi-mcp-fcgid.conf without FCGI_MCP_LIBEXEC: refused"
 like "$OUT" 'Define FCGI_MCP_LIBEXEC' "and says what to define"
-sed -E 's/^#([<A-Z\t])/\1/' "$CONF_PROXY" >"$T_DIR/proxy-oauth.conf"
-sed -E 's/^#([<A-Z\t])/\1/' "$CONF_FCGID" >"$T_DIR/fcgid-oauth.conf"
-conftest oauth "<VirtualHost 127.0.0.1:1>
+conftest shipped "<VirtualHost 127.0.0.1:1>
 Define FCGI_MCP_SOCKDIR \"$T_DIR/sock\"
-Include \"$T_DIR/proxy-oauth.conf\"
+Include \"$CONF_PROXY\"
 </VirtualHost>
 <VirtualHost 127.0.0.1:1>
 ServerName other.test
 Define FCGI_MCP_LIBEXEC \"$T_DIR/libexec\"
-Include \"$T_DIR/fcgid-oauth.conf\"
+Include \"$CONF_FCGID\"
 </VirtualHost>"
 rc=$?
-is "$rc" 0 "the commented OAuth routes are valid configuration once enabled"
+is "$rc" 0 "both shipped files, OAuth routes included, are valid configuration"
+printf '%s\n' "$OUT" | grep -v 'Syntax OK' | sed 's/^/# /'
 missing=""
 for r in /.well-known/oauth-protected-resource /.well-known/oauth-authorization-server \
     /oauth/authorize /oauth/callback /oauth/token /oauth/register /authorize /token /register; do
-	grep -q "^ProxyPass \"$r\" \"unix:\${FCGI_MCP_SOCKDIR}/oauth-" "$T_DIR/proxy-oauth.conf" ||
+	grep -q "^ProxyPass \"$r\" \"unix:\${FCGI_MCP_SOCKDIR}/oauth-" "$CONF_PROXY" ||
 	    missing="$missing proxy:$r"
-	grep -q "^Alias \"$r\" \"\${FCGI_MCP_LIBEXEC}/oauth-" "$T_DIR/fcgid-oauth.conf" ||
+	grep -q "^Alias \"$r\" \"\${FCGI_MCP_LIBEXEC}/oauth-" "$CONF_FCGID" ||
 	    missing="$missing fcgid:$r"
 done
-grep -Eq '^[^#].*oauth-' "$CONF_PROXY" "$CONF_FCGID" && missing="$missing (not commented out)"
-is "$missing" "" "every OAuth route is there, commented out, in both files"
-printf '%s\n' "$OUT" | grep -v 'Syntax OK' | sed 's/^/# /'
+is "$missing" "" "every OAuth route is enabled in both files"
 
 start_apache
 BASE_A="http://127.0.0.1:$PA"
@@ -285,6 +306,12 @@ BASE_C="http://127.0.0.1:$PC"
 spawn_sock "$T_DIR/sock/api.sock" "$T_DIR/api.log" "$API_FCGI"
 spawn_sock "$T_DIR/sock/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$BASE_A/api"
+# the OAuth programs on the sockets fcgi-mcp.conf names
+for p in $OAUTH_PROGS; do
+	# shellcheck disable=SC2086
+	spawn_sock "$T_DIR/sock/$p.sock" "$T_DIR/$p.log" "$top_builddir/cgi-bin/$p.fcgi" \
+	    MCP_PUBLIC_URL="$BASE_A" $OAUTH_ENV
+done
 
 V='MCP-Protocol-Version: 2025-11-25'
 INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}'
@@ -370,6 +397,52 @@ mcp "$INIT" -H "$V" -H 'Authorization: Bearer apache-token-1'
 is "$STATUS" 200 "auth required: the token reaches mcp.fcgi, 200"
 mcp "$WHOAMI" -H "$V" -H 'Authorization: Bearer apache-token-1'
 like "$BODY" '\\"authorization\\":\\"Bearer apache-token-1\\"' "auth required: token passed on to the API"
+
+# check_oauth NAME BASE: the OAuth routes, each reaching its program.
+check_oauth() {
+	local n=$1 base=$2 p id q
+	http GET "$base/.well-known/oauth-authorization-server"
+	is "$STATUS" 200 "$n: /.well-known/oauth-authorization-server: 200"
+	like "$BODY" "^\{\"issuer\":\"$base\"," "$n: issuer is MCP_PUBLIC_URL"
+	like "$BODY" "\"token_endpoint\":\"$base/oauth/token\"" "$n: token_endpoint $base/oauth/token"
+	for p in /mcp ""; do
+		http GET "$base/.well-known/oauth-protected-resource$p"
+		is "$STATUS" 200 "$n: /.well-known/oauth-protected-resource$p: 200"
+		like "$BODY" "\"resource\":\"$base/mcp\"" "$n: resource $base/mcp"
+	done
+	for p in /oauth ""; do
+		http POST "$base$p/register" -H 'Content-Type: application/json' \
+		    --data-binary '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
+		is "$STATUS" 201 "$n: POST $p/register: 201"
+		id=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([A-Za-z0-9_-]*\)".*/\1/p')
+		ok $([ -n "$id" ] && echo 0 || echo 1) "$n: $p/register: a client_id"
+		q="response_type=code&client_id=$id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s"
+		q="$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+		http GET "$base$p/authorize?$q"
+		is "$STATUS" 302 "$n: GET $p/authorize: 302"
+		like "$(header Location)" '^https://provider\.example/authorize\?' \
+		    "$n: $p/authorize: on to the provider"
+		http POST "$base$p/token" -d grant_type=authorization_code -d code=junk
+		is "$STATUS" 400 "$n: POST $p/token, a bad code: 400"
+		like "$BODY" '"error":"invalid_grant"' "$n: $p/token: invalid_grant"
+		# the Authorization header reaches oauth-token.fcgi: well-formed
+		# client credentials pass, malformed ones are refused
+		http POST "$base$p/token" -u 'id:secret' \
+		    -d grant_type=refresh_token -d refresh_token=junk
+		is "$STATUS" 400 "$n: $p/token with Basic credentials: 400"
+		like "$BODY" '"error":"invalid_grant"' "$n: $p/token with Basic credentials: invalid_grant"
+		http POST "$base$p/token" -H 'Authorization: Basic !!!' \
+		    -d grant_type=refresh_token -d refresh_token=junk
+		is "$STATUS" 401 "$n: $p/token, malformed Basic: 401 (Authorization passed on)"
+		like "$BODY" '"error":"invalid_client"' "$n: $p/token, malformed Basic: invalid_client"
+	done
+	http GET "$base/oauth/callback?state=junk"
+	is "$STATUS" 400 "$n: /oauth/callback, a bad state: 400"
+	like "$(header Content-Type)" '^text/html' "$n: /oauth/callback: an HTML page"
+	is "$(header Location)" "" "$n: /oauth/callback: no redirect"
+}
+check_oauth "proxy_fcgi" "$BASE_A"
+check_oauth "fcgid" "$BASE_B"
 
 # The workers' log lines: mod_fcgid's in Apache's error log
 like "$(cat "$T_DIR/apache.error.log")" 'tools/call' "mod_fcgid workers log to Apache's error log"

@@ -121,6 +121,14 @@ like "$out" 'MCP_OAUTH_REGISTRATION=stateless' "registration auto: stateless in 
 out=$(clean_env MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=proxy \
     MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_CLIENT_ID=gw "$O/oauth-register.fcgi" --check-config 2>&1)
 like "$out" 'MCP_OAUTH_REGISTRATION=static' "registration auto: static in proxy"
+# facade without an issuer: each program needs only its own endpoint
+for p in oauth-authorize:MCP_OAUTH_AUTHORIZE_URL oauth-token:MCP_OAUTH_TOKEN_URL oauth-register:; do
+	v=${p#*:}
+	clean_env MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=facade \
+	    MCP_OAUTH_CLIENT_ID=gw MCP_SECRET=0123456789abcdef0123456789abcdef \
+	    ${v:+$v=https://id.example/x} "$O/${p%%:*}.fcgi" --check-config >/dev/null 2>&1
+	is "$?" 0 "facade without an issuer: ${p%%:*}.fcgi starts with ${v:-no provider URL}"
+done
 out=$(clean_env "$O/oauth-token.fcgi" --help)
 like "$out" 'MCP_OAUTH_TOKEN_AUTH' "oauth-token.fcgi --help lists its variables"
 unlike "$out" '^  MCP_OPENAPI \(' "oauth-token.fcgi --help lists only its own"

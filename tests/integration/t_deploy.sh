@@ -4,6 +4,9 @@
 # with the shipped example configuration and env file; a worker killed
 # with -9 is replaced by lighttpd; SIGTERM lets a worker finish the request
 # in flight; the systemd unit verifies; "make uninstall" removes it all.
+# The example's OAuth routes reach the installed OAuth programs (facade
+# mode, the provider never reached), at /oauth/... and at the 2025-03-26
+# fallback paths at the root.
 . "$(dirname "$0")/lib.sh"
 
 DEST="$T_DIR/root"
@@ -13,6 +16,10 @@ prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
 MCP=$(find "$DEST" -name mcp.fcgi -type f | head -1)
 like "$MCP" "^$DEST$prefix/libexec/fcgi-mcp/mcp.fcgi\$" "programs in \$(libexecdir)/fcgi-mcp"
 LIBEXEC=$(dirname "$MCP")
+OAUTH_PROGS="oauth-metadata oauth-authorize oauth-token oauth-register"
+for p in $OAUTH_PROGS; do
+	ok $([ -x "$LIBEXEC/$p.fcgi" ] && echo 0 || echo 1) "$p.fcgi installed next to mcp.fcgi"
+done
 EX="$DEST$prefix/share/doc/fcgi-mcp/examples"
 for f in man/man7/fcgi-mcp.7 man/man5/fcgi-mcp.env.5 man/man8/mcp.fcgi.8; do
 	ok $([ -f "$DEST$prefix/share/$f" ] && echo 0 || echo 1) "man page $f installed"
@@ -27,6 +34,11 @@ done
 out=$(env -i PATH="$PATH" bash -c "set -a; . '$EX/fcgi-mcp.env'; set +a; '$MCP' --check-config" 2>&1)
 ok $? "the shipped fcgi-mcp.env passes --check-config"
 unlike "$out" 'warning' "and names no unknown variable"
+for p in $OAUTH_PROGS; do
+	out=$(env -i PATH="$PATH" bash -c "set -a; . '$EX/fcgi-mcp.env'; set +a; '$LIBEXEC/$p.fcgi' --check-config" 2>&1)
+	ok $? "the shipped fcgi-mcp.env passes $p.fcgi --check-config"
+	unlike "$out" 'warning' "$p.fcgi: no unknown variable"
+done
 
 # the systemd unit, with the programs where this install put them
 sed "s|$prefix/libexec/fcgi-mcp|$LIBEXEC|g" "$EX/systemd/fcgi-mcp@.service" \
@@ -40,7 +52,8 @@ else
 fi
 
 # lighttpd with the shipped bin-path example: lighttpd starts the workers;
-# they inherit its environment: the shipped env file plus this test's API.
+# they inherit its environment: the shipped env file plus this test's API
+# and the OAuth endpoints in facade mode (mcp.fcgi ignores those).
 API_FCGI="$top_builddir/examples/api.fcgi"
 set -a
 . "$EX/fcgi-mcp.env"
@@ -52,6 +65,9 @@ start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
 # at lighttpd's start, so the port is chosen up front)
 PORT=$(free_port)
 export MCP_API_BASE_URL="http://127.0.0.1:$PORT/api" MCP_PUBLIC_URL="http://127.0.0.1:$PORT"
+export MCP_OAUTH_MODE=facade MCP_OAUTH_AUTHORIZE_URL=https://provider.example/authorize \
+    MCP_OAUTH_TOKEN_URL=http://127.0.0.1:1/token MCP_OAUTH_CLIENT_ID=gw \
+    MCP_SECRET=deploy-test-secret-0123456789abcdefghij
 cat >"$T_DIR/lighttpd.conf" <<EOC
 server.document-root = "$T_DIR"
 server.bind = "127.0.0.1"
@@ -76,6 +92,51 @@ mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","a
 like "$BODY" '"structuredContent":\{"id":1' "installed mcp.fcgi calls the API"
 like "$(cat "$T_DIR/lighttpd.out")" 'info mcp.fcgi: req=[0-9a-f]+ POST /mcp rpc=tools/call status=200' \
     "workers log to lighttpd's stderr"
+
+# check_oauth NAME BASE: the OAuth routes, each reaching its program.
+check_oauth() {
+	local n=$1 base=$2 p id q
+	http GET "$base/.well-known/oauth-authorization-server"
+	is "$STATUS" 200 "$n: /.well-known/oauth-authorization-server: 200"
+	like "$BODY" "^\{\"issuer\":\"$base\"," "$n: issuer is MCP_PUBLIC_URL"
+	like "$BODY" "\"token_endpoint\":\"$base/oauth/token\"" "$n: token_endpoint $base/oauth/token"
+	for p in /mcp ""; do
+		http GET "$base/.well-known/oauth-protected-resource$p"
+		is "$STATUS" 200 "$n: /.well-known/oauth-protected-resource$p: 200"
+		like "$BODY" "\"resource\":\"$base/mcp\"" "$n: resource $base/mcp"
+	done
+	for p in /oauth ""; do
+		http POST "$base$p/register" -H 'Content-Type: application/json' \
+		    --data-binary '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
+		is "$STATUS" 201 "$n: POST $p/register: 201"
+		id=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([A-Za-z0-9_-]*\)".*/\1/p')
+		ok $([ -n "$id" ] && echo 0 || echo 1) "$n: $p/register: a client_id"
+		q="response_type=code&client_id=$id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s"
+		q="$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+		http GET "$base$p/authorize?$q"
+		is "$STATUS" 302 "$n: GET $p/authorize: 302"
+		like "$(header Location)" '^https://provider\.example/authorize\?' \
+		    "$n: $p/authorize: on to the provider"
+		http POST "$base$p/token" -d grant_type=authorization_code -d code=junk
+		is "$STATUS" 400 "$n: POST $p/token, a bad code: 400"
+		like "$BODY" '"error":"invalid_grant"' "$n: $p/token: invalid_grant"
+		# the Authorization header reaches oauth-token.fcgi: well-formed
+		# client credentials pass, malformed ones are refused
+		http POST "$base$p/token" -u 'id:secret' \
+		    -d grant_type=refresh_token -d refresh_token=junk
+		is "$STATUS" 400 "$n: $p/token with Basic credentials: 400"
+		like "$BODY" '"error":"invalid_grant"' "$n: $p/token with Basic credentials: invalid_grant"
+		http POST "$base$p/token" -H 'Authorization: Basic !!!' \
+		    -d grant_type=refresh_token -d refresh_token=junk
+		is "$STATUS" 401 "$n: $p/token, malformed Basic: 401 (Authorization passed on)"
+		like "$BODY" '"error":"invalid_client"' "$n: $p/token, malformed Basic: invalid_client"
+	done
+	http GET "$base/oauth/callback?state=junk"
+	is "$STATUS" 400 "$n: /oauth/callback, a bad state: 400"
+	like "$(header Content-Type)" '^text/html' "$n: /oauth/callback: an HTML page"
+	is "$(header Location)" "" "$n: /oauth/callback: no redirect"
+}
+check_oauth lighttpd "$BASE"
 
 # kill -9 every worker: lighttpd starts new ones
 old=$(pgrep -f "^$MCP" | sort | tr '\n' ' ')

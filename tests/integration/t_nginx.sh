@@ -5,14 +5,21 @@
 # example API under spawn-fcgi on unix sockets.  The CGI parameters nginx
 # builds (SCRIPT_NAME, PATH_INFO, CONTENT_LENGTH, HTTP_AUTHORIZATION), its
 # body limit against MCP_MAX_BODY, and event streams passed on as they are
-# written rather than buffered.
+# written rather than buffered.  The OAuth routes of the snippet, with the
+# four OAuth programs in facade mode (the provider never reached):
+# metadata, registration, authorization, callback and token endpoints at
+# /oauth/... and at the 2025-03-26 fallback paths at the root.
 . "$(dirname "$0")/lib.sh"
 
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
 API_FCGI="$top_builddir/examples/api.fcgi"
 DOC="$top_srcdir/examples/openapi.json"
 SNIPPET="$top_srcdir/conf/nginx/fcgi-mcp.conf"
+OAUTH_PROGS="oauth-metadata oauth-authorize oauth-token oauth-register"
 [ -x "$MCP_FCGI" ] && [ -x "$API_FCGI" ] || bail "programs not built"
+for p in $OAUTH_PROGS; do
+	[ -x "$top_builddir/cgi-bin/$p.fcgi" ] || bail "$p.fcgi not built"
+done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || bail "nginx not installed (apt-get install nginx)"
 [ -r "$SNIPPET" ] || bail "no $SNIPPET"
@@ -92,6 +99,14 @@ BASE="http://127.0.0.1:$PORT"
 start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
 start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$BASE/api"
+# the OAuth programs on the sockets the snippet names, in facade mode
+for p in $OAUTH_PROGS; do
+	start_spawn_fcgi "$T_DIR/$p.sock" "$T_DIR/$p.log" "$top_builddir/cgi-bin/$p.fcgi" \
+	    MCP_PUBLIC_URL="$BASE" MCP_OAUTH_MODE=facade \
+	    MCP_OAUTH_AUTHORIZE_URL=https://provider.example/authorize \
+	    MCP_OAUTH_TOKEN_URL=http://127.0.0.1:1/token \
+	    MCP_OAUTH_CLIENT_ID=gw MCP_SECRET=nginx-test-secret-0123456789abcdefghij
+done
 V='MCP-Protocol-Version: 2025-11-25'
 
 mcp '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}'
@@ -154,5 +169,50 @@ t_last=$(grep '"id":7,"result"' "$T_DIR/sse.t" | tail -1 | cut -d' ' -f1)
 gap=$(( (${t_last:-0} - ${t_first:-0}) / 1000 ))
 ok "$([ -n "$t_first" ] && [ -n "$t_last" ] && [ "$gap" -ge 800 ] && echo 0 || echo 1)" \
     "first progress event ${gap} ms before the result: streamed, not buffered"
+
+# check_oauth NAME BASE: the OAuth routes, each reaching its program.
+check_oauth() {
+	local n=$1 base=$2 p id q
+	http GET "$base/.well-known/oauth-authorization-server"
+	is "$STATUS" 200 "$n: /.well-known/oauth-authorization-server: 200"
+	like "$BODY" "^\{\"issuer\":\"$base\"," "$n: issuer is MCP_PUBLIC_URL"
+	like "$BODY" "\"token_endpoint\":\"$base/oauth/token\"" "$n: token_endpoint $base/oauth/token"
+	for p in /mcp ""; do
+		http GET "$base/.well-known/oauth-protected-resource$p"
+		is "$STATUS" 200 "$n: /.well-known/oauth-protected-resource$p: 200"
+		like "$BODY" "\"resource\":\"$base/mcp\"" "$n: resource $base/mcp"
+	done
+	for p in /oauth ""; do
+		http POST "$base$p/register" -H 'Content-Type: application/json' \
+		    --data-binary '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
+		is "$STATUS" 201 "$n: POST $p/register: 201"
+		id=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([A-Za-z0-9_-]*\)".*/\1/p')
+		ok $([ -n "$id" ] && echo 0 || echo 1) "$n: $p/register: a client_id"
+		q="response_type=code&client_id=$id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s"
+		q="$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+		http GET "$base$p/authorize?$q"
+		is "$STATUS" 302 "$n: GET $p/authorize: 302"
+		like "$(header Location)" '^https://provider\.example/authorize\?' \
+		    "$n: $p/authorize: on to the provider"
+		http POST "$base$p/token" -d grant_type=authorization_code -d code=junk
+		is "$STATUS" 400 "$n: POST $p/token, a bad code: 400"
+		like "$BODY" '"error":"invalid_grant"' "$n: $p/token: invalid_grant"
+		# the Authorization header reaches oauth-token.fcgi: well-formed
+		# client credentials pass, malformed ones are refused
+		http POST "$base$p/token" -u 'id:secret' \
+		    -d grant_type=refresh_token -d refresh_token=junk
+		is "$STATUS" 400 "$n: $p/token with Basic credentials: 400"
+		like "$BODY" '"error":"invalid_grant"' "$n: $p/token with Basic credentials: invalid_grant"
+		http POST "$base$p/token" -H 'Authorization: Basic !!!' \
+		    -d grant_type=refresh_token -d refresh_token=junk
+		is "$STATUS" 401 "$n: $p/token, malformed Basic: 401 (Authorization passed on)"
+		like "$BODY" '"error":"invalid_client"' "$n: $p/token, malformed Basic: invalid_client"
+	done
+	http GET "$base/oauth/callback?state=junk"
+	is "$STATUS" 400 "$n: /oauth/callback, a bad state: 400"
+	like "$(header Content-Type)" '^text/html' "$n: /oauth/callback: an HTML page"
+	is "$(header Location)" "" "$n: /oauth/callback: no redirect"
+}
+check_oauth nginx "$BASE"
 
 done_testing
