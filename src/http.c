@@ -13,13 +13,42 @@
 
 #include "http.h"
 
+/*
+ * Index the parameters by the length of their names: a handler looks up
+ * a dozen headers per request, most of them absent, and the web server
+ * passes thirty or more parameters.
+ */
+void
+req_index(struct req *rq)
+{
+	const char	*eq;
+	size_t		 i, n;
+
+	for (i = 0; rq->envp != NULL && rq->envp[i] != NULL &&
+	    i < REQ_INDEX_MAX; i++) {
+		n = (eq = strchr(rq->envp[i], '=')) != NULL ?
+		    (size_t)(eq - rq->envp[i]) : 0;
+		rq->envnl[i] = n > 0 && n < 256 ? (unsigned char)n : 0;
+	}
+	rq->nindexed = i;
+}
+
 const char *
 req_param(const struct req *rq, const char *name)
 {
-	size_t	 n = strlen(name);
+	size_t	 n = strlen(name), i = 0;
 	char	**e;
 
-	for (e = rq->envp; e != NULL && *e != NULL; e++)
+	if (rq->envp == NULL)
+		return NULL;
+	if (n > 0 && n < 256) {
+		for (; i < rq->nindexed; i++)
+			if (rq->envnl[i] == n &&
+			    memcmp(rq->envp[i], name, n) == 0)
+				return rq->envp[i] + n + 1;
+	}
+	/* what the index does not cover: past its end, or a long name */
+	for (e = rq->envp + i; *e != NULL; e++)
 		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
@@ -68,13 +97,15 @@ int
 req_header_count(const struct req *rq, const char *name)
 {
 	char	 pname[128];
-	size_t	 n;
+	size_t	 n, i = 0;
 	char	**e;
 	int	 count = 0;
 
 	header_param_name(name, pname, sizeof(pname));
 	n = strlen(pname);
-	for (e = rq->envp; e != NULL && *e != NULL; e++)
+	for (i = 0; i < rq->nindexed && n < 256; i++)
+		count += rq->envnl[i] == n && memcmp(rq->envp[i], pname, n) == 0;
+	for (e = rq->envp ? rq->envp + i : NULL; e != NULL && *e != NULL; e++)
 		if (strncmp(*e, pname, n) == 0 && (*e)[n] == '=')
 			count++;
 	return count;
@@ -114,7 +145,10 @@ resp_header(struct resp *rs, const char *name, const char *value)
 {
 	if (strpbrk(name, "\r\n: ") != NULL || strpbrk(value, "\r\n") != NULL)
 		return -1;
-	buf_printf(&rs->headers, "%s: %s\r\n", name, value);
+	buf_puts(&rs->headers, name);
+	buf_append(&rs->headers, ": ", 2);
+	buf_puts(&rs->headers, value);
+	buf_append(&rs->headers, "\r\n", 2);
 	return 0;
 }
 
@@ -174,12 +208,22 @@ sink_write(struct resp *rs, const char *p, size_t n)
 static int
 resp_write_head(struct resp *rs)
 {
-	char	 line[96];
-	int	 n;
+	const char	*reason;
+	char		 line[96];
+	size_t		 n, len;
 
-	n = snprintf(line, sizeof(line), "Status: %d %s\r\n", rs->status,
-	    http_reason(rs->status));
-	if (sink_write(rs, line, (size_t)n) == -1 ||
+	memcpy(line, "Status: ", 8);
+	n = 8 + util_utoa(line + 8, (unsigned)rs->status % 1000);
+	line[n++] = ' ';
+	reason = http_reason(rs->status);
+	len = strlen(reason);
+	if (len > sizeof(line) - n - 2)
+		len = sizeof(line) - n - 2;
+	memcpy(line + n, reason, len);
+	n += len;
+	line[n++] = '\r';
+	line[n++] = '\n';
+	if (sink_write(rs, line, n) == -1 ||
 	    sink_write(rs, rs->headers.data ? rs->headers.data : "",
 	    rs->headers.len) == -1)
 		return -1;
@@ -229,16 +273,15 @@ resp_sse_event(struct resp *rs, const char *json)
 int
 resp_finish(struct resp *rs)
 {
-	char	 line[64];
-	int	 n;
+	char	 line[24];
 
 	if (rs->streaming)
 		return rs->failed ? -1 : 0;
 	if (rs->status != 204 && rs->status != 304 &&
 	    !(rs->status >= 100 && rs->status < 200)) {
-		n = snprintf(line, sizeof(line), "Content-Length: %zu\r\n",
-		    rs->body.len);
-		buf_append(&rs->headers, line, (size_t)n);
+		buf_append(&rs->headers, "Content-Length: ", 16);
+		buf_append(&rs->headers, line, util_utoa(line, rs->body.len));
+		buf_append(&rs->headers, "\r\n", 2);
 	}
 	if (resp_write_head(rs) == -1 || sink_write(rs, "\r\n", 2) == -1 ||
 	    (rs->body.len > 0 &&

@@ -19,8 +19,14 @@ struct http_sink {
 	void	*ctx;
 };
 
+#define REQ_INDEX_MAX	128	/* parameters indexed by name length */
+
 struct req {
 	char		**envp;		/* CGI parameters, NAME=value */
+	/* the length of each parameter's name (0: longer than 255), so a
+	 * lookup compares only names of its length; req_index() fills it */
+	unsigned char	  envnl[REQ_INDEX_MAX];
+	size_t		  nindexed;	/* 0: not indexed, scan envp */
 	const char	 *method;
 	char		 *path;		/* SCRIPT_NAME + PATH_INFO, no query */
 	const char	 *query;	/* QUERY_STRING, never logged */
@@ -45,6 +51,7 @@ struct resp {
 	struct http_sink *sink;
 };
 
+void	 req_index(struct req *);
 const char *req_param(const struct req *, const char *);
 const char *req_header(const struct req *, const char *);
 int	 req_header_count(const struct req *, const char *);

@@ -60,8 +60,9 @@ srv_signals(void)
 static void
 srv_new_id(struct req *rq)
 {
-	snprintf(rq->id, sizeof(rq->id), "%08x%08x", (unsigned)srv_id_seed,
-	    (unsigned)++srv_id_counter);
+	util_hex32(rq->id, (uint32_t)srv_id_seed);
+	util_hex32(rq->id + 8, (uint32_t)++srv_id_counter);
+	rq->id[16] = '\0';
 }
 
 static char *
@@ -155,6 +156,7 @@ srv_serve(const struct srv_prog *p, void *app, const struct cfg *cfg,
 
 	memset(&rq, 0, sizeof(rq));
 	rq.envp = envp;
+	req_index(&rq);
 	resp_init(&rs, sink);
 	if (srv_read_request(cfg, &rq, &rs, rd, rctx) == 0)
 		p->handle(app, cfg, &rq, &rs);

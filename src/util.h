@@ -50,6 +50,8 @@ int	 util_strncaseeq(const char *, const char *, size_t);
 char	*util_trim(char *);
 int	 util_list_contains(const char *, const char *, int);
 int	 util_hexval(int);
+size_t	 util_utoa(char *, unsigned long long);
+void	 util_hex32(char *, uint32_t);
 
 /* Monotonic and wall-clock time. */
 double	 util_now_mono(void);

@@ -118,9 +118,30 @@ t_lists(void)
 	buf_free(&b);
 }
 
+static void
+t_digits(void)
+{
+	char	 d[24];
+
+	is_int(util_utoa(d, 0), 1, "utoa: 0 has one digit");
+	is_str(d, "0", "utoa: 0");
+	is_int(util_utoa(d, 18446744073709551615ULL), 20, "utoa: 20 digits");
+	is_str(d, "18446744073709551615", "utoa: the largest value");
+	util_utoa(d, 413);
+	is_str(d, "413", "utoa: 413");
+	util_hex32(d, 0xdeadbeef);
+	d[8] = '\0';
+	is_str(d, "deadbeef", "hex32");
+	util_hex32(d, 1);
+	is_str(d, "00000001", "hex32: zero-padded");
+	is_int(util_hexval('F'), 15, "hexval: F");
+	is_int(util_hexval('g'), -1, "hexval: g");
+}
+
 int
 main(void)
 {
+	t_digits();
 	t_strtonum();
 	t_b64url();
 	t_url();
