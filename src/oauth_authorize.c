@@ -384,7 +384,10 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	b.redirect_uri = claim(flow, "r");
 	b.state = claim(flow, "s");
 	b.iss = cfg->public_url;
-	if (d != NULL && strcmp(d, "approve") == 0)
+	if (b.redirect_uri == NULL)
+		oauth_page(rs, 400, "Request expired", "The request is "
+		    "incomplete.");
+	else if (d != NULL && strcmp(d, "approve") == 0)
 		to_provider(cfg, app, rs, flow);
 	else
 		error_back(rs, &b, "access_denied", "the user denied access");
@@ -429,7 +432,13 @@ callback(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		    "matched to a request made here.");
 		return;
 	}
-	b.redirect_uri = claim(flow, "r");
+	if ((b.redirect_uri = claim(flow, "r")) == NULL) {
+		/* cannot happen with our own seal; never redirect blind */
+		oauth_page(rs, 400, "Sign-in failed", "The request is "
+		    "incomplete.");
+		json_object_put(flow);
+		return;
+	}
 	b.state = claim(flow, "s");
 	b.iss = cfg->public_url;
 	/* the metadata is cached already unless both endpoints are set */

@@ -320,7 +320,8 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		req_set_note(rq->note, sizeof(rq->note), desc);
 		oauth_json_error(rs, strcmp(err, "invalid_client") == 0 ?
 		    401 : 400, err, desc);
-	} else if ((json_object_object_get_ex(code, "rg", &rg) &&
+	} else if (prov_field(code, "r") == NULL ||
+	    (json_object_object_get_ex(code, "rg", &rg) &&
 	    json_object_get_boolean(rg) && ru == NULL) || (ru != NULL &&
 	    strcmp(ru, prov_field(code, "r")) != 0)) {
 		oauth_json_error(rs, 400, "invalid_grant", "redirect_uri does "
