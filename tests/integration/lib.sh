@@ -231,6 +231,7 @@ need_node_modules() {
 		command -v npm >/dev/null || bail "npm not installed"
 		mkdir -p "$T_DIR/interop"
 		cp "$IDIR"/package.json "$IDIR"/package-lock.json "$IDIR"/*.mjs \
+		    "$IDIR"/browser.sh \
 		    "$T_DIR/interop/"
 		IDIR="$T_DIR/interop"
 		(cd "$IDIR" && npm ci --no-audit --no-fund </dev/null \

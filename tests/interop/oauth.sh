@@ -70,15 +70,15 @@ start_provider() {	# start_provider NAME ARGS...: sets ISS
 	[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/$n.err"; bail "$n did not start"; }
 }
 start_provider prov1 --client-id "$FCID" --client-secret "$FSEC" \
-    --redirect-uri "$F/oauth/callback" --resource "$F/mcp" --auto-login alice
+    --redirect-uri "$F/oauth/callback" --resource "$F/mcp" --consent-form
 ISS1=$ISS
 start_provider prov2 --no-iss --public-client --client-id fcm-proxy \
     --redirect-uri "http://127.0.0.1:9/cb" \
     --redirect-uri "http://127.0.0.1:$MRP/oauth/callback" \
     --redirect-uri "http://127.0.0.1:$SDKP/callback" \
-    --resource "$P/mcp" --auto-login bob
+    --resource "$P/mcp"
 ISS2=$ISS
-ok 0 "providers up: $ISS1 (iss on redirects), $ISS2 (no iss, public client)"
+ok 0 "providers up: $ISS1 (iss on redirects, login and consent forms), $ISS2 (no iss, public client, login form)"
 
 start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
 printf '%s\n' "$SECRET" >"$T_DIR/secret"
@@ -121,17 +121,8 @@ urldecode() {
 qparam() {	# qparam URL NAME: a query parameter, decoded
 	urldecode "$(printf '%s\n' "$1" | sed -n "s/.*[?&]$2=\([^&#]*\).*/\1/p")"
 }
-follow() {	# follow URL STOP: follow redirects as a browser until STOP...
-	local url=$1 stop=$2 i next
-	for i in $(seq 1 20); do
-		case $url in "$stop"*) printf '%s\n' "$url"; return 0 ;; esac
-		next=$(curl -s -o "$T_DIR/follow.body" -b "$T_DIR/jar" \
-		    -c "$T_DIR/jar" -w '%{redirect_url}' --max-time 10 "$url")
-		[ -n "$next" ] || { printf 'STOPPED at %s\n' "$url"; return 1; }
-		url=$next
-	done
-	printf 'TOO MANY REDIRECTS\n'
-	return 1
+follow() {	# follow URL STOP: a browser (browser.sh) until a URL starts with STOP
+	BROWSER_STOP=$2 BROWSER_JAR="$T_DIR/jar" "$IDIR/browser.sh" "$1"
 }
 pkce() {	# pkce: sets VERIFIER and CHALLENGE
 	VERIFIER=$(openssl rand -base64 48 | tr '+/' '-_' | tr -d '=\n' | cut -c1-64)
@@ -418,18 +409,9 @@ is "$STATUS" 404 "proxy: no token endpoint here"
 
 # --- real clients -----------------------------------------------------
 cat >"$T_DIR/browser.sh" <<EOB
-#!/usr/bin/env bash
-# BROWSER for mcp-remote: follow the authorization URL through the
-# provider's (automatic) login and our callback to mcp-remote's listener
-# (once it listens: the redirect URI's port is in the URL)
-echo "\$1" >>"$T_DIR/browser.log"
-port=\$(printf '%s' "\$1" | sed -n 's/.*redirect_uri=http%3A%2F%2F127.0.0.1%3A\([0-9]*\).*/\1/p')
-for i in \$(seq 1 100); do
-	[ -n "\$port" ] && (exec 3<>/dev/tcp/127.0.0.1/\$port) 2>/dev/null && break
-	sleep 0.1
-done
-curl -s -L -b "$T_DIR/bjar" -c "$T_DIR/bjar" -o /dev/null --max-time 30 "\$1" >>"$T_DIR/browser.log" 2>&1
-exit 0
+#!/bin/sh
+# mcp-remote's BROWSER: the test browser with a jar of its own
+BROWSER_JAR="$T_DIR/bjar" BROWSER_LOG="$T_DIR/browser.log" exec "$IDIR/browser.sh" "\$1" >>"$T_DIR/browser.log" 2>&1
 EOB
 chmod +x "$T_DIR/browser.sh"
 remote() {	# remote NAME URL PORT: mcp-remote's client with a BROWSER script
@@ -458,10 +440,10 @@ is "$(cat "$T_DIR/mr-proxy.rc")" 0 "mcp-remote (proxy, provider without iss): ex
 like "$(cat "$T_DIR/mr-proxy.out")" '\] Tools: \{' "mcp-remote (proxy): OAuth done, tools listed"
 [ "$(cat "$T_DIR/mr-proxy.rc")" = 0 ] || tail -30 "$T_DIR/mr-proxy.out" | sed 's/^/# /'
 
-out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-oauth.mjs "$F/mcp" "http://127.0.0.1:$(free_port)/callback" 2>&1)
+out=$(cd "$IDIR" && BROWSER_JAR="$T_DIR/sdkjar" timeout 60 "$NODE22" sdk-oauth.mjs "$F/mcp" "http://127.0.0.1:$(free_port)/callback" 2>&1)
 like "$out" '"ok":true' "TypeScript SDK auth flow (facade)"
 like "$out" '"getItem"' "SDK (facade): tools listed"
-out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-oauth.mjs "$P/mcp" "http://127.0.0.1:$SDKP/callback" 2>&1)
+out=$(cd "$IDIR" && BROWSER_JAR="$T_DIR/sdkjar" timeout 60 "$NODE22" sdk-oauth.mjs "$P/mcp" "http://127.0.0.1:$SDKP/callback" 2>&1)
 like "$out" '"ok":true' "TypeScript SDK auth flow (proxy)"
 
 # --- the provider goes away -------------------------------------------

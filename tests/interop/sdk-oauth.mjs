@@ -1,33 +1,28 @@
 // The TypeScript SDK client's OAuth flow against fcgi-mcp, headless:
 //   node sdk-oauth.mjs MCP_URL REDIRECT_URI
 // 401 -> protected resource metadata -> authorization server metadata ->
-// dynamic registration -> authorize (PKCE, resource) -> the "browser" is
-// played with fetch (manual redirects, a cookie jar) through the
-// provider's automatic login until it reaches REDIRECT_URI -> state and
+// dynamic registration -> authorize (PKCE, resource) -> the browser
+// (browser.sh: curl through the provider's login and consent forms)
+// until it reaches REDIRECT_URI -> state and
 // iss checked here (the SDK leaves RFC 9207 to the application) ->
 // token -> tools/list with the token.  Prints one JSON line.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const [serverUrl, redirect] = [new URL(process.argv[2]), process.argv[3]];
-const jar = new Map();
+const browserSh = fileURLToPath(new URL('./browser.sh', import.meta.url));
 
-async function browse(url) {
-  for (let hop = 0; hop < 20; hop++) {
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const c of res.headers.getSetCookie()) {
-      const kv = c.split(';')[0];
-      const i = kv.indexOf('=');
-      jar.set(kv.slice(0, i).trim(), kv.slice(i + 1));
-    }
-    const loc = res.headers.get('location');
-    if (!loc) throw new Error(`no redirect at ${url}: HTTP ${res.status}`);
-    url = new URL(loc, url).href;
-    if (url.startsWith(redirect)) return new URL(url).searchParams;
-  }
-  throw new Error('too many redirects');
+// the test browser (browser.sh): redirects, the provider's login and
+// consent forms, cookies in BROWSER_JAR; it stops at our redirect URI
+function browse(url) {
+  const out = execFileSync('bash', [browserSh, url], {
+    env: { ...process.env, BROWSER_STOP: redirect }, encoding: 'utf8',
+  }).trim();
+  if (!out.startsWith(redirect)) throw new Error(`the browser stopped at ${out}`);
+  return new URL(out).searchParams;
 }
 
 const store = {};
@@ -50,7 +45,7 @@ const provider = {
   discoveryState: () => store.discovery,
   async redirectToAuthorization(url) {
     store.authUrl = url;
-    store.callback = await browse(url.href);
+    store.callback = browse(url.href);
   },
 };
 
