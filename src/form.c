@@ -69,6 +69,10 @@ form_parse(struct form *f, const char *s, size_t len, const char **cause)
 		*cause = "too long";
 		return -1;
 	}
+	if (memchr(s, '\0', len) != NULL) {
+		*cause = "contains a NUL byte";
+		return -1;
+	}
 	for (p = s, end = s + len; p < end; p = amp + 1) {
 		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
 			amp = end;

@@ -44,8 +44,12 @@ set_default(struct json_object *o, const char *name, struct json_object *v)
 void
 dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
+	static const char *const assigned[] = { "client_id",
+	    "client_id_issued_at", "client_secret", "client_secret_expires_at",
+	    "registration_access_token", "registration_client_uri", NULL };
 	struct oauth_client	 c;
 	struct json_object	*md = NULL, *out = NULL, *a;
+	size_t			 i;
 	const char		*ct, *error, *why, *secret = NULL;
 	char			*id = NULL, *derived = NULL;
 
@@ -88,8 +92,14 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		if (c.confidential)
 			secret = derived = client_secret_for(cfg, id);
 	}
-	/* RFC 7591 §3.2.1: the metadata as registered, plus the id */
+	/*
+	 * RFC 7591 §3.2.1: the metadata as registered, plus what the server
+	 * assigns; anything of the latter the client sent is dropped, never
+	 * echoed as if issued.
+	 */
 	out = md;
+	for (i = 0; assigned[i] != NULL; i++)
+		json_object_object_del(out, assigned[i]);
 	json_object_object_add(out, "client_id", json_object_new_string(id));
 	json_object_object_add(out, "client_id_issued_at",
 	    json_object_new_int64(util_now_unix()));

@@ -13,8 +13,11 @@ this again and rebuild the targets.
 
 With BUILDDIR (configured with --enable-fuzzing, targets built), the
 fuzz_args seeds are written too (they need the tool order, which the built
-fuzz_args prints with FUZZ_LIST_TOOLS=1), and the tools/list cursor seed
-of fuzz_mcp_request (it needs the registry digest).
+fuzz_args prints with FUZZ_LIST_TOOLS=1), the tools/list cursor seed
+of fuzz_mcp_request (it needs the registry digest), and the fuzz_seal and
+fuzz_oauth seeds: sealed values made by the library itself with those
+targets' fixed MCP_SECRET (FUZZ_MKSEEDS=DIR ./fuzz_seal -runs=0 writes
+them into DIR, and so does fuzz_oauth; that alone redoes one corpus).
 
 Seeds named regress-* (inputs that once crashed a target, kept as
 regression tests) are left alone.  Needs python3-cryptography.
@@ -502,3 +505,21 @@ if build:
     else:
         print("mkseeds: fuzz_args not built or listed nothing; "
               "fuzz_args seeds kept", file=sys.stderr)
+
+# ---------------------------------------------------------------- fuzz_seal, fuzz_oauth
+
+# Sealed values need seal.c's format and the targets' secret: each target
+# writes its own corpus (FUZZ_MKSEEDS=DIR), made by the library.
+for target in ("fuzz_seal", "fuzz_oauth"):
+    exe = os.path.join(build, "tests", "fuzz", target) if build else None
+    if not exe or not os.access(exe, os.X_OK):
+        print("mkseeds: %s not built; its seeds kept" % target,
+              file=sys.stderr)
+        continue
+    write_corpus(target, {})
+    r = subprocess.run([exe, "-runs=0"], capture_output=True,
+                       env=dict(os.environ, FUZZ_MKSEEDS=os.path.join(
+                           CORPUS, target)))
+    if r.returncode != 0:
+        sys.exit("mkseeds: %s could not write its seeds:\n%s" %
+                 (target, r.stderr.decode(errors="replace")))

@@ -222,6 +222,10 @@ for j in 'null' '"x"' '[]' '{"redirect_uris":"http://127.0.0.1:9/cb"}' '{"redire
 	postjson reg "$T_DIR/j"
 	is "$STATUS" 400 "register: $j"
 done
+printf '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none","client_secret":"%s","client_id":"mine","client_id_issued_at":1}' "$MARK" >"$T_DIR/j"
+postjson reg "$T_DIR/j"
+is "$STATUS" 201 "register: server-assigned members in the request"
+unlike "$BODY" "$MARK|\"mine\"|\"client_id_issued_at\":1[,}]" "register: none of them echoed as if issued"
 printf '{"redirect_uris":["http://127.0.0.1:9/cb"],"client_name":"%s<script>"}' "$MARK" >"$T_DIR/j"
 postjson reg "$T_DIR/j"
 is "$STATUS" 201 "register: markup in a name is only data"

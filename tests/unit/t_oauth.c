@@ -104,6 +104,7 @@ t_form(void)
 	ok(form_parse(&f, "a=%zz", 5, &why) == -1, "form: bad escape");
 	ok(form_parse(&f, "a=%00", 5, &why) == -1, "form: NUL refused");
 	ok(form_parse(&f, NULL, 0, &why) == 0 && f.n == 0, "form: NULL");
+	ok(form_parse(&f, "a=1\0b=2", 7, &why) == -1, "form: raw NUL refused");
 }
 
 static void
