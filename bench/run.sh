@@ -7,7 +7,8 @@
 #
 #   bench/run.sh [--duration S] [--warmup S] [--connections N]
 #                [--threads N] [--workers N] [--only CASE,...] [--perf]
-#                [--retries N] [--build DIR] [--env NAME=VALUE]... [--keep]
+#                [--retries N] [--rounds N] [--build DIR] [--env NAME=VALUE]...
+#                [--keep]
 #
 # Defaults: 10 s measured after 3 s of warm-up, 16 connections, 2 wrk
 # threads, 2 workers per FastCGI program.  --only runs the named cases
@@ -17,7 +18,8 @@
 # the work directory (configuration, logs, wrk output, profiles).  A case
 # during which more than 5 % of the CPUs went to processes this script did
 # not start is measured again, --retries times at most (default 2); the
-# table shows that share ("other%") for every case.  --build DIR measures
+# table shows that share ("other%") for every case.  --rounds N measures
+# every case N times and keeps the fastest quiet round (default 1).  --build DIR measures
 # the programs of another build directory (default: _build/main, built
 # when missing); they are copied first, so a rebuild during the run does
 # not change what is measured.  --env adds a variable to the environment
@@ -35,6 +37,7 @@ KEEP=0
 ONLY=""
 PERF=0
 RETRIES=2
+ROUNDS=1
 QUIET=5
 BUILD=""
 EXTRA_ENV=()
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--build) [ -d "${2:-}" ] || { echo "--build: no directory ${2:-}" >&2; exit 64; }
 		BUILD=$(cd "$2" && pwd); shift 2 ;;
 	--retries) case ${2:-} in '' | *[!0-9]*) usage ;; esac; RETRIES=$2; shift 2 ;;
+	--rounds) case ${2:-} in '' | *[!0-9]* | 0) usage ;; esac; ROUNDS=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) usage ;;
 	esac
@@ -383,6 +387,11 @@ measure_once() {
 	fi
 }
 
+# the requests per second of a wrk output, as an integer (0 if none)
+rps_of() {
+	sed -n 's/^RESULT .*rps=\([0-9]*\).*/\1/p' "$1" | tail -1 | grep . || echo 0
+}
+
 # run_case KEY LABEL URL BODY HEADERS EXPECT: check one request with curl
 # (status 200 and a body matching EXPECT), warm up, then measure.
 run_case() {
@@ -423,6 +432,17 @@ run_case() {
 		[ "${OTHER[$key]}" -le "$QUIET" ] && break
 	done
 	OTHER[$key]=$best
+	# more rounds: the fastest quiet one counts (a host's other tenants
+	# slow single runs down by a fifth and more; none speeds one up)
+	for attempt in $(seq 2 "$ROUNDS"); do
+		say "$key: round $attempt of $ROUNDS"
+		measure_once "$key" "$url" "$method" "$body" "$headers"
+		if [ "${OTHER[$key]}" -le "$QUIET" ] &&
+		    [ "$(rps_of "$W/wrk-$key.out")" -gt "$(rps_of "$W/best-$key.out")" ]; then
+			cp "$W/wrk-$key.out" "$W/best-$key.out"
+		fi
+		OTHER[$key]=$best
+	done
 	cp "$W/best-$key.out" "$W/wrk-$key.out"
 	line=$(grep '^RESULT ' "$W/wrk-$key.out" | tail -1)
 	if [ -z "$line" ]; then
@@ -447,7 +467,7 @@ run_case 3-peer "ping, peer: TypeScript SDK $(sed -n 's/.*"@modelcontextprotocol
 run_case 1a-list "tools/list, mcp.fcgi, example API (13 tools)" "$BASE/mcp" "$W/body/list.json" "$V" '"name":"getItem"'
 run_case 1b-list "tools/list, mcp.fcgi, 1,000 operations (first page)" "$BASE/big/mcp" "$W/body/list.json" "$V" '"nextCursor":'
 RSS_AFTER=$(max_rss_mib $BIG_PIDS)
-LIST_BYTES=$(wc -c <"$W/check-1b-list.out" 2>/dev/null || echo "?")
+LIST_BYTES=$( (wc -c <"$W/check-1b-list.out") 2>/dev/null || echo "?")
 run_case 4-gateway "tools/call getItem {id:1} through mcp.fcgi" "$BASE/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 run_case 4-direct "GET /api/items/1, the example API directly" "$BASE/api/items/1" "" "" '"id":1,'
 run_case 5-none "tools/call getItem, MCP_AUTH=none, Bearer sent" "$BASE/mcp" "$W/body/call.json" "$V

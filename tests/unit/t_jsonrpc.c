@@ -16,10 +16,12 @@ parse(const char *s, const char **cause)
 static void
 t_parse(void)
 {
+	static const char *const badnum[] = { "[1.]", "[01]", "[-]", "[.5]",
+	    "[1e]", "[1e+]", "[+1]", "[0x10]", "[1.5.]", "[--1]", "[1ee2]" };
 	struct json_object	*o;
 	const char		*cause;
 	struct buf		 b;
-	int			 i;
+	size_t			 i;
 
 	o = parse("{\"a\":1}  \n", &cause);
 	ok(o != NULL, "object with trailing whitespace");
@@ -58,6 +60,43 @@ t_parse(void)
 	json_object_put(o);
 	ok(parse("null", &cause) == NULL && strcmp(cause, "JSON null") == 0,
 	    "top-level null reported as such");
+	/* numbers as RFC 8259 writes them, exactly */
+	o = parse("{\"big\":123456789012345678901234567890,\"u\":"
+	    "18446744073709551615,\"i\":-9223372036854775808,\"d\":9.990}",
+	    &cause);
+	ok(o != NULL, "numbers: parsed");
+	is_str(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"big\":123456789012345678901234567890,\"u\":"
+	    "18446744073709551615,\"i\":-9223372036854775808,\"d\":9.990}",
+	    "numbers: beyond 64 bits and decimals written back as they came");
+	json_object_put(o);
+	for (i = 0; i < sizeof(badnum) / sizeof(badnum[0]); i++)
+		ok(parse(badnum[i], &cause) == NULL, "not a number: %s",
+		    badnum[i]);
+	o = parse("[\"\\ud83d\\ude00\",\"\\ud800x\",\"a\\u0000b\","
+	    "\"\\/\\b\\f\\n\\r\\t\"]", &cause);
+	ok(o != NULL, "escapes: parsed");
+	is_str(json_object_get_string(json_object_array_get_idx(o, 0)),
+	    "\xf0\x9f\x98\x80", "escapes: a surrogate pair");
+	is_str(json_object_get_string(json_object_array_get_idx(o, 1)),
+	    "\xef\xbf\xbdx", "escapes: a lone surrogate is U+FFFD");
+	is_int(json_object_get_string_len(json_object_array_get_idx(o, 2)), 3,
+	    "escapes: \\u0000 kept");
+	is_str(json_object_get_string(json_object_array_get_idx(o, 3)),
+	    "/\b\f\n\r\t", "escapes: the short ones");
+	json_object_put(o);
+	ok(parse("[\"\\x\"]", &cause) == NULL, "escapes: unknown refused");
+	ok(parse("[\"\\u12\"]", &cause) == NULL, "escapes: short \\u");
+	ok(parse("[1,]", &cause) == NULL, "trailing comma refused");
+	ok(parse("{\"a\" 1}", &cause) == NULL, "missing colon refused");
+	ok(parse("{1:2}", &cause) == NULL, "non-string key refused");
+	ok(parse("[tru]", &cause) == NULL, "bad literal refused");
+	ok(parse("tr", &cause) == NULL && strcmp(cause, "truncated JSON") == 0,
+	    "a literal cut short is truncated");
+	o = parse(" [ true , false , null , { } , [ ] ] ", &cause);
+	ok(o != NULL && json_object_array_length(o) == 5, "literals and "
+	    "empty containers");
+	json_object_put(o);
 	o = parse("{\"a\":1,\"a\":2}", &cause);
 	ok(o != NULL, "duplicate keys parse (last wins)");
 	json_object_put(o);
