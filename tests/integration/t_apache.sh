@@ -398,49 +398,6 @@ is "$STATUS" 200 "auth required: the token reaches mcp.fcgi, 200"
 mcp "$WHOAMI" -H "$V" -H 'Authorization: Bearer apache-token-1'
 like "$BODY" '\\"authorization\\":\\"Bearer apache-token-1\\"' "auth required: token passed on to the API"
 
-# check_oauth NAME BASE: the OAuth routes, each reaching its program.
-check_oauth() {
-	local n=$1 base=$2 p id q
-	http GET "$base/.well-known/oauth-authorization-server"
-	is "$STATUS" 200 "$n: /.well-known/oauth-authorization-server: 200"
-	like "$BODY" "^\{\"issuer\":\"$base\"," "$n: issuer is MCP_PUBLIC_URL"
-	like "$BODY" "\"token_endpoint\":\"$base/oauth/token\"" "$n: token_endpoint $base/oauth/token"
-	for p in /mcp ""; do
-		http GET "$base/.well-known/oauth-protected-resource$p"
-		is "$STATUS" 200 "$n: /.well-known/oauth-protected-resource$p: 200"
-		like "$BODY" "\"resource\":\"$base/mcp\"" "$n: resource $base/mcp"
-	done
-	for p in /oauth ""; do
-		http POST "$base$p/register" -H 'Content-Type: application/json' \
-		    --data-binary '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
-		is "$STATUS" 201 "$n: POST $p/register: 201"
-		id=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([A-Za-z0-9_-]*\)".*/\1/p')
-		ok $([ -n "$id" ] && echo 0 || echo 1) "$n: $p/register: a client_id"
-		q="response_type=code&client_id=$id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s"
-		q="$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
-		http GET "$base$p/authorize?$q"
-		is "$STATUS" 302 "$n: GET $p/authorize: 302"
-		like "$(header Location)" '^https://provider\.example/authorize\?' \
-		    "$n: $p/authorize: on to the provider"
-		http POST "$base$p/token" -d grant_type=authorization_code -d code=junk
-		is "$STATUS" 400 "$n: POST $p/token, a bad code: 400"
-		like "$BODY" '"error":"invalid_grant"' "$n: $p/token: invalid_grant"
-		# the Authorization header reaches oauth-token.fcgi: well-formed
-		# client credentials pass, malformed ones are refused
-		http POST "$base$p/token" -u 'id:secret' \
-		    -d grant_type=refresh_token -d refresh_token=junk
-		is "$STATUS" 400 "$n: $p/token with Basic credentials: 400"
-		like "$BODY" '"error":"invalid_grant"' "$n: $p/token with Basic credentials: invalid_grant"
-		http POST "$base$p/token" -H 'Authorization: Basic !!!' \
-		    -d grant_type=refresh_token -d refresh_token=junk
-		is "$STATUS" 401 "$n: $p/token, malformed Basic: 401 (Authorization passed on)"
-		like "$BODY" '"error":"invalid_client"' "$n: $p/token, malformed Basic: invalid_client"
-	done
-	http GET "$base/oauth/callback?state=junk"
-	is "$STATUS" 400 "$n: /oauth/callback, a bad state: 400"
-	like "$(header Content-Type)" '^text/html' "$n: /oauth/callback: an HTML page"
-	is "$(header Location)" "" "$n: /oauth/callback: no redirect"
-}
 check_oauth "proxy_fcgi" "$BASE_A"
 check_oauth "fcgid" "$BASE_B"
 
