@@ -22,7 +22,6 @@
 #include <openssl/crypto.h>
 
 #include "form.h"
-#include "log.h"
 #include "oauth.h"
 #include "seal.h"
 #include "url.h"

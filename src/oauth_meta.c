@@ -18,7 +18,6 @@
 #include <json-c/json.h>
 
 #include "jsonrpc.h"
-#include "log.h"
 #include "oauth.h"
 #include "url.h"
 #include "util.h"

@@ -24,7 +24,6 @@
 #include "oauth.h"
 #include "seal.h"
 #include "upstream.h"
-#include "url.h"
 #include "util.h"
 
 #define TOK_RESPONSE_MAX	(256 * 1024)
