@@ -129,6 +129,18 @@ for p in oauth-authorize:MCP_OAUTH_AUTHORIZE_URL oauth-token:MCP_OAUTH_TOKEN_URL
 	    ${v:+$v=https://id.example/x} "$O/${p%%:*}.fcgi" --check-config >/dev/null 2>&1
 	is "$?" 0 "facade without an issuer: ${p%%:*}.fcgi starts with ${v:-no provider URL}"
 done
+# the shipped Auth0 example passes every program's check (its secret
+# files replaced by test files)
+printf 'client-secret\n' >"$T_DIR/a0-client"
+openssl rand -hex 32 >"$T_DIR/a0-secret" 2>/dev/null || printf '%064d\n' 7 >"$T_DIR/a0-secret"
+for p in mcp oauth-metadata oauth-authorize oauth-register oauth-token; do
+	out=$(set -a; . "$top_srcdir/conf/fcgi-mcp-auth0.env"; set +a
+	    MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/a0-client" MCP_SECRET_FILE="$T_DIR/a0-secret" \
+	    MCP_OPENAPI="$top_srcdir/examples/openapi.json" MCP_API_BASE_URL=https://api.example.com \
+	    "$O/$p.fcgi" --check-config 2>&1)
+	is "$?" 0 "conf/fcgi-mcp-auth0.env: $p.fcgi --check-config"
+	unlike "$out" 'warning' "conf/fcgi-mcp-auth0.env: $p.fcgi: no warning"
+done
 out=$(clean_env "$O/oauth-token.fcgi" --help)
 like "$out" 'MCP_OAUTH_TOKEN_AUTH' "oauth-token.fcgi --help lists its variables"
 unlike "$out" '^  MCP_OPENAPI \(' "oauth-token.fcgi --help lists only its own"
