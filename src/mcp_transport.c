@@ -143,28 +143,9 @@ mcp_header_decode(const char *v, char **out)
 	*out = NULL;
 	if (n >= 12 && strncmp(v, "=?base64?", 9) == 0 &&
 	    strcmp(v + n - 2, "?=") == 0) {
-		const char	*b = v + 9;
-		size_t		 blen = n - 11;
-		char		*std;
-
 		/* the sentinel carries standard base64 with padding */
-		std = xstrndup(b, blen);
-		while (blen > 0 && std[blen - 1] == '=')
-			std[--blen] = '\0';
-		for (i = 0; i < blen; i++)
-			if (std[i] == '+')
-				std[i] = '-';
-			else if (std[i] == '/')
-				std[i] = '_';
-			else if (std[i] == '-' || std[i] == '_') {
-				free(std);
-				return -1;
-			}
-		if (b64url_decode(std, blen, &raw, &rawlen) == -1) {
-			free(std);
+		if (b64_decode(v + 9, n - 11, &raw, &rawlen) == -1)
 			return -1;
-		}
-		free(std);
 		if (memchr(raw, '\0', rawlen) != NULL) {
 			free(raw);
 			return -1;

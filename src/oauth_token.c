@@ -70,28 +70,6 @@ who_free(struct who *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* Standard base64 (padding optional) into a new buffer; -1 if broken. */
-static int
-b64_std_decode(const char *in, unsigned char **out, size_t *n)
-{
-	char	*t = xstrdup(in);
-	size_t	 i, len = strlen(t);
-	int	 rc;
-
-	while (len > 0 && t[len - 1] == '=')
-		t[--len] = '\0';
-	for (i = 0; i < len; i++)
-		if (t[i] == '+')
-			t[i] = '-';
-		else if (t[i] == '/')
-			t[i] = '_';
-		else if (t[i] == '-' || t[i] == '_')
-			t[i] = '!';	/* not standard base64 */
-	rc = b64url_decode(t, len, out, n);
-	free(t);
-	return rc;
-}
-
 /*
  * RFC 6749 §2.3.1: Basic with the urlencoded id and secret, or both in
  * the body; never both ways.  Returns -1 on a malformed attempt.
@@ -118,7 +96,7 @@ who_read(const struct req *rq, const struct form *f, struct who *w)
 		return -1;
 	for (h += 6; *h == ' '; h++)
 		;
-	if (strlen(h) > 4096 || b64_std_decode(h, &raw, &n) == -1)
+	if (strlen(h) > 4096 || b64_decode(h, strlen(h), &raw, &n) == -1)
 		return -1;
 	raw = xrealloc(raw, n + 1);
 	raw[n] = '\0';

@@ -172,8 +172,9 @@ b64_encode(const unsigned char *in, size_t len)
 	return b64_encode_with(b64_alphabet, 1, in, len);
 }
 
+/* The value of a base64 character in either alphabet, or -1. */
 static int
-b64url_value(unsigned char c)
+b64_value(unsigned char c, int url)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -181,20 +182,21 @@ b64url_value(unsigned char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '-')
+	if (c == (url ? '-' : '+'))
 		return 62;
-	if (c == '_')
+	if (c == (url ? '_' : '/'))
 		return 63;
 	return -1;
 }
 
 /*
- * Strict decoding: only the URL-safe alphabet, no padding, no whitespace,
- * and the unused low bits of the last character must be zero so that every
- * value has exactly one encoding.
+ * Strict decoding: one alphabet only, no whitespace, and the unused low
+ * bits of the last character must be zero so that every value has
+ * exactly one encoding.  Padding is the caller's business.
  */
-int
-b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
+static int
+b64_decode_with(int url, const char *in, size_t len, unsigned char **out,
+    size_t *outlen)
 {
 	unsigned char	*o;
 	size_t		 i, n = 0;
@@ -207,7 +209,7 @@ b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
 		return -1;
 	o = xmalloc(len / 4 * 3 + 3);
 	for (i = 0; i < len; i++) {
-		if ((v = b64url_value((unsigned char)in[i])) < 0)
+		if ((v = b64_value((unsigned char)in[i], url)) < 0)
 			goto fail;
 		acc = (acc << 6) | (unsigned int)v;
 		bits += 6;
@@ -225,6 +227,29 @@ b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
 fail:
 	free(o);
 	return -1;
+}
+
+/* base64url without padding (JWTs, sealed values, cursors). */
+int
+b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
+{
+	return b64_decode_with(1, in, len, out, outlen);
+}
+
+/*
+ * Standard base64 (RFC 4648 §4), its padding optional but never more than
+ * two characters: HTTP Basic credentials, the Mcp-Name sentinel.
+ */
+int
+b64_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
+{
+	size_t	 pad = 0;
+
+	while (len > 0 && in[len - 1] == '=' && pad < 2) {
+		len--;
+		pad++;
+	}
+	return b64_decode_with(0, in, len, out, outlen);
 }
 
 static int

@@ -43,6 +43,7 @@ int	 util_strtonum(const char *, long long, long long, long long *,
 char	*b64url_encode(const unsigned char *, size_t);
 char	*b64_encode(const unsigned char *, size_t);
 int	 b64url_decode(const char *, size_t, unsigned char **, size_t *);
+int	 b64_decode(const char *, size_t, unsigned char **, size_t *);
 
 /* ASCII helpers that do not depend on the locale. */
 int	 util_strcaseeq(const char *, const char *);

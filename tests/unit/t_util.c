@@ -119,6 +119,30 @@ t_lists(void)
 }
 
 static void
+t_b64std(void)
+{
+	unsigned char	*o;
+	size_t		 n;
+
+	ok(b64_decode("YTpiKz8=", 8, &o, &n) == 0 && n == 5 &&
+	    memcmp(o, "a:b+?", 5) == 0, "base64: padded");
+	free(o);
+	ok(b64_decode("YTpiKz8", 7, &o, &n) == 0 && n == 5, "base64: padding "
+	    "optional");
+	free(o);
+	ok(b64_decode("+/8=", 4, &o, &n) == 0 && n == 2 && o[0] == 0xfb &&
+	    o[1] == 0xff, "base64: + and /");
+	free(o);
+	ok(b64_decode("-_8=", 4, &o, &n) == -1, "base64: the URL alphabet "
+	    "refused");
+	ok(b64_decode("YQ===", 5, &o, &n) == -1, "base64: three pads refused");
+	ok(b64_decode("YR==", 4, &o, &n) == -1, "base64: non-canonical bits");
+	ok(b64url_decode("-_8", 3, &o, &n) == 0 && n == 2, "base64url: - and _");
+	free(o);
+	ok(b64url_decode("+/8", 3, &o, &n) == -1, "base64url: + refused");
+}
+
+static void
 t_digits(void)
 {
 	char	 d[24];
@@ -142,6 +166,7 @@ int
 main(void)
 {
 	t_digits();
+	t_b64std();
 	t_strtonum();
 	t_b64url();
 	t_url();
