@@ -411,6 +411,29 @@ oauth_cors(const struct req *rq, struct resp *rs, const char *methods)
 }
 
 /*
+ * The start of a POST-only JSON endpoint (register, token): CORS and its
+ * preflight, 404 with `off` when this mode has no such endpoint, 405 for
+ * any other method.  Returns 1 when the answer is complete.
+ */
+int
+oauth_post_only(const struct req *rq, struct resp *rs, int enabled,
+    const char *off)
+{
+	if (oauth_cors(rq, rs, "POST, OPTIONS"))
+		return 1;
+	if (!enabled) {
+		oauth_json_error(rs, 404, "invalid_request", off);
+		return 1;
+	}
+	if (strcmp(rq->method, "POST") != 0) {
+		resp_header(rs, "Allow", "POST, OPTIONS");
+		oauth_json_error(rs, 405, "invalid_request", "use POST");
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * The request's OAuth parameters: the query for GET, the urlencoded body
  * for POST (which must say so in Content-Type).
  */

@@ -54,19 +54,10 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	char			*id = NULL, *derived = NULL;
 
 	(void)p;
-	if (oauth_cors(rq, rs, "POST, OPTIONS"))
+	if (oauth_post_only(rq, rs, cfg->oauth_registration == REG_STATIC ||
+	    cfg->oauth_registration == REG_STATELESS, "dynamic client "
+	    "registration is off (MCP_OAUTH_REGISTRATION)"))
 		return;
-	if (cfg->oauth_registration != REG_STATIC &&
-	    cfg->oauth_registration != REG_STATELESS) {
-		oauth_json_error(rs, 404, "invalid_request", "dynamic client "
-		    "registration is off (MCP_OAUTH_REGISTRATION)");
-		return;
-	}
-	if (strcmp(rq->method, "POST") != 0) {
-		resp_header(rs, "Allow", "POST, OPTIONS");
-		oauth_json_error(rs, 405, "invalid_request", "use POST");
-		return;
-	}
 	ct = req_param(rq, "CONTENT_TYPE");
 	if (ct == NULL || !util_strncaseeq(ct, "application/json", 16)) {
 		oauth_json_error(rs, 400, "invalid_client_metadata", "the "

@@ -366,18 +366,10 @@ tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	struct who	 w;
 	const char	*why, *gt;
 
-	if (oauth_cors(rq, rs, "POST, OPTIONS"))
+	if (oauth_post_only(rq, rs, cfg->oauth_mode == OAUTH_FACADE, "this "
+	    "server has no token endpoint (the provider's is in the "
+	    "metadata)"))
 		return;
-	if (cfg->oauth_mode != OAUTH_FACADE) {
-		oauth_json_error(rs, 404, "invalid_request", "this server has "
-		    "no token endpoint (the provider's is in the metadata)");
-		return;
-	}
-	if (strcmp(rq->method, "POST") != 0) {
-		resp_header(rs, "Allow", "POST, OPTIONS");
-		oauth_json_error(rs, 405, "invalid_request", "use POST");
-		return;
-	}
 	if (oauth_read_params(rq, &f, &why) == -1) {
 		oauth_json_error(rs, 400, "invalid_request", why);
 		return;
