@@ -23,7 +23,7 @@
 #include "form.h"
 #include "jwt.h"
 #include "log.h"
-#include "oauth.h"
+#include "provider.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"

@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "http.h"
+#include "provider.h"
 
 struct json_object;
 struct form;
@@ -41,13 +42,6 @@ const char *oauth_safe_code(const char *);
 int	 oauth_cors(const struct req *, struct resp *, const char *);
 int	 oauth_post_only(const struct req *, struct resp *, int, const char *);
 int	 oauth_read_params(const struct req *, struct form *, const char **);
-
-/* oauth_provider.c: the upstream provider's metadata, cached */
-struct json_object *prov_fetch_json(const struct cfg *, const char *);
-struct json_object *prov_fetch_metadata(const struct cfg *);
-struct json_object *prov_metadata(const struct cfg *, int *);
-const char *prov_field(struct json_object *, const char *);
-void	 prov_cache_clear(void);
 
 /* oauth_meta.c: the documents */
 int	 meta_check_as(struct json_object *, const char **, const char **);

@@ -28,6 +28,8 @@
 
 struct meta_app {
 	struct json_object	*custom;	/* mode custom: the file */
+	struct json_object	*facade;	/* mode facade: ours */
+	struct json_object	*resource;	/* RFC 9728, every mode */
 	char			*prefix;	/* path of MCP_PUBLIC_URL */
 };
 
@@ -341,6 +343,12 @@ meta_init(const struct cfg *cfg, void **appp, char **cause)
 			goto fail;
 		}
 	}
+	/* what does not depend on the provider is made once */
+	if (cfg->public_url != NULL) {
+		app->resource = meta_resource(cfg);
+		if (cfg->oauth_mode == OAUTH_FACADE)
+			app->facade = meta_facade(cfg);
+	}
 	*appp = app;
 	return 0;
 fail:
@@ -356,6 +364,8 @@ meta_fini(void *p)
 	if (app == NULL)
 		return;
 	json_object_put(app->custom);
+	json_object_put(app->facade);
+	json_object_put(app->resource);
 	free(app->prefix);
 	free(app);
 }
@@ -402,11 +412,8 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		else if (*rest != '\0' && strcmp(rest, "/mcp") != 0 &&
 		    strcmp(rest, mcp_path) != 0)
 			resp_error_text(rs, 404, "no such protected resource");
-		else {
-			doc = meta_resource(cfg);
-			serve(rs, doc, 0);
-			json_object_put(doc);
-		}
+		else
+			serve(rs, app->resource, 0);
 		free(mcp_path);
 		return;
 	}
@@ -433,9 +440,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		json_object_put(doc);
 		break;
 	case OAUTH_FACADE:
-		doc = meta_facade(cfg);
-		serve(rs, doc, 0);
-		json_object_put(doc);
+		serve(rs, app->facade, 0);
 		break;
 	default:
 		resp_error_text(rs, 404, "OAuth is off (MCP_OAUTH_MODE=off)");

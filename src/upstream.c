@@ -192,15 +192,15 @@ set_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 		    "the host name of %s", where);
 		break;
 	case CURLE_WRITE_ERROR:
-		if (x->too_large) {
-			rs->err = UP_TOO_LARGE;
-			snprintf(rs->errmsg, sizeof(rs->errmsg), "the response "
-			    "from %s is larger than %zu bytes; transfer "
-			    "aborted", where, x->rq->max_response);
-			break;
-		}
-		/* FALLTHROUGH */
+		if (!x->too_large)
+			goto other;
+		rs->err = UP_TOO_LARGE;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "the response from "
+		    "%s is larger than %zu bytes; transfer aborted", where,
+		    x->rq->max_response);
+		break;
 	default:
+	other:
 		rs->err = UP_OTHER;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "request to %s "
 		    "failed: %s", where, curl_easy_strerror(cc));

@@ -1,5 +1,5 @@
 /*
- * oauth_provider: the upstream provider's metadata (RFC 8414 or OpenID
+ * provider: the upstream provider's metadata (RFC 8414 or OpenID
  * discovery), fetched with libcurl and kept per process for
  * MCP_OAUTH_METADATA_TTL.  When the provider is down, the copy we have
  * is used however old it is; a failed fetch is not retried for a few
@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #include "log.h"
-#include "oauth.h"
+#include "provider.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
