@@ -250,7 +250,10 @@ OTHER=$CLIENT
 http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
     -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$OTHER" -d "code_verifier=$VERIFIER"
 is "$(jstr error)" "invalid_grant" "token: the code used by another client refused"
-http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=${CODE%?}A" \
+# one character in the middle changed (never to itself)
+c=${CODE:20:1}
+[ "$c" = A ] && c=B || c=A
+http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=${CODE:0:20}$c${CODE:21}" \
     -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
 is "$(jstr error)" "invalid_grant" "token: a tampered code refused"
 http POST "$F/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
