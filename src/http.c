@@ -12,11 +12,13 @@
 #include <json-c/json.h>
 
 #include "http.h"
+#include "jwrite.h"
 
 /*
  * Index the parameters by the length of their names: a handler looks up
  * a dozen headers per request, most of them absent, and the web server
- * passes thirty or more parameters.
+ * passes thirty or more parameters.  The chains keep the parameters'
+ * order (built back to front), so the first of duplicates is found first.
  */
 void
 req_index(struct req *rq)
@@ -24,50 +26,66 @@ req_index(struct req *rq)
 	const char	*eq;
 	size_t		 i, n;
 
-	for (i = 0; rq->envp != NULL && rq->envp[i] != NULL &&
-	    i < REQ_INDEX_MAX; i++) {
-		n = (eq = strchr(rq->envp[i], '=')) != NULL ?
-		    (size_t)(eq - rq->envp[i]) : 0;
-		rq->envnl[i] = n > 0 && n < 256 ? (unsigned char)n : 0;
+	memset(rq->byname, 0, sizeof(rq->byname));
+	for (n = 0; rq->envp != NULL && rq->envp[n] != NULL &&
+	    n < REQ_INDEX_MAX; n++)
+		;
+	rq->nindexed = n;
+	for (i = n; i-- > 0;) {
+		eq = strchr(rq->envp[i], '=');
+		n = eq != NULL ? (size_t)(eq - rq->envp[i]) : 0;
+		if (n == 0 || n >= REQ_NAME_MAX)
+			continue;	/* never matched, or found by a scan */
+		rq->next[i] = rq->byname[n];
+		rq->byname[n] = (unsigned char)(i + 1);
 	}
-	rq->nindexed = i;
 }
 
-const char *
-req_param(const struct req *rq, const char *name)
+/* Where a scan starts: all of envp for a long name, else past the index. */
+static char **
+req_unindexed(const struct req *rq, size_t n)
 {
-	size_t	 n = strlen(name), i = 0;
+	return rq->envp + (n > 0 && n < REQ_NAME_MAX ? rq->nindexed : 0);
+}
+
+static const char *
+req_param_n(const struct req *rq, const char *name, size_t n)
+{
+	size_t	 i;
 	char	**e;
 
 	if (rq->envp == NULL)
 		return NULL;
-	if (n > 0 && n < 256) {
-		for (; i < rq->nindexed; i++)
-			if (rq->envnl[i] == n &&
-			    memcmp(rq->envp[i], name, n) == 0)
-				return rq->envp[i] + n + 1;
-	}
-	/* what the index does not cover: past its end, or a long name */
-	for (e = rq->envp + i; *e != NULL; e++)
+	for (i = n < REQ_NAME_MAX ? rq->byname[n] : 0; i != 0;
+	    i = rq->next[i - 1])
+		/* the last byte first: many names share "HTTP_" and a length */
+		if (rq->envp[i - 1][n - 1] == name[n - 1] &&
+		    memcmp(rq->envp[i - 1], name, n) == 0)
+			return rq->envp[i - 1] + n + 1;
+	for (e = req_unindexed(rq, n); *e != NULL; e++)
 		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
 }
 
+const char *
+req_param(const struct req *rq, const char *name)
+{
+	return req_param_n(rq, name, strlen(name));
+}
+
 /* "Content-Type" -> CONTENT_TYPE, "Accept" -> HTTP_ACCEPT (RFC 3875 §4.1.18). */
-static void
+static size_t
 header_param_name(const char *name, char *out, size_t outsz)
 {
-	size_t	 i, o = 0;
+	size_t	 i, o = 0, n = strlen(name);
 
-	if (util_strcaseeq(name, "content-type") ||
-	    util_strcaseeq(name, "content-length"))
-		out[0] = '\0';
-	else {
+	if (!((n == 12 && util_strcaseeq(name, "content-type")) ||
+	    (n == 14 && util_strcaseeq(name, "content-length")))) {
 		memcpy(out, "HTTP_", 5);
 		o = 5;
 	}
-	for (i = 0; name[i] != '\0' && o + 1 < outsz; i++, o++) {
+	for (i = 0; i < n && o + 1 < outsz; i++, o++) {
 		if (name[i] == '-')
 			out[o] = '_';
 		else if (name[i] >= 'a' && name[i] <= 'z')
@@ -76,6 +94,7 @@ header_param_name(const char *name, char *out, size_t outsz)
 			out[o] = name[i];
 	}
 	out[o] = '\0';
+	return o;
 }
 
 /* A request header by its HTTP name, or NULL. */
@@ -83,9 +102,10 @@ const char *
 req_header(const struct req *rq, const char *name)
 {
 	char	 pname[128];
+	size_t	 n;
 
-	header_param_name(name, pname, sizeof(pname));
-	return req_param(rq, pname);
+	n = header_param_name(name, pname, sizeof(pname));
+	return req_param_n(rq, pname, n);
 }
 
 /*
@@ -97,15 +117,17 @@ int
 req_header_count(const struct req *rq, const char *name)
 {
 	char	 pname[128];
-	size_t	 n, i = 0;
+	size_t	 n, i;
 	char	**e;
 	int	 count = 0;
 
-	header_param_name(name, pname, sizeof(pname));
-	n = strlen(pname);
-	for (i = 0; i < rq->nindexed && n < 256; i++)
-		count += rq->envnl[i] == n && memcmp(rq->envp[i], pname, n) == 0;
-	for (e = rq->envp ? rq->envp + i : NULL; e != NULL && *e != NULL; e++)
+	if (rq->envp == NULL)
+		return 0;
+	n = header_param_name(name, pname, sizeof(pname));
+	for (i = n < REQ_NAME_MAX ? rq->byname[n] : 0; i != 0;
+	    i = rq->next[i - 1])
+		count += memcmp(rq->envp[i - 1], pname, n) == 0;
+	for (e = req_unindexed(rq, n); *e != NULL; e++)
 		if (strncmp(*e, pname, n) == 0 && (*e)[n] == '=')
 			count++;
 	return count;
@@ -167,12 +189,10 @@ resp_body(struct resp *rs, int status, const char *ctype, const char *p,
 void
 resp_json(struct resp *rs, int status, struct json_object *o)
 {
-	size_t		 n;
-	const char	*s;
-
-	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	resp_body(rs, status, "application/json", s, n);
+	rs->status = status;
+	resp_header(rs, "Content-Type", "application/json");
+	buf_reset(&rs->body);
+	jw_value(&rs->body, o);
 }
 
 /* A short JSON error body for failures outside JSON-RPC (413, 405, ...). */

@@ -20,12 +20,19 @@ struct http_sink {
 };
 
 #define REQ_INDEX_MAX	128	/* parameters indexed by name length */
+#define REQ_NAME_MAX	64	/* names this long or longer: not indexed */
 
 struct req {
 	char		**envp;		/* CGI parameters, NAME=value */
-	/* the length of each parameter's name (0: longer than 255), so a
-	 * lookup compares only names of its length; req_index() fills it */
-	unsigned char	  envnl[REQ_INDEX_MAX];
+	/*
+	 * The parameters chained by the length of their names, so a lookup
+	 * compares only names of its length: byname[n] is one more than the
+	 * index of the first of length n (0: none), next[i] of the one after
+	 * envp[i].  req_index() fills them; what it does not cover (past
+	 * REQ_INDEX_MAX; every name for a long one) is scanned.
+	 */
+	unsigned char	  byname[REQ_NAME_MAX];
+	unsigned char	  next[REQ_INDEX_MAX];
 	size_t		  nindexed;	/* 0: not indexed, scan envp */
 	const char	 *method;
 	char		 *path;		/* SCRIPT_NAME + PATH_INFO, no query */

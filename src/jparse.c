@@ -242,7 +242,7 @@ static struct json_object *
 container(struct jp *j, int obj)
 {
 	struct json_object	*c, *v;
-	char			*key;
+	char			*key, kbuf[64];
 
 	if (++j->depth > j->max) {
 		fail(j, "JSON nested too deeply");
@@ -265,12 +265,19 @@ container(struct jp *j, int obj)
 			j->p++;
 			if (string(j) == -1)
 				goto err;
-			key = xstrndup(j->sb.data ? j->sb.data : "",
-			    j->sb.len);
+			/* a short key on the stack: no allocation of our own
+			 * (json-c copies it anyway) */
+			if (j->sb.len < sizeof(kbuf)) {
+				memcpy(kbuf, j->sb.data ? j->sb.data : "",
+				    j->sb.len + 1);
+				key = kbuf;
+			} else
+				key = xstrndup(j->sb.data, j->sb.len);
 			ws(j);
 			if (j->p >= j->end || *j->p != ':') {
 				fail(j, "expected ':'");
-				free(key);
+				if (key != kbuf)
+					free(key);
 				goto err;
 			}
 			j->p++;
@@ -278,12 +285,14 @@ container(struct jp *j, int obj)
 		}
 		v = value(j);
 		if (j->cause != NULL) {
-			free(key);
+			if (key != kbuf)
+				free(key);
 			goto err;
 		}
 		if (obj) {
 			json_object_object_add(c, key, v);
-			free(key);
+			if (key != kbuf)
+				free(key);
 		} else
 			json_object_array_add(c, v);
 		ws(j);

@@ -190,9 +190,9 @@ rpc_result(struct json_object *id, struct json_object *result)
 {
 	struct json_object	*o = json_object_new_object();
 
-	json_object_object_add(o, "jsonrpc", json_object_new_string("2.0"));
-	json_object_object_add(o, "id", rpc_error_id(id));
-	json_object_object_add(o, "result", result);
+	rpc_add(o, "jsonrpc", json_object_new_string("2.0"));
+	rpc_add(o, "id", rpc_error_id(id));
+	rpc_add(o, "result", result);
 	return o;
 }
 
@@ -207,13 +207,13 @@ rpc_error(struct json_object *id, int code, const char *message,
 	struct json_object	*o = json_object_new_object();
 	struct json_object	*e = json_object_new_object();
 
-	json_object_object_add(e, "code", json_object_new_int(code));
-	json_object_object_add(e, "message", json_object_new_string(message));
+	rpc_add(e, "code", json_object_new_int(code));
+	rpc_add(e, "message", json_object_new_string(message));
 	if (data != NULL)
-		json_object_object_add(e, "data", data);
-	json_object_object_add(o, "jsonrpc", json_object_new_string("2.0"));
-	json_object_object_add(o, "id", rpc_error_id(id));
-	json_object_object_add(o, "error", e);
+		rpc_add(e, "data", data);
+	rpc_add(o, "jsonrpc", json_object_new_string("2.0"));
+	rpc_add(o, "id", rpc_error_id(id));
+	rpc_add(o, "error", e);
 	return o;
 }
 

@@ -37,6 +37,14 @@ struct rpc_msg {
 	struct json_object	*params;	/* NULL when absent */
 };
 
+/*
+ * Add a member whose key is a string literal not yet in the object: json-c
+ * neither copies the key nor looks it up first.  Only for objects being
+ * built, where the key cannot be there already.
+ */
+#define rpc_add(o, lit, v)	json_object_object_add_ex((o), "" lit "", (v), \
+	    JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+
 struct json_object *rpc_parse(const char *, size_t, const char **);
 struct json_object *rpc_parse_bounded(const char *, size_t, int,
 	    const char **);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "jsonrpc.h"
 #include "jsonschema.h"
 #include "log.h"
 #include "openapi.h"
@@ -55,8 +56,8 @@ add_text(struct json_object *content, const char *text, size_t len)
 {
 	struct json_object	*t = json_object_new_object();
 
-	json_object_object_add(t, "type", json_object_new_string("text"));
-	json_object_object_add(t, "text",
+	rpc_add(t, "type", json_object_new_string("text"));
+	rpc_add(t, "text",
 	    json_object_new_string_len(text, (int)len));
 	json_object_array_add(content, t);
 }
@@ -79,8 +80,8 @@ tool_error(const char *fmt, ...)
 		abort();
 	add_text(content, msg, (size_t)n);
 	free(msg);
-	json_object_object_add(r, "content", content);
-	json_object_object_add(r, "isError", json_object_new_boolean(1));
+	rpc_add(r, "content", content);
+	rpc_add(r, "isError", json_object_new_boolean(1));
 	return r;
 }
 
@@ -552,7 +553,7 @@ map_success(const struct oa_op *op, const struct up_response *rs)
 	char			*b64, *type;
 	const char		*ct = rs->content_type;
 
-	json_object_object_add(r, "content", content);
+	rpc_add(r, "content", content);
 	if (rs->body.len == 0) {
 		char	 msg[128];
 
@@ -575,7 +576,7 @@ map_success(const struct oa_op *op, const struct up_response *rs)
 			sc = NULL;
 		}
 		if (sc != NULL && json_object_is_type(sc, json_type_object))
-			json_object_object_add(r, "structuredContent", sc);
+			rpc_add(r, "structuredContent", sc);
 		else if (op->has_output_schema) {
 			json_object_put(sc);
 			json_object_put(r);

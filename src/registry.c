@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "jsonrpc.h"
+#include "jwrite.h"
 #include "tools.h"
 #include "util.h"
 
@@ -56,7 +57,11 @@ reg_add(struct registry *r, struct json_object *def, void *impl)
 		json_object_object_del(def, "title");
 		json_object_object_del(def, "outputSchema");
 		t->json_old = serialise(def, &t->json_old_len);
+		t->raw_old.p = t->json_old;
+		t->raw_old.n = t->json_old_len;
 	}
+	t->raw.p = t->json;
+	t->raw.n = t->json_len;
 	t->impl = impl;
 	json_object_put(def);
 	return t;
@@ -98,28 +103,6 @@ reg_tool_input(const struct tool *t)
 	return mt->input;
 }
 
-static int
-raw_serialise(struct json_object *o, struct printbuf *pb, int level,
-    int flags)
-{
-	const struct tool	*t = json_object_get_userdata(o);
-
-	(void)level;
-	(void)flags;
-	return printbuf_memappend(pb, t->json, (int)t->json_len);
-}
-
-static int
-raw_serialise_old(struct json_object *o, struct printbuf *pb, int level,
-    int flags)
-{
-	const struct tool	*t = json_object_get_userdata(o);
-
-	if (t->json_old == NULL)
-		return raw_serialise(o, pb, level, flags);
-	return printbuf_memappend(pb, t->json_old, (int)t->json_old_len);
-}
-
 /*
  * A placeholder whose serialisation is the stored text, so that a list of
  * tools is pasted, not rebuilt.  `old` picks the pre-2025-06-18 form.
@@ -127,11 +110,7 @@ raw_serialise_old(struct json_object *o, struct printbuf *pb, int level,
 struct json_object *
 reg_tool_raw(const struct tool *t, int old)
 {
-	struct json_object	*o = json_object_new_object();
-
-	json_object_set_serializer(o, old ? raw_serialise_old : raw_serialise,
-	    (void *)t, NULL);
-	return o;
+	return jw_raw_node(old && t->json_old != NULL ? &t->raw_old : &t->raw);
 }
 
 static int

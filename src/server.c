@@ -73,9 +73,12 @@ srv_path(struct req *rq)
 	sn = req_param(rq, "SCRIPT_NAME");
 	pi = req_param(rq, "PATH_INFO");
 	if ((sn != NULL && *sn != '\0') || (pi != NULL && *pi != '\0')) {
-		char	*p;
+		size_t	 a = sn ? strlen(sn) : 0, b = pi ? strlen(pi) : 0;
+		char	*p = xmalloc(a + b + 1);
 
-		xasprintf(&p, "%s%s", sn ? sn : "", pi ? pi : "");
+		memcpy(p, sn ? sn : "", a);
+		memcpy(p + a, pi ? pi : "", b);
+		p[a + b] = '\0';
 		return p;
 	}
 	if ((uri = req_param(rq, "REQUEST_URI")) != NULL)

@@ -10,6 +10,8 @@
 
 #include <json-c/json.h>
 
+#include "jwrite.h"
+
 /*
  * A tool is kept as its serialised definition, not as a JSON tree: a
  * thousand tools as json-c objects take tens of megabytes per worker, as
@@ -23,6 +25,7 @@ struct tool {
 	char			*json_old;	/* without title and outputSchema
 						 * (before 2025-06-18) */
 	size_t			 json_old_len;
+	struct jw_text		 raw, raw_old;	/* json and json_old, pasted */
 	char			**scopes;	/* OAuth scopes it needs */
 	size_t			 nscopes;
 	void			*impl;		/* the provider's data */

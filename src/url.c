@@ -33,9 +33,7 @@ int
 url_host_split(const char *s, char **host, int *port)
 {
 	const char	*p, *hend;
-	long long	 v;
-	const char	*err;
-	char		*ps;
+	long		 v;
 	size_t		 i;
 
 	*host = NULL;
@@ -59,16 +57,12 @@ url_host_split(const char *s, char **host, int *port)
 			return -1;
 	}
 	if (*hend == ':') {
-		ps = xstrdup(hend + 1);
-		for (i = 0; ps[i] != '\0'; i++)
-			if (ps[i] < '0' || ps[i] > '9')
-				break;
-		if (ps[i] != '\0' || i == 0 || i > 5 ||
-		    util_strtonum(ps, 1, 65535, &v, &err) == -1) {
-			free(ps);
+		/* one to five digits, 1-65535: no sign, no space, no hex */
+		for (i = 1, v = 0; hend[i] >= '0' && hend[i] <= '9' && i <= 5;
+		    i++)
+			v = v * 10 + (hend[i] - '0');
+		if (hend[i] != '\0' || i == 1 || v < 1 || v > 65535)
 			return -1;
-		}
-		free(ps);
 		*port = (int)v;
 	} else if (*hend != '\0')
 		return -1;

@@ -273,10 +273,13 @@ util_strncaseeq(const char *a, const char *b, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
+		if (a[i] == b[i]) {	/* the common case, whatever the case */
+			if (a[i] == '\0')
+				return 1;
+			continue;
+		}
 		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
 			return 0;
-		if (a[i] == '\0')
-			return 1;
 	}
 	return 1;
 }

@@ -1,9 +1,13 @@
 /* Unit tests: bounded JSON parsing and JSON-RPC classification. */
 #include "config.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../src/jsonrpc.h"
+#include "../../src/jwrite.h"
 #include "../../src/util.h"
 #include "tap.h"
 
@@ -157,10 +161,92 @@ t_classify(void)
 	json_object_put(r);
 }
 
+/* jw_value() must print what json-c prints, byte for byte. */
+static void
+same_as_json_c(struct json_object *o, const char *what)
+{
+	struct buf	 b;
+	const char	*want;
+
+	buf_init(&b);
+	jw_value(&b, o);
+	want = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	is_str(b.data, want, "%s", what);
+	buf_free(&b);
+}
+
+static void
+t_write(void)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "null", "true", "false", "0", "-1", "[[],{}]",
+		"9223372036854775807", "-9223372036854775808",
+		"{\"a\":{\"b\":[1,\"x\",null,true,{\"c\":false}]},\"d\":[]}",
+		"[1.5,-0.25,1e3,0.1,123456789.125,1E-7]",
+		"{\"s\":\"a/b \\\" \\\\ \\b\\f\\n\\r\\t \\u0001\\u001f\\u007f\"}",
+		"[\"caf\\u00e9 \\u2603 \\ud83d\\ude00 \xc3\xa9\"]",
+		"{\"\\n key\\u0000\":1}",
+	};
+	struct json_object	*o, *arr;
+	struct jw_text		 raw = { "{\"name\":\"t\"}", 12 };
+	struct buf		 b;
+	const char		*cause;
+	char			 s[40];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		o = json_tokener_parse(docs[i]);
+		ok(o != NULL || strcmp(docs[i], "null") == 0, "json-c reads %s",
+		    docs[i]);
+		same_as_json_c(o, docs[i]);
+		json_object_put(o);
+		o = rpc_parse_bounded(docs[i], strlen(docs[i]), 64, &cause);
+		if (o != NULL)
+			same_as_json_c(o, "the same, read by jparse");
+		json_object_put(o);
+	}
+	/* every control byte, and the bytes json-c leaves alone */
+	for (i = 0; i < 32; i++)
+		s[i] = (char)(i + 1);
+	memcpy(s + 31, "\x7f\xc3\xa9/", 5);
+	o = json_object_new_string_len(s, 35);
+	same_as_json_c(o, "all control characters, DEL, UTF-8, slash");
+	json_object_put(o);
+	o = json_object_new_string_len("a\0b", 3);
+	same_as_json_c(o, "an embedded NUL");
+	json_object_put(o);
+	o = json_object_new_uint64(18446744073709551615ULL);
+	same_as_json_c(o, "uint64 beyond INT64_MAX");
+	json_object_put(o);
+	o = json_object_new_int64(INT64_MIN);
+	same_as_json_c(o, "INT64_MIN");
+	json_object_put(o);
+	o = json_object_new_double(2.0);
+	same_as_json_c(o, "a whole double keeps its .0");
+	json_object_put(o);
+	/* pasted text, through jw_value() and through json-c */
+	arr = json_object_new_array();
+	json_object_array_add(arr, jw_raw_node(&raw));
+	json_object_array_add(arr, jw_raw_node(&raw));
+	buf_init(&b);
+	jw_value(&b, arr);
+	is_str(b.data, "[{\"name\":\"t\"},{\"name\":\"t\"}]",
+	    "raw nodes pasted");
+	same_as_json_c(arr, "raw nodes through json-c too");
+	buf_free(&b);
+	json_object_put(arr);
+	buf_init(&b);
+	jw_int(&b, LLONG_MIN);
+	is_str(b.data, "-9223372036854775808", "jw_int LLONG_MIN");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	t_parse();
 	t_classify();
+	t_write();
 	return done_testing();
 }

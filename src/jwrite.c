@@ -1,0 +1,179 @@
+/*
+ * jwrite: compact JSON text of a json-c tree, appended to a buf.  The
+ * output is byte for byte what json-c prints with JSON_C_TO_STRING_PLAIN |
+ * JSON_C_TO_STRING_NOSLASHESCAPE (tests/unit/t_jwrite.c compares them):
+ * members in insertion order, the same escapes, lower-case \u00XX.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "jwrite.h"
+
+#define JW_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* 1: the byte needs an escape in a JSON string (as json-c escapes). */
+static const unsigned char jw_esc[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* '\\' */
+};
+
+void
+jw_string(struct buf *b, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	char			 e[6];
+	size_t			 i, run = 0;
+	unsigned char		 c;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (!jw_esc[c])
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		e[0] = '\\';
+		switch (c) {
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		default:
+			memcpy(e + 1, "u00", 3);
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 0xf];
+			buf_append(b, e, 6);
+			continue;
+		}
+		buf_append(b, e, 2);
+	}
+	buf_append(b, s + run, n - run);
+	buf_putc(b, '"');
+}
+
+void
+jw_int(struct buf *b, long long v)
+{
+	char	 d[24];
+	size_t	 n = 0;
+
+	if (v < 0) {
+		d[n++] = '-';
+		/* no overflow on LLONG_MIN: negate in unsigned arithmetic */
+		n += util_utoa(d + n, 0ULL - (unsigned long long)v);
+	} else
+		n = util_utoa(d, (unsigned long long)v);
+	buf_append(b, d, n);
+}
+
+/* json-c keeps integers above INT64_MAX as unsigned; print those too. */
+static void
+jw_integer(struct buf *b, struct json_object *o)
+{
+	int64_t	 v = json_object_get_int64(o);
+	char	 d[24];
+
+	if (v == INT64_MAX && json_object_get_uint64(o) > (uint64_t)INT64_MAX)
+		buf_append(b, d, util_utoa(d, json_object_get_uint64(o)));
+	else
+		jw_int(b, v);
+}
+
+void
+jw_value(struct buf *b, struct json_object *o)
+{
+	const struct jw_text	*raw;
+	struct json_object	*v;
+	size_t			 i, n;
+	const char		*s;
+	int			 first = 1;
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		buf_append(b, "null", 4);
+		break;
+	case json_type_boolean:
+		if (json_object_get_boolean(o))
+			buf_append(b, "true", 4);
+		else
+			buf_append(b, "false", 5);
+		break;
+	case json_type_int:
+		jw_integer(b, o);
+		break;
+	case json_type_string:
+		jw_string(b, json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o));
+		break;
+	case json_type_object:
+		/* only jw_raw_node() puts user data on an object */
+		if ((raw = json_object_get_userdata(o)) != NULL) {
+			buf_append(b, raw->p, raw->n);
+			break;
+		}
+		buf_putc(b, '{');
+		json_object_object_foreach(o, key, val) {
+			if (!first)
+				buf_putc(b, ',');
+			first = 0;
+			jw_string(b, key, strlen(key));
+			buf_putc(b, ':');
+			jw_value(b, val);
+		}
+		buf_putc(b, '}');
+		break;
+	case json_type_array:
+		buf_putc(b, '[');
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_putc(b, ',');
+			v = json_object_array_get_idx(o, i);
+			jw_value(b, v);
+		}
+		buf_putc(b, ']');
+		break;
+	default:
+		/*
+		 * Doubles: json-c's own rules (the text a number was parsed
+		 * from, ".0" on integral values), rare enough to delegate.
+		 */
+		s = json_object_to_json_string_length(o, JW_FLAGS, &n);
+		buf_append(b, s, n);
+		break;
+	}
+}
+
+static int
+jw_raw_print(struct json_object *o, struct printbuf *pb, int level,
+    int flags)
+{
+	const struct jw_text	*t = json_object_get_userdata(o);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, t->p, (int)t->n);
+}
+
+/*
+ * A placeholder object that prints as `t`'s text, both here and through
+ * json-c's serialiser.  The user data marks it; nothing else may set user
+ * data on an object that jw_value() prints.
+ */
+struct json_object *
+jw_raw_node(const struct jw_text *t)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_set_serializer(o, jw_raw_print, (void *)t, NULL);
+	return o;
+}
