@@ -78,21 +78,26 @@ req_param(const struct req *rq, const char *name)
 static size_t
 header_param_name(const char *name, char *out, size_t outsz)
 {
-	size_t	 i, o = 0, n = strlen(name);
+	/* '-' -> '_', a-z -> A-Z, every other byte as it is */
+	static unsigned char	 map[256];
+	size_t			 i, o = 0, n = strlen(name);
 
+	if (map['-'] == 0) {
+		for (i = 0; i < 256; i++)
+			map[i] = (unsigned char)i;
+		for (i = 'a'; i <= 'z'; i++)
+			map[i] = (unsigned char)(i - 'a' + 'A');
+		map['-'] = '_';
+	}
 	if (!((n == 12 && util_strcaseeq(name, "content-type")) ||
 	    (n == 14 && util_strcaseeq(name, "content-length")))) {
 		memcpy(out, "HTTP_", 5);
 		o = 5;
 	}
-	for (i = 0; i < n && o + 1 < outsz; i++, o++) {
-		if (name[i] == '-')
-			out[o] = '_';
-		else if (name[i] >= 'a' && name[i] <= 'z')
-			out[o] = (char)(name[i] - 'a' + 'A');
-		else
-			out[o] = name[i];
-	}
+	if (n > outsz - 1 - o)
+		n = outsz - 1 - o;
+	for (i = 0; i < n; i++)
+		out[o++] = (char)map[(unsigned char)name[i]];
 	out[o] = '\0';
 	return o;
 }
@@ -185,14 +190,21 @@ resp_body(struct resp *rs, int status, const char *ctype, const char *p,
 	buf_append(&rs->body, p, n);
 }
 
-/* A JSON body; the object is not consumed (the caller still owns it). */
-void
-resp_json(struct resp *rs, int status, struct json_object *o)
+/* Start a JSON body: the caller writes its text into the buffer. */
+struct buf *
+resp_json_body(struct resp *rs, int status)
 {
 	rs->status = status;
 	resp_header(rs, "Content-Type", "application/json");
 	buf_reset(&rs->body);
-	jw_value(&rs->body, o);
+	return &rs->body;
+}
+
+/* A JSON body; the object is not consumed (the caller still owns it). */
+void
+resp_json(struct resp *rs, int status, struct json_object *o)
+{
+	jw_value(resp_json_body(rs, status), o);
 }
 
 /* A short JSON error body for failures outside JSON-RPC (413, 405, ...). */

@@ -68,6 +68,7 @@ void	 resp_init(struct resp *, struct http_sink *);
 void	 resp_free(struct resp *);
 int	 resp_header(struct resp *, const char *, const char *);
 void	 resp_body(struct resp *, int, const char *, const char *, size_t);
+struct buf *resp_json_body(struct resp *, int);
 void	 resp_json(struct resp *, int, struct json_object *);
 void	 resp_error_text(struct resp *, int, const char *);
 void	 resp_empty(struct resp *, int);

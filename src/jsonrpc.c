@@ -8,6 +8,7 @@
 
 #include "jparse.h"
 #include "jsonrpc.h"
+#include "jwrite.h"
 
 /*
  * One pass first, over the raw text: well-formed UTF-8 (no overlong
@@ -194,6 +195,18 @@ rpc_result(struct json_object *id, struct json_object *result)
 	rpc_add(o, "id", rpc_error_id(id));
 	rpc_add(o, "result", result);
 	return o;
+}
+
+/* The text of rpc_result(id, result), without building it; borrows both. */
+void
+rpc_write_result(struct buf *b, struct json_object *id,
+    struct json_object *result)
+{
+	buf_append(b, "{\"jsonrpc\":\"2.0\",\"id\":", 22);
+	jw_value(b, id);
+	buf_append(b, ",\"result\":", 10);
+	jw_value(b, result);
+	buf_putc(b, '}');
 }
 
 /*

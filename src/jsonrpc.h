@@ -9,6 +9,8 @@
 
 #include <json-c/json.h>
 
+#include "util.h"
+
 #define RPC_MAX_DEPTH	64	/* deeper JSON is a parse error, not a crash */
 
 enum rpc_code {
@@ -50,6 +52,8 @@ struct json_object *rpc_parse_bounded(const char *, size_t, int,
 	    const char **);
 int	 rpc_classify(struct json_object *, struct rpc_msg *, const char **);
 struct json_object *rpc_result(struct json_object *, struct json_object *);
+void	 rpc_write_result(struct buf *, struct json_object *,
+	    struct json_object *);
 struct json_object *rpc_error(struct json_object *, int, const char *,
 	    struct json_object *);
 struct json_object *rpc_error_id(struct json_object *);

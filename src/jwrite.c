@@ -1,7 +1,7 @@
 /*
  * jwrite: compact JSON text of a json-c tree, appended to a buf.  The
  * output is byte for byte what json-c prints with JSON_C_TO_STRING_PLAIN |
- * JSON_C_TO_STRING_NOSLASHESCAPE (tests/unit/t_jwrite.c compares them):
+ * JSON_C_TO_STRING_NOSLASHESCAPE (tests/unit/t_jsonrpc.c compares them):
  * members in insertion order, the same escapes, lower-case \u00XX.
  */
 #include "config.h"

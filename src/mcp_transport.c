@@ -355,17 +355,20 @@ is_modern(struct mcp_exchange *x, const char *hver)
 }
 
 /*
- * Answer one message.  Returns a JSON-RPC response (new reference) or
- * NULL when there is nothing to answer (a notification or a response).
- * `batch` forbids streaming and initialize.
+ * Answer one message.  Returns a new reference: an error response, or
+ * with *bare set the bare result of a success, whose envelope the caller
+ * adds (rpc_result) or writes (rpc_write_result); NULL when there is
+ * nothing to answer (a notification or a response).  `batch` forbids
+ * streaming and initialize.
  */
 static struct json_object *
-answer(struct mcp_exchange *x, struct json_object *o, int batch)
+answer(struct mcp_exchange *x, struct json_object *o, int batch, int *bare)
 {
 	struct json_object	*result, *resp;
 	const char		*cause, *hver;
 	int			 rc;
 
+	*bare = 0;
 	if (rpc_classify(o, &x->msg, &cause) == -1) {
 		x->http_status = 400;
 		return rpc_error(x->msg.id, RPC_INVALID_REQUEST, cause, NULL);
@@ -392,7 +395,8 @@ answer(struct mcp_exchange *x, struct json_object *o, int batch)
 	result = mcp_dispatch(x, &rc);
 	if (result == NULL)
 		goto error;
-	return rpc_result(x->msg.id, result);
+	*bare = 1;
+	return result;
 error:
 	resp = rpc_error(x->msg.id, x->err_code, x->err_msg, x->err_data);
 	x->err_data = NULL;
@@ -422,10 +426,13 @@ answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	struct mcp_exchange	 x;
 	struct json_object	*out = json_object_new_array(), *r;
 	size_t			 i, n = json_object_array_length(arr);
+	int			 bare;
 
 	for (i = 0; i < n; i++) {
 		exchange_init(&x, app, cfg, rq, rs, grant);
-		r = answer(&x, json_object_array_get_idx(arr, i), 1);
+		r = answer(&x, json_object_array_get_idx(arr, i), 1, &bare);
+		if (r != NULL && bare)
+			r = rpc_result(x.msg.id, r);
 		if (r != NULL)
 			json_object_array_add(out, r);
 	}
@@ -446,6 +453,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	struct mcp_exchange	 x;
 	struct json_object	*o, *r;
 	const char		*cause, *hver;
+	int			 bare;
 
 	if (!is_json_content_type(req_header(rq, "Content-Type"))) {
 		send_error(rs, 415, NULL, RPC_INVALID_REQUEST,
@@ -491,7 +499,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	}
 	exchange_init(&x, app, cfg, rq, rs, grant);
 	x.can_stream = 1;
-	r = answer(&x, o, 0);
+	r = answer(&x, o, 0, &bare);
 	if (x.handled)
 		json_object_put(r);
 	else if (r == NULL) {
@@ -499,7 +507,14 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 			resp_empty(rs, x.http_status >= 400 ? x.http_status :
 			    202);
 	} else if (rs->streaming) {
+		if (bare)
+			r = rpc_result(x.msg.id, r);
 		resp_sse_event(rs, rpc_to_string(r, NULL));
+		json_object_put(r);
+	} else if (bare) {
+		/* the envelope written, not built: most answers end here */
+		rpc_write_result(resp_json_body(rs, x.http_status), x.msg.id,
+		    r);
 		json_object_put(r);
 	} else
 		send_message(rs, x.http_status, r);

@@ -236,6 +236,23 @@ t_write(void)
 	same_as_json_c(arr, "raw nodes through json-c too");
 	buf_free(&b);
 	json_object_put(arr);
+	/* the written envelope is the built one, for every kind of id */
+	for (i = 0; i < 3; i++) {
+		struct json_object	*id, *r;
+
+		id = i == 0 ? NULL : i == 1 ? json_object_new_int64(-7) :
+		    json_object_new_string("a\"b");
+		o = json_tokener_parse("{\"tools\":[{\"n\":1.25}],\"x\":{}}");
+		r = rpc_result(id, json_object_get(o));
+		buf_init(&b);
+		rpc_write_result(&b, id, o);
+		is_str(b.data, rpc_to_string(r, NULL), "envelope written, id %zu",
+		    i);
+		buf_free(&b);
+		json_object_put(r);
+		json_object_put(o);
+		json_object_put(id);
+	}
 	buf_init(&b);
 	jw_int(&b, LLONG_MIN);
 	is_str(b.data, "-9223372036854775808", "jw_int LLONG_MIN");
