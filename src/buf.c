@@ -65,7 +65,11 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	if (b->len + 1 < b->cap) {	/* room for c and the NUL */
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		buf_append(b, &c, 1);
 }
 
 void

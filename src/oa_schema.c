@@ -226,8 +226,9 @@ fail:
 static int
 is_key(const char *k, const char *const *list)
 {
+	/* the first byte first: called for every key of every schema */
 	for (; *list != NULL; list++)
-		if (strcmp(k, *list) == 0)
+		if (k[0] == (*list)[0] && strcmp(k, *list) == 0)
 			return 1;
 	return 0;
 }

@@ -27,11 +27,13 @@ reg_new(void)
 static char *
 serialise(struct json_object *o, size_t *len)
 {
-	const char	*s;
+	struct buf	 b;
 
-	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	return xstrndup(s, *len);
+	buf_init(&b);
+	jw_value(&b, o);
+	*len = b.len;
+	/* kept for the worker's life: no spare capacity */
+	return xrealloc(buf_release(&b), *len + 1);
 }
 
 /*
