@@ -13,13 +13,18 @@
 #include "url.h"
 #include "util.h"
 
+/* The host part of a Host value, `n` bytes, compared without case. */
 static int
-default_host(const struct cfg *c, const char *host)
+host_is(const char *h, size_t n, const char *name)
 {
-	if (strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
-	    strcmp(host, "[::1]") == 0)
-		return 1;
-	return c->public_host != NULL && strcmp(host, c->public_host) == 0;
+	return name != NULL && strlen(name) == n && util_strncaseeq(h, name, n);
+}
+
+static int
+default_host(const struct cfg *c, const char *h, size_t n)
+{
+	return host_is(h, n, "localhost") || host_is(h, n, "127.0.0.1") ||
+	    host_is(h, n, "[::1]") || host_is(h, n, c->public_host);
 }
 
 /* Entries are "host" (any port), "host:port" (that port) or "*". */
@@ -50,16 +55,18 @@ int
 guard_host_ok(const struct cfg *c, const char *value)
 {
 	char	*host;
+	size_t	 n;
 	int	 port, ok;
 
 	if (value == NULL)
 		return 1;
+	if (url_host_span(value, &n, &port) == -1)
+		return 0;
+	if (c->allowed_hosts == NULL)
+		return default_host(c, value, n);
 	if (url_host_split(value, &host, &port) == -1)
 		return 0;
-	if (c->allowed_hosts != NULL)
-		ok = list_has_host(c->allowed_hosts, host, port);
-	else
-		ok = default_host(c, host);
+	ok = list_has_host(c->allowed_hosts, host, port);
 	free(host);
 	return ok;
 }
@@ -92,7 +99,7 @@ guard_origin_ok(const struct cfg *c, const char *value)
 		ok = list_has_host(c->allowed_hosts, u.host,
 		    url_default_port(&u));
 	else
-		ok = default_host(c, u.host);
+		ok = default_host(c, u.host, strlen(u.host));
 out:
 	url_free(&u);
 	return ok;

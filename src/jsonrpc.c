@@ -130,8 +130,10 @@ valid_id(struct json_object *id)
 int
 rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 {
-	struct json_object	*v, *id = NULL, *method = NULL;
-	int			 has_result, has_error, has_id;
+	struct json_object	*jsonrpc = NULL, *id = NULL, *method = NULL;
+	struct json_object	*params = NULL;
+	int			 has_jsonrpc = 0, has_id = 0, has_method = 0;
+	int			 has_result = 0, has_error = 0;
 
 	memset(m, 0, sizeof(*m));
 	*cause = NULL;
@@ -139,12 +141,28 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 		*cause = "a JSON-RPC message must be an object";
 		return -1;
 	}
-	/* a present "id": null leaves id NULL but has_id set */
-	has_id = json_object_object_get_ex(o, "id", &id);
+	/* one pass over the members: cheaper than a hashed look-up each */
+	json_object_object_foreach(o, key, val) {
+		if (strcmp(key, "jsonrpc") == 0) {
+			has_jsonrpc = 1;
+			jsonrpc = val;
+		} else if (strcmp(key, "id") == 0) {
+			has_id = 1;	/* "id": null leaves id NULL */
+			id = val;
+		} else if (strcmp(key, "method") == 0) {
+			has_method = 1;
+			method = val;
+		} else if (strcmp(key, "params") == 0)
+			params = val;
+		else if (strcmp(key, "result") == 0)
+			has_result = 1;
+		else if (strcmp(key, "error") == 0)
+			has_error = 1;
+	}
 	if (has_id && valid_id(id))
 		m->id = id;
-	if (!json_object_object_get_ex(o, "jsonrpc", &v) ||
-	    rpc_string(v) == NULL || strcmp(rpc_string(v), "2.0") != 0) {
+	if (!has_jsonrpc || rpc_string(jsonrpc) == NULL ||
+	    strcmp(rpc_string(jsonrpc), "2.0") != 0) {
 		*cause = "jsonrpc must be \"2.0\"";
 		return -1;
 	}
@@ -152,24 +170,22 @@ rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
 		*cause = "id must be a string or an integer";
 		return -1;
 	}
-	if (json_object_object_get_ex(o, "method", &method)) {
+	if (has_method) {
 		if ((m->method = rpc_string(method)) == NULL ||
 		    *m->method == '\0') {
 			*cause = "method must be a non-empty string";
 			return -1;
 		}
-		if (json_object_object_get_ex(o, "params", &v) && v != NULL) {
-			if (!json_object_is_type(v, json_type_object)) {
+		if (params != NULL) {
+			if (!json_object_is_type(params, json_type_object)) {
 				*cause = "params must be an object";
 				return -1;
 			}
-			m->params = v;
+			m->params = params;
 		}
 		m->kind = has_id ? RPC_REQUEST : RPC_NOTIFICATION;
 		return 0;
 	}
-	has_result = json_object_object_get_ex(o, "result", NULL);
-	has_error = json_object_object_get_ex(o, "error", NULL);
 	if (has_result + has_error != 1 || !has_id) {
 		*cause = "not a request, notification or response";
 		return -1;

@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -59,6 +61,27 @@ log_time(char *s, size_t n)
 	s[22] = (char)('0' + ms % 10);
 	s[23] = 'Z';
 	s[24] = '\0';
+}
+
+/*
+ * One line, in one write(2) when the system allows: stderr is unbuffered,
+ * so stdio would add its own work for nothing, and nothing of ours sits
+ * in a stdio buffer to come out of order.
+ */
+static void
+log_write(const char *p, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		if ((w = write(STDERR_FILENO, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;		/* nowhere to report it */
+		}
+		p += w;
+		n -= (size_t)w;
+	}
 }
 
 /* Write one finished JSON object as a line and release it. */
@@ -242,6 +265,5 @@ log_request(const struct req *rq, const struct resp *rs)
 	}
 	l.s[l.n++] = '\n';
 	/* one write per line: lines of concurrent workers never mix */
-	fwrite(l.s, 1, l.n, stderr);
-	fflush(stderr);
+	log_write(l.s, l.n);
 }

@@ -452,7 +452,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 {
 	struct mcp_exchange	 x;
 	struct json_object	*o, *r;
-	const char		*cause, *hver;
+	const char		*cause, *hver, *accept;
 	int			 bare;
 
 	if (!is_json_content_type(req_header(rq, "Content-Type"))) {
@@ -461,8 +461,9 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		    "application/json", NULL);
 		return;
 	}
-	if (!mcp_accepts(req_header(rq, "Accept"), "application/json") ||
-	    !mcp_accepts(req_header(rq, "Accept"), "text/event-stream")) {
+	accept = req_header(rq, "Accept");
+	if (!mcp_accepts(accept, "application/json") ||
+	    !mcp_accepts(accept, "text/event-stream")) {
 		send_error(rs, 406, NULL, RPC_INVALID_REQUEST,
 		    "Not Acceptable: Accept must include application/json "
 		    "and text/event-stream", NULL);

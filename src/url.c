@@ -26,19 +26,19 @@ is_host_char(unsigned char c)
 }
 
 /*
- * Split "host[:port]" (IPv6 in brackets) into a lower-case host and a port
- * (-1 when absent).  Used for URL authorities and for the Host header.
+ * Check "host[:port]" (IPv6 in brackets) and measure it: *hlen is the
+ * length of the host, *port the port (-1 when absent).  Nothing is
+ * allocated, so the Host header of every request costs no copy.
  */
 int
-url_host_split(const char *s, char **host, int *port)
+url_host_span(const char *s, size_t *hlen, int *port)
 {
 	const char	*p, *hend;
 	long		 v;
 	size_t		 i;
 
-	*host = NULL;
 	*port = -1;
-	if (s == NULL || *s == '\0' || strlen(s) > 255)
+	if (s == NULL || *s == '\0' || strnlen(s, 256) > 255)
 		return -1;
 	if (*s == '[') {
 		if ((hend = strchr(s, ']')) == NULL)
@@ -66,7 +66,23 @@ url_host_split(const char *s, char **host, int *port)
 		*port = (int)v;
 	} else if (*hend != '\0')
 		return -1;
-	*host = xstrndup(s, (size_t)(hend - s));
+	*hlen = (size_t)(hend - s);
+	return 0;
+}
+
+/*
+ * Split "host[:port]" into a lower-case host and a port (-1 when absent).
+ * Used for URL authorities and for the Host header.
+ */
+int
+url_host_split(const char *s, char **host, int *port)
+{
+	size_t	 n;
+
+	*host = NULL;
+	if (url_host_span(s, &n, port) == -1)
+		return -1;
+	*host = xstrndup(s, n);
 	lowercase(*host);
 	return 0;
 }
