@@ -32,7 +32,8 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-static void
+/* Room for `extra` more bytes and the NUL. */
+void
 buf_reserve(struct buf *b, size_t extra)
 {
 	size_t	 need = b->len + extra + 1;

@@ -27,34 +27,38 @@ void
 jw_string(struct buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	char			 e[6];
 	size_t			 i, run = 0;
 	unsigned char		 c;
+	char			*o;
 
-	buf_putc(b, '"');
+	/* room for the text and its quotes; escapes make their own */
+	buf_reserve(b, n + 2);
+	b->data[b->len++] = '"';
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (!jw_esc[c])
 			continue;
 		buf_append(b, s + run, i - run);
 		run = i + 1;
-		e[0] = '\\';
+		buf_reserve(b, 6);
+		o = b->data + b->len;
+		o[0] = '\\';
 		switch (c) {
-		case '\b': e[1] = 'b'; break;
-		case '\f': e[1] = 'f'; break;
-		case '\n': e[1] = 'n'; break;
-		case '\r': e[1] = 'r'; break;
-		case '\t': e[1] = 't'; break;
-		case '"': e[1] = '"'; break;
-		case '\\': e[1] = '\\'; break;
+		case '\b': o[1] = 'b'; break;
+		case '\f': o[1] = 'f'; break;
+		case '\n': o[1] = 'n'; break;
+		case '\r': o[1] = 'r'; break;
+		case '\t': o[1] = 't'; break;
+		case '"': o[1] = '"'; break;
+		case '\\': o[1] = '\\'; break;
 		default:
-			memcpy(e + 1, "u00", 3);
-			e[4] = hex[c >> 4];
-			e[5] = hex[c & 0xf];
-			buf_append(b, e, 6);
-			continue;
+			memcpy(o + 1, "u00", 3);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 0xf];
+			b->len += 4;
+			break;
 		}
-		buf_append(b, e, 2);
+		b->len += 2;
 	}
 	buf_append(b, s + run, n - run);
 	buf_putc(b, '"');

@@ -375,6 +375,7 @@ m_tools_call(struct mcp_exchange *x)
 	call.args = args;
 	call.header = state_header;
 	call.progress = call_progress;
+	call.wants_progress = cs.token != NULL;
 	call.log = call_log;
 	call.ctx = &cs;
 	snprintf(line, sizeof(line), "calling tool %s", call.tool->name);

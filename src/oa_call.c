@@ -708,8 +708,11 @@ oa_call(void *ctx, struct tool_call *call)
 	urq.max_response = (size_t)cfg->api_max_response;
 	pr.call = call;
 	pr.last_time = 0;
-	urq.progress = on_progress;
-	urq.progress_ctx = &pr;
+	if (call->wants_progress) {
+		/* libcurl's progress meter costs a call: only when asked */
+		urq.progress = on_progress;
+		urq.progress_ctx = &pr;
+	}
 	snprintf(line, sizeof(line), "%s %s", op->method, op->path);
 	call->progress(call->ctx, 0, 0, line);
 	if (up_perform(&urq, &urs) == -1) {

@@ -42,6 +42,7 @@ struct tool_call {
 				    const char *);
 	int			(*log)(void *, int, const char *);
 	void			*ctx;		/* for the three above */
+	int			 wants_progress;	/* a progressToken came */
 	/* set by the provider, for the access log */
 	long			 upstream_status;	/* 0: no HTTP answer */
 	double			 upstream_seconds;

@@ -264,10 +264,12 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 		curl_easy_setopt(up_handle, CURLOPT_WRITEDATA, &x);
 		curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(up_handle, CURLOPT_HEADERDATA, &x);
-		curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION,
-		    on_progress);
-		curl_easy_setopt(up_handle, CURLOPT_XFERINFODATA, &x);
-		curl_easy_setopt(up_handle, CURLOPT_NOPROGRESS, 0L);
+		if (rq->progress != NULL) {
+			curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION,
+			    on_progress);
+			curl_easy_setopt(up_handle, CURLOPT_XFERINFODATA, &x);
+			curl_easy_setopt(up_handle, CURLOPT_NOPROGRESS, 0L);
+		}
 		if (strcmp(method, "GET") == 0)
 			curl_easy_setopt(up_handle, CURLOPT_HTTPGET, 1L);
 		else if (strcmp(method, "HEAD") == 0)
