@@ -19,8 +19,9 @@
 # during which more than 5 % of the CPUs went to processes this script did
 # not start is measured again, --retries times at most (default 2); the
 # table shows that share ("other%") for every case.  --rounds N measures
-# every case N times and keeps the fastest quiet round (default 1).  --build DIR measures
-# the programs of another build directory (default: _build/main, built
+# every case N times, round after round over all the cases, and keeps
+# each case's fastest quiet round (default 1).  --build DIR measures the
+# programs of another build directory (default: _build/main, built
 # when missing); they are copied first, so a rebuild during the run does
 # not change what is measured.  --env adds a variable to the environment
 # of every mcp.fcgi (e.g. --env MCP_LOG_LEVEL=warn, to see what the access
@@ -343,7 +344,7 @@ printf '%s' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get
 V="MCP-Protocol-Version: 2025-11-25"
 AUTH="Authorization: Bearer $TOKEN"
 
-declare -A RPS P50 P99 NON2XX ERRS NOTE OTHER
+declare -A RPS P50 P99 NON2XX ERRS NOTE OTHER C_URL C_METHOD C_BODY C_HEADERS
 ORDER=""
 
 # measure_once KEY URL METHOD BODY HEADERS: warm up, then measure with wrk
@@ -393,7 +394,8 @@ rps_of() {
 }
 
 # run_case KEY LABEL URL BODY HEADERS EXPECT: check one request with curl
-# (status 200 and a body matching EXPECT), warm up, then measure.
+# (status 200 and a body matching EXPECT), warm up, then measure (the
+# first round; later rounds are taken by more_rounds, case after case).
 run_case() {
 	local key=$1 label=$2 url=$3 body=$4 headers=$5 expect=$6
 	local method=POST line status args=()
@@ -416,6 +418,7 @@ run_case() {
 		NOTE[$key]="$label  [CHECK FAILED: HTTP $status]"
 		return 1
 	fi
+	C_URL[$key]=$url; C_METHOD[$key]=$method; C_BODY[$key]=$body; C_HEADERS[$key]=$headers
 	# the attempt during which the machine was quietest counts
 	best=""
 	for attempt in $(seq 0 "$RETRIES"); do
@@ -432,22 +435,40 @@ run_case() {
 		[ "${OTHER[$key]}" -le "$QUIET" ] && break
 	done
 	OTHER[$key]=$best
-	# more rounds: the fastest quiet one counts (a host's other tenants
-	# slow single runs down by a fifth and more; none speeds one up)
-	for attempt in $(seq 2 "$ROUNDS"); do
-		say "$key: round $attempt of $ROUNDS"
-		measure_once "$key" "$url" "$method" "$body" "$headers"
-		if [ "${OTHER[$key]}" -le "$QUIET" ] &&
-		    [ "$(rps_of "$W/wrk-$key.out")" -gt "$(rps_of "$W/best-$key.out")" ]; then
-			cp "$W/wrk-$key.out" "$W/best-$key.out"
-		fi
-		OTHER[$key]=$best
+}
+
+# Rounds 2..N, every case once per round: the host's speed drifts over
+# minutes, so rounds taken in turn give every case the same chances, and
+# the ratios compare cases measured under the same conditions.  The
+# fastest quiet round of each case counts (a host's other tenants slow
+# single runs down by a fifth and more; none speeds one up).
+more_rounds() {
+	local round key best
+	for round in $(seq 2 "$ROUNDS"); do
+		for key in $ORDER; do
+			[ -n "${C_URL[$key]:-}" ] || continue
+			say "$key: round $round of $ROUNDS"
+			best=${OTHER[$key]}
+			measure_once "$key" "${C_URL[$key]}" "${C_METHOD[$key]}" \
+			    "${C_BODY[$key]}" "${C_HEADERS[$key]}"
+			if [ "${OTHER[$key]}" -le "$QUIET" ] &&
+			    [ "$(rps_of "$W/wrk-$key.out")" -gt "$(rps_of "$W/best-$key.out")" ]; then
+				cp "$W/wrk-$key.out" "$W/best-$key.out"
+			fi
+			OTHER[$key]=$best
+		done
 	done
+}
+
+# finish_case KEY: the counted round's figures into the table.
+finish_case() {
+	local key=$1 line
+	[ -n "${C_URL[$key]:-}" ] || return 0
 	cp "$W/best-$key.out" "$W/wrk-$key.out"
 	line=$(grep '^RESULT ' "$W/wrk-$key.out" | tail -1)
 	if [ -z "$line" ]; then
 		say "$key: no result from wrk: $(tail -5 "$W/wrk-$key.out")"
-		NOTE[$key]="$label  [WRK FAILED]"
+		NOTE[$key]="${NOTE[$key]}  [WRK FAILED]"
 		return 1
 	fi
 	field() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
@@ -475,6 +496,8 @@ $AUTH" '"structuredContent":\{"id":1,'
 run_case 5-jwt "tools/call getItem, MCP_AUTH=jwt RS256, Bearer verified" "$BASE/jwt/mcp" "$W/body/call.json" "$V
 $AUTH" '"structuredContent":\{"id":1,'
 run_case 3-peer-call "tools/call getItem, peer (for comparison; no target)" "$PEER_BASE/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
+more_rounds
+for key in $ORDER; do finish_case "$key"; done
 
 # ---------------------------------------------------------------- table
 ms() { awk -v u="${1:-0}" 'BEGIN {printf "%.2f", u / 1000}'; }
