@@ -139,6 +139,10 @@ t_guard(void)
 	ok(!guard_host_ok(&c, "mcp.example.com.evil.example"), "suffix trick");
 	ok(!guard_host_ok(&c, "bad host"), "junk Host refused");
 	ok(guard_host_ok(&c, NULL), "absent Host allowed (HTTP/1.0)");
+	ok(guard_host_ok(&c, "LOCALHOST:8080") &&
+	    guard_host_ok(&c, "MCP.Example.COM"), "host names without case");
+	ok(!guard_host_ok(&c, "localhost:0") && !guard_host_ok(&c, "localhos") &&
+	    !guard_host_ok(&c, "localhostx"), "near misses refused");
 	ok(guard_origin_ok(&c, "https://mcp.example.com"), "public origin");
 	ok(guard_origin_ok(&c, "http://localhost:6274"), "local inspector");
 	ok(!guard_origin_ok(&c, "http://evil.example"), "evil origin refused");

@@ -120,6 +120,7 @@ run(const char *method, const char *body, const char *const *hdrs)
 	env[n] = NULL;
 	memset(&rq, 0, sizeof(rq));
 	rq.envp = env;
+	req_index(&rq);		/* as the server does */
 	rq.method = method;
 	rq.body = (char *)body;
 	rq.body_len = body ? strlen(body) : 0;
@@ -555,10 +556,60 @@ t_helpers(void)
 	    "q>0 accepted");
 }
 
+/* Parameter look-up, indexed (as served) and not, must agree. */
+static void
+t_params(void)
+{
+	static char	 longname[100], longval[120];
+	char		*env[160], num[150][24];
+	struct req	 rq;
+	size_t		 n = 0, i;
+	int		 idx, good = 1;
+
+	memset(longname, 'X', 80);
+	snprintf(longval, sizeof(longval), "%.80s=long", longname);
+	env[n++] = "HTTP_X_DUP=first";
+	env[n++] = "CONTENT_TYPE=text/plain";
+	env[n++] = "HTTP_X_DUP=second";
+	env[n++] = "NOEQUALS";
+	env[n++] = "=novalue";
+	env[n++] = longval;
+	env[n++] = "HTTP_ACCEPT=a/b";
+	for (i = 0; i < 140; i++) {	/* past the index's reach */
+		snprintf(num[i], sizeof(num[i]), "P%zu=%zu", i, i);
+		env[n++] = num[i];
+	}
+	env[n++] = "HTTP_LATE=late";
+	env[n] = NULL;
+	for (idx = 0; idx < 2; idx++) {
+		memset(&rq, 0, sizeof(rq));
+		rq.envp = env;
+		if (idx)
+			req_index(&rq);
+		good &= req_header(&rq, "x-dup") != NULL &&
+		    strcmp(req_header(&rq, "X-Dup"), "first") == 0;
+		good &= req_header_count(&rq, "x-dup") == 2;
+		good &= req_header(&rq, "content-type") != NULL &&
+		    strcmp(req_header(&rq, "Content-Type"), "text/plain") == 0;
+		good &= strcmp(req_header(&rq, "accept"), "a/b") == 0;
+		good &= req_param(&rq, longname) != NULL &&
+		    strcmp(req_param(&rq, longname), "long") == 0;
+		good &= req_param(&rq, "NOEQUALS") == NULL;
+		good &= req_param(&rq, "P0") != NULL &&
+		    strcmp(req_param(&rq, "P139"), "139") == 0;
+		good &= strcmp(req_header(&rq, "late"), "late") == 0;
+		good &= req_header(&rq, "missing") == NULL &&
+		    req_header_count(&rq, "missing") == 0;
+		ok(good, "parameters found the same way %s the index",
+		    idx ? "with" : "without");
+	}
+}
+
 int
 main(void)
 {
 	setup();
+	t_params();
 	t_http_rules();
 	t_legacy();
 	t_batch();

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../src/url.h"
 #include "../../src/util.h"
@@ -94,6 +95,25 @@ t_url(void)
 	free(h);
 	ok(url_host_split("evil.com:80:80", &h, &port) == -1, "two ports");
 	ok(url_host_split("a/b", &h, &port) == -1, "slash in host");
+	ok(url_host_split("LocalHost:00080", &h, &port) == 0 &&
+	    strcmp(h, "localhost") == 0 && port == 80,
+	    "host lower-cased, leading zeros in the port");
+	free(h);
+	{
+		static const char *const bad[] = { "h:", "h:0", "h:65536",
+		    "h:123456", "h:+80", "h: 80", "h:8x", "[::1", "[]", ":80",
+		    "h:80 ", "" };
+		size_t	 i, n;
+		int	 all = 1;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			all &= url_host_span(bad[i], &n, &port) == -1;
+		ok(all, "url_host_span refuses bad ports and hosts");
+		ok(url_host_span("[::1]:65535", &n, &port) == 0 && n == 5 &&
+		    port == 65535, "url_host_span: IPv6 and the largest port");
+		ok(url_host_span("a.example", &n, &port) == 0 && n == 9 &&
+		    port == -1, "url_host_span: no port");
+	}
 	ok(url_is_loopback_host("127.0.0.1") && url_is_loopback_host("[::1]") &&
 	    url_is_loopback_host("localhost") && !url_is_loopback_host("127.x") &&
 	    !url_is_loopback_host("10.0.0.1"), "loopback hosts");
