@@ -28,6 +28,9 @@ struct jp {
 	int		 max;
 	const char	*cause;
 	struct buf	 sb;		/* string scratch, reused */
+	/* jp_parse_members: where the top-level object's members go */
+	jp_member_fn	 top_fn;
+	void		*top_ctx;
 };
 
 static struct json_object *value(struct jp *);
@@ -241,14 +244,18 @@ number(struct jp *j)
 static struct json_object *
 container(struct jp *j, int obj)
 {
-	struct json_object	*c, *v;
+	struct json_object	*c = NULL, *v;
 	char			*key, kbuf[64];
+	int			 sink;
 
 	if (++j->depth > j->max) {
 		fail(j, "JSON nested too deeply");
 		return NULL;
 	}
-	c = obj ? json_object_new_object() : json_object_new_array();
+	/* the top-level object of jp_parse_members is never built */
+	sink = obj && j->depth == 1 && j->top_fn != NULL;
+	if (!sink)
+		c = obj ? json_object_new_object() : json_object_new_array();
 	ws(j);
 	if (j->p < j->end && *j->p == (obj ? '}' : ']')) {
 		j->p++;
@@ -290,7 +297,10 @@ container(struct jp *j, int obj)
 			goto err;
 		}
 		if (obj) {
-			json_object_object_add(c, key, v);
+			if (sink)
+				j->top_fn(j->top_ctx, key, v);
+			else
+				json_object_object_add(c, key, v);
 			if (key != kbuf)
 				free(key);
 		} else
@@ -361,33 +371,65 @@ value(struct jp *j)
  * only whitespace around it.  Returns 0 with *out the tree (NULL for
  * JSON null; the caller owns it), or -1 with *cause.
  */
-int
-jp_parse(const char *p, size_t n, int depth, struct json_object **out,
-    const char **cause)
+static int
+jp_run(struct jp *j, const char *p, size_t n, int depth,
+    struct json_object **out, const char **cause)
 {
-	struct jp	 j;
-	int		 rc = -1;
+	int	 rc = -1;
 
 	*out = NULL;
-	memset(&j, 0, sizeof(j));
-	j.p = p;
-	j.end = p + n;
-	j.max = depth;
-	buf_init(&j.sb);
-	ws(&j);
-	*out = value(&j);
-	if (j.cause == NULL) {
-		ws(&j);
-		if (j.p < j.end)
-			j.cause = "trailing data after the JSON value";
+	j->p = p;
+	j->end = p + n;
+	j->max = depth;
+	buf_init(&j->sb);
+	ws(j);
+	*out = value(j);
+	if (j->cause == NULL) {
+		ws(j);
+		if (j->p < j->end)
+			j->cause = "trailing data after the JSON value";
 		else
 			rc = 0;
 	}
 	if (rc == -1) {
 		json_object_put(*out);
 		*out = NULL;
-		*cause = j.cause;
+		*cause = j->cause;
 	}
-	buf_free(&j.sb);
+	buf_free(&j->sb);
 	return rc;
+}
+
+int
+jp_parse(const char *p, size_t n, int depth, struct json_object **out,
+    const char **cause)
+{
+	struct jp	 j;
+
+	memset(&j, 0, sizeof(j));
+	return jp_run(&j, p, n, depth, out, cause);
+}
+
+/*
+ * Like jp_parse, but when the text is an object its members are handed to
+ * `fn` one by one (the key, and the value as a new reference that `fn`
+ * owns) and no object is built: 1.  Any other value comes back in *out:
+ * 0.  On an error (-1) some members may have been handed over already.
+ */
+int
+jp_parse_members(const char *p, size_t n, int depth, jp_member_fn fn,
+    void *ctx, struct json_object **out, const char **cause)
+{
+	struct jp	 j;
+	const char	*q = p, *end = p + n;
+
+	memset(&j, 0, sizeof(j));
+	j.top_fn = fn;
+	j.top_ctx = ctx;
+	if (jp_run(&j, p, n, depth, out, cause) == -1)
+		return -1;
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' ||
+	    *q == '\r'))
+		q++;
+	return q < end && *q == '{';
 }

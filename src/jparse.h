@@ -11,7 +11,12 @@
 
 struct json_object;
 
+/* One member of a top-level object; the value is the callee's. */
+typedef void (*jp_member_fn)(void *, const char *, struct json_object *);
+
 int	 jp_parse(const char *, size_t, int, struct json_object **,
 	    const char **);
+int	 jp_parse_members(const char *, size_t, int, jp_member_fn, void *,
+	    struct json_object **, const char **);
 
 #endif

@@ -90,6 +90,15 @@ rpc_parse(const char *p, size_t n, const char **cause)
 	return rpc_parse_bounded(p, n, RPC_MAX_DEPTH, cause);
 }
 
+/* The checks every body passes first; NULL when it may be parsed. */
+static const char *
+body_checks(const char *p, size_t n)
+{
+	if (n == 0 || n > (size_t)INT32_MAX)
+		return "empty body";
+	return scan_text((const unsigned char *)p, n);
+}
+
 /*
  * Parse exactly one JSON value from `p`: nesting at most `depth`, valid
  * UTF-8, no trailing bytes other than whitespace, not JSON null (json-c
@@ -101,12 +110,7 @@ rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
 {
 	struct json_object	*o;
 
-	*cause = NULL;
-	if (n == 0 || n > (size_t)INT32_MAX) {
-		*cause = "empty body";
-		return NULL;
-	}
-	if ((*cause = scan_text((const unsigned char *)p, n)) != NULL)
+	if ((*cause = body_checks(p, n)) != NULL)
 		return NULL;
 	if (jp_parse(p, n, depth, &o, cause) == -1)
 		return NULL;
@@ -124,74 +128,147 @@ valid_id(struct json_object *id)
 }
 
 /*
- * Classify one message.  On failure *cause says why and msg->id holds the
- * id when one could be read (so the error can echo it).
+ * Keep a member the envelope knows (a repeated one replaces the earlier,
+ * as in a parsed object); `v` is a reference this takes over.
+ */
+static void
+env_member(void *ctx, const char *key, struct json_object *v)
+{
+	struct rpc_env		*e = ctx;
+	struct json_object	**slot = NULL;
+
+	if (strcmp(key, "jsonrpc") == 0) {
+		e->has_jsonrpc = 1;
+		slot = &e->jsonrpc;
+	} else if (strcmp(key, "id") == 0) {
+		e->has_id = 1;	/* "id": null leaves id NULL */
+		slot = &e->id;
+	} else if (strcmp(key, "method") == 0) {
+		e->has_method = 1;
+		slot = &e->method;
+	} else if (strcmp(key, "params") == 0)
+		slot = &e->params;
+	else if (strcmp(key, "result") == 0)
+		e->has_result = 1;
+	else if (strcmp(key, "error") == 0)
+		e->has_error = 1;
+	if (slot == NULL) {
+		json_object_put(v);
+		return;
+	}
+	json_object_put(*slot);
+	*slot = v;
+}
+
+/* The envelope of a parsed message (a batch element). */
+void
+rpc_env_of(struct rpc_env *e, struct json_object *o)
+{
+	memset(e, 0, sizeof(*e));
+	if (!json_object_is_type(o, json_type_object)) {
+		e->not_object = 1;
+		return;
+	}
+	json_object_object_foreach(o, key, val)
+		env_member(e, key, json_object_get(val));
+}
+
+void
+rpc_env_free(struct rpc_env *e)
+{
+	json_object_put(e->jsonrpc);
+	json_object_put(e->id);
+	json_object_put(e->method);
+	json_object_put(e->params);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * A request body.  One message (an object) is read into *env without
+ * building it: 1.  Anything else (a batch, JSON null, a scalar) comes
+ * back in *other: 0, env->not_object set.  -1 with *cause on invalid
+ * JSON, and *env then holds nothing.
  */
 int
-rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
+rpc_parse_message(const char *p, size_t n, struct rpc_env *env,
+    struct json_object **other, const char **cause)
 {
-	struct json_object	*jsonrpc = NULL, *id = NULL, *method = NULL;
-	struct json_object	*params = NULL;
-	int			 has_jsonrpc = 0, has_id = 0, has_method = 0;
-	int			 has_result = 0, has_error = 0;
+	int	 rc;
 
+	memset(env, 0, sizeof(*env));
+	*other = NULL;
+	if ((*cause = body_checks(p, n)) != NULL)
+		return -1;
+	rc = jp_parse_members(p, n, RPC_MAX_DEPTH, env_member, env, other,
+	    cause);
+	if (rc == -1)
+		rpc_env_free(env);
+	else if (rc == 0)
+		env->not_object = 1;
+	return rc;
+}
+
+/*
+ * Classify one message.  On failure *cause says why and msg->id holds the
+ * id when one could be read (so the error can echo it).  Every pointer in
+ * `m` borrows from the envelope.
+ */
+int
+rpc_classify_env(const struct rpc_env *e, struct rpc_msg *m,
+    const char **cause)
+{
 	memset(m, 0, sizeof(*m));
 	*cause = NULL;
-	if (!json_object_is_type(o, json_type_object)) {
+	if (e->not_object) {
 		*cause = "a JSON-RPC message must be an object";
 		return -1;
 	}
-	/* one pass over the members: cheaper than a hashed look-up each */
-	json_object_object_foreach(o, key, val) {
-		if (strcmp(key, "jsonrpc") == 0) {
-			has_jsonrpc = 1;
-			jsonrpc = val;
-		} else if (strcmp(key, "id") == 0) {
-			has_id = 1;	/* "id": null leaves id NULL */
-			id = val;
-		} else if (strcmp(key, "method") == 0) {
-			has_method = 1;
-			method = val;
-		} else if (strcmp(key, "params") == 0)
-			params = val;
-		else if (strcmp(key, "result") == 0)
-			has_result = 1;
-		else if (strcmp(key, "error") == 0)
-			has_error = 1;
-	}
-	if (has_id && valid_id(id))
-		m->id = id;
-	if (!has_jsonrpc || rpc_string(jsonrpc) == NULL ||
-	    strcmp(rpc_string(jsonrpc), "2.0") != 0) {
+	if (e->has_id && valid_id(e->id))
+		m->id = e->id;
+	if (!e->has_jsonrpc || rpc_string(e->jsonrpc) == NULL ||
+	    strcmp(rpc_string(e->jsonrpc), "2.0") != 0) {
 		*cause = "jsonrpc must be \"2.0\"";
 		return -1;
 	}
-	if (has_id && !valid_id(id)) {
+	if (e->has_id && !valid_id(e->id)) {
 		*cause = "id must be a string or an integer";
 		return -1;
 	}
-	if (has_method) {
-		if ((m->method = rpc_string(method)) == NULL ||
+	if (e->has_method) {
+		if ((m->method = rpc_string(e->method)) == NULL ||
 		    *m->method == '\0') {
 			*cause = "method must be a non-empty string";
 			return -1;
 		}
-		if (params != NULL) {
-			if (!json_object_is_type(params, json_type_object)) {
+		if (e->params != NULL) {
+			if (!json_object_is_type(e->params, json_type_object)) {
 				*cause = "params must be an object";
 				return -1;
 			}
-			m->params = params;
+			m->params = e->params;
 		}
-		m->kind = has_id ? RPC_REQUEST : RPC_NOTIFICATION;
+		m->kind = e->has_id ? RPC_REQUEST : RPC_NOTIFICATION;
 		return 0;
 	}
-	if (has_result + has_error != 1 || !has_id) {
+	if (e->has_result + e->has_error != 1 || !e->has_id) {
 		*cause = "not a request, notification or response";
 		return -1;
 	}
 	m->kind = RPC_RESPONSE;
 	return 0;
+}
+
+/* Classify a parsed message; `m` borrows from `o`. */
+int
+rpc_classify(struct json_object *o, struct rpc_msg *m, const char **cause)
+{
+	struct rpc_env	 e;
+	int		 rc;
+
+	rpc_env_of(&e, o);
+	rc = rpc_classify_env(&e, m, cause);
+	rpc_env_free(&e);	/* its references were extra ones on o's */
+	return rc;
 }
 
 /* The id to echo: a new reference, or JSON null when there is none. */

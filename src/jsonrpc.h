@@ -47,7 +47,25 @@ struct rpc_msg {
 #define rpc_add(o, lit, v)	json_object_object_add_ex((o), "" lit "", (v), \
 	    JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
 
+/*
+ * The members of one message that JSON-RPC looks at, each a reference
+ * the envelope holds; read from the request body without building the
+ * message object (rpc_parse_message), or from an object (a batch's).
+ */
+struct rpc_env {
+	struct json_object	*jsonrpc, *id, *method, *params;
+	int			 has_jsonrpc, has_id, has_method;
+	int			 has_result, has_error;
+	int			 not_object;	/* the message was no object */
+};
+
 struct json_object *rpc_parse(const char *, size_t, const char **);
+int	 rpc_parse_message(const char *, size_t, struct rpc_env *,
+	    struct json_object **, const char **);
+void	 rpc_env_of(struct rpc_env *, struct json_object *);
+void	 rpc_env_free(struct rpc_env *);
+int	 rpc_classify_env(const struct rpc_env *, struct rpc_msg *,
+	    const char **);
 struct json_object *rpc_parse_bounded(const char *, size_t, int,
 	    const char **);
 int	 rpc_classify(struct json_object *, struct rpc_msg *, const char **);

@@ -362,14 +362,15 @@ is_modern(struct mcp_exchange *x, const char *hver)
  * streaming and initialize.
  */
 static struct json_object *
-answer(struct mcp_exchange *x, struct json_object *o, int batch, int *bare)
+answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
+    int *bare)
 {
 	struct json_object	*result, *resp;
 	const char		*cause, *hver;
 	int			 rc;
 
 	*bare = 0;
-	if (rpc_classify(o, &x->msg, &cause) == -1) {
+	if (rpc_classify_env(env, &x->msg, &cause) == -1) {
 		x->http_status = 400;
 		return rpc_error(x->msg.id, RPC_INVALID_REQUEST, cause, NULL);
 	}
@@ -424,15 +425,18 @@ answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
     struct resp *rs, struct json_object *arr, struct auth_grant *grant)
 {
 	struct mcp_exchange	 x;
+	struct rpc_env		 env;
 	struct json_object	*out = json_object_new_array(), *r;
 	size_t			 i, n = json_object_array_length(arr);
 	int			 bare;
 
 	for (i = 0; i < n; i++) {
 		exchange_init(&x, app, cfg, rq, rs, grant);
-		r = answer(&x, json_object_array_get_idx(arr, i), 1, &bare);
+		rpc_env_of(&env, json_object_array_get_idx(arr, i));
+		r = answer(&x, &env, 1, &bare);
 		if (r != NULL && bare)
 			r = rpc_result(x.msg.id, r);
+		rpc_env_free(&env);
 		if (r != NULL)
 			json_object_array_add(out, r);
 	}
@@ -451,9 +455,10 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
     struct resp *rs, struct auth_grant *grant)
 {
 	struct mcp_exchange	 x;
+	struct rpc_env		 env;
 	struct json_object	*o, *r;
 	const char		*cause, *hver, *accept;
-	int			 bare;
+	int			 bare, rc;
 
 	if (!is_json_content_type(req_header(rq, "Content-Type"))) {
 		send_error(rs, 415, NULL, RPC_INVALID_REQUEST,
@@ -469,22 +474,23 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		    "and text/event-stream", NULL);
 		return;
 	}
-	if ((o = rpc_parse(rq->body, rq->body_len, &cause)) == NULL) {
+	/* one message is read without building it; a batch is built */
+	rc = rpc_parse_message(rq->body, rq->body_len, &env, &o, &cause);
+	if (rc == -1) {
 		char	 msg[160];
-
-		if (cause != NULL && strcmp(cause, "JSON null") == 0) {
-			/* JSON, but no message */
-			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
-			    "a JSON-RPC message must be an object", NULL);
-			return;
-		}
 
 		snprintf(msg, sizeof(msg), "Parse error: %s",
 		    cause ? cause : "invalid JSON");
 		send_error(rs, 400, NULL, RPC_PARSE_ERROR, msg, NULL);
 		return;
 	}
-	if (json_object_is_type(o, json_type_array)) {
+	if (rc == 0 && o == NULL) {
+		/* JSON null: JSON, but no message */
+		send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+		    "a JSON-RPC message must be an object", NULL);
+		return;
+	}
+	if (rc == 0 && json_object_is_type(o, json_type_array)) {
 		hver = req_header(rq, "MCP-Protocol-Version");
 		if (hver != NULL && strcmp(hver, "2025-03-26") != 0)
 			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
@@ -500,7 +506,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	}
 	exchange_init(&x, app, cfg, rq, rs, grant);
 	x.can_stream = 1;
-	r = answer(&x, o, 0, &bare);
+	r = answer(&x, &env, 0, &bare);
 	if (x.handled)
 		json_object_put(r);
 	else if (r == NULL) {
@@ -519,7 +525,8 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		json_object_put(r);
 	} else
 		send_message(rs, x.http_status, r);
-	json_object_put(o);
+	rpc_env_free(&env);
+	json_object_put(o);	/* a scalar that was no message, or NULL */
 }
 
 /*

@@ -184,8 +184,8 @@ const char *
 seal_strerror(enum seal_error e)
 {
 	static const char *const text[SEAL_ERROR__MAX] = {
-		"ok", "malformed", "not made by this server (tampered, "
-		"another key or another purpose)", "expired",
+		"ok", "malformed", ("not made by this server (tampered, "
+		"another key or another purpose)"), "expired",
 	};
 
 	return e < SEAL_ERROR__MAX ? text[e] : "?";

@@ -161,6 +161,78 @@ t_classify(void)
 	json_object_put(r);
 }
 
+/*
+ * A body read as an envelope (rpc_parse_message) is classified exactly
+ * as the same body parsed into an object (rpc_parse + rpc_classify).
+ */
+static void
+t_envelope(void)
+{
+	static const char *const bodies[] = {
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+		"{\"method\":\"m\",\"jsonrpc\":\"2.0\",\"id\":\"s\",\"params\":{\"a\":[1]}}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"m\"}",
+		"{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"m\"}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"m\"}",
+		"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"m\"}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[1]}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":null}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}",
+		"{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"m\"}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"method\":7,\"id\":1}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\\u0000b\"}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"x\":{\"y\":[{}]}}",
+		"{}", "5", "\"s\"", "true",
+	};
+	struct rpc_env		 env;
+	struct rpc_msg		 m1, m2;
+	struct json_object	*o, *other;
+	const char		*c1, *c2, *trunc;
+	size_t			 i;
+	int			 r1, r2, same;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		o = rpc_parse(bodies[i], strlen(bodies[i]), &c1);
+		r1 = rpc_classify(o, &m1, &c1);
+		ok(rpc_parse_message(bodies[i], strlen(bodies[i]), &env,
+		    &other, &c2) >= 0, "read as a message: %s", bodies[i]);
+		r2 = rpc_classify_env(&env, &m2, &c2);
+		same = r1 == r2 && (c1 == c2 || (c1 && c2 &&
+		    strcmp(c1, c2) == 0)) && m1.kind == m2.kind &&
+		    (m1.id == NULL) == (m2.id == NULL) &&
+		    (m1.params == NULL) == (m2.params == NULL) &&
+		    (m1.method == m2.method || (m1.method && m2.method &&
+		    strcmp(m1.method, m2.method) == 0));
+		if (same && m1.id != NULL)
+			same = strcmp(json_object_to_json_string(m1.id),
+			    json_object_to_json_string(m2.id)) == 0;
+		if (same && m1.params != NULL)
+			same = strcmp(json_object_to_json_string(m1.params),
+			    json_object_to_json_string(m2.params)) == 0;
+		ok(same, "classified the same way (%s)", c1 ? c1 : "valid");
+		rpc_env_free(&env);
+		json_object_put(other);
+		json_object_put(o);
+	}
+	ok(rpc_parse_message("null", 4, &env, &other, &c2) == 0 &&
+	    other == NULL && env.not_object, "null: no message, no value");
+	ok(rpc_parse_message("[{}]", 4, &env, &other, &c2) == 0 &&
+	    json_object_is_type(other, json_type_array), "a batch is built");
+	json_object_put(other);
+	trunc = "{\"jsonrpc\":\"2.0\",\"id\":1,";
+	ok(rpc_parse_message(trunc, strlen(trunc), &env, &other, &c2) == -1 &&
+	    other == NULL && env.id == NULL && env.jsonrpc == NULL &&
+	    strcmp(c2, "truncated JSON") == 0,
+	    "truncated: error, members handed over are released");
+	trunc = "{\"a\":\"\xff\"}";
+	ok(rpc_parse_message(trunc, strlen(trunc), &env, &other, &c2) == -1 &&
+	    strstr(c2, "UTF-8") != NULL,
+	    "invalid UTF-8 refused before parsing");
+}
+
 /* jw_value() must print what json-c prints, byte for byte. */
 static void
 same_as_json_c(struct json_object *o, const char *what)
@@ -264,6 +336,7 @@ main(void)
 {
 	t_parse();
 	t_classify();
+	t_envelope();
 	t_write();
 	return done_testing();
 }
