@@ -27,7 +27,7 @@ struct jp {
 	int		 depth;
 	int		 max;
 	const char	*cause;
-	struct buf	 sb;		/* string scratch, reused */
+	struct buf	 sb;		/* string scratch, kept between parses */
 	/* jp_parse_members: where the top-level object's members go */
 	jp_member_fn	 top_fn;
 	void		*top_ctx;
@@ -375,13 +375,15 @@ static int
 jp_run(struct jp *j, const char *p, size_t n, int depth,
     struct json_object **out, const char **cause)
 {
-	int	 rc = -1;
+	/* the string scratch outlives a parse: one allocation per worker */
+	static struct buf	 scratch;
+	int			 rc = -1;
 
 	*out = NULL;
 	j->p = p;
 	j->end = p + n;
 	j->max = depth;
-	buf_init(&j->sb);
+	j->sb = scratch;
 	ws(j);
 	*out = value(j);
 	if (j->cause == NULL) {
@@ -396,7 +398,9 @@ jp_run(struct jp *j, const char *p, size_t n, int depth,
 		*out = NULL;
 		*cause = j->cause;
 	}
-	buf_free(&j->sb);
+	if (j->sb.cap > 65536)
+		buf_free(&j->sb);	/* not kept after a huge string */
+	scratch = j->sb;
 	return rc;
 }
 

@@ -27,6 +27,13 @@ scan_text(const unsigned char *p, size_t n)
 	while (i < n) {
 		unsigned char	 c = p[i];
 
+		/* the common run, plain ASCII inside a string, in a tight loop */
+		if (in_str && !esc)
+			while (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+				if (++i == n)
+					return NULL;
+				c = p[i];
+			}
 		if (c < 0x80) {
 			if (in_str) {
 				if (c < 0x20)
