@@ -27,41 +27,47 @@ void
 jw_string(struct buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, run = 0;
+	size_t			 i;
 	unsigned char		 c;
 	char			*o;
 
-	/* room for the text and its quotes; escapes make their own */
-	buf_reserve(b, n + 2);
-	b->data[b->len++] = '"';
+	/*
+	 * Room for every byte escaped in two and the quotes, so the loop
+	 * writes without checks; a \u00XX escape (a control byte) makes
+	 * its own room.
+	 */
+	buf_reserve(b, 2 * n + 2);
+	o = b->data + b->len;
+	*o++ = '"';
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (!jw_esc[c])
+		if (!jw_esc[c]) {
+			*o++ = (char)c;
 			continue;
-		buf_append(b, s + run, i - run);
-		run = i + 1;
-		buf_reserve(b, 6);
-		o = b->data + b->len;
-		o[0] = '\\';
+		}
+		*o++ = '\\';
 		switch (c) {
-		case '\b': o[1] = 'b'; break;
-		case '\f': o[1] = 'f'; break;
-		case '\n': o[1] = 'n'; break;
-		case '\r': o[1] = 'r'; break;
-		case '\t': o[1] = 't'; break;
-		case '"': o[1] = '"'; break;
-		case '\\': o[1] = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
 		default:
-			memcpy(o + 1, "u00", 3);
-			o[4] = hex[c >> 4];
-			o[5] = hex[c & 0xf];
-			b->len += 4;
+			b->len = (size_t)(o - b->data);
+			buf_reserve(b, 2 * (n - i) + 6);
+			o = b->data + b->len;
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 0xf];
+			o += 5;
 			break;
 		}
-		b->len += 2;
 	}
-	buf_append(b, s + run, n - run);
-	buf_putc(b, '"');
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }
 
 void
@@ -148,11 +154,17 @@ jw_value(struct buf *b, struct json_object *o)
 		break;
 	default:
 		/*
-		 * Doubles: json-c's own rules (the text a number was parsed
-		 * from, ".0" on integral values), rare enough to delegate.
+		 * Doubles.  A parsed number keeps its text (json-c prints
+		 * that); others follow json-c's rules (".0" on integral
+		 * values, 17 digits), rare enough to delegate.
 		 */
-		s = json_object_to_json_string_length(o, JW_FLAGS, &n);
-		buf_append(b, s, n);
+		if (json_object_is_type(o, json_type_double) &&
+		    (s = json_object_get_userdata(o)) != NULL)
+			buf_append(b, s, strlen(s));
+		else {
+			s = json_object_to_json_string_length(o, JW_FLAGS, &n);
+			buf_append(b, s, n);
+		}
 		break;
 	}
 }
