@@ -19,8 +19,10 @@
 # during which more than 5 % of the CPUs went to processes this script did
 # not start is measured again, --retries times at most (default 2); the
 # table shows that share ("other%") for every case.  --rounds N measures
-# every case N times, round after round over all the cases, and keeps
-# each case's fastest quiet round (default 1).  --build DIR measures the
+# every case N times, round after round over all the cases: the table
+# shows each case's fastest quiet round, and a ratio is the median of the
+# two cases' ratios in the rounds where both were quiet (default 1).
+# --build DIR measures the
 # programs of another build directory (default: _build/main, built
 # when missing); they are copied first, so a rebuild during the run does
 # not change what is measured.  --env adds a variable to the environment
@@ -345,6 +347,8 @@ V="MCP-Protocol-Version: 2025-11-25"
 AUTH="Authorization: Bearer $TOKEN"
 
 declare -A RPS P50 P99 NON2XX ERRS NOTE OTHER C_URL C_METHOD C_BODY C_HEADERS
+# ROUND_RPS[KEY:N]: requests/s of round N of a case, when it was quiet
+declare -A ROUND_RPS
 ORDER=""
 
 # measure_once KEY URL METHOD BODY HEADERS: warm up, then measure with wrk
@@ -435,6 +439,7 @@ run_case() {
 		[ "${OTHER[$key]}" -le "$QUIET" ] && break
 	done
 	OTHER[$key]=$best
+	[ "$best" -le "$QUIET" ] && ROUND_RPS[$key:1]=$(rps_of "$W/best-$key.out")
 }
 
 # Rounds 2..N, every case once per round: the host's speed drifts over
@@ -451,9 +456,10 @@ more_rounds() {
 			best=${OTHER[$key]}
 			measure_once "$key" "${C_URL[$key]}" "${C_METHOD[$key]}" \
 			    "${C_BODY[$key]}" "${C_HEADERS[$key]}"
-			if [ "${OTHER[$key]}" -le "$QUIET" ] &&
-			    [ "$(rps_of "$W/wrk-$key.out")" -gt "$(rps_of "$W/best-$key.out")" ]; then
-				cp "$W/wrk-$key.out" "$W/best-$key.out"
+			if [ "${OTHER[$key]}" -le "$QUIET" ]; then
+				ROUND_RPS[$key:$round]=$(rps_of "$W/wrk-$key.out")
+				[ "${ROUND_RPS[$key:$round]}" -gt "$(rps_of "$W/best-$key.out")" ] &&
+				    cp "$W/wrk-$key.out" "$W/best-$key.out"
 			fi
 			OTHER[$key]=$best
 		done
@@ -501,7 +507,25 @@ for key in $ORDER; do finish_case "$key"; done
 
 # ---------------------------------------------------------------- table
 ms() { awk -v u="${1:-0}" 'BEGIN {printf "%.2f", u / 1000}'; }
-ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}'; }
+# ratio A B: the median, over the rounds in which both were quiet, of
+# A/B in that round (cases of one round are measured minutes apart at
+# most, so each ratio compares like with like); the best rounds' ratio
+# when no round has both.
+ratio() {
+	local n list=""
+	for n in $(seq 1 "$ROUNDS"); do
+		[ -n "${ROUND_RPS[$1:$n]:-}" ] && [ -n "${ROUND_RPS[$2:$n]:-}" ] &&
+		    list="$list ${ROUND_RPS[$1:$n]}/${ROUND_RPS[$2:$n]}"
+	done
+	if [ -z "$list" ]; then
+		awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}'
+		return
+	fi
+	printf '%s\n' $list | awk -F/ '$2 > 0 {print $1 / $2}' | sort -g |
+	    awk '{v[NR] = $1} END {if (NR == 0) {print "n/a"; exit}
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.2f", m}'
+}
 mark() {	# mark VALUE OP LIMIT: PASS or FAIL
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
 		if (v == "n/a" || v == "") { print "FAIL"; exit }
@@ -537,4 +561,5 @@ printf '%-50s %10s\n' "mcp.fcgi --check-config, whole process (ms)" "$LOAD_WALL_
 echo
 echo "1b-list answers the first page (MCP_PAGE_SIZE 100) of the 1,000 tools: $LIST_BYTES bytes."
 echo "Ratios from 1a-ping; 1b-ping / ceiling = $(ratio 1b-ping 2-ceiling); peer tools/call vs 4-gateway = $(ratio 4-gateway 3-peer-call) x."
+[ "$ROUNDS" -gt 1 ] && echo "Ratios: the median over the $ROUNDS rounds of each round's ratio; req/s above: each case's fastest round."
 } | tee "$W/table.txt"
