@@ -141,33 +141,27 @@ oa_tool_name(const char *opid, const char *method, const char *path,
 	return out;
 }
 
-static int
-name_taken(const struct oa_build *b, size_t upto, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < upto; i++)
-		if (strcmp(b->cands[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Names in document order, before any filtering, so that a tool keeps its
  * name whatever the filters say; a clash gets _2, _3 ... and a warning.
+ * The names given so far are kept as the keys of a json-c object: one
+ * hashed look-up per name, not a scan of all the earlier ones.
  */
 static void
 assign_names(struct oa_build *b)
 {
-	struct oa_cand	*c;
-	size_t		 i, max = (size_t)b->cfg->tool_name_max;
-	char		*alt;
-	int		 k;
+	struct json_object	*taken = json_object_new_object();
+	struct oa_cand		*c;
+	size_t			 i, max = (size_t)b->cfg->tool_name_max;
+	char			*alt;
+	int			 k;
 
 	for (i = 0; i < b->ncands; i++) {
 		c = &b->cands[i];
-		if (!name_taken(b, i, c->name))
+		if (!json_object_object_get_ex(taken, c->name, NULL)) {
+			json_object_object_add(taken, c->name, NULL);
 			continue;
+		}
 		for (k = 2;; k++) {
 			char	 suffix[16];
 			size_t	 sl = (size_t)snprintf(suffix, sizeof(suffix),
@@ -177,7 +171,7 @@ assign_names(struct oa_build *b)
 			if (bl + sl > max)
 				bl = max - sl;
 			xasprintf(&alt, "%.*s%s", (int)bl, c->name, suffix);
-			if (!name_taken(b, i, alt))
+			if (!json_object_object_get_ex(taken, alt, NULL))
 				break;
 			free(alt);
 		}
@@ -186,7 +180,9 @@ assign_names(struct oa_build *b)
 		    c->path, alt);
 		free(c->name);
 		c->name = alt;
+		json_object_object_add(taken, c->name, NULL);
 	}
+	json_object_put(taken);
 }
 
 static int

@@ -391,6 +391,22 @@ t_fuzz_regressions(void)
 	    NULL, "colliding parameter names end (query_a_3), no endless loop");
 	reg_free(reg);
 	cfg_free(&cfg);
+	/* tool names: a _2 that a later operation already uses is skipped */
+	reg = load_text("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{"
+	    "\"/a\":{\"get\":{\"operationId\":\"a\",\"responses\":{}},"
+	    "\"put\":{\"operationId\":\"a\",\"responses\":{}},"
+	    "\"post\":{\"operationId\":\"a_2\",\"responses\":{}}},"
+	    "\"/b\":{\"get\":{\"operationId\":\"b_2\",\"responses\":{}},"
+	    "\"put\":{\"operationId\":\"b\",\"responses\":{}},"
+	    "\"post\":{\"operationId\":\"b\",\"responses\":{}}}}}",
+	    &cfg, &cause);
+	ok(reg != NULL && reg->ntools == 6 && reg_find(reg, "a") &&
+	    reg_find(reg, "a_2") && reg_find(reg, "a_2_2") &&
+	    reg_find(reg, "b_2") && reg_find(reg, "b") && reg_find(reg, "b_3"),
+	    "clashing tool names: a, a_2, a_2_2; b_2, b, b_3");
+	reg_free(reg);
+	cfg_free(&cfg);
 	buf_init(&b);
 	buf_puts(&b, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
 	    "\"version\":\"1\"},\"paths\":{\"/x\":{\"post\":{\"operationId\":"
