@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the small parsers that see raw header values and
  * URLs.  Every input goes through all of them:
- *   url_parse (+ url_origin, url_default_port), url_host_split,
+ *   url_parse (+ url_origin, url_default_port), url_host_split and
+ *   url_host_span (which must agree),
  *   url_is_loopback_host, url_encode, guard_host_ok and guard_origin_ok
  *   (the Host and Origin checks, with the default and an explicit list),
  *   b64url_decode, util_strtonum (several ranges), mcp_header_decode,
@@ -115,6 +116,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "url_host_split: port out of range");
 		(void)url_is_loopback_host(host);
 		free(host);
+	}
+	/* the in-place check (the Host header's) agrees with the copying one */
+	{
+		size_t	 hn;
+		int	 hp, by_span, by_split;
+
+		by_span = url_host_span(s, &hn, &hp) == 0;
+		by_split = url_host_split(s, &host, &port) == 0;
+		FUZZ_ASSERT(by_span == by_split,
+		    "url_host_span and url_host_split disagree");
+		if (by_split) {
+			FUZZ_ASSERT(hn == strlen(host) && hp == port,
+			    "url_host_span measured another host or port");
+			free(host);
+		}
 	}
 	(void)guard_host_ok(&cfg_default, s);
 	(void)guard_host_ok(&cfg_lists, s);
