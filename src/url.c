@@ -72,7 +72,7 @@ url_host_span(const char *s, size_t *hlen, int *port)
 
 /*
  * Split "host[:port]" into a lower-case host and a port (-1 when absent).
- * Used for URL authorities and for the Host header.
+ * Used for URL authorities and for Host values checked against a list.
  */
 int
 url_host_split(const char *s, char **host, int *port)
