@@ -62,8 +62,12 @@ trap 'exit 130' INT TERM
 
 free_port() {
 	local p i
+	# below the kernel's ephemeral range: a port that is free now is
+	# not taken by some outgoing connection before the server binds it
+	local lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
 	for i in $(seq 1 50); do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000) ))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
 	done
 	return 1

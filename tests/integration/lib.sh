@@ -113,8 +113,12 @@ done_testing() {
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
 	local p="" i
+	# below the kernel's ephemeral range: a port that is free now is
+	# not taken by some outgoing connection before the server binds it
+	local lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
 	for i in $(seq 1 50); do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000) ))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return 0
@@ -126,7 +130,7 @@ free_port() {
 # Wait until something accepts TCP connections on 127.0.0.1:$1.
 wait_port() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 200); do	# 10 s: node under a loaded ASan run
 		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
 			return 0
 		fi
