@@ -48,30 +48,47 @@ req_unindexed(const struct req *rq, size_t n)
 	return rq->envp + (n > 0 && n < REQ_NAME_MAX ? rq->nindexed : 0);
 }
 
+/*
+ * The parameter `name` (n bytes): the first one's value, and in *count,
+ * when asked, how many there are.
+ */
 static const char *
-req_param_n(const struct req *rq, const char *name, size_t n)
+req_find(const struct req *rq, const char *name, size_t n, int *count)
 {
-	size_t	 i;
-	char	**e;
+	const char	*first = NULL;
+	size_t		 i;
+	char		**e;
 
+	if (count != NULL)
+		*count = 0;
 	if (rq->envp == NULL)
 		return NULL;
 	for (i = n < REQ_NAME_MAX ? rq->byname[n] : 0; i != 0;
 	    i = rq->next[i - 1])
 		/* the last byte first: many names share "HTTP_" and a length */
 		if (rq->envp[i - 1][n - 1] == name[n - 1] &&
-		    memcmp(rq->envp[i - 1], name, n) == 0)
-			return rq->envp[i - 1] + n + 1;
+		    memcmp(rq->envp[i - 1], name, n) == 0) {
+			if (first == NULL)
+				first = rq->envp[i - 1] + n + 1;
+			if (count == NULL)
+				return first;
+			++*count;
+		}
 	for (e = req_unindexed(rq, n); *e != NULL; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			if (first == NULL)
+				first = *e + n + 1;
+			if (count == NULL)
+				return first;
+			++*count;
+		}
+	return first;
 }
 
 const char *
 req_param(const struct req *rq, const char *name)
 {
-	return req_param_n(rq, name, strlen(name));
+	return req_find(rq, name, strlen(name), NULL);
 }
 
 /* "Content-Type" -> CONTENT_TYPE, "Accept" -> HTTP_ACCEPT (RFC 3875 §4.1.18). */
@@ -110,7 +127,7 @@ req_header(const struct req *rq, const char *name)
 	size_t	 n;
 
 	n = header_param_name(name, pname, sizeof(pname));
-	return req_param_n(rq, pname, n);
+	return req_find(rq, pname, n, NULL);
 }
 
 /*
@@ -122,19 +139,11 @@ int
 req_header_count(const struct req *rq, const char *name)
 {
 	char	 pname[128];
-	size_t	 n, i;
-	char	**e;
-	int	 count = 0;
+	size_t	 n;
+	int	 count;
 
-	if (rq->envp == NULL)
-		return 0;
 	n = header_param_name(name, pname, sizeof(pname));
-	for (i = n < REQ_NAME_MAX ? rq->byname[n] : 0; i != 0;
-	    i = rq->next[i - 1])
-		count += memcmp(rq->envp[i - 1], pname, n) == 0;
-	for (e = req_unindexed(rq, n); *e != NULL; e++)
-		if (strncmp(*e, pname, n) == 0 && (*e)[n] == '=')
-			count++;
+	req_find(rq, pname, n, &count);
 	return count;
 }
 

@@ -31,6 +31,7 @@ struct jp {
 	/* jp_parse_members: where the top-level object's members go */
 	jp_member_fn	 top_fn;
 	void		*top_ctx;
+	int		 top_sunk;	/* the top value was such an object */
 };
 
 static struct json_object *value(struct jp *);
@@ -254,6 +255,7 @@ container(struct jp *j, int obj)
 	}
 	/* the top-level object of jp_parse_members is never built */
 	sink = obj && j->depth == 1 && j->top_fn != NULL;
+	j->top_sunk |= sink;
 	if (!sink)
 		c = obj ? json_object_new_object() : json_object_new_array();
 	ws(j);
@@ -425,15 +427,11 @@ jp_parse_members(const char *p, size_t n, int depth, jp_member_fn fn,
     void *ctx, struct json_object **out, const char **cause)
 {
 	struct jp	 j;
-	const char	*q = p, *end = p + n;
 
 	memset(&j, 0, sizeof(j));
 	j.top_fn = fn;
 	j.top_ctx = ctx;
 	if (jp_run(&j, p, n, depth, out, cause) == -1)
 		return -1;
-	while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' ||
-	    *q == '\r'))
-		q++;
-	return q < end && *q == '{';
+	return j.top_sunk;
 }
