@@ -23,6 +23,7 @@ static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const auth_modes[] = {
 	"none", "required", "jwt", "introspect", NULL
 };
+static const char *const api_clients[] = { "auto", "curl", NULL };
 static const char *const client_auths[] = { "basic", "post", NULL };
 static const char *const oauth_modes[] = {
 	"off", "custom", "proxy", "facade", NULL
@@ -62,6 +63,11 @@ const struct cfg_var cfg_vars[] = {
 	{ "MCP_API_MAX_RESPONSE", CFG_INT, "16777216", 1024, 1LL << 30, NULL,
 	  F(api_max_response), PROG_MCP, 0, "largest upstream response in "
 	  "bytes; a larger one is aborted and reported as a tool error" },
+	{ "MCP_API_CLIENT", CFG_ENUM, "auto", 0, 0, api_clients,
+	  F(api_client), PROG_MCP, 0, "how tool calls reach the API: auto "
+	  "(a built-in HTTP/1.1 client for a plain http:// API at an IP "
+	  "address with no proxy in the environment, libcurl otherwise) or "
+	  "curl (always libcurl)" },
 	{ "MCP_FORWARD_HEADERS", CFG_LIST, "authorization", 0, 4096, NULL,
 	  F(forward_headers), PROG_MCP, 0, "incoming request headers passed "
 	  "on to the API (token passthrough); hop-by-hop headers, Host and "

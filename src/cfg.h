@@ -32,6 +32,7 @@ enum cfg_type {
 	CFG_TYPE__MAX
 };
 
+enum cfg_api_client { API_CLIENT_AUTO, API_CLIENT_CURL };
 enum cfg_auth { AUTH_NONE, AUTH_REQUIRED, AUTH_JWT, AUTH_INTROSPECT,
 	AUTH__MAX };
 enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
@@ -55,6 +56,7 @@ struct cfg {
 	char		*openapi;
 	char		*api_base_url;
 	long long	 api_timeout;
+	int		 api_client;	/* enum cfg_api_client */
 	long long	 api_max_response;
 	char		*forward_headers;
 	char		*include_operations;

@@ -16,6 +16,7 @@
 
 #include "http.h"
 #include "jsonrpc.h"
+#include "jparse.h"
 #include "jsonschema.h"
 #include "log.h"
 #include "openapi.h"
@@ -548,10 +549,9 @@ static struct json_object *
 map_success(const struct oa_op *op, const struct up_response *rs)
 {
 	struct json_object	*r = json_object_new_object();
-	static struct json_tokener *tok;
 	struct json_object	*content = json_object_new_array(), *c, *sc;
 	char			*b64, *type;
-	const char		*ct = rs->content_type;
+	const char		*ct = rs->content_type, *cause;
 
 	rpc_add(r, "content", content);
 	if (rs->body.len == 0) {
@@ -564,17 +564,11 @@ map_success(const struct oa_op *op, const struct up_response *rs)
 	}
 	if (is_json_media(ct)) {
 		add_text(content, rs->body.data, rs->body.len);
-		/* one tokener for the worker's life: a new one clears its
-		 * whole parse stack, a tenth of a small call */
-		if (tok == NULL && (tok = json_tokener_new_ex(OA_JSON_DEPTH)) ==
-		    NULL)
-			abort();
-		json_tokener_reset(tok);
-		sc = json_tokener_parse_ex(tok, rs->body.data, (int)rs->body.len);
-		if (json_tokener_get_error(tok) != json_tokener_success) {
-			json_object_put(sc);
+		/* strict RFC 8259 (json-c's tokener would take NaN and print
+		 * it back, invalid), and without its locale switching */
+		if (jp_parse(rs->body.data, rs->body.len, OA_JSON_DEPTH, &sc,
+		    &cause) == -1)
 			sc = NULL;
-		}
 		if (sc != NULL && json_object_is_type(sc, json_type_object))
 			rpc_add(r, "structuredContent", sc);
 		else if (op->has_output_schema) {
@@ -706,6 +700,8 @@ oa_call(void *ctx, struct tool_call *call)
 	urq.body_len = r.body.len;
 	urq.timeout_ms = cfg->api_timeout * 1000;
 	urq.max_response = (size_t)cfg->api_max_response;
+	if (cfg->api_client == API_CLIENT_AUTO)
+		urq.flags |= UP_DIRECT_OK;
 	pr.call = call;
 	pr.last_time = 0;
 	if (call->wants_progress) {

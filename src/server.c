@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -221,6 +223,43 @@ cgi_flush(void *ctx)
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
+/*
+ * libfcgi ends every connection with a lingering close: shutdown, then
+ * wait until the web server has read the answer and closed its end.  The
+ * wait keeps the worker from its next request for a round of the
+ * server's event loop.  It protects answers from being reset when
+ * unread input remains (TCP resets a connection closed with unread
+ * data; the peer may drop what it had not read yet), so it is skipped
+ * only when the whole input was read: libfcgi saw the end of stdin and
+ * nothing more waits in the socket.  libfcgi closes without lingering
+ * a connection marked detached.
+ */
+static int
+srv_nothing_unread(FCGX_Request *r)
+{
+	char	 c;
+	int	 n;
+
+	if (r->ipcFd < 0 || FCGX_GetError(r->in) != 0)
+		return 0;
+	if (FCGX_HasSeenEOF(r->in) != EOF) {
+		/*
+		 * The body was read up to its length; the end-of-stdin record
+		 * is usually in libfcgi's buffer already.  Look for it without
+		 * blocking: a read that would block breaks the stream (which
+		 * is then closed the lingering way).
+		 */
+		if (fcntl(r->ipcFd, F_SETFL, O_NONBLOCK) == -1)
+			return 0;
+		n = FCGX_GetStr(&c, 1, r->in);
+		(void)fcntl(r->ipcFd, F_SETFL, 0);
+		if (n != 0 || FCGX_GetError(r->in) != 0)
+			return 0;
+	}
+	return recv(r->ipcFd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 static void
 srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 {
@@ -239,6 +278,7 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		sink.flush = fcgi_flush;
 		sink.ctx = r.out;
 		srv_serve(p, app, cfg, r.envp, fcgi_read, r.in, &sink);
+		r.detached = srv_nothing_unread(&r);
 		FCGX_Finish_r(&r);
 	}
 	log_msg(LOG_INFO, "exiting (pid %ld)", (long)getpid());

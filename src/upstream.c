@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include "hclient.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -156,9 +157,13 @@ same_origin(const char *a, const char *b)
 	return same;
 }
 
+/*
+ * The message of a failed transfer, the same whichever client made it:
+ * the API named by host and port, the cause in words.
+ */
 static void
-set_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
-    const char *url, long timeout_ms)
+word_error(struct up_response *rs, enum up_error e, const char *url,
+    const struct up_request *rq, const char *detail)
 {
 	struct url	 u;
 	const char	*cause;
@@ -169,43 +174,165 @@ set_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 		    url_default_port(&u));
 		url_free(&u);
 	}
+	rs->err = e;
+	switch (e) {
+	case UP_TIMEOUT:
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s did not answer "
+		    "within %g seconds", where, rq->timeout_ms / 1000.0);
+		break;
+	case UP_CONNECT:
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not connect to "
+		    "%s (connection refused or unreachable)", where);
+		break;
+	case UP_RESOLVE:
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not resolve "
+		    "the host name of %s", where);
+		break;
+	case UP_TOO_LARGE:
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "the response from "
+		    "%s is larger than %zu bytes; transfer aborted", where,
+		    rq->max_response);
+		break;
+	default:
+		rs->err = UP_OTHER;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "request to %s "
+		    "failed: %s", where, detail);
+		break;
+	}
+}
+
+static void
+curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
+    const char *url)
+{
+	struct url	 u;
+	const char	*cause;
+	char		 where[280] = "the API";
+
 	if (x->refused) {
+		if (url_parse(url, &u, &cause) == 0) {
+			snprintf(where, sizeof(where), "%s:%d", u.host,
+			    url_default_port(&u));
+			url_free(&u);
+		}
 		rs->err = UP_CONNECT;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s is not a public "
 		    "address; not connected", where);
 		return;
 	}
-	switch (cc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		rs->err = UP_TIMEOUT;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s did not answer "
-		    "within %ld seconds", where, timeout_ms / 1000);
-		break;
-	case CURLE_COULDNT_CONNECT:
-		rs->err = UP_CONNECT;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not connect to "
-		    "%s (connection refused or unreachable)", where);
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		rs->err = UP_RESOLVE;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not resolve "
-		    "the host name of %s", where);
-		break;
-	case CURLE_WRITE_ERROR:
-		if (!x->too_large)
-			goto other;
-		rs->err = UP_TOO_LARGE;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "the response from "
-		    "%s is larger than %zu bytes; transfer aborted", where,
-		    x->rq->max_response);
-		break;
-	default:
-	other:
-		rs->err = UP_OTHER;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "request to %s "
-		    "failed: %s", where, curl_easy_strerror(cc));
-		break;
+	word_error(rs, cc == CURLE_OPERATION_TIMEDOUT ? UP_TIMEOUT :
+	    cc == CURLE_COULDNT_CONNECT ? UP_CONNECT :
+	    cc == CURLE_COULDNT_RESOLVE_HOST ? UP_RESOLVE :
+	    cc == CURLE_WRITE_ERROR && x->too_large ? UP_TOO_LARGE : UP_OTHER,
+	    url, x->rq, curl_easy_strerror(cc));
+}
+
+/*
+ * One request with libcurl, no redirect followed; 0 with rs->status and
+ * *loc (NULL, or the absolute URL a redirect points to, to be freed),
+ * or -1 with rs->err.
+ */
+static int
+curl_hop(const struct up_request *rq, const char *url, const char *method,
+    const char *body, size_t body_len, struct curl_slist *hl,
+    struct up_response *rs, char **loc)
+{
+	struct up_xfer	 x;
+	CURLcode	 cc;
+	char		*redirect = NULL;
+
+	*loc = NULL;
+	if (up_handle == NULL) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		if ((up_handle = curl_easy_init()) == NULL)
+			abort();
 	}
+	curl_easy_reset(up_handle);
+	memset(&x, 0, sizeof(x));
+	x.rq = rq;
+	x.rs = rs;
+	curl_easy_setopt(up_handle, CURLOPT_URL, url);
+	curl_easy_setopt(up_handle, CURLOPT_PROTOCOLS_STR,
+	    (rq->flags & UP_HTTPS_ONLY) ? "https" : "http,https");
+	curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETDATA, &x);
+	if (rq->flags & UP_PUBLIC_ONLY) {
+		/* judge the real peer, on a connection of its own */
+		curl_easy_setopt(up_handle, CURLOPT_PROXY, "");
+		curl_easy_setopt(up_handle, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(up_handle, CURLOPT_FORBID_REUSE, 1L);
+	}
+	curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(up_handle, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
+	curl_easy_setopt(up_handle, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(up_handle, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(up_handle, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(up_handle, CURLOPT_HEADERDATA, &x);
+	if (rq->progress != NULL) {
+		curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION,
+		    on_progress);
+		curl_easy_setopt(up_handle, CURLOPT_XFERINFODATA, &x);
+		curl_easy_setopt(up_handle, CURLOPT_NOPROGRESS, 0L);
+	}
+	if (strcmp(method, "GET") == 0)
+		curl_easy_setopt(up_handle, CURLOPT_HTTPGET, 1L);
+	else if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(up_handle, CURLOPT_NOBODY, 1L);
+	else
+		curl_easy_setopt(up_handle, CURLOPT_CUSTOMREQUEST, method);
+	if (body != NULL) {
+		curl_easy_setopt(up_handle, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(up_handle, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)body_len);
+	}
+	if ((cc = curl_easy_perform(up_handle)) != CURLE_OK) {
+		curl_error(rs, cc, &x, url);
+		return -1;
+	}
+	curl_easy_getinfo(up_handle, CURLINFO_RESPONSE_CODE, &rs->status);
+	if (rs->status >= 300 && rs->status < 400 && rs->status != 304 &&
+	    curl_easy_getinfo(up_handle, CURLINFO_REDIRECT_URL, &redirect) ==
+	    CURLE_OK && redirect != NULL)
+		*loc = xstrdup(redirect);
+	return 0;
+}
+
+/*
+ * One request with hclient when the caller allows it and the URL is one
+ * it serves (plain http to an IP address, no proxy); 1 when not, so that
+ * libcurl makes it.  Otherwise as curl_hop.
+ */
+static int
+direct_hop(const struct up_request *rq, const char *url, const char *method,
+    const char *body, size_t body_len, struct up_response *rs, char **loc)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*where = NULL, detail[sizeof(rs->errmsg)];
+	int		 rc = 1;
+
+	*loc = NULL;
+	if (!(rq->flags & UP_DIRECT_OK) ||
+	    (rq->flags & (UP_HTTPS_ONLY | UP_PUBLIC_ONLY)) ||
+	    url_parse(url, &u, &cause) == -1)
+		return 1;
+	if (!hc_usable(&u))
+		goto out;
+	if ((rc = hc_transfer(rq, &u, method, body, body_len, rs,
+	    &where)) == -1) {
+		snprintf(detail, sizeof(detail), "%s", rs->errmsg);
+		word_error(rs, rs->err, url, rq, detail);
+		goto out;
+	}
+	if (where != NULL && rs->status >= 300 && rs->status < 400 &&
+	    rs->status != 304)
+		*loc = url_resolve(url, where);
+out:
+	free(where);
+	url_free(&u);
+	return rc;
 }
 
 /*
@@ -217,81 +344,35 @@ int
 up_perform(const struct up_request *rq, struct up_response *rs)
 {
 	struct curl_slist	*hl = NULL;
-	struct up_xfer		 x;
-	CURLcode		 cc;
 	const char		*method = rq->method, *body = rq->body;
-	char			*next = NULL, *loc;
+	char			*loc = NULL;
 	char			*url = xstrdup(rq->url);
 	size_t			 i, body_len = rq->body_len;
 	double			 start = util_now_mono();
-	int			 hops, rc = -1;
+	int			 hops, rc = -1, hop;
 
 	memset(rs, 0, sizeof(*rs));
 	buf_init(&rs->body);
-	if (up_handle == NULL) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		if ((up_handle = curl_easy_init()) == NULL)
-			abort();
-	}
-	for (i = 0; rq->headers != NULL && rq->headers[i] != NULL; i++)
-		hl = curl_slist_append(hl, rq->headers[i]);
-	/* no "Expect: 100-continue" round trip on loopback APIs */
-	hl = curl_slist_append(hl, "Expect:");
 	for (hops = 0;; hops++) {
-		curl_easy_reset(up_handle);
-		memset(&x, 0, sizeof(x));
-		x.rq = rq;
-		x.rs = rs;
 		buf_reset(&rs->body);
+		free(rs->content_type);
+		rs->content_type = NULL;
 		rs->status = 0;
-		curl_easy_setopt(up_handle, CURLOPT_URL, url);
-		curl_easy_setopt(up_handle, CURLOPT_PROTOCOLS_STR,
-		    (rq->flags & UP_HTTPS_ONLY) ? "https" : "http,https");
-		curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETFUNCTION,
-		    on_opensocket);
-		curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETDATA, &x);
-		if (rq->flags & UP_PUBLIC_ONLY) {
-			/* judge the real peer, on a connection of its own */
-			curl_easy_setopt(up_handle, CURLOPT_PROXY, "");
-			curl_easy_setopt(up_handle, CURLOPT_FRESH_CONNECT, 1L);
-			curl_easy_setopt(up_handle, CURLOPT_FORBID_REUSE, 1L);
+		if ((hop = direct_hop(rq, url, method, body, body_len, rs,
+		    &loc)) == 1) {
+			if (hl == NULL) {
+				for (i = 0; rq->headers != NULL &&
+				    rq->headers[i] != NULL; i++)
+					hl = curl_slist_append(hl,
+					    rq->headers[i]);
+				/* no "Expect: 100-continue" round trip */
+				hl = curl_slist_append(hl, "Expect:");
+			}
+			hop = curl_hop(rq, url, method, body, body_len, hl, rs,
+			    &loc);
 		}
-		curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(up_handle, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
-		curl_easy_setopt(up_handle, CURLOPT_HTTPHEADER, hl);
-		curl_easy_setopt(up_handle, CURLOPT_ACCEPT_ENCODING, "");
-		curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(up_handle, CURLOPT_WRITEDATA, &x);
-		curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(up_handle, CURLOPT_HEADERDATA, &x);
-		if (rq->progress != NULL) {
-			curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION,
-			    on_progress);
-			curl_easy_setopt(up_handle, CURLOPT_XFERINFODATA, &x);
-			curl_easy_setopt(up_handle, CURLOPT_NOPROGRESS, 0L);
-		}
-		if (strcmp(method, "GET") == 0)
-			curl_easy_setopt(up_handle, CURLOPT_HTTPGET, 1L);
-		else if (strcmp(method, "HEAD") == 0)
-			curl_easy_setopt(up_handle, CURLOPT_NOBODY, 1L);
-		else
-			curl_easy_setopt(up_handle, CURLOPT_CUSTOMREQUEST,
-			    method);
-		if (body != NULL) {
-			curl_easy_setopt(up_handle, CURLOPT_POSTFIELDS, body);
-			curl_easy_setopt(up_handle, CURLOPT_POSTFIELDSIZE_LARGE,
-			    (curl_off_t)body_len);
-		}
-		cc = curl_easy_perform(up_handle);
-		if (cc != CURLE_OK) {
-			set_error(rs, cc, &x, url, rq->timeout_ms);
+		if (hop == -1)
 			goto out;
-		}
-		curl_easy_getinfo(up_handle, CURLINFO_RESPONSE_CODE,
-		    &rs->status);
-		loc = NULL;
-		if (rs->status >= 300 && rs->status < 400 && rs->status != 304)
-			curl_easy_getinfo(up_handle, CURLINFO_REDIRECT_URL, &loc);
 		if (loc == NULL)
 			break;
 		if ((rq->flags & UP_NO_REDIRECT) || !same_origin(url, loc) ||
@@ -303,9 +384,9 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 			    "after too many redirects" : "to another origin");
 			goto out;
 		}
-		next = xstrdup(loc);
 		free(url);
-		url = next;
+		url = loc;
+		loc = NULL;
 		if (rs->status == 301 || rs->status == 302 ||
 		    rs->status == 303) {
 			method = "GET";
@@ -315,6 +396,7 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 	}
 	rc = 0;
 out:
+	free(loc);
 	rs->url = url;
 	rs->seconds = util_now_mono() - start;
 	curl_slist_free_all(hl);
@@ -333,6 +415,7 @@ up_response_free(struct up_response *rs)
 void
 up_cleanup(void)
 {
+	hc_close();
 	if (up_handle != NULL) {
 		curl_easy_cleanup(up_handle);
 		up_handle = NULL;

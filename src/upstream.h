@@ -37,6 +37,7 @@ struct up_request {
 #define UP_NO_REDIRECT	0x1	/* any redirect is an error */
 #define UP_HTTPS_ONLY	0x2
 #define UP_PUBLIC_ONLY	0x4	/* refuse loopback, private, link-local ... */
+#define UP_DIRECT_OK	0x8	/* plain http to an IP address: hclient */
 
 struct up_response {
 	long		 status;

@@ -229,3 +229,43 @@ url_encode(struct buf *b, const char *s, size_t n)
 		}
 	}
 }
+
+/*
+ * ref (a Location header) made absolute against the absolute URL base,
+ * as RFC 3986 §5.2 merges them; dot segments are left for the server to
+ * remove.  A new string.
+ */
+char *
+url_resolve(const char *base, const char *ref)
+{
+	const char	*auth, *end, *slash;
+	char		*out;
+	size_t		 i;
+
+	for (i = 0; ref[i] != '\0' && strchr("/?#", ref[i]) == NULL; i++)
+		if (ref[i] == ':')
+			return xstrdup(ref);	/* it has a scheme */
+	auth = strstr(base, "://");
+	auth = auth == NULL ? base : auth + 3;
+	end = auth + strcspn(auth, "/?#");	/* the end of the authority */
+	if (ref[0] == '/' && ref[1] == '/')
+		xasprintf(&out, "%.*s%s", (int)(auth - base - 2), base, ref);
+	else if (ref[0] == '/')
+		xasprintf(&out, "%.*s%s", (int)(end - base), base, ref);
+	else if (ref[0] == '?' || ref[0] == '#' || ref[0] == '\0') {
+		i = (size_t)(end - base) + strcspn(end, ref[0] == '?' ?
+		    "?#" : "#");
+		xasprintf(&out, "%.*s%s", (int)i, base, ref);
+	} else {
+		/* the base's path up to its last segment, then ref */
+		i = strcspn(end, "?#");
+		for (slash = end + i; slash > end && slash[-1] != '/'; slash--)
+			;
+		if (slash == end)
+			xasprintf(&out, "%.*s/%s", (int)(end - base), base, ref);
+		else
+			xasprintf(&out, "%.*s%s", (int)(slash - base), base,
+			    ref);
+	}
+	return out;
+}

@@ -23,6 +23,7 @@ int	 url_parse(const char *, struct url *, const char **);
 void	 url_free(struct url *);
 int	 url_default_port(const struct url *);
 char	*url_origin(const struct url *);
+char	*url_resolve(const char *, const char *);
 int	 url_host_span(const char *, size_t *, int *);
 int	 url_host_split(const char *, char **, int *);
 int	 url_is_loopback_host(const char *);

@@ -258,6 +258,26 @@ url_seeds = {
 }
 write_corpus("fuzz_url", url_seeds)
 
+# ---------------------------------------------------------------- fuzz_http_response
+
+# the first byte: reads of (b & 0x3f) bytes (0: all at once), 0x40 HEAD,
+# 0x80 a 64-byte body limit; then the response
+http_seeds = {
+    "length": b"\x00HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 7\r\n\r\n{\"a\":1}",
+    "chunked": b"\x03HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+               b"4;x=y\r\nWiki\r\n5\r\npedia\r\n0\r\nX-T: 1\r\n\r\n",
+    "eof": b"\x01HTTP/1.0 200 OK\nContent-Type: text/plain\n\nsome text",
+    "interim": b"\x00HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\n"
+               b"Location: /next\r\nContent-Length: 0\r\n\r\n",
+    "head": b"\x40HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n",
+    "limit": b"\x80HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+             b"Content-Length: 3\r\nConnection: close\r\n\r\n"
+             b"40\r\n" + b"x" * 64 + b"\r\n1\r\ny\r\n0\r\n\r\n",
+    "no-content": b"\x05HTTP/1.1 204 No Content\r\n\r\n",
+}
+write_corpus("fuzz_http_response", http_seeds)
+
 # ---------------------------------------------------------------- fuzz_openapi
 
 fixtures = os.path.join(HERE, "..", "fixtures")

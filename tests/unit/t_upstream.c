@@ -1,0 +1,577 @@
+/*
+ * Unit tests: hclient's response parser (every framing, fed whole and a
+ * byte at a time, and what it refuses), url_resolve, and up_perform over
+ * both clients against a scripted HTTP server in a child process.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/hclient.h"
+#include "../../src/upstream.h"
+#include "../../src/url.h"
+#include "../../src/util.h"
+#include "tap.h"
+
+struct parsed {
+	enum hc_result	 r;
+	long		 status;
+	int		 keep_alive;
+	size_t		 used;
+	char		*body;
+	char		*ctype;
+	char		*location;
+	int		 too_large;
+	const char	*error;
+};
+
+/*
+ * Feed text to a parser `step` bytes at a time (0: all at once), the way
+ * hclient's loop does (unconsumed bytes are offered again with the next
+ * ones), then the end of the connection when eof is set.
+ */
+static void
+feed(const char *text, size_t len, size_t step, int head_only, size_t max,
+    int eof, struct parsed *out)
+{
+	struct hc_parser p;
+	struct buf	 body;
+	size_t		 avail = 0, off = 0, used;
+	enum hc_result	 r = HC_MORE;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&body);
+	hc_parser_init(&p, head_only, max);
+	while (avail < len) {
+		avail = step == 0 || avail + step > len ? len : avail + step;
+		r = hc_parse(&p, text + off, avail - off, &used, &body);
+		off += used;
+		if (r != HC_MORE)
+			break;
+	}
+	if (r == HC_MORE && eof)
+		r = hc_parse_eof(&p);
+	out->r = r;
+	out->status = p.status;
+	out->keep_alive = p.keep_alive;
+	out->used = off;
+	out->body = xstrndup(body.data ? body.data : "", body.len);
+	out->ctype = p.content_type ? xstrdup(p.content_type) : NULL;
+	out->location = p.location ? xstrdup(p.location) : NULL;
+	out->too_large = p.too_large;
+	out->error = p.error;
+	hc_parser_free(&p);
+	buf_free(&body);
+}
+
+static void
+parsed_free(struct parsed *p)
+{
+	free(p->body);
+	free(p->ctype);
+	free(p->location);
+}
+
+/* A response that must parse: the same whole and byte by byte. */
+static void
+good(const char *name, const char *text, int head_only, int eof,
+    long status, const char *body, int keep_alive)
+{
+	struct parsed	 a, b;
+	size_t		 len = strlen(text);
+
+	feed(text, len, 0, head_only, 1 << 20, eof, &a);
+	feed(text, len, 1, head_only, 1 << 20, eof, &b);
+	ok(a.r == HC_COMPLETE && a.status == status &&
+	    strcmp(a.body, body) == 0 && a.keep_alive == keep_alive,
+	    "%s: status %ld, body, keep-alive %d", name, status, keep_alive);
+	if (a.r != HC_COMPLETE)
+		printf("#   result %d error %s body \"%s\"\n", a.r,
+		    a.error ? a.error : "-", a.body);
+	ok(b.r == HC_COMPLETE && b.status == status &&
+	    strcmp(b.body, body) == 0 && b.keep_alive == keep_alive &&
+	    b.used == a.used, "%s: the same fed a byte at a time", name);
+	parsed_free(&a);
+	parsed_free(&b);
+}
+
+/* A response that must be refused, whole and byte by byte. */
+static void
+bad(const char *name, const char *text, size_t max, int eof, int too_large)
+{
+	struct parsed	 a, b;
+	size_t		 len = strlen(text);
+
+	feed(text, len, 0, 0, max, eof, &a);
+	feed(text, len, 1, 0, max, eof, &b);
+	ok(a.r == HC_FAIL && b.r == HC_FAIL && a.too_large == too_large &&
+	    b.too_large == too_large && (too_large || (a.error != NULL &&
+	    b.error != NULL)), "%s: refused (%s)", name, too_large ?
+	    "too large" : a.error ? a.error : "no reason");
+	parsed_free(&a);
+	parsed_free(&b);
+}
+
+static void
+t_parser(void)
+{
+	struct parsed	 p;
+	const char	*text;
+	char		*big;
+	size_t		 i;
+
+	good("Content-Length", "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}", 0, 0,
+	    200, "{\"a\":1}", 1);
+	text = "HTTP/1.1 200 OK\r\ncontent-type:  text/plain ; q=1 \r\n"
+	    "Location: /x\r\nContent-Length: 0\r\n\r\n";
+	feed(text, strlen(text), 0, 0, 1024, 0, &p);
+	is_str(p.ctype, "text/plain ; q=1", "Content-Type kept, trimmed");
+	is_str(p.location, "/x", "Location kept");
+	parsed_free(&p);
+	good("chunked, extension, trailer", "HTTP/1.1 200 OK\r\n"
+	    "Transfer-Encoding: Chunked\r\n\r\n4;x=y\r\nWiki\r\n5 \r\npedia\r\n"
+	    "0\r\nX-Trailer: 1\r\n\r\n", 0, 0, 200, "Wikipedia", 1);
+	good("chunked, LF line ends", "HTTP/1.1 200 OK\n"
+	    "Transfer-Encoding: chunked\n\na\nabcdefghij\n0\n\n", 0, 0, 200,
+	    "abcdefghij", 1);
+	good("until the connection ends", "HTTP/1.1 200 OK\r\n\r\nabc", 0, 1,
+	    200, "abc", 0);
+	good("HTTP/1.0 closes", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n"
+	    "\r\nhi", 0, 0, 200, "hi", 0);
+	good("Connection: close", "HTTP/1.1 200 OK\r\nConnection: x, Close\r\n"
+	    "Content-Length: 2\r\n\r\nhi", 0, 0, 200, "hi", 0);
+	good("100 Continue and 103 before the answer", "HTTP/1.1 100 "
+	    "Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+	    "HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nx", 0, 0, 201,
+	    "x", 1);
+	good("204 without a length", "HTTP/1.1 204 No Content\r\n\r\n", 0, 0,
+	    204, "", 1);
+	good("HEAD ignores the length", "HTTP/1.1 200 OK\r\nContent-Length: "
+	    "100\r\n\r\n", 1, 0, 200, "", 1);
+	good("no reason phrase", "HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n",
+	    0, 0, 404, "", 1);
+	good("equal Content-Lengths", "HTTP/1.1 200 OK\r\nContent-Length: 1"
+	    "\r\nContent-Length: 1\r\n\r\nz", 0, 0, 200, "z", 1);
+	good("chunked beside a length: chunked wins, then close",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: "
+	    "chunked\r\n\r\n1\r\nq\r\n0\r\n\r\n", 0, 0, 200, "q", 0);
+
+	/* what comes after the answer is not consumed */
+	text = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiEXTRA";
+	feed(text, strlen(text), 0, 0, 1024, 0, &p);
+	ok(p.r == HC_COMPLETE && p.used == strlen(text) - 5, "bytes after the answer are "
+	    "left (used %zu)", p.used);
+	parsed_free(&p);
+	/* an unfinished head is not consumed */
+	text = "HTTP/1.1 200 OK\r\nContent-";
+	feed(text, strlen(text), 0, 0, 1024, 0, &p);
+	ok(p.r == HC_MORE && p.used == 0, "an unfinished head waits");
+	parsed_free(&p);
+
+	bad("HTTP/2 status line", "HTTP/2 200 OK\r\n\r\n", 1024, 0, 0);
+	bad("not HTTP", "SSH-2.0-OpenSSH\r\n\r\n", 1024, 0, 0);
+	bad("status 600", "HTTP/1.1 600 X\r\n\r\n", 1024, 0, 0);
+	bad("status 099", "HTTP/1.1 099 X\r\n\r\n", 1024, 0, 0);
+	bad("status with 4 digits", "HTTP/1.1 2000 X\r\n\r\n", 1024, 0, 0);
+	bad("an empty line first", "\r\nHTTP/1.1 200 OK\r\n\r\n", 1024, 0, 0);
+	bad("signed Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: +5"
+	    "\r\n\r\n12345", 1024, 0, 0);
+	bad("listed Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: "
+	    "5, 5\r\n\r\n12345", 1024, 0, 0);
+	bad("huge Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: "
+	    "1234567890123456789012\r\n\r\n", 1024, 0, 0);
+	bad("two different Content-Lengths", "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 1024, 0, 0);
+	bad("Transfer-Encoding gzip", "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	    "gzip, chunked\r\n\r\n0\r\n\r\n", 1024, 0, 0);
+	bad("Transfer-Encoding twice", "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	    "chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 1024, 0,
+	    0);
+	bad("Content-Encoding not asked for", "HTTP/1.1 200 OK\r\n"
+	    "Content-Encoding: gzip\r\nContent-Length: 1\r\n\r\nx", 1024, 0, 0);
+	bad("folded header", "HTTP/1.1 200 OK\r\nX-A: 1\r\n 2\r\n\r\n", 1024,
+	    0, 0);
+	bad("space in a header name", "HTTP/1.1 200 OK\r\nX A: 1\r\n\r\n",
+	    1024, 0, 0);
+	bad("header without a colon", "HTTP/1.1 200 OK\r\nXA\r\n\r\n", 1024,
+	    0, 0);
+	bad("CR inside a header value", "HTTP/1.1 200 OK\r\nX-A: 1\r2\r\n\r\n",
+	    1024, 0, 0);
+	bad("101 Switching Protocols", "HTTP/1.1 101 Switching\r\n\r\n", 1024,
+	    0, 0);
+	bad("nine 100 Continue", "HTTP/1.1 100 C\r\n\r\nHTTP/1.1 100 C\r\n\r\n"
+	    "HTTP/1.1 100 C\r\n\r\nHTTP/1.1 100 C\r\n\r\nHTTP/1.1 100 C\r\n\r\n"
+	    "HTTP/1.1 100 C\r\n\r\nHTTP/1.1 100 C\r\n\r\nHTTP/1.1 100 C\r\n\r\n"
+	    "HTTP/1.1 100 C\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", 1024, 0, 0);
+	bad("chunk size not hex", "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	    "chunked\r\n\r\nzz\r\n", 1024, 0, 0);
+	bad("chunk size of 16 hex digits", "HTTP/1.1 200 OK\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", 1 << 20,
+	    0, 0);
+	bad("no line end after chunk data", "HTTP/1.1 200 OK\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n1\r\nab\r\n", 1024, 0, 0);
+	bad("Content-Length above the limit", "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: 2000\r\n\r\n", 1024, 0, 1);
+	bad("chunks above the limit", "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	    "chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n", 5, 0, 1);
+	bad("a body to the end above the limit", "HTTP/1.1 200 OK\r\n\r\n"
+	    "abcdef", 5, 1, 1);
+	bad("the end in the middle of the body", "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: 10\r\n\r\nabc", 1024, 1, 0);
+	bad("the end in the middle of the head", "HTTP/1.1 200 OK\r\n", 1024,
+	    1, 0);
+	bad("the end in the middle of the chunks", "HTTP/1.1 200 OK\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n3\r\nab", 1024, 1, 0);
+
+	/* a head that never ends is refused past 64 KiB */
+	big = xmalloc(HC_HEAD_MAX + 200);
+	memcpy(big, "HTTP/1.1 200 OK\r\n", 17);
+	for (i = 17; i < HC_HEAD_MAX + 100; i += 10)
+		memcpy(big + i, "X-A: 123\r\n", 10);
+	big[i] = '\0';
+	feed(big, i, 0, 0, 1024, 0, &p);
+	ok(p.r == HC_FAIL && p.error != NULL, "a head over 64 KiB refused");
+	parsed_free(&p);
+	feed(big, i, 4096, 0, 1024, 0, &p);
+	ok(p.r == HC_FAIL && p.error != NULL, "the same, in 4 KiB reads");
+	parsed_free(&p);
+	/* long chunk extensions */
+	memcpy(big, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;",
+	    49);
+	memset(big + 49, 'e', 5000);
+	big[5049] = '\0';
+	feed(big, 5049, 0, 0, 1024, 0, &p);
+	ok(p.r == HC_FAIL && p.error != NULL, "a chunk line over 4 KiB "
+	    "refused");
+	parsed_free(&p);
+	free(big);
+}
+
+static void
+t_resolve(void)
+{
+	char	*s;
+
+#define RESOLVE(base, ref, want) do {					\
+	s = url_resolve(base, ref);					\
+	is_str(s, want, "resolve %s against %s", ref, base);		\
+	free(s);							\
+} while (0)
+	RESOLVE("http://h:1/a/b?c", "https://x/y", "https://x/y");
+	RESOLVE("http://h:1/a/b?c", "//g/p", "http://g/p");
+	RESOLVE("http://h:1/a/b?c", "/p?q", "http://h:1/p?q");
+	RESOLVE("http://h:1/a/b?c", "?q", "http://h:1/a/b?q");
+	RESOLVE("http://h:1/a/b?c#f", "", "http://h:1/a/b?c");
+	RESOLVE("http://h:1/a/b?c", "x/y", "http://h:1/a/x/y");
+	RESOLVE("http://h:1/a/", "x", "http://h:1/a/x");
+	RESOLVE("http://h:1", "x", "http://h:1/x");
+	RESOLVE("http://h:1?q", "x", "http://h:1/x");
+#undef RESOLVE
+}
+
+/* ------------------------------------------------- the scripted server */
+
+static int	 srv_port;
+static pid_t	 srv_pid;
+
+static void
+put(int fd, const char *s, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0 && (w = write(fd, s, n)) > 0) {
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/*
+ * One connection: requests read up to the end of their head and their
+ * Content-Length, answered by path.  Returns when the connection is to be
+ * closed.
+ */
+static void
+serve_conn(int fd, int conn_no)
+{
+	char	 in[65536], out[70000], *end, *cl, *path;
+	size_t	 have = 0, need, body;
+	ssize_t	 n;
+	int	 req_no = 0;
+
+	for (;;) {
+		while ((end = memmem(in, have, "\r\n\r\n", 4)) == NULL) {
+			if (have == sizeof(in) - 1 ||
+			    (n = read(fd, in + have, sizeof(in) - 1 - have)) <= 0)
+				return;
+			have += (size_t)n;
+		}
+		in[have] = '\0';
+		body = (cl = strcasestr(in, "\r\ncontent-length: ")) != NULL &&
+		    cl < end ? strtoul(cl + 18, NULL, 10) : 0;
+		need = (size_t)(end + 4 - in) + body;
+		while (have < need && have < sizeof(in) - 1) {
+			if ((n = read(fd, in + have, sizeof(in) - 1 - have)) <= 0)
+				return;
+			have += (size_t)n;
+		}
+		in[have] = '\0';
+		req_no++;
+		path = strchr(in, ' ') + 1;
+		if (strncmp(path, "/ok ", 4) == 0 ||
+		    strncmp(path, "/close ", 7) == 0) {
+			char	 b[64];
+
+			snprintf(b, sizeof(b), "{\"conn\":%d,\"req\":%d}",
+			    conn_no, req_no);
+			snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
+			    "Content-Type: application/json\r\n"
+			    "Content-Length: %zu\r\n\r\n%s", strlen(b), b);
+			put(fd, out, strlen(out));
+			if (path[1] == 'c')
+				return;	/* closed without saying so */
+		} else if (strncmp(path, "/echo", 5) == 0) {
+			/* the request as received, in chunks */
+			snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
+			    "Content-Type: text/plain\r\nTransfer-Encoding: "
+			    "chunked\r\n\r\n%zx\r\n", need);
+			put(fd, out, strlen(out));
+			put(fd, in, need);
+			put(fd, "\r\n0\r\n\r\n", 7);
+		} else if (strncmp(path, "/big ", 5) == 0) {
+			snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
+			    "Content-Length: 5000\r\n\r\n");
+			memset(out + strlen(out), 'b', 5000);
+			put(fd, out, strlen(out) + 5000);
+		} else if (strncmp(path, "/redirect ", 10) == 0) {
+			snprintf(out, sizeof(out), "HTTP/1.1 302 Found\r\n"
+			    "Location: ok\r\nContent-Length: 0\r\n\r\n");
+			put(fd, out, strlen(out));
+		} else if (strncmp(path, "/away ", 6) == 0) {
+			snprintf(out, sizeof(out), "HTTP/1.1 302 Found\r\n"
+			    "Location: http://192.0.2.1/\r\nContent-Length: 0"
+			    "\r\n\r\n");
+			put(fd, out, strlen(out));
+		} else if (strncmp(path, "/garbage ", 9) == 0) {
+			put(fd, "NOT HTTP AT ALL\r\n\r\n", 19);
+			return;
+		} else if (strncmp(path, "/slow ", 6) == 0) {
+			sleep(2);
+			return;
+		} else {
+			put(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0"
+			    "\r\n\r\n", 45);
+		}
+		memmove(in, in + need, have - need);
+		have -= need;
+	}
+}
+
+static void
+server_start(void)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	int			 s, c, one = 1, conn_no = 0;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(s, 16) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) == -1) {
+		perror("server");
+		exit(1);
+	}
+	srv_port = ntohs(sa.sin_port);
+	fflush(stdout);
+	if ((srv_pid = fork()) == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		for (;;) {
+			if ((c = accept(s, NULL, NULL)) == -1)
+				continue;
+			serve_conn(c, ++conn_no);
+			close(c);
+		}
+	}
+	close(s);
+}
+
+static int
+call(const char *path, unsigned flags, const char *method, const char *body,
+    long timeout_ms, size_t max, struct up_response *rs)
+{
+	struct up_request	 rq;
+	const char		*headers[] = { "Accept: application/json",
+	    "X-Empty: ", "X-Trace: t1", NULL };
+	char			 url[128];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", srv_port, path);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.url = url;
+	rq.headers = headers;
+	rq.body = body;
+	rq.body_len = body ? strlen(body) : 0;
+	rq.timeout_ms = timeout_ms;
+	rq.max_response = max;
+	rq.flags = flags;
+	return up_perform(&rq, rs);
+}
+
+static void
+t_transfers(void)
+{
+	struct up_response	 rs;
+	char			 want[160];
+	double			 t0;
+	int			 rc, port;
+
+	server_start();
+
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
+	    strcmp(rs.body.data, "{\"conn\":1,\"req\":1}") == 0 &&
+	    rs.content_type && strcmp(rs.content_type, "application/json") == 0,
+	    "direct: GET answered on a first connection");
+	up_response_free(&rs);
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strcmp(rs.body.data, "{\"conn\":1,\"req\":2}") == 0,
+	    "direct: the connection is kept for the next call");
+	up_response_free(&rs);
+
+	rc = call("/echo?a=1", UP_DIRECT_OK, "POST", "{\"x\":1}", 2000, 4096,
+	    &rs);
+	snprintf(want, sizeof(want), "POST /echo?a=1 HTTP/1.1\r\nHost: "
+	    "127.0.0.1:%d\r\nAccept: application/json\r\nX-Trace: t1\r\n"
+	    "Content-Length: 7\r\n\r\n{\"x\":1}", srv_port);
+	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
+	    strcmp(rs.body.data, want) == 0, "direct: the request as sent: "
+	    "request line, Host with the port, headers (an empty one left "
+	    "out), Content-Length, body");
+	if (rc == 0 && rs.body.data != NULL && strcmp(rs.body.data, want))
+		printf("#   got: %s\n", rs.body.data);
+	up_response_free(&rs);
+	up_cleanup();	/* the server serves one connection at a time */
+	rc = call("/echo", 0, "GET", NULL, 2000, 4096, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "Accept-Encoding") != NULL,
+	    "without UP_DIRECT_OK libcurl makes the call (it asks for "
+	    "compression)");
+	up_response_free(&rs);
+	up_cleanup();	/* the server serves one connection at a time */
+
+	/* the server closes after answering, without saying so */
+	rc = call("/close", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200, "direct: an answer before a silent "
+	    "close");
+	up_response_free(&rs);
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":1}") != NULL,
+	    "direct: the stale connection is replaced, the call succeeds");
+	up_response_free(&rs);
+
+	rc = call("/redirect", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	snprintf(want, sizeof(want), "http://127.0.0.1:%d/ok", srv_port);
+	ok(rc == 0 && rs.status == 200 && rs.url != NULL &&
+	    strcmp(rs.url, want) == 0, "direct: a relative redirect within "
+	    "the origin is followed");
+	up_response_free(&rs);
+	rc = call("/away", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_REDIRECT, "direct: a redirect to another "
+	    "origin is refused");
+	up_response_free(&rs);
+
+	rc = call("/big", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_TOO_LARGE &&
+	    strstr(rs.errmsg, "larger than 1024 bytes") != NULL,
+	    "direct: an answer over the limit: %s", rs.errmsg);
+	up_response_free(&rs);
+	rc = call("/garbage", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_OTHER &&
+	    strstr(rs.errmsg, "not valid HTTP") != NULL,
+	    "direct: garbage is an error: %s", rs.errmsg);
+	up_response_free(&rs);
+	t0 = util_now_mono();
+	rc = call("/slow", UP_DIRECT_OK, "GET", NULL, 300, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_TIMEOUT && util_now_mono() - t0 < 1.5 &&
+	    strstr(rs.errmsg, "did not answer") != NULL,
+	    "direct: no answer within the timeout: %s", rs.errmsg);
+	up_response_free(&rs);
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 5000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200, "direct: the next call works");
+	up_response_free(&rs);
+
+	kill(srv_pid, SIGKILL);
+	waitpid(srv_pid, NULL, 0);
+	port = srv_port;
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == -1 && (rs.err == UP_CONNECT || rs.err == UP_OTHER),
+	    "direct: the server gone (port %d): %s", port, rs.errmsg);
+	up_response_free(&rs);
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_CONNECT &&
+	    strstr(rs.errmsg, "could not connect") != NULL,
+	    "direct: connection refused: %s", rs.errmsg);
+	up_response_free(&rs);
+	up_cleanup();
+}
+
+static void
+t_usable(void)
+{
+	struct url	 u;
+	const char	*cause;
+	static const struct {
+		const char	*url;
+		int		 usable;
+	} cases[] = {
+		{ "http://127.0.0.1:8080/api", 1 },
+		{ "http://10.1.2.3/", 1 },
+		{ "http://[::1]:9000/x", 1 },
+		{ "https://127.0.0.1/", 0 },
+		{ "http://localhost:8080/", 0 },
+		{ "http://api.example.com/", 0 },
+		{ "http://user:pw@127.0.0.1/", 0 },
+		{ "http://[fe80::1%25eth0]/", 0 },
+	};
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (url_parse(cases[i].url, &u, &cause) == -1) {
+			ok(!cases[i].usable, "%s does not parse", cases[i].url);
+			continue;
+		}
+		is_int(hc_usable(&u), cases[i].usable, "%s %s the built-in "
+		    "client", cases[i].url, cases[i].usable ? "goes to" :
+		    "does not go to");
+		url_free(&u);
+	}
+}
+
+int
+main(void)
+{
+	unsetenv("http_proxy");
+	unsetenv("all_proxy");
+	unsetenv("ALL_PROXY");
+	t_parser();
+	t_resolve();
+	t_usable();
+	t_transfers();
+	return done_testing();
+}
