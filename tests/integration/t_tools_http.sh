@@ -3,6 +3,8 @@
 # /mcp (mcp.fcgi under spawn-fcgi with examples/openapi.json); every kind
 # of response, the error paths (404, 500, timeout, API down, bad
 # arguments), header forwarding and progress events over SSE.
+# T_API_CLIENT (default auto) is every mcp.fcgi's MCP_API_CLIENT:
+# t_tools_curl.sh runs the same checks with libcurl making the calls.
 . "$(dirname "$0")/lib.sh"
 
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
@@ -18,17 +20,19 @@ fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-loc
 API="$BASE/api"
 DEAD_PORT=$(free_port)
 
+CLIENT="MCP_API_CLIENT=${T_API_CLIENT:-auto}"
+
 # The document also served over HTTP with a relative server URL: fetched
 # at start-up, its base URL resolved against the document's URL.
 sed 's|"url": "http://127.0.0.1:8000/api"|"url": "/api"|' "$DOC" >"$T_DIR/openapi.json"
 start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
-    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API"
+    "$CLIENT" MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API"
 start_spawn_fcgi "$T_DIR/mcp-url.sock" "$T_DIR/mcp-url.log" "$MCP_FCGI" \
-    MCP_OPENAPI="$BASE/openapi.json" MCP_API_MAX_RESPONSE=100000
+    "$CLIENT" MCP_OPENAPI="$BASE/openapi.json" MCP_API_MAX_RESPONSE=100000
 start_spawn_fcgi "$T_DIR/mcp-slow.sock" "$T_DIR/mcp-slow.log" "$MCP_FCGI" \
-    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API" MCP_API_TIMEOUT=1
+    "$CLIENT" MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API" MCP_API_TIMEOUT=1
 start_spawn_fcgi "$T_DIR/mcp-dead.sock" "$T_DIR/mcp-dead.log" "$MCP_FCGI" \
-    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://127.0.0.1:$DEAD_PORT/api"
+    "$CLIENT" MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://127.0.0.1:$DEAD_PORT/api"
 start_lighttpd mcp "
 fastcgi.server = (
 	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
