@@ -677,6 +677,21 @@ send_all(int fd, const char *body, size_t body_len, double deadline)
 	}
 }
 
+/*
+ * Is a kept connection still fit for a request?  Not when the server has
+ * closed it or sent something unasked (a 408 before closing, say): one
+ * look without waiting, so that a request is rarely sent into a
+ * connection already gone.
+ */
+static int
+idle_ok(int fd)
+{
+	char	 c;
+
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 enum { TRY_DONE, TRY_FAILED, TRY_STALE };
 
 /*
@@ -736,9 +751,9 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 		}
 		if (r == HC_FAIL) {
 			rs->err = p->too_large ? UP_TOO_LARGE : UP_OTHER;
-			snprintf(rs->errmsg, sizeof(rs->errmsg), "the API's "
-			    "answer is not valid HTTP/1.1: %s", p->too_large ?
-			    "too large" : p->error);
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "%s%s",
+			    n == 0 ? "" : "the API's answer is not valid "
+			    "HTTP/1.1: ", p->too_large ? "too large" : p->error);
 			return TRY_FAILED;
 		}
 		if (rq->progress != NULL && rs->body.len > before)
@@ -788,7 +803,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		    "holds a line break or no name");
 		return -1;
 	}
-	if (hc_fd != -1 && strcmp(peer, hc_peer) != 0)
+	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 || !idle_ok(hc_fd)))
 		hc_close();
 	for (attempt = 0; attempt < 2; attempt++) {
 		reused = hc_fd != -1;

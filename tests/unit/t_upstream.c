@@ -328,7 +328,10 @@ serve_conn(int fd, int conn_no)
 		in[have] = '\0';
 		req_no++;
 		path = strchr(in, ' ') + 1;
-		if (strncmp(path, "/ok ", 4) == 0 ||
+		if (strncmp(path, "/drop ", 6) == 0 && req_no > 1) {
+			return;	/* a kept connection closed under a request */
+		} else if (strncmp(path, "/ok ", 4) == 0 ||
+		    strncmp(path, "/drop ", 6) == 0 ||
 		    strncmp(path, "/close ", 7) == 0) {
 			char	 b[64];
 
@@ -340,6 +343,17 @@ serve_conn(int fd, int conn_no)
 			put(fd, out, strlen(out));
 			if (path[1] == 'c')
 				return;	/* closed without saying so */
+		} else if (strncmp(path, "/then408 ", 9) == 0) {
+			/* an answer, then the 408 some servers send before
+			 * closing an idle connection */
+			put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+			    40);
+			usleep(100000);
+			put(fd, "HTTP/1.1 408 Request Timeout\r\n"
+			    "Content-Length: 0\r\n\r\n", 51);
+			return;
+		} else if (strncmp(path, "/dropall ", 9) == 0) {
+			return;
 		} else if (strncmp(path, "/echo", 5) == 0) {
 			/* the request as received, in chunks */
 			snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
@@ -483,6 +497,32 @@ t_transfers(void)
 	ok(rc == 0 && rs.body.data != NULL &&
 	    strstr(rs.body.data, "\"req\":1}") != NULL,
 	    "direct: the stale connection is replaced, the call succeeds");
+	up_response_free(&rs);
+
+	/* something unasked on a kept connection: not taken as an answer */
+	rc = call("/then408", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200, "direct: an answer, then a 408 "
+	    "unasked");
+	up_response_free(&rs);
+	usleep(300000);
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":1}") != NULL,
+	    "direct: the unasked 408 is not the next call's answer");
+	up_response_free(&rs);
+	/* a kept connection that closes once the request is sent: the
+	 * request goes again, once, on a new connection */
+	rc = call("/drop", UP_DIRECT_OK, "POST", "{}", 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":1}") != NULL,
+	    "direct: a kept connection lost under a request: sent again on a "
+	    "new one");
+	up_response_free(&rs);
+	rc = call("/dropall", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_OTHER &&
+	    strstr(rs.errmsg, "closed before") != NULL,
+	    "direct: no answer on a new connection either: an error, no third "
+	    "try: %s", rs.errmsg);
 	up_response_free(&rs);
 
 	rc = call("/redirect", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
