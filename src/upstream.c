@@ -157,6 +157,20 @@ same_origin(const char *a, const char *b)
 	return same;
 }
 
+/* "host:port" of url for messages, or "the API" */
+static void
+where_of(const char *url, char *where, size_t size)
+{
+	struct url	 u;
+	const char	*cause;
+
+	snprintf(where, size, "the API");
+	if (url_parse(url, &u, &cause) == 0) {
+		snprintf(where, size, "%s:%d", u.host, url_default_port(&u));
+		url_free(&u);
+	}
+}
+
 /*
  * The message of a failed transfer, the same whichever client made it:
  * the API named by host and port, the cause in words.
@@ -165,15 +179,9 @@ static void
 word_error(struct up_response *rs, enum up_error e, const char *url,
     const struct up_request *rq, const char *detail)
 {
-	struct url	 u;
-	const char	*cause;
-	char		 where[280] = "the API";
+	char	 where[280];
 
-	if (url_parse(url, &u, &cause) == 0) {
-		snprintf(where, sizeof(where), "%s:%d", u.host,
-		    url_default_port(&u));
-		url_free(&u);
-	}
+	where_of(url, where, sizeof(where));
 	rs->err = e;
 	switch (e) {
 	case UP_TIMEOUT:
@@ -205,16 +213,10 @@ static void
 curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
     const char *url)
 {
-	struct url	 u;
-	const char	*cause;
-	char		 where[280] = "the API";
+	char	 where[280];
 
 	if (x->refused) {
-		if (url_parse(url, &u, &cause) == 0) {
-			snprintf(where, sizeof(where), "%s:%d", u.host,
-			    url_default_port(&u));
-			url_free(&u);
-		}
+		where_of(url, where, sizeof(where));
 		rs->err = UP_CONNECT;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s is not a public "
 		    "address; not connected", where);
