@@ -820,14 +820,10 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		hc_close();
 		buf_reset(&rs->body);
 	}
+	/* (the second try is on a new connection: never TRY_STALE) */
 	if (r != TRY_DONE) {
 		hc_close();
 		hc_parser_free(&p);
-		if (r == TRY_STALE) {
-			rs->err = UP_OTHER;
-			snprintf(rs->errmsg, sizeof(rs->errmsg), "the API "
-			    "closed the connection without answering");
-		}
 		return -1;
 	}
 	if (!p.keep_alive)
