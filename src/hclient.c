@@ -451,6 +451,15 @@ hc_close(void)
 	hc_peer[0] = '\0';
 }
 
+/* At exit: the connection and the buffers. */
+void
+hc_cleanup(void)
+{
+	hc_close();
+	buf_free(&hc_out);
+	buf_free(&hc_in);
+}
+
 /* libcurl's proxy variables for http:// URLs, looked at once */
 static int
 proxy_configured(void)

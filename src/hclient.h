@@ -67,5 +67,6 @@ int	 hc_usable(const struct url *);
 int	 hc_transfer(const struct up_request *, const struct url *,
 	    const char *, const char *, size_t, struct up_response *, char **);
 void	 hc_close(void);
+void	 hc_cleanup(void);
 
 #endif

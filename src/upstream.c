@@ -417,7 +417,7 @@ up_response_free(struct up_response *rs)
 void
 up_cleanup(void)
 {
-	hc_close();
+	hc_cleanup();
 	if (up_handle != NULL) {
 		curl_easy_cleanup(up_handle);
 		up_handle = NULL;
