@@ -186,7 +186,8 @@ word_error(struct up_response *rs, enum up_error e, const char *url,
 	switch (e) {
 	case UP_TIMEOUT:
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s did not answer "
-		    "within %g seconds", where, rq->timeout_ms / 1000.0);
+		    "within %g second%s", where, rq->timeout_ms / 1000.0,
+		    rq->timeout_ms == 1000 ? "" : "s");
 		break;
 	case UP_CONNECT:
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not connect to "

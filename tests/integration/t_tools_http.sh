@@ -130,7 +130,7 @@ start=$(date +%s)
 http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
     --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"delay_ms":3000}}}'
 elapsed=$(( $(date +%s) - start ))
-like "$BODY" 'did not answer within 1 seconds' "timeout: a message a person can act on"
+like "$BODY" 'did not answer within 1 second\b' "timeout: a message a person can act on"
 like "$BODY" '"isError":true' "timeout: isError"
 ok $([ "$elapsed" -le 3 ] && echo 0 || echo 1) "answered within the timeout (${elapsed}s)"
 http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \

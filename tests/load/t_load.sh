@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load and faults, bounded in time, loopback only: concurrent tools/list
 # and tools/call through lighttpd with no failed request and flat worker
-# memory; the API going down and coming back; an API answering garbage; a
-# worker killed with -9 under load; two worker pools behind one lighttpd
-# sharing the calls; a valgrind run with no leaks.
+# memory; the API going down and coming back; an API answering garbage;
+# an API that never answers (beyond the timeout); a worker killed with -9
+# under load; two worker pools behind one lighttpd sharing the calls; a
+# valgrind run with no leaks.
 #   LOAD_SECONDS (default 60) sets the length of the main load phase.
 . "$(dirname "$0")/../integration/lib.sh"
 
@@ -57,18 +58,29 @@ server.document-root := \"$T_DIR/garbage\"
 mimetype.assign = ( \"\" => \"application/json\" )
 "
 GARBAGE="$BASE/api"
+# an API that takes connections and never answers: spawn-fcgi's listening
+# socket handed to sleep(1), which never accepts (the kernel completes the
+# connections; the requests wait in its queue)
+SILENT_PORT=$(free_port)
+"$SPAWN_FCGI" -n -a 127.0.0.1 -p "$SILENT_PORT" -- /bin/sleep 600 \
+    >>"$T_DIR/silent.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+wait_port "$SILENT_PORT" || bail "the silent API did not start"
 export MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API"
 start_lighttpd mcp "
 fastcgi.server = (
 	\"/mcp\" => (( \"bin-path\" => \"$MCP_FCGI\", \"socket\" => \"$T_DIR/mcp.sock\",
 		\"max-procs\" => 2, \"check-local\" => \"disable\" )),
 	\"/garbage/mcp\" => (( \"socket\" => \"$T_DIR/garbage-mcp.sock\", \"check-local\" => \"disable\" )),
+	\"/silent/mcp\" => (( \"socket\" => \"$T_DIR/silent-mcp.sock\", \"check-local\" => \"disable\" )),
 )
 "
 MCP="$BASE/mcp"
 MCP_LT=${T_PIDS##* }
 MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$GARBAGE" \
     start_spawn_fcgi "$T_DIR/garbage-mcp.sock" "$T_DIR/garbage-mcp.log" "$MCP_FCGI"
+MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://127.0.0.1:$SILENT_PORT/api" MCP_API_TIMEOUT=1 \
+    start_spawn_fcgi "$T_DIR/silent-mcp.sock" "$T_DIR/silent-mcp.log" "$MCP_FCGI"
 unset MCP_OPENAPI MCP_API_BASE_URL
 V='MCP-Protocol-Version: 2025-11-25'
 
@@ -124,6 +136,23 @@ is "$(non2xx "$T_DIR/garbage.out")" 0 "garbage from the API under load: no faile
 http POST "$BASE/garbage/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
     -H "$V" --data-binary "$CALL"
 like "$BODY" '"isError":true' "garbage from the API: isError"
+
+# an API that never answers (beyond MCP_API_TIMEOUT=1), under load: every
+# call ends as isError after the timeout, ping is still served
+load "$BASE/silent/mcp" "$CALL" 4 4 "$T_DIR/silent.out"
+sleep 1
+http POST "$BASE/silent/mcp" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' -H "$V" --data-binary "$PING"
+like "$STATUS:$BODY" '^200:.*"result":\{\}' "API silent under load: ping is served"
+wait_wrk
+is "$(non2xx "$T_DIR/silent.out")" 0 "API silent under load: no failed HTTP request ($(requests "$T_DIR/silent.out") calls)"
+http POST "$BASE/silent/mcp" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' -H "$V" --data-binary "$CALL"
+like "$STATUS:$BODY" '^200:.*did not answer within 1 second.*"isError":true' "API silent: the call is an isError result"
+# each call's time to its failure, as the worker logged it
+times=$(sed -n 's/.* failed after \([0-9.]*\) s: .*/\1/p' "$T_DIR/silent-mcp.log")
+ok $([ -n "$times" ] && printf '%s\n' $times | awk '$1 < 0.9 || $1 > 1.5 {bad = 1} END {exit bad}' && echo 0 || echo 1) \
+    "API silent: every call ended at MCP_API_TIMEOUT ($(printf '%s\n' $times | sort -n | sed -n '1p;$p' | tr '\n' ' ')s, first and last)"
 
 # kill -9 a worker under load: lighttpd replaces it; errors bounded
 load "$MCP" "$CALL" 6 16 "$T_DIR/kill.out"
