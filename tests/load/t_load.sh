@@ -62,7 +62,7 @@ GARBAGE="$BASE/api"
 # socket handed to sleep(1), which never accepts (the kernel completes the
 # connections; the requests wait in its queue)
 SILENT_PORT=$(free_port)
-"$SPAWN_FCGI" -n -a 127.0.0.1 -p "$SILENT_PORT" -- /bin/sleep 600 \
+"$SPAWN_FCGI" -n -a 127.0.0.1 -p "$SILENT_PORT" -- "$(command -v sleep)" 600 \
     >>"$T_DIR/silent.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 wait_port "$SILENT_PORT" || bail "the silent API did not start"
