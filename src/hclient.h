@@ -5,9 +5,10 @@
  * call, the answer usually read with one.  upstream.c chooses it; names,
  * TLS, proxies and compression stay with libcurl.
  *
- * The response parser is separate from the I/O so that it can be tested
- * and fuzzed on its own: it is fed whatever arrived and consumes what it
- * can, bounded at every step (head, chunk lines, trailers, body).
+ * The response parser (hc_parse.c) is separate from the I/O so that it
+ * can be tested and fuzzed on its own: it is fed whatever arrived and
+ * consumes what it can, bounded at every step (head, chunk lines,
+ * trailers, body).
  */
 #ifndef FCM_HCLIENT_H
 #define FCM_HCLIENT_H
