@@ -47,27 +47,6 @@ is_tchar(unsigned char c)
 	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-/* Does the comma-separated list v (of n bytes) hold the token t? */
-static int
-has_token(const char *v, size_t n, const char *t)
-{
-	size_t	 i = 0, s, e, tl = strlen(t);
-
-	while (i < n) {
-		while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-			i++;
-		s = i;
-		while (i < n && v[i] != ',')
-			i++;
-		e = i;
-		while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
-			e--;
-		if (e - s == tl && util_strncaseeq(v + s, t, tl))
-			return 1;
-	}
-	return 0;
-}
-
 static int
 name_is(const char *n, size_t nl, const char *want)
 {
@@ -118,7 +97,7 @@ header_line(struct hc_parser *p, const char *l, size_t n)
 			    "chunked");
 		p->chunked = 1;
 	} else if (name_is(l, nl, "connection")) {
-		if (has_token(v, vl, "close"))
+		if (util_list_ncontains(v, vl, "close", 1))
 			p->keep_alive = 0;
 	} else if (name_is(l, nl, "content-encoding")) {
 		if (!(vl == 8 && util_strncaseeq(v, "identity", 8)))
@@ -246,13 +225,8 @@ chunk_size(struct hc_parser *p, const char *l, size_t n)
 	size_t			 i;
 	int			 d;
 
-	for (i = 0; i < n; i++) {
-		if (l[i] >= '0' && l[i] <= '9')
-			d = l[i] - '0';
-		else if ((l[i] | 0x20) >= 'a' && (l[i] | 0x20) <= 'f')
-			d = (l[i] | 0x20) - 'a' + 10;
-		else
-			break;
+	for (i = 0; i < n && (d = util_hexval((unsigned char)l[i])) != -1;
+	    i++) {
 		if (i >= 15)
 			return fail(p, "a chunk size too large");
 		size = size << 4 | (unsigned)d;

@@ -276,21 +276,6 @@ send_all(int fd, const char *body, size_t body_len, double deadline)
 	}
 }
 
-/*
- * Is a kept connection still fit for a request?  Not when the server has
- * closed it or sent something unasked (a 408 before closing, say): one
- * look without waiting, so that a request is rarely sent into a
- * connection already gone.
- */
-static int
-idle_ok(int fd)
-{
-	char	 c;
-
-	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
-	    (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
 enum { TRY_DONE, TRY_FAILED, TRY_STALE };
 
 /*
@@ -402,7 +387,10 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		    "holds a line break or no name");
 		return -1;
 	}
-	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 || !idle_ok(hc_fd)))
+	/* a kept connection the server closed, or on which it sent
+	 * something unasked (a 408 before closing, say), is not used */
+	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 ||
+	    !util_fd_quiet(hc_fd)))
 		hc_close();
 	for (attempt = 0; attempt < 2; attempt++) {
 		reused = hc_fd != -1;

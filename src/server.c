@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -256,8 +255,7 @@ srv_nothing_unread(FCGX_Request *r)
 		if (n != 0 || FCGX_GetError(r->in) != 0)
 			return 0;
 	}
-	return recv(r->ipcFd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
-	    (errno == EAGAIN || errno == EWOULDBLOCK);
+	return util_fd_quiet(r->ipcFd);
 }
 
 static void

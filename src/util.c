@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -305,12 +307,22 @@ util_trim(char *s)
 int
 util_list_contains(const char *list, const char *item, int nocase)
 {
-	const char	*p = list, *e, *s;
+	return list != NULL &&
+	    util_list_ncontains(list, strlen(list), item, nocase);
+}
+
+/* The same for a list of `size` bytes, not NUL-terminated (a header). */
+int
+util_list_ncontains(const char *list, size_t size, const char *item,
+    int nocase)
+{
+	const char	*p = list, *end = list + size, *e, *s;
 	size_t		 n, len = strlen(item);
 
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
+	while (p < end) {
+		if ((e = memchr(p, ',', (size_t)(end - p))) == NULL)
+			e = end;
+		n = (size_t)(e - p);
 		s = p;
 		while (n > 0 && (*s == ' ' || *s == '\t'))
 			s++, n--;
@@ -319,9 +331,22 @@ util_list_contains(const char *list, const char *item, int nocase)
 		if (n == len && (nocase ? util_strncaseeq(s, item, n) :
 		    strncmp(s, item, n) == 0))
 			return 1;
-		p = e != NULL ? e + 1 : NULL;
+		p = e + 1;
 	}
 	return 0;
+}
+
+/*
+ * Is a connected socket quiet: nothing to read, not closed by its peer?
+ * One look, without waiting.
+ */
+int
+util_fd_quiet(int fd)
+{
+	char	 c;
+
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 /* The value of one hex digit, or -1. */

@@ -51,6 +51,8 @@ int	 util_strcaseeq(const char *, const char *);
 int	 util_strncaseeq(const char *, const char *, size_t);
 char	*util_trim(char *);
 int	 util_list_contains(const char *, const char *, int);
+int	 util_list_ncontains(const char *, size_t, const char *, int);
+int	 util_fd_quiet(int);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);
 void	 util_hex32(char *, uint32_t);

@@ -132,6 +132,13 @@ t_lists(void)
 	ok(util_list_contains("a, b ,c", "b", 0), "list member");
 	ok(!util_list_contains("ab,c", "a", 0), "no prefix match");
 	ok(util_list_contains("Authorization", "authorization", 1), "nocase");
+	ok(!util_list_contains(NULL, "a", 0), "no list, no member");
+	ok(util_list_ncontains("keep-alive, Close;junk", 17, "close", 1),
+	    "bounded list: the last entry ends at the size");
+	ok(!util_list_ncontains("keep-alive, Close;junk", 16, "close", 1),
+	    "bounded list: nothing past the size");
+	ok(!util_list_ncontains("", 0, "", 0) && util_list_ncontains(",", 1,
+	    "", 0), "bounded list: an empty entry only where there is one");
 	buf_init(&b);
 	url_encode(&b, "a b/../?#é", strlen("a b/../?#é"));
 	is_str(b.data, "a%20b%2F..%2F%3F%23%C3%A9", "percent-encoding");
