@@ -230,6 +230,13 @@ curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 	    url, x->rq, curl_easy_strerror(cc));
 }
 
+/* A status whose Location the caller may follow (304 is not one). */
+static int
+is_redirect(long status)
+{
+	return status >= 300 && status < 400 && status != 304;
+}
+
 /*
  * One request with libcurl, no redirect followed; 0 with rs->status and
  * *loc (NULL, or the absolute URL a redirect points to, to be freed),
@@ -295,9 +302,8 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 		return -1;
 	}
 	curl_easy_getinfo(up_handle, CURLINFO_RESPONSE_CODE, &rs->status);
-	if (rs->status >= 300 && rs->status < 400 && rs->status != 304 &&
-	    curl_easy_getinfo(up_handle, CURLINFO_REDIRECT_URL, &redirect) ==
-	    CURLE_OK && redirect != NULL)
+	if (is_redirect(rs->status) && curl_easy_getinfo(up_handle,
+	    CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK && redirect != NULL)
 		*loc = xstrdup(redirect);
 	return 0;
 }
@@ -313,7 +319,7 @@ direct_hop(const struct up_request *rq, const char *url, const char *method,
 {
 	struct url	 u;
 	const char	*cause;
-	char		*where = NULL, detail[sizeof(rs->errmsg)];
+	char		*location = NULL, detail[sizeof(rs->errmsg)];
 	int		 rc = 1;
 
 	*loc = NULL;
@@ -324,16 +330,15 @@ direct_hop(const struct up_request *rq, const char *url, const char *method,
 	if (!hc_usable(&u))
 		goto out;
 	if ((rc = hc_transfer(rq, &u, method, body, body_len, rs,
-	    &where)) == -1) {
+	    &location)) == -1) {
 		snprintf(detail, sizeof(detail), "%s", rs->errmsg);
 		word_error(rs, rs->err, url, rq, detail);
 		goto out;
 	}
-	if (where != NULL && rs->status >= 300 && rs->status < 400 &&
-	    rs->status != 304)
-		*loc = url_resolve(url, where);
+	if (location != NULL && is_redirect(rs->status))
+		*loc = url_resolve(url, location);
 out:
-	free(where);
+	free(location);
 	url_free(&u);
 	return rc;
 }
