@@ -28,6 +28,7 @@ static const char *const client_auths[] = { "basic", "post", NULL };
 static const char *const oauth_modes[] = {
 	"off", "custom", "proxy", "facade", NULL
 };
+static const char *const stores[] = { "local", "redis", NULL };
 static const char *const registrations[] = {
 	"auto", "off", "static", "stateless", NULL
 };
@@ -187,6 +188,36 @@ const struct cfg_var cfg_vars[] = {
 	  F(cimd_allow_private), PROG_AUTHZ, 0, "for tests only: accept "
 	  "client metadata document URLs on loopback and private addresses, "
 	  "and over http" },
+	{ "MCP_OAUTH_REFRESH_TTL", CFG_INT, "2592000", 300, 31536000, NULL,
+	  F(oauth_refresh_ttl), PROG_TOKEN, 0, "seconds a refresh token "
+	  "family lives unused; every refresh issues a new refresh token "
+	  "and starts the time again" },
+	{ "MCP_OAUTH_APPROVAL_TTL", CFG_INT, "2592000", 0, 31536000, NULL,
+	  F(oauth_approval_ttl), PROG_AUTHZ, 0, "seconds a browser "
+	  "remembers that the user allowed an application (a sealed "
+	  "cookie per browser); 0: ask every time" },
+	{ "MCP_STORE", CFG_ENUM, "local", 0, 0, stores, F(store),
+	  PROG_AUTHZ | PROG_TOKEN, 0, "where used states, codes and "
+	  "refresh tokens are remembered: local (an LMDB file shared by "
+	  "the workers of this host) or redis (MCP_REDIS_ADDRESS, shared "
+	  "by every host)" },
+	{ "MCP_STORE_PATH", CFG_STR, NULL, 1, 4096, NULL, F(store_path),
+	  PROG_AUTHZ | PROG_TOKEN, 0, "the LMDB file of MCP_STORE=local "
+	  "(and PATH-lock beside it); must survive restarts for refresh "
+	  "tokens to; default: /var/tmp/fcgi-mcp-UID.lmdb" },
+	{ "MCP_STORE_SIZE", CFG_INT, "64", 1, 65536, NULL, F(store_size),
+	  PROG_AUTHZ | PROG_TOKEN, 0, "largest size of the LMDB file in "
+	  "MiB (about 300,000 entries per 64 MiB)" },
+	{ "MCP_REDIS_ADDRESS", CFG_STR, "127.0.0.1:6379", 1, 1024, NULL,
+	  F(redis_address), PROG_AUTHZ | PROG_TOKEN, 0, "the Redis server "
+	  "of MCP_STORE=redis: host:port, [address]:port or "
+	  "/path/to/socket" },
+	{ "MCP_REDIS_PASSWORD", CFG_STR, NULL, 1, 4096, NULL,
+	  F(redis_password), PROG_AUTHZ | PROG_TOKEN, 1, "sent with AUTH "
+	  "after connecting; or MCP_REDIS_PASSWORD_FILE" },
+	{ "MCP_STORE_TIMEOUT_MS", CFG_INT, "500", 10, 10000, NULL,
+	  F(store_timeout_ms), PROG_AUTHZ | PROG_TOKEN, 0, "milliseconds "
+	  "allowed to connect to Redis and for each command" },
 	{ "MCP_TOKEN_CACHE_SIZE", CFG_INT, "1024", 0, 1000000, NULL,
 	  F(token_cache_size), PROG_MCP, 0, "verified tokens remembered per "
 	  "worker (by SHA-256), until they expire" },
@@ -478,6 +509,13 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 	    (prog & (PROG_AUTHZ | PROG_REG | PROG_TOKEN))) {
 		fprintf(err, "MCP_SECRET: required when MCP_OAUTH_MODE=facade "
 		    "(it seals state, codes and client ids)\n");
+		rc = -1;
+	}
+	if (c->oauth_mode == OAUTH_PROXY && c->secret == NULL &&
+	    (prog & PROG_AUTHZ)) {
+		fprintf(err, "MCP_SECRET: required when MCP_OAUTH_MODE=proxy "
+		    "(it seals the consent asked of the user for each "
+		    "client)\n");
 		rc = -1;
 	}
 	if (c->oauth_client_id == NULL && ((c->oauth_mode == OAUTH_FACADE &&

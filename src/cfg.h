@@ -38,6 +38,7 @@ enum cfg_auth { AUTH_NONE, AUTH_REQUIRED, AUTH_JWT, AUTH_INTROSPECT,
 enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
 enum cfg_oauth_mode { OAUTH_OFF, OAUTH_CUSTOM, OAUTH_PROXY, OAUTH_FACADE,
 	OAUTH_MODE__MAX };
+enum cfg_store { STORE_LOCAL, STORE_REDIS, STORE__MAX };
 enum cfg_registration { REG_AUTO, REG_OFF, REG_STATIC, REG_STATELESS,
 	REG__MAX };
 
@@ -94,6 +95,14 @@ struct cfg {
 	char		*oauth_redirect_uris;
 	char		*secret;
 	int		 cimd_allow_private;
+	long long	 oauth_refresh_ttl;
+	long long	 oauth_approval_ttl;
+	int		 store;		/* enum cfg_store */
+	char		*store_path;
+	long long	 store_size;	/* MiB */
+	char		*redis_address;
+	char		*redis_password;
+	long long	 store_timeout_ms;
 	long long	 token_cache_size;
 	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;

@@ -71,6 +71,29 @@ const char *client_redirect_pick(const struct oauth_client *,
 void	 client_free(struct oauth_client *);
 void	 client_cache_clear(void);
 
+/* oauth_consent.c: consent pages, approvals and flow cookies */
+#define CONSENT_KEY_LEN		22
+struct consent_view {
+	const char	*client_name;	/* NULL: not given */
+	const char	*client_id;	/* shown when it means something */
+	const char	*redirect_uri;
+	const char	*scopes;	/* exactly what the provider is asked */
+};
+void	 consent_cookie_set(const struct cfg *, struct resp *, const char *,
+	    const char *, long long, const char *);
+int	 consent_cookie_get(const struct cfg *, const struct req *,
+	    const char *, char *, size_t);
+int	 consent_cookie_is(const struct cfg *, const struct req *,
+	    const char *, const char *);
+void	 consent_key(const char *, const char *, char *);
+int	 consent_given(const struct cfg *, const struct req *, const char *);
+void	 consent_remember(const struct cfg *, const struct req *,
+	    struct resp *, const char *);
+void	 consent_page(const struct cfg *, struct resp *, const char *,
+	    const struct consent_view *, struct json_object *);
+struct json_object *consent_answer(const struct cfg *, struct req *,
+	    struct resp *, const struct form *);
+
 /* the endpoints, one per program */
 int	 meta_init(const struct cfg *, void **, char **);
 void	 meta_handle(void *, const struct cfg *, struct req *, struct resp *);

@@ -8,8 +8,11 @@
  *         the client sent in a sealed state, and send the browser to the
  *         provider with our own callback, client id and PKCE pair.  The
  *         callback turns the provider's code into a sealed code of ours.
- *         A redirect URI that is not loopback needs the user's consent
- *         on a page served here first.
+ * Both modes ask the user's consent (oauth_consent.c) for any client and
+ * redirect URI this browser has not allowed yet.  A facade flow is bound
+ * to the browser that was sent to the provider (a cookie whose nonce is
+ * sealed in the state) and its state is good once (MCP_STORE), so a
+ * provider URL handed to somebody else, or replayed, mints no code.
  * A redirect URI that fails its checks is never redirected to: the user
  * gets an error page.  Later errors go back to it (RFC 6749 §4.1.2.1).
  */
@@ -20,19 +23,22 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "form.h"
+#include "log.h"
 #include "oauth.h"
 #include "seal.h"
+#include "store.h"
 #include "url.h"
 #include "util.h"
 
-#define CONSENT_COOKIE	"fcm_consent"
+#define FLOW_COOKIE	"fcm_flow_"	/* + the flow's cookie id */
 
 struct authz_app {
-	char	*callback;	/* MCP_PUBLIC_URL/oauth/callback */
-	char	*action;	/* MCP_PUBLIC_URL/oauth/authorize */
-	int	 secure;	/* cookies get Secure (https public URL) */
+	char		*callback;	/* MCP_PUBLIC_URL/oauth/callback */
+	char		*action;	/* MCP_PUBLIC_URL/oauth/authorize */
+	struct store	*store;		/* facade: used states */
 };
 
 /* Where an error goes back to the client, with its state and our iss. */
@@ -151,14 +157,34 @@ check_request(const struct form *f, const char **desc)
 	return NULL;
 }
 
+/* The consent page for `flow`, showing exactly the scopes that will go. */
+static void
+ask_consent(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
+    const char *name, const char *client_id, struct json_object *flow)
+{
+	struct consent_view	 v;
+	char			*merged;
+
+	merged = oauth_scope_merge(claim(flow, "sc"),
+	    cfg->oauth_default_scope);
+	v.client_name = name;
+	v.client_id = client_id;
+	v.redirect_uri = claim(flow, "r");
+	v.scopes = merged;
+	consent_page(cfg, rs, app->action, &v, flow);
+	free(merged);
+}
+
 /* proxy: FastAPI-MCP's authorize proxy, with its holes closed. */
 static void
-proxy_authorize(const struct cfg *cfg, struct req *rq, struct resp *rs,
-    const struct form *f)
+proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
+    struct resp *rs, const struct form *f)
 {
-	struct back	 b = { form_get(f, "redirect_uri"),
+	struct back		 b = { form_get(f, "redirect_uri"),
 	    form_get(f, "state"), NULL };
-	const char	*why, *err, *endpoint;
+	struct json_object	*flow;
+	const char		*why, *err, *endpoint;
+	char			 key[CONSENT_KEY_LEN + 1];
 
 	if (oauth_redirect_valid(cfg, b.redirect_uri, &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
@@ -179,9 +205,25 @@ proxy_authorize(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		    "the OAuth provider cannot be reached");
 		return;
 	}
-	send_to_provider(cfg, rs, endpoint, form_get(f, "client_id"),
-	    b.redirect_uri, form_get(f, "scope"), b.state,
-	    form_get(f, "code_challenge"), form_get(f, "resource"));
+	consent_key(form_get(f, "client_id"), b.redirect_uri, key);
+	if (consent_given(cfg, rq, key)) {
+		send_to_provider(cfg, rs, endpoint, form_get(f, "client_id"),
+		    b.redirect_uri, form_get(f, "scope"), b.state,
+		    form_get(f, "code_challenge"), form_get(f, "resource"));
+		return;
+	}
+	/* every client shares one client id here: ask per redirect URI */
+	flow = json_object_new_object();
+	json_object_object_add(flow, "p", json_object_new_boolean(1));
+	claim_set(flow, "ci", form_get(f, "client_id"));
+	claim_set(flow, "r", b.redirect_uri);
+	claim_set(flow, "s", b.state);
+	claim_set(flow, "cc", form_get(f, "code_challenge"));
+	claim_set(flow, "sc", form_get(f, "scope"));
+	claim_set(flow, "rs", form_get(f, "resource"));
+	claim_set(flow, "ak", key);
+	ask_consent(cfg, app, rs, NULL, form_get(f, "client_id"), flow);
+	json_object_put(flow);
 }
 
 /* facade, last step of authorize: off to the provider with our callback. */
@@ -192,7 +234,7 @@ to_provider(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	struct back	 b = { claim(flow, "r"), claim(flow, "s"),
 	    cfg->public_url };
 	const char	*endpoint;
-	char		*verifier, *challenge, *state;
+	char		*verifier, *challenge, *state, *id, *nonce, name[64];
 
 	if ((endpoint = provider_authorize_url(cfg)) == NULL) {
 		error_back(rs, &b, "temporarily_unavailable",
@@ -201,67 +243,23 @@ to_provider(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	}
 	verifier = oauth_pkce_new(&challenge);
 	claim_set(flow, "v", verifier);
+	/* the browser sent to the provider is the one that may come back */
+	id = oauth_random(9);
+	nonce = oauth_random(24);
+	claim_set(flow, "bi", id);
+	claim_set(flow, "bn", nonce);
+	snprintf(name, sizeof(name), FLOW_COOKIE "%s", id);
+	consent_cookie_set(cfg, rs, name, nonce, OAUTH_STATE_TTL, "Lax");
 	state = seal_make(cfg->secret, "state", flow, OAUTH_STATE_TTL);
 	send_to_provider(cfg, rs, endpoint, cfg->oauth_client_id,
 	    app->callback, claim(flow, "sc"), state, challenge,
 	    claim(flow, "rs"));
 	free(state);
+	free(id);
+	free(nonce);
 	OPENSSL_cleanse(verifier, strlen(verifier));
 	free(verifier);
 	free(challenge);
-}
-
-/* The consent page for a redirect URI that is not on this machine. */
-static void
-consent_page(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
-    const struct oauth_client *c, struct json_object *flow)
-{
-	struct buf	 b;
-	struct url	 u;
-	const char	*why;
-	char		*nonce, *sealed, *cookie;
-
-	nonce = oauth_random(24);
-	claim_set(flow, "k", nonce);
-	sealed = seal_make(cfg->secret, "consent", flow, OAUTH_CONSENT_TTL);
-	xasprintf(&cookie, CONSENT_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; "
-	    "SameSite=Strict%s", nonce, OAUTH_CONSENT_TTL,
-	    app->secure ? "; Secure" : "");
-	resp_header(rs, "Set-Cookie", cookie);
-	buf_init(&b);
-	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	    "<title>Allow access?</title></head>\n<body style=\"font-family:"
-	    "sans-serif;max-width:40em;margin:3em auto\">\n<h1>Allow access?"
-	    "</h1>\n<p><b>");
-	oauth_html_escape(&b, c->name != NULL ? c->name : "An application");
-	buf_puts(&b, "</b> asks to use ");
-	oauth_html_escape(&b, cfg->public_url);
-	buf_puts(&b, " on your behalf.</p>\n<p>After you sign in, you will "
-	    "be sent to <b>");
-	if (url_parse(claim(flow, "r"), &u, &why) == 0) {
-		oauth_html_escape(&b, u.host);
-		url_free(&u);
-	}
-	buf_puts(&b, "</b>.</p>\n");
-	if (claim(flow, "sc") != NULL) {
-		buf_puts(&b, "<p>Requested scopes: <code>");
-		oauth_html_escape(&b, claim(flow, "sc"));
-		buf_puts(&b, "</code></p>\n");
-	}
-	buf_puts(&b, "<form method=\"post\" action=\"");
-	oauth_html_escape(&b, app->action);
-	buf_puts(&b, "\">\n<input type=\"hidden\" name=\"consent\" value=\"");
-	oauth_html_escape(&b, sealed);
-	buf_puts(&b, "\">\n<button type=\"submit\" name=\"decision\" "
-	    "value=\"approve\">Allow</button>\n<button type=\"submit\" "
-	    "name=\"decision\" value=\"deny\">Deny</button>\n</form>\n"
-	    "</body></html>\n");
-	oauth_page_headers(rs);
-	resp_body(rs, 200, NULL, b.data, b.len);
-	buf_free(&b);
-	free(cookie);
-	free(sealed);
-	free(nonce);
 }
 
 static void
@@ -273,6 +271,7 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 	struct back		 b = { NULL, form_get(f, "state"),
 	    cfg->public_url };
 	const char		*why, *err, *res;
+	char			 key[CONSENT_KEY_LEN + 1];
 
 	if (client_resolve(cfg, form_get(f, "client_id"), &c, &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
@@ -307,89 +306,50 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		claim_set(flow, "cc", form_get(f, "code_challenge"));
 		claim_set(flow, "sc", form_get(f, "scope"));
 		claim_set(flow, "rs", res);
-		if (oauth_redirect_is_loopback(b.redirect_uri))
+		consent_key(c.id, b.redirect_uri, key);
+		claim_set(flow, "ak", key);
+		if (consent_given(cfg, rq, key))
 			to_provider(cfg, app, rs, flow);
 		else
-			consent_page(cfg, app, rs, &c, flow);
+			ask_consent(cfg, app, rs, c.name, c.kind ==
+			    CLIENT_CIMD ? c.id : NULL, flow);
 		json_object_put(flow);
 	}
 	client_free(&c);
 }
 
-/* The value of one cookie, copied into `out`; 0 when found. */
-static int
-cookie_get(const struct req *rq, const char *name, char *out, size_t len)
-{
-	const char	*h = req_header(rq, "Cookie"), *p, *e;
-	size_t		 n = strlen(name);
-
-	for (p = h; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
-		while (*p == ' ')
-			p++;
-		if ((e = strchr(p, ';')) == NULL)
-			e = p + strlen(p);
-		if (strncmp(p, name, n) == 0 && p[n] == '=' &&
-		    (size_t)(e - p - (ptrdiff_t)n - 1) < len) {
-			memcpy(out, p + n + 1, (size_t)(e - p) - n - 1);
-			out[(size_t)(e - p) - n - 1] = '\0';
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/*
- * The consent form came back.  It must carry our sealed flow and come
- * from the browser that saw the page: the cookie we set (SameSite=Strict,
- * so a cross-site form post arrives without it) must match the nonce
- * sealed in the form.
- */
+/* The consent form came back: allowed, on to the provider. */
 static void
 consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
     struct resp *rs, const struct form *f)
 {
-	struct json_object	*flow;
+	struct json_object	*flow, *p;
 	struct back		 b;
-	const char		*k, *d = form_get(f, "decision");
-	char			 cookie[128], *clear;
-	enum seal_error		 e;
+	const char		*d = form_get(f, "decision"), *endpoint;
 
-	if ((e = seal_open(cfg->secret, "consent", form_get(f, "consent"),
-	    &flow)) != SEAL_OK) {
-		req_set_note(rq->note, sizeof(rq->note), seal_strerror(e));
-		oauth_page(rs, 400, "Request expired", e == SEAL_EXPIRED ?
-		    "This page has expired. Start again from the application." :
-		    "This request was not made by this server.");
+	if ((flow = consent_answer(cfg, rq, rs, f)) == NULL)
 		return;
-	}
-	k = claim(flow, "k");
-	if (cookie_get(rq, CONSENT_COOKIE, cookie, sizeof(cookie)) == -1 ||
-	    k == NULL || strlen(k) != strlen(cookie) ||
-	    CRYPTO_memcmp(k, cookie, strlen(k)) != 0) {
-		req_set_note(rq->note, sizeof(rq->note), "consent without "
-		    "its cookie");
-		oauth_page(rs, 403, "Consent not confirmed", "The answer did "
-		    "not come from the page this server showed. Start again "
-		    "from the application.");
-		json_object_put(flow);
-		return;
-	}
-	xasprintf(&clear, CONSENT_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "
-	    "SameSite=Strict%s", app->secure ? "; Secure" : "");
-	resp_header(rs, "Set-Cookie", clear);
-	free(clear);
-	json_object_object_del(flow, "k");
-	json_object_object_del(flow, "exp");
 	b.redirect_uri = claim(flow, "r");
 	b.state = claim(flow, "s");
-	b.iss = cfg->public_url;
-	if (b.redirect_uri == NULL)
+	b.iss = json_object_object_get_ex(flow, "p", &p) ? NULL :
+	    cfg->public_url;
+	if (b.redirect_uri == NULL || claim(flow, "ak") == NULL)
 		oauth_page(rs, 400, "Request expired", "The request is "
 		    "incomplete.");
-	else if (d != NULL && strcmp(d, "approve") == 0)
-		to_provider(cfg, app, rs, flow);
-	else
+	else if (d == NULL || strcmp(d, "approve") != 0)
 		error_back(rs, &b, "access_denied", "the user denied access");
+	else if (b.iss != NULL) {
+		consent_remember(cfg, rq, rs, claim(flow, "ak"));
+		to_provider(cfg, app, rs, flow);
+	} else if ((endpoint = provider_authorize_url(cfg)) == NULL)
+		error_back(rs, &b, "temporarily_unavailable",
+		    "the OAuth provider cannot be reached");
+	else {
+		consent_remember(cfg, rq, rs, claim(flow, "ak"));
+		send_to_provider(cfg, rs, endpoint, claim(flow, "ci"),
+		    b.redirect_uri, claim(flow, "sc"), b.state,
+		    claim(flow, "cc"), claim(flow, "rs"));
+	}
 	json_object_put(flow);
 }
 
@@ -405,10 +365,60 @@ same_issuer(const char *a, const char *b)
 	return na == nb && strncmp(a, b, na) == 0;
 }
 
+/*
+ * The callback must come from the browser that went to the provider (its
+ * flow cookie holds the nonce sealed in the state), and a state is good
+ * once, on every worker and host that shares MCP_STORE.  Answers with
+ * an error page (never a redirect: the client may be the attacker's) and
+ * returns -1 otherwise.
+ */
+static int
+bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
+    struct resp *rs, const struct form *f, struct json_object *flow)
+{
+	unsigned char	 md[32];
+	char		 name[64], key[64], *d;
+	enum store_res	 r;
+
+	snprintf(name, sizeof(name), FLOW_COOKIE "%s",
+	    claim(flow, "bi") != NULL ? claim(flow, "bi") : "");
+	if (claim(flow, "bi") == NULL || strlen(claim(flow, "bi")) > 16 ||
+	    !consent_cookie_is(cfg, rq, name, claim(flow, "bn"))) {
+		req_set_note(rq->note, sizeof(rq->note), "callback in another "
+		    "browser");
+		oauth_page(rs, 403, "Sign-in not started here", "This sign-in "
+		    "was started in another browser, or its cookie was lost. "
+		    "Start again from the application, in this browser.");
+		return -1;
+	}
+	consent_cookie_set(cfg, rs, name, "", 0, "Lax");
+	/* the sealed state's digest: any copy of it is the same flow */
+	EVP_Digest(form_get(f, "state"), strlen(form_get(f, "state")), md,
+	    NULL, EVP_sha256(), NULL);
+	d = b64url_encode(md, sizeof(md));
+	snprintf(key, sizeof(key), "state:%s", d);
+	free(d);
+	if ((r = store_claim(app->store, key, "1",
+	    OAUTH_STATE_TTL + 60)) ==
+	    STORE_OK)
+		return 0;
+	if (r == STORE_EXISTS) {
+		req_set_note(rq->note, sizeof(rq->note), "state used again");
+		oauth_page(rs, 400, "Sign-in already finished", "This "
+		    "sign-in was already used. Start again from the "
+		    "application.");
+	} else {
+		req_set_note(rq->note, sizeof(rq->note), "store down");
+		oauth_page(rs, 503, "Try again later", "This server cannot "
+		    "finish sign-ins right now. Try again in a minute.");
+	}
+	return -1;
+}
+
 /* The provider sends the browser back: mint our code for the client. */
 static void
-callback(const struct cfg *cfg, struct req *rq, struct resp *rs,
-    const struct form *f)
+callback(const struct cfg *cfg, struct authz_app *app, struct req *rq,
+    struct resp *rs, const struct form *f)
 {
 	struct json_object	*flow, *code, *v, *md;
 	struct back		 b;
@@ -435,6 +445,10 @@ callback(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		/* cannot happen with our own seal; never redirect blind */
 		oauth_page(rs, 400, "Sign-in failed", "The request is "
 		    "incomplete.");
+		json_object_put(flow);
+		return;
+	}
+	if (bound_and_fresh(cfg, app, rq, rs, f, flow) == -1) {
 		json_object_put(flow);
 		return;
 	}
@@ -493,12 +507,15 @@ authz_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	struct authz_app	*app;
 
-	(void)cause;
 	app = xcalloc(1, sizeof(*app));
 	if (cfg->public_url != NULL) {
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
 		app->action = oauth_endpoint(cfg, "/oauth/authorize");
-		app->secure = strncmp(cfg->public_url, "https:", 6) == 0;
+	}
+	if (cfg->oauth_mode == OAUTH_FACADE &&
+	    store_open(cfg, &app->store, cause) == -1) {
+		authz_fini(app);
+		return -1;
 	}
 	*appp = app;
 	return 0;
@@ -511,6 +528,7 @@ authz_fini(void *p)
 
 	if (app == NULL)
 		return;
+	store_close(app->store);
 	free(app->callback);
 	free(app->action);
 	free(app);
@@ -538,9 +556,8 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (strcmp(rq->method, "GET") != 0 && (strcmp(rq->method, "POST") != 0 ||
-	    is_callback || cfg->oauth_mode != OAUTH_FACADE)) {
-		resp_header(rs, "Allow", is_callback ||
-		    cfg->oauth_mode != OAUTH_FACADE ? "GET" : "GET, POST");
+	    is_callback)) {
+		resp_header(rs, "Allow", is_callback ? "GET" : "GET, POST");
 		oauth_page(rs, 405, "Method not allowed", "Use GET.");
 		return;
 	}
@@ -551,14 +568,14 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	}
 	if (is_callback) {
 		if (cfg->oauth_mode == OAUTH_FACADE)
-			callback(cfg, rq, rs, &f);
+			callback(cfg, app, rq, rs, &f);
 		else
 			oauth_page(rs, 404, "Not found", "In proxy mode the "
 			    "provider sends the browser to the client.");
-	} else if (cfg->oauth_mode == OAUTH_PROXY)
-		proxy_authorize(cfg, rq, rs, &f);
-	else if (strcmp(rq->method, "POST") == 0)
+	} else if (strcmp(rq->method, "POST") == 0)
 		consent_post(cfg, app, rq, rs, &f);
+	else if (cfg->oauth_mode == OAUTH_PROXY)
+		proxy_authorize(cfg, app, rq, rs, &f);
 	else
 		facade_authorize(cfg, app, rq, rs, &f);
 	form_free(&f);

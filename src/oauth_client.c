@@ -26,7 +26,15 @@
 #define CLIENT_NAME_MAX	200
 #define CIMD_MAX	(64 * 1024)
 #define CIMD_TTL	300		/* seconds a fetched document is used */
-#define CIMD_TIMEOUT_MS	5000
+/*
+ * The fetch happens inside an /oauth/authorize request, with a worker of
+ * a small pool waiting on it and a user looking at a blank page: a host
+ * that is slow, or that accepts and never answers, must hold neither for
+ * long.  A metadata document is a few hundred bytes, so no low-speed
+ * limit is needed within so short a budget.
+ */
+#define CIMD_CONNECT_MS	1000		/* DNS and TCP (and TLS) connect */
+#define CIMD_TIMEOUT_MS	2000		/* the whole fetch */
 #define CIMD_CACHE	16
 
 static struct {
@@ -239,8 +247,9 @@ stateless_open(const struct cfg *cfg, const char *id, struct oauth_client *c,
 /*
  * Fetch and check a Client ID Metadata Document: https only (http too
  * with MCP_CIMD_ALLOW_PRIVATE), public addresses only, no redirects,
- * 64 KiB and 5 s at most; its client_id must equal the URL exactly.
- * Such a client has no secret: it is public.
+ * 64 KiB, 1 s to connect and 2 s in all at most; its client_id must
+ * equal the URL exactly, and it must name the client (client_name, shown
+ * on the consent page).  Such a client has no secret: it is public.
  */
 static int
 cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
@@ -259,6 +268,7 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	rq.headers = hdrs;
 	rq.timeout_ms = cfg->api_timeout * 1000 < CIMD_TIMEOUT_MS ?
 	    cfg->api_timeout * 1000 : CIMD_TIMEOUT_MS;
+	rq.connect_timeout_ms = CIMD_CONNECT_MS;
 	rq.max_response = CIMD_MAX;
 	rq.flags = UP_NO_REDIRECT | (cfg->cimd_allow_private ? 0 :
 	    UP_HTTPS_ONLY | UP_PUBLIC_ONLY);
@@ -285,6 +295,12 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	    strcmp(json_object_get_string(v), url) != 0) {
 		*cause = "the client metadata document's client_id is not "
 		    "its URL";
+		goto out;
+	}
+	if (!json_object_object_get_ex(doc, "client_name", &v) ||
+	    (json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) == 0)) {
+		*cause = "the client metadata document has no client_name";
 		goto out;
 	}
 	if (json_object_object_get_ex(doc, "token_endpoint_auth_method",

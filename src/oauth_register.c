@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,7 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	struct json_object	*md = NULL, *out = NULL, *a;
 	size_t			 i;
 	const char		*ct, *error, *why, *secret = NULL;
-	char			*id = NULL, *derived = NULL;
+	char			*id = NULL, *derived = NULL, desc[256];
 
 	(void)p;
 	if (oauth_post_only(rq, rs, cfg->oauth_registration == REG_STATIC ||
@@ -80,6 +81,23 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 			secret = cfg->oauth_client_secret;
 	} else {
 		id = client_id_make(cfg, &c);
+		/*
+		 * The id carries the metadata, and /oauth/authorize takes a
+		 * client_id of OAUTH_PARAM_MAX bytes at most (the token
+		 * endpoint takes more): a longer id could never be used.
+		 */
+		if (strlen(id) > OAUTH_PARAM_MAX) {
+			snprintf(desc, sizeof(desc), "the client id for this "
+			    "metadata would be %zu bytes, more than the %d "
+			    "the authorization endpoint accepts: register "
+			    "fewer or shorter redirect_uris or a shorter "
+			    "client_name", strlen(id), OAUTH_PARAM_MAX);
+			req_set_note(rq->note, sizeof(rq->note), "client id "
+			    "too long");
+			oauth_json_error(rs, 400, "invalid_client_metadata",
+			    desc);
+			goto done;
+		}
 		if (c.confidential)
 			secret = derived = client_secret_for(cfg, id);
 	}
@@ -113,7 +131,8 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	set_default(out, "response_types", a);
 	oauth_no_store(rs);
 	resp_json(rs, 201, out);
-	json_object_put(out);
+done:
+	json_object_put(md);
 	free(id);
 	free(derived);
 	client_free(&c);

@@ -5,11 +5,18 @@
  *                       redirect URI and the client's PKCE verifier, then
  *                       redeem the provider's code with our verifier and
  *                       our client secret (which never leaves the server)
- *   refresh_token       ours is the provider's, sealed to the client; it
- *                       is opened and passed on with our credentials
+ *   refresh_token       ours is the provider's, sealed to the client with
+ *                       its family and its own id; it is opened and
+ *                       passed on with our credentials
  * The provider's answer goes back with the refresh token sealed and the
  * ID token left out (its issuer and audience are the provider's and our
  * client's, not ours: a client that checked it would rightly refuse it).
+ *
+ * What must be remembered lives in MCP_STORE: a code is redeemed once; a
+ * refresh token is used once and replaced by a new one of the same
+ * family (OAuth 2.1 §4.3.1, every client); a used one coming back means
+ * that two parties hold the family, so the whole family is revoked
+ * (RFC 9700 §4.14.2).  The store down means no code and no refresh.
  */
 #include "config.h"
 
@@ -17,20 +24,28 @@
 #include <string.h>
 
 #include <json-c/json.h>
+#include <openssl/evp.h>
 
 #include "form.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "oauth.h"
 #include "seal.h"
+#include "store.h"
 #include "upstream.h"
 #include "util.h"
 
 #define TOK_RESPONSE_MAX	(256 * 1024)
+#define FAMILY_LIVE		"live"
+#define FAMILY_REVOKED		"revoked"
 
 struct tok_app {
-	char	*callback;
+	char		*callback;
+	struct store	*store;
 };
+
+/* What became of a request to the provider. */
+enum redeem_res { REDEEM_OK, REDEEM_REFUSED, REDEEM_FAILED };
 
 /* Who authenticates: client_id and secret from Basic or from the form. */
 struct who {
@@ -43,9 +58,13 @@ tok_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	struct tok_app	*app = xcalloc(1, sizeof(*app));
 
-	(void)cause;
 	if (cfg->public_url != NULL)
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
+	if (cfg->oauth_mode == OAUTH_FACADE &&
+	    store_open(cfg, &app->store, cause) == -1) {
+		tok_fini(app);
+		return -1;
+	}
 	*appp = app;
 	return 0;
 }
@@ -55,8 +74,10 @@ tok_fini(void *p)
 {
 	struct tok_app	*app = p;
 
-	if (app != NULL)
+	if (app != NULL) {
+		store_close(app->store);
 		free(app->callback);
+	}
 	free(app);
 }
 
@@ -170,27 +191,57 @@ provider_token_url(const struct cfg *cfg)
 	return prov_field(prov_metadata(cfg, &stale), "token_endpoint");
 }
 
-/* Our answer: the provider's tokens, refresh token sealed to the client. */
+/* "family:F" and the like: the store's key (ids are 24 to 43 bytes). */
 static void
-relay_tokens(const struct cfg *cfg, struct resp *rs, struct json_object *o,
-    const char *client_id)
+store_key(char *out, size_t len, const char *kind, const char *id)
+{
+	snprintf(out, len, "%s:%.64s", kind, id);
+}
+
+/*
+ * Our answer: the provider's tokens, with a new refresh token of ours for
+ * `family` (the provider's own, or `prev` when it sent none, sealed with
+ * the client id and a fresh token id).  When the family cannot be
+ * recorded the answer goes without a refresh token: the client signs in
+ * again later, and no token is issued that could not be checked.
+ */
+static void
+relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
+    struct json_object *o, const char *client_id, const char *family,
+    const char *prev)
 {
 	struct json_object	*claims;
 	const char		*rt;
-	char			*sealed;
+	char			*sealed, *id, key[STORE_KEY_MAX];
 
 	json_object_object_del(o, "id_token");
-	if ((rt = prov_field(o, "refresh_token")) != NULL) {
+	if ((rt = prov_field(o, "refresh_token")) == NULL)
+		rt = prev;
+	store_key(key, sizeof(key), "family", family);
+	if (rt != NULL && store_put(app->store, key, FAMILY_LIVE,
+	    cfg->oauth_refresh_ttl) != STORE_OK) {
+		log_msg(LOG_ERROR, "token: the store is down: no refresh "
+		    "token issued");
+		rt = NULL;
+	}
+	if (rt != NULL) {
+		id = oauth_random(18);
 		claims = json_object_new_object();
 		json_object_object_add(claims, "c",
 		    json_object_new_string(client_id));
 		json_object_object_add(claims, "t", json_object_new_string(rt));
-		sealed = seal_make(cfg->secret, "refresh", claims, 0);
+		json_object_object_add(claims, "f",
+		    json_object_new_string(family));
+		json_object_object_add(claims, "j", json_object_new_string(id));
+		sealed = seal_make(cfg->secret, "refresh", claims,
+		    cfg->oauth_refresh_ttl);
 		json_object_object_add(o, "refresh_token",
 		    json_object_new_string(sealed));
 		free(sealed);
+		free(id);
 		json_object_put(claims);
-	}
+	} else
+		json_object_object_del(o, "refresh_token");
 	oauth_no_store(rs);
 	resp_json(rs, 200, o);
 }
@@ -199,9 +250,10 @@ relay_tokens(const struct cfg *cfg, struct resp *rs, struct json_object *o,
  * POST `body` (our client's credentials added) to the provider's token
  * endpoint and answer with what it says, rewritten for `client_id`.
  */
-static void
-redeem(const struct cfg *cfg, struct req *rq, struct resp *rs,
-    struct buf *body, const char *client_id)
+static enum redeem_res
+redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
+    struct resp *rs, struct buf *body, const char *client_id,
+    const char *family, const char *prev)
 {
 	const char		*hdrs[4] = { "Accept: application/json",
 	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
@@ -210,6 +262,7 @@ redeem(const struct cfg *cfg, struct req *rq, struct resp *rs,
 	struct up_response	 r;
 	struct json_object	*o = NULL;
 	char			*basic = NULL;
+	enum redeem_res		 res = REDEEM_FAILED;
 
 	memset(&q, 0, sizeof(q));
 	memset(&r, 0, sizeof(r));
@@ -247,8 +300,12 @@ redeem(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		    "without a JSON object", r.status);
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "answered with something that is not JSON");
-	} else if (r.status == 200)
-		relay_tokens(cfg, rs, o, client_id);
+	} else if (r.status == 200) {
+		relay_tokens(cfg, app, rs, o, client_id, family, prev);
+		res = REDEEM_OK;
+	} else if (r.status >= 500)
+		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
+		    "OAuth provider failed; try again");
 	else if ((err = prov_field(o, "error")) != NULL &&
 	    (strcmp(err, "invalid_client") == 0 ||
 	    strcmp(err, "unauthorized_client") == 0)) {
@@ -257,9 +314,11 @@ redeem(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		    "(%s): check MCP_OAUTH_CLIENT_ID and the secret", err);
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "refused this server's credentials");
-	} else
+	} else {
 		oauth_json_error(rs, 400, err != NULL ? oauth_safe_code(err) :
 		    "invalid_grant", prov_field(o, "error_description"));
+		res = REDEEM_REFUSED;
+	}
 out:
 	json_object_put(o);
 	up_response_free(&r);
@@ -267,6 +326,63 @@ out:
 		explicit_bzero(basic, strlen(basic));
 		free(basic);
 	}
+	return res;
+}
+
+/* A refresh-token family ends: none of its tokens works again. */
+static void
+family_revoke(const struct cfg *cfg, struct tok_app *app, const char *family,
+    const char *why)
+{
+	char	 key[STORE_KEY_MAX];
+
+	store_key(key, sizeof(key), "family", family);
+	if (store_put(app->store, key, FAMILY_REVOKED,
+	    cfg->oauth_refresh_ttl) != STORE_OK)
+		log_msg(LOG_ERROR, "token: the store is down: %s, but its "
+		    "grant could not be revoked", why);
+	else
+		log_msg(LOG_WARN, "token: %s: its grant is revoked", why);
+}
+
+static void
+store_down(struct resp *rs)
+{
+	oauth_json_error(rs, 503, "temporarily_unavailable", "this server "
+	    "cannot check the grant right now; try again");
+}
+
+/*
+ * Our code `code` is redeemed now, and never again; the refresh-token
+ * family it starts is remembered with it, so that a code that comes
+ * back revokes what it gave (RFC 6749 §4.1.2).  0, or -1 after
+ * answering invalid_grant (used before) or 503 (store down).
+ */
+static int
+code_once(const struct cfg *cfg, struct tok_app *app, struct req *rq,
+    struct resp *rs, const char *code, const char *family)
+{
+	unsigned char	 md[32];
+	char		 key[STORE_KEY_MAX], fam[STORE_VALUE_MAX + 1], *d;
+	enum store_res	 r;
+
+	EVP_Digest(code, strlen(code), md, NULL, EVP_sha256(), NULL);
+	d = b64url_encode(md, sizeof(md));
+	store_key(key, sizeof(key), "code", d);
+	free(d);
+	if ((r = store_claim(app->store, key, family, OAUTH_CODE_TTL + 60)) ==
+	    STORE_OK)
+		return 0;
+	if (r == STORE_DOWN) {
+		store_down(rs);
+		return -1;
+	}
+	if (store_get(app->store, key, fam) == STORE_OK)
+		family_revoke(cfg, app, fam, "an authorization code came back");
+	req_set_note(rq->note, sizeof(rq->note), "code used again");
+	oauth_json_error(rs, 400, "invalid_grant", "the authorization code "
+	    "was already used");
+	return -1;
 }
 
 static void
@@ -278,6 +394,7 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	struct buf		 body;
 	const char		*err, *desc, *ru = form_get(f, "redirect_uri");
 	const char		*res = form_get(f, "resource");
+	char			*family = NULL;
 	enum seal_error		 e;
 
 	if (form_get(f, "code") == NULL) {
@@ -311,26 +428,74 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	} else if (res != NULL && strcmp(res, cfg->resource) != 0) {
 		oauth_json_error(rs, 400, "invalid_target", "resource must be "
 		    "this server's MCP endpoint");
-	} else {
+	} else if (code_once(cfg, app, rq, rs, form_get(f, "code"),
+	    (family = oauth_random(18))) == 0) {
 		buf_init(&body);
 		form_pair(&body, "grant_type", "authorization_code");
 		form_pair(&body, "code", prov_field(code, "pc"));
 		form_pair(&body, "redirect_uri", app->callback);
 		form_pair(&body, "code_verifier", prov_field(code, "v"));
 		form_pair(&body, "resource", prov_field(code, "rs"));
-		redeem(cfg, rq, rs, &body, w->id);
+		redeem(cfg, app, rq, rs, &body, w->id, family, NULL);
 		buf_free(&body);
 	}
+	free(family);
 	json_object_put(code);
 }
 
+/*
+ * Is the refresh token `rt` the one its family expects?  Its family must
+ * be live and its id unused; a used id revokes the family.  0, or -1
+ * after answering.
+ */
+static int
+refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
+    struct resp *rs, struct json_object *rt)
+{
+	const char	*f = prov_field(rt, "f"), *j = prov_field(rt, "j");
+	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1];
+	enum store_res	 r;
+
+	if (f == NULL || j == NULL || strlen(f) > 32 || strlen(j) > 32) {
+		oauth_json_error(rs, 400, "invalid_grant", "the refresh token "
+		    "is not valid");
+		return -1;
+	}
+	store_key(key, sizeof(key), "family", f);
+	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
+		goto down;
+	if (r == STORE_MISSING || strcmp(val, FAMILY_LIVE) != 0) {
+		req_set_note(rq->note, sizeof(rq->note), r == STORE_MISSING ?
+		    "refresh family unknown" : "refresh family revoked");
+		oauth_json_error(rs, 400, "invalid_grant", "the refresh token "
+		    "has expired or was revoked; sign in again");
+		return -1;
+	}
+	store_key(key, sizeof(key), "refresh", j);
+	if ((r = store_claim(app->store, key, "1", cfg->oauth_refresh_ttl)) ==
+	    STORE_OK)
+		return 0;
+	if (r == STORE_DOWN)
+		goto down;
+	/* used before: somebody else holds this family too */
+	family_revoke(cfg, app, f, "a used refresh token came back");
+	req_set_note(rq->note, sizeof(rq->note), "refresh token reused");
+	oauth_json_error(rs, 400, "invalid_grant", "the refresh token was "
+	    "already used; sign in again");
+	return -1;
+down:
+	store_down(rs);
+	return -1;
+}
+
 static void
-grant_refresh(const struct cfg *cfg, struct req *rq, struct resp *rs,
-    const struct form *f, const struct who *w)
+grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
+    struct resp *rs, const struct form *f, const struct who *w)
 {
 	struct json_object	*rt;
 	struct buf		 body;
 	const char		*err, *desc, *res = form_get(f, "resource");
+	char			 key[STORE_KEY_MAX];
 	enum seal_error		 e;
 
 	if ((e = seal_open(cfg->secret, "refresh", form_get(f,
@@ -346,13 +511,19 @@ grant_refresh(const struct cfg *cfg, struct req *rq, struct resp *rs,
 	else if (res != NULL && strcmp(res, cfg->resource) != 0)
 		oauth_json_error(rs, 400, "invalid_target", "resource must be "
 		    "this server's MCP endpoint");
-	else {
+	else if (refresh_fresh(cfg, app, rq, rs, rt) == 0) {
 		buf_init(&body);
 		form_pair(&body, "grant_type", "refresh_token");
 		form_pair(&body, "refresh_token", prov_field(rt, "t"));
 		form_pair(&body, "scope", form_get(f, "scope"));
 		form_pair(&body, "resource", res);
-		redeem(cfg, rq, rs, &body, w->id);
+		if (redeem(cfg, app, rq, rs, &body, w->id, prov_field(rt, "f"),
+		    prov_field(rt, "t")) == REDEEM_FAILED) {
+			/* not the client's fault: its token stays good */
+			store_key(key, sizeof(key), "refresh",
+			    prov_field(rt, "j"));
+			store_del(app->store, key);
+		}
 		explicit_bzero(body.data, body.len);
 		buf_free(&body);
 	}
@@ -383,7 +554,7 @@ tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	else if (strcmp(gt, "authorization_code") == 0)
 		grant_code(cfg, p, rq, rs, &f, &w);
 	else if (strcmp(gt, "refresh_token") == 0)
-		grant_refresh(cfg, rq, rs, &f, &w);
+		grant_refresh(cfg, p, rq, rs, &f, &w);
 	else
 		oauth_json_error(rs, 400, "unsupported_grant_type", "only "
 		    "authorization_code and refresh_token");

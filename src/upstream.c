@@ -32,35 +32,13 @@ struct up_xfer {
 };
 
 /*
- * A public unicast address: not loopback, private (RFC 1918, ULA),
- * link-local, shared (100.64/10), unspecified, multicast or reserved.
- * IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
+ * A public unicast IPv4 address: not "this network", loopback, private
+ * (RFC 1918), shared (100.64/10), link-local, IETF protocol assignments
+ * (192.0.0/24), benchmarking (198.18/15), multicast or reserved.
  */
 static int
-addr_is_public(const struct sockaddr *sa)
+v4_public(const unsigned char *a)
 {
-	const unsigned char	*a;
-	unsigned char		 v4[4];
-
-	if (sa->sa_family == AF_INET6) {
-		a = ((const struct sockaddr_in6 *)(const void *)sa)->
-		    sin6_addr.s6_addr;
-		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
-			memcpy(v4, a + 12, 4);
-			a = v4;
-		} else
-			return !((a[0] & 0xfe) == 0xfc ||	/* fc00::/7 */
-			    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
-			    a[0] == 0xff ||			/* multicast */
-			    (a[0] == 0 && memcmp(a, "\0\0\0\0\0\0\0\0"
-			    "\0\0\0\0\0\0\0", 15) == 0 && a[15] <= 1) ||
-			    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d &&
-			    a[3] == 0xb8));			/* doc */
-	} else if (sa->sa_family == AF_INET)
-		a = (const unsigned char *)&((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr.s_addr;
-	else
-		return 0;
 	return !(a[0] == 0 || a[0] == 10 || a[0] == 127 ||
 	    (a[0] == 100 && (a[1] & 0xc0) == 64) ||
 	    (a[0] == 169 && a[1] == 254) ||
@@ -68,6 +46,59 @@ addr_is_public(const struct sockaddr *sa)
 	    (a[0] == 192 && a[1] == 168) ||
 	    (a[0] == 192 && a[1] == 0 && a[2] == 0) ||
 	    (a[0] == 198 && (a[1] & 0xfe) == 18) || a[0] >= 224);
+}
+
+/*
+ * IPv6 addresses that carry an IPv4 address and reach it: a connection
+ * to ::127.0.0.1 or to 64:ff9b::a00:1 (a NAT64 gateway's way to 10.0.0.1)
+ * goes where the IPv4 address says, so it is judged as that address.
+ */
+static const struct {
+	unsigned char	 prefix[12];
+	size_t		 len;	/* bytes of the prefix to compare */
+	size_t		 v4;	/* where the IPv4 address starts */
+} v4_in_v6[] = {
+	/* ::/96, IPv4-compatible (RFC 4291); also :: and ::1 */
+	{ { 0 }, 12, 12 },
+	/* ::ffff:0:0/96, IPv4-mapped (RFC 4291) */
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff }, 12, 12 },
+	/* ::ffff:0:0:0/96, IPv4-translated (RFC 2765) */
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0 }, 12, 12 },
+	/* 64:ff9b::/96, the well-known NAT64 prefix (RFC 6052) */
+	{ { 0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 }, 12, 12 },
+	/* 2002::/16, 6to4 (RFC 3056): the relay is the IPv4 address */
+	{ { 0x20, 0x02 }, 2, 2 },
+};
+
+/*
+ * A public unicast address: for IPv6, not unique local (fc00::/7),
+ * link- or site-local (fe80::/9), multicast, documentation (2001:db8::/32)
+ * or local-use NAT64 (64:ff9b:1::/48, RFC 8215: never global, and where
+ * the IPv4 address sits in it depends on the operator's prefix length);
+ * an IPv4 address inside IPv6 (above) is judged as IPv4.
+ */
+int
+up_addr_public(const struct sockaddr *sa)
+{
+	const unsigned char	*a;
+	size_t			 i;
+
+	if (sa->sa_family == AF_INET)
+		return v4_public((const unsigned char *)&((const struct
+		    sockaddr_in *)(const void *)sa)->sin_addr.s_addr);
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	a = ((const struct sockaddr_in6 *)(const void *)sa)->
+	    sin6_addr.s6_addr;
+	for (i = 0; i < sizeof(v4_in_v6) / sizeof(v4_in_v6[0]); i++)
+		if (memcmp(a, v4_in_v6[i].prefix, v4_in_v6[i].len) == 0)
+			return v4_public(a + v4_in_v6[i].v4);
+	return !((a[0] & 0xfe) == 0xfc ||
+	    (a[0] == 0xfe && (a[1] & 0x80) == 0x80) ||
+	    a[0] == 0xff ||
+	    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) ||
+	    (a[0] == 0 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b &&
+	    a[4] == 0 && a[5] == 1));
 }
 
 /*
@@ -80,7 +111,7 @@ on_opensocket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
 	struct up_xfer	*x = ctx;
 
 	(void)purpose;
-	if ((x->rq->flags & UP_PUBLIC_ONLY) && !addr_is_public(&a->addr)) {
+	if ((x->rq->flags & UP_PUBLIC_ONLY) && !up_addr_public(&a->addr)) {
 		x->refused = 1;
 		return CURL_SOCKET_BAD;
 	}
@@ -274,6 +305,9 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 	}
 	curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(up_handle, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
+	if (rq->connect_timeout_ms > 0)
+		curl_easy_setopt(up_handle, CURLOPT_CONNECTTIMEOUT_MS,
+		    rq->connect_timeout_ms);
 	curl_easy_setopt(up_handle, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(up_handle, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);

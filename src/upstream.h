@@ -32,6 +32,8 @@ struct up_request {
 	/* called as bytes arrive: (ctx, received, total or 0) */
 	void		(*progress)(void *, double, double);
 	void		 *progress_ctx;
+	/* libcurl: connecting (DNS too) within; 0: within timeout_ms */
+	long		  connect_timeout_ms;
 };
 
 #define UP_NO_REDIRECT	0x1	/* any redirect is an error */
@@ -49,7 +51,10 @@ struct up_response {
 	double		 seconds;
 };
 
+struct sockaddr;
+
 int	 up_perform(const struct up_request *, struct up_response *);
+int	 up_addr_public(const struct sockaddr *);
 void	 up_response_free(struct up_response *);
 void	 up_cleanup(void);
 

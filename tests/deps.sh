@@ -3,10 +3,10 @@
 # root), so both work on a fresh Debian 12 machine.
 FCM_DEBS="build-essential autoconf automake pkg-config libfcgi-dev
 libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
-mandoc ca-certificates procps"
+mandoc ca-certificates procps liblmdb-dev libhiredis-dev"
 # only the tests: the other web servers, and systemd-analyze
 FCM_TEST_DEBS="nginx apache2 libapache2-mod-fcgid systemd wrk valgrind clang
-libclang-rt-14-dev openssl"
+libclang-rt-14-dev openssl redis-server"
 
 install_debs() {	# install_debs [PACKAGES]: default FCM_DEBS
 	local missing="" p policy=""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A browser for the OAuth tests, made of curl: it follows the redirects
 # from URL, signs in at the test provider's login form (account
-# BROWSER_LOGIN, default alice) and approves its consent form, keeping
+# BROWSER_LOGIN, default alice) and approves its consent form, and
+# fcgi-mcp's own consent page (BROWSER_CONSENT=deny denies it), keeping
 # cookies in BROWSER_JAR.  It stops before requesting a URL that starts
 # with BROWSER_STOP and prints that URL; without BROWSER_STOP it requests
 # everything to the end (the client's own listener) and prints the last
@@ -49,7 +50,13 @@ for i in $(seq 1 30); do
 		continue
 	fi
 	origin=$(printf '%s' "$url" | sed -E 's#^(https?://[^/]+).*#\1#')
-	if [ -n "$(form_action login)" ]; then
+	consent=$(sed -n 's/.*name="consent" value="\([^"]*\)".*/\1/p' "$body" | head -1)
+	if [ -n "$consent" ] && [ -n "$(form_action authorize)" ]; then
+		# fcgi-mcp's own consent page: allow (BROWSER_CONSENT=deny: deny)
+		url=$(form_action authorize)
+		method=POST
+		data="decision=${BROWSER_CONSENT:-approve}&consent=$consent"
+	elif [ -n "$(form_action login)" ]; then
 		url=$origin$(form_action login)
 		method=POST
 		data="login=$login&password=x"

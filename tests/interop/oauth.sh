@@ -85,7 +85,7 @@ printf '%s\n' "$SECRET" >"$T_DIR/secret"
 FENV="MCP_PUBLIC_URL=$F MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=$ISS1
 MCP_OAUTH_CLIENT_ID=$FCID MCP_SECRET_FILE=$T_DIR/secret
 MCP_OAUTH_DEFAULT_SCOPE=openid MCP_REQUIRED_SCOPES=read
-MCP_CIMD_ALLOW_PRIVATE=1"
+MCP_CIMD_ALLOW_PRIVATE=1 MCP_STORE_PATH=$T_DIR/store.lmdb"
 start_spawn_fcgi "$T_DIR/f-mcp.sock" "$T_DIR/f-mcp.log" "$B/mcp.fcgi" \
     MCP_OPENAPI="$top_srcdir/examples/openapi.json" MCP_API_BASE_URL="$F/api" \
     MCP_AUTH=jwt MCP_PUBLIC_URL="$F" MCP_OAUTH_ISSUER="$ISS1" MCP_REQUIRED_SCOPES=read
@@ -101,7 +101,7 @@ start_spawn_fcgi "$T_DIR/f-token.sock" "$T_DIR/f-token.log" "$B/oauth-token.fcgi
 
 PENV="MCP_PUBLIC_URL=$P MCP_OAUTH_MODE=proxy MCP_OAUTH_ISSUER=$ISS2
 MCP_OAUTH_CLIENT_ID=fcm-proxy MCP_OAUTH_DEFAULT_SCOPE=openid
-MCP_OAUTH_METADATA_TTL=10"
+MCP_OAUTH_METADATA_TTL=10 MCP_SECRET_FILE=$T_DIR/secret"
 start_spawn_fcgi "$T_DIR/p-mcp.sock" "$T_DIR/p-mcp.log" "$B/mcp.fcgi" \
     MCP_OPENAPI="$top_srcdir/examples/openapi.json" MCP_API_BASE_URL="$P/api" \
     MCP_AUTH=jwt MCP_PUBLIC_URL="$P" MCP_OAUTH_ISSUER="$ISS2"
@@ -149,15 +149,45 @@ register() {	# register BASE JSON: sets CLIENT (and CSECRET)
 	CLIENT=$(jstr client_id)
 	CSECRET=$(jstr client_secret)
 }
-# facade_code CLIENT REDIRECT [STATE]: authorize, provider, callback;
-# sets CODE_URL (where the browser lands) and VERIFIER
+# authorize_url CLIENT REDIRECT STATE: a facade authorization request
+authorize_url() {
+	printf '%s' "$F/oauth/authorize?response_type=code&client_id=$(enc "$1")&redirect_uri=$(enc "$2")&state=$3&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$F/mcp")"
+}
+# facade_code CLIENT REDIRECT [STATE]: authorize (our consent page
+# allowed), provider, callback; sets CODE_URL (where the browser lands),
+# CALLBACK_URL and VERIFIER
 facade_code() {
-	local cid=$1 ru=$2 st=${3:-st-$RANDOM} loc
+	local cid=$1 ru=$2 st=${3:-st-$RANDOM}
 	pkce
-	http GET "$F/oauth/authorize?response_type=code&client_id=$(enc "$cid")&redirect_uri=$(enc "$ru")&state=$st&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$F/mcp")"
-	loc=$(header Location)
-	CODE_URL=$(follow "$loc" "$F/oauth/callback")
-	CODE_URL=$(follow "$CODE_URL" "$ru")
+	CALLBACK_URL=$(follow "$(authorize_url "$cid" "$ru" "$st")" "$F/oauth/callback")
+	CODE_URL=$(follow "$CALLBACK_URL" "$ru")
+}
+jar_cookies() {	# jar_cookies JAR: its cookies as a Cookie header value
+	awk -F'\t' '(!/^#/ || /^#HttpOnly_/) && NF >= 7 { printf "%s%s=%s", n++ ? "; " : "", $6, $7 }' "$1"
+}
+# cgi_token "VARS" BODY: oauth-token.fcgi run once as CGI, as another host
+# would run it (VARS added to the facade's); sets STATUS and BODY
+cgi_token() {
+	local out
+	# shellcheck disable=SC2086
+	out=$(printf '%s' "$2" | env -i PATH="$PATH" $FENV $1 \
+	    MCP_OAUTH_CLIENT_SECRET="$FSEC" GATEWAY_INTERFACE=CGI/1.1 \
+	    REQUEST_METHOD=POST SCRIPT_NAME=/oauth/token HTTP_HOST=127.0.0.1 \
+	    CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=${#2} \
+	    "$B/oauth-token.fcgi" 2>>"$T_DIR/cgi.err" | tr -d '\r')
+	STATUS=$(printf '%s\n' "$out" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -1)
+	STATUS=${STATUS:-200}
+	BODY=$(printf '%s\n' "$out" | sed '1,/^$/d')
+}
+# cgi_callback "VARS" QUERY COOKIES: the callback answered by a one-shot
+# CGI run (another host); prints the answer's head
+cgi_callback() {
+	# shellcheck disable=SC2086
+	env -i PATH="$PATH" $FENV $1 GATEWAY_INTERFACE=CGI/1.1 \
+	    REQUEST_METHOD=GET SCRIPT_NAME=/oauth/callback HTTP_HOST=127.0.0.1 \
+	    QUERY_STRING="$2" HTTP_COOKIE="$3" \
+	    "$B/oauth-authorize.fcgi" </dev/null 2>>"$T_DIR/cgi.err" | tr -d '\r' |
+	    sed '/^$/q'
 }
 
 # --- facade: metadata -------------------------------------------------
@@ -216,27 +246,24 @@ CODE=$(qparam "$CODE_URL" code)
 ok "$([ -n "$CODE" ]; echo $?)" "facade: the browser comes back with a code"
 is "$(qparam "$CODE_URL" state)" "state-1" "facade: the client's state"
 is "$(qparam "$CODE_URL" iss)" "$F" "facade: iss is ours (RFC 9207)"
-like "$(cat "$T_DIR/f-authz.log")" 'GET /oauth/authorize .*status=302' "two pools: authorize served by pool A"
+like "$(cat "$T_DIR/f-authz.log")" '/oauth/authorize .*status=302' "two pools: authorize served by pool A"
 like "$(cat "$T_DIR/f-callback.log")" 'GET /oauth/callback .*status=302' "two pools: callback served by pool B"
 unlike "$(cat "$T_DIR/f-authz.log")" 'GET /oauth/callback' "two pools: pool A never saw the callback"
 # only MCP_SECRET connects the legs: a worker run anywhere (here as CGI)
 # with the same secret finishes a flow, one with another secret cannot
 SAVED_VERIFIER=$VERIFIER
 pkce
-http GET "$F/oauth/authorize?response_type=code&client_id=$(enc "$PUB")&redirect_uri=$(enc http://127.0.0.1:9/cb)&state=cgi&code_challenge=$CHALLENGE&code_challenge_method=S256"
-ST=$(qparam "$(header Location)" state)
-cgi_callback() {	# cgi_callback SECRET-FILE: the callback answered by a one-shot CGI run
-	# shellcheck disable=SC2086
-	env -i PATH="$PATH" $FENV MCP_SECRET_FILE="$1" GATEWAY_INTERFACE=CGI/1.1 \
-	    REQUEST_METHOD=GET SCRIPT_NAME=/oauth/callback HTTP_HOST=127.0.0.1 \
-	    QUERY_STRING="code=c1&state=$ST&iss=$(enc "$ISS1")" \
-	    "$B/oauth-authorize.fcgi" </dev/null 2>/dev/null | tr -d '\r'
-}
-like "$(cgi_callback "$T_DIR/secret")" '^Location: http://127.0.0.1:9/cb\?code=' \
-    "another host with the same MCP_SECRET finishes the flow"
+PURL=$(follow "$(authorize_url "$PUB" http://127.0.0.1:9/cb cgi)" "$ISS1/")
+ST=$(qparam "$PURL" state)
+CQ="code=c1&state=$(enc "$ST")&iss=$(enc "$ISS1")"
 openssl rand -hex 32 >"$T_DIR/other-secret"
-like "$(cgi_callback "$T_DIR/other-secret")" '^Status: 400' \
-    "a host with another MCP_SECRET cannot"
+like "$(cgi_callback "MCP_SECRET_FILE=$T_DIR/other-secret" "$CQ" "$(jar_cookies "$T_DIR/jar")")" \
+    '^Status: 400' "a host with another MCP_SECRET cannot finish the flow"
+like "$(cgi_callback "" "$CQ" "$(jar_cookies "$T_DIR/jar")")" '^Location: http://127.0.0.1:9/cb\?code=' \
+    "another host with the same MCP_SECRET (and store) finishes the flow"
+out=$(cgi_callback "" "$CQ" "$(jar_cookies "$T_DIR/jar")")
+ok "$(printf '%s' "$out" | grep -q '^Status: 400' && ! printf '%s' "$out" | grep -q '^Location'; echo $?)" \
+    "state replay: the same state a second time mints no second code"
 VERIFIER=$SAVED_VERIFIER
 http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
     -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d code_verifier=wrong-verifier-wrong-verifier-wrong-verifier-0
@@ -273,11 +300,12 @@ like "$BODY" '"name":"getItem"' "tools listed with it"
 http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$CODE" \
     -d redirect_uri=http://127.0.0.1:9/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
 is "$STATUS" 400 "token: a code replayed is refused"
-is "$(jstr error)" "invalid_grant" "token: replay is invalid_grant (the provider's code is spent)"
+is "$(jstr error)" "invalid_grant" "token: replay is invalid_grant"
+like "$(jstr error_description)" 'already used' "token: ... refused here, not sent to the provider again"
 http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
     --data-urlencode "client_id=$PUB"
-# oidc-provider revokes the whole grant when a code is replayed (RFC 6749 §4.1.2)
-is "$(jstr error)" "invalid_grant" "refresh after the replay: grant revoked by the provider"
+# RFC 6749 §4.1.2: what a replayed code gave is revoked
+is "$(jstr error)" "invalid_grant" "refresh after the code replay: its family is revoked"
 
 # a clean flow for refresh
 facade_code "$PUB" "http://127.0.0.1:7/cb" s2
@@ -291,8 +319,21 @@ is "$(jstr error)" "invalid_grant" "refresh: bound to its client"
 http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
     --data-urlencode "client_id=$PUB"
 is "$STATUS" 200 "refresh: 200"
+RT2=$(jstr refresh_token)
 list_tools "$F" "$(jstr access_token)"
 is "$STATUS" 200 "refreshed token opens /mcp"
+ok "$([ -n "$RT2" ] && [ "$RT2" != "$RT" ]; echo $?)" "refresh: a new refresh token each time (rotation)"
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT2" \
+    --data-urlencode "client_id=$PUB"
+is "$STATUS" 200 "refresh: the new one works"
+RT3=$(jstr refresh_token)
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
+    --data-urlencode "client_id=$PUB"
+is "$(jstr error)" "invalid_grant" "refresh replay: a used refresh token is refused"
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT3" \
+    --data-urlencode "client_id=$PUB"
+is "$(jstr error)" "invalid_grant" "refresh replay: ... and its whole family is revoked (RFC 9700)"
+like "$(cat "$T_DIR/f-token.log")" 'used refresh token came back' "refresh replay: logged"
 http POST "$F/oauth/token" -d grant_type=password -d username=a -d password=b
 is "$(jstr error)" "unsupported_grant_type" "token: password grant unsupported"
 http POST "$F/oauth/token" -H 'Content-Type: application/json' --data-binary '{}'
@@ -335,6 +376,32 @@ ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "callback: f
 http GET "$F/oauth/authorize?$AQ&client_id=$(enc "$PUB")&client_id=x"
 is "$STATUS" 400 "repeated parameters refused"
 
+# --- facade: the flow is bound to the browser that started it --------
+# The attacker allows his own client in his browser and hands the
+# provider URL (carrying our sealed state) to a victim signed in there.
+pkce
+: >"$T_DIR/ajar"
+: >"$T_DIR/vjar"
+AURL=$(BROWSER_STOP="$ISS1/" BROWSER_JAR="$T_DIR/ajar" "$IDIR/browser.sh" \
+    "$(authorize_url "$PUB" http://127.0.0.1:9/cb evil)")
+like "$AURL" "^$ISS1/" "consent bypass: the attacker holds a provider URL with our state"
+VCB=$(BROWSER_STOP="$F/oauth/callback" BROWSER_JAR="$T_DIR/vjar" BROWSER_LOGIN=bob \
+    "$IDIR/browser.sh" "$AURL")
+like "$VCB" "^$F/oauth/callback\\?.*code=" "consent bypass: the victim signs in and comes back"
+http GET "$VCB" -b "$T_DIR/vjar"
+ok "$([ "$STATUS" = 403 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "consent bypass: the victim's browser gets a page, no code for the attacker"
+like "$BODY" 'another browser' "consent bypass: ... that says why"
+# a state used once at the callback is not used again
+pkce
+CALLBACK_URL=$(follow "$(authorize_url "$PUB" http://127.0.0.1:9/cb once)" "$F/oauth/callback")
+cp "$T_DIR/jar" "$T_DIR/jar-before"
+CODE_URL=$(follow "$CALLBACK_URL" http://127.0.0.1:9/cb)
+ok "$([ -n "$(qparam "$CODE_URL" code)" ]; echo $?)" "state replay: the first use gives a code"
+http GET "$CALLBACK_URL" -b "$T_DIR/jar-before"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "state replay: the callback again with the flow cookie mints no code"
+
 # --- facade: consent for a redirect URI that is not loopback ----------
 register "$F" '{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"none","client_name":"Web <App>"}'
 WEB=$CLIENT
@@ -360,9 +427,13 @@ import http from 'node:http';
 const doc = JSON.stringify({ client_id: 'http://127.0.0.1:$CIMD_PORT/client.json',
   client_name: 'CIMD client', redirect_uris: ['http://127.0.0.1:9/cb'],
   token_endpoint_auth_method: 'none' });
+const nameless = JSON.stringify({ client_id: 'http://127.0.0.1:$CIMD_PORT/nameless.json',
+  redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' });
 http.createServer((q, r) => {
   if (q.url === '/client.json') { r.setHeader('Content-Type', 'application/json'); r.end(doc); }
   else if (q.url === '/liar.json') { r.setHeader('Content-Type', 'application/json'); r.end(doc); }
+  else if (q.url === '/nameless.json') { r.setHeader('Content-Type', 'application/json'); r.end(nameless); }
+  else if (q.url === '/silent.json') { /* a host that never answers */ }
   else if (q.url === '/moved.json') { r.writeHead(302, { Location: '/client.json' }); r.end(); }
   else { r.writeHead(404); r.end(); }
 }).listen($CIMD_PORT, '127.0.0.1');
@@ -376,6 +447,14 @@ http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/li
 is "$STATUS" 400 "CIMD: a document whose client_id is another URL is refused"
 http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/moved.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
 is "$STATUS" 400 "CIMD: redirects are not followed"
+http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/nameless.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+is "$STATUS" 400 "CIMD: a document without client_name is refused"
+like "$BODY" 'no client_name' "CIMD: ... saying which member is missing"
+t0=$(date +%s%N)
+http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/silent.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+ms=$((($(date +%s%N) - t0) / 1000000))
+is "$STATUS" 400 "CIMD: a host that never answers gets an error page"
+ok "$([ "$ms" -lt 3000 ]; echo $?)" "CIMD: ... within 3 s, not a worker held for longer (${ms} ms)"
 
 # --- proxy ------------------------------------------------------------
 http GET "$P/.well-known/oauth-authorization-server"
@@ -391,8 +470,13 @@ register "$P" '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_m
 is "$STATUS" 201 "proxy register: 201"
 is "$CLIENT" "fcm-proxy" "proxy register: the configured client id"
 pkce
-http GET "$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(enc http://127.0.0.1:9/cb)&state=ps&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$P/mcp")"
-LOC=$(header Location)
+PAQ="$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(enc http://127.0.0.1:9/cb)&state=ps&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$P/mcp")"
+http GET "$PAQ"
+ok "$([ "$STATUS" = 200 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "proxy authorize: a consent page first (one client id for every client)"
+like "$BODY" 'http://127.0.0.1:9/cb' "proxy consent: the redirect URI shown"
+like "$BODY" '<code>read openid</code>' "proxy consent: the scopes the provider will be asked for"
+LOC=$(follow "$PAQ" "$ISS2/")
 like "$LOC" "^$ISS2/auth\\?" "proxy authorize: to the provider"
 is "$(qparam "$LOC" scope)" "read openid" "proxy authorize: default scope added"
 is "$(qparam "$LOC" audience)" "$P/mcp" "proxy authorize: audience added"

@@ -8,8 +8,15 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -17,6 +24,7 @@
 #include "../../src/jsonrpc.h"
 #include "../../src/oauth.h"
 #include "../../src/seal.h"
+#include "../../src/upstream.h"
 #include "../../src/url.h"
 #include "tap.h"
 
@@ -359,6 +367,149 @@ t_clients(struct cfg *cfg)
 	ok(client_resolve(cfg, NULL, &c, &why) == -1, "client: missing id");
 }
 
+/* What the CIMD fetch makes of a literal address: 1 public, 0 not. */
+static int
+addr_public(const char *s)
+{
+	struct sockaddr_in	 s4;
+	struct sockaddr_in6	 s6;
+
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (inet_pton(AF_INET, s, &s4.sin_addr) == 1) {
+		s4.sin_family = AF_INET;
+		return up_addr_public((struct sockaddr *)&s4);
+	}
+	if (inet_pton(AF_INET6, s, &s6.sin6_addr) != 1)
+		return -1;
+	s6.sin6_family = AF_INET6;
+	return up_addr_public((struct sockaddr *)&s6);
+}
+
+static void
+t_addr_public(void)
+{
+	/* IPv4 inside IPv6 is judged as that IPv4 address */
+	static const char *const inside[] = { "127.0.0.1", "10.0.0.1",
+	    "169.254.169.254", "::1", "::", "fe80::1", "fd00::1", "fec0::1",
+	    "::127.0.0.1", "::10.0.0.1", "::192.168.1.1",
+	    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
+	    "::ffff:0:127.0.0.1", "::ffff:0:10.0.0.1",
+	    "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b::a9fe:a9fe",
+	    "64:ff9b::c0a8:101", "64:ff9b:1::7f00:1", "64:ff9b:1::808:808",
+	    "64:ff9b:1:7f00:1::", "2002:7f00:1::", "2002:a00:1::1", NULL };
+	static const char *const outside[] = { "8.8.8.8", "1.1.1.1",
+	    "93.184.215.14", "2606:4700:4700::1111", "2001:4860:4860::8888",
+	    "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8", "::8.8.8.8",
+	    "64:ff9b::808:808", "64:ff9b::101:101", "2002:808:808::1", NULL };
+	size_t	 i;
+
+	for (i = 0; inside[i] != NULL; i++)
+		is_int(addr_public(inside[i]), 0, "address: %s is not public",
+		    inside[i]);
+	for (i = 0; outside[i] != NULL; i++)
+		is_int(addr_public(outside[i]), 1, "address: %s is public",
+		    outside[i]);
+}
+
+/* A socket listening on 127.0.0.1, its port in *port. */
+static int
+listener(int *port)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	int			 s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(s, 8) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) == -1)
+		abort();
+	*port = ntohs(sa.sin_port);
+	return s;
+}
+
+/* A child that answers one request on `s` with the JSON `doc`. */
+static pid_t
+serve_once(int s, const char *doc)
+{
+	char	 in[4096], out[4096];
+	size_t	 have = 0;
+	ssize_t	 n;
+	pid_t	 pid;
+	int	 c;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	if ((c = accept(s, NULL, NULL)) == -1)
+		_exit(1);
+	while (have < sizeof(in) - 1 &&
+	    (n = read(c, in + have, sizeof(in) - 1 - have)) > 0) {
+		have += (size_t)n;
+		in[have] = '\0';
+		if (strstr(in, "\r\n\r\n") != NULL)
+			break;
+	}
+	snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
+	    "\r\n\r\n%s", strlen(doc), doc);
+	if (write(c, out, strlen(out)) == -1)
+		_exit(1);
+	close(c);
+	_exit(0);
+}
+
+static void
+t_cimd(struct cfg *cfg)
+{
+	struct oauth_client	 c;
+	const char		*why = "";
+	char			 url[128], doc[512];
+	double			 t0, took;
+	int			 s, port, st, rc;
+	pid_t			 pid;
+
+	cfg->cimd_allow_private = 1;	/* http to 127.0.0.1 */
+	s = listener(&port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/nameless.json", port);
+	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	    "[\"http://127.0.0.1:9/cb\"],\"token_endpoint_auth_method\":"
+	    "\"none\"}", url);
+	pid = serve_once(s, doc);
+	rc = client_resolve(cfg, url, &c, &why);
+	ok(rc == -1 && strstr(why, "client_name") != NULL, "CIMD: a document "
+	    "without client_name is refused (%s)", rc == -1 ? why : "taken");
+	client_free(&c);
+	waitpid(pid, &st, 0);
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/named.json", port);
+	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	    "[\"http://127.0.0.1:9/cb\"],\"client_name\":\"Named\"}", url);
+	pid = serve_once(s, doc);
+	ok(client_resolve(cfg, url, &c, &why) == 0 && c.name != NULL &&
+	    strcmp(c.name, "Named") == 0 && !c.confidential, "CIMD: a "
+	    "document with client_name is a public client");
+	client_free(&c);
+	waitpid(pid, &st, 0);
+
+	/* the kernel accepts the connection, nobody ever answers */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/silent.json", port);
+	t0 = util_now_mono();
+	rc = client_resolve(cfg, url, &c, &why);
+	took = util_now_mono() - t0;
+	ok(rc == -1, "CIMD: a host that never answers is refused (%s)",
+	    rc == -1 ? why : "taken");
+	ok(took < 3, "CIMD: ... within the fetch's short budget (%.1f s)",
+	    took);
+	client_free(&c);
+	close(s);
+	client_cache_clear();
+	cfg->cimd_allow_private = 0;
+}
+
 /* --- the handlers ------------------------------------------------------ */
 
 static int
@@ -387,7 +538,7 @@ run(void *app, const struct cfg *cfg, void (*h)(void *, const struct cfg *,
 {
 	struct buf		 sinkbuf;
 	struct http_sink	 sink = { sink_write, sink_flush, &sinkbuf };
-	char			*env[8], cbuf[512];
+	char			*env[8], cbuf[8192];
 	struct req		 rq;
 	struct resp		 rs;
 	struct out		 o;
@@ -446,9 +597,244 @@ location_starts(const char *raw, const char *prefix)
 
 #define CHAL	"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
+/* "name=value" of the first Set-Cookie whose name starts with `prefix`. */
+static char *
+set_cookie(const char *raw, const char *prefix)
+{
+	char		 pat[128];
+	const char	*p;
+
+	snprintf(pat, sizeof(pat), "Set-Cookie: %s", prefix);
+	if ((p = strstr(raw, pat)) == NULL)
+		return NULL;
+	p += 12;
+	return xstrndup(p, strcspn(p, ";\r"));
+}
+
+/* The Set-Cookie header line of cookie `prefix`, whole, for attributes. */
+static char *
+set_cookie_line(const char *raw, const char *prefix)
+{
+	char		 pat[128];
+	const char	*p;
+
+	snprintf(pat, sizeof(pat), "Set-Cookie: %s", prefix);
+	if ((p = strstr(raw, pat)) == NULL)
+		return NULL;
+	return xstrndup(p, strcspn(p, "\r"));
+}
+
+/*
+ * Answer the consent page `page` (freed) as the browser that got it,
+ * with `decision`, sending `more` cookies too: the server's answer.
+ */
+static struct out
+consent_reply(void *app, const struct cfg *cfg, struct out page,
+    const char *decision, const char *more)
+{
+	struct out	 o = { 0, NULL };
+	struct buf	 q, c;
+	const char	*v = strstr(page.raw, "name=\"consent\" value=\"");
+	char		*cookie = set_cookie(page.raw, "__Host-fcm_consent=");
+	char		*consent;
+
+	if (v == NULL || cookie == NULL) {
+		free(cookie);
+		o.raw = page.raw;
+		return o;
+	}
+	v += 22;
+	consent = xstrndup(v, strcspn(v, "\""));
+	buf_init(&q);
+	buf_printf(&q, "decision=%s&consent=", decision);
+	url_encode(&q, consent, strlen(consent));
+	buf_init(&c);
+	buf_puts(&c, cookie);
+	if (more != NULL)
+		buf_printf(&c, "; %s", more);
+	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	    q.data, c.data);
+	buf_free(&q);
+	buf_free(&c);
+	free(consent);
+	free(cookie);
+	free(page.raw);
+	return o;
+}
+
+/* POST a registration: the status; *id and *error from the answer. */
+static int
+dcr_post(const struct cfg *cfg, const char *json, char **id, char **error)
+{
+	struct buf		 sinkbuf;
+	struct http_sink	 sink = { sink_write, sink_flush, &sinkbuf };
+	char			*env[] = { "CONTENT_TYPE=application/json", NULL };
+	struct json_object	*o;
+	struct req		 rq;
+	struct resp		 rs;
+	const char		*body;
+	char			*raw;
+	int			 status;
+
+	buf_init(&sinkbuf);
+	memset(&rq, 0, sizeof(rq));
+	rq.envp = env;
+	rq.method = "POST";
+	rq.path = (char *)"/oauth/register";
+	rq.body = (char *)json;
+	rq.body_len = strlen(json);
+	resp_init(&rs, &sink);
+	dcr_handle(NULL, cfg, &rq, &rs);
+	resp_finish(&rs);
+	status = rs.status;
+	resp_free(&rs);
+	raw = buf_release(&sinkbuf);
+	*id = *error = NULL;
+	if ((body = strstr(raw, "\r\n\r\n")) != NULL &&
+	    (o = json_tokener_parse(body + 4)) != NULL) {
+		if (prov_field(o, "client_id") != NULL)
+			*id = xstrdup(prov_field(o, "client_id"));
+		if (prov_field(o, "error") != NULL)
+			*error = xstrdup(prov_field(o, "error"));
+		json_object_put(o);
+	}
+	free(raw);
+	return status;
+}
+
+/* GET /oauth/authorize for client `id` and its redirect URI `uri`. */
+static struct out
+authz_for(void *app, const struct cfg *cfg, const char *id, const char *uri)
+{
+	struct out	 o;
+	struct buf	 q;
+
+	buf_init(&q);
+	buf_puts(&q, "response_type=code&state=s&code_challenge=" CHAL
+	    "&code_challenge_method=S256&client_id=");
+	url_encode(&q, id, strlen(id));
+	buf_puts(&q, "&redirect_uri=");
+	url_encode(&q, uri, strlen(uri));
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize", q.data,
+	    NULL, NULL);
+	buf_free(&q);
+	return o;
+}
+
+/*
+ * A stateless client id carries its metadata, so metadata can make an id
+ * longer than /oauth/authorize takes (OAUTH_PARAM_MAX): registration
+ * refuses that, and an id of exactly the limit works.
+ */
+static void
+t_register_limit(struct cfg *cfg)
+{
+	struct oauth_client	 c;
+	struct json_object	*md;
+	struct out		 o;
+	void			*app;
+	const char		*err, *why;
+	char			 uri[1400], name[201];
+	char			*json, *at = NULL, *over = NULL, *id, *error;
+	char			*over_id = NULL;
+	size_t			 n, len;
+
+	/* one loopback redirect URI so long that the name decides */
+	snprintf(uri, sizeof(uri), "http://127.0.0.1:9/");
+	memset(uri + strlen(uri), 'a', 1340);
+	uri[19 + 1340] = '\0';
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (n = 1; n <= 200 && (at == NULL || over == NULL); n++) {
+		xasprintf(&json, "{\"redirect_uris\":[\"%s\"],\"token_endpoint"
+		    "_auth_method\":\"none\",\"client_name\":\"%.*s\"}", uri,
+		    (int)n, name);
+		md = parse(json);
+		if (client_metadata_parse(cfg, md, &c, &err, &why) == 0) {
+			id = client_id_make(cfg, &c);
+			len = strlen(id);
+			if (len == OAUTH_PARAM_MAX && at == NULL)
+				at = xstrdup(json);
+			if (len > OAUTH_PARAM_MAX && over == NULL) {
+				over = xstrdup(json);
+				over_id = xstrdup(id);
+			}
+			free(id);
+			client_free(&c);
+		}
+		json_object_put(md);
+		free(json);
+	}
+	if (at == NULL || over == NULL) {
+		ok(0, "register: metadata at and past the client id limit");
+		free(at);
+		free(over);
+		free(over_id);
+		return;
+	}
+
+	is_int(dcr_post(cfg, over, &id, &error), 400, "register: metadata "
+	    "making a client id over %d bytes is refused", OAUTH_PARAM_MAX);
+	is_str(error, "invalid_client_metadata", "register: ... as "
+	    "invalid_client_metadata");
+	ok(id == NULL, "register: ... and no client id is issued");
+	free(id);
+	free(error);
+
+	is_int(dcr_post(cfg, at, &id, &error), 201, "register: a client id "
+	    "of exactly %d bytes is issued", OAUTH_PARAM_MAX);
+	ok(id != NULL && strlen(id) == OAUTH_PARAM_MAX, "register: ... and "
+	    "is that long");
+	if (id == NULL)
+		goto out;
+	/* on to the provider or to the consent page, but not an error */
+	authz_init(cfg, &app, NULL);
+	o = authz_for(app, cfg, id, uri);
+	ok((o.status == 302 || o.status == 200) &&
+	    strstr(o.raw, "error=") == NULL && strstr(o.raw, "too long") ==
+	    NULL, "register: that client id is taken at /oauth/authorize "
+	    "(%d)", o.status);
+	free(o.raw);
+	/* the next longer id, had it been issued, would not be */
+	o = authz_for(app, cfg, over_id, uri);
+	ok(o.status == 302 && strstr(o.raw, "error=invalid_request") != NULL,
+	    "register: ... and the next longer one is not: the limit is "
+	    "exact");
+	free(o.raw);
+	authz_fini(app);
+out:
+	free(id);
+	free(error);
+	free(at);
+	free(over);
+	free(over_id);
+}
+
+/* Does the Set-Cookie line of `prefix` in `raw` carry every attribute? */
+static int
+cookie_has(const char *raw, const char *prefix, const char *const *attrs)
+{
+	char	*line = set_cookie_line(raw, prefix);
+	int	 yes = line != NULL;
+
+	for (; yes && *attrs != NULL; attrs++)
+		yes = strstr(line, *attrs) != NULL;
+	free(line);
+	return yes;
+}
+
+#define LOOPBACK_REQ	"&response_type=code&redirect_uri=http%3A%2F%2F"     \
+	"127.0.0.1%3A5555%2Fcb&state=xyz&code_challenge=" CHAL		     \
+	"&code_challenge_method=S256&scope=read&resource=https%3A%2F%2F"    \
+	"mcp.example%2Fmcp"
+
 static void
 t_facade(struct cfg *cfg)
 {
+	static const char *const lax[] = { "Path=/", "HttpOnly", "Secure",
+	    "SameSite=Lax", NULL };
+	static const char *const strict[] = { "Path=/", "HttpOnly", "Secure",
+	    "SameSite=Strict", NULL };
 	struct oauth_client	 c;
 	struct json_object	*md, *code;
 	struct out		 o;
@@ -456,6 +842,7 @@ t_facade(struct cfg *cfg)
 	void			*app;
 	const char		*err, *why;
 	char			*id, *state, *cb, *pcode, *cookie, *consent;
+	char			*flowc = NULL, *okc = NULL, both[4096];
 	char			 cookiebuf[200];
 
 	cfg->oauth_mode = OAUTH_FACADE;
@@ -466,20 +853,59 @@ t_facade(struct cfg *cfg)
 	id = client_id_make(cfg, &c);
 	json_object_put(md);
 	client_free(&c);
-	authz_init(cfg, &app, NULL);
+	if (authz_init(cfg, &app, &cb) == -1) {
+		ok(0, "facade: authz_init: %s", cb);
+		free(cb);
+		free(id);
+		return;
+	}
 
-#define AUTHZ(extra) do {						\
+#define AUTHZ_C(extra, cookies) do {					\
 	buf_init(&q);							\
 	buf_puts(&q, "client_id=");					\
 	url_encode(&q, id, strlen(id));					\
 	buf_puts(&q, extra);						\
 	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",	\
-	    q.data, NULL, NULL);					\
+	    q.data, NULL, cookies);					\
 	buf_free(&q);							\
 } while (0)
-	AUTHZ("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A"
-	    "5555%2Fcb&state=xyz&code_challenge=" CHAL "&code_challenge_method"
-	    "=S256&scope=read&resource=https%3A%2F%2Fmcp.example%2Fmcp");
+#define AUTHZ(extra)	AUTHZ_C(extra, NULL)
+/* the provider sends the browser back with `cookies` */
+#define CALLBACK(params, st, cookies) do {				\
+	buf_init(&q);							\
+	buf_puts(&q, params "&state=");					\
+	url_encode(&q, st, strlen(st));					\
+	o = run(app, cfg, authz_handle, "GET", "/oauth/callback",	\
+	    q.data, NULL, cookies);					\
+	buf_free(&q);							\
+} while (0)
+/* a flow of a client this browser allowed: state and flow cookie */
+#define FLOW() do {							\
+	free(state);							\
+	free(flowc);							\
+	AUTHZ_C(LOOPBACK_REQ, okc);					\
+	state = location_param(o.raw, "state");				\
+	flowc = set_cookie(o.raw, "__Host-fcm_flow_");			\
+	free(o.raw);							\
+	if (state == NULL || flowc == NULL)				\
+		goto done;						\
+} while (0)
+
+	/* every client the browser has not allowed is asked about */
+	AUTHZ(LOOPBACK_REQ);
+	is_int(o.status, 200, "consent: asked for a loopback client too");
+	ok(strstr(o.raw, "Location:") == NULL, "consent: ... not sent on");
+	ok(strstr(o.raw, "<code>read openid profile email</code>") != NULL,
+	    "consent: exactly the scopes the provider will be asked for");
+	ok(strstr(o.raw, "<code>http://127.0.0.1:5555/cb</code>") != NULL,
+	    "consent: the full redirect URI");
+	ok(strstr(o.raw, "font-size:1.3em\">127.0.0.1</b>") != NULL,
+	    "consent: its host prominent");
+	ok(strstr(o.raw, "on this computer") != NULL, "consent: a warning "
+	    "for a client on this computer");
+	ok(cookie_has(o.raw, "__Host-fcm_consent=", strict), "consent: "
+	    "__Host- cookie, Secure, HttpOnly, SameSite=Strict, Path=/");
+	o = consent_reply(app, cfg, o, "approve", NULL);
 	is_int(o.status, 302, "facade authorize: redirect");
 	ok(location_starts(o.raw, "https://as.example/authorize?"),
 	    "facade authorize: to the provider");
@@ -492,7 +918,7 @@ t_facade(struct cfg *cfg)
 	free(cb);
 	cb = location_param(o.raw, "scope");
 	is_str(cb, "read openid profile email", "facade authorize: scopes "
-	    "merged");
+	    "merged, as the page said");
 	free(cb);
 	cb = location_param(o.raw, "code_challenge");
 	ok(cb != NULL && strcmp(cb, CHAL) != 0, "facade authorize: our own "
@@ -506,17 +932,46 @@ t_facade(struct cfg *cfg)
 	state = location_param(o.raw, "state");
 	ok(state != NULL && strcmp(state, "xyz") != 0, "facade authorize: "
 	    "state sealed");
+	flowc = set_cookie(o.raw, "__Host-fcm_flow_");
+	ok(flowc != NULL && cookie_has(o.raw, "__Host-fcm_flow_", lax),
+	    "facade authorize: the browser gets its flow cookie (__Host-, "
+	    "Secure, HttpOnly, SameSite=Lax, Path=/)");
+	okc = set_cookie(o.raw, "__Host-fcm_ok=");
+	ok(okc != NULL && cookie_has(o.raw, "__Host-fcm_ok=", lax),
+	    "consent: the approval is remembered in a sealed Lax cookie");
+	free(o.raw);
+	if (state == NULL || flowc == NULL || okc == NULL)
+		goto done;
+
+	/*
+	 * The consent bypass: the provider URL (carrying the state) opened
+	 * by another browser, signed in at the provider, must mint no code.
+	 */
+	CALLBACK("code=VICTIMCODE&iss=https%3A%2F%2Fas.example", state, NULL);
+	ok(o.status == 403 && strstr(o.raw, "Location:") == NULL &&
+	    strstr(o.raw, "VICTIMCODE") == NULL, "callback: another browser "
+	    "(no flow cookie) gets a page, no code");
+	free(o.raw);
+	snprintf(both, sizeof(both), "%.*s=guess", (int)strcspn(flowc, "="),
+	    flowc);
+	CALLBACK("code=VICTIMCODE&iss=https%3A%2F%2Fas.example", state, both);
+	ok(o.status == 403 && strstr(o.raw, "Location:") == NULL,
+	    "callback: a flow cookie with another nonce gets a page");
+	free(o.raw);
+	snprintf(both, sizeof(both), "%s", okc);
+	CALLBACK("code=VICTIMCODE&iss=https%3A%2F%2Fas.example", state, both);
+	ok(o.status == 403, "callback: the approval cookie alone is not the "
+	    "flow's");
 	free(o.raw);
 
-	/* the callback: the provider's code becomes ours */
-	buf_init(&q);
-	buf_puts(&q, "code=PROVIDERCODE&iss=https%3A%2F%2Fas.example&state=");
-	url_encode(&q, state, strlen(state));
-	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
-	    NULL);
+	/* the browser that started it: the provider's code becomes ours */
+	CALLBACK("code=PROVIDERCODE&iss=https%3A%2F%2Fas.example", state,
+	    flowc);
 	is_int(o.status, 302, "callback: redirect");
 	ok(location_starts(o.raw, "http://127.0.0.1:5555/cb?"), "callback: to "
 	    "the client's URI, its port");
+	ok(cookie_has(o.raw, "__Host-fcm_flow_", (const char *const[]){
+	    "Max-Age=0", NULL }), "callback: the flow cookie is cleared");
 	cb = location_param(o.raw, "state");
 	is_str(cb, "xyz", "callback: the client's state");
 	free(cb);
@@ -536,41 +991,47 @@ t_facade(struct cfg *cfg)
 	}
 	free(pcode);
 	free(o.raw);
-	buf_free(&q);
+
+	/* the same state again, even from the right browser: no second code */
+	CALLBACK("code=SECONDCODE&iss=https%3A%2F%2Fas.example", state, flowc);
+	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL &&
+	    strstr(o.raw, "already") != NULL, "callback: a state used again "
+	    "gets a page, no second code");
+	free(o.raw);
+
+	/* an allowed client is not asked again; another one is */
+	AUTHZ_C(LOOPBACK_REQ, okc);
+	ok(o.status == 302 && location_starts(o.raw,
+	    "https://as.example/authorize?"), "consent: remembered for the "
+	    "same client and redirect URI");
+	free(o.raw);
+	AUTHZ_C("&response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2F"
+	    "cb&state=s&code_challenge=" CHAL "&code_challenge_method=S256",
+	    okc);
+	is_int(o.status, 200, "consent: asked again for another redirect URI");
+	free(o.raw);
 
 	/* wrong iss: mix-up defence */
-	buf_init(&q);
-	buf_puts(&q, "code=X&iss=https%3A%2F%2Fevil.example&state=");
-	url_encode(&q, state, strlen(state));
-	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
-	    NULL);
+	FLOW();
+	CALLBACK("code=X&iss=https%3A%2F%2Fevil.example", state, flowc);
 	cb = location_param(o.raw, "error");
 	is_str(cb, "access_denied", "callback: another issuer refused");
 	free(cb);
 	free(o.raw);
-	buf_free(&q);
 	/* provider error passed on */
-	buf_init(&q);
-	buf_puts(&q, "error=access_denied&error_description=no%22way&state=");
-	url_encode(&q, state, strlen(state));
-	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
-	    NULL);
+	FLOW();
+	CALLBACK("error=access_denied&error_description=no%22way", state,
+	    flowc);
 	ok(location_starts(o.raw, "http://127.0.0.1:5555/cb?error="
 	    "access_denied"), "callback: provider error to the client");
 	free(o.raw);
-	buf_free(&q);
 	/* tampered state */
+	FLOW();
 	state[5] ^= 1;
-	buf_init(&q);
-	buf_puts(&q, "code=X&state=");
-	url_encode(&q, state, strlen(state));
-	o = run(app, cfg, authz_handle, "GET", "/oauth/callback", q.data, NULL,
-	    NULL);
+	CALLBACK("code=X", state, flowc);
 	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
 	    "callback: tampered state gets a page, no redirect");
 	free(o.raw);
-	buf_free(&q);
-	free(state);
 
 	/* errors before and after the redirect URI is known */
 	AUTHZ("&response_type=code&redirect_uri=https%3A%2F%2Fevil.example%2F"
@@ -609,7 +1070,7 @@ t_facade(struct cfg *cfg)
 	    "facade: forged client id gets a page");
 	free(o.raw);
 
-	/* a redirect URI off this machine needs consent */
+	/* a redirect URI off this machine: the page and its CSRF cookie */
 	AUTHZ("&response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb"
 	    "&state=s&code_challenge=" CHAL "&code_challenge_method=S256");
 	is_int(o.status, 200, "consent: a page");
@@ -619,16 +1080,18 @@ t_facade(struct cfg *cfg)
 	    strstr(o.raw, "X-Frame-Options: DENY") != NULL, "consent: no "
 	    "framing");
 	ok(strstr(o.raw, "app.example") != NULL, "consent: names the host");
-	cookie = strstr(o.raw, "Set-Cookie: fcm_consent=");
-	ok(cookie != NULL && strstr(cookie, "SameSite=Strict") != NULL,
-	    "consent: strict cookie");
+	ok(strstr(o.raw, "on this computer") == NULL, "consent: no loopback "
+	    "warning for a remote redirect URI");
+	cookie = set_cookie(o.raw, "__Host-fcm_consent=");
 	consent = strstr(o.raw, "name=\"consent\" value=\"");
 	if (cookie == NULL || consent == NULL) {
+		ok(0, "consent: cookie and form");
+		free(cookie);
 		free(o.raw);
 		goto done;
 	}
-	snprintf(cookiebuf, sizeof(cookiebuf), "fcm_consent=%.*s",
-	    (int)strcspn(cookie + 24, ";"), cookie + 24);
+	snprintf(cookiebuf, sizeof(cookiebuf), "%s", cookie);
+	free(cookie);
 	consent += 22;
 	consent = xstrndup(consent, strcspn(consent, "\""));
 	free(o.raw);
@@ -641,8 +1104,12 @@ t_facade(struct cfg *cfg)
 	    "consent: without the cookie (CSRF) refused");
 	free(o.raw);
 	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
-	    q.data, "fcm_consent=guess");
+	    q.data, "__Host-fcm_consent=guess");
 	is_int(o.status, 403, "consent: a wrong cookie refused");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	    q.data, "fcm_consent=x; __Host-fcm_consent");
+	is_int(o.status, 403, "consent: a cookie without the prefix refused");
 	free(o.raw);
 	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
 	    q.data, cookiebuf);
@@ -657,12 +1124,16 @@ t_facade(struct cfg *cfg)
 	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
 	    q.data, cookiebuf);
 	ok(o.status == 302 && location_starts(o.raw, "https://app.example/cb?"
-	    "error=access_denied"), "consent: denied goes back with "
-	    "access_denied");
+	    "error=access_denied") && strstr(o.raw, "fcm_ok=") == NULL,
+	    "consent: denied goes back with access_denied, nothing "
+	    "remembered");
 	free(o.raw);
 	buf_free(&q);
 	free(consent);
 done:
+	free(state);
+	free(flowc);
+	free(okc);
 	authz_fini(app);
 	free(id);
 }
@@ -672,14 +1143,32 @@ t_proxy(struct cfg *cfg)
 {
 	struct out	 o;
 	void		*app;
-	char		*v;
+	char		*v, *okc;
 
 	cfg->oauth_mode = OAUTH_PROXY;
 	authz_init(cfg, &app, NULL);
+	/* one client id for every client: consent per redirect URI first */
 	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
 	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
 	    "method=S256&scope=read+openid", NULL, NULL);
+	ok(o.status == 200 && strstr(o.raw, "Location:") == NULL &&
+	    strstr(o.raw, "<code>c1</code>") != NULL && strstr(o.raw,
+	    "<code>read openid profile email</code>") != NULL &&
+	    strstr(o.raw, "http://localhost:3334/oauth/callback") != NULL,
+	    "proxy: a consent page first, with the client, redirect URI and "
+	    "scopes");
+	o = consent_reply(app, cfg, o, "deny", NULL);
+	ok(o.status == 302 && location_starts(o.raw, "http://localhost:3334/"
+	    "oauth/callback?error=access_denied") && strstr(o.raw, "iss=") ==
+	    NULL, "proxy: denied goes back to the client, without our iss");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
+	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
+	    "method=S256&scope=read+openid", NULL, NULL);
+	o = consent_reply(app, cfg, o, "approve", NULL);
+	okc = set_cookie(o.raw, "__Host-fcm_ok=");
 	ok(o.status == 302 && location_starts(o.raw,
 	    "https://as.example/authorize?"), "proxy: to the provider");
 	v = location_param(o.raw, "scope");
@@ -698,6 +1187,22 @@ t_proxy(struct cfg *cfg)
 	ok(strstr(o.raw, "resource=") == NULL, "proxy: no resource when none "
 	    "was sent");
 	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
+	    "oauth%2Fcallback&state=s2&code_challenge=" CHAL "&code_challenge_"
+	    "method=S256", NULL, okc);
+	ok(o.status == 302 && location_starts(o.raw,
+	    "https://as.example/authorize?"), "proxy: an allowed client goes "
+	    "straight on");
+	free(o.raw);
+	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=https%3A%2F%2Fattacker.example%2F"
+	    "cb&state=s2&code_challenge=" CHAL "&code_challenge_method=S256",
+	    NULL, okc);
+	is_int(o.status, 200, "proxy: the same client id with another "
+	    "redirect URI is asked about");
+	free(o.raw);
+	free(okc);
 	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
 	    "response_type=code&client_id=c1&redirect_uri=https%3A%2F%2Fevil."
 	    "example%2F%23x&state=s1", NULL, NULL);
@@ -728,7 +1233,9 @@ int
 main(void)
 {
 	struct cfg	 cfg;
+	char		 dir[] = "/tmp/t_oauth.XXXXXX", store[64];
 	char		*env[] = {
+		store,
 		"MCP_PUBLIC_URL=https://mcp.example",
 		"MCP_OAUTH_MODE=facade",
 		"MCP_OAUTH_AUTHORIZE_URL=https://as.example/authorize",
@@ -738,6 +1245,9 @@ main(void)
 		"MCP_SECRET=" SECRET,
 		NULL };
 
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(store, sizeof(store), "MCP_STORE_PATH=%s/store", dir);
 	if (cfg_load(&cfg, PROG_AUTHZ, env, stderr) == -1)
 		return 1;
 	t_seal();
@@ -746,8 +1256,14 @@ main(void)
 	t_scope_pkce();
 	t_meta(&cfg);
 	t_clients(&cfg);
+	t_addr_public();
+	t_cimd(&cfg);
+	t_register_limit(&cfg);
 	t_facade(&cfg);
 	t_proxy(&cfg);
 	cfg_free(&cfg);
+	snprintf(store, sizeof(store), "rm -rf %s", dir);
+	if (system(store) != 0)
+		return 1;
 	return done_testing();
 }

@@ -1,0 +1,50 @@
+/*
+ * store: what the workers of a pool, and the hosts of a deployment, must
+ * remember together so that a sealed value works once: used states and
+ * codes, refresh-token families.  Everything else stays sealed and
+ * stateless.  Two back ends (MCP_STORE):
+ *
+ *   local  an LMDB file that every worker on the host maps
+ *          (MCP_STORE_PATH); survives kill -9 of any worker
+ *   redis  a Redis server that every host reaches (MCP_REDIS_ADDRESS),
+ *          through hiredis; one connection per worker, made again when
+ *          it breaks
+ *
+ * Keys are short printable strings made by the caller; every entry has a
+ * lifetime and is gone after it.  A store that cannot answer says
+ * STORE_DOWN and the caller fails closed.
+ */
+#ifndef FCM_STORE_H
+#define FCM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+
+#define STORE_KEY_MAX	128	/* longest key */
+#define STORE_VALUE_MAX	256	/* longest value */
+
+enum store_res {
+	STORE_OK,		/* done; for a claim: it was not there */
+	STORE_EXISTS,		/* claim: somebody claimed it first */
+	STORE_MISSING,		/* get: no such live entry */
+	STORE_DOWN,		/* the store cannot answer: fail closed */
+	STORE_RES__MAX
+};
+
+struct store;
+
+int		 store_open(const struct cfg *, struct store **, char **);
+void		 store_close(struct store *);
+/* Claim `key` (with a value) for `ttl` seconds: STORE_OK for one caller. */
+enum store_res	 store_claim(struct store *, const char *, const char *,
+		    int64_t);
+enum store_res	 store_put(struct store *, const char *, const char *,
+		    int64_t);
+/* The value, NUL-terminated, into a caller buffer of STORE_VALUE_MAX+1. */
+enum store_res	 store_get(struct store *, const char *, char *);
+enum store_res	 store_del(struct store *, const char *);
+const char	*store_name(const struct store *);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+ * store_lmdb: MCP_STORE=local, an LMDB file shared by the workers of the
+ * host.  LMDB serialises writers with a robust process-shared mutex and
+ * never leaves a half-written transaction, so a worker killed with -9
+ * anywhere costs nothing but its own request.
+ *
+ * Two tables: "k" maps a key to its expiry (8 bytes) and value; "x" maps
+ * big-endian expiry + key to nothing, so the expired entries are the
+ * first rows of "x" and every write removes a few of them.
+ *
+ * LMDB copies pages on write, so even a delete needs free pages: a file
+ * filled to the last page could never be emptied.  New entries are
+ * therefore refused (STORE_DOWN) once the trees use FULL_PERCENT of the
+ * map, which leaves the room that purging needs.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+
+#include "log.h"
+#include "store_be.h"
+#include "util.h"
+
+#define PURGE_PER_WRITE	32	/* expired entries removed by each write */
+#define FULL_PERCENT	75
+
+struct lmdb_store {
+	MDB_env		*env;
+	MDB_dbi		 keys;		/* "k" */
+	MDB_dbi		 byexp;		/* "x" */
+	size_t		 pages;		/* in the whole map */
+	char		*path;
+};
+
+static void
+be64(unsigned char *p, int64_t v)
+{
+	int	 i;
+
+	for (i = 7; i >= 0; i--, v = (int64_t)((uint64_t)v >> 8))
+		p[i] = (unsigned char)(v & 0xff);
+}
+
+static int64_t
+from_be64(const unsigned char *p)
+{
+	uint64_t	 v = 0;
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return (int64_t)v;
+}
+
+static enum store_res
+failed(struct lmdb_store *l, const char *what, int rc)
+{
+	log_msg(LOG_ERROR, "store: %s: %s: %s%s", l->path, what,
+	    mdb_strerror(rc), rc == MDB_MAP_FULL ? " (raise MCP_STORE_SIZE)" :
+	    "");
+	return STORE_DOWN;
+}
+
+/* The expiry of a live entry of "k", or 0 (absent, expired). */
+static int64_t
+live_until(MDB_txn *txn, struct lmdb_store *l, const char *key, int64_t now,
+    MDB_val *data)
+{
+	MDB_val	 k = { strlen(key), (void *)key };
+	int64_t	 until;
+
+	if (mdb_get(txn, l->keys, &k, data) != 0 || data->mv_size < 8)
+		return 0;
+	until = from_be64(data->mv_data);
+	return until > now ? until : 0;
+}
+
+/* Do the trees use more than FULL_PERCENT of the map? */
+static int
+nearly_full(MDB_txn *txn, struct lmdb_store *l)
+{
+	MDB_stat	 st;
+	size_t		 used = 0;
+	MDB_dbi		 dbi[3] = { 1 /* LMDB's MAIN_DBI */, l->keys,
+	    l->byexp };
+	int		 i;
+
+	for (i = 0; i < 3; i++)
+		if (mdb_stat(txn, dbi[i], &st) == 0)
+			used += st.ms_branch_pages + st.ms_leaf_pages +
+			    st.ms_overflow_pages;
+	return used * 100 > l->pages * FULL_PERCENT;
+}
+
+/* Remove up to `max` expired entries, oldest first. */
+static int
+purge(MDB_txn *txn, struct lmdb_store *l, int64_t now, int max)
+{
+	MDB_cursor	*c;
+	MDB_val		 x, none, k, d;
+	int		 rc, n = 0;
+
+	if ((rc = mdb_cursor_open(txn, l->byexp, &c)) != 0)
+		return rc;
+	while (n++ < max && (rc = mdb_cursor_get(c, &x, &none,
+	    MDB_FIRST)) == 0 && x.mv_size > 8 &&
+	    from_be64(x.mv_data) <= now) {
+		k.mv_size = x.mv_size - 8;
+		k.mv_data = (unsigned char *)x.mv_data + 8;
+		/* the key may have been claimed again since, with a new expiry */
+		if (mdb_get(txn, l->keys, &k, &d) == 0 && d.mv_size >= 8 &&
+		    memcmp(d.mv_data, x.mv_data, 8) == 0 &&
+		    (rc = mdb_del(txn, l->keys, &k, NULL)) != 0)
+			break;
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/*
+ * Write `key` = `val` until now + ttl, unless `only_new` and a live entry
+ * is there.  One write transaction: two workers claiming the same key are
+ * serialised by LMDB, and exactly one sees it absent.
+ */
+static enum store_res
+write_entry(struct lmdb_store *l, const char *key, const char *val,
+    int64_t ttl, int only_new)
+{
+	unsigned char	 xk[8 + STORE_KEY_MAX], dv[8 + STORE_VALUE_MAX];
+	MDB_txn		*txn;
+	MDB_val		 k, d, x, none = { 0, NULL };
+	int64_t		 now = util_now_unix(), old;
+	size_t		 kn = strlen(key), vn = strlen(val);
+	int		 rc;
+
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
+		return failed(l, "write", rc);
+	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
+		goto fail;
+	/* refused or full: the purge above is still worth keeping */
+	if ((old = live_until(txn, l, key, now, &d)) != 0 && only_new)
+		return mdb_txn_commit(txn) == 0 ? STORE_EXISTS : STORE_DOWN;
+	if (old == 0 && nearly_full(txn, l)) {
+		mdb_txn_commit(txn);
+		return failed(l, "write", MDB_MAP_FULL);
+	}
+	if (old != 0) {		/* its old index row goes */
+		be64(xk, old);
+		memcpy(xk + 8, key, kn);
+		x.mv_size = 8 + kn;
+		x.mv_data = xk;
+		if ((rc = mdb_del(txn, l->byexp, &x, NULL)) != 0 &&
+		    rc != MDB_NOTFOUND)
+			goto fail;
+	}
+	be64(dv, now + ttl);
+	memcpy(dv + 8, val, vn);
+	memcpy(xk, dv, 8);
+	memcpy(xk + 8, key, kn);
+	k.mv_size = kn;
+	k.mv_data = (void *)key;
+	d.mv_size = 8 + vn;
+	d.mv_data = dv;
+	x.mv_size = 8 + kn;
+	x.mv_data = xk;
+	if ((rc = mdb_put(txn, l->keys, &k, &d, 0)) != 0 ||
+	    (rc = mdb_put(txn, l->byexp, &x, &none, 0)) != 0)
+		goto fail;
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		return failed(l, "commit", rc);
+	return STORE_OK;
+fail:
+	mdb_txn_abort(txn);
+	return failed(l, "write", rc);
+}
+
+static enum store_res
+lmdb_claim(void *p, const char *key, const char *val, int64_t ttl)
+{
+	return write_entry(p, key, val, ttl, 1);
+}
+
+static enum store_res
+lmdb_put(void *p, const char *key, const char *val, int64_t ttl)
+{
+	return write_entry(p, key, val, ttl, 0);
+}
+
+static enum store_res
+lmdb_get(void *p, const char *key, char *val)
+{
+	struct lmdb_store	*l = p;
+	MDB_txn			*txn;
+	MDB_val			 d;
+	enum store_res		 res = STORE_MISSING;
+	int			 rc;
+
+	if ((rc = mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return failed(l, "read", rc);
+	if (live_until(txn, l, key, util_now_unix(), &d) != 0 &&
+	    d.mv_size - 8 <= STORE_VALUE_MAX) {
+		memcpy(val, (unsigned char *)d.mv_data + 8, d.mv_size - 8);
+		val[d.mv_size - 8] = '\0';
+		res = STORE_OK;
+	}
+	mdb_txn_abort(txn);
+	return res;
+}
+
+static enum store_res
+lmdb_del(void *p, const char *key)
+{
+	struct lmdb_store	*l = p;
+	MDB_txn			*txn;
+	MDB_val			 k = { strlen(key), (void *)key };
+	int			 rc;
+
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
+		return failed(l, "write", rc);
+	/* its "x" row stays and is purged when it expires */
+	if ((rc = mdb_del(txn, l->keys, &k, NULL)) != 0 && rc != MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		return failed(l, "delete", rc);
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		return failed(l, "commit", rc);
+	return STORE_OK;
+}
+
+static void
+lmdb_close(void *p)
+{
+	struct lmdb_store	*l = p;
+
+	if (l == NULL)
+		return;
+	if (l->env != NULL)
+		mdb_env_close(l->env);
+	free(l->path);
+	free(l);
+}
+
+/*
+ * The file and its lock file must be ours and writable by nobody else:
+ * under a shared directory such as /var/tmp another user could have made
+ * them first and would then read and rewrite what we remember.
+ */
+static int
+owned(const char *path, char **cause)
+{
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1) {
+		xasprintf(cause, "MCP_STORE_PATH: %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0) {
+		xasprintf(cause, "MCP_STORE_PATH: %s belongs to another user "
+		    "or is writable by others; remove it or choose another "
+		    "path", path);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct store_ops lmdb_ops = {
+	lmdb_claim, lmdb_put, lmdb_get, lmdb_del, lmdb_close,
+};
+
+int
+store_lmdb_open(const struct cfg *cfg, const struct store_ops **ops,
+    void **bep, char **cause)
+{
+	struct lmdb_store	*l = xcalloc(1, sizeof(*l));
+	MDB_txn			*txn;
+	MDB_stat		 est;
+	char			*lock = NULL;
+	int			 rc, dead;
+
+	if (cfg->store_path != NULL)
+		l->path = xstrdup(cfg->store_path);
+	else
+		xasprintf(&l->path, "/var/tmp/fcgi-mcp-%ld.lmdb",
+		    (long)geteuid());
+	xasprintf(&lock, "%s-lock", l->path);
+	if ((rc = mdb_env_create(&l->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0 ||
+	    (rc = mdb_env_set_mapsize(l->env,
+	    (size_t)cfg->store_size << 20)) != 0 ||
+	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR, 0600)) != 0)
+		goto dberr;
+	if (owned(l->path, cause) == -1 || owned(lock, cause) == -1)
+		goto fail;
+	mdb_env_stat(l->env, &est);
+	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;
+	/* readers left behind by workers that were killed */
+	mdb_reader_check(l->env, &dead);
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
+		goto dberr;
+	if ((rc = mdb_dbi_open(txn, "k", MDB_CREATE, &l->keys)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "x", MDB_CREATE, &l->byexp)) != 0) {
+		mdb_txn_abort(txn);
+		goto dberr;
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		goto dberr;
+	free(lock);
+	*ops = &lmdb_ops;
+	*bep = l;
+	return 0;
+dberr:
+	xasprintf(cause, "MCP_STORE_PATH: %s: %s", l->path, mdb_strerror(rc));
+fail:
+	free(lock);
+	lmdb_close(l);
+	return -1;
+}

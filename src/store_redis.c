@@ -1,0 +1,269 @@
+/*
+ * store_redis: MCP_STORE=redis, a Redis server shared by every host.
+ * SET ... NX EX is the claim (atomic in Redis), SET ... EX a put; Redis
+ * expires the entries itself.  One connection per worker, made lazily
+ * and again after any error, each command bounded by MCP_STORE_TIMEOUT_MS.
+ * While Redis is down every answer is STORE_DOWN: callers fail closed.
+ */
+#include "config.h"
+
+#include <sys/time.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+
+#include "log.h"
+#include "store_be.h"
+#include "util.h"
+
+#define KEY_PREFIX	"fcgi-mcp:"
+
+struct redis_store {
+	redisContext	*rc;
+	char		*host;		/* NULL for a Unix socket */
+	char		*socket;
+	int		 port;
+	char		*password;
+	struct timeval	 timeout;
+	char		*where;		/* for messages */
+};
+
+static void
+disconnect(struct redis_store *r)
+{
+	if (r->rc != NULL)
+		redisFree(r->rc);
+	r->rc = NULL;
+}
+
+static int
+connect_now(struct redis_store *r)
+{
+	redisReply	*rep;
+
+	r->rc = r->socket != NULL ?
+	    redisConnectUnixWithTimeout(r->socket, r->timeout) :
+	    redisConnectWithTimeout(r->host, r->port, r->timeout);
+	if (r->rc == NULL || r->rc->err != 0 ||
+	    redisSetTimeout(r->rc, r->timeout) != REDIS_OK) {
+		log_msg(LOG_ERROR, "store: redis at %s: %s", r->where,
+		    r->rc != NULL ? r->rc->errstr : "cannot connect");
+		disconnect(r);
+		return -1;
+	}
+	if (r->password == NULL)
+		return 0;
+	rep = redisCommand(r->rc, "AUTH %s", r->password);
+	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+		log_msg(LOG_ERROR, "store: redis at %s refused "
+		    "MCP_REDIS_PASSWORD", r->where);
+		if (rep != NULL)
+			freeReplyObject(rep);
+		disconnect(r);
+		return -1;
+	}
+	freeReplyObject(rep);
+	return 0;
+}
+
+/*
+ * One command, on the kept connection or a new one; a kept connection
+ * that broke (Redis restarted, an idle timeout) is tried once more on a
+ * new one.  NULL when Redis cannot answer.
+ */
+static redisReply *
+command(struct redis_store *r, int argc, const char **argv)
+{
+	redisReply	*rep = NULL;
+	size_t		 lens[6];
+	int		 i, tries;
+
+	for (i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	for (tries = 0; tries < 2 && rep == NULL; tries++) {
+		if (r->rc == NULL && connect_now(r) == -1)
+			return NULL;
+		if ((rep = redisCommandArgv(r->rc, argc, argv, lens)) == NULL) {
+			if (tries > 0)
+				log_msg(LOG_ERROR, "store: redis at %s: %s",
+				    r->where, r->rc->errstr);
+			disconnect(r);
+		}
+	}
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR) {
+		log_msg(LOG_ERROR, "store: redis at %s: %s", r->where,
+		    rep->str);
+		freeReplyObject(rep);
+		rep = NULL;
+	}
+	return rep;
+}
+
+static enum store_res
+set(struct redis_store *r, const char *key, const char *val, int64_t ttl,
+    int only_new)
+{
+	const char	*argv[6];
+	char		 k[sizeof(KEY_PREFIX) + STORE_KEY_MAX], t[24];
+	redisReply	*rep;
+	enum store_res	 res;
+
+	snprintf(k, sizeof(k), KEY_PREFIX "%s", key);
+	snprintf(t, sizeof(t), "%lld", (long long)ttl);
+	argv[0] = "SET";
+	argv[1] = k;
+	argv[2] = val;
+	argv[3] = "EX";
+	argv[4] = t;
+	argv[5] = "NX";
+	if ((rep = command(r, only_new ? 6 : 5, argv)) == NULL)
+		return STORE_DOWN;
+	if (rep->type == REDIS_REPLY_STATUS)
+		res = STORE_OK;
+	else if (rep->type == REDIS_REPLY_NIL && only_new)
+		res = STORE_EXISTS;
+	else
+		res = STORE_DOWN;
+	freeReplyObject(rep);
+	return res;
+}
+
+static enum store_res
+redis_claim(void *p, const char *key, const char *val, int64_t ttl)
+{
+	return set(p, key, val, ttl, 1);
+}
+
+static enum store_res
+redis_put(void *p, const char *key, const char *val, int64_t ttl)
+{
+	return set(p, key, val, ttl, 0);
+}
+
+static enum store_res
+redis_get(void *p, const char *key, char *val)
+{
+	const char	*argv[2];
+	char		 k[sizeof(KEY_PREFIX) + STORE_KEY_MAX];
+	redisReply	*rep;
+	enum store_res	 res = STORE_DOWN;
+
+	snprintf(k, sizeof(k), KEY_PREFIX "%s", key);
+	argv[0] = "GET";
+	argv[1] = k;
+	if ((rep = command(p, 2, argv)) == NULL)
+		return STORE_DOWN;
+	if (rep->type == REDIS_REPLY_NIL)
+		res = STORE_MISSING;
+	else if (rep->type == REDIS_REPLY_STRING &&
+	    rep->len <= STORE_VALUE_MAX) {
+		memcpy(val, rep->str, rep->len);
+		val[rep->len] = '\0';
+		res = STORE_OK;
+	}
+	freeReplyObject(rep);
+	return res;
+}
+
+static enum store_res
+redis_del(void *p, const char *key)
+{
+	const char	*argv[2];
+	char		 k[sizeof(KEY_PREFIX) + STORE_KEY_MAX];
+	redisReply	*rep;
+
+	snprintf(k, sizeof(k), KEY_PREFIX "%s", key);
+	argv[0] = "DEL";
+	argv[1] = k;
+	if ((rep = command(p, 2, argv)) == NULL)
+		return STORE_DOWN;
+	freeReplyObject(rep);
+	return STORE_OK;
+}
+
+static void
+redis_close(void *p)
+{
+	struct redis_store	*r = p;
+
+	if (r == NULL)
+		return;
+	disconnect(r);
+	free(r->host);
+	free(r->socket);
+	if (r->password != NULL)
+		explicit_bzero(r->password, strlen(r->password));
+	free(r->password);
+	free(r->where);
+	free(r);
+}
+
+/*
+ * MCP_REDIS_ADDRESS: /path/to/socket, host:port, [v6]:port, or a host
+ * alone (port 6379).
+ */
+static int
+parse_address(struct redis_store *r, const char *a, char **cause)
+{
+	const char	*colon, *end;
+	long long	 port = 6379;
+	const char	*why;
+
+	if (*a == '/') {
+		r->socket = xstrdup(a);
+		return 0;
+	}
+	if (*a == '[') {
+		if ((end = strchr(a, ']')) == NULL || end == a + 1)
+			goto bad;
+		r->host = xstrndup(a + 1, (size_t)(end - a - 1));
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL)
+			goto bad;
+	} else {
+		colon = strrchr(a, ':');
+		if (colon == a || (colon != NULL && strchr(a, ':') != colon))
+			goto bad;
+		r->host = colon != NULL ? xstrndup(a, (size_t)(colon - a)) :
+		    xstrdup(a);
+	}
+	if (colon != NULL && util_strtonum(colon + 1, 1, 65535, &port,
+	    &why) == -1)
+		goto bad;
+	r->port = (int)port;
+	return 0;
+bad:
+	xasprintf(cause, "MCP_REDIS_ADDRESS: \"%s\" is not host:port, "
+	    "[address]:port or /path/to/socket", a);
+	return -1;
+}
+
+static const struct store_ops redis_ops = {
+	redis_claim, redis_put, redis_get, redis_del, redis_close,
+};
+
+int
+store_redis_open(const struct cfg *cfg, const struct store_ops **ops,
+    void **bep, char **cause)
+{
+	struct redis_store	*r = xcalloc(1, sizeof(*r));
+
+	if (parse_address(r, cfg->redis_address, cause) == -1) {
+		redis_close(r);
+		return -1;
+	}
+	r->where = xstrdup(cfg->redis_address);
+	if (cfg->redis_password != NULL)
+		r->password = xstrdup(cfg->redis_password);
+	r->timeout.tv_sec = cfg->store_timeout_ms / 1000;
+	r->timeout.tv_usec = (cfg->store_timeout_ms % 1000) * 1000;
+	/* down at start-up is not fatal: every request tries again */
+	if (connect_now(r) == -1)
+		log_msg(LOG_WARN, "store: redis at %s cannot be reached now; "
+		    "sign-ins and refreshes fail until it can", r->where);
+	*ops = &redis_ops;
+	*bep = r;
+	return 0;
+}

@@ -1,0 +1,306 @@
+/*
+ * Unit tests for the store (MCP_STORE): claims are once only, also
+ * between processes; entries expire; a full LMDB file fails closed and
+ * recovers as entries expire; a file another user could write is
+ * refused; a Redis server (started here when redis-server is installed)
+ * gives the same answers, and STORE_DOWN while it is stopped.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "store.h"
+#include "util.h"
+
+#include "tap.h"
+
+#define RACERS	6
+#define KEYS	40
+
+static struct cfg
+config(const char *const *vars)
+{
+	struct cfg	 c;
+	char		*env[16];
+	size_t		 n;
+
+	for (n = 0; vars[n] != NULL && n < 15; n++)
+		env[n] = (char *)vars[n];
+	env[n] = NULL;
+	if (cfg_load(&c, PROG_TOKEN, env, stderr) == -1)
+		abort();
+	return c;
+}
+
+/* The answers every back end must give. */
+static void
+t_semantics(struct store *s, const char *name)
+{
+	char	 v[STORE_VALUE_MAX + 1], key[64];
+
+	snprintf(key, sizeof(key), "t:%ld:%s", (long)getpid(), name);
+	is_int(store_claim(s, key, "first", 60), STORE_OK, "%s: a claim", name);
+	is_int(store_claim(s, key, "second", 60), STORE_EXISTS, "%s: the "
+	    "same claim again is refused", name);
+	is_int(store_get(s, key, v), STORE_OK, "%s: get", name);
+	is_str(v, "first", "%s: the first claim's value stays", name);
+	is_int(store_put(s, key, "put", 60), STORE_OK, "%s: put", name);
+	store_get(s, key, v);
+	is_str(v, "put", "%s: put replaces", name);
+	is_int(store_del(s, key), STORE_OK, "%s: del", name);
+	is_int(store_get(s, key, v), STORE_MISSING, "%s: gone after del",
+	    name);
+	is_int(store_claim(s, key, "1", 1), STORE_OK, "%s: claimable again "
+	    "after del", name);
+	is_int(store_claim(s, "bad key", "1", 60), STORE_DOWN, "%s: a key "
+	    "with a space is refused", name);
+	is_int(store_claim(s, key, "1", 0), STORE_DOWN, "%s: no lifetime is "
+	    "refused", name);
+	sleep(2);
+	is_int(store_get(s, key, v), STORE_MISSING, "%s: expired", name);
+	is_int(store_claim(s, key, "1", 60), STORE_OK, "%s: an expired claim "
+	    "can be made again", name);
+}
+
+/*
+ * RACERS processes, each with its own connection or mapping, claim the
+ * same KEYS keys at once: every key is won exactly once.
+ */
+static void
+t_race(const char *const *vars, const char *name)
+{
+	pid_t		 pid[RACERS];
+	int		 fd[2], i, k, won = 0, status;
+	char		 key[64], c;
+
+	if (pipe(fd) == -1)
+		abort();
+	fflush(stdout);
+	for (i = 0; i < RACERS; i++) {
+		if ((pid[i] = fork()) == 0) {
+			struct cfg	 cfg = config(vars);
+			struct store	*s;
+			char		*cause;
+
+			close(fd[0]);
+			if (store_open(&cfg, &s, &cause) == -1)
+				_exit(2);
+			for (k = 0; k < KEYS; k++) {
+				snprintf(key, sizeof(key), "race:%ld:%d",
+				    (long)getppid(), k);
+				if (store_claim(s, key, "1", 60) == STORE_OK &&
+				    write(fd[1], "w", 1) != 1)
+					_exit(3);
+			}
+			store_close(s);
+			cfg_free(&cfg);
+			_exit(0);
+		}
+	}
+	close(fd[1]);
+	while (read(fd[0], &c, 1) == 1)
+		won++;
+	close(fd[0]);
+	for (i = 0, k = 0; i < RACERS; i++)
+		if (waitpid(pid[i], &status, 0) == pid[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			k++;
+	is_int(k, RACERS, "%s: %d processes claimed", name, RACERS);
+	is_int(won, KEYS, "%s: each of %d keys won exactly once", name, KEYS);
+}
+
+static void
+t_lmdb(const char *dir)
+{
+	char		 path[256], var[300], size[] = "MCP_STORE_SIZE=1";
+	const char	*vars[] = { var, NULL, NULL };
+	struct store	*s;
+	struct cfg	 cfg;
+	char		*cause = NULL, key[64];
+	int		 i, full = -1;
+
+	snprintf(path, sizeof(path), "%s/store.lmdb", dir);
+	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
+	cfg = config(vars);
+	ok(store_open(&cfg, &s, &cause) == 0, "local: opened (%s)",
+	    cause ? cause : "ok");
+	if (s == NULL)
+		return;
+	is_str(store_name(s), "local", "local: the LMDB back end");
+	t_semantics(s, "local");
+	store_close(s);
+	cfg_free(&cfg);
+	t_race(vars, "local");
+
+	/* another user could have made the file first */
+	chmod(path, 0666);
+	cfg = config(vars);
+	cause = NULL;
+	ok(store_open(&cfg, &s, &cause) == -1 && cause != NULL &&
+	    strstr(cause, "writable by others") != NULL, "local: a file "
+	    "others can write is refused");
+	free(cause);
+	cfg_free(&cfg);
+	chmod(path, 0600);
+
+	/* full: fail closed, then room again as entries expire */
+	snprintf(path, sizeof(path), "%s/small.lmdb", dir);
+	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
+	vars[1] = size;
+	cfg = config(vars);
+	if (store_open(&cfg, &s, &cause) == -1) {
+		ok(0, "local: small store opened: %s", cause);
+		free(cause);
+		cfg_free(&cfg);
+		return;
+	}
+	for (i = 0; i < 100000 && full == -1; i++) {
+		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef0123456789"
+		    "abcdef", i);
+		if (store_claim(s, key, "1", 4) == STORE_DOWN)
+			full = i;
+	}
+	ok(full > 1000, "local: a full file says STORE_DOWN (after %d "
+	    "entries in 1 MiB)", full);
+	sleep(5);
+	for (i = 0; i < 400 && store_claim(s, "after-expiry", "1", 60) ==
+	    STORE_DOWN; i++)
+		;
+	ok(i < 400, "local: writes purge expired entries and succeed again");
+	store_close(s);
+	cfg_free(&cfg);
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in	 a;
+	socklen_t		 n = sizeof(a);
+	int			 fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&a, &n) == -1)
+		abort();
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static pid_t
+redis_start(int port)
+{
+	char	 p[16];
+	pid_t	 pid;
+	int	 i;
+
+	snprintf(p, sizeof(p), "%d", port);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		close(1);
+		if (open("/dev/null", O_WRONLY) != 1)
+			_exit(126);
+		execlp("redis-server", "redis-server", "--port", p, "--bind",
+		    "127.0.0.1", "--save", "", "--appendonly", "no", NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100; i++) {	/* until it listens */
+		struct sockaddr_in	 a;
+		int			 fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_port = htons((uint16_t)port);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
+			close(fd);
+			return pid;
+		}
+		close(fd);
+		usleep(50000);
+	}
+	return pid;
+}
+
+static void
+redis_stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+static void
+t_redis(void)
+{
+	char		 addr[64], v[STORE_VALUE_MAX + 1];
+	const char	*vars[] = { "MCP_STORE=redis", addr,
+	    "MCP_STORE_TIMEOUT_MS=300", NULL };
+	struct store	*s;
+	struct cfg	 cfg;
+	char		*cause = NULL;
+	pid_t		 pid;
+	int		 port;
+
+	if (system("command -v redis-server >/dev/null 2>&1") != 0) {
+		ok(1, "# SKIP redis-server is not installed");
+		return;
+	}
+	port = free_port();
+	snprintf(addr, sizeof(addr), "MCP_REDIS_ADDRESS=127.0.0.1:%d", port);
+	pid = redis_start(port);
+	cfg = config(vars);
+	ok(store_open(&cfg, &s, &cause) == 0, "redis: opened");
+	is_str(store_name(s), "redis", "redis: the Redis back end");
+	t_semantics(s, "redis");
+	t_race(vars, "redis");
+
+	store_claim(s, "kept", "1", 600);
+	redis_stop(pid);
+	is_int(store_claim(s, "while-down", "1", 60), STORE_DOWN, "redis: "
+	    "stopped: a claim is STORE_DOWN (fail closed)");
+	is_int(store_get(s, "kept", v), STORE_DOWN, "redis: stopped: a get "
+	    "is STORE_DOWN, not STORE_MISSING");
+	pid = redis_start(port);
+	is_int(store_claim(s, "while-down", "1", 60), STORE_OK, "redis: "
+	    "started again: the worker reconnects by itself");
+	store_close(s);
+	cfg_free(&cfg);
+	redis_stop(pid);
+
+	/* down at start-up is not fatal: every request tries again */
+	cfg = config(vars);
+	ok(store_open(&cfg, &s, &cause) == 0 && store_claim(s, "x", "1",
+	    60) == STORE_DOWN, "redis: not running at start: opens, answers "
+	    "STORE_DOWN");
+	store_close(s);
+	cfg_free(&cfg);
+}
+
+int
+main(void)
+{
+	char	 dir[] = "/tmp/t_store.XXXXXX", cmd[64];
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	t_lmdb(dir);
+	t_redis();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return done_testing();
+}
