@@ -456,6 +456,75 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 is "$STATUS" 400 "CIMD: a host that never answers gets an error page"
 ok "$([ "$ms" -lt 3000 ]; echo $?)" "CIMD: ... within 3 s, not a worker held for longer (${ms} ms)"
 
+# --- several hosts sharing one Redis (MCP_STORE=redis) ----------------
+# Each one-shot CGI run below is a host of its own: a process that shares
+# nothing with the others but MCP_SECRET and the Redis server.
+command -v redis-server >/dev/null || bail "redis-server not installed"
+RPORT=$(free_port)
+start_redis() {
+	redis-server --port "$RPORT" --bind 127.0.0.1 --save '' --appendonly no \
+	    >>"$T_DIR/redis.log" 2>&1 &
+	RPID=$!
+	T_PIDS="$T_PIDS $RPID"
+	wait_port "$RPORT" || bail "redis-server did not start"
+}
+start_redis
+HA="MCP_STORE=redis MCP_REDIS_ADDRESS=127.0.0.1:$RPORT MCP_STORE_PATH=$T_DIR/a.lmdb"
+HB="MCP_STORE=redis MCP_REDIS_ADDRESS=127.0.0.1:$RPORT MCP_STORE_PATH=$T_DIR/b.lmdb"
+redis_flow() {	# redis_flow STATE: to our callback; sets CBQ (its query) and CK
+	pkce
+	CBQ=$(follow "$(authorize_url "$PUB" http://127.0.0.1:9/cb "$1")" "$F/oauth/callback")
+	CBQ=${CBQ#*\?}
+	CK=$(jar_cookies "$T_DIR/jar")
+}
+code_body() {	# code_body CODE: a token request for it
+	printf 'grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&code_verifier=%s' \
+	    "$(enc "$1")" "$(enc http://127.0.0.1:9/cb)" "$(enc "$PUB")" "$VERIFIER"
+}
+refresh_body() {	# refresh_body RT
+	printf 'grant_type=refresh_token&refresh_token=%s&client_id=%s' "$(enc "$1")" "$(enc "$PUB")"
+}
+redis_flow r1
+out=$(cgi_callback "$HA" "$CBQ" "$CK")
+like "$out" '^Location: http://127.0.0.1:9/cb\?code=' "two hosts: host A finishes the flow"
+RCODE=$(qparam "$(printf '%s\n' "$out" | sed -n 's/^Location: //p')" code)
+out=$(cgi_callback "$HB" "$CBQ" "$CK")
+ok "$(printf '%s' "$out" | grep -q '^Status: 400' && ! printf '%s' "$out" | grep -q '^Location'; echo $?)" \
+    "two hosts: the same state at host B mints no second code"
+cgi_token "$HB" "$(code_body "$RCODE")"
+is "$STATUS" 200 "two hosts: host B redeems the code"
+RT1=$(jstr refresh_token)
+cgi_token "$HA" "$(refresh_body "$RT1")"
+is "$STATUS" 200 "two hosts: host A refreshes"
+RT2=$(jstr refresh_token)
+cgi_token "$HB" "$(refresh_body "$RT1")"
+is "$(jstr error)" "invalid_grant" "two hosts: the used refresh token at host B is refused"
+cgi_token "$HA" "$(refresh_body "$RT2")"
+is "$(jstr error)" "invalid_grant" "two hosts: ... and the family is revoked on host A too"
+redis_flow r2
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+cgi_token "$HA" "$(code_body "$RCODE")"
+RT1=$(jstr refresh_token)
+cgi_token "$HB" "$(code_body "$RCODE")"
+is "$(jstr error)" "invalid_grant" "two hosts: a code redeemed again at host B is refused"
+cgi_token "$HA" "$(refresh_body "$RT1")"
+is "$(jstr error)" "invalid_grant" "two hosts: ... and what the code gave is revoked"
+
+# Redis stopped: everything that needs it fails closed
+redis_flow r3
+kill "$RPID"
+wait "$RPID" 2>/dev/null
+out=$(cgi_callback "$HA" "$CBQ" "$CK")
+ok "$(printf '%s' "$out" | grep -q '^Status: 503' && ! printf '%s' "$out" | grep -q '^Location'; echo $?)" \
+    "Redis down: the callback is a 503 page, no code"
+cgi_token "$HA" "$(refresh_body "$RT2")"
+ok "$([ "$STATUS" = 503 ] && [ "$(jstr error)" = temporarily_unavailable ]; echo $?)" \
+    "Redis down: refresh is 503 temporarily_unavailable"
+like "$(cat "$T_DIR/cgi.err")" 'store: redis at 127.0.0.1:[0-9]+: .*refused' "Redis down: logged"
+start_redis
+out=$(cgi_callback "$HA" "$CBQ" "$CK")
+like "$out" '^Location: http://127.0.0.1:9/cb\?code=' "Redis back: the same sign-in finishes"
+
 # --- proxy ------------------------------------------------------------
 http GET "$P/.well-known/oauth-authorization-server"
 is "$STATUS" 200 "proxy metadata: 200"
