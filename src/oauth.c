@@ -356,6 +356,49 @@ oauth_no_store(struct resp *rs)
 	resp_header(rs, "Pragma", "no-cache");
 }
 
+/*
+ * Proxy mode passes the provider's redirect straight to the client, so a
+ * provider that puts its own iss on it (RFC 9207) hands the client an
+ * issuer other than the one our metadata names: strict clients refuse
+ * it, lax ones lose their mix-up protection.  Neither is acceptable, and
+ * no metadata of ours can make it true: such a provider needs facade
+ * mode.  Returns why, or NULL when the provider's metadata `md` is fine.
+ */
+const char *
+oauth_proxy_unfit(struct json_object *md)
+{
+	struct json_object	*v;
+
+	if (md != NULL && json_object_object_get_ex(md,
+	    "authorization_response_iss_parameter_supported", &v) &&
+	    json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v))
+		return "MCP_OAUTH_MODE: proxy cannot work with this provider: "
+		    "it sends its own iss on the redirect to the client (RFC "
+		    "9207, authorization_response_iss_parameter_supported), "
+		    "while clients take this server for the issuer; use "
+		    "MCP_OAUTH_MODE=facade";
+	return NULL;
+}
+
+/*
+ * At start-up in proxy mode: refuse a provider that is unfit; one that
+ * cannot be reached now is checked again whenever its metadata is used.
+ */
+int
+oauth_proxy_check(const struct cfg *cfg, char **cause)
+{
+	const char	*why;
+	int		 stale;
+
+	if (cfg->oauth_mode != OAUTH_PROXY)
+		return 0;
+	if ((why = oauth_proxy_unfit(prov_metadata(cfg, &stale))) == NULL)
+		return 0;
+	*cause = xstrdup(why);
+	return -1;
+}
+
 /* An error code from the provider, passed on only if it looks like one. */
 const char *
 oauth_safe_code(const char *s)

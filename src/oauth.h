@@ -39,6 +39,8 @@ void	 oauth_redirect(struct resp *, const char *);
 void	 oauth_json_error(struct resp *, int, const char *, const char *);
 void	 oauth_no_store(struct resp *);
 const char *oauth_safe_code(const char *);
+const char *oauth_proxy_unfit(struct json_object *);
+int	 oauth_proxy_check(const struct cfg *, char **);
 int	 oauth_cors(const struct req *, struct resp *, const char *);
 int	 oauth_post_only(const struct req *, struct resp *, int, const char *);
 int	 oauth_read_params(const struct req *, struct form *, const char **);

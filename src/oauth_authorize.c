@@ -185,6 +185,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	struct json_object	*flow;
 	const char		*why, *err, *endpoint;
 	char			 key[CONSENT_KEY_LEN + 1];
+	int			 stale;
 
 	if (oauth_redirect_valid(cfg, b.redirect_uri, &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
@@ -203,6 +204,14 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	if ((endpoint = provider_authorize_url(cfg)) == NULL) {
 		error_back(rs, &b, "temporarily_unavailable",
 		    "the OAuth provider cannot be reached");
+		return;
+	}
+	/* the provider may have changed since start-up */
+	if (cfg->oauth_authorize_url == NULL && (why = oauth_proxy_unfit(
+	    prov_metadata(cfg, &stale))) != NULL) {
+		log_msg(LOG_ERROR, "%s", why);
+		oauth_page(rs, 502, "Sign-in unavailable", "This server "
+		    "cannot work with its OAuth provider as configured.");
 		return;
 	}
 	consent_key(form_get(f, "client_id"), b.redirect_uri, key);
@@ -512,8 +521,9 @@ authz_init(const struct cfg *cfg, void **appp, char **cause)
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
 		app->action = oauth_endpoint(cfg, "/oauth/authorize");
 	}
-	if (cfg->oauth_mode == OAUTH_FACADE &&
-	    store_open(cfg, &app->store, cause) == -1) {
+	if ((cfg->oauth_mode == OAUTH_FACADE &&
+	    store_open(cfg, &app->store, cause) == -1) ||
+	    oauth_proxy_check(cfg, cause) == -1) {
 		authz_fini(app);
 		return -1;
 	}

@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "jsonrpc.h"
+#include "log.h"
 #include "oauth.h"
 #include "url.h"
 #include "util.h"
@@ -343,6 +344,8 @@ meta_init(const struct cfg *cfg, void **appp, char **cause)
 			goto fail;
 		}
 	}
+	if (oauth_proxy_check(cfg, cause) == -1)
+		goto fail;
 	/* what does not depend on the provider is made once */
 	if (cfg->public_url != NULL) {
 		app->resource = meta_resource(cfg);
@@ -433,6 +436,13 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 			    "metadata cannot be fetched");
 			req_set_note(rq->note, sizeof(rq->note),
 			    "provider metadata unavailable");
+			break;
+		}
+		if (oauth_proxy_unfit(up) != NULL) {
+			/* the provider changed since start-up */
+			log_msg(LOG_ERROR, "%s", oauth_proxy_unfit(up));
+			resp_error_text(rs, 502, "the OAuth provider cannot "
+			    "be used in proxy mode; see the server's log");
 			break;
 		}
 		doc = meta_proxy(cfg, up);

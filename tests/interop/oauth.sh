@@ -562,6 +562,13 @@ http GET "$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri
 ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "proxy: bad redirect_uri gets a page"
 http POST "$P/oauth/token" -d grant_type=authorization_code
 is "$STATUS" 404 "proxy: no token endpoint here"
+# a provider that sends its own iss on the redirect (prov1) cannot be proxied
+for prog in oauth-authorize oauth-metadata; do
+	out=$(env -i PATH="$PATH" MCP_PUBLIC_URL="$P" MCP_OAUTH_MODE=proxy MCP_OAUTH_ISSUER="$ISS1" \
+	    MCP_OAUTH_CLIENT_ID=x MCP_SECRET_FILE="$T_DIR/secret" "$B/$prog.fcgi" --check-config 2>&1)
+	is "$?" 78 "proxy in front of a provider that sends iss: $prog refuses to start"
+	like "$out" 'RFC 9207.*MCP_OAUTH_MODE=facade' "... and points to facade mode ($prog)"
+done
 
 # --- real clients -----------------------------------------------------
 cat >"$T_DIR/browser.sh" <<EOB

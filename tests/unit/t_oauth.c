@@ -1141,10 +1141,22 @@ done:
 static void
 t_proxy(struct cfg *cfg)
 {
-	struct out	 o;
-	void		*app;
-	char		*v, *okc;
+	struct json_object	*md;
+	struct out		 o;
+	void			*app;
+	char			*v, *okc;
 
+	md = parse("{\"issuer\":\"https://as.example\","
+	    "\"authorization_response_iss_parameter_supported\":true}");
+	ok(oauth_proxy_unfit(md) != NULL && strstr(oauth_proxy_unfit(md),
+	    "facade") != NULL, "proxy: a provider that sends iss is unfit, "
+	    "facade named");
+	json_object_put(md);
+	md = parse("{\"issuer\":\"https://as.example\","
+	    "\"authorization_response_iss_parameter_supported\":false}");
+	ok(oauth_proxy_unfit(md) == NULL && oauth_proxy_unfit(NULL) == NULL,
+	    "proxy: one that does not (or unknown) is fine");
+	json_object_put(md);
 	cfg->oauth_mode = OAUTH_PROXY;
 	authz_init(cfg, &app, NULL);
 	/* one client id for every client: consent per redirect URI first */
