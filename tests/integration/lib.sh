@@ -249,7 +249,7 @@ need_node_modules() {
 # each reaching its program (facade mode, provider https://provider.example;
 # used by t_deploy.sh, t_nginx.sh and t_apache.sh).
 check_oauth() {
-	local n=$1 base=$2 p id q
+	local n=$1 base=$2 p id q c
 	http GET "$base/.well-known/oauth-authorization-server"
 	is "$STATUS" 200 "$n: /.well-known/oauth-authorization-server: 200"
 	like "$BODY" "^\{\"issuer\":\"$base\"," "$n: issuer is MCP_PUBLIC_URL"
@@ -267,8 +267,13 @@ check_oauth() {
 		ok $([ -n "$id" ] && echo 0 || echo 1) "$n: $p/register: a client_id"
 		q="response_type=code&client_id=$id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s"
 		q="$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
-		http GET "$base$p/authorize?$q"
-		is "$STATUS" 302 "$n: GET $p/authorize: 302"
+		: >"$T_DIR/consent-jar"
+		http GET "$base$p/authorize?$q" -c "$T_DIR/consent-jar"
+		is "$STATUS" 200 "$n: GET $p/authorize: the consent page"
+		c=$(printf '%s' "$BODY" | sed -n 's/.*name="consent" value="\([^"]*\)".*/\1/p')
+		http POST "$base$p/authorize" -b "$T_DIR/consent-jar" \
+		    -d decision=approve --data-urlencode "consent=$c"
+		is "$STATUS" 302 "$n: POST $p/authorize (allowed): 302"
 		like "$(header Location)" '^https://provider\.example/authorize\?' \
 		    "$n: $p/authorize: on to the provider"
 		http POST "$base$p/token" -d grant_type=authorization_code -d code=junk
