@@ -257,12 +257,18 @@ to_provider(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	nonce = oauth_random(24);
 	claim_set(flow, "bi", id);
 	claim_set(flow, "bn", nonce);
-	snprintf(name, sizeof(name), FLOW_COOKIE "%s", id);
-	consent_cookie_set(cfg, rs, name, nonce, OAUTH_STATE_TTL, "Lax");
 	state = seal_make(cfg->secret, "state", flow, OAUTH_STATE_TTL);
-	send_to_provider(cfg, rs, endpoint, cfg->oauth_client_id,
-	    app->callback, claim(flow, "sc"), state, challenge,
-	    claim(flow, "rs"));
+	if (strlen(state) > SEAL_MAX)	/* the callback could not open it */
+		error_back(rs, &b, "invalid_request", "the authorization "
+		    "request is too large");
+	else {
+		snprintf(name, sizeof(name), FLOW_COOKIE "%s", id);
+		consent_cookie_set(cfg, rs, name, nonce, OAUTH_STATE_TTL,
+		    "Lax");
+		send_to_provider(cfg, rs, endpoint, cfg->oauth_client_id,
+		    app->callback, claim(flow, "sc"), state, challenge,
+		    claim(flow, "rs"));
+	}
 	free(state);
 	free(id);
 	free(nonce);
@@ -502,9 +508,14 @@ callback(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		sealed = seal_make(cfg->secret, "code", code, OAUTH_CODE_TTL);
 		kv[1] = sealed;
 		kv[3] = b.state;
-		loc = oauth_url_add(b.redirect_uri, kv);
-		oauth_redirect(rs, loc);
-		free(loc);
+		if (strlen(sealed) > SEAL_MAX)	/* the token endpoint could not */
+			error_back(rs, &b, "server_error", "the provider's "
+			    "code is too large");
+		else {
+			loc = oauth_url_add(b.redirect_uri, kv);
+			oauth_redirect(rs, loc);
+			free(loc);
+		}
 		free(sealed);
 		json_object_put(code);
 	}

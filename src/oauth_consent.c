@@ -215,6 +215,13 @@ consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
 	nonce = oauth_random(24);
 	json_object_object_add(flow, "k", json_object_new_string(nonce));
 	sealed = seal_make(cfg->secret, "consent", flow, OAUTH_CONSENT_TTL);
+	if (strlen(sealed) > SEAL_MAX) {	/* the answer could not open */
+		oauth_page(rs, 400, "Request too large", "This authorization "
+		    "request is too large. Start again from the application.");
+		free(sealed);
+		free(nonce);
+		return;
+	}
 	consent_cookie_set(cfg, rs, CONSENT_COOKIE, nonce, OAUTH_CONSENT_TTL,
 	    "Strict");
 	buf_init(&b);

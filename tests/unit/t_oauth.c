@@ -738,6 +738,7 @@ t_register_limit(struct cfg *cfg)
 	char			*json, *at = NULL, *over = NULL, *id, *error;
 	char			*over_id = NULL;
 	size_t			 n, len;
+	struct buf		 q;
 
 	/* one loopback redirect URI so long that the name decides */
 	snprintf(uri, sizeof(uri), "http://127.0.0.1:9/");
@@ -794,6 +795,27 @@ t_register_limit(struct cfg *cfg)
 	    strstr(o.raw, "error=") == NULL && strstr(o.raw, "too long") ==
 	    NULL, "register: that client id is taken at /oauth/authorize "
 	    "(%d)", o.status);
+	free(o.raw);
+	/* every parameter at its limit: a sealed form too large to open */
+	buf_init(&q);
+	buf_puts(&q, "response_type=code&code_challenge=" CHAL "&code_"
+	    "challenge_method=S256&client_id=");
+	url_encode(&q, id, strlen(id));
+	buf_puts(&q, "&redirect_uri=");
+	url_encode(&q, uri, strlen(uri));
+	buf_puts(&q, "&state=");
+	for (n = 0; n < OAUTH_PARAM_MAX; n++)
+		buf_putc(&q, 's');
+	buf_puts(&q, "&scope=");
+	for (n = 0; n < OAUTH_PARAM_MAX; n++)
+		buf_putc(&q, 'x');
+	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize", q.data,
+	    NULL, NULL);
+	buf_free(&q);
+	ok(o.status == 400 && strstr(o.raw, "too large") != NULL &&
+	    strstr(o.raw, "name=\"consent\"") == NULL, "authorize: a "
+	    "request whose sealed form could not be opened again is refused "
+	    "at once");
 	free(o.raw);
 	/* the next longer id, had it been issued, would not be */
 	o = authz_for(app, cfg, over_id, uri);
