@@ -23,7 +23,6 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "form.h"
 #include "log.h"
@@ -389,16 +388,15 @@ same_issuer(const char *a, const char *b)
  */
 static int
 bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
-    struct resp *rs, const struct form *f, struct json_object *flow)
+    struct resp *rs, struct json_object *flow)
 {
-	unsigned char	 md[32];
-	char		 name[64], key[64], *d;
+	const char	*id = claim(flow, "bi"), *nonce = claim(flow, "bn");
+	char		 name[64], key[STORE_KEY_MAX];
 	enum store_res	 r;
 
-	snprintf(name, sizeof(name), FLOW_COOKIE "%s",
-	    claim(flow, "bi") != NULL ? claim(flow, "bi") : "");
-	if (claim(flow, "bi") == NULL || strlen(claim(flow, "bi")) > 16 ||
-	    !consent_cookie_is(cfg, rq, name, claim(flow, "bn"))) {
+	snprintf(name, sizeof(name), FLOW_COOKIE "%.16s", id ? id : "");
+	if (id == NULL || nonce == NULL || strlen(id) > 16 ||
+	    strlen(nonce) > 64 || !consent_cookie_is(cfg, rq, name, nonce)) {
 		req_set_note(rq->note, sizeof(rq->note), "callback in another "
 		    "browser");
 		oauth_page(rs, 403, "Sign-in not started here", "This sign-in "
@@ -406,27 +404,22 @@ bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		    "Start again from the application, in this browser.");
 		return -1;
 	}
-	consent_cookie_set(cfg, rs, name, "", 0, "Lax");
-	/* the sealed state's digest: any copy of it is the same flow */
-	EVP_Digest(form_get(f, "state"), strlen(form_get(f, "state")), md,
-	    NULL, EVP_sha256(), NULL);
-	d = b64url_encode(md, sizeof(md));
-	snprintf(key, sizeof(key), "state:%s", d);
-	free(d);
-	if ((r = store_claim(app->store, key, "1",
-	    OAUTH_STATE_TTL + 60)) ==
-	    STORE_OK)
-		return 0;
-	if (r == STORE_EXISTS) {
-		req_set_note(rq->note, sizeof(rq->note), "state used again");
-		oauth_page(rs, 400, "Sign-in already finished", "This "
-		    "sign-in was already used. Start again from the "
-		    "application.");
-	} else {
+	/* the nonce is the flow's own: random, sealed, one per state */
+	snprintf(key, sizeof(key), "state:%s", nonce);
+	if ((r = store_claim(app->store, key, "1", OAUTH_STATE_TTL + 60)) ==
+	    STORE_DOWN) {
+		/* the cookie stays: the same sign-in can finish later */
 		req_set_note(rq->note, sizeof(rq->note), "store down");
 		oauth_page(rs, 503, "Try again later", "This server cannot "
 		    "finish sign-ins right now. Try again in a minute.");
+		return -1;
 	}
+	consent_cookie_set(cfg, rs, name, "", 0, "Lax");
+	if (r == STORE_OK)
+		return 0;
+	req_set_note(rq->note, sizeof(rq->note), "state used again");
+	oauth_page(rs, 400, "Sign-in already finished", "This sign-in was "
+	    "already used. Start again from the application.");
 	return -1;
 }
 
@@ -463,7 +456,7 @@ callback(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		json_object_put(flow);
 		return;
 	}
-	if (bound_and_fresh(cfg, app, rq, rs, f, flow) == -1) {
+	if (bound_and_fresh(cfg, app, rq, rs, flow) == -1) {
 		json_object_put(flow);
 		return;
 	}

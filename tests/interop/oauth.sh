@@ -517,6 +517,7 @@ wait "$RPID" 2>/dev/null
 out=$(cgi_callback "$HA" "$CBQ" "$CK")
 ok "$(printf '%s' "$out" | grep -q '^Status: 503' && ! printf '%s' "$out" | grep -q '^Location'; echo $?)" \
     "Redis down: the callback is a 503 page, no code"
+unlike "$out" 'Set-Cookie: fcm_flow_' "Redis down: the flow cookie is kept for a retry"
 cgi_token "$HA" "$(refresh_body "$RT2")"
 ok "$([ "$STATUS" = 503 ] && [ "$(jstr error)" = temporarily_unavailable ]; echo $?)" \
     "Redis down: refresh is 503 temporarily_unavailable"
