@@ -37,7 +37,6 @@
 
 #define TOK_RESPONSE_MAX	(256 * 1024)
 #define FAMILY_LIVE		"live"
-#define FAMILY_REVOKED		"revoked"
 
 struct tok_app {
 	char		*callback;
@@ -329,16 +328,21 @@ out:
 	return res;
 }
 
-/* A refresh-token family ends: none of its tokens works again. */
+/*
+ * A refresh-token family ends: none of its tokens works again.  The mark
+ * is a key of its own that nothing overwrites, so a refresh that was
+ * already under way when the family was revoked (and then records the
+ * family as live again) cannot bring it back.
+ */
 static void
 family_revoke(const struct cfg *cfg, struct tok_app *app, const char *family,
     const char *why)
 {
 	char	 key[STORE_KEY_MAX];
 
-	store_key(key, sizeof(key), "family", family);
-	if (store_put(app->store, key, FAMILY_REVOKED,
-	    cfg->oauth_refresh_ttl) != STORE_OK)
+	store_key(key, sizeof(key), "revoked", family);
+	if (store_put(app->store, key, "1", cfg->oauth_refresh_ttl + 60) !=
+	    STORE_OK)
 		log_msg(LOG_ERROR, "token: the store is down: %s, but its "
 		    "grant could not be revoked", why);
 	else
@@ -461,15 +465,21 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		    "is not valid");
 		return -1;
 	}
+	store_key(key, sizeof(key), "revoked", f);
+	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
+		goto down;
+	if (r == STORE_OK) {
+		req_set_note(rq->note, sizeof(rq->note), "refresh family "
+		    "revoked");
+		goto refused;
+	}
 	store_key(key, sizeof(key), "family", f);
 	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
 		goto down;
-	if (r == STORE_MISSING || strcmp(val, FAMILY_LIVE) != 0) {
-		req_set_note(rq->note, sizeof(rq->note), r == STORE_MISSING ?
-		    "refresh family unknown" : "refresh family revoked");
-		oauth_json_error(rs, 400, "invalid_grant", "the refresh token "
-		    "has expired or was revoked; sign in again");
-		return -1;
+	if (r == STORE_MISSING) {
+		req_set_note(rq->note, sizeof(rq->note), "refresh family "
+		    "unknown");
+		goto refused;
 	}
 	store_key(key, sizeof(key), "refresh", j);
 	if ((r = store_claim(app->store, key, "1", cfg->oauth_refresh_ttl)) ==
@@ -482,6 +492,10 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	req_set_note(rq->note, sizeof(rq->note), "refresh token reused");
 	oauth_json_error(rs, 400, "invalid_grant", "the refresh token was "
 	    "already used; sign in again");
+	return -1;
+refused:
+	oauth_json_error(rs, 400, "invalid_grant", "the refresh token has "
+	    "expired or was revoked; sign in again");
 	return -1;
 down:
 	store_down(rs);
