@@ -112,6 +112,29 @@ cfg_refused oauth-metadata.fcgi '^MCP_OAUTH_METADATA_FILE: required' "custom wit
 cfg_refused oauth-metadata.fcgi '^MCP_OAUTH_METADATA_FILE: /nonexistent' "custom with a missing file" \
     MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom MCP_OAUTH_METADATA_FILE=/nonexistent
 cfg_refused oauth-authorize.fcgi '^MCP_OAUTH_MODE: not one of' "unknown mode" MCP_OAUTH_MODE=both
+cfg_refused oauth-authorize.fcgi '^MCP_SECRET: required when MCP_OAUTH_MODE=proxy' \
+    "proxy without MCP_SECRET (the consent is sealed)" MCP_PUBLIC_URL=https://mcp.example \
+    MCP_OAUTH_MODE=proxy MCP_OAUTH_AUTHORIZE_URL=https://id.example/authorize \
+    MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_CLIENT_ID=gw
+# the store (MCP_STORE): unusable is refused at start-up; Redis down is not
+FACS="$FAC MCP_OAUTH_CLIENT_ID=gw MCP_SECRET=0123456789abcdef0123456789abcdef"
+cfg_refused oauth-token.fcgi '^MCP_STORE_PATH: /nonexistent/store: ' \
+    "a store file that cannot be made" $FACS MCP_STORE_PATH=/nonexistent/store
+: >"$T_DIR/shared.lmdb"
+chmod 666 "$T_DIR/shared.lmdb"
+cfg_refused oauth-authorize.fcgi '^MCP_STORE_PATH: .*writable by others' \
+    "a store file others can write" $FACS MCP_STORE_PATH="$T_DIR/shared.lmdb"
+cfg_refused oauth-token.fcgi '^MCP_REDIS_ADDRESS: "host:port:x" is not' \
+    "a malformed Redis address" $FACS MCP_STORE=redis MCP_REDIS_ADDRESS=host:port:x
+cfg_refused oauth-token.fcgi '^MCP_STORE: not one of' "an unknown store" $FACS MCP_STORE=disk
+out=$(clean_env $FACS MCP_STORE=redis MCP_REDIS_ADDRESS=127.0.0.1:1 MCP_REDIS_PASSWORD=hunter2-hunter2 \
+    "$O/oauth-token.fcgi" --check-config 2>&1); rc=$?
+is "$rc" 0 "Redis down at start-up: starts (every request tries again)"
+like "$out" 'redis at 127.0.0.1:1 cannot be reached now' "Redis down at start-up: said"
+unlike "$out" 'hunter2' "--check-config masks MCP_REDIS_PASSWORD"
+out=$(clean_env $FACS MCP_STORE_PATH="$T_DIR/ok.lmdb" "$O/oauth-token.fcgi" --check-config 2>&1); rc=$?
+is "$rc" 0 "a store file of our own: configuration OK"
+is "$(stat -c %a "$T_DIR/ok.lmdb")" 600 "the store file is made readable by its owner only"
 out=$(clean_env $FAC MCP_OAUTH_CLIENT_ID=gw MCP_SECRET=0123456789abcdef0123456789abcdef \
     "$O/oauth-authorize.fcgi" --check-config 2>&1); rc=$?
 is "$rc" 0 "facade with what it needs: configuration OK"
