@@ -9,6 +9,11 @@
  * per MCP_JWKS_COOLDOWN so that junk tokens cannot hammer the provider.
  * When nothing usable is cached and the provider cannot be reached, the
  * answer is 503: a token is never accepted unverified.
+ *
+ * Introspection answers that refuse a token are remembered too, briefly
+ * (AUTH_NEG_TTL, at most MCP_INTROSPECTION_TTL) and in a table of their
+ * own (so junk cannot evict valid tokens), so that junk tokens cannot make
+ * one introspection call each.
  */
 #include "config.h"
 
@@ -29,6 +34,8 @@
 #include "util.h"
 
 #define AUTH_DOC_MAX	(1024 * 1024)
+#define AUTH_NEG_SLOTS	256	/* refused tokens remembered per worker */
+#define AUTH_NEG_TTL	30	/* seconds, at most */
 
 struct auth_entry {
 	unsigned char	 digest[32];
@@ -36,6 +43,13 @@ struct auth_entry {
 	char		**scopes;
 	size_t		 nscopes;
 	int64_t		 exp;
+};
+
+/* A refused token: its digest and our reason (a static string). */
+struct auth_neg {
+	unsigned char	 digest[32];
+	int64_t		 until;		/* 0: empty slot */
+	const char	*why;
 };
 
 struct auth_state {
@@ -52,6 +66,8 @@ struct auth_state {
 	char			*scope_hint;		/* required, space-sep. */
 	struct auth_entry	*cache;
 	size_t			 ncache;
+	struct auth_neg		*neg;			/* introspection only */
+	size_t			 nneg;
 };
 
 static void
@@ -62,6 +78,21 @@ strvec_free(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* Is `w` one of the space-separated words of `list`? */
+static int
+has_word(const char *list, const char *w)
+{
+	size_t		 n = strlen(w);
+	const char	*p = list;
+
+	while (p != NULL && (p = strstr(p, w)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p += n;
+	}
+	return 0;
 }
 
 /* Split a space- or comma-separated list into a new vector. */
@@ -88,8 +119,8 @@ struct auth_state *
 auth_new(const struct cfg *cfg)
 {
 	struct auth_state	*st = xcalloc(1, sizeof(*st));
-	char			**req, *p, *tok;
-	size_t			 n = 0, i;
+	char			*p, *tok;
+	size_t			 n = 0;
 	struct buf		 b;
 
 	st->cfg = cfg;
@@ -102,15 +133,24 @@ auth_new(const struct cfg *cfg)
 	for (p = st->algs_buf; n < 15 && (tok = strsep(&p, ",")) != NULL;)
 		if (*(tok = util_trim(tok)) != '\0')
 			st->algs[n++] = tok;
-	req = split_scopes(cfg->required_scopes, &n);
 	buf_init(&b);
-	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s%s", i ? " " : "", req[i]);
+	buf_puts(&b, "");
+	auth_scopes_append(&b, cfg->required_scopes);
 	st->scope_hint = buf_release(&b);
-	strvec_free(req, n);
 	st->ncache = (size_t)cfg->token_cache_size;
 	if (st->ncache > 0)
 		st->cache = xcalloc(st->ncache, sizeof(*st->cache));
+	if (cfg->auth == AUTH_INTROSPECT && st->ncache > 0) {
+		st->nneg = AUTH_NEG_SLOTS;
+		st->neg = xcalloc(st->nneg, sizeof(*st->neg));
+	}
+	if (cfg->auth == AUTH_INTROSPECT &&
+	    cfg->introspection_audience == INTRO_AUD_ANY)
+		log_msg(LOG_WARN, "auth: MCP_INTROSPECTION_AUDIENCE=any: an "
+		    "active token whose introspection answer has no aud is "
+		    "accepted, so a token the provider issued to another "
+		    "client or for another resource opens /mcp; use it only "
+		    "when the provider never returns aud");
 	return st;
 }
 
@@ -124,6 +164,7 @@ auth_free(struct auth_state *st)
 	for (i = 0; i < st->ncache; i++)
 		strvec_free(st->cache[i].scopes, st->cache[i].nscopes);
 	free(st->cache);
+	free(st->neg);
 	if (st->have_jwks)
 		jwk_set_free(&st->jwks);
 	free(st->jwks_url);
@@ -132,6 +173,34 @@ auth_free(struct auth_state *st)
 	free(st->algs_buf);
 	free(st->scope_hint);
 	free(st);
+}
+
+/*
+ * Append the scopes of `list` (space or comma separated) to the
+ * space-separated list in `b`: each once, only valid scope-tokens (RFC
+ * 6749 §3.3, so none can end a quoted-string), and never offline_access:
+ * it asks for refresh tokens, which are the client's business with the
+ * authorization server, not something this resource needs (MCP
+ * 2026-07-28, "Refresh Tokens").
+ */
+void
+auth_scopes_append(struct buf *b, const char *list)
+{
+	char		**v;
+	const char	*c;
+	size_t		 n, i;
+
+	v = split_scopes(list, &n);
+	for (i = 0; i < n; i++) {
+		for (c = v[i]; *c != '\0'; c++)
+			if (*c < 0x21 || *c == '"' || *c == '\\' || *c > 0x7e)
+				break;
+		if (*c != '\0' || strcmp(v[i], "offline_access") == 0 ||
+		    has_word(b->data, v[i]))
+			continue;
+		buf_printf(b, "%s%s", b->len ? " " : "", v[i]);
+	}
+	strvec_free(v, n);
 }
 
 /* The required scopes, space-separated, for scope="..." in challenges. */
@@ -254,6 +323,45 @@ cache_get(struct auth_state *st, const unsigned char *d, struct auth_grant *g)
 	return 1;
 }
 
+static struct auth_neg *
+neg_slot(struct auth_state *st, const unsigned char *d)
+{
+	uint32_t	 h;
+
+	if (st->nneg == 0)
+		return NULL;
+	memcpy(&h, d + 4, sizeof(h));	/* not the positive cache's bits */
+	return &st->neg[h % st->nneg];
+}
+
+/* Remember a refused token for a short time (never longer than a valid one). */
+static void
+neg_put(struct auth_state *st, const unsigned char *d, const char *why)
+{
+	struct auth_neg	*e = neg_slot(st, d);
+	int64_t		 ttl = AUTH_NEG_TTL;
+
+	if (st->cfg->introspection_ttl < ttl)
+		ttl = st->cfg->introspection_ttl;
+	if (e == NULL || ttl <= 0)
+		return;
+	memcpy(e->digest, d, sizeof(e->digest));
+	e->until = util_now_unix() + ttl;
+	e->why = why;
+}
+
+static int
+neg_get(struct auth_state *st, const unsigned char *d, const char **why)
+{
+	struct auth_neg	*e = neg_slot(st, d);
+
+	if (e == NULL || e->until == 0 || e->until <= util_now_unix() ||
+	    CRYPTO_memcmp(e->digest, d, sizeof(e->digest)) != 0)
+		return 0;
+	*why = e->why;
+	return 1;
+}
+
 /* Fill in jwks_uri or introspection_endpoint from the metadata. */
 static int
 discover(struct auth_state *st, char **slot, const char *field)
@@ -373,6 +481,39 @@ aud_contains(struct json_object *aud, const char *want)
 	return 0;
 }
 
+/*
+ * Does an introspection answer show that the token is for this resource?
+ * aud, when present, decides: it must hold the audience (the JWT rule) or
+ * the resource URL.  Without aud, a resource member naming the resource
+ * does.  With neither, only MCP_INTROSPECTION_AUDIENCE=any accepts: an
+ * active token alone may be one the provider issued to any other client.
+ */
+static int
+intro_for_us(const struct cfg *cfg, struct json_object *o, const char **why)
+{
+	struct json_object	*v;
+
+	if (json_object_object_get_ex(o, "aud", &v)) {
+		if ((cfg->oauth_audience != NULL &&
+		    aud_contains(v, cfg->oauth_audience)) ||
+		    (cfg->resource != NULL && aud_contains(v, cfg->resource)))
+			return 1;
+		*why = "token is for another audience";
+		return 0;
+	}
+	if (json_object_object_get_ex(o, "resource", &v)) {
+		if (cfg->resource != NULL && aud_contains(v, cfg->resource))
+			return 1;
+		*why = "token is for another resource";
+		return 0;
+	}
+	if (cfg->introspection_audience == INTRO_AUD_ANY)
+		return 1;
+	*why = "token not shown to be for this resource (no aud in the "
+	    "introspection answer)";
+	return 0;
+}
+
 /* RFC 7662: ask the provider; only an active, fitting answer passes. */
 static enum auth_status
 check_introspect(struct auth_state *st, const char *tok, size_t len,
@@ -443,12 +584,8 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token expired";
 		goto out;
 	}
-	if (json_object_object_get_ex(o, "aud", &v) &&
-	    cfg->oauth_audience != NULL &&
-	    !aud_contains(v, cfg->oauth_audience)) {
-		*why = "token is for another audience";
+	if (!intro_for_us(cfg, o, why))
 		goto out;
-	}
 	if (json_object_object_get_ex(o, "iss", &v) && cfg->oauth_issuer &&
 	    (!json_object_is_type(v, json_type_string) ||
 	    strcmp(json_object_get_string(v), cfg->oauth_issuer) != 0)) {
@@ -508,8 +645,15 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 		return AUTH_OK;
 	EVP_Digest(tok, len, d, NULL, EVP_sha256(), NULL);
 	if (!cache_get(st, d, g)) {
+		if (neg_get(st, d, why))
+			return AUTH_INVALID;
 		rc = cfg->auth == AUTH_JWT ? check_jwt(st, tok, len, g, why) :
 		    check_introspect(st, tok, len, g, why);
+		if (rc == AUTH_INVALID && cfg->auth == AUTH_INTROSPECT) {
+			/* an answer that refused it, not a failure to ask */
+			auth_grant_free(g);
+			neg_put(st, d, *why);
+		}
 		if (rc != AUTH_OK)
 			return rc;
 		until = g->exp;
@@ -538,7 +682,7 @@ auth_challenge(const struct cfg *cfg, struct resp *rs, enum auth_status st,
     const char *why, const char *scope)
 {
 	struct json_object	*o = json_object_new_object();
-	struct buf		 h;
+	struct buf		 h, sc;
 	const char		*err;
 	char			 desc[256];
 	size_t			 i;
@@ -574,8 +718,11 @@ auth_challenge(const struct cfg *cfg, struct resp *rs, enum auth_status st,
 		buf_init(&h);
 		buf_printf(&h, "Bearer resource_metadata=\"%s/.well-known/"
 		    "oauth-protected-resource/mcp\"", cfg->public_url);
-		if (scope != NULL && *scope != '\0')
-			buf_printf(&h, ", scope=\"%s\"", scope);
+		buf_init(&sc);
+		auth_scopes_append(&sc, scope);	/* no offline_access */
+		if (sc.len > 0)
+			buf_printf(&h, ", scope=\"%s\"", sc.data);
+		buf_free(&sc);
 		if (err != NULL)
 			buf_printf(&h, ", error=\"%s\"", err);
 		if (err != NULL && why != NULL)

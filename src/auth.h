@@ -42,5 +42,6 @@ void	 auth_challenge(const struct cfg *, struct resp *, enum auth_status,
 	    const char *, const char *);
 int	 auth_bearer(const struct req *, const char **, size_t *);
 const char *auth_scope_hint(const struct auth_state *);
+void	 auth_scopes_append(struct buf *, const char *);
 
 #endif

@@ -25,6 +25,7 @@ static const char *const auth_modes[] = {
 };
 static const char *const api_clients[] = { "auto", "curl", NULL };
 static const char *const client_auths[] = { "basic", "post", NULL };
+static const char *const intro_auds[] = { "required", "any", NULL };
 static const char *const oauth_modes[] = {
 	"off", "custom", "proxy", "facade", NULL
 };
@@ -137,7 +138,15 @@ const struct cfg_var cfg_vars[] = {
 	  "to the introspection endpoint: basic or post" },
 	{ "MCP_INTROSPECTION_TTL", CFG_INT, "300", 0, 86400, NULL,
 	  F(introspection_ttl), PROG_MCP, 0, "longest time an active "
-	  "introspection result is reused (never past the token's exp)" },
+	  "introspection result is reused (never past the token's exp); "
+	  "an inactive or refused one is remembered for 30 s at most" },
+	{ "MCP_INTROSPECTION_AUDIENCE", CFG_ENUM, "required", 0, 0,
+	  intro_auds, F(introspection_audience), PROG_MCP, 0, "required: "
+	  "an introspection answer must show the token is for this "
+	  "resource (aud holding MCP_OAUTH_AUDIENCE or the resource URL, "
+	  "or resource naming it); any: also accept an answer without aud "
+	  "(only for a provider that never returns it: then any client's "
+	  "token from that provider opens /mcp)" },
 	{ "MCP_OAUTH_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
 	  F(oauth_client_id), PROG_ALL, 0, "the client registered at the "
 	  "provider (introspection; the client of proxy and facade modes)" },

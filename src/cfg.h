@@ -36,6 +36,7 @@ enum cfg_api_client { API_CLIENT_AUTO, API_CLIENT_CURL };
 enum cfg_auth { AUTH_NONE, AUTH_REQUIRED, AUTH_JWT, AUTH_INTROSPECT,
 	AUTH__MAX };
 enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
+enum cfg_intro_aud { INTRO_AUD_REQUIRED, INTRO_AUD_ANY, INTRO_AUD__MAX };
 enum cfg_oauth_mode { OAUTH_OFF, OAUTH_CUSTOM, OAUTH_PROXY, OAUTH_FACADE,
 	OAUTH_MODE__MAX };
 enum cfg_store { STORE_LOCAL, STORE_REDIS, STORE__MAX };
@@ -81,6 +82,7 @@ struct cfg {
 	char		*introspection_url;
 	int		 introspection_auth;
 	long long	 introspection_ttl;
+	int		 introspection_audience; /* enum cfg_intro_aud */
 	char		*oauth_client_id;
 	char		*oauth_client_secret;
 	char		*required_scopes;

@@ -83,6 +83,7 @@ int	 mcp_fail(struct mcp_exchange *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 mcp_notify(struct mcp_exchange *, const char *,
 	    struct json_object *);
+char	*mcp_tool_scopes(const struct mcp_app *, const struct tool *);
 
 /* mcp_transport.c */
 int	 mcp_init(const struct cfg *, void **, char **);

@@ -285,19 +285,23 @@ state_header(void *ctx, const char *name)
 	return req_header(((struct call_state *)ctx)->x->rq, name);
 }
 
-/* Is `w` one of the space-separated words of `list`? */
-static int
-has_word(const char *list, const char *w)
+/*
+ * Every scope to ask for to call `t`: the required scopes (MCP_REQUIRED_
+ * SCOPES) and all of the tool's, each once, never offline_access.  A new
+ * string, never NULL.
+ */
+char *
+mcp_tool_scopes(const struct mcp_app *app, const struct tool *t)
 {
-	size_t		 n = strlen(w);
-	const char	*p = list;
+	struct buf	 b;
+	size_t		 i;
 
-	while ((p = strstr(p, w)) != NULL) {
-		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-		p += n;
-	}
-	return 0;
+	buf_init(&b);
+	buf_puts(&b, "");
+	auth_scopes_append(&b, auth_scope_hint(app->auth));
+	for (i = 0; i < t->nscopes; i++)
+		auth_scopes_append(&b, t->scopes[i]);
+	return buf_release(&b);
 }
 
 /*
@@ -308,29 +312,23 @@ has_word(const char *list, const char *w)
 static int
 needs_step_up(struct mcp_exchange *x, const struct tool *t)
 {
-	struct buf	 scope;
-	size_t		 i;
+	char	*scope;
 
 	if (x->grant == NULL || !x->grant->verified || t->nscopes == 0 ||
 	    auth_has_scopes(x->grant, t->scopes, t->nscopes, NULL))
 		return 0;
 	/* everything to ask for: the required scopes and the tool's */
-	buf_init(&scope);
-	buf_puts(&scope, auth_scope_hint(x->app->auth));
-	for (i = 0; i < t->nscopes; i++)
-		if (!has_word(scope.data ? scope.data : "", t->scopes[i]))
-			buf_printf(&scope, "%s%s", scope.len ? " " : "",
-			    t->scopes[i]);
+	scope = mcp_tool_scopes(x->app, t);
 	mcp_fail(x, RPC_INVALID_REQUEST, "the token lacks a scope this "
-	    "tool needs: %s", scope.data);
+	    "tool needs: %s", scope);
 	if (x->can_stream) {
 		/* a single request: answer with the HTTP challenge */
 		auth_challenge(x->cfg, x->rs, AUTH_FORBIDDEN,
-		    "the token lacks a scope this tool needs", scope.data);
+		    "the token lacks a scope this tool needs", scope);
 		x->handled = 1;
 	}
 	req_set_note(x->rq->note, sizeof(x->rq->note), "auth:scope");
-	buf_free(&scope);
+	free(scope);
 	return 1;
 }
 

@@ -581,6 +581,38 @@ health(struct mcp_app *app, struct req *rq, struct resp *rs)
 	json_object_put(o);
 }
 
+/*
+ * A valid token that lacks a required scope, calling a tool: the 403
+ * names the tool's scopes too, so that one step-up is enough.  NULL when
+ * the body is not one tools/call of a known tool.
+ */
+static char *
+forbidden_scopes(const struct mcp_app *app, const struct req *rq)
+{
+	struct rpc_env		 env;
+	struct json_object	*other, *name;
+	const struct tool	*t;
+	const char		*cause;
+	char			*s = NULL;
+
+	if (strcmp(rq->method, "POST") != 0 || rq->body == NULL ||
+	    rpc_parse_message(rq->body, rq->body_len, &env, &other,
+	    &cause) != 1)
+		return NULL;
+	if (env.method != NULL &&
+	    json_object_is_type(env.method, json_type_string) &&
+	    strcmp(json_object_get_string(env.method), "tools/call") == 0 &&
+	    env.params != NULL &&
+	    json_object_is_type(env.params, json_type_object) &&
+	    json_object_object_get_ex(env.params, "name", &name) &&
+	    json_object_is_type(name, json_type_string) &&
+	    (t = reg_find(app->reg, json_object_get_string(name))) != NULL)
+		s = mcp_tool_scopes(app, t);
+	rpc_env_free(&env);
+	json_object_put(other);
+	return s;
+}
+
 void
 mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
@@ -588,7 +620,7 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	struct auth_grant	 grant;
 	enum auth_status	 st;
 	const char		*pi, *why;
-	char			 note[128];
+	char			 note[128], *scope;
 
 	pi = req_param(rq, "PATH_INFO");
 	if (pi != NULL && strcmp(pi, "/healthz") == 0) {
@@ -627,7 +659,10 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		req_set_note(rq->note, sizeof(rq->note), note);
 		log_msg(LOG_INFO, "req=%s token refused: %s", rq->id,
 		    why ? why : "refused");
-		auth_challenge(cfg, rs, st, why, auth_scope_hint(app->auth));
+		scope = st == AUTH_FORBIDDEN ? forbidden_scopes(app, rq) : NULL;
+		auth_challenge(cfg, rs, st, why, scope != NULL ? scope :
+		    auth_scope_hint(app->auth));
+		free(scope);
 		auth_grant_free(&grant);	/* a valid token may lack a scope */
 		return;
 	}

@@ -269,6 +269,7 @@ meta_resource(const struct cfg *cfg)
 	static const char *const bearer[] = { "header", NULL };
 	struct json_object	*o = json_object_new_object(), *as;
 	const char		*issuer;
+	size_t			 i;
 
 	json_object_object_add(o, "resource",
 	    json_object_new_string(cfg->resource));
@@ -279,9 +280,20 @@ meta_resource(const struct cfg *cfg)
 		json_object_array_add(as, json_object_new_string(issuer));
 		json_object_object_add(o, "authorization_servers", as);
 	}
-	if (cfg->required_scopes != NULL)
-		json_object_object_add(o, "scopes_supported",
-		    scope_array(cfg->required_scopes, NULL));
+	if (cfg->required_scopes != NULL) {
+		/* never offline_access here (MCP 2026-07-28, "Refresh
+		 * Tokens"): refresh tokens are not this resource's business */
+		as = scope_array(cfg->required_scopes, NULL);
+		for (i = json_object_array_length(as); i-- > 0;)
+			if (strcmp(json_object_get_string(
+			    json_object_array_get_idx(as, i)),
+			    "offline_access") == 0)
+				json_object_array_del_idx(as, i, 1);
+		if (json_object_array_length(as) > 0)
+			json_object_object_add(o, "scopes_supported", as);
+		else
+			json_object_put(as);
+	}
 	json_object_object_add(o, "bearer_methods_supported",
 	    strings(bearer));
 	return o;

@@ -21,6 +21,7 @@ fastcgi.server = (
 	\"/jwt/mcp\" => (( \"socket\" => \"$T_DIR/jwt.sock\", \"check-local\" => \"disable\" )),
 	\"/cold/mcp\" => (( \"socket\" => \"$T_DIR/cold.sock\", \"check-local\" => \"disable\" )),
 	\"/intro/mcp\" => (( \"socket\" => \"$T_DIR/intro.sock\", \"check-local\" => \"disable\" )),
+	\"/introany/mcp\" => (( \"socket\" => \"$T_DIR/introany.sock\", \"check-local\" => \"disable\" )),
 	\"/req/mcp\" => (( \"socket\" => \"$T_DIR/req.sock\", \"check-local\" => \"disable\" )),
 )
 "
@@ -48,6 +49,9 @@ start_spawn_fcgi "$T_DIR/cold.sock" "$T_DIR/cold.log" "$MCP_FCGI" $COMMON \
 start_spawn_fcgi "$T_DIR/intro.sock" "$T_DIR/intro.log" "$MCP_FCGI" $COMMON \
     MCP_AUTH=introspect MCP_PUBLIC_URL="$BASE/intro" MCP_OAUTH_CLIENT_ID="$CID" \
     MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret"
+start_spawn_fcgi "$T_DIR/introany.sock" "$T_DIR/introany.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=introspect MCP_PUBLIC_URL="$BASE/introany" MCP_OAUTH_CLIENT_ID="$CID" \
+    MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" MCP_INTROSPECTION_AUDIENCE=any
 start_spawn_fcgi "$T_DIR/req.sock" "$T_DIR/req.log" "$MCP_FCGI" $COMMON \
     MCP_AUTH=required MCP_PUBLIC_URL="$BASE/req"
 
@@ -107,6 +111,10 @@ T_WRITE=$(token -d scope=write -d resource="$BASE/jwt/mcp")
 list /jwt -H "Authorization: Bearer $T_WRITE"
 is "$STATUS" 403 "jwt: token without the required scope: 403"
 like "$(header WWW-Authenticate)" 'error="insufficient_scope"' "jwt: insufficient_scope"
+call /jwt getAdminStats '{}' -H "Authorization: Bearer $T_WRITE"
+is "$STATUS" 403 "jwt: token without the required scope, calling an admin tool: 403"
+like "$(header WWW-Authenticate)" 'scope="read admin", error="insufficient_scope"' \
+    "jwt: ... the challenge names the tool's scopes too, not only the required ones"
 
 T_OTHER=$(token -d scope=read -d resource="$BASE/intro/mcp")
 list /jwt -H "Authorization: Bearer $T_OTHER"
@@ -167,6 +175,41 @@ like "$(header WWW-Authenticate)" 'error_description="token is not active"' "int
 T_OPAQUE_OTHER=$(token "$CID-opaque" -d scope=read -d resource="$BASE/jwt/mcp")
 list /intro -H "Authorization: Bearer $T_OPAQUE_OTHER"
 is "$STATUS" 401 "introspect: active token for another audience: 401"
+
+# an active token whose answer has no aud (a client-credentials grant
+# without a resource indicator) is not shown to be for /mcp (issue #13)
+T_NOAUD=$(token "$CID-opaque" -d scope=read)
+ok $([ -n "$T_NOAUD" ] && echo 0 || echo 1) "an opaque token without a resource"
+intro=$(curl -s -u "$CID:$CSEC" "$ISS/token/introspection" -d token="$T_NOAUD")
+like "$intro" '"active":true' "the provider calls it active"
+unlike "$intro" '"aud"' "... and its answer has no aud"
+list /intro -H "Authorization: Bearer $T_NOAUD"
+is "$STATUS" 401 "introspect: active token without aud: 401"
+like "$(header WWW-Authenticate)" 'error="invalid_token", error_description="[^"]*no aud' \
+    "introspect: without aud: invalid_token, reason named"
+list /introany -H "Authorization: Bearer $T_NOAUD"
+is "$STATUS" 200 "MCP_INTROSPECTION_AUDIENCE=any: the token without aud: 200"
+list /introany -H "Authorization: Bearer $T_OPAQUE_OTHER"
+is "$STATUS" 401 "MCP_INTROSPECTION_AUDIENCE=any: another audience still 401"
+like "$(cat "$T_DIR/introany.log")" 'warn.*MCP_INTROSPECTION_AUDIENCE=any.*another client' \
+    "MCP_INTROSPECTION_AUDIENCE=any: a start-up warning names the risk"
+unlike "$(cat "$T_DIR/intro.log")" 'MCP_INTROSPECTION_AUDIENCE=any' \
+    "no warning with the default"
+
+# a junk token is introspected once, then remembered for a while
+introspections() { curl -s "$ISS/__test/stats" | sed -n 's/.*"introspection":\([0-9]*\).*/\1/p'; }
+before=$(introspections)
+for k in 1 2 3; do
+	list /intro -H "Authorization: Bearer junk-token-4711"
+done
+is "$STATUS" 401 "introspect: junk token: 401"
+after=$(introspections)
+is "$((after - before))" 1 "introspect: a junk token three times: one introspection call"
+before=$after
+list /intro -H "Authorization: Bearer $T_NOAUD"
+list /intro -H "Authorization: Bearer $T_NOAUD"
+is "$STATUS" 401 "introspect: without aud again: 401 (not cached as valid)"
+is "$(( $(introspections) - before ))" 0 "introspect: a refused token is not introspected again"
 
 # --- required ---
 list /req

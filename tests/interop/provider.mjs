@@ -402,6 +402,7 @@ async function interaction(req, res, rest) {
 }
 
 // ---- /__test/*: loopback-only test controls
+const counters = { introspection: 0 }; // requests seen, for GET /__test/stats
 function rotate(url) {
   const previous = signingKeys.map((k) => k.kid);
   const key = newKey(opts.alg);
@@ -436,7 +437,8 @@ async function testRoute(req, res, url, port) {
     const r = await testToken(url, port);
     return send(res, r.status, r.body);
   }
-  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1' });
+  if (url.pathname === '/__test/stats' && req.method === 'GET') return send(res, 200, counters);
+  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1, GET /__test/stats' });
 }
 
 // ---- server
@@ -464,6 +466,7 @@ const server = http.createServer(async (req, res) => {
     }
     const rest = url.pathname.slice(issuerPath.length);
     if (rest.startsWith('/interaction/')) return await interaction(req, res, rest);
+    if (rest === '/token/introspection') counters.introspection += 1;
     return current.handler(req, res);
   } catch (e) {
     console.error('provider: error', e);

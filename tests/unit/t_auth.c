@@ -6,11 +6,23 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../src/auth.h"
 #include "../../src/log.h"
 #include "../../src/mcp.h"
+#include "../../src/oauth.h"
+#include "../../src/tools.h"
+#include "../../src/util.h"
 #include "tap.h"
 
 static int
@@ -203,6 +215,373 @@ t_config(void)
 #undef LOAD
 }
 
+/* --- introspection against a fake RFC 7662 endpoint ------------------ */
+
+static volatile int	*intro_calls;	/* shared with the server child */
+static int		 intro_port;
+static pid_t		 intro_pid;
+
+/* The answer for a token, chosen by its prefix. */
+static const char *
+intro_answer(const char *tok)
+{
+	static const struct {
+		const char	*prefix, *json;
+	} a[] = {
+	    { "noaud", "{\"active\":true,\"scope\":\"read\"}" },
+	    { "audarr", "{\"active\":true,\"scope\":\"read\",\"aud\":"
+		"[\"https://other.example\",\"https://mcp.example.com/mcp\"]}" },
+	    { "aud", "{\"active\":true,\"scope\":\"read\",\"aud\":"
+		"\"https://mcp.example.com/mcp\"}" },
+	    { "res", "{\"active\":true,\"scope\":\"read\",\"resource\":"
+		"\"https://mcp.example.com/mcp\"}" },
+	    { "other", "{\"active\":true,\"scope\":\"read\",\"aud\":"
+		"\"https://other.example\"}" },
+	    { "admin", "{\"active\":true,\"scope\":\"admin offline_access\","
+		"\"aud\":\"https://mcp.example.com/mcp\"}" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		if (strncmp(tok, a[i].prefix, strlen(a[i].prefix)) == 0)
+			return a[i].json;
+	return "{\"active\":false}";
+}
+
+static void
+intro_conn(int c)
+{
+	char		 in[8192], out[1024], tok[128];
+	const char	*h, *b, *t;
+	size_t		 have = 0, len = 0, n;
+	ssize_t		 r;
+
+	for (;;) {
+		if (have == sizeof(in) - 1 ||
+		    (r = read(c, in + have, sizeof(in) - 1 - have)) <= 0)
+			return;
+		have += (size_t)r;
+		in[have] = '\0';
+		if ((b = strstr(in, "\r\n\r\n")) == NULL)
+			continue;
+		b += 4;
+		if ((h = strcasestr(in, "\r\nContent-Length:")) != NULL)
+			len = strtoul(h + 17, NULL, 10);
+		if (have - (size_t)(b - in) >= len)
+			break;
+	}
+	tok[0] = '\0';
+	if ((t = strstr(b, "token=")) != NULL) {
+		n = strcspn(t + 6, "&");
+		if (n >= sizeof(tok))
+			n = sizeof(tok) - 1;
+		memcpy(tok, t + 6, n);
+		tok[n] = '\0';
+	}
+	__sync_fetch_and_add(intro_calls, 1);
+	b = intro_answer(tok);
+	snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
+	    "\r\n\r\n%s", strlen(b), b);
+	if (write(c, out, strlen(out)) == -1)
+		return;
+}
+
+static void
+intro_start(void)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	int			 s, c;
+
+	intro_calls = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (intro_calls == MAP_FAILED)
+		abort();
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(s, 16) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) == -1)
+		abort();
+	intro_port = ntohs(sa.sin_port);
+	fflush(stdout);
+	if ((intro_pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* never outlive us */
+		signal(SIGPIPE, SIG_IGN);
+		for (;;) {
+			if ((c = accept(s, NULL, NULL)) == -1)
+				continue;
+			intro_conn(c);
+			close(c);
+		}
+	}
+	close(s);
+}
+
+static void
+intro_stop(void)
+{
+	int	 st;
+
+	kill(intro_pid, SIGTERM);
+	waitpid(intro_pid, &st, 0);
+}
+
+/* A /mcp app with MCP_AUTH=introspect against the fake endpoint. */
+static int
+intro_app(struct cfg *cfg, void **app, const char *extra1,
+    const char *extra2)
+{
+	static char	 url[128];
+	char		*env[12], *cause;
+	size_t		 n = 0;
+
+	snprintf(url, sizeof(url), "MCP_INTROSPECTION_URL=http://127.0.0.1:%d"
+	    "/introspect", intro_port);
+	env[n++] = "MCP_AUTH=introspect";
+	env[n++] = "MCP_PUBLIC_URL=https://mcp.example.com";
+	env[n++] = url;
+	env[n++] = "MCP_OAUTH_CLIENT_ID=rs";
+	env[n++] = "MCP_OAUTH_CLIENT_SECRET=rs-secret";
+	env[n++] = "MCP_REQUIRED_SCOPES=read";
+	if (extra1 != NULL)
+		env[n++] = (char *)extra1;
+	if (extra2 != NULL)
+		env[n++] = (char *)extra2;
+	env[n] = NULL;
+	if (cfg_load(cfg, PROG_MCP, env, stderr) == -1)
+		return -1;
+	if (mcp_init(cfg, app, &cause) == -1) {
+		cfg_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static struct out
+with_token(struct mcp_app *app, const struct cfg *cfg, const char *body,
+    const char *tok)
+{
+	char	 h[160];
+	char	*extra[] = { h, NULL };
+
+	snprintf(h, sizeof(h), "HTTP_AUTHORIZATION=Bearer %s", tok);
+	return run(app, cfg, "POST", body, extra);
+}
+
+static const char *const list_body =
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+
+/* Issue #13: an answer that does not show the token is for us is refused. */
+static void
+t_introspect_audience(void)
+{
+	struct cfg	 cfg;
+	void		*app;
+	struct out	 o;
+	int		 before;
+
+	if (intro_app(&cfg, &app, NULL, NULL) == -1) {
+		ok(0, "introspect: set-up");
+		return;
+	}
+	o = with_token(app, &cfg, list_body, "aud-1");
+	is_int(o.status, 200, "introspect: aud is the resource: 200");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "audarr-1");
+	is_int(o.status, 200, "introspect: aud array holding the resource: 200");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "res-1");
+	is_int(o.status, 200, "introspect: resource member is the resource: "
+	    "200");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "other-1");
+	is_int(o.status, 401, "introspect: another audience: 401");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "noaud-1");
+	is_int(o.status, 401, "introspect: an answer without aud: 401");
+	ok(strstr(o.raw, "error=\"invalid_token\"") != NULL,
+	    "introspect: without aud: invalid_token");
+	free(o.raw);
+	before = *intro_calls;
+	o = with_token(app, &cfg, list_body, "noaud-1");
+	is_int(o.status, 401, "introspect: without aud: refused again, never "
+	    "cached as valid");
+	free(o.raw);
+	is_int(*intro_calls - before, 0, "introspect: a refused token is "
+	    "remembered: no second upstream call");
+
+	before = *intro_calls;
+	o = with_token(app, &cfg, list_body, "junk-1");
+	is_int(o.status, 401, "introspect: inactive: 401");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "junk-1");
+	is_int(o.status, 401, "introspect: inactive again: 401");
+	free(o.raw);
+	is_int(*intro_calls - before, 1, "introspect: a junk token twice "
+	    "makes one upstream call");
+	mcp_fini(app);
+	cfg_free(&cfg);
+}
+
+/* MCP_INTROSPECTION_AUDIENCE=any: the operator's explicit opt-out. */
+static void
+t_introspect_any(void)
+{
+	struct cfg	 cfg;
+	void		*app;
+	struct out	 o;
+	char		 logbuf[2048];
+	FILE		*tmp;
+	size_t		 n;
+	int		 saved, before, rc;
+	char		*e1[] = { "MCP_AUTH=introspect",
+			    "MCP_PUBLIC_URL=http://x", "MCP_OAUTH_CLIENT_ID=a",
+			    "MCP_OAUTH_CLIENT_SECRET=b",
+			    "MCP_INTROSPECTION_URL=http://p/i",
+			    "MCP_INTROSPECTION_AUDIENCE=maybe", NULL };
+
+	ok(cfg_load(&cfg, PROG_MCP, e1, fopen("/dev/null", "w")) == -1,
+	    "MCP_INTROSPECTION_AUDIENCE: only required or any");
+
+	/* the start-up warning, on stderr */
+	fflush(stderr);
+	saved = dup(2);
+	tmp = tmpfile();
+	dup2(fileno(tmp), 2);
+	log_init("t_auth", LOG_WARN, LOGF_TEXT);
+	rc = intro_app(&cfg, &app, "MCP_INTROSPECTION_AUDIENCE=any",
+	    "MCP_INTROSPECTION_TTL=1");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_init("t_auth", LOG_ERROR, LOGF_TEXT);
+	rewind(tmp);
+	n = fread(logbuf, 1, sizeof(logbuf) - 1, tmp);
+	logbuf[n] = '\0';
+	fclose(tmp);
+	if (rc == -1) {
+		ok(0, "introspect any: set-up");
+		return;
+	}
+	ok(strstr(logbuf, "MCP_INTROSPECTION_AUDIENCE=any") != NULL &&
+	    strstr(logbuf, "another") != NULL, "any: a start-up warning names "
+	    "the risk");
+	o = with_token(app, &cfg, list_body, "noaud-2");
+	is_int(o.status, 200, "any: an answer without aud: 200");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "other-2");
+	is_int(o.status, 401, "any: an aud for another resource: still 401");
+	free(o.raw);
+
+	/* the negative cache lives MCP_INTROSPECTION_TTL at most */
+	before = *intro_calls;
+	o = with_token(app, &cfg, list_body, "junk-2");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "junk-2");
+	free(o.raw);
+	is_int(*intro_calls - before, 1, "junk token twice: one call");
+	sleep(2);
+	o = with_token(app, &cfg, list_body, "junk-2");
+	is_int(o.status, 401, "junk token later: 401");
+	free(o.raw);
+	is_int(*intro_calls - before, 2, "junk token after the time: asked "
+	    "again");
+	mcp_fini(app);
+	cfg_free(&cfg);
+}
+
+/* Challenges list every scope an operation needs, never offline_access. */
+static void
+t_scope_challenges(void)
+{
+	static char	*renv[] = { "MCP_AUTH=required",
+			    "MCP_PUBLIC_URL=https://mcp.example.com",
+			    "MCP_REQUIRED_SCOPES=read,offline_access", NULL };
+	static char	*menv[] = { "MCP_OAUTH_MODE=proxy",
+			    "MCP_AUTH=jwt",
+			    "MCP_PUBLIC_URL=https://mcp.example.com",
+			    "MCP_OAUTH_ISSUER=https://idp.example",
+			    "MCP_REQUIRED_SCOPES=read offline_access", NULL };
+	const char	*call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+			    "\"tools/call\",\"params\":{\"name\":\"admin\","
+			    "\"arguments\":{}}}";
+	struct json_object *t, *o, *v = NULL;
+	struct mcp_app	*app;
+	struct tool	*tl;
+	struct cfg	 cfg;
+	struct out	 r;
+	char		*cause;
+
+	/* B: the 401 of MCP_AUTH=required */
+	if (cfg_load(&cfg, PROG_MCP, renv, stderr) == -1 ||
+	    mcp_init(&cfg, (void **)&app, &cause) == -1) {
+		ok(0, "scopes: set-up");
+		return;
+	}
+	r = run(app, &cfg, "POST", list_body, NULL);
+	ok(strstr(r.raw, "scope=\"read\"\r\n") != NULL, "401: scope=\"read\", "
+	    "no offline_access");
+	free(r.raw);
+	mcp_fini(app);
+	cfg_free(&cfg);
+
+	/* B: RFC 9728 scopes_supported */
+	if (cfg_load(&cfg, PROG_META, menv, stderr) == -1) {
+		ok(0, "scopes: metadata set-up");
+		return;
+	}
+	o = meta_resource(&cfg);
+	ok(json_object_object_get_ex(o, "scopes_supported", &v) &&
+	    strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+	    "[\"read\"]") == 0, "9728 scopes_supported without offline_access "
+	    "(%s)", json_object_to_json_string(o));
+	json_object_put(o);
+	cfg_free(&cfg);
+
+	/* C: step-up lists the required scopes and all of the tool's */
+	if (intro_app(&cfg, (void **)&app, NULL, NULL) == -1) {
+		ok(0, "scopes: introspect set-up");
+		return;
+	}
+	reg_free(app->reg);
+	app->reg = reg_new();
+	t = json_object_new_object();
+	json_object_object_add(t, "name", json_object_new_string("admin"));
+	json_object_object_add(t, "inputSchema", json_object_new_object());
+	tl = reg_add(app->reg, t, NULL);
+	tl->scopes = xcalloc(3, sizeof(char *));
+	tl->scopes[tl->nscopes++] = xstrdup("admin");
+	tl->scopes[tl->nscopes++] = xstrdup("write");
+	tl->scopes[tl->nscopes++] = xstrdup("offline_access");
+	reg_finish(app->reg);
+
+	r = with_token(app, &cfg, call, "aud-3");
+	is_int(r.status, 403, "step-up: token with read only: 403");
+	ok(strstr(r.raw, "scope=\"read admin write\", error=\"insufficient_"
+	    "scope\"") != NULL, "step-up: every scope of the operation, no "
+	    "offline_access");
+	free(r.raw);
+	r = with_token(app, &cfg, call, "admin-3");
+	is_int(r.status, 403, "token without a required scope, calling a "
+	    "tool: 403");
+	ok(strstr(r.raw, "scope=\"read admin write\", error=\"insufficient_"
+	    "scope\"") != NULL, "... names the tool's scopes too, not only the "
+	    "required ones");
+	free(r.raw);
+	r = with_token(app, &cfg, list_body, "admin-4");
+	is_int(r.status, 403, "token without a required scope, tools/list: "
+	    "403");
+	ok(strstr(r.raw, "scope=\"read\", error=\"insufficient_scope\"") !=
+	    NULL, "... names the required scopes");
+	free(r.raw);
+	mcp_fini(app);
+	cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -210,5 +589,10 @@ main(void)
 	t_bearer();
 	t_required();
 	t_config();
+	intro_start();
+	t_introspect_audience();
+	t_introspect_any();
+	t_scope_challenges();
+	intro_stop();
 	return done_testing();
 }
