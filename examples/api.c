@@ -113,6 +113,7 @@ static void	h_get_item(struct rq *, long long);
 static void	h_update_item(struct rq *, long long);
 static void	h_delete_item(struct rq *, long long);
 static void	h_send_message(struct rq *, long long);
+static void	h_echo(struct rq *, long long);
 static void	h_image(struct rq *, long long);
 static void	h_audio(struct rq *, long long);
 static void	h_hello(struct rq *, long long);
@@ -133,6 +134,7 @@ static const struct route {
 	{ "/items/{id}", "PUT", h_update_item },
 	{ "/items/{id}", "DELETE", h_delete_item },
 	{ "/messages", "POST", h_send_message },
+	{ "/echo", "POST", h_echo },
 	{ "/image", "GET", h_image },
 	{ "/audio", "GET", h_audio },
 	{ "/hello", "GET", h_hello },
@@ -619,6 +621,26 @@ content_type_is(const struct rq *rq, const char *want)
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
 	return *ct == '\0' || *ct == ';';
+}
+
+/*
+ * The body as a form: 415 unless it is application/x-www-form-urlencoded,
+ * 400 when malformed.  Returns -1 with the response set, or 0 with
+ * `form` to free.
+ */
+static int
+form_parse(struct rq *rq, struct kvlist *form)
+{
+	if (!content_type_is(rq, "application/x-www-form-urlencoded")) {
+		reply_error(rq, 415, "Content-Type must be "
+		    "application/x-www-form-urlencoded");
+		return -1;
+	}
+	if (kv_parse(rq->body, rq->body_len, form) == -1) {
+		reply_error(rq, 400, "malformed form body");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -1110,15 +1132,8 @@ h_send_message(struct rq *rq, long long id)
 	uint64_t	 a, b;
 
 	(void)id;
-	if (!content_type_is(rq, "application/x-www-form-urlencoded")) {
-		reply_error(rq, 415, "Content-Type must be "
-		    "application/x-www-form-urlencoded");
+	if (form_parse(rq, &form) == -1)
 		return;
-	}
-	if (kv_parse(rq->body, rq->body_len, &form) == -1) {
-		reply_error(rq, 400, "malformed form body");
-		return;
-	}
 	to = kv_get(&form, "To");
 	body = kv_get(&form, "Body");
 	if (to == NULL || *to == '\0') {
@@ -1169,6 +1184,62 @@ h_send_message(struct rq *rq, long long id)
 	json_object_object_add(o, "media", media);
 	json_object_object_add(o, "status", json_object_new_string("queued"));
 	reply_json(rq, 201, o);
+out:
+	kv_free(&form);
+}
+
+/*
+ * A form that must come, though every field of it is optional: 400 when
+ * no body came at all (no Content-Type), else what arrived, repeated
+ * fields as arrays.  An empty form is a form.
+ */
+static void
+h_echo(struct rq *rq, long long id)
+{
+	struct kvlist	 form;
+	json_object	*o, *fields, *v, *a;
+	const char	*ct;
+	size_t		 i;
+
+	(void)id;
+	if ((ct = param(rq, "CONTENT_TYPE")) == NULL || *ct == '\0') {
+		reply_error(rq, 400, "no request body: send a form "
+		    "(application/x-www-form-urlencoded), even an empty one");
+		return;
+	}
+	if (!utf8_valid(ct)) {
+		reply_error(rq, 400, "Content-Type must be UTF-8");
+		return;
+	}
+	if (form_parse(rq, &form) == -1)
+		return;
+	fields = json_object_new_object();
+	for (i = 0; i < form.n; i++) {
+		if (!utf8_valid(form.v[i].key) || !utf8_valid(form.v[i].val)) {
+			json_object_put(fields);
+			reply_error(rq, 400, "form fields must be UTF-8");
+			goto out;
+		}
+		if (!json_object_object_get_ex(fields, form.v[i].key, &v)) {
+			json_object_object_add(fields, form.v[i].key,
+			    json_object_new_string(form.v[i].val));
+			continue;
+		}
+		if (!json_object_is_type(v, json_type_array)) {
+			a = json_object_new_array();
+			json_object_array_add(a, json_object_get(v));
+			json_object_object_add(fields, form.v[i].key, a);
+			v = a;
+		}
+		json_object_array_add(v, json_object_new_string(form.v[i].val));
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "content_type",
+	    json_object_new_string(ct));
+	json_object_object_add(o, "content_length",
+	    json_object_new_int64((int64_t)rq->body_len));
+	json_object_object_add(o, "fields", fields);
+	reply_json(rq, 200, o);
 out:
 	kv_free(&form);
 }

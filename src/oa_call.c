@@ -439,7 +439,9 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 					json_object_object_add(obj,
 					    op->body_props[i],
 					    json_object_get(v));
-			if (json_object_object_length(obj) == 0) {
+			/* a required body goes even empty: {} or "" */
+			if (json_object_object_length(obj) == 0 &&
+			    !op->body_required) {
 				json_object_put(obj);
 				obj = NULL;
 			}

@@ -411,11 +411,30 @@ prop_taken(const struct oa_tb *t, const char *name)
 	return json_object_object_get_ex(t->props, name, NULL);
 }
 
+/*
+ * A property schema as an object, which the SDKs insist on (their
+ * ToolSchema rejects a boolean one): true becomes {}, false {"not": {}}.
+ * Takes the reference given and returns one.
+ */
+static struct json_object *
+prop_schema(struct json_object *s)
+{
+	struct json_object	*o;
+
+	if (!json_object_is_type(s, json_type_boolean))
+		return s;
+	o = json_object_new_object();
+	if (!json_object_get_boolean(s))
+		json_object_object_add(o, "not", json_object_new_object());
+	json_object_put(s);
+	return o;
+}
+
 static void
 add_prop(struct oa_tb *t, const char *name, struct json_object *schema,
     int required)
 {
-	json_object_object_add(t->props, name, schema);
+	json_object_object_add(t->props, name, prop_schema(schema));
 	if (required)
 		json_object_array_add(t->required,
 		    json_object_new_string(name));
@@ -660,7 +679,7 @@ build_body(struct oa_tb *t)
 	}
 	t->op->body_type = xstrdup(type);
 	v = obj_get(rb, "required", json_type_boolean);
-	required = v != NULL && json_object_get_boolean(v);
+	t->op->body_required = v != NULL && json_object_get_boolean(v);
 	if (t->op->body == OA_BODY_RAW) {
 		conv = json_object_new_object();
 		json_object_object_add(conv, "type",
@@ -675,13 +694,21 @@ build_body(struct oa_tb *t)
 		return -1;
 	}
 	free(where);
+	/*
+	 * Vendors seldom mark requestBody.required but list the required
+	 * properties in the schema: a body whose schema requires some is
+	 * meant to be sent, so its list always counts.
+	 */
+	req_list = json_object_is_type(conv, json_type_object) ?
+	    obj_get(conv, "required", json_type_array) : NULL;
+	required = t->op->body_required || (req_list != NULL &&
+	    json_object_array_length(req_list) > 0);
 	if (t->op->body != OA_BODY_RAW && flattenable(t, conv)) {
-		req_list = obj_get(conv, "required", json_type_array);
 		json_object_object_foreach(obj_get(conv, "properties",
 		    json_type_object), k3, v3) {
 			int	 r = 0;
 
-			for (i = 0; required && req_list != NULL &&
+			for (i = 0; req_list != NULL &&
 			    i < json_object_array_length(req_list); i++) {
 				pname = json_object_get_string(
 				    json_object_array_get_idx(req_list, i));
@@ -764,8 +791,54 @@ describe_example(struct buf *d, struct json_object *media,
 }
 
 /*
+ * Make `s` an outputSchema the SDKs take, whose ToolSchema wants the
+ * literal "type": "object": a schema that is plainly an object without
+ * saying so (properties, additionalProperties or required, and no type)
+ * gains it, boolean property schemas become objects.  Returns -1 for
+ * anything else (an array, a scalar, object-or-null, a oneOf ...): such
+ * a response has no outputSchema.
+ */
+static int
+output_object(struct json_object *s)
+{
+	struct json_object	*type = NULL, *props, *req;
+	size_t			 i;
+
+	if (!json_object_is_type(s, json_type_object))
+		return -1;
+	if (json_object_object_get_ex(s, "type", &type)) {
+		if (!json_object_is_type(type, json_type_string) ||
+		    strcmp(json_object_get_string(type), "object") != 0)
+			return -1;
+	} else if (!json_object_object_get_ex(s, "properties", NULL) &&
+	    !json_object_object_get_ex(s, "additionalProperties", NULL) &&
+	    !json_object_object_get_ex(s, "required", NULL))
+		return -1;
+	if (json_object_object_get_ex(s, "properties", &props)) {
+		if (!json_object_is_type(props, json_type_object))
+			return -1;
+		json_object_object_foreach(props, k, v)
+			if (json_object_is_type(v, json_type_boolean))
+				json_object_object_add(props, k,
+				    prop_schema(json_object_get(v)));
+	}
+	if (json_object_object_get_ex(s, "required", &req)) {
+		if (!json_object_is_type(req, json_type_array))
+			return -1;
+		for (i = 0; i < json_object_array_length(req); i++)
+			if (!json_object_is_type(json_object_array_get_idx(req,
+			    i), json_type_string))
+				return -1;
+	}
+	if (type == NULL)
+		json_object_object_add(s, "type",
+		    json_object_new_string("object"));
+	return 0;
+}
+
+/*
  * The responses part of the description, and the output schema from the
- * first 2xx JSON response whose schema is an object.
+ * first 2xx JSON response whose schema is an object (see output_object).
  */
 static int
 build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
@@ -812,11 +885,7 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 				oa_conv_free(oconv);
 				return -1;
 			}
-			if (json_object_is_type(conv, json_type_object) &&
-			    ((tmp = str_get(conv, "type")) != NULL ?
-			    strcmp(tmp, "object") == 0 :
-			    obj_get(conv, "properties", json_type_object) !=
-			    NULL)) {
+			if (output_object(conv) == 0) {
 				struct json_object *defs = oa_conv_defs(oconv);
 
 				if (defs != NULL)

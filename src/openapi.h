@@ -39,6 +39,7 @@ struct oa_op {
 	size_t		 nparams;
 	enum oa_body	 body;
 	char		*body_type;	/* request Content-Type */
+	int		 body_required;	/* sent, empty if need be */
 	char		*body_prop;	/* "body" when not flattened */
 	char		**body_props;	/* flattened body properties */
 	size_t		 nbody_props;

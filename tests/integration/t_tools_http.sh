@@ -52,7 +52,7 @@ call() {	# call TOOL ARGS-JSON [curl args]
 mcp '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' -H "$V"
 is "$STATUS" 200 "tools/list 200"
 n=$(printf '%s' "$BODY" | grep -o '"name":"[A-Za-z]*","title"' | wc -l)
-is "$n" 13 "13 tools from the example document"
+is "$n" 14 "14 tools from the example document"
 like "$BODY" '"name":"createItem","title":"Create an item"' "createItem listed with its title"
 like "$BODY" '"outputSchema":\{' "output schemas listed"
 like "$BODY" '"X-Trace-Id":\{' "header parameter in listItems' schema"
@@ -88,6 +88,19 @@ like "$BODY" 'HTTP 500 Internal Server Error from GET /api/fail' "500 status lin
 like "$BODY" 'failed on purpose' "500 body excerpt"
 call sendMessage '{"To":"+15550100","Body":"hi & bye","MediaUrl":["a","b"]}'
 like "$BODY" '"to":"\+15550100","body":"hi & bye","media":\["a","b"\]' "form body sent"
+# A required body whose fields are all optional is sent even when none is
+# given: an empty form with Content-Length: 0, {} for JSON.
+call echoForm '{"note":"hi","tag":["a","b"]}'
+like "$BODY" '"structuredContent":\{"content_type":"application/x-www-form-urlencoded","content_length":19,"fields":\{"note":"hi","tag":\["a","b"\]\}\}' \
+    "echoForm: the form echoed"
+call echoForm '{}'
+unlike "$BODY" '"isError":true' "echoForm without fields: not an error"
+like "$BODY" '"structuredContent":\{"content_type":"application/x-www-form-urlencoded","content_length":0,"fields":\{\}\}' \
+    "echoForm without fields: an empty form sent"
+http POST "$API/echo" -H 'Content-Type:' -H 'Content-Length: 0'
+is "$STATUS" 400 "the example API itself: POST /echo without a body is 400"
+call updateItem '{"id":1}'
+like "$BODY" '"structuredContent":\{"id":1,"name":' "updateItem without fields: {} sent, the item unchanged"
 
 call createItem '{"price":1}'
 like "$BODY" 'Invalid arguments: arguments: missing required property' \
@@ -147,7 +160,7 @@ post_to() {	# post_to PATH BODY
 	http POST "$BASE$1" -H 'Content-Type: application/json' \
 	    -H 'Accept: application/json, text/event-stream' -H "$V" --data-binary "$2"
 }
-like "$(cat "$T_DIR/mcp-url.log")" "13 tools from http://127.0.0.1:[0-9]+/openapi.json" \
+like "$(cat "$T_DIR/mcp-url.log")" "14 tools from http://127.0.0.1:[0-9]+/openapi.json" \
     "MCP_OPENAPI fetched from a URL"
 post_to /url/mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":2}}}'
 like "$BODY" '"structuredContent":\{"id":2' "relative server URL resolved against the document URL"

@@ -24,10 +24,16 @@ start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
 start_spawn_fcgi "$T_DIR/conf.sock" "$T_DIR/conf.log" "$MCP_FCGI" \
     MCP_OPENAPI="$top_srcdir/tests/fixtures/conformance-openapi.json" \
     MCP_API_BASE_URL="$API"
+# /wild/mcp: a document as vendors write them (response schemas without
+# a type, arrays, scalars, object-or-null, boolean property schemas).
+start_spawn_fcgi "$T_DIR/wild.sock" "$T_DIR/wild.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$top_srcdir/tests/fixtures/wild-3.1.json" \
+    MCP_API_BASE_URL="$API"
 start_lighttpd interop "
 fastcgi.server = (
 	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
 	\"/conformance/mcp\" => (( \"socket\" => \"$T_DIR/conf.sock\", \"check-local\" => \"disable\" )),
+	\"/wild/mcp\" => (( \"socket\" => \"$T_DIR/wild.sock\", \"check-local\" => \"disable\" )),
 )
 "
 URL="$BASE/mcp"
@@ -39,6 +45,14 @@ rc=$?
 is "$rc" 0 "SDK client connects, pings and lists tools"
 like "$out" '"serverInfo":\{"name":"interop"' "SDK client sees our serverInfo"
 like "$out" '"protocolVersion":"2025-11-25"' "SDK client negotiated 2025-11-25"
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+
+# 1a. The SDK client accepts every tool of a vendor-style document: each
+# outputSchema is "type": "object" (its ToolSchema insists) or left out.
+out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-client.mjs "$BASE/wild/mcp" 10000 2>&1)
+rc=$?
+is "$rc" 0 "SDK client lists the tools of wild-3.1.json"
+like "$out" '"tools":\["createMessage","createNote",' "SDK client sees wild-3.1.json's tools"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 
 # 1b. The SDK client calls tools: structured output (validated by the SDK

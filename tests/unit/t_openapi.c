@@ -44,6 +44,19 @@ load(const char *doc, const char *const *extra, struct cfg *cfg, char **cause)
 	return reg;
 }
 
+/* load(), saying whether it worked (and why not). */
+static struct registry *
+load_ok(const char *doc, const char *const *extra, struct cfg *cfg)
+{
+	struct registry	*reg;
+	char		*cause;
+
+	reg = load(doc, extra, cfg, &cause);
+	ok(reg != NULL, "%s loads (%s)", doc, cause ? cause : "ok");
+	free(cause);
+	return reg;
+}
+
 static const char *
 js(struct json_object *o)
 {
@@ -82,13 +95,9 @@ t_edge_document(void)
 	struct registry		*reg;
 	const struct tool	*t;
 	struct oa_op		*op;
-	char			*cause;
 	const char		*s;
 
-	reg = load("edge-3.0.json", base, &cfg, &cause);
-	ok(reg != NULL, "edge-3.0.json loads (%s)", cause ? cause : "ok");
-	free(cause);
-	if (reg == NULL)
+	if ((reg = load_ok("edge-3.0.json", base, &cfg)) == NULL)
 		return;
 	is_int(reg->ntools, 15, "one tool per operation");
 	ok(reg_find(reg, "listPets") && reg_find(reg, "createPet") &&
@@ -208,13 +217,9 @@ t_fastapi(void)
 	struct cfg		 cfg;
 	struct registry		*reg;
 	const struct tool	*t;
-	char			*cause;
 	const char		*s;
 
-	reg = load("fastapi-3.1.json", base, &cfg, &cause);
-	ok(reg != NULL, "FastAPI 3.1 document loads (%s)", cause ? cause : "ok");
-	free(cause);
-	if (reg == NULL)
+	if ((reg = load_ok("fastapi-3.1.json", base, &cfg)) == NULL)
 		return;
 	t = reg_find(reg, "update_item_items__item_id__put");
 	ok(t != NULL, "FastAPI operationId kept");
@@ -577,6 +582,83 @@ t_requests(void)
 	cfg_free(&cfg);
 }
 
+/* A tool's outputSchema as text, or "(none)". */
+static const char *
+output_of(const struct registry *reg, const char *tool)
+{
+	struct json_object	*o = def_get(reg_find(reg, tool),
+				    "outputSchema");
+
+	return o != NULL ? js(o) : "(none)";
+}
+
+/* Issue #15, what vendors' documents do (tests/fixtures/wild-3.1.json). */
+static void
+t_wild(void)
+{
+	const char	*base[] = { "MCP_API_BASE_URL=http://api.test", NULL };
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct oa_req	 r;
+	struct json_object *e;
+	const char	*s;
+
+	if ((reg = load_ok("wild-3.1.json", base, &cfg)) == NULL)
+		return;
+
+	/* 1. the schema's required list counts without requestBody.required */
+	s = schema_of(reg, "createMessage");
+	ok(strstr(s, "\"required\":[\"AccountSid\",\"To\"]") != NULL,
+	    "body not marked required, schema requires To: To stays required "
+	    "(%s)", s);
+	s = schema_of(reg, "createNote");
+	ok(strstr(s, "\"required\"") == NULL,
+	    "body not marked required, no required list: all optional");
+	ok(strstr(s, "\"meta\":{}") != NULL,
+	    "a boolean property schema of the body becomes an object (%s)", s);
+	s = schema_of(reg, "createThing");
+	ok(strstr(s, "\"required\":[\"name\",\"body\"]") != NULL,
+	    "unflattened body whose schema requires a field is required (%s)",
+	    s);
+	e = build(reg, &cfg, "createNote", "{}", &r);
+	ok(e == NULL && !r.has_body, "optional body, no fields: nothing sent");
+	oa_req_free(&r);
+
+	/* 2. a required body with no fields given is sent empty */
+	e = build(reg, &cfg, "touchSettings", "{}", &r);
+	ok(e == NULL && r.has_body && r.body.data != NULL &&
+	    strcmp(r.body.data, "{}") == 0 &&
+	    has_header(&r, "Content-Type: application/json"),
+	    "required JSON body, no fields: {} sent");
+	oa_req_free(&r);
+	e = build(reg, &cfg, "pingForm", "{}", &r);
+	ok(e == NULL && r.has_body && r.body.len == 0 &&
+	    has_header(&r, "Content-Type: application/x-www-form-urlencoded"),
+	    "required form, no fields: an empty form sent");
+	oa_req_free(&r);
+
+	/* 4. every outputSchema is "type": "object", or there is none */
+	ok(strstr(output_of(reg, "createMessage"), "\"type\":\"object\"") !=
+	    NULL, "properties without a type: type object added");
+	ok(strstr(output_of(reg, "createNote"), "\"type\":\"object\"") !=
+	    NULL, "additionalProperties without a type: type object added");
+	ok(strstr(output_of(reg, "createThing"), "\"type\":\"object\"") !=
+	    NULL, "required without a type: type object added");
+	is_str(output_of(reg, "touchSettings"), "(none)",
+	    "array response: no outputSchema");
+	is_str(output_of(reg, "pingForm"), "(none)",
+	    "scalar response: no outputSchema");
+	is_str(output_of(reg, "getStatus"), "(none)",
+	    "object or null: no outputSchema");
+	is_str(output_of(reg, "getEither"), "(none)",
+	    "oneOf of non-objects: no outputSchema");
+	is_str(output_of(reg, "getLoose"), "{\"type\":\"object\",\"properties\":"
+	    "{\"anything\":{},\"n\":{\"type\":\"integer\"}}}",
+	    "a boolean property schema becomes an object schema");
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
 static void
 t_responses(void)
 {
@@ -659,6 +741,7 @@ main(void)
 	t_fuzz_regressions();
 	t_names();
 	t_requests();
+	t_wild();
 	t_responses();
 	return done_testing();
 }
