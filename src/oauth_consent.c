@@ -253,7 +253,7 @@ consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
 		    "<b>Warning:</b> this application receives your access on "
 		    "this computer. Allow it only if you started it yourself "
 		    "just now.</p>\n");
-	buf_puts(&b, "<p>It will be allowed: <code>");
+	buf_puts(&b, "<p>Scopes asked of the provider: <code>");
 	oauth_html_escape(&b, *v->scopes != '\0' ? v->scopes :
 	    "the provider's default access");
 	buf_puts(&b, "</code></p>\n<form method=\"post\" action=\"");
