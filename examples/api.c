@@ -141,6 +141,8 @@ static const struct route {
 	{ "/fail", "GET", h_fail },
 	{ "/slow", "GET", h_slow },
 	{ "/whoami", "GET", h_whoami },
+	{ "/whoami/key", "GET", h_whoami },
+	{ "/whoami/basic", "GET", h_whoami },
 	{ "/admin/stats", "GET", h_admin_stats },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -1372,6 +1374,8 @@ h_whoami(struct rq *rq, long long id)
 		{ "authorization", "HTTP_AUTHORIZATION" },
 		{ "x_request_id", "HTTP_X_REQUEST_ID" },
 		{ "cookie", "HTTP_COOKIE" },
+		{ "x_api_key", "HTTP_X_API_KEY" },
+		{ "query", "QUERY_STRING" },
 	};
 	json_object	*o;
 	const char	*v;
@@ -1386,7 +1390,8 @@ h_whoami(struct rq *rq, long long id)
 			    hdr[i][0]);
 			return;
 		}
-		json_add_param(o, hdr[i][0], v);
+		json_add_param(o, hdr[i][0], v != NULL && *v != '\0' ? v :
+		    NULL);
 	}
 	reply_json(rq, 200, o);
 }

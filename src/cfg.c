@@ -24,6 +24,7 @@ static const char *const auth_modes[] = {
 	"none", "required", "jwt", "introspect", NULL
 };
 static const char *const api_clients[] = { "auto", "curl", NULL };
+static const char *const output_schemas[] = { "validate", "off", NULL };
 static const char *const client_auths[] = { "basic", "post", NULL };
 static const char *const intro_auds[] = { "required", "any", NULL };
 static const char *const oauth_modes[] = {
@@ -32,6 +33,9 @@ static const char *const oauth_modes[] = {
 static const char *const stores[] = { "local", "redis", NULL };
 static const char *const registrations[] = {
 	"auto", "off", "static", "stateless", NULL
+};
+static const char *const upstream_auths[] = {
+	"auto", "passthrough", "none", "client_credentials", "static", NULL
 };
 
 const struct cfg_var cfg_vars[] = {
@@ -71,9 +75,44 @@ const struct cfg_var cfg_vars[] = {
 	  "address with no proxy in the environment, libcurl otherwise) or "
 	  "curl (always libcurl)" },
 	{ "MCP_FORWARD_HEADERS", CFG_LIST, "authorization", 0, 4096, NULL,
-	  F(forward_headers), PROG_MCP, 0, "incoming request headers passed "
-	  "on to the API (token passthrough); hop-by-hop headers, Host and "
-	  "Content-Length never are" },
+	  F(forward_headers), PROG_MCP, CFG_EMPTY, "incoming request headers "
+	  "passed on to the API; set but empty: none; hop-by-hop headers, "
+	  "Host and Content-Length never are, and Authorization, "
+	  "Proxy-Authorization and Cookie only when MCP_UPSTREAM_AUTH is "
+	  "passthrough" },
+	{ "MCP_UPSTREAM_AUTH", CFG_ENUM, "auto", 0, 0, upstream_auths,
+	  F(upstream_auth), PROG_MCP, 0, "what the API receives on a tool "
+	  "call: passthrough (the caller's headers of MCP_FORWARD_HEADERS, "
+	  "Authorization included), none (no credential), "
+	  "client_credentials (this server's own token from the provider, "
+	  "RFC 6749 4.4) or static (the document's securitySchemes, secrets "
+	  "from MCP_UPSTREAM_CREDENTIALS_FILE); auto: passthrough when "
+	  "MCP_AUTH is none or required, none when jwt or introspect" },
+	{ "MCP_ALLOW_TOKEN_PASSTHROUGH", CFG_BOOL, "false", 0, 0, NULL,
+	  F(allow_token_passthrough), PROG_MCP, 0, "allow "
+	  "MCP_UPSTREAM_AUTH=passthrough with MCP_AUTH=jwt or introspect, "
+	  "against the MCP authorization rule that a server must not pass "
+	  "on the token it received" },
+	{ "MCP_UPSTREAM_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
+	  F(upstream_client_id), PROG_MCP, 0, "client_credentials: this "
+	  "server's client at the provider; default: MCP_OAUTH_CLIENT_ID" },
+	{ "MCP_UPSTREAM_CLIENT_SECRET", CFG_STR, NULL, 1, 4096, NULL,
+	  F(upstream_client_secret), PROG_MCP, CFG_SECRET, "its secret; or "
+	  "MCP_UPSTREAM_CLIENT_SECRET_FILE; default: MCP_OAUTH_CLIENT_SECRET "
+	  "when MCP_UPSTREAM_CLIENT_ID is unset" },
+	{ "MCP_UPSTREAM_SCOPE", CFG_STR, NULL, 1, 1024, NULL,
+	  F(upstream_scope), PROG_MCP, 0, "client_credentials: the scope "
+	  "asked for (space separated); default: none sent" },
+	{ "MCP_UPSTREAM_AUDIENCE", CFG_STR, NULL, 1, 2048, NULL,
+	  F(upstream_audience), PROG_MCP, 0, "client_credentials: sent as "
+	  "audience (Auth0 and others name the API this way)" },
+	{ "MCP_UPSTREAM_RESOURCE", CFG_URL, NULL, 0, URL_MAX, NULL,
+	  F(upstream_resource), PROG_MCP, 0, "client_credentials: sent as "
+	  "resource (RFC 8707)" },
+	{ "MCP_UPSTREAM_CREDENTIALS_FILE", CFG_STR, NULL, 1, 4096, NULL,
+	  F(upstream_credentials_file), PROG_MCP, 0, "static: a file of "
+	  "SCHEME=secret lines, one per securitySchemes entry (apiKey: the "
+	  "key; http basic: user:password; http bearer: the token)" },
 	{ "MCP_INCLUDE_OPERATIONS", CFG_LIST, NULL, 0, 65536, NULL,
 	  F(include_operations), PROG_MCP, 0, "only these operationIds (or "
 	  "tool names) become tools (plus MCP_INCLUDE_TAGS)" },
@@ -98,6 +137,19 @@ const struct cfg_var cfg_vars[] = {
 	{ "MCP_DESCRIPTION_MAX", CFG_INT, "8192", 128, 1048576, NULL,
 	  F(description_max), PROG_MCP, 0, "longest tool description in "
 	  "bytes" },
+	{ "MCP_OUTPUT_SCHEMA", CFG_ENUM, "validate", 0, 0, output_schemas,
+	  F(output_schema), PROG_MCP, 0, "validate (tools carry the "
+	  "outputSchema of their 2xx JSON response; an answer outside it is "
+	  "sent as an isError result with the answer as text) or off (no "
+	  "outputSchema; structuredContent unchecked)" },
+	{ "MCP_SCHEMA_MAX_BYTES", CFG_INT, "65536", 1024, 1LL << 30, NULL,
+	  F(schema_max_bytes), PROG_MCP, 0, "budget for each of a tool's "
+	  "schemas in bytes: a larger outputSchema is left out, a larger "
+	  "inputSchema loses descriptions and examples, deepest first" },
+	{ "MCP_RESULT_MAX_BYTES", CFG_INT, "1048576", 1024, 1LL << 30, NULL,
+	  F(result_max_bytes), PROG_MCP, 0, "largest API answer put in a "
+	  "tool result in bytes; a larger text is cut with a note, without "
+	  "structuredContent" },
 	{ "MCP_AUTH", CFG_ENUM, "none", 0, 0, auth_modes, F(auth),
 	  PROG_MCP | PROG_META, 0, "token check on /mcp: none (headers still forwarded), required "
 	  "(a Bearer token must be present), jwt (verified against the "
@@ -172,11 +224,13 @@ const struct cfg_var cfg_vars[] = {
 	  F(oauth_authorize_url), PROG_META | PROG_AUTHZ, 0, "the "
 	  "provider's authorization endpoint; default: from its metadata" },
 	{ "MCP_OAUTH_TOKEN_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_token_url), PROG_META | PROG_TOKEN, 0, "the provider's "
-	  "token endpoint; default: from its metadata" },
+	  F(oauth_token_url), PROG_MCP | PROG_META | PROG_TOKEN, 0, "the "
+	  "provider's token endpoint (facade mode; MCP_UPSTREAM_AUTH="
+	  "client_credentials); default: from its metadata" },
 	{ "MCP_OAUTH_TOKEN_AUTH", CFG_ENUM, "basic", 0, 0, client_auths,
-	  F(oauth_token_auth), PROG_TOKEN, 0, "how facade mode "
-	  "authenticates to the provider's token endpoint: basic or post" },
+	  F(oauth_token_auth), PROG_MCP | PROG_TOKEN, 0, "how facade mode and "
+	  "MCP_UPSTREAM_AUTH=client_credentials authenticate to the "
+	  "provider's token endpoint: basic or post" },
 	{ "MCP_OAUTH_DEFAULT_SCOPE", CFG_STR, "openid profile email", 0, 1024,
 	  NULL, F(oauth_default_scope), PROG_META | PROG_AUTHZ, 0, "scopes "
 	  "added to every authorization request (space separated)" },
@@ -235,6 +289,9 @@ const struct cfg_var cfg_vars[] = {
 	  "is refused with 413 before it is read" },
 	{ "MCP_PAGE_SIZE", CFG_INT, "100", 1, 10000, NULL, F(page_size),
 	  PROG_MCP, 0, "tools per tools/list page" },
+	{ "MCP_PAGE_MAX_BYTES", CFG_INT, "262144", 1024, 1LL << 30, NULL,
+	  F(page_max_bytes), PROG_MCP, 0, "bytes of tool definitions per "
+	  "tools/list page; a larger tool goes alone on its page" },
 	{ "MCP_LIST_TTL_MS", CFG_INT, "300000", 0, 86400000LL, NULL,
 	  F(list_ttl_ms), PROG_MCP, 0, "ttlMs advertised on list results "
 	  "(2026-07-28): how long a client may cache the tool list" },
@@ -357,7 +414,7 @@ is_known(const char *name, size_t n)
 		if (len == n && strncmp(cfg_vars[i].name, name, n) == 0)
 			return 1;
 		/* NAME_FILE beside every secret NAME */
-		if (cfg_vars[i].secret && n == len + 5 &&
+		if ((cfg_vars[i].flags & CFG_SECRET) && n == len + 5 &&
 		    strncmp(cfg_vars[i].name, name, len) == 0 &&
 		    strncmp(name + len, "_FILE", 5) == 0)
 			return 1;
@@ -537,6 +594,81 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 	return rc;
 }
 
+/*
+ * MCP_UPSTREAM_AUTH: the default follows MCP_AUTH; passthrough of a
+ * verified token needs MCP_ALLOW_TOKEN_PASSTHROUGH; each mode needs
+ * what it sends.
+ */
+static int
+derive_upstream(struct cfg *c, unsigned prog, FILE *err)
+{
+	int	 rc = 0, verified = c->auth == AUTH_JWT ||
+		    c->auth == AUTH_INTROSPECT;
+
+	if (!(prog & PROG_MCP))
+		return 0;
+	if (c->upstream_auth == UPAUTH_AUTO)
+		c->upstream_auth = verified ? UPAUTH_NONE : UPAUTH_PASSTHROUGH;
+	else if (c->upstream_auth == UPAUTH_PASSTHROUGH && verified) {
+		if (!c->allow_token_passthrough) {
+			fprintf(err, "MCP_UPSTREAM_AUTH: passthrough with "
+			    "MCP_AUTH=%s would hand the API the token issued "
+			    "for this server (MCP authorization, Token "
+			    "Handling: a server MUST NOT pass through the "
+			    "token it received); use none, client_credentials "
+			    "or static, or set MCP_ALLOW_TOKEN_PASSTHROUGH=1\n",
+			    c->auth == AUTH_JWT ? "jwt" : "introspect");
+			rc = -1;
+		} else
+			fprintf(err, "warning: MCP_UPSTREAM_AUTH: passthrough "
+			    "with MCP_AUTH=%s: the token issued for this server "
+			    "reaches the API, against MCP authorization (Token "
+			    "Handling, Access Token Privilege Restriction: a "
+			    "server MUST NOT pass through the token it "
+			    "received); allowed by MCP_ALLOW_TOKEN_PASSTHROUGH\n",
+			    c->auth == AUTH_JWT ? "jwt" : "introspect");
+	}
+	if (c->upstream_auth == UPAUTH_CLIENT_CREDENTIALS) {
+		if (c->upstream_client_id == NULL) {
+			c->upstream_client_id = c->oauth_client_id != NULL ?
+			    xstrdup(c->oauth_client_id) : NULL;
+			if (c->upstream_client_secret == NULL &&
+			    c->oauth_client_secret != NULL)
+				c->upstream_client_secret =
+				    xstrdup(c->oauth_client_secret);
+		}
+		if (c->upstream_client_id == NULL ||
+		    c->upstream_client_secret == NULL) {
+			fprintf(err, "MCP_UPSTREAM_CLIENT_ID: "
+			    "MCP_UPSTREAM_AUTH=client_credentials needs a "
+			    "client id and secret (MCP_UPSTREAM_CLIENT_ID and "
+			    "MCP_UPSTREAM_CLIENT_SECRET, or "
+			    "MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET)\n");
+			rc = -1;
+		}
+		if (c->oauth_token_url == NULL && c->oauth_issuer == NULL &&
+		    c->oauth_metadata_url == NULL) {
+			fprintf(err, "MCP_OAUTH_TOKEN_URL: required when "
+			    "MCP_UPSTREAM_AUTH=client_credentials (or "
+			    "MCP_OAUTH_ISSUER to find it in the provider's "
+			    "metadata)\n");
+			rc = -1;
+		}
+	}
+	if (c->upstream_auth == UPAUTH_STATIC &&
+	    c->upstream_credentials_file == NULL) {
+		fprintf(err, "MCP_UPSTREAM_CREDENTIALS_FILE: required when "
+		    "MCP_UPSTREAM_AUTH=static (the secrets of the document's "
+		    "securitySchemes)\n");
+		rc = -1;
+	}
+	if (c->upstream_auth != UPAUTH_STATIC &&
+	    c->upstream_credentials_file != NULL)
+		fprintf(err, "warning: MCP_UPSTREAM_CREDENTIALS_FILE is only "
+		    "read when MCP_UPSTREAM_AUTH=static\n");
+	return rc;
+}
+
 /* Values that depend on others, and checks that span variables. */
 static int
 derive(struct cfg *c, unsigned prog, FILE *err)
@@ -593,6 +725,8 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 		}
 	}
 	if (derive_oauth(c, prog, err) == -1)
+		rc = -1;
+	if (derive_upstream(c, prog, err) == -1)
 		rc = -1;
 	if (c->include_operations != NULL && c->exclude_operations != NULL) {
 		fprintf(err, "MCP_INCLUDE_OPERATIONS: cannot be combined with "
@@ -683,11 +817,13 @@ cfg_load(struct cfg *c, unsigned prog, char **envp, FILE *err)
 		if (!(v->progs & prog))
 			continue;
 		secret = NULL;
-		if (v->secret && (secret = read_secret_file(envp, v, err,
-		    &rc)) == NULL && rc == -1)
+		if ((v->flags & CFG_SECRET) && (secret = read_secret_file(envp,
+		    v, err, &rc)) == NULL && rc == -1)
 			continue;
+		/* empty means the default, except where empty is a value */
 		if ((s = secret) == NULL &&
-		    ((s = env_get(envp, v->name)) == NULL || *s == '\0'))
+		    ((s = env_get(envp, v->name)) == NULL ||
+		    (*s == '\0' && !(v->flags & CFG_EMPTY))))
 			s = v->def;
 		if (s != NULL && parse_value(v, s, c, &cause) == -1) {
 			fprintf(err, "%s: %s\n", v->name, cause);
@@ -725,7 +861,7 @@ cfg_free(struct cfg *c)
 		case CFG_URL:
 		case CFG_LIST:
 			p = *(char **)(void *)((char *)c + cfg_vars[i].off);
-			if (p != NULL && cfg_vars[i].secret)
+			if (p != NULL && (cfg_vars[i].flags & CFG_SECRET))
 				explicit_bzero(p, strlen(p));
 			free(p);
 			break;
@@ -770,7 +906,7 @@ cfg_print(const struct cfg *c, unsigned prog, FILE *fp)
 			s = *(char *const *)(const void *)field;
 			if (s == NULL)
 				fprintf(fp, "%s=(unset)\n", v->name);
-			else if (v->secret)
+			else if (v->flags & CFG_SECRET)
 				fprintf(fp, "%s=******** (%zu bytes)\n",
 				    v->name, strlen(s));
 			else

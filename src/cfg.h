@@ -33,6 +33,7 @@ enum cfg_type {
 };
 
 enum cfg_api_client { API_CLIENT_AUTO, API_CLIENT_CURL };
+enum cfg_output_schema { OUTPUT_SCHEMA_VALIDATE, OUTPUT_SCHEMA_OFF };
 enum cfg_auth { AUTH_NONE, AUTH_REQUIRED, AUTH_JWT, AUTH_INTROSPECT,
 	AUTH__MAX };
 enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
@@ -42,6 +43,9 @@ enum cfg_oauth_mode { OAUTH_OFF, OAUTH_CUSTOM, OAUTH_PROXY, OAUTH_FACADE,
 enum cfg_store { STORE_LOCAL, STORE_REDIS, STORE__MAX };
 enum cfg_registration { REG_AUTO, REG_OFF, REG_STATIC, REG_STATELESS,
 	REG__MAX };
+/* what the API receives on a tool call (MCP_UPSTREAM_AUTH) */
+enum cfg_upstream_auth { UPAUTH_AUTO, UPAUTH_PASSTHROUGH, UPAUTH_NONE,
+	UPAUTH_CLIENT_CREDENTIALS, UPAUTH_STATIC, UPAUTH__MAX };
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__MAX };
 enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
@@ -60,7 +64,15 @@ struct cfg {
 	long long	 api_timeout;
 	int		 api_client;	/* enum cfg_api_client */
 	long long	 api_max_response;
-	char		*forward_headers;
+	char		*forward_headers;	/* "": forward nothing */
+	int		 upstream_auth;	/* never UPAUTH_AUTO after load */
+	int		 allow_token_passthrough;
+	char		*upstream_client_id;	/* default: MCP_OAUTH_CLIENT_ID */
+	char		*upstream_client_secret;
+	char		*upstream_scope;
+	char		*upstream_audience;
+	char		*upstream_resource;
+	char		*upstream_credentials_file;
 	char		*include_operations;
 	char		*exclude_operations;
 	char		*include_tags;
@@ -69,6 +81,9 @@ struct cfg {
 	int		 describe_full_response_schema;
 	long long	 tool_name_max;
 	long long	 description_max;
+	int		 output_schema;	/* enum cfg_output_schema */
+	long long	 schema_max_bytes;
+	long long	 result_max_bytes;
 	int		 auth;
 	char		*oauth_issuer;
 	char		*oauth_metadata_url;
@@ -109,6 +124,7 @@ struct cfg {
 	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;
 	long long	 page_size;
+	long long	 page_max_bytes;
 	long long	 list_ttl_ms;
 	int		 log_level;
 	int		 log_format;
@@ -122,9 +138,12 @@ struct cfg_var {
 	const char *const	*choices;	/* ENUM words, NULL-terminated */
 	size_t			 off;		/* offsetof(struct cfg, field) */
 	unsigned		 progs;		/* enum cfg_prog mask */
-	int			 secret;	/* mask in output; accept NAME_FILE */
+	unsigned		 flags;		/* CFG_SECRET, CFG_EMPTY */
 	const char		*desc;
 };
+
+#define CFG_SECRET	0x1	/* mask in output; accept NAME_FILE */
+#define CFG_EMPTY	0x2	/* set but empty is a value, not the default */
 
 extern const struct cfg_var	cfg_vars[];
 extern const size_t		cfg_nvars;

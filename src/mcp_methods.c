@@ -200,6 +200,29 @@ m_discover(struct mcp_exchange *x)
 	return r;
 }
 
+/*
+ * Where the page that starts at `off` ends: at most `count` tools whose
+ * definitions (as sent, with a comma between) take at most `max_bytes`;
+ * a tool larger than that goes alone on its page, so every page moves on.
+ */
+static size_t
+page_end(const struct registry *reg, size_t off, size_t count,
+    size_t max_bytes, int old)
+{
+	const struct tool	*t;
+	size_t			 end, bytes = 0, n;
+
+	for (end = off; end < reg->ntools && end - off < count; end++) {
+		t = &reg->tools[end];
+		n = (old && t->json_old != NULL ? t->json_old_len :
+		    t->json_len) + (end > off);
+		if (end > off && bytes + n > max_bytes)
+			break;
+		bytes += n;
+	}
+	return end;
+}
+
 static struct json_object *
 m_tools_list(struct mcp_exchange *x)
 {
@@ -216,9 +239,8 @@ m_tools_list(struct mcp_exchange *x)
 		mcp_fail(x, RPC_INVALID_PARAMS, "tools/list: invalid cursor");
 		return NULL;
 	}
-	end = off + (size_t)x->cfg->page_size;
-	if (end > reg->ntools)
-		end = reg->ntools;
+	end = page_end(reg, off, (size_t)x->cfg->page_size,
+	    (size_t)x->cfg->page_max_bytes, x->ver < MCP_V2025_06_18);
 	r = json_object_new_object();
 	tools = json_object_new_array_ext((int)(end - off));
 	for (i = off; i < end; i++)

@@ -49,6 +49,7 @@ oa_op_free(void *p)
 	free(op->base_url);
 	free(op->body_type);
 	free(op->body_prop);
+	oa_creds_free(op->creds, op->ncreds);
 	free(op);
 }
 
@@ -293,6 +294,18 @@ never_forwarded(const char *name)
 	return 0;
 }
 
+/*
+ * Headers that carry the caller's credentials: passed on only in
+ * passthrough mode (MCP authorization: no token passthrough).
+ */
+static int
+credential_header(const char *name)
+{
+	return util_strcaseeq(name, "authorization") ||
+	    util_strcaseeq(name, "cookie") ||
+	    util_strcaseeq(name, "proxy-authorization");
+}
+
 /* Form encoding of an object's members (arrays repeat the key). */
 static void
 form_body(struct json_object *obj, struct buf *b)
@@ -339,16 +352,75 @@ req_add_header(struct oa_req *r, const char *name, const char *value)
 		xasprintf(&r->headers[r->nheaders++], "%s: %s", name, value);
 }
 
+/* Add a header in place of any of that name (a credential wins). */
+static void
+req_set_header(struct oa_req *r, const char *name, const char *value)
+{
+	size_t	 i, n = strlen(name);
+
+	for (i = 0; i < r->nheaders; i++)
+		if (util_strncaseeq(r->headers[i], name, n) &&
+		    r->headers[i][n] == ':') {
+			explicit_bzero(r->headers[i], strlen(r->headers[i]));
+			free(r->headers[i]);
+			r->headers[i--] = r->headers[--r->nheaders];
+		}
+	req_add_header(r, name, value);
+}
+
+/*
+ * Static mode: the operation's credentials where its document says:
+ * the query keys (`query`), or the headers and cookies, which replace
+ * any header of that name.
+ */
+static void
+static_creds(const struct oa_op *op, struct oa_req *r, int query)
+{
+	const struct oa_cred	*c;
+	struct buf		 cookie;
+	size_t			 i;
+
+	buf_init(&cookie);
+	for (i = 0; i < op->ncreds; i++) {
+		c = &op->creds[i];
+		if ((c->in == OA_CRED_QUERY) != query)
+			continue;
+		if (c->in == OA_CRED_HEADER)
+			req_set_header(r, c->name, c->value);
+		else if (c->in == OA_CRED_COOKIE)
+			buf_printf(&cookie, "%s%s=%s", cookie.len ? "; " : "",
+			    c->name, c->value);
+		else {
+			buf_putc(&r->query, r->query.len ? '&' : '?');
+			url_encode(&r->query, c->name, strlen(c->name));
+			buf_putc(&r->query, '=');
+			url_encode(&r->query, c->value, strlen(c->value));
+		}
+	}
+	if (cookie.len > 0)
+		req_set_header(r, "Cookie", cookie.data);
+	if (cookie.data != NULL)
+		explicit_bzero(cookie.data, cookie.len);
+	buf_free(&cookie);
+}
+
 static void
 oa_req_free(struct oa_req *r)
 {
 	size_t	 i;
 
+	/* a static key may be in the query, a token in a header */
+	if (r->url.data != NULL)
+		explicit_bzero(r->url.data, r->url.len);
+	if (r->query.data != NULL)
+		explicit_bzero(r->query.data, r->query.len);
 	buf_free(&r->url);
 	buf_free(&r->query);
 	buf_free(&r->body);
-	for (i = 0; i < r->nheaders; i++)
+	for (i = 0; i < r->nheaders; i++) {
+		explicit_bzero(r->headers[i], strlen(r->headers[i]));
 		free(r->headers[i]);
+	}
 }
 
 /*
@@ -411,20 +483,27 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 			buf_free(&h);
 		}
 	}
+	if (cfg->upstream_auth == UPAUTH_STATIC)
+		static_creds(op, r, 1);
 	buf_append(&r->url, r->query.data ? r->query.data : "", r->query.len);
 
-	/* token passthrough: the caller's headers that the operator named */
+	/* the caller's headers that the operator named; its credentials
+	 * only in passthrough mode */
 	if (cfg->forward_headers != NULL) {
 		copy = xstrdup(cfg->forward_headers);
 		for (lp = copy; (tok = strsep(&lp, ",")) != NULL;) {
 			tok = util_trim(tok);
 			if (*tok == '\0' || never_forwarded(tok) ||
+			    (cfg->upstream_auth != UPAUTH_PASSTHROUGH &&
+			    credential_header(tok)) ||
 			    (in = call->header(call->ctx, tok)) == NULL)
 				continue;
 			req_add_header(r, tok, in);
 		}
 		free(copy);
 	}
+	if (cfg->upstream_auth == UPAUTH_STATIC)
+		static_creds(op, r, 0);
 
 	if (op->body != OA_BODY_NONE) {
 		obj = NULL;
@@ -547,12 +626,72 @@ excerpt(const struct buf *body, struct buf *out)
 		buf_puts(out, "\n[\xe2\x80\xa6 truncated]");
 }
 
+/*
+ * The answer as text, cut at `max` bytes (on a UTF-8 boundary) with a
+ * note saying how much was cut (MCP_RESULT_MAX_BYTES).
+ */
+static void
+add_answer(struct json_object *content, const struct buf *body, size_t max)
+{
+	char	 note[256];
+	size_t	 n = body->len;
+
+	if (n <= max) {
+		add_text(content, body->data, n);
+		return;
+	}
+	n = max;
+	while (n > 0 && ((unsigned char)body->data[n] & 0xc0) == 0x80)
+		n--;
+	add_text(content, body->data, n);
+	snprintf(note, sizeof(note), "[\xe2\x80\xa6 the answer was cut here: "
+	    "%zu of %zu bytes shown (MCP_RESULT_MAX_BYTES); no structured "
+	    "content]", n, body->len);
+	add_text(content, note, strlen(note));
+}
+
+/*
+ * A successful answer that the tool's outputSchema cannot carry (JSON
+ * outside the schema, not JSON, too large).  A result without
+ * structuredContent must then have isError (clients reject anything else
+ * for a tool with an outputSchema), so it is one, whose first text says
+ * the call worked and why, and whose next holds the answer itself.
+ */
 static struct json_object *
-map_success(const struct oa_op *op, const struct up_response *rs)
+unstructured(const struct oa_op *op, const struct up_response *rs,
+    size_t max, const char *why)
+{
+	struct json_object	*r = json_object_new_object();
+	struct json_object	*content = json_object_new_array();
+	char			*msg;
+	int			 shown = is_json_media(rs->content_type) ||
+				    is_text_media(rs->content_type);
+
+	xasprintf(&msg, "HTTP %ld from %s %s: the call worked, but the answer "
+	    "is %s. %s", rs->status, op->method, op->path, why, shown ?
+	    "It follows as text, without structured content." :
+	    "It is left out.");
+	add_text(content, msg, strlen(msg));
+	free(msg);
+	if (shown)
+		add_answer(content, &rs->body, max);
+	rpc_add(r, "content", content);
+	rpc_add(r, "isError", json_object_new_boolean(1));
+	return r;
+}
+
+/*
+ * A 2xx answer by its media type.  JSON objects become structuredContent
+ * when they fit `max` and, when the tool has an outputSchema (`schema`,
+ * parsed; NULL skips the check), conform to it.
+ */
+static struct json_object *
+map_success(const struct oa_op *op, struct json_object *schema, size_t max,
+    const struct up_response *rs)
 {
 	struct json_object	*r = json_object_new_object();
 	struct json_object	*content = json_object_new_array(), *c, *sc;
-	char			*b64, *type;
+	char			*b64, *type, why[640], err[512];
 	const char		*ct = rs->content_type, *cause;
 
 	rpc_add(r, "content", content);
@@ -565,32 +704,55 @@ map_success(const struct oa_op *op, const struct up_response *rs)
 		return r;
 	}
 	if (is_json_media(ct)) {
-		add_text(content, rs->body.data, rs->body.len);
+		sc = NULL;
+		snprintf(why, sizeof(why), "larger than MCP_RESULT_MAX_BYTES");
 		/* strict RFC 8259 (json-c's tokener would take NaN and print
 		 * it back, invalid), and without its locale switching */
-		if (jp_parse(rs->body.data, rs->body.len, OA_JSON_DEPTH, &sc,
-		    &cause) == -1)
+		if (rs->body.len <= max && jp_parse(rs->body.data,
+		    rs->body.len, OA_JSON_DEPTH, &sc, &cause) == -1) {
 			sc = NULL;
-		if (sc != NULL && json_object_is_type(sc, json_type_object))
+			snprintf(why, sizeof(why), "not valid JSON (%s)", cause);
+		} else if (sc != NULL && !json_object_is_type(sc,
+		    json_type_object)) {
+			json_object_put(sc);
+			sc = NULL;
+			snprintf(why, sizeof(why), "JSON that is not an object, "
+			    "unlike its documented response schema");
+		} else if (sc != NULL && schema != NULL && js_validate(schema,
+		    schema, sc, "structuredContent", err, sizeof(err)) == -1) {
+			json_object_put(sc);
+			sc = NULL;
+			snprintf(why, sizeof(why), "outside its documented "
+			    "response schema (%s)", err);
+		}
+		if (sc != NULL) {
+			add_text(content, rs->body.data, rs->body.len);
 			rpc_add(r, "structuredContent", sc);
-		else if (op->has_output_schema) {
-			json_object_put(sc);
+			return r;
+		}
+		if (op->has_output_schema) {
 			json_object_put(r);
-			return tool_error("The API answered %s %s with JSON "
-			    "that is not an object, unlike its documented "
-			    "response schema", op->method, op->path);
-		} else
-			json_object_put(sc);
+			return unstructured(op, rs, max, why);
+		}
+		add_answer(content, &rs->body, max);
 		return r;
 	}
 	if (op->has_output_schema) {
 		json_object_put(r);
-		return tool_error("The API answered %s %s with %s, not the "
-		    "JSON its document promises", op->method, op->path,
-		    ct ? ct : "no content type");
+		snprintf(why, sizeof(why), "%s, not the JSON its document "
+		    "promises", ct ? ct : "of no content type");
+		return unstructured(op, rs, max, why);
 	}
 	if (is_text_media(ct)) {
-		add_text(content, rs->body.data, rs->body.len);
+		add_answer(content, &rs->body, max);
+		return r;
+	}
+	if (rs->body.len > max) {
+		snprintf(why, sizeof(why), "HTTP %ld from %s %s: %zu bytes of %s, "
+		    "more than MCP_RESULT_MAX_BYTES (%zu): left out", rs->status,
+		    op->method, op->path, rs->body.len, ct ? ct :
+		    "no content type", max);
+		add_text(content, why, strlen(why));
 		return r;
 	}
 	c = json_object_new_object();
@@ -677,7 +839,8 @@ oa_call(void *ctx, struct tool_call *call)
 	struct oa_progress	 pr;
 	struct oa_req		 r;
 	struct buf		 msg;
-	char			 err[512], line[256];
+	const char		*tok;
+	char			 err[512], line[256], *bearer;
 
 	if (!finite_numbers(call->args, 0))
 		return tool_error("Invalid arguments: NaN and infinite numbers "
@@ -694,6 +857,18 @@ oa_call(void *ctx, struct tool_call *call)
 	buf_init(&r.body);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;
+	if (cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS) {
+		if ((tok = oa_cc_token(cfg, err, sizeof(err))) == NULL) {
+			result = tool_error("The API call %s %s was not made: "
+			    "this server has no token for the API: %s",
+			    op->method, op->path, err);
+			goto out;
+		}
+		xasprintf(&bearer, "Bearer %s", tok);
+		req_set_header(&r, "Authorization", bearer);
+		explicit_bzero(bearer, strlen(bearer));
+		free(bearer);
+	}
 	memset(&urq, 0, sizeof(urq));
 	urq.method = op->method;
 	urq.url = r.url.data;
@@ -731,7 +906,9 @@ oa_call(void *ctx, struct tool_call *call)
 	log_msg(LOG_DEBUG, "tool %s: %s %s -> %ld in %.3f s",
 	    call->tool->name, op->method, op->path, urs.status, urs.seconds);
 	if (urs.status >= 200 && urs.status < 300)
-		result = map_success(op, &urs);
+		result = map_success(op, op->has_output_schema ?
+		    reg_tool_output(call->tool) : NULL,
+		    (size_t)cfg->result_max_bytes, &urs);
 	else {
 		buf_init(&msg);
 		request_path(r.url.data, line, sizeof(line));

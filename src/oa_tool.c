@@ -39,6 +39,7 @@ struct oa_build {
 	struct oa_cand		*cands;
 	size_t			 ncands;
 	char			**cause;
+	struct oa_secrets	*secrets;	/* MCP_UPSTREAM_AUTH=static */
 };
 
 static struct json_object *
@@ -926,20 +927,175 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 	return 0;
 }
 
-/* Cut at `max` bytes without splitting a UTF-8 sequence, marking the cut. */
+/* The number of ``` fences in the first n bytes of s. */
+static size_t
+count_fences(const char *s, size_t n)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i + 3 <= n; i++)
+		if (memcmp(s + i, "```", 3) == 0) {
+			k++;
+			i += 2;
+		}
+	return k;
+}
+
+/*
+ * Cut at `max` bytes without splitting a UTF-8 sequence, marking the cut.
+ * A cut inside a ``` code block closes it, so that what follows the
+ * description (or a model reading it) is not taken for code.
+ */
 static void
 cap_utf8(struct buf *d, size_t max)
 {
-	size_t	 n;
+	size_t	 n = 0, open = 0;
+	int	 pass;
 
 	if (d->len <= max)
 		return;
-	n = max - 3;	/* room for the ellipsis */
-	while (n > 0 && ((unsigned char)d->data[n] & 0xc0) == 0x80)
-		n--;
+	for (pass = 0; pass < 2; pass++) {
+		/* room for the ellipsis, and then for "\n```" */
+		n = max - (pass == 0 ? 3 : 7);
+		while (n > 0 && ((unsigned char)d->data[n] & 0xc0) == 0x80)
+			n--;
+		while (n > 0 && d->data[n - 1] == '`')	/* half a fence */
+			n--;
+		if ((open = count_fences(d->data, n) % 2) == 0)
+			break;
+	}
 	d->len = n;
 	d->data[n] = '\0';
 	buf_puts(d, "\xe2\x80\xa6");
+	if (open)
+		buf_puts(d, "\n```");
+}
+
+/*
+ * Schema keywords whose values are schemas: maps of them, single ones,
+ * lists of them.  Used to walk a converted schema without mistaking a
+ * property called "description" for the keyword.
+ */
+static const char *const kw_map[] = {
+	"properties", "patternProperties", "$defs", "definitions",
+	"dependentSchemas", NULL
+};
+static const char *const kw_one[] = {
+	"items", "additionalProperties", "not", "if", "then", "else",
+	"contains", "propertyNames", "additionalItems", "unevaluatedItems",
+	"unevaluatedProperties", NULL
+};
+static const char *const kw_list[] = {
+	"allOf", "anyOf", "oneOf", "prefixItems", "items", NULL
+};
+/* What a model can do without when a schema is too large. */
+static const char *const kw_notes[] = {
+	"description", "examples", "example", "title", "$comment",
+	"externalDocs", NULL
+};
+/*
+ * What the argument validator (jsonschema.c) does not check: left out of
+ * outputSchemas, so that a client that checks them (the TypeScript SDK's
+ * Ajv checks pattern and format) never rejects an answer let through.
+ */
+static const char *const kw_unchecked[] = {
+	"pattern", "format", "contains", "minContains", "maxContains",
+	"propertyNames", "dependentRequired", "dependentSchemas",
+	"dependencies", "if", "then", "else", "unevaluatedItems",
+	"unevaluatedProperties", NULL
+};
+
+static int
+kw_in(const char *const *list, const char *k)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, k) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Walk the schema `s` at nesting `depth`; drop the keywords `drop` from
+ * every schema `cut` or more levels deep (none when drop is NULL).
+ * Returns the deepest level seen.
+ */
+static int
+schema_strip(struct json_object *s, int depth, int cut,
+    const char *const *drop)
+{
+	struct json_object	*e;
+	size_t			 i;
+	int			 max = depth, m;
+
+	if (!json_object_is_type(s, json_type_object) || depth > 256)
+		return depth;
+	for (i = 0; drop != NULL && depth >= cut && drop[i] != NULL; i++)
+		json_object_object_del(s, drop[i]);
+	json_object_object_foreach(s, k, v) {
+		m = depth;
+		if (kw_in(kw_map, k) && json_object_is_type(v,
+		    json_type_object)) {
+			json_object_object_foreach(v, k2, v2) {
+				(void)k2;
+				m = schema_strip(v2, depth + 1, cut, drop);
+				max = m > max ? m : max;
+			}
+		} else if (kw_in(kw_list, k) && json_object_is_type(v,
+		    json_type_array)) {
+			for (i = 0; i < json_object_array_length(v); i++) {
+				e = json_object_array_get_idx(v, i);
+				m = schema_strip(e, depth + 1, cut, drop);
+				max = m > max ? m : max;
+			}
+		} else if (kw_in(kw_one, k))
+			m = schema_strip(v, depth + 1, cut, drop);
+		max = m > max ? m : max;
+	}
+	return max;
+}
+
+static size_t
+json_size(struct json_object *o)
+{
+	return strlen(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/*
+ * MCP_SCHEMA_MAX_BYTES for the tool's schemas (`*out` may become NULL);
+ * what was dropped is said in `note`.  An outputSchema is all or nothing;
+ * an inputSchema loses its descriptions and examples, the deepest first,
+ * never its structure: the arguments' own descriptions go last.
+ */
+static void
+schema_budget(const struct cfg *cfg, struct json_object *in,
+    struct json_object **out, struct buf *note)
+{
+	size_t	 max = (size_t)cfg->schema_max_bytes, n, was;
+	int	 cut;
+
+	if (*out != NULL && cfg->output_schema == OUTPUT_SCHEMA_OFF) {
+		json_object_put(*out);
+		*out = NULL;
+	}
+	if (*out != NULL) {
+		schema_strip(*out, 0, 0, kw_unchecked);
+		if ((n = json_size(*out)) > max) {
+			buf_printf(note, "the output schema (%zu bytes)", n);
+			json_object_put(*out);
+			*out = NULL;
+		}
+	}
+	if ((was = n = json_size(in)) > max) {
+		for (cut = schema_strip(in, 0, 0, NULL); cut >= 1 && n > max;
+		    cut--) {
+			schema_strip(in, 0, cut, kw_notes);
+			n = json_size(in);
+		}
+		buf_printf(note, "%sdescriptions and examples nested %d or "
+		    "more levels deep in the input schema (%zu bytes, now "
+		    "%zu)", note->len ? "; " : "", cut + 1, was, n);
+	}
 }
 
 static struct json_object *
@@ -1002,13 +1158,14 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	struct oa_tb		 t;
 	struct json_object	*def = NULL, *schema, *outschema = NULL, *defs;
 	const char		*summary, *description;
-	struct buf		 d;
-	size_t			 i;
+	struct buf		 d, note;
+	size_t			 i, max;
 	int			 rc = -1;
 
 	memset(&t, 0, sizeof(t));
 	t.b = b;
 	t.c = c;
+	buf_init(&note);
 	t.conv = oa_conv_new(&b->doc);
 	t.op = xcalloc(1, sizeof(*t.op));
 	t.op->method = xstrdup(c->method);
@@ -1033,7 +1190,6 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 		buf_printf(&d, "%s %s", t.op->method, c->path);
 	if (build_responses(&t, &d, &outschema) == -1)
 		goto out;
-	cap_utf8(&d, (size_t)b->cfg->description_max);
 	schema = json_object_new_object();
 	json_object_object_add(schema, "type", json_object_new_string("object"));
 	json_object_object_add(schema, "properties", t.props);
@@ -1043,6 +1199,17 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 		    json_object_get(t.required));
 	if ((defs = oa_conv_defs(t.conv)) != NULL)
 		json_object_object_add(schema, "$defs", defs);
+	schema_budget(b->cfg, schema, &outschema, &note);
+	if (note.len > 0) {
+		/* the note survives the cap: it says what the schemas lack */
+		buf_puts(&note, ".]");
+		max = (size_t)b->cfg->description_max;
+		if (note.len + 64 + 56 < max)
+			cap_utf8(&d, max - note.len - 56);
+		buf_printf(&d, "\n\n[Left out to stay within "
+		    "MCP_SCHEMA_MAX_BYTES: %s", note.data);
+	}
+	cap_utf8(&d, (size_t)b->cfg->description_max);
 	def = json_object_new_object();
 	json_object_object_add(def, "name", json_object_new_string(c->name));
 	json_object_object_add(def, "title", json_object_new_string(
@@ -1057,6 +1224,8 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	}
 	json_object_object_add(def, "annotations", annotations(c,
 	    summary != NULL && *summary != '\0' ? summary : c->name));
+	if (b->secrets != NULL)
+		oa_cred_bind(b->secrets, &b->doc, c->op, c->name, t.op);
 	collect_scopes(b, c, reg_add(reg, def, t.op));
 	t.op = NULL;
 	rc = 0;
@@ -1067,6 +1236,7 @@ out:
 	oa_conv_free(t.conv);
 	oa_op_free(t.op);
 	buf_free(&d);
+	buf_free(&note);
 	return rc;
 }
 
@@ -1149,11 +1319,17 @@ oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	assign_names(&b);
 	if (apply_filters(&b) == -1)
 		goto out;
+	if (cfg->upstream_auth == UPAUTH_STATIC && (b.secrets =
+	    oa_secrets_load(cfg->upstream_credentials_file, cause)) == NULL)
+		goto out;
 	for (i = 0; i < b.ncands; i++)
 		if (b.cands[i].keep && build_tool(&b, &b.cands[i], reg) == -1)
 			goto out;
+	if (b.secrets != NULL)
+		oa_secrets_report(b.secrets);
 	rc = 0;
 out:
+	oa_secrets_free(b.secrets);
 	for (i = 0; i < b.ncands; i++)
 		free(b.cands[i].name);
 	free(b.cands);

@@ -30,6 +30,14 @@ struct oa_param {
 	int		 explode;
 };
 
+/* A credential static mode sends (MCP_UPSTREAM_AUTH=static). */
+enum oa_cred_in { OA_CRED_HEADER, OA_CRED_QUERY, OA_CRED_COOKIE };
+struct oa_cred {
+	enum oa_cred_in	 in;
+	char		*name;		/* header, query parameter, cookie */
+	char		*value;		/* as sent, before encoding */
+};
+
 /* What a call needs of one operation; lives as the tool's impl. */
 struct oa_op {
 	char		*method;	/* upper case */
@@ -44,6 +52,8 @@ struct oa_op {
 	char		**body_props;	/* flattened body properties */
 	size_t		 nbody_props;
 	int		 has_output_schema;
+	struct oa_cred	*creds;		/* static mode: what it requires */
+	size_t		 ncreds;
 };
 
 /* The document being converted. */
@@ -70,6 +80,17 @@ void		 oa_conv_free(struct oa_conv *);
 /* oa_tool.c */
 int	 oa_load(const struct cfg *, struct registry **, char **);
 char	*oa_tool_name(const char *, const char *, const char *, size_t);
+
+/* oa_cred.c */
+struct oa_secrets;
+struct oa_secrets *oa_secrets_load(const char *, char **);
+void	 oa_secrets_free(struct oa_secrets *);
+void	 oa_cred_bind(struct oa_secrets *, const struct oa_doc *,
+	    struct json_object *, const char *, struct oa_op *);
+void	 oa_secrets_report(const struct oa_secrets *);
+void	 oa_creds_free(struct oa_cred *, size_t);
+const char *oa_cc_token(const struct cfg *, char *, size_t);
+void	 oa_cc_clear(void);
 
 /* oa_call.c */
 struct json_object *oa_call(void *, struct tool_call *);

@@ -82,6 +82,22 @@ reg_tool_def(const struct tool *t)
 	return rpc_parse_bounded(t->json, t->json_len, REG_DEF_DEPTH, &cause);
 }
 
+/* A part of the definition, parsed once and kept in *slot; borrowed. */
+static struct json_object *
+cached_part(const struct tool *t, const char *key, struct json_object **slot)
+{
+	struct json_object	*def, *v;
+
+	if (*slot != NULL)
+		return *slot;
+	if ((def = reg_tool_def(t)) == NULL)
+		return NULL;
+	if (json_object_object_get_ex(def, key, &v))
+		*slot = json_object_get(v);
+	json_object_put(def);
+	return *slot;
+}
+
 /*
  * The input schema, parsed on the tool's first call and kept: a worker
  * pays for the tools that are used, not for all of them (memory), and
@@ -92,17 +108,14 @@ reg_tool_def(const struct tool *t)
 struct json_object *
 reg_tool_input(const struct tool *t)
 {
-	struct tool		*mt = (struct tool *)t;
-	struct json_object	*def, *in;
+	return cached_part(t, "inputSchema", &((struct tool *)t)->input);
+}
 
-	if (mt->input != NULL)
-		return mt->input;
-	if ((def = reg_tool_def(t)) == NULL)
-		return NULL;
-	if (json_object_object_get_ex(def, "inputSchema", &in))
-		mt->input = json_object_get(in);
-	json_object_put(def);
-	return mt->input;
+/* The output schema, the same way; NULL when the tool has none. */
+struct json_object *
+reg_tool_output(const struct tool *t)
+{
+	return cached_part(t, "outputSchema", &((struct tool *)t)->output);
 }
 
 /*
@@ -170,6 +183,7 @@ reg_free(struct registry *r)
 		free(r->tools[i].json);
 		free(r->tools[i].json_old);
 		json_object_put(r->tools[i].input);
+		json_object_put(r->tools[i].output);
 		for (j = 0; j < r->tools[i].nscopes; j++)
 			free(r->tools[i].scopes[j]);
 		free(r->tools[i].scopes);

@@ -29,8 +29,10 @@ struct tool {
 	char			**scopes;	/* OAuth scopes it needs */
 	size_t			 nscopes;
 	void			*impl;		/* the provider's data */
-	/* the parsed inputSchema, kept once the tool has been called */
+	/* the parsed inputSchema and outputSchema, kept once the tool has
+	 * been called */
 	struct json_object	*input;
+	struct json_object	*output;
 };
 
 /* What a running call may use: request headers and notifications. */
@@ -63,6 +65,7 @@ struct registry	*reg_new(void);
 struct tool	*reg_add(struct registry *, struct json_object *, void *);
 struct json_object *reg_tool_def(const struct tool *);
 struct json_object *reg_tool_input(const struct tool *);
+struct json_object *reg_tool_output(const struct tool *);
 struct json_object *reg_tool_raw(const struct tool *, int);
 void		 reg_finish(struct registry *);
 const struct tool *reg_find(const struct registry *, const char *);

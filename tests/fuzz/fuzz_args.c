@@ -249,7 +249,9 @@ response:
 	urs.url = "http://api.invalid/v1/x";
 	buf_init(&urs.body);
 	buf_append(&urs.body, data + 1, size - 1);
-	res = map_success(t->impl, &urs);
+	/* with the tool's outputSchema, and a small result cap half the time */
+	res = map_success(t->impl, reg_tool_output(t),
+	    (data[0] & 1) ? 1024 : 1 << 20, &urs);
 	check_result(res);
 	json_object_put(res);
 	buf_init(&ex);

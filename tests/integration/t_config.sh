@@ -49,6 +49,52 @@ like "$out" 'MCP_OAUTH_CLIENT_SECRET: set either' "and says why"
 out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE=/nonexistent "$P" --check-config 2>&1); rc=$?
 is "$rc" 78 "a missing secret file: refused"
 
+# MCP_UPSTREAM_AUTH (issue #14): the default follows MCP_AUTH, passthrough
+# of a verified token is refused unless allowed, static warns at start-up.
+JWT_ENV="MCP_AUTH=jwt MCP_PUBLIC_URL=https://m.example MCP_OAUTH_ISSUER=https://idp.example"
+out=$(clean_env $JWT_ENV "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "MCP_AUTH=jwt loads"
+like "$out" 'MCP_UPSTREAM_AUTH=none' "--check-config: with jwt the API gets no credential by default"
+out=$(clean_env "$P" --check-config 2>&1)
+like "$out" 'MCP_UPSTREAM_AUTH=passthrough' "--check-config: passthrough with MCP_AUTH=none"
+out=$(clean_env $JWT_ENV MCP_UPSTREAM_AUTH=passthrough "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "passthrough with MCP_AUTH=jwt: refused"
+like "$out" 'MCP_UPSTREAM_AUTH: passthrough with MCP_AUTH=jwt .*MUST NOT pass through.*MCP_ALLOW_TOKEN_PASSTHROUGH=1' \
+    "names the variable, the rule and the way out"
+out=$(clean_env $JWT_ENV MCP_UPSTREAM_AUTH=passthrough MCP_ALLOW_TOKEN_PASSTHROUGH=1 "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "... allowed with MCP_ALLOW_TOKEN_PASSTHROUGH=1"
+like "$out" 'warning: MCP_UPSTREAM_AUTH: passthrough with MCP_AUTH=jwt.*Token Handling' \
+    "with a warning that names the rule"
+out=$(clean_env MCP_UPSTREAM_AUTH=client_credentials "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "client_credentials without client and token endpoint: refused"
+like "$out" 'MCP_UPSTREAM_CLIENT_ID: ' "names the client"
+like "$out" 'MCP_OAUTH_TOKEN_URL: required' "names the token endpoint"
+printf 'gw-secret-4711\n' >"$T_DIR/gw"
+out=$(clean_env MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
+    MCP_UPSTREAM_CLIENT_SECRET_FILE="$T_DIR/gw" MCP_OAUTH_TOKEN_URL=https://idp.example/token \
+    "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "client_credentials with its own client loads"
+like "$out" 'MCP_UPSTREAM_CLIENT_SECRET=\*\*\*\*\*\*\*\* \(14 bytes\)' "its secret masked"
+unlike "$out" 'gw-secret-4711' "and never printed"
+out=$(clean_env MCP_UPSTREAM_AUTH=static "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "static without MCP_UPSTREAM_CREDENTIALS_FILE: refused"
+like "$out" 'MCP_UPSTREAM_CREDENTIALS_FILE: required' "and named"
+printf 'apiKeyHeader=k-4711\n' >"$T_DIR/creds"
+out=$(clean_env MCP_UPSTREAM_AUTH=static MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
+    MCP_OPENAPI="$top_srcdir/examples/openapi.json" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "static with a credentials file loads"
+like "$out" 'security scheme apiKeyQuery has no secret in MCP_UPSTREAM_CREDENTIALS_FILE; these operations are called without it: whoAmIWithKey' \
+    "a scheme without a secret: warned with its operations"
+like "$out" 'security scheme basicAuth has no secret.*whoAmIWithBasic' "each such scheme"
+unlike "$out" 'k-4711' "no secret printed"
+printf 'apiKeyHeader k\n' >"$T_DIR/creds"
+out=$(clean_env MCP_UPSTREAM_AUTH=static MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
+    MCP_OPENAPI="$top_srcdir/examples/openapi.json" "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "a malformed credentials file: refused"
+like "$out" 'MCP_UPSTREAM_CREDENTIALS_FILE: .*line 1: not SCHEME=secret' "naming the line"
+out=$(clean_env MCP_FORWARD_HEADERS= "$P" --check-config 2>&1)
+like "$out" '^MCP_FORWARD_HEADERS=$' "MCP_FORWARD_HEADERS set but empty stays empty"
+
 # One-shot CGI: the same program answers the request in its environment.
 body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
 out=$(printf '%s' "$body" | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \

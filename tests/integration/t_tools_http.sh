@@ -52,7 +52,7 @@ call() {	# call TOOL ARGS-JSON [curl args]
 mcp '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' -H "$V"
 is "$STATUS" 200 "tools/list 200"
 n=$(printf '%s' "$BODY" | grep -o '"name":"[A-Za-z]*","title"' | wc -l)
-is "$n" 14 "14 tools from the example document"
+is "$n" 16 "16 tools from the example document"
 like "$BODY" '"name":"createItem","title":"Create an item"' "createItem listed with its title"
 like "$BODY" '"outputSchema":\{' "output schemas listed"
 like "$BODY" '"X-Trace-Id":\{' "header parameter in listItems' schema"
@@ -160,7 +160,7 @@ post_to() {	# post_to PATH BODY
 	http POST "$BASE$1" -H 'Content-Type: application/json' \
 	    -H 'Accept: application/json, text/event-stream' -H "$V" --data-binary "$2"
 }
-like "$(cat "$T_DIR/mcp-url.log")" "14 tools from http://127.0.0.1:[0-9]+/openapi.json" \
+like "$(cat "$T_DIR/mcp-url.log")" "16 tools from http://127.0.0.1:[0-9]+/openapi.json" \
     "MCP_OPENAPI fetched from a URL"
 post_to /url/mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":2}}}'
 like "$BODY" '"structuredContent":\{"id":2' "relative server URL resolved against the document URL"

@@ -3,7 +3,9 @@
 # in tests/interop, started here on loopback): JWTs verified against its
 # JWKS (found through its metadata), a key rotation picked up without a
 # restart, opaque tokens introspected, scopes and step-up, RFC 6750/9728
-# challenges, and failing closed (503) when the provider is down.
+# challenges, and failing closed (503) when the provider is down.  What
+# the API receives (issue #14): not the MCP token with MCP_AUTH=jwt, and
+# with MCP_UPSTREAM_AUTH=client_credentials this server's own token.
 . "$(dirname "$0")/../integration/lib.sh"
 
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
@@ -23,11 +25,14 @@ fastcgi.server = (
 	\"/intro/mcp\" => (( \"socket\" => \"$T_DIR/intro.sock\", \"check-local\" => \"disable\" )),
 	\"/introany/mcp\" => (( \"socket\" => \"$T_DIR/introany.sock\", \"check-local\" => \"disable\" )),
 	\"/req/mcp\" => (( \"socket\" => \"$T_DIR/req.sock\", \"check-local\" => \"disable\" )),
+	\"/cc/mcp\" => (( \"socket\" => \"$T_DIR/cc.sock\", \"check-local\" => \"disable\" )),
+	\"/ccdown/mcp\" => (( \"socket\" => \"$T_DIR/ccdown.sock\", \"check-local\" => \"disable\" )),
 )
 "
 (cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 --client-id "$CID" \
     --client-secret "$CSEC" --resource "$BASE/jwt/mcp" \
     --resource "$BASE/cold/mcp" --resource "$BASE/intro/mcp" \
+    --resource "$BASE/cc/mcp" --resource "$BASE/api" \
     >"$T_DIR/provider.out" 2>"$T_DIR/provider.err") &
 PROV_PID=$!
 T_PIDS="$T_PIDS $PROV_PID"
@@ -54,6 +59,17 @@ start_spawn_fcgi "$T_DIR/introany.sock" "$T_DIR/introany.log" "$MCP_FCGI" $COMMO
     MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" MCP_INTROSPECTION_AUDIENCE=any
 start_spawn_fcgi "$T_DIR/req.sock" "$T_DIR/req.log" "$MCP_FCGI" $COMMON \
     MCP_AUTH=required MCP_PUBLIC_URL="$BASE/req"
+start_spawn_fcgi "$T_DIR/cc.sock" "$T_DIR/cc.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/cc" MCP_UPSTREAM_AUTH=client_credentials \
+    MCP_OAUTH_CLIENT_ID="$CID" MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" \
+    MCP_UPSTREAM_SCOPE=read MCP_UPSTREAM_RESOURCE="$BASE/api"
+CC_DEAD=$(free_port)
+start_spawn_fcgi "$T_DIR/ccdown.sock" "$T_DIR/ccdown.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$top_srcdir/examples/openapi.json" MCP_API_BASE_URL="$BASE/api" \
+    MCP_AUTH=required MCP_PUBLIC_URL="$BASE/ccdown" \
+    MCP_UPSTREAM_AUTH=client_credentials MCP_OAUTH_CLIENT_ID="$CID" \
+    MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" \
+    MCP_OAUTH_TOKEN_URL="http://127.0.0.1:$CC_DEAD/token"
 
 token() {	# token [client-id] form-args...: a real client_credentials grant
 	local id=$CID
@@ -96,7 +112,9 @@ is "$STATUS" 200 "jwt: valid token: 200"
 like "$BODY" '"name":"getItem"' "jwt: tools listed"
 like "$BODY" '"name":"getAdminStats"' "jwt: tools needing more scopes are listed too"
 call /jwt whoAmI '{}' -H "Authorization: Bearer $T_READ"
-like "$BODY" "\"authorization\":\"Bearer $T_READ\"" "jwt: the verified token reaches the API"
+like "$BODY" '"authorization":null' \
+    "jwt: the verified token does not reach the API (MCP_UPSTREAM_AUTH none by default)"
+unlike "$BODY" "$T_READ" "jwt: the MCP token is nowhere in the result"
 
 call /jwt getAdminStats '{}' -H "Authorization: Bearer $T_READ"
 is "$STATUS" 403 "jwt: tool needing admin: 403"
@@ -105,7 +123,8 @@ is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$BASE/jwt/.well-know
 T_ADMIN=$(token -d "scope=read admin" -d resource="$BASE/jwt/mcp")
 call /jwt getAdminStats '{}' -H "Authorization: Bearer $T_ADMIN"
 is "$STATUS" 200 "jwt: token with admin: 200"
-like "$BODY" '"structuredContent":\{"items":' "jwt: admin tool called"
+like "$BODY" 'HTTP 401 Unauthorized from GET /api/admin/stats' \
+    "jwt: admin tool called; the API, given no token (MCP_UPSTREAM_AUTH none), asks for one"
 
 T_WRITE=$(token -d scope=write -d resource="$BASE/jwt/mcp")
 list /jwt -H "Authorization: Bearer $T_WRITE"
@@ -218,6 +237,36 @@ call /req whoAmI '{}' -H 'Authorization: Bearer anything-goes'
 is "$STATUS" 200 "required: any bearer token passes"
 like "$BODY" '"authorization":"Bearer anything-goes"' "required: token passed through"
 
+# --- client_credentials: the API gets this server's own token ---
+T_CC=$(token -d scope=read -d resource="$BASE/cc/mcp")
+call /cc whoAmI '{}' -H "Authorization: Bearer $T_CC"
+is "$STATUS" 200 "client_credentials: the call succeeds"
+GW=$(printf '%s' "$BODY" | sed -n 's/.*\\"authorization\\":\\"Bearer \([^"\\]*\)\\".*/\1/p;s/.*"authorization":"Bearer \([^"]*\)".*/\1/p' | head -1)
+ok $([ -n "$GW" ] && [ "$GW" != "$T_CC" ] && echo 0 || echo 1) \
+    "client_credentials: the API receives a bearer token, not the MCP token"
+unlike "$BODY" "$T_CC" "client_credentials: the MCP token is nowhere in the result"
+payload=$(printf '%s' "$GW" | cut -d. -f2 | tr '_-' '/+')
+while [ $(( ${#payload} % 4 )) -ne 0 ]; do payload="$payload="; done
+claims=$(printf '%s' "$payload" | base64 -d 2>/dev/null)
+like "$claims" "\"aud\":\"$BASE/api\"" "client_credentials: its audience is the API (MCP_UPSTREAM_RESOURCE)"
+like "$claims" "\"client_id\":\"$CID\"" "client_credentials: issued to this server's client"
+like "$claims" '"scope":"read"' "client_credentials: with MCP_UPSTREAM_SCOPE"
+unlike "$claims" '"sub":"[^"]*user' "client_credentials: no user subject"
+call /cc whoAmI '{}' -H "Authorization: Bearer $T_CC"
+like "$BODY" "Bearer $GW" "client_credentials: the token is kept for the next call"
+sleep 0.2
+unlike "$(cat "$T_DIR/cc.log")" "$GW|$CSEC|$T_CC" "client_credentials: no token or secret in the log"
+call /ccdown whoAmI '{}' -H "Authorization: Bearer anything"
+is "$STATUS" 200 "client_credentials, token endpoint down: the JSON-RPC call succeeds"
+like "$BODY" '"isError":true' "... as a tool error"
+like "$BODY" "The API call GET /whoami was not made: this server has no token for the API: the OAuth provider's token endpoint cannot be reached: could not connect" \
+    "... that says what failed"
+unlike "$BODY" "$CSEC|anything|$(printf '%s:%s' "$CID" "$CSEC" | base64)" "... without the secret or a token"
+sleep 0.2
+like "$(cat "$T_DIR/ccdown.log")" 'warn.*MCP_UPSTREAM_AUTH=client_credentials: .*cannot be reached' \
+    "... and logged"
+unlike "$(cat "$T_DIR/ccdown.log")" "$CSEC|$(printf '%s:%s' "$CID" "$CSEC" | base64)" "... without the secret"
+
 # --- the provider goes away ---
 kill "$PROV_PID"
 wait "$PROV_PID" 2>/dev/null
@@ -237,5 +286,7 @@ list /intro -H "Authorization: Bearer $T_OPAQUE"
 is "$STATUS" 200 "provider down: a cached introspection result keeps working"
 list /intro -H "Authorization: Bearer some-other-token"
 is "$STATUS" 503 "provider down: introspection fails closed with 503"
+call /cc whoAmI '{}' -H "Authorization: Bearer $T_CC"
+like "$BODY" "Bearer $GW" "provider down: client_credentials keeps its token until it expires"
 
 done_testing

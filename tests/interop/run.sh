@@ -28,7 +28,7 @@ start_spawn_fcgi "$T_DIR/conf.sock" "$T_DIR/conf.log" "$MCP_FCGI" \
 # a type, arrays, scalars, object-or-null, boolean property schemas).
 start_spawn_fcgi "$T_DIR/wild.sock" "$T_DIR/wild.log" "$MCP_FCGI" \
     MCP_OPENAPI="$top_srcdir/tests/fixtures/wild-3.1.json" \
-    MCP_API_BASE_URL="$API"
+    MCP_API_BASE_URL="$API" MCP_RESULT_MAX_BYTES=1024
 start_lighttpd interop "
 fastcgi.server = (
 	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
@@ -54,6 +54,14 @@ rc=$?
 is "$rc" 0 "SDK client lists the tools of wild-3.1.json"
 like "$out" '"tools":\["createMessage","createNote",' "SDK client sees wild-3.1.json's tools"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+
+# 1c. The SDK client calls tools whose API answers outside its own
+# response schema, or more than MCP_RESULT_MAX_BYTES: each call succeeds,
+# with the answer as text (isError where an outputSchema was declared).
+out=$(cd "$IDIR" && timeout 60 "$NODE22" sdk-wild.mjs "$BASE/wild/mcp" 2>&1)
+rc=$?
+is "$rc" 0 "SDK client gets answers outside their schema and cut answers"
+printf '%s\n' "$out" | while IFS= read -r line; do echo "# $line"; done
 
 # 1b. The SDK client calls tools: structured output (validated by the SDK
 # against the outputSchema), an image, an API error, progress.

@@ -5,22 +5,9 @@
 // Prints one JSON line per check ("ok" true/false); exit 0 when all pass.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { harness } from './sdk-lib.mjs';
 
-const url = process.argv[2];
-if (!url) {
-  console.error('usage: node sdk-tools.mjs <server-url>');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => {
-  console.error('sdk-tools: overall timeout');
-  process.exit(1);
-}, 60000);
-
-let failures = 0;
-const check = (name, ok, detail) => {
-  if (!ok) failures++;
-  console.log(JSON.stringify({ check: name, ok: !!ok, detail }));
-};
+const { url, check, finish } = harness('sdk-tools.mjs');
 
 const client = new Client({ name: 'interop-sdk-tools', version: '1.0.0' }, { capabilities: {} });
 const transport = new StreamableHTTPClientTransport(new URL(url));
@@ -65,5 +52,4 @@ try {
 } catch (err) {
   check('no exception', false, String(err && err.message));
 }
-clearTimeout(watchdog);
-process.exit(failures ? 1 : 0);
+finish();

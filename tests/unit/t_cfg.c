@@ -97,7 +97,7 @@ static void
 t_print_and_usage(void)
 {
 	char		*env[] = { "MCP_INSTRUCTIONS=hello", NULL };
-	char		 err[512], out[8192];
+	char		 err[512], out[16384];
 	struct cfg	 c;
 	FILE		*fp;
 	size_t		 i;
@@ -161,6 +161,96 @@ t_guard(void)
 	cfg_free(&c);
 }
 
+/* Issue #14: MCP_UPSTREAM_AUTH, its default, refusals and warnings. */
+static void
+t_upstream_auth(void)
+{
+	char		*plain[] = { NULL };
+	char		*jwt[] = { "MCP_AUTH=jwt", "MCP_PUBLIC_URL=https://m.example",
+	    "MCP_OAUTH_ISSUER=https://idp.example", NULL };
+	char		*jwt_pt[] = { "MCP_AUTH=jwt",
+	    "MCP_PUBLIC_URL=https://m.example",
+	    "MCP_OAUTH_ISSUER=https://idp.example",
+	    "MCP_UPSTREAM_AUTH=passthrough", NULL };
+	char		*jwt_pt_ok[] = { "MCP_AUTH=introspect",
+	    "MCP_PUBLIC_URL=https://m.example",
+	    "MCP_OAUTH_ISSUER=https://idp.example", "MCP_OAUTH_CLIENT_ID=c",
+	    "MCP_OAUTH_CLIENT_SECRET=s", "MCP_UPSTREAM_AUTH=passthrough",
+	    "MCP_ALLOW_TOKEN_PASSTHROUGH=1", NULL };
+	char		*req[] = { "MCP_AUTH=required",
+	    "MCP_PUBLIC_URL=https://m.example", NULL };
+	char		*cc_bare[] = { "MCP_UPSTREAM_AUTH=client_credentials", NULL };
+	char		*cc_reuse[] = { "MCP_UPSTREAM_AUTH=client_credentials",
+	    "MCP_OAUTH_CLIENT_ID=gw", "MCP_OAUTH_CLIENT_SECRET=gw-secret",
+	    "MCP_OAUTH_TOKEN_URL=https://idp.example/token", NULL };
+	char		*cc_own[] = { "MCP_UPSTREAM_AUTH=client_credentials",
+	    "MCP_OAUTH_CLIENT_ID=gw", "MCP_OAUTH_CLIENT_SECRET=gw-secret",
+	    "MCP_UPSTREAM_CLIENT_ID=api-client",
+	    "MCP_OAUTH_ISSUER=https://idp.example", NULL };
+	char		*st_bare[] = { "MCP_UPSTREAM_AUTH=static", NULL };
+	char		*st_other[] = { "MCP_UPSTREAM_CREDENTIALS_FILE=/x", NULL };
+	char		*fwd_empty[] = { "MCP_FORWARD_HEADERS=", NULL };
+	char		*name_empty[] = { "MCP_SERVER_NAME=", NULL };
+	char		 err[2048];
+	struct cfg	 c;
+
+	ok(load(&c, plain, err, sizeof(err)) == 0, "no MCP_AUTH loads");
+	is_int(c.upstream_auth, UPAUTH_PASSTHROUGH,
+	    "MCP_AUTH=none: passthrough by default");
+	is_str(c.forward_headers, "authorization", "MCP_FORWARD_HEADERS default");
+	cfg_free(&c);
+	ok(load(&c, req, err, sizeof(err)) == 0, "MCP_AUTH=required loads");
+	is_int(c.upstream_auth, UPAUTH_PASSTHROUGH,
+	    "MCP_AUTH=required: passthrough by default");
+	cfg_free(&c);
+	ok(load(&c, jwt, err, sizeof(err)) == 0, "MCP_AUTH=jwt loads");
+	is_int(c.upstream_auth, UPAUTH_NONE, "MCP_AUTH=jwt: none by default");
+	ok(strstr(err, "warning") == NULL, "... without a warning");
+	cfg_free(&c);
+	ok(load(&c, jwt_pt, err, sizeof(err)) == -1,
+	    "explicit passthrough with MCP_AUTH=jwt refused");
+	ok(strstr(err, "MCP_UPSTREAM_AUTH: passthrough with MCP_AUTH=jwt") !=
+	    NULL && strstr(err, "MCP_ALLOW_TOKEN_PASSTHROUGH") != NULL,
+	    "names the variable and the way out");
+	ok(strstr(err, "MUST NOT pass through") != NULL, "and the rule");
+	ok(load(&c, jwt_pt_ok, err, sizeof(err)) == 0,
+	    "passthrough with introspect and MCP_ALLOW_TOKEN_PASSTHROUGH=1 loads");
+	is_int(c.upstream_auth, UPAUTH_PASSTHROUGH, "passthrough kept");
+	ok(strstr(err, "warning: MCP_UPSTREAM_AUTH: passthrough with "
+	    "MCP_AUTH=introspect") != NULL && strstr(err, "Token Handling") !=
+	    NULL, "a warning names the rule it breaks");
+	cfg_free(&c);
+	ok(load(&c, cc_bare, err, sizeof(err)) == -1,
+	    "client_credentials without a client refused");
+	ok(strstr(err, "MCP_UPSTREAM_CLIENT_ID: ") != NULL &&
+	    strstr(err, "MCP_OAUTH_TOKEN_URL: required") != NULL,
+	    "names the client and the token endpoint");
+	ok(load(&c, cc_reuse, err, sizeof(err)) == 0,
+	    "client_credentials with the OAuth client loads");
+	is_str(c.upstream_client_id, "gw", "the OAuth client id is reused");
+	is_str(c.upstream_client_secret, "gw-secret", "with its secret");
+	cfg_free(&c);
+	ok(load(&c, cc_own, err, sizeof(err)) == -1,
+	    "an upstream client id without its secret refused (the OAuth "
+	    "client's secret is not borrowed)");
+	ok(strstr(err, "MCP_UPSTREAM_CLIENT_ID: ") != NULL, "and named");
+	ok(load(&c, st_bare, err, sizeof(err)) == -1,
+	    "static without a credentials file refused");
+	ok(strstr(err, "MCP_UPSTREAM_CREDENTIALS_FILE: required") != NULL,
+	    "names MCP_UPSTREAM_CREDENTIALS_FILE");
+	ok(load(&c, st_other, err, sizeof(err)) == 0 &&
+	    strstr(err, "warning: MCP_UPSTREAM_CREDENTIALS_FILE is only read")
+	    != NULL, "a credentials file in another mode: a warning");
+	cfg_free(&c);
+	ok(load(&c, fwd_empty, err, sizeof(err)) == 0, "empty "
+	    "MCP_FORWARD_HEADERS loads");
+	is_str(c.forward_headers, "", "set but empty: forward nothing");
+	cfg_free(&c);
+	ok(load(&c, name_empty, err, sizeof(err)) == 0, "empty MCP_SERVER_NAME");
+	is_str(c.server_name, "fcgi-mcp", "other variables: empty is the default");
+	cfg_free(&c);
+}
+
 int
 main(void)
 {
@@ -169,5 +259,6 @@ main(void)
 	t_unknown_and_derived();
 	t_print_and_usage();
 	t_guard();
+	t_upstream_auth();
 	return done_testing();
 }

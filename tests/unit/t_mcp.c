@@ -605,6 +605,74 @@ t_params(void)
 	}
 }
 
+/* The tool names of a tools/list answer, in order, and its nextCursor. */
+static void
+list_page(const char *cursor, char *names, size_t sz, char *next,
+    size_t nsz)
+{
+	const char	*v[] = { "HTTP_MCP_PROTOCOL_VERSION=2025-11-25", NULL };
+	struct json_object *tools, *res, *t, *n;
+	char		 body[512];
+	struct out	 o;
+	size_t		 i;
+
+	snprintf(body, sizeof(body), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"tools/list\"%s%s%s}", cursor ? ",\"params\":{\"cursor\":\"" : "",
+	    cursor ? cursor : "", cursor ? "\"}" : "");
+	o = run("POST", body, v);
+	names[0] = next[0] = '\0';
+	if (o.json != NULL && json_object_object_get_ex(o.json, "result", &res) &&
+	    json_object_object_get_ex(res, "tools", &tools))
+		for (i = 0; i < json_object_array_length(tools); i++) {
+			t = json_object_array_get_idx(tools, i);
+			if (json_object_object_get_ex(t, "name", &n))
+				snprintf(names + strlen(names), sz - strlen(names),
+				    "%s%s", i ? "," : "", json_object_get_string(n));
+		}
+	if (get_path(o.json, "result", "nextCursor") != NULL)
+		snprintf(next, nsz, "%s", get_path(o.json, "result",
+		    "nextCursor"));
+	out_free(&o);
+}
+
+/* Issue #15 item 6a: pages bounded by bytes as well as by count. */
+static void
+t_page_bytes(void)
+{
+	long long	 saved = cfg.page_max_bytes, saved_n = cfg.page_size;
+	char		 names[256], next[256], cur[256];
+	struct buf	 all;
+	int		 pages = 0;
+
+	cfg.page_size = 100;
+	cfg.page_max_bytes = 1;	/* every tool is larger than this */
+	buf_init(&all);
+	buf_puts(&all, "");
+	cur[0] = '\0';
+	do {
+		list_page(pages ? cur : NULL, names, sizeof(names), next,
+		    sizeof(next));
+		pages++;
+		if (strchr(names, ',') != NULL)
+			break;
+		buf_printf(&all, "%s%s", pages > 1 ? "," : "", names);
+		memcpy(cur, next, sizeof(cur));
+	} while (next[0] != '\0' && pages < 10);
+	is_str(all.data, "alpha,beta,gamma", "a tool larger than the byte "
+	    "budget goes alone on its page; the cursors walk every tool once");
+	is_int(pages, 3, "three pages of one");
+	buf_free(&all);
+	cfg.page_max_bytes = (long long)(reg_find(app->reg, "alpha")->json_len +
+	    reg_find(app->reg, "beta")->json_len + 1);
+	list_page(NULL, names, sizeof(names), next, sizeof(next));
+	is_str(names, "alpha,beta", "two tools fit the budget");
+	ok(next[0] != '\0', "... and a cursor for the rest");
+	list_page(next, names, sizeof(names), cur, sizeof(cur));
+	ok(strcmp(names, "gamma") == 0 && cur[0] == '\0', "last page");
+	cfg.page_max_bytes = saved;
+	cfg.page_size = saved_n;
+}
+
 int
 main(void)
 {
@@ -615,6 +683,7 @@ main(void)
 	t_batch();
 	t_modern();
 	t_tools();
+	t_page_bytes();
 	t_modern_log();
 	t_helpers();
 	mcp_fini(app);

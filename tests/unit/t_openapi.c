@@ -310,8 +310,9 @@ t_description_cap(void)
 	d = json_object_get_string(def_get(reg_find(reg, "listPets"),
 	    "description"));
 	ok(d != NULL && strlen(d) <= 128, "description capped at 128 bytes");
-	ok(d != NULL && strcmp(d + strlen(d) - 3, "\xe2\x80\xa6") == 0,
-	    "cut marked with an ellipsis");
+	ok(d != NULL && (strcmp(d + strlen(d) - 3, "\xe2\x80\xa6") == 0 ||
+	    strcmp(d + strlen(d) - 7, "\xe2\x80\xa6\n```") == 0),
+	    "cut marked with an ellipsis (and an open code block closed)");
 	d = json_object_get_string(def_get(reg_find(reg, "getPet"),
 	    "description"));
 	ok(d != NULL && strstr(d, "**200**: one pet") != NULL,
@@ -659,6 +660,198 @@ t_wild(void)
 	cfg_free(&cfg);
 }
 
+/* The number of ``` fences in s. */
+static int
+fences(const char *s)
+{
+	int	 n = 0;
+
+	for (; (s = strstr(s, "```")) != NULL; s += 3)
+		n++;
+	return n;
+}
+
+/* Issue #15 item 6: schema budgets (b), description cut (d), item 5 off. */
+static void
+t_sizes(void)
+{
+	const char	*small[] = { "MCP_API_BASE_URL=http://api.test",
+			    "MCP_SCHEMA_MAX_BYTES=1024", NULL };
+	const char	*base[] = { "MCP_API_BASE_URL=http://api.test", NULL };
+	const char	*off[] = { "MCP_API_BASE_URL=http://api.test",
+			    "MCP_OUTPUT_SCHEMA=off", NULL };
+	char		 max[64];
+	const char	*cap[] = { "MCP_API_BASE_URL=http://x",
+			    "MCP_DESCRIBE_ALL_RESPONSES=true",
+			    "MCP_DESCRIBE_FULL_RESPONSE_SCHEMA=true", max, NULL };
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s, *d;
+	size_t		 i;
+	int		 m, bad = 0, cut = 0;
+
+	if ((reg = load_ok("wild-3.1.json", base, &cfg)) == NULL)
+		return;
+	ok(strcmp(output_of(reg, "searchRecords"), "(none)") != 0 &&
+	    strstr(schema_of(reg, "searchRecords"), "great length") != NULL,
+	    "default budget: searchRecords keeps its schemas whole");
+	reg_free(reg);
+	cfg_free(&cfg);
+
+	if ((reg = load_ok("wild-3.1.json", small, &cfg)) == NULL)
+		return;
+	is_str(output_of(reg, "searchRecords"), "(none)",
+	    "an outputSchema over MCP_SCHEMA_MAX_BYTES is left out");
+	ok(!((struct oa_op *)reg_find(reg, "searchRecords")->impl)->
+	    has_output_schema, "... and its answers are not checked against it");
+	s = schema_of(reg, "searchRecords");
+	ok(strlen(s) <= 1024, "the inputSchema fits the budget (%zu bytes)",
+	    strlen(s));
+	ok(strstr(s, "great length") == NULL,
+	    "deep descriptions dropped");
+	ok(strstr(s, "\"required\":[\"query\"]") != NULL &&
+	    strstr(s, "\"required\":[\"from\"]") != NULL &&
+	    strstr(s, "\"enum\":[\"name\",\"owner\"]") != NULL &&
+	    strstr(s, "\"format\":\"date\"") != NULL,
+	    "structure kept: required, enum, format (%s)", s);
+	ok(strstr(s, "What to look for") != NULL,
+	    "the arguments' own descriptions kept when they fit");
+	d = json_object_get_string(def_get(reg_find(reg, "searchRecords"),
+	    "description"));
+	ok(d != NULL && strstr(d, "output schema") != NULL &&
+	    strstr(d, "MCP_SCHEMA_MAX_BYTES") != NULL &&
+	    strstr(d, "descriptions and examples") != NULL,
+	    "the description says what was dropped (%s)", d ? d : "");
+	is_str(schema_of(reg, "getDrifting"), "{\"type\":\"object\","
+	    "\"properties\":{\"id\":{\"type\":\"integer\"}},\"required\":"
+	    "[\"id\"]}", "a small tool is untouched");
+	reg_free(reg);
+	cfg_free(&cfg);
+
+	if ((reg = load_ok("wild-3.1.json", off, &cfg)) == NULL)
+		return;
+	for (i = 0, m = 0; i < reg->ntools; i++)
+		m += strstr(reg->tools[i].json, "outputSchema") != NULL;
+	is_int(m, 0, "MCP_OUTPUT_SCHEMA=off: no tool has an outputSchema");
+	reg_free(reg);
+	cfg_free(&cfg);
+
+	/* (d) a description cut at the cap never ends inside ``` */
+	for (m = 128; m < 1400; m += 7) {
+		snprintf(max, sizeof(max), "MCP_DESCRIPTION_MAX=%d", m);
+		if ((reg = load("edge-3.0.json", cap, &cfg, (char **)&d)) ==
+		    NULL) {
+			bad++;
+			continue;
+		}
+		for (i = 0; i < reg->ntools; i++) {
+			d = json_object_get_string(def_get(&reg->tools[i],
+			    "description"));
+			if (d == NULL || strlen(d) > (size_t)m ||
+			    fences(d) % 2 != 0) {
+				if (bad++ == 0)
+					printf("# max %d, %s: %s\n", m,
+					    reg->tools[i].name, d ? d : "");
+			}
+			if (d != NULL && strstr(d, "\xe2\x80\xa6") != NULL)
+				cut++;
+		}
+		reg_free(reg);
+		cfg_free(&cfg);
+	}
+	is_int(bad, 0, "cut descriptions fit and close every code block");
+	ok(cut > 100, "descriptions were cut (%d)", cut);
+}
+
+/* Issue #15 items 5 and 6c: answers outside the schema, large answers. */
+static void
+t_answers(void)
+{
+	struct oa_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r, *schema;
+	const char		*s;
+	size_t			 i;
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	op.path = "/items/{id}";
+	op.has_output_schema = 1;
+	schema = json_tokener_parse("{\"type\":\"object\",\"required\":"
+	    "[\"id\"],\"properties\":{\"id\":{\"type\":\"string\"}}}");
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	rs.url = "http://api.test/items/1";
+	rs.content_type = "application/json";
+	buf_init(&rs.body);
+	buf_puts(&rs.body, "{\"id\":\"1\",\"name\":\"a\"}");
+	r = map_success(&op, schema, 1 << 20, &rs);
+	ok(strstr(js(r), "\"structuredContent\":{\"id\":\"1\"") != NULL &&
+	    strstr(js(r), "isError") == NULL, "an answer in its schema: "
+	    "structured");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "{\"id\":1,\"name\":\"a\"}");
+	r = map_success(&op, schema, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "\"isError\":true") != NULL &&
+	    strstr(s, "\"structuredContent\":") == NULL,
+	    "an answer outside its schema: isError, no structuredContent");
+	ok(strstr(s, "structuredContent.id: expected string, got integer") !=
+	    NULL && strstr(s, "{\\\"id\\\":1,\\\"name\\\":\\\"a\\\"}") != NULL,
+	    "... saying why, with the API's answer as text (%s)", s);
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "[1,2]");
+	r = map_success(&op, schema, 1 << 20, &rs);
+	ok(strstr(js(r), "\"isError\":true") != NULL &&
+	    strstr(js(r), "\"text\":\"[1,2]\"") != NULL,
+	    "an array where an object is documented: isError with the answer");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "plain words");
+	rs.content_type = "text/plain";
+	r = map_success(&op, schema, 1 << 20, &rs);
+	ok(strstr(js(r), "\"isError\":true") != NULL &&
+	    strstr(js(r), "\"text\":\"plain words\"") != NULL,
+	    "text where JSON is documented: isError with the answer");
+	json_object_put(r);
+
+	/* 6c: MCP_RESULT_MAX_BYTES */
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "{\"id\":\"");
+	for (i = 0; i < 3000; i++)
+		buf_putc(&rs.body, 'x');
+	buf_puts(&rs.body, "\"}");
+	rs.content_type = "application/json";
+	r = map_success(&op, schema, 1024, &rs);
+	s = js(r);
+	ok(strlen(s) < 1600 && strstr(s, "\"structuredContent\":") == NULL &&
+	    strstr(s, "\"isError\":true") != NULL &&
+	    strstr(s, "3009 bytes") != NULL && strstr(s, "MCP_RESULT_MAX_BYTES")
+	    != NULL, "a large answer with an outputSchema: cut, no "
+	    "structuredContent, isError (%.300s)", s);
+	json_object_put(r);
+	op.has_output_schema = 0;
+	r = map_success(&op, NULL, 1024, &rs);
+	s = js(r);
+	ok(strlen(s) < 1600 && strstr(s, "\"structuredContent\":") == NULL &&
+	    strstr(s, "isError") == NULL && strstr(s, "1024 of 3009 bytes") !=
+	    NULL, "a large JSON answer: text cut with a note, not an error "
+	    "(%.300s)", s);
+	json_object_put(r);
+	rs.content_type = "text/plain";
+	r = map_success(&op, NULL, 1024, &rs);
+	ok(strlen(js(r)) < 1600 && strstr(js(r), "1024 of 3009 bytes") != NULL,
+	    "a large text answer: cut with a note");
+	json_object_put(r);
+	r = map_success(&op, NULL, 4096, &rs);
+	ok(strstr(js(r), "bytes") == NULL, "under the limit: whole");
+	json_object_put(r);
+	json_object_put(schema);
+	buf_free(&rs.body);
+}
+
 static void
 t_responses(void)
 {
@@ -676,18 +869,18 @@ t_responses(void)
 	buf_init(&rs.body);
 	buf_puts(&rs.body, "{\"a\":1}");
 	rs.content_type = "application/json; charset=utf-8";
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":\"{\\\"a\\\":1}\"}],"
 	    "\"structuredContent\":{\"a\":1}}", "JSON object: text + structured");
 	json_object_put(r);
 	buf_reset(&rs.body);
 	buf_puts(&rs.body, "[1,2]");
 	rs.content_type = "application/problem+json";
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	ok(strstr(js(r), "structuredContent") == NULL, "JSON array: text only");
 	json_object_put(r);
 	op.has_output_schema = 1;
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	ok(strstr(js(r), "\"isError\":true") != NULL,
 	    "output schema promised but array returned: isError");
 	json_object_put(r);
@@ -695,31 +888,31 @@ t_responses(void)
 	buf_reset(&rs.body);
 	buf_puts(&rs.body, "hello");
 	rs.content_type = "text/plain";
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":\"hello\"}]}",
 	    "text");
 	json_object_put(r);
 	buf_reset(&rs.body);
 	buf_append(&rs.body, png, 8);
 	rs.content_type = "Image/PNG";
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	is_str(js(r), "{\"content\":[{\"type\":\"image\",\"data\":\"iVBORw0KGgo=\","
 	    "\"mimeType\":\"image/png\"}]}", "image: base64 and mimeType");
 	json_object_put(r);
 	rs.content_type = "audio/wav";
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	ok(strstr(js(r), "\"type\":\"audio\"") && strstr(js(r),
 	    "\"mimeType\":\"audio/wav\""), "audio");
 	json_object_put(r);
 	rs.content_type = "application/pdf";
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	is_str(js(r), "{\"content\":[{\"type\":\"resource\",\"resource\":{\"uri\":"
 	    "\"http://api.test/x\",\"mimeType\":\"application/pdf\",\"blob\":"
 	    "\"iVBORw0KGgo=\"}}]}", "other types: embedded resource");
 	json_object_put(r);
 	buf_reset(&rs.body);
 	rs.status = 204;
-	r = map_success(&op, &rs);
+	r = map_success(&op, NULL, 1 << 20, &rs);
 	ok(strstr(js(r), "succeeded with no content") != NULL, "204");
 	json_object_put(r);
 	buf_free(&rs.body);
@@ -742,6 +935,8 @@ main(void)
 	t_names();
 	t_requests();
 	t_wild();
+	t_sizes();
+	t_answers();
 	t_responses();
 	return done_testing();
 }

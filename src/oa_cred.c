@@ -1,0 +1,539 @@
+/*
+ * oa_cred: the credential a tool call sends to the API (MCP_UPSTREAM_AUTH).
+ *
+ * static: the document's securitySchemes (apiKey in a header, the query
+ * or a cookie; http basic and bearer) with secrets from the file
+ * MCP_UPSTREAM_CREDENTIALS_FILE, bound at start-up to exactly the
+ * operations whose security (or the document's) requires them.
+ *
+ * client_credentials: this server's own token for the API (RFC 6749
+ * §4.4) from the provider's token endpoint, kept per worker until
+ * shortly before it expires.
+ *
+ * Secrets and tokens never reach a message or the log.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "form.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "oauth.h"
+#include "openapi.h"
+#include "provider.h"
+#include "upstream.h"
+#include "util.h"
+
+#define CRED_FILE_MAX	(1024 * 1024)
+#define CC_RESPONSE_MAX	(256 * 1024)
+#define CC_TOKEN_MAX	16384
+
+/* One SCHEME=secret line, and what the document made of it. */
+struct oa_secret {
+	char		*scheme;
+	char		*value;
+	int		 used;
+};
+
+/* A scheme some operations require and static mode cannot send. */
+struct oa_miss {
+	char		*scheme;
+	const char	*why;
+	struct buf	 ops;
+};
+
+struct oa_secrets {
+	const char		*path;
+	struct oa_secret	*s;
+	size_t			 n;
+	struct oa_miss		*miss;
+	size_t			 nmiss;
+};
+
+static void
+secrets_clear(struct oa_secrets *ss)
+{
+	size_t	 i;
+
+	for (i = 0; i < ss->n; i++) {
+		explicit_bzero(ss->s[i].value, strlen(ss->s[i].value));
+		free(ss->s[i].value);
+		free(ss->s[i].scheme);
+	}
+	free(ss->s);
+	for (i = 0; i < ss->nmiss; i++) {
+		free(ss->miss[i].scheme);
+		buf_free(&ss->miss[i].ops);
+	}
+	free(ss->miss);
+}
+
+void
+oa_secrets_free(struct oa_secrets *ss)
+{
+	if (ss == NULL)
+		return;
+	secrets_clear(ss);
+	free(ss);
+}
+
+/* One line: NAME=secret; blank lines and # comments are skipped. */
+static int
+secrets_line(struct oa_secrets *ss, char *line, size_t lineno, char **cause)
+{
+	char	*eq, *name;
+	size_t	 i;
+
+	if (*line == '\0' || *line == '#')
+		return 0;
+	if ((eq = strchr(line, '=')) == NULL) {
+		xasprintf(cause, "MCP_UPSTREAM_CREDENTIALS_FILE: %s, line %zu: "
+		    "not SCHEME=secret", ss->path, lineno);
+		return -1;
+	}
+	*eq = '\0';
+	name = util_trim(line);
+	for (i = 0; eq[1 + i] != '\0'; i++)
+		if ((unsigned char)eq[1 + i] < 0x20 || eq[1 + i] == 0x7f)
+			break;
+	if (*name == '\0' || eq[1] == '\0' || eq[1 + i] != '\0') {
+		xasprintf(cause, "MCP_UPSTREAM_CREDENTIALS_FILE: %s, line %zu: "
+		    "%s", ss->path, lineno, *name == '\0' ? "no scheme name" :
+		    "the secret is empty or has control characters");
+		return -1;
+	}
+	for (i = 0; i < ss->n; i++)
+		if (strcmp(ss->s[i].scheme, name) == 0) {
+			xasprintf(cause, "MCP_UPSTREAM_CREDENTIALS_FILE: %s, "
+			    "line %zu: %.100s given twice", ss->path, lineno,
+			    name);
+			return -1;
+		}
+	ss->s = xrealloc(ss->s, (ss->n + 1) * sizeof(*ss->s));
+	ss->s[ss->n].scheme = xstrdup(name);
+	ss->s[ss->n].value = xstrdup(eq + 1);
+	ss->s[ss->n++].used = 0;
+	return 0;
+}
+
+/* Read MCP_UPSTREAM_CREDENTIALS_FILE.  NULL and *cause on failure. */
+struct oa_secrets *
+oa_secrets_load(const char *path, char **cause)
+{
+	struct oa_secrets	*ss = xcalloc(1, sizeof(*ss));
+	struct stat		 st;
+	struct buf		 b;
+	FILE			*fp;
+	char			 chunk[4096], *p, *line;
+	size_t			 n, lineno = 0;
+	int			 rc = -1;
+
+	ss->path = path;
+	buf_init(&b);
+	if ((fp = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "MCP_UPSTREAM_CREDENTIALS_FILE: cannot open "
+		    "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & S_IROTH))
+		log_msg(LOG_WARN, "MCP_UPSTREAM_CREDENTIALS_FILE: %s is "
+		    "readable by every user; chmod o-r it", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
+	    b.len + n <= CRED_FILE_MAX)
+		buf_append(&b, chunk, n);
+	fclose(fp);
+	if (n > 0) {
+		xasprintf(cause, "MCP_UPSTREAM_CREDENTIALS_FILE: %s is larger "
+		    "than %d bytes", path, CRED_FILE_MAX);
+		goto out;
+	}
+	buf_putc(&b, '\0');
+	for (p = b.data; (line = strsep(&p, "\n")) != NULL;) {
+		lineno++;
+		n = strlen(line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		if (secrets_line(ss, line, lineno, cause) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (b.data != NULL)
+		explicit_bzero(b.data, b.len);
+	buf_free(&b);
+	if (rc == -1) {
+		oa_secrets_free(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+static struct oa_secret *
+secret_find(struct oa_secrets *ss, const char *scheme)
+{
+	size_t	 i;
+
+	for (i = 0; i < ss->n; i++)
+		if (strcmp(ss->s[i].scheme, scheme) == 0)
+			return &ss->s[i];
+	return NULL;
+}
+
+/*
+ * What scheme `name` sends with `secret`, into `c`; -1 and *why when
+ * static mode cannot send it (unknown, oauth2, no secret ...).
+ */
+static int
+scheme_cred(struct oa_secrets *ss, const struct oa_doc *doc,
+    const char *name, struct oa_cred *c, const char **why)
+{
+	struct json_object	*schemes = NULL, *s = NULL, *comp;
+	struct oa_secret	*sec;
+	const char		*type, *in, *hs;
+	char			*cause = NULL, *b64;
+
+	memset(c, 0, sizeof(*c));
+	if (json_object_object_get_ex(doc->root, "components", &comp))
+		json_object_object_get_ex(comp, "securitySchemes", &schemes);
+	if (schemes != NULL && json_object_object_get_ex(schemes, name, &s))
+		s = oa_resolve(doc, s, "#/components/securitySchemes", &cause);
+	free(cause);
+	if (s == NULL || !json_object_is_type(s, json_type_object)) {
+		*why = "is not in components.securitySchemes";
+		return -1;
+	}
+	type = prov_field(s, "type");
+	in = prov_field(s, "in");
+	hs = prov_field(s, "scheme");
+	if (type != NULL && strcmp(type, "apiKey") == 0 && in != NULL &&
+	    prov_field(s, "name") != NULL && (strcmp(in, "header") == 0 ||
+	    strcmp(in, "query") == 0 || strcmp(in, "cookie") == 0))
+		c->in = in[0] == 'h' ? OA_CRED_HEADER : in[0] == 'q' ?
+		    OA_CRED_QUERY : OA_CRED_COOKIE;
+	else if (type != NULL && strcmp(type, "http") == 0 && hs != NULL &&
+	    (util_strcaseeq(hs, "basic") || util_strcaseeq(hs, "bearer")))
+		c->in = OA_CRED_HEADER;
+	else {
+		*why = "is not an apiKey or http basic/bearer scheme, which "
+		    "static mode cannot send";
+		return -1;
+	}
+	if ((sec = secret_find(ss, name)) == NULL) {
+		*why = "has no secret in MCP_UPSTREAM_CREDENTIALS_FILE";
+		return -1;
+	}
+	if (strcmp(type, "http") == 0 && util_strcaseeq(hs, "basic") &&
+	    strchr(sec->value, ':') == NULL) {
+		*why = "is http basic, and its secret is not user:password";
+		return -1;
+	}
+	if (c->in == OA_CRED_COOKIE && strpbrk(sec->value, "; ,\"\\") !=
+	    NULL) {
+		*why = "is a cookie, and its secret has characters a cookie "
+		    "value cannot carry (; , space \" \\)";
+		return -1;
+	}
+	sec->used = 1;
+	if (strcmp(type, "apiKey") == 0) {
+		c->name = xstrdup(prov_field(s, "name"));
+		c->value = xstrdup(sec->value);
+	} else if (util_strcaseeq(hs, "basic")) {
+		c->name = xstrdup("Authorization");
+		b64 = b64_encode((const unsigned char *)sec->value,
+		    strlen(sec->value));
+		xasprintf(&c->value, "Basic %s", b64);
+		explicit_bzero(b64, strlen(b64));
+		free(b64);
+	} else {
+		c->name = xstrdup("Authorization");
+		xasprintf(&c->value, "Bearer %s", sec->value);
+	}
+	return 0;
+}
+
+static void
+cred_clear(struct oa_cred *c)
+{
+	if (c->value != NULL)
+		explicit_bzero(c->value, strlen(c->value));
+	free(c->value);
+	free(c->name);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+oa_creds_free(struct oa_cred *c, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		cred_clear(&c[i]);
+	free(c);
+}
+
+static void
+miss_add(struct oa_secrets *ss, const char *scheme, const char *why,
+    const char *tool)
+{
+	struct oa_miss	*m = NULL;
+	size_t		 i;
+
+	for (i = 0; i < ss->nmiss && m == NULL; i++)
+		if (strcmp(ss->miss[i].scheme, scheme) == 0)
+			m = &ss->miss[i];
+	if (m == NULL) {
+		ss->miss = xrealloc(ss->miss, (ss->nmiss + 1) *
+		    sizeof(*ss->miss));
+		m = &ss->miss[ss->nmiss++];
+		m->scheme = xstrdup(scheme);
+		m->why = why;
+		buf_init(&m->ops);
+	}
+	buf_printf(&m->ops, "%s%s", m->ops.len ? ", " : "", tool);
+}
+
+/*
+ * One requirement object (all its schemes together): its credentials
+ * into *out, or -1 with the first scheme that cannot be sent.
+ */
+static int
+requirement(struct oa_secrets *ss, const struct oa_doc *doc,
+    struct json_object *req, struct oa_cred **out, size_t *nout,
+    const char **bad, const char **why)
+{
+	struct oa_cred	 c;
+
+	*out = NULL;
+	*nout = 0;
+	json_object_object_foreach(req, scheme, scopes) {
+		(void)scopes;
+		if (scheme_cred(ss, doc, scheme, &c, why) == -1) {
+			*bad = scheme;
+			oa_creds_free(*out, *nout);
+			*out = NULL;
+			*nout = 0;
+			return -1;
+		}
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[(*nout)++] = c;
+	}
+	return 0;
+}
+
+/*
+ * Bind the credentials operation `opj` (tool `tool`) needs to `op`: the
+ * first of its security requirements (or the document's) that static
+ * mode can meet in full.  An empty requirement makes the credential
+ * optional.  When none can be met, the schemes of the first one are
+ * remembered for oa_secrets_report().
+ */
+void
+oa_cred_bind(struct oa_secrets *ss, const struct oa_doc *doc,
+    struct json_object *opj, const char *tool, struct oa_op *op)
+{
+	struct json_object	*sec, *req;
+	const char		*bad = NULL, *why = NULL, *bad0 = NULL;
+	const char		*why0 = NULL;
+	size_t			 i, n;
+	int			 optional = 0;
+
+	if (!json_object_object_get_ex(opj, "security", &sec) ||
+	    !json_object_is_type(sec, json_type_array))
+		if (!json_object_object_get_ex(doc->root, "security", &sec) ||
+		    !json_object_is_type(sec, json_type_array))
+			return;
+	n = json_object_array_length(sec);
+	for (i = 0; i < n; i++) {
+		req = json_object_array_get_idx(sec, i);
+		if (!json_object_is_type(req, json_type_object))
+			continue;
+		if (json_object_object_length(req) == 0) {
+			optional = 1;
+			continue;
+		}
+		if (requirement(ss, doc, req, &op->creds, &op->ncreds, &bad,
+		    &why) == 0)
+			return;
+		if (bad0 == NULL) {
+			bad0 = bad;
+			why0 = why;
+		}
+	}
+	if (bad0 != NULL && !optional)
+		miss_add(ss, bad0, why0, tool);
+}
+
+/* Start-up warnings: schemes required but not sent, secrets not used. */
+void
+oa_secrets_report(const struct oa_secrets *ss)
+{
+	size_t	 i;
+
+	for (i = 0; i < ss->nmiss; i++)
+		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=static: security scheme "
+		    "%s %s; these operations are called without it: %s",
+		    ss->miss[i].scheme, ss->miss[i].why,
+		    ss->miss[i].ops.data);
+	for (i = 0; i < ss->n; i++)
+		if (!ss->s[i].used)
+			log_msg(LOG_WARN, "MCP_UPSTREAM_CREDENTIALS_FILE: %s: "
+			    "%.100s is required by no tool", ss->path,
+			    ss->s[i].scheme);
+}
+
+/*
+ * client_credentials: the token, kept per worker (a worker serves one
+ * request at a time, so one fetch replaces an expired token).
+ */
+static char	*cc_token;
+static int64_t	 cc_until;
+
+void
+oa_cc_clear(void)
+{
+	if (cc_token != NULL)
+		explicit_bzero(cc_token, strlen(cc_token));
+	free(cc_token);
+	cc_token = NULL;
+	cc_until = 0;
+}
+
+/* A token as it may go into a header: visible ASCII, bounded. */
+static int
+token_ok(const char *t)
+{
+	size_t	 i;
+
+	for (i = 0; t[i] != '\0'; i++)
+		if (t[i] <= 0x20 || t[i] >= 0x7f)
+			return 0;
+	return i > 0 && i <= CC_TOKEN_MAX;
+}
+
+/* Read the token response; 0, or -1 with a message in `why`. */
+static int
+cc_answer(const struct up_response *rs, char *why, size_t whysz)
+{
+	struct json_object	*o, *v;
+	const char		*cause, *s;
+	int64_t			 exp = 300, now = util_now_unix();
+
+	o = rpc_parse(rs->body.data, rs->body.len, &cause);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		snprintf(why, whysz, "the OAuth provider's token endpoint "
+		    "answered HTTP %ld without a JSON object", rs->status);
+		json_object_put(o);
+		return -1;
+	}
+	if (rs->status != 200) {
+		s = prov_field(o, "error");
+		snprintf(why, whysz, "the OAuth provider refused this server's "
+		    "client credentials grant: HTTP %ld%s%s%s", rs->status,
+		    s ? " (" : "", s ? oauth_safe_code(s) : "", s ? ")" : "");
+		json_object_put(o);
+		return -1;
+	}
+	s = prov_field(o, "token_type");
+	if (s != NULL && !util_strcaseeq(s, "bearer")) {
+		snprintf(why, whysz, "the OAuth provider issued a token of "
+		    "type %.32s, not Bearer", oauth_safe_code(s));
+		json_object_put(o);
+		return -1;
+	}
+	if ((s = prov_field(o, "access_token")) == NULL || !token_ok(s)) {
+		snprintf(why, whysz, "the OAuth provider's answer has no "
+		    "usable access_token");
+		json_object_put(o);
+		return -1;
+	}
+	if (json_object_object_get_ex(o, "expires_in", &v) &&
+	    json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) > 0)
+		exp = json_object_get_int64(v);
+	if (exp > 86400 * 366)
+		exp = 86400 * 366;
+	oa_cc_clear();
+	cc_token = xstrdup(s);
+	/* shortly before it expires: a tenth of its life, 60 s at most */
+	cc_until = now + exp - (exp / 10 < 60 ? exp / 10 : 60);
+	json_object_put(o);
+	return 0;
+}
+
+/*
+ * This server's token for the API: the kept one until shortly before
+ * it expires, else a new one from the provider.  Borrowed; NULL with a
+ * message in `why` (never a secret or a token) when there is none.
+ */
+const char *
+oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
+{
+	const char		*hdrs[4] = { "Accept: application/json",
+	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
+	struct up_request	 q;
+	struct up_response	 r;
+	struct buf		 body;
+	char			*basic = NULL;
+	int			 stale;
+
+	if (cc_token != NULL && util_now_unix() < cc_until)
+		return cc_token;
+	memset(&q, 0, sizeof(q));
+	q.url = cfg->oauth_token_url;
+	if (q.url == NULL && (q.url = prov_field(prov_metadata(cfg, &stale),
+	    "token_endpoint")) == NULL) {
+		snprintf(why, whysz, "the OAuth provider's token endpoint is "
+		    "unknown (its metadata cannot be fetched)");
+		return NULL;
+	}
+	buf_init(&body);
+	form_add(&body, "grant_type", "client_credentials", 18);
+	if (cfg->upstream_scope != NULL)
+		form_add(&body, "scope", cfg->upstream_scope,
+		    strlen(cfg->upstream_scope));
+	if (cfg->upstream_audience != NULL)
+		form_add(&body, "audience", cfg->upstream_audience,
+		    strlen(cfg->upstream_audience));
+	if (cfg->upstream_resource != NULL)
+		form_add(&body, "resource", cfg->upstream_resource,
+		    strlen(cfg->upstream_resource));
+	if (cfg->oauth_token_auth == CLIENT_AUTH_BASIC)
+		hdrs[2] = basic = form_basic_header(cfg->upstream_client_id,
+		    cfg->upstream_client_secret);
+	else {
+		form_add(&body, "client_id", cfg->upstream_client_id,
+		    strlen(cfg->upstream_client_id));
+		form_add(&body, "client_secret", cfg->upstream_client_secret,
+		    strlen(cfg->upstream_client_secret));
+	}
+	q.method = "POST";
+	q.headers = hdrs;
+	q.body = body.data;
+	q.body_len = body.len;
+	q.timeout_ms = cfg->api_timeout * 1000;
+	q.max_response = CC_RESPONSE_MAX;
+	q.flags = UP_NO_REDIRECT;
+	if (up_perform(&q, &r) == -1)
+		snprintf(why, whysz, "the OAuth provider's token endpoint "
+		    "cannot be reached: %s", r.errmsg);
+	else
+		(void)cc_answer(&r, why, whysz);
+	up_response_free(&r);
+	explicit_bzero(body.data, body.len);
+	buf_free(&body);
+	if (basic != NULL) {
+		explicit_bzero(basic, strlen(basic));
+		free(basic);
+	}
+	if (cc_token == NULL || util_now_unix() >= cc_until) {
+		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=client_credentials: %s",
+		    why);
+		return NULL;
+	}
+	return cc_token;
+}

@@ -1,0 +1,283 @@
+/*
+ * Unit tests: what the API receives (MCP_UPSTREAM_AUTH, issue #14):
+ * static credentials from the document's securitySchemes placed where
+ * it says and only on the operations that require them; the caller's
+ * credentials forwarded in passthrough mode only; an empty
+ * MCP_FORWARD_HEADERS forwards nothing.  oa_call.c is included so that
+ * build_request() can be reached.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../src/oa_call.c"
+#include "tap.h"
+
+static char	 doc[1024], secrets[1024], logfile[1024];
+
+static const char *
+caller_header(void *ctx, const char *name)
+{
+	(void)ctx;
+	if (util_strcaseeq(name, "authorization"))
+		return "Bearer mcp-token";
+	if (util_strcaseeq(name, "cookie"))
+		return "mcp=1";
+	if (util_strcaseeq(name, "x-api-key"))
+		return "caller-key";
+	if (util_strcaseeq(name, "x-request-id"))
+		return "rid-1";
+	return NULL;
+}
+
+/* Load the fixture with settings; start-up warnings into logfile. */
+static struct registry *
+load(const char *const *extra, struct cfg *cfg, char **cause)
+{
+	char		*env[16], *openapi;
+	size_t		 n = 0;
+	struct registry	*reg = NULL;
+	int		 fd, saved;
+
+	xasprintf(&openapi, "MCP_OPENAPI=%s", doc);
+	env[n++] = openapi;
+	for (; *extra != NULL; extra++)
+		env[n++] = (char *)*extra;
+	env[n] = NULL;
+	*cause = NULL;
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	close(fd);
+	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
+	    oa_load(cfg, &reg, cause) == -1)
+		reg = NULL;
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	free(openapi);
+	return reg;
+}
+
+static char *
+logged(void)
+{
+	static char	 text[8192];
+	FILE		*fp = fopen(logfile, "r");
+	size_t		 n = 0;
+
+	if (fp != NULL) {
+		n = fread(text, 1, sizeof(text) - 1, fp);
+		fclose(fp);
+	}
+	text[n] = '\0';
+	return text;
+}
+
+/* Build the request of `tool`; the URL and headers as one text. */
+static const char *
+request(const struct registry *reg, const struct cfg *cfg, const char *tool,
+    const char *args)
+{
+	static char		 out[4096];
+	struct tool_call	 call;
+	struct json_object	*e;
+	struct oa_req		 r;
+	size_t			 i, n;
+
+	memset(&call, 0, sizeof(call));
+	memset(&r, 0, sizeof(r));
+	if ((call.tool = reg_find(reg, tool)) == NULL)
+		return "(no tool)";
+	call.args = json_tokener_parse(args);
+	call.header = caller_header;
+	e = build_request(cfg, call.tool->impl, &call, &r);
+	n = (size_t)snprintf(out, sizeof(out), "%s%s\n", e ? "ERROR " : "",
+	    r.url.data);
+	for (i = 0; i < r.nheaders && n < sizeof(out); i++)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s\n",
+		    r.headers[i]);
+	json_object_put(e);
+	json_object_put(call.args);
+	oa_req_free(&r);
+	return out;
+}
+
+static void
+write_secrets(const char *text)
+{
+	FILE	*fp = fopen(secrets, "w");
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+t_static(void)
+{
+	const char	*env[] = { "MCP_UPSTREAM_AUTH=static", NULL,
+			    "MCP_FORWARD_HEADERS=authorization,cookie,"
+			    "x-api-key,x-request-id", NULL };
+	char		 fileenv[1100], *cause;
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s, *w;
+
+	snprintf(fileenv, sizeof(fileenv), "MCP_UPSTREAM_CREDENTIALS_FILE=%s",
+	    secrets);
+	env[1] = fileenv;
+	write_secrets("# the API's secrets\n\nhdrKey=hk-123\nqKey=q k&1\r\n"
+	    "ckKey=ck-1\nbasicAuth=alice:s3cret\nbearerAuth=bt-9\n"
+	    "refKey=rk-1\ntypoKey=x\n");
+	reg = load(env, &cfg, &cause);
+	ok(reg != NULL, "static: the document loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL)
+		return;
+	s = request(reg, &cfg, "header", "{}");
+	ok(strstr(s, "X-API-Key: hk-123\n") != NULL, "apiKey in a header");
+	ok(strstr(s, "caller-key") == NULL, "... replaces the caller's "
+	    "forwarded header of that name");
+	ok(strstr(s, "Authorization") == NULL && strstr(s, "Cookie") == NULL,
+	    "... and the caller's Authorization and Cookie are not forwarded");
+	ok(strstr(s, "x-request-id: rid-1") != NULL,
+	    "other named headers are still forwarded");
+	s = request(reg, &cfg, "header", "{\"X-API-Key\":\"from-model\"}");
+	ok(strstr(s, "X-API-Key: hk-123\n") != NULL &&
+	    strstr(s, "from-model") == NULL,
+	    "the credential wins over an argument of the same name");
+	s = request(reg, &cfg, "query", "{\"q\":\"x\"}");
+	ok(strncmp(s, "http://api.test/v1/query?q=x&api_key=q%20k%261\n",
+	    47) == 0, "apiKey in the query, encoded (CR of the file dropped)");
+	s = request(reg, &cfg, "cookie", "{}");
+	ok(strstr(s, "Cookie: session=ck-1\n") != NULL,
+	    "apiKey in a cookie, the caller's cookie not forwarded");
+	ok(strstr(s, "X-API-Key: hk-123\n") != NULL,
+	    "two schemes of one requirement: both sent");
+	s = request(reg, &cfg, "basic", "{}");
+	ok(strstr(s, "Authorization: Basic YWxpY2U6czNjcmV0\n") != NULL,
+	    "http basic: user:password in base64");
+	s = request(reg, &cfg, "global", "{}");
+	ok(strstr(s, "Authorization: Bearer bt-9\n") != NULL,
+	    "http bearer, from the document's global security");
+	ok(strstr(s, "mcp-token") == NULL, "never the MCP token");
+	s = request(reg, &cfg, "open", "{}");
+	ok(strstr(s, "Authorization") == NULL && strstr(s, "hk-123") == NULL &&
+	    strstr(s, "api_key") == NULL && strstr(s, "Cookie") == NULL,
+	    "security: []: no credential at all");
+	s = request(reg, &cfg, "alt", "{}");
+	ok(strstr(s, "X-API-Key: rk-1\n") != NULL,
+	    "alternatives: the first that can be met (a $ref'd scheme, its "
+	    "secret under its own name)");
+	s = request(reg, &cfg, "optional", "{}");
+	ok(strstr(s, "X-Missing") == NULL, "optional security: nothing sent");
+	s = request(reg, &cfg, "missing", "{}");
+	ok(strstr(s, "X-Missing") == NULL && strstr(s, "Authorization") ==
+	    NULL, "a scheme without a secret: nothing sent");
+	w = logged();
+	ok(strstr(w, "security scheme noSecret has no secret in "
+	    "MCP_UPSTREAM_CREDENTIALS_FILE; these operations are called "
+	    "without it: missing") != NULL, "start-up warning names the "
+	    "scheme and the operation");
+	ok(strstr(w, "security scheme oauth is not an apiKey or http") !=
+	    NULL && strstr(w, "oauthOnly") != NULL,
+	    "an oauth2 scheme: warned, with its operation");
+	ok(strstr(w, "optional") == NULL && strstr(w, ": alt") == NULL,
+	    "no warning for optional or met alternatives");
+	ok(strstr(w, "typoKey is required by no tool") != NULL,
+	    "a secret no tool uses: warned");
+	ok(strstr(w, "hk-123") == NULL && strstr(w, "s3cret") == NULL &&
+	    strstr(w, "bt-9") == NULL, "no secret in the log");
+	reg_free(reg);
+	cfg_free(&cfg);
+
+	write_secrets("hdrKey hk\n");
+	reg = load(env, &cfg, &cause);
+	ok(reg == NULL && cause != NULL && strstr(cause, "line 1: not "
+	    "SCHEME=secret") != NULL, "a malformed line refuses start-up");
+	ok(cause == NULL || strstr(cause, "hdrKey hk") == NULL,
+	    "without quoting it");
+	free(cause);
+	cfg_free(&cfg);
+	write_secrets("hdrKey=a\nhdrKey=b\n");
+	reg = load(env, &cfg, &cause);
+	ok(reg == NULL && cause != NULL && strstr(cause, "hdrKey given "
+	    "twice") != NULL, "a scheme given twice refuses start-up");
+	free(cause);
+	cfg_free(&cfg);
+	unlink(secrets);
+	reg = load(env, &cfg, &cause);
+	ok(reg == NULL && cause != NULL && strstr(cause,
+	    "MCP_UPSTREAM_CREDENTIALS_FILE: cannot open") != NULL,
+	    "a missing file refuses start-up");
+	free(cause);
+	cfg_free(&cfg);
+}
+
+static void
+t_forwarding(void)
+{
+	const char	*pass[] = { "MCP_FORWARD_HEADERS=authorization,cookie,"
+			    "proxy-authorization,x-request-id", NULL };
+	const char	*none[] = { "MCP_UPSTREAM_AUTH=none",
+			    "MCP_FORWARD_HEADERS=Authorization,COOKIE,"
+			    "proxy-authorization,x-request-id", NULL };
+	const char	*dflt_none[] = { "MCP_UPSTREAM_AUTH=none", NULL };
+	const char	*empty[] = { "MCP_FORWARD_HEADERS=", NULL };
+	char		*cause;
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s;
+
+	reg = load(pass, &cfg, &cause);
+	s = request(reg, &cfg, "header", "{}");
+	ok(strstr(s, "authorization: Bearer mcp-token\n") != NULL &&
+	    strstr(s, "cookie: mcp=1\n") != NULL,
+	    "passthrough: the caller's Authorization and Cookie forwarded");
+	ok(strstr(s, "X-API-Key") == NULL, "passthrough: no static key");
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load(none, &cfg, &cause);
+	s = request(reg, &cfg, "global", "{}");
+	ok(strstr(s, "mcp-token") == NULL && strstr(s, "mcp=1") == NULL,
+	    "none: Authorization and Cookie never forwarded, whatever the case");
+	ok(strstr(s, "x-request-id: rid-1\n") != NULL,
+	    "none: other named headers forwarded");
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load(dflt_none, &cfg, &cause);
+	s = request(reg, &cfg, "global", "{}");
+	ok(strstr(s, "mcp-token") == NULL, "none with the default list: "
+	    "nothing forwarded");
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load(empty, &cfg, &cause);
+	s = request(reg, &cfg, "global", "{}");
+	ok(strstr(s, "mcp-token") == NULL && strstr(s, "rid-1") == NULL,
+	    "MCP_FORWARD_HEADERS set but empty: nothing forwarded");
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+int
+main(void)
+{
+	const char	*top = getenv("top_srcdir");
+	const char	*tmp = getenv("TMPDIR");
+
+	snprintf(doc, sizeof(doc), "%s/tests/fixtures/security-3.1.json",
+	    top ? top : ".");
+	snprintf(secrets, sizeof(secrets), "%s/t_upauth.%d.secrets",
+	    tmp ? tmp : "/tmp", (int)getpid());
+	snprintf(logfile, sizeof(logfile), "%s/t_upauth.%d.log",
+	    tmp ? tmp : "/tmp", (int)getpid());
+	log_init("t_upauth", LOG_INFO, LOGF_TEXT);
+	t_static();
+	t_forwarding();
+	unlink(secrets);
+	unlink(logfile);
+	return done_testing();
+}
