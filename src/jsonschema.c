@@ -922,6 +922,39 @@ v_const(struct js_ctx *c, struct json_object *k, struct json_object *v)
 	    show(v, got, sizeof(got)));
 }
 
+/*
+ * The keywords of one schema object that v_schema() applies itself, and
+ * which families of the others it has, found in one pass over its
+ * members: most schemas have two or three, and a hashed look-up of each
+ * of the fifteen keywords that could be there costs more than reading
+ * them all (it was most of checking an API's answer).
+ */
+struct kw {
+	struct json_object	*type, *enumv, *constv, *ref, *all, *any;
+	struct json_object	*one, *not;
+	int			 nullable, discriminator;
+	unsigned		 fam;	/* KW_STRING ... that are present */
+	unsigned		 has;	/* HAS_TYPE ...: present (null too) */
+};
+#define KW_STRING	0x1	/* minLength, maxLength */
+#define KW_NUMBER	0x2	/* minimum ... multipleOf */
+#define KW_OBJECT	0x4	/* properties, required, additionalProperties */
+#define KW_ARRAY	0x8	/* items */
+#define KW_OBJ_COUNT	0x10	/* minProperties, maxProperties */
+#define KW_OBJ_PATTERN	0x20
+#define KW_ARR_COUNT	0x40	/* minItems, maxItems */
+#define KW_ARR_MORE	0x80	/* prefixItems, uniqueItems */
+#define KW_OBJECTS	(KW_OBJECT | KW_OBJ_COUNT | KW_OBJ_PATTERN)
+#define KW_ARRAYS	(KW_ARRAY | KW_ARR_COUNT | KW_ARR_MORE)
+#define HAS_TYPE	0x01
+#define HAS_ENUM	0x02
+#define HAS_CONST	0x04
+#define HAS_REF		0x08
+#define HAS_ALL		0x10
+#define HAS_ANY		0x20
+#define HAS_ONE		0x40
+#define HAS_NOT		0x80
+
 /* minLength and maxLength count code points, not bytes. */
 static int
 v_string(struct js_ctx *c, struct json_object *s, struct json_object *v)
@@ -1009,7 +1042,8 @@ read_only(struct json_object *props, const char *name)
 }
 
 static int
-v_object(struct js_ctx *c, struct json_object *s, struct json_object *v)
+v_object(struct js_ctx *c, struct json_object *s, struct json_object *v,
+    unsigned fam)
 {
 	struct json_object_iterator	 it, end;
 	struct json_object		*props = NULL, *addl = NULL, *k, *sub;
@@ -1021,10 +1055,12 @@ v_object(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	int				 has_addl, rc;
 
 	n = (size_t)json_object_object_length(v);
-	if (get_count(s, "minProperties", &lim) && n < lim)
+	if ((fam & KW_OBJ_COUNT) && get_count(s, "minProperties", &lim) &&
+	    n < lim)
 		return fail(c, "expected at least %zu propert%s, got %zu", lim,
 		    lim == 1 ? "y" : "ies", n);
-	if (get_count(s, "maxProperties", &lim) && n > lim)
+	if ((fam & KW_OBJ_COUNT) && get_count(s, "maxProperties", &lim) &&
+	    n > lim)
 		return fail(c, "expected at most %zu propert%s, got %zu", lim,
 		    lim == 1 ? "y" : "ies", n);
 	if (json_object_object_get_ex(s, "properties", &k) &&
@@ -1047,7 +1083,8 @@ v_object(struct js_ctx *c, struct json_object *s, struct json_object *v)
 		}
 	}
 	has_addl = json_object_object_get_ex(s, "additionalProperties", &addl);
-	if (json_object_object_get_ex(s, "patternProperties", &k) &&
+	if ((fam & KW_OBJ_PATTERN) &&
+	    json_object_object_get_ex(s, "patternProperties", &k) &&
 	    json_object_is_type(k, json_type_object) &&
 	    json_object_object_length(k) > 0)
 		has_addl = 0;
@@ -1079,7 +1116,8 @@ v_object(struct js_ctx *c, struct json_object *s, struct json_object *v)
 }
 
 static int
-v_array(struct js_ctx *c, struct json_object *s, struct json_object *v)
+v_array(struct js_ctx *c, struct json_object *s, struct json_object *v,
+    unsigned fam)
 {
 	struct json_object	*pre = NULL, *items = NULL, *k, *sub;
 	struct js_mark		 m;
@@ -1088,13 +1126,14 @@ v_array(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	int			 has_items, rc;
 
 	n = json_object_array_length(v);
-	if (get_count(s, "minItems", &lim) && n < lim)
+	if ((fam & KW_ARR_COUNT) && get_count(s, "minItems", &lim) && n < lim)
 		return fail(c, "expected at least %zu item%s, got %zu", lim,
 		    plural(lim), n);
-	if (get_count(s, "maxItems", &lim) && n > lim)
+	if ((fam & KW_ARR_COUNT) && get_count(s, "maxItems", &lim) && n > lim)
 		return fail(c, "expected at most %zu item%s, got %zu", lim,
 		    plural(lim), n);
-	if (json_object_object_get_ex(s, "prefixItems", &k) &&
+	if ((fam & KW_ARR_MORE) &&
+	    json_object_object_get_ex(s, "prefixItems", &k) &&
 	    json_object_is_type(k, json_type_array))
 		pre = k;
 	has_items = json_object_object_get_ex(s, "items", &items);
@@ -1123,7 +1162,7 @@ v_array(struct js_ctx *c, struct json_object *s, struct json_object *v)
 		if (rc != 0)
 			return rc;
 	}
-	if (!get_true(s, "uniqueItems"))
+	if (!(fam & KW_ARR_MORE) || !get_true(s, "uniqueItems"))
 		return 0;
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
@@ -1191,38 +1230,139 @@ v_of(struct js_ctx *c, struct json_object *list, struct json_object *v,
 	return fail(c, "does not match any of the allowed schemas");
 }
 
+/* The family of a keyword checked outside v_schema(), or 0. */
+static unsigned
+kw_family(const char *k)
+{
+	switch (k[0]) {
+	case 'a':
+		return strcmp(k, "additionalProperties") == 0 ? KW_OBJECT : 0;
+	case 'e':
+		return strcmp(k, "exclusiveMinimum") == 0 ||
+		    strcmp(k, "exclusiveMaximum") == 0 ? KW_NUMBER : 0;
+	case 'i':
+		return strcmp(k, "items") == 0 ? KW_ARRAY : 0;
+	case 'm':
+		if (strncmp(k, "min", 3) != 0 && strncmp(k, "max", 3) != 0)
+			return strcmp(k, "multipleOf") == 0 ? KW_NUMBER : 0;
+		k += 3;
+		return strcmp(k, "Length") == 0 ? KW_STRING :
+		    strcmp(k, "imum") == 0 ? KW_NUMBER :
+		    strcmp(k, "Properties") == 0 ? KW_OBJ_COUNT :
+		    strcmp(k, "Items") == 0 ? KW_ARR_COUNT : 0;
+	case 'p':
+		return strcmp(k, "properties") == 0 ? KW_OBJECT :
+		    strcmp(k, "patternProperties") == 0 ? KW_OBJ_PATTERN :
+		    strcmp(k, "prefixItems") == 0 ? KW_ARR_MORE : 0;
+	case 'r':
+		return strcmp(k, "required") == 0 ? KW_OBJECT : 0;
+	case 'u':
+		return strcmp(k, "uniqueItems") == 0 ? KW_ARR_MORE : 0;
+	default:
+		return 0;
+	}
+}
+
+/* Note `val` for keyword `k` in `w`; 0 when `k` is not one of these. */
+static int
+kw_own(struct kw *w, const char *k, struct json_object *val)
+{
+	struct json_object	**slot = NULL;
+	unsigned		 bit = 0;
+
+	switch (k[0]) {
+	case '$':
+		if (strcmp(k, "$ref") == 0)
+			slot = &w->ref, bit = HAS_REF;
+		break;
+	case 'a':
+		if (strcmp(k, "allOf") == 0)
+			slot = &w->all, bit = HAS_ALL;
+		else if (strcmp(k, "anyOf") == 0)
+			slot = &w->any, bit = HAS_ANY;
+		break;
+	case 'c':
+		if (strcmp(k, "const") == 0)
+			slot = &w->constv, bit = HAS_CONST;
+		break;
+	case 'd':
+		if (strcmp(k, "discriminator") == 0)
+			return w->discriminator = 1;
+		break;
+	case 'e':
+		if (strcmp(k, "enum") == 0)
+			slot = &w->enumv, bit = HAS_ENUM;
+		break;
+	case 'n':
+		if (strcmp(k, "not") == 0)
+			slot = &w->not, bit = HAS_NOT;
+		else if (strcmp(k, "nullable") == 0) {
+			w->nullable = json_object_is_type(val,
+			    json_type_boolean) && json_object_get_boolean(val);
+			return 1;
+		}
+		break;
+	case 'o':
+		if (strcmp(k, "oneOf") == 0)
+			slot = &w->one, bit = HAS_ONE;
+		break;
+	case 't':
+		if (strcmp(k, "type") == 0)
+			slot = &w->type, bit = HAS_TYPE;
+		break;
+	default:
+		break;
+	}
+	if (slot == NULL)
+		return 0;
+	*slot = val;
+	w->has |= bit;
+	return 1;
+}
+
+static void
+kw_scan(struct json_object *s, struct kw *w)
+{
+	memset(w, 0, sizeof(*w));
+	json_object_object_foreach(s, key, val)
+		if (!kw_own(w, key, val))
+			w->fam |= kw_family(key);
+}
+
 static int
 v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 {
-	struct json_object	*k;
-	size_t			 i;
-	int			 rc = 0;
+	struct kw	 w;
+	size_t		 i;
+	int		 rc = 0;
 
+	kw_scan(s, &w);
 	/* OpenAPI 3.0: see the top of the file */
-	if (v == NULL && get_true(s, "nullable"))
+	if (v == NULL && w.nullable)
 		return 0;
-	if (json_object_object_get_ex(s, "type", &k) &&
-	    (rc = v_type(c, k, v)) != 0)
+	if ((w.has & HAS_TYPE) && (rc = v_type(c, w.type, v)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "enum", &k) &&
-	    (rc = v_enum(c, k, v)) != 0)
+	if ((w.has & HAS_ENUM) && (rc = v_enum(c, w.enumv, v)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "const", &k) &&
-	    (rc = v_const(c, k, v)) != 0)
+	if ((w.has & HAS_CONST) && (rc = v_const(c, w.constv, v)) != 0)
 		return rc;
 	switch (json_object_get_type(v)) {
 	case json_type_string:
-		rc = v_string(c, s, v);
+		if (w.fam & KW_STRING)
+			rc = v_string(c, s, v);
 		break;
 	case json_type_int:
 	case json_type_double:
-		rc = v_number(c, s, v);
+		if (w.fam & KW_NUMBER)
+			rc = v_number(c, s, v);
 		break;
 	case json_type_object:
-		rc = v_object(c, s, v);
+		if (w.fam & KW_OBJECTS)
+			rc = v_object(c, s, v, w.fam);
 		break;
 	case json_type_array:
-		rc = v_array(c, s, v);
+		if (w.fam & KW_ARRAYS)
+			rc = v_array(c, s, v, w.fam);
 		break;
 	default:
 		break;
@@ -1230,28 +1370,23 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	if (rc != 0)
 		return rc;
 	/* 2020-12: keywords next to "$ref" apply too */
-	if (json_object_object_get_ex(s, "$ref", &k) &&
-	    (rc = v_ref(c, k, v)) != 0)
+	if ((w.has & HAS_REF) && (rc = v_ref(c, w.ref, v)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "allOf", &k) &&
-	    json_object_is_type(k, json_type_array)) {
-		for (i = 0; i < json_object_array_length(k); i++)
-			if ((rc = validate(c, json_object_array_get_idx(k, i),
-			    v)) != 0)
+	if (json_object_is_type(w.all, json_type_array)) {
+		for (i = 0; i < json_object_array_length(w.all); i++)
+			if ((rc = validate(c, json_object_array_get_idx(w.all,
+			    i), v)) != 0)
 				return rc;
 	}
-	if (json_object_object_get_ex(s, "anyOf", &k) &&
-	    (rc = v_of(c, k, v, 0)) != 0)
+	if ((w.has & HAS_ANY) && (rc = v_of(c, w.any, v, 0)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "oneOf", &k) &&
-	    (rc = v_of(c, k, v, !json_object_object_get_ex(s, "discriminator",
-	    NULL))) != 0)
+	if ((w.has & HAS_ONE) &&
+	    (rc = v_of(c, w.one, v, !w.discriminator)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "not", &k) &&
-	    (json_object_is_type(k, json_type_object) ||
-	    json_object_is_type(k, json_type_boolean))) {
+	if ((w.has & HAS_NOT) && (json_object_is_type(w.not, json_type_object) ||
+	    json_object_is_type(w.not, json_type_boolean))) {
 		c->quiet++;
-		rc = validate(c, k, v);
+		rc = validate(c, w.not, v);
 		c->quiet--;
 		if (rc == JS_FATAL)
 			return rc;
