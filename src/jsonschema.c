@@ -1372,7 +1372,7 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	/* 2020-12: keywords next to "$ref" apply too */
 	if ((w.has & HAS_REF) && (rc = v_ref(c, w.ref, v)) != 0)
 		return rc;
-	if (json_object_is_type(w.all, json_type_array)) {
+	if ((w.has & HAS_ALL) && json_object_is_type(w.all, json_type_array)) {
 		for (i = 0; i < json_object_array_length(w.all); i++)
 			if ((rc = validate(c, json_object_array_get_idx(w.all,
 			    i), v)) != 0)

@@ -143,6 +143,10 @@ list_tools() {	# list_tools BASE TOKEN
 	    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $2" \
 	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
 }
+refresh_at() {	# refresh_at REFRESH-TOKEN CLIENT: a refresh at the facade
+	http POST "$F/oauth/token" -d grant_type=refresh_token \
+	    --data-urlencode "refresh_token=$1" --data-urlencode "client_id=$2"
+}
 register() {	# register BASE JSON: sets CLIENT (and CSECRET)
 	http POST "$1/oauth/register" -H 'Content-Type: application/json' \
 	    --data-binary "$2"
@@ -302,8 +306,7 @@ http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "co
 is "$STATUS" 400 "token: a code replayed is refused"
 is "$(jstr error)" "invalid_grant" "token: replay is invalid_grant"
 like "$(jstr error_description)" 'already used' "token: ... refused here, not sent to the provider again"
-http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
-    --data-urlencode "client_id=$PUB"
+refresh_at "$RT" "$PUB"
 # RFC 6749 §4.1.2: what a replayed code gave is revoked
 is "$(jstr error)" "invalid_grant" "refresh after the code replay: its family is revoked"
 
@@ -313,25 +316,20 @@ is "$(qparam "$CODE_URL" state)" "s2" "loopback redirect on another port accepte
 http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "code=$(qparam "$CODE_URL" code)" \
     -d redirect_uri=http://127.0.0.1:7/cb --data-urlencode "client_id=$PUB" -d "code_verifier=$VERIFIER"
 RT=$(jstr refresh_token)
-http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
-    --data-urlencode "client_id=$OTHER"
+refresh_at "$RT" "$OTHER"
 is "$(jstr error)" "invalid_grant" "refresh: bound to its client"
-http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
-    --data-urlencode "client_id=$PUB"
+refresh_at "$RT" "$PUB"
 is "$STATUS" 200 "refresh: 200"
 RT2=$(jstr refresh_token)
 list_tools "$F" "$(jstr access_token)"
 is "$STATUS" 200 "refreshed token opens /mcp"
 ok "$([ -n "$RT2" ] && [ "$RT2" != "$RT" ]; echo $?)" "refresh: a new refresh token each time (rotation)"
-http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT2" \
-    --data-urlencode "client_id=$PUB"
+refresh_at "$RT2" "$PUB"
 is "$STATUS" 200 "refresh: the new one works"
 RT3=$(jstr refresh_token)
-http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
-    --data-urlencode "client_id=$PUB"
+refresh_at "$RT" "$PUB"
 is "$(jstr error)" "invalid_grant" "refresh replay: a used refresh token is refused"
-http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT3" \
-    --data-urlencode "client_id=$PUB"
+refresh_at "$RT3" "$PUB"
 is "$(jstr error)" "invalid_grant" "refresh replay: ... and its whole family is revoked (RFC 9700)"
 like "$(cat "$T_DIR/f-token.log")" 'used refresh token came back' "refresh replay: logged"
 http POST "$F/oauth/token" -d grant_type=password -d username=a -d password=b
