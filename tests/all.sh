@@ -14,6 +14,12 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 FCM_TOP=$top
 . "$top/tests/deps.sh"
+# make distcheck's copy of the tree runs the interop tests with these
+export FCM_NODE_MODULES_FROM="$top/tests/interop"
+# each stage's start, with the minutes since the start of the run
+stage() {
+	echo "== $1 ($(date -u +%H:%M:%S), $((SECONDS / 60)) min)"
+}
 
 install_npm() {
 	local d=tests/interop
@@ -61,7 +67,7 @@ check() {
 install_debs "$FCM_DEBS $FCM_TEST_DEBS"
 install_npm
 
-echo "== build and make check"
+stage "build and make check"
 if build _build/main --enable-werror; then
 	check _build/main
 else
@@ -69,7 +75,7 @@ else
 fi
 
 if [ "$quick" -eq 0 ]; then
-	echo "== ASan + UBSan build, unit and integration tests"
+	stage "ASan + UBSan build, unit and integration tests"
 	if build _build/asan --enable-asan --enable-ubsan --enable-werror; then
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -78,7 +84,7 @@ if [ "$quick" -eq 0 ]; then
 		failed=$((failed + 1))
 	fi
 
-	echo "== libFuzzer targets, ${FUZZ_SECONDS:-20} s each from their corpora"
+	stage "libFuzzer targets, ${FUZZ_SECONDS:-20} s each from their corpora"
 	if CC=clang build _build/fuzz --enable-fuzzing &&
 	    make -C _build/fuzz fuzz-targets >_build/fuzz/fuzz-build.out 2>&1; then
 		tests/fuzz/run.sh -t "${FUZZ_SECONDS:-20}" _build/fuzz \
@@ -91,15 +97,19 @@ if [ "$quick" -eq 0 ]; then
 		failed=$((failed + 1))
 	fi
 
-	echo "== make distcheck"
-	if make -C _build/main distcheck >_build/main/distcheck.out 2>&1; then
+	stage "make distcheck"
+	# bounded, so a stuck step fails here rather than taking CI's time
+	if timeout -k 30 2400 make -C _build/main distcheck \
+	    >_build/main/distcheck.out 2>&1; then
 		passed=$((passed + 1))
 		echo "_build/main: distcheck OK"
 	else
+		grep -E '^(FAIL|ERROR):|Bail out!' _build/main/distcheck.out
 		tail -30 _build/main/distcheck.out
 		failed=$((failed + 1))
 	fi
 fi
 
+stage "done"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -227,20 +227,29 @@ header() {	# header NAME: value of a response header in $HEADERS
 MODERN_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
 
 # need_node_modules: sets IDIR (the interop npm project) and NODE22 (its
-# Node 22).  node_modules comes from the README's test command (npm ci); a
-# tree without it (make distcheck's read-only copy) gets a private install.
+# Node 22).  node_modules comes from the README's test command (npm ci).  A
+# tree without it (make distcheck's read-only copy) runs its own scripts
+# with the node_modules of FCM_NODE_MODULES_FROM (tests/all.sh points it at
+# the checkout's tests/interop) when that was installed from the same
+# lockfile, else with a private install.
 need_node_modules() {
+	local from=${FCM_NODE_MODULES_FROM:-}
 	IDIR="$top_srcdir/tests/interop"
 	if [ ! -x "$IDIR/node_modules/.bin/node" ]; then
-		command -v npm >/dev/null || bail "npm not installed"
 		mkdir -p "$T_DIR/interop"
 		cp "$IDIR"/package.json "$IDIR"/package-lock.json "$IDIR"/*.mjs \
 		    "$IDIR"/browser.sh \
 		    "$T_DIR/interop/"
 		IDIR="$T_DIR/interop"
-		(cd "$IDIR" && npm ci --no-audit --no-fund </dev/null \
-		    >"$T_DIR/npm.log" 2>&1) ||
-		    { sed 's/^/# /' "$T_DIR/npm.log"; bail "npm ci failed"; }
+		if [ -n "$from" ] && [ -x "$from/node_modules/.bin/node" ] &&
+		    cmp -s "$from/package-lock.json" "$IDIR/package-lock.json"; then
+			ln -s "$from/node_modules" "$IDIR/node_modules"
+		else
+			command -v npm >/dev/null || bail "npm not installed"
+			(cd "$IDIR" && timeout 600 npm ci --no-audit --no-fund \
+			    </dev/null >"$T_DIR/npm.log" 2>&1) ||
+			    { sed 's/^/# /' "$T_DIR/npm.log"; bail "npm ci failed"; }
+		fi
 	fi
 	NODE22="$IDIR/node_modules/.bin/node"
 }
