@@ -121,6 +121,13 @@ static void	h_fail(struct rq *, long long);
 static void	h_slow(struct rq *, long long);
 static void	h_whoami(struct rq *, long long);
 static void	h_admin_stats(struct rq *, long long);
+static void	h_upload(struct rq *, long long);
+static void	h_blob(struct rq *, long long);
+static void	h_report(struct rq *, long long);
+static void	h_bundle(struct rq *, long long);
+static void	h_create_contact(struct rq *, long long);
+static void	h_status(struct rq *, long long);
+static uint32_t	crc32_update(uint32_t, const unsigned char *, size_t);
 
 /* Paths with "{id}" take a positive integer in that segment. */
 static const struct route {
@@ -144,6 +151,12 @@ static const struct route {
 	{ "/whoami/key", "GET", h_whoami },
 	{ "/whoami/basic", "GET", h_whoami },
 	{ "/admin/stats", "GET", h_admin_stats },
+	{ "/upload", "POST", h_upload },
+	{ "/blob", "POST", h_blob },
+	{ "/report.pdf", "GET", h_report },
+	{ "/bundle", "GET", h_bundle },
+	{ "/contacts", "POST", h_create_contact },
+	{ "/status", "GET", h_status },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -1262,6 +1275,103 @@ h_audio(struct rq *rq, long long id)
 	reply_bytes(rq, 200, "audio/wav", wav.data, wav.len);
 }
 
+/* A one-page PDF: a document, which MCP carries as an embedded resource. */
+static void
+h_report(struct rq *rq, long long id)
+{
+	static const char pdf[] =
+	    "%PDF-1.4\n"
+	    "1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+	    "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+	    "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n"
+	    "trailer<</Root 1 0 R>>\n"
+	    "%%EOF\n";
+
+	(void)id;
+	add_header(rq, "Content-Disposition", "inline; filename=report.pdf");
+	reply_bytes(rq, 200, "application/pdf", pdf, sizeof(pdf) - 1);
+}
+
+/*
+ * Several things at once (RFC 2046 multipart/mixed): a caption, the
+ * PNG of /image and a JSON summary, each part with its own type.
+ */
+static void
+h_bundle(struct rq *rq, long long id)
+{
+	static const char *const bnd = "fcgi-mcp-bundle-7d1c";
+	struct buf	 b = { 0 };
+
+	(void)id;
+	buf_printf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "\r\nMultiple content types test:\r\n", bnd);
+	buf_printf(&b, "--%s\r\nContent-Type: image/png\r\n\r\n", bnd);
+	buf_append(&b, png.data, png.len);
+	buf_printf(&b, "\r\n--%s\r\nContent-Type: application/json\r\n"
+	    "Content-Location: https://api.example.com/bundle/summary\r\n"
+	    "\r\n{\"test\":\"data\",\"value\":%zu}\r\n--%s--\r\n",
+	    bnd, nitems, bnd);
+	reply_bytes(rq, 200, "multipart/mixed; boundary=fcgi-mcp-bundle-7d1c",
+	    b.data, b.len);
+	buf_free(&b);
+}
+
+/*
+ * A contact: a name and a way to reach them (the phone when the
+ * preferred method is the phone, else an email address).  Its schema
+ * in tests/fixtures/conformance-openapi.json says the same in JSON
+ * Schema 2020-12; this checks the essentials and echoes the contact.
+ */
+static void
+h_create_contact(struct rq *rq, long long id)
+{
+	json_object	*o, *name, *m, *r;
+	const char	*method = NULL, *need;
+
+	(void)id;
+	if (!content_type_is(rq, "application/json")) {
+		reply_error(rq, 415, "Content-Type must be application/json");
+		return;
+	}
+	if ((o = body_json_object(rq)) == NULL)
+		return;
+	if (!json_object_object_get_ex(o, "name", &name) ||
+	    !json_object_is_type(name, json_type_string)) {
+		reply_error(rq, 422, "name: required, a string");
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "contactMethod", &m) &&
+	    json_object_is_type(m, json_type_string))
+		method = json_object_get_string(m);
+	need = method != NULL && strcmp(method, "phone") == 0 ? "phone" :
+	    "email";
+	if (!json_object_object_get_ex(o, need, &m) ||
+	    !json_object_is_type(m, json_type_string)) {
+		reply_error(rq, 422, "%s: required for this contact method",
+		    need);
+		goto out;
+	}
+	r = json_object_get(o);
+	json_object_object_add(r, "id", json_object_new_int64(next_id++));
+	reply_json(rq, 201, r);
+out:
+	json_object_put(o);
+}
+
+static void
+h_status(struct rq *rq, long long id)
+{
+	json_object	*o = json_object_new_object();
+
+	(void)id;
+	json_object_object_add(o, "status", json_object_new_string("ok"));
+	json_object_object_add(o, "items",
+	    json_object_new_int64((int64_t)nitems));
+	json_object_object_add(o, "requests",
+	    json_object_new_int64((int64_t)nrequests));
+	reply_json(rq, 200, o);
+}
+
 static void
 h_hello(struct rq *rq, long long id)
 {
@@ -1416,6 +1526,362 @@ h_admin_stats(struct rq *rq, long long id)
 	json_object_object_add(o, "requests",
 	    json_object_new_int64((int64_t)nrequests));
 	reply_json(rq, 200, o);
+}
+
+/*
+ * Uploads: a strict multipart/form-data parser (RFC 7578, RFC 2046 §5.1)
+ * and a raw octet-stream sink.  Both answer with what arrived (sizes,
+ * CRC-32s, small contents in hex), so a client can tell that exactly the
+ * bytes it meant arrived.
+ */
+
+#define MAX_PARTS	32
+#define MAX_PART_HEAD	1024	/* bytes of one part's header lines */
+#define MAX_BOUNDARY	70	/* RFC 2046 */
+#define HEX_ECHO	64	/* contents up to this size echoed in hex */
+#define TEXT_ECHO	1000	/* fields up to this size echoed as text */
+
+/* What one part said of itself. */
+struct part {
+	char		*name;
+	char		*filename;	/* NULL: a field */
+	char		*ctype;		/* NULL: none */
+	const char	*data;
+	size_t		 len;
+};
+
+/*
+ * The next parameter of a header value at *pp ("; key=value" or
+ * '; key="value"', no backslash escapes): 1 with key and value to free,
+ * 0 at the end, -1 when malformed.
+ */
+static int
+next_param(const char **pp, char **key, char **val)
+{
+	const char	*p = *pp, *k, *v;
+	size_t		 kn, vn;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return 0;
+	if (*p++ != ';')
+		return -1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	k = p;
+	kn = strcspn(p, "=; \t\"");
+	if (kn == 0 || p[kn] != '=')
+		return -1;
+	p += kn + 1;
+	if (*p == '"') {
+		v = ++p;
+		vn = strcspn(p, "\"\\");
+		if (p[vn] != '"')
+			return -1;
+		p += vn + 1;
+	} else {
+		v = p;
+		vn = strcspn(p, "; \t\"");
+		if (vn == 0)
+			return -1;
+		p += vn;
+	}
+	*key = xstrndup(k, kn);
+	*val = xstrndup(v, vn);
+	*pp = p;
+	return 1;
+}
+
+/* memmem(3), which is not in POSIX. */
+static const char *
+mem_find(const char *h, size_t n, const char *needle, size_t m)
+{
+	const char	*p;
+
+	for (p = h; m <= n && (size_t)(p - h) <= n - m; p++) {
+		p = memchr(p, needle[0], n - m - (size_t)(p - h) + 1);
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p, needle, m) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* The boundary of a multipart/form-data Content-Type, or -1. */
+static int
+mp_boundary(const char *ct, char *out, size_t outsz)
+{
+	const char	*p = ct;
+	char		*k, *v;
+	size_t		 n = strlen("multipart/form-data");
+	int		 r, found = 0;
+
+	while (*p == ' ')
+		p++;
+	if (!strncaseeq(p, "multipart/form-data", n))
+		return -1;
+	p += n;
+	while ((r = next_param(&p, &k, &v)) == 1) {
+		if (strncaseeq(k, "boundary", 9) && !found &&
+		    *v != '\0' && strlen(v) <= MAX_BOUNDARY &&
+		    strlen(v) < outsz) {
+			snprintf(out, outsz, "%s", v);
+			found = 1;
+		}
+		free(k);
+		free(v);
+	}
+	return r == 0 && found ? 0 : -1;
+}
+
+static void
+part_free(struct part *pt)
+{
+	free(pt->name);
+	free(pt->filename);
+	free(pt->ctype);
+}
+
+/*
+ * One part's header lines (`h`, `n` bytes, CRLF-separated): a
+ * Content-Disposition of form-data with a name, maybe a filename, maybe
+ * one Content-Type, nothing else.  NULL, or what is wrong.
+ */
+static const char *
+part_head(const char *h, size_t n, struct part *pt)
+{
+	char		 line[MAX_PART_HEAD + 1];
+	const char	*e, *p;
+	char		*k, *v;
+	size_t		 ln;
+	int		 r, cd = 0;
+
+	while (n > 0) {
+		e = memchr(h, '\r', n);
+		ln = e != NULL ? (size_t)(e - h) : n;
+		if (e != NULL && (ln + 1 >= n || e[1] != '\n'))
+			return "a bare CR in a part's header";
+		memcpy(line, h, ln);
+		line[ln] = '\0';
+		if (memchr(h, '\0', ln) != NULL || memchr(h, '\n', ln) != NULL)
+			return "a NUL or bare LF in a part's header";
+		h += ln + (e != NULL ? 2 : 0);
+		n -= ln + (e != NULL ? 2 : 0);
+		if (strncaseeq(line, "Content-Disposition:", 20)) {
+			if (cd++)
+				return "two Content-Disposition headers";
+			p = line + 20;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!strncaseeq(p, "form-data", 9))
+				return "a Content-Disposition that is not "
+				    "form-data";
+			p += 9;
+			while ((r = next_param(&p, &k, &v)) == 1) {
+				if (strncaseeq(k, "name", 5) && pt->name == NULL)
+					pt->name = v;
+				else if (strncaseeq(k, "filename", 9) &&
+				    pt->filename == NULL)
+					pt->filename = v;
+				else {
+					free(k);
+					free(v);
+					return "an unknown or repeated "
+					    "Content-Disposition parameter";
+				}
+				free(k);
+			}
+			if (r == -1)
+				return "a malformed Content-Disposition";
+		} else if (strncaseeq(line, "Content-Type:", 13)) {
+			if (pt->ctype != NULL)
+				return "two Content-Type headers";
+			p = line + 13;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '\0')
+				return "an empty Content-Type";
+			pt->ctype = xstrdup(p);
+		} else
+			return "a header other than Content-Disposition and "
+			    "Content-Type in a part";
+	}
+	if (pt->name == NULL)
+		return "a part without Content-Disposition: form-data; name";
+	if (!utf8_valid(pt->name) || (pt->filename != NULL &&
+	    !utf8_valid(pt->filename)) || (pt->ctype != NULL &&
+	    !header_safe(pt->ctype)))
+		return "a part name, file name or type that is not UTF-8";
+	return NULL;
+}
+
+/*
+ * The whole body as parts: the first delimiter at the very start, no
+ * preamble, the close delimiter then CRLF at the very end.  -1 with
+ * *why, or the number of parts.
+ */
+static int
+mp_parse(const char *b, size_t len, const char *bd, struct part *pts,
+    const char **why)
+{
+	char		 delim[MAX_BOUNDARY + 5];
+	const char	*p = b, *end = b + len, *hend, *next;
+	size_t		 dn;
+	int		 n = 0;
+
+	dn = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s", bd);
+	/* the first delimiter has no CRLF before it */
+	if (len < dn - 2 || memcmp(p, delim + 2, dn - 2) != 0) {
+		*why = "the body does not start with the boundary";
+		return -1;
+	}
+	p += dn - 2;
+	for (;;) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+			if (end - p == 4 && p[2] == '\r' && p[3] == '\n')
+				return n;
+			*why = "bytes after the close delimiter, or no CRLF "
+			    "after it";
+			goto fail;
+		}
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n') {
+			*why = "no CRLF after a boundary";
+			goto fail;
+		}
+		p += 2;
+		if (n == MAX_PARTS) {
+			*why = "more than 32 parts";
+			goto fail;
+		}
+		hend = mem_find(p, (size_t)(end - p) < MAX_PART_HEAD + 4 ?
+		    (size_t)(end - p) : MAX_PART_HEAD + 4, "\r\n\r\n", 4);
+		if (hend == NULL) {
+			*why = "a part's header is unterminated or too long";
+			goto fail;
+		}
+		memset(&pts[n], 0, sizeof(pts[n]));
+		n++;	/* pts[0 .. n - 1] are freed on failure */
+		if ((*why = part_head(p, (size_t)(hend - p), &pts[n - 1])) !=
+		    NULL)
+			goto fail;
+		p = hend + 4;
+		if ((next = mem_find(p, (size_t)(end - p), delim, dn)) == NULL) {
+			*why = "a part without a delimiter after it";
+			goto fail;
+		}
+		pts[n - 1].data = p;
+		pts[n - 1].len = (size_t)(next - p);
+		p = next + dn;
+	}
+fail:
+	while (n > 0)
+		part_free(&pts[--n]);
+	return -1;
+}
+
+static void
+add_digest(json_object *o, const char *p, size_t n)
+{
+	static const char	 hx[] = "0123456789abcdef";
+	char			 crc[9];
+	struct buf		 h = { 0 };
+	size_t			 i;
+
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)n));
+	snprintf(crc, sizeof(crc), "%08x",
+	    (unsigned)crc32_update(0, (const unsigned char *)p, n));
+	json_object_object_add(o, "crc32", json_object_new_string(crc));
+	if (n > HEX_ECHO)
+		return;
+	for (i = 0; i < n; i++) {
+		buf_append(&h, &hx[(unsigned char)p[i] >> 4], 1);
+		buf_append(&h, &hx[(unsigned char)p[i] & 0xf], 1);
+	}
+	json_object_object_add(o, "hex", json_object_new_string(h.data ?
+	    h.data : ""));
+	buf_free(&h);
+}
+
+/*
+ * POST /upload: a multipart/form-data body with a file part named
+ * "file"; answers with every part: name, filename, Content-Type, size,
+ * CRC-32, the bytes in hex when small, a field's text.
+ */
+static void
+h_upload(struct rq *rq, long long id)
+{
+	struct part	 pts[MAX_PARTS];
+	char		 bd[MAX_BOUNDARY + 1], *txt;
+	const char	*ct, *why;
+	json_object	*o, *a, *po;
+	int		 i, n, file = 0;
+
+	(void)id;
+	if ((ct = param(rq, "CONTENT_TYPE")) == NULL ||
+	    mp_boundary(ct, bd, sizeof(bd)) == -1) {
+		reply_error(rq, 415, "Content-Type must be multipart/form-data "
+		    "with a boundary");
+		return;
+	}
+	if ((n = mp_parse(rq->body, rq->body_len, bd, pts, &why)) == -1) {
+		reply_error(rq, 400, "malformed multipart body: %s", why);
+		return;
+	}
+	a = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		po = json_object_new_object();
+		json_object_object_add(po, "name",
+		    json_object_new_string(pts[i].name));
+		if (pts[i].filename != NULL)
+			json_object_object_add(po, "filename",
+			    json_object_new_string(pts[i].filename));
+		if (pts[i].ctype != NULL)
+			json_object_object_add(po, "content_type",
+			    json_object_new_string(pts[i].ctype));
+		add_digest(po, pts[i].data, pts[i].len);
+		if (pts[i].filename == NULL && pts[i].len <= TEXT_ECHO &&
+		    memchr(pts[i].data, '\0', pts[i].len) == NULL) {
+			txt = xstrndup(pts[i].data, pts[i].len);
+			if (utf8_valid(txt))
+				json_object_object_add(po, "text",
+				    json_object_new_string(txt));
+			free(txt);
+		}
+		file |= strcmp(pts[i].name, "file") == 0 &&
+		    pts[i].filename != NULL;
+		json_object_array_add(a, po);
+	}
+	for (i = 0; i < n; i++)
+		part_free(&pts[i]);
+	if (!file) {
+		json_object_put(a);
+		reply_error(rq, 400, "file: a file part is required");
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "content_length",
+	    json_object_new_int64((int64_t)rq->body_len));
+	json_object_object_add(o, "parts", a);
+	reply_json(rq, 201, o);
+}
+
+/* POST /blob: raw application/octet-stream; its size and CRC-32. */
+static void
+h_blob(struct rq *rq, long long id)
+{
+	json_object	*o;
+
+	(void)id;
+	if (!content_type_is(rq, "application/octet-stream")) {
+		reply_error(rq, 415, "Content-Type must be "
+		    "application/octet-stream");
+		return;
+	}
+	o = json_object_new_object();
+	add_digest(o, rq->body, rq->body_len);
+	reply_json(rq, 201, o);
 }
 
 /*

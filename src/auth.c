@@ -29,6 +29,7 @@
 #include "jwt.h"
 #include "log.h"
 #include "provider.h"
+#include "scope.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -36,6 +37,7 @@
 #define AUTH_DOC_MAX	(1024 * 1024)
 #define AUTH_NEG_SLOTS	256	/* refused tokens remembered per worker */
 #define AUTH_NEG_TTL	30	/* seconds, at most */
+#define AUTH_ID_MAX	1024	/* bytes kept of a sub or client id */
 
 struct auth_entry {
 	unsigned char	 digest[32];
@@ -43,6 +45,7 @@ struct auth_entry {
 	char		**scopes;
 	size_t		 nscopes;
 	int64_t		 exp;
+	char		*sub, *client_id;
 };
 
 /* A refused token: its digest and our reason (a static string). */
@@ -64,6 +67,7 @@ struct auth_state {
 	const char		**algs;			/* NULL-terminated */
 	char			*algs_buf;
 	char			*scope_hint;		/* required, space-sep. */
+	struct scope_rules	*implies;		/* MCP_SCOPE_IMPLIES */
 	struct auth_entry	*cache;
 	size_t			 ncache;
 	struct auth_neg		*neg;			/* introspection only */
@@ -119,7 +123,7 @@ struct auth_state *
 auth_new(const struct cfg *cfg)
 {
 	struct auth_state	*st = xcalloc(1, sizeof(*st));
-	char			*p, *tok;
+	char			*p, *tok, *cause;
 	size_t			 n = 0;
 	struct buf		 b;
 
@@ -137,6 +141,12 @@ auth_new(const struct cfg *cfg)
 	buf_puts(&b, "");
 	auth_scopes_append(&b, cfg->required_scopes);
 	st->scope_hint = buf_release(&b);
+	/* checked by cfg_load: a value that does not parse never gets here */
+	if (scope_rules_parse(cfg->scope_implies, &st->implies, &cause) ==
+	    -1) {
+		log_msg(LOG_ERROR, "auth: MCP_SCOPE_IMPLIES: %s", cause);
+		free(cause);
+	}
 	st->ncache = (size_t)cfg->token_cache_size;
 	if (st->ncache > 0)
 		st->cache = xcalloc(st->ncache, sizeof(*st->cache));
@@ -161,9 +171,13 @@ auth_free(struct auth_state *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < st->ncache; i++)
+	for (i = 0; i < st->ncache; i++) {
 		strvec_free(st->cache[i].scopes, st->cache[i].nscopes);
+		free(st->cache[i].sub);
+		free(st->cache[i].client_id);
+	}
 	free(st->cache);
+	scope_rules_free(st->implies);
 	free(st->neg);
 	if (st->have_jwks)
 		jwk_set_free(&st->jwks);
@@ -214,7 +228,20 @@ void
 auth_grant_free(struct auth_grant *g)
 {
 	strvec_free(g->scopes, g->nscopes);
+	free(g->sub);
+	free(g->client_id);
 	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * May the grant call a tool that needs these scopes?  Always when the
+ * mode verifies nothing (no scopes to judge) or the tool needs none.
+ */
+int
+auth_tool_allowed(const struct auth_grant *g, char *const *need, size_t n)
+{
+	return g == NULL || !g->verified || n == 0 ||
+	    auth_has_scopes(g, need, n, NULL);
 }
 
 /*
@@ -292,6 +319,18 @@ grant_copy(struct auth_grant *g, char **scopes, size_t n, int64_t exp)
 		g->scopes[i] = xstrdup(scopes[i]);
 }
 
+/* Who the token speaks for, for the audit records (bounded copies). */
+static void
+grant_ids(struct auth_grant *g, const char *sub, const char *client_id)
+{
+	free(g->sub);
+	free(g->client_id);
+	g->sub = sub != NULL ? xstrndup(sub, strnlen(sub, AUTH_ID_MAX)) :
+	    NULL;
+	g->client_id = client_id != NULL ? xstrndup(client_id,
+	    strnlen(client_id, AUTH_ID_MAX)) : NULL;
+}
+
 static void
 cache_put(struct auth_state *st, const unsigned char *d, int64_t until,
     const struct auth_grant *g)
@@ -309,6 +348,10 @@ cache_put(struct auth_state *st, const unsigned char *d, int64_t until,
 	e->scopes = g->nscopes ? xcalloc(g->nscopes, sizeof(char *)) : NULL;
 	for (i = 0; i < g->nscopes; i++)
 		e->scopes[i] = xstrdup(g->scopes[i]);
+	free(e->sub);
+	free(e->client_id);
+	e->sub = g->sub != NULL ? xstrdup(g->sub) : NULL;
+	e->client_id = g->client_id != NULL ? xstrdup(g->client_id) : NULL;
 }
 
 static int
@@ -320,6 +363,7 @@ cache_get(struct auth_state *st, const unsigned char *d, struct auth_grant *g)
 	    CRYPTO_memcmp(e->digest, d, sizeof(e->digest)) != 0)
 		return 0;
 	grant_copy(g, e->scopes, e->nscopes, e->exp);
+	grant_ids(g, e->sub, e->client_id);
 	return 1;
 }
 
@@ -423,6 +467,7 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 	struct jwt_policy	 pol;
 	struct jwt		 t;
 	enum jwt_err		 e;
+	const char		*cid;
 	int64_t			 now = util_now_unix();
 
 	if (jwt_decode(tok, len, &t, why) == -1)
@@ -455,8 +500,14 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 		if (jwks_fetch(st) == 0)
 			e = jwt_verify(&t, &st->jwks, &pol, why);
 	}
-	if (e == JWT_OK)
+	if (e == JWT_OK) {
 		grant_copy(g, t.scopes, t.nscopes, t.exp);
+		/* RFC 9068 client_id; OpenID Connect's azp where it is not */
+		if (jwt_json_str(t.claims, "client_id", &cid) != 1 &&
+		    jwt_json_str(t.claims, "azp", &cid) != 1)
+			cid = NULL;
+		grant_ids(g, t.sub, cid);
+	}
 	jwt_free(&t);
 	return e == JWT_OK ? AUTH_OK : AUTH_INVALID;
 }
@@ -512,6 +563,18 @@ intro_for_us(const struct cfg *cfg, struct json_object *o, const char **why)
 	*why = "token not shown to be for this resource (no aud in the "
 	    "introspection answer)";
 	return 0;
+}
+
+/* A string member of an introspection answer, or NULL. */
+static const char *
+intro_str(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
 }
 
 /* RFC 7662: ask the provider; only an active, fitting answer passes. */
@@ -599,6 +662,7 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		scopes = split_scopes(json_object_get_string(v), &n);
 	grant_copy(g, scopes, n, g->exp);
 	strvec_free(scopes, n);
+	grant_ids(g, intro_str(o, "sub"), intro_str(o, "client_id"));
 	rc = AUTH_OK;
 out:
 	json_object_put(o);
@@ -656,6 +720,8 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 		}
 		if (rc != AUTH_OK)
 			return rc;
+		/* cached expanded: the closure is computed once per token */
+		scope_expand(st->implies, &g->scopes, &g->nscopes);
 		until = g->exp;
 		if (cfg->auth == AUTH_INTROSPECT) {
 			int64_t	 cap = util_now_unix() + cfg->introspection_ttl;

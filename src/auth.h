@@ -24,9 +24,11 @@ enum auth_status {
 /* What a request's token grants (empty in modes that do not verify). */
 struct auth_grant {
 	int		 verified;
-	char		**scopes;
+	char		**scopes;	/* with what MCP_SCOPE_IMPLIES adds */
 	size_t		 nscopes;
 	int64_t		 exp;
+	char		*sub;		/* NULL when absent; for the audit */
+	char		*client_id;	/* client_id, else azp; or NULL */
 };
 
 struct auth_state;
@@ -43,5 +45,6 @@ void	 auth_challenge(const struct cfg *, struct resp *, enum auth_status,
 int	 auth_bearer(const struct req *, const char **, size_t *);
 const char *auth_scope_hint(const struct auth_state *);
 void	 auth_scopes_append(struct buf *, const char *);
+int	 auth_tool_allowed(const struct auth_grant *, char *const *, size_t);
 
 #endif

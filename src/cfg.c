@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "scope.h"
 #include "url.h"
 #include "util.h"
 
@@ -35,7 +36,14 @@ static const char *const registrations[] = {
 	"auto", "off", "static", "stateless", NULL
 };
 static const char *const upstream_auths[] = {
-	"auto", "passthrough", "none", "client_credentials", "static", NULL
+	"auto", "passthrough", "none", "client_credentials", "static",
+	"exchange", NULL
+};
+static const char *const exchanges[] = { "rfc8693", "entra-obo", NULL };
+/* off, then the MCP levels in enum mcp_log order */
+static const char *const legacy_log_levels[] = {
+	"off", "debug", "info", "notice", "warning", "error", "critical",
+	"alert", "emergency", NULL
 };
 
 const struct cfg_var cfg_vars[] = {
@@ -59,7 +67,8 @@ const struct cfg_var cfg_vars[] = {
 	  "host is an allowed host" },
 	{ "MCP_OPENAPI", CFG_STR, NULL, 1, 4096, NULL, F(openapi), PROG_MCP,
 	  0, "path or http(s) URL of the API's OpenAPI 3.0/3.1 document "
-	  "(JSON); every operation becomes a tool" },
+	  "(JSON or YAML; Swagger 2.0 is converted); every operation "
+	  "becomes a tool" },
 	{ "MCP_API_BASE_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
 	  F(api_base_url), PROG_MCP, 0, "where tool calls go; default: the "
 	  "document's first servers entry, resolved against its URL" },
@@ -85,30 +94,54 @@ const struct cfg_var cfg_vars[] = {
 	  "call: passthrough (the caller's headers of MCP_FORWARD_HEADERS, "
 	  "Authorization included), none (no credential), "
 	  "client_credentials (this server's own token from the provider, "
-	  "RFC 6749 4.4) or static (the document's securitySchemes, secrets "
-	  "from MCP_UPSTREAM_CREDENTIALS_FILE); auto: passthrough when "
-	  "MCP_AUTH is none or required, none when jwt or introspect" },
+	  "RFC 6749 4.4), exchange (the caller's verified token exchanged at "
+	  "the provider for one meant for the API, RFC 8693; needs MCP_AUTH "
+	  "jwt or introspect) or static (the document's securitySchemes, "
+	  "secrets from MCP_UPSTREAM_CREDENTIALS_FILE); auto: passthrough "
+	  "when MCP_AUTH is none or required, none when jwt or introspect" },
+	{ "MCP_UPSTREAM_EXCHANGE", CFG_ENUM, "rfc8693", 0, 0, exchanges,
+	  F(upstream_exchange), PROG_MCP, 0, "exchange: the grant used: "
+	  "rfc8693 (token exchange: Keycloak, Auth0 Custom Token Exchange, "
+	  "others) or entra-obo (Microsoft Entra ID's on-behalf-of flow: "
+	  "the jwt-bearer grant with requested_token_use=on_behalf_of; "
+	  "MCP_UPSTREAM_SCOPE names the API)" },
+	{ "MCP_UPSTREAM_SUBJECT_TOKEN_TYPE", CFG_STR,
+	  "urn:ietf:params:oauth:token-type:access_token", 1, 256, NULL,
+	  F(upstream_subject_token_type), PROG_MCP, 0, "exchange (rfc8693): "
+	  "the subject_token_type sent with the caller's token; Auth0's "
+	  "Custom Token Exchange wants a URI of your own naming its profile" },
 	{ "MCP_ALLOW_TOKEN_PASSTHROUGH", CFG_BOOL, "false", 0, 0, NULL,
 	  F(allow_token_passthrough), PROG_MCP, 0, "allow "
 	  "MCP_UPSTREAM_AUTH=passthrough with MCP_AUTH=jwt or introspect, "
 	  "against the MCP authorization rule that a server must not pass "
 	  "on the token it received" },
 	{ "MCP_UPSTREAM_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
-	  F(upstream_client_id), PROG_MCP, 0, "client_credentials: this "
-	  "server's client at the provider; default: MCP_OAUTH_CLIENT_ID" },
+	  F(upstream_client_id), PROG_MCP, 0, "client_credentials and "
+	  "exchange: this server's client at the provider; default: "
+	  "MCP_OAUTH_CLIENT_ID" },
 	{ "MCP_UPSTREAM_CLIENT_SECRET", CFG_STR, NULL, 1, 4096, NULL,
 	  F(upstream_client_secret), PROG_MCP, CFG_SECRET, "its secret; or "
 	  "MCP_UPSTREAM_CLIENT_SECRET_FILE; default: MCP_OAUTH_CLIENT_SECRET "
-	  "when MCP_UPSTREAM_CLIENT_ID is unset" },
+	  "when MCP_UPSTREAM_CLIENT_ID is unset; not needed with "
+	  "MCP_UPSTREAM_CLIENT_KEY_FILE" },
+	{ "MCP_UPSTREAM_CLIENT_KEY_FILE", CFG_STR, NULL, 1, 4096, NULL,
+	  F(upstream_client_key_file), PROG_MCP, 0, "client_credentials and "
+	  "exchange: authenticate with private_key_jwt (RFC 7523) signed by "
+	  "this PEM private key (RSA: RS256, EC P-256: ES256) instead of a "
+	  "secret; the file must not be readable by every user" },
+	{ "MCP_UPSTREAM_CLIENT_KEY_ID", CFG_STR, NULL, 1, 256, NULL,
+	  F(upstream_client_key_id), PROG_MCP, 0, "the kid put in the "
+	  "client assertion's header (as registered at the provider)" },
 	{ "MCP_UPSTREAM_SCOPE", CFG_STR, NULL, 1, 1024, NULL,
-	  F(upstream_scope), PROG_MCP, 0, "client_credentials: the scope "
-	  "asked for (space separated); default: none sent" },
+	  F(upstream_scope), PROG_MCP, 0, "client_credentials and exchange: "
+	  "the scope asked for (space separated); default: none sent" },
 	{ "MCP_UPSTREAM_AUDIENCE", CFG_STR, NULL, 1, 2048, NULL,
-	  F(upstream_audience), PROG_MCP, 0, "client_credentials: sent as "
-	  "audience (Auth0 and others name the API this way)" },
+	  F(upstream_audience), PROG_MCP, 0, "client_credentials and "
+	  "exchange: sent as audience (Auth0, Keycloak and others name the "
+	  "API this way)" },
 	{ "MCP_UPSTREAM_RESOURCE", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(upstream_resource), PROG_MCP, 0, "client_credentials: sent as "
-	  "resource (RFC 8707)" },
+	  F(upstream_resource), PROG_MCP, 0, "client_credentials and "
+	  "exchange: sent as resource (RFC 8707)" },
 	{ "MCP_UPSTREAM_CREDENTIALS_FILE", CFG_STR, NULL, 1, 4096, NULL,
 	  F(upstream_credentials_file), PROG_MCP, 0, "static: a file of "
 	  "SCHEME=secret lines, one per securitySchemes entry (apiKey: the "
@@ -208,6 +241,18 @@ const struct cfg_var cfg_vars[] = {
 	{ "MCP_REQUIRED_SCOPES", CFG_LIST, NULL, 1, 4096, NULL,
 	  F(required_scopes), PROG_MCP | PROG_META, 0, "scopes every /mcp request's token "
 	  "must carry (space or comma separated)" },
+	{ "MCP_SCOPE_IMPLIES", CFG_STR, NULL, 1, 16384, NULL,
+	  F(scope_implies), PROG_MCP, 0, "scope hierarchy: rules "
+	  "BROAD=NARROW[,NARROW...] separated by spaces or ';', e.g. "
+	  "\"admin=items:write,read items:write=read\"; a verified token "
+	  "with a broad scope counts as having the scopes it implies, "
+	  "transitively, for MCP_REQUIRED_SCOPES, tool scopes and "
+	  "MCP_LIST_TOOLS_BY_SCOPE" },
+	{ "MCP_LIST_TOOLS_BY_SCOPE", CFG_BOOL, "false", 0, 0, NULL,
+	  F(list_tools_by_scope), PROG_MCP, 0, "with MCP_AUTH=jwt or "
+	  "introspect, tools/list shows only the tools the token's scopes "
+	  "allow (cacheScope private in 2026-07-28); calling a hidden tool "
+	  "still gets the 403 step-up challenge" },
 	{ "MCP_OAUTH_MODE", CFG_ENUM, "off", 0, 0, oauth_modes, F(oauth_mode),
 	  PROG_OAUTH, 0, "the OAuth endpoints: off, custom (serve "
 	  "MCP_OAUTH_METADATA_FILE), proxy (the provider's metadata "
@@ -295,10 +340,22 @@ const struct cfg_var cfg_vars[] = {
 	{ "MCP_LIST_TTL_MS", CFG_INT, "300000", 0, 86400000LL, NULL,
 	  F(list_ttl_ms), PROG_MCP, 0, "ttlMs advertised on list results "
 	  "(2026-07-28): how long a client may cache the tool list" },
+	{ "MCP_LEGACY_LOG_LEVEL", CFG_ENUM, "off", 0, 0, legacy_log_levels,
+	  F(legacy_log_level), PROG_MCP, 0, "log notifications about the API "
+	  "call for clients of the legacy era (before 2026-07-28), whose "
+	  "logging/setLevel a server that keeps nothing between requests "
+	  "cannot remember: off, or the lowest level sent (debug ... "
+	  "emergency)" },
 	{ "MCP_LOG_LEVEL", CFG_ENUM, "info", 0, 0, log_levels, F(log_level),
 	  PROG_ALL, 0, "error, warn, info (one line per request) or debug" },
 	{ "MCP_LOG_FORMAT", CFG_ENUM, "text", 0, 0, log_formats,
 	  F(log_format), PROG_ALL, 0, "text or json (one object per line)" },
+	{ "MCP_AUDIT_LOG", CFG_STR, "stderr", 1, 4096, NULL, F(audit_log),
+	  PROG_MCP, 0, "one JSON line per tools/call (time, sub, client id, "
+	  "tool, upstream status, MCP_UPSTREAM_AUTH mode, outcome, "
+	  "duration; never a token): stderr (with the access lines), off, "
+	  "or an absolute file path, opened O_APPEND and reopened when "
+	  "rotated" },
 };
 const size_t cfg_nvars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 
@@ -602,7 +659,8 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 static int
 derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 {
-	int	 rc = 0, verified = c->auth == AUTH_JWT ||
+	const char	*mode;
+	int		 rc = 0, verified = c->auth == AUTH_JWT ||
 		    c->auth == AUTH_INTROSPECT;
 
 	if (!(prog & PROG_MCP))
@@ -615,8 +673,9 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 			    "MCP_AUTH=%s would hand the API the token issued "
 			    "for this server (MCP authorization, Token "
 			    "Handling: a server MUST NOT pass through the "
-			    "token it received); use none, client_credentials "
-			    "or static, or set MCP_ALLOW_TOKEN_PASSTHROUGH=1\n",
+			    "token it received); use exchange, none, "
+			    "client_credentials or static, or set "
+			    "MCP_ALLOW_TOKEN_PASSTHROUGH=1\n",
 			    c->auth == AUTH_JWT ? "jwt" : "introspect");
 			rc = -1;
 		} else
@@ -628,33 +687,55 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 			    "received); allowed by MCP_ALLOW_TOKEN_PASSTHROUGH\n",
 			    c->auth == AUTH_JWT ? "jwt" : "introspect");
 	}
-	if (c->upstream_auth == UPAUTH_CLIENT_CREDENTIALS) {
+	if (c->upstream_auth == UPAUTH_EXCHANGE && !verified) {
+		fprintf(err, "MCP_UPSTREAM_AUTH: exchange needs MCP_AUTH=jwt "
+		    "or introspect: only a verified token can be exchanged\n");
+		rc = -1;
+	}
+	if (c->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
+	    c->upstream_auth == UPAUTH_EXCHANGE) {
+		mode = c->upstream_auth == UPAUTH_EXCHANGE ? "exchange" :
+		    "client_credentials";
 		if (c->upstream_client_id == NULL) {
 			c->upstream_client_id = c->oauth_client_id != NULL ?
 			    xstrdup(c->oauth_client_id) : NULL;
 			if (c->upstream_client_secret == NULL &&
-			    c->oauth_client_secret != NULL)
+			    c->oauth_client_secret != NULL &&
+			    c->upstream_client_key_file == NULL)
 				c->upstream_client_secret =
 				    xstrdup(c->oauth_client_secret);
 		}
 		if (c->upstream_client_id == NULL ||
-		    c->upstream_client_secret == NULL) {
+		    (c->upstream_client_secret == NULL &&
+		    c->upstream_client_key_file == NULL)) {
 			fprintf(err, "MCP_UPSTREAM_CLIENT_ID: "
-			    "MCP_UPSTREAM_AUTH=client_credentials needs a "
-			    "client id and secret (MCP_UPSTREAM_CLIENT_ID and "
-			    "MCP_UPSTREAM_CLIENT_SECRET, or "
-			    "MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET)\n");
+			    "MCP_UPSTREAM_AUTH=%s needs a client id and a "
+			    "secret or key (MCP_UPSTREAM_CLIENT_ID with "
+			    "MCP_UPSTREAM_CLIENT_SECRET or "
+			    "MCP_UPSTREAM_CLIENT_KEY_FILE, or "
+			    "MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET)\n",
+			    mode);
 			rc = -1;
 		}
 		if (c->oauth_token_url == NULL && c->oauth_issuer == NULL &&
 		    c->oauth_metadata_url == NULL) {
 			fprintf(err, "MCP_OAUTH_TOKEN_URL: required when "
-			    "MCP_UPSTREAM_AUTH=client_credentials (or "
-			    "MCP_OAUTH_ISSUER to find it in the provider's "
-			    "metadata)\n");
+			    "MCP_UPSTREAM_AUTH=%s (or MCP_OAUTH_ISSUER to find "
+			    "it in the provider's metadata)\n", mode);
 			rc = -1;
 		}
-	}
+		if (c->upstream_auth == UPAUTH_EXCHANGE &&
+		    c->upstream_exchange == EXCHANGE_ENTRA_OBO &&
+		    c->upstream_scope == NULL) {
+			fprintf(err, "MCP_UPSTREAM_SCOPE: required with "
+			    "MCP_UPSTREAM_EXCHANGE=entra-obo (the API's scope, "
+			    "e.g. api://<app id>/.default)\n");
+			rc = -1;
+		}
+	} else if (c->upstream_client_key_file != NULL)
+		fprintf(err, "warning: MCP_UPSTREAM_CLIENT_KEY_FILE is only "
+		    "read when MCP_UPSTREAM_AUTH is client_credentials or "
+		    "exchange\n");
 	if (c->upstream_auth == UPAUTH_STATIC &&
 	    c->upstream_credentials_file == NULL) {
 		fprintf(err, "MCP_UPSTREAM_CREDENTIALS_FILE: required when "
@@ -666,6 +747,43 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 	    c->upstream_credentials_file != NULL)
 		fprintf(err, "warning: MCP_UPSTREAM_CREDENTIALS_FILE is only "
 		    "read when MCP_UPSTREAM_AUTH=static\n");
+	return rc;
+}
+
+/*
+ * MCP_SCOPE_IMPLIES must parse; it and MCP_LIST_TOOLS_BY_SCOPE only act
+ * on verified tokens.  MCP_AUDIT_LOG is off, stderr or an absolute path
+ * (opened by mcp_init, so that --check-config tries it too).
+ */
+static int
+derive_scopes(struct cfg *c, unsigned prog, FILE *err)
+{
+	struct scope_rules	*rules;
+	char			*cause = NULL;
+	int			 rc = 0, verified = c->auth == AUTH_JWT ||
+				    c->auth == AUTH_INTROSPECT;
+
+	if (!(prog & PROG_MCP))
+		return 0;
+	if (scope_rules_parse(c->scope_implies, &rules, &cause) == -1) {
+		fprintf(err, "MCP_SCOPE_IMPLIES: %s\n", cause);
+		rc = -1;
+	}
+	free(cause);
+	scope_rules_free(rules);
+	if (!verified && c->scope_implies != NULL)
+		fprintf(err, "warning: MCP_SCOPE_IMPLIES has no effect unless "
+		    "MCP_AUTH is jwt or introspect (no scopes to expand)\n");
+	if (!verified && c->list_tools_by_scope)
+		fprintf(err, "warning: MCP_LIST_TOOLS_BY_SCOPE has no effect "
+		    "unless MCP_AUTH is jwt or introspect: every tool is "
+		    "listed\n");
+	if (c->audit_log != NULL && strcmp(c->audit_log, "off") != 0 &&
+	    strcmp(c->audit_log, "stderr") != 0 && c->audit_log[0] != '/') {
+		fprintf(err, "MCP_AUDIT_LOG: must be off, stderr or an "
+		    "absolute file path\n");
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -739,6 +857,8 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 		    "MCP_EXCLUDE_TAGS\n");
 		rc = -1;
 	}
+	if (derive_scopes(c, prog, err) == -1)
+		rc = -1;
 	if (c->allowed_hosts != NULL &&
 	    check_host_list(c->allowed_hosts, &cause) == -1) {
 		fprintf(err, "MCP_ALLOWED_HOSTS: %s\n", cause);

@@ -45,7 +45,9 @@ enum cfg_registration { REG_AUTO, REG_OFF, REG_STATIC, REG_STATELESS,
 	REG__MAX };
 /* what the API receives on a tool call (MCP_UPSTREAM_AUTH) */
 enum cfg_upstream_auth { UPAUTH_AUTO, UPAUTH_PASSTHROUGH, UPAUTH_NONE,
-	UPAUTH_CLIENT_CREDENTIALS, UPAUTH_STATIC, UPAUTH__MAX };
+	UPAUTH_CLIENT_CREDENTIALS, UPAUTH_STATIC, UPAUTH_EXCHANGE, UPAUTH__MAX };
+/* which token exchange (MCP_UPSTREAM_EXCHANGE) */
+enum cfg_exchange { EXCHANGE_RFC8693, EXCHANGE_ENTRA_OBO, EXCHANGE__MAX };
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__MAX };
 enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
@@ -73,6 +75,10 @@ struct cfg {
 	char		*upstream_audience;
 	char		*upstream_resource;
 	char		*upstream_credentials_file;
+	char		*upstream_client_key_file;	/* private_key_jwt */
+	char		*upstream_client_key_id;
+	int		 upstream_exchange;	/* enum cfg_exchange */
+	char		*upstream_subject_token_type;
 	char		*include_operations;
 	char		*exclude_operations;
 	char		*include_tags;
@@ -101,6 +107,8 @@ struct cfg {
 	char		*oauth_client_id;
 	char		*oauth_client_secret;
 	char		*required_scopes;
+	char		*scope_implies;	/* MCP_SCOPE_IMPLIES, checked */
+	int		 list_tools_by_scope;
 	int		 oauth_mode;
 	char		*oauth_metadata_file;
 	long long	 oauth_metadata_ttl;
@@ -126,8 +134,10 @@ struct cfg {
 	long long	 page_size;
 	long long	 page_max_bytes;
 	long long	 list_ttl_ms;
+	int		 legacy_log_level;	/* 0 off, else MCP level + 1 */
 	int		 log_level;
 	int		 log_format;
+	char		*audit_log;	/* off, stderr or an absolute path */
 };
 
 struct cfg_var {

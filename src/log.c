@@ -84,6 +84,28 @@ log_write(const char *p, size_t n)
 	}
 }
 
+/*
+ * A record another module formatted as one JSON object line (the audit
+ * record, newline included), on stderr: as it is when the log is JSON;
+ * after "<time> audit <prog>: " when it is text, so every line of the
+ * log still starts with its time.  One write(2), whatever the log level.
+ */
+void
+log_record(const char *line, size_t n)
+{
+	char	 buf[8192];
+	int	 h;
+
+	if (log_format == LOGF_JSON || n > sizeof(buf) - 128) {
+		log_write(line, n);
+		return;
+	}
+	log_time(buf, sizeof(buf));
+	h = snprintf(buf + 24, sizeof(buf) - 24, " audit %.64s: ", log_prog);
+	memcpy(buf + 24 + h, line, n);
+	log_write(buf, 24 + (size_t)h + n);
+}
+
 /* Write one finished JSON object as a line and release it. */
 static void
 log_emit_json(struct json_object *o)

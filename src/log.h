@@ -14,5 +14,6 @@ void	 log_init(const char *, int, int);
 void	 log_msg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 log_request(const struct req *, const struct resp *);
+void	 log_record(const char *, size_t);
 
 #endif

@@ -84,6 +84,13 @@ int	 mcp_fail(struct mcp_exchange *, int, const char *, ...)
 int	 mcp_notify(struct mcp_exchange *, const char *,
 	    struct json_object *);
 char	*mcp_tool_scopes(const struct mcp_app *, const struct tool *);
+void	 mcp_audit(const struct cfg *, const struct req *,
+	    const struct auth_grant *, const char *, const struct tool_call *,
+	    struct json_object *, int, const char *);
+
+/* mcp_param.c */
+int	 mcp_param_check(struct json_object *, struct json_object *,
+	    const char *(*)(void *, const char *), void *, char *, size_t);
 
 /* mcp_transport.c */
 int	 mcp_init(const struct cfg *, void **, char **);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "audit.h"
 #include "log.h"
 #include "mcp.h"
 #include "util.h"
@@ -177,13 +179,18 @@ m_set_level(struct mcp_exchange *x)
 	return json_object_new_object();
 }
 
+/*
+ * ttlMs and cacheScope (2026-07-28, caching): "private" when the answer
+ * depends on the caller's token, so that no cache shared between tokens
+ * keeps it.
+ */
 static void
-add_cache_hints(struct mcp_exchange *x, struct json_object *r)
+add_cache_hints(struct mcp_exchange *x, struct json_object *r, int private)
 {
 	json_object_object_add(r, "ttlMs",
 	    json_object_new_int64(x->cfg->list_ttl_ms));
 	json_object_object_add(r, "cacheScope",
-	    json_object_new_string("public"));
+	    json_object_new_string(private ? "private" : "public"));
 }
 
 static struct json_object *
@@ -196,31 +203,57 @@ m_discover(struct mcp_exchange *x)
 	if (x->cfg->instructions != NULL)
 		json_object_object_add(r, "instructions",
 		    json_object_new_string(x->cfg->instructions));
-	add_cache_hints(x, r);
+	add_cache_hints(x, r, 0);
 	return r;
 }
 
 /*
- * Where the page that starts at `off` ends: at most `count` tools whose
- * definitions (as sent, with a comma between) take at most `max_bytes`;
- * a tool larger than that goes alone on its page, so every page moves on.
+ * Does tools/list show only what the caller's token allows?  Only a
+ * verified token has scopes to judge by (MCP_AUTH=jwt or introspect).
+ */
+static int
+list_by_scope(const struct mcp_exchange *x)
+{
+	return x->cfg->list_tools_by_scope && x->grant != NULL &&
+	    x->grant->verified;
+}
+
+static int
+listed(const struct mcp_exchange *x, const struct tool *t, int filter)
+{
+	return !filter || auth_tool_allowed(x->grant, t->scopes, t->nscopes);
+}
+
+/*
+ * One page from registry position `off`: at most MCP_PAGE_SIZE tools the
+ * caller may see, whose definitions (as sent, with a comma between) take
+ * at most MCP_PAGE_MAX_BYTES; a tool larger than that goes alone on its
+ * page, so every page moves on.  Returns the registry position of the
+ * next page, a tool this caller sees (so no page comes back empty), or
+ * reg->ntools when the listing is complete.
  */
 static size_t
-page_end(const struct registry *reg, size_t off, size_t count,
-    size_t max_bytes, int old)
+list_page(struct mcp_exchange *x, size_t off, int filter, int old,
+    struct json_object *tools)
 {
+	const struct registry	*reg = x->app->reg;
 	const struct tool	*t;
-	size_t			 end, bytes = 0, n;
+	size_t			 i, count = 0, bytes = 0, n;
 
-	for (end = off; end < reg->ntools && end - off < count; end++) {
-		t = &reg->tools[end];
+	for (i = off; i < reg->ntools; i++) {
+		t = &reg->tools[i];
+		if (!listed(x, t, filter))
+			continue;
 		n = (old && t->json_old != NULL ? t->json_old_len :
-		    t->json_len) + (end > off);
-		if (end > off && bytes + n > max_bytes)
+		    t->json_len) + (count > 0);
+		if (count == (size_t)x->cfg->page_size ||
+		    (count > 0 && bytes + n > (size_t)x->cfg->page_max_bytes))
 			break;
 		bytes += n;
+		count++;
+		json_object_array_add(tools, reg_tool_raw(t, old));
 	}
-	return end;
+	return i;	/* hidden tools were skipped: i is one to show */
 }
 
 static struct json_object *
@@ -229,23 +262,29 @@ m_tools_list(struct mcp_exchange *x)
 	const struct registry	*reg = x->app->reg;
 	struct json_object	*r, *tools;
 	const char		*cursor;
-	size_t			 off = 0, end, i;
-	int			 present;
+	size_t			 off = 0, end;
+	int			 present, filter = list_by_scope(x);
 	char			*next;
 
+	/*
+	 * A cursor is a position in the registry (sorted by name, the same
+	 * for every caller), never in one caller's filtered list: whoever
+	 * presents it gets the tools *they* may see from there on, so a
+	 * cursor handed to one token neither shows another token a hidden
+	 * tool nor makes it skip one.  The position says no more than the
+	 * tool count /healthz already tells.
+	 */
 	cursor = param_string(x, "cursor", &present);
 	if (present && (cursor == NULL || (*cursor != '\0' &&
 	    mcp_cursor_decode(cursor, reg->digest, reg->ntools, &off) == -1))) {
 		mcp_fail(x, RPC_INVALID_PARAMS, "tools/list: invalid cursor");
 		return NULL;
 	}
-	end = page_end(reg, off, (size_t)x->cfg->page_size,
-	    (size_t)x->cfg->page_max_bytes, x->ver < MCP_V2025_06_18);
 	r = json_object_new_object();
-	tools = json_object_new_array_ext((int)(end - off));
-	for (i = off; i < end; i++)
-		json_object_array_add(tools, reg_tool_raw(&reg->tools[i],
-		    x->ver < MCP_V2025_06_18));
+	tools = json_object_new_array_ext((int)(reg->ntools - off <
+	    (size_t)x->cfg->page_size ? reg->ntools - off :
+	    (size_t)x->cfg->page_size));
+	end = list_page(x, off, filter, x->ver < MCP_V2025_06_18, tools);
 	json_object_object_add(r, "tools", tools);
 	if (end < reg->ntools) {
 		next = mcp_cursor_encode(end, reg->digest);
@@ -254,7 +293,7 @@ m_tools_list(struct mcp_exchange *x)
 		free(next);
 	}
 	if (x->modern)
-		add_cache_hints(x, r);
+		add_cache_hints(x, r, filter);
 	return r;
 }
 
@@ -329,15 +368,16 @@ mcp_tool_scopes(const struct mcp_app *app, const struct tool *t)
 /*
  * Per-tool scopes (from the operation's security): a verified token that
  * lacks one gets 403 insufficient_scope naming every scope to ask for, so
- * the client can step up (2025-11-25).  Tools are still all listed.
+ * the client can step up (2025-11-25).  The same for a tool that
+ * MCP_LIST_TOOLS_BY_SCOPE hides from this token: not "unknown tool",
+ * which would leave the client no way to ask for more.
  */
 static int
 needs_step_up(struct mcp_exchange *x, const struct tool *t)
 {
 	char	*scope;
 
-	if (x->grant == NULL || !x->grant->verified || t->nscopes == 0 ||
-	    auth_has_scopes(x->grant, t->scopes, t->nscopes, NULL))
+	if (auth_tool_allowed(x->grant, t->scopes, t->nscopes))
 		return 0;
 	/* everything to ask for: the required scopes and the tool's */
 	scope = mcp_tool_scopes(x->app, t);
@@ -354,6 +394,56 @@ needs_step_up(struct mcp_exchange *x, const struct tool *t)
 	return 1;
 }
 
+/*
+ * The audit record of a tools/call (MCP_AUDIT_LOG): `r` is its result
+ * (NULL: not run or failed), `error` our reason when it was refused.
+ * Also called by mcp_transport.c for a call refused before it is parsed.
+ */
+void
+mcp_audit(const struct cfg *cfg, const struct req *rq,
+    const struct auth_grant *g, const char *tool,
+    const struct tool_call *call, struct json_object *r, int refused,
+    const char *error)
+{
+	struct audit_rec	 a;
+	struct json_object	*v;
+
+	if (!audit_enabled())
+		return;
+	memset(&a, 0, sizeof(a));
+	clock_gettime(CLOCK_REALTIME, &a.when);
+	a.req = rq->id;
+	if (g != NULL && g->verified) {
+		a.sub = g->sub;
+		a.client_id = g->client_id;
+	}
+	a.tool = tool;
+	a.upstream_auth = audit_upstream_auth(cfg);
+	a.duration_ms = (util_now_mono() - rq->start) * 1000.0;
+	a.error = error;
+	if (refused)
+		a.outcome = AUDIT_REFUSED;
+	else if (r == NULL) {
+		a.outcome = AUDIT_FAILED;
+		a.error = "internal";
+	} else if (json_object_object_get_ex(r, "isError", &v) &&
+	    json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v))
+		a.outcome = AUDIT_IS_ERROR;
+	else
+		a.outcome = AUDIT_OK;
+	if (call != NULL) {
+		a.upstream_status = call->upstream_status;
+		a.upstream_ms = call->upstream_seconds * 1000.0;
+		/* no HTTP answer: why (a transport failure, or never sent:
+		 * arguments refused, no credential for the API) */
+		if (a.error == NULL && call->upstream_status == 0)
+			a.error = call->upstream_error != NULL ?
+			    call->upstream_error : "not_sent";
+	}
+	audit_write(&a);
+}
+
 static struct json_object *
 m_tools_call(struct mcp_exchange *x)
 {
@@ -363,6 +453,7 @@ m_tools_call(struct mcp_exchange *x)
 	struct call_state	 cs;
 	const char		*name;
 	char			 line[160];
+	size_t			 len;
 	int			 present;
 
 	if ((name = param_string(x, "name", &present)) == NULL) {
@@ -379,10 +470,16 @@ m_tools_call(struct mcp_exchange *x)
 	memset(&call, 0, sizeof(call));
 	if ((call.tool = reg_find(reg, name)) == NULL) {
 		mcp_fail(x, RPC_INVALID_PARAMS, "Unknown tool: %.128s", name);
+		/* not the name: it is the caller's text, not a tool */
+		mcp_audit(x->cfg, x->rq, x->grant, NULL, NULL, NULL, 1,
+		    "unknown_tool");
 		return NULL;
 	}
-	if (needs_step_up(x, call.tool))
+	if (needs_step_up(x, call.tool)) {
+		mcp_audit(x->cfg, x->rq, x->grant, call.tool->name, NULL,
+		    NULL, 1, "insufficient_scope");
 		return NULL;
+	}
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
 	cs.last = -1;	/* a first report of 0 is a valid start */
@@ -397,7 +494,12 @@ m_tools_call(struct mcp_exchange *x)
 	call.progress = call_progress;
 	call.wants_progress = cs.token != NULL;
 	call.log = call_log;
+	call.log_min = x->log_level + 1;	/* -1 (none) becomes 0 */
 	call.ctx = &cs;
+	/* the verified token, for MCP_UPSTREAM_AUTH=exchange */
+	if (x->grant != NULL && x->grant->verified &&
+	    auth_bearer(x->rq, &call.subject, &len) == 0)
+		call.subject_exp = x->grant->exp;
 	snprintf(line, sizeof(line), "calling tool %s", call.tool->name);
 	mcp_log(x, MCPLOG_DEBUG, line);
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
@@ -405,6 +507,8 @@ m_tools_call(struct mcp_exchange *x)
 	req_set_note(x->rq->tool, sizeof(x->rq->tool), call.tool->name);
 	x->rq->upstream_status = call.upstream_status;
 	x->rq->upstream_ms = call.upstream_seconds * 1000.0;
+	mcp_audit(x->cfg, x->rq, x->grant, call.tool->name, &call, r, 0,
+	    NULL);
 	if (r == NULL)
 		mcp_fail(x, RPC_INTERNAL_ERROR, "tools/call: internal error");
 	return r;

@@ -5,8 +5,9 @@
  * guards (403), method (405), media types (415, 406), JSON (400/-32700),
  * message shape (400/-32600), then the era of the message: a request with
  * the modern _meta version (or the modern header) is checked against its
- * headers (-32020), its _meta (-32602) and its version (-32022); anything
- * else is legacy, whose version comes from the MCP-Protocol-Version header
+ * headers (-32020: Mcp-Method, Mcp-Name, Mcp-Param-*, then the version
+ * header against _meta), its version (-32022) and then the rest of its
+ * _meta (-32602); anything else is legacy, whose version comes from the MCP-Protocol-Version header
  * (2025-03-26 when absent), and initialize negotiates its own.
  */
 #include "config.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "guard.h"
 #include "log.h"
 #include "mcp.h"
@@ -31,8 +33,12 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 	struct registry	*reg;
 	double		 t0 = util_now_mono();
 
-	if (oa_load(cfg, &reg, cause) == -1)
+	if (audit_open(cfg, cause) == -1)
 		return -1;
+	if (oa_load(cfg, &reg, cause) == -1) {
+		audit_close();
+		return -1;
+	}
 	/* the document's tree is gone: give its pages back (worker RSS) */
 	malloc_trim(0);
 	app = xcalloc(1, sizeof(*app));
@@ -58,6 +64,7 @@ mcp_fini(void *p)
 	auth_free(app->auth);
 	free(app);
 	up_cleanup();
+	audit_close();
 }
 
 /* The q parameter of one media range ("...;q=0.5"): 1 when absent. */
@@ -143,8 +150,10 @@ mcp_header_decode(const char *v, char **out)
 	*out = NULL;
 	if (n >= 12 && strncmp(v, "=?base64?", 9) == 0 &&
 	    strcmp(v + n - 2, "?=") == 0) {
-		/* the sentinel carries standard base64 with padding */
-		if (b64_decode(v + 9, n - 11, &raw, &rawlen) == -1)
+		/* the sentinel carries standard base64 with its padding:
+		 * "SGVsbG8" without the "=" is refused (SEP-2243) */
+		if ((n - 11) % 4 != 0 ||
+		    b64_decode(v + 9, n - 11, &raw, &rawlen) == -1)
 			return -1;
 		if (memchr(raw, '\0', rawlen) != NULL) {
 			free(raw);
@@ -233,6 +242,38 @@ check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
 	return 0;
 }
 
+static const char *
+exchange_header(void *ctx, const char *name)
+{
+	return req_header(((struct mcp_exchange *)ctx)->rq, name);
+}
+
+/*
+ * tools/call: the Mcp-Param-* headers of the tool's x-mcp-header
+ * properties mirror its arguments (mcp_param.c).  An unknown tool is
+ * left to the method to refuse.
+ */
+static int
+check_params(struct mcp_exchange *x, const char *tname)
+{
+	const struct tool	*t;
+	struct json_object	*schema, *args = NULL;
+	char			 err[256];
+
+	if (strcmp(x->msg.method, "tools/call") != 0 || tname == NULL ||
+	    (t = reg_find(x->app->reg, tname)) == NULL || !t->param_headers)
+		return 0;
+	if ((schema = reg_tool_input(t)) == NULL)
+		return 0;	/* the call fails with -32603 later */
+	json_object_object_get_ex(x->msg.params, "arguments", &args);
+	if (mcp_param_check(schema, args, exchange_header, x, err,
+	    sizeof(err)) == -1) {
+		x->http_status = 400;
+		return mcp_fail(x, RPC_HEADER_MISMATCH, "%s", err);
+	}
+	return 0;
+}
+
 /*
  * The modern rules (2026-07-28): headers mirror the body, _meta carries
  * the version and the client's capabilities.
@@ -258,6 +299,8 @@ check_modern(struct mcp_exchange *x, const char *hver)
 			name = NULL;
 		if (check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
 			return -1;
+		if (check_params(x, rpc_string(name)) == -1)
+			return -1;
 	} else if (strcmp(x->msg.method, "resources/read") == 0) {
 		if (x->msg.params == NULL || !json_object_object_get_ex(
 		    x->msg.params, "uri", &name))
@@ -274,6 +317,20 @@ check_modern(struct mcp_exchange *x, const char *hver)
 		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
 		    "MCP-Protocol-Version header value does not match "
 		    "_meta protocolVersion");
+	/*
+	 * The version (once the header agrees with it) before anything
+	 * else in _meta: a client of another version may shape the rest
+	 * differently, and what it needs to hear is which versions we
+	 * speak (-32022), not a complaint about a field its version may
+	 * not have.
+	 */
+	ver = mcp_version_parse(mver);
+	if (ver < 0 || !mcp_version_is_modern((enum mcp_ver)ver)) {
+		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
+		    "Unsupported protocol version");
+		x->err_data = unsupported_data(mver);
+		return -1;
+	}
 	if (!json_object_object_get_ex(meta, MCP_META_CAPS, &v) ||
 	    !json_object_is_type(v, json_type_object))
 		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
@@ -282,13 +339,6 @@ check_modern(struct mcp_exchange *x, const char *hver)
 	    !json_object_is_type(v, json_type_object))
 		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
 		    "must be an object", MCP_META_CLIENT);
-	ver = mcp_version_parse(mver);
-	if (ver < 0 || !mcp_version_is_modern((enum mcp_ver)ver)) {
-		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
-		    "Unsupported protocol version");
-		x->err_data = unsupported_data(mver);
-		return -1;
-	}
 	x->ver = (enum mcp_ver)ver;
 	if (json_object_object_get_ex(meta, MCP_META_LOGLEVEL, &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
@@ -310,6 +360,13 @@ check_legacy(struct mcp_exchange *x, const char *hver)
 {
 	int	 ver;
 
+	/*
+	 * A legacy request cannot name a log level, and the level of a
+	 * logging/setLevel before it is gone (nothing is kept between
+	 * requests): when to log is the operator's choice.
+	 */
+	if (x->cfg->legacy_log_level > 0)
+		x->log_level = x->cfg->legacy_log_level - 1;
 	if (strcmp(x->msg.method, "initialize") == 0) {
 		x->ver = MCP_VER_LATEST_LEGACY;
 		return 0;
@@ -583,11 +640,13 @@ health(struct mcp_app *app, struct req *rq, struct resp *rs)
 
 /*
  * A valid token that lacks a required scope, calling a tool: the 403
- * names the tool's scopes too, so that one step-up is enough.  NULL when
- * the body is not one tools/call of a known tool.
+ * names the tool's scopes too, so that one step-up is enough, and the
+ * refused call is audited.  NULL when the body is not one tools/call of
+ * a known tool.
  */
 static char *
-forbidden_scopes(const struct mcp_app *app, const struct req *rq)
+forbidden_scopes(const struct mcp_app *app, const struct cfg *cfg,
+    const struct req *rq, const struct auth_grant *g)
 {
 	struct rpc_env		 env;
 	struct json_object	*other, *name;
@@ -606,8 +665,11 @@ forbidden_scopes(const struct mcp_app *app, const struct req *rq)
 	    json_object_is_type(env.params, json_type_object) &&
 	    json_object_object_get_ex(env.params, "name", &name) &&
 	    json_object_is_type(name, json_type_string) &&
-	    (t = reg_find(app->reg, json_object_get_string(name))) != NULL)
+	    (t = reg_find(app->reg, json_object_get_string(name))) != NULL) {
 		s = mcp_tool_scopes(app, t);
+		mcp_audit(cfg, rq, g, t->name, NULL, NULL, 1,
+		    "insufficient_scope");
+	}
 	rpc_env_free(&env);
 	json_object_put(other);
 	return s;
@@ -659,7 +721,8 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		req_set_note(rq->note, sizeof(rq->note), note);
 		log_msg(LOG_INFO, "req=%s token refused: %s", rq->id,
 		    why ? why : "refused");
-		scope = st == AUTH_FORBIDDEN ? forbidden_scopes(app, rq) : NULL;
+		scope = st == AUTH_FORBIDDEN ? forbidden_scopes(app, cfg, rq,
+		    &grant) : NULL;
 		auth_challenge(cfg, rs, st, why, scope != NULL ? scope :
 		    auth_scope_hint(app->auth));
 		free(scope);

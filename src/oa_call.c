@@ -50,6 +50,7 @@ oa_op_free(void *p)
 	free(op->body_type);
 	free(op->body_prop);
 	oa_creds_free(op->creds, op->ncreds);
+	oa_parts_free(op->parts, op->nparts);
 	free(op);
 }
 
@@ -85,6 +86,27 @@ tool_error(const char *fmt, ...)
 	rpc_add(r, "content", content);
 	rpc_add(r, "isError", json_object_new_boolean(1));
 	return r;
+}
+
+/*
+ * A log notification about the API call, when the client asked for
+ * this level (formatted only then: most calls have nobody listening).
+ * Never a URL's query or a header: they may carry credentials.
+ */
+__attribute__((format(printf, 3, 4)))
+static void
+say(struct tool_call *call, enum tool_log level, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 text[512];
+
+	if (call->log == NULL || call->log_min == 0 ||
+	    (int)level + 1 < call->log_min)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	call->log(call->ctx, (int)level, text);
 }
 
 /*
@@ -511,7 +533,9 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 			json_object_object_get_ex(call->args, op->body_prop,
 			    &obj);
 		else {
-			obj = json_object_new_object();
+			/* body_whole: the arguments are the body, as given */
+			obj = op->body_whole ? json_object_get(call->args) :
+			    json_object_new_object();
 			for (i = 0; i < op->nbody_props; i++)
 				if (json_object_object_get_ex(call->args,
 				    op->body_props[i], &v))
@@ -525,7 +549,25 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 				obj = NULL;
 			}
 		}
-		if (obj != NULL) {
+		if (obj != NULL && (op->body == OA_BODY_MULTIPART ||
+		    op->body == OA_BODY_BINARY)) {
+			/* files from base64, parts: oa_body.c */
+			char	*ctype, *berr;
+			int	 brc;
+
+			brc = oa_body_build(op, obj, (size_t)cfg->max_body,
+			    &r->body, &ctype, &berr);
+			if (op->body_prop == NULL)
+				json_object_put(obj);
+			if (brc == -1) {
+				v = tool_error("Invalid arguments: %s", berr);
+				free(berr);
+				return v;
+			}
+			r->has_body = 1;
+			req_add_header(r, "Content-Type", ctype);
+			free(ctype);
+		} else if (obj != NULL) {
 			r->has_body = 1;
 			if (op->body == OA_BODY_FORM &&
 			    json_object_is_type(obj, json_type_object))
@@ -755,6 +797,20 @@ map_success(const struct oa_op *op, struct json_object *schema, size_t max,
 		add_text(content, why, strlen(why));
 		return r;
 	}
+	if (media_is(ct, "multipart/") && !media_is(ct, "multipart/byteranges")) {
+		char	*mcause;
+
+		/* one content item per part (oa_mixed.c) */
+		if (oa_mixed_content(ct, rs->body.data, rs->body.len, rs->url,
+		    content, &mcause) == 0)
+			return r;
+		snprintf(why, sizeof(why), "HTTP %ld from %s %s: the %s "
+		    "answer could not be split into its parts (%s); it "
+		    "follows whole", rs->status, op->method, op->path,
+		    "multipart", mcause);
+		free(mcause);
+		add_text(content, why, strlen(why));
+	}
 	c = json_object_new_object();
 	b64 = b64_encode((const unsigned char *)rs->body.data, rs->body.len);
 	if (media_is(ct, "image/") || media_is(ct, "audio/")) {
@@ -826,6 +882,30 @@ finite_numbers(struct json_object *v, int depth)
 	}
 }
 
+/*
+ * client_credentials and exchange: the provider's token for the API in
+ * Authorization (`renew`: the API refused the last one).  NULL, or a tool
+ * error saying why there is none.
+ */
+static struct json_object *
+provider_token(const struct cfg *cfg, const struct oa_op *op,
+    const struct tool_call *call, struct oa_req *r, int renew)
+{
+	const char	*tok;
+	char		 err[512], *bearer;
+
+	if ((tok = oa_upstream_token(cfg, call, renew, err, sizeof(err))) ==
+	    NULL)
+		return tool_error("The API call %s %s was not made: this "
+		    "server has no token for the API: %s", op->method,
+		    op->path, err);
+	xasprintf(&bearer, "Bearer %s", tok);
+	req_set_header(r, "Authorization", bearer);
+	explicit_bzero(bearer, strlen(bearer));
+	free(bearer);
+	return NULL;
+}
+
 /* Called by the registry for every tools/call of an OpenAPI tool. */
 struct json_object *
 oa_call(void *ctx, struct tool_call *call)
@@ -839,8 +919,8 @@ oa_call(void *ctx, struct tool_call *call)
 	struct oa_progress	 pr;
 	struct oa_req		 r;
 	struct buf		 msg;
-	const char		*tok;
-	char			 err[512], line[256], *bearer;
+	char			 err[512], line[256], upath[256];
+	int			 fetched, renewed = 0;
 
 	if (!finite_numbers(call->args, 0))
 		return tool_error("Invalid arguments: NaN and infinite numbers "
@@ -857,18 +937,10 @@ oa_call(void *ctx, struct tool_call *call)
 	buf_init(&r.body);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;
-	if (cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS) {
-		if ((tok = oa_cc_token(cfg, err, sizeof(err))) == NULL) {
-			result = tool_error("The API call %s %s was not made: "
-			    "this server has no token for the API: %s",
-			    op->method, op->path, err);
-			goto out;
-		}
-		xasprintf(&bearer, "Bearer %s", tok);
-		req_set_header(&r, "Authorization", bearer);
-		explicit_bzero(bearer, strlen(bearer));
-		free(bearer);
-	}
+	fetched = cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
+	    cfg->upstream_auth == UPAUTH_EXCHANGE;
+	if (fetched && (result = provider_token(cfg, op, call, &r, 0)) != NULL)
+		goto out;
 	memset(&urq, 0, sizeof(urq));
 	urq.method = op->method;
 	urq.url = r.url.data;
@@ -888,8 +960,18 @@ oa_call(void *ctx, struct tool_call *call)
 	}
 	snprintf(line, sizeof(line), "%s %s", op->method, op->path);
 	call->progress(call->ctx, 0, 0, line);
+again:
+	if (call->log_min > 0) {
+		request_path(r.url.data, upath, sizeof(upath));
+		say(call, TLOG_INFO, "calling the API: %s %s", op->method,
+		    upath);
+	}
 	if (up_perform(&urq, &urs) == -1) {
 		call->upstream_seconds = urs.seconds;
+		call->upstream_error = up_error_name(urs.err);
+		say(call, TLOG_ERROR, "the API call %s %s failed after %.1f "
+		    "ms: %s", op->method, op->path, urs.seconds * 1000.0,
+		    urs.errmsg);
 		log_msg(LOG_INFO, "tool %s: %s %s failed after %.3f s: %s",
 		    call->tool->name, op->method, op->path, urs.seconds,
 		    urs.errmsg);
@@ -899,12 +981,37 @@ oa_call(void *ctx, struct tool_call *call)
 		up_response_free(&urs);
 		goto out;
 	}
+	if (urs.status == 401 && fetched && !renewed) {
+		/* the provider's token was refused (revoked, or expired
+		 * early): a new one, and the request once more, never twice */
+		up_response_free(&urs);
+		renewed = 1;
+		log_msg(LOG_INFO, "tool %s: the API answered 401 to the token "
+		    "from the provider; trying once more with a new one",
+		    call->tool->name);
+		say(call, TLOG_NOTICE, "the API refused the provider's token "
+		    "(401): trying once more with a new one");
+		if ((result = provider_token(cfg, op, call, &r, 1)) != NULL)
+			goto out;
+		goto again;
+	}
 	call->upstream_status = urs.status;
 	call->upstream_seconds = urs.seconds;
 	call->progress(call->ctx, (double)urs.body.len,
 	    (double)urs.body.len, "done");
 	log_msg(LOG_DEBUG, "tool %s: %s %s -> %ld in %.3f s",
 	    call->tool->name, op->method, op->path, urs.status, urs.seconds);
+	if (call->log_min > 0) {
+		/* the API's media type: printable ASCII only into the text */
+		char	*mt = bare_type(urs.content_type, "no content type");
+
+		req_set_note(upath, sizeof(upath), mt);
+		free(mt);
+		say(call, urs.status >= 200 && urs.status < 300 ? TLOG_INFO :
+		    TLOG_WARNING, "the API answered %ld (%s, %zu bytes) in "
+		    "%.1f ms", urs.status, upath, urs.body.len,
+		    urs.seconds * 1000.0);
+	}
 	if (urs.status >= 200 && urs.status < 300)
 		result = map_success(op, op->has_output_schema ?
 		    reg_tool_output(call->tool) : NULL,

@@ -8,7 +8,8 @@
  *
  * client_credentials: this server's own token for the API (RFC 6749
  * §4.4) from the provider's token endpoint, kept per worker until
- * shortly before it expires.
+ * shortly before it expires.  The token request and the reading of its
+ * answer are shared with token exchange (oa_exchange.c).
  *
  * Secrets and tokens never reach a message or the log.
  */
@@ -30,8 +31,6 @@
 #include "util.h"
 
 #define CRED_FILE_MAX	(1024 * 1024)
-#define CC_RESPONSE_MAX	(256 * 1024)
-#define CC_TOKEN_MAX	16384
 
 /* One SCHEME=secret line, and what the document made of it. */
 struct oa_secret {
@@ -403,7 +402,7 @@ oa_cc_clear(void)
 	cc_until = 0;
 }
 
-/* A token as it may go into a header: visible ASCII, bounded. */
+/* A token as it may go into a header: visible ASCII. */
 static int
 token_ok(const char *t)
 {
@@ -412,57 +411,156 @@ token_ok(const char *t)
 	for (i = 0; t[i] != '\0'; i++)
 		if (t[i] <= 0x20 || t[i] >= 0x7f)
 			return 0;
-	return i > 0 && i <= CC_TOKEN_MAX;
+	return i > 0;
 }
 
-/* Read the token response; 0, or -1 with a message in `why`. */
-static int
-cc_answer(const struct up_response *rs, char *why, size_t whysz)
+/*
+ * Read the provider's answer to a token request (client_credentials or
+ * token exchange, RFC 6749 §5.1, RFC 8693 §2.2): a Bearer access token
+ * of at most OA_TOKEN_MAX bytes and its lifetime.  `refused` says what
+ * was asked, for an error answer.  0 with *token (a new string) and
+ * *expires_in (seconds; 0 when the answer does not say), or -1 with a
+ * message in `why` that never quotes a token.
+ */
+int
+oa_token_answer(const struct up_response *rs, const char *refused,
+    char **token, int64_t *expires_in, char *why, size_t whysz)
 {
 	struct json_object	*o, *v;
 	const char		*cause, *s;
-	int64_t			 exp = 300, now = util_now_unix();
+	int			 rc = -1;
 
+	*token = NULL;
+	*expires_in = 0;
 	o = rpc_parse(rs->body.data, rs->body.len, &cause);
 	if (o == NULL || !json_object_is_type(o, json_type_object)) {
 		snprintf(why, whysz, "the OAuth provider's token endpoint "
 		    "answered HTTP %ld without a JSON object", rs->status);
-		json_object_put(o);
-		return -1;
+		goto out;
 	}
 	if (rs->status != 200) {
 		s = prov_field(o, "error");
-		snprintf(why, whysz, "the OAuth provider refused this server's "
-		    "client credentials grant: HTTP %ld%s%s%s", rs->status,
+		snprintf(why, whysz, "%s: HTTP %ld%s%s%s", refused, rs->status,
 		    s ? " (" : "", s ? oauth_safe_code(s) : "", s ? ")" : "");
-		json_object_put(o);
-		return -1;
+		goto out;
 	}
 	s = prov_field(o, "token_type");
 	if (s != NULL && !util_strcaseeq(s, "bearer")) {
 		snprintf(why, whysz, "the OAuth provider issued a token of "
 		    "type %.32s, not Bearer", oauth_safe_code(s));
-		json_object_put(o);
-		return -1;
+		goto out;
+	}
+	/* RFC 8693 §2.2.1: an exchange may issue other kinds of token */
+	s = prov_field(o, "issued_token_type");
+	if (s != NULL && strcmp(s, OA_TOKEN_TYPE_ACCESS) != 0) {
+		snprintf(why, whysz, "the OAuth provider issued a token that "
+		    "is not an access token (issued_token_type is not %s)",
+		    OA_TOKEN_TYPE_ACCESS);
+		goto out;
 	}
 	if ((s = prov_field(o, "access_token")) == NULL || !token_ok(s)) {
 		snprintf(why, whysz, "the OAuth provider's answer has no "
 		    "usable access_token");
-		json_object_put(o);
-		return -1;
+		goto out;
+	}
+	if (strlen(s) > OA_TOKEN_MAX) {
+		snprintf(why, whysz, "the OAuth provider's access_token is "
+		    "larger than %d bytes", OA_TOKEN_MAX);
+		goto out;
 	}
 	if (json_object_object_get_ex(o, "expires_in", &v) &&
 	    json_object_is_type(v, json_type_int) &&
 	    json_object_get_int64(v) > 0)
-		exp = json_object_get_int64(v);
-	if (exp > 86400 * 366)
-		exp = 86400 * 366;
-	oa_cc_clear();
-	cc_token = xstrdup(s);
-	/* shortly before it expires: a tenth of its life, 60 s at most */
-	cc_until = now + exp - (exp / 10 < 60 ? exp / 10 : 60);
+		*expires_in = json_object_get_int64(v);
+	if (*expires_in > 86400 * 366)
+		*expires_in = 86400 * 366;
+	*token = xstrdup(s);
+	rc = 0;
+out:
 	json_object_put(o);
-	return 0;
+	return rc;
+}
+
+/* Until when to use a token that lives `life` seconds from `now`:
+ * shortly before it expires (a tenth of its life, 60 s at most). */
+int64_t
+oa_token_until(int64_t now, int64_t life)
+{
+	return now + life - (life / 10 < 60 ? life / 10 : 60);
+}
+
+/*
+ * POST the grant `form` to the provider's token endpoint, this server
+ * authenticated as its client (MCP_OAUTH_TOKEN_AUTH basic or post, or
+ * private_key_jwt with MCP_UPSTREAM_CLIENT_KEY_FILE), and read the
+ * answer (oa_token_answer).  `form` is the caller's; it is wiped here
+ * once it has been sent.
+ */
+int
+oa_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
+    char **token, int64_t *expires_in, char *why, size_t whysz)
+{
+	const char		*hdrs[4] = { "Accept: application/json",
+	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
+	struct up_request	 q;
+	struct up_response	 r;
+	char			*basic = NULL, *jwt;
+	int			 stale, rc = -1;
+
+	*token = NULL;
+	memset(&q, 0, sizeof(q));
+	q.url = cfg->oauth_token_url;
+	if (q.url == NULL && (q.url = prov_field(prov_metadata(cfg, &stale),
+	    "token_endpoint")) == NULL) {
+		snprintf(why, whysz, "the OAuth provider's token endpoint is "
+		    "unknown (its metadata cannot be fetched)");
+		goto wipe;
+	}
+	if (oa_assert_ready()) {
+		/* RFC 7523 §2.2: the assertion's audience is this endpoint */
+		if ((jwt = oa_assert_make(cfg->upstream_client_id, q.url,
+		    util_now_unix())) == NULL) {
+			snprintf(why, whysz, "this server cannot sign its "
+			    "client assertion (MCP_UPSTREAM_CLIENT_KEY_FILE)");
+			goto wipe;
+		}
+		form_add(form, "client_id", cfg->upstream_client_id,
+		    strlen(cfg->upstream_client_id));
+		form_add(form, "client_assertion_type", OA_ASSERTION_TYPE,
+		    strlen(OA_ASSERTION_TYPE));
+		form_add(form, "client_assertion", jwt, strlen(jwt));
+		free(jwt);
+	} else if (cfg->oauth_token_auth == CLIENT_AUTH_BASIC)
+		hdrs[2] = basic = form_basic_header(cfg->upstream_client_id,
+		    cfg->upstream_client_secret);
+	else {
+		form_add(form, "client_id", cfg->upstream_client_id,
+		    strlen(cfg->upstream_client_id));
+		form_add(form, "client_secret", cfg->upstream_client_secret,
+		    strlen(cfg->upstream_client_secret));
+	}
+	q.method = "POST";
+	q.headers = hdrs;
+	q.body = form->data;
+	q.body_len = form->len;
+	q.timeout_ms = cfg->api_timeout * 1000;
+	q.max_response = OA_TOKEN_RESPONSE_MAX;
+	q.flags = UP_NO_REDIRECT;
+	if (up_perform(&q, &r) == -1)
+		snprintf(why, whysz, "the OAuth provider's token endpoint "
+		    "cannot be reached: %s", r.errmsg);
+	else
+		rc = oa_token_answer(&r, refused, token, expires_in, why,
+		    whysz);
+	up_response_free(&r);
+wipe:
+	if (form->data != NULL)
+		explicit_bzero(form->data, form->len);
+	if (basic != NULL) {
+		explicit_bzero(basic, strlen(basic));
+		free(basic);
+	}
+	return rc;
 }
 
 /*
@@ -473,24 +571,12 @@ cc_answer(const struct up_response *rs, char *why, size_t whysz)
 const char *
 oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 {
-	const char		*hdrs[4] = { "Accept: application/json",
-	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
-	struct up_request	 q;
-	struct up_response	 r;
-	struct buf		 body;
-	char			*basic = NULL;
-	int			 stale;
+	struct buf	 body;
+	char		*tok;
+	int64_t		 life;
 
 	if (cc_token != NULL && util_now_unix() < cc_until)
 		return cc_token;
-	memset(&q, 0, sizeof(q));
-	q.url = cfg->oauth_token_url;
-	if (q.url == NULL && (q.url = prov_field(prov_metadata(cfg, &stale),
-	    "token_endpoint")) == NULL) {
-		snprintf(why, whysz, "the OAuth provider's token endpoint is "
-		    "unknown (its metadata cannot be fetched)");
-		return NULL;
-	}
 	buf_init(&body);
 	form_add(&body, "grant_type", "client_credentials", 18);
 	if (cfg->upstream_scope != NULL)
@@ -502,34 +588,14 @@ oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 	if (cfg->upstream_resource != NULL)
 		form_add(&body, "resource", cfg->upstream_resource,
 		    strlen(cfg->upstream_resource));
-	if (cfg->oauth_token_auth == CLIENT_AUTH_BASIC)
-		hdrs[2] = basic = form_basic_header(cfg->upstream_client_id,
-		    cfg->upstream_client_secret);
-	else {
-		form_add(&body, "client_id", cfg->upstream_client_id,
-		    strlen(cfg->upstream_client_id));
-		form_add(&body, "client_secret", cfg->upstream_client_secret,
-		    strlen(cfg->upstream_client_secret));
+	if (oa_token_grant(cfg, &body, "the OAuth provider refused this "
+	    "server's client credentials grant", &tok, &life, why,
+	    whysz) == 0) {
+		oa_cc_clear();
+		cc_token = tok;
+		cc_until = oa_token_until(util_now_unix(), life ? life : 300);
 	}
-	q.method = "POST";
-	q.headers = hdrs;
-	q.body = body.data;
-	q.body_len = body.len;
-	q.timeout_ms = cfg->api_timeout * 1000;
-	q.max_response = CC_RESPONSE_MAX;
-	q.flags = UP_NO_REDIRECT;
-	if (up_perform(&q, &r) == -1)
-		snprintf(why, whysz, "the OAuth provider's token endpoint "
-		    "cannot be reached: %s", r.errmsg);
-	else
-		(void)cc_answer(&r, why, whysz);
-	up_response_free(&r);
-	explicit_bzero(body.data, body.len);
 	buf_free(&body);
-	if (basic != NULL) {
-		explicit_bzero(basic, strlen(basic));
-		free(basic);
-	}
 	if (cc_token == NULL || util_now_unix() >= cc_until) {
 		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=client_credentials: %s",
 		    why);

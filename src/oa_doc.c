@@ -1,6 +1,7 @@
 /*
- * oa_doc: read an OpenAPI document from a file or an http(s) URL, check
- * that it is OpenAPI 3.0 or 3.1 in JSON, and resolve local references.
+ * oa_doc: read an OpenAPI document from a file or an http(s) URL, in JSON
+ * or YAML (oa_yaml.c), convert Swagger 2.0 (oa_swagger.c), check that it
+ * is OpenAPI 3.0 or 3.1, and resolve local references.
  */
 #include "config.h"
 
@@ -50,9 +51,12 @@ out:
 }
 
 static int
-fetch_url(const char *url, long long timeout, struct buf *b, char **cause)
+fetch_url(const char *url, long long timeout, struct buf *b, char **ctype,
+    char **cause)
 {
-	const char		*hdrs[] = { "Accept: application/json", NULL };
+	const char		*hdrs[] = { "Accept: application/json, "
+				    "application/yaml;q=0.9, "
+				    "text/yaml;q=0.9, */*;q=0.5", NULL };
 	struct up_request	 rq;
 	struct up_response	 rs;
 	int			 rc = -1;
@@ -71,10 +75,44 @@ fetch_url(const char *url, long long timeout, struct buf *b, char **cause)
 		    url, rs.status);
 	else {
 		buf_append(b, rs.body.data, rs.body.len);
+		if (rs.content_type != NULL)
+			*ctype = xstrdup(rs.content_type);
 		rc = 0;
 	}
 	up_response_free(&rs);
 	return rc;
+}
+
+/*
+ * JSON or YAML?  JSON when the first byte that is not white space (after
+ * a UTF-8 byte order mark) is '{', and also when the name ends in .json
+ * or the server said application/json (or +json), so that a broken JSON
+ * document gets the JSON reader's message; YAML otherwise.  JSON is YAML
+ * too, but the JSON reader is the fast path.
+ */
+static int
+is_json(const char *where, const char *ctype, const char *p, size_t n)
+{
+	size_t	 i = 0, len;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	if (i < n && p[i] == '{')
+		return 1;
+	len = strcspn(where, "?#");
+	if (len >= 5 && util_strncaseeq(where + len - 5, ".json", 5))
+		return 1;
+	if (ctype != NULL) {
+		len = strcspn(ctype, "; \t");
+		if ((len == 16 && util_strncaseeq(ctype, "application/json",
+		    16)) || (len > 5 && util_strncaseeq(ctype + len - 5,
+		    "+json", 5)))
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -85,9 +123,11 @@ int
 oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
     char **cause)
 {
-	struct json_object	*v;
+	struct json_object	*v, *conv;
 	struct buf		 b;
-	const char		*ver, *jcause;
+	const char		*ver, *jcause, *p;
+	char			*ctype = NULL;
+	size_t			 n;
 	int			 rc = -1;
 
 	memset(doc, 0, sizeof(*doc));
@@ -95,27 +135,42 @@ oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
 	buf_init(&b);
 	if (strncmp(where, "http://", 7) == 0 ||
 	    strncmp(where, "https://", 8) == 0) {
-		if (fetch_url(where, timeout, &b, cause) == -1)
+		if (fetch_url(where, timeout, &b, &ctype, cause) == -1)
 			goto out;
 	} else if (read_file(where, &b, cause) == -1)
 		goto out;
-	/* the same strict reader as requests: UTF-8, no NaN, bounded depth */
-	if ((doc->root = rpc_parse_bounded(b.data ? b.data : "", b.len,
-	    OA_JSON_DEPTH, &jcause)) == NULL) {
-		xasprintf(cause, "MCP_OPENAPI: %s is not JSON (%s); YAML "
-		    "documents must be converted to JSON first", where,
-		    jcause ? jcause : "empty");
-		goto out;
+	p = b.data ? b.data : "";
+	n = b.len;
+	if (!is_json(where, ctype, p, n)) {
+		/* the same bounds: size (read above) and depth */
+		if ((doc->root = oa_yaml_parse(p, n, where, OA_JSON_DEPTH,
+		    cause)) == NULL)
+			goto out;
+	} else {
+		if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			p += 3;		/* RFC 8259 allows ignoring it */
+			n -= 3;
+		}
+		/* the strict reader of requests: UTF-8, no NaN, bounded */
+		if ((doc->root = rpc_parse_bounded(p, n, OA_JSON_DEPTH,
+		    &jcause)) == NULL) {
+			xasprintf(cause, "MCP_OPENAPI: %s is not JSON (%s)",
+			    where, jcause ? jcause : "empty");
+			goto out;
+		}
 	}
 	if (!json_object_is_type(doc->root, json_type_object)) {
-		xasprintf(cause, "MCP_OPENAPI: %s: the document is not a JSON "
-		    "object", where);
+		xasprintf(cause, "MCP_OPENAPI: %s: the document is not an "
+		    "object (a mapping)", where);
 		goto out;
 	}
-	if (json_object_object_get_ex(doc->root, "swagger", NULL)) {
-		xasprintf(cause, "MCP_OPENAPI: %s: Swagger 2.0 is not "
-		    "supported; convert it to OpenAPI 3", where);
-		goto out;
+	if (json_object_object_get_ex(doc->root, "swagger", NULL) &&
+	    !json_object_object_get_ex(doc->root, "openapi", NULL)) {
+		if ((conv = oa_swagger_convert(doc->root, where, cause)) ==
+		    NULL)
+			goto out;
+		json_object_put(doc->root);
+		doc->root = conv;
 	}
 	if (!json_object_object_get_ex(doc->root, "openapi", &v) ||
 	    !json_object_is_type(v, json_type_string)) {
@@ -143,6 +198,7 @@ oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
 	rc = 0;
 out:
 	buf_free(&b);
+	free(ctype);
 	if (rc == -1) {
 		json_object_put(doc->root);
 		doc->root = NULL;
@@ -191,7 +247,9 @@ fragment_decode(const char *s, struct buf *out)
 /*
  * Follow `node`'s $ref chain (local references only) and return the
  * target, borrowed from the document.  A node without $ref is returned
- * as it is.  `where` names the node for messages.
+ * as it is.  `where` names the node for messages.  A null node (JSON
+ * null, YAML's empty value) is an error too: callers resolve things the
+ * document must give.
  */
 struct json_object *
 oa_resolve(const struct oa_doc *doc, struct json_object *node,
@@ -202,6 +260,11 @@ oa_resolve(const struct oa_doc *doc, struct json_object *node,
 	const char		*r;
 	int			 hops;
 
+	if (node == NULL) {
+		xasprintf(cause, "MCP_OPENAPI: %s: %s: null where an object is "
+		    "expected", doc->where, where);
+		return NULL;
+	}
 	for (hops = 0; node != NULL && json_object_is_type(node,
 	    json_type_object) && json_object_object_get_ex(node, "$ref", &ref);
 	    hops++) {

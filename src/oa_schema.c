@@ -308,6 +308,44 @@ apply_exclusive(struct json_object *out, struct json_object *node,
 	}
 }
 
+/*
+ * $anchor is dropped from schemas in general: an inlined schema may
+ * appear twice in one tool, and two equal anchors make the schema
+ * invalid.  A definition in $defs appears once, where it was written,
+ * so its anchor (a plain name) stays with it.
+ */
+static void
+keep_anchors(struct json_object *conv, struct json_object *src)
+{
+	struct json_object	*d, *a;
+	const char		*n;
+	size_t			 i;
+
+	if (!json_object_is_type(conv, json_type_object) ||
+	    !json_object_is_type(src, json_type_object))
+		return;
+	json_object_object_foreach(src, k, v) {
+		if (!json_object_is_type(v, json_type_object) ||
+		    !json_object_object_get_ex(v, "$anchor", &a) ||
+		    !json_object_is_type(a, json_type_string) ||
+		    json_object_object_get_ex(v, "$ref", NULL) ||
+		    !json_object_object_get_ex(conv, k, &d) ||
+		    !json_object_is_type(d, json_type_object))
+			continue;
+		n = json_object_get_string(a);
+		/* 2020-12: ^[A-Za-z_][-A-Za-z0-9._]*$ */
+		for (i = 0; n[i] != '\0'; i++)
+			if (!((n[i] >= 'a' && n[i] <= 'z') ||
+			    (n[i] >= 'A' && n[i] <= 'Z') || n[i] == '_' ||
+			    (i > 0 && ((n[i] >= '0' && n[i] <= '9') ||
+			    n[i] == '-' || n[i] == '.'))))
+				break;
+		if (i > 0 && n[i] == '\0')
+			json_object_object_add(d, "$anchor",
+			    json_object_get(a));
+	}
+}
+
 static int
 convert(struct oa_conv *c, struct json_object *node, struct json_object **outp)
 {
@@ -354,6 +392,8 @@ convert(struct oa_conv *c, struct json_object *node, struct json_object **outp)
 			json_object_put(out);
 			return -1;
 		}
+		if (strcmp(key, "$defs") == 0)
+			keep_anchors(e, val);
 		json_object_object_add(out, key, e);
 	}
 	c->depth--;

@@ -404,6 +404,8 @@ struct oa_tb {
 	struct oa_op		*op;
 	struct json_object	*props;		/* inputSchema.properties */
 	struct json_object	*required;	/* inputSchema.required */
+	struct json_object	*whole;		/* the body's schema is the
+						 * inputSchema (body_whole) */
 };
 
 static int
@@ -503,6 +505,74 @@ param_schema(struct oa_tb *t, struct json_object *p, const char *where,
 	return s;
 }
 
+/* An HTTP field name (RFC 9110 §5.1: 1*tchar), of a sane length. */
+static int
+is_token(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= 64 || !((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("!#$%&'*+-.^_`|~", s[i]) != NULL))
+			return 0;
+	return i > 0;
+}
+
+/*
+ * SEP-2243 (2026-07-28): the value of a header parameter is mirrored by
+ * clients into an Mcp-Param-<name> header, so that whatever routes MCP
+ * requests (a balancer choosing a tenant's pool, a firewall) sees what
+ * the API will get; mcp_param.c checks that the two agree.  A
+ * parameter's own "x-mcp-header" names the header for a parameter in any
+ * location, or false keeps a header parameter out.  Only what the spec
+ * allows is marked: a string, integer or boolean schema, a token name,
+ * unique regardless of case; anything else is left unmarked with a
+ * warning when the document asked for it.
+ */
+static void
+mirror_header(struct oa_tb *t, struct json_object *p, enum oa_in in,
+    const char *name, struct json_object *schema)
+{
+	struct json_object	*x, *ty, *o;
+	const char		*h = NULL, *tn = NULL, *why = NULL;
+
+	if (json_object_object_get_ex(p, "x-mcp-header", &x)) {
+		if (!json_object_is_type(x, json_type_string))
+			return;		/* false: not mirrored */
+		h = json_object_get_string(x);
+	} else if (in == OA_IN_HEADER)
+		h = name;
+	else
+		return;
+	if (json_object_is_type(schema, json_type_object) &&
+	    json_object_object_get_ex(schema, "type", &ty) &&
+	    json_object_is_type(ty, json_type_string))
+		tn = json_object_get_string(ty);
+	if (!is_token(h))
+		why = "not an HTTP header name";
+	else if (tn == NULL || (strcmp(tn, "string") != 0 &&
+	    strcmp(tn, "integer") != 0 && strcmp(tn, "boolean") != 0))
+		why = "only string, integer and boolean parameters can be";
+	else {
+		json_object_object_foreach(t->props, k, v) {
+			(void)k;
+			if (json_object_is_type(v, json_type_object) &&
+			    json_object_object_get_ex(v, "x-mcp-header", &o) &&
+			    util_strcaseeq(json_object_get_string(o), h))
+				why = "the same header name is used twice";
+		}
+	}
+	if (why == NULL)
+		json_object_object_add(schema, "x-mcp-header",
+		    json_object_new_string(h));
+	else if (json_object_object_get_ex(p, "x-mcp-header", NULL))
+		log_msg(LOG_WARN, "MCP_OPENAPI: %s: %s %s: parameter '%.64s': "
+		    "x-mcp-header '%.64s' left out: %s", t->b->doc.where,
+		    t->c->method, t->c->path, name, h, why);
+}
+
 /*
  * Path-level parameters merged with the operation's (the operation wins
  * for the same name and location), in document order.
@@ -586,6 +656,7 @@ build_params(struct oa_tb *t)
 		}
 		req = op->in == OA_IN_PATH || ((v = obj_get(p, "required",
 		    json_type_boolean)) != NULL && json_object_get_boolean(v));
+		mirror_header(t, p, op->in, name, q);
 		add_prop(t, prop, q, req);
 		op->name = xstrdup(name);
 		op->prop = prop;
@@ -627,9 +698,11 @@ flattenable(struct oa_tb *t, struct json_object *s)
 }
 
 /*
- * The request body: JSON (or +json) first, then a form, then anything
- * else as a raw string.  An object body's properties go to the top level
- * when none collides with a parameter, else the body is one property.
+ * The request body: JSON (or +json) first, then a urlencoded form, then
+ * multipart/form-data, then application/octet-stream, then any other
+ * type (oa_body.c: text as a string, the rest as base64).  An object
+ * body's properties go to the top level when none collides with a
+ * parameter, else the body is one property.
  */
 static int
 build_body(struct oa_tb *t)
@@ -639,7 +712,7 @@ build_body(struct oa_tb *t)
 	const char		*type = NULL, *pname;
 	char			*where;
 	size_t			 i;
-	int			 required;
+	int			 required, best = 0;
 
 	if ((rb = obj_get(t->c->op, "requestBody", json_type_object)) == NULL)
 		return 0;
@@ -653,32 +726,25 @@ build_body(struct oa_tb *t)
 		free(where);
 		return 0;
 	}
+	/* the lowest rank wins, the first in document order among equals */
 	json_object_object_foreach(content, k1, v1) {
-		if (is_json_type(k1)) {
+		enum oa_body	 kind;
+		int		 rank = oa_body_rank(k1, &kind);
+
+		if (type == NULL || rank < best) {
 			type = k1;
 			media = v1;
-			t->op->body = OA_BODY_JSON;
-			break;
-		}
-	}
-	if (type == NULL && (media = obj_get(content,
-	    "application/x-www-form-urlencoded", json_type_object)) != NULL) {
-		type = "application/x-www-form-urlencoded";
-		t->op->body = OA_BODY_FORM;
-	}
-	if (type == NULL) {
-		json_object_object_foreach(content, k2, v2) {
-			type = k2;
-			media = v2;
-			t->op->body = OA_BODY_RAW;
-			break;
+			best = rank;
+			t->op->body = kind;
 		}
 	}
 	if (type == NULL) {
 		free(where);
 		return 0;
 	}
-	t->op->body_type = xstrdup(type);
+	t->op->body_type = t->op->body == OA_BODY_RAW ||
+	    t->op->body == OA_BODY_BINARY ? oa_body_send_type(type) :
+	    xstrdup(type);
 	v = obj_get(rb, "required", json_type_boolean);
 	t->op->body_required = v != NULL && json_object_get_boolean(v);
 	if (t->op->body == OA_BODY_RAW) {
@@ -687,7 +753,10 @@ build_body(struct oa_tb *t)
 		    json_object_new_string("string"));
 		json_object_object_add(conv, "description",
 		    json_object_new_string(type));
-	} else if ((s = obj_get(media, "schema", json_type_object)) == NULL)
+	} else if (t->op->body == OA_BODY_BINARY)
+		conv = oa_body_binary_schema(t->op->body_type,
+		    obj_get(rb, "description", json_type_string));
+	else if ((s = obj_get(media, "schema", json_type_object)) == NULL)
 		conv = json_object_new_object();
 	else if ((conv = oa_conv_schema(t->conv, s, where, t->b->cause)) ==
 	    NULL) {
@@ -695,6 +764,8 @@ build_body(struct oa_tb *t)
 		return -1;
 	}
 	free(where);
+	if (t->op->body == OA_BODY_MULTIPART)
+		oa_body_parts(t->op, conv, media);
 	/*
 	 * Vendors seldom mark requestBody.required but list the required
 	 * properties in the schema: a body whose schema requires some is
@@ -704,7 +775,8 @@ build_body(struct oa_tb *t)
 	    obj_get(conv, "required", json_type_array) : NULL;
 	required = t->op->body_required || (req_list != NULL &&
 	    json_object_array_length(req_list) > 0);
-	if (t->op->body != OA_BODY_RAW && flattenable(t, conv)) {
+	if (t->op->body != OA_BODY_RAW && t->op->body != OA_BODY_BINARY &&
+	    flattenable(t, conv)) {
 		json_object_object_foreach(obj_get(conv, "properties",
 		    json_type_object), k3, v3) {
 			int	 r = 0;
@@ -722,6 +794,36 @@ build_body(struct oa_tb *t)
 			add_prop(t, k3, json_object_get(v3), r);
 		}
 		json_object_put(conv);
+		return 0;
+	}
+	/*
+	 * An operation whose only input is a JSON object body that cannot
+	 * be flattened (allOf, anyOf, if/then/else at its top): the body's
+	 * schema is the inputSchema itself, with every keyword of it
+	 * (OpenAPI 3.1 is JSON Schema 2020-12), and the arguments are the
+	 * body.  The converted $schema goes back when it names 2020-12.
+	 */
+	if (t->op->body == OA_BODY_JSON && t->op->nparams == 0 &&
+	    json_object_object_length(t->props) == 0 &&
+	    json_object_is_type(conv, json_type_object) &&
+	    (v = obj_get(conv, "type", json_type_string)) != NULL &&
+	    strcmp(json_object_get_string(v), "object") == 0) {
+		s = oa_resolve(&t->b->doc, obj_get(media, "schema",
+		    json_type_object), "requestBody", t->b->cause);
+		if ((v = obj_get(s, "$schema", json_type_string)) != NULL &&
+		    strncmp(json_object_get_string(v), OA_DIALECT_2020,
+		    strlen(OA_DIALECT_2020)) == 0 &&
+		    strspn(json_object_get_string(v) +
+		    strlen(OA_DIALECT_2020), "#") ==
+		    strlen(json_object_get_string(v) + strlen(OA_DIALECT_2020)))
+			json_object_object_add(conv, "$schema",
+			    json_object_new_string(OA_DIALECT_2020));
+		if (!json_object_object_get_ex(conv, "description", NULL) &&
+		    (v = obj_get(rb, "description", json_type_string)) != NULL)
+			json_object_object_add(conv, "description",
+			    json_object_get(v));
+		t->op->body_whole = 1;
+		t->whole = conv;
 		return 0;
 	}
 	pname = prop_taken(t, "body") ? "request_body" : "body";
@@ -1151,6 +1253,28 @@ collect_scopes(struct oa_build *b, const struct oa_cand *c, struct tool *t)
 	}
 }
 
+/*
+ * The converter's $defs (recursive or large references) into a body
+ * schema that may have $defs of its own.  Its references were all
+ * inlined or point at the converter's entries, so on a clash of names
+ * the converter's entry is the one that must stay.  Takes `defs`.
+ */
+static void
+whole_defs(struct json_object *schema, struct json_object *defs)
+{
+	struct json_object	*own;
+
+	if (defs == NULL)
+		return;
+	if ((own = obj_get(schema, "$defs", json_type_object)) == NULL) {
+		json_object_object_add(schema, "$defs", defs);
+		return;
+	}
+	json_object_object_foreach(defs, k, v)
+		json_object_object_add(own, k, json_object_get(v));
+	json_object_put(defs);
+}
+
 /* One operation into one tool. */
 static int
 build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
@@ -1197,7 +1321,13 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	if (json_object_array_length(t.required) > 0)
 		json_object_object_add(schema, "required",
 		    json_object_get(t.required));
-	if ((defs = oa_conv_defs(t.conv)) != NULL)
+	if (t.whole != NULL) {
+		/* the body is the input (build_body): its schema as is */
+		json_object_put(schema);
+		schema = t.whole;
+		t.whole = NULL;
+		whole_defs(schema, oa_conv_defs(t.conv));
+	} else if ((defs = oa_conv_defs(t.conv)) != NULL)
 		json_object_object_add(schema, "$defs", defs);
 	schema_budget(b->cfg, schema, &outschema, &note);
 	if (note.len > 0) {
@@ -1232,6 +1362,7 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 out:
 	json_object_put(t.props);
 	json_object_put(t.required);
+	json_object_put(t.whole);
 	json_object_put(outschema);
 	oa_conv_free(t.conv);
 	oa_op_free(t.op);
@@ -1309,6 +1440,13 @@ oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	reg->call = oa_call;
 	reg->free_impl = oa_op_free;
 	reg->ctx = (void *)cfg;
+	/* private_key_jwt: the key is read once, and a bad one stops us */
+	if ((cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
+	    cfg->upstream_auth == UPAUTH_EXCHANGE) &&
+	    cfg->upstream_client_key_file != NULL &&
+	    oa_assert_load(cfg->upstream_client_key_file,
+	    cfg->upstream_client_key_id, cause) == -1)
+		goto out;
 	if (cfg->openapi == NULL) {
 		rc = 0;
 		goto out;

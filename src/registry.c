@@ -64,6 +64,8 @@ reg_add(struct registry *r, struct json_object *def, void *impl)
 	}
 	t->raw.p = t->json;
 	t->raw.n = t->json_len;
+	/* once here, not per call: does a tools/call need Mcp-Param-*? */
+	t->param_headers = strstr(t->json, "\"x-mcp-header\"") != NULL;
 	t->impl = impl;
 	json_object_put(def);
 	return t;

@@ -7,6 +7,7 @@
 #define FCM_TOOLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 
@@ -26,6 +27,8 @@ struct tool {
 						 * (before 2025-06-18) */
 	size_t			 json_old_len;
 	struct jw_text		 raw, raw_old;	/* json and json_old, pasted */
+	int			 param_headers;	/* has x-mcp-header properties
+						 * (SEP-2243 Mcp-Param-*) */
 	char			**scopes;	/* OAuth scopes it needs */
 	size_t			 nscopes;
 	void			*impl;		/* the provider's data */
@@ -34,6 +37,10 @@ struct tool {
 	struct json_object	*input;
 	struct json_object	*output;
 };
+
+/* Levels of tool_call.log, in the MCP (RFC 5424) order. */
+enum tool_log { TLOG_DEBUG, TLOG_INFO, TLOG_NOTICE, TLOG_WARNING,
+	TLOG_ERROR };
 
 /* What a running call may use: request headers and notifications. */
 struct tool_call {
@@ -45,9 +52,16 @@ struct tool_call {
 	int			(*log)(void *, int, const char *);
 	void			*ctx;		/* for the three above */
 	int			 wants_progress;	/* a progressToken came */
+	int			 log_min;	/* 0: no log wanted, else the
+						 * lowest tool_log level + 1 */
+	/* the caller's bearer token once verified (MCP_AUTH jwt or
+	 * introspect), for token exchange; NULL otherwise */
+	const char		*subject;
+	int64_t			 subject_exp;	/* its exp; 0: unknown */
 	/* set by the provider, for the access log */
 	long			 upstream_status;	/* 0: no HTTP answer */
 	double			 upstream_seconds;
+	const char		*upstream_error;	/* static; why no answer */
 };
 
 struct registry {

@@ -445,6 +445,18 @@ out:
 	return rc;
 }
 
+/* A short word for a failure class, for logs and audit records. */
+const char *
+up_error_name(enum up_error e)
+{
+	static const char *const names[UP_ERROR__MAX] = {
+		"ok", "timeout", "connect", "resolve", "too_large",
+		"redirect", "other",
+	};
+
+	return (unsigned)e < UP_ERROR__MAX ? names[e] : "other";
+}
+
 void
 up_response_free(struct up_response *rs)
 {

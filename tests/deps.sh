@@ -3,7 +3,7 @@
 # root), so both work on a fresh Debian 12 machine.
 FCM_DEBS="build-essential autoconf automake pkg-config libfcgi-dev
 libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
-mandoc ca-certificates procps liblmdb-dev libhiredis-dev"
+mandoc ca-certificates procps liblmdb-dev libhiredis-dev libyaml-dev"
 # only the tests: the other web servers, and systemd-analyze
 FCM_TEST_DEBS="nginx apache2 libapache2-mod-fcgid systemd wrk valgrind clang
 libclang-rt-14-dev openssl redis-server"

@@ -2,7 +2,8 @@
  * libFuzzer target: a tool call's arguments through oa_call()'s checks
  * (finite_numbers, js_validate() against the tool's inputSchema) and, when
  * they pass, through build_request() (URL, query, headers and body, every
- * value encoded for its place), then the same bytes as an API response
+ * value encoded for its place; multipart bodies checked part by part,
+ * built bodies within MCP_MAX_BODY), then the same bytes as an API response
  * through map_success() and excerpt().
  * oa_call.c is included, as in tests/unit/t_openapi.c, to reach its static
  * functions; nothing goes to the network.
@@ -112,6 +113,65 @@ cfg_of(const struct tool *t)
 	abort();
 }
 
+/* MCP_MAX_BODY of the tool being checked */
+static size_t	 check_max_body;
+
+/*
+ * A multipart body is well formed: the boundary of its Content-Type only
+ * as delimiters, each part one Content-Disposition line with quoted
+ * name (and filename) and maybe a Content-Type line, the close delimiter
+ * last.
+ */
+static void
+check_multipart(const struct oa_req *r)
+{
+	const char	*ct = NULL, *p, *end, *next, *hend, *q;
+	char		 delim[128];
+	size_t		 i, dn, quotes;
+
+	for (i = 0; i < r->nheaders; i++)
+		if (strncmp(r->headers[i], "Content-Type: ", 14) == 0)
+			ct = r->headers[i] + 14;
+	FUZZ_ASSERT(ct != NULL && strncmp(ct, "multipart/form-data; "
+	    "boundary=", 30) == 0 && strlen(ct + 30) > 0 &&
+	    strlen(ct + 30) <= 70, "a multipart body without its boundary");
+	dn = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s", ct + 30);
+	p = r->body.data;
+	end = p + r->body.len;
+	FUZZ_ASSERT(r->body.len >= dn - 2 && memcmp(p, delim + 2, dn - 2) == 0,
+	    "a multipart body that does not start with its boundary");
+	for (p += dn - 2;;) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+			FUZZ_ASSERT(end - p == 4 && p[2] == '\r' && p[3] == '\n',
+			    "bytes after the close delimiter");
+			return;
+		}
+		FUZZ_ASSERT(end - p >= 2 && p[0] == '\r' && p[1] == '\n',
+		    "no CRLF after a delimiter");
+		p += 2;
+		hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		FUZZ_ASSERT(hend != NULL && strncmp(p, "Content-Disposition: "
+		    "form-data; name=\"", 38) == 0, "a part without its "
+		    "Content-Disposition");
+		for (q = p, quotes = 0; q < hend; q++) {
+			FUZZ_ASSERT(*q != '\0' && ((*q != '\r' && *q != '\n') ||
+			    (q[0] == '\r' && q[1] == '\n' &&
+			    strncmp(q + 2, "Content-Type: ", 14) == 0) ||
+			    (q[-1] == '\r' && q[0] == '\n')),
+			    "a part header line that is not one of ours");
+			quotes += *q == '"';
+		}
+		FUZZ_ASSERT(quotes == 2 || quotes == 4, "a quote inside a part "
+		    "name or file name");
+		p = hend + 4;
+		next = memmem(p, (size_t)(end - p), delim, dn);
+		FUZZ_ASSERT(next != NULL, "a part without a delimiter after it");
+		FUZZ_ASSERT(memmem(p, (size_t)(next - p), ct + 30,
+		    strlen(ct + 30)) == NULL, "the boundary inside a part");
+		p = next + dn;
+	}
+}
+
 /* What was built can only send what the operation describes. */
 static void
 check_request(const struct oa_op *op, const struct oa_req *r)
@@ -159,6 +219,12 @@ check_request(const struct oa_op *op, const struct oa_req *r)
 			    "abcdefghijklmnopqrstuvwxyz0123456789-._~%&=",
 			    r->body.data[i]) != NULL && r->body.data[i] != '\0',
 			    "an unencoded byte in a form body");
+	if ((op->body == OA_BODY_MULTIPART || op->body == OA_BODY_BINARY) &&
+	    r->has_body)
+		FUZZ_ASSERT(r->body.len <= check_max_body,
+		    "a built body over MCP_MAX_BODY");
+	if (op->body == OA_BODY_MULTIPART && r->has_body)
+		check_multipart(r);
 }
 
 static void
@@ -221,6 +287,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&r.url);
 	buf_init(&r.query);
 	buf_init(&r.body);
+	check_max_body = (size_t)cfg->max_body;
 	if ((res = build_request(cfg, t->impl, &call, &r)) != NULL) {
 		check_result(res);
 		if (fuzz_verbose())

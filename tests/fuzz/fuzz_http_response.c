@@ -10,11 +10,42 @@
  * never exceeds the limit, a refusal says why (a text or too_large), a
  * finished answer has a status from 200 to 599, and a HEAD answer or a
  * 204/304 has no body.
+ *
+ * The same bytes are also a multipart answer body (oa_mixed.c), once
+ * with the boundary "b" and once with the Content-Type taken from their
+ * first line: parts lie inside the body, in order, at most 64 of them,
+ * and a refusal says why.
  */
 #include "config.h"
 
 #include "../../src/hclient.h"
+#include "../../src/openapi.h"
 #include "fuzz.h"
+
+static void
+mixed(const char *ctype, const char *s, size_t n)
+{
+	struct oa_mixed_part	*parts;
+	const char		*prev = s;
+	size_t			 np, i;
+	char			*cause;
+
+	if (oa_mixed_parse(ctype, s, n, &parts, &np, &cause) == -1) {
+		if (cause == NULL || parts != NULL || np != 0)
+			abort();
+		free(cause);
+		return;
+	}
+	if (np > 64)
+		abort();
+	for (i = 0; i < np; i++) {
+		if (parts[i].data < prev || parts[i].data > s + n ||
+		    parts[i].len > (size_t)(s + n - parts[i].data))
+			abort();
+		prev = parts[i].data + parts[i].len;
+	}
+	oa_mixed_free(parts, np);
+}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -68,5 +99,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	hc_parser_free(&p);
 	buf_free(&body);
+	mixed("multipart/mixed; boundary=b", s, n);
+	{
+		size_t	 eol = 0;
+		char	*ct;
+
+		while (eol < n && eol < 200 && s[eol] != '\n' && s[eol] != '\0')
+			eol++;
+		ct = xstrndup(s, eol);
+		mixed(ct, s + (eol < n ? eol + 1 : eol), n - (eol < n ? eol + 1 :
+		    eol));
+		free(ct);
+	}
 	return 0;
 }

@@ -6,9 +6,14 @@
  *
  * Input: the token, as it follows "Bearer " (not NUL-terminated: the
  * length is passed, so a read past it is an ASan finding).
+ *
+ * The sub and client id of every decoded token also go through the audit
+ * record formatter (audit.c), which must always give one line of JSON
+ * with its twelve members, whatever bytes the claims hold.
  */
 #include "config.h"
 
+#include "../../src/audit.h"
 #include "../../src/jwt.h"
 #include "fuzz.h"
 #include "fuzz_keys.h"
@@ -43,6 +48,37 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* What auth.c keeps of a token for the audit, formatted as audit.c does. */
+static void
+audit_record(const struct jwt *t)
+{
+	struct audit_rec	 a;
+	struct json_object	*o;
+	const char		*cid = NULL;
+	char			 line[AUDIT_LINE_MAX + 1];
+	size_t			 n;
+
+	if (jwt_json_str(t->claims, "client_id", &cid) != 1 &&
+	    jwt_json_str(t->claims, "azp", &cid) != 1)
+		cid = NULL;
+	memset(&a, 0, sizeof(a));
+	a.req = "fuzz";
+	a.sub = t->sub;
+	a.client_id = cid;
+	a.tool = t->kid;	/* any attacker-chosen string */
+	a.upstream_auth = t->typ;
+	n = audit_format(&a, line, sizeof(line) - 1);
+	FUZZ_ASSERT(n > 0 && n <= AUDIT_LINE_MAX && line[n - 1] == '\n' &&
+	    memchr(line, '\n', n - 1) == NULL && memchr(line, '\r', n) ==
+	    NULL, "audit record: not exactly one line");
+	line[n] = '\0';
+	o = json_tokener_parse(line);
+	FUZZ_ASSERT(o != NULL && json_object_is_type(o, json_type_object) &&
+	    json_object_object_length(o) == 12,
+	    "audit record: not one JSON object of twelve members");
+	json_object_put(o);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -60,6 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_ASSERT(t.alg != NULL && t.header != NULL && t.claims != NULL,
 	    "decoded token without alg, header or claims");
+	audit_record(&t);
 	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		e = jwt_verify(&t, &set, &policies[i], &why);
 		FUZZ_ASSERT((e == JWT_OK) == (why == NULL),

@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: an OpenAPI document through oa_load(), the way a
- * worker loads MCP_OPENAPI at start-up: oa_doc_load (JSON, version,
- * paths), $ref resolution, schema conversion, names, filters and tool
- * definitions.  oa_load reads a file, so the input is written to a memfd
+ * worker loads MCP_OPENAPI at start-up: oa_doc_load (JSON, or YAML
+ * through oa_yaml.c when the first byte that is not white space is not
+ * '{'; Swagger 2.0 converted by oa_swagger.c; version, paths), $ref
+ * resolution, schema conversion, names, filters and tool definitions.  oa_load reads a file, so the input is written to a memfd
  * (one per process, gone with it however it ends) and MCP_OPENAPI names
  * it as /proc/self/fd/N.
  *

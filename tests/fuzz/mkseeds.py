@@ -275,6 +275,13 @@ http_seeds = {
              b"Content-Length: 3\r\nConnection: close\r\n\r\n"
              b"40\r\n" + b"x" * 64 + b"\r\n1\r\ny\r\n0\r\n\r\n",
     "no-content": b"\x05HTTP/1.1 204 No Content\r\n\r\n",
+    # multipart answers for oa_mixed.c: boundary "b", and a first line
+    # that is the Content-Type
+    "multipart": b"\x00--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+                 b"--b\r\nContent-Type: image/png\r\nContent-Location: "
+                 b"https://x/a\r\n\r\n\x89PNG\r\n--b\r\n\r\n\r\n--b--\r\n",
+    "multipart-type": b"\x00multipart/related; boundary=\"z z\"\n--z z\n"
+                      b"Content-Type: application/json\n\n{}\n--z z--",
 }
 write_corpus("fuzz_http_response", http_seeds)
 
@@ -283,7 +290,7 @@ write_corpus("fuzz_http_response", http_seeds)
 fixtures = os.path.join(HERE, "..", "fixtures")
 openapi_seeds = {}
 for name in ("edge-3.0.json", "fastapi-3.1.json", "conformance-openapi.json",
-             "swagger-2.0.json"):
+             "swagger-2.0.json", "petstore.yaml", "swagger-example.yaml"):
     with open(os.path.join(fixtures, name), "rb") as f:
         openapi_seeds[name] = f.read()
 openapi_seeds["small-3.1.json"] = jenc({
@@ -335,6 +342,78 @@ openapi_seeds["small-3.0.json"] = jenc({
         "schemas": {"A": {"$ref": "#/components/schemas/B"},
                     "B": {"type": "object", "properties": {
                         "b": {"$ref": "#/components/schemas/A"}}}}}})
+# YAML (oa_yaml.c): every scalar kind, tags, anchors, flow and block style
+openapi_seeds["small-3.0.yaml"] = b"""\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+x-any: [~, null, true, False, 0x1F, 0o17, +12, .5, 1e3, !!str 7, !!float 2,
+  "q\\u00e9", 'it''s', yes, 2024-01-01]
+paths:
+  /a/{id}:
+    parameters:
+      - &id {name: id, in: path, required: true, schema: {type: integer}}
+    get:
+      operationId: getA
+      parameters: [*id]
+      responses:
+        200:
+          description: |
+            text
+          content:
+            application/json:
+              schema: &s
+                type: object
+                properties: {n: {type: number, minimum: 0}}
+    put:
+      requestBody:
+        content:
+          application/json: {schema: *s}
+      responses: {default: {description: x}}
+"""
+# Swagger 2.0 (oa_swagger.c): every conversion
+openapi_seeds["small-swagger.json"] = jenc({
+    "swagger": "2.0", "info": {"title": "t", "version": "1"},
+    "host": "h.example", "basePath": "/v1", "schemes": ["http", "https"],
+    "consumes": ["application/json"], "produces": ["application/json"],
+    "securityDefinitions": {
+        "b": {"type": "basic"},
+        "k": {"type": "apiKey", "name": "K", "in": "header"},
+        "o": {"type": "oauth2", "flow": "accessCode",
+              "authorizationUrl": "https://a/auth",
+              "tokenUrl": "https://a/token", "scopes": {"w": "write"}}},
+    "parameters": {
+        "L": {"name": "limit", "in": "query", "type": "integer"},
+        "B": {"name": "b", "in": "body",
+              "schema": {"$ref": "#/definitions/T"}}},
+    "responses": {"E": {"description": "e",
+                        "schema": {"$ref": "#/definitions/T"}}},
+    "paths": {"/t/{id}": {
+        "parameters": [{"name": "id", "in": "path", "type": "integer"},
+                       {"$ref": "#/parameters/L"}],
+        "get": {"operationId": "getT", "security": [{"o": ["w"]}],
+                "parameters": [
+                    {"name": "ids", "in": "query", "type": "array",
+                     "collectionFormat": "multi",
+                     "items": {"type": "string"}},
+                    {"name": "X-H", "in": "header", "type": "string"}],
+                "responses": {"200": {"description": "ok",
+                                      "schema": {"$ref": "#/definitions/T"},
+                                      "examples": {"application/json": {}}},
+                              "default": {"$ref": "#/responses/E"}}},
+        "put": {"parameters": [{"$ref": "#/parameters/B"}],
+                "responses": {"204": {"description": "done"}}},
+        "post": {"consumes": ["multipart/form-data"],
+                 "parameters": [
+                     {"name": "f", "in": "formData", "type": "file"},
+                     {"name": "n", "in": "formData", "type": "string",
+                      "required": True}],
+                 "responses": {"201": {"description": "made"}}}}},
+    "definitions": {"T": {
+        "type": "object", "discriminator": "kind",
+        "properties": {"kind": {"type": "string"},
+                       "kids": {"type": "array",
+                                "items": {"$ref": "#/definitions/T"}},
+                       "n": {"type": "integer", "x-nullable": True}}}}})
 write_corpus("fuzz_openapi", openapi_seeds)
 
 # ---------------------------------------------------------------- fuzz_mcp_request
@@ -504,6 +583,16 @@ ARGS = [
     ("treeBody", {"value": "a", "label": "root", "kind": "node",
                   "children": [{"value": None}, {"value": -4}],
                   "pair": ["p", 0.5], "meta": {"m": 1}, "both": 3}),
+    ("uploadFile", {"file": "AP8AYQ0K", "file_filename": "a \"q\".bin",
+                    "note": "h\u00e9llo", "meta": {"label": "L"},
+                    "images": ["iVBORw0KGgo=", "AQID"],
+                    "images_filename": ["x.png"]}),
+    ("uploadBlob", {"body": "AAEC/w=="}),
+    ("uploadParts", {"id": "u", "file": "aGVs\nbG8=", "files": ["AQ", "Ag-_"],
+                     "files_filename": ["a\r\nb"], "note": "n",
+                     "meta": {"k": [1]}, "list": [1, "a", None, {"o": 1}],
+                     "typed": "<x/>", "extra": True}),
+    ("rawBytes", {"body": "iVBORw0KGgo"}),
 ]
 if build:
     out = run_target(build, "fuzz_args", {"FUZZ_LIST_TOOLS": "1"}, b"")

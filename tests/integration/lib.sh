@@ -254,6 +254,22 @@ need_node_modules() {
 	NODE22="$IDIR/node_modules/.bin/node"
 }
 
+# start_provider [FLAGS...]: tests/interop/provider.mjs (oidc-provider) on a
+# free loopback port, after need_node_modules; sets ISS and PROV_PID.
+start_provider() {
+	local i
+	(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 "$@" \
+	    >"$T_DIR/provider.out" 2>"$T_DIR/provider.err") &
+	PROV_PID=$!
+	T_PIDS="$T_PIDS $PROV_PID"
+	for i in $(seq 1 200); do
+		grep -q '^READY ' "$T_DIR/provider.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	ISS=$(sed -n 's/^READY //p' "$T_DIR/provider.out")
+	[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/provider.err"; bail "provider did not start"; }
+}
+
 # check_oauth NAME BASE: the OAuth routes of a shipped web-server example,
 # each reaching its program (facade mode, provider https://provider.example;
 # used by t_deploy.sh, t_nginx.sh and t_apache.sh).

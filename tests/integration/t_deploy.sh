@@ -86,7 +86,7 @@ V='MCP-Protocol-Version: 2025-11-25'
 
 http GET "$BASE/mcp/healthz" -H 'Host: lb.internal'
 is "$STATUS" 200 "health: 200, whatever the Host"
-is "$BODY" '{"status":"ok","version":"'"$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")"'","tools":16}' \
+is "$BODY" '{"status":"ok","version":"'"$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")"'","tools":18}' \
     "health: status, version, tool count"
 mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":1}}}' -H "$V"
 like "$BODY" '"structuredContent":\{"id":1' "installed mcp.fcgi calls the API"

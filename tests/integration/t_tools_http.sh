@@ -52,7 +52,7 @@ call() {	# call TOOL ARGS-JSON [curl args]
 mcp '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' -H "$V"
 is "$STATUS" 200 "tools/list 200"
 n=$(printf '%s' "$BODY" | grep -o '"name":"[A-Za-z]*","title"' | wc -l)
-is "$n" 16 "16 tools from the example document"
+is "$n" 18 "18 tools from the example document"
 like "$BODY" '"name":"createItem","title":"Create an item"' "createItem listed with its title"
 like "$BODY" '"outputSchema":\{' "output schemas listed"
 like "$BODY" '"X-Trace-Id":\{' "header parameter in listItems' schema"
@@ -101,6 +101,66 @@ http POST "$API/echo" -H 'Content-Type:' -H 'Content-Length: 0'
 is "$STATUS" 400 "the example API itself: POST /echo without a body is 400"
 call updateItem '{"id":1}'
 like "$BODY" '"structuredContent":\{"id":1,"name":' "updateItem without fields: {} sent, the item unchanged"
+
+# Uploads (#15 item 3): files as base64 arguments, sent as real
+# multipart/form-data and raw application/octet-stream bodies; the example
+# API parses them strictly and answers with the sizes, CRC-32s and bytes
+# it received.
+crc_of() {	# crc_of FILE: its CRC-32 in hex, from gzip's trailer
+	gzip -c <"$1" | tail -c8 | od -An -N4 -tx4 | tr -d ' \n'
+}
+mcp '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' -H "$V"
+like "$BODY" '"file":\{"type":"string","description":"The file.\\n\\nThe content of the file, base64-encoded \(sent as application/octet-stream\).","contentEncoding":"base64","contentMediaType":"application/octet-stream"\}' \
+    "uploadFile: the file is a base64 argument, its type said"
+like "$BODY" '"images":\{"type":"array","maxItems":4,"description":"More files, PNG images.","items":\{"type":"string","contentMediaType":"image/png","contentEncoding":"base64"' \
+    "uploadFile: an array of PNG files, each base64"
+like "$BODY" '"file_filename":\{"type":"string","description":"The file name sent with file \(default: file\)."\}' \
+    "uploadFile: an optional file name argument"
+like "$BODY" '"inputSchema":\{"type":"object","properties":\{"body":\{"type":"string","contentEncoding":"base64","contentMediaType":"application/octet-stream","description":"The request body.s content, base64-encoded \(sent as application/octet-stream\)."\}\},"required":\["body"\]' \
+    "uploadBlob: the body is one base64 argument"
+# 00 ff 00 61 0d 0a: NUL, a byte that is not UTF-8, CR LF
+call uploadFile '{"file":"AP8AYQ0K","file_filename":"a \"q\".bin","note":"h\u00e9llo","meta":{"label":"L"},"images":["iVBORw0KGgo=","AQID"],"images_filename":["x.png"]}'
+unlike "$BODY" '"isError":true' "uploadFile: not an error"
+like "$BODY" '"structuredContent":\{"content_length":[0-9]+,"parts":\[\{"name":"file","filename":"a %22q%22.bin","content_type":"application/octet-stream","size":6,"crc32":"67c8506b","hex":"00ff00610d0a"\}' \
+    "the file arrived byte for byte, with its (quoted) name and type"
+like "$BODY" '\{"name":"note","size":6,"crc32":"[0-9a-f]{8}","hex":"68c3a96c6c6f","text":"h.llo"\}' \
+    "the note as a text field, UTF-8"
+like "$BODY" '\{"name":"meta","content_type":"application/json","size":13,"crc32":"[0-9a-f]{8}","hex":"[0-9a-f]+","text":"\{\\"label\\":\\"L\\"\}"\}' \
+    "the object as a JSON part"
+like "$BODY" '\{"name":"images","filename":"x.png","content_type":"image/png","size":8,"crc32":"[0-9a-f]{8}","hex":"89504e470d0a1a0a"\},\{"name":"images","filename":"images","content_type":"image/png","size":3,"crc32":"[0-9a-f]{8}","hex":"010203"\}\]' \
+    "the array: one part per file, the second named by default"
+head -c 300000 /dev/urandom >"$T_DIR/big.bin"
+printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"uploadFile","arguments":{"file":"%s","note":"big"}}}' \
+    "$(base64 -w0 "$T_DIR/big.bin")" >"$T_DIR/big.json"
+mcp @"$T_DIR/big.json" -H "$V"
+like "$BODY" '"name":"file","filename":"file","content_type":"application/octet-stream","size":300000,"crc32":"'"$(crc_of "$T_DIR/big.bin")"'"' \
+    "300000 random bytes arrive intact (size and CRC-32)"
+call uploadBlob '{"body":"AAEC/w=="}'
+like "$BODY" '"structuredContent":\{"size":4,"crc32":"[0-9a-f]{8}","hex":"000102ff"\}' \
+    "uploadBlob: the raw bytes arrived"
+printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"uploadBlob","arguments":{"body":"%s"}}}' \
+    "$(base64 "$T_DIR/big.bin" | awk '{ printf "%s\\n", $0 }')" >"$T_DIR/big.json"
+mcp @"$T_DIR/big.json" -H "$V"
+like "$BODY" '"structuredContent":\{"size":300000,"crc32":"'"$(crc_of "$T_DIR/big.bin")"'"\}' \
+    "uploadBlob: 300000 bytes (base64 with line breaks) intact"
+call uploadBlob '{"body":"not base64!"}'
+like "$BODY" '"isError":true' "bad base64: isError"
+like "$BODY" 'Invalid arguments: arguments.body is not valid base64' "naming the argument"
+call uploadFile '{"file":"AA","images":["AA","A"]}'
+like "$BODY" 'Invalid arguments: arguments.images\[1\] is not valid base64' "an element of an array named"
+n_api=$(grep -c 'POST /upload\|POST /blob' "$T_DIR/api.log")
+is "$n_api" 4 "the API saw the four valid uploads only"
+# the example API's parser is strict
+http POST "$API/upload" -H 'Content-Type: multipart/form-data' --data-binary 'x'
+is "$STATUS" 415 "example API: multipart without a boundary is 415"
+printf -- '--b\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nabc\r\n--b--' >"$T_DIR/bad.mp"
+http POST "$API/upload" -H 'Content-Type: multipart/form-data; boundary=b' --data-binary @"$T_DIR/bad.mp"
+is "$STATUS" 400 "example API: no CRLF after the close delimiter is 400"
+printf -- '--b\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nabc\r\n--b--\r\n' >"$T_DIR/good.mp"
+http POST "$API/upload" -H 'Content-Type: multipart/form-data; boundary=b' --data-binary @"$T_DIR/good.mp"
+is "$STATUS" 201 "example API: a well-formed body is 201"
+http POST "$API/blob" -H 'Content-Type: text/plain' --data-binary 'abc'
+is "$STATUS" 415 "example API: /blob takes application/octet-stream only"
 
 call createItem '{"price":1}'
 like "$BODY" 'Invalid arguments: arguments: missing required property' \
@@ -160,7 +220,7 @@ post_to() {	# post_to PATH BODY
 	http POST "$BASE$1" -H 'Content-Type: application/json' \
 	    -H 'Accept: application/json, text/event-stream' -H "$V" --data-binary "$2"
 }
-like "$(cat "$T_DIR/mcp-url.log")" "16 tools from http://127.0.0.1:[0-9]+/openapi.json" \
+like "$(cat "$T_DIR/mcp-url.log")" "18 tools from http://127.0.0.1:[0-9]+/openapi.json" \
     "MCP_OPENAPI fetched from a URL"
 post_to /url/mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","arguments":{"id":2}}}'
 like "$BODY" '"structuredContent":\{"id":2' "relative server URL resolved against the document URL"

@@ -29,19 +29,10 @@ fastcgi.server = (
 	\"/ccdown/mcp\" => (( \"socket\" => \"$T_DIR/ccdown.sock\", \"check-local\" => \"disable\" )),
 )
 "
-(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 --client-id "$CID" \
+start_provider --client-id "$CID" \
     --client-secret "$CSEC" --resource "$BASE/jwt/mcp" \
     --resource "$BASE/cold/mcp" --resource "$BASE/intro/mcp" \
-    --resource "$BASE/cc/mcp" --resource "$BASE/api" \
-    >"$T_DIR/provider.out" 2>"$T_DIR/provider.err") &
-PROV_PID=$!
-T_PIDS="$T_PIDS $PROV_PID"
-for i in $(seq 1 200); do
-	grep -q '^READY ' "$T_DIR/provider.out" 2>/dev/null && break
-	sleep 0.05
-done
-ISS=$(sed -n 's/^READY //p' "$T_DIR/provider.out")
-[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/provider.err"; bail "provider did not start"; }
+    --resource "$BASE/cc/mcp" --resource "$BASE/api"
 ok 0 "oidc-provider up at $ISS"
 
 start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"

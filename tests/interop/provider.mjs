@@ -11,6 +11,7 @@
 // environment (PROVIDER_CLIENT_ID, PROVIDER_NO_ISS=1, lists space/comma
 // separated).  provider-check.sh shows every feature in use.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -35,6 +36,9 @@ const FLAGS = {
   'no-iss': { type: 'boolean', default: false, help: 'strip iss (RFC 9207) from authorization responses and advertise false' },
   'no-rfc8414': { type: 'boolean', default: false, help: 'do not serve /.well-known/oauth-authorization-server (OpenID configuration only)' },
   registration: { type: 'boolean', default: false, help: 'enable open dynamic client registration (RFC 7591) at /reg' },
+  'token-exchange': { type: 'boolean', default: false, help: 'enable the RFC 8693 token exchange grant for the confidential clients (a user\'s access token of this provider for a JWT access token of a --resource); POST /__test/exchange changes its answers' },
+  'jwt-client-id': { type: 'string', help: 'a confidential client that authenticates with private_key_jwt (RFC 7523): client_credentials, and token exchange with --token-exchange' },
+  'jwt-client-key': { type: 'string', multiple: true, help: 'PEM file of a key of that client (public or private; RSA or EC P-256), kid jwt-client-key-<n> from 1; repeatable' },
   verbose: { type: 'boolean', default: false, help: 'log every request and provider error event on stderr' },
   help: { type: 'boolean', default: false, help: 'this text' },
 };
@@ -87,10 +91,30 @@ function readOptions() {
   if (o.resource.some((r) => o['opaque-resource'].includes(r))) die('a resource cannot be both --resource and --opaque-resource');
   o['opaque-client-id'] ??= `${o['client-id']}-opaque`;
   if (o['opaque-client-id'] === o['client-id']) die('--opaque-client-id must differ from --client-id');
+  if (o['jwt-client-id'] && !o['jwt-client-key'].length) die('--jwt-client-id needs --jwt-client-key');
+  if (o['jwt-client-id'] && [o['client-id'], o['opaque-client-id']].includes(o['jwt-client-id'])) die('--jwt-client-id must differ from the other clients');
   return o;
 }
 
 const opts = readOptions();
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const exchangeGrants = opts['token-exchange'] ? [TOKEN_EXCHANGE] : [];
+
+// the private_key_jwt client's public keys, read once
+function jwtClientJwks() {
+  return opts['jwt-client-key'].map((file, i) => {
+    let jwk;
+    try {
+      jwk = crypto.createPublicKey(fs.readFileSync(file, 'utf8')).export({ format: 'jwk' });
+    } catch (e) {
+      console.error(`provider: --jwt-client-key ${file}: ${e.message}`);
+      process.exit(2);
+    }
+    return { ...jwk, kid: `jwt-client-key-${i + 1}`, use: 'sig', alg: jwk.kty === 'EC' ? 'ES256' : 'RS256' };
+  });
+}
+const jwtClientKeys = opts['jwt-client-id'] ? jwtClientJwks() : [];
 const log = (...a) => { if (opts.verbose) console.error('provider:', ...a); };
 
 // ---- storage: one Map for the whole process, so that a Provider rebuilt
@@ -188,9 +212,20 @@ function clientMetadata(clientId) {
     // registered as client_secret_basic; oidc-provider accepts
     // client_secret_post from it as well (token, introspection, revocation)
     token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials'],
+    grant_types: [...(redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials']), ...exchangeGrants],
     response_types: redirectUris.length ? ['code'] : [],
     redirect_uris: redirectUris,
+  };
+}
+
+function jwtClientMetadata() {
+  return {
+    client_id: opts['jwt-client-id'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: structuredClone(jwtClientKeys) },
+    grant_types: ['client_credentials', ...exchangeGrants],
+    response_types: [],
+    redirect_uris: [],
   };
 }
 
@@ -199,7 +234,8 @@ function ttl() { return +opts.ttl; }
 function configuration() {
   return {
     adapter: MapAdapter,
-    clients: [clientMetadata(opts['client-id']), clientMetadata(opts['opaque-client-id'])],
+    clients: [clientMetadata(opts['client-id']), clientMetadata(opts['opaque-client-id']),
+      ...(opts['jwt-client-id'] ? [jwtClientMetadata()] : [])],
     jwks: { keys: structuredClone(signingKeys) },
     cookies: { keys: cookieKeys }, // Secure is set only on https (ctx.secure), so http works
     clientDefaults: {
@@ -282,8 +318,107 @@ function stripIss(location) {
   return changed ? u.href : location;
 }
 
+// ---- token exchange (RFC 8693), --token-exchange: a user's access token
+// of this provider (a JWT it signed, or an opaque one it stores) for a JWT
+// access token of one --resource (resource or audience), with the user as
+// sub and the calling client as client_id.  POST /__test/exchange?mode=
+// makes the next answers huge (a 20000-byte token), malformed (not JSON)
+// or refresh (issued_token_type refresh_token), and ?ttl= short-lived.
+const exchangeCtl = { mode: 'normal', ttl: 0 };
+
+function jwtClaims(token) {
+  const [h, p, s, extra] = token.split('.');
+  if (!s || extra !== undefined) return undefined;
+  let header;
+  let claims;
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url'));
+    claims = JSON.parse(Buffer.from(p, 'base64url'));
+  } catch {
+    return undefined;
+  }
+  const jwk = signingKeys.find((k) => k.kid === header.kid);
+  if (!jwk || jwk.alg !== header.alg) return undefined;
+  const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  const data = Buffer.from(`${h}.${p}`);
+  const sig = Buffer.from(s, 'base64url');
+  const how = {
+    RS256: ['sha256', key],
+    PS256: ['sha256', { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }],
+    ES256: ['sha256', { key, dsaEncoding: 'ieee-p1363' }],
+    EdDSA: [null, key],
+  }[header.alg];
+  if (!how || !crypto.verify(how[0], data, how[1], sig)) return undefined;
+  if (claims.iss !== issuer || !(claims.exp > now() / 1000)) return undefined;
+  return claims;
+}
+
+// { accountId } of a valid access token of this provider (accountId
+// undefined for a client's own token), or undefined
+async function subjectOf(provider, token) {
+  if (typeof token !== 'string' || !token) return undefined;
+  if (token.includes('.')) {
+    const claims = jwtClaims(token);
+    if (!claims) return undefined;
+    // a client_credentials token names its client as sub
+    return { accountId: claims.sub !== claims.client_id ? claims.sub : undefined };
+  }
+  const at = await provider.AccessToken.find(token);
+  if (at) return { accountId: at.accountId };
+  if (await provider.ClientCredentials.find(token)) return { accountId: undefined };
+  return undefined;
+}
+
+function jwtResourceServer(provider, resource, ttlSeconds) {
+  return new provider.ResourceServer(resource, {
+    scope: resourceScopes.join(' '), audience: resource, accessTokenTTL: ttlSeconds, accessTokenFormat: 'jwt', jwt: { sign: { alg: opts.alg } },
+  });
+}
+
+function tokenExchange(provider) {
+  return async function tokenExchangeHandler(ctx) {
+    counters.exchange += 1;
+    const p = ctx.oidc.params;
+    if (!p.subject_token) throw new errors.InvalidRequest('subject_token is required');
+    if (p.subject_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
+    if (p.requested_token_type !== undefined && p.requested_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest('only access tokens are issued');
+    const subject = await subjectOf(provider, p.subject_token);
+    if (!subject) throw new errors.InvalidGrant('subject_token is not an active access token of this provider');
+    if (!subject.accountId) throw new errors.InvalidGrant('subject_token was not issued to a user');
+    if (p.audience && p.resource && p.audience !== p.resource) throw new errors.InvalidTarget('audience and resource name different APIs');
+    const target = p.resource ?? p.audience;
+    if (!target || !jwtResources.has(target)) throw new errors.InvalidTarget('resource or audience must name a --resource');
+    const scope = (p.scope ?? '').split(' ').filter((sc) => resourceScopes.includes(sc)).join(' ') || undefined;
+    const life = exchangeCtl.ttl || ttl();
+    const at = new provider.AccessToken({
+      accountId: subject.accountId, client: ctx.oidc.client, scope, gty: 'token_exchange', expiresIn: life, resourceServer: jwtResourceServer(provider, target, life),
+    });
+    let value = await at.save();
+    counters.exchanged += 1;
+    log('token exchange for', subject.accountId, 'to', target, 'by', ctx.oidc.client.clientId);
+    if (exchangeCtl.mode === 'malformed') {
+      ctx.type = 'application/json';
+      ctx.body = '{"access_token": "cut off';
+      return;
+    }
+    if (exchangeCtl.mode === 'huge') value = `${value}${'A'.repeat(20000)}`;
+    ctx.body = {
+      access_token: value,
+      issued_token_type: exchangeCtl.mode === 'refresh' ? 'urn:ietf:params:oauth:token-type:refresh_token' : ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: life,
+      ...(scope ? { scope } : {}),
+    };
+  };
+}
+
 function build() {
   const provider = new Provider(issuer, configuration());
+  if (opts['token-exchange']) {
+    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchange(provider), [
+      'subject_token', 'subject_token_type', 'requested_token_type', 'actor_token', 'actor_token_type', 'audience', 'resource', 'scope',
+    ]);
+  }
   provider.use(async (ctx, next) => {
     await next();
     if (!opts['no-iss']) return;
@@ -402,7 +537,7 @@ async function interaction(req, res, rest) {
 }
 
 // ---- /__test/*: loopback-only test controls
-const counters = { introspection: 0 }; // requests seen, for GET /__test/stats
+const counters = { introspection: 0, exchange: 0, exchanged: 0 }; // for GET /__test/stats
 function rotate(url) {
   const previous = signingKeys.map((k) => k.kid);
   const key = newKey(opts.alg);
@@ -430,15 +565,45 @@ async function testToken(url, port) {
   return { status: r.status, body: await r.text() };
 }
 
+// a user's JWT access token for a --resource, as a code grant would give
+// one (the client --client-id); GET /__test/token?account=&resource=
+async function userToken(q) {
+  const { provider } = current;
+  const resource = q.get('resource');
+  if (!jwtResources.has(resource)) return { status: 400, body: { error: 'invalid_target' } };
+  const life = q.get('ttl') ? +q.get('ttl') : ttl();
+  const at = new provider.AccessToken({
+    accountId: q.get('account'),
+    client: await provider.Client.find(opts['client-id']),
+    scope: q.get('scope') || undefined,
+    gty: 'authorization_code',
+    expiresIn: life,
+    resourceServer: jwtResourceServer(provider, resource, life),
+  });
+  return { status: 200, body: { access_token: await at.save(), token_type: 'Bearer', expires_in: life } };
+}
+
+function exchangeControl(url) {
+  const mode = url.searchParams.get('mode') ?? 'normal';
+  if (!['normal', 'huge', 'malformed', 'refresh'].includes(mode)) return { error: 'mode: normal, huge, malformed or refresh' };
+  exchangeCtl.mode = mode;
+  exchangeCtl.ttl = +(url.searchParams.get('ttl') ?? 0) || 0;
+  return exchangeCtl;
+}
+
 async function testRoute(req, res, url, port) {
   if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, { error: 'forbidden' });
   if (url.pathname === '/__test/rotate' && req.method === 'POST') return send(res, 200, rotate(url));
   if (url.pathname === '/__test/token' && req.method === 'GET') {
-    const r = await testToken(url, port);
+    const r = url.searchParams.get('account') ? await userToken(url.searchParams) : await testToken(url, port);
     return send(res, r.status, r.body);
   }
+  if (url.pathname === '/__test/exchange' && req.method === 'POST') {
+    const r = exchangeControl(url);
+    return send(res, r.error ? 400 : 200, r);
+  }
   if (url.pathname === '/__test/stats' && req.method === 'GET') return send(res, 200, counters);
-  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1, GET /__test/stats' });
+  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1[&account=&ttl=], POST /__test/exchange?mode=&ttl=, GET /__test/stats' });
 }
 
 // ---- server

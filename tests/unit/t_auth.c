@@ -239,6 +239,15 @@ intro_answer(const char *tok)
 		"\"https://other.example\"}" },
 	    { "admin", "{\"active\":true,\"scope\":\"admin offline_access\","
 		"\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    /* t_tools_by_scope: who the token speaks for, for the audit */
+	    { "wr", "{\"active\":true,\"scope\":\"read items:write\","
+		"\"sub\":\"alice\",\"client_id\":\"app-1\","
+		"\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "sup", "{\"active\":true,\"scope\":\"read super\","
+		"\"sub\":\"root\\\"}\\n{\\\"x\",\"client_id\":\"app-2\","
+		"\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "boss", "{\"active\":true,\"scope\":\"boss\","
+		"\"aud\":\"https://mcp.example.com/mcp\"}" },
 	};
 	size_t	 i;
 
@@ -582,6 +591,325 @@ t_scope_challenges(void)
 	cfg_free(&cfg);
 }
 
+/* --- MCP_LIST_TOOLS_BY_SCOPE, MCP_SCOPE_IMPLIES, MCP_AUDIT_LOG ------- */
+
+static struct json_object *
+stub_call(void *ctx, struct tool_call *call)
+{
+	struct json_object	*r = json_object_new_object();
+
+	call->upstream_status = 200;
+	json_object_object_add(r, "content", json_object_new_array());
+	return r;
+}
+
+/* Five tools: two for anyone, two needing admin, one items:write. */
+static int
+scoped_app(struct cfg *cfg, struct mcp_app **app, const char *more[])
+{
+	static const struct {
+		const char	*name, *scope;
+	} tl[] = {
+		{ "a_pub", NULL }, { "b_admin", "admin" },
+		{ "c_write", "items:write" }, { "d_pub", NULL },
+		{ "e_admin", "admin" },
+	};
+	static char	 url[128];
+	struct json_object *t;
+	struct tool	*tool;
+	char		*env[16], *cause;
+	size_t		 n = 0, i;
+
+	snprintf(url, sizeof(url), "MCP_INTROSPECTION_URL=http://127.0.0.1:%d"
+	    "/introspect", intro_port);
+	env[n++] = "MCP_AUTH=introspect";
+	env[n++] = "MCP_PUBLIC_URL=https://mcp.example.com";
+	env[n++] = url;
+	env[n++] = "MCP_OAUTH_CLIENT_ID=rs";
+	env[n++] = "MCP_OAUTH_CLIENT_SECRET=rs-secret";
+	env[n++] = "MCP_REQUIRED_SCOPES=read";
+	env[n++] = "MCP_SCOPE_IMPLIES=super=admin,items:write boss=read";
+	for (; more != NULL && *more != NULL; more++)
+		env[n++] = (char *)*more;
+	env[n] = NULL;
+	if (cfg_load(cfg, PROG_MCP, env, stderr) == -1)
+		return -1;
+	if (mcp_init(cfg, (void **)app, &cause) == -1) {
+		free(cause);
+		cfg_free(cfg);
+		return -1;
+	}
+	reg_free((*app)->reg);
+	(*app)->reg = reg_new();
+	for (i = 0; i < sizeof(tl) / sizeof(tl[0]); i++) {
+		t = json_object_new_object();
+		json_object_object_add(t, "name",
+		    json_object_new_string(tl[i].name));
+		json_object_object_add(t, "inputSchema",
+		    json_object_new_object());
+		tool = reg_add((*app)->reg, t, NULL);
+		if (tl[i].scope != NULL) {
+			tool->scopes = xcalloc(1, sizeof(char *));
+			tool->scopes[tool->nscopes++] = xstrdup(tl[i].scope);
+		}
+	}
+	reg_finish((*app)->reg);
+	(*app)->reg->call = stub_call;
+	return 0;
+}
+
+/* tools/list as `tok`, legacy or 2026-07-28: names and nextCursor. */
+static struct out
+list_as(struct mcp_app *app, const struct cfg *cfg, const char *tok,
+    const char *cursor, int modern, char *names, size_t sz, char *next,
+    size_t nextsz)
+{
+	struct buf		 sinkbuf, body;
+	struct http_sink	 sink = { sink_write, sink_flush, &sinkbuf };
+	struct json_object	*o = NULL, *res, *arr, *v;
+	char			 auth[160], *env[8];
+	const char		*p;
+	struct req		 rq;
+	struct resp		 rs;
+	struct out		 r;
+	size_t			 n = 0, i;
+
+	buf_init(&body);
+	buf_printf(&body, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"tools/list\",\"params\":{");
+	if (cursor != NULL)
+		buf_printf(&body, "\"cursor\":\"%s\"%s", cursor,
+		    modern ? "," : "");
+	if (modern)
+		buf_puts(&body, "\"_meta\":{\"io.modelcontextprotocol/"
+		    "protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol"
+		    "/clientCapabilities\":{}}");
+	buf_puts(&body, "}}");
+	snprintf(auth, sizeof(auth), "HTTP_AUTHORIZATION=Bearer %s", tok);
+	env[n++] = "CONTENT_TYPE=application/json";
+	env[n++] = "HTTP_ACCEPT=application/json, text/event-stream";
+	env[n++] = modern ? "HTTP_MCP_PROTOCOL_VERSION=2026-07-28" :
+	    "HTTP_MCP_PROTOCOL_VERSION=2025-11-25";
+	if (modern)
+		env[n++] = "HTTP_MCP_METHOD=tools/list";
+	env[n++] = auth;
+	env[n] = NULL;
+	buf_init(&sinkbuf);
+	memset(&rq, 0, sizeof(rq));
+	rq.envp = env;
+	rq.method = "POST";
+	rq.body = body.data;
+	rq.body_len = body.len;
+	snprintf(rq.id, sizeof(rq.id), "list");
+	resp_init(&rs, &sink);
+	mcp_handle(app, cfg, &rq, &rs);
+	resp_finish(&rs);
+	r.status = rs.status;
+	r.raw = buf_release(&sinkbuf);
+	resp_free(&rs);
+	buf_free(&body);
+	names[0] = next[0] = '\0';
+	if ((p = strstr(r.raw, "\r\n\r\n")) != NULL)
+		o = json_tokener_parse(p + 4);
+	if (o != NULL && json_object_object_get_ex(o, "result", &res)) {
+		if (json_object_object_get_ex(res, "tools", &arr))
+			for (i = 0; i < json_object_array_length(arr); i++) {
+				v = json_object_array_get_idx(arr, i);
+				json_object_object_get_ex(v, "name", &v);
+				snprintf(names + strlen(names), sz -
+				    strlen(names), "%s%s", i ? " " : "",
+				    json_object_get_string(v));
+			}
+		if (json_object_object_get_ex(res, "nextCursor", &v))
+			snprintf(next, nextsz, "%s", json_object_get_string(v));
+	}
+	json_object_put(o);
+	return r;
+}
+
+static void
+t_tools_by_scope(void)
+{
+	const char	*on[] = { "MCP_LIST_TOOLS_BY_SCOPE=1",
+			    "MCP_PAGE_SIZE=2", NULL, NULL };
+	const char	*off[] = { "MCP_AUDIT_LOG=off", NULL };
+	const char	*call_admin = "{\"jsonrpc\":\"2.0\",\"id\":2,"
+			    "\"method\":\"tools/call\",\"params\":{\"name\":"
+			    "\"b_admin\",\"arguments\":{}}}";
+	const char	*call_write = "{\"jsonrpc\":\"2.0\",\"id\":2,"
+			    "\"method\":\"tools/call\",\"params\":{\"name\":"
+			    "\"c_write\",\"arguments\":{}}}";
+	char		 names[256], c1[128], c2[128], path[] =
+			    "/tmp/t_auth_audit.XXXXXX", logenv[64],
+			    lines[8192], *l, *nl;
+	struct json_object *rec[8], *v;
+	struct mcp_app	*app;
+	struct cfg	 cfg;
+	struct out	 r;
+	size_t		 nrec = 0, i;
+	FILE		*fp;
+	int		 fd;
+
+	if ((fd = mkstemp(path)) == -1) {
+		ok(0, "by scope: temporary file");
+		return;
+	}
+	close(fd);
+	snprintf(logenv, sizeof(logenv), "MCP_AUDIT_LOG=%s", path);
+	on[2] = logenv;
+	if (scoped_app(&cfg, &app, on) == -1) {
+		ok(0, "by scope: set-up");
+		return;
+	}
+	r = list_as(app, &cfg, "aud-10", NULL, 0, names, sizeof(names), c1,
+	    sizeof(c1));
+	is_int(r.status, 200, "by scope: token with read: 200");
+	is_str(names, "a_pub d_pub", "by scope: read sees only the tools "
+	    "that need nothing more");
+	is_str(c1, "", "... on one page: no cursor to a page of hidden tools");
+	free(r.raw);
+
+	r = list_as(app, &cfg, "wr-10", NULL, 0, names, sizeof(names), c1,
+	    sizeof(c1));
+	is_str(names, "a_pub c_write", "by scope: items:write adds its tool");
+	free(r.raw);
+	r = list_as(app, &cfg, "wr-10", c1, 0, names, sizeof(names), c2,
+	    sizeof(c2));
+	is_str(names, "d_pub", "... page two");
+	is_str(c2, "", "... and no page of admin tools after it");
+	free(r.raw);
+
+	r = list_as(app, &cfg, "sup-10", NULL, 0, names, sizeof(names), c1,
+	    sizeof(c1));
+	is_str(names, "a_pub b_admin", "implied: super counts as admin and "
+	    "items:write, page one");
+	free(r.raw);
+	r = list_as(app, &cfg, "sup-10", c1, 0, names, sizeof(names), c2,
+	    sizeof(c2));
+	is_str(names, "c_write d_pub", "... page two");
+	free(r.raw);
+	r = list_as(app, &cfg, "sup-10", c2, 0, names, sizeof(names), c2,
+	    sizeof(c2));
+	is_str(names, "e_admin", "... page three");
+	is_str(c2, "", "... the last");
+	free(r.raw);
+
+	/* the cursor of a broader token, presented by a narrower one */
+	r = list_as(app, &cfg, "aud-10", c1, 0, names, sizeof(names), c2,
+	    sizeof(c2));
+	is_int(r.status, 200, "another token's cursor is valid");
+	is_str(names, "d_pub", "... and shows only what this token may see "
+	    "from there: no hidden tool leaks, none it may see is skipped");
+	free(r.raw);
+
+	r = list_as(app, &cfg, "boss-10", NULL, 0, names, sizeof(names), c1,
+	    sizeof(c1));
+	is_int(r.status, 200, "implied scope satisfies MCP_REQUIRED_SCOPES "
+	    "(boss=read)");
+	is_str(names, "a_pub d_pub", "... and lists like read");
+	free(r.raw);
+
+	r = list_as(app, &cfg, "aud-10", NULL, 1, names, sizeof(names), c1,
+	    sizeof(c1));
+	is_int(r.status, 200, "2026-07-28 list by scope: 200");
+	ok(strstr(r.raw, "\"cacheScope\":\"private\"") != NULL &&
+	    strstr(r.raw, "\"public\"") == NULL, "2026-07-28: cacheScope "
+	    "private: the list depends on the token");
+	free(r.raw);
+	r = list_as(app, &cfg, "sup-10", c1, 1, names, sizeof(names), c2,
+	    sizeof(c2));
+	ok(strstr(r.raw, "\"cacheScope\":\"private\"") != NULL,
+	    "... on every page");
+	free(r.raw);
+	r = list_as(app, &cfg, "aud-10", NULL, 0, names, sizeof(names), c1,
+	    sizeof(c1));
+	ok(strstr(r.raw, "cacheScope") == NULL && strstr(r.raw, "ttlMs") ==
+	    NULL, "2025-11-25: no cache hints");
+	free(r.raw);
+
+	r = with_token(app, &cfg, call_admin, "aud-11");
+	is_int(r.status, 403, "a hidden tool called: 403, not unknown tool");
+	ok(strstr(r.raw, "scope=\"read admin\", error=\"insufficient_scope\"")
+	    != NULL, "... the step-up challenge names its scopes");
+	free(r.raw);
+	r = with_token(app, &cfg, call_admin, "sup-11");
+	is_int(r.status, 200, "implied admin calls the admin tool");
+	ok(strstr(r.raw, "\"content\":[]") != NULL, "... and it runs");
+	free(r.raw);
+	r = with_token(app, &cfg, call_write, "wr-11");
+	is_int(r.status, 200, "items:write calls its tool");
+	free(r.raw);
+	r = with_token(app, &cfg, call_write, "admin-11");
+	is_int(r.status, 403, "without the required scope: 403 at the gate");
+	free(r.raw);
+	mcp_fini(app);
+	cfg_free(&cfg);
+
+	/* the records: one line each, the token's who, never the token */
+	memset(lines, 0, sizeof(lines));
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fread(lines, 1, sizeof(lines) - 1, fp) == 0)
+			lines[0] = '\0';
+		fclose(fp);
+	}
+	unlink(path);
+	for (l = lines; nrec < 8 && (nl = strchr(l, '\n')) != NULL;
+	    l = nl + 1) {
+		*nl = '\0';
+		rec[nrec++] = json_tokener_parse(l);
+	}
+	is_int(nrec, 4, "four tools/call, four audit records");
+	for (i = 0; i < nrec; i++)
+		ok(rec[i] != NULL, "record %zu is one JSON object", i);
+	if (nrec == 4 && rec[0] && rec[1] && rec[2] && rec[3]) {
+		ok(json_object_object_get_ex(rec[0], "outcome", &v) &&
+		    strcmp(json_object_get_string(v), "refused") == 0 &&
+		    json_object_object_get_ex(rec[0], "error", &v) &&
+		    strcmp(json_object_get_string(v), "insufficient_scope") ==
+		    0, "hidden tool: refused, insufficient_scope");
+		ok(json_object_object_get_ex(rec[1], "sub", &v) &&
+		    strcmp(json_object_get_string(v), "root\"}\n{\"x") == 0,
+		    "a hostile sub is kept in its string");
+		ok(json_object_object_get_ex(rec[2], "sub", &v) &&
+		    strcmp(json_object_get_string(v), "alice") == 0 &&
+		    json_object_object_get_ex(rec[2], "client_id", &v) &&
+		    strcmp(json_object_get_string(v), "app-1") == 0 &&
+		    json_object_object_get_ex(rec[2], "tool", &v) &&
+		    strcmp(json_object_get_string(v), "c_write") == 0 &&
+		    json_object_object_get_ex(rec[2], "upstream_status", &v) &&
+		    json_object_get_int(v) == 200 &&
+		    json_object_object_get_ex(rec[2], "upstream_auth", &v) &&
+		    strcmp(json_object_get_string(v), "none") == 0 &&
+		    json_object_object_get_ex(rec[2], "outcome", &v) &&
+		    strcmp(json_object_get_string(v), "ok") == 0,
+		    "sub, client id, tool, status, mode, outcome of a call");
+		ok(json_object_object_get_ex(rec[3], "outcome", &v) &&
+		    strcmp(json_object_get_string(v), "refused") == 0 &&
+		    json_object_object_get_ex(rec[3], "tool", &v) &&
+		    strcmp(json_object_get_string(v), "c_write") == 0,
+		    "refused at the gate (required scope): audited too");
+	}
+	ok(strstr(lines, "wr-11") == NULL && strstr(lines, "sup-11") == NULL &&
+	    strstr(lines, "aud-11") == NULL, "no token in the records");
+	for (i = 0; i < nrec; i++)
+		json_object_put(rec[i]);
+
+	/* off: every tool, public cache hints */
+	if (scoped_app(&cfg, &app, off) == -1) {
+		ok(0, "by scope off: set-up");
+		return;
+	}
+	r = list_as(app, &cfg, "aud-10", NULL, 1, names, sizeof(names), c1,
+	    sizeof(c1));
+	is_str(names, "a_pub b_admin c_write d_pub e_admin", "without "
+	    "MCP_LIST_TOOLS_BY_SCOPE every tool is listed");
+	ok(strstr(r.raw, "\"cacheScope\":\"public\"") != NULL,
+	    "... cacheScope public");
+	free(r.raw);
+	mcp_fini(app);
+	cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -593,6 +921,7 @@ main(void)
 	t_introspect_audience();
 	t_introspect_any();
 	t_scope_challenges();
+	t_tools_by_scope();
 	intro_stop();
 	return done_testing();
 }

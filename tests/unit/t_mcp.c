@@ -420,6 +420,13 @@ t_modern(void)
 	ok(strstr(o.raw, "\"requested\":\"1900-01-01\"") != NULL,
 	    "requested version echoed");
 	out_free(&o);
+	/* the version is judged before the rest of _meta */
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\","
+	    "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+	    "\"1900-01-01\",\"io.modelcontextprotocol/clientInfo\":7}}}", h_old);
+	is_int(o.status, 400, "unsupported version, no capabilities: 400");
+	is_int(err_code(&o), -32022, "-32022 before the _meta field checks");
+	out_free(&o);
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\","
 	    "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
 	    "\"2026-07-28\"}}}", h_list);

@@ -1,0 +1,238 @@
+/*
+ * oa_exchange: MCP_UPSTREAM_AUTH=exchange.  The caller's verified token
+ * is exchanged at the provider's token endpoint for a token meant for the
+ * API (RFC 8693 token exchange, or Microsoft Entra ID's on-behalf-of
+ * flow), this server authenticated as its client.
+ *
+ * The exchanged token is kept per worker, keyed by the SHA-256 digest of
+ * the subject token (the subject token itself is never stored), until
+ * shortly before it expires and never beyond the subject token's own
+ * expiry.  A worker serves one request at a time, so a second call with
+ * the same token in the same worker finds the first one's exchange: one
+ * exchange per subject and worker.  The table is bounded; a full table
+ * drops an expired entry, else the oldest.
+ *
+ * Tokens never reach a message or the log.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "form.h"
+#include "log.h"
+#include "openapi.h"
+#include "util.h"
+
+#define XC_MAX		128	/* exchanged tokens kept per worker */
+#define XC_DEFAULT_LIFE	300	/* seconds, when expires_in is absent */
+#define XC_DIGEST	32
+
+#define GRANT_EXCHANGE	"urn:ietf:params:oauth:grant-type:token-exchange"
+#define GRANT_JWT_BEARER "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+struct xc_entry {
+	unsigned char	 key[XC_DIGEST];	/* SHA-256 of the subject */
+	char		*token;			/* NULL: a free slot */
+	int64_t		 until;
+	uint64_t	 seq;			/* order of arrival */
+};
+
+static struct xc_entry	 xc[XC_MAX];
+static uint64_t		 xc_seq;
+
+static void
+xc_digest(const char *subject, unsigned char *key)
+{
+	unsigned int	 n = XC_DIGEST;
+
+	if (EVP_Digest(subject, strlen(subject), key, &n, EVP_sha256(),
+	    NULL) != 1)
+		abort();	/* SHA-256 cannot fail but for memory */
+}
+
+static void
+xc_wipe(struct xc_entry *e)
+{
+	if (e->token != NULL) {
+		explicit_bzero(e->token, strlen(e->token));
+		free(e->token);
+	}
+	memset(e, 0, sizeof(*e));
+}
+
+void
+oa_xc_clear(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < XC_MAX; i++)
+		xc_wipe(&xc[i]);
+}
+
+/* The entry for `key`, NULL when none; an expired one is dropped. */
+static struct xc_entry *
+xc_find(const unsigned char *key, int64_t now)
+{
+	size_t	 i;
+
+	for (i = 0; i < XC_MAX; i++) {
+		if (xc[i].token == NULL ||
+		    CRYPTO_memcmp(xc[i].key, key, XC_DIGEST) != 0)
+			continue;
+		if (now < xc[i].until)
+			return &xc[i];
+		xc_wipe(&xc[i]);
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Keep `token` (ownership passes) for `key` until `until`: in the slot
+ * of the same key, else a free or expired one, else the oldest.
+ */
+static struct xc_entry *
+xc_put(const unsigned char *key, char *token, int64_t until, int64_t now)
+{
+	struct xc_entry	*e = NULL, *old = NULL;
+	size_t		 i;
+
+	for (i = 0; i < XC_MAX && e == NULL; i++)
+		if (xc[i].token != NULL &&
+		    CRYPTO_memcmp(xc[i].key, key, XC_DIGEST) == 0)
+			e = &xc[i];
+	for (i = 0; i < XC_MAX && e == NULL; i++) {
+		if (xc[i].token == NULL || xc[i].until <= now)
+			e = &xc[i];
+		else if (old == NULL || xc[i].seq < old->seq)
+			old = &xc[i];
+	}
+	if (e == NULL)
+		e = old;
+	xc_wipe(e);
+	memcpy(e->key, key, XC_DIGEST);
+	e->token = token;
+	e->until = until;
+	e->seq = ++xc_seq;
+	return e;
+}
+
+void
+oa_xc_drop(const char *subject)
+{
+	unsigned char	 key[XC_DIGEST];
+	struct xc_entry	*e;
+
+	xc_digest(subject, key);
+	if ((e = xc_find(key, INT64_MIN)) != NULL)
+		xc_wipe(e);
+}
+
+/*
+ * Until when to use a token exchanged at `now` that lives `life` seconds
+ * (0: not said): shortly before it expires, and never after the caller's
+ * token (`subject_exp`, 0: unknown) ends.
+ */
+static int64_t
+xc_until(int64_t now, int64_t life, int64_t subject_exp)
+{
+	int64_t	 until = oa_token_until(now, life > 0 ? life :
+		    XC_DEFAULT_LIFE);
+
+	return subject_exp > 0 && until > subject_exp ? subject_exp : until;
+}
+
+/* The grant's parameters, without client authentication. */
+static void
+xc_form(const struct cfg *cfg, const char *subject, struct buf *b)
+{
+	if (cfg->upstream_exchange == EXCHANGE_ENTRA_OBO) {
+		/* Entra ID: RFC 7523's grant, the API named by its scope */
+		form_add(b, "grant_type", GRANT_JWT_BEARER,
+		    strlen(GRANT_JWT_BEARER));
+		form_add(b, "assertion", subject, strlen(subject));
+		form_add(b, "requested_token_use", "on_behalf_of", 12);
+	} else {
+		form_add(b, "grant_type", GRANT_EXCHANGE,
+		    strlen(GRANT_EXCHANGE));
+		form_add(b, "subject_token", subject, strlen(subject));
+		form_add(b, "subject_token_type",
+		    cfg->upstream_subject_token_type,
+		    strlen(cfg->upstream_subject_token_type));
+		form_add(b, "requested_token_type", OA_TOKEN_TYPE_ACCESS,
+		    strlen(OA_TOKEN_TYPE_ACCESS));
+		if (cfg->upstream_audience != NULL)
+			form_add(b, "audience", cfg->upstream_audience,
+			    strlen(cfg->upstream_audience));
+		if (cfg->upstream_resource != NULL)
+			form_add(b, "resource", cfg->upstream_resource,
+			    strlen(cfg->upstream_resource));
+	}
+	if (cfg->upstream_scope != NULL)
+		form_add(b, "scope", cfg->upstream_scope,
+		    strlen(cfg->upstream_scope));
+}
+
+/*
+ * The token for the API that `subject` (the caller's verified token,
+ * expiring at `subject_exp`, 0 when unknown) exchanges for: the kept
+ * one, else a new exchange.  Borrowed until the next call; NULL with a
+ * message in `why` (never a token or a secret).
+ */
+const char *
+oa_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
+    char *why, size_t whysz)
+{
+	unsigned char	 key[XC_DIGEST];
+	struct xc_entry	*e;
+	struct buf	 body;
+	char		*tok;
+	int64_t		 life, until, now = util_now_unix();
+
+	xc_digest(subject, key);
+	if ((e = xc_find(key, now)) != NULL)
+		return e->token;
+	buf_init(&body);
+	xc_form(cfg, subject, &body);
+	if (oa_token_grant(cfg, &body, "the OAuth provider refused to "
+	    "exchange the caller's token for the API", &tok, &life, why,
+	    whysz) == -1) {
+		buf_free(&body);
+		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=exchange: %s", why);
+		return NULL;
+	}
+	buf_free(&body);
+	now = util_now_unix();
+	until = xc_until(now, life, subject_exp);
+	log_msg(LOG_DEBUG, "MCP_UPSTREAM_AUTH=exchange: a token for the API, "
+	    "kept %lld s", (long long)(until > now ? until - now : 0));
+	return xc_put(key, tok, until, now)->token;
+}
+
+/*
+ * The token a tool call sends to the API in the modes that get one from
+ * the provider (client_credentials, exchange).  `renew`: the API refused
+ * the last one; drop it and get another.
+ */
+const char *
+oa_upstream_token(const struct cfg *cfg, const struct tool_call *call,
+    int renew, char *why, size_t whysz)
+{
+	if (cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS) {
+		if (renew)
+			oa_cc_clear();
+		return oa_cc_token(cfg, why, whysz);
+	}
+	if (call->subject == NULL) {
+		snprintf(why, whysz, "the caller's token was not verified, and "
+		    "only a verified token is exchanged");
+		return NULL;
+	}
+	if (renew)
+		oa_xc_drop(call->subject);
+	return oa_xc_token(cfg, call->subject, call->subject_exp, why, whysz);
+}

@@ -1,0 +1,433 @@
+/*
+ * Unit tests for the newest conformance suite's needs (#15 item 9):
+ * multipart answers split into content items (oa_mixed.c, and through
+ * map_success), the SEP-2243 x-mcp-header annotations of header
+ * parameters and the server's check of Mcp-Param-* headers
+ * (mcp_param.c), a JSON Schema 2020-12 body kept whole as the
+ * inputSchema, and log notifications about the API call (say()).
+ * oa_call.c is included so that its static functions can be reached.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../src/oa_call.c"
+#include "../../src/mcp.h"
+#include "tap.h"
+
+static char	 fixture_dir[1024];
+
+static const char *
+js(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* Split `body` (a C string) as multipart/mixed with boundary "b". */
+static int
+split(const char *body, struct oa_mixed_part **parts, size_t *n,
+    char **cause)
+{
+	return oa_mixed_parse("multipart/mixed; boundary=b", body,
+	    strlen(body), parts, n, cause);
+}
+
+static void
+t_mixed_parse(void)
+{
+	struct oa_mixed_part	*p;
+	size_t			 n;
+	char			*cause, *ct, big[70000];
+	int			 i;
+
+	ok(split("preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi"
+	    "\r\n--b\r\nContent-type:  image/png \r\nContent-Location: "
+	    "https://x.test/a.png\r\n\r\n\x89PNG\r\n--b\r\n\r\n\r\n--b--\r\n"
+	    "epilogue", &p, &n, &cause) == 0, "three parts split");
+	is_int((int)n, 3, "three parts");
+	if (n == 3) {
+		is_str(p[0].type, "text/plain", "first part's type");
+		ok(p[0].len == 2 && memcmp(p[0].data, "hi", 2) == 0,
+		    "first part's bytes");
+		is_str(p[1].type, "image/png", "header names any case, blanks "
+		    "trimmed");
+		is_str(p[1].location, "https://x.test/a.png", "Content-Location");
+		ok(p[1].len == 4 && memcmp(p[1].data, "\x89PNG", 4) == 0,
+		    "binary part's bytes");
+		ok(p[2].type == NULL && p[2].len == 0, "an empty part without "
+		    "headers");
+	}
+	oa_mixed_free(p, n);
+	ok(oa_mixed_parse("multipart/mixed; boundary=\"q b\"", "--q b\r\n\r\n"
+	    "x\r\n--q b--", 21, &p, &n, &cause) == 0 && n == 1 &&
+	    p[0].len == 1, "a quoted boundary with a space");
+	oa_mixed_free(p, n);
+	ok(split("--b\nContent-Type: text/plain\n\nlf only\r\n--b--", &p, &n,
+	    &cause) == 0 && n == 1 && p[0].len == 7, "bare LF line ends");
+	oa_mixed_free(p, n);
+	ok(split("--b\r\n\r\nno end", &p, &n, &cause) == -1 &&
+	    strstr(cause, "closing boundary") != NULL, "a cut answer: refused");
+	free(cause);
+	ok(oa_mixed_parse("multipart/mixed", "--b--", 5, &p, &n, &cause) ==
+	    -1 && strstr(cause, "boundary") != NULL, "no boundary parameter");
+	free(cause);
+	memset(big, 'a', 71);
+	big[71] = '\0';
+	xasprintf(&ct, "multipart/mixed; boundary=%s", big);
+	ok(oa_mixed_parse(ct, "", 0, &p, &n, &cause) == -1,
+	    "a boundary over 70 characters");
+	free(cause);
+	free(ct);
+	ok(split("nothing here", &p, &n, &cause) == -1, "no boundary in the "
+	    "body");
+	free(cause);
+	ok(split("--b\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=\r\n"
+	    "--b--", &p, &n, &cause) == -1 && strstr(cause, "base64") != NULL,
+	    "a transfer encoding HTTP does not use: refused, named");
+	free(cause);
+	ok(split("--bx\r\n\r\nx\r\n--b--", &p, &n, &cause) == -1,
+	    "a longer boundary is not the boundary");
+	free(cause);
+	/* headers that never end, more parts than allowed */
+	memcpy(big, "--b\r\nX: ", 8);
+	memset(big + 8, 'h', sizeof(big) - 9);
+	big[sizeof(big) - 1] = '\0';
+	ok(split(big, &p, &n, &cause) == -1 && strstr(cause, "headers") !=
+	    NULL, "endless part headers: refused");
+	free(cause);
+	big[0] = '\0';
+	for (i = 0; i < 65; i++)
+		strcat(big, "--b\r\n\r\nx\r\n");
+	strcat(big, "--b--");
+	ok(split(big, &p, &n, &cause) == -1 && strstr(cause, "64") != NULL,
+	    "65 parts: refused");
+	free(cause);
+}
+
+static void
+t_mixed_answer(void)
+{
+	struct oa_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r;
+	const char		*s;
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	op.path = "/bundle";
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	rs.url = "http://api.test/bundle";
+	rs.content_type = "multipart/mixed; boundary=zz";
+	buf_init(&rs.body);
+	buf_puts(&rs.body, "--zz\r\nContent-Type: text/plain\r\n\r\nCaption"
+	    "\r\n--zz\r\nContent-Type: image/png\r\n\r\nPNG\r\n--zz\r\n"
+	    "Content-Type: audio/wav\r\n\r\nWAV\r\n--zz\r\nContent-Type: "
+	    "application/json\r\nContent-Location: https://api.test/s\r\n\r\n"
+	    "{\"a\":1}\r\n--zz\r\nContent-Type: application/pdf\r\n"
+	    "Content-Location: /relative\r\n\r\n%PDF\r\n--zz\r\n\r\nplain"
+	    "\r\n--zz--\r\n");
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "{\"type\":\"text\",\"text\":\"Caption\"}") != NULL,
+	    "a text part: text");
+	ok(strstr(s, "{\"type\":\"image\",\"data\":\"UE5H\",\"mimeType\":"
+	    "\"image/png\"}") != NULL, "an image part: image");
+	ok(strstr(s, "{\"type\":\"audio\",\"data\":\"V0FW\",\"mimeType\":"
+	    "\"audio/wav\"}") != NULL, "an audio part: audio");
+	ok(strstr(s, "{\"type\":\"resource\",\"resource\":{\"uri\":"
+	    "\"https://api.test/s\",\"mimeType\":\"application/json\","
+	    "\"text\":\"{\\\"a\\\":1}\"}}") != NULL,
+	    "a JSON part: a resource with its text, named by its location");
+	ok(strstr(s, "{\"type\":\"resource\",\"resource\":{\"uri\":"
+	    "\"http://api.test/bundle#part-5\",\"mimeType\":\"application/pdf\","
+	    "\"blob\":\"JVBERg==\"}}") != NULL, "a binary part: a blob, a "
+	    "relative location replaced by the request URL and its number");
+	ok(strstr(s, "{\"type\":\"text\",\"text\":\"plain\"}") != NULL,
+	    "a part without a type is text/plain (RFC 2046)");
+	ok(strstr(s, "structuredContent") == NULL && strstr(s, "isError") ==
+	    NULL, "no structured content, no error");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "--zz\r\n\r\ncut");
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "could not be split into its parts (it ends before its "
+	    "closing boundary)") != NULL && strstr(s, "\"type\":\"resource\"")
+	    != NULL, "a broken multipart answer: said so, then whole");
+	json_object_put(r);
+	rs.content_type = "multipart/byteranges; boundary=zz";
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	ok(strstr(js(r), "could not be split") == NULL, "byte ranges are not "
+	    "split");
+	json_object_put(r);
+	buf_free(&rs.body);
+}
+
+static const char *hdr_names[8], *hdr_values[8];
+
+static const char *
+fake_header(void *ctx, const char *name)
+{
+	size_t	 i;
+
+	(void)ctx;
+	for (i = 0; i < 8 && hdr_names[i] != NULL; i++)
+		if (util_strcaseeq(hdr_names[i], name))
+			return hdr_values[i];
+	return NULL;
+}
+
+/* mcp_param_check with one header (NULL: none) and these arguments. */
+static int
+param_check(const char *hname, const char *hval, const char *args,
+    char *err)
+{
+	static struct json_object	*schema;
+	struct json_object		*a;
+	int				 rc;
+
+	if (schema == NULL)
+		schema = json_tokener_parse("{\"type\":\"object\","
+		    "\"properties\":{\"region\":{\"type\":\"string\","
+		    "\"x-mcp-header\":\"Region\"},\"n\":{\"type\":\"integer\","
+		    "\"x-mcp-header\":\"N\"},\"on\":{\"type\":\"boolean\","
+		    "\"x-mcp-header\":\"On\"},\"q\":{\"type\":\"string\"}}}");
+	hdr_names[0] = hname;
+	hdr_values[0] = hval;
+	hdr_names[1] = NULL;
+	a = args != NULL ? json_tokener_parse(args) : NULL;
+	err[0] = '\0';
+	rc = mcp_param_check(schema, a, fake_header, NULL, err, 256);
+	json_object_put(a);
+	return rc;
+}
+
+static void
+t_param_check(void)
+{
+	char	 err[256];
+
+	ok(param_check(NULL, NULL, "{\"q\":\"x\"}", err) == 0,
+	    "no annotated argument, no header: fine");
+	ok(param_check(NULL, NULL, NULL, err) == 0, "no arguments at all");
+	ok(param_check("mcp-param-region", "us-west1",
+	    "{\"region\":\"us-west1\"}", err) == 0, "plain value matches "
+	    "(header name in any case)");
+	ok(param_check("Mcp-Param-Region", "=?base64?SGVsbG8sIOS4lueVjA==?=",
+	    "{\"region\":\"Hello, \xe4\xb8\x96\xe7\x95\x8c\"}", err) == 0,
+	    "base64 sentinel decoded before comparing");
+	ok(param_check("Mcp-Param-Region", "=?base64?SGVsbG8?=",
+	    "{\"region\":\"Hello\"}", err) == -1 &&
+	    strstr(err, "invalid") != NULL, "base64 without its padding: "
+	    "refused");
+	ok(param_check("Mcp-Param-Region", "=?base64?SGVs!!!bG8=?=",
+	    "{\"region\":\"Hello\"}", err) == -1, "base64 with non-alphabet "
+	    "characters: refused");
+	ok(param_check("Mcp-Param-Region", "=?base64?SGVsbG8=",
+	    "{\"region\":\"=?base64?SGVsbG8=\"}", err) == 0,
+	    "no ?= suffix: a literal value");
+	ok(param_check("Mcp-Param-Region", "SGVsbG8=", "{\"region\":"
+	    "\"SGVsbG8=\"}", err) == 0, "no =?base64? prefix: a literal value");
+	ok(param_check("Mcp-Param-Region", "caf\xc3\xa9",
+	    "{\"region\":\"caf\xc3\xa9\"}", err) == -1, "raw non-ASCII in the "
+	    "header: refused");
+	ok(param_check("Mcp-Param-Region", "eu", "{\"region\":\"us\"}", err) ==
+	    -1 && strstr(err, "Mcp-Param-Region header does not match the "
+	    "argument 'region'") != NULL, "a different value: refused, said "
+	    "which");
+	ok(param_check(NULL, NULL, "{\"region\":\"us\"}", err) == -1 &&
+	    strstr(err, "is required") != NULL, "header left out while the "
+	    "value is in the body: refused");
+	ok(param_check("Mcp-Param-Region", "us", "{}", err) == -1 &&
+	    strstr(err, "not in the body") != NULL, "a header without the "
+	    "argument: refused");
+	ok(param_check(NULL, NULL, "{\"region\":null}", err) == 0,
+	    "a null argument expects no header");
+	ok(param_check("Mcp-Param-N", "42.0", "{\"n\":42}", err) == 0,
+	    "integers compare as numbers");
+	ok(param_check("Mcp-Param-N", "41", "{\"n\":42}", err) == -1,
+	    "a different number: refused");
+	ok(param_check("Mcp-Param-N", "42abc", "{\"n\":42}", err) == -1,
+	    "not a number: refused");
+	ok(param_check("Mcp-Param-On", "true", "{\"on\":true}", err) == 0,
+	    "booleans as true/false");
+	ok(param_check("Mcp-Param-On", "True", "{\"on\":true}", err) == -1,
+	    "booleans are case-sensitive");
+	ok(param_check("Mcp-Param-N", "[1]", "{\"n\":[1]}", err) == -1,
+	    "an array argument has no header form");
+	ok(param_check("Mcp-Param-Other", "x", "{\"q\":\"x\"}", err) == 0,
+	    "an Mcp-Param header nobody declared is ignored");
+}
+
+/* The inputSchema of tool `name` as text, valid until the next call. */
+static const char *
+input_of(const struct registry *reg, const char *name)
+{
+	static struct json_object	*in;
+
+	json_object_put(in);
+	in = reg_find(reg, name) != NULL ? reg_tool_input(reg_find(reg,
+	    name)) : NULL;
+	in = json_object_get(in);
+	return in != NULL ? js(in) : "";
+}
+
+static struct registry *
+load_doc(const char *text, struct cfg *cfg)
+{
+	char		 path[] = "/tmp/t_content.XXXXXX", *env[3], *cause = NULL;
+	struct registry	*reg = NULL;
+	int		 fd;
+
+	if ((fd = mkstemp(path)) == -1 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		ok(0, "temporary document written");
+		return NULL;
+	}
+	close(fd);
+	xasprintf(&env[0], "MCP_OPENAPI=%s", path);
+	env[1] = "MCP_API_BASE_URL=http://api.test";
+	env[2] = NULL;
+	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
+	    oa_load(cfg, &reg, &cause) == -1)
+		reg = NULL;
+	ok(reg != NULL, "document loads (%s)", cause ? cause : "ok");
+	free(cause);
+	free(env[0]);
+	unlink(path);
+	return reg;
+}
+
+static void
+t_tools(void)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s;
+	const struct tool *t;
+	reg = load_doc("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/a/{id}\":{\"get\":{\"operationId\":"
+	    "\"a\",\"parameters\":["
+	    "{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":"
+	    "{\"type\":\"integer\"},\"x-mcp-header\":\"Item-Id\"},"
+	    "{\"name\":\"X-Tenant\",\"in\":\"header\",\"schema\":{\"type\":"
+	    "\"string\"}},"
+	    "{\"name\":\"x-tenant\",\"in\":\"query\",\"schema\":{\"type\":"
+	    "\"string\"},\"x-mcp-header\":\"X-TENANT\"},"
+	    "{\"name\":\"X-Ratio\",\"in\":\"header\",\"schema\":{\"type\":"
+	    "\"number\"}},"
+	    "{\"name\":\"X-Tags\",\"in\":\"header\",\"schema\":{\"type\":"
+	    "\"array\",\"items\":{\"type\":\"string\"}}},"
+	    "{\"name\":\"X-Secret\",\"in\":\"header\",\"schema\":{\"type\":"
+	    "\"string\"},\"x-mcp-header\":false},"
+	    "{\"name\":\"X-Bad\",\"in\":\"header\",\"schema\":{\"type\":"
+	    "\"boolean\"},\"x-mcp-header\":\"Bad Name\"}]}},"
+	    "\"/c\":{\"post\":{\"operationId\":\"c\",\"requestBody\":{"
+	    "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/C\"}}}}}},"
+	    "\"/d/{id}\":{\"post\":{\"operationId\":\"d\",\"parameters\":[{"
+	    "\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{"
+	    "\"type\":\"string\"}}],\"requestBody\":{\"content\":{"
+	    "\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/C\"}}}}}}},"
+	    "\"components\":{\"schemas\":{\"C\":{\"$schema\":"
+	    "\"https://json-schema.org/draft/2020-12/schema\",\"type\":"
+	    "\"object\",\"$defs\":{\"addr\":{\"$anchor\":\"addrDef\",\"type\":"
+	    "\"object\"},\"bad\":{\"$anchor\":\"1no\"}},\"properties\":{\"a\":{"
+	    "\"$ref\":\"#/components/schemas/C/$defs/addr\"},\"p\":{\"type\":"
+	    "\"string\"}},\"anyOf\":[{\"required\":[\"p\"]}],\"if\":{\"required\":"
+	    "[\"a\"]},\"then\":{\"required\":[\"p\"]},\"additionalProperties\":"
+	    "false}}}}", &cfg);
+	if (reg == NULL)
+		return;
+	s = input_of(reg, "a");
+	ok(strstr(s, "\"id\":{\"type\":\"integer\",\"x-mcp-header\":"
+	    "\"Item-Id\"}") != NULL, "x-mcp-header of the parameter: any "
+	    "location");
+	ok(strstr(s, "\"X-Tenant\":{\"type\":\"string\",\"x-mcp-header\":"
+	    "\"X-Tenant\"}") != NULL, "a header parameter is mirrored by "
+	    "default");
+	ok(strstr(s, "\"x-tenant\":{\"type\":\"string\"}") != NULL,
+	    "a name used twice (case aside): left out");
+	ok(strstr(s, "\"X-Ratio\":{\"type\":\"number\"}") != NULL,
+	    "number parameters: not mirrored (SEP-2243)");
+	ok(strstr(s, "\"X-Tags\":{\"type\":\"array\",\"items\":{\"type\":"
+	    "\"string\"}}") != NULL, "arrays: not mirrored");
+	ok(strstr(s, "\"X-Secret\":{\"type\":\"string\"}") != NULL,
+	    "x-mcp-header false: not mirrored");
+	ok(strstr(s, "\"X-Bad\":{\"type\":\"boolean\"}") != NULL,
+	    "a name that is no HTTP token: left out");
+	s = input_of(reg, "c");
+	ok(strncmp(s, "{\"type\":\"object\",\"$defs\":{\"addr\":{\"type\":"
+	    "\"object\",\"$anchor\":\"addrDef\"},\"bad\":{}},", 60) == 0 ||
+	    strstr(s, "\"$anchor\":\"addrDef\"") != NULL,
+	    "a body alone: its schema is the inputSchema, $anchor in $defs "
+	    "kept");
+	ok(strstr(s, "\"1no\"") == NULL, "an invalid anchor name is dropped");
+	ok(strstr(s, "\"anyOf\":[{\"required\":[\"p\"]}]") != NULL &&
+	    strstr(s, "\"if\":{\"required\":[\"a\"]}") != NULL &&
+	    strstr(s, "\"then\":") != NULL &&
+	    strstr(s, "\"additionalProperties\":false") != NULL &&
+	    strstr(s, "\"$schema\":\"https://json-schema.org/draft/2020-12/"
+	    "schema\"") != NULL, "composition, conditionals, "
+	    "additionalProperties and $schema survive");
+	ok(strstr(s, "\"properties\":{\"body\"") == NULL, "no body property");
+	t = reg_find(reg, "c");
+	ok(t != NULL && ((struct oa_op *)t->impl)->body_whole, "the call "
+	    "sends the arguments as the body");
+	s = input_of(reg, "d");
+	ok(strstr(s, "\"body\":{\"type\":\"object\"") != NULL &&
+	    strstr(s, "\"$schema\"") == NULL, "with a parameter beside it: "
+	    "the body is one property, as before");
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+/* The log lines a call produced, one per line. */
+static struct buf	 logged;
+
+static int
+fake_log(void *ctx, int level, const char *text)
+{
+	(void)ctx;
+	buf_printf(&logged, "%d %s\n", level, text);
+	return 0;
+}
+
+static void
+t_say(void)
+{
+	struct tool_call	 call;
+
+	memset(&call, 0, sizeof(call));
+	buf_init(&logged);
+	call.log = fake_log;
+	say(&call, TLOG_ERROR, "nobody asked");
+	ok(logged.len == 0, "no level asked for: nothing logged, even errors");
+	call.log_min = TLOG_INFO + 1;
+	say(&call, TLOG_DEBUG, "too low");
+	say(&call, TLOG_INFO, "calling the API: %s %s", "GET", "/x");
+	say(&call, TLOG_WARNING, "answered %d", 404);
+	is_str(logged.data, "1 calling the API: GET /x\n3 answered 404\n",
+	    "the level asked for and above, formatted");
+	buf_free(&logged);
+}
+
+int
+main(void)
+{
+	const char	*top = getenv("top_srcdir");
+
+	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures",
+	    top ? top : ".");
+	log_init("t_content", LOG_ERROR, LOGF_TEXT);
+	t_mixed_parse();
+	t_mixed_answer();
+	t_param_check();
+	t_tools();
+	t_say();
+	return done_testing();
+}
