@@ -14,7 +14,9 @@
 # CASEs: load ping list-example list-big call call-bearer call-jwt
 # (default: all).  call is case 4 of bench/run.sh (no Authorization),
 # call-bearer and call-jwt are case 5 (the same RS256 token on every
-# request; MCP_AUTH=none forwards it, MCP_AUTH=jwt verifies it first).
+# request; MCP_AUTH=none forwards it, MCP_AUTH=jwt verifies it first);
+# call-pass and call-xchg are case 6 (MCP_AUTH=jwt, the token passed
+# through, or exchanged once at a stand-in token endpoint and then kept).
 set -u
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
 	*) CASES="$CASES $1"; shift ;;
 	esac
 done
-[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt"
+[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt call-pass call-xchg"
 for t in valgrind callgrind_annotate wrk lighttpd spawn-fcgi openssl node; do
 	command -v "$t" >/dev/null 2>&1 || { echo "profile: $t is missing (run bench/run.sh first)" >&2; exit 1; }
 done
@@ -96,6 +98,10 @@ H=$(printf '{"alg":"RS256","typ":"JWT","kid":"k1"}' | b64url)
 P=$(printf '{"iss":"%s","aud":"%s","sub":"p","iat":%d,"exp":%d}' "$ISS" "$AUD" "$NOW" $((NOW + 86400)) | b64url)
 S=$(printf '%s.%s' "$H" "$P" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
 TOKEN="$H.$P.$S"
+# case 6's token endpoint: bench/ceiling.c answering a token exchange
+cc -O2 -o "$W/bin/token.fcgi" "$BENCH/ceiling.c" -lfcgi || exit 1
+printf '{"access_token":"profile-exchanged","token_type":"Bearer","expires_in":86400,"issued_token_type":"urn:ietf:params:oauth:token-type:access_token"}\n' \
+    >"$W/token.json"
 
 cat >"$W/lighttpd.conf" <<EOF
 server.document-root = "$W/www"
@@ -109,6 +115,8 @@ mimetype.assign = ( ".json" => "application/json" )
 fastcgi.server = (
 	"/mcp" => (( "socket" => "$W/mcp.sock", "check-local" => "disable" )),
 	"/api" => (( "bin-path" => "$API_FCGI", "socket" => "$W/api.sock", "max-procs" => 1, "check-local" => "disable" )),
+	"/token" => (( "bin-path" => "$W/bin/token.fcgi", "socket" => "$W/token.sock", "max-procs" => 1, "check-local" => "disable",
+	    "bin-environment" => ( "CEILING_BODY_FILE" => "$W/token.json" ) )),
 )
 EOF
 lighttpd -D -f "$W/lighttpd.conf" >"$W/lighttpd.out" 2>&1 &
@@ -175,6 +183,15 @@ for c in $CASES; do
 	call-jwt) profile call-jwt call.json "Authorization: Bearer $TOKEN" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
 	    MCP_API_BASE_URL="$BASE/api" MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE" MCP_OAUTH_ISSUER="$ISS" \
 	    MCP_OAUTH_AUDIENCE="$AUD" MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 ;;
+	call-pass) profile call-pass call.json "Authorization: Bearer $TOKEN" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
+	    MCP_API_BASE_URL="$BASE/api" MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE" MCP_OAUTH_ISSUER="$ISS" \
+	    MCP_OAUTH_AUDIENCE="$AUD" MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 \
+	    MCP_UPSTREAM_AUTH=passthrough MCP_ALLOW_TOKEN_PASSTHROUGH=1 ;;
+	call-xchg) profile call-xchg call.json "Authorization: Bearer $TOKEN" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
+	    MCP_API_BASE_URL="$BASE/api" MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE" MCP_OAUTH_ISSUER="$ISS" \
+	    MCP_OAUTH_AUDIENCE="$AUD" MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 \
+	    MCP_UPSTREAM_AUTH=exchange MCP_UPSTREAM_CLIENT_ID=bench MCP_UPSTREAM_CLIENT_SECRET=bench-secret \
+	    MCP_OAUTH_TOKEN_URL="$BASE/token" ;;
 	*) echo "profile: unknown case $c" >&2 ;;
 	esac
 done

@@ -229,6 +229,11 @@ JWT_P=$(printf '{"iss":"%s","sub":"bench","aud":"%s","iat":%d,"nbf":%d,"exp":%d,
     "$ISS" "$AUD" "$NOW" "$NOW" $((NOW + 86400)) | b64url)
 JWT_S=$(printf '%s.%s' "$JWT_H" "$JWT_P" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
 TOKEN="$JWT_H.$JWT_P.$JWT_S"
+# case 6: the provider's answer to a token exchange, from a ceiling.c
+# (the exchanged token is kept by each worker after its first call, so
+# the provider's speed does not count; only the look-up in the cache)
+printf '{"access_token":"bench-exchanged","token_type":"Bearer","expires_in":86400,"issued_token_type":"urn:ietf:params:oauth:token-type:access_token"}\n' \
+    >"$W/token.json"
 
 # --- one lighttpd, every FastCGI program with the same worker count
 fcgi() {	# fcgi PREFIX NAME BIN [ENV-LINES]
@@ -267,7 +272,16 @@ $(fcgi /big/mcp big "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$W/b
 $(fcgi /jwt/mcp jwt "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
     MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
     MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256)")
+$(fcgi /xc/mcp xc "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
+    MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 MCP_UPSTREAM_AUTH=exchange \
+    MCP_UPSTREAM_CLIENT_ID=bench MCP_UPSTREAM_CLIENT_SECRET=bench-secret MCP_OAUTH_TOKEN_URL="$BASE/token")")
+$(fcgi /xp/mcp xp "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
+    MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 MCP_UPSTREAM_AUTH=passthrough \
+    MCP_ALLOW_TOKEN_PASSTHROUGH=1)")
 $(fcgi /ceiling ceiling "$W/ceiling.fcgi")
+$(fcgi /token token "$W/ceiling.fcgi" "$(env_lines CEILING_BODY_FILE="$W/token.json")")
 $(fcgi /api api "$API_FCGI")
 )
 EOF
@@ -315,7 +329,7 @@ NCPU=$(nproc)
 # every mcp.fcgi answers its health route once it has its tools; the
 # workers of the 1,000-operation document have loaded it when their
 # memory stops growing
-for prefix in /mcp /big/mcp /jwt/mcp; do
+for prefix in /mcp /big/mcp /jwt/mcp /xc/mcp /xp/mcp; do
 	for i in $(seq 1 400); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE$prefix/healthz")" = 200 ] && break
 		sleep 0.05
@@ -505,6 +519,10 @@ run_case 5-none "tools/call getItem, MCP_AUTH=none, Bearer sent" "$BASE/mcp" "$W
 $AUTH" '"structuredContent":\{"id":1,'
 run_case 5-jwt "tools/call getItem, MCP_AUTH=jwt RS256, Bearer verified" "$BASE/jwt/mcp" "$W/body/call.json" "$V
 $AUTH" '"structuredContent":\{"id":1,'
+run_case 6-pass "tools/call getItem, MCP_AUTH=jwt, token passed through" "$BASE/xp/mcp" "$W/body/call.json" "$V
+$AUTH" '"structuredContent":\{"id":1,'
+run_case 6-xchg "tools/call getItem, MCP_AUTH=jwt, exchanged token (kept)" "$BASE/xc/mcp" "$W/body/call.json" "$V
+$AUTH" '"structuredContent":\{"id":1,'
 run_case 3-peer-call "tools/call getItem, peer (for comparison; no target)" "$PEER_BASE/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 more_rounds
 for key in $ORDER; do finish_case "$key"; done
@@ -558,6 +576,7 @@ r=$(ratio 1a-ping 2-ceiling); printf '%-50s %10s   %-10s %s\n' "1/2  ping / ceil
 r=$(ratio 1a-ping 3-peer); printf '%-50s %10s   %-10s %s\n' "1/3  ping / peer" "$r" ">= 20" "$(mark "$r" '>=' 20)"
 r=$(ratio 4-gateway 4-direct); printf '%-50s %10s   %-10s %s\n' "4    tools/call gateway / direct" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
 r=$(ratio 5-jwt 5-none); printf '%-50s %10s   %-10s %s\n' "5    tools/call jwt / none" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
+r=$(ratio 6-xchg 6-pass); printf '%-50s %10s   %-10s %s\n' "6    tools/call exchange / passthrough" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
 printf '%-50s %10s   %-10s %s\n' "worker RSS, ${NTOOLS_BIG:-?} tools loaded (MiB)" "$RSS_LOADED" "<= 32" "$(mark "$RSS_LOADED" '<=' 32)"
 printf '%-50s %10s   %-10s %s\n' "worker RSS, after the tools/list load (MiB)" "$RSS_AFTER" "<= 32" "$(mark "$RSS_AFTER" '<=' 32)"
 printf '%-50s %10s   %-10s %s\n' "load time of 1,000 operations (ms, logged)" "$LOAD_MS" "<= 300" "$(mark "$LOAD_MS" '<=' 300)"

@@ -113,6 +113,13 @@ audit_enabled(void)
 const char *
 audit_upstream_auth(const struct cfg *cfg)
 {
+	return audit_upauth_word(cfg->upstream_auth);
+}
+
+/* The word of an enum cfg_upstream_auth mode (an operation's). */
+const char *
+audit_upauth_word(int mode)
+{
 	static const char *const *choices;	/* found once */
 	size_t			  i, n;
 
@@ -120,7 +127,7 @@ audit_upstream_auth(const struct cfg *cfg)
 		if (strcmp(cfg_vars[i].name, "MCP_UPSTREAM_AUTH") == 0)
 			choices = cfg_vars[i].choices;
 	for (n = 0; choices != NULL && choices[n] != NULL; n++)
-		if ((int)n == cfg->upstream_auth)
+		if ((int)n == mode)
 			return choices[n];
 	return "-";
 }
@@ -137,43 +144,6 @@ put_raw(struct aline *l, const char *p, size_t len)
 		len = l->cap - l->n;
 	memcpy(l->s + l->n, p, len);
 	l->n += len;
-}
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
-{
-	size_t		 len, i;
-	unsigned	 c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond U+10FFFF */
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /*
@@ -199,7 +169,7 @@ put_str(struct aline *l, const char *str)
 	n = strlen(str);
 	put_raw(l, "\"", 1);
 	while (n > 0) {
-		if ((k = utf8_seq(p, n, &cp)) == 0) {
+		if ((k = util_utf8_seq(p, n, &cp)) == 0) {
 			w = "\\ufffd";
 			wl = 6;
 			k = 1;

@@ -43,5 +43,6 @@ int	 audit_enabled(void);
 size_t	 audit_format(const struct audit_rec *, char *, size_t);
 void	 audit_write(const struct audit_rec *);
 const char *audit_upstream_auth(const struct cfg *);
+const char *audit_upauth_word(int);
 
 #endif

@@ -731,6 +731,8 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 		}
 		cache_put(st, d, until, g);
 	}
+	/* hashed once a request: token exchange keeps its tokens under it */
+	memcpy(g->token_digest, d, sizeof(g->token_digest));
 	if (!auth_has_scopes(g, NULL, 0, cfg->required_scopes)) {
 		*why = "the token lacks a required scope";
 		return AUTH_FORBIDDEN;

@@ -69,6 +69,11 @@ const struct cfg_var cfg_vars[] = {
 	  0, "path or http(s) URL of the API's OpenAPI 3.0/3.1 document "
 	  "(JSON or YAML; Swagger 2.0 is converted); every operation "
 	  "becomes a tool" },
+	{ "MCP_OPENAPI_OVERLAY", CFG_STR, NULL, 1, 4096, NULL,
+	  F(openapi_overlay), PROG_MCP, 0, "path or http(s) URL of an OpenAPI "
+	  "Overlay 1.0 document (JSON or YAML) applied to MCP_OPENAPI before "
+	  "the tools are built: rename, describe, hide or fix with x-mcp-* "
+	  "extensions" },
 	{ "MCP_API_BASE_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
 	  F(api_base_url), PROG_MCP, 0, "where tool calls go; default: the "
 	  "document's first servers entry, resolved against its URL" },
@@ -692,19 +697,20 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 		    "or introspect: only a verified token can be exchanged\n");
 		rc = -1;
 	}
+	/* the client at the provider, whatever the mode: an operation's
+	 * x-mcp-upstream-auth may ask for it (oa_opauth.c) */
+	if (c->upstream_client_id == NULL && c->oauth_client_id != NULL) {
+		c->upstream_client_id = xstrdup(c->oauth_client_id);
+		if (c->upstream_client_secret == NULL &&
+		    c->oauth_client_secret != NULL &&
+		    c->upstream_client_key_file == NULL)
+			c->upstream_client_secret =
+			    xstrdup(c->oauth_client_secret);
+	}
 	if (c->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
 	    c->upstream_auth == UPAUTH_EXCHANGE) {
 		mode = c->upstream_auth == UPAUTH_EXCHANGE ? "exchange" :
 		    "client_credentials";
-		if (c->upstream_client_id == NULL) {
-			c->upstream_client_id = c->oauth_client_id != NULL ?
-			    xstrdup(c->oauth_client_id) : NULL;
-			if (c->upstream_client_secret == NULL &&
-			    c->oauth_client_secret != NULL &&
-			    c->upstream_client_key_file == NULL)
-				c->upstream_client_secret =
-				    xstrdup(c->oauth_client_secret);
-		}
 		if (c->upstream_client_id == NULL ||
 		    (c->upstream_client_secret == NULL &&
 		    c->upstream_client_key_file == NULL)) {
@@ -734,7 +740,8 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 		}
 	} else if (c->upstream_client_key_file != NULL)
 		fprintf(err, "warning: MCP_UPSTREAM_CLIENT_KEY_FILE is only "
-		    "read when MCP_UPSTREAM_AUTH is client_credentials or "
+		    "read when MCP_UPSTREAM_AUTH (or an operation's "
+		    "x-mcp-upstream-auth) is client_credentials or "
 		    "exchange\n");
 	if (c->upstream_auth == UPAUTH_STATIC &&
 	    c->upstream_credentials_file == NULL) {
@@ -743,10 +750,9 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 		    "securitySchemes)\n");
 		rc = -1;
 	}
-	if (c->upstream_auth != UPAUTH_STATIC &&
-	    c->upstream_credentials_file != NULL)
-		fprintf(err, "warning: MCP_UPSTREAM_CREDENTIALS_FILE is only "
-		    "read when MCP_UPSTREAM_AUTH=static\n");
+	/* MCP_UPSTREAM_CREDENTIALS_FILE in another mode: an operation's
+	 * x-mcp-upstream-auth may be static; oa_secrets_report() names the
+	 * secrets no operation uses */
 	return rc;
 }
 
@@ -855,6 +861,12 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 	if (c->include_tags != NULL && c->exclude_tags != NULL) {
 		fprintf(err, "MCP_INCLUDE_TAGS: cannot be combined with "
 		    "MCP_EXCLUDE_TAGS\n");
+		rc = -1;
+	}
+	if (c->openapi_overlay != NULL && c->openapi == NULL &&
+	    (prog & PROG_MCP)) {
+		fprintf(err, "MCP_OPENAPI_OVERLAY: needs MCP_OPENAPI (the "
+		    "document the overlay changes)\n");
 		rc = -1;
 	}
 	if (derive_scopes(c, prog, err) == -1)

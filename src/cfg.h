@@ -62,6 +62,7 @@ struct cfg {
 	char		*allowed_hosts;
 	char		*allowed_origins;
 	char		*openapi;
+	char		*openapi_overlay;	/* Overlay 1.0 applied to it */
 	char		*api_base_url;
 	long long	 api_timeout;
 	int		 api_client;	/* enum cfg_api_client */

@@ -89,8 +89,13 @@ void	 mcp_audit(const struct cfg *, const struct req *,
 	    struct json_object *, int, const char *);
 
 /* mcp_param.c */
+/* what a header look-up answers for a header sent more than once */
+extern const char mcp_header_dup[];
+#define MCP_PARAM_ALL		0	/* 2026-07-28: every header required */
+#define MCP_PARAM_SENT		1	/* earlier versions: check those sent */
 int	 mcp_param_check(struct json_object *, struct json_object *,
-	    const char *(*)(void *, const char *), void *, char *, size_t);
+	    const char *(*)(void *, const char *), void *, int, char *,
+	    size_t);
 
 /* mcp_transport.c */
 int	 mcp_init(const struct cfg *, void **, char **);

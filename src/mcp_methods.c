@@ -418,7 +418,9 @@ mcp_audit(const struct cfg *cfg, const struct req *rq,
 		a.client_id = g->client_id;
 	}
 	a.tool = tool;
-	a.upstream_auth = audit_upstream_auth(cfg);
+	/* the operation's own mode once the call ran (x-mcp-upstream-auth) */
+	a.upstream_auth = call != NULL && call->upstream_auth != UPAUTH_AUTO ?
+	    audit_upauth_word(call->upstream_auth) : audit_upstream_auth(cfg);
 	a.duration_ms = (util_now_mono() - rq->start) * 1000.0;
 	a.error = error;
 	if (refused)
@@ -498,8 +500,10 @@ m_tools_call(struct mcp_exchange *x)
 	call.ctx = &cs;
 	/* the verified token, for MCP_UPSTREAM_AUTH=exchange */
 	if (x->grant != NULL && x->grant->verified &&
-	    auth_bearer(x->rq, &call.subject, &len) == 0)
+	    auth_bearer(x->rq, &call.subject, &len) == 0) {
 		call.subject_exp = x->grant->exp;
+		call.subject_digest = x->grant->token_digest;
+	}
 	snprintf(line, sizeof(line), "calling tool %s", call.tool->name);
 	mcp_log(x, MCPLOG_DEBUG, line);
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;

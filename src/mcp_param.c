@@ -9,12 +9,34 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mcp.h"
+
+const char	mcp_header_dup[] = "";
+
+/* A whole decimal integer ("-12", "+7"; no spaces, no hex) in *v. */
+static int
+decimal_int(const char *s, int64_t *v)
+{
+	const char	*p = s + (*s == '-' || *s == '+');
+	char		*end;
+	long long	 n;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	*v = n;
+	return 0;
+}
 
 /* Does a (decoded) header value say the same as the argument `arg`? */
 static int
@@ -23,6 +45,7 @@ same_value(const char *hv, struct json_object *arg)
 	const char	*s;
 	char		*end;
 	double		 d;
+	int64_t		 i;
 
 	switch (json_object_get_type(arg)) {
 	case json_type_string:
@@ -34,14 +57,24 @@ same_value(const char *hv, struct json_object *arg)
 		    "false") == 0;
 	case json_type_int:
 	case json_type_double:
-		/* numerically: "42.0" says 42 (the spec's SHOULD) */
-		if (*hv == '\0' || strlen(hv) > 64)
+		/*
+		 * Numerically ("42.0" says 42, the spec's SHOULD), but an
+		 * integer as an integer: through a double, 2^53 + 1 and 2^53
+		 * would be the same tenant.  Decimal only (strtod takes hex).
+		 */
+		if (*hv == '\0' || strlen(hv) > 64 ||
+		    strspn(hv, "0123456789+-.eE") != strlen(hv))
 			return 0;
+		if (json_object_is_type(arg, json_type_int) &&
+		    decimal_int(hv, &i) == 0)
+			return i == json_object_get_int64(arg);
 		d = strtod(hv, &end);
 		if (*end != '\0' || !isfinite(d))
 			return 0;
 		if (json_object_is_type(arg, json_type_int))
-			return d == (double)json_object_get_int64(arg);
+			/* "42.0": exact only where a double holds it */
+			return fabs(d) < 9007199254740992.0 &&
+			    d == (double)json_object_get_int64(arg);
 		return d == json_object_get_double(arg);
 	default:
 		return 0;	/* objects and arrays have no header form */
@@ -51,13 +84,18 @@ same_value(const char *hv, struct json_object *arg)
 /*
  * Check the Mcp-Param-* headers of one tools/call against its arguments.
  * `schema` is the tool's inputSchema, `args` the call's arguments (NULL:
- * none), `header` looks a request header up by name.  Returns 0, or -1
- * with the reason (for a -32020 HeaderMismatch) in `err`.
+ * none), `header` looks a request header up by name (NULL: not sent;
+ * mcp_header_dup: sent more than once).  `mode` MCP_PARAM_ALL: an
+ * argument needs its header (2026-07-28); MCP_PARAM_SENT: only the
+ * headers sent are checked (a request of an earlier version, whose
+ * client need not know them, but whatever routed on one must not see
+ * another value than the API).  Returns 0, or -1 with the reason (for a
+ * -32020 HeaderMismatch) in `err`.
  */
 int
 mcp_param_check(struct json_object *schema, struct json_object *args,
-    const char *(*header)(void *, const char *), void *ctx, char *err,
-    size_t errsz)
+    const char *(*header)(void *, const char *), void *ctx, int mode,
+    char *err, size_t errsz)
 {
 	struct json_object	*props, *xh, *arg;
 	const char		*hv, *name;
@@ -81,8 +119,14 @@ mcp_param_check(struct json_object *schema, struct json_object *args,
 		/* a null argument is no value: no header is expected */
 		has = json_object_is_type(args, json_type_object) &&
 		    json_object_object_get_ex(args, key, &arg) && arg != NULL;
-		if (!has && hv == NULL)
+		if (hv == NULL && (!has || mode == MCP_PARAM_SENT))
 			continue;
+		if (hv == mcp_header_dup) {
+			/* which one would a balancer have routed on? */
+			snprintf(err, errsz, "Header mismatch: %.140s header "
+			    "is sent more than once", hname);
+			return -1;
+		}
 		if (!has) {
 			snprintf(err, errsz, "Header mismatch: %.140s header "
 			    "is set, but the argument '%.64s' is not in the "

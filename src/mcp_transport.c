@@ -65,6 +65,10 @@ mcp_fini(void *p)
 	free(app);
 	up_cleanup();
 	audit_close();
+	/* the API's tokens and this server's signing key, wiped */
+	oa_cc_clear();
+	oa_xc_clear();
+	oa_assert_free();
 }
 
 /* The q parameter of one media range ("...;q=0.5"): 1 when absent. */
@@ -220,6 +224,16 @@ check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
 	char		*dec;
 	int		 ok;
 
+	/*
+	 * Mcp-Name and Mcp_Name reach us as one CGI name, both: a balancer
+	 * may have routed on the one we would not read.
+	 */
+	if (req_header_count(x->rq, hname) > 1) {
+		x->http_status = 400;
+		return mcp_fail(x, RPC_HEADER_MISMATCH,
+		    "Header mismatch: %s header is sent more than once",
+		    hname);
+	}
 	if (hv == NULL) {
 		x->http_status = 400;
 		return mcp_fail(x, RPC_HEADER_MISMATCH,
@@ -245,7 +259,11 @@ check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
 static const char *
 exchange_header(void *ctx, const char *name)
 {
-	return req_header(((struct mcp_exchange *)ctx)->rq, name);
+	const struct req	*rq = ((struct mcp_exchange *)ctx)->rq;
+
+	if (req_header_count(rq, name) > 1)
+		return mcp_header_dup;
+	return req_header(rq, name);
 }
 
 /*
@@ -254,7 +272,7 @@ exchange_header(void *ctx, const char *name)
  * left to the method to refuse.
  */
 static int
-check_params(struct mcp_exchange *x, const char *tname)
+check_params(struct mcp_exchange *x, const char *tname, int mode)
 {
 	const struct tool	*t;
 	struct json_object	*schema, *args = NULL;
@@ -266,8 +284,10 @@ check_params(struct mcp_exchange *x, const char *tname)
 	if ((schema = reg_tool_input(t)) == NULL)
 		return 0;	/* the call fails with -32603 later */
 	json_object_object_get_ex(x->msg.params, "arguments", &args);
-	if (mcp_param_check(schema, args, exchange_header, x, err,
+	if (mcp_param_check(schema, args, exchange_header, x, mode, err,
 	    sizeof(err)) == -1) {
+		mcp_audit(x->cfg, x->rq, x->grant, t->name, NULL, NULL, 1,
+		    "header_mismatch");
 		x->http_status = 400;
 		return mcp_fail(x, RPC_HEADER_MISMATCH, "%s", err);
 	}
@@ -299,7 +319,7 @@ check_modern(struct mcp_exchange *x, const char *hver)
 			name = NULL;
 		if (check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
 			return -1;
-		if (check_params(x, rpc_string(name)) == -1)
+		if (check_params(x, rpc_string(name), MCP_PARAM_ALL) == -1)
 			return -1;
 	} else if (strcmp(x->msg.method, "resources/read") == 0) {
 		if (x->msg.params == NULL || !json_object_object_get_ex(
@@ -352,6 +372,31 @@ check_modern(struct mcp_exchange *x, const char *hver)
 }
 
 /*
+ * A request of an earlier version (or in a batch) need not carry the
+ * 2026-07-28 routing headers, but those it carries must say what the
+ * body says: a balancer in front may route on them whatever the version
+ * the body claims, and would otherwise be told one tool or tenant while
+ * the API is called for another.
+ */
+static int
+check_sent_mirrors(struct mcp_exchange *x)
+{
+	struct json_object	*name = NULL;
+
+	if (req_header_count(x->rq, "Mcp-Method") > 0 &&
+	    check_mirror(x, "Mcp-Method", x->msg.method) == -1)
+		return -1;
+	if (strcmp(x->msg.method, "tools/call") != 0)
+		return 0;
+	if (x->msg.params != NULL)
+		json_object_object_get_ex(x->msg.params, "name", &name);
+	if (req_header_count(x->rq, "Mcp-Name") > 0 &&
+	    check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
+		return -1;
+	return check_params(x, rpc_string(name), MCP_PARAM_SENT);
+}
+
+/*
  * Legacy requests: the version comes from the header (absent means
  * 2025-03-26); initialize negotiates its own and ignores the header.
  */
@@ -359,6 +404,9 @@ static int
 check_legacy(struct mcp_exchange *x, const char *hver)
 {
 	int	 ver;
+
+	if (check_sent_mirrors(x) == -1)
+		return -1;
 
 	/*
 	 * A legacy request cannot name a log level, and the level of a

@@ -222,8 +222,10 @@ type_includes(struct json_object *s, const char *name)
 
 /*
  * A file rather than a field: a string with format binary (OpenAPI 3.0,
- * and many 3.1 documents), contentMediaType or contentEncoding (3.1), or
- * whose encoding says a type that is not text.
+ * and many 3.1 documents) or contentMediaType (3.1), or whose encoding
+ * says a type that is not text.  Not one with contentEncoding: in 3.1
+ * that says the API wants the encoded text itself (the encoding is
+ * applied before the part's), so the caller's base64 goes as it is.
  */
 static int
 is_file(struct json_object *s, const char *enc)
@@ -237,8 +239,9 @@ is_file(struct json_object *s, const char *enc)
 	if ((f = get(s, "format", json_type_string)) != NULL &&
 	    strcmp(json_object_get_string(f), "binary") == 0)
 		return 1;
-	if (get(s, "contentMediaType", json_type_string) != NULL ||
-	    get(s, "contentEncoding", json_type_string) != NULL)
+	if (get(s, "contentEncoding", json_type_string) != NULL)
+		return 0;
+	if (get(s, "contentMediaType", json_type_string) != NULL)
 		return 1;
 	return str == 1 && enc != NULL && !textual(enc) && !is_json_media(enc);
 }

@@ -51,6 +51,8 @@ oa_op_free(void *p)
 	free(op->body_prop);
 	oa_creds_free(op->creds, op->ncreds);
 	oa_parts_free(op->parts, op->nparts);
+	json_object_put(op->fixed);
+	json_object_put(op->defaults);
 	free(op);
 }
 
@@ -58,11 +60,19 @@ static void
 add_text(struct json_object *content, const char *text, size_t len)
 {
 	struct json_object	*t = json_object_new_object();
+	struct buf		 fixed;
 
+	/* the API's bytes: a JSON text must be UTF-8 (json-c never checks) */
+	buf_init(&fixed);
+	if (util_utf8_repair(text, len, &fixed)) {
+		text = fixed.data;
+		len = fixed.len;
+	}
 	rpc_add(t, "type", json_object_new_string("text"));
 	rpc_add(t, "text",
 	    json_object_new_string_len(text, (int)len));
 	json_object_array_add(content, t);
+	buf_free(&fixed);
 }
 
 /* A result with isError and one text block: the message for the model. */
@@ -386,6 +396,8 @@ req_set_header(struct oa_req *r, const char *name, const char *value)
 			explicit_bzero(r->headers[i], strlen(r->headers[i]));
 			free(r->headers[i]);
 			r->headers[i--] = r->headers[--r->nheaders];
+			/* the array ends at a NULL (up_request's headers) */
+			r->headers[r->nheaders] = NULL;
 		}
 	req_add_header(r, name, value);
 }
@@ -505,7 +517,7 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 			buf_free(&h);
 		}
 	}
-	if (cfg->upstream_auth == UPAUTH_STATIC)
+	if (op->upauth == UPAUTH_STATIC)
 		static_creds(op, r, 1);
 	buf_append(&r->url, r->query.data ? r->query.data : "", r->query.len);
 
@@ -516,7 +528,7 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 		for (lp = copy; (tok = strsep(&lp, ",")) != NULL;) {
 			tok = util_trim(tok);
 			if (*tok == '\0' || never_forwarded(tok) ||
-			    (cfg->upstream_auth != UPAUTH_PASSTHROUGH &&
+			    (op->upauth != UPAUTH_PASSTHROUGH &&
 			    credential_header(tok)) ||
 			    (in = call->header(call->ctx, tok)) == NULL)
 				continue;
@@ -524,7 +536,7 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 		}
 		free(copy);
 	}
-	if (cfg->upstream_auth == UPAUTH_STATIC)
+	if (op->upauth == UPAUTH_STATIC)
 		static_creds(op, r, 0);
 
 	if (op->body != OA_BODY_NONE) {
@@ -727,6 +739,29 @@ unstructured(const struct oa_op *op, const struct up_response *rs,
  * when they fit `max` and, when the tool has an outputSchema (`schema`,
  * parsed; NULL skips the check), conform to it.
  */
+/*
+ * The URI that names a resource the API answered with: the request's URL
+ * without its query, fragment or user information.  The query may carry
+ * the API's key (an apiKey in: query), and the model reads this URI.
+ */
+static char *
+resource_uri(const char *url)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*s;
+
+	if (url_parse(url, &u, &cause) == -1)
+		return xstrdup("about:invalid");
+	if (u.port != -1)
+		xasprintf(&s, "%s://%s:%d%s", u.scheme, u.host, u.port,
+		    u.path);
+	else
+		xasprintf(&s, "%s://%s%s", u.scheme, u.host, u.path);
+	url_free(&u);
+	return s;
+}
+
 static struct json_object *
 map_success(const struct oa_op *op, struct json_object *schema, size_t max,
     const struct up_response *rs)
@@ -798,11 +833,14 @@ map_success(const struct oa_op *op, struct json_object *schema, size_t max,
 		return r;
 	}
 	if (media_is(ct, "multipart/") && !media_is(ct, "multipart/byteranges")) {
-		char	*mcause;
+		char	*mcause, *uri = resource_uri(rs->url);
+		int	 split;
 
 		/* one content item per part (oa_mixed.c) */
-		if (oa_mixed_content(ct, rs->body.data, rs->body.len, rs->url,
-		    content, &mcause) == 0)
+		split = oa_mixed_content(ct, rs->body.data, rs->body.len, uri,
+		    content, &mcause);
+		free(uri);
+		if (split == 0)
 			return r;
 		snprintf(why, sizeof(why), "HTTP %ld from %s %s: the %s "
 		    "answer could not be split into its parts (%s); it "
@@ -821,9 +859,10 @@ map_success(const struct oa_op *op, struct json_object *schema, size_t max,
 		    type = bare_type(ct, "application/octet-stream")));
 	} else {
 		struct json_object	*res = json_object_new_object();
+		char			*uri = resource_uri(rs->url);
 
-		json_object_object_add(res, "uri",
-		    json_object_new_string(rs->url));
+		json_object_object_add(res, "uri", json_object_new_string(uri));
+		free(uri);
 		json_object_object_add(res, "mimeType", json_object_new_string(
 		    type = bare_type(ct, "application/octet-stream")));
 		json_object_object_add(res, "blob", json_object_new_string(b64));
@@ -894,16 +933,44 @@ provider_token(const struct cfg *cfg, const struct oa_op *op,
 	const char	*tok;
 	char		 err[512], *bearer;
 
-	if ((tok = oa_upstream_token(cfg, call, renew, err, sizeof(err))) ==
-	    NULL)
-		return tool_error("The API call %s %s was not made: this "
-		    "server has no token for the API: %s", op->method,
+	err[0] = '\0';
+	if ((tok = oa_upstream_token(cfg, op->upauth, call, renew, err,
+	    sizeof(err))) == NULL)
+		return tool_error(renew ? "The API refused the call %s %s "
+		    "with the token from the provider (HTTP 401), and there "
+		    "is no new one: %s" : "The API call %s %s was not made: "
+		    "this server has no token for the API: %s", op->method,
 		    op->path, err);
 	xasprintf(&bearer, "Bearer %s", tok);
 	req_set_header(r, "Authorization", bearer);
 	explicit_bzero(bearer, strlen(bearer));
 	free(bearer);
 	return NULL;
+}
+
+/*
+ * The arguments with the operator's curation (oa_tool.c, x-mcp-*): the
+ * hidden ones always set to their fixed value, whatever came, and the
+ * defaults where nothing came.  A new object; `args` is not changed.
+ */
+static struct json_object *
+curated_args(const struct oa_op *op, struct json_object *args)
+{
+	struct json_object	*out = json_object_new_object();
+
+	json_object_object_foreach(args, k, v)
+		json_object_object_add(out, k, json_object_get(v));
+	if (op->defaults != NULL) {
+		json_object_object_foreach(op->defaults, dk, dv)
+			if (!json_object_object_get_ex(out, dk, NULL))
+				json_object_object_add(out, dk,
+				    json_object_get(dv));
+	}
+	if (op->fixed != NULL) {
+		json_object_object_foreach(op->fixed, fk, fv)
+			json_object_object_add(out, fk, json_object_get(fv));
+	}
+	return out;
 }
 
 /* Called by the registry for every tools/call of an OpenAPI tool. */
@@ -921,7 +988,10 @@ oa_call(void *ctx, struct tool_call *call)
 	struct buf		 msg;
 	char			 err[512], line[256], upath[256];
 	int			 fetched, renewed = 0;
+	struct json_object	*given = call->args, *curated = NULL;
 
+	/* this operation's mode (oa_opauth.c), for the audit record */
+	call->upstream_auth = op->upauth;
 	if (!finite_numbers(call->args, 0))
 		return tool_error("Invalid arguments: NaN and infinite numbers "
 		    "cannot be sent");
@@ -935,10 +1005,11 @@ oa_call(void *ctx, struct tool_call *call)
 	buf_init(&r.url);
 	buf_init(&r.query);
 	buf_init(&r.body);
+	if (op->fixed != NULL || op->defaults != NULL)
+		call->args = curated = curated_args(op, call->args);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;
-	fetched = cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
-	    cfg->upstream_auth == UPAUTH_EXCHANGE;
+	fetched = oa_op_needs_client(op->upauth);
 	if (fetched && (result = provider_token(cfg, op, call, &r, 0)) != NULL)
 		goto out;
 	memset(&urq, 0, sizeof(urq));
@@ -984,6 +1055,8 @@ again:
 	if (urs.status == 401 && fetched && !renewed) {
 		/* the provider's token was refused (revoked, or expired
 		 * early): a new one, and the request once more, never twice */
+		call->upstream_status = urs.status;	/* if no new one */
+		call->upstream_seconds = urs.seconds;
 		up_response_free(&urs);
 		renewed = 1;
 		log_msg(LOG_INFO, "tool %s: the API answered 401 to the token "
@@ -1032,6 +1105,8 @@ again:
 	}
 	up_response_free(&urs);
 out:
+	call->args = given;
+	json_object_put(curated);
 	oa_req_free(&r);
 	return result;
 }

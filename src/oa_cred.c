@@ -329,9 +329,10 @@ requirement(struct oa_secrets *ss, const struct oa_doc *doc,
  * first of its security requirements (or the document's) that static
  * mode can meet in full.  An empty requirement makes the credential
  * optional.  When none can be met, the schemes of the first one are
- * remembered for oa_secrets_report().
+ * remembered for oa_secrets_report() and -1 is returned (a per-operation
+ * x-mcp-upstream-auth: static must be met in full); else 0.
  */
-void
+int
 oa_cred_bind(struct oa_secrets *ss, const struct oa_doc *doc,
     struct json_object *opj, const char *tool, struct oa_op *op)
 {
@@ -345,7 +346,7 @@ oa_cred_bind(struct oa_secrets *ss, const struct oa_doc *doc,
 	    !json_object_is_type(sec, json_type_array))
 		if (!json_object_object_get_ex(doc->root, "security", &sec) ||
 		    !json_object_is_type(sec, json_type_array))
-			return;
+			return 0;
 	n = json_object_array_length(sec);
 	for (i = 0; i < n; i++) {
 		req = json_object_array_get_idx(sec, i);
@@ -357,14 +358,16 @@ oa_cred_bind(struct oa_secrets *ss, const struct oa_doc *doc,
 		}
 		if (requirement(ss, doc, req, &op->creds, &op->ncreds, &bad,
 		    &why) == 0)
-			return;
+			return 0;
 		if (bad0 == NULL) {
 			bad0 = bad;
 			why0 = why;
 		}
 	}
-	if (bad0 != NULL && !optional)
-		miss_add(ss, bad0, why0, tool);
+	if (bad0 == NULL || optional)
+		return 0;
+	miss_add(ss, bad0, why0, tool);
+	return -1;
 }
 
 /* Start-up warnings: schemes required but not sent, secrets not used. */
@@ -529,6 +532,8 @@ oa_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 		form_add(form, "client_assertion_type", OA_ASSERTION_TYPE,
 		    strlen(OA_ASSERTION_TYPE));
 		form_add(form, "client_assertion", jwt, strlen(jwt));
+		/* usable by whoever reads it for its minute: wiped */
+		explicit_bzero(jwt, strlen(jwt));
 		free(jwt);
 	} else if (cfg->oauth_token_auth == CLIENT_AUTH_BASIC)
 		hdrs[2] = basic = form_basic_header(cfg->upstream_client_id,
@@ -574,6 +579,7 @@ oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 	struct buf	 body;
 	char		*tok;
 	int64_t		 life;
+	int		 rc;
 
 	if (cc_token != NULL && util_now_unix() < cc_until)
 		return cc_token;
@@ -588,18 +594,17 @@ oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 	if (cfg->upstream_resource != NULL)
 		form_add(&body, "resource", cfg->upstream_resource,
 		    strlen(cfg->upstream_resource));
-	if (oa_token_grant(cfg, &body, "the OAuth provider refused this "
-	    "server's client credentials grant", &tok, &life, why,
-	    whysz) == 0) {
-		oa_cc_clear();
-		cc_token = tok;
-		cc_until = oa_token_until(util_now_unix(), life ? life : 300);
-	}
+	rc = oa_token_grant(cfg, &body, "the OAuth provider refused this "
+	    "server's client credentials grant", &tok, &life, why, whysz);
 	buf_free(&body);
-	if (cc_token == NULL || util_now_unix() >= cc_until) {
+	if (rc == -1) {
 		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=client_credentials: %s",
 		    why);
 		return NULL;
 	}
+	oa_cc_clear();
+	cc_token = tok;
+	cc_until = oa_token_until(util_now_unix(), life ? life : 300);
+	/* a new token is good for this call even if it lives a second */
 	return cc_token;
 }

@@ -20,7 +20,7 @@
 #define OA_JSON_DEPTH	512
 
 static int
-read_file(const char *path, struct buf *b, char **cause)
+read_file(const char *var, const char *path, struct buf *b, char **cause)
 {
 	FILE	*fp;
 	char	 chunk[65536];
@@ -28,20 +28,20 @@ read_file(const char *path, struct buf *b, char **cause)
 	int	 rc = -1;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "MCP_OPENAPI: cannot open %s: %s", path,
+		xasprintf(cause, "%s: cannot open %s: %s", var, path,
 		    strerror(errno));
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (b->len + n > OA_DOC_MAX) {
-			xasprintf(cause, "MCP_OPENAPI: %s is larger than %d "
-			    "bytes", path, OA_DOC_MAX);
+			xasprintf(cause, "%s: %s is larger than %d bytes",
+			    var, path, OA_DOC_MAX);
 			goto out;
 		}
 		buf_append(b, chunk, n);
 	}
 	if (ferror(fp)) {
-		xasprintf(cause, "MCP_OPENAPI: cannot read %s", path);
+		xasprintf(cause, "%s: cannot read %s", var, path);
 		goto out;
 	}
 	rc = 0;
@@ -51,8 +51,8 @@ out:
 }
 
 static int
-fetch_url(const char *url, long long timeout, struct buf *b, char **ctype,
-    char **cause)
+fetch_url(const char *var, const char *url, long long timeout, struct buf *b,
+    char **ctype, char **cause)
 {
 	const char		*hdrs[] = { "Accept: application/json, "
 				    "application/yaml;q=0.9, "
@@ -68,11 +68,11 @@ fetch_url(const char *url, long long timeout, struct buf *b, char **ctype,
 	rq.timeout_ms = timeout * 1000;
 	rq.max_response = OA_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1)
-		xasprintf(cause, "MCP_OPENAPI: cannot fetch %s: %s", url,
+		xasprintf(cause, "%s: cannot fetch %s: %s", var, url,
 		    rs.errmsg);
 	else if (rs.status != 200)
-		xasprintf(cause, "MCP_OPENAPI: fetching %s answered HTTP %ld",
-		    url, rs.status);
+		xasprintf(cause, "%s: fetching %s answered HTTP %ld",
+		    var, url, rs.status);
 	else {
 		buf_append(b, rs.body.data, rs.body.len);
 		if (rs.content_type != NULL)
@@ -116,6 +116,73 @@ is_json(const char *where, const char *ctype, const char *p, size_t n)
 }
 
 /*
+ * Read and parse a JSON or YAML document from a file or URL: MCP_OPENAPI
+ * and MCP_OPENAPI_OVERLAY (`var`, for messages).  *out is an object, the
+ * caller's.
+ */
+int
+oa_doc_read(const char *var, const char *where, long long timeout,
+    struct json_object **out, char **cause)
+{
+	struct buf	 b;
+	const char	*jcause, *p;
+	char		*ctype = NULL, *msg;
+	size_t		 n;
+	int		 rc = -1;
+
+	*out = NULL;
+	buf_init(&b);
+	if (strncmp(where, "http://", 7) == 0 ||
+	    strncmp(where, "https://", 8) == 0) {
+		if (fetch_url(var, where, timeout, &b, &ctype, cause) == -1)
+			goto out;
+	} else if (read_file(var, where, &b, cause) == -1)
+		goto out;
+	p = b.data ? b.data : "";
+	n = b.len;
+	if (!is_json(where, ctype, p, n)) {
+		/* the same bounds: size (read above) and depth */
+		if ((*out = oa_yaml_parse(p, n, where, OA_JSON_DEPTH,
+		    cause)) == NULL) {
+			/* oa_yaml.c speaks of MCP_OPENAPI */
+			if (strcmp(var, "MCP_OPENAPI") != 0 && *cause != NULL &&
+			    strncmp(*cause, "MCP_OPENAPI: ", 13) == 0) {
+				xasprintf(&msg, "%s: %s", var, *cause + 13);
+				free(*cause);
+				*cause = msg;
+			}
+			goto out;
+		}
+	} else {
+		if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			p += 3;		/* RFC 8259 allows ignoring it */
+			n -= 3;
+		}
+		/* the strict reader of requests: UTF-8, no NaN, bounded */
+		if ((*out = rpc_parse_bounded(p, n, OA_JSON_DEPTH,
+		    &jcause)) == NULL) {
+			xasprintf(cause, "%s: %s is not JSON (%s)", var,
+			    where, jcause ? jcause : "empty");
+			goto out;
+		}
+	}
+	if (!json_object_is_type(*out, json_type_object)) {
+		xasprintf(cause, "%s: %s: the document is not an object (a "
+		    "mapping)", var, where);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	free(ctype);
+	if (rc == -1) {
+		json_object_put(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/*
  * Load and check the document.  `where` (a path or URL) is kept for
  * messages and for resolving relative server URLs.
  */
@@ -124,46 +191,14 @@ oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
     char **cause)
 {
 	struct json_object	*v, *conv;
-	struct buf		 b;
-	const char		*ver, *jcause, *p;
-	char			*ctype = NULL;
-	size_t			 n;
+	const char		*ver;
 	int			 rc = -1;
 
 	memset(doc, 0, sizeof(*doc));
 	doc->where = where;
-	buf_init(&b);
-	if (strncmp(where, "http://", 7) == 0 ||
-	    strncmp(where, "https://", 8) == 0) {
-		if (fetch_url(where, timeout, &b, &ctype, cause) == -1)
-			goto out;
-	} else if (read_file(where, &b, cause) == -1)
+	if (oa_doc_read("MCP_OPENAPI", where, timeout, &doc->root, cause) ==
+	    -1)
 		goto out;
-	p = b.data ? b.data : "";
-	n = b.len;
-	if (!is_json(where, ctype, p, n)) {
-		/* the same bounds: size (read above) and depth */
-		if ((doc->root = oa_yaml_parse(p, n, where, OA_JSON_DEPTH,
-		    cause)) == NULL)
-			goto out;
-	} else {
-		if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-			p += 3;		/* RFC 8259 allows ignoring it */
-			n -= 3;
-		}
-		/* the strict reader of requests: UTF-8, no NaN, bounded */
-		if ((doc->root = rpc_parse_bounded(p, n, OA_JSON_DEPTH,
-		    &jcause)) == NULL) {
-			xasprintf(cause, "MCP_OPENAPI: %s is not JSON (%s)",
-			    where, jcause ? jcause : "empty");
-			goto out;
-		}
-	}
-	if (!json_object_is_type(doc->root, json_type_object)) {
-		xasprintf(cause, "MCP_OPENAPI: %s: the document is not an "
-		    "object (a mapping)", where);
-		goto out;
-	}
 	if (json_object_object_get_ex(doc->root, "swagger", NULL) &&
 	    !json_object_object_get_ex(doc->root, "openapi", NULL)) {
 		if ((conv = oa_swagger_convert(doc->root, where, cause)) ==
@@ -197,8 +232,6 @@ oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
 	}
 	rc = 0;
 out:
-	buf_free(&b);
-	free(ctype);
 	if (rc == -1) {
 		json_object_put(doc->root);
 		doc->root = NULL;
@@ -296,7 +329,13 @@ oa_resolve(const struct oa_doc *doc, struct json_object *node,
 			return NULL;
 		}
 		buf_free(&ptr);
-		node = target;
+		if ((node = target) == NULL) {
+			/* json-c's null: every caller's NULL is "see cause" */
+			xasprintf(cause, "MCP_OPENAPI: %s: %s: $ref '%.200s' "
+			    "names null where an object is expected",
+			    doc->where, where, r);
+			return NULL;
+		}
 	}
 	return node;
 }

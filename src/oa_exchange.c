@@ -30,6 +30,7 @@
 #define XC_MAX		128	/* exchanged tokens kept per worker */
 #define XC_DEFAULT_LIFE	300	/* seconds, when expires_in is absent */
 #define XC_DIGEST	32
+#define XC_RENEW_GAP	10	/* seconds between renewals after a 401 */
 
 #define GRANT_EXCHANGE	"urn:ietf:params:oauth:grant-type:token-exchange"
 #define GRANT_JWT_BEARER "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -47,10 +48,20 @@ static uint64_t		 xc_seq;
 static void
 xc_digest(const char *subject, unsigned char *key)
 {
-	unsigned int	 n = XC_DIGEST;
+	/* fetched once, and one context: EVP_sha256() makes OpenSSL 3 look
+	 * the algorithm up again at every digest, which was most of what a
+	 * kept exchanged token cost a call (bench/profile.sh call-xchg) */
+	static EVP_MD		*md;
+	static EVP_MD_CTX	*ctx;
+	unsigned int		 n = XC_DIGEST;
 
-	if (EVP_Digest(subject, strlen(subject), key, &n, EVP_sha256(),
-	    NULL) != 1)
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA2-256", NULL)) == NULL)
+		abort();
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		abort();
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, subject, strlen(subject)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, key, &n) != 1)
 		abort();	/* SHA-256 cannot fail but for memory */
 }
 
@@ -181,19 +192,18 @@ xc_form(const struct cfg *cfg, const char *subject, struct buf *b)
  * The token for the API that `subject` (the caller's verified token,
  * expiring at `subject_exp`, 0 when unknown) exchanges for: the kept
  * one, else a new exchange.  Borrowed until the next call; NULL with a
- * message in `why` (never a token or a secret).
+ * message in `why` (never a token or a secret).  `key` is the digest of
+ * `subject` (auth.c's, when it verified the token: hashed once a call).
  */
-const char *
-oa_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
-    char *why, size_t whysz)
+static const char *
+xc_token(const struct cfg *cfg, const unsigned char *key,
+    const char *subject, int64_t subject_exp, char *why, size_t whysz)
 {
-	unsigned char	 key[XC_DIGEST];
 	struct xc_entry	*e;
 	struct buf	 body;
 	char		*tok;
 	int64_t		 life, until, now = util_now_unix();
 
-	xc_digest(subject, key);
 	if ((e = xc_find(key, now)) != NULL)
 		return e->token;
 	buf_init(&body);
@@ -213,16 +223,45 @@ oa_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
 	return xc_put(key, tok, until, now)->token;
 }
 
+const char *
+oa_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
+    char *why, size_t whysz)
+{
+	unsigned char	 key[XC_DIGEST];
+
+	xc_digest(subject, key);
+	return xc_token(cfg, key, subject, subject_exp, why, whysz);
+}
+
 /*
  * The token a tool call sends to the API in the modes that get one from
- * the provider (client_credentials, exchange).  `renew`: the API refused
- * the last one; drop it and get another.
+ * the provider (`mode`, the operation's: client_credentials, exchange).
+ * `renew`: the API refused the last one; drop it and get another.
  */
 const char *
-oa_upstream_token(const struct cfg *cfg, const struct tool_call *call,
-    int renew, char *why, size_t whysz)
+oa_upstream_token(const struct cfg *cfg, int mode,
+    const struct tool_call *call, int renew, char *why, size_t whysz)
 {
-	if (cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS) {
+	static int64_t	 renewed_at;	/* this worker's last renewal */
+	int64_t		 now;
+
+	/*
+	 * An API that refuses every token the provider gives (a wrong
+	 * audience) would otherwise cost the provider two token requests
+	 * per call, and a shared client_credentials token makes that every
+	 * call of the worker: one renewal in XC_RENEW_GAP seconds.
+	 */
+	if (renew) {
+		now = util_now_unix();
+		if (now - renewed_at < XC_RENEW_GAP) {
+			snprintf(why, whysz, "the API refused the provider's "
+			    "token, and this worker asked for a new one less "
+			    "than %d s ago", XC_RENEW_GAP);
+			return NULL;
+		}
+		renewed_at = now;
+	}
+	if (mode == UPAUTH_CLIENT_CREDENTIALS) {
 		if (renew)
 			oa_cc_clear();
 		return oa_cc_token(cfg, why, whysz);
@@ -234,5 +273,8 @@ oa_upstream_token(const struct cfg *cfg, const struct tool_call *call,
 	}
 	if (renew)
 		oa_xc_drop(call->subject);
+	if (call->subject_digest != NULL)
+		return xc_token(cfg, call->subject_digest, call->subject,
+		    call->subject_exp, why, whysz);
 	return oa_xc_token(cfg, call->subject, call->subject_exp, why, whysz);
 }

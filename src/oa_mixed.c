@@ -199,7 +199,10 @@ oa_mixed_parse(const char *ctype, const char *body, size_t len,
 		} else if (p < e && p[0] == '\n') {
 			h = p;
 			b = p + 1;
-		} else if ((q = find(p, lim, "\n\r\n", 3)) != NULL) {
+		} else if ((q = find(p, lim, "\n\r\n", 3)) != NULL &&
+		    find(p, q + 1, "\n\n", 2) == NULL) {
+			/* the first empty line ends them, whichever its form:
+			 * a body's CRLF line must not make its lines headers */
 			h = q + 1;
 			b = q + 3;
 		} else if ((q = find(p, lim, "\n\n", 2)) != NULL) {
@@ -289,6 +292,22 @@ absolute_uri(const char *s)
 	return s[i] == ':' && s[i + 1] != '\0';
 }
 
+/* A part's text as a JSON string: UTF-8, whatever the API sent. */
+static struct json_object *
+part_text(const struct oa_mixed_part *pt)
+{
+	struct json_object	*o;
+	struct buf		 fixed;
+
+	buf_init(&fixed);
+	if (util_utf8_repair(pt->data, pt->len, &fixed))
+		o = json_object_new_string_len(fixed.data, (int)fixed.len);
+	else
+		o = json_object_new_string_len(pt->data, (int)pt->len);
+	buf_free(&fixed);
+	return o;
+}
+
 /* One part as a content item (a new object). */
 static struct json_object *
 part_item(const struct oa_mixed_part *pt, const char *url, size_t idx)
@@ -300,8 +319,7 @@ part_item(const struct oa_mixed_part *pt, const char *url, size_t idx)
 
 	if (type_is(t, "text/")) {
 		rpc_add(c, "type", json_object_new_string("text"));
-		rpc_add(c, "text", json_object_new_string_len(pt->data,
-		    (int)pt->len));
+		rpc_add(c, "text", part_text(pt));
 		return c;
 	}
 	type = bare(t);
@@ -323,8 +341,7 @@ part_item(const struct oa_mixed_part *pt, const char *url, size_t idx)
 	rpc_add(res, "uri", json_object_new_string(uri));
 	rpc_add(res, "mimeType", json_object_new_string(type));
 	if (textual(t))
-		rpc_add(res, "text", json_object_new_string_len(pt->data,
-		    (int)pt->len));
+		rpc_add(res, "text", part_text(pt));
 	else {
 		b64 = b64_encode((const unsigned char *)pt->data, pt->len);
 		rpc_add(res, "blob", json_object_new_string(b64));
@@ -339,9 +356,9 @@ part_item(const struct oa_mixed_part *pt, const char *url, size_t idx)
 
 /*
  * A multipart answer as content items appended to `content`; `url` is
- * the request's (query left out by the caller), naming parts without a
- * Content-Location.  Returns 0, or -1 with a new *cause and nothing
- * appended.
+ * the request's without its query (oa_call.c's resource_uri), naming
+ * parts without a Content-Location.  Returns 0, or -1 with a new *cause
+ * and nothing appended.
  */
 int
 oa_mixed_content(const char *ctype, const char *body, size_t len,

@@ -693,24 +693,46 @@ sort_param(struct sw *sw, struct sw_params *sp, struct json_object *p)
 	return 0;
 }
 
-/* Does `list` have a parameter named like `p`, in the same place? */
-static int
-overridden(struct sw *sw, struct json_object *list, struct json_object *p)
+/* A parameter's place and name as one key, "" when it lacks either. */
+static void
+param_key(struct json_object *p, char *key, size_t keysz)
 {
-	struct json_object	*q;
-	const char		*name = get_str(p, "name"), *in = get_str(p, "in");
-	const char		*n2, *in2;
+	const char	*name = get_str(p, "name"), *in = get_str(p, "in");
+
+	/* "in" is one of five words without ':': "in:name" is one way */
+	if (name != NULL && in != NULL)
+		snprintf(key, keysz, "%s:%s", in, name);
+	else
+		key[0] = '\0';
+}
+
+/* The operation's own parameters by in:name, to look path ones up in
+ * once each (a scan per path parameter is quadratic in big documents). */
+static struct json_object *
+own_params(struct sw *sw, struct json_object *list)
+{
+	struct json_object	*own = json_object_new_object(), *q;
+	char			 key[512];
 	size_t			 i;
 
-	for (i = 0; name != NULL && in != NULL && list != NULL &&
-	    i < json_object_array_length(list); i++) {
+	for (i = 0; list != NULL && i < json_object_array_length(list); i++) {
 		q = resolve_quiet(sw, json_object_array_get_idx(list, i));
-		if (q != NULL && (n2 = get_str(q, "name")) != NULL &&
-		    (in2 = get_str(q, "in")) != NULL && strcmp(n2, name) == 0 &&
-		    strcmp(in2, in) == 0)
-			return 1;
+		if (q == NULL)
+			continue;
+		param_key(q, key, sizeof(key));
+		if (key[0] != '\0')
+			json_object_object_add(own, key, NULL);
 	}
-	return 0;
+	return own;
+}
+
+static int
+overridden(struct json_object *own, struct json_object *p)
+{
+	char	 key[512];
+
+	param_key(p, key, sizeof(key));
+	return key[0] != '\0' && json_object_object_get_ex(own, key, NULL);
 }
 
 /* ----- responses -------------------------------------------------- */
@@ -837,7 +859,7 @@ operation(struct sw *sw, struct json_object *op, struct json_object *shared)
 {
 	struct sw_params	 sp;
 	struct json_object	*out, *list, *consumes, *produces, *rb = NULL;
-	struct json_object	*v, *p;
+	struct json_object	*v, *p, *own = NULL;
 	size_t			 i, at, at2;
 
 	memset(&sp, 0, sizeof(sp));
@@ -861,6 +883,7 @@ operation(struct sw *sw, struct json_object *op, struct json_object *shared)
 	}
 	pop(sw, at);
 	/* the path's body and form fields, unless overridden here */
+	own = shared != NULL ? own_params(sw, list) : NULL;
 	for (i = 0; shared != NULL && i < json_object_array_length(shared);
 	    i++) {
 		const char	*in;
@@ -868,11 +891,13 @@ operation(struct sw *sw, struct json_object *op, struct json_object *shared)
 		p = resolve_quiet(sw, json_object_array_get_idx(shared, i));
 		if (p == NULL || (in = get_str(p, "in")) == NULL ||
 		    (strcmp(in, "body") != 0 && strcmp(in, "formData") != 0) ||
-		    overridden(sw, list, p))
+		    overridden(own, p))
 			continue;
 		if (sort_param(sw, &sp, p) == -1)
 			goto fail;
 	}
+	json_object_put(own);
+	own = NULL;
 	if (sp.body != NULL && sp.nform > 0) {
 		fail(sw, "body and formData parameters in one operation");
 		goto fail;
@@ -914,6 +939,7 @@ operation(struct sw *sw, struct json_object *op, struct json_object *shared)
 	free(sp.form);
 	return out;
 fail:
+	json_object_put(own);
 	json_object_put(rb);
 	json_object_put(sp.list);
 	json_object_put(out);
@@ -1097,8 +1123,9 @@ servers(struct sw *sw, struct json_object *src)
 		else	/* the scheme the document itself came by */
 			sch = strncmp(sw->sdoc.where, "http://", 7) == 0 ?
 			    "http" : "https";
-		xasprintf(&url, "%s://%s%.*s", sch, host, (int)n,
-		    base ? base : "");
+		/* Swagger says basePath starts with '/'; some omit it */
+		xasprintf(&url, "%s://%s%s%.*s", sch, host, n > 0 &&
+		    base[0] != '/' ? "/" : "", (int)n, base ? base : "");
 		sv = new_obj(sw);
 		json_object_object_add(sv, "url", json_object_new_string(url));
 		json_object_array_add(out, sv);
@@ -1192,6 +1219,12 @@ oa_swagger_convert(struct json_object *src, const char *where, char **cause)
 	sw.sdoc.where = where;
 	sw.cause = cause;
 	*cause = NULL;
+	if (ver == NULL && get(src, "swagger", json_type_double) != NULL) {
+		/* YAML's plain 2.0 is a number */
+		xasprintf(cause, "MCP_OPENAPI: %s: #/swagger: a number; the "
+		    "version is a string: write swagger: \"2.0\"", where);
+		return NULL;
+	}
 	if (ver == NULL || strcmp(ver, "2.0") != 0) {
 		xasprintf(cause, "MCP_OPENAPI: %s: #/swagger: version %s%.32s%s "
 		    "is not supported (Swagger 2.0 and OpenAPI 3.0.x, 3.1.x "

@@ -31,6 +31,7 @@ struct oa_cand {
 	struct json_object	*item;		/* the path item */
 	char			*name;
 	int			 keep;
+	int			 named;		/* by x-mcp-name */
 };
 
 struct oa_build {
@@ -40,6 +41,8 @@ struct oa_build {
 	size_t			 ncands;
 	char			**cause;
 	struct oa_secrets	*secrets;	/* MCP_UPSTREAM_AUTH=static */
+	int			 need_client;	/* an operation asks the
+						 * provider (oa_opauth.c) */
 };
 
 static struct json_object *
@@ -157,8 +160,14 @@ assign_names(struct oa_build *b)
 	char			*alt;
 	int			 k;
 
+	/* x-mcp-name first: the operator's names are kept as they are */
+	for (i = 0; i < b->ncands; i++)
+		if (b->cands[i].named)
+			json_object_object_add(taken, b->cands[i].name, NULL);
 	for (i = 0; i < b->ncands; i++) {
 		c = &b->cands[i];
+		if (c->named)
+			continue;
 		if (!json_object_object_get_ex(taken, c->name, NULL)) {
 			json_object_object_add(taken, c->name, NULL);
 			continue;
@@ -411,7 +420,87 @@ struct oa_tb {
 static int
 prop_taken(const struct oa_tb *t, const char *name)
 {
-	return json_object_object_get_ex(t->props, name, NULL);
+	return json_object_object_get_ex(t->props, name, NULL) ||
+	    (t->op->fixed != NULL &&
+	    json_object_object_get_ex(t->op->fixed, name, NULL));
+}
+
+static struct json_object *
+copy_value(struct json_object *v)
+{
+	struct json_object	*c = NULL;
+
+	if (v != NULL && json_object_deep_copy(v, &c, NULL) != 0)
+		abort();
+	return c;
+}
+
+/*
+ * Curation of one argument (a parameter, or a property of a flattened
+ * body) by the x-mcp-* members of `x`, its node in the document:
+ * x-mcp-hidden: true takes it out of the inputSchema and sends
+ * x-mcp-value (or the schema's default) every time, so that a fixed
+ * tenant id never reaches the model; x-mcp-default adds a default that
+ * is sent when the argument is absent.  *hidden: 1 hidden with a value,
+ * 2 hidden and never sent.  `schema` is the converted one (borrowed).
+ */
+static int
+curate_arg(struct oa_tb *t, struct json_object *x, const char *what,
+    const char *prop, struct json_object *schema, int *required, int *hidden)
+{
+	struct json_object	*h = NULL, *v = NULL, *dv;
+	int			 has_value;
+
+	*hidden = 0;
+	if (!json_object_is_type(x, json_type_object))
+		return 0;
+	if (json_object_object_get_ex(x, "x-mcp-hidden", &h) &&
+	    !json_object_is_type(h, json_type_boolean)) {
+		xasprintf(t->b->cause, "MCP_OPENAPI: %s: %s %s: %s: "
+		    "x-mcp-hidden is not a boolean", t->b->doc.where,
+		    t->c->method, t->c->path, what);
+		return -1;
+	}
+	has_value = json_object_object_get_ex(x, "x-mcp-value", &v);
+	if (h == NULL || !json_object_get_boolean(h)) {
+		if (has_value) {
+			xasprintf(t->b->cause, "MCP_OPENAPI: %s: %s %s: %s: "
+			    "x-mcp-value needs x-mcp-hidden: true",
+			    t->b->doc.where, t->c->method, t->c->path, what);
+			return -1;
+		}
+		if (json_object_object_get_ex(x, "x-mcp-default", &dv)) {
+			if (json_object_is_type(schema, json_type_object))
+				json_object_object_add(schema, "default",
+				    copy_value(dv));
+			if (t->op->defaults == NULL)
+				t->op->defaults = json_object_new_object();
+			json_object_object_add(t->op->defaults, prop,
+			    copy_value(dv));
+			*required = 0;	/* absent is fine: we fill it in */
+		}
+		return 0;
+	}
+	if (!has_value && json_object_is_type(schema, json_type_object))
+		has_value = json_object_object_get_ex(schema, "default", &v);
+	if (!has_value && json_object_object_get_ex(x, "x-mcp-default", &v))
+		has_value = 1;
+	if (!has_value && *required) {
+		xasprintf(t->b->cause, "MCP_OPENAPI: %s: %s %s: %s: "
+		    "x-mcp-hidden on a required argument needs x-mcp-value or "
+		    "a default", t->b->doc.where, t->c->method, t->c->path,
+		    what);
+		return -1;
+	}
+	if (!has_value) {
+		*hidden = 2;
+		return 0;
+	}
+	if (t->op->fixed == NULL)
+		t->op->fixed = json_object_new_object();
+	json_object_object_add(t->op->fixed, prop, copy_value(v));
+	*hidden = 1;
+	return 0;
 }
 
 /*
@@ -505,7 +594,13 @@ param_schema(struct oa_tb *t, struct json_object *p, const char *where,
 	return s;
 }
 
-/* An HTTP field name (RFC 9110 §5.1: 1*tchar), of a sane length. */
+/*
+ * A header name for x-mcp-header: letters, digits and '-' only, of a
+ * sane length.  RFC 9110 allows more (tchar), but web servers pass a
+ * header to FastCGI as HTTP_NAME with every other byte turned into '_'
+ * (lighttpd, Apache), so a name with '.' or '_' would be read back under
+ * a name shared with other spellings, and could not be checked.
+ */
 static int
 is_token(const char *s)
 {
@@ -514,8 +609,7 @@ is_token(const char *s)
 	for (i = 0; s[i] != '\0'; i++)
 		if (i >= 64 || !((s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') ||
-		    strchr("!#$%&'*+-.^_`|~", s[i]) != NULL))
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
 	return i > 0;
 }
@@ -585,7 +679,7 @@ build_params(struct oa_tb *t)
 	const char		*name, *in, *qn, *qi;
 	char			*where, *tail, *prop;
 	size_t			 i, j, k, n = 0;
-	int			 li, req, rc = -1;
+	int			 li, req, hidden, rc = -1;
 
 	lists[0] = obj_get(t->c->item, "parameters", json_type_array);
 	lists[1] = obj_get(t->c->op, "parameters", json_type_array);
@@ -656,8 +750,21 @@ build_params(struct oa_tb *t)
 		}
 		req = op->in == OA_IN_PATH || ((v = obj_get(p, "required",
 		    json_type_boolean)) != NULL && json_object_get_boolean(v));
-		mirror_header(t, p, op->in, name, q);
-		add_prop(t, prop, q, req);
+		xasprintf(&tail, "parameter '%.64s'", name);
+		j = curate_arg(t, p, tail, prop, q, &req, &hidden) == -1;
+		free(tail);
+		if (j || hidden) {
+			json_object_put(q);
+			if (j || hidden == 2) {
+				free(prop);
+				if (j)
+					goto out;
+				continue;
+			}
+		} else {
+			mirror_header(t, p, op->in, name, q);
+			add_prop(t, prop, q, req);
+		}
 		op->name = xstrdup(name);
 		op->prop = prop;
 		t->op->nparams++;
@@ -698,6 +805,31 @@ flattenable(struct oa_tb *t, struct json_object *s)
 }
 
 /*
+ * A body property's node in the document (for its x-mcp-* members): in
+ * the body's schema as written, or what its $ref points at.
+ */
+static struct json_object *
+body_prop_node(struct oa_tb *t, struct json_object *schema, const char *name)
+{
+	struct json_object	*props, *p;
+	char			*why = NULL;
+
+	schema = schema != NULL ? oa_resolve(&t->b->doc, schema, "requestBody",
+	    &why) : NULL;
+	if ((props = obj_get(schema, "properties", json_type_object)) == NULL ||
+	    (p = obj_get(props, name, json_type_object)) == NULL) {
+		free(why);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(p, "x-mcp-hidden", NULL) &&
+	    !json_object_object_get_ex(p, "x-mcp-default", NULL) &&
+	    !json_object_object_get_ex(p, "x-mcp-value", NULL))
+		p = oa_resolve(&t->b->doc, p, "requestBody", &why);
+	free(why);
+	return p;
+}
+
+/*
  * The request body: JSON (or +json) first, then a urlencoded form, then
  * multipart/form-data, then application/octet-stream, then any other
  * type (oa_body.c: text as a string, the rest as base64).  An object
@@ -707,12 +839,13 @@ flattenable(struct oa_tb *t, struct json_object *s)
 static int
 build_body(struct oa_tb *t)
 {
-	struct json_object	*rb, *content, *media = NULL, *s, *conv, *v;
+	struct json_object	*rb, *content, *media = NULL, *s = NULL, *conv;
+	struct json_object	*v;
 	struct json_object	*req_list;
 	const char		*type = NULL, *pname;
 	char			*where;
 	size_t			 i;
-	int			 required, best = 0;
+	int			 required, hidden, best = 0;
 
 	if ((rb = obj_get(t->c->op, "requestBody", json_type_object)) == NULL)
 		return 0;
@@ -788,10 +921,21 @@ build_body(struct oa_tb *t)
 				if (pname != NULL && strcmp(pname, k3) == 0)
 					r = 1;
 			}
+			xasprintf(&where, "body property '%.64s'", k3);
+			hidden = curate_arg(t, body_prop_node(t, s, k3), where,
+			    k3, v3, &r, &hidden) == -1 ? -1 : hidden;
+			free(where);
+			if (hidden == -1) {
+				json_object_put(conv);
+				return -1;
+			}
+			if (hidden == 2)
+				continue;	/* never sent */
 			t->op->body_props = xrealloc(t->op->body_props,
 			    (t->op->nbody_props + 1) * sizeof(char *));
 			t->op->body_props[t->op->nbody_props++] = xstrdup(k3);
-			add_prop(t, k3, json_object_get(v3), r);
+			if (hidden == 0)
+				add_prop(t, k3, json_object_get(v3), r);
 		}
 		json_object_put(conv);
 		return 0;
@@ -1200,22 +1344,36 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
 	}
 }
 
+/*
+ * The hints from the method's semantics (RFC 9110 §9.2): GET, HEAD,
+ * OPTIONS and TRACE are safe, so read-only and idempotent; PUT and
+ * DELETE are idempotent, DELETE destructive; POST and PATCH neither.
+ * The operation's x-mcp-annotations are merged last: the operator knows
+ * better (a POST that only searches, say).
+ */
 static struct json_object *
 annotations(const struct oa_cand *c, const char *title)
 {
-	struct json_object	*a = json_object_new_object();
-	int			 get = strcmp(c->method, "get") == 0 ||
-				    strcmp(c->method, "head") == 0;
+	struct json_object	*a = json_object_new_object(), *x;
+	int			 safe = strcmp(c->method, "get") == 0 ||
+				    strcmp(c->method, "head") == 0 ||
+				    strcmp(c->method, "options") == 0 ||
+				    strcmp(c->method, "trace") == 0;
 
 	json_object_object_add(a, "title", json_object_new_string(title));
-	json_object_object_add(a, "readOnlyHint", json_object_new_boolean(get));
-	if (!get)
+	json_object_object_add(a, "readOnlyHint", json_object_new_boolean(safe));
+	if (!safe)
 		json_object_object_add(a, "destructiveHint",
 		    json_object_new_boolean(strcmp(c->method, "delete") == 0));
 	json_object_object_add(a, "idempotentHint", json_object_new_boolean(
-	    get || strcmp(c->method, "put") == 0 ||
+	    safe || strcmp(c->method, "put") == 0 ||
 	    strcmp(c->method, "delete") == 0));
 	json_object_object_add(a, "openWorldHint", json_object_new_boolean(1));
+	if ((x = obj_get(c->op, "x-mcp-annotations", json_type_object)) !=
+	    NULL) {
+		json_object_object_foreach(x, k, v)
+			json_object_object_add(a, k, copy_value(v));
+	}
 	return a;
 }
 
@@ -1281,7 +1439,8 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 {
 	struct oa_tb		 t;
 	struct json_object	*def = NULL, *schema, *outschema = NULL, *defs;
-	const char		*summary, *description;
+	const char		*summary, *description, *label;
+	const char		*xdesc;		/* x-mcp-description */
 	struct buf		 d, note;
 	size_t			 i, max;
 	int			 rc = -1;
@@ -1303,17 +1462,49 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	if ((t.op->base_url = base_url(b, c)) == NULL ||
 	    build_params(&t) == -1 || build_body(&t) == -1)
 		goto out;
+	/* what the API receives: MCP_UPSTREAM_AUTH or x-mcp-upstream-auth */
+	label = c->opid != NULL ? c->opid : c->name;
+	if (oa_op_upauth(b->cfg, &b->doc, c->op, label, &t.op->upauth,
+	    b->cause) == -1)
+		goto out;
+	b->need_client |= oa_op_needs_client(t.op->upauth);
+	if (t.op->upauth == UPAUTH_STATIC && b->secrets != NULL &&
+	    oa_cred_bind(b->secrets, &b->doc, c->op, c->name, t.op) == -1 &&
+	    b->cfg->upstream_auth != UPAUTH_STATIC) {
+		xasprintf(b->cause, "MCP_OPENAPI: %s: operation %s: "
+		    "x-mcp-upstream-auth static: no security requirement of "
+		    "the operation can be met from "
+		    "MCP_UPSTREAM_CREDENTIALS_FILE (see the warning above)",
+		    b->doc.where, label);
+		oa_secrets_report(b->secrets);
+		goto out;
+	}
 	summary = str_get(c->op, "summary");
 	description = str_get(c->op, "description");
-	if (summary != NULL && *summary != '\0')
-		buf_puts(&d, summary);
-	if (description != NULL && *description != '\0' &&
-	    (summary == NULL || strcmp(summary, description) != 0))
-		buf_printf(&d, "%s%s", d.len ? "\n\n" : "", description);
+	if ((xdesc = str_get(c->op, "x-mcp-description")) != NULL &&
+	    *xdesc == '\0')
+		xdesc = NULL;
+	if (xdesc != NULL)
+		buf_puts(&d, xdesc);	/* the operator's words instead */
+	else {
+		if (summary != NULL && *summary != '\0')
+			buf_puts(&d, summary);
+		if (description != NULL && *description != '\0' &&
+		    (summary == NULL || strcmp(summary, description) != 0))
+			buf_printf(&d, "%s%s", d.len ? "\n\n" : "",
+			    description);
+	}
 	if (d.len == 0)
 		buf_printf(&d, "%s %s", t.op->method, c->path);
 	if (build_responses(&t, &d, &outschema) == -1)
 		goto out;
+	if (xdesc != NULL) {
+		/* x-mcp-description is the whole text, as the operator
+		 * wrote it: the responses are not described after it */
+		buf_free(&d);
+		buf_init(&d);
+		buf_puts(&d, xdesc);
+	}
 	schema = json_object_new_object();
 	json_object_object_add(schema, "type", json_object_new_string("object"));
 	json_object_object_add(schema, "properties", t.props);
@@ -1354,8 +1545,6 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	}
 	json_object_object_add(def, "annotations", annotations(c,
 	    summary != NULL && *summary != '\0' ? summary : c->name));
-	if (b->secrets != NULL)
-		oa_cred_bind(b->secrets, &b->doc, c->op, c->name, t.op);
 	collect_scopes(b, c, reg_add(reg, def, t.op));
 	t.op = NULL;
 	rc = 0;
@@ -1371,35 +1560,100 @@ out:
 	return rc;
 }
 
+/*
+ * x-mcp-name: a tool name as the operator wants it, checked as generated
+ * names are (characters, length) and unique among the x-mcp-names.
+ */
+static int
+explicit_name(struct oa_build *b, struct oa_cand *c, struct json_object *x,
+    struct json_object *seen)
+{
+	const char	*n;
+	char		*where;
+	size_t		 i, len;
+	int		 rc = -1;
+
+	where = op_where(c, "x-mcp-name");
+	if (!json_object_is_type(x, json_type_string)) {
+		xasprintf(b->cause, "MCP_OPENAPI: %s: %s: not a string",
+		    b->doc.where, where);
+		goto out;
+	}
+	n = json_object_get_string(x);
+	len = strlen(n);
+	for (i = 0; i < len && valid_name_char(n[i]); i++)
+		;
+	if (len == 0 || i < len || len > (size_t)b->cfg->tool_name_max) {
+		xasprintf(b->cause, "MCP_OPENAPI: %s: %s: '%.80s' is not a "
+		    "tool name (1 to %lld of A-Z a-z 0-9 _ . -)",
+		    b->doc.where, where, n, (long long)b->cfg->tool_name_max);
+		goto out;
+	}
+	if (json_object_object_get_ex(seen, n, NULL)) {
+		xasprintf(b->cause, "MCP_OPENAPI: %s: %s: '%s' names another "
+		    "operation too", b->doc.where, where, n);
+		goto out;
+	}
+	json_object_object_add(seen, n, NULL);
+	free(c->name);
+	c->name = xstrdup(n);
+	c->named = 1;
+	rc = 0;
+out:
+	free(where);
+	return rc;
+}
+
 /* Every operation of every path, in document order. */
 static int
 collect_ops(struct oa_build *b)
 {
-	struct json_object	*paths, *item, *op;
+	struct json_object	*paths, *item, *op, *x, *seen;
 	struct oa_cand		*c;
 	char			*where;
 	size_t			 i;
+	int			 rc = -1;
 
-	paths = obj_get(b->doc.root, "paths", json_type_object);
+	/* an overlay may have taken it out */
+	if ((paths = obj_get(b->doc.root, "paths", json_type_object)) ==
+	    NULL) {
+		xasprintf(b->cause, "MCP_OPENAPI: %s: #/paths is missing or "
+		    "not an object (after MCP_OPENAPI_OVERLAY)", b->doc.where);
+		return -1;
+	}
+	seen = json_object_new_object();
 	json_object_object_foreach(paths, path, item0) {
 		if (path[0] != '/') {
 			if (strncmp(path, "x-", 2) == 0)
 				continue;
 			xasprintf(b->cause, "MCP_OPENAPI: %s: #/paths: '%s' "
 			    "does not start with '/'", b->doc.where, path);
-			return -1;
+			goto out;
 		}
 		xasprintf(&where, "#/paths/%s", path);
 		item = oa_resolve(&b->doc, item0, where, b->cause);
 		free(where);
 		if (item == NULL)
-			return -1;
+			goto out;
 		if (!json_object_is_type(item, json_type_object))
 			continue;
 		for (i = 0; oa_methods[i] != NULL; i++) {
 			if ((op = obj_get(item, oa_methods[i],
 			    json_type_object)) == NULL)
 				continue;
+			/* x-mcp-hidden: true: the operation is no tool */
+			if (json_object_object_get_ex(op, "x-mcp-hidden", &x)) {
+				if (!json_object_is_type(x,
+				    json_type_boolean)) {
+					xasprintf(b->cause, "MCP_OPENAPI: %s: "
+					    "%s %s: x-mcp-hidden is not a "
+					    "boolean", b->doc.where,
+					    oa_methods[i], path);
+					goto out;
+				}
+				if (json_object_get_boolean(x))
+					continue;
+			}
 			b->cands = xrealloc(b->cands,
 			    (b->ncands + 1) * sizeof(*b->cands));
 			c = &b->cands[b->ncands++];
@@ -1411,14 +1665,20 @@ collect_ops(struct oa_build *b)
 			c->item = item;
 			c->name = oa_tool_name(c->opid, c->method, c->path,
 			    (size_t)b->cfg->tool_name_max);
+			if (json_object_object_get_ex(op, "x-mcp-name", &x) &&
+			    explicit_name(b, c, x, seen) == -1)
+				goto out;
 		}
 	}
 	if (b->ncands == 0) {
 		xasprintf(b->cause, "MCP_OPENAPI: %s: #/paths has no "
 		    "operations", b->doc.where);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	json_object_put(seen);
+	return rc;
 }
 
 /*
@@ -1452,17 +1712,25 @@ oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
 		goto out;
 	}
 	if (oa_doc_load(cfg->openapi, cfg->api_timeout, &b.doc, cause) == -1 ||
+	    (cfg->openapi_overlay != NULL && oa_overlay_load(
+	    cfg->openapi_overlay, cfg->api_timeout, b.doc.root, cause) == -1) ||
 	    collect_ops(&b) == -1)
 		goto out;
 	assign_names(&b);
 	if (apply_filters(&b) == -1)
 		goto out;
-	if (cfg->upstream_auth == UPAUTH_STATIC && (b.secrets =
+	/* the file goes with static, MCP_UPSTREAM_AUTH's or an operation's */
+	if (cfg->upstream_credentials_file != NULL && (b.secrets =
 	    oa_secrets_load(cfg->upstream_credentials_file, cause)) == NULL)
 		goto out;
 	for (i = 0; i < b.ncands; i++)
 		if (b.cands[i].keep && build_tool(&b, &b.cands[i], reg) == -1)
 			goto out;
+	if (b.need_client && !oa_op_needs_client(cfg->upstream_auth) &&
+	    cfg->upstream_client_key_file != NULL &&
+	    oa_assert_load(cfg->upstream_client_key_file,
+	    cfg->upstream_client_key_id, cause) == -1)
+		goto out;
 	if (b.secrets != NULL)
 		oa_secrets_report(b.secrets);
 	rc = 0;

@@ -18,7 +18,9 @@
  *   non-specific ! are honoured, any other tag is refused by name;
  * - anchors and aliases are supported: an alias is a copy of its node,
  *   and the copies of one document together may add at most
- *   OA_YAML_ALIAS_NODES nodes (a "billion laughs" document is refused);
+ *   OA_YAML_ALIAS_NODES units, a unit being a node or 64 bytes of a
+ *   key's or a scalar's text (a "billion laughs" document is refused,
+ *   and so is one that copies a long string a million times);
  *   an alias inside the node it names is refused;
  * - one document per stream; nesting at most the caller's depth, the
  *   same bound as JSON, copies of aliases included.
@@ -40,6 +42,7 @@
 #include "openapi.h"
 
 #define OA_YAML_ALIAS_NODES	1000000
+#define OA_YAML_UNIT_BYTES	64	/* text counted as one more node */
 
 #define YTAG(s)	"tag:yaml.org,2002:" s
 
@@ -423,6 +426,7 @@ take_key(struct yconv *y, const yaml_event_t *ev)
 		return fail(y, &ev->start_mark, s, "duplicate key '%.100s'",
 		    s);
 	f->key = xstrdup(s);
+	y->nodes += n / OA_YAML_UNIT_BYTES;	/* copied with its mapping */
 	if (ev->data.scalar.anchor != NULL) {
 		struct json_object	*k = json_object_new_string(s);
 		int			 a;
@@ -506,7 +510,9 @@ alias(struct yconv *y, const yaml_event_t *ev)
 		    "the node it names (a recursive structure)", name);
 	if (a->nodes > OA_YAML_ALIAS_NODES - y->alias_nodes)
 		return fail(y, &ev->start_mark, NULL, "aliases expand to more "
-		    "than %d nodes (an alias bomb?)", OA_YAML_ALIAS_NODES);
+		    "than %d nodes or %d MB of text (an alias bomb?)",
+		    OA_YAML_ALIAS_NODES, OA_YAML_ALIAS_NODES /
+		    (1000000 / OA_YAML_UNIT_BYTES));
 	if (y->depth + a->height > y->maxdepth)
 		return fail(y, &ev->start_mark, NULL, "alias *%.64s nests "
 		    "deeper than %d", name, y->maxdepth);
@@ -522,6 +528,7 @@ static int
 on_scalar(struct yconv *y, const yaml_event_t *ev)
 {
 	struct json_object	*v;
+	size_t			 units;
 	int			 a;
 
 	if (y->depth > 0 && y->st[y->depth - 1].map &&
@@ -529,10 +536,12 @@ on_scalar(struct yconv *y, const yaml_event_t *ev)
 		return take_key(y, ev);
 	if (scalar(y, ev, &v) == -1)
 		return -1;
-	y->nodes++;
+	units = 1 + ev->data.scalar.length / OA_YAML_UNIT_BYTES;
+	y->nodes += units;
 	if (ev->data.scalar.anchor != NULL) {
 		a = anchor_new(y, ev, (const char *)ev->data.scalar.anchor, v);
 		y->an[a].complete = 1;
+		y->an[a].nodes = units;
 	}
 	return attach(y, &ev->start_mark, v, 0);
 }

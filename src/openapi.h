@@ -69,6 +69,12 @@ struct oa_op {
 	size_t		 nparts;
 	struct oa_cred	*creds;		/* static mode: what it requires */
 	size_t		 ncreds;
+	int		 upauth;	/* enum cfg_upstream_auth: what this
+					 * operation sends (oa_opauth.c) */
+	/* x-mcp-hidden with a value: argument name -> what is always sent
+	 * (the model never sees it); x-mcp-default: sent when absent */
+	struct json_object *fixed;
+	struct json_object *defaults;
 };
 
 /* The document being converted. */
@@ -79,10 +85,32 @@ struct oa_doc {
 };
 
 /* oa_doc.c */
+int	 oa_doc_read(const char *, const char *, long long,
+	    struct json_object **, char **);
 int	 oa_doc_load(const char *, long long, struct oa_doc *, char **);
 struct json_object *oa_resolve(const struct oa_doc *, struct json_object *,
 	    const char *, char **);
 void	 oa_pointer_escape(struct buf *, const char *);
+
+/* oa_jsonpath.c: the JSONPath subset overlay targets use */
+struct oa_jp;
+struct oa_jp_match {
+	struct json_object	*parent;	/* NULL for the root */
+	char			*key;		/* in an object; else NULL */
+	size_t			 idx;		/* in an array */
+	struct json_object	*node;
+};
+struct oa_jp	*oa_jp_compile(const char *, char **);
+int	 oa_jp_select(const struct oa_jp *, struct json_object *, size_t,
+	    struct oa_jp_match **, size_t *, char **);
+void	 oa_jp_matches_free(struct oa_jp_match *, size_t);
+void	 oa_jp_free(struct oa_jp *);
+
+/* oa_overlay.c: MCP_OPENAPI_OVERLAY */
+int	 oa_overlay_apply(struct json_object *, struct json_object *,
+	    const char *, size_t *, char **);
+int	 oa_overlay_load(const char *, long long, struct json_object *,
+	    char **);
 
 /* oa_yaml.c */
 struct json_object *oa_yaml_parse(const char *, size_t, const char *, int,
@@ -108,7 +136,7 @@ char	*oa_tool_name(const char *, const char *, const char *, size_t);
 struct oa_secrets;
 struct oa_secrets *oa_secrets_load(const char *, char **);
 void	 oa_secrets_free(struct oa_secrets *);
-void	 oa_cred_bind(struct oa_secrets *, const struct oa_doc *,
+int	 oa_cred_bind(struct oa_secrets *, const struct oa_doc *,
 	    struct json_object *, const char *, struct oa_op *);
 void	 oa_secrets_report(const struct oa_secrets *);
 void	 oa_creds_free(struct oa_cred *, size_t);
@@ -127,6 +155,11 @@ int64_t	 oa_token_until(int64_t, int64_t);
 int	 oa_token_grant(const struct cfg *, struct buf *, const char *,
 	    char **, int64_t *, char *, size_t);
 
+/* oa_opauth.c: x-mcp-upstream-auth, MCP_UPSTREAM_AUTH per operation */
+int	 oa_op_upauth(const struct cfg *, const struct oa_doc *,
+	    struct json_object *, const char *, int *, char **);
+int	 oa_op_needs_client(int);
+
 /* oa_assert.c: private_key_jwt client authentication (RFC 7523) */
 int	 oa_assert_load(const char *, const char *, char **);
 int	 oa_assert_ready(void);
@@ -138,8 +171,8 @@ const char *oa_xc_token(const struct cfg *, const char *, int64_t, char *,
 	    size_t);
 void	 oa_xc_drop(const char *);
 void	 oa_xc_clear(void);
-const char *oa_upstream_token(const struct cfg *, const struct tool_call *,
-	    int, char *, size_t);
+const char *oa_upstream_token(const struct cfg *, int,
+	    const struct tool_call *, int, char *, size_t);
 
 /* oa_multipart.c */
 struct oa_mp_part {

@@ -65,6 +65,7 @@ parse_rule(struct scope_rules *r, char *tok, char **cause)
 {
 	struct scope_rule	*ru;
 	char			*eq, *p, *s;
+	size_t			 k;
 
 	if ((eq = strchr(tok, '=')) == NULL || strchr(eq + 1, '=') != NULL) {
 		xasprintf(cause, "'%.64s': each rule is BROAD=NARROW[,NARROW"
@@ -79,20 +80,32 @@ parse_rule(struct scope_rules *r, char *tok, char **cause)
 		    "'=' or ';')", tok);
 		return -1;
 	}
-	if (r->n == SCOPE_RULES_MAX) {
+	/* two rules for one scope are merged: one rule per scope, each
+	 * implied scope once, keeps the closure's work bounded */
+	for (k = 0, ru = NULL; k < r->n && ru == NULL; k++)
+		if (strcmp(r->v[k].broad, tok) == 0)
+			ru = &r->v[k];
+	if (ru == NULL && r->n == SCOPE_RULES_MAX) {
 		xasprintf(cause, "more than %d rules", SCOPE_RULES_MAX);
 		return -1;
 	}
-	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
-	ru = &r->v[r->n++];
-	memset(ru, 0, sizeof(*ru));
-	ru->broad = xstrdup(tok);
+	if (ru == NULL) {
+		r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+		ru = &r->v[r->n++];
+		memset(ru, 0, sizeof(*ru));
+		ru->broad = xstrdup(tok);
+	}
 	for (p = eq + 1; (s = strsep(&p, ",")) != NULL;) {
 		if (!scope_token_ok(s)) {
 			xasprintf(cause, "'%.64s=...': an implied scope is "
 			    "empty or not a scope", ru->broad);
 			return -1;
 		}
+		for (k = 0; k < ru->nnarrow; k++)
+			if (strcmp(ru->narrow[k], s) == 0)
+				break;
+		if (k < ru->nnarrow)
+			continue;	/* listed twice: once is enough */
 		if (ru->nnarrow == SCOPE_NARROW_MAX) {
 			xasprintf(cause, "'%.64s=...': more than %d implied "
 			    "scopes", ru->broad, SCOPE_NARROW_MAX);
@@ -151,7 +164,9 @@ scope_expand(const struct scope_rules *r, char ***vp, size_t *np)
 	if (r == NULL)
 		return 0;
 	/* v[i] for i < n is the worklist: each scope is expanded once */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (vec_has(v, i, v[i]))
+			continue;	/* a scope the token lists twice */
 		for (k = 0; k < r->n; k++) {
 			ru = &r->v[k];
 			if (strcmp(ru->broad, v[i]) != 0)
@@ -166,6 +181,7 @@ scope_expand(const struct scope_rules *r, char ***vp, size_t *np)
 				added++;
 			}
 		}
+	}
 out:
 	*vp = v;
 	*np = n;

@@ -58,10 +58,15 @@ struct tool_call {
 	 * introspect), for token exchange; NULL otherwise */
 	const char		*subject;
 	int64_t			 subject_exp;	/* its exp; 0: unknown */
+	const unsigned char	*subject_digest;	/* its SHA-256 (32
+						 * bytes), or NULL */
 	/* set by the provider, for the access log */
 	long			 upstream_status;	/* 0: no HTTP answer */
 	double			 upstream_seconds;
 	const char		*upstream_error;	/* static; why no answer */
+	int			 upstream_auth;	/* the operation's mode (enum
+						 * cfg_upstream_auth); 0: the
+						 * configured one */
 };
 
 struct registry {

@@ -395,6 +395,18 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 
 	memset(rs, 0, sizeof(*rs));
 	buf_init(&rs->body);
+	/*
+	 * A header line is one line.  hclient refuses a CR or LF in one;
+	 * libcurl would send it as it is, and a media type or parameter
+	 * name from a document could then add headers of its own.
+	 */
+	for (i = 0; rq->headers != NULL && rq->headers[i] != NULL; i++)
+		if (strpbrk(rq->headers[i], "\r\n") != NULL) {
+			rs->err = UP_OTHER;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "a request "
+			    "header holds a line break; nothing was sent");
+			goto out;
+		}
 	for (hops = 0;; hops++) {
 		buf_reset(&rs->body);
 		free(rs->content_type);

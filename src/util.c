@@ -408,3 +408,76 @@ util_now_unix(void)
 {
 	return (int64_t)time(NULL);
 }
+
+/*
+ * Length of the valid UTF-8 sequence at p (at most n bytes) and its code
+ * point in *cp; 0 if none (a stray byte, an overlong form, a surrogate,
+ * beyond U+10FFFF).
+ */
+size_t
+util_utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
+{
+	size_t		 len, i;
+	unsigned	 c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * Text for JSON out of bytes another party sent: `len` bytes whose
+ * invalid UTF-8 sequences are each replaced by U+FFFD, appended to `out`.
+ * Returns 0 when they were valid already (nothing appended: use them as
+ * they are), 1 when `out` holds the repaired text.
+ */
+int
+util_utf8_repair(const char *s, size_t len, struct buf *out)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, k, from = 0;
+	unsigned		 cp;
+	int			 bad = 0;
+
+	for (i = 0; i < len; i += k) {
+		if (p[i] < 0x80) {
+			k = 1;
+			continue;
+		}
+		if ((k = util_utf8_seq(p + i, len - i, &cp)) != 0)
+			continue;
+		buf_append(out, s + from, i - from);
+		buf_append(out, "\xef\xbf\xbd", 3);
+		k = 1;
+		from = i + 1;
+		bad = 1;
+	}
+	if (bad)
+		buf_append(out, s + from, len - from);
+	return bad;
+}

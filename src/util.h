@@ -55,6 +55,8 @@ int	 util_list_ncontains(const char *, size_t, const char *, int);
 int	 util_fd_quiet(int);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);
+size_t	 util_utf8_seq(const unsigned char *, size_t, unsigned *);
+int	 util_utf8_repair(const char *, size_t, struct buf *);
 void	 util_hex32(char *, uint32_t);
 
 /* Monotonic and wall-clock time. */

@@ -549,6 +549,41 @@ if build:
               file=sys.stderr)
 write_corpus("fuzz_mcp_request", mcp_seeds)
 
+# ---------------------------------------------------------------- fuzz_overlay
+
+# A JSONPath target on the first line, then an Overlay document in JSON.
+with open(os.path.join(HERE, "..", "fixtures", "curation-overlay.yaml")) as f:
+    _curation_targets = [l.split('"')[1] for l in f
+                         if l.strip().startswith("- target:")]
+overlay_seeds = {"target-%d" % i: t for i, t in
+                 enumerate(_curation_targets)}
+overlay_seeds.update({
+    "root": "$",
+    "wild": "$.paths.*.get",
+    "descend": "$..operationId",
+    "descend-filter": "$..[?(@.operationId == 'getItem')]",
+    "filter-bare": "$.paths.*[?@.operationId != 'x']",
+    "filter-number": "$.paths['/items'].get.parameters[?(@.schema.maximum == 100)]",
+    "index": "$.paths['/items'].get.parameters[-1]",
+    "escapes": "$[\"paths\"]['/it\\'s\\u00e9']",
+    "slice": "$.tags[0:2]",
+    "union": "$.tags[0,1]",
+    "logical": "$.tags[?(@.a == 1 || @.b == 2)]",
+    "function": "$.tags[?(length(@) == 1)]",
+    "overlay": "$\n" + jenc({
+        "overlay": "1.0.0", "info": {"title": "t", "version": "1"},
+        "actions": [
+            {"target": "$.paths['/hello'].get",
+             "update": {"x-mcp-name": "hi", "tags": ["x"]}},
+            {"target": "$.paths.*.*.parameters[?(@.in == 'query')]",
+             "update": {"x-mcp-default": 1}},
+            {"target": "$..responses['500']", "remove": True},
+            {"target": "$.tags", "update": [{"name": "new"}]},
+            {"target": "$.info.title", "update": {}},
+        ]}),
+})
+write_corpus("fuzz_overlay", overlay_seeds)
+
 # ---------------------------------------------------------------- fuzz_args
 
 ARGS = [

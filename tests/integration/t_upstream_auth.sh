@@ -35,8 +35,27 @@ start_spawn_fcgi "$T_DIR/empty.sock" "$T_DIR/empty.log" "$MCP_FCGI" $COMMON \
 start_spawn_fcgi "$T_DIR/static.sock" "$T_DIR/static.log" "$MCP_FCGI" $COMMON \
     MCP_UPSTREAM_AUTH=static MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
     MCP_FORWARD_HEADERS=authorization,cookie,x-api-key
+# x-mcp-upstream-auth: one document, three credentials: the caller's
+# token to whoAmI, the static key to whoAmIWithKey, nothing (the
+# document's default) to whoAmIWithBasic
+RESP='"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"object"}}}}}'
+cat >"$T_DIR/perop.json" <<EOD
+{"openapi":"3.1.0","info":{"title":"per operation","version":"1"},
+ "x-mcp-upstream-auth":"none",
+ "components":{"securitySchemes":{"apiKeyHeader":{"type":"apiKey","in":"header","name":"X-API-Key"}}},
+ "paths":{
+  "/whoami":{"get":{"operationId":"whoAmI","x-mcp-upstream-auth":"passthrough",$RESP}},
+  "/whoami/key":{"get":{"operationId":"whoAmIWithKey","x-mcp-upstream-auth":"static",
+    "security":[{"apiKeyHeader":[]}],$RESP}},
+  "/whoami/basic":{"get":{"operationId":"whoAmIWithBasic",$RESP}}}}
+EOD
+start_spawn_fcgi "$T_DIR/perop.sock" "$T_DIR/perop.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$T_DIR/perop.json" MCP_API_BASE_URL="$API" \
+    MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" MCP_AUDIT_LOG="$T_DIR/audit.log" \
+    MCP_FORWARD_HEADERS=authorization,cookie,x-request-id
 start_lighttpd mcp "
 fastcgi.server = (
+	\"/perop/mcp\" => (( \"socket\" => \"$T_DIR/perop.sock\", \"check-local\" => \"disable\" )),
 	\"/pass/mcp\" => (( \"socket\" => \"$T_DIR/pass.sock\", \"check-local\" => \"disable\" )),
 	\"/none/mcp\" => (( \"socket\" => \"$T_DIR/none.sock\", \"check-local\" => \"disable\" )),
 	\"/empty/mcp\" => (( \"socket\" => \"$T_DIR/empty.sock\", \"check-local\" => \"disable\" )),
@@ -79,5 +98,37 @@ sleep 0.2
 like "$(cat "$T_DIR/static.log")" 'warn.*security scheme oauth is not an apiKey or http basic/bearer scheme.*called without it: .*createItem' \
     "static: a start-up warning names the scheme it cannot send and its operations"
 unlike "$(cat "$T_DIR/static.log" "$T_DIR/api.log")" 'hk-4711|s3cr3t|ck-4711|qk' "static: no secret in the logs"
+
+call /perop whoAmI
+like "$BODY" '"authorization":"Bearer mcp-token-1","x_request_id":"rid-1","cookie":"mcp=1","x_api_key":null' \
+    "x-mcp-upstream-auth passthrough on whoAmI: the caller's token"
+call /perop whoAmIWithKey
+like "$BODY" '"authorization":null,"x_request_id":"rid-1","cookie":null,"x_api_key":"hk-4711"' \
+    "... static on whoAmIWithKey of the same document: the API's key, not the caller's token"
+call /perop whoAmIWithBasic
+like "$BODY" '"authorization":null,"x_request_id":"rid-1","cookie":null,"x_api_key":null' \
+    "... whoAmIWithBasic: the document's none, no credential"
+sleep 0.2
+AUDIT=$(cat "$T_DIR/audit.log" 2>/dev/null)
+like "$AUDIT" '"tool":"whoAmI",.*"upstream_auth":"passthrough"' "audit: whoAmI's mode is passthrough"
+like "$AUDIT" '"tool":"whoAmIWithKey",.*"upstream_auth":"static"' "audit: whoAmIWithKey's is static"
+like "$AUDIT" '"tool":"whoAmIWithBasic",.*"upstream_auth":"none"' "audit: whoAmIWithBasic's is none"
+
+# start-up refusals: exit 78, the operation and the rule named
+sed 's/"x-mcp-upstream-auth":"passthrough"/"x-mcp-upstream-auth":"exchange"/' \
+    "$T_DIR/perop.json" >"$T_DIR/bad.json"
+out=$(env -i PATH="$PATH" MCP_API_BASE_URL="$API" MCP_OPENAPI="$T_DIR/bad.json" MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
+    "$MCP_FCGI" --check-config 2>&1); rc=$?
+is "$rc" 78 "an operation's exchange without MCP_AUTH=jwt: exit 78"
+like "$out" 'operation whoAmI: x-mcp-upstream-auth of the operation: exchange needs MCP_AUTH=jwt or introspect' \
+    "... naming the operation and the rule"
+out=$(env -i PATH="$PATH" MCP_API_BASE_URL="$API" MCP_OPENAPI="$T_DIR/perop.json" "$MCP_FCGI" --check-config 2>&1); rc=$?
+is "$rc" 78 "an operation's static without MCP_UPSTREAM_CREDENTIALS_FILE: exit 78"
+like "$out" 'operation whoAmIWithKey: .*static needs MCP_UPSTREAM_CREDENTIALS_FILE' "... naming it"
+out=$(env -i PATH="$PATH" MCP_API_BASE_URL="$API" MCP_OPENAPI="$T_DIR/perop.json" MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
+    MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test MCP_OAUTH_ISSUER=https://idp.test \
+    MCP_JWKS_URL=https://idp.test/jwks "$MCP_FCGI" --check-config 2>&1); rc=$?
+is "$rc" 78 "an operation's passthrough with MCP_AUTH=jwt: exit 78"
+like "$out" 'operation whoAmI: .*needs MCP_ALLOW_TOKEN_PASSTHROUGH=1' "... naming it"
 
 done_testing

@@ -186,5 +186,35 @@ http POST "$URL" "${H[@]}" -H 'Mcp-Name: echo_request_headers' \
 is "$STATUS" 400 "Mcp-Param header that disagrees: 400"
 like "$BODY" '"code":-32020,"message":"Header mismatch: Mcp-Param-X-Request-Id header does not match' \
     "and -32020 HeaderMismatch naming the header"
+# The attacker's ways round the check.  lighttpd hands Mcp_Param_X_Request_Id
+# and Mcp-Param-X-Request-Id to FastCGI under one name, both: a balancer
+# routing on the dash spelling must not see another value than the API.
+CALL1="{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"echo_request_headers\",\"arguments\":{\"X-Request-Id\":\"eu\"},$META}}}"
+http POST "$URL" "${H[@]}" -H 'Mcp-Name: echo_request_headers' \
+    -H 'Mcp_Param_X_Request_Id: eu' -H 'Mcp-Param-X-Request-Id: us' \
+    --data-binary "$CALL1"
+is "$STATUS" 400 "Mcp-Param header twice (one spelled with '_'): 400"
+like "$BODY" 'Mcp-Param-X-Request-Id header is sent more than once' "... saying so"
+unlike "$BODY" '"x_request_id"' "... and the API was not called"
+http POST "$URL" "${H[@]}" -H 'Mcp_Name: echo_request_headers' \
+    -H 'Mcp-Name: test_logging_tool' -H 'Mcp-Param-X-Request-Id: eu' \
+    --data-binary "$CALL1"
+is "$STATUS" 400 "Mcp-Name twice (one spelled with '_'): 400"
+like "$BODY" 'Mcp-Name header is sent more than once' "... saying so"
+# a request that claims an earlier version need not send these headers,
+# but those it sends must agree with the body
+LEG=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream'
+   -H 'MCP-Protocol-Version: 2025-06-18')
+CALL2='{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo_request_headers","arguments":{"X-Request-Id":"eu"}}}'
+http POST "$URL" "${LEG[@]}" -H 'Mcp-Name: test_logging_tool' --data-binary "$CALL2"
+is "$STATUS" 400 "2025-06-18 request with an Mcp-Name that disagrees: 400"
+http POST "$URL" "${LEG[@]}" -H 'Mcp-Param-X-Request-Id: us' --data-binary "$CALL2"
+is "$STATUS" 400 "2025-06-18 request with an Mcp-Param header that disagrees: 400"
+like "$BODY" '"code":-32020' "... -32020"
+http POST "$URL" "${LEG[@]}" --data-binary "$CALL2"
+like "$BODY" '"x_request_id":"eu"' "2025-06-18 request without the headers: served"
+http POST "$URL" "${LEG[@]}" -H 'Mcp-Name: echo_request_headers' \
+    -H 'Mcp-Param-X-Request-Id: eu' --data-binary "$CALL2"
+like "$BODY" '"x_request_id":"eu"' "2025-06-18 request with headers that agree: served"
 
 done_testing

@@ -256,7 +256,15 @@ is "$(( $(api_requests) - r0 ))" 2 "... two requests to the API"
 is "$(( $(stat exchanged) - e0 ))" 1 "... with a newly exchanged token"
 ok $([ "$(received)" != "$before" ] && echo 0 || echo 1) "... which the API received"
 r0=$(api_requests)
+e0=$(stat exchanged)
 curl -s "$API/__reject?n=5" >/dev/null
+call /x "$T_ALICE"
+like "$BODY" '"isError":true' "exchange: a 401 again within 10 s of the last renewal: a tool error"
+like "$BODY" 'there is no new one: .*asked for a new one less than 10 s ago' "... saying why"
+is "$(( $(api_requests) - r0 ))" 1 "... after one request"
+is "$(( $(stat exchanged) - e0 ))" 0 "... and no exchange (the provider is spared)"
+sleep 10	# past the renewal gap
+r0=$(api_requests)
 call /x "$T_ALICE"
 like "$BODY" '"isError":true' "exchange: 401 twice: a tool error"
 like "$BODY" 'HTTP 401 Unauthorized from GET /whoami' "... the API's answer"

@@ -67,6 +67,12 @@ t_mixed_parse(void)
 	ok(split("--b\nContent-Type: text/plain\n\nlf only\r\n--b--", &p, &n,
 	    &cause) == 0 && n == 1 && p[0].len == 7, "bare LF line ends");
 	oa_mixed_free(p, n);
+	ok(split("--b\nContent-Type: text/plain\n\nbody\n\r\nContent-"
+	    "Location: https://evil.test/x\r\n--b--", &p, &n, &cause) == 0 &&
+	    n == 1 && p[0].location == NULL && p[0].len == 44,
+	    "headers end at the first empty line: a CRLF line in the body "
+	    "does not make body lines headers");
+	oa_mixed_free(p, n);
 	ok(split("--b\r\n\r\nno end", &p, &n, &cause) == -1 &&
 	    strstr(cause, "closing boundary") != NULL, "a cut answer: refused");
 	free(cause);
@@ -119,7 +125,8 @@ t_mixed_answer(void)
 	op.path = "/bundle";
 	memset(&rs, 0, sizeof(rs));
 	rs.status = 200;
-	rs.url = "http://api.test/bundle";
+	/* an apiKey in: query is in the URL fetched; never in a URI */
+	rs.url = "http://api.test/bundle?api_key=SECRET123";
 	rs.content_type = "multipart/mixed; boundary=zz";
 	buf_init(&rs.body);
 	buf_puts(&rs.body, "--zz\r\nContent-Type: text/plain\r\n\r\nCaption"
@@ -145,10 +152,41 @@ t_mixed_answer(void)
 	    "\"http://api.test/bundle#part-5\",\"mimeType\":\"application/pdf\","
 	    "\"blob\":\"JVBERg==\"}}") != NULL, "a binary part: a blob, a "
 	    "relative location replaced by the request URL and its number");
+	ok(strstr(s, "SECRET123") == NULL, "the request's query (an API key) "
+	    "is in no part's URI");
+	json_object_put(r);
+	rs.content_type = "application/pdf";
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "\"uri\":\"http://api.test/bundle\"") != NULL &&
+	    strstr(s, "SECRET123") == NULL, "a whole binary answer: its URI "
+	    "is the request's URL without the query");
+	json_object_put(r);
+	rs.content_type = "multipart/mixed; boundary=zz";
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
 	ok(strstr(s, "{\"type\":\"text\",\"text\":\"plain\"}") != NULL,
 	    "a part without a type is text/plain (RFC 2046)");
 	ok(strstr(s, "structuredContent") == NULL && strstr(s, "isError") ==
 	    NULL, "no structured content, no error");
+	json_object_put(r);
+	/* an API's text that is not UTF-8 must not make our JSON invalid */
+	rs.content_type = "text/plain";
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "caf\xe9 \xff");
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "caf\xef\xbf\xbd \xef\xbf\xbd") != NULL, "a text answer "
+	    "in Latin-1: each invalid byte becomes U+FFFD");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "--zz\r\nContent-Type: text/plain\r\n\r\n\xff"
+	    "\r\n--zz--\r\n");
+	rs.content_type = "multipart/mixed; boundary=zz";
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "\"text\":\"\xef\xbf\xbd\"") != NULL, "... and so in a "
+	    "text part");
 	json_object_put(r);
 	buf_reset(&rs.body);
 	buf_puts(&rs.body, "--zz\r\n\r\ncut");
@@ -167,6 +205,7 @@ t_mixed_answer(void)
 }
 
 static const char *hdr_names[8], *hdr_values[8];
+static int param_mode = MCP_PARAM_ALL;
 
 static const char *
 fake_header(void *ctx, const char *name)
@@ -200,7 +239,8 @@ param_check(const char *hname, const char *hval, const char *args,
 	hdr_names[1] = NULL;
 	a = args != NULL ? json_tokener_parse(args) : NULL;
 	err[0] = '\0';
-	rc = mcp_param_check(schema, a, fake_header, NULL, err, 256);
+	rc = mcp_param_check(schema, a, fake_header, NULL, param_mode, err,
+	    256);
 	json_object_put(a);
 	return rc;
 }
@@ -260,6 +300,29 @@ t_param_check(void)
 	    "an array argument has no header form");
 	ok(param_check("Mcp-Param-Other", "x", "{\"q\":\"x\"}", err) == 0,
 	    "an Mcp-Param header nobody declared is ignored");
+	ok(param_check("Mcp-Param-N", "9007199254740992",
+	    "{\"n\":9007199254740993}", err) == -1, "integers beyond 2^53 "
+	    "compare exactly, not through a double");
+	ok(param_check("Mcp-Param-N", "9007199254740993",
+	    "{\"n\":9007199254740993}", err) == 0, "... and the same one "
+	    "matches");
+	ok(param_check("Mcp-Param-N", "9.007199254740992e15",
+	    "{\"n\":9007199254740992}", err) == -1, "an exponent beyond 2^53: "
+	    "refused");
+	ok(param_check("Mcp-Param-N", "0x2a", "{\"n\":42}", err) == -1,
+	    "hexadecimal is not a decimal number");
+	ok(param_check("Mcp-Param-N", "-7", "{\"n\":-7}", err) == 0,
+	    "a negative integer");
+	ok(param_check("Mcp-Param-Region", mcp_header_dup,
+	    "{\"region\":\"us\"}", err) == -1 &&
+	    strstr(err, "more than once") != NULL, "a header sent twice: "
+	    "refused");
+	param_mode = MCP_PARAM_SENT;
+	ok(param_check(NULL, NULL, "{\"region\":\"us\"}", err) == 0,
+	    "an earlier version: a header left out is fine");
+	ok(param_check("Mcp-Param-Region", "eu", "{\"region\":\"us\"}",
+	    err) == -1, "... but one sent must match");
+	param_mode = MCP_PARAM_ALL;
 }
 
 /* The inputSchema of tool `name` as text, valid until the next call. */

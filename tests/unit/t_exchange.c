@@ -37,8 +37,9 @@ xc_count(void)
 static void
 t_cache(void)
 {
-	unsigned char	 k[XC_DIGEST], want[XC_DIGEST];
+	unsigned char	 k[XC_DIGEST], want[XC_DIGEST], d[XC_DIGEST];
 	unsigned int	 dn = XC_DIGEST;
+	struct tool_call call;
 	const char	*subject = "subject-token-abc.def.ghi";
 	char		 name[32], why[256];
 	struct cfg	 cfg;
@@ -125,6 +126,24 @@ t_cache(void)
 	    "reached") != NULL, "... and why: %s", why);
 	ok(strstr(why, "other-subject") == NULL && strstr(why, "gw-secret") ==
 	    NULL, "... without the token or the secret");
+
+	/* a tool call brings auth.c's digest of the verified token: the
+	 * token is not hashed again (bench/profile.sh call-xchg) */
+	memset(&call, 0, sizeof(call));
+	call.subject = "cached-subject";
+	EVP_Digest(call.subject, strlen(call.subject), d, NULL, EVP_sha256(),
+	    NULL);
+	call.subject_digest = d;
+	is_str(oa_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
+	    sizeof(why)), "cached-api-token", "a call with the token's "
+	    "SHA-256 from auth.c: the kept token");
+	EVP_Digest("other-subject", 13, d, NULL, EVP_sha256(), NULL);
+	ok(oa_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
+	    sizeof(why)) == NULL, "... looked up by that digest, not by "
+	    "hashing the token again");
+	call.subject_digest = NULL;
+	is_str(oa_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
+	    sizeof(why)), "cached-api-token", "without a digest: hashed here");
 	oa_xc_clear();
 }
 

@@ -229,10 +229,22 @@ t_yaml_aliases(void)
 		    "*l%d, *l%d, *l%d, *l%d]\n", i, i, i - 1, i - 1, i - 1,
 		    i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
 	got = y2j(b.data);
-	ok(strstr(got, "aliases expand to more than 1000000 nodes (an alias "
-	    "bomb?)") != NULL && strstr(got, "line 6 column") != NULL,
-	    "billion laughs refused where the copies pass the bound: %.160s",
-	    got);
+	ok(strstr(got, "aliases expand to more than 1000000 nodes or 64 MB "
+	    "of text (an alias bomb?)") != NULL && strstr(got, "line 6 column")
+	    != NULL, "billion laughs refused where the copies pass the bound: "
+	    "%.160s", got);
+	/* few nodes, but a long string copied many times */
+	buf_reset(&b);
+	buf_puts(&b, "s: &s \"");
+	for (i = 0; i < 100000; i++)
+		buf_puts(&b, "0123456789");
+	buf_puts(&b, "\"\nc: [");
+	for (i = 0; i < 1000; i++)
+		buf_printf(&b, "%s*s", i ? ", " : "");
+	buf_puts(&b, "]\n");
+	got = y2j(b.data);
+	ok(strstr(got, "(an alias bomb?)") != NULL, "a 1 MB string copied "
+	    "1000 times (1 GB) is refused: %.100s", got);
 	/* five levels (10^5 nodes) are within the bound */
 	buf_reset(&b);
 	buf_puts(&b, "l0: &l0 [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n");

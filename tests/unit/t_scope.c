@@ -97,6 +97,11 @@ t_closure(void)
 	s = closure("admin=read,read", "admin read", &added);
 	is_str(s, "admin read", "a scope already held is not added twice");
 	free(s);
+	s = closure("a=x,x,x a=x,y", "a a a a", &added);
+	is_str(s, "a a a a x y", "a scope the token lists four times and "
+	    "rules listing one scope twice: each expanded once");
+	is_int(added, 2, "... two added");
+	free(s);
 }
 
 static void

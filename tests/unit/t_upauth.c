@@ -262,6 +262,165 @@ t_forwarding(void)
 	cfg_free(&cfg);
 }
 
+/*
+ * x-mcp-upstream-auth: a document whose root says none, with one
+ * operation in passthrough, one static, one public (security []) and
+ * one as the document says; `root` and `extra` change the document.
+ */
+static void
+write_doc(const char *root, const char *extra)
+{
+	FILE	*fp = fopen(doc, "w");
+
+	fprintf(fp, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"servers\":[{\"url\":\"http://api.test\"}],"
+	    "%s\"security\":[{\"bearerAuth\":[]}],\"components\":"
+	    "{\"securitySchemes\":{\"hdrKey\":{\"type\":\"apiKey\","
+	    "\"in\":\"header\",\"name\":\"X-API-Key\"},\"bearerAuth\":"
+	    "{\"type\":\"http\",\"scheme\":\"bearer\"}}},\"paths\":{"
+	    "\"/pass\":{\"get\":{\"operationId\":\"opPass\","
+	    "\"x-mcp-upstream-auth\":\"passthrough\",\"responses\":{\"204\":"
+	    "{\"description\":\"ok\"}}}},"
+	    "\"/static\":{\"get\":{\"operationId\":\"opStatic\","
+	    "\"x-mcp-upstream-auth\":\"static\",\"security\":[{\"hdrKey\":[]}],"
+	    "\"responses\":{\"204\":{\"description\":\"ok\"}}}},"
+	    "\"/public\":{\"get\":{\"operationId\":\"opPublic\","
+	    "\"security\":[],\"responses\":{\"204\":{\"description\":"
+	    "\"ok\"}}}},"
+	    "\"/dflt\":{\"get\":{\"operationId\":\"opDefault\","
+	    "\"responses\":{\"204\":{\"description\":\"ok\"}}}}%s}}\n",
+	    root, extra);
+	fclose(fp);
+}
+
+static int
+mode_of(const struct registry *reg, const char *tool)
+{
+	const struct tool	*t = reg != NULL ? reg_find(reg, tool) : NULL;
+
+	return t != NULL ? ((const struct oa_op *)t->impl)->upauth : -1;
+}
+
+/* load() expecting a refusal; 1 when its cause has both texts. */
+static int
+refused(const char *const *env, const char *what, const char *what2)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	char		*cause;
+	int		 rc;
+
+	reg = load(env, &cfg, &cause);
+	rc = reg == NULL && cause != NULL && strstr(cause, what) != NULL &&
+	    (what2 == NULL || strstr(cause, what2) != NULL);
+	if (!rc)
+		printf("# cause: %s\n", cause ? cause : "(none)");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	return rc;
+}
+
+static void
+t_per_operation(void)
+{
+	const char	*env[] = { "MCP_UPSTREAM_AUTH=passthrough", NULL,
+			    "MCP_FORWARD_HEADERS=authorization,x-request-id",
+			    NULL };
+	const char	*cc[] = { "MCP_UPSTREAM_AUTH=client_credentials",
+			    "MCP_UPSTREAM_CLIENT_ID=gw",
+			    "MCP_UPSTREAM_CLIENT_SECRET=s",
+			    "MCP_OAUTH_TOKEN_URL=https://idp.test/token", NULL,
+			    NULL };
+	const char	*none[] = { "MCP_UPSTREAM_AUTH=none", NULL };
+	const char	*jwt[] = { "MCP_AUTH=jwt", "MCP_PUBLIC_URL=https://m.test",
+			    "MCP_OAUTH_ISSUER=https://idp.test", NULL, NULL,
+			    NULL };
+	const char	*nofile[] = { "MCP_UPSTREAM_AUTH=none", NULL, NULL };
+	char		 fileenv[1100], *cause, saved[1024];
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s;
+
+	snprintf(saved, sizeof(saved), "%s", doc);
+	snprintf(doc, sizeof(doc), "%.900s.perop.json", secrets);
+	snprintf(fileenv, sizeof(fileenv), "MCP_UPSTREAM_CREDENTIALS_FILE=%s",
+	    secrets);
+	env[1] = cc[4] = nofile[1] = jwt[4] = fileenv;
+	write_secrets("hdrKey=hk-9\n");
+	write_doc("\"x-mcp-upstream-auth\":\"none\",", "");
+	reg = load(env, &cfg, &cause);
+	ok(reg != NULL, "x-mcp-upstream-auth: the document loads (%s)",
+	    cause ? cause : "ok");
+	ok(mode_of(reg, "opPass") == UPAUTH_PASSTHROUGH &&
+	    mode_of(reg, "opStatic") == UPAUTH_STATIC &&
+	    mode_of(reg, "opDefault") == UPAUTH_NONE,
+	    "the operation's word, else the document's, over MCP_UPSTREAM_AUTH");
+	s = request(reg, &cfg, "opPass", "{}");
+	ok(strstr(s, "authorization: Bearer mcp-token\n") != NULL,
+	    "passthrough operation: the caller's token");
+	s = request(reg, &cfg, "opStatic", "{}");
+	ok(strstr(s, "X-API-Key: hk-9\n") != NULL &&
+	    strstr(s, "mcp-token") == NULL,
+	    "static operation: its key, not the caller's token");
+	s = request(reg, &cfg, "opDefault", "{}");
+	ok(strstr(s, "mcp-token") == NULL && strstr(s, "hk-9") == NULL &&
+	    strstr(s, "x-request-id: rid-1\n") != NULL,
+	    "the document's none: no credential, other headers forwarded");
+	reg_free(reg);
+	cfg_free(&cfg);
+
+	/* public operations and the provider's modes */
+	write_doc("", ",\"/pubcc\":{\"get\":{\"operationId\":\"opPubCc\","
+	    "\"security\":[],\"x-mcp-upstream-auth\":\"client_credentials\","
+	    "\"responses\":{\"204\":{\"description\":\"ok\"}}}}");
+	reg = load(cc, &cfg, &cause);
+	ok(reg != NULL && mode_of(reg, "opDefault") ==
+	    UPAUTH_CLIENT_CREDENTIALS && mode_of(reg, "opPublic") ==
+	    UPAUTH_NONE, "security []: no provider token for a public "
+	    "operation (%s)", cause ? cause : "ok");
+	ok(mode_of(reg, "opPubCc") == UPAUTH_CLIENT_CREDENTIALS,
+	    "... unless the operation asks for one itself");
+	reg_free(reg);
+	cfg_free(&cfg);
+	free(cause);
+
+	/* start-up refusals, naming the operation and the rule */
+	write_doc("", "");
+	ok(refused(none, "operation opStatic: x-mcp-upstream-auth of the "
+	    "operation: static needs MCP_UPSTREAM_CREDENTIALS_FILE", NULL),
+	    "static without the credentials file: refused");
+	write_secrets("other=1\n");
+	env[0] = "MCP_UPSTREAM_AUTH=none";
+	ok(refused(env, "operation opStatic: x-mcp-upstream-auth static: no "
+	    "security requirement", NULL),
+	    "static without the operation's scheme in the file: refused");
+	write_secrets("hdrKey=hk-9\n");
+	write_doc("\"x-mcp-upstream-auth\":\"client_credentials\",", "");
+	ok(refused(nofile, "x-mcp-upstream-auth of the document: needs the "
+	    "client this server is at the provider", NULL),
+	    "client_credentials without the upstream client: refused");
+	write_doc("\"x-mcp-upstream-auth\":\"exchange\",", "");
+	ok(refused(cc + 1, "exchange needs MCP_AUTH=jwt or introspect", NULL),
+	    "exchange without a verified token: refused");
+	jwt[3] = "MCP_UPSTREAM_AUTH=none";
+	write_doc("", "");
+	ok(refused(jwt, "operation opPass:", "MCP_ALLOW_TOKEN_PASSTHROUGH=1"),
+	    "passthrough with MCP_AUTH=jwt without "
+	    "MCP_ALLOW_TOKEN_PASSTHROUGH: refused");
+	write_doc("\"x-mcp-upstream-auth\":\"exchange\",", "");
+	ok(refused(jwt, "operation opPass:", "MCP_ALLOW_TOKEN_PASSTHROUGH=1"),
+	    "... its own word over the document's");
+	ok(refused(jwt, "x-mcp-upstream-auth of the document: needs the "
+	    "client", NULL) == 0, "(the first operation refused stops it)");
+	write_doc("\"x-mcp-upstream-auth\":\"bearer\",", "");
+	ok(refused(none, "the document: x-mcp-upstream-auth is not one of "
+	    "none, passthrough, client_credentials, static, exchange", NULL),
+	    "an unknown word: refused");
+	unlink(doc);
+	snprintf(doc, sizeof(doc), "%s", saved);
+}
+
 int
 main(void)
 {
@@ -277,6 +436,7 @@ main(void)
 	log_init("t_upauth", LOG_INFO, LOGF_TEXT);
 	t_static();
 	t_forwarding();
+	t_per_operation();
 	unlink(secrets);
 	unlink(logfile);
 	return done_testing();

@@ -487,6 +487,27 @@ t_transfers(void)
 	    "compression)");
 	up_response_free(&rs);
 	up_cleanup();	/* the server serves one connection at a time */
+	{
+		/* a media type from a document, with a line of its own */
+		const char		*inj[] = { "Content-Type: text/plain;"
+		    "\r\nX-Injected: yes", NULL };
+		struct up_request	 rq;
+		char			 url[128];
+
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/echo",
+		    srv_port);
+		memset(&rq, 0, sizeof(rq));
+		rq.method = "GET";
+		rq.url = url;
+		rq.headers = inj;
+		rq.timeout_ms = 2000;
+		rq.max_response = 4096;
+		rc = up_perform(&rq, &rs);
+		ok(rc == -1 && rs.status == 0 && strstr(rs.errmsg,
+		    "line break") != NULL, "a header with CR LF in it: not "
+		    "sent, by libcurl either");
+		up_response_free(&rs);
+	}
 
 	/* the server closes after answering, without saying so */
 	rc = call("/close", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);

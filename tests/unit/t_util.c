@@ -189,6 +189,37 @@ t_digits(void)
 	is_int(util_hexval('g'), -1, "hexval: g");
 }
 
+/* util_utf8_repair: the API's text made valid UTF-8 for JSON */
+static void
+t_utf8(void)
+{
+	struct buf	 b;
+	unsigned	 cp;
+
+	buf_init(&b);
+	ok(util_utf8_repair("plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	    17, &b) == 0 && b.len == 0, "valid UTF-8: used as it is");
+	buf_reset(&b);
+	ok(util_utf8_repair("a\xff" "b", 3, &b) == 1 && b.len == 5 &&
+	    memcmp(b.data, "a\xef\xbf\xbd" "b", 5) == 0,
+	    "a stray byte: U+FFFD in its place");
+	buf_reset(&b);
+	ok(util_utf8_repair("\xc0\xaf", 2, &b) == 1 && b.len == 6,
+	    "an overlong '/': two replacements");
+	buf_reset(&b);
+	ok(util_utf8_repair("\xed\xa0\x80", 3, &b) == 1,
+	    "a surrogate: replaced");
+	buf_reset(&b);
+	ok(util_utf8_repair("ok\xe2\x82", 4, &b) == 1 && b.len == 8 &&
+	    memcmp(b.data, "ok\xef\xbf\xbd\xef\xbf\xbd", 8) == 0,
+	    "a sequence cut at the end: each byte replaced");
+	buf_free(&b);
+	ok(util_utf8_seq((const unsigned char *)"\xf4\x90\x80\x80", 4,
+	    &cp) == 0, "beyond U+10FFFF: not a sequence");
+	ok(util_utf8_seq((const unsigned char *)"\xe2\x82\xac", 3, &cp) == 3 &&
+	    cp == 0x20ac, "the euro sign: 3 bytes, U+20AC");
+}
+
 int
 main(void)
 {
@@ -198,5 +229,6 @@ main(void)
 	t_b64url();
 	t_url();
 	t_lists();
+	t_utf8();
 	return done_testing();
 }
