@@ -48,21 +48,7 @@ static uint64_t		 xc_seq;
 static void
 xc_digest(const char *subject, unsigned char *key)
 {
-	/* fetched once, and one context: EVP_sha256() makes OpenSSL 3 look
-	 * the algorithm up again at every digest, which was most of what a
-	 * kept exchanged token cost a call (bench/profile.sh call-xchg) */
-	static EVP_MD		*md;
-	static EVP_MD_CTX	*ctx;
-	unsigned int		 n = XC_DIGEST;
-
-	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA2-256", NULL)) == NULL)
-		abort();
-	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
-		abort();
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, subject, strlen(subject)) != 1 ||
-	    EVP_DigestFinal_ex(ctx, key, &n) != 1)
-		abort();	/* SHA-256 cannot fail but for memory */
+	util_sha256(subject, strlen(subject), key);
 }
 
 static void

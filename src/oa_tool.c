@@ -830,6 +830,71 @@ body_prop_node(struct oa_tb *t, struct json_object *schema, const char *name)
 }
 
 /*
+ * Curation of the properties of a body that is the whole inputSchema
+ * (body_whole): as for a flattened body, a hidden property leaves the
+ * schema's properties and required (the fixed value is merged into the
+ * arguments, which are the body), one with x-mcp-default leaves required.
+ */
+static int
+curate_whole(struct oa_tb *t, struct json_object *doc_schema,
+    struct json_object *conv)
+{
+	struct json_object	*props, *req, *keep, *gone;
+	const char		*n;
+	char			*where;
+	size_t			 i;
+	int			 r, hidden, rc = 0;
+
+	if ((props = obj_get(conv, "properties", json_type_object)) == NULL)
+		return 0;
+	req = obj_get(conv, "required", json_type_array);
+	gone = json_object_new_object();	/* out of required */
+	json_object_object_foreach(props, k, v) {
+		for (i = 0, r = 0; req != NULL &&
+		    i < json_object_array_length(req); i++)
+			if ((n = json_object_get_string(
+			    json_object_array_get_idx(req, i))) != NULL &&
+			    strcmp(n, k) == 0)
+				r = 1;
+		xasprintf(&where, "body property '%.64s'", k);
+		rc = curate_arg(t, body_prop_node(t, doc_schema, k), where, k, v,
+		    &r, &hidden);
+		free(where);
+		if (rc == -1)
+			break;
+		if (hidden != 0)
+			json_object_object_add(gone, k, json_object_new_int(1));
+		else if (r == 0)
+			json_object_object_add(gone, k, NULL);
+	}
+	if (rc == 0) {
+		json_object_object_foreach(gone, gk, gv) {
+			if (gv != NULL)
+				json_object_object_del(props, gk);
+		}
+		keep = json_object_new_array();
+		for (i = 0; req != NULL && i < json_object_array_length(req);
+		    i++) {
+			n = json_object_get_string(json_object_array_get_idx(req,
+			    i));
+			if (n == NULL || !json_object_object_get_ex(gone, n, NULL))
+				json_object_array_add(keep, json_object_get(
+				    json_object_array_get_idx(req, i)));
+		}
+		/* req is conv's: replaced (and released) only now */
+		if (req != NULL && json_object_array_length(keep) == 0)
+			json_object_object_del(conv, "required");
+		else if (req != NULL) {
+			json_object_object_add(conv, "required", keep);
+			keep = NULL;
+		}
+		json_object_put(keep);
+	}
+	json_object_put(gone);
+	return rc;
+}
+
+/*
  * The request body: JSON (or +json) first, then a urlencoded form, then
  * multipart/form-data, then application/octet-stream, then any other
  * type (oa_body.c: text as a string, the rest as base64).  An object
@@ -966,6 +1031,11 @@ build_body(struct oa_tb *t)
 		    (v = obj_get(rb, "description", json_type_string)) != NULL)
 			json_object_object_add(conv, "description",
 			    json_object_get(v));
+		if (curate_whole(t, obj_get(media, "schema", json_type_object),
+		    conv) == -1) {
+			json_object_put(conv);
+			return -1;
+		}
 		t->op->body_whole = 1;
 		t->whole = conv;
 		return 0;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "util.h"
 
 static void
@@ -480,4 +482,27 @@ util_utf8_repair(const char *s, size_t len, struct buf *out)
 	if (bad)
 		buf_append(out, s + from, len - from);
 	return bad;
+}
+
+/*
+ * SHA-256 of `len` bytes into out[32], for the per-request caches keyed
+ * by a token's digest.  The algorithm is fetched once and the context
+ * kept: EVP_sha256() makes OpenSSL 3 look the algorithm up again at
+ * every digest, which cost a tool call more than the hash itself.
+ */
+void
+util_sha256(const void *p, size_t len, unsigned char *out)
+{
+	static EVP_MD		*md;
+	static EVP_MD_CTX	*ctx;
+	unsigned int		 n = 32;
+
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA2-256", NULL)) == NULL)
+		abort();
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		abort();
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, p, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &n) != 1)
+		abort();	/* SHA-256 cannot fail but for memory */
 }

@@ -56,6 +56,7 @@ int	 util_fd_quiet(int);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);
 size_t	 util_utf8_seq(const unsigned char *, size_t, unsigned *);
+void	 util_sha256(const void *, size_t, unsigned char *);
 int	 util_utf8_repair(const char *, size_t, struct buf *);
 void	 util_hex32(char *, uint32_t);
 

@@ -480,7 +480,15 @@ t_extensions(void)
 	    "\"object\",\"required\":[\"org\",\"text\"],\"properties\":{"
 	    "\"org\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
 	    "\"x-mcp-value\":\"org-7\"},\"text\":{\"type\":\"string\"}}}}}},"
-	    "\"responses\":{}}}"), ".json");
+	    "\"responses\":{}}},"
+	    "\"/w\":{\"post\":{\"operationId\":\"wh\",\"requestBody\":"
+	    "{\"content\":{\"application/json\":{\"schema\":{\"type\":"
+	    "\"object\",\"required\":[\"org\",\"lang\"],\"anyOf\":[{"
+	    "\"required\":[\"a\"]},{\"required\":[\"b\"]}],\"properties\":{"
+	    "\"org\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"org-9\"},\"lang\":{\"type\":\"string\","
+	    "\"x-mcp-default\":\"en\"},\"a\":{\"type\":\"string\"},"
+	    "\"b\":{\"type\":\"string\"}}}}}},\"responses\":{}}}"), ".json");
 	reg = load(d, NULL, NULL, &cfg, &cause);
 	ok(reg != NULL, "extensions load (%s)", cause ? cause : "ok");
 	free(cause);
@@ -531,6 +539,17 @@ t_extensions(void)
 		ok(strstr(s, "\"org\":\"org-7\"") && strstr(s,
 		    "\"text\":\"hi\"") && !strstr(s, "\"x\""),
 		    "and sent with its fixed value: %s", s);
+		free(s);
+		/* a body that is the whole inputSchema (anyOf at its top) */
+		a = js(def_key(reg_find(reg, "wh"), "inputSchema"));
+		ok(strstr(a, "anyOf") && !strstr(a, "org") &&
+		    strstr(a, "\"default\":\"en\"") && !strstr(a, "\"required\":"
+		    "[\"org\"") && !strstr(a, "\"lang\"]"), "a whole-body schema: "
+		    "hidden property out, defaulted one optional: %s", a);
+		s = request(reg, &cfg, "wh", "{\"a\":\"1\",\"org\":\"x\"}");
+		ok(strstr(s, "\"org\":\"org-9\"") && strstr(s,
+		    "\"lang\":\"en\"") && strstr(s, "\"a\":\"1\""),
+		    "... the fixed value and the default in the body: %s", s);
 		free(s);
 		def_key(NULL, "");
 		reg_free(reg);
