@@ -246,6 +246,34 @@ is_file(struct json_object *s, const char *enc)
 	return str == 1 && enc != NULL && !textual(enc) && !is_json_media(enc);
 }
 
+/*
+ * Does a multipart media type's schema (resolved) have a file among its
+ * properties?  Then it is sent rather than a urlencoded form the same
+ * body offers, which could only carry the file as a plain string.
+ */
+int
+oa_body_has_file(struct json_object *schema, struct json_object *media)
+{
+	struct json_object	*props, *enc, *e, *fs, *items;
+	const char		*ctype;
+
+	if ((props = get(schema, "properties", json_type_object)) == NULL)
+		return 0;
+	enc = get(media, "encoding", json_type_object);
+	json_object_object_foreach(props, k, s) {
+		e = get(enc, k, json_type_object);
+		ctype = e != NULL && (fs = get(e, "contentType",
+		    json_type_string)) != NULL ? json_object_get_string(fs) :
+		    NULL;
+		items = type_includes(s, "array") == 1 ?
+		    get(s, "items", json_type_object) : NULL;
+		if (is_file(s, ctype) || (items != NULL &&
+		    is_file(items, ctype)))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 add_part(struct oa_op *op, const char *name, char *type, char *fname,
     int binary)

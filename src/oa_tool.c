@@ -940,6 +940,24 @@ build_body(struct oa_tb *t)
 		free(where);
 		return 0;
 	}
+	if (t->op->body == OA_BODY_FORM) {
+		/* a form cannot carry a file: multipart, if it has one */
+		json_object_object_foreach(content, k2, v2) {
+			enum oa_body	 kind;
+			char		*why = NULL;
+
+			if (oa_body_rank(k2, &kind) == 2 && oa_body_has_file(
+			    oa_resolve(&t->b->doc, obj_get(v2, "schema",
+			    json_type_object), where, &why), v2)) {
+				type = k2;
+				media = v2;
+				t->op->body = kind;
+			}
+			free(why);
+			if (t->op->body != OA_BODY_FORM)
+				break;
+		}
+	}
 	t->op->body_type = t->op->body == OA_BODY_RAW ||
 	    t->op->body == OA_BODY_BINARY ? oa_body_send_type(type) :
 	    xstrdup(type);

@@ -188,6 +188,7 @@ int	 oa_mp_build(const struct oa_mp_part *, size_t, size_t, struct buf *,
 
 /* oa_body.c */
 int	 oa_body_rank(const char *, enum oa_body *);
+int	 oa_body_has_file(struct json_object *, struct json_object *);
 char	*oa_body_send_type(const char *);
 struct json_object *oa_body_binary_schema(const char *, struct json_object *);
 void	 oa_body_parts(struct oa_op *, struct json_object *,

@@ -395,6 +395,11 @@ t_schemas_30(void)
 	ok(op->body == OA_BODY_JSON, "JSON before multipart and octet-stream");
 	op = op_of(reg, "pickForm");
 	ok(op->body == OA_BODY_FORM, "a urlencoded form before multipart");
+	op = op_of(reg, "pickFile");
+	ok(op->body == OA_BODY_MULTIPART && strstr(schema_of(reg, "pickFile"),
+	    "\"doc\":{\"type\":\"string\",\"contentEncoding\":\"base64\"")
+	    != NULL, "... but multipart when it has a file, which a form "
+	    "cannot carry");
 	op = op_of(reg, "pickMultipart");
 	ok(op->body == OA_BODY_MULTIPART, "multipart before octet-stream and "
 	    "text, wherever it is listed");
