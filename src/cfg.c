@@ -46,321 +46,440 @@ static const char *const legacy_log_levels[] = {
 	"alert", "emergency", NULL
 };
 
+/*
+ * Every variable, in the order --help and --check-config show them.  An
+ * entry names only what it sets (designated initialisers): a member left
+ * out is zero, i.e. no default (.def), no bounds (.min, .max), no words
+ * (.choices), no flags.  The man pages are checked against this table
+ * (tests/integration/t_manpage.sh).
+ */
 const struct cfg_var cfg_vars[] = {
-	{ "MCP_PUBLIC_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(public_url),
-	  PROG_ALL, 0, "external base URL (scheme, host, optional port and "
-	  "path prefix); advertised URLs derive from it, never from Host" },
-	{ "MCP_SERVER_NAME", CFG_STR, "fcgi-mcp", 1, 256, NULL,
-	  F(server_name), PROG_MCP, 0, "serverInfo.name" },
-	{ "MCP_SERVER_VERSION", CFG_STR, PACKAGE_VERSION, 1, 64, NULL,
-	  F(server_version), PROG_MCP, 0, "serverInfo.version" },
-	{ "MCP_INSTRUCTIONS", CFG_STR, NULL, 0, 16384, NULL,
-	  F(instructions), PROG_MCP, 0, "instructions returned to clients "
-	  "(initialize, server/discover)" },
-	{ "MCP_ALLOWED_HOSTS", CFG_LIST, NULL, 0, 4096, NULL,
-	  F(allowed_hosts), PROG_MCP, 0, "Host header values accepted "
-	  "(host or host:port, * for any); default: the host of "
-	  "MCP_PUBLIC_URL, localhost, 127.0.0.1 and [::1]" },
-	{ "MCP_ALLOWED_ORIGINS", CFG_LIST, NULL, 0, 4096, NULL,
-	  F(allowed_origins), PROG_MCP, 0, "Origin header values accepted "
-	  "(scheme://host[:port], * for any); default: any origin whose "
-	  "host is an allowed host" },
-	{ "MCP_OPENAPI", CFG_STR, NULL, 1, 4096, NULL, F(openapi), PROG_MCP,
-	  0, "path or http(s) URL of the API's OpenAPI 3.0/3.1 document "
-	  "(JSON or YAML; Swagger 2.0 is converted); every operation "
-	  "becomes a tool" },
-	{ "MCP_OPENAPI_OVERLAY", CFG_STR, NULL, 1, 4096, NULL,
-	  F(openapi_overlay), PROG_MCP, 0, "path or http(s) URL of an OpenAPI "
-	  "Overlay 1.0 document (JSON or YAML) applied to MCP_OPENAPI before "
-	  "the tools are built: rename, describe, hide or fix with x-mcp-* "
-	  "extensions" },
-	{ "MCP_API_BASE_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(api_base_url), PROG_MCP, 0, "where tool calls go; default: the "
-	  "document's first servers entry, resolved against its URL" },
-	{ "MCP_API_TIMEOUT", CFG_INT, "10", 1, 600, NULL, F(api_timeout),
-	  PROG_ALL, 0, "seconds allowed for one outgoing call: the API, fetching "
-	  "MCP_OPENAPI, the OAuth provider, a client metadata document" },
-	{ "MCP_API_MAX_RESPONSE", CFG_INT, "16777216", 1024, 1LL << 30, NULL,
-	  F(api_max_response), PROG_MCP, 0, "largest upstream response in "
-	  "bytes; a larger one is aborted and reported as a tool error" },
-	{ "MCP_API_CLIENT", CFG_ENUM, "auto", 0, 0, api_clients,
-	  F(api_client), PROG_MCP, 0, "how tool calls reach the API: auto "
-	  "(a built-in HTTP/1.1 client for a plain http:// API at an IP "
-	  "address with no proxy in the environment, libcurl otherwise) or "
-	  "curl (always libcurl)" },
-	{ "MCP_FORWARD_HEADERS", CFG_LIST, "authorization", 0, 4096, NULL,
-	  F(forward_headers), PROG_MCP, CFG_EMPTY, "incoming request headers "
-	  "passed on to the API; set but empty: none; hop-by-hop headers, "
-	  "Host and Content-Length never are, and Authorization, "
-	  "Proxy-Authorization and Cookie only when MCP_UPSTREAM_AUTH is "
-	  "passthrough" },
-	{ "MCP_UPSTREAM_AUTH", CFG_ENUM, "auto", 0, 0, upstream_auths,
-	  F(upstream_auth), PROG_MCP, 0, "what the API receives on a tool "
-	  "call: passthrough (the caller's headers of MCP_FORWARD_HEADERS, "
-	  "Authorization included), none (no credential), "
-	  "client_credentials (this server's own token from the provider, "
-	  "RFC 6749 4.4), exchange (the caller's verified token exchanged at "
-	  "the provider for one meant for the API, RFC 8693; needs MCP_AUTH "
-	  "jwt or introspect) or static (the document's securitySchemes, "
-	  "secrets from MCP_UPSTREAM_CREDENTIALS_FILE); auto: passthrough "
-	  "when MCP_AUTH is none or required, none when jwt or introspect" },
-	{ "MCP_UPSTREAM_EXCHANGE", CFG_ENUM, "rfc8693", 0, 0, exchanges,
-	  F(upstream_exchange), PROG_MCP, 0, "exchange: the grant used: "
-	  "rfc8693 (token exchange: Keycloak, Auth0 Custom Token Exchange, "
-	  "others) or entra-obo (Microsoft Entra ID's on-behalf-of flow: "
-	  "the jwt-bearer grant with requested_token_use=on_behalf_of; "
-	  "MCP_UPSTREAM_SCOPE names the API)" },
-	{ "MCP_UPSTREAM_SUBJECT_TOKEN_TYPE", CFG_STR,
-	  "urn:ietf:params:oauth:token-type:access_token", 1, 256, NULL,
-	  F(upstream_subject_token_type), PROG_MCP, 0, "exchange (rfc8693): "
-	  "the subject_token_type sent with the caller's token; Auth0's "
-	  "Custom Token Exchange wants a URI of your own naming its profile" },
-	{ "MCP_ALLOW_TOKEN_PASSTHROUGH", CFG_BOOL, "false", 0, 0, NULL,
-	  F(allow_token_passthrough), PROG_MCP, 0, "allow "
-	  "MCP_UPSTREAM_AUTH=passthrough with MCP_AUTH=jwt or introspect, "
-	  "against the MCP authorization rule that a server must not pass "
-	  "on the token it received" },
-	{ "MCP_UPSTREAM_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
-	  F(upstream_client_id), PROG_MCP, 0, "client_credentials and "
-	  "exchange: this server's client at the provider; default: "
-	  "MCP_OAUTH_CLIENT_ID" },
-	{ "MCP_UPSTREAM_CLIENT_SECRET", CFG_STR, NULL, 1, 4096, NULL,
-	  F(upstream_client_secret), PROG_MCP, CFG_SECRET, "its secret; or "
-	  "MCP_UPSTREAM_CLIENT_SECRET_FILE; default: MCP_OAUTH_CLIENT_SECRET "
-	  "when MCP_UPSTREAM_CLIENT_ID is unset; not needed with "
-	  "MCP_UPSTREAM_CLIENT_KEY_FILE" },
-	{ "MCP_UPSTREAM_CLIENT_KEY_FILE", CFG_STR, NULL, 1, 4096, NULL,
-	  F(upstream_client_key_file), PROG_MCP, 0, "client_credentials and "
-	  "exchange: authenticate with private_key_jwt (RFC 7523) signed by "
-	  "this PEM private key (RSA: RS256, EC P-256: ES256) instead of a "
-	  "secret; the file must not be readable by every user" },
-	{ "MCP_UPSTREAM_CLIENT_KEY_ID", CFG_STR, NULL, 1, 256, NULL,
-	  F(upstream_client_key_id), PROG_MCP, 0, "the kid put in the "
-	  "client assertion's header (as registered at the provider)" },
-	{ "MCP_UPSTREAM_SCOPE", CFG_STR, NULL, 1, 1024, NULL,
-	  F(upstream_scope), PROG_MCP, 0, "client_credentials and exchange: "
-	  "the scope asked for (space separated); default: none sent" },
-	{ "MCP_UPSTREAM_AUDIENCE", CFG_STR, NULL, 1, 2048, NULL,
-	  F(upstream_audience), PROG_MCP, 0, "client_credentials and "
-	  "exchange: sent as audience (Auth0, Keycloak and others name the "
-	  "API this way)" },
-	{ "MCP_UPSTREAM_RESOURCE", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(upstream_resource), PROG_MCP, 0, "client_credentials and "
-	  "exchange: sent as resource (RFC 8707)" },
-	{ "MCP_UPSTREAM_CREDENTIALS_FILE", CFG_STR, NULL, 1, 4096, NULL,
-	  F(upstream_credentials_file), PROG_MCP, 0, "static: a file of "
-	  "SCHEME=secret lines, one per securitySchemes entry (apiKey: the "
-	  "key; http basic: user:password; http bearer: the token)" },
-	{ "MCP_INCLUDE_OPERATIONS", CFG_LIST, NULL, 0, 65536, NULL,
-	  F(include_operations), PROG_MCP, 0, "only these operationIds (or "
-	  "tool names) become tools (plus MCP_INCLUDE_TAGS)" },
-	{ "MCP_EXCLUDE_OPERATIONS", CFG_LIST, NULL, 0, 65536, NULL,
-	  F(exclude_operations), PROG_MCP, 0, "these operationIds (or tool "
-	  "names) do not become tools" },
-	{ "MCP_INCLUDE_TAGS", CFG_LIST, NULL, 0, 65536, NULL, F(include_tags),
-	  PROG_MCP, 0, "only operations with one of these tags become tools "
-	  "(plus MCP_INCLUDE_OPERATIONS)" },
-	{ "MCP_EXCLUDE_TAGS", CFG_LIST, NULL, 0, 65536, NULL, F(exclude_tags),
-	  PROG_MCP, 0, "operations with one of these tags do not become "
-	  "tools" },
-	{ "MCP_DESCRIBE_ALL_RESPONSES", CFG_BOOL, "false", 0, 0, NULL,
-	  F(describe_all_responses), PROG_MCP, 0, "describe every response "
-	  "of an operation in its tool description, not just the first 2xx" },
-	{ "MCP_DESCRIBE_FULL_RESPONSE_SCHEMA", CFG_BOOL, "false", 0, 0, NULL,
-	  F(describe_full_response_schema), PROG_MCP, 0, "add the response "
-	  "schema to tool descriptions" },
-	{ "MCP_TOOL_NAME_MAX", CFG_INT, "64", 16, 128, NULL, F(tool_name_max),
-	  PROG_MCP, 0, "longest tool name; longer names are shortened with "
-	  "a hash suffix" },
-	{ "MCP_DESCRIPTION_MAX", CFG_INT, "8192", 128, 1048576, NULL,
-	  F(description_max), PROG_MCP, 0, "longest tool description in "
-	  "bytes" },
-	{ "MCP_OUTPUT_SCHEMA", CFG_ENUM, "validate", 0, 0, output_schemas,
-	  F(output_schema), PROG_MCP, 0, "validate (tools carry the "
-	  "outputSchema of their 2xx JSON response; an answer outside it is "
-	  "sent as an isError result with the answer as text) or off (no "
-	  "outputSchema; structuredContent unchecked)" },
-	{ "MCP_SCHEMA_MAX_BYTES", CFG_INT, "65536", 1024, 1LL << 30, NULL,
-	  F(schema_max_bytes), PROG_MCP, 0, "budget for each of a tool's "
-	  "schemas in bytes: a larger outputSchema is left out, a larger "
-	  "inputSchema loses descriptions and examples, deepest first" },
-	{ "MCP_RESULT_MAX_BYTES", CFG_INT, "1048576", 1024, 1LL << 30, NULL,
-	  F(result_max_bytes), PROG_MCP, 0, "largest API answer put in a "
-	  "tool result in bytes; a larger text is cut with a note, without "
-	  "structuredContent" },
-	{ "MCP_AUTH", CFG_ENUM, "none", 0, 0, auth_modes, F(auth),
-	  PROG_MCP | PROG_META, 0, "token check on /mcp: none (headers still forwarded), required "
-	  "(a Bearer token must be present), jwt (verified against the "
-	  "provider's JWKS) or introspect (RFC 7662)" },
-	{ "MCP_OAUTH_ISSUER", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_issuer), PROG_ALL, 0, "the provider's issuer; a JWT's iss "
-	  "must equal it; its metadata gives jwks_uri and the introspection "
-	  "endpoint when those are not set" },
-	{ "MCP_OAUTH_METADATA_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_metadata_url), PROG_ALL, 0, "the provider's metadata "
-	  "document; default: the issuer's /.well-known/"
-	  "oauth-authorization-server, then openid-configuration" },
-	{ "MCP_OAUTH_AUDIENCE", CFG_STR, NULL, 1, 2048, NULL,
-	  F(oauth_audience), PROG_MCP | PROG_AUTHZ, 0, "what a token's aud must contain; "
-	  "default: the resource, MCP_PUBLIC_URL/mcp" },
-	{ "MCP_JWKS_URL", CFG_URL, NULL, 0, URL_MAX, NULL, F(jwks_url),
-	  PROG_MCP, 0, "the provider's JWKS; default: jwks_uri from its "
-	  "metadata" },
-	{ "MCP_JWKS_TTL", CFG_INT, "600", 10, 86400, NULL, F(jwks_ttl),
-	  PROG_MCP, 0, "seconds a fetched JWKS is used before it is fetched "
-	  "again" },
-	{ "MCP_JWKS_COOLDOWN", CFG_INT, "30", 0, 3600, NULL,
-	  F(jwks_cooldown), PROG_MCP, 0, "least seconds between two JWKS "
-	  "fetches caused by unknown key ids" },
-	{ "MCP_JWT_ALGORITHMS", CFG_LIST, "RS256,ES256", 1, 256, NULL,
-	  F(jwt_algorithms), PROG_MCP, 0, "accepted JWS algorithms (RS256 "
-	  "RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA); none and "
-	  "HMAC are never accepted" },
-	{ "MCP_JWT_LEEWAY", CFG_INT, "30", 0, 600, NULL, F(jwt_leeway),
-	  PROG_MCP, 0, "seconds of clock skew allowed for exp, nbf and iat" },
-	{ "MCP_JWT_TYP", CFG_STR, NULL, 1, 64, NULL, F(jwt_typ), PROG_MCP, 0,
-	  "required JWT typ header, e.g. at+jwt (RFC 9068); default: any" },
-	{ "MCP_INTROSPECTION_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(introspection_url), PROG_MCP, 0, "RFC 7662 endpoint; default: "
-	  "introspection_endpoint from the provider's metadata" },
-	{ "MCP_INTROSPECTION_AUTH", CFG_ENUM, "basic", 0, 0, client_auths,
-	  F(introspection_auth), PROG_MCP, 0, "how the client authenticates "
-	  "to the introspection endpoint: basic or post" },
-	{ "MCP_INTROSPECTION_TTL", CFG_INT, "300", 0, 86400, NULL,
-	  F(introspection_ttl), PROG_MCP, 0, "longest time an active "
-	  "introspection result is reused (never past the token's exp); "
-	  "an inactive or refused one is remembered for 30 s at most" },
-	{ "MCP_INTROSPECTION_AUDIENCE", CFG_ENUM, "required", 0, 0,
-	  intro_auds, F(introspection_audience), PROG_MCP, 0, "required: "
-	  "an introspection answer must show the token is for this "
-	  "resource (aud holding MCP_OAUTH_AUDIENCE or the resource URL, "
-	  "or resource naming it); any: also accept an answer without aud "
-	  "(only for a provider that never returns it: then any client's "
-	  "token from that provider opens /mcp)" },
-	{ "MCP_OAUTH_CLIENT_ID", CFG_STR, NULL, 1, 512, NULL,
-	  F(oauth_client_id), PROG_ALL, 0, "the client registered at the "
-	  "provider (introspection; the client of proxy and facade modes)" },
-	{ "MCP_OAUTH_CLIENT_SECRET", CFG_STR, NULL, 1, 4096, NULL,
-	  F(oauth_client_secret), PROG_MCP | PROG_REG | PROG_TOKEN, 1, "its secret; or "
-	  "MCP_OAUTH_CLIENT_SECRET_FILE" },
-	{ "MCP_REQUIRED_SCOPES", CFG_LIST, NULL, 1, 4096, NULL,
-	  F(required_scopes), PROG_MCP | PROG_META, 0, "scopes every /mcp request's token "
-	  "must carry (space or comma separated)" },
-	{ "MCP_SCOPE_IMPLIES", CFG_STR, NULL, 1, 16384, NULL,
-	  F(scope_implies), PROG_MCP, 0, "scope hierarchy: rules "
-	  "BROAD=NARROW[,NARROW...] separated by spaces or ';', e.g. "
-	  "\"admin=items:write,read items:write=read\"; a verified token "
-	  "with a broad scope counts as having the scopes it implies, "
-	  "transitively, for MCP_REQUIRED_SCOPES, tool scopes and "
-	  "MCP_LIST_TOOLS_BY_SCOPE" },
-	{ "MCP_LIST_TOOLS_BY_SCOPE", CFG_BOOL, "false", 0, 0, NULL,
-	  F(list_tools_by_scope), PROG_MCP, 0, "with MCP_AUTH=jwt or "
-	  "introspect, tools/list shows only the tools the token's scopes "
-	  "allow (cacheScope private in 2026-07-28); calling a hidden tool "
-	  "still gets the 403 step-up challenge" },
-	{ "MCP_OAUTH_MODE", CFG_ENUM, "off", 0, 0, oauth_modes, F(oauth_mode),
-	  PROG_OAUTH, 0, "the OAuth endpoints: off, custom (serve "
-	  "MCP_OAUTH_METADATA_FILE), proxy (the provider's metadata "
-	  "rewritten, /oauth/authorize adds scope and audience) or facade "
-	  "(fcgi-mcp is the authorization server clients see)" },
-	{ "MCP_OAUTH_METADATA_FILE", CFG_STR, NULL, 1, 4096, NULL,
-	  F(oauth_metadata_file), PROG_META, 0, "RFC 8414 metadata served "
-	  "as is in custom mode; checked at start-up" },
-	{ "MCP_OAUTH_METADATA_TTL", CFG_INT, "3600", 10, 86400, NULL,
-	  F(oauth_metadata_ttl), PROG_OAUTH, 0, "seconds the provider's "
-	  "metadata is kept before it is fetched again (a stale copy is "
-	  "used while the provider is down)" },
-	{ "MCP_OAUTH_AUTHORIZE_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_authorize_url), PROG_META | PROG_AUTHZ, 0, "the "
-	  "provider's authorization endpoint; default: from its metadata" },
-	{ "MCP_OAUTH_TOKEN_URL", CFG_URL, NULL, 0, URL_MAX, NULL,
-	  F(oauth_token_url), PROG_MCP | PROG_META | PROG_TOKEN, 0, "the "
-	  "provider's token endpoint (facade mode; MCP_UPSTREAM_AUTH="
-	  "client_credentials); default: from its metadata" },
-	{ "MCP_OAUTH_TOKEN_AUTH", CFG_ENUM, "basic", 0, 0, client_auths,
-	  F(oauth_token_auth), PROG_MCP | PROG_TOKEN, 0, "how facade mode and "
-	  "MCP_UPSTREAM_AUTH=client_credentials authenticate to the "
-	  "provider's token endpoint: basic or post" },
-	{ "MCP_OAUTH_DEFAULT_SCOPE", CFG_STR, "openid profile email", 0, 1024,
-	  NULL, F(oauth_default_scope), PROG_META | PROG_AUTHZ, 0, "scopes "
-	  "added to every authorization request (space separated)" },
-	{ "MCP_OAUTH_REGISTRATION", CFG_ENUM, "auto", 0, 0, registrations,
-	  F(oauth_registration), PROG_OAUTH, 0, "dynamic client registration "
-	  "at /oauth/register: static (answer with MCP_OAUTH_CLIENT_ID, "
-	  "proxy and custom), stateless (signed client ids, facade) or off; "
-	  "auto: static in proxy, stateless in facade, off in custom" },
-	{ "MCP_OAUTH_REDIRECT_URIS", CFG_LIST, NULL, 1, 16384, NULL,
-	  F(oauth_redirect_uris), PROG_AUTHZ | PROG_REG, 0, "the only "
-	  "redirect URIs clients may use (comma separated, exact); default: "
-	  "any loopback http or any https URI" },
-	{ "MCP_SECRET", CFG_STR, NULL, 32, 4096, NULL, F(secret), PROG_AUTHZ |
-	  PROG_REG | PROG_TOKEN, 1, "key for sealed state, codes and "
-	  "client ids (at least 32 bytes); the same on every host; or "
-	  "MCP_SECRET_FILE" },
-	{ "MCP_CIMD_ALLOW_PRIVATE", CFG_BOOL, "false", 0, 0, NULL,
-	  F(cimd_allow_private), PROG_AUTHZ, 0, "for tests only: accept "
-	  "client metadata document URLs on loopback and private addresses, "
-	  "and over http" },
-	{ "MCP_OAUTH_REFRESH_TTL", CFG_INT, "2592000", 300, 31536000, NULL,
-	  F(oauth_refresh_ttl), PROG_TOKEN, 0, "seconds a refresh token "
-	  "family lives unused; every refresh issues a new refresh token "
-	  "and starts the time again" },
-	{ "MCP_OAUTH_APPROVAL_TTL", CFG_INT, "2592000", 0, 31536000, NULL,
-	  F(oauth_approval_ttl), PROG_AUTHZ, 0, "seconds a browser "
-	  "remembers that the user allowed an application (a sealed "
-	  "cookie per browser); 0: ask every time" },
-	{ "MCP_STORE", CFG_ENUM, "local", 0, 0, stores, F(store),
-	  PROG_AUTHZ | PROG_TOKEN, 0, "where used states, codes and "
-	  "refresh tokens are remembered: local (an LMDB file shared by "
-	  "the workers of this host) or redis (MCP_REDIS_ADDRESS, shared "
-	  "by every host)" },
-	{ "MCP_STORE_PATH", CFG_STR, NULL, 1, 4096, NULL, F(store_path),
-	  PROG_AUTHZ | PROG_TOKEN, 0, "the LMDB file of MCP_STORE=local "
-	  "(and PATH-lock beside it); must survive restarts for refresh "
-	  "tokens to; default: /var/tmp/fcgi-mcp-UID.lmdb" },
-	{ "MCP_STORE_SIZE", CFG_INT, "64", 1, 65536, NULL, F(store_size),
-	  PROG_AUTHZ | PROG_TOKEN, 0, "largest size of the LMDB file in "
-	  "MiB (about 300,000 entries per 64 MiB)" },
-	{ "MCP_REDIS_ADDRESS", CFG_STR, "127.0.0.1:6379", 1, 1024, NULL,
-	  F(redis_address), PROG_AUTHZ | PROG_TOKEN, 0, "the Redis server "
-	  "of MCP_STORE=redis: host:port, [address]:port or "
-	  "/path/to/socket" },
-	{ "MCP_REDIS_PASSWORD", CFG_STR, NULL, 1, 4096, NULL,
-	  F(redis_password), PROG_AUTHZ | PROG_TOKEN, 1, "sent with AUTH "
-	  "after connecting; or MCP_REDIS_PASSWORD_FILE" },
-	{ "MCP_STORE_TIMEOUT_MS", CFG_INT, "500", 10, 10000, NULL,
-	  F(store_timeout_ms), PROG_AUTHZ | PROG_TOKEN, 0, "milliseconds "
-	  "allowed to connect to Redis and for each command" },
-	{ "MCP_TOKEN_CACHE_SIZE", CFG_INT, "1024", 0, 1000000, NULL,
-	  F(token_cache_size), PROG_MCP, 0, "verified tokens remembered per "
-	  "worker (by SHA-256), until they expire" },
-	{ "MCP_MAX_BODY", CFG_INT, "4194304", 1024, 1LL << 30, NULL,
-	  F(max_body), PROG_ALL, 0, "largest request body in bytes; larger "
-	  "is refused with 413 before it is read" },
-	{ "MCP_PAGE_SIZE", CFG_INT, "100", 1, 10000, NULL, F(page_size),
-	  PROG_MCP, 0, "tools per tools/list page" },
-	{ "MCP_PAGE_MAX_BYTES", CFG_INT, "262144", 1024, 1LL << 30, NULL,
-	  F(page_max_bytes), PROG_MCP, 0, "bytes of tool definitions per "
-	  "tools/list page; a larger tool goes alone on its page" },
-	{ "MCP_LIST_TTL_MS", CFG_INT, "300000", 0, 86400000LL, NULL,
-	  F(list_ttl_ms), PROG_MCP, 0, "ttlMs advertised on list results "
-	  "(2026-07-28): how long a client may cache the tool list" },
-	{ "MCP_LEGACY_LOG_LEVEL", CFG_ENUM, "off", 0, 0, legacy_log_levels,
-	  F(legacy_log_level), PROG_MCP, 0, "log notifications about the API "
-	  "call for clients of the legacy era (before 2026-07-28), whose "
-	  "logging/setLevel a server that keeps nothing between requests "
-	  "cannot remember: off, or the lowest level sent (debug ... "
-	  "emergency)" },
-	{ "MCP_LOG_LEVEL", CFG_ENUM, "info", 0, 0, log_levels, F(log_level),
-	  PROG_ALL, 0, "error, warn, info (one line per request) or debug" },
-	{ "MCP_LOG_FORMAT", CFG_ENUM, "text", 0, 0, log_formats,
-	  F(log_format), PROG_ALL, 0, "text or json (one object per line)" },
-	{ "MCP_AUDIT_LOG", CFG_STR, "stderr", 1, 4096, NULL, F(audit_log),
-	  PROG_MCP, 0, "one JSON line per tools/call (time, sub, client id, "
-	  "tool, upstream status, MCP_UPSTREAM_AUTH mode, outcome, "
-	  "duration; never a token): stderr (with the access lines), off, "
-	  "or an absolute file path, opened O_APPEND and reopened when "
-	  "rotated" },
+	{ .name = "MCP_PUBLIC_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(public_url), .progs = PROG_ALL,
+	  .desc = "external base URL (scheme, host, optional port and "
+	      "path prefix); advertised URLs derive from it, never from "
+	      "Host" },
+	{ .name = "MCP_SERVER_NAME", .type = CFG_STR, .def = "fcgi-mcp",
+	  .min = 1, .max = 256, .off = F(server_name), .progs = PROG_MCP,
+	  .desc = "serverInfo.name" },
+	{ .name = "MCP_SERVER_VERSION", .type = CFG_STR,
+	  .def = PACKAGE_VERSION, .min = 1, .max = 64,
+	  .off = F(server_version), .progs = PROG_MCP,
+	  .desc = "serverInfo.version" },
+	{ .name = "MCP_INSTRUCTIONS", .type = CFG_STR, .max = 16384,
+	  .off = F(instructions), .progs = PROG_MCP,
+	  .desc = "instructions returned to clients (initialize, "
+	      "server/discover)" },
+	{ .name = "MCP_ALLOWED_HOSTS", .type = CFG_LIST, .max = 4096,
+	  .off = F(allowed_hosts), .progs = PROG_MCP,
+	  .desc = "Host header values accepted (host or host:port, * for "
+	      "any); default: the host of MCP_PUBLIC_URL, localhost, "
+	      "127.0.0.1 and [::1]" },
+	{ .name = "MCP_ALLOWED_ORIGINS", .type = CFG_LIST, .max = 4096,
+	  .off = F(allowed_origins), .progs = PROG_MCP,
+	  .desc = "Origin header values accepted (scheme://host[:port], "
+	      "* for any); default: any origin whose host is an allowed "
+	      "host" },
+	{ .name = "MCP_OPENAPI", .type = CFG_STR, .min = 1, .max = 4096,
+	  .off = F(openapi), .progs = PROG_MCP,
+	  .desc = "path or http(s) URL of the API's OpenAPI 3.0/3.1 "
+	      "document (JSON or YAML; Swagger 2.0 is converted); every "
+	      "operation becomes a tool" },
+	{ .name = "MCP_OPENAPI_OVERLAY", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(openapi_overlay), .progs = PROG_MCP,
+	  .desc = "path or http(s) URL of an OpenAPI Overlay 1.0 "
+	      "document (JSON or YAML) applied to MCP_OPENAPI before the "
+	      "tools are built: rename, describe, hide or fix with "
+	      "x-mcp-* extensions" },
+	{ .name = "MCP_API_BASE_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(api_base_url), .progs = PROG_MCP,
+	  .desc = "where tool calls go; default: the document's first "
+	      "servers entry, resolved against its URL" },
+	{ .name = "MCP_API_TIMEOUT", .type = CFG_INT, .def = "10", .min = 1,
+	  .max = 600, .off = F(api_timeout), .progs = PROG_ALL,
+	  .desc = "seconds allowed for one outgoing call: the API, "
+	      "fetching MCP_OPENAPI, the OAuth provider, a client "
+	      "metadata document" },
+	{ .name = "MCP_API_MAX_RESPONSE", .type = CFG_INT, .def = "16777216",
+	  .min = 1024, .max = 1LL << 30, .off = F(api_max_response),
+	  .progs = PROG_MCP,
+	  .desc = "largest upstream response in bytes; a larger one is "
+	      "aborted and reported as a tool error" },
+	{ .name = "MCP_API_CLIENT", .type = CFG_ENUM, .def = "auto",
+	  .choices = api_clients, .off = F(api_client), .progs = PROG_MCP,
+	  .desc = "how tool calls reach the API: auto (a built-in "
+	      "HTTP/1.1 client for a plain http:// API at an IP address "
+	      "with no proxy in the environment, libcurl otherwise) or "
+	      "curl (always libcurl)" },
+	{ .name = "MCP_FORWARD_HEADERS", .type = CFG_LIST,
+	  .def = "authorization", .max = 4096, .off = F(forward_headers),
+	  .progs = PROG_MCP, .flags = CFG_EMPTY,
+	  .desc = "incoming request headers passed on to the API; set "
+	      "but empty: none; hop-by-hop headers, Host and "
+	      "Content-Length never are, and Authorization, "
+	      "Proxy-Authorization and Cookie only when "
+	      "MCP_UPSTREAM_AUTH is passthrough" },
+	{ .name = "MCP_UPSTREAM_AUTH", .type = CFG_ENUM, .def = "auto",
+	  .choices = upstream_auths, .off = F(upstream_auth),
+	  .progs = PROG_MCP,
+	  .desc = "what the API receives on a tool call: passthrough "
+	      "(the caller's headers of MCP_FORWARD_HEADERS, "
+	      "Authorization included), none (no credential), "
+	      "client_credentials (this server's own token from the "
+	      "provider, RFC 6749 4.4), exchange (the caller's verified "
+	      "token exchanged at the provider for one meant for the "
+	      "API, RFC 8693; needs MCP_AUTH jwt or introspect) or "
+	      "static (the document's securitySchemes, secrets from "
+	      "MCP_UPSTREAM_CREDENTIALS_FILE); auto: passthrough when "
+	      "MCP_AUTH is none or required, none when jwt or introspect" },
+	{ .name = "MCP_UPSTREAM_EXCHANGE", .type = CFG_ENUM, .def = "rfc8693",
+	  .choices = exchanges, .off = F(upstream_exchange),
+	  .progs = PROG_MCP,
+	  .desc = "exchange: the grant used: rfc8693 (token exchange: "
+	      "Keycloak, Auth0 Custom Token Exchange, others) or "
+	      "entra-obo (Microsoft Entra ID's on-behalf-of flow: the "
+	      "jwt-bearer grant with requested_token_use=on_behalf_of; "
+	      "MCP_UPSTREAM_SCOPE names the API)" },
+	{ .name = "MCP_UPSTREAM_SUBJECT_TOKEN_TYPE", .type = CFG_STR,
+	  .def = "urn:ietf:params:oauth:token-type:access_token", .min = 1,
+	  .max = 256, .off = F(upstream_subject_token_type),
+	  .progs = PROG_MCP,
+	  .desc = "exchange (rfc8693): the subject_token_type sent with "
+	      "the caller's token; Auth0's Custom Token Exchange wants a "
+	      "URI of your own naming its profile" },
+	{ .name = "MCP_ALLOW_TOKEN_PASSTHROUGH", .type = CFG_BOOL,
+	  .def = "false", .off = F(allow_token_passthrough),
+	  .progs = PROG_MCP,
+	  .desc = "allow MCP_UPSTREAM_AUTH=passthrough with MCP_AUTH=jwt "
+	      "or introspect, against the MCP authorization rule that a "
+	      "server must not pass on the token it received" },
+	{ .name = "MCP_UPSTREAM_CLIENT_ID", .type = CFG_STR, .min = 1,
+	  .max = 512, .off = F(upstream_client_id), .progs = PROG_MCP,
+	  .desc = "client_credentials and exchange: this server's client "
+	      "at the provider; default: MCP_OAUTH_CLIENT_ID" },
+	{ .name = "MCP_UPSTREAM_CLIENT_SECRET", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(upstream_client_secret), .progs = PROG_MCP,
+	  .flags = CFG_SECRET,
+	  .desc = "its secret; or MCP_UPSTREAM_CLIENT_SECRET_FILE; "
+	      "default: MCP_OAUTH_CLIENT_SECRET when "
+	      "MCP_UPSTREAM_CLIENT_ID is unset; not needed with "
+	      "MCP_UPSTREAM_CLIENT_KEY_FILE" },
+	{ .name = "MCP_UPSTREAM_CLIENT_KEY_FILE", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(upstream_client_key_file), .progs = PROG_MCP,
+	  .desc = "client_credentials and exchange: authenticate with "
+	      "private_key_jwt (RFC 7523) signed by this PEM private key "
+	      "(RSA: RS256, EC P-256: ES256) instead of a secret; the "
+	      "file must not be readable by every user" },
+	{ .name = "MCP_UPSTREAM_CLIENT_KEY_ID", .type = CFG_STR, .min = 1,
+	  .max = 256, .off = F(upstream_client_key_id), .progs = PROG_MCP,
+	  .desc = "the kid put in the client assertion's header (as "
+	      "registered at the provider)" },
+	{ .name = "MCP_UPSTREAM_SCOPE", .type = CFG_STR, .min = 1,
+	  .max = 1024, .off = F(upstream_scope), .progs = PROG_MCP,
+	  .desc = "client_credentials and exchange: the scope asked for "
+	      "(space separated); default: none sent" },
+	{ .name = "MCP_UPSTREAM_AUDIENCE", .type = CFG_STR, .min = 1,
+	  .max = 2048, .off = F(upstream_audience), .progs = PROG_MCP,
+	  .desc = "client_credentials and exchange: sent as audience "
+	      "(Auth0, Keycloak and others name the API this way)" },
+	{ .name = "MCP_UPSTREAM_RESOURCE", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(upstream_resource), .progs = PROG_MCP,
+	  .desc = "client_credentials and exchange: sent as resource "
+	      "(RFC 8707)" },
+	{ .name = "MCP_UPSTREAM_CREDENTIALS_FILE", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(upstream_credentials_file), .progs = PROG_MCP,
+	  .desc = "static: a file of SCHEME=secret lines, one per "
+	      "securitySchemes entry (apiKey: the key; http basic: "
+	      "user:password; http bearer: the token)" },
+	{ .name = "MCP_INCLUDE_OPERATIONS", .type = CFG_LIST, .max = 65536,
+	  .off = F(include_operations), .progs = PROG_MCP,
+	  .desc = "only these operationIds (or tool names) become tools "
+	      "(plus MCP_INCLUDE_TAGS)" },
+	{ .name = "MCP_EXCLUDE_OPERATIONS", .type = CFG_LIST, .max = 65536,
+	  .off = F(exclude_operations), .progs = PROG_MCP,
+	  .desc = "these operationIds (or tool names) do not become tools" },
+	{ .name = "MCP_INCLUDE_TAGS", .type = CFG_LIST, .max = 65536,
+	  .off = F(include_tags), .progs = PROG_MCP,
+	  .desc = "only operations with one of these tags become tools "
+	      "(plus MCP_INCLUDE_OPERATIONS)" },
+	{ .name = "MCP_EXCLUDE_TAGS", .type = CFG_LIST, .max = 65536,
+	  .off = F(exclude_tags), .progs = PROG_MCP,
+	  .desc = "operations with one of these tags do not become tools" },
+	{ .name = "MCP_DESCRIBE_ALL_RESPONSES", .type = CFG_BOOL,
+	  .def = "false", .off = F(describe_all_responses), .progs = PROG_MCP,
+	  .desc = "describe every response of an operation in its tool "
+	      "description, not just the first 2xx" },
+	{ .name = "MCP_DESCRIBE_FULL_RESPONSE_SCHEMA", .type = CFG_BOOL,
+	  .def = "false", .off = F(describe_full_response_schema),
+	  .progs = PROG_MCP,
+	  .desc = "add the response schema to tool descriptions" },
+	{ .name = "MCP_TOOL_NAME_MAX", .type = CFG_INT, .def = "64",
+	  .min = 16, .max = 128, .off = F(tool_name_max), .progs = PROG_MCP,
+	  .desc = "longest tool name; longer names are shortened with a "
+	      "hash suffix" },
+	{ .name = "MCP_DESCRIPTION_MAX", .type = CFG_INT, .def = "8192",
+	  .min = 128, .max = 1048576, .off = F(description_max),
+	  .progs = PROG_MCP,
+	  .desc = "longest tool description in bytes" },
+	{ .name = "MCP_OUTPUT_SCHEMA", .type = CFG_ENUM, .def = "validate",
+	  .choices = output_schemas, .off = F(output_schema),
+	  .progs = PROG_MCP,
+	  .desc = "validate (tools carry the outputSchema of their 2xx "
+	      "JSON response; an answer outside it is sent as an isError "
+	      "result with the answer as text) or off (no outputSchema; "
+	      "structuredContent unchecked)" },
+	{ .name = "MCP_SCHEMA_MAX_BYTES", .type = CFG_INT, .def = "65536",
+	  .min = 1024, .max = 1LL << 30, .off = F(schema_max_bytes),
+	  .progs = PROG_MCP,
+	  .desc = "budget for each of a tool's schemas in bytes: a "
+	      "larger outputSchema is left out, a larger inputSchema "
+	      "loses descriptions and examples, deepest first" },
+	{ .name = "MCP_RESULT_MAX_BYTES", .type = CFG_INT, .def = "1048576",
+	  .min = 1024, .max = 1LL << 30, .off = F(result_max_bytes),
+	  .progs = PROG_MCP,
+	  .desc = "largest API answer put in a tool result in bytes; a "
+	      "larger text is cut with a note, without structuredContent" },
+	{ .name = "MCP_AUTH", .type = CFG_ENUM, .def = "none",
+	  .choices = auth_modes, .off = F(auth),
+	  .progs = PROG_MCP | PROG_META,
+	  .desc = "token check on /mcp: none (headers still forwarded), "
+	      "required (a Bearer token must be present), jwt (verified "
+	      "against the provider's JWKS) or introspect (RFC 7662)" },
+	{ .name = "MCP_OAUTH_ISSUER", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(oauth_issuer), .progs = PROG_ALL,
+	  .desc = "the provider's issuer; a JWT's iss must equal it; its "
+	      "metadata gives jwks_uri and the introspection endpoint "
+	      "when those are not set" },
+	{ .name = "MCP_OAUTH_METADATA_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(oauth_metadata_url), .progs = PROG_ALL,
+	  .desc = "the provider's metadata document; default: the "
+	      "issuer's /.well-known/oauth-authorization-server, then "
+	      "openid-configuration" },
+	{ .name = "MCP_OAUTH_AUDIENCE", .type = CFG_STR, .min = 1,
+	  .max = 2048, .off = F(oauth_audience),
+	  .progs = PROG_MCP | PROG_AUTHZ,
+	  .desc = "what a token's aud must contain; default: the "
+	      "resource, MCP_PUBLIC_URL/mcp" },
+	{ .name = "MCP_JWKS_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(jwks_url), .progs = PROG_MCP,
+	  .desc = "the provider's JWKS; default: jwks_uri from its "
+	      "metadata" },
+	{ .name = "MCP_JWKS_TTL", .type = CFG_INT, .def = "600", .min = 10,
+	  .max = 86400, .off = F(jwks_ttl), .progs = PROG_MCP,
+	  .desc = "seconds a fetched JWKS is used before it is fetched "
+	      "again" },
+	{ .name = "MCP_JWKS_COOLDOWN", .type = CFG_INT, .def = "30",
+	  .max = 3600, .off = F(jwks_cooldown), .progs = PROG_MCP,
+	  .desc = "least seconds between two JWKS fetches caused by "
+	      "unknown key ids" },
+	{ .name = "MCP_JWT_ALGORITHMS", .type = CFG_LIST,
+	  .def = "RS256,ES256", .min = 1, .max = 256,
+	  .off = F(jwt_algorithms), .progs = PROG_MCP,
+	  .desc = "accepted JWS algorithms (RS256 RS384 RS512 PS256 "
+	      "PS384 PS512 ES256 ES384 ES512 EdDSA); none and HMAC are "
+	      "never accepted" },
+	{ .name = "MCP_JWT_LEEWAY", .type = CFG_INT, .def = "30", .max = 600,
+	  .off = F(jwt_leeway), .progs = PROG_MCP,
+	  .desc = "seconds of clock skew allowed for exp, nbf and iat" },
+	{ .name = "MCP_JWT_TYP", .type = CFG_STR, .min = 1, .max = 64,
+	  .off = F(jwt_typ), .progs = PROG_MCP,
+	  .desc = "required JWT typ header, e.g. at+jwt (RFC 9068); "
+	      "default: any" },
+	{ .name = "MCP_INTROSPECTION_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(introspection_url), .progs = PROG_MCP,
+	  .desc = "RFC 7662 endpoint; default: introspection_endpoint "
+	      "from the provider's metadata" },
+	{ .name = "MCP_INTROSPECTION_AUTH", .type = CFG_ENUM, .def = "basic",
+	  .choices = client_auths, .off = F(introspection_auth),
+	  .progs = PROG_MCP,
+	  .desc = "how the client authenticates to the introspection "
+	      "endpoint: basic or post" },
+	{ .name = "MCP_INTROSPECTION_TTL", .type = CFG_INT, .def = "300",
+	  .max = 86400, .off = F(introspection_ttl), .progs = PROG_MCP,
+	  .desc = "longest time an active introspection result is reused "
+	      "(never past the token's exp); an inactive or refused one "
+	      "is remembered for 30 s at most" },
+	{ .name = "MCP_INTROSPECTION_AUDIENCE", .type = CFG_ENUM,
+	  .def = "required", .choices = intro_auds,
+	  .off = F(introspection_audience), .progs = PROG_MCP,
+	  .desc = "required: an introspection answer must show the token "
+	      "is for this resource (aud holding MCP_OAUTH_AUDIENCE or "
+	      "the resource URL, or resource naming it); any: also "
+	      "accept an answer without aud (only for a provider that "
+	      "never returns it: then any client's token from that "
+	      "provider opens /mcp)" },
+	{ .name = "MCP_OAUTH_CLIENT_ID", .type = CFG_STR, .min = 1,
+	  .max = 512, .off = F(oauth_client_id), .progs = PROG_ALL,
+	  .desc = "the client registered at the provider (introspection; "
+	      "the client of proxy and facade modes)" },
+	{ .name = "MCP_OAUTH_CLIENT_SECRET", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(oauth_client_secret),
+	  .progs = PROG_MCP | PROG_REG | PROG_TOKEN, .flags = 1,
+	  .desc = "its secret; or MCP_OAUTH_CLIENT_SECRET_FILE" },
+	{ .name = "MCP_REQUIRED_SCOPES", .type = CFG_LIST, .min = 1,
+	  .max = 4096, .off = F(required_scopes),
+	  .progs = PROG_MCP | PROG_META,
+	  .desc = "scopes every /mcp request's token must carry (space "
+	      "or comma separated)" },
+	{ .name = "MCP_SCOPE_IMPLIES", .type = CFG_STR, .min = 1,
+	  .max = 16384, .off = F(scope_implies), .progs = PROG_MCP,
+	  .desc = "scope hierarchy: rules BROAD=NARROW[,NARROW...] "
+	      "separated by spaces or ';', e.g. \"admin=items:write,read "
+	      "items:write=read\"; a verified token with a broad scope "
+	      "counts as having the scopes it implies, transitively, for "
+	      "MCP_REQUIRED_SCOPES, tool scopes and "
+	      "MCP_LIST_TOOLS_BY_SCOPE" },
+	{ .name = "MCP_LIST_TOOLS_BY_SCOPE", .type = CFG_BOOL, .def = "false",
+	  .off = F(list_tools_by_scope), .progs = PROG_MCP,
+	  .desc = "with MCP_AUTH=jwt or introspect, tools/list shows "
+	      "only the tools the token's scopes allow (cacheScope "
+	      "private in 2026-07-28); calling a hidden tool still gets "
+	      "the 403 step-up challenge" },
+	{ .name = "MCP_OAUTH_MODE", .type = CFG_ENUM, .def = "off",
+	  .choices = oauth_modes, .off = F(oauth_mode), .progs = PROG_OAUTH,
+	  .desc = "the OAuth endpoints: off, custom (serve "
+	      "MCP_OAUTH_METADATA_FILE), proxy (the provider's metadata "
+	      "rewritten, /oauth/authorize adds scope and audience) or "
+	      "facade (fcgi-mcp is the authorization server clients see)" },
+	{ .name = "MCP_OAUTH_METADATA_FILE", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(oauth_metadata_file), .progs = PROG_META,
+	  .desc = "RFC 8414 metadata served as is in custom mode; "
+	      "checked at start-up" },
+	{ .name = "MCP_OAUTH_METADATA_TTL", .type = CFG_INT, .def = "3600",
+	  .min = 10, .max = 86400, .off = F(oauth_metadata_ttl),
+	  .progs = PROG_OAUTH,
+	  .desc = "seconds the provider's metadata is kept before it is "
+	      "fetched again (a stale copy is used while the provider is "
+	      "down)" },
+	{ .name = "MCP_OAUTH_AUTHORIZE_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(oauth_authorize_url), .progs = PROG_META | PROG_AUTHZ,
+	  .desc = "the provider's authorization endpoint; default: from "
+	      "its metadata" },
+	{ .name = "MCP_OAUTH_TOKEN_URL", .type = CFG_URL, .max = URL_MAX,
+	  .off = F(oauth_token_url),
+	  .progs = PROG_MCP | PROG_META | PROG_TOKEN,
+	  .desc = "the provider's token endpoint (facade mode; "
+	      "MCP_UPSTREAM_AUTH=client_credentials); default: from its "
+	      "metadata" },
+	{ .name = "MCP_OAUTH_TOKEN_AUTH", .type = CFG_ENUM, .def = "basic",
+	  .choices = client_auths, .off = F(oauth_token_auth),
+	  .progs = PROG_MCP | PROG_TOKEN,
+	  .desc = "how facade mode and "
+	      "MCP_UPSTREAM_AUTH=client_credentials authenticate to the "
+	      "provider's token endpoint: basic or post" },
+	{ .name = "MCP_OAUTH_DEFAULT_SCOPE", .type = CFG_STR,
+	  .def = "openid profile email", .max = 1024,
+	  .off = F(oauth_default_scope), .progs = PROG_META | PROG_AUTHZ,
+	  .desc = "scopes added to every authorization request (space "
+	      "separated)" },
+	{ .name = "MCP_OAUTH_REGISTRATION", .type = CFG_ENUM, .def = "auto",
+	  .choices = registrations, .off = F(oauth_registration),
+	  .progs = PROG_OAUTH,
+	  .desc = "dynamic client registration at /oauth/register: "
+	      "static (answer with MCP_OAUTH_CLIENT_ID, proxy and "
+	      "custom), stateless (signed client ids, facade) or off; "
+	      "auto: static in proxy, stateless in facade, off in custom" },
+	{ .name = "MCP_OAUTH_REDIRECT_URIS", .type = CFG_LIST, .min = 1,
+	  .max = 16384, .off = F(oauth_redirect_uris),
+	  .progs = PROG_AUTHZ | PROG_REG,
+	  .desc = "the only redirect URIs clients may use (comma "
+	      "separated, exact); default: any loopback http or any "
+	      "https URI" },
+	{ .name = "MCP_SECRET", .type = CFG_STR, .min = 32, .max = 4096,
+	  .off = F(secret), .progs = PROG_AUTHZ |
+	  PROG_REG | PROG_TOKEN,
+	  .flags = 1,
+	  .desc = "key for sealed state, codes and client ids (at least "
+	      "32 bytes); the same on every host; or MCP_SECRET_FILE" },
+	{ .name = "MCP_CIMD_ALLOW_PRIVATE", .type = CFG_BOOL, .def = "false",
+	  .off = F(cimd_allow_private), .progs = PROG_AUTHZ,
+	  .desc = "for tests only: accept client metadata document URLs "
+	      "on loopback and private addresses, and over http" },
+	{ .name = "MCP_OAUTH_REFRESH_TTL", .type = CFG_INT, .def = "2592000",
+	  .min = 300, .max = 31536000, .off = F(oauth_refresh_ttl),
+	  .progs = PROG_TOKEN,
+	  .desc = "seconds a refresh token family lives unused; every "
+	      "refresh issues a new refresh token and starts the time "
+	      "again" },
+	{ .name = "MCP_OAUTH_APPROVAL_TTL", .type = CFG_INT, .def = "2592000",
+	  .max = 31536000, .off = F(oauth_approval_ttl), .progs = PROG_AUTHZ,
+	  .desc = "seconds a browser remembers that the user allowed an "
+	      "application (a sealed cookie per browser); 0: ask every "
+	      "time" },
+	{ .name = "MCP_STORE", .type = CFG_ENUM, .def = "local",
+	  .choices = stores, .off = F(store),
+	  .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "where used states, codes and refresh tokens are "
+	      "remembered: local (an LMDB file shared by the workers of "
+	      "this host) or redis (MCP_REDIS_ADDRESS, shared by every "
+	      "host)" },
+	{ .name = "MCP_STORE_PATH", .type = CFG_STR, .min = 1, .max = 4096,
+	  .off = F(store_path), .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "the LMDB file of MCP_STORE=local (and PATH-lock "
+	      "beside it); must survive restarts for refresh tokens to; "
+	      "default: /var/tmp/fcgi-mcp-UID.lmdb" },
+	{ .name = "MCP_STORE_SIZE", .type = CFG_INT, .def = "64", .min = 1,
+	  .max = 65536, .off = F(store_size),
+	  .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "largest size of the LMDB file in MiB (about 300,000 "
+	      "entries per 64 MiB)" },
+	{ .name = "MCP_REDIS_ADDRESS", .type = CFG_STR,
+	  .def = "127.0.0.1:6379", .min = 1, .max = 1024,
+	  .off = F(redis_address), .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "the Redis server of MCP_STORE=redis: host:port, "
+	      "[address]:port or /path/to/socket" },
+	{ .name = "MCP_REDIS_PASSWORD", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(redis_password),
+	  .progs = PROG_AUTHZ | PROG_TOKEN, .flags = 1,
+	  .desc = "sent with AUTH after connecting; or "
+	      "MCP_REDIS_PASSWORD_FILE" },
+	{ .name = "MCP_STORE_TIMEOUT_MS", .type = CFG_INT, .def = "500",
+	  .min = 10, .max = 10000, .off = F(store_timeout_ms),
+	  .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "milliseconds allowed to connect to Redis and for each "
+	      "command" },
+	{ .name = "MCP_TOKEN_CACHE_SIZE", .type = CFG_INT, .def = "1024",
+	  .max = 1000000, .off = F(token_cache_size), .progs = PROG_MCP,
+	  .desc = "verified tokens remembered per worker (by SHA-256), "
+	      "until they expire" },
+	{ .name = "MCP_MAX_BODY", .type = CFG_INT, .def = "4194304",
+	  .min = 1024, .max = 1LL << 30, .off = F(max_body),
+	  .progs = PROG_ALL,
+	  .desc = "largest request body in bytes; larger is refused with "
+	      "413 before it is read" },
+	{ .name = "MCP_PAGE_SIZE", .type = CFG_INT, .def = "100", .min = 1,
+	  .max = 10000, .off = F(page_size), .progs = PROG_MCP,
+	  .desc = "tools per tools/list page" },
+	{ .name = "MCP_PAGE_MAX_BYTES", .type = CFG_INT, .def = "262144",
+	  .min = 1024, .max = 1LL << 30, .off = F(page_max_bytes),
+	  .progs = PROG_MCP,
+	  .desc = "bytes of tool definitions per tools/list page; a "
+	      "larger tool goes alone on its page" },
+	{ .name = "MCP_LIST_TTL_MS", .type = CFG_INT, .def = "300000",
+	  .max = 86400000LL, .off = F(list_ttl_ms), .progs = PROG_MCP,
+	  .desc = "ttlMs advertised on list results (2026-07-28): how "
+	      "long a client may cache the tool list" },
+	{ .name = "MCP_LEGACY_LOG_LEVEL", .type = CFG_ENUM, .def = "off",
+	  .choices = legacy_log_levels, .off = F(legacy_log_level),
+	  .progs = PROG_MCP,
+	  .desc = "log notifications about the API call for clients of "
+	      "the legacy era (before 2026-07-28), whose "
+	      "logging/setLevel a server that keeps nothing between "
+	      "requests cannot remember: off, or the lowest level sent "
+	      "(debug ... emergency)" },
+	{ .name = "MCP_LOG_LEVEL", .type = CFG_ENUM, .def = "info",
+	  .choices = log_levels, .off = F(log_level), .progs = PROG_ALL,
+	  .desc = "error, warn, info (one line per request) or debug" },
+	{ .name = "MCP_LOG_FORMAT", .type = CFG_ENUM, .def = "text",
+	  .choices = log_formats, .off = F(log_format), .progs = PROG_ALL,
+	  .desc = "text or json (one object per line)" },
+	{ .name = "MCP_AUDIT_LOG", .type = CFG_STR, .def = "stderr", .min = 1,
+	  .max = 4096, .off = F(audit_log), .progs = PROG_MCP,
+	  .desc = "one JSON line per tools/call (time, sub, client id, "
+	      "tool, upstream status, MCP_UPSTREAM_AUTH mode, outcome, "
+	      "duration; never a token): stderr (with the access lines), "
+	      "off, or an absolute file path, opened O_APPEND and "
+	      "reopened when rotated" },
 };
 const size_t cfg_nvars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 
