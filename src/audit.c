@@ -287,7 +287,7 @@ recheck(void)
 		return;
 	if (open_path(audit_path, &cause) == -1) {
 		/* keep writing to the old file rather than nowhere */
-		log_msg(LOG_WARN, "%s", cause);
+		log_msg(LOGL_WARN, "%s", cause);
 		free(cause);
 	}
 }

@@ -144,7 +144,7 @@ auth_new(const struct cfg *cfg)
 	/* checked by cfg_load: a value that does not parse never gets here */
 	if (scope_rules_parse(cfg->scope_implies, &st->implies, &cause) ==
 	    -1) {
-		log_msg(LOG_ERROR, "auth: MCP_SCOPE_IMPLIES: %s", cause);
+		log_msg(LOGL_ERROR, "auth: MCP_SCOPE_IMPLIES: %s", cause);
 		free(cause);
 	}
 	st->ncache = (size_t)cfg->token_cache_size;
@@ -156,7 +156,7 @@ auth_new(const struct cfg *cfg)
 	}
 	if (cfg->auth == AUTH_INTROSPECT &&
 	    cfg->introspection_audience == INTRO_AUD_ANY)
-		log_msg(LOG_WARN, "auth: MCP_INTROSPECTION_AUDIENCE=any: an "
+		log_msg(LOGL_WARN, "auth: MCP_INTROSPECTION_AUDIENCE=any: an "
 		    "active token whose introspection answer has no aud is "
 		    "accepted, so a token the provider issued to another "
 		    "client or for another resource opens /mcp; use it only "
@@ -420,7 +420,7 @@ discover(struct auth_state *st, char **slot, const char *field)
 	    json_object_is_type(v, json_type_string))
 		*slot = xstrdup(json_object_get_string(v));
 	else
-		log_msg(LOG_WARN, "auth: the provider's metadata has no %s",
+		log_msg(LOGL_WARN, "auth: the provider's metadata has no %s",
 		    field);
 	json_object_put(m);
 	return *slot != NULL ? 0 : -1;
@@ -443,14 +443,14 @@ jwks_fetch(struct auth_state *st)
 		return -1;
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &n);
 	if (jwk_set_parse(s, n, &set, &cause) == -1)
-		log_msg(LOG_WARN, "auth: %s: %s", st->jwks_url, cause);
+		log_msg(LOGL_WARN, "auth: %s: %s", st->jwks_url, cause);
 	else {
 		if (st->have_jwks)
 			jwk_set_free(&st->jwks);
 		st->jwks = set;
 		st->have_jwks = 1;
 		st->jwks_fetched = util_now_unix();
-		log_msg(LOG_INFO, "auth: %zu keys from %s", set.nkeys,
+		log_msg(LOGL_INFO, "auth: %zu keys from %s", set.nkeys,
 		    st->jwks_url);
 		rc = 0;
 	}
@@ -623,7 +623,7 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	rq.timeout_ms = cfg->api_timeout * 1000;
 	rq.max_response = AUTH_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1 || rs.status != 200) {
-		log_msg(LOG_WARN, "auth: introspection at %s failed: %s",
+		log_msg(LOGL_WARN, "auth: introspection at %s failed: %s",
 		    st->introspection_url, rs.errmsg[0] ? rs.errmsg :
 		    "HTTP error");
 		goto out;

@@ -49,7 +49,7 @@ enum cfg_upstream_auth { UPAUTH_AUTO, UPAUTH_PASSTHROUGH, UPAUTH_NONE,
 /* which token exchange (MCP_UPSTREAM_EXCHANGE) */
 enum cfg_exchange { EXCHANGE_RFC8693, EXCHANGE_ENTRA_OBO, EXCHANGE__MAX };
 
-enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_LEVEL__MAX };
+enum log_level { LOGL_ERROR, LOGL_WARN, LOGL_INFO, LOGL_DEBUG, LOGL__MAX };
 enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
 
 struct cfg {

@@ -17,10 +17,10 @@
 #include "log.h"
 
 static const char	*log_prog = "fcgi-mcp";
-static int		 log_level = LOG_INFO;
+static int		 log_level = LOGL_INFO;
 static int		 log_format = LOGF_TEXT;
 
-static const char *const log_level_names[LOG_LEVEL__MAX] = {
+static const char *const log_level_names[LOGL__MAX] = {
 	"error", "warn", "info", "debug",
 };
 
@@ -225,10 +225,10 @@ log_request(const struct req *rq, const struct resp *rs)
 	struct line		 l;
 	char			 t[48];
 
-	if (log_level < LOG_INFO)
+	if (log_level < LOGL_INFO)
 		return;
 	if (log_format == LOGF_JSON) {
-		o = log_json_head(LOG_INFO);
+		o = log_json_head(LOGL_INFO);
 		json_object_object_add(o, "req", json_object_new_string(rq->id));
 		json_object_object_add(o, "method",
 		    json_object_new_string(rq->method ? rq->method : "-"));

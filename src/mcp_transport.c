@@ -45,9 +45,9 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 	app->reg = reg;
 	app->auth = auth_new(cfg);
 	if (cfg->openapi == NULL)
-		log_msg(LOG_WARN, "MCP_OPENAPI is not set: no tools");
+		log_msg(LOGL_WARN, "MCP_OPENAPI is not set: no tools");
 	else
-		log_msg(LOG_INFO, "%zu tools from %s in %.0f ms", reg->ntools,
+		log_msg(LOGL_INFO, "%zu tools from %s in %.0f ms", reg->ntools,
 		    cfg->openapi, (util_now_mono() - t0) * 1000.0);
 	*appp = app;
 	return 0;
@@ -767,7 +767,7 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		/* why is our own text; the token is never logged */
 		snprintf(note, sizeof(note), "auth: %s", why ? why : "refused");
 		req_set_note(rq->note, sizeof(rq->note), note);
-		log_msg(LOG_INFO, "req=%s token refused: %s", rq->id,
+		log_msg(LOGL_INFO, "req=%s token refused: %s", rq->id,
 		    why ? why : "refused");
 		scope = st == AUTH_FORBIDDEN ? forbidden_scopes(app, cfg, rq,
 		    &grant) : NULL;

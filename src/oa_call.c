@@ -1043,7 +1043,7 @@ again:
 		say(call, TLOG_ERROR, "the API call %s %s failed after %.1f "
 		    "ms: %s", op->method, op->path, urs.seconds * 1000.0,
 		    urs.errmsg);
-		log_msg(LOG_INFO, "tool %s: %s %s failed after %.3f s: %s",
+		log_msg(LOGL_INFO, "tool %s: %s %s failed after %.3f s: %s",
 		    call->tool->name, op->method, op->path, urs.seconds,
 		    urs.errmsg);
 		result = tool_error("The API call %s %s failed: %s%s",
@@ -1059,7 +1059,7 @@ again:
 		call->upstream_seconds = urs.seconds;
 		up_response_free(&urs);
 		renewed = 1;
-		log_msg(LOG_INFO, "tool %s: the API answered 401 to the token "
+		log_msg(LOGL_INFO, "tool %s: the API answered 401 to the token "
 		    "from the provider; trying once more with a new one",
 		    call->tool->name);
 		say(call, TLOG_NOTICE, "the API refused the provider's token "
@@ -1072,7 +1072,7 @@ again:
 	call->upstream_seconds = urs.seconds;
 	call->progress(call->ctx, (double)urs.body.len,
 	    (double)urs.body.len, "done");
-	log_msg(LOG_DEBUG, "tool %s: %s %s -> %ld in %.3f s",
+	log_msg(LOGL_DEBUG, "tool %s: %s %s -> %ld in %.3f s",
 	    call->tool->name, op->method, op->path, urs.status, urs.seconds);
 	if (call->log_min > 0) {
 		/* the API's media type: printable ASCII only into the text */

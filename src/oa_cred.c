@@ -140,7 +140,7 @@ oa_secrets_load(const char *path, char **cause)
 		goto out;
 	}
 	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & S_IROTH))
-		log_msg(LOG_WARN, "MCP_UPSTREAM_CREDENTIALS_FILE: %s is "
+		log_msg(LOGL_WARN, "MCP_UPSTREAM_CREDENTIALS_FILE: %s is "
 		    "readable by every user; chmod o-r it", path);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
 	    b.len + n <= CRED_FILE_MAX)
@@ -377,13 +377,13 @@ oa_secrets_report(const struct oa_secrets *ss)
 	size_t	 i;
 
 	for (i = 0; i < ss->nmiss; i++)
-		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=static: security scheme "
+		log_msg(LOGL_WARN, "MCP_UPSTREAM_AUTH=static: security scheme "
 		    "%s %s; these operations are called without it: %s",
 		    ss->miss[i].scheme, ss->miss[i].why,
 		    ss->miss[i].ops.data);
 	for (i = 0; i < ss->n; i++)
 		if (!ss->s[i].used)
-			log_msg(LOG_WARN, "MCP_UPSTREAM_CREDENTIALS_FILE: %s: "
+			log_msg(LOGL_WARN, "MCP_UPSTREAM_CREDENTIALS_FILE: %s: "
 			    "%.100s is required by no tool", ss->path,
 			    ss->s[i].scheme);
 }
@@ -598,7 +598,7 @@ oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 	    "server's client credentials grant", &tok, &life, why, whysz);
 	buf_free(&body);
 	if (rc == -1) {
-		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=client_credentials: %s",
+		log_msg(LOGL_WARN, "MCP_UPSTREAM_AUTH=client_credentials: %s",
 		    why);
 		return NULL;
 	}

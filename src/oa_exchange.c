@@ -198,13 +198,13 @@ xc_token(const struct cfg *cfg, const unsigned char *key,
 	    "exchange the caller's token for the API", &tok, &life, why,
 	    whysz) == -1) {
 		buf_free(&body);
-		log_msg(LOG_WARN, "MCP_UPSTREAM_AUTH=exchange: %s", why);
+		log_msg(LOGL_WARN, "MCP_UPSTREAM_AUTH=exchange: %s", why);
 		return NULL;
 	}
 	buf_free(&body);
 	now = util_now_unix();
 	until = xc_until(now, life, subject_exp);
-	log_msg(LOG_DEBUG, "MCP_UPSTREAM_AUTH=exchange: a token for the API, "
+	log_msg(LOGL_DEBUG, "MCP_UPSTREAM_AUTH=exchange: a token for the API, "
 	    "kept %lld s", (long long)(until > now ? until - now : 0));
 	return xc_put(key, tok, until, now)->token;
 }

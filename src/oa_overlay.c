@@ -153,7 +153,7 @@ apply_action(struct json_object *root, struct json_object *a, size_t ai,
 	}
 	if (n == 0) {
 		/* the specification asks for a warning, not an error */
-		log_msg(LOG_WARN, "MCP_OPENAPI_OVERLAY: %s: actions[%zu]: "
+		log_msg(LOGL_WARN, "MCP_OPENAPI_OVERLAY: %s: actions[%zu]: "
 		    "target '%.200s' matches nothing", where, ai,
 		    json_object_get_string(target));
 		(*unmatched)++;

@@ -185,7 +185,7 @@ assign_names(struct oa_build *b)
 				break;
 			free(alt);
 		}
-		log_msg(LOG_WARN, "tool name %s of %s %s is already used; "
+		log_msg(LOGL_WARN, "tool name %s of %s %s is already used; "
 		    "this operation is the tool %s", c->name, c->method,
 		    c->path, alt);
 		free(c->name);
@@ -662,7 +662,7 @@ mirror_header(struct oa_tb *t, struct json_object *p, enum oa_in in,
 		json_object_object_add(schema, "x-mcp-header",
 		    json_object_new_string(h));
 	else if (json_object_object_get_ex(p, "x-mcp-header", NULL))
-		log_msg(LOG_WARN, "MCP_OPENAPI: %s: %s %s: parameter '%.64s': "
+		log_msg(LOGL_WARN, "MCP_OPENAPI: %s: %s %s: parameter '%.64s': "
 		    "x-mcp-header '%.64s' left out: %s", t->b->doc.where,
 		    t->c->method, t->c->path, name, h, why);
 }

@@ -208,7 +208,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	/* the provider may have changed since start-up */
 	if (cfg->oauth_authorize_url == NULL && (why = oauth_proxy_unfit(
 	    prov_metadata(cfg, &stale))) != NULL) {
-		log_msg(LOG_ERROR, "%s", why);
+		log_msg(LOGL_ERROR, "%s", why);
 		oauth_page(rs, 502, "Sign-in unavailable", "This server "
 		    "cannot work with its OAuth provider as configured.");
 		return;

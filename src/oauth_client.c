@@ -273,7 +273,7 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	rq.flags = UP_NO_REDIRECT | (cfg->cimd_allow_private ? 0 :
 	    UP_HTTPS_ONLY | UP_PUBLIC_ONLY);
 	if (up_perform(&rq, &rs) == -1) {
-		log_msg(LOG_INFO, "client metadata %s: %s", url, rs.errmsg);
+		log_msg(LOGL_INFO, "client metadata %s: %s", url, rs.errmsg);
 		*cause = rs.err == UP_REDIRECT ? "the client metadata "
 		    "document redirects (not followed)" : rs.err ==
 		    UP_TOO_LARGE ? "the client metadata document is too "

@@ -452,7 +452,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		}
 		if (oauth_proxy_unfit(up) != NULL) {
 			/* the provider changed since start-up */
-			log_msg(LOG_ERROR, "%s", oauth_proxy_unfit(up));
+			log_msg(LOGL_ERROR, "%s", oauth_proxy_unfit(up));
 			resp_error_text(rs, 502, "the OAuth provider cannot "
 			    "be used in proxy mode; see the server's log");
 			break;

@@ -219,7 +219,7 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 	store_key(key, sizeof(key), "family", family);
 	if (rt != NULL && store_put(app->store, key, FAMILY_LIVE,
 	    cfg->oauth_refresh_ttl) != STORE_OK) {
-		log_msg(LOG_ERROR, "token: the store is down: no refresh "
+		log_msg(LOGL_ERROR, "token: the store is down: no refresh "
 		    "token issued");
 		rt = NULL;
 	}
@@ -286,7 +286,7 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	q.max_response = TOK_RESPONSE_MAX;
 	q.flags = UP_NO_REDIRECT;
 	if (up_perform(&q, &r) == -1) {
-		log_msg(LOG_WARN, "token: provider: %s", r.errmsg);
+		log_msg(LOGL_WARN, "token: provider: %s", r.errmsg);
 		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
 		    "OAuth provider cannot be reached");
 		goto out;
@@ -295,7 +295,7 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	rq->upstream_ms = r.seconds * 1000;
 	if ((o = rpc_parse(r.body.data, r.body.len, &why)) == NULL ||
 	    !json_object_is_type(o, json_type_object)) {
-		log_msg(LOG_WARN, "token: the provider answered HTTP %ld "
+		log_msg(LOGL_WARN, "token: the provider answered HTTP %ld "
 		    "without a JSON object", r.status);
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "answered with something that is not JSON");
@@ -309,7 +309,7 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	    (strcmp(err, "invalid_client") == 0 ||
 	    strcmp(err, "unauthorized_client") == 0)) {
 		/* our own credentials: only the operator can fix that */
-		log_msg(LOG_ERROR, "token: the provider refused our client "
+		log_msg(LOGL_ERROR, "token: the provider refused our client "
 		    "(%s): check MCP_OAUTH_CLIENT_ID and the secret", err);
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "refused this server's credentials");
@@ -343,10 +343,10 @@ family_revoke(const struct cfg *cfg, struct tok_app *app, const char *family,
 	store_key(key, sizeof(key), "revoked", family);
 	if (store_put(app->store, key, "1", cfg->oauth_refresh_ttl + 60) !=
 	    STORE_OK)
-		log_msg(LOG_ERROR, "token: the store is down: %s, but its "
+		log_msg(LOGL_ERROR, "token: the store is down: %s, but its "
 		    "grant could not be revoked", why);
 	else
-		log_msg(LOG_WARN, "token: %s: its grant is revoked", why);
+		log_msg(LOGL_WARN, "token: %s: its grant is revoked", why);
 }
 
 static void

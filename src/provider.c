@@ -40,13 +40,13 @@ prov_fetch_json(const struct cfg *cfg, const char *url)
 	rq.timeout_ms = cfg->api_timeout * 1000;
 	rq.max_response = PROV_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1)
-		log_msg(LOG_WARN, "provider: %s: %s", url, rs.errmsg);
+		log_msg(LOGL_WARN, "provider: %s: %s", url, rs.errmsg);
 	else if (rs.status != 200)
-		log_msg(LOG_WARN, "provider: %s answered HTTP %ld", url,
+		log_msg(LOGL_WARN, "provider: %s answered HTTP %ld", url,
 		    rs.status);
 	else if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) ==
 	    NULL || !json_object_is_type(o, json_type_object)) {
-		log_msg(LOG_WARN, "provider: %s is not a JSON object", url);
+		log_msg(LOGL_WARN, "provider: %s is not a JSON object", url);
 		json_object_put(o);
 		o = NULL;
 	}
@@ -117,7 +117,7 @@ prov_metadata(const struct cfg *cfg, int *stale)
 		prov_failed = now;
 		*stale = prov_doc != NULL;
 		if (prov_doc != NULL)
-			log_msg(LOG_WARN, "provider: metadata unavailable; "
+			log_msg(LOGL_WARN, "provider: metadata unavailable; "
 			    "serving the copy from %lld s ago",
 			    (long long)(now - prov_fetched));
 		return prov_doc;

@@ -265,12 +265,12 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 	struct http_sink	 sink;
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&r, 0, 0) != 0) {
-		log_msg(LOG_ERROR, "cannot initialise libfcgi");
+		log_msg(LOGL_ERROR, "cannot initialise libfcgi");
 		return;
 	}
 	/* FCGX_Init installs its own SIGPIPE handler: ignore it again */
 	signal(SIGPIPE, SIG_IGN);
-	log_msg(LOG_INFO, "ready (pid %ld)", (long)getpid());
+	log_msg(LOGL_INFO, "ready (pid %ld)", (long)getpid());
 	while (!srv_terminate && FCGX_Accept_r(&r) >= 0) {
 		sink.write = fcgi_write;
 		sink.flush = fcgi_flush;
@@ -279,7 +279,7 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		r.detached = srv_nothing_unread(&r);
 		FCGX_Finish_r(&r);
 	}
-	log_msg(LOG_INFO, "exiting (pid %ld)", (long)getpid());
+	log_msg(LOGL_INFO, "exiting (pid %ld)", (long)getpid());
 }
 
 static void

@@ -62,7 +62,7 @@ from_be64(const unsigned char *p)
 static enum store_res
 failed(struct lmdb_store *l, const char *what, int rc)
 {
-	log_msg(LOG_ERROR, "store: %s: %s: %s%s", l->path, what,
+	log_msg(LOGL_ERROR, "store: %s: %s: %s%s", l->path, what,
 	    mdb_strerror(rc), rc == MDB_MAP_FULL ? " (raise MCP_STORE_SIZE)" :
 	    "");
 	return STORE_DOWN;

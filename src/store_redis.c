@@ -48,7 +48,7 @@ connect_now(struct redis_store *r)
 	    redisConnectWithTimeout(r->host, r->port, r->timeout);
 	if (r->rc == NULL || r->rc->err != 0 ||
 	    redisSetTimeout(r->rc, r->timeout) != REDIS_OK) {
-		log_msg(LOG_ERROR, "store: redis at %s: %s", r->where,
+		log_msg(LOGL_ERROR, "store: redis at %s: %s", r->where,
 		    r->rc != NULL ? r->rc->errstr : "cannot connect");
 		disconnect(r);
 		return -1;
@@ -57,7 +57,7 @@ connect_now(struct redis_store *r)
 		return 0;
 	rep = redisCommand(r->rc, "AUTH %s", r->password);
 	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		log_msg(LOG_ERROR, "store: redis at %s refused "
+		log_msg(LOGL_ERROR, "store: redis at %s refused "
 		    "MCP_REDIS_PASSWORD", r->where);
 		if (rep != NULL)
 			freeReplyObject(rep);
@@ -87,13 +87,13 @@ command(struct redis_store *r, int argc, const char **argv)
 			return NULL;
 		if ((rep = redisCommandArgv(r->rc, argc, argv, lens)) == NULL) {
 			if (tries > 0)
-				log_msg(LOG_ERROR, "store: redis at %s: %s",
+				log_msg(LOGL_ERROR, "store: redis at %s: %s",
 				    r->where, r->rc->errstr);
 			disconnect(r);
 		}
 	}
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR) {
-		log_msg(LOG_ERROR, "store: redis at %s: %s", r->where,
+		log_msg(LOGL_ERROR, "store: redis at %s: %s", r->where,
 		    rep->str);
 		freeReplyObject(rep);
 		rep = NULL;
@@ -261,7 +261,7 @@ store_redis_open(const struct cfg *cfg, const struct store_ops **ops,
 	r->timeout.tv_usec = (cfg->store_timeout_ms % 1000) * 1000;
 	/* down at start-up is not fatal: every request tries again */
 	if (connect_now(r) == -1)
-		log_msg(LOG_WARN, "store: redis at %s cannot be reached now; "
+		log_msg(LOGL_WARN, "store: redis at %s cannot be reached now; "
 		    "sign-ins and refreshes fail until it can", r->where);
 	*ops = &redis_ops;
 	*bep = r;

@@ -41,7 +41,7 @@ fuzz_srcfile(const char *rel)
 static inline void
 fuzz_quiet(const char *prog)
 {
-	log_init(prog, getenv("FUZZ_VERBOSE") ? LOG_DEBUG : LOG_ERROR,
+	log_init(prog, getenv("FUZZ_VERBOSE") ? LOGL_DEBUG : LOGL_ERROR,
 	    LOGF_TEXT);
 }
 

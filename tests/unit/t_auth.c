@@ -461,13 +461,13 @@ t_introspect_any(void)
 	saved = dup(2);
 	tmp = tmpfile();
 	dup2(fileno(tmp), 2);
-	log_init("t_auth", LOG_WARN, LOGF_TEXT);
+	log_init("t_auth", LOGL_WARN, LOGF_TEXT);
 	rc = intro_app(&cfg, &app, "MCP_INTROSPECTION_AUDIENCE=any",
 	    "MCP_INTROSPECTION_TTL=1");
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
-	log_init("t_auth", LOG_ERROR, LOGF_TEXT);
+	log_init("t_auth", LOGL_ERROR, LOGF_TEXT);
 	rewind(tmp);
 	n = fread(logbuf, 1, sizeof(logbuf) - 1, tmp);
 	logbuf[n] = '\0';
@@ -913,7 +913,7 @@ t_tools_by_scope(void)
 int
 main(void)
 {
-	log_init("t_auth", LOG_ERROR, LOGF_TEXT);
+	log_init("t_auth", LOGL_ERROR, LOGF_TEXT);
 	t_bearer();
 	t_required();
 	t_config();

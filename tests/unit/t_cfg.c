@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <stdlib.h>
+/* cfg.h's names must not collide with the system's (LOG_INFO was both) */
+#include <syslog.h>
 
 #include "../../src/cfg.h"
 #include "../../src/guard.h"
@@ -31,7 +33,7 @@ t_defaults(void)
 	is_int(c.max_body, 4194304, "MCP_MAX_BODY default 4 MiB");
 	is_int(c.page_size, 100, "MCP_PAGE_SIZE default");
 	is_str(c.server_name, "fcgi-mcp", "MCP_SERVER_NAME default");
-	is_int(c.log_level, LOG_INFO, "MCP_LOG_LEVEL default info");
+	is_int(c.log_level, LOGL_INFO, "MCP_LOG_LEVEL default info");
 	ok(c.public_url == NULL, "MCP_PUBLIC_URL unset by default");
 	cfg_free(&c);
 }

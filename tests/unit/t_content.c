@@ -486,7 +486,7 @@ main(void)
 
 	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures",
 	    top ? top : ".");
-	log_init("t_content", LOG_ERROR, LOGF_TEXT);
+	log_init("t_content", LOGL_ERROR, LOGF_TEXT);
 	t_mixed_parse();
 	t_mixed_answer();
 	t_param_check();

@@ -536,7 +536,7 @@ main(void)
 
 	snprintf(keyfile, sizeof(keyfile), "%s/t_exchange.%d.pem",
 	    tmp ? tmp : "/tmp", (int)getpid());
-	log_init("t_exchange", LOG_ERROR, LOGF_TEXT);
+	log_init("t_exchange", LOGL_ERROR, LOGF_TEXT);
 	t_cache();
 	t_form();
 	t_answer();

@@ -864,7 +864,7 @@ main(void)
 
 	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures",
 	    top ? top : ".");
-	log_init("t_formats", LOG_ERROR, LOGF_TEXT);
+	log_init("t_formats", LOGL_ERROR, LOGF_TEXT);
 	t_yaml_scalars();
 	t_yaml_structure();
 	t_yaml_aliases();

@@ -626,7 +626,7 @@ main(void)
 
 	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures",
 	    top ? top : ".");
-	log_init("t_multipart", LOG_ERROR, LOGF_TEXT);
+	log_init("t_multipart", LOGL_ERROR, LOGF_TEXT);
 	t_builder();
 	t_base64();
 	t_rank();

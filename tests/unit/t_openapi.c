@@ -928,7 +928,7 @@ main(void)
 
 	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures",
 	    top ? top : ".");
-	log_init("t_openapi", LOG_ERROR, LOGF_TEXT);
+	log_init("t_openapi", LOGL_ERROR, LOGF_TEXT);
 	t_edge_document();
 	t_fastapi();
 	t_filters_and_errors();

@@ -433,7 +433,7 @@ main(void)
 	    tmp ? tmp : "/tmp", (int)getpid());
 	snprintf(logfile, sizeof(logfile), "%s/t_upauth.%d.log",
 	    tmp ? tmp : "/tmp", (int)getpid());
-	log_init("t_upauth", LOG_INFO, LOGF_TEXT);
+	log_init("t_upauth", LOGL_INFO, LOGF_TEXT);
 	t_static();
 	t_forwarding();
 	t_per_operation();
