@@ -735,11 +735,6 @@ unstructured(const struct oa_op *op, const struct up_response *rs,
 }
 
 /*
- * A 2xx answer by its media type.  JSON objects become structuredContent
- * when they fit `max` and, when the tool has an outputSchema (`schema`,
- * parsed; NULL skips the check), conform to it.
- */
-/*
  * The URI that names a resource the API answered with: the request's URL
  * without its query, fragment or user information.  The query may carry
  * the API's key (an apiKey in: query), and the model reads this URI.
@@ -762,6 +757,11 @@ resource_uri(const char *url)
 	return s;
 }
 
+/*
+ * A 2xx answer by its media type.  JSON objects become structuredContent
+ * when they fit `max` and, when the tool has an outputSchema (`schema`,
+ * parsed; NULL skips the check), conform to it.
+ */
 static struct json_object *
 map_success(const struct oa_op *op, struct json_object *schema, size_t max,
     const struct up_response *rs)
