@@ -150,11 +150,11 @@ auth_new(const struct cfg *cfg)
 	st->ncache = (size_t)cfg->token_cache_size;
 	if (st->ncache > 0)
 		st->cache = xcalloc(st->ncache, sizeof(*st->cache));
-	if (cfg->auth == AUTH_INTROSPECT && st->ncache > 0) {
+	if (cfg->auth == AUTHM_INTROSPECT && st->ncache > 0) {
 		st->nneg = AUTH_NEG_SLOTS;
 		st->neg = xcalloc(st->nneg, sizeof(*st->neg));
 	}
-	if (cfg->auth == AUTH_INTROSPECT &&
+	if (cfg->auth == AUTHM_INTROSPECT &&
 	    cfg->introspection_audience == INTRO_AUD_ANY)
 		log_msg(LOGL_WARN, "auth: MCP_INTROSPECTION_AUDIENCE=any: an "
 		    "active token whose introspection answer has no aud is "
@@ -694,7 +694,7 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 
 	memset(g, 0, sizeof(*g));
 	*why = NULL;
-	if (cfg->auth == AUTH_NONE)
+	if (cfg->auth == AUTHM_NONE)
 		return AUTH_OK;
 	if ((b = auth_bearer(rq, &tok, &len)) == -1) {
 		*why = "a Bearer token is required";
@@ -705,15 +705,15 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 		    "expected)";
 		return AUTH_INVALID;
 	}
-	if (cfg->auth == AUTH_REQUIRED)
+	if (cfg->auth == AUTHM_REQUIRED)
 		return AUTH_OK;
 	util_sha256(tok, len, d);
 	if (!cache_get(st, d, g)) {
 		if (neg_get(st, d, why))
 			return AUTH_INVALID;
-		rc = cfg->auth == AUTH_JWT ? check_jwt(st, tok, len, g, why) :
+		rc = cfg->auth == AUTHM_JWT ? check_jwt(st, tok, len, g, why) :
 		    check_introspect(st, tok, len, g, why);
-		if (rc == AUTH_INVALID && cfg->auth == AUTH_INTROSPECT) {
+		if (rc == AUTH_INVALID && cfg->auth == AUTHM_INTROSPECT) {
 			/* an answer that refused it, not a failure to ask */
 			auth_grant_free(g);
 			neg_put(st, d, *why);
@@ -723,7 +723,7 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 		/* cached expanded: the closure is computed once per token */
 		scope_expand(st->implies, &g->scopes, &g->nscopes);
 		until = g->exp;
-		if (cfg->auth == AUTH_INTROSPECT) {
+		if (cfg->auth == AUTHM_INTROSPECT) {
 			int64_t	 cap = util_now_unix() + cfg->introspection_ttl;
 
 			if (until == 0 || until > cap)

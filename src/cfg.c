@@ -784,8 +784,8 @@ static int
 derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 {
 	const char	*mode;
-	int		 rc = 0, verified = c->auth == AUTH_JWT ||
-		    c->auth == AUTH_INTROSPECT;
+	int		 rc = 0, verified = c->auth == AUTHM_JWT ||
+		    c->auth == AUTHM_INTROSPECT;
 
 	if (!(prog & PROG_MCP))
 		return 0;
@@ -800,7 +800,7 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 			    "token it received); use exchange, none, "
 			    "client_credentials or static, or set "
 			    "MCP_ALLOW_TOKEN_PASSTHROUGH=1\n",
-			    c->auth == AUTH_JWT ? "jwt" : "introspect");
+			    c->auth == AUTHM_JWT ? "jwt" : "introspect");
 			rc = -1;
 		} else
 			fprintf(err, "warning: MCP_UPSTREAM_AUTH: passthrough "
@@ -809,7 +809,7 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 			    "Handling, Access Token Privilege Restriction: a "
 			    "server MUST NOT pass through the token it "
 			    "received); allowed by MCP_ALLOW_TOKEN_PASSTHROUGH\n",
-			    c->auth == AUTH_JWT ? "jwt" : "introspect");
+			    c->auth == AUTHM_JWT ? "jwt" : "introspect");
 	}
 	if (c->upstream_auth == UPAUTH_EXCHANGE && !verified) {
 		fprintf(err, "MCP_UPSTREAM_AUTH: exchange needs MCP_AUTH=jwt "
@@ -885,8 +885,8 @@ derive_scopes(struct cfg *c, unsigned prog, FILE *err)
 {
 	struct scope_rules	*rules;
 	char			*cause = NULL;
-	int			 rc = 0, verified = c->auth == AUTH_JWT ||
-				    c->auth == AUTH_INTROSPECT;
+	int			 rc = 0, verified = c->auth == AUTHM_JWT ||
+				    c->auth == AUTHM_INTROSPECT;
 
 	if (!(prog & PROG_MCP))
 		return 0;
@@ -941,17 +941,17 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 		fprintf(err, "MCP_JWT_ALGORITHMS: %s\n", cause);
 		rc = -1;
 	}
-	if (c->auth != AUTH_NONE && c->public_url == NULL) {
+	if (c->auth != AUTHM_NONE && c->public_url == NULL) {
 		fprintf(err, "MCP_PUBLIC_URL: required when MCP_AUTH is not none "
 		    "(401 answers name the resource metadata URL)\n");
 		rc = -1;
 	}
-	if (c->auth == AUTH_JWT && c->oauth_issuer == NULL) {
+	if (c->auth == AUTHM_JWT && c->oauth_issuer == NULL) {
 		fprintf(err, "MCP_OAUTH_ISSUER: required when MCP_AUTH=jwt "
 		    "(a token's iss must equal it)\n");
 		rc = -1;
 	}
-	if (c->auth == AUTH_INTROSPECT) {
+	if (c->auth == AUTHM_INTROSPECT) {
 		if (c->oauth_client_id == NULL ||
 		    c->oauth_client_secret == NULL) {
 			fprintf(err, "MCP_OAUTH_CLIENT_ID: MCP_AUTH=introspect "

@@ -71,7 +71,7 @@ public_op(const struct oa_doc *doc, struct json_object *opj)
 static const char *
 client_missing(const struct cfg *cfg, int mode)
 {
-	int	verified = cfg->auth == AUTH_JWT || cfg->auth == AUTH_INTROSPECT;
+	int	verified = cfg->auth == AUTHM_JWT || cfg->auth == AUTHM_INTROSPECT;
 
 	if (mode == UPAUTH_EXCHANGE && !verified)
 		return "exchange needs MCP_AUTH=jwt or introspect (only a "
@@ -109,8 +109,8 @@ oa_op_upauth(const struct cfg *cfg, const struct oa_doc *doc,
     struct json_object *opj, const char *name, int *mode, char **cause)
 {
 	const char	*why = NULL;
-	int		 own, dflt, verified = cfg->auth == AUTH_JWT ||
-			    cfg->auth == AUTH_INTROSPECT;
+	int		 own, dflt, verified = cfg->auth == AUTHM_JWT ||
+			    cfg->auth == AUTHM_INTROSPECT;
 
 	*mode = cfg->upstream_auth;
 	if ((dflt = ext_mode(doc->root, mode)) == -1 ||

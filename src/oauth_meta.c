@@ -421,7 +421,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	}
 	if ((rest = well_known(rq->path, PRM_PATH)) != NULL) {
 		xasprintf(&mcp_path, "%s/mcp", app->prefix);
-		if (cfg->oauth_mode == OAUTH_OFF && cfg->auth == AUTH_NONE)
+		if (cfg->oauth_mode == OAUTH_OFF && cfg->auth == AUTHM_NONE)
 			resp_error_text(rs, 404, "OAuth is off "
 			    "(MCP_OAUTH_MODE=off, MCP_AUTH=none)");
 		else if (*rest != '\0' && strcmp(rest, "/mcp") != 0 &&

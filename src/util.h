@@ -1,6 +1,42 @@
 /*
  * util: allocation, growable buffers, bounded number parsing, base64url,
  * string helpers and time.  Used by every layer; uses nothing above it.
+ *
+ * The conventions of every module of src/, written once (as jq's jv.h
+ * states its ownership rule):
+ *
+ * Names.  A module's exported functions, types and constants start with
+ * its prefix (util_ and x* here, buf_, url_, cfg_, log_, req_/resp_ for
+ * http, srv_, guard_, form_, rpc_, jp_, jw_, js_, mcp_, reg_, oa_ for the
+ * OpenAPI modules, auth_, jwt_, jwk_, scope_, audit_, store_, up_, hc_,
+ * prov_, seal_, oauth_ and its sub-modules' own); static functions have
+ * plain names.  (Where older code does not yet, issue 16 is the list.)
+ * Enum constants of the configuration carry the variable's short name
+ * (AUTHM_ for MCP_AUTH, UPAUTH_, LOGL_, LOGF_...), never a name a system
+ * header may define.
+ *
+ * Errors.  A function that fails returns -1 (or NULL) and says why in
+ * one of three ways, chosen by who reads the text:
+ * - `char **cause`: a new string the caller frees, for messages built at
+ *   start-up or from a document ("MCP_OPENAPI: file: #/paths/...: ...");
+ * - `char *why, size_t whysz`: the caller's buffer, on request paths
+ *   where the text goes to a tool result or a log line and nothing must
+ *   be allocated for it;
+ * - `const char **why`: a static string, for refusals from a fixed list
+ *   (auth_check's reasons).
+ * No message ever holds a token, a secret or a query string.
+ *
+ * Ownership.  Arguments are borrowed: a function keeps nothing it is
+ * given unless its comment says it takes it ("ownership passes").  A
+ * json_object returned is the caller's reference (json_object_put it);
+ * one handed to json_object_object_add or rpc_add is given away, as
+ * json-c does.  Text from outside (a request, the API, a document) is
+ * bounded where it is read, and secrets are wiped (explicit_bzero)
+ * before their memory is freed.
+ *
+ * Allocation never fails: the x* functions abort, and the process
+ * manager starts a new worker.  Each function has one cleanup path
+ * (a label at its end) when it holds more than one resource.
  */
 #ifndef FCM_UTIL_H
 #define FCM_UTIL_H
