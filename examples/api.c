@@ -880,9 +880,10 @@ items_free(void)
 }
 
 /*
- * Parse the body as one JSON object (strict JSON, valid UTF-8, bounded
- * depth).  Returns the object, which the caller owns, or NULL with the
- * response already set (400 or 422).
+ * Parse the body, which must say application/json, as one JSON object
+ * (strict JSON, valid UTF-8, bounded depth).  Returns the object, which
+ * the caller owns, or NULL with the response already set (415, 400 or
+ * 422).
  */
 static json_object *
 body_json_object(struct rq *rq)
@@ -892,6 +893,10 @@ body_json_object(struct rq *rq)
 	enum json_tokener_error	 err;
 	size_t			 end;
 
+	if (!content_type_is(rq, "application/json")) {
+		reply_error(rq, 415, "Content-Type must be application/json");
+		return NULL;
+	}
 	if ((tok = json_tokener_new_ex(MAX_JSON_DEPTH)) == NULL)
 		abort();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
@@ -1003,10 +1008,6 @@ h_create_item(struct rq *rq, long long id)
 	char		 cause[256];
 
 	(void)id;
-	if (!content_type_is(rq, "application/json")) {
-		reply_error(rq, 415, "Content-Type must be application/json");
-		return;
-	}
 	if ((o = body_json_object(rq)) == NULL)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
@@ -1061,10 +1062,6 @@ h_update_item(struct rq *rq, long long id)
 	char		 cause[256], *sp, **tp;
 	size_t		 tn;
 
-	if (!content_type_is(rq, "application/json")) {
-		reply_error(rq, 415, "Content-Type must be application/json");
-		return;
-	}
 	if ((o = body_json_object(rq)) == NULL)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
@@ -1329,10 +1326,6 @@ h_create_contact(struct rq *rq, long long id)
 	const char	*method = NULL, *need;
 
 	(void)id;
-	if (!content_type_is(rq, "application/json")) {
-		reply_error(rq, 415, "Content-Type must be application/json");
-		return;
-	}
 	if ((o = body_json_object(rq)) == NULL)
 		return;
 	if (!json_object_object_get_ex(o, "name", &name) ||

@@ -247,6 +247,28 @@ is_file(struct json_object *s, const char *enc)
 }
 
 /*
+ * Multipart property `k` (schema `s`) with the media type's encoding map
+ * `enc`: its encoding contentType in *ctype (NULL: none), its items'
+ * schema in *items when it is an array of files; 1 when it is a file or
+ * files, 0 when a text field.
+ */
+static int
+part_is_file(struct json_object *enc, const char *k, struct json_object *s,
+    const char **ctype, struct json_object **items)
+{
+	struct json_object	*e, *fs;
+
+	e = get(enc, k, json_type_object);
+	*ctype = e != NULL && (fs = get(e, "contentType",
+	    json_type_string)) != NULL ? json_object_get_string(fs) : NULL;
+	*items = type_includes(s, "array") == 1 ?
+	    get(s, "items", json_type_object) : NULL;
+	if (*items != NULL && !is_file(*items, *ctype))
+		*items = NULL;
+	return *items != NULL || is_file(s, *ctype);
+}
+
+/*
  * Does a multipart media type's schema (resolved) have a file among its
  * properties?  Then it is sent rather than a urlencoded form the same
  * body offers, which could only carry the file as a plain string.
@@ -254,23 +276,15 @@ is_file(struct json_object *s, const char *enc)
 int
 oa_body_has_file(struct json_object *schema, struct json_object *media)
 {
-	struct json_object	*props, *enc, *e, *fs, *items;
+	struct json_object	*props, *enc, *items;
 	const char		*ctype;
 
 	if ((props = get(schema, "properties", json_type_object)) == NULL)
 		return 0;
 	enc = get(media, "encoding", json_type_object);
-	json_object_object_foreach(props, k, s) {
-		e = get(enc, k, json_type_object);
-		ctype = e != NULL && (fs = get(e, "contentType",
-		    json_type_string)) != NULL ? json_object_get_string(fs) :
-		    NULL;
-		items = type_includes(s, "array") == 1 ?
-		    get(s, "items", json_type_object) : NULL;
-		if (is_file(s, ctype) || (items != NULL &&
-		    is_file(items, ctype)))
+	json_object_object_foreach(props, k, s)
+		if (part_is_file(enc, k, s, &ctype, &items))
 			return 1;
-	}
 	return 0;
 }
 
@@ -325,7 +339,7 @@ void
 oa_body_parts(struct oa_op *op, struct json_object *conv,
     struct json_object *media)
 {
-	struct json_object	*props, *enc, *e, *fs, *items, *cmt;
+	struct json_object	*props, *enc, *items, *cmt;
 	struct json_object	*siblings;
 	const char		*ctype;
 	char			*type, *fname, *what;
@@ -337,14 +351,8 @@ oa_body_parts(struct oa_op *op, struct json_object *conv,
 	siblings = json_object_new_object();
 	enc = get(media, "encoding", json_type_object);
 	json_object_object_foreach(props, k, s) {
-		e = get(enc, k, json_type_object);
-		ctype = e != NULL && (fs = get(e, "contentType",
-		    json_type_string)) != NULL ? json_object_get_string(fs) :
-		    NULL;
-		items = type_includes(s, "array") == 1 ?
-		    get(s, "items", json_type_object) : NULL;
-		many = items != NULL && is_file(items, ctype);
-		file = many || is_file(s, ctype);
+		file = part_is_file(enc, k, s, &ctype, &items);
+		many = items != NULL;
 		type = first_type(ctype);
 		if (!file) {
 			if (type != NULL)

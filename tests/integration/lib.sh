@@ -254,20 +254,23 @@ need_node_modules() {
 	NODE22="$IDIR/node_modules/.bin/node"
 }
 
-# start_provider [FLAGS...]: tests/interop/provider.mjs (oidc-provider) on a
-# free loopback port, after need_node_modules; sets ISS and PROV_PID.
+# start_provider NAME [FLAGS...]: tests/interop/provider.mjs (oidc-provider)
+# on a free loopback port, after need_node_modules, its output in
+# $T_DIR/NAME.out and .err; sets ISS, NAME_PID and PROV_PID.
 start_provider() {
-	local i
+	local n=$1 i
+	shift
 	(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 "$@" \
-	    >"$T_DIR/provider.out" 2>"$T_DIR/provider.err") &
+	    >"$T_DIR/$n.out" 2>"$T_DIR/$n.err") &
 	PROV_PID=$!
+	eval "${n}_PID=$PROV_PID"
 	T_PIDS="$T_PIDS $PROV_PID"
 	for i in $(seq 1 200); do
-		grep -q '^READY ' "$T_DIR/provider.out" 2>/dev/null && break
+		grep -q '^READY ' "$T_DIR/$n.out" 2>/dev/null && break
 		sleep 0.05
 	done
-	ISS=$(sed -n 's/^READY //p' "$T_DIR/provider.out")
-	[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/provider.err"; bail "provider did not start"; }
+	ISS=$(sed -n 's/^READY //p' "$T_DIR/$n.out")
+	[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/$n.err"; bail "$n did not start"; }
 }
 
 # check_oauth NAME BASE: the OAuth routes of a shipped web-server example,

@@ -29,7 +29,7 @@ fastcgi.server = (
 	\"/ccdown/mcp\" => (( \"socket\" => \"$T_DIR/ccdown.sock\", \"check-local\" => \"disable\" )),
 )
 "
-start_provider --client-id "$CID" \
+start_provider provider --client-id "$CID" \
     --client-secret "$CSEC" --resource "$BASE/jwt/mcp" \
     --resource "$BASE/cold/mcp" --resource "$BASE/intro/mcp" \
     --resource "$BASE/cc/mcp" --resource "$BASE/api"

@@ -36,16 +36,8 @@ $(route /oauth/register reg)
 )"
 F=$BASE
 
-(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 --client-id "$FCID" \
-    --client-secret "$FSEC" --redirect-uri "$F/oauth/callback" \
-    --resource "$F/mcp" --consent-form >"$T_DIR/prov.out" 2>"$T_DIR/prov.err") &
-T_PIDS="$T_PIDS $!"
-for i in $(seq 1 200); do
-	grep -q '^READY ' "$T_DIR/prov.out" 2>/dev/null && break
-	sleep 0.05
-done
-ISS=$(sed -n 's/^READY //p' "$T_DIR/prov.out")
-[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/prov.err"; bail "provider did not start"; }
+start_provider prov --client-id "$FCID" --client-secret "$FSEC" \
+    --redirect-uri "$F/oauth/callback" --resource "$F/mcp" --consent-form
 ok 0 "provider up: $ISS (iss on redirects, login and consent forms)"
 
 FENV="MCP_PUBLIC_URL=$F MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=$ISS

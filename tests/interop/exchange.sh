@@ -72,7 +72,7 @@ fastcgi.server = (
 	\"/none/mcp\" => (( \"socket\" => \"$T_DIR/none.sock\", \"check-local\" => \"disable\" )),
 )
 "
-start_provider --client-id "$CID" --client-secret "$CSEC" \
+start_provider provider --client-id "$CID" --client-secret "$CSEC" \
     --resource "$BASE/mcp" --resource "$API" --token-exchange \
     --jwt-client-id "$JCID" \
     --jwt-client-key "$T_DIR/rsa.pem" --jwt-client-key "$T_DIR/ec.pem"

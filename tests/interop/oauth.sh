@@ -55,20 +55,6 @@ MRF=$(free_port)	# mcp-remote's callback ports
 MRP=$(free_port)
 SDKP=$(free_port)
 
-start_provider() {	# start_provider NAME ARGS...: sets ISS
-	local n=$1 i
-	shift
-	(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 "$@" \
-	    >"$T_DIR/$n.out" 2>"$T_DIR/$n.err") &
-	T_PIDS="$T_PIDS $!"
-	eval "${n}_PID=$!"
-	for i in $(seq 1 200); do
-		grep -q '^READY ' "$T_DIR/$n.out" 2>/dev/null && break
-		sleep 0.05
-	done
-	ISS=$(sed -n 's/^READY //p' "$T_DIR/$n.out")
-	[ -n "$ISS" ] || { sed 's/^/# /' "$T_DIR/$n.err"; bail "$n did not start"; }
-}
 start_provider prov1 --client-id "$FCID" --client-secret "$FSEC" \
     --redirect-uri "$F/oauth/callback" --resource "$F/mcp" --consent-form
 ISS1=$ISS

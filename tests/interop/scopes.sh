@@ -36,7 +36,7 @@ fastcgi.server = (
 	\"/plain/mcp\" => (( \"socket\" => \"$T_DIR/plain.sock\", \"check-local\" => \"disable\" )),
 )
 "
-start_provider --client-id "$CID" \
+start_provider provider --client-id "$CID" \
     --client-secret "$CSEC" --redirect-uri "$CB" \
     --resource "$BASE/scoped/mcp" --resource "$BASE/plain/mcp" \
     --resource "$BASE/api" \

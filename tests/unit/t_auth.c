@@ -594,7 +594,7 @@ t_scope_challenges(void)
 /* --- MCP_LIST_TOOLS_BY_SCOPE, MCP_SCOPE_IMPLIES, MCP_AUDIT_LOG ------- */
 
 static struct json_object *
-stub_call(void *ctx, struct tool_call *call)
+canned_call(void *ctx, struct tool_call *call)
 {
 	struct json_object	*r = json_object_new_object();
 
@@ -654,7 +654,7 @@ scoped_app(struct cfg *cfg, struct mcp_app **app, const char *more[])
 		}
 	}
 	reg_finish((*app)->reg);
-	(*app)->reg->call = stub_call;
+	(*app)->reg->call = canned_call;
 	return 0;
 }
 
