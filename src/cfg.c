@@ -817,7 +817,7 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 		rc = -1;
 	}
 	/* the client at the provider, whatever the mode: an operation's
-	 * x-mcp-upstream-auth may ask for it (oa_opauth.c) */
+	 * x-mcp-upstream-auth may ask for it (api_opauth.c) */
 	if (c->upstream_client_id == NULL && c->oauth_client_id != NULL) {
 		c->upstream_client_id = xstrdup(c->oauth_client_id);
 		if (c->upstream_client_secret == NULL &&
@@ -870,7 +870,7 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 		rc = -1;
 	}
 	/* MCP_UPSTREAM_CREDENTIALS_FILE in another mode: an operation's
-	 * x-mcp-upstream-auth may be static; oa_secrets_report() names the
+	 * x-mcp-upstream-auth may be static; api_secrets_report() names the
 	 * secrets no operation uses */
 	return rc;
 }

@@ -21,7 +21,7 @@
 #include "guard.h"
 #include "log.h"
 #include "mcp.h"
-#include "openapi.h"
+#include "api.h"
 #include "upstream.h"
 #include "util.h"
 
@@ -35,7 +35,7 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 
 	if (audit_open(cfg, cause) == -1)
 		return -1;
-	if (oa_load(cfg, &reg, cause) == -1) {
+	if (api_load(cfg, &reg, cause) == -1) {
 		audit_close();
 		return -1;
 	}
@@ -66,9 +66,9 @@ mcp_fini(void *p)
 	up_cleanup();
 	audit_close();
 	/* the API's tokens and this server's signing key, wiped */
-	oa_cc_clear();
-	oa_xc_clear();
-	oa_assert_free();
+	api_cc_clear();
+	api_xc_clear();
+	api_assert_free();
 }
 
 /* The q parameter of one media range ("...;q=0.5"): 1 when absent. */

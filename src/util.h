@@ -7,7 +7,7 @@
  *
  * Names.  A module's exported functions, types and constants start with
  * its prefix (util_ and x* here, buf_, url_, cfg_, log_, req_/resp_ for
- * http, srv_, guard_, form_, rpc_, jp_, jw_, js_, mcp_, reg_, oa_ for the
+ * http, srv_, guard_, form_, rpc_, jp_, jw_, js_, mcp_, reg_, api_ for the
  * OpenAPI modules, auth_, jwt_, jwk_, scope_, audit_, store_, up_, hc_,
  * prov_, seal_, oauth_ and its sub-modules' own); static functions have
  * plain names.  (Where older code does not yet, issue 16 is the list.)

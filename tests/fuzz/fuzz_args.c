@@ -1,11 +1,11 @@
 /*
- * libFuzzer target: a tool call's arguments through oa_call()'s checks
+ * libFuzzer target: a tool call's arguments through api_call()'s checks
  * (finite_numbers, js_validate() against the tool's inputSchema) and, when
  * they pass, through build_request() (URL, query, headers and body, every
  * value encoded for its place; multipart bodies checked part by part,
  * built bodies within MCP_MAX_BODY), then the same bytes as an API response
  * through map_success() and excerpt().
- * oa_call.c is included, as in tests/unit/t_openapi.c, to reach its static
+ * api_call.c is included, as in tests/unit/t_openapi.c, to reach its static
  * functions; nothing goes to the network.
  *
  * The tools: examples/openapi.json, tests/fixtures/edge-3.0.json,
@@ -19,7 +19,7 @@
 #include "config.h"
 
 #include "../../src/jsonrpc.h"
-#include "../../src/oa_call.c"
+#include "../../src/api_call.c"
 #include "fuzz.h"
 
 static const char *const docs[] = {
@@ -78,7 +78,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		    "cookie,connection";
 		env[3] = NULL;
 		fuzz_cfg(&cfgs[d], env);
-		if (oa_load(&cfgs[d], &regs[d], &cause) == -1) {
+		if (api_load(&cfgs[d], &regs[d], &cause) == -1) {
 			fprintf(stderr, "fuzz_args: %s\n", cause);
 			abort();
 		}
@@ -123,7 +123,7 @@ static size_t	 check_max_body;
  * last.
  */
 static void
-check_multipart(const struct oa_req *r)
+check_multipart(const struct api_req *r)
 {
 	const char	*ct = NULL, *p, *end, *next, *hend, *q;
 	char		 delim[128];
@@ -174,7 +174,7 @@ check_multipart(const struct oa_req *r)
 
 /* What was built can only send what the operation describes. */
 static void
-check_request(const struct oa_op *op, const struct oa_req *r)
+check_request(const struct api_op *op, const struct api_req *r)
 {
 	const char	*u = r->url.data, *path, *q, *te, *ue;
 	size_t		 i, blen = strlen(op->base_url), plen;
@@ -246,7 +246,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct cfg	*cfg;
 	struct json_object	*args, *def, *schema = NULL, *res;
 	struct tool_call	 call;
-	struct oa_req		 r;
+	struct api_req		 r;
 	struct up_response	 urs;
 	struct buf		 ex;
 	const char		*cause;
@@ -260,7 +260,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((args = rpc_parse((const char *)data + 1, size - 1, &cause)) ==
 	    NULL)
 		goto response;
-	/* what oa_call() refuses before it validates */
+	/* what api_call() refuses before it validates */
 	if (!json_object_is_type(args, json_type_object) ||
 	    !finite_numbers(args, 0)) {
 		json_object_put(args);
@@ -296,7 +296,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(res);
 	} else {
 		if (fuzz_verbose()) {
-			fprintf(stderr, "%s %s\n", ((struct oa_op *)t->impl)->method,
+			fprintf(stderr, "%s %s\n", ((struct api_op *)t->impl)->method,
 			    r.url.data);
 			for (size_t i = 0; i < r.nheaders; i++)
 				fprintf(stderr, "%s\n", r.headers[i]);
@@ -305,7 +305,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		check_request(t->impl, &r);
 	}
-	oa_req_free(&r);
+	api_req_free(&r);
 	json_object_put(args);
 
 response:

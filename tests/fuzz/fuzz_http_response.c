@@ -11,7 +11,7 @@
  * finished answer has a status from 200 to 599, and a HEAD answer or a
  * 204/304 has no body.
  *
- * The same bytes are also a multipart answer body (oa_mixed.c), once
+ * The same bytes are also a multipart answer body (api_mixed.c), once
  * with the boundary "b" and once with the Content-Type taken from their
  * first line: parts lie inside the body, in order, at most 64 of them,
  * and a refusal says why.
@@ -19,18 +19,18 @@
 #include "config.h"
 
 #include "../../src/hclient.h"
-#include "../../src/openapi.h"
+#include "../../src/api.h"
 #include "fuzz.h"
 
 static void
 mixed(const char *ctype, const char *s, size_t n)
 {
-	struct oa_mixed_part	*parts;
+	struct api_mixed_part	*parts;
 	const char		*prev = s;
 	size_t			 np, i;
 	char			*cause;
 
-	if (oa_mixed_parse(ctype, s, n, &parts, &np, &cause) == -1) {
+	if (api_mixed_parse(ctype, s, n, &parts, &np, &cause) == -1) {
 		if (cause == NULL || parts != NULL || np != 0)
 			abort();
 		free(cause);
@@ -44,7 +44,7 @@ mixed(const char *ctype, const char *s, size_t n)
 			abort();
 		prev = parts[i].data + parts[i].len;
 	}
-	oa_mixed_free(parts, np);
+	api_mixed_free(parts, np);
 }
 
 int

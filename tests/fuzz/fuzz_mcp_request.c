@@ -122,7 +122,7 @@ text_result(const char *text, int is_error)
 	return r;
 }
 
-/* Stands in for oa_call: everything but the HTTP request. */
+/* Stands in for api_call: everything but the HTTP request. */
 static struct json_object *
 stub_call(void *ctx, struct tool_call *c)
 {
@@ -136,7 +136,7 @@ stub_call(void *ctx, struct tool_call *c)
 	check_caller(c);
 	if (strcmp(c->tool->name, "failAlways") == 0)
 		return NULL;	/* an internal failure */
-	/* as oa_call does: the stored definition, parsed for the call */
+	/* as api_call does: the stored definition, parsed for the call */
 	def = reg_tool_def(c->tool);
 	FUZZ_ASSERT(json_object_object_get_ex(def, "inputSchema", &schema),
 	    "a tool without inputSchema");

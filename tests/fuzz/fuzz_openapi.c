@@ -1,9 +1,9 @@
 /*
- * libFuzzer target: an OpenAPI document through oa_load(), the way a
- * worker loads MCP_OPENAPI at start-up: oa_doc_load (JSON, or YAML
- * through oa_yaml.c when the first byte that is not white space is not
- * '{'; Swagger 2.0 converted by oa_swagger.c; version, paths), $ref
- * resolution, schema conversion, names, filters and tool definitions.  oa_load reads a file, so the input is written to a memfd
+ * libFuzzer target: an OpenAPI document through api_load(), the way a
+ * worker loads MCP_OPENAPI at start-up: api_doc_load (JSON, or YAML
+ * through api_yaml.c when the first byte that is not white space is not
+ * '{'; Swagger 2.0 converted by api_swagger.c; version, paths), $ref
+ * resolution, schema conversion, names, filters and tool definitions.  api_load reads a file, so the input is written to a memfd
  * (one per process, gone with it however it ends) and MCP_OPENAPI names
  * it as /proc/self/fd/N.
  *
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../../src/jsonrpc.h"
-#include "../../src/openapi.h"
+#include "../../src/api.h"
 #include "fuzz.h"
 
 static char		 path[64];
@@ -57,7 +57,7 @@ static void
 check_registry(const struct cfg *cfg, const struct registry *reg)
 {
 	struct json_object	*def, *v, *schema;
-	const struct oa_op	*op;
+	const struct api_op	*op;
 	const char		*why;
 	size_t			 i, j;
 
@@ -129,16 +129,16 @@ load(const struct cfg *cfg)
 	char		*cause = NULL;
 	int		 rc;
 
-	rc = oa_load(cfg, &reg, &cause);
+	rc = api_load(cfg, &reg, &cause);
 	if (rc == -1) {
 		FUZZ_ASSERT(cause != NULL && reg == NULL,
-		    "oa_load failed without a cause");
+		    "api_load failed without a cause");
 		if (fuzz_verbose())
 			fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return -1;
 	}
-	FUZZ_ASSERT(reg != NULL, "oa_load succeeded without a registry");
+	FUZZ_ASSERT(reg != NULL, "api_load succeeded without a registry");
 	check_registry(cfg, reg);
 	if (fuzz_verbose())
 		fprintf(stderr, "%zu tools, warnings: %s\n", reg->ntools,

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: MCP_OPENAPI_OVERLAY.  The JSONPath subset
- * (oa_jsonpath.c) and the Overlay actions (oa_overlay.c) on
+ * (api_jsonpath.c) and the Overlay actions (api_overlay.c) on
  * examples/openapi.json, parsed once.
  *
  * Input: a JSONPath target on the first line, then (optionally) an
@@ -12,7 +12,7 @@
 #include "config.h"
 
 #include "../../src/jsonrpc.h"
-#include "../../src/openapi.h"
+#include "../../src/api.h"
 #include "fuzz.h"
 
 static struct json_object	*doc;
@@ -25,7 +25,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet("fuzz_overlay");
-	if (oa_doc_read("MCP_OPENAPI", fuzz_srcfile("examples/openapi.json"),
+	if (api_doc_read("MCP_OPENAPI", fuzz_srcfile("examples/openapi.json"),
 	    10, &doc, &cause) == -1) {
 		fprintf(stderr, "fuzz_overlay: %s\n", cause);
 		abort();
@@ -70,7 +70,7 @@ act(const char *target, int remove)
 	acts = json_object_new_array();
 	json_object_array_add(acts, a);
 	json_object_object_add(ov, "actions", acts);
-	if (oa_overlay_apply(d, ov, "fuzz", &unmatched, &cause) == -1)
+	if (api_overlay_apply(d, ov, "fuzz", &unmatched, &cause) == -1)
 		FUZZ_ASSERT(cause != NULL && *cause != '\0',
 		    "a refusal without a message");
 	/* whatever is left is still one JSON document */
@@ -83,8 +83,8 @@ act(const char *target, int remove)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct oa_jp		*jp;
-	struct oa_jp_match	*m = NULL;
+	struct api_jp		*jp;
+	struct api_jp_match	*m = NULL;
 	struct json_object	*ov, *d, *v;
 	const char		*nl, *jcause;
 	char			*target, *cause = NULL;
@@ -93,11 +93,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nl = memchr(data, '\n', size);
 	tl = nl != NULL ? (size_t)(nl - (const char *)data) : size;
 	target = fuzz_cstr(data, tl);
-	if ((jp = oa_jp_compile(target, &cause)) == NULL)
+	if ((jp = api_jp_compile(target, &cause)) == NULL)
 		FUZZ_ASSERT(cause != NULL && (strstr(cause, "position") !=
 		    NULL || strstr(cause, "longer") != NULL),
 		    "a refusal without its position");
-	else if (oa_jp_select(jp, doc, 10000, &m, &n, &cause) == 0) {
+	else if (api_jp_select(jp, doc, 10000, &m, &n, &cause) == 0) {
 		for (i = 0; i < n; i++) {
 			if (m[i].parent == NULL) {
 				FUZZ_ASSERT(m[i].node == doc, "root match");
@@ -112,18 +112,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    m[i].parent, m[i].idx) == m[i].node,
 				    "element match");
 		}
-		oa_jp_matches_free(m, n);
+		api_jp_matches_free(m, n);
 		act(target, 0);
 		act(target, 1);
 	}
 	free(cause);
 	cause = NULL;
-	oa_jp_free(jp);
+	api_jp_free(jp);
 	free(target);
 	if (nl != NULL && (ov = rpc_parse_bounded(nl + 1,
 	    size - tl - 1, 64, &jcause)) != NULL) {
 		d = copy(doc);
-		if (oa_overlay_apply(d, ov, "fuzz", &unmatched, &cause) == -1)
+		if (api_overlay_apply(d, ov, "fuzz", &unmatched, &cause) == -1)
 			FUZZ_ASSERT(cause != NULL && strncmp(cause,
 			    "MCP_OPENAPI_OVERLAY: ", 21) == 0,
 			    "a refusal without its variable");

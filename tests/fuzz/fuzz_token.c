@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: the provider's answer to this server's own token
  * requests (MCP_UPSTREAM_AUTH client_credentials and exchange), read by
- * oa_token_answer() in src/oa_cred.c.  Byte 0 picks the HTTP status
+ * api_token_answer() in src/api_cred.c.  Byte 0 picks the HTTP status
  * (200, 201, 400, 401, 403, 500, 502 or 503, by its low three bits); the
  * rest is the body.
  *
@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "../../src/openapi.h"
+#include "../../src/api.h"
 #include "../../src/upstream.h"
 #include "fuzz.h"
 
@@ -74,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&r.body);
 	buf_append(&r.body, data + 1, size - 1);
 	why[0] = '\0';
-	rc = oa_token_answer(&r, "refused", &tok, &life, why, sizeof(why));
+	rc = api_token_answer(&r, "refused", &tok, &life, why, sizeof(why));
 	o = json_tokener_parse(r.body.data);
 	at = member(o, "access_token");
 	desc = member(o, "error_description");

@@ -275,7 +275,7 @@ http_seeds = {
              b"Content-Length: 3\r\nConnection: close\r\n\r\n"
              b"40\r\n" + b"x" * 64 + b"\r\n1\r\ny\r\n0\r\n\r\n",
     "no-content": b"\x05HTTP/1.1 204 No Content\r\n\r\n",
-    # multipart answers for oa_mixed.c: boundary "b", and a first line
+    # multipart answers for api_mixed.c: boundary "b", and a first line
     # that is the Content-Type
     "multipart": b"\x00--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
                  b"--b\r\nContent-Type: image/png\r\nContent-Location: "
@@ -342,7 +342,7 @@ openapi_seeds["small-3.0.json"] = jenc({
         "schemas": {"A": {"$ref": "#/components/schemas/B"},
                     "B": {"type": "object", "properties": {
                         "b": {"$ref": "#/components/schemas/A"}}}}}})
-# YAML (oa_yaml.c): every scalar kind, tags, anchors, flow and block style
+# YAML (api_yaml.c): every scalar kind, tags, anchors, flow and block style
 openapi_seeds["small-3.0.yaml"] = b"""\
 openapi: 3.0.3
 info: {title: t, version: '1'}
@@ -370,7 +370,7 @@ paths:
           application/json: {schema: *s}
       responses: {default: {description: x}}
 """
-# Swagger 2.0 (oa_swagger.c): every conversion
+# Swagger 2.0 (api_swagger.c): every conversion
 openapi_seeds["small-swagger.json"] = jenc({
     "swagger": "2.0", "info": {"title": "t", "version": "1"},
     "host": "h.example", "basePath": "/v1", "schemes": ["http", "https"],

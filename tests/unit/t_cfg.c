@@ -241,7 +241,7 @@ t_upstream_auth(void)
 	ok(strstr(err, "MCP_UPSTREAM_CREDENTIALS_FILE: required") != NULL,
 	    "names MCP_UPSTREAM_CREDENTIALS_FILE");
 	/* an operation's x-mcp-upstream-auth may be static: no warning here
-	 * (oa_secrets_report names secrets no operation uses) */
+	 * (api_secrets_report names secrets no operation uses) */
 	ok(load(&c, st_other, err, sizeof(err)) == 0 &&
 	    strstr(err, "MCP_UPSTREAM_CREDENTIALS_FILE") == NULL,
 	    "a credentials file in another mode: accepted, no warning");

@@ -1,18 +1,18 @@
 /*
  * Unit tests for the newest conformance suite's needs (#15 item 9):
- * multipart answers split into content items (oa_mixed.c, and through
+ * multipart answers split into content items (api_mixed.c, and through
  * map_success), the SEP-2243 x-mcp-header annotations of header
  * parameters and the server's check of Mcp-Param-* headers
  * (mcp_param.c), a JSON Schema 2020-12 body kept whole as the
  * inputSchema, and log notifications about the API call (say()).
- * oa_call.c is included so that its static functions can be reached.
+ * api_call.c is included so that its static functions can be reached.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/oa_call.c"
+#include "../../src/api_call.c"
 #include "../../src/mcp.h"
 #include "tap.h"
 
@@ -27,17 +27,17 @@ js(struct json_object *o)
 
 /* Split `body` (a C string) as multipart/mixed with boundary "b". */
 static int
-split(const char *body, struct oa_mixed_part **parts, size_t *n,
+split(const char *body, struct api_mixed_part **parts, size_t *n,
     char **cause)
 {
-	return oa_mixed_parse("multipart/mixed; boundary=b", body,
+	return api_mixed_parse("multipart/mixed; boundary=b", body,
 	    strlen(body), parts, n, cause);
 }
 
 static void
 t_mixed_parse(void)
 {
-	struct oa_mixed_part	*p;
+	struct api_mixed_part	*p;
 	size_t			 n;
 	char			*cause, *ct, big[70000];
 	int			 i;
@@ -59,30 +59,30 @@ t_mixed_parse(void)
 		ok(p[2].type == NULL && p[2].len == 0, "an empty part without "
 		    "headers");
 	}
-	oa_mixed_free(p, n);
-	ok(oa_mixed_parse("multipart/mixed; boundary=\"q b\"", "--q b\r\n\r\n"
+	api_mixed_free(p, n);
+	ok(api_mixed_parse("multipart/mixed; boundary=\"q b\"", "--q b\r\n\r\n"
 	    "x\r\n--q b--", 21, &p, &n, &cause) == 0 && n == 1 &&
 	    p[0].len == 1, "a quoted boundary with a space");
-	oa_mixed_free(p, n);
+	api_mixed_free(p, n);
 	ok(split("--b\nContent-Type: text/plain\n\nlf only\r\n--b--", &p, &n,
 	    &cause) == 0 && n == 1 && p[0].len == 7, "bare LF line ends");
-	oa_mixed_free(p, n);
+	api_mixed_free(p, n);
 	ok(split("--b\nContent-Type: text/plain\n\nbody\n\r\nContent-"
 	    "Location: https://evil.test/x\r\n--b--", &p, &n, &cause) == 0 &&
 	    n == 1 && p[0].location == NULL && p[0].len == 44,
 	    "headers end at the first empty line: a CRLF line in the body "
 	    "does not make body lines headers");
-	oa_mixed_free(p, n);
+	api_mixed_free(p, n);
 	ok(split("--b\r\n\r\nno end", &p, &n, &cause) == -1 &&
 	    strstr(cause, "closing boundary") != NULL, "a cut answer: refused");
 	free(cause);
-	ok(oa_mixed_parse("multipart/mixed", "--b--", 5, &p, &n, &cause) ==
+	ok(api_mixed_parse("multipart/mixed", "--b--", 5, &p, &n, &cause) ==
 	    -1 && strstr(cause, "boundary") != NULL, "no boundary parameter");
 	free(cause);
 	memset(big, 'a', 71);
 	big[71] = '\0';
 	xasprintf(&ct, "multipart/mixed; boundary=%s", big);
-	ok(oa_mixed_parse(ct, "", 0, &p, &n, &cause) == -1,
+	ok(api_mixed_parse(ct, "", 0, &p, &n, &cause) == -1,
 	    "a boundary over 70 characters");
 	free(cause);
 	free(ct);
@@ -115,7 +115,7 @@ t_mixed_parse(void)
 static void
 t_mixed_answer(void)
 {
-	struct oa_op		 op;
+	struct api_op		 op;
 	struct up_response	 rs;
 	struct json_object	*r;
 	const char		*s;
@@ -355,7 +355,7 @@ load_doc(const char *text, struct cfg *cfg)
 	env[1] = "MCP_API_BASE_URL=http://api.test";
 	env[2] = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, &cause) == -1)
+	    api_load(cfg, &reg, &cause) == -1)
 		reg = NULL;
 	ok(reg != NULL, "document loads (%s)", cause ? cause : "ok");
 	free(cause);
@@ -439,7 +439,7 @@ t_tools(void)
 	    "additionalProperties and $schema survive");
 	ok(strstr(s, "\"properties\":{\"body\"") == NULL, "no body property");
 	t = reg_find(reg, "c");
-	ok(t != NULL && ((struct oa_op *)t->impl)->body_whole, "the call "
+	ok(t != NULL && ((struct api_op *)t->impl)->body_whole, "the call "
 	    "sends the arguments as the body");
 	s = input_of(reg, "d");
 	ok(strstr(s, "\"body\":{\"type\":\"object\"") != NULL &&

@@ -17,8 +17,8 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 
-#include "../../src/oa_exchange.c"
-#include "../../src/oa_assert.c"
+#include "../../src/api_exchange.c"
+#include "../../src/api_assert.c"
 #include "../../src/upstream.h"
 #include "tap.h"
 
@@ -46,7 +46,7 @@ t_cache(void)
 	int64_t		 now = 1000000;
 	int		 i, found, leaked = 0;
 
-	oa_xc_clear();
+	api_xc_clear();
 	xc_digest(subject, k);
 	EVP_Digest(subject, strlen(subject), want, &dn, EVP_sha256(), NULL);
 	ok(memcmp(k, want, XC_DIGEST) == 0, "the key is SHA-256 of the "
@@ -91,10 +91,10 @@ t_cache(void)
 	xc_put(k, xstrdup("again"), now + 1000, now);
 	is_int(xc_count(), XC_MAX, "the same subject twice: one entry");
 	is_str(xc_find(k, now)->token, "again", "... with the new token");
-	oa_xc_drop("subject-5");
-	ok(xc_find(k, now) == NULL, "oa_xc_drop forgets a subject's token");
-	oa_xc_clear();
-	is_int(xc_count(), 0, "oa_xc_clear empties the table");
+	api_xc_drop("subject-5");
+	ok(xc_find(k, now) == NULL, "api_xc_drop forgets a subject's token");
+	api_xc_clear();
+	is_int(xc_count(), 0, "api_xc_clear empties the table");
 
 	/* lifetimes */
 	is_int(xc_until(now, 3600, 0), now + 3600 - 60,
@@ -118,9 +118,9 @@ t_cache(void)
 	xc_digest("cached-subject", k);
 	xc_put(k, xstrdup("cached-api-token"), util_now_unix() + 100,
 	    util_now_unix());
-	is_str(oa_xc_token(&cfg, "cached-subject", 0, why, sizeof(why)),
-	    "cached-api-token", "oa_xc_token: the kept token, no exchange");
-	ok(oa_xc_token(&cfg, "other-subject", 0, why, sizeof(why)) == NULL,
+	is_str(api_xc_token(&cfg, "cached-subject", 0, why, sizeof(why)),
+	    "cached-api-token", "api_xc_token: the kept token, no exchange");
+	ok(api_xc_token(&cfg, "other-subject", 0, why, sizeof(why)) == NULL,
 	    "another subject with the provider down: no token");
 	ok(strstr(why, "the OAuth provider's token endpoint cannot be "
 	    "reached") != NULL, "... and why: %s", why);
@@ -134,17 +134,17 @@ t_cache(void)
 	EVP_Digest(call.subject, strlen(call.subject), d, NULL, EVP_sha256(),
 	    NULL);
 	call.subject_digest = d;
-	is_str(oa_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
+	is_str(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
 	    sizeof(why)), "cached-api-token", "a call with the token's "
 	    "SHA-256 from auth.c: the kept token");
 	EVP_Digest("other-subject", 13, d, NULL, EVP_sha256(), NULL);
-	ok(oa_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
+	ok(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
 	    sizeof(why)) == NULL, "... looked up by that digest, not by "
 	    "hashing the token again");
 	call.subject_digest = NULL;
-	is_str(oa_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
+	is_str(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
 	    sizeof(why)), "cached-api-token", "without a digest: hashed here");
-	oa_xc_clear();
+	api_xc_clear();
 }
 
 static char *
@@ -196,7 +196,7 @@ t_form(void)
 	free(f);
 }
 
-/* oa_token_answer on one canned answer; the message or the token. */
+/* api_token_answer on one canned answer; the message or the token. */
 static const char *
 answer(long status, const char *body, int64_t *life)
 {
@@ -210,7 +210,7 @@ answer(long status, const char *body, int64_t *life)
 	buf_init(&r.body);
 	buf_puts(&r.body, body);
 	why[0] = '\0';
-	if (oa_token_answer(&r, "refused", &tok, &l, why, sizeof(why)) == 0) {
+	if (api_token_answer(&r, "refused", &tok, &l, why, sizeof(why)) == 0) {
 		snprintf(why, sizeof(why), "TOKEN %s", tok);
 		if (life != NULL)
 			*life = l;
@@ -389,13 +389,13 @@ t_assertion(void)
 	char			*a, *a2, *cause = NULL;
 	const char		*aud = "https://idp.test/oauth/token";
 
-	ok(oa_assert_make("gw", aud, 1000) == NULL, "no key: no assertion");
+	ok(api_assert_make("gw", aud, 1000) == NULL, "no key: no assertion");
 	pk = make_key("RSA", NULL, 2048, 0600);
-	ok(oa_assert_load(keyfile, "key-1", &cause) == 0 && oa_assert_ready(),
+	ok(api_assert_load(keyfile, "key-1", &cause) == 0 && api_assert_ready(),
 	    "an RSA key loads (%s)", cause ? cause : "ok");
 	free(cause);
 	cause = NULL;
-	a = oa_assert_make("gw-client", aud, 1700000000);
+	a = api_assert_make("gw-client", aud, 1700000000);
 	ok(a != NULL, "an assertion is made");
 	h = part(a, 0);
 	c = part(a, 1);
@@ -409,7 +409,7 @@ t_assertion(void)
 	ok(str(c, "jti") != NULL && strlen(str(c, "jti")) == 22,
 	    "a jti of 16 random bytes");
 	ok(verify(a, pk, 0), "RS256 signature verifies with the public key");
-	a2 = oa_assert_make("gw-client", aud, 1700000000);
+	a2 = api_assert_make("gw-client", aud, 1700000000);
 	c2 = part(a2, 1);
 	ok(strcmp(str(c, "jti"), str(c2, "jti")) != 0, "each assertion has "
 	    "a new jti");
@@ -423,11 +423,11 @@ t_assertion(void)
 	EVP_PKEY_free(pk);
 
 	pk = make_key("EC", "P-256", 0, 0640);
-	ok(oa_assert_load(keyfile, NULL, &cause) == 0, "an EC P-256 key loads "
+	ok(api_assert_load(keyfile, NULL, &cause) == 0, "an EC P-256 key loads "
 	    "(%s)", cause ? cause : "ok");
 	free(cause);
 	cause = NULL;
-	a = oa_assert_make("gw", aud, 1700000000);
+	a = api_assert_make("gw", aud, 1700000000);
 	h = part(a, 0);
 	is_str(str(h, "alg"), "ES256", "EC: ES256");
 	ok(str(h, "kid") == NULL, "no kid when none is set");
@@ -437,27 +437,27 @@ t_assertion(void)
 	EVP_PKEY_free(pk);
 
 	EVP_PKEY_free(make_key("EC", "P-256", 0, 0604));
-	ok(oa_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL &&
+	ok(api_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL &&
 	    strstr(cause, "readable by every user") != NULL,
 	    "a world-readable key file is refused");
-	ok(!oa_assert_ready(), "... and no key is kept");
+	ok(!api_assert_ready(), "... and no key is kept");
 	free(cause);
 	cause = NULL;
 	EVP_PKEY_free(make_key("EC", "P-384", 0, 0600));
-	ok(oa_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL &&
+	ok(api_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL &&
 	    strstr(cause, "EC P-256 (ES256)") != NULL, "a P-384 key is refused");
 	free(cause);
 	cause = NULL;
 	EVP_PKEY_free(make_key("RSA", NULL, 1024, 0600));
-	ok(oa_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL,
+	ok(api_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL,
 	    "a 1024-bit RSA key is refused");
 	free(cause);
 	cause = NULL;
 	unlink(keyfile);
-	ok(oa_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL &&
+	ok(api_assert_load(keyfile, NULL, &cause) == -1 && cause != NULL &&
 	    strstr(cause, "cannot open") != NULL, "a missing file is refused");
 	free(cause);
-	oa_assert_free();
+	api_assert_free();
 }
 
 /* cfg_load with `extra`; the messages on stderr into `msg`. */

@@ -1,9 +1,9 @@
 /*
  * Unit tests: the formats MCP_OPENAPI accepts besides OpenAPI 3 in JSON.
- * YAML (oa_yaml.c): scalar resolution, nesting, keys, tags, anchors and
+ * YAML (api_yaml.c): scalar resolution, nesting, keys, tags, anchors and
  * the alias bound, documents, depth, and where errors are.  Swagger 2.0
- * (oa_swagger.c): every mapping to OpenAPI 3.0 on small documents, and
- * the refusals.  Then both through oa_load() from files.
+ * (api_swagger.c): every mapping to OpenAPI 3.0 on small documents, and
+ * the refusals.  Then both through api_load() from files.
  */
 #include "config.h"
 
@@ -12,7 +12,7 @@
 
 #include "../../src/jsonrpc.h"
 #include "../../src/log.h"
-#include "../../src/openapi.h"
+#include "../../src/api.h"
 #include "tap.h"
 
 static char	 fixture_dir[1024];
@@ -33,7 +33,7 @@ y2j(const char *yaml)
 	char			*cause = NULL;
 
 	free(last);
-	if ((o = oa_yaml_parse(yaml, strlen(yaml), "t.yaml", 512,
+	if ((o = api_yaml_parse(yaml, strlen(yaml), "t.yaml", 512,
 	    &cause)) == NULL) {
 		xasprintf(&last, "ERR %s", cause ? cause : "(no cause)");
 		free(cause);
@@ -311,7 +311,7 @@ sw(const char *doc)
 		xasprintf(&last, "ERR test document: %s", why);
 		return NULL;
 	}
-	conv = oa_swagger_convert(src, "sw.json", &cause);
+	conv = api_swagger_convert(src, "sw.json", &cause);
 	json_object_put(src);
 	if (conv == NULL) {
 		xasprintf(&last, "ERR %s", cause ? cause : "(no cause)");
@@ -712,7 +712,7 @@ t_swagger_security(void)
 	    "Swagger 1.2");
 }
 
-/* ----- through oa_load ------------------------------------------------ */
+/* ----- through api_load ------------------------------------------------ */
 
 static struct registry *
 load(const char *doc, const char *base, struct cfg *cfg, char **cause)
@@ -730,7 +730,7 @@ load(const char *doc, const char *base, struct cfg *cfg, char **cause)
 	env[n] = NULL;
 	*cause = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, cause) == -1)
+	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
 	free(openapi);
 	free(b);
@@ -760,7 +760,7 @@ t_load(void)
 	struct cfg		 cfg;
 	struct registry		*reg;
 	const struct tool	*t;
-	struct oa_op		*op;
+	struct api_op		*op;
 	char			*cause;
 	size_t			 i;
 
@@ -838,7 +838,7 @@ t_load(void)
 		cause = NULL;
 		reg = NULL;
 		if (cfg_load(&cfg, PROG_MCP, env, stderr) == 0 &&
-		    oa_load(&cfg, &reg, &cause) == 0)
+		    api_load(&cfg, &reg, &cause) == 0)
 			reg_free(reg);
 		ok(cause != NULL && strstr(cause, docs[i][1]) != NULL,
 		    "a null: %s", cause ? cause : "(no cause)");

@@ -4,14 +4,14 @@
  * content, binary parts, quoting, bounds), base64 arguments, which media
  * type a requestBody is sent as, the inputSchemas of uploads in OpenAPI
  * 3.0 and 3.1 documents, and whole requests built from arguments.
- * oa_call.c is included so that build_request() can be reached.
+ * api_call.c is included so that build_request() can be reached.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/oa_call.c"
+#include "../../src/api_call.c"
 #include "tap.h"
 
 static char	 fixture_dir[1024];
@@ -48,7 +48,7 @@ t_builder(void)
 	static const unsigned char	 zero[16] = { 0 };
 	const unsigned char		 bin[] = { 'a', 0, 0xff, '\r', '\n',
 					    '-', '-', 0 };
-	struct oa_mp_part		 p[3];
+	struct api_mp_part		 p[3];
 	struct buf			 b;
 	char				*ct, *why;
 	static const char		 want[] = "--" B11 "\r\n"
@@ -65,7 +65,7 @@ t_builder(void)
 	size_t				 wlen;
 
 	buf_init(&b);
-	oa_mp_random = fake_random;
+	api_mp_random = fake_random;
 	memset(p, 0, sizeof(p));
 	p[0].name = "note";
 	p[0].data = (const unsigned char *)"hi";
@@ -75,7 +75,7 @@ t_builder(void)
 	p[1].type = "application/octet-stream";
 	p[1].data = bin;
 	p[1].len = sizeof(bin);
-	ok(oa_mp_build(p, 2, 1 << 20, &b, &ct, &why) == 0, "two parts built");
+	ok(api_mp_build(p, 2, 1 << 20, &b, &ct, &why) == 0, "two parts built");
 	is_str(ct, "multipart/form-data; boundary=" B11, "Content-Type with "
 	    "the boundary");
 	wlen = sizeof(want) - 1;
@@ -89,14 +89,14 @@ t_builder(void)
 	p[2].len = strlen((const char *)p[2].data);
 	rnd_calls = 0;
 	nrnd = 0;
-	ok(oa_mp_build(p, 3, 1 << 20, &b, &ct, &why) == -1 && rnd_calls == 8,
+	ok(api_mp_build(p, 3, 1 << 20, &b, &ct, &why) == -1 && rnd_calls == 8,
 	    "a boundary found in every draw: refused after 8 draws");
 	free(why);
 	ok(b.len == 0, "nothing left in the body");
 	rnd[0] = zero;	/* 0x11... first then zeros: no, zeros first */
 	nrnd = 1;
 	rnd_calls = 0;
-	ok(oa_mp_build(p, 3, 1 << 20, &b, &ct, &why) == 0 && rnd_calls == 1,
+	ok(api_mp_build(p, 3, 1 << 20, &b, &ct, &why) == 0 && rnd_calls == 1,
 	    "a boundary not in the content is kept");
 	is_str(ct, "multipart/form-data; boundary=fcgi-mcp-"
 	    "00000000000000000000000000000000", "the random bytes make it");
@@ -108,7 +108,7 @@ t_builder(void)
 	rnd[0] = zero;
 	nrnd = 1;
 	rnd_calls = 0;
-	ok(oa_mp_build(p, 3, 1 << 20, &b, &ct, &why) == 0 && rnd_calls == 2,
+	ok(api_mp_build(p, 3, 1 << 20, &b, &ct, &why) == 0 && rnd_calls == 2,
 	    "a boundary in the content is drawn again");
 	is_str(ct, "multipart/form-data; boundary=" B11, "the second draw");
 	ok(memmem(p[2].data, p[2].len, B11, strlen(B11)) == NULL &&
@@ -121,13 +121,13 @@ t_builder(void)
 	p[0].name = "a\"b\r\nX-Evil: 1";
 	p[0].filename = "c:\\x\"\n.txt\x7f";
 	p[0].data = (const unsigned char *)"";
-	ok(oa_mp_build(p, 1, 1 << 20, &b, &ct, &why) == 0, "odd names built");
+	ok(api_mp_build(p, 1, 1 << 20, &b, &ct, &why) == 0, "odd names built");
 	ok(strstr(b.data, "name=\"a%22b%0D%0AX-Evil: 1\"; "
 	    "filename=\"c:\\x%22%0A.txt%7F\"\r\n") != NULL,
 	    "quote, CR, LF and DEL percent-encoded");
 	free(ct);
 	p[0].type = "text/plain\r\nX-Evil: 1";
-	ok(oa_mp_build(p, 1, 1 << 20, &b, &ct, &why) == -1, "a part type "
+	ok(api_mp_build(p, 1, 1 << 20, &b, &ct, &why) == -1, "a part type "
 	    "with CR LF refused");
 	free(why);
 	p[0].type = NULL;
@@ -138,29 +138,29 @@ t_builder(void)
 	p[0].filename = "f";
 	p[0].data = bin;
 	p[0].len = sizeof(bin);
-	ok(oa_mp_build(p, 1, 1 << 20, &b, &ct, &why) == 0, "one file");
+	ok(api_mp_build(p, 1, 1 << 20, &b, &ct, &why) == 0, "one file");
 	wlen = b.len;
 	free(ct);
-	ok(oa_mp_build(p, 1, wlen, &b, &ct, &why) == 0 && b.len == wlen,
+	ok(api_mp_build(p, 1, wlen, &b, &ct, &why) == 0 && b.len == wlen,
 	    "a body of exactly the limit is built");
 	free(ct);
-	ok(oa_mp_build(p, 1, wlen - 1, &b, &ct, &why) == -1 && b.len == 0 &&
+	ok(api_mp_build(p, 1, wlen - 1, &b, &ct, &why) == -1 && b.len == 0 &&
 	    ct == NULL, "one byte over the limit is refused");
 	ok(why != NULL && strstr(why, "MCP_MAX_BODY") != NULL, "saying so: %s",
 	    why);
 	free(why);
-	ok(oa_mp_build(p, 0, 10, &b, &ct, &why) == -1, "even no parts need "
+	ok(api_mp_build(p, 0, 10, &b, &ct, &why) == -1, "even no parts need "
 	    "room for the close delimiter");
 	free(why);
-	ok(oa_mp_build(p, 0, 100, &b, &ct, &why) == 0 &&
+	ok(api_mp_build(p, 0, 100, &b, &ct, &why) == 0 &&
 	    strcmp(b.data, "--" B11 "--\r\n") == 0, "no parts: the close "
 	    "delimiter alone");
 	free(ct);
-	oa_mp_random = failing_random;
-	ok(oa_mp_build(p, 1, 1 << 20, &b, &ct, &why) == -1, "no randomness: "
+	api_mp_random = failing_random;
+	ok(api_mp_build(p, 1, 1 << 20, &b, &ct, &why) == -1, "no randomness: "
 	    "refused");
 	free(why);
-	oa_mp_random = fake_random;
+	api_mp_random = fake_random;
 	buf_free(&b);
 }
 
@@ -171,59 +171,59 @@ t_base64(void)
 	size_t		 n;
 	const char	*why;
 
-	ok(oa_b64_arg("AP8A/w==", 8, 100, &o, &n, &why) == 0 && n == 4 &&
+	ok(api_b64_arg("AP8A/w==", 8, 100, &o, &n, &why) == 0 && n == 4 &&
 	    memcmp(o, "\0\xff\0\xff", 4) == 0, "standard base64 with NULs");
 	free(o);
-	ok(oa_b64_arg("AP8A_w", 6, 100, &o, &n, &why) == 0 && n == 4 &&
+	ok(api_b64_arg("AP8A_w", 6, 100, &o, &n, &why) == 0 && n == 4 &&
 	    memcmp(o, "\0\xff\0\xff", 4) == 0, "URL-safe, no padding");
 	free(o);
-	ok(oa_b64_arg("aGVs\r\nbG8=\n", 11, 100, &o, &n, &why) == 0 &&
+	ok(api_b64_arg("aGVs\r\nbG8=\n", 11, 100, &o, &n, &why) == 0 &&
 	    n == 5 && memcmp(o, "hello", 5) == 0, "line breaks ignored");
 	free(o);
-	ok(oa_b64_arg("", 0, 100, &o, &n, &why) == 0 && n == 0, "empty");
+	ok(api_b64_arg("", 0, 100, &o, &n, &why) == 0 && n == 0, "empty");
 	free(o);
-	ok(oa_b64_arg("aGVsbG8*", 8, 100, &o, &n, &why) == -1 && o == NULL,
+	ok(api_b64_arg("aGVsbG8*", 8, 100, &o, &n, &why) == -1 && o == NULL,
 	    "a byte outside the alphabet");
-	ok(oa_b64_arg("aGVsbG8===", 10, 100, &o, &n, &why) == -1,
+	ok(api_b64_arg("aGVsbG8===", 10, 100, &o, &n, &why) == -1,
 	    "three padding characters");
-	ok(oa_b64_arg("aGVsbG8", 7, 100, &o, &n, &why) == 0, "padding may be "
+	ok(api_b64_arg("aGVsbG8", 7, 100, &o, &n, &why) == 0, "padding may be "
 	    "left out");
 	free(o);
-	ok(oa_b64_arg("aGVsbG=", 7, 100, &o, &n, &why) == -1, "padding to a "
+	ok(api_b64_arg("aGVsbG=", 7, 100, &o, &n, &why) == -1, "padding to a "
 	    "length that is not a multiple of 4");
-	ok(oa_b64_arg("aG=Vs", 5, 100, &o, &n, &why) == -1, "padding inside");
-	ok(oa_b64_arg("a", 1, 100, &o, &n, &why) == -1, "one character");
-	ok(oa_b64_arg("aGVsbG9=", 8, 100, &o, &n, &why) == -1, "non-zero "
+	ok(api_b64_arg("aG=Vs", 5, 100, &o, &n, &why) == -1, "padding inside");
+	ok(api_b64_arg("a", 1, 100, &o, &n, &why) == -1, "one character");
+	ok(api_b64_arg("aGVsbG9=", 8, 100, &o, &n, &why) == -1, "non-zero "
 	    "bits after the last byte");
-	ok(oa_b64_arg("aGVsbG8=", 8, 5, &o, &n, &why) == 0 && n == 5,
+	ok(api_b64_arg("aGVsbG8=", 8, 5, &o, &n, &why) == 0 && n == 5,
 	    "exactly the limit");
 	free(o);
-	ok(oa_b64_arg("aGVsbG8=", 8, 4, &o, &n, &why) == -2 && n == 5 &&
+	ok(api_b64_arg("aGVsbG8=", 8, 4, &o, &n, &why) == -2 && n == 5 &&
 	    o == NULL, "one byte over: -2 with the size, before decoding");
-	ok(oa_b64_arg("!!!!!!!!", 8, 4, &o, &n, &why) == -2, "the size is "
+	ok(api_b64_arg("!!!!!!!!", 8, 4, &o, &n, &why) == -2, "the size is "
 	    "checked first");
 }
 
 static void
 t_rank(void)
 {
-	enum oa_body	 k;
+	enum api_body	 k;
 
-	ok(oa_body_rank("application/vnd.api+json", &k) == 0 &&
+	ok(api_body_rank("application/vnd.api+json", &k) == 0 &&
 	    k == OA_BODY_JSON, "+json is JSON");
-	ok(oa_body_rank("application/x-www-form-urlencoded", &k) == 1 &&
+	ok(api_body_rank("application/x-www-form-urlencoded", &k) == 1 &&
 	    k == OA_BODY_FORM, "form second");
-	ok(oa_body_rank("Multipart/Form-Data", &k) == 2 &&
+	ok(api_body_rank("Multipart/Form-Data", &k) == 2 &&
 	    k == OA_BODY_MULTIPART, "multipart third, any case");
-	ok(oa_body_rank("application/octet-stream", &k) == 3 &&
+	ok(api_body_rank("application/octet-stream", &k) == 3 &&
 	    k == OA_BODY_BINARY, "octet-stream fourth");
-	ok(oa_body_rank("image/png", &k) == 4 && k == OA_BODY_BINARY,
+	ok(api_body_rank("image/png", &k) == 4 && k == OA_BODY_BINARY,
 	    "image/png: base64");
-	ok(oa_body_rank("text/csv; charset=utf-8", &k) == 4 &&
+	ok(api_body_rank("text/csv; charset=utf-8", &k) == 4 &&
 	    k == OA_BODY_RAW, "text: a string");
-	ok(oa_body_rank("application/atom+xml", &k) == 4 && k == OA_BODY_RAW,
+	ok(api_body_rank("application/atom+xml", &k) == 4 && k == OA_BODY_RAW,
 	    "+xml: a string");
-	ok(oa_body_rank("*/*", &k) == 4 && k == OA_BODY_BINARY, "*/*: base64");
+	ok(api_body_rank("*/*", &k) == 4 && k == OA_BODY_BINARY, "*/*: base64");
 }
 
 static const char *
@@ -247,7 +247,7 @@ load(const char *doc, struct cfg *cfg, const char *maxbody)
 	env[2] = (char *)maxbody;
 	env[3] = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, &cause) == -1)
+	    api_load(cfg, &reg, &cause) == -1)
 		reg = NULL;
 	ok(reg != NULL, "%s loads (%s)", doc, cause ? cause : "ok");
 	free(cause);
@@ -281,7 +281,7 @@ schema_of(const struct registry *reg, const char *tool)
 	return text;
 }
 
-static const struct oa_op *
+static const struct api_op *
 op_of(const struct registry *reg, const char *tool)
 {
 	const struct tool	*t = reg_find(reg, tool);
@@ -300,7 +300,7 @@ no_header(void *ctx, const char *name)
 /* build_request() of `args`: NULL or the tool error. */
 static struct json_object *
 build(const struct registry *reg, const struct cfg *cfg, const char *tool,
-    const char *args, struct oa_req *r)
+    const char *args, struct api_req *r)
 {
 	struct tool_call	 call;
 	struct json_object	*res;
@@ -316,7 +316,7 @@ build(const struct registry *reg, const struct cfg *cfg, const char *tool,
 }
 
 static const char *
-header(const struct oa_req *r, const char *name)
+header(const struct api_req *r, const char *name)
 {
 	size_t	 i, n = strlen(name);
 
@@ -340,7 +340,7 @@ t_schemas_30(void)
 {
 	struct cfg		 cfg;
 	struct registry		*reg;
-	const struct oa_op	*op;
+	const struct api_op	*op;
 	const char		*s;
 
 	if ((reg = load("upload-3.0.json", &cfg, NULL)) == NULL)
@@ -415,7 +415,7 @@ t_schemas_31(void)
 {
 	struct cfg		 cfg;
 	struct registry		*reg;
-	const struct oa_op	*op;
+	const struct api_op	*op;
 	const char		*s;
 
 	if ((reg = load("upload-3.1.json", &cfg, NULL)) == NULL)
@@ -453,9 +453,9 @@ t_requests(void)
 {
 	struct cfg		 cfg;
 	struct registry		*reg;
-	struct oa_req		 r;
+	struct api_req		 r;
 	struct json_object	*e;
-	const struct oa_op	*op;
+	const struct api_op	*op;
 	static const char	 want[] =
 	    "--" B11 "\r\n"
 	    "Content-Disposition: form-data; name=\"image\"; "
@@ -512,7 +512,7 @@ t_requests(void)
 	    "JSON, repeated fields and files, a number, a typed field");
 	if (r.body.len != sizeof(want) - 1)
 		printf("#   %zu bytes, want %zu\n", r.body.len, sizeof(want) - 1);
-	oa_req_free(&r);
+	api_req_free(&r);
 	json_object_put(e);
 
 	e = build(reg, &cfg, "uploadAvatar", "{\"user\":\"u1\",\"image\":"
@@ -521,19 +521,19 @@ t_requests(void)
 	    "not valid base64") != NULL && strstr(js(e), "\"isError\":true"),
 	    "bad base64: a tool error naming the argument");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "uploadAvatar", "{\"user\":\"u1\",\"image\":"
 	    "\"AA\",\"thumbs\":[\"AA\",\"A\"]}", &r);
 	ok(e != NULL && strstr(js(e), "arguments.thumbs[1] is not valid "
 	    "base64") != NULL, "in an array: names the element");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "uploadAvatar", "{\"user\":\"u1\",\"image\":"
 	    "\"AA\",\"caption\":null}", &r);
 	ok(e == NULL && strstr(r.body.data, "caption") == NULL,
 	    "a null field is not sent");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 
 	op = op_of(reg, "multipartAllOf");
 	ok(op->body == OA_BODY_MULTIPART && op->nparts == 0 &&
@@ -546,11 +546,11 @@ t_requests(void)
 	    strstr(r.body.data, "name=\"n\"\r\nContent-Type: "
 	    "application/json\r\n\r\n{\"b\":2}\r\n"), "its fields as parts by "
 	    "their values");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "multipartAllOf", "{\"body\":{}}", &r);
 	ok(e == NULL && r.has_body && strcmp(r.body.data, "--" B11 "--\r\n")
 	    == 0, "an empty object: the close delimiter alone");
-	oa_req_free(&r);
+	api_req_free(&r);
 
 	e = build(reg, &cfg, "putRaw", "{\"body\":\"AAEC/w==\"}", &r);
 	ok(e == NULL && r.has_body && r.body.len == 4 &&
@@ -558,20 +558,20 @@ t_requests(void)
 	    "decoded bytes, NULs too");
 	is_str(header(&r, "Content-Type"), "application/octet-stream",
 	    "with its type");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "putRaw", "{\"body\":\"AAEC/w=\"}", &r);
 	ok(e != NULL && strstr(js(e), "arguments.body is not valid base64") !=
 	    NULL, "bad padding: a tool error naming the body");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "putPng", "{\"body\":\"iVBORw==\"}", &r);
 	is_str(header(&r, "Content-Type"), "image/png", "image/png sent raw");
 	ok(r.body.len == 4 && memcmp(r.body.data, "\x89PNG", 4) == 0,
 	    "its bytes");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "putCsv", "{\"body\":\"a,b\\n1,2\"}", &r);
 	is_str(r.body.data, "a,b\n1,2", "text/csv: the string as it is");
-	oa_req_free(&r);
+	api_req_free(&r);
 	reg_free(reg);
 	cfg_free(&cfg);
 
@@ -593,13 +593,13 @@ t_requests(void)
 		    "a base64 body over MCP_MAX_BODY: refused, saying so");
 		ok(!r.has_body && r.body.len == 0, "nothing built");
 		json_object_put(e);
-		oa_req_free(&r);
+		api_req_free(&r);
 		free(args);
 		b64[1364] = '\0';	/* 1023 bytes */
 		xasprintf(&args, "{\"body\":\"%s\"}", b64);
 		e = build(reg, &cfg, "putRaw", args, &r);
 		ok(e == NULL && r.body.len == 1023, "just under: sent");
-		oa_req_free(&r);
+		api_req_free(&r);
 		free(args);
 		/* each part fits, the whole does not */
 		b64[1000] = '\0';	/* 750 bytes */
@@ -611,7 +611,7 @@ t_requests(void)
 		    "(1024 bytes)") != NULL, "a multipart body over "
 		    "MCP_MAX_BODY: refused");
 		json_object_put(e);
-		oa_req_free(&r);
+		api_req_free(&r);
 		free(args);
 		free(b64);
 	}

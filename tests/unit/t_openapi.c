@@ -1,7 +1,7 @@
 /*
  * Unit tests: OpenAPI documents to tools (names, schemas, references,
  * recursion, bodies, filters, scopes, errors), request building (encoding
- * and injection) and response mapping.  oa_call.c is included so that its
+ * and injection) and response mapping.  api_call.c is included so that its
  * static functions can be reached.
  */
 #include "config.h"
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/oa_call.c"
+#include "../../src/api_call.c"
 #include "tap.h"
 
 static char	 fixture_dir[1024];
@@ -38,7 +38,7 @@ load(const char *doc, const char *const *extra, struct cfg *cfg, char **cause)
 	env[n] = NULL;
 	*cause = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, cause) == -1)
+	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
 	free(openapi);
 	return reg;
@@ -94,7 +94,7 @@ t_edge_document(void)
 	struct cfg		 cfg;
 	struct registry		*reg;
 	const struct tool	*t;
-	struct oa_op		*op;
+	struct api_op		*op;
 	const char		*s;
 
 	if ((reg = load_ok("edge-3.0.json", base, &cfg)) == NULL)
@@ -327,7 +327,7 @@ t_description_cap(void)
 static void
 t_bad_refs(void)
 {
-	struct oa_doc	 doc;
+	struct api_doc	 doc;
 	struct json_object *n;
 	char		*cause = NULL;
 
@@ -337,19 +337,19 @@ t_bad_refs(void)
 	    "\"#/a\"},\"c\":{\"$ref\":\"#/nope\"},\"d\":{\"$ref\":"
 	    "\"other.json#/x\"},\"e~f\":{\"x\":1},\"g\":{\"$ref\":\"#/e~0f\"}}");
 	json_object_object_get_ex(doc.root, "a", &n);
-	ok(oa_resolve(&doc, n, "#/a", &cause) == NULL && strstr(cause,
+	ok(api_resolve(&doc, n, "#/a", &cause) == NULL && strstr(cause,
 	    "chained $refs") != NULL, "$ref cycle bounded");
 	free(cause);
 	json_object_object_get_ex(doc.root, "c", &n);
-	ok(oa_resolve(&doc, n, "#/c", &cause) == NULL && strstr(cause,
+	ok(api_resolve(&doc, n, "#/c", &cause) == NULL && strstr(cause,
 	    "'#/nope' does not resolve") != NULL, "dangling $ref named");
 	free(cause);
 	json_object_object_get_ex(doc.root, "d", &n);
-	ok(oa_resolve(&doc, n, "#/d", &cause) == NULL && strstr(cause,
+	ok(api_resolve(&doc, n, "#/d", &cause) == NULL && strstr(cause,
 	    "external $ref") != NULL, "external $ref refused");
 	free(cause);
 	json_object_object_get_ex(doc.root, "g", &n);
-	ok(oa_resolve(&doc, n, "#/g", &cause) != NULL, "~0 escape resolves");
+	ok(api_resolve(&doc, n, "#/g", &cause) != NULL, "~0 escape resolves");
 	json_object_put(doc.root);
 }
 
@@ -372,7 +372,7 @@ load_text(const char *doc, struct cfg *cfg, char **cause)
 	env[2] = NULL;
 	*cause = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, cause) == -1)
+	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
 	unlink(path);
 	free(openapi);
@@ -442,16 +442,16 @@ t_names(void)
 {
 	char	*n;
 
-	n = oa_tool_name(NULL, "get", "/users/{id}/posts", 64);
+	n = api_tool_name(NULL, "get", "/users/{id}/posts", 64);
 	is_str(n, "get_users_id_posts", "method and path");
 	free(n);
-	n = oa_tool_name("a b/c", "get", "/", 64);
+	n = api_tool_name("a b/c", "get", "/", 64);
 	is_str(n, "a_b_c", "invalid characters");
 	free(n);
-	n = oa_tool_name(NULL, "get", "/", 64);
+	n = api_tool_name(NULL, "get", "/", 64);
 	is_str(n, "get", "root path");
 	free(n);
-	n = oa_tool_name("abcdefghijklmnopqrstuvwxyz", "get", "/", 16);
+	n = api_tool_name("abcdefghijklmnopqrstuvwxyz", "get", "/", 16);
 	ok(strlen(n) == 16 && strncmp(n, "abcdefg_", 8) == 0, "hash suffix: %s", n);
 	free(n);
 }
@@ -471,7 +471,7 @@ fake_header(void *ctx, const char *name)
 
 static struct json_object *
 build(const struct registry *reg, const struct cfg *cfg, const char *tool,
-    const char *args, struct oa_req *r)
+    const char *args, struct api_req *r)
 {
 	struct tool_call	 call;
 	struct json_object	*res;
@@ -487,7 +487,7 @@ build(const struct registry *reg, const struct cfg *cfg, const char *tool,
 }
 
 static int
-has_header(const struct oa_req *r, const char *h)
+has_header(const struct api_req *r, const char *h)
 {
 	size_t	 i;
 
@@ -504,7 +504,7 @@ t_requests(void)
 			    "MCP_FORWARD_HEADERS=Authorization, Host, Cookie", NULL };
 	struct cfg	 cfg;
 	struct registry	*reg;
-	struct oa_req	 r;
+	struct api_req	 r;
 	struct json_object *e;
 	char		*cause;
 
@@ -521,67 +521,67 @@ t_requests(void)
 	ok(!has_header(&r, "Host: evil"), "Host never forwarded");
 	ok(has_header(&r, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION),
 	    "User-Agent with version");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"a..b?c#d e\"}", &r);
 	is_str(r.url.data, "http://api.test/v1/pets/a..b%3Fc%23d%20e",
 	    "path value with ? # and space stays one segment");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"..\"}", &r);
 	ok(e != NULL && strstr(js(e), "arguments.petId must be a non-empty "
 	    "value other than . and ..") != NULL, "'..' refused as a path value");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":[\"..\"]}", &r);
 	ok(e != NULL && strstr(js(e), "other than . and ..") != NULL,
 	    "an array that makes the segment '..' is refused");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"../admin\"}", &r);
 	ok(e != NULL && strstr(js(e), "must not contain /") != NULL,
 	    "a slash is refused: servers decode %%2F before dot segments");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":[]}", &r);
 	ok(e != NULL, "an empty array (empty segment) is refused");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":{}}", &r);
 	ok(e != NULL, "an empty object (empty segment) is refused");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "delete_pets_petId", "{\"petId\":\"\"}", &r);
 	ok(e != NULL && strstr(js(e), "\"isError\":true"), "empty path value refused");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "listPets", "{\"sort\":\"asc\",\"tags\":[\"a b\","
 	    "\"c&d\"],\"limit\":5,\"X-Request-Id\":\"r1\"}", &r);
 	is_str(r.url.data, "http://api.test/v1/pets?limit=5&sort=asc&tags=a%20b"
 	    "&tags=c%26d", "query: form, explode, encoded");
 	ok(has_header(&r, "X-Request-Id: r1"), "header parameter sent");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "listPets", "{\"sort\":\"asc\",\"X-Request-Id\":"
 	    "\"r1\\r\\nX-Evil: 1\"}", &r);
 	ok(e != NULL && strstr(js(e), "cannot be sent as the header") != NULL,
 	    "CR/LF in a header parameter refused");
 	json_object_put(e);
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "createPet", "{\"name\":\"Rex\",\"tag\":\"dog\"}", &r);
 	is_str(r.body.data, "{\"name\":\"Rex\",\"tag\":\"dog\"}",
 	    "flattened JSON body rebuilt");
 	ok(has_header(&r, "Content-Type: application/json"), "JSON content type");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "sendForm", "{\"To\":\"+1 555\",\"Body\":\"hi & bye\","
 	    "\"MediaUrl\":[\"u1\",\"u2\"]}", &r);
 	is_str(r.body.data, "To=%2B1%20555&Body=hi%20%26%20bye&MediaUrl=u1&"
 	    "MediaUrl=u2", "form body, arrays repeat");
 	ok(has_header(&r, "Content-Type: application/x-www-form-urlencoded"),
 	    "form content type");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "collide", "{\"name\":\"n\",\"body\":{\"name\":\"x\","
 	    "\"size\":2}}", &r);
 	is_str(r.url.data, "http://api.test/v1/collide/n", "collide path");
 	is_str(r.body.data, "{\"name\":\"x\",\"size\":2}", "body from body prop");
-	oa_req_free(&r);
+	api_req_free(&r);
 	reg_free(reg);
 	cfg_free(&cfg);
 }
@@ -603,7 +603,7 @@ t_wild(void)
 	const char	*base[] = { "MCP_API_BASE_URL=http://api.test", NULL };
 	struct cfg	 cfg;
 	struct registry	*reg;
-	struct oa_req	 r;
+	struct api_req	 r;
 	struct json_object *e;
 	const char	*s;
 
@@ -626,7 +626,7 @@ t_wild(void)
 	    s);
 	e = build(reg, &cfg, "createNote", "{}", &r);
 	ok(e == NULL && !r.has_body, "optional body, no fields: nothing sent");
-	oa_req_free(&r);
+	api_req_free(&r);
 
 	/* 2. a required body with no fields given is sent empty */
 	e = build(reg, &cfg, "touchSettings", "{}", &r);
@@ -634,12 +634,12 @@ t_wild(void)
 	    strcmp(r.body.data, "{}") == 0 &&
 	    has_header(&r, "Content-Type: application/json"),
 	    "required JSON body, no fields: {} sent");
-	oa_req_free(&r);
+	api_req_free(&r);
 	e = build(reg, &cfg, "pingForm", "{}", &r);
 	ok(e == NULL && r.has_body && r.body.len == 0 &&
 	    has_header(&r, "Content-Type: application/x-www-form-urlencoded"),
 	    "required form, no fields: an empty form sent");
-	oa_req_free(&r);
+	api_req_free(&r);
 
 	/* 4. every outputSchema is "type": "object", or there is none */
 	ok(strstr(output_of(reg, "createMessage"), "\"type\":\"object\"") !=
@@ -705,7 +705,7 @@ t_sizes(void)
 		return;
 	is_str(output_of(reg, "searchRecords"), "(none)",
 	    "an outputSchema over MCP_SCHEMA_MAX_BYTES is left out");
-	ok(!((struct oa_op *)reg_find(reg, "searchRecords")->impl)->
+	ok(!((struct api_op *)reg_find(reg, "searchRecords")->impl)->
 	    has_output_schema, "... and its answers are not checked against it");
 	s = schema_of(reg, "searchRecords");
 	ok(strlen(s) <= 1024, "the inputSchema fits the budget (%zu bytes)",
@@ -770,7 +770,7 @@ t_sizes(void)
 static void
 t_answers(void)
 {
-	struct oa_op		 op;
+	struct api_op		 op;
 	struct up_response	 rs;
 	struct json_object	*r, *schema;
 	const char		*s;
@@ -858,7 +858,7 @@ t_answers(void)
 static void
 t_responses(void)
 {
-	struct oa_op		 op;
+	struct api_op		 op;
 	struct up_response	 rs;
 	struct json_object	*r;
 	const char		*png = "\x89PNG\r\n\x1a\n";

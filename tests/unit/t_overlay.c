@@ -1,9 +1,9 @@
 /*
  * Unit tests: MCP_OPENAPI_OVERLAY and curation.  The JSONPath subset
- * (oa_jsonpath.c: selectors, refusals with positions, bounds), the
- * Overlay actions (oa_overlay.c: merge, append, replace, remove,
+ * (api_jsonpath.c: selectors, refusals with positions, bounds), the
+ * Overlay actions (api_overlay.c: merge, append, replace, remove,
  * warnings, errors), and the x-mcp-* extensions on the tools built
- * (oa_tool.c, oa_call.c: names, descriptions, hidden operations and
+ * (api_tool.c, api_call.c: names, descriptions, hidden operations and
  * arguments, fixed values, defaults, annotations and method hints).
  */
 #include "config.h"
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/oa_call.c"
+#include "../../src/api_call.c"
 #include "tap.h"
 
 static char	 top[1024];
@@ -28,17 +28,17 @@ static long
 count(const char *doc, const char *expr, size_t max, char **why)
 {
 	struct json_object	*root = json_tokener_parse(doc);
-	struct oa_jp		*jp;
-	struct oa_jp_match	*m = NULL;
+	struct api_jp		*jp;
+	struct api_jp_match	*m = NULL;
 	size_t			 n = 0;
 	long			 rc = -1;
 
 	*why = NULL;
-	if ((jp = oa_jp_compile(expr, why)) != NULL &&
-	    oa_jp_select(jp, root, max, &m, &n, why) == 0)
+	if ((jp = api_jp_compile(expr, why)) != NULL &&
+	    api_jp_select(jp, root, max, &m, &n, why) == 0)
 		rc = (long)n;
-	oa_jp_matches_free(m, n);
-	oa_jp_free(jp);
+	api_jp_matches_free(m, n);
+	api_jp_free(jp);
 	json_object_put(root);
 	return rc;
 }
@@ -169,7 +169,7 @@ apply(const char *doc, const char *ov, char **out, size_t *unmatched,
 
 	*why = NULL;
 	*out = NULL;
-	rc = oa_overlay_apply(root, o, "ov.yaml", unmatched, why);
+	rc = api_overlay_apply(root, o, "ov.yaml", unmatched, why);
 	if (rc == 0)
 		*out = xstrdup(js(root));
 	json_object_put(root);
@@ -293,7 +293,7 @@ load(const char *doc, const char *ov, const char *extra, struct cfg *cfg,
 	*cause = NULL;
 	memset(cfg, 0, sizeof(*cfg));
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, cause) == -1)
+	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
 	free(e1);
 	free(e2);
@@ -335,15 +335,15 @@ no_header(void *ctx, const char *name)
 	return NULL;
 }
 
-/* The request oa_call would send: curated arguments, then built. */
+/* The request api_call would send: curated arguments, then built. */
 static char *
 request(const struct registry *reg, const struct cfg *cfg, const char *tool,
     const char *args)
 {
 	struct tool_call	 call;
 	struct json_object	*a, *res;
-	struct oa_req		 r;
-	const struct oa_op	*op;
+	struct api_req		 r;
+	const struct api_op	*op;
 	char			*s;
 
 	memset(&call, 0, sizeof(call));
@@ -362,7 +362,7 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 	json_object_put(res);
 	json_object_put(call.args);
 	json_object_put(a);
-	oa_req_free(&r);
+	api_req_free(&r);
 	return s;
 }
 
@@ -520,7 +520,7 @@ t_extensions(void)
 		    "POST with x-mcp-annotations: %s", a);
 		/* x-mcp-name wins; the generated name moves aside */
 		t = reg_find(reg, "tq");
-		ok(t != NULL && strcmp(((struct oa_op *)t->impl)->method,
+		ok(t != NULL && strcmp(((struct api_op *)t->impl)->method,
 		    "POST") == 0, "x-mcp-name keeps its name");
 		ok(reg_find(reg, "tq_2") != NULL, "the generated one gets _2");
 		a = js(def_key(reg_find(reg, "tq_2"), "inputSchema"));

@@ -3,7 +3,7 @@
  * static credentials from the document's securitySchemes placed where
  * it says and only on the operations that require them; the caller's
  * credentials forwarded in passthrough mode only; an empty
- * MCP_FORWARD_HEADERS forwards nothing.  oa_call.c is included so that
+ * MCP_FORWARD_HEADERS forwards nothing.  api_call.c is included so that
  * build_request() can be reached.
  */
 #include "config.h"
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/oa_call.c"
+#include "../../src/api_call.c"
 #include "tap.h"
 
 static char	 doc[1024], secrets[1024], logfile[1024];
@@ -53,7 +53,7 @@ load(const char *const *extra, struct cfg *cfg, char **cause)
 	dup2(fd, 2);
 	close(fd);
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    oa_load(cfg, &reg, cause) == -1)
+	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
 	fflush(stderr);
 	dup2(saved, 2);
@@ -85,7 +85,7 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 	static char		 out[4096];
 	struct tool_call	 call;
 	struct json_object	*e;
-	struct oa_req		 r;
+	struct api_req		 r;
 	size_t			 i, n;
 
 	memset(&call, 0, sizeof(call));
@@ -102,7 +102,7 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 		    r.headers[i]);
 	json_object_put(e);
 	json_object_put(call.args);
-	oa_req_free(&r);
+	api_req_free(&r);
 	return out;
 }
 
@@ -298,7 +298,7 @@ mode_of(const struct registry *reg, const char *tool)
 {
 	const struct tool	*t = reg != NULL ? reg_find(reg, tool) : NULL;
 
-	return t != NULL ? ((const struct oa_op *)t->impl)->upauth : -1;
+	return t != NULL ? ((const struct api_op *)t->impl)->upauth : -1;
 }
 
 /* load() expecting a refusal; 1 when its cause has both texts. */

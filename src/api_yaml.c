@@ -1,5 +1,5 @@
 /*
- * oa_yaml: an OpenAPI document in YAML to the json-c tree the JSON reader
+ * api_yaml: an OpenAPI document in YAML to the json-c tree the JSON reader
  * builds, through libyaml's event parser (not its document loader, which
  * would build a second, unbounded tree first).
  *
@@ -39,7 +39,7 @@
 
 #include <yaml.h>
 
-#include "openapi.h"
+#include "api.h"
 
 #define OA_YAML_ALIAS_NODES	1000000
 #define OA_YAML_UNIT_BYTES	64	/* text counted as one more node */
@@ -92,14 +92,14 @@ pointer(const struct yconv *y, const char *last)
 
 		if (f->map && f->key != NULL) {
 			buf_putc(&b, '/');
-			oa_pointer_escape(&b, f->key);
+			api_pointer_escape(&b, f->key);
 		} else if (!f->map)
 			buf_printf(&b, "/%zu",
 			    json_object_array_length(f->c));
 	}
 	if (last != NULL) {
 		buf_putc(&b, '/');
-		oa_pointer_escape(&b, last);
+		api_pointer_escape(&b, last);
 	}
 	return buf_release(&b);
 }
@@ -569,7 +569,7 @@ parse_error(struct yconv *y, const yaml_parser_t *p)
  * names the document in messages; nesting is at most `maxdepth`.
  */
 struct json_object *
-oa_yaml_parse(const char *data, size_t len, const char *where, int maxdepth,
+api_yaml_parse(const char *data, size_t len, const char *where, int maxdepth,
     char **cause)
 {
 	yaml_parser_t		 p;

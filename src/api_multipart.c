@@ -1,5 +1,5 @@
 /*
- * oa_multipart: the bytes of a multipart/form-data body (RFC 7578) from
+ * api_multipart: the bytes of a multipart/form-data body (RFC 7578) from
  * parts held in memory.  Built here rather than with libcurl's mime API
  * so that both upstream clients (libcurl and hclient.c) send the same
  * bytes with a Content-Length, and a body over the limit is refused
@@ -17,7 +17,7 @@
 
 #include <openssl/rand.h>
 
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define MP_PREFIX	"fcgi-mcp-"
@@ -31,7 +31,7 @@ mp_random(unsigned char *p, size_t n)
 }
 
 /* Where the boundary's randomness comes from; tests replace it. */
-int	(*oa_mp_random)(unsigned char *, size_t) = mp_random;
+int	(*api_mp_random)(unsigned char *, size_t) = mp_random;
 
 /* A header parameter value between quotes (RFC 7578 §4.2, WHATWG). */
 static void
@@ -61,7 +61,7 @@ occurs(const void *hay, size_t n, const char *needle)
 
 /* A boundary that occurs in no part, or -1. */
 static int
-pick_boundary(const struct oa_mp_part *parts, size_t n, char *out,
+pick_boundary(const struct api_mp_part *parts, size_t n, char *out,
     size_t outsz)
 {
 	static const char	 hex[] = "0123456789abcdef";
@@ -72,7 +72,7 @@ pick_boundary(const struct oa_mp_part *parts, size_t n, char *out,
 	if (outsz < plen + 2 * MP_RANDOM + 1)
 		return -1;
 	for (tries = 0; tries < MP_TRIES; tries++) {
-		if (oa_mp_random(r, sizeof(r)) == -1)
+		if (api_mp_random(r, sizeof(r)) == -1)
 			return -1;
 		memcpy(out, MP_PREFIX, plen);
 		for (k = 0; k < MP_RANDOM; k++) {
@@ -98,7 +98,7 @@ pick_boundary(const struct oa_mp_part *parts, size_t n, char *out,
  * Returns 0, or -1 with *why (to free) and `body` empty.
  */
 int
-oa_mp_build(const struct oa_mp_part *parts, size_t n, size_t max,
+api_mp_build(const struct api_mp_part *parts, size_t n, size_t max,
     struct buf *body, char **ctype, char **why)
 {
 	char		 bd[64];

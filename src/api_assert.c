@@ -1,5 +1,5 @@
 /*
- * oa_assert: private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9)
+ * api_assert: private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9)
  * client authentication for this server's own requests to the provider's
  * token endpoint (MCP_UPSTREAM_AUTH=client_credentials and exchange).
  *
@@ -24,7 +24,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define ASSERT_TTL	60	/* seconds an assertion is valid */
@@ -36,7 +36,7 @@ static char	*assert_kid;
 static int	 assert_ec;		/* ES256, else RS256 */
 
 void
-oa_assert_free(void)
+api_assert_free(void)
 {
 	EVP_PKEY_free(assert_key);
 	free(assert_kid);
@@ -46,7 +46,7 @@ oa_assert_free(void)
 }
 
 int
-oa_assert_ready(void)
+api_assert_ready(void)
 {
 	return assert_key != NULL;
 }
@@ -57,7 +57,7 @@ oa_assert_ready(void)
  * user can read is refused: it is this server's identity at the provider.
  */
 int
-oa_assert_load(const char *path, const char *kid, char **cause)
+api_assert_load(const char *path, const char *kid, char **cause)
 {
 	EVP_PKEY	*pk = NULL;
 	struct stat	 st;
@@ -66,7 +66,7 @@ oa_assert_load(const char *path, const char *kid, char **cause)
 	size_t		 glen = 0;
 	int		 rc = -1, id;
 
-	oa_assert_free();
+	api_assert_free();
 	if ((fp = fopen(path, "r")) == NULL) {
 		xasprintf(cause, "MCP_UPSTREAM_CLIENT_KEY_FILE: cannot open "
 		    "%s: %s", path, strerror(errno));
@@ -146,7 +146,7 @@ b64url_json(struct json_object *o)
  * fails (the caller says so).
  */
 char *
-oa_assert_make(const char *client_id, const char *aud, int64_t now)
+api_assert_make(const char *client_id, const char *aud, int64_t now)
 {
 	struct json_object	*hdr, *cl;
 	EVP_MD_CTX		*mctx = NULL;

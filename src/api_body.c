@@ -1,7 +1,7 @@
 /*
- * oa_body: request bodies that are not JSON or a urlencoded form.
+ * api_body: request bodies that are not JSON or a urlencoded form.
  *
- * At load, which of an operation's media types is sent (oa_body_rank),
+ * At load, which of an operation's media types is sent (api_body_rank),
  * and what the model must give for it: binary content is a base64 string
  * (contentEncoding/contentMediaType in the inputSchema), whether the
  * whole body (application/octet-stream, image/png ...) or a file part of
@@ -9,7 +9,7 @@
  * argument "<name>_filename".
  *
  * At call time, the arguments into bytes: base64 decoded (bounded by
- * MCP_MAX_BODY before anything is sent), parts handed to oa_multipart.c.
+ * MCP_MAX_BODY before anything is sent), parts handed to api_multipart.c.
  * The parts follow OpenAPI 3.x's encoding defaults: a scalar is a text
  * part without Content-Type (text/plain, as browsers send fields), an
  * object is JSON (application/json), an array is one part per element
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define OA_FNAME_SUFFIX	"_filename"
@@ -89,7 +89,7 @@ textual(const char *t)
  * (text as a string, the rest as base64).
  */
 int
-oa_body_rank(const char *type, enum oa_body *kind)
+api_body_rank(const char *type, enum api_body *kind)
 {
 	if (is_json_media(type)) {
 		*kind = OA_BODY_JSON;
@@ -128,7 +128,7 @@ concrete(const char *t)
  * itself, or for a wildcard (image/<any>, <any>/<any>) the generic type.
  */
 char *
-oa_body_send_type(const char *t)
+api_body_send_type(const char *t)
 {
 	if (concrete(t))
 		return xstrdup(t);
@@ -185,10 +185,10 @@ make_base64(struct json_object *s, const char *type, const char *what)
 
 /*
  * The input schema of a whole body sent as raw bytes of `type` (already
- * what oa_body_send_type() gives); `desc` is the requestBody's.
+ * what api_body_send_type() gives); `desc` is the requestBody's.
  */
 struct json_object *
-oa_body_binary_schema(const char *type, struct json_object *desc)
+api_body_binary_schema(const char *type, struct json_object *desc)
 {
 	struct json_object	*s = json_object_new_object();
 
@@ -274,7 +274,7 @@ part_is_file(struct json_object *enc, const char *k, struct json_object *s,
  * body offers, which could only carry the file as a plain string.
  */
 int
-oa_body_has_file(struct json_object *schema, struct json_object *media)
+api_body_has_file(struct json_object *schema, struct json_object *media)
 {
 	struct json_object	*props, *enc, *items;
 	const char		*ctype;
@@ -289,10 +289,10 @@ oa_body_has_file(struct json_object *schema, struct json_object *media)
 }
 
 static void
-add_part(struct oa_op *op, const char *name, char *type, char *fname,
+add_part(struct api_op *op, const char *name, char *type, char *fname,
     int binary)
 {
-	struct oa_part	*p;
+	struct api_part	*p;
 
 	op->parts = xrealloc(op->parts, (op->nparts + 1) * sizeof(*op->parts));
 	p = &op->parts[op->nparts++];
@@ -336,7 +336,7 @@ filename_schema(const char *k, int many)
  * "<name>_filename" argument unless that name is taken.
  */
 void
-oa_body_parts(struct oa_op *op, struct json_object *conv,
+api_body_parts(struct api_op *op, struct json_object *conv,
     struct json_object *media)
 {
 	struct json_object	*props, *enc, *items, *cmt;
@@ -386,7 +386,7 @@ oa_body_parts(struct oa_op *op, struct json_object *conv,
 }
 
 void
-oa_parts_free(struct oa_part *parts, size_t n)
+api_parts_free(struct api_part *parts, size_t n)
 {
 	size_t	 i;
 
@@ -405,7 +405,7 @@ oa_parts_free(struct oa_part *parts, size_t n)
  * -2, before decoding, when it would be more than `max` bytes (*outlen).
  */
 int
-oa_b64_arg(const char *s, size_t len, size_t max, unsigned char **out,
+api_b64_arg(const char *s, size_t len, size_t max, unsigned char **out,
     size_t *outlen, const char **why)
 {
 	char	*t;
@@ -454,7 +454,7 @@ out:
 	return rc;
 }
 
-/* oa_b64_arg() of a string argument, its errors naming it (`where`). */
+/* api_b64_arg() of a string argument, its errors naming it (`where`). */
 static int
 b64_arg(struct json_object *v, const char *where, size_t max,
     unsigned char **raw, size_t *rawlen, char **err)
@@ -462,7 +462,7 @@ b64_arg(struct json_object *v, const char *where, size_t max,
 	const char	*why;
 	int		 rc;
 
-	rc = oa_b64_arg(json_object_get_string(v),
+	rc = api_b64_arg(json_object_get_string(v),
 	    (size_t)json_object_get_string_len(v), max, raw, rawlen, &why);
 	if (rc == -2)
 		xasprintf(err, "%s decodes to %zu bytes, more than MCP_MAX_BODY "
@@ -474,7 +474,7 @@ b64_arg(struct json_object *v, const char *where, size_t max,
 
 /* One part being collected; `own` is freed with it. */
 struct mp_parts {
-	struct oa_mp_part	*p;
+	struct api_mp_part	*p;
 	void			**own;
 	size_t			 n;
 };
@@ -496,7 +496,7 @@ push(struct mp_parts *mp, const char *name, const char *filename,
 /* A field: a string as it is, other scalars as JSON writes them, an
  * object or a nested array as JSON text. */
 static void
-push_field(struct mp_parts *mp, const char *name, const struct oa_part *d,
+push_field(struct mp_parts *mp, const char *name, const struct api_part *d,
     struct json_object *v)
 {
 	const char	*type = d != NULL ? d->type : NULL;
@@ -518,7 +518,7 @@ push_field(struct mp_parts *mp, const char *name, const struct oa_part *d,
 /* A file part from a base64 string; -1 with *err (to free). */
 static int
 push_file(struct mp_parts *mp, const char *where, const char *name,
-    const struct oa_part *d, struct json_object *v, const char *fname,
+    const struct api_part *d, struct json_object *v, const char *fname,
     size_t max, char **err)
 {
 	unsigned char	*raw;
@@ -535,8 +535,8 @@ push_file(struct mp_parts *mp, const char *where, const char *name,
 	return 0;
 }
 
-static const struct oa_part *
-part_of(const struct oa_op *op, const char *name)
+static const struct api_part *
+part_of(const struct api_op *op, const char *name)
 {
 	size_t	 i;
 
@@ -547,7 +547,7 @@ part_of(const struct oa_op *op, const char *name)
 }
 
 static int
-is_fname_prop(const struct oa_op *op, const char *name)
+is_fname_prop(const struct api_op *op, const char *name)
 {
 	size_t	 i;
 
@@ -560,10 +560,10 @@ is_fname_prop(const struct oa_op *op, const char *name)
 
 /* The parts of a multipart body from the object of its fields. */
 static int
-multipart(const struct oa_op *op, struct json_object *obj, const char *pre,
+multipart(const struct api_op *op, struct json_object *obj, const char *pre,
     size_t max, struct mp_parts *mp, char **err)
 {
-	const struct oa_part	*d;
+	const struct api_part	*d;
 	struct json_object	*fn, *e, *f;
 	const char		*fname;
 	char			*where;
@@ -617,7 +617,7 @@ multipart(const struct oa_op *op, struct json_object *obj, const char *pre,
  * free) naming the argument at fault.
  */
 int
-oa_body_build(const struct oa_op *op, struct json_object *v, size_t max,
+api_body_build(const struct api_op *op, struct json_object *v, size_t max,
     struct buf *body, char **ctype, char **err)
 {
 	struct mp_parts	 mp;
@@ -653,7 +653,7 @@ oa_body_build(const struct oa_op *op, struct json_object *v, size_t max,
 	}
 	if (multipart(op, v, pre, max, &mp, err) == -1)
 		goto out;
-	if (oa_mp_build(mp.p, mp.n, max, body, ctype, &cause) == -1) {
+	if (api_mp_build(mp.p, mp.n, max, body, ctype, &cause) == -1) {
 		xasprintf(err, "%s: %s", pre, cause);
 		free(cause);
 		goto out;

@@ -1,5 +1,5 @@
 /*
- * oa_opauth: what one operation sends the API.  MCP_UPSTREAM_AUTH is the
+ * api_opauth: what one operation sends the API.  MCP_UPSTREAM_AUTH is the
  * default; the document may say otherwise with x-mcp-upstream-auth at its
  * root (for every operation) or on an operation (for that one).  Each
  * mode an operation asks for must be possible with this configuration,
@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "openapi.h"
+#include "api.h"
 
 #define OPAUTH_EXT	"x-mcp-upstream-auth"
 
@@ -27,7 +27,7 @@ static const struct {
 
 /* The modes that ask the provider for a token (and need its client). */
 int
-oa_op_needs_client(int mode)
+api_op_needs_client(int mode)
 {
 	return mode == UPAUTH_CLIENT_CREDENTIALS || mode == UPAUTH_EXCHANGE;
 }
@@ -55,7 +55,7 @@ ext_mode(struct json_object *o, int *mode)
 
 /* The operation's security, else the document's: explicitly []? */
 static int
-public_op(const struct oa_doc *doc, struct json_object *opj)
+public_op(const struct api_doc *doc, struct json_object *opj)
 {
 	struct json_object	*sec;
 
@@ -105,7 +105,7 @@ client_missing(const struct cfg *cfg, int mode)
  * the caller, once they are bound).
  */
 int
-oa_op_upauth(const struct cfg *cfg, const struct oa_doc *doc,
+api_op_upauth(const struct cfg *cfg, const struct api_doc *doc,
     struct json_object *opj, const char *name, int *mode, char **cause)
 {
 	const char	*why = NULL;
@@ -121,7 +121,7 @@ oa_op_upauth(const struct cfg *cfg, const struct oa_doc *doc,
 		    dflt == -1 ? "" : name, OPAUTH_EXT);
 		return -1;
 	}
-	if (own == 0 && oa_op_needs_client(*mode) && public_op(doc, opj))
+	if (own == 0 && api_op_needs_client(*mode) && public_op(doc, opj))
 		*mode = UPAUTH_NONE;
 	if (own == 0 && dflt == 0)
 		return 0;	/* MCP_UPSTREAM_AUTH, checked by cfg.c */
@@ -130,7 +130,7 @@ oa_op_upauth(const struct cfg *cfg, const struct oa_doc *doc,
 		why = "passthrough with a verified token (MCP_AUTH=jwt or "
 		    "introspect) needs MCP_ALLOW_TOKEN_PASSTHROUGH=1: the "
 		    "token issued for this server would reach the API";
-	else if (oa_op_needs_client(*mode))
+	else if (api_op_needs_client(*mode))
 		why = client_missing(cfg, *mode);
 	else if (*mode == UPAUTH_STATIC &&
 	    cfg->upstream_credentials_file == NULL)

@@ -1,5 +1,5 @@
 /*
- * oa_call: one tool call becomes one HTTP request to the API.  Arguments
+ * api_call: one tool call becomes one HTTP request to the API.  Arguments
  * are validated against the tool's input schema first; the request is
  * built with every value encoded for its place (a path segment, the query,
  * a header, the body); the response is mapped by its media type.  Every
@@ -19,7 +19,7 @@
 #include "jparse.h"
 #include "jsonschema.h"
 #include "log.h"
-#include "openapi.h"
+#include "api.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -29,9 +29,9 @@
 #define OA_JSON_DEPTH	256
 
 void
-oa_op_free(void *p)
+api_op_free(void *p)
 {
-	struct oa_op	*op = p;
+	struct api_op	*op = p;
 	size_t		 i;
 
 	if (op == NULL)
@@ -49,8 +49,8 @@ oa_op_free(void *p)
 	free(op->base_url);
 	free(op->body_type);
 	free(op->body_prop);
-	oa_creds_free(op->creds, op->ncreds);
-	oa_parts_free(op->parts, op->nparts);
+	api_creds_free(op->creds, op->ncreds);
+	api_parts_free(op->parts, op->nparts);
 	json_object_put(op->fixed);
 	json_object_put(op->defaults);
 	free(op);
@@ -165,7 +165,7 @@ encode_value(struct buf *b, struct json_object *v)
  * can change which path is called.
  */
 static int
-path_value(struct json_object *v, const struct oa_param *p, struct buf *b,
+path_value(struct json_object *v, const struct api_param *p, struct buf *b,
     const char **why)
 {
 	struct buf	 one;
@@ -231,7 +231,7 @@ query_pair(struct buf *q, const char *name, const char *suffix,
 
 /* A query parameter by its style and explode (OpenAPI 3 §4.8.12.4). */
 static void
-query_value(struct json_object *v, const struct oa_param *p, struct buf *q)
+query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 {
 	const char	*sep = p->style == OA_STYLE_SPACE ? "%20" :
 			    p->style == OA_STYLE_PIPE ? "%7C" : ",";
@@ -368,7 +368,7 @@ form_body(struct json_object *obj, struct buf *b)
 }
 
 /* The request being built. */
-struct oa_req {
+struct api_req {
 	struct buf	 url;
 	struct buf	 query;
 	struct buf	 body;
@@ -378,7 +378,7 @@ struct oa_req {
 };
 
 static void
-req_add_header(struct oa_req *r, const char *name, const char *value)
+req_add_header(struct api_req *r, const char *name, const char *value)
 {
 	if (r->nheaders < OA_HEADERS_MAX)
 		xasprintf(&r->headers[r->nheaders++], "%s: %s", name, value);
@@ -386,7 +386,7 @@ req_add_header(struct oa_req *r, const char *name, const char *value)
 
 /* Add a header in place of any of that name (a credential wins). */
 static void
-req_set_header(struct oa_req *r, const char *name, const char *value)
+req_set_header(struct api_req *r, const char *name, const char *value)
 {
 	size_t	 i, n = strlen(name);
 
@@ -408,9 +408,9 @@ req_set_header(struct oa_req *r, const char *name, const char *value)
  * any header of that name.
  */
 static void
-static_creds(const struct oa_op *op, struct oa_req *r, int query)
+static_creds(const struct api_op *op, struct api_req *r, int query)
 {
-	const struct oa_cred	*c;
+	const struct api_cred	*c;
 	struct buf		 cookie;
 	size_t			 i;
 
@@ -439,7 +439,7 @@ static_creds(const struct oa_op *op, struct oa_req *r, int query)
 }
 
 static void
-oa_req_free(struct oa_req *r)
+api_req_free(struct api_req *r)
 {
 	size_t	 i;
 
@@ -462,10 +462,10 @@ oa_req_free(struct oa_req *r)
  * a tool error result naming the argument that cannot be sent.
  */
 static struct json_object *
-build_request(const struct cfg *cfg, const struct oa_op *op,
-    struct tool_call *call, struct oa_req *r)
+build_request(const struct cfg *cfg, const struct api_op *op,
+    struct tool_call *call, struct api_req *r)
 {
-	const struct oa_param	*p;
+	const struct api_param	*p;
 	struct json_object	*v, *obj;
 	const char		*s, *e, *why = NULL, *in;
 	char			 pname[256];
@@ -563,11 +563,11 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 		}
 		if (obj != NULL && (op->body == OA_BODY_MULTIPART ||
 		    op->body == OA_BODY_BINARY)) {
-			/* files from base64, parts: oa_body.c */
+			/* files from base64, parts: api_body.c */
 			char	*ctype, *berr;
 			int	 brc;
 
-			brc = oa_body_build(op, obj, (size_t)cfg->max_body,
+			brc = api_body_build(op, obj, (size_t)cfg->max_body,
 			    &r->body, &ctype, &berr);
 			if (op->body_prop == NULL)
 				json_object_put(obj);
@@ -604,7 +604,7 @@ build_request(const struct cfg *cfg, const struct oa_op *op,
 }
 
 /* Progress from libcurl, passed on at most every 100 ms. */
-struct oa_progress {
+struct api_progress {
 	struct tool_call	*call;
 	double			 last_time;
 };
@@ -612,7 +612,7 @@ struct oa_progress {
 static void
 on_progress(void *ctx, double now, double total)
 {
-	struct oa_progress	*pr = ctx;
+	struct api_progress	*pr = ctx;
 	double			 t = util_now_mono();
 
 	if (t - pr->last_time < 0.1 && !(total > 0 && now >= total))
@@ -712,7 +712,7 @@ add_answer(struct json_object *content, const struct buf *body, size_t max)
  * the call worked and why, and whose next holds the answer itself.
  */
 static struct json_object *
-unstructured(const struct oa_op *op, const struct up_response *rs,
+unstructured(const struct api_op *op, const struct up_response *rs,
     size_t max, const char *why)
 {
 	struct json_object	*r = json_object_new_object();
@@ -763,7 +763,7 @@ resource_uri(const char *url)
  * parsed; NULL skips the check), conform to it.
  */
 static struct json_object *
-map_success(const struct oa_op *op, struct json_object *schema, size_t max,
+map_success(const struct api_op *op, struct json_object *schema, size_t max,
     const struct up_response *rs)
 {
 	struct json_object	*r = json_object_new_object();
@@ -836,8 +836,8 @@ map_success(const struct oa_op *op, struct json_object *schema, size_t max,
 		char	*mcause, *uri = resource_uri(rs->url);
 		int	 split;
 
-		/* one content item per part (oa_mixed.c) */
-		split = oa_mixed_content(ct, rs->body.data, rs->body.len, uri,
+		/* one content item per part (api_mixed.c) */
+		split = api_mixed_content(ct, rs->body.data, rs->body.len, uri,
 		    content, &mcause);
 		free(uri);
 		if (split == 0)
@@ -927,14 +927,14 @@ finite_numbers(struct json_object *v, int depth)
  * error saying why there is none.
  */
 static struct json_object *
-provider_token(const struct cfg *cfg, const struct oa_op *op,
-    const struct tool_call *call, struct oa_req *r, int renew)
+provider_token(const struct cfg *cfg, const struct api_op *op,
+    const struct tool_call *call, struct api_req *r, int renew)
 {
 	const char	*tok;
 	char		 err[512], *bearer;
 
 	err[0] = '\0';
-	if ((tok = oa_upstream_token(cfg, op->upauth, call, renew, err,
+	if ((tok = api_upstream_token(cfg, op->upauth, call, renew, err,
 	    sizeof(err))) == NULL)
 		return tool_error(renew ? "The API refused the call %s %s "
 		    "with the token from the provider (HTTP 401), and there "
@@ -949,12 +949,12 @@ provider_token(const struct cfg *cfg, const struct oa_op *op,
 }
 
 /*
- * The arguments with the operator's curation (oa_tool.c, x-mcp-*): the
+ * The arguments with the operator's curation (api_tool.c, x-mcp-*): the
  * hidden ones always set to their fixed value, whatever came, and the
  * defaults where nothing came.  A new object; `args` is not changed.
  */
 static struct json_object *
-curated_args(const struct oa_op *op, struct json_object *args)
+curated_args(const struct api_op *op, struct json_object *args)
 {
 	struct json_object	*out = json_object_new_object();
 
@@ -975,22 +975,22 @@ curated_args(const struct oa_op *op, struct json_object *args)
 
 /* Called by the registry for every tools/call of an OpenAPI tool. */
 struct json_object *
-oa_call(void *ctx, struct tool_call *call)
+api_call(void *ctx, struct tool_call *call)
 {
 	const struct cfg	*cfg = ctx;
-	const struct oa_op	*op = call->tool->impl;
+	const struct api_op	*op = call->tool->impl;
 	struct json_object	*schema, *result;
 	struct up_request	 urq;
 	int			 rc;
 	struct up_response	 urs;
-	struct oa_progress	 pr;
-	struct oa_req		 r;
+	struct api_progress	 pr;
+	struct api_req		 r;
 	struct buf		 msg;
 	char			 err[512], line[256], upath[256];
 	int			 fetched, renewed = 0;
 	struct json_object	*given = call->args, *curated = NULL;
 
-	/* this operation's mode (oa_opauth.c), for the audit record */
+	/* this operation's mode (api_opauth.c), for the audit record */
 	call->upstream_auth = op->upauth;
 	if (!finite_numbers(call->args, 0))
 		return tool_error("Invalid arguments: NaN and infinite numbers "
@@ -1009,7 +1009,7 @@ oa_call(void *ctx, struct tool_call *call)
 		call->args = curated = curated_args(op, call->args);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;
-	fetched = oa_op_needs_client(op->upauth);
+	fetched = api_op_needs_client(op->upauth);
 	if (fetched && (result = provider_token(cfg, op, call, &r, 0)) != NULL)
 		goto out;
 	memset(&urq, 0, sizeof(urq));
@@ -1107,6 +1107,6 @@ again:
 out:
 	call->args = given;
 	json_object_put(curated);
-	oa_req_free(&r);
+	api_req_free(&r);
 	return result;
 }

@@ -1,5 +1,5 @@
 /*
- * oa_mixed: an API answer in several parts (multipart/mixed, related,
+ * api_mixed: an API answer in several parts (multipart/mixed, related,
  * alternative ...; RFC 2046 §5.1) becomes one content item per part,
  * each mapped by its own media type the way a whole answer is: text
  * types are text, image types an image, audio types audio, and anything
@@ -20,14 +20,14 @@
 #include <string.h>
 
 #include "jsonrpc.h"
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define OA_MIXED_PARTS	64
 #define OA_MIXED_HEAD	8192
 
 void
-oa_mixed_free(struct oa_mixed_part *parts, size_t n)
+api_mixed_free(struct api_mixed_part *parts, size_t n)
 {
 	size_t	 i;
 
@@ -97,7 +97,7 @@ field_value(const char *v, const char *e)
 
 /* The header lines of one part, [p, e): what we use of them. */
 static int
-part_headers(const char *p, const char *e, struct oa_mixed_part *part,
+part_headers(const char *p, const char *e, struct api_mixed_part *part,
     char **cause)
 {
 	const char	*eol, *colon;
@@ -141,14 +141,14 @@ part_headers(const char *p, const char *e, struct oa_mixed_part *part,
 
 /*
  * Split a multipart body.  Parts point into `body`; their headers are
- * copies.  Returns 0 with the parts (free with oa_mixed_free), or -1
+ * copies.  Returns 0 with the parts (free with api_mixed_free), or -1
  * with a new *cause.
  */
 int
-oa_mixed_parse(const char *ctype, const char *body, size_t len,
-    struct oa_mixed_part **partsp, size_t *np, char **cause)
+api_mixed_parse(const char *ctype, const char *body, size_t len,
+    struct api_mixed_part **partsp, size_t *np, char **cause)
 {
-	struct oa_mixed_part	*parts = NULL, *pt;
+	struct api_mixed_part	*parts = NULL, *pt;
 	const char		*e = body + len, *p, *q, *h, *b, *lim;
 	char			*bnd, *delim = NULL;
 	size_t			 n = 0, dlen;
@@ -237,7 +237,7 @@ out:
 		*partsp = parts;
 		*np = n;
 	} else
-		oa_mixed_free(parts, n);
+		api_mixed_free(parts, n);
 	return rc;
 }
 
@@ -294,7 +294,7 @@ absolute_uri(const char *s)
 
 /* A part's text as a JSON string: UTF-8, whatever the API sent. */
 static struct json_object *
-part_text(const struct oa_mixed_part *pt)
+part_text(const struct api_mixed_part *pt)
 {
 	struct json_object	*o;
 	struct buf		 fixed;
@@ -310,7 +310,7 @@ part_text(const struct oa_mixed_part *pt)
 
 /* One part as a content item (a new object). */
 static struct json_object *
-part_item(const struct oa_mixed_part *pt, const char *url, size_t idx)
+part_item(const struct api_mixed_part *pt, const char *url, size_t idx)
 {
 	struct json_object	*c = json_object_new_object(), *res;
 	const char		*t = pt->type != NULL && *pt->type != '\0' ?
@@ -356,21 +356,21 @@ part_item(const struct oa_mixed_part *pt, const char *url, size_t idx)
 
 /*
  * A multipart answer as content items appended to `content`; `url` is
- * the request's without its query (oa_call.c's resource_uri), naming
+ * the request's without its query (api_call.c's resource_uri), naming
  * parts without a Content-Location.  Returns 0, or -1 with a new *cause
  * and nothing appended.
  */
 int
-oa_mixed_content(const char *ctype, const char *body, size_t len,
+api_mixed_content(const char *ctype, const char *body, size_t len,
     const char *url, struct json_object *content, char **cause)
 {
-	struct oa_mixed_part	*parts;
+	struct api_mixed_part	*parts;
 	size_t			 n, i;
 
-	if (oa_mixed_parse(ctype, body, len, &parts, &n, cause) == -1)
+	if (api_mixed_parse(ctype, body, len, &parts, &n, cause) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		json_object_array_add(content, part_item(&parts[i], url, i));
-	oa_mixed_free(parts, n);
+	api_mixed_free(parts, n);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * oa_doc: read an OpenAPI document from a file or an http(s) URL, in JSON
- * or YAML (oa_yaml.c), convert Swagger 2.0 (oa_swagger.c), check that it
+ * api_doc: read an OpenAPI document from a file or an http(s) URL, in JSON
+ * or YAML (api_yaml.c), convert Swagger 2.0 (api_swagger.c), check that it
  * is OpenAPI 3.0 or 3.1, and resolve local references.
  */
 #include "config.h"
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "jsonrpc.h"
-#include "openapi.h"
+#include "api.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -121,7 +121,7 @@ is_json(const char *where, const char *ctype, const char *p, size_t n)
  * caller's.
  */
 int
-oa_doc_read(const char *var, const char *where, long long timeout,
+api_doc_read(const char *var, const char *where, long long timeout,
     struct json_object **out, char **cause)
 {
 	struct buf	 b;
@@ -142,9 +142,9 @@ oa_doc_read(const char *var, const char *where, long long timeout,
 	n = b.len;
 	if (!is_json(where, ctype, p, n)) {
 		/* the same bounds: size (read above) and depth */
-		if ((*out = oa_yaml_parse(p, n, where, OA_JSON_DEPTH,
+		if ((*out = api_yaml_parse(p, n, where, OA_JSON_DEPTH,
 		    cause)) == NULL) {
-			/* oa_yaml.c speaks of MCP_OPENAPI */
+			/* api_yaml.c speaks of MCP_OPENAPI */
 			if (strcmp(var, "MCP_OPENAPI") != 0 && *cause != NULL &&
 			    strncmp(*cause, "MCP_OPENAPI: ", 13) == 0) {
 				xasprintf(&msg, "%s: %s", var, *cause + 13);
@@ -187,7 +187,7 @@ out:
  * messages and for resolving relative server URLs.
  */
 int
-oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
+api_doc_load(const char *where, long long timeout, struct api_doc *doc,
     char **cause)
 {
 	struct json_object	*v, *conv;
@@ -196,12 +196,12 @@ oa_doc_load(const char *where, long long timeout, struct oa_doc *doc,
 
 	memset(doc, 0, sizeof(*doc));
 	doc->where = where;
-	if (oa_doc_read("MCP_OPENAPI", where, timeout, &doc->root, cause) ==
+	if (api_doc_read("MCP_OPENAPI", where, timeout, &doc->root, cause) ==
 	    -1)
 		goto out;
 	if (json_object_object_get_ex(doc->root, "swagger", NULL) &&
 	    !json_object_object_get_ex(doc->root, "openapi", NULL)) {
-		if ((conv = oa_swagger_convert(doc->root, where, cause)) ==
+		if ((conv = api_swagger_convert(doc->root, where, cause)) ==
 		    NULL)
 			goto out;
 		json_object_put(doc->root);
@@ -241,7 +241,7 @@ out:
 
 /* Append `s` as one JSON pointer token (RFC 6901: ~ -> ~0, / -> ~1). */
 void
-oa_pointer_escape(struct buf *b, const char *s)
+api_pointer_escape(struct buf *b, const char *s)
 {
 	for (; *s != '\0'; s++)
 		if (*s == '~')
@@ -285,7 +285,7 @@ fragment_decode(const char *s, struct buf *out)
  * document must give.
  */
 struct json_object *
-oa_resolve(const struct oa_doc *doc, struct json_object *node,
+api_resolve(const struct api_doc *doc, struct json_object *node,
     const char *where, char **cause)
 {
 	struct json_object	*ref, *target;

@@ -1,5 +1,5 @@
 /*
- * oa_exchange: MCP_UPSTREAM_AUTH=exchange.  The caller's verified token
+ * api_exchange: MCP_UPSTREAM_AUTH=exchange.  The caller's verified token
  * is exchanged at the provider's token endpoint for a token meant for the
  * API (RFC 8693 token exchange, or Microsoft Entra ID's on-behalf-of
  * flow), this server authenticated as its client.
@@ -24,7 +24,7 @@
 
 #include "form.h"
 #include "log.h"
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define XC_MAX		128	/* exchanged tokens kept per worker */
@@ -62,7 +62,7 @@ xc_wipe(struct xc_entry *e)
 }
 
 void
-oa_xc_clear(void)
+api_xc_clear(void)
 {
 	size_t	 i;
 
@@ -119,7 +119,7 @@ xc_put(const unsigned char *key, char *token, int64_t until, int64_t now)
 }
 
 void
-oa_xc_drop(const char *subject)
+api_xc_drop(const char *subject)
 {
 	unsigned char	 key[XC_DIGEST];
 	struct xc_entry	*e;
@@ -137,7 +137,7 @@ oa_xc_drop(const char *subject)
 static int64_t
 xc_until(int64_t now, int64_t life, int64_t subject_exp)
 {
-	int64_t	 until = oa_token_until(now, life > 0 ? life :
+	int64_t	 until = api_token_until(now, life > 0 ? life :
 		    XC_DEFAULT_LIFE);
 
 	return subject_exp > 0 && until > subject_exp ? subject_exp : until;
@@ -194,7 +194,7 @@ xc_token(const struct cfg *cfg, const unsigned char *key,
 		return e->token;
 	buf_init(&body);
 	xc_form(cfg, subject, &body);
-	if (oa_token_grant(cfg, &body, "the OAuth provider refused to "
+	if (api_token_grant(cfg, &body, "the OAuth provider refused to "
 	    "exchange the caller's token for the API", &tok, &life, why,
 	    whysz) == -1) {
 		buf_free(&body);
@@ -210,7 +210,7 @@ xc_token(const struct cfg *cfg, const unsigned char *key,
 }
 
 const char *
-oa_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
+api_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
     char *why, size_t whysz)
 {
 	unsigned char	 key[XC_DIGEST];
@@ -225,7 +225,7 @@ oa_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
  * `renew`: the API refused the last one; drop it and get another.
  */
 const char *
-oa_upstream_token(const struct cfg *cfg, int mode,
+api_upstream_token(const struct cfg *cfg, int mode,
     const struct tool_call *call, int renew, char *why, size_t whysz)
 {
 	static int64_t	 renewed_at;	/* this worker's last renewal */
@@ -249,8 +249,8 @@ oa_upstream_token(const struct cfg *cfg, int mode,
 	}
 	if (mode == UPAUTH_CLIENT_CREDENTIALS) {
 		if (renew)
-			oa_cc_clear();
-		return oa_cc_token(cfg, why, whysz);
+			api_cc_clear();
+		return api_cc_token(cfg, why, whysz);
 	}
 	if (call->subject == NULL) {
 		snprintf(why, whysz, "the caller's token was not verified, and "
@@ -258,9 +258,9 @@ oa_upstream_token(const struct cfg *cfg, int mode,
 		return NULL;
 	}
 	if (renew)
-		oa_xc_drop(call->subject);
+		api_xc_drop(call->subject);
 	if (call->subject_digest != NULL)
 		return xc_token(cfg, call->subject_digest, call->subject,
 		    call->subject_exp, why, whysz);
-	return oa_xc_token(cfg, call->subject, call->subject_exp, why, whysz);
+	return api_xc_token(cfg, call->subject, call->subject_exp, why, whysz);
 }

@@ -1,5 +1,5 @@
 /*
- * oa_tool: every operation of the document becomes a tool: a name, a
+ * api_tool: every operation of the document becomes a tool: a name, a
  * description, an input schema from its parameters and request body, an
  * output schema from its first 2xx JSON response, annotations from its
  * method, and the OAuth scopes it requires.  Runs once at start-up.
@@ -13,17 +13,17 @@
 #include <openssl/evp.h>
 
 #include "log.h"
-#include "openapi.h"
+#include "api.h"
 #include "url.h"
 #include "util.h"
 
-static const char *const oa_methods[] = {
+static const char *const api_methods[] = {
 	"get", "put", "post", "delete", "options", "head", "patch", "trace",
 	NULL
 };
 
 /* One operation while the tool set is built. */
-struct oa_cand {
+struct api_cand {
 	const char		*opid;		/* NULL when absent */
 	const char		*method;	/* lower case, as in the doc */
 	const char		*path;
@@ -34,15 +34,15 @@ struct oa_cand {
 	int			 named;		/* by x-mcp-name */
 };
 
-struct oa_build {
+struct api_build {
 	const struct cfg	*cfg;
-	struct oa_doc		 doc;
-	struct oa_cand		*cands;
+	struct api_doc		 doc;
+	struct api_cand		*cands;
 	size_t			 ncands;
 	char			**cause;
-	struct oa_secrets	*secrets;	/* MCP_UPSTREAM_AUTH=static */
+	struct api_secrets	*secrets;	/* MCP_UPSTREAM_AUTH=static */
 	int			 need_client;	/* an operation asks the
-						 * provider (oa_opauth.c) */
+						 * provider (api_opauth.c) */
 };
 
 static struct json_object *
@@ -66,26 +66,26 @@ str_get(struct json_object *o, const char *key)
 
 /* "#/paths/~1items~1{id}/parameters/0" for messages */
 static char *
-item_where(const struct oa_cand *c, const char *tail)
+item_where(const struct api_cand *c, const char *tail)
 {
 	struct buf	 b;
 
 	buf_init(&b);
 	buf_puts(&b, "#/paths/");
-	oa_pointer_escape(&b, c->path);
+	api_pointer_escape(&b, c->path);
 	buf_printf(&b, "/%s", tail);
 	return buf_release(&b);
 }
 
 /* "#/paths/~1items~1{id}/get" for messages */
 static char *
-op_where(const struct oa_cand *c, const char *tail)
+op_where(const struct api_cand *c, const char *tail)
 {
 	struct buf	 b;
 
 	buf_init(&b);
 	buf_puts(&b, "#/paths/");
-	oa_pointer_escape(&b, c->path);
+	api_pointer_escape(&b, c->path);
 	buf_printf(&b, "/%s%s%s", c->method, tail ? "/" : "", tail ? tail : "");
 	return buf_release(&b);
 }
@@ -104,7 +104,7 @@ valid_name_char(char ch)
  * names that share a prefix stay distinct.
  */
 char *
-oa_tool_name(const char *opid, const char *method, const char *path,
+api_tool_name(const char *opid, const char *method, const char *path,
     size_t max)
 {
 	unsigned char	 h[EVP_MAX_MD_SIZE];
@@ -152,10 +152,10 @@ oa_tool_name(const char *opid, const char *method, const char *path,
  * hashed look-up per name, not a scan of all the earlier ones.
  */
 static void
-assign_names(struct oa_build *b)
+assign_names(struct api_build *b)
 {
 	struct json_object	*taken = json_object_new_object();
-	struct oa_cand		*c;
+	struct api_cand		*c;
 	size_t			 i, max = (size_t)b->cfg->tool_name_max;
 	char			*alt;
 	int			 k;
@@ -196,7 +196,7 @@ assign_names(struct oa_build *b)
 }
 
 static int
-has_tag(const struct oa_cand *c, const char *list)
+has_tag(const struct api_cand *c, const char *list)
 {
 	struct json_object	*tags = obj_get(c->op, "tags", json_type_array);
 	struct json_object	*t;
@@ -212,7 +212,7 @@ has_tag(const struct oa_cand *c, const char *list)
 }
 
 static int
-names_op(const struct oa_cand *c, const char *list)
+names_op(const struct api_cand *c, const char *list)
 {
 	return (c->opid != NULL && util_list_contains(list, c->opid, 0)) ||
 	    util_list_contains(list, c->name, 0);
@@ -220,9 +220,9 @@ names_op(const struct oa_cand *c, const char *list)
 
 /* Every entry of a filter list must name something: typos fail loudly. */
 static int
-check_list(struct oa_build *b, const char *var, const char *list, int tags)
+check_list(struct api_build *b, const char *var, const char *list, int tags)
 {
-	struct oa_cand	 probe;
+	struct api_cand	 probe;
 	char		*copy, *p, *tok;
 	size_t		 i;
 	int		 found, rc = 0;
@@ -256,10 +256,10 @@ check_list(struct oa_build *b, const char *var, const char *list, int tags)
  * A filter that leaves nothing refuses to start.
  */
 static int
-apply_filters(struct oa_build *b)
+apply_filters(struct api_build *b)
 {
 	const struct cfg	*cfg = b->cfg;
-	struct oa_cand		*c;
+	struct api_cand		*c;
 	size_t			 i, kept = 0;
 	int			 inc = cfg->include_operations != NULL ||
 				    cfg->include_tags != NULL;
@@ -360,7 +360,7 @@ server_url(struct json_object *servers)
  * order), resolved against the document's URL.
  */
 static char *
-base_url(struct oa_build *b, const struct oa_cand *c)
+base_url(struct api_build *b, const struct api_cand *c)
 {
 	struct json_object	*lists[3];
 	char			*s = NULL, *abs = NULL;
@@ -406,11 +406,11 @@ base_url(struct oa_build *b, const struct oa_cand *c)
 }
 
 /* The tool being built for one operation. */
-struct oa_tb {
-	struct oa_build		*b;
-	struct oa_cand		*c;
-	struct oa_conv		*conv;
-	struct oa_op		*op;
+struct api_tb {
+	struct api_build		*b;
+	struct api_cand		*c;
+	struct api_conv		*conv;
+	struct api_op		*op;
 	struct json_object	*props;		/* inputSchema.properties */
 	struct json_object	*required;	/* inputSchema.required */
 	struct json_object	*whole;		/* the body's schema is the
@@ -418,7 +418,7 @@ struct oa_tb {
 };
 
 static int
-prop_taken(const struct oa_tb *t, const char *name)
+prop_taken(const struct api_tb *t, const char *name)
 {
 	return json_object_object_get_ex(t->props, name, NULL) ||
 	    (t->op->fixed != NULL &&
@@ -445,7 +445,7 @@ copy_value(struct json_object *v)
  * 2 hidden and never sent.  `schema` is the converted one (borrowed).
  */
 static int
-curate_arg(struct oa_tb *t, struct json_object *x, const char *what,
+curate_arg(struct api_tb *t, struct json_object *x, const char *what,
     const char *prop, struct json_object *schema, int *required, int *hidden)
 {
 	struct json_object	*h = NULL, *v = NULL, *dv;
@@ -523,7 +523,7 @@ prop_schema(struct json_object *s)
 }
 
 static void
-add_prop(struct oa_tb *t, const char *name, struct json_object *schema,
+add_prop(struct api_tb *t, const char *name, struct json_object *schema,
     int required)
 {
 	json_object_object_add(t->props, name, prop_schema(schema));
@@ -532,8 +532,8 @@ add_prop(struct oa_tb *t, const char *name, struct json_object *schema,
 		    json_object_new_string(name));
 }
 
-static enum oa_style
-parse_style(const char *s, enum oa_in in)
+static enum api_style
+parse_style(const char *s, enum api_in in)
 {
 	if (s == NULL)
 		return in == OA_IN_QUERY ? OA_STYLE_FORM : OA_STYLE_SIMPLE;
@@ -559,7 +559,7 @@ ignored_header(const char *name)
 
 /* The schema of a parameter: "schema", or the one media type's. */
 static struct json_object *
-param_schema(struct oa_tb *t, struct json_object *p, const char *where,
+param_schema(struct api_tb *t, struct json_object *p, const char *where,
     char **cause)
 {
 	struct json_object	*s, *content, *desc, *ex, *a;
@@ -574,7 +574,7 @@ param_schema(struct oa_tb *t, struct json_object *p, const char *where,
 	}
 	if (s == NULL)
 		return json_object_new_object();
-	if ((s = oa_conv_schema(t->conv, s, where, cause)) == NULL)
+	if ((s = api_conv_schema(t->conv, s, where, cause)) == NULL)
 		return NULL;
 	if (!json_object_is_type(s, json_type_object))
 		return s;
@@ -626,7 +626,7 @@ is_token(const char *s)
  * warning when the document asked for it.
  */
 static void
-mirror_header(struct oa_tb *t, struct json_object *p, enum oa_in in,
+mirror_header(struct api_tb *t, struct json_object *p, enum api_in in,
     const char *name, struct json_object *schema)
 {
 	struct json_object	*x, *ty, *o;
@@ -672,10 +672,10 @@ mirror_header(struct oa_tb *t, struct json_object *p, enum oa_in in,
  * for the same name and location), in document order.
  */
 static int
-build_params(struct oa_tb *t)
+build_params(struct api_tb *t)
 {
 	struct json_object	*lists[2], *merged[256], *p, *q, *v;
-	struct oa_param		*op;
+	struct api_param		*op;
 	const char		*name, *in, *qn, *qi;
 	char			*where, *tail, *prop;
 	size_t			 i, j, k, n = 0;
@@ -690,7 +690,7 @@ build_params(struct oa_tb *t)
 			where = li == 1 ? op_where(t->c, tail) :
 			    item_where(t->c, tail);
 			free(tail);
-			p = oa_resolve(&t->b->doc, json_object_array_get_idx(
+			p = api_resolve(&t->b->doc, json_object_array_get_idx(
 			    lists[li], i), where, t->b->cause);
 			if (p == NULL || (name = str_get(p, "name")) == NULL ||
 			    (in = str_get(p, "in")) == NULL) {
@@ -785,7 +785,7 @@ is_json_type(const char *t)
 
 /* An object schema whose properties can sit beside the parameters. */
 static int
-flattenable(struct oa_tb *t, struct json_object *s)
+flattenable(struct api_tb *t, struct json_object *s)
 {
 	struct json_object	*props;
 
@@ -809,12 +809,12 @@ flattenable(struct oa_tb *t, struct json_object *s)
  * the body's schema as written, or what its $ref points at.
  */
 static struct json_object *
-body_prop_node(struct oa_tb *t, struct json_object *schema, const char *name)
+body_prop_node(struct api_tb *t, struct json_object *schema, const char *name)
 {
 	struct json_object	*props, *p;
 	char			*why = NULL;
 
-	schema = schema != NULL ? oa_resolve(&t->b->doc, schema, "requestBody",
+	schema = schema != NULL ? api_resolve(&t->b->doc, schema, "requestBody",
 	    &why) : NULL;
 	if ((props = obj_get(schema, "properties", json_type_object)) == NULL ||
 	    (p = obj_get(props, name, json_type_object)) == NULL) {
@@ -824,7 +824,7 @@ body_prop_node(struct oa_tb *t, struct json_object *schema, const char *name)
 	if (!json_object_object_get_ex(p, "x-mcp-hidden", NULL) &&
 	    !json_object_object_get_ex(p, "x-mcp-default", NULL) &&
 	    !json_object_object_get_ex(p, "x-mcp-value", NULL))
-		p = oa_resolve(&t->b->doc, p, "requestBody", &why);
+		p = api_resolve(&t->b->doc, p, "requestBody", &why);
 	free(why);
 	return p;
 }
@@ -836,7 +836,7 @@ body_prop_node(struct oa_tb *t, struct json_object *schema, const char *name)
  * arguments, which are the body), one with x-mcp-default leaves required.
  */
 static int
-curate_whole(struct oa_tb *t, struct json_object *doc_schema,
+curate_whole(struct api_tb *t, struct json_object *doc_schema,
     struct json_object *conv)
 {
 	struct json_object	*props, *req, *keep, *gone;
@@ -897,12 +897,12 @@ curate_whole(struct oa_tb *t, struct json_object *doc_schema,
 /*
  * The request body: JSON (or +json) first, then a urlencoded form, then
  * multipart/form-data, then application/octet-stream, then any other
- * type (oa_body.c: text as a string, the rest as base64).  An object
+ * type (api_body.c: text as a string, the rest as base64).  An object
  * body's properties go to the top level when none collides with a
  * parameter, else the body is one property.
  */
 static int
-build_body(struct oa_tb *t)
+build_body(struct api_tb *t)
 {
 	struct json_object	*rb, *content, *media = NULL, *s = NULL, *conv;
 	struct json_object	*v;
@@ -915,7 +915,7 @@ build_body(struct oa_tb *t)
 	if ((rb = obj_get(t->c->op, "requestBody", json_type_object)) == NULL)
 		return 0;
 	where = op_where(t->c, "requestBody");
-	rb = oa_resolve(&t->b->doc, rb, where, t->b->cause);
+	rb = api_resolve(&t->b->doc, rb, where, t->b->cause);
 	if (rb == NULL) {
 		free(where);
 		return -1;
@@ -926,8 +926,8 @@ build_body(struct oa_tb *t)
 	}
 	/* the lowest rank wins, the first in document order among equals */
 	json_object_object_foreach(content, k1, v1) {
-		enum oa_body	 kind;
-		int		 rank = oa_body_rank(k1, &kind);
+		enum api_body	 kind;
+		int		 rank = api_body_rank(k1, &kind);
 
 		if (type == NULL || rank < best) {
 			type = k1;
@@ -943,11 +943,11 @@ build_body(struct oa_tb *t)
 	if (t->op->body == OA_BODY_FORM) {
 		/* a form cannot carry a file: multipart, if it has one */
 		json_object_object_foreach(content, k2, v2) {
-			enum oa_body	 kind;
+			enum api_body	 kind;
 			char		*why = NULL;
 
-			if (oa_body_rank(k2, &kind) == 2 && oa_body_has_file(
-			    oa_resolve(&t->b->doc, obj_get(v2, "schema",
+			if (api_body_rank(k2, &kind) == 2 && api_body_has_file(
+			    api_resolve(&t->b->doc, obj_get(v2, "schema",
 			    json_type_object), where, &why), v2)) {
 				type = k2;
 				media = v2;
@@ -959,7 +959,7 @@ build_body(struct oa_tb *t)
 		}
 	}
 	t->op->body_type = t->op->body == OA_BODY_RAW ||
-	    t->op->body == OA_BODY_BINARY ? oa_body_send_type(type) :
+	    t->op->body == OA_BODY_BINARY ? api_body_send_type(type) :
 	    xstrdup(type);
 	v = obj_get(rb, "required", json_type_boolean);
 	t->op->body_required = v != NULL && json_object_get_boolean(v);
@@ -970,18 +970,18 @@ build_body(struct oa_tb *t)
 		json_object_object_add(conv, "description",
 		    json_object_new_string(type));
 	} else if (t->op->body == OA_BODY_BINARY)
-		conv = oa_body_binary_schema(t->op->body_type,
+		conv = api_body_binary_schema(t->op->body_type,
 		    obj_get(rb, "description", json_type_string));
 	else if ((s = obj_get(media, "schema", json_type_object)) == NULL)
 		conv = json_object_new_object();
-	else if ((conv = oa_conv_schema(t->conv, s, where, t->b->cause)) ==
+	else if ((conv = api_conv_schema(t->conv, s, where, t->b->cause)) ==
 	    NULL) {
 		free(where);
 		return -1;
 	}
 	free(where);
 	if (t->op->body == OA_BODY_MULTIPART)
-		oa_body_parts(t->op, conv, media);
+		api_body_parts(t->op, conv, media);
 	/*
 	 * Vendors seldom mark requestBody.required but list the required
 	 * properties in the schema: a body whose schema requires some is
@@ -1035,7 +1035,7 @@ build_body(struct oa_tb *t)
 	    json_object_is_type(conv, json_type_object) &&
 	    (v = obj_get(conv, "type", json_type_string)) != NULL &&
 	    strcmp(json_object_get_string(v), "object") == 0) {
-		s = oa_resolve(&t->b->doc, obj_get(media, "schema",
+		s = api_resolve(&t->b->doc, obj_get(media, "schema",
 		    json_type_object), "requestBody", t->b->cause);
 		if ((v = obj_get(s, "$schema", json_type_string)) != NULL &&
 		    strncmp(json_object_get_string(v), OA_DIALECT_2020,
@@ -1176,10 +1176,10 @@ output_object(struct json_object *s)
  * first 2xx JSON response whose schema is an object (see output_object).
  */
 static int
-build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
+build_responses(struct api_tb *t, struct buf *d, struct json_object **out)
 {
 	struct json_object	*resps, *r, *media, *s, *conv;
-	struct oa_conv		*oconv;
+	struct api_conv		*oconv;
 	const char		*codes[64], *tmp, *desc;
 	char			*where;
 	size_t			 n = 0, i, j;
@@ -1204,7 +1204,7 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 	for (i = 0; i < n; i++) {
 		xasprintf(&where, "#/paths/.../responses/%s", codes[i]);
 		json_object_object_get_ex(resps, codes[i], &r);
-		r = oa_resolve(&t->b->doc, r, where, t->b->cause);
+		r = api_resolve(&t->b->doc, r, where, t->b->cause);
 		free(where);
 		if (r == NULL)
 			return -1;
@@ -1212,16 +1212,16 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 		s = media ? obj_get(media, "schema", json_type_object) : NULL;
 		if (first2xx && codes[i][0] == '2' && s != NULL) {
 			first2xx = 0;
-			oconv = oa_conv_new(&t->b->doc);
+			oconv = api_conv_new(&t->b->doc);
 			where = op_where(t->c, "responses");
-			conv = oa_conv_schema(oconv, s, where, t->b->cause);
+			conv = api_conv_schema(oconv, s, where, t->b->cause);
 			free(where);
 			if (conv == NULL) {
-				oa_conv_free(oconv);
+				api_conv_free(oconv);
 				return -1;
 			}
 			if (output_object(conv) == 0) {
-				struct json_object *defs = oa_conv_defs(oconv);
+				struct json_object *defs = api_conv_defs(oconv);
 
 				if (defs != NULL)
 					json_object_object_add(conv, "$defs",
@@ -1229,7 +1229,7 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 				*out = conv;
 			} else
 				json_object_put(conv);
-			oa_conv_free(oconv);
+			api_conv_free(oconv);
 		}
 		if (described && !t->b->cfg->describe_all_responses)
 			continue;
@@ -1242,9 +1242,9 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 		if (media != NULL)
 			describe_example(d, media, s);
 		if (s != NULL && t->b->cfg->describe_full_response_schema) {
-			oconv = oa_conv_new(&t->b->doc);
-			conv = oa_conv_schema(oconv, s, "#/paths/.../responses",
-			    t->b->cause);
+			oconv = api_conv_new(&t->b->doc);
+			conv = api_conv_schema(oconv, s,
+			    "#/paths/.../responses", t->b->cause);
 			if (conv != NULL) {
 				buf_printf(d, "\n\n**Output Schema:**\n```json\n"
 				    "%s\n```", json_object_to_json_string_ext(
@@ -1253,7 +1253,7 @@ build_responses(struct oa_tb *t, struct buf *d, struct json_object **out)
 				    JSON_C_TO_STRING_NOSLASHESCAPE));
 				json_object_put(conv);
 			}
-			oa_conv_free(oconv);
+			api_conv_free(oconv);
 			if (conv == NULL)
 				return -1;
 		}
@@ -1440,7 +1440,7 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
  * better (a POST that only searches, say).
  */
 static struct json_object *
-annotations(const struct oa_cand *c, const char *title)
+annotations(const struct api_cand *c, const char *title)
 {
 	struct json_object	*a = json_object_new_object(), *x;
 	int			 safe = strcmp(c->method, "get") == 0 ||
@@ -1471,7 +1471,7 @@ annotations(const struct oa_cand *c, const char *title)
  * call it.  An empty requirement list means none.
  */
 static void
-collect_scopes(struct oa_build *b, const struct oa_cand *c, struct tool *t)
+collect_scopes(struct api_build *b, const struct api_cand *c, struct tool *t)
 {
 	struct json_object	*sec, *req, *s;
 	size_t			 i;
@@ -1523,9 +1523,9 @@ whole_defs(struct json_object *schema, struct json_object *defs)
 
 /* One operation into one tool. */
 static int
-build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
+build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 {
-	struct oa_tb		 t;
+	struct api_tb		 t;
 	struct json_object	*def = NULL, *schema, *outschema = NULL, *defs;
 	const char		*summary, *description, *label;
 	const char		*xdesc;		/* x-mcp-description */
@@ -1537,7 +1537,7 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 	t.b = b;
 	t.c = c;
 	buf_init(&note);
-	t.conv = oa_conv_new(&b->doc);
+	t.conv = api_conv_new(&b->doc);
 	t.op = xcalloc(1, sizeof(*t.op));
 	t.op->method = xstrdup(c->method);
 	for (i = 0; t.op->method[i] != '\0'; i++)
@@ -1552,19 +1552,19 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 		goto out;
 	/* what the API receives: MCP_UPSTREAM_AUTH or x-mcp-upstream-auth */
 	label = c->opid != NULL ? c->opid : c->name;
-	if (oa_op_upauth(b->cfg, &b->doc, c->op, label, &t.op->upauth,
+	if (api_op_upauth(b->cfg, &b->doc, c->op, label, &t.op->upauth,
 	    b->cause) == -1)
 		goto out;
-	b->need_client |= oa_op_needs_client(t.op->upauth);
+	b->need_client |= api_op_needs_client(t.op->upauth);
 	if (t.op->upauth == UPAUTH_STATIC && b->secrets != NULL &&
-	    oa_cred_bind(b->secrets, &b->doc, c->op, c->name, t.op) == -1 &&
+	    api_cred_bind(b->secrets, &b->doc, c->op, c->name, t.op) == -1 &&
 	    b->cfg->upstream_auth != UPAUTH_STATIC) {
 		xasprintf(b->cause, "MCP_OPENAPI: %s: operation %s: "
 		    "x-mcp-upstream-auth static: no security requirement of "
 		    "the operation can be met from "
 		    "MCP_UPSTREAM_CREDENTIALS_FILE (see the warning above)",
 		    b->doc.where, label);
-		oa_secrets_report(b->secrets);
+		api_secrets_report(b->secrets);
 		goto out;
 	}
 	summary = str_get(c->op, "summary");
@@ -1605,8 +1605,8 @@ build_tool(struct oa_build *b, struct oa_cand *c, struct registry *reg)
 		json_object_put(schema);
 		schema = t.whole;
 		t.whole = NULL;
-		whole_defs(schema, oa_conv_defs(t.conv));
-	} else if ((defs = oa_conv_defs(t.conv)) != NULL)
+		whole_defs(schema, api_conv_defs(t.conv));
+	} else if ((defs = api_conv_defs(t.conv)) != NULL)
 		json_object_object_add(schema, "$defs", defs);
 	schema_budget(b->cfg, schema, &outschema, &note);
 	if (note.len > 0) {
@@ -1641,8 +1641,8 @@ out:
 	json_object_put(t.required);
 	json_object_put(t.whole);
 	json_object_put(outschema);
-	oa_conv_free(t.conv);
-	oa_op_free(t.op);
+	api_conv_free(t.conv);
+	api_op_free(t.op);
 	buf_free(&d);
 	buf_free(&note);
 	return rc;
@@ -1653,7 +1653,7 @@ out:
  * names are (characters, length) and unique among the x-mcp-names.
  */
 static int
-explicit_name(struct oa_build *b, struct oa_cand *c, struct json_object *x,
+explicit_name(struct api_build *b, struct api_cand *c, struct json_object *x,
     struct json_object *seen)
 {
 	const char	*n;
@@ -1694,10 +1694,10 @@ out:
 
 /* Every operation of every path, in document order. */
 static int
-collect_ops(struct oa_build *b)
+collect_ops(struct api_build *b)
 {
 	struct json_object	*paths, *item, *op, *x, *seen;
-	struct oa_cand		*c;
+	struct api_cand		*c;
 	char			*where;
 	size_t			 i;
 	int			 rc = -1;
@@ -1719,14 +1719,14 @@ collect_ops(struct oa_build *b)
 			goto out;
 		}
 		xasprintf(&where, "#/paths/%s", path);
-		item = oa_resolve(&b->doc, item0, where, b->cause);
+		item = api_resolve(&b->doc, item0, where, b->cause);
 		free(where);
 		if (item == NULL)
 			goto out;
 		if (!json_object_is_type(item, json_type_object))
 			continue;
-		for (i = 0; oa_methods[i] != NULL; i++) {
-			if ((op = obj_get(item, oa_methods[i],
+		for (i = 0; api_methods[i] != NULL; i++) {
+			if ((op = obj_get(item, api_methods[i],
 			    json_type_object)) == NULL)
 				continue;
 			/* x-mcp-hidden: true: the operation is no tool */
@@ -1736,7 +1736,7 @@ collect_ops(struct oa_build *b)
 					xasprintf(b->cause, "MCP_OPENAPI: %s: "
 					    "%s %s: x-mcp-hidden is not a "
 					    "boolean", b->doc.where,
-					    oa_methods[i], path);
+					    api_methods[i], path);
 					goto out;
 				}
 				if (json_object_get_boolean(x))
@@ -1747,11 +1747,11 @@ collect_ops(struct oa_build *b)
 			c = &b->cands[b->ncands++];
 			memset(c, 0, sizeof(*c));
 			c->opid = str_get(op, "operationId");
-			c->method = oa_methods[i];
+			c->method = api_methods[i];
 			c->path = path;
 			c->op = op;
 			c->item = item;
-			c->name = oa_tool_name(c->opid, c->method, c->path,
+			c->name = api_tool_name(c->opid, c->method, c->path,
 			    (size_t)b->cfg->tool_name_max);
 			if (json_object_object_get_ex(op, "x-mcp-name", &x) &&
 			    explicit_name(b, c, x, seen) == -1)
@@ -1774,9 +1774,9 @@ out:
  * registry is empty (the endpoint still answers, with no tools).
  */
 int
-oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
+api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 {
-	struct oa_build	 b;
+	struct api_build	 b;
 	struct registry	*reg = reg_new();
 	size_t		 i;
 	int		 rc = -1;
@@ -1785,22 +1785,22 @@ oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	b.cfg = cfg;
 	b.cause = cause;
 	*regp = NULL;
-	reg->call = oa_call;
-	reg->free_impl = oa_op_free;
+	reg->call = api_call;
+	reg->free_impl = api_op_free;
 	reg->ctx = (void *)cfg;
 	/* private_key_jwt: the key is read once, and a bad one stops us */
 	if ((cfg->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
 	    cfg->upstream_auth == UPAUTH_EXCHANGE) &&
 	    cfg->upstream_client_key_file != NULL &&
-	    oa_assert_load(cfg->upstream_client_key_file,
+	    api_assert_load(cfg->upstream_client_key_file,
 	    cfg->upstream_client_key_id, cause) == -1)
 		goto out;
 	if (cfg->openapi == NULL) {
 		rc = 0;
 		goto out;
 	}
-	if (oa_doc_load(cfg->openapi, cfg->api_timeout, &b.doc, cause) == -1 ||
-	    (cfg->openapi_overlay != NULL && oa_overlay_load(
+	if (api_doc_load(cfg->openapi, cfg->api_timeout, &b.doc, cause) == -1 ||
+	    (cfg->openapi_overlay != NULL && api_overlay_load(
 	    cfg->openapi_overlay, cfg->api_timeout, b.doc.root, cause) == -1) ||
 	    collect_ops(&b) == -1)
 		goto out;
@@ -1809,21 +1809,21 @@ oa_load(const struct cfg *cfg, struct registry **regp, char **cause)
 		goto out;
 	/* the file goes with static, MCP_UPSTREAM_AUTH's or an operation's */
 	if (cfg->upstream_credentials_file != NULL && (b.secrets =
-	    oa_secrets_load(cfg->upstream_credentials_file, cause)) == NULL)
+	    api_secrets_load(cfg->upstream_credentials_file, cause)) == NULL)
 		goto out;
 	for (i = 0; i < b.ncands; i++)
 		if (b.cands[i].keep && build_tool(&b, &b.cands[i], reg) == -1)
 			goto out;
-	if (b.need_client && !oa_op_needs_client(cfg->upstream_auth) &&
+	if (b.need_client && !api_op_needs_client(cfg->upstream_auth) &&
 	    cfg->upstream_client_key_file != NULL &&
-	    oa_assert_load(cfg->upstream_client_key_file,
+	    api_assert_load(cfg->upstream_client_key_file,
 	    cfg->upstream_client_key_id, cause) == -1)
 		goto out;
 	if (b.secrets != NULL)
-		oa_secrets_report(b.secrets);
+		api_secrets_report(b.secrets);
 	rc = 0;
 out:
-	oa_secrets_free(b.secrets);
+	api_secrets_free(b.secrets);
 	for (i = 0; i < b.ncands; i++)
 		free(b.cands[i].name);
 	free(b.cands);

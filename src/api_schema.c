@@ -1,5 +1,5 @@
 /*
- * oa_schema: OpenAPI schema objects to self-contained JSON Schema for tool
+ * api_schema: OpenAPI schema objects to self-contained JSON Schema for tool
  * definitions.  References are inlined, except where a schema refers to
  * itself (directly or through others) or a tool grows past a size budget:
  * those become "$ref": "#/$defs/Name" entries of the tool's own $defs,
@@ -11,18 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
-struct oa_def {
+struct api_def {
 	struct json_object	*target;	/* the referenced schema */
 	char			*name;		/* its $defs name */
 };
 
-struct oa_conv {
-	const struct oa_doc	*doc;
+struct api_conv {
+	const struct api_doc	*doc;
 	struct json_object	*defs;		/* built $defs, or NULL */
-	struct oa_def		*map;
+	struct api_def		*map;
 	size_t			 nmap;
 	struct json_object	*stack[OA_SCHEMA_DEPTH];
 	size_t			 depth;
@@ -31,17 +31,17 @@ struct oa_conv {
 	char			**cause;
 };
 
-struct oa_conv *
-oa_conv_new(const struct oa_doc *doc)
+struct api_conv *
+api_conv_new(const struct api_doc *doc)
 {
-	struct oa_conv	*c = xcalloc(1, sizeof(*c));
+	struct api_conv	*c = xcalloc(1, sizeof(*c));
 
 	c->doc = doc;
 	return c;
 }
 
 void
-oa_conv_free(struct oa_conv *c)
+api_conv_free(struct api_conv *c)
 {
 	size_t	 i;
 
@@ -56,17 +56,17 @@ oa_conv_free(struct oa_conv *c)
 
 /* The $defs collected so far (a new reference), or NULL when none. */
 struct json_object *
-oa_conv_defs(struct oa_conv *c)
+api_conv_defs(struct api_conv *c)
 {
 	return c->defs != NULL ? json_object_get(c->defs) : NULL;
 }
 
 /* JSON null is a NULL json_object, so results come back through **out. */
-static int convert(struct oa_conv *, struct json_object *,
+static int convert(struct api_conv *, struct json_object *,
     struct json_object **);
 
 static int
-on_stack(const struct oa_conv *c, struct json_object *t)
+on_stack(const struct api_conv *c, struct json_object *t)
 {
 	size_t	 i;
 
@@ -78,7 +78,7 @@ on_stack(const struct oa_conv *c, struct json_object *t)
 
 /* A $defs name from the last token of the $ref, unique in this tool. */
 static char *
-def_name(struct oa_conv *c, const char *ref)
+def_name(struct api_conv *c, const char *ref)
 {
 	const char	*last = strrchr(ref, '/');
 	char		*base, *name;
@@ -108,7 +108,7 @@ def_name(struct oa_conv *c, const char *ref)
 
 /* "#/$defs/Name" for `target`, converting it into $defs the first time. */
 static struct json_object *
-def_ref(struct oa_conv *c, struct json_object *target, const char *ref)
+def_ref(struct api_conv *c, struct json_object *target, const char *ref)
 {
 	struct json_object	*conv, *o;
 	struct buf		 b;
@@ -145,7 +145,7 @@ def_ref(struct oa_conv *c, struct json_object *target, const char *ref)
 	}
 	buf_init(&b);
 	buf_puts(&b, "#/$defs/");
-	oa_pointer_escape(&b, name);
+	api_pointer_escape(&b, name);
 	o = json_object_new_object();
 	json_object_object_add(o, "$ref", json_object_new_string(b.data));
 	buf_free(&b);
@@ -164,14 +164,14 @@ merge_siblings(struct json_object *dst, struct json_object *node)
 }
 
 static int
-convert_ref(struct oa_conv *c, struct json_object *node, const char *ref,
+convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
     struct json_object **out)
 {
 	struct json_object	*target;
 	int			 rc = 0;
 
 	*out = NULL;
-	if ((target = oa_resolve(c->doc, node, c->where, c->cause)) == NULL)
+	if ((target = api_resolve(c->doc, node, c->where, c->cause)) == NULL)
 		return -1;
 	if (on_stack(c, target) || c->nodes > OA_SCHEMA_NODES ||
 	    c->depth >= OA_SCHEMA_DEPTH) {
@@ -189,7 +189,7 @@ convert_ref(struct oa_conv *c, struct json_object *node, const char *ref,
 
 /* Convert each member of an object of schemas, or of an array of them. */
 static int
-convert_each(struct oa_conv *c, struct json_object *v,
+convert_each(struct api_conv *c, struct json_object *v,
     struct json_object **out)
 {
 	struct json_object	*e;
@@ -347,7 +347,7 @@ keep_anchors(struct json_object *conv, struct json_object *src)
 }
 
 static int
-convert(struct oa_conv *c, struct json_object *node, struct json_object **outp)
+convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 {
 	struct json_object	*out, *ref, *e;
 	int			 rc;
@@ -410,7 +410,7 @@ convert(struct oa_conv *c, struct json_object *node, struct json_object **outp)
  * messages.  Returns a new reference or NULL with *cause set.
  */
 struct json_object *
-oa_conv_schema(struct oa_conv *c, struct json_object *node,
+api_conv_schema(struct api_conv *c, struct json_object *node,
     const char *where, char **cause)
 {
 	struct json_object	*out;

@@ -1,5 +1,5 @@
 /*
- * oa_swagger: a Swagger 2.0 document converted on load to the OpenAPI 3.0
+ * api_swagger: a Swagger 2.0 document converted on load to the OpenAPI 3.0
  * shape the rest of the tools layer reads.  The common subset:
  *
  * - host, basePath, schemes -> servers (https first; without schemes the
@@ -39,12 +39,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "openapi.h"
+#include "api.h"
 
 #define OA_SWAGGER_NODES	1000000
 
 struct sw {
-	struct oa_doc		 sdoc;		/* the Swagger document */
+	struct api_doc		 sdoc;		/* the Swagger document */
 	char			**cause;
 	struct buf		 path;		/* pointer of the node in hand */
 	size_t			 nodes;
@@ -64,7 +64,7 @@ push(struct sw *sw, const char *key)
 	size_t	 len = sw->path.len;
 
 	buf_putc(&sw->path, '/');
-	oa_pointer_escape(&sw->path, key);
+	api_pointer_escape(&sw->path, key);
 	return len;
 }
 
@@ -111,7 +111,7 @@ resolve_quiet(struct sw *sw, struct json_object *p)
 	struct json_object	*r;
 	char			*why = NULL;
 
-	r = oa_resolve(&sw->sdoc, p, "", &why);
+	r = api_resolve(&sw->sdoc, p, "", &why);
 	free(why);
 	return r;
 }
@@ -661,7 +661,7 @@ sort_param(struct sw *sw, struct sw_params *sp, struct json_object *p)
 
 	if (!json_object_is_type(p, json_type_object))
 		return fail(sw, "a parameter is not an object");
-	if ((r = oa_resolve(&sw->sdoc, p, sw->path.data, sw->cause)) == NULL)
+	if ((r = api_resolve(&sw->sdoc, p, sw->path.data, sw->cause)) == NULL)
 		return -1;
 	if ((in = get_str(r, "in")) != NULL && strcmp(in, "body") == 0) {
 		if (sp->body != NULL)
@@ -970,7 +970,7 @@ path_item(struct sw *sw, struct json_object *item)
 	    i++) {
 		v = json_object_array_get_idx(shared, i);
 		at2 = push_idx(sw, i);
-		o = oa_resolve(&sw->sdoc, v, sw->path.data, sw->cause);
+		o = api_resolve(&sw->sdoc, v, sw->path.data, sw->cause);
 		if (o != NULL && (in = get_str(o, "in")) != NULL &&
 		    (strcmp(in, "body") == 0 || strcmp(in, "formData") == 0)) {
 			pop(sw, at2);
@@ -1207,7 +1207,7 @@ components(struct sw *sw, struct json_object *src, struct json_object *out)
  * something cannot be converted.
  */
 struct json_object *
-oa_swagger_convert(struct json_object *src, const char *where, char **cause)
+api_swagger_convert(struct json_object *src, const char *where, char **cause)
 {
 	struct sw		 sw;
 	struct json_object	*out, *paths, *po, *v, *s;

@@ -1,9 +1,9 @@
 /*
- * oa_overlay: MCP_OPENAPI_OVERLAY, an OpenAPI Overlay 1.0 document whose
+ * api_overlay: MCP_OPENAPI_OVERLAY, an OpenAPI Overlay 1.0 document whose
  * actions are applied in order to the parsed OpenAPI document before any
  * tool is built, so that an operator can rename, describe, hide or fix
- * things (with the x-mcp-* extensions oa_tool.c reads) without editing
- * the vendor's document.  Targets are JSONPath (oa_jsonpath.c); an
+ * things (with the x-mcp-* extensions api_tool.c reads) without editing
+ * the vendor's document.  Targets are JSONPath (api_jsonpath.c); an
  * update is merged into each node selected (objects recursively, arrays
  * appended, anything else replaced), remove: true takes the nodes out.
  */
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define OV_ACTIONS_MAX	1000	/* actions in one overlay */
@@ -64,13 +64,13 @@ merge(struct json_object *dst, struct json_object *upd, int depth)
 static int
 by_index_desc(const void *a, const void *b)
 {
-	const struct oa_jp_match	*x = a, *y = b;
+	const struct api_jp_match	*x = a, *y = b;
 
 	return x->idx < y->idx ? 1 : x->idx > y->idx ? -1 : 0;
 }
 
 static void
-remove_nodes(struct oa_jp_match *m, size_t n)
+remove_nodes(struct api_jp_match *m, size_t n)
 {
 	struct json_object	*v;
 	size_t			 i;
@@ -108,8 +108,8 @@ apply_action(struct json_object *root, struct json_object *a, size_t ai,
     const char *where, size_t *unmatched, char **cause)
 {
 	struct json_object	*target, *upd = NULL, *rm;
-	struct oa_jp		*jp = NULL;
-	struct oa_jp_match	*m = NULL;
+	struct api_jp		*jp = NULL;
+	struct api_jp_match	*m = NULL;
 	size_t			 n = 0, i;
 	char			*why = NULL;
 	int			 remove = 0, rc = -1;
@@ -143,8 +143,8 @@ apply_action(struct json_object *root, struct json_object *a, size_t ai,
 		    "update, or remove: true", where, ai);
 		return -1;
 	}
-	if ((jp = oa_jp_compile(json_object_get_string(target), &why)) ==
-	    NULL || oa_jp_select(jp, root, OV_MATCHES_MAX, &m, &n, &why) ==
+	if ((jp = api_jp_compile(json_object_get_string(target), &why)) ==
+	    NULL || api_jp_select(jp, root, OV_MATCHES_MAX, &m, &n, &why) ==
 	    -1) {
 		xasprintf(cause, "MCP_OPENAPI_OVERLAY: %s: actions[%zu].target: "
 		    "'%.200s': %s", where, ai, json_object_get_string(target),
@@ -188,8 +188,8 @@ apply_action(struct json_object *root, struct json_object *a, size_t ai,
 	rc = 0;
 out:
 	free(why);
-	oa_jp_free(jp);
-	oa_jp_matches_free(m, n);
+	api_jp_free(jp);
+	api_jp_matches_free(m, n);
 	return rc;
 }
 
@@ -199,7 +199,7 @@ out:
  * nothing (each warned about).
  */
 int
-oa_overlay_apply(struct json_object *root, struct json_object *ov,
+api_overlay_apply(struct json_object *root, struct json_object *ov,
     const char *where, size_t *unmatched, char **cause)
 {
 	struct json_object	*v, *actions;
@@ -252,17 +252,17 @@ oa_overlay_apply(struct json_object *root, struct json_object *ov,
 
 /* Read MCP_OPENAPI_OVERLAY (a file or URL, JSON or YAML) and apply it. */
 int
-oa_overlay_load(const char *where, long long timeout,
+api_overlay_load(const char *where, long long timeout,
     struct json_object *root, char **cause)
 {
 	struct json_object	*ov = NULL;
 	size_t			 unmatched;
 	int			 rc;
 
-	if (oa_doc_read("MCP_OPENAPI_OVERLAY", where, timeout, &ov, cause) ==
+	if (api_doc_read("MCP_OPENAPI_OVERLAY", where, timeout, &ov, cause) ==
 	    -1)
 		return -1;
-	rc = oa_overlay_apply(root, ov, where, &unmatched, cause);
+	rc = api_overlay_apply(root, ov, where, &unmatched, cause);
 	json_object_put(ov);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * oa_jsonpath: the part of JSONPath (RFC 9535) that OpenAPI Overlay
+ * api_jsonpath: the part of JSONPath (RFC 9535) that OpenAPI Overlay
  * targets use in practice: $, .name, ['name'], [n], * and [*], the
  * descendant segment .., and filters comparing one member path of @
  * with a literal by == or !=.  Anything else (unions, slices, functions,
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "openapi.h"
+#include "api.h"
 #include "util.h"
 
 #define JP_EXPR_MAX	1024	/* bytes of one expression */
@@ -41,7 +41,7 @@ struct jp_seg {
 	struct json_object	*lit;
 };
 
-struct oa_jp {
+struct api_jp {
 	struct jp_seg	 segs[JP_SEGS_MAX];
 	size_t		 nsegs;
 };
@@ -383,7 +383,7 @@ jp_bracket(struct jp_parse *p, struct jp_seg *g)
 }
 
 void
-oa_jp_free(struct oa_jp *jp)
+api_jp_free(struct api_jp *jp)
 {
 	size_t	 i, k;
 
@@ -402,11 +402,11 @@ oa_jp_free(struct oa_jp *jp)
  * Compile `expr`; NULL with *cause ("at position 7: ...") when it is
  * not in the subset.
  */
-struct oa_jp *
-oa_jp_compile(const char *expr, char **cause)
+struct api_jp *
+api_jp_compile(const char *expr, char **cause)
 {
 	struct jp_parse	 p;
-	struct oa_jp	*jp = xcalloc(1, sizeof(*jp));
+	struct api_jp	*jp = xcalloc(1, sizeof(*jp));
 	struct jp_seg	*g;
 
 	p.s = expr;
@@ -461,12 +461,12 @@ oa_jp_compile(const char *expr, char **cause)
 	}
 	return jp;
 fail:
-	oa_jp_free(jp);
+	api_jp_free(jp);
 	return NULL;
 }
 
 struct jp_sel_ctx {
-	struct oa_jp_match	*m;
+	struct api_jp_match	*m;
 	size_t			 n, max;
 	size_t			 visits;
 	int			 over;		/* a bound was hit */
@@ -599,7 +599,7 @@ jp_descend(const struct jp_seg *g, struct json_object *node, int depth,
 }
 
 void
-oa_jp_matches_free(struct oa_jp_match *m, size_t n)
+api_jp_matches_free(struct api_jp_match *m, size_t n)
 {
 	size_t	 i;
 
@@ -614,8 +614,8 @@ oa_jp_matches_free(struct oa_jp_match *m, size_t n)
  * `max` matches or the bound on visited nodes.
  */
 int
-oa_jp_select(const struct oa_jp *jp, struct json_object *root, size_t max,
-    struct oa_jp_match **out, size_t *nout, char **cause)
+api_jp_select(const struct api_jp *jp, struct json_object *root, size_t max,
+    struct api_jp_match **out, size_t *nout, char **cause)
 {
 	struct jp_sel_ctx	 cur, next;
 	size_t			 s, i;
@@ -634,7 +634,7 @@ oa_jp_select(const struct oa_jp *jp, struct json_object *root, size_t max,
 			else
 				jp_apply(&jp->segs[s], cur.m[i].node, &next);
 		}
-		oa_jp_matches_free(cur.m, cur.n);
+		api_jp_matches_free(cur.m, cur.n);
 		cur = next;
 		if (cur.over)
 			break;
@@ -646,7 +646,7 @@ oa_jp_select(const struct oa_jp *jp, struct json_object *root, size_t max,
 			    JP_DEPTH_MAX);
 		else
 			xasprintf(cause, "selects more than %zu nodes", max);
-		oa_jp_matches_free(cur.m, cur.n);
+		api_jp_matches_free(cur.m, cur.n);
 		return -1;
 	}
 	*out = cur.m;

@@ -1,5 +1,5 @@
 /*
- * oa_cred: the credential a tool call sends to the API (MCP_UPSTREAM_AUTH).
+ * api_cred: the credential a tool call sends to the API (MCP_UPSTREAM_AUTH).
  *
  * static: the document's securitySchemes (apiKey in a header, the query
  * or a cookie; http basic and bearer) with secrets from the file
@@ -9,7 +9,7 @@
  * client_credentials: this server's own token for the API (RFC 6749
  * §4.4) from the provider's token endpoint, kept per worker until
  * shortly before it expires.  The token request and the reading of its
- * answer are shared with token exchange (oa_exchange.c).
+ * answer are shared with token exchange (api_exchange.c).
  *
  * Secrets and tokens never reach a message or the log.
  */
@@ -25,7 +25,7 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "oauth.h"
-#include "openapi.h"
+#include "api.h"
 #include "provider.h"
 #include "upstream.h"
 #include "util.h"
@@ -33,29 +33,29 @@
 #define CRED_FILE_MAX	(1024 * 1024)
 
 /* One SCHEME=secret line, and what the document made of it. */
-struct oa_secret {
+struct api_secret {
 	char		*scheme;
 	char		*value;
 	int		 used;
 };
 
 /* A scheme some operations require and static mode cannot send. */
-struct oa_miss {
+struct api_miss {
 	char		*scheme;
 	const char	*why;
 	struct buf	 ops;
 };
 
-struct oa_secrets {
+struct api_secrets {
 	const char		*path;
-	struct oa_secret	*s;
+	struct api_secret	*s;
 	size_t			 n;
-	struct oa_miss		*miss;
+	struct api_miss		*miss;
 	size_t			 nmiss;
 };
 
 static void
-secrets_clear(struct oa_secrets *ss)
+secrets_clear(struct api_secrets *ss)
 {
 	size_t	 i;
 
@@ -73,7 +73,7 @@ secrets_clear(struct oa_secrets *ss)
 }
 
 void
-oa_secrets_free(struct oa_secrets *ss)
+api_secrets_free(struct api_secrets *ss)
 {
 	if (ss == NULL)
 		return;
@@ -83,7 +83,7 @@ oa_secrets_free(struct oa_secrets *ss)
 
 /* One line: NAME=secret; blank lines and # comments are skipped. */
 static int
-secrets_line(struct oa_secrets *ss, char *line, size_t lineno, char **cause)
+secrets_line(struct api_secrets *ss, char *line, size_t lineno, char **cause)
 {
 	char	*eq, *name;
 	size_t	 i;
@@ -121,10 +121,10 @@ secrets_line(struct oa_secrets *ss, char *line, size_t lineno, char **cause)
 }
 
 /* Read MCP_UPSTREAM_CREDENTIALS_FILE.  NULL and *cause on failure. */
-struct oa_secrets *
-oa_secrets_load(const char *path, char **cause)
+struct api_secrets *
+api_secrets_load(const char *path, char **cause)
 {
-	struct oa_secrets	*ss = xcalloc(1, sizeof(*ss));
+	struct api_secrets	*ss = xcalloc(1, sizeof(*ss));
 	struct stat		 st;
 	struct buf		 b;
 	FILE			*fp;
@@ -166,14 +166,14 @@ out:
 		explicit_bzero(b.data, b.len);
 	buf_free(&b);
 	if (rc == -1) {
-		oa_secrets_free(ss);
+		api_secrets_free(ss);
 		return NULL;
 	}
 	return ss;
 }
 
-static struct oa_secret *
-secret_find(struct oa_secrets *ss, const char *scheme)
+static struct api_secret *
+secret_find(struct api_secrets *ss, const char *scheme)
 {
 	size_t	 i;
 
@@ -188,11 +188,11 @@ secret_find(struct oa_secrets *ss, const char *scheme)
  * static mode cannot send it (unknown, oauth2, no secret ...).
  */
 static int
-scheme_cred(struct oa_secrets *ss, const struct oa_doc *doc,
-    const char *name, struct oa_cred *c, const char **why)
+scheme_cred(struct api_secrets *ss, const struct api_doc *doc,
+    const char *name, struct api_cred *c, const char **why)
 {
 	struct json_object	*schemes = NULL, *s = NULL, *comp;
-	struct oa_secret	*sec;
+	struct api_secret	*sec;
 	const char		*type, *in, *hs;
 	char			*cause = NULL, *b64;
 
@@ -200,7 +200,7 @@ scheme_cred(struct oa_secrets *ss, const struct oa_doc *doc,
 	if (json_object_object_get_ex(doc->root, "components", &comp))
 		json_object_object_get_ex(comp, "securitySchemes", &schemes);
 	if (schemes != NULL && json_object_object_get_ex(schemes, name, &s))
-		s = oa_resolve(doc, s, "#/components/securitySchemes", &cause);
+		s = api_resolve(doc, s, "#/components/securitySchemes", &cause);
 	free(cause);
 	if (s == NULL || !json_object_is_type(s, json_type_object)) {
 		*why = "is not in components.securitySchemes";
@@ -256,7 +256,7 @@ scheme_cred(struct oa_secrets *ss, const struct oa_doc *doc,
 }
 
 static void
-cred_clear(struct oa_cred *c)
+cred_clear(struct api_cred *c)
 {
 	if (c->value != NULL)
 		explicit_bzero(c->value, strlen(c->value));
@@ -266,7 +266,7 @@ cred_clear(struct oa_cred *c)
 }
 
 void
-oa_creds_free(struct oa_cred *c, size_t n)
+api_creds_free(struct api_cred *c, size_t n)
 {
 	size_t	 i;
 
@@ -276,10 +276,10 @@ oa_creds_free(struct oa_cred *c, size_t n)
 }
 
 static void
-miss_add(struct oa_secrets *ss, const char *scheme, const char *why,
+miss_add(struct api_secrets *ss, const char *scheme, const char *why,
     const char *tool)
 {
-	struct oa_miss	*m = NULL;
+	struct api_miss	*m = NULL;
 	size_t		 i;
 
 	for (i = 0; i < ss->nmiss && m == NULL; i++)
@@ -301,11 +301,11 @@ miss_add(struct oa_secrets *ss, const char *scheme, const char *why,
  * into *out, or -1 with the first scheme that cannot be sent.
  */
 static int
-requirement(struct oa_secrets *ss, const struct oa_doc *doc,
-    struct json_object *req, struct oa_cred **out, size_t *nout,
+requirement(struct api_secrets *ss, const struct api_doc *doc,
+    struct json_object *req, struct api_cred **out, size_t *nout,
     const char **bad, const char **why)
 {
-	struct oa_cred	 c;
+	struct api_cred	 c;
 
 	*out = NULL;
 	*nout = 0;
@@ -313,7 +313,7 @@ requirement(struct oa_secrets *ss, const struct oa_doc *doc,
 		(void)scopes;
 		if (scheme_cred(ss, doc, scheme, &c, why) == -1) {
 			*bad = scheme;
-			oa_creds_free(*out, *nout);
+			api_creds_free(*out, *nout);
 			*out = NULL;
 			*nout = 0;
 			return -1;
@@ -329,12 +329,12 @@ requirement(struct oa_secrets *ss, const struct oa_doc *doc,
  * first of its security requirements (or the document's) that static
  * mode can meet in full.  An empty requirement makes the credential
  * optional.  When none can be met, the schemes of the first one are
- * remembered for oa_secrets_report() and -1 is returned (a per-operation
+ * remembered for api_secrets_report() and -1 is returned (a per-operation
  * x-mcp-upstream-auth: static must be met in full); else 0.
  */
 int
-oa_cred_bind(struct oa_secrets *ss, const struct oa_doc *doc,
-    struct json_object *opj, const char *tool, struct oa_op *op)
+api_cred_bind(struct api_secrets *ss, const struct api_doc *doc,
+    struct json_object *opj, const char *tool, struct api_op *op)
 {
 	struct json_object	*sec, *req;
 	const char		*bad = NULL, *why = NULL, *bad0 = NULL;
@@ -372,7 +372,7 @@ oa_cred_bind(struct oa_secrets *ss, const struct oa_doc *doc,
 
 /* Start-up warnings: schemes required but not sent, secrets not used. */
 void
-oa_secrets_report(const struct oa_secrets *ss)
+api_secrets_report(const struct api_secrets *ss)
 {
 	size_t	 i;
 
@@ -396,7 +396,7 @@ static char	*cc_token;
 static int64_t	 cc_until;
 
 void
-oa_cc_clear(void)
+api_cc_clear(void)
 {
 	if (cc_token != NULL)
 		explicit_bzero(cc_token, strlen(cc_token));
@@ -426,7 +426,7 @@ token_ok(const char *t)
  * message in `why` that never quotes a token.
  */
 int
-oa_token_answer(const struct up_response *rs, const char *refused,
+api_token_answer(const struct up_response *rs, const char *refused,
     char **token, int64_t *expires_in, char *why, size_t whysz)
 {
 	struct json_object	*o, *v;
@@ -487,7 +487,7 @@ out:
 /* Until when to use a token that lives `life` seconds from `now`:
  * shortly before it expires (a tenth of its life, 60 s at most). */
 int64_t
-oa_token_until(int64_t now, int64_t life)
+api_token_until(int64_t now, int64_t life)
 {
 	return now + life - (life / 10 < 60 ? life / 10 : 60);
 }
@@ -496,11 +496,11 @@ oa_token_until(int64_t now, int64_t life)
  * POST the grant `form` to the provider's token endpoint, this server
  * authenticated as its client (MCP_OAUTH_TOKEN_AUTH basic or post, or
  * private_key_jwt with MCP_UPSTREAM_CLIENT_KEY_FILE), and read the
- * answer (oa_token_answer).  `form` is the caller's; it is wiped here
+ * answer (api_token_answer).  `form` is the caller's; it is wiped here
  * once it has been sent.
  */
 int
-oa_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
+api_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
     char **token, int64_t *expires_in, char *why, size_t whysz)
 {
 	const char		*hdrs[4] = { "Accept: application/json",
@@ -519,9 +519,9 @@ oa_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 		    "unknown (its metadata cannot be fetched)");
 		goto wipe;
 	}
-	if (oa_assert_ready()) {
+	if (api_assert_ready()) {
 		/* RFC 7523 §2.2: the assertion's audience is this endpoint */
-		if ((jwt = oa_assert_make(cfg->upstream_client_id, q.url,
+		if ((jwt = api_assert_make(cfg->upstream_client_id, q.url,
 		    util_now_unix())) == NULL) {
 			snprintf(why, whysz, "this server cannot sign its "
 			    "client assertion (MCP_UPSTREAM_CLIENT_KEY_FILE)");
@@ -555,7 +555,7 @@ oa_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 		snprintf(why, whysz, "the OAuth provider's token endpoint "
 		    "cannot be reached: %s", r.errmsg);
 	else
-		rc = oa_token_answer(&r, refused, token, expires_in, why,
+		rc = api_token_answer(&r, refused, token, expires_in, why,
 		    whysz);
 	up_response_free(&r);
 wipe:
@@ -574,7 +574,7 @@ wipe:
  * message in `why` (never a secret or a token) when there is none.
  */
 const char *
-oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
+api_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 {
 	struct buf	 body;
 	char		*tok;
@@ -594,7 +594,7 @@ oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 	if (cfg->upstream_resource != NULL)
 		form_add(&body, "resource", cfg->upstream_resource,
 		    strlen(cfg->upstream_resource));
-	rc = oa_token_grant(cfg, &body, "the OAuth provider refused this "
+	rc = api_token_grant(cfg, &body, "the OAuth provider refused this "
 	    "server's client credentials grant", &tok, &life, why, whysz);
 	buf_free(&body);
 	if (rc == -1) {
@@ -602,9 +602,9 @@ oa_cc_token(const struct cfg *cfg, char *why, size_t whysz)
 		    why);
 		return NULL;
 	}
-	oa_cc_clear();
+	api_cc_clear();
 	cc_token = tok;
-	cc_until = oa_token_until(util_now_unix(), life ? life : 300);
+	cc_until = api_token_until(util_now_unix(), life ? life : 300);
 	/* a new token is good for this call even if it lives a second */
 	return cc_token;
 }
