@@ -14,17 +14,17 @@
 #include "tools.h"
 #include "util.h"
 
-#define OA_REF_HOPS	16	/* $ref -> $ref chains */
-#define OA_SCHEMA_DEPTH	64	/* nesting of one converted schema */
-#define OA_SCHEMA_NODES	20000	/* inlined nodes per tool, then $defs */
-#define OA_DIALECT_2020	"https://json-schema.org/draft/2020-12/schema"
+#define API_REF_HOPS	16	/* $ref -> $ref chains */
+#define API_SCHEMA_DEPTH	64	/* nesting of one converted schema */
+#define API_SCHEMA_NODES	20000	/* inlined nodes per tool, then $defs */
+#define API_DIALECT_2020	"https://json-schema.org/draft/2020-12/schema"
 
-enum api_in { OA_IN_PATH, OA_IN_QUERY, OA_IN_HEADER, OA_IN__MAX };
+enum api_in { API_IN_PATH, API_IN_QUERY, API_IN_HEADER, API_IN__MAX };
 /* How a request body is sent (api_body.c says which media type is which). */
-enum api_body { OA_BODY_NONE, OA_BODY_JSON, OA_BODY_FORM, OA_BODY_RAW,
-	OA_BODY_MULTIPART, OA_BODY_BINARY };
-enum api_style { OA_STYLE_FORM, OA_STYLE_SIMPLE, OA_STYLE_SPACE,
-	OA_STYLE_PIPE, OA_STYLE_DEEP, OA_STYLE__MAX };
+enum api_body { API_BODY_NONE, API_BODY_JSON, API_BODY_FORM, API_BODY_RAW,
+	API_BODY_MULTIPART, API_BODY_BINARY };
+enum api_style { API_STYLE_FORM, API_STYLE_SIMPLE, API_STYLE_SPACE,
+	API_STYLE_PIPE, API_STYLE_DEEP, API_STYLE__MAX };
 
 struct api_param {
 	char		*name;		/* as the API knows it */
@@ -43,7 +43,7 @@ struct api_part {
 };
 
 /* A credential static mode sends (MCP_UPSTREAM_AUTH=static). */
-enum api_cred_in { OA_CRED_HEADER, OA_CRED_QUERY, OA_CRED_COOKIE };
+enum api_cred_in { API_CRED_HEADER, API_CRED_QUERY, API_CRED_COOKIE };
 struct api_cred {
 	enum api_cred_in	 in;
 	char		*name;		/* header, query parameter, cookie */
@@ -143,10 +143,10 @@ void	 api_creds_free(struct api_cred *, size_t);
 const char *api_cc_token(const struct cfg *, char *, size_t);
 void	 api_cc_clear(void);
 /* the token endpoint, for client_credentials and exchange */
-#define OA_TOKEN_MAX		16384	/* bytes of a token we send on */
-#define OA_TOKEN_RESPONSE_MAX	(256 * 1024)
-#define OA_TOKEN_TYPE_ACCESS	"urn:ietf:params:oauth:token-type:access_token"
-#define OA_ASSERTION_TYPE \
+#define API_TOKEN_MAX		16384	/* bytes of a token we send on */
+#define API_TOKEN_RESPONSE_MAX	(256 * 1024)
+#define API_TOKEN_TYPE_ACCESS	"urn:ietf:params:oauth:token-type:access_token"
+#define API_ASSERTION_TYPE \
 	"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 struct up_response;
 int	 api_token_answer(const struct up_response *, const char *, char **,

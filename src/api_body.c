@@ -24,7 +24,7 @@
 #include "api.h"
 #include "util.h"
 
-#define OA_FNAME_SUFFIX	"_filename"
+#define API_FNAME_SUFFIX	"_filename"
 
 static struct json_object *
 get(struct json_object *o, const char *key, enum json_type t)
@@ -92,22 +92,22 @@ int
 api_body_rank(const char *type, enum api_body *kind)
 {
 	if (is_json_media(type)) {
-		*kind = OA_BODY_JSON;
+		*kind = API_BODY_JSON;
 		return 0;
 	}
 	if (type_is(type, "application/x-www-form-urlencoded")) {
-		*kind = OA_BODY_FORM;
+		*kind = API_BODY_FORM;
 		return 1;
 	}
 	if (type_is(type, "multipart/form-data")) {
-		*kind = OA_BODY_MULTIPART;
+		*kind = API_BODY_MULTIPART;
 		return 2;
 	}
 	if (type_is(type, "application/octet-stream")) {
-		*kind = OA_BODY_BINARY;
+		*kind = API_BODY_BINARY;
 		return 3;
 	}
-	*kind = textual(type) ? OA_BODY_RAW : OA_BODY_BINARY;
+	*kind = textual(type) ? API_BODY_RAW : API_BODY_BINARY;
 	return 4;
 }
 
@@ -369,7 +369,7 @@ api_body_parts(struct api_op *op, struct json_object *conv,
 		    "the file");
 		make_base64(many ? items : s, type, what);
 		free(what);
-		xasprintf(&fname, "%s" OA_FNAME_SUFFIX, k);
+		xasprintf(&fname, "%s" API_FNAME_SUFFIX, k);
 		if (json_object_object_get_ex(props, fname, NULL) ||
 		    json_object_object_get_ex(siblings, fname, NULL)) {
 			free(fname);
@@ -633,7 +633,7 @@ api_body_build(const struct api_op *op, struct json_object *v, size_t max,
 		xasprintf(&pre, "arguments.%s", op->body_prop);
 	else
 		pre = xstrdup("arguments");
-	if (op->body == OA_BODY_BINARY) {
+	if (op->body == API_BODY_BINARY) {
 		if (!json_object_is_type(v, json_type_string)) {
 			xasprintf(err, "%s must be a base64 string", pre);
 			goto out;

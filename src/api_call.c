@@ -24,9 +24,9 @@
 #include "url.h"
 #include "util.h"
 
-#define OA_EXCERPT	2048	/* bytes of an error body shown */
-#define OA_HEADERS_MAX	64
-#define OA_JSON_DEPTH	256
+#define API_EXCERPT	2048	/* bytes of an error body shown */
+#define API_HEADERS_MAX	64
+#define API_JSON_DEPTH	256
 
 void
 api_op_free(void *p)
@@ -233,8 +233,8 @@ query_pair(struct buf *q, const char *name, const char *suffix,
 static void
 query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 {
-	const char	*sep = p->style == OA_STYLE_SPACE ? "%20" :
-			    p->style == OA_STYLE_PIPE ? "%7C" : ",";
+	const char	*sep = p->style == API_STYLE_SPACE ? "%20" :
+			    p->style == API_STYLE_PIPE ? "%7C" : ",";
 	size_t		 i, n;
 
 	if (json_object_is_type(v, json_type_array)) {
@@ -254,7 +254,7 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 			encode_value(q, json_object_array_get_idx(v, i));
 		}
 	} else if (json_object_is_type(v, json_type_object)) {
-		if (p->style == OA_STYLE_DEEP) {
+		if (p->style == API_STYLE_DEEP) {
 			json_object_object_foreach(v, k, val)
 				query_pair(q, p->name, k, val);
 		} else if (p->explode) {
@@ -373,14 +373,14 @@ struct api_req {
 	struct buf	 query;
 	struct buf	 body;
 	int		 has_body;
-	char		*headers[OA_HEADERS_MAX + 1];
+	char		*headers[API_HEADERS_MAX + 1];
 	size_t		 nheaders;
 };
 
 static void
 req_add_header(struct api_req *r, const char *name, const char *value)
 {
-	if (r->nheaders < OA_HEADERS_MAX)
+	if (r->nheaders < API_HEADERS_MAX)
 		xasprintf(&r->headers[r->nheaders++], "%s: %s", name, value);
 }
 
@@ -417,11 +417,11 @@ static_creds(const struct api_op *op, struct api_req *r, int query)
 	buf_init(&cookie);
 	for (i = 0; i < op->ncreds; i++) {
 		c = &op->creds[i];
-		if ((c->in == OA_CRED_QUERY) != query)
+		if ((c->in == API_CRED_QUERY) != query)
 			continue;
-		if (c->in == OA_CRED_HEADER)
+		if (c->in == API_CRED_HEADER)
 			req_set_header(r, c->name, c->value);
-		else if (c->in == OA_CRED_COOKIE)
+		else if (c->in == API_CRED_COOKIE)
 			buf_printf(&cookie, "%s%s=%s", cookie.len ? "; " : "",
 			    c->name, c->value);
 		else {
@@ -485,7 +485,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		pname[e - s - 1] = '\0';
 		e++;
 		for (i = 0, p = NULL; i < op->nparams; i++)
-			if (op->params[i].in == OA_IN_PATH &&
+			if (op->params[i].in == API_IN_PATH &&
 			    strcmp(op->params[i].name, pname) == 0)
 				p = &op->params[i];
 		if (p == NULL || !json_object_object_get_ex(call->args,
@@ -498,11 +498,11 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 	}
 	for (i = 0; i < op->nparams; i++) {
 		p = &op->params[i];
-		if (p->in == OA_IN_PATH ||
+		if (p->in == API_IN_PATH ||
 		    !json_object_object_get_ex(call->args, p->prop, &v) ||
 		    v == NULL)
 			continue;
-		if (p->in == OA_IN_QUERY)
+		if (p->in == API_IN_QUERY)
 			query_value(v, p, &r->query);
 		else {
 			buf_init(&h);
@@ -539,7 +539,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 	if (op->upauth == UPAUTH_STATIC)
 		static_creds(op, r, 0);
 
-	if (op->body != OA_BODY_NONE) {
+	if (op->body != API_BODY_NONE) {
 		obj = NULL;
 		if (op->body_prop != NULL)
 			json_object_object_get_ex(call->args, op->body_prop,
@@ -561,8 +561,8 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 				obj = NULL;
 			}
 		}
-		if (obj != NULL && (op->body == OA_BODY_MULTIPART ||
-		    op->body == OA_BODY_BINARY)) {
+		if (obj != NULL && (op->body == API_BODY_MULTIPART ||
+		    op->body == API_BODY_BINARY)) {
 			/* files from base64, parts: api_body.c */
 			char	*ctype, *berr;
 			int	 brc;
@@ -581,10 +581,10 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 			free(ctype);
 		} else if (obj != NULL) {
 			r->has_body = 1;
-			if (op->body == OA_BODY_FORM &&
+			if (op->body == API_BODY_FORM &&
 			    json_object_is_type(obj, json_type_object))
 				form_body(obj, &r->body);
-			else if (op->body == OA_BODY_RAW &&
+			else if (op->body == API_BODY_RAW &&
 			    json_object_is_type(obj, json_type_string))
 				buf_append(&r->body, json_object_get_string(obj),
 				    (size_t)json_object_get_string_len(obj));
@@ -670,8 +670,8 @@ excerpt(const struct buf *body, struct buf *out)
 {
 	size_t	 n = body->len;
 
-	if (n > OA_EXCERPT) {
-		n = OA_EXCERPT;
+	if (n > API_EXCERPT) {
+		n = API_EXCERPT;
 		while (n > 0 && ((unsigned char)body->data[n] & 0xc0) == 0x80)
 			n--;
 	}
@@ -786,7 +786,7 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		/* strict RFC 8259 (json-c's tokener would take NaN and print
 		 * it back, invalid), and without its locale switching */
 		if (rs->body.len <= max && jp_parse(rs->body.data,
-		    rs->body.len, OA_JSON_DEPTH, &sc, &cause) == -1) {
+		    rs->body.len, API_JSON_DEPTH, &sc, &cause) == -1) {
 			sc = NULL;
 			snprintf(why, sizeof(why), "not valid JSON (%s)", cause);
 		} else if (sc != NULL && !json_object_is_type(sc,

@@ -212,11 +212,11 @@ scheme_cred(struct api_secrets *ss, const struct api_doc *doc,
 	if (type != NULL && strcmp(type, "apiKey") == 0 && in != NULL &&
 	    prov_field(s, "name") != NULL && (strcmp(in, "header") == 0 ||
 	    strcmp(in, "query") == 0 || strcmp(in, "cookie") == 0))
-		c->in = in[0] == 'h' ? OA_CRED_HEADER : in[0] == 'q' ?
-		    OA_CRED_QUERY : OA_CRED_COOKIE;
+		c->in = in[0] == 'h' ? API_CRED_HEADER : in[0] == 'q' ?
+		    API_CRED_QUERY : API_CRED_COOKIE;
 	else if (type != NULL && strcmp(type, "http") == 0 && hs != NULL &&
 	    (util_strcaseeq(hs, "basic") || util_strcaseeq(hs, "bearer")))
-		c->in = OA_CRED_HEADER;
+		c->in = API_CRED_HEADER;
 	else {
 		*why = "is not an apiKey or http basic/bearer scheme, which "
 		    "static mode cannot send";
@@ -231,7 +231,7 @@ scheme_cred(struct api_secrets *ss, const struct api_doc *doc,
 		*why = "is http basic, and its secret is not user:password";
 		return -1;
 	}
-	if (c->in == OA_CRED_COOKIE && strpbrk(sec->value, "; ,\"\\") !=
+	if (c->in == API_CRED_COOKIE && strpbrk(sec->value, "; ,\"\\") !=
 	    NULL) {
 		*why = "is a cookie, and its secret has characters a cookie "
 		    "value cannot carry (; , space \" \\)";
@@ -420,7 +420,7 @@ token_ok(const char *t)
 /*
  * Read the provider's answer to a token request (client_credentials or
  * token exchange, RFC 6749 §5.1, RFC 8693 §2.2): a Bearer access token
- * of at most OA_TOKEN_MAX bytes and its lifetime.  `refused` says what
+ * of at most API_TOKEN_MAX bytes and its lifetime.  `refused` says what
  * was asked, for an error answer.  0 with *token (a new string) and
  * *expires_in (seconds; 0 when the answer does not say), or -1 with a
  * message in `why` that never quotes a token.
@@ -455,10 +455,10 @@ api_token_answer(const struct up_response *rs, const char *refused,
 	}
 	/* RFC 8693 §2.2.1: an exchange may issue other kinds of token */
 	s = prov_field(o, "issued_token_type");
-	if (s != NULL && strcmp(s, OA_TOKEN_TYPE_ACCESS) != 0) {
+	if (s != NULL && strcmp(s, API_TOKEN_TYPE_ACCESS) != 0) {
 		snprintf(why, whysz, "the OAuth provider issued a token that "
 		    "is not an access token (issued_token_type is not %s)",
-		    OA_TOKEN_TYPE_ACCESS);
+		    API_TOKEN_TYPE_ACCESS);
 		goto out;
 	}
 	if ((s = prov_field(o, "access_token")) == NULL || !token_ok(s)) {
@@ -466,9 +466,9 @@ api_token_answer(const struct up_response *rs, const char *refused,
 		    "usable access_token");
 		goto out;
 	}
-	if (strlen(s) > OA_TOKEN_MAX) {
+	if (strlen(s) > API_TOKEN_MAX) {
 		snprintf(why, whysz, "the OAuth provider's access_token is "
-		    "larger than %d bytes", OA_TOKEN_MAX);
+		    "larger than %d bytes", API_TOKEN_MAX);
 		goto out;
 	}
 	if (json_object_object_get_ex(o, "expires_in", &v) &&
@@ -529,8 +529,8 @@ api_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 		}
 		form_add(form, "client_id", cfg->upstream_client_id,
 		    strlen(cfg->upstream_client_id));
-		form_add(form, "client_assertion_type", OA_ASSERTION_TYPE,
-		    strlen(OA_ASSERTION_TYPE));
+		form_add(form, "client_assertion_type", API_ASSERTION_TYPE,
+		    strlen(API_ASSERTION_TYPE));
 		form_add(form, "client_assertion", jwt, strlen(jwt));
 		/* usable by whoever reads it for its minute: wiped */
 		explicit_bzero(jwt, strlen(jwt));
@@ -549,7 +549,7 @@ api_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 	q.body = form->data;
 	q.body_len = form->len;
 	q.timeout_ms = cfg->api_timeout * 1000;
-	q.max_response = OA_TOKEN_RESPONSE_MAX;
+	q.max_response = API_TOKEN_RESPONSE_MAX;
 	q.flags = UP_NO_REDIRECT;
 	if (up_perform(&q, &r) == -1)
 		snprintf(why, whysz, "the OAuth provider's token endpoint "

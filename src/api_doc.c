@@ -16,8 +16,8 @@
 #include "url.h"
 #include "util.h"
 
-#define OA_DOC_MAX	(64 * 1024 * 1024)
-#define OA_JSON_DEPTH	512
+#define API_DOC_MAX	(64 * 1024 * 1024)
+#define API_JSON_DEPTH	512
 
 static int
 read_file(const char *var, const char *path, struct buf *b, char **cause)
@@ -33,9 +33,9 @@ read_file(const char *var, const char *path, struct buf *b, char **cause)
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (b->len + n > OA_DOC_MAX) {
+		if (b->len + n > API_DOC_MAX) {
 			xasprintf(cause, "%s: %s is larger than %d bytes",
-			    var, path, OA_DOC_MAX);
+			    var, path, API_DOC_MAX);
 			goto out;
 		}
 		buf_append(b, chunk, n);
@@ -66,7 +66,7 @@ fetch_url(const char *var, const char *url, long long timeout, struct buf *b,
 	rq.url = url;
 	rq.headers = hdrs;
 	rq.timeout_ms = timeout * 1000;
-	rq.max_response = OA_DOC_MAX;
+	rq.max_response = API_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1)
 		xasprintf(cause, "%s: cannot fetch %s: %s", var, url,
 		    rs.errmsg);
@@ -142,7 +142,7 @@ api_doc_read(const char *var, const char *where, long long timeout,
 	n = b.len;
 	if (!is_json(where, ctype, p, n)) {
 		/* the same bounds: size (read above) and depth */
-		if ((*out = api_yaml_parse(p, n, where, OA_JSON_DEPTH,
+		if ((*out = api_yaml_parse(p, n, where, API_JSON_DEPTH,
 		    cause)) == NULL) {
 			/* api_yaml.c speaks of MCP_OPENAPI */
 			if (strcmp(var, "MCP_OPENAPI") != 0 && *cause != NULL &&
@@ -159,7 +159,7 @@ api_doc_read(const char *var, const char *where, long long timeout,
 			n -= 3;
 		}
 		/* the strict reader of requests: UTF-8, no NaN, bounded */
-		if ((*out = rpc_parse_bounded(p, n, OA_JSON_DEPTH,
+		if ((*out = rpc_parse_bounded(p, n, API_JSON_DEPTH,
 		    &jcause)) == NULL) {
 			xasprintf(cause, "%s: %s is not JSON (%s)", var,
 			    where, jcause ? jcause : "empty");
@@ -307,10 +307,10 @@ api_resolve(const struct api_doc *doc, struct json_object *node,
 			return NULL;
 		}
 		r = json_object_get_string(ref);
-		if (hops >= OA_REF_HOPS) {
+		if (hops >= API_REF_HOPS) {
 			xasprintf(cause, "MCP_OPENAPI: %s: %s: more than %d "
 			    "chained $refs (a cycle?) at '%.200s'", doc->where,
-			    where, OA_REF_HOPS, r);
+			    where, API_REF_HOPS, r);
 			return NULL;
 		}
 		if (r[0] != '#') {

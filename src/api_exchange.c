@@ -160,8 +160,8 @@ xc_form(const struct cfg *cfg, const char *subject, struct buf *b)
 		form_add(b, "subject_token_type",
 		    cfg->upstream_subject_token_type,
 		    strlen(cfg->upstream_subject_token_type));
-		form_add(b, "requested_token_type", OA_TOKEN_TYPE_ACCESS,
-		    strlen(OA_TOKEN_TYPE_ACCESS));
+		form_add(b, "requested_token_type", API_TOKEN_TYPE_ACCESS,
+		    strlen(API_TOKEN_TYPE_ACCESS));
 		if (cfg->upstream_audience != NULL)
 			form_add(b, "audience", cfg->upstream_audience,
 			    strlen(cfg->upstream_audience));

@@ -10,7 +10,7 @@
  * Content-Location, else by the request URL and "#part-N".
  *
  * The body is the API's, so parsing is bounded: a boundary of at most
- * 70 characters, at most OA_MIXED_PARTS parts, OA_MIXED_HEAD bytes of
+ * 70 characters, at most API_MIXED_PARTS parts, API_MIXED_HEAD bytes of
  * headers per part, and a closing delimiter is required (a cut answer
  * is refused, not guessed at).
  */
@@ -23,8 +23,8 @@
 #include "api.h"
 #include "util.h"
 
-#define OA_MIXED_PARTS	64
-#define OA_MIXED_HEAD	8192
+#define API_MIXED_PARTS	64
+#define API_MIXED_HEAD	8192
 
 void
 api_mixed_free(struct api_mixed_part *parts, size_t n)
@@ -187,12 +187,12 @@ api_mixed_parse(const char *ctype, const char *body, size_t len,
 			    "line end");
 			goto out;
 		}
-		if (n == OA_MIXED_PARTS) {
-			xasprintf(cause, "more than %d parts", OA_MIXED_PARTS);
+		if (n == API_MIXED_PARTS) {
+			xasprintf(cause, "more than %d parts", API_MIXED_PARTS);
 			goto out;
 		}
 		/* the headers end at an empty line (at once, if none) */
-		lim = e - p > OA_MIXED_HEAD + 3 ? p + OA_MIXED_HEAD + 3 : e;
+		lim = e - p > API_MIXED_HEAD + 3 ? p + API_MIXED_HEAD + 3 : e;
 		if (e - p >= 2 && p[0] == '\r' && p[1] == '\n') {
 			h = p;
 			b = p + 2;
@@ -210,7 +210,7 @@ api_mixed_parse(const char *ctype, const char *body, size_t len,
 			b = q + 2;
 		} else {
 			xasprintf(cause, "a part's headers do not end within "
-			    "%d bytes", OA_MIXED_HEAD);
+			    "%d bytes", API_MIXED_HEAD);
 			goto out;
 		}
 		parts = xrealloc(parts, (n + 1) * sizeof(*parts));

@@ -24,7 +24,7 @@ struct api_conv {
 	struct json_object	*defs;		/* built $defs, or NULL */
 	struct api_def		*map;
 	size_t			 nmap;
-	struct json_object	*stack[OA_SCHEMA_DEPTH];
+	struct json_object	*stack[API_SCHEMA_DEPTH];
 	size_t			 depth;
 	size_t			 nodes;
 	const char		*where;
@@ -130,10 +130,10 @@ def_ref(struct api_conv *c, struct json_object *target, const char *ref)
 			c->defs = json_object_new_object();
 		/* placeholder first: references met while converting stop */
 		json_object_object_add(c->defs, name, json_object_new_object());
-		if (c->depth >= OA_SCHEMA_DEPTH) {
+		if (c->depth >= API_SCHEMA_DEPTH) {
 			xasprintf(c->cause, "MCP_OPENAPI: %s: %s: schema nested "
 			    "deeper than %d levels", c->doc->where, c->where,
-			    OA_SCHEMA_DEPTH);
+			    API_SCHEMA_DEPTH);
 			return NULL;
 		}
 		c->stack[c->depth++] = target;
@@ -173,8 +173,8 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 	*out = NULL;
 	if ((target = api_resolve(c->doc, node, c->where, c->cause)) == NULL)
 		return -1;
-	if (on_stack(c, target) || c->nodes > OA_SCHEMA_NODES ||
-	    c->depth >= OA_SCHEMA_DEPTH) {
+	if (on_stack(c, target) || c->nodes > API_SCHEMA_NODES ||
+	    c->depth >= API_SCHEMA_DEPTH) {
 		if ((*out = def_ref(c, target, ref)) == NULL)
 			rc = -1;
 	} else {
@@ -357,9 +357,10 @@ convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 		*outp = json_object_get(node);	/* booleans, null, junk */
 		return 0;
 	}
-	if (c->depth >= OA_SCHEMA_DEPTH) {
+	if (c->depth >= API_SCHEMA_DEPTH) {
 		xasprintf(c->cause, "MCP_OPENAPI: %s: %s: schema nested deeper "
-		    "than %d levels", c->doc->where, c->where, OA_SCHEMA_DEPTH);
+		    "than %d levels", c->doc->where, c->where,
+		    API_SCHEMA_DEPTH);
 		return -1;
 	}
 	if (json_object_object_get_ex(node, "$ref", &ref) &&

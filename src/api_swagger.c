@@ -29,7 +29,7 @@
  * $ref to another file or outside definitions/parameters/responses, a
  * path item $ref, type: file outside formData, collectionFormat tsv or
  * multi where 3.0 has no equivalent, body and formData in one operation.
- * The converted document is bounded (OA_SWAGGER_NODES values): a
+ * The converted document is bounded (API_SWAGGER_NODES values): a
  * document whose shared parameters and media types multiply is refused.
  */
 #include "config.h"
@@ -41,14 +41,14 @@
 
 #include "api.h"
 
-#define OA_SWAGGER_NODES	1000000
+#define API_SWAGGER_NODES	1000000
 
 struct sw {
 	struct api_doc		 sdoc;		/* the Swagger document */
 	char			**cause;
 	struct buf		 path;		/* pointer of the node in hand */
 	size_t			 nodes;
-	int			 over;		/* OA_SWAGGER_NODES passed */
+	int			 over;		/* API_SWAGGER_NODES passed */
 	struct json_object	*consumes;	/* the document's, or NULL */
 	struct json_object	*produces;
 };
@@ -160,7 +160,7 @@ str_in(struct json_object *list, const char *s)
 static struct json_object *
 new_obj(struct sw *sw)
 {
-	if (++sw->nodes > OA_SWAGGER_NODES)
+	if (++sw->nodes > API_SWAGGER_NODES)
 		sw->over = 1;
 	return json_object_new_object();
 }
@@ -174,7 +174,7 @@ copy(struct sw *sw, struct json_object *o)
 
 	if (o == NULL || sw->over)
 		return NULL;
-	if (++sw->nodes > OA_SWAGGER_NODES) {
+	if (++sw->nodes > API_SWAGGER_NODES) {
 		sw->over = 1;
 		return NULL;
 	}
@@ -1275,7 +1275,7 @@ fail:
 	if (*cause == NULL) {
 		pop(&sw, 1);
 		fail(&sw, "the converted document would hold more than %d "
-		    "values", OA_SWAGGER_NODES);
+		    "values", API_SWAGGER_NODES);
 	}
 	buf_free(&sw.path);
 	json_object_put(out);

@@ -536,16 +536,16 @@ static enum api_style
 parse_style(const char *s, enum api_in in)
 {
 	if (s == NULL)
-		return in == OA_IN_QUERY ? OA_STYLE_FORM : OA_STYLE_SIMPLE;
+		return in == API_IN_QUERY ? API_STYLE_FORM : API_STYLE_SIMPLE;
 	if (strcmp(s, "form") == 0)
-		return OA_STYLE_FORM;
+		return API_STYLE_FORM;
 	if (strcmp(s, "spaceDelimited") == 0)
-		return OA_STYLE_SPACE;
+		return API_STYLE_SPACE;
 	if (strcmp(s, "pipeDelimited") == 0)
-		return OA_STYLE_PIPE;
+		return API_STYLE_PIPE;
 	if (strcmp(s, "deepObject") == 0)
-		return OA_STYLE_DEEP;
-	return OA_STYLE_SIMPLE;
+		return API_STYLE_DEEP;
+	return API_STYLE_SIMPLE;
 }
 
 /* Parameters the API's framework sets itself (OpenAPI 3 §4.8.12.1). */
@@ -636,7 +636,7 @@ mirror_header(struct api_tb *t, struct json_object *p, enum api_in in,
 		if (!json_object_is_type(x, json_type_string))
 			return;		/* false: not mirrored */
 		h = json_object_get_string(x);
-	} else if (in == OA_IN_HEADER)
+	} else if (in == API_IN_HEADER)
 		h = name;
 	else
 		return;
@@ -721,17 +721,17 @@ build_params(struct api_tb *t)
 		in = str_get(p, "in");
 		op = &t->op->params[t->op->nparams];
 		if (strcmp(in, "path") == 0)
-			op->in = OA_IN_PATH;
+			op->in = API_IN_PATH;
 		else if (strcmp(in, "query") == 0)
-			op->in = OA_IN_QUERY;
+			op->in = API_IN_QUERY;
 		else if (strcmp(in, "header") == 0 && !ignored_header(name))
-			op->in = OA_IN_HEADER;
+			op->in = API_IN_HEADER;
 		else
 			continue;	/* cookies, and headers set for us */
 		op->style = parse_style(str_get(p, "style"), op->in);
 		q = obj_get(p, "explode", json_type_boolean);
 		op->explode = q != NULL ? json_object_get_boolean(q) :
-		    op->style == OA_STYLE_FORM;
+		    op->style == API_STYLE_FORM;
 		/* a clash takes the location as a prefix, then a number */
 		prop = xstrdup(name);
 		for (j = 0; prop_taken(t, prop); j++) {
@@ -748,7 +748,7 @@ build_params(struct api_tb *t)
 			free(prop);
 			goto out;
 		}
-		req = op->in == OA_IN_PATH || ((v = obj_get(p, "required",
+		req = op->in == API_IN_PATH || ((v = obj_get(p, "required",
 		    json_type_boolean)) != NULL && json_object_get_boolean(v));
 		xasprintf(&tail, "parameter '%.64s'", name);
 		j = curate_arg(t, p, tail, prop, q, &req, &hidden) == -1;
@@ -940,7 +940,7 @@ build_body(struct api_tb *t)
 		free(where);
 		return 0;
 	}
-	if (t->op->body == OA_BODY_FORM) {
+	if (t->op->body == API_BODY_FORM) {
 		/* a form cannot carry a file: multipart, if it has one */
 		json_object_object_foreach(content, k2, v2) {
 			enum api_body	 kind;
@@ -954,22 +954,22 @@ build_body(struct api_tb *t)
 				t->op->body = kind;
 			}
 			free(why);
-			if (t->op->body != OA_BODY_FORM)
+			if (t->op->body != API_BODY_FORM)
 				break;
 		}
 	}
-	t->op->body_type = t->op->body == OA_BODY_RAW ||
-	    t->op->body == OA_BODY_BINARY ? api_body_send_type(type) :
+	t->op->body_type = t->op->body == API_BODY_RAW ||
+	    t->op->body == API_BODY_BINARY ? api_body_send_type(type) :
 	    xstrdup(type);
 	v = obj_get(rb, "required", json_type_boolean);
 	t->op->body_required = v != NULL && json_object_get_boolean(v);
-	if (t->op->body == OA_BODY_RAW) {
+	if (t->op->body == API_BODY_RAW) {
 		conv = json_object_new_object();
 		json_object_object_add(conv, "type",
 		    json_object_new_string("string"));
 		json_object_object_add(conv, "description",
 		    json_object_new_string(type));
-	} else if (t->op->body == OA_BODY_BINARY)
+	} else if (t->op->body == API_BODY_BINARY)
 		conv = api_body_binary_schema(t->op->body_type,
 		    obj_get(rb, "description", json_type_string));
 	else if ((s = obj_get(media, "schema", json_type_object)) == NULL)
@@ -980,7 +980,7 @@ build_body(struct api_tb *t)
 		return -1;
 	}
 	free(where);
-	if (t->op->body == OA_BODY_MULTIPART)
+	if (t->op->body == API_BODY_MULTIPART)
 		api_body_parts(t->op, conv, media);
 	/*
 	 * Vendors seldom mark requestBody.required but list the required
@@ -991,7 +991,7 @@ build_body(struct api_tb *t)
 	    obj_get(conv, "required", json_type_array) : NULL;
 	required = t->op->body_required || (req_list != NULL &&
 	    json_object_array_length(req_list) > 0);
-	if (t->op->body != OA_BODY_RAW && t->op->body != OA_BODY_BINARY &&
+	if (t->op->body != API_BODY_RAW && t->op->body != API_BODY_BINARY &&
 	    flattenable(t, conv)) {
 		json_object_object_foreach(obj_get(conv, "properties",
 		    json_type_object), k3, v3) {
@@ -1030,7 +1030,7 @@ build_body(struct api_tb *t)
 	 * (OpenAPI 3.1 is JSON Schema 2020-12), and the arguments are the
 	 * body.  The converted $schema goes back when it names 2020-12.
 	 */
-	if (t->op->body == OA_BODY_JSON && t->op->nparams == 0 &&
+	if (t->op->body == API_BODY_JSON && t->op->nparams == 0 &&
 	    json_object_object_length(t->props) == 0 &&
 	    json_object_is_type(conv, json_type_object) &&
 	    (v = obj_get(conv, "type", json_type_string)) != NULL &&
@@ -1038,13 +1038,14 @@ build_body(struct api_tb *t)
 		s = api_resolve(&t->b->doc, obj_get(media, "schema",
 		    json_type_object), "requestBody", t->b->cause);
 		if ((v = obj_get(s, "$schema", json_type_string)) != NULL &&
-		    strncmp(json_object_get_string(v), OA_DIALECT_2020,
-		    strlen(OA_DIALECT_2020)) == 0 &&
+		    strncmp(json_object_get_string(v), API_DIALECT_2020,
+		    strlen(API_DIALECT_2020)) == 0 &&
 		    strspn(json_object_get_string(v) +
-		    strlen(OA_DIALECT_2020), "#") ==
-		    strlen(json_object_get_string(v) + strlen(OA_DIALECT_2020)))
+		    strlen(API_DIALECT_2020), "#") ==
+		    strlen(json_object_get_string(v) +
+		    strlen(API_DIALECT_2020)))
 			json_object_object_add(conv, "$schema",
-			    json_object_new_string(OA_DIALECT_2020));
+			    json_object_new_string(API_DIALECT_2020));
 		if (!json_object_object_get_ex(conv, "description", NULL) &&
 		    (v = obj_get(rb, "description", json_type_string)) != NULL)
 			json_object_object_add(conv, "description",

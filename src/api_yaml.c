@@ -18,7 +18,7 @@
  *   non-specific ! are honoured, any other tag is refused by name;
  * - anchors and aliases are supported: an alias is a copy of its node,
  *   and the copies of one document together may add at most
- *   OA_YAML_ALIAS_NODES units, a unit being a node or 64 bytes of a
+ *   API_YAML_ALIAS_NODES units, a unit being a node or 64 bytes of a
  *   key's or a scalar's text (a "billion laughs" document is refused,
  *   and so is one that copies a long string a million times);
  *   an alias inside the node it names is refused;
@@ -41,8 +41,8 @@
 
 #include "api.h"
 
-#define OA_YAML_ALIAS_NODES	1000000
-#define OA_YAML_UNIT_BYTES	64	/* text counted as one more node */
+#define API_YAML_ALIAS_NODES	1000000
+#define API_YAML_UNIT_BYTES	64	/* text counted as one more node */
 
 #define YTAG(s)	"tag:yaml.org,2002:" s
 
@@ -426,7 +426,7 @@ take_key(struct yconv *y, const yaml_event_t *ev)
 		return fail(y, &ev->start_mark, s, "duplicate key '%.100s'",
 		    s);
 	f->key = xstrdup(s);
-	y->nodes += n / OA_YAML_UNIT_BYTES;	/* copied with its mapping */
+	y->nodes += n / API_YAML_UNIT_BYTES;	/* copied with its mapping */
 	if (ev->data.scalar.anchor != NULL) {
 		struct json_object	*k = json_object_new_string(s);
 		int			 a;
@@ -508,11 +508,11 @@ alias(struct yconv *y, const yaml_event_t *ev)
 	if (!a->complete)
 		return fail(y, &ev->start_mark, NULL, "alias *%.64s is inside "
 		    "the node it names (a recursive structure)", name);
-	if (a->nodes > OA_YAML_ALIAS_NODES - y->alias_nodes)
+	if (a->nodes > API_YAML_ALIAS_NODES - y->alias_nodes)
 		return fail(y, &ev->start_mark, NULL, "aliases expand to more "
 		    "than %d nodes or %d MB of text (an alias bomb?)",
-		    OA_YAML_ALIAS_NODES, OA_YAML_ALIAS_NODES /
-		    (1000000 / OA_YAML_UNIT_BYTES));
+		    API_YAML_ALIAS_NODES, API_YAML_ALIAS_NODES /
+		    (1000000 / API_YAML_UNIT_BYTES));
 	if (y->depth + a->height > y->maxdepth)
 		return fail(y, &ev->start_mark, NULL, "alias *%.64s nests "
 		    "deeper than %d", name, y->maxdepth);
@@ -536,7 +536,7 @@ on_scalar(struct yconv *y, const yaml_event_t *ev)
 		return take_key(y, ev);
 	if (scalar(y, ev, &v) == -1)
 		return -1;
-	units = 1 + ev->data.scalar.length / OA_YAML_UNIT_BYTES;
+	units = 1 + ev->data.scalar.length / API_YAML_UNIT_BYTES;
 	y->nodes += units;
 	if (ev->data.scalar.anchor != NULL) {
 		a = anchor_new(y, ev, (const char *)ev->data.scalar.anchor, v);

@@ -213,17 +213,17 @@ check_request(const struct api_op *op, const struct api_req *r)
 		FUZZ_ASSERT(strpbrk(r->headers[i], "\r\n") == NULL &&
 		    strstr(r->headers[i], ": ") != NULL &&
 		    r->headers[i][0] != ':', "a header line that is not one");
-	if (op->body == OA_BODY_FORM && r->has_body)
+	if (op->body == API_BODY_FORM && r->has_body)
 		for (i = 0; i < r->body.len; i++)
 			FUZZ_ASSERT(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			    "abcdefghijklmnopqrstuvwxyz0123456789-._~%&=",
 			    r->body.data[i]) != NULL && r->body.data[i] != '\0',
 			    "an unencoded byte in a form body");
-	if ((op->body == OA_BODY_MULTIPART || op->body == OA_BODY_BINARY) &&
+	if ((op->body == API_BODY_MULTIPART || op->body == API_BODY_BINARY) &&
 	    r->has_body)
 		FUZZ_ASSERT(r->body.len <= check_max_body,
 		    "a built body over MCP_MAX_BODY");
-	if (op->body == OA_BODY_MULTIPART && r->has_body)
+	if (op->body == API_BODY_MULTIPART && r->has_body)
 		check_multipart(r);
 }
 
@@ -323,7 +323,7 @@ response:
 	json_object_put(res);
 	buf_init(&ex);
 	excerpt(&urs.body, &ex);
-	FUZZ_ASSERT(ex.len <= OA_EXCERPT + 32, "excerpt too long");
+	FUZZ_ASSERT(ex.len <= API_EXCERPT + 32, "excerpt too long");
 	buf_free(&ex);
 	buf_free(&urs.body);
 	return 0;

@@ -115,7 +115,7 @@ check_registry(const struct cfg *cfg, const struct registry *reg)
 		for (j = 0; j < op->nparams; j++)
 			FUZZ_ASSERT(op->params[j].name != NULL &&
 			    op->params[j].prop != NULL &&
-			    (unsigned)op->params[j].in < OA_IN__MAX,
+			    (unsigned)op->params[j].in < API_IN__MAX,
 			    "parameter without name or place");
 		for (j = 0; j < t->nscopes; j++)
 			FUZZ_ASSERT(t->scopes[j] != NULL, "NULL scope");

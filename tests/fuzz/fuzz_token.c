@@ -6,7 +6,7 @@
  * rest is the body.
  *
  * Checks: a token exactly when the status is 200; the token is visible
- * ASCII (it goes into a header), at most OA_TOKEN_MAX bytes and the
+ * ASCII (it goes into a header), at most API_TOKEN_MAX bytes and the
  * body's "access_token" string; the lifetime is 0 to a year; a failure
  * has a message of printable ASCII that never contains the answer's
  * access_token or its error_description (when they can be told apart
@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(r.status == 200, "a token from a status not 200");
 		FUZZ_ASSERT(tok != NULL && *tok != '\0', "success without a "
 		    "token");
-		FUZZ_ASSERT(strlen(tok) <= OA_TOKEN_MAX, "a token over the "
+		FUZZ_ASSERT(strlen(tok) <= API_TOKEN_MAX, "a token over the "
 		    "bound");
 		for (i = 0; tok[i] != '\0'; i++)
 			FUZZ_ASSERT(tok[i] > 0x20 && tok[i] < 0x7f,

@@ -113,7 +113,7 @@ t_cache(void)
 	cfg.oauth_token_url = (char *)"http://127.0.0.1:1/token";
 	cfg.upstream_client_id = (char *)"gw";
 	cfg.upstream_client_secret = (char *)"gw-secret";
-	cfg.upstream_subject_token_type = (char *)OA_TOKEN_TYPE_ACCESS;
+	cfg.upstream_subject_token_type = (char *)API_TOKEN_TYPE_ACCESS;
 	cfg.api_timeout = 2;
 	xc_digest("cached-subject", k);
 	xc_put(k, xstrdup("cached-api-token"), util_now_unix() + 100,
@@ -167,7 +167,7 @@ t_form(void)
 	cfg.upstream_audience = (char *)"https://api.example";
 	cfg.upstream_resource = (char *)"https://api.example/v1";
 	cfg.upstream_scope = (char *)"read write";
-	cfg.upstream_subject_token_type = (char *)OA_TOKEN_TYPE_ACCESS;
+	cfg.upstream_subject_token_type = (char *)API_TOKEN_TYPE_ACCESS;
 	f = form_of(&cfg, "sub.tok=");
 	is_str(f, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3A"
 	    "token-exchange&subject_token=sub.tok%3D&subject_token_type="
@@ -276,7 +276,7 @@ t_answer(void)
 	    "an array");
 	buf_init(&big);
 	buf_puts(&big, "{\"access_token\":\"");
-	for (i = 0; i < OA_TOKEN_MAX + 1; i++)
+	for (i = 0; i < API_TOKEN_MAX + 1; i++)
 		buf_putc(&big, 'x');
 	buf_puts(&big, "\"}");
 	is_str(answer(200, big.data, NULL), "the OAuth provider's access_token "

@@ -795,17 +795,17 @@ t_load(void)
 		    reg->ntools);
 		t = reg_find(reg, "sendMessage");
 		op = t ? t->impl : NULL;
-		ok(op != NULL && op->body == OA_BODY_FORM,
+		ok(op != NULL && op->body == API_BODY_FORM,
 		    "sendMessage: a form body");
 		t = reg_find(reg, "listItems");
 		op = t ? t->impl : NULL;
 		for (i = 0; op != NULL && i < op->nparams; i++)
 			if (strcmp(op->params[i].name, "X-Trace-Id") == 0)
-				ok(op->params[i].in == OA_IN_HEADER,
+				ok(op->params[i].in == API_IN_HEADER,
 				    "listItems: a header parameter");
 		t = reg_find(reg, "createItem");
 		op = t ? t->impl : NULL;
-		ok(op != NULL && op->body == OA_BODY_JSON &&
+		ok(op != NULL && op->body == API_BODY_JSON &&
 		    strcmp(op->body_type, "application/json") == 0,
 		    "createItem: a JSON body");
 		ok(t != NULL && t->nscopes == 1 && strcmp(t->scopes[0],

@@ -210,20 +210,21 @@ t_rank(void)
 	enum api_body	 k;
 
 	ok(api_body_rank("application/vnd.api+json", &k) == 0 &&
-	    k == OA_BODY_JSON, "+json is JSON");
+	    k == API_BODY_JSON, "+json is JSON");
 	ok(api_body_rank("application/x-www-form-urlencoded", &k) == 1 &&
-	    k == OA_BODY_FORM, "form second");
+	    k == API_BODY_FORM, "form second");
 	ok(api_body_rank("Multipart/Form-Data", &k) == 2 &&
-	    k == OA_BODY_MULTIPART, "multipart third, any case");
+	    k == API_BODY_MULTIPART, "multipart third, any case");
 	ok(api_body_rank("application/octet-stream", &k) == 3 &&
-	    k == OA_BODY_BINARY, "octet-stream fourth");
-	ok(api_body_rank("image/png", &k) == 4 && k == OA_BODY_BINARY,
+	    k == API_BODY_BINARY, "octet-stream fourth");
+	ok(api_body_rank("image/png", &k) == 4 && k == API_BODY_BINARY,
 	    "image/png: base64");
 	ok(api_body_rank("text/csv; charset=utf-8", &k) == 4 &&
-	    k == OA_BODY_RAW, "text: a string");
-	ok(api_body_rank("application/atom+xml", &k) == 4 && k == OA_BODY_RAW,
+	    k == API_BODY_RAW, "text: a string");
+	ok(api_body_rank("application/atom+xml", &k) == 4 && k == API_BODY_RAW,
 	    "+xml: a string");
-	ok(api_body_rank("*/*", &k) == 4 && k == OA_BODY_BINARY, "*/*: base64");
+	ok(api_body_rank("*/*", &k) == 4 && k == API_BODY_BINARY,
+	    "*/*: base64");
 }
 
 static const char *
@@ -364,7 +365,7 @@ t_schemas_30(void)
 	    "a text field stays a string");
 	has(s, "\"required\":[\"user\",\"image\"]", "the file is required");
 	op = op_of(reg, "uploadAvatar");
-	ok(op->body == OA_BODY_MULTIPART && op->nparts == 3,
+	ok(op->body == API_BODY_MULTIPART && op->nparts == 3,
 	    "multipart, three parts described (two files, one typed field)");
 	ok(op->nparts == 3 && strcmp(op->parts[0].name, "image") == 0 &&
 	    op->parts[0].binary && strcmp(op->parts[0].type, "image/png") == 0 &&
@@ -382,29 +383,29 @@ t_schemas_30(void)
 	    "octet-stream: the body is one base64 argument");
 	has(s, "\"required\":[\"body\"]", "a required body: required");
 	op = op_of(reg, "putRaw");
-	ok(op->body == OA_BODY_BINARY && strcmp(op->body_type,
+	ok(op->body == API_BODY_BINARY && strcmp(op->body_type,
 	    "application/octet-stream") == 0, "sent as raw bytes");
 	has(schema_of(reg, "putPng"), "\"contentMediaType\":\"image/png\"",
 	    "image/png alone: base64 too");
 	op = op_of(reg, "putCsv");
-	ok(op->body == OA_BODY_RAW, "text/csv: still a string");
+	ok(op->body == API_BODY_RAW, "text/csv: still a string");
 	ok(strstr(schema_of(reg, "putCsv"), "contentEncoding") == NULL,
 	    "text is not base64");
 
 	op = op_of(reg, "pickJson");
-	ok(op->body == OA_BODY_JSON, "JSON before multipart and octet-stream");
+	ok(op->body == API_BODY_JSON, "JSON before multipart and octet-stream");
 	op = op_of(reg, "pickForm");
-	ok(op->body == OA_BODY_FORM, "a urlencoded form before multipart");
+	ok(op->body == API_BODY_FORM, "a urlencoded form before multipart");
 	op = op_of(reg, "pickFile");
-	ok(op->body == OA_BODY_MULTIPART && strstr(schema_of(reg, "pickFile"),
+	ok(op->body == API_BODY_MULTIPART && strstr(schema_of(reg, "pickFile"),
 	    "\"doc\":{\"type\":\"string\",\"contentEncoding\":\"base64\"")
 	    != NULL, "... but multipart when it has a file, which a form "
 	    "cannot carry");
 	op = op_of(reg, "pickMultipart");
-	ok(op->body == OA_BODY_MULTIPART, "multipart before octet-stream and "
+	ok(op->body == API_BODY_MULTIPART, "multipart before octet-stream and "
 	    "text, wherever it is listed");
 	op = op_of(reg, "pickOctet");
-	ok(op->body == OA_BODY_BINARY && strcmp(op->body_type,
+	ok(op->body == API_BODY_BINARY && strcmp(op->body_type,
 	    "application/octet-stream") == 0, "octet-stream before image/png");
 	reg_free(reg);
 	cfg_free(&cfg);
@@ -441,7 +442,7 @@ t_schemas_31(void)
 	has(s, "\"contentMediaType\":\"application/octet-stream\"",
 	    "*/* is sent as application/octet-stream");
 	op = op_of(reg, "postAnything");
-	ok(op->body == OA_BODY_BINARY && strcmp(op->body_type,
+	ok(op->body == API_BODY_BINARY && strcmp(op->body_type,
 	    "application/octet-stream") == 0, "*/*: raw bytes");
 	reg_free(reg);
 	cfg_free(&cfg);
@@ -536,7 +537,7 @@ t_requests(void)
 	api_req_free(&r);
 
 	op = op_of(reg, "multipartAllOf");
-	ok(op->body == OA_BODY_MULTIPART && op->nparts == 0 &&
+	ok(op->body == API_BODY_MULTIPART && op->nparts == 0 &&
 	    strcmp(op->body_prop, "body") == 0, "a multipart schema without "
 	    "properties (allOf): the body is one object, no parts described");
 	e = build(reg, &cfg, "multipartAllOf", "{\"body\":{\"a\":\"x\","

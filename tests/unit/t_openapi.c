@@ -160,7 +160,7 @@ t_edge_document(void)
 	t = reg_find(reg, "createPet");
 	op = t->impl;
 	is_int(op->nbody_props, 5, "five flattened body properties");
-	ok(op->body == OA_BODY_JSON && strcmp(op->body_type,
+	ok(op->body == API_BODY_JSON && strcmp(op->body_type,
 	    "application/json") == 0, "JSON body");
 	ok(def_get(t, "outputSchema") != NULL && op->has_output_schema,
 	    "object 2xx response: outputSchema");
@@ -188,7 +188,7 @@ t_edge_document(void)
 
 	t = reg_find(reg, "sendForm");
 	op = t->impl;
-	ok(op->body == OA_BODY_FORM, "form body recognised");
+	ok(op->body == API_BODY_FORM, "form body recognised");
 	ok(strstr(schema_of(reg, "sendForm"), "\"required\":[\"To\"]") != NULL,
 	    "form fields flattened");
 
