@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceiling: the fastest a FastCGI responder behind the same web server can
  * be.  It reads the request body (as any JSON-RPC server must) and answers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // Writes a deterministic OpenAPI 3.1 document with N operations (default
 // 1,000) to stdout, for bench/run.sh: N/5 resources, each with the five
 // usual operations (list, create, get, update, delete), so every tool has

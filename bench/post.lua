@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- wrk script for bench/run.sh: one request, sent again and again.
 --   WRK_METHOD   POST (default) or GET
 --   WRK_BODY     a file holding the request body (a JSON-RPC message)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Where mcp.fcgi spends its instructions, per request, in steady state: one
 # FastCGI worker runs under valgrind's callgrind (behind lighttpd, as in
 # bench/run.sh) while wrk sends it one kind of request on one connection;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The benchmark (issue 7): one command that installs what is missing,
 # builds fcgi-mcp if needed, starts everything on 127.0.0.1 (one lighttpd,
 # the same FastCGI worker count for every FastCGI program, the SDK peer),

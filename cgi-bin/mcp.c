@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp.fcgi: the MCP endpoint (Streamable HTTP) as a FastCGI responder.
  */

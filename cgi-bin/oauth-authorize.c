@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth-authorize.fcgi: /oauth/authorize, /oauth/callback and the consent page.
  */

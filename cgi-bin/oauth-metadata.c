@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth-metadata.fcgi: RFC 8414 and RFC 9728 metadata documents.
  */

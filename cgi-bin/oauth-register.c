@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth-register.fcgi: /oauth/register, RFC 7591 dynamic client registration.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth-token.fcgi: /oauth/token (facade mode).
  */

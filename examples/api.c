@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api: the example HTTP API that the fcgi-mcp demo and the integration
  * tests call through MCP.  A self-contained FastCGI responder (libfcgi's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The demo: builds fcgi-mcp and the example API (installing what is
 # missing on a fresh Debian 12 machine, as root), then runs lighttpd on
 # 127.0.0.1:8000 with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api: tools from an OpenAPI 3.0/3.1 document.  api_doc.c loads the
  * document (JSON, or YAML through api_yaml.c; Swagger 2.0 converted by

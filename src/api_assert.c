@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_assert: private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9)
  * client authentication for this server's own requests to the provider's

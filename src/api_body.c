@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_body: request bodies that are not JSON or a urlencoded form.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_call: one tool call becomes one HTTP request to the API.  Arguments
  * are validated against the tool's input schema first; the request is

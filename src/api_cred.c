@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_cred: the credential a tool call sends to the API (MCP_UPSTREAM_AUTH).
  *

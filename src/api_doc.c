@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_doc: read an OpenAPI document from a file or an http(s) URL, in JSON
  * or YAML (api_yaml.c), convert Swagger 2.0 (api_swagger.c), check that it

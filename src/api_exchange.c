@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_exchange: MCP_UPSTREAM_AUTH=exchange.  The caller's verified token
  * is exchanged at the provider's token endpoint for a token meant for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_jsonpath: the part of JSONPath (RFC 9535) that OpenAPI Overlay
  * targets use in practice: $, .name, ['name'], [n], * and [*], the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_mixed: an API answer in several parts (multipart/mixed, related,
  * alternative ...; RFC 2046 §5.1) becomes one content item per part,

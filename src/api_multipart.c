@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_multipart: the bytes of a multipart/form-data body (RFC 7578) from
  * parts held in memory.  Built here rather than with libcurl's mime API

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_opauth: what one operation sends the API.  MCP_UPSTREAM_AUTH is the
  * default; the document may say otherwise with x-mcp-upstream-auth at its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_overlay: MCP_OPENAPI_OVERLAY, an OpenAPI Overlay 1.0 document whose
  * actions are applied in order to the parsed OpenAPI document before any

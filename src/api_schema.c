@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_schema: OpenAPI schema objects to self-contained JSON Schema for tool
  * definitions.  References are inlined, except where a schema refers to

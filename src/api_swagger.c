@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_swagger: a Swagger 2.0 document converted on load to the OpenAPI 3.0
  * shape the rest of the tools layer reads.  The common subset:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_tool: every operation of the document becomes a tool: a name, a
  * description, an input schema from its parameters and request body, an

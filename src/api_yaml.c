@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api_yaml: an OpenAPI document in YAML to the json-c tree the JSON reader
  * builds, through libyaml's event parser (not its document loader, which

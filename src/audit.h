@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit: one JSON line per tools/call (MCP_AUDIT_LOG): who called which
  * tool, with which upstream credential mode, and what came of it.  Never

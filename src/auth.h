@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * auth: /mcp as an OAuth resource server (MCP_AUTH): bearer tokens found,
  * verified (JWT against the provider's JWKS, or RFC 7662 introspection),

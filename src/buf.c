@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * buf: a growable, always NUL-terminated byte buffer.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cfg: the table of environment variables and the loader that validates
  * them.  Add a variable here and it is parsed, checked, printed by

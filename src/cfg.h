@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cfg: the configuration, read once from the environment at start-up into
  * one immutable struct.  The variable table in cfg.c is the single source

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * form: the urlencoded parser.  Empty pairs ("a=1&&b=2") are skipped, a
  * name without "=" has the empty value, and empty values count as absent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * form: application/x-www-form-urlencoded, as OAuth uses it in query
  * strings and request bodies.  Bounded, and strict where OAuth is: a

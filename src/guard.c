@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * guard: is this Host, is this Origin, one we serve?  A browser tricked by
  * DNS rebinding sends the attacker's host name in Host and the attacker's

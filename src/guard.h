@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * guard: DNS-rebinding protection, the Host and Origin allow-lists.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hc_parse: the HTTP/1.1 response parser of hclient, apart from the I/O so
  * that it can be tested and fuzzed on its own.  It is fed whatever

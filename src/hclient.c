@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hclient: plain HTTP/1.1 to an IP address, one kept-alive connection per
  * process (see hclient.h for why it exists).  A call is: the request head

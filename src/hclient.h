@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hclient: a small HTTP/1.1 client for tool calls to an API at an IP
  * address over plain http:// (the API on the same host or network): one

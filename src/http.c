@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http: request parameter lookup and the response object.  A response is
  * buffered and written by resp_finish(), or streamed as server-sent events

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http: the request and response objects that handlers see.  A handler
  * reads a struct req and fills a struct resp; only the server loop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jparse: recursive descent over RFC 8259, bounded by a nesting depth.
  *

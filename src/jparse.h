@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jparse: a strict RFC 8259 JSON parser that builds json-c trees, for the
  * bodies read on every request.  json-c's own tokener switches locales

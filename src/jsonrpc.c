@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jsonrpc: parse a request body into a JSON tree with a depth limit and
  * UTF-8 validation, classify JSON-RPC 2.0 messages, and build responses.

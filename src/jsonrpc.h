@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jsonrpc: bounded JSON parsing and JSON-RPC 2.0 message shapes.
  * Knows nothing of MCP or HTTP.

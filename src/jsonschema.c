@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jsonschema: a small JSON Schema validator for tool arguments.  The first
  * failure wins and is reported with the argument's path, e.g.

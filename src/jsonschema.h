@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jsonschema: validate a tool call's arguments against the tool's
  * inputSchema (a JSON Schema 2020-12 subset, as produced from OpenAPI 3.0

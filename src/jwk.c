@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jwk: load the public signing keys of a JSON Web Key Set (RFC 7517,
  * RFC 7518 §6, RFC 8037) into OpenSSL keys, for jwt.c.

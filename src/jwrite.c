@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jwrite: compact JSON text of a json-c tree, appended to a buf.  The
  * output is byte for byte what json-c prints with JSON_C_TO_STRING_PLAIN |

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jwrite: compact JSON text of a json-c tree, appended to a buf.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jwt: decode and verify JWS compact JWTs (RFC 7515, 7519) used as OAuth
  * access tokens (RFC 9068), against keys from jwk.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jwt: JSON Web Key sets (RFC 7517, 7518) and the verification of JWS
  * compact JWTs (RFC 7515, 7519, 9068) used as OAuth bearer access tokens.

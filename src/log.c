@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log: one line per event on stderr.  lighttpd, spawn-fcgi and systemd all
  * collect a FastCGI worker's stderr, so that is the one place logs go.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log: diagnostics and one line per request on stderr, as text or JSON.
  * Callers never pass tokens, secrets or query strings here.

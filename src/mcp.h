@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp: the Streamable HTTP endpoint.  mcp_transport.c applies the HTTP
  * rules and decides the era and version of each message; mcp_methods.c

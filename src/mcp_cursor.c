@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp_cursor: opaque pagination cursors.  A cursor is base64url of
  * "v1:<offset>:<registry digest>", so any worker on any host serving the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp_methods: the MCP methods, for both eras.  Each handler returns a
  * result object (new reference) or NULL after mcp_fail(); mcp_dispatch()

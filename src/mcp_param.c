@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp_param: custom headers from tool parameters (2026-07-28, SEP-2243).
  * A property of a tool's inputSchema whose schema carries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp_transport: the Streamable HTTP rules for /mcp.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mcp_version: the protocol versions this server speaks and how a legacy
  * initialize is negotiated.

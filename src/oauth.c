@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth: checks and answers that every OAuth endpoint shares.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth: the OAuth endpoints (MCP_OAUTH_MODE): metadata, authorize and
  * callback, registration, token; and the pieces they share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth_authorize: oauth-authorize.fcgi, /oauth/authorize and
  * /oauth/callback (also /authorize, the 2025-03-26 fallback path).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth_client: who is asking.  Three kinds of client id:
  *   static     MCP_OAUTH_CLIENT_ID itself (proxy mode hands it out)

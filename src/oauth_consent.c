@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth_consent: the user's consent to an application, asked on a page
  * served here and remembered per browser; the cookies that bind a flow

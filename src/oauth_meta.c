@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth_meta: the metadata documents and oauth-metadata.fcgi.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth_register: oauth-register.fcgi, /oauth/register (and /register),
  * RFC 7591 dynamic client registration without a database.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * oauth_token: oauth-token.fcgi, /oauth/token (and /token), facade mode.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * provider: the upstream provider's metadata (RFC 8414 or OpenID
  * discovery), fetched with libcurl and kept per process for

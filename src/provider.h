@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * provider: the upstream OAuth provider's metadata (RFC 8414 or OpenID
  * discovery), fetched with libcurl and cached per process.  Used by the

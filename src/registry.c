@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * registry: an immutable, name-sorted table of tools built once at
  * start-up.  Its digest names the tool set, so pagination cursors from a

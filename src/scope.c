@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scope: MCP_SCOPE_IMPLIES, the operator's scope hierarchy.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scope: scope hierarchies the operator declares (MCP_SCOPE_IMPLIES): a
  * token with a broad scope counts as having the narrower ones it implies,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * seal: AES-256-GCM over a JSON object.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * seal: values that travel through browsers and clients and come back,
  * which only a host holding MCP_SECRET can read or make: the state sent

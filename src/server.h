@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * server: the program shell every cgi-bin main() hands itself to: options,
  * configuration, signals, and the FastCGI (or one-shot CGI) request loop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store: the back end chosen by MCP_STORE, and the checks every back end
  * relies on (key and value bounds, a positive lifetime).

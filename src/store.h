@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store: what the workers of a pool, and the hosts of a deployment, must
  * remember together so that a sealed value works once: used states and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_be: what store.c needs of a back end; seen only by store*.c.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_lmdb: MCP_STORE=local, an LMDB file shared by the workers of the
  * host.  LMDB serialises writers with a robust process-shared mutex and

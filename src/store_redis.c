@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_redis: MCP_STORE=redis, a Redis server shared by every host.
  * SET ... NX EX is the claim (atomic in Redis), SET ... EX a put; Redis

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tools: the tool registry that /mcp lists and calls.  A provider (the
  * OpenAPI layer) adds tool definitions and a call function; the protocol

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * upstream: one libcurl easy handle per process, reset between transfers
  * so that its connection cache keeps connections to the API open.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * upstream: outgoing HTTP with libcurl, for tool calls and for fetching
  * documents.  One easy handle per process, so connections are reused.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * url: absolute http(s) URL parsing (RFC 3986 subset), Host header
  * splitting and percent-encoding.  Parsing is bounded and strict: this is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * url: bounded parsing of absolute http(s) URLs and of Host/Origin values,
  * and percent-encoding.  Used by config, the transport checks and OAuth.

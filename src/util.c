@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * util: allocation wrappers, bounded number parsing and string helpers.
  */

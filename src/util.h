@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * util: allocation, growable buffers, bounded number parsing, base64url,
  * string helpers and time.  Used by every layer; uses nothing above it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The one test command.  On a fresh Debian 12 machine (as root) it installs
 # what is missing (apt-get; npm ci from the committed lockfile), builds,
 # and runs every test: unit, integration through lighttpd, interop with

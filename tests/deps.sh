@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Debian packages the build, the tests and the demo need.  Sourced by
 # tests/all.sh and examples/demo.sh: installs whatever is missing (as
 # root), so both work on a fresh Debian 12 machine.

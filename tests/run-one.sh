@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run-one.sh TEST [ARGS...]: how `make check` runs each test (LOG_COMPILER).
 # A test gets FCM_TEST_TIMEOUT seconds (default 900); one that takes longer
 # is stopped and counted as an error ("Bail out!") instead of holding the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // The peer for bench/run.sh: the official TypeScript SDK's Streamable HTTP
 // server in stateless mode (no session ids, JSON responses instead of event
 // streams), the way the SDK's own stateless example runs it: a new server

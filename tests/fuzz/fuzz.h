@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Helpers shared by the libFuzzer targets (tests/fuzz/README).  Everything
  * here is static inline: each target is one translation unit that links

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: a tool call's arguments through api_call()'s checks
  * (finite_numbers, js_validate() against the tool's inputSchema) and, when

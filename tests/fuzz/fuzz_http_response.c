@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: hclient's HTTP/1.1 response parser, which reads what
  * an API sends back.  The first byte chooses how the rest is cut into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: a JWKS document through jwk_set_parse(), then the
  * keys it yields put to use: fixed tokens (fuzz_keys.h: RS256, PS512,

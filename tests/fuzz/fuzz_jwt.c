@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: a bearer token through jwt_decode() and jwt_verify()
  * against a fixed JWKS (fuzz_keys.h: RSA, P-256, P-384, P-521 and Ed25519

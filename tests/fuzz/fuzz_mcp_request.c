@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: one whole /mcp request through mcp_handle(): the Host
  * and Origin guards, CORS, the token check, media types, JSON-RPC parsing,

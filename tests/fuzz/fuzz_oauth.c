@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: what the OAuth endpoints parse -- query strings and
  * urlencoded bodies (src/form.c), the authorize, callback, consent,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: an OpenAPI document through api_load(), the way a
  * worker loads MCP_OPENAPI at start-up: api_doc_load (JSON, or YAML

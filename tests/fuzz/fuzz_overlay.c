@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: MCP_OPENAPI_OVERLAY.  The JSONPath subset
  * (api_jsonpath.c) and the Overlay actions (api_overlay.c) on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: sealed values (src/seal.c) and the client ids made of
  * them (client_resolve in src/oauth_client.c).  Every input is used three

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: the provider's answer to this server's own token
  * requests (MCP_UPSTREAM_AUTH client_credentials and exchange), read by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: the small parsers that see raw header values and
  * URLs.  Every input goes through all of them:

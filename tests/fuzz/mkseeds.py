@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """
 Regenerate tests/fuzz/fuzz_keys.h and the seeds that depend on its keys.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Run every libFuzzer target for a fixed time from its committed corpus.
 #
 #   tests/fuzz/run.sh [-t SECONDS] [-o DIR] BUILDDIR [TARGET ...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Hostile input over real HTTP (issue 7, "Hostile input"): one lighttpd
 # serves the example API at /api and mcp.fcgi workers (spawn-fcgi, one
 # worker per socket) at several prefixes:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Hostile input for every OAuth endpoint, over real HTTP through lighttpd:
 # oauth-metadata.fcgi, oauth-authorize.fcgi, oauth-register.fcgi and
 # oauth-token.fcgi in facade mode (one worker each, the provider on a port

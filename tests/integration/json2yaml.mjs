@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // json2yaml.mjs IN.json: the same document as YAML on stdout, for the
 // tests (no npm module).  It writes what vendors' documents have: block
 // mappings and sequences, flow sequences of scalars, plain, single- and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared helpers for the integration tests: TAP output, a free loopback
 # port, lighttpd and spawn-fcgi started and stopped by the test, and curl.
 # Sourced by each tests/integration/t_*.sh; every server started here is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Apache httpd 2.4 with the shipped examples, conf/apache/*.conf, included
 # as they are: a private Apache (its own ServerRoot, pid file, logs and
 # mutexes in $T_DIR, ports on 127.0.0.1) with three VirtualHosts:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The program as an operator meets it: --version, --help, --check-config,
 # refusal to start on bad configuration (exit 78, "NAME: reason"), and the
 # one-shot CGI mode with its request limits.

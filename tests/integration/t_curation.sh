@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Curation over real HTTP (#15 item 8): MCP_OPENAPI_OVERLAY applies
 # tests/fixtures/curation-overlay.yaml (OpenAPI Overlay 1.0) to
 # examples/openapi.json, whose x-mcp-* extensions rename a tool, rewrite

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Deployment as shipped: "make install DESTDIR=..." puts programs, man pages
 # and examples where they belong; lighttpd runs the installed programs
 # with the shipped example configuration and env file; a worker killed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The formats MCP_OPENAPI accepts, over real HTTP: the example document as
 # YAML (a file, and served by lighttpd) gives the same tools/list as the
 # JSON one, and a Swagger 2.0 document (YAML, tests/fixtures/

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The man pages document exactly the variables of the config table (read
 # from each program's --help, which prints the table): fcgi-mcp.env(5)
 # every variable, each program's page the ones it reads.  All pages are

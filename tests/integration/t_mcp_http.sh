@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # /mcp over real HTTP: lighttpd with mod_fastcgi, both ways an operator
 # runs it (lighttpd spawning mcp.fcgi through bin-path, and mcp.fcgi under
 # spawn-fcgi on a unix socket), checked with curl against every transport

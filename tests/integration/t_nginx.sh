@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # nginx in front of the programs, with the shipped location blocks
 # (conf/nginx/fcgi-mcp.conf) included as they are: a private nginx on a
 # free port whose server block sets $fcgi_mcp_sockdir, mcp.fcgi and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Tools from OpenAPI over real HTTP: lighttpd serves the example API and
 # /mcp (mcp.fcgi under spawn-fcgi with examples/openapi.json); every kind
 # of response, the error paths (404, 500, timeout, API down, bad

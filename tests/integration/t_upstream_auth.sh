@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # What the API receives on a tool call (MCP_UPSTREAM_AUTH, issue #14),
 # through lighttpd: passthrough forwards the caller's token, none sends
 # no credential, static sends the keys of examples/openapi.json's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Token checks on /mcp against a real OAuth provider (oidc-provider, pinned
 # in tests/interop, started here on loopback): JWTs verified against its
 # JWKS (found through its metadata), a key rotation picked up without a

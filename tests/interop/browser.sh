@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # A browser for the OAuth tests, made of curl: it follows the redirects
 # from URL, signs in at the test provider's login form (account
 # BROWSER_LOGIN, default alice) and approves its consent form, and

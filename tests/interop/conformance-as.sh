@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The official authorization-server conformance scenarios
 # (@modelcontextprotocol/conformance 0.2.0-alpha, installed under the npm
 # alias conformance-as, pinned): its `authorization` command runs

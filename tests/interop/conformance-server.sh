@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The official conformance suite's server scenarios, newest version
 # (@modelcontextprotocol/conformance 0.2.0-alpha, installed under the npm
 # alias conformance-as, pinned), for the 2026-07-28 and the 2025-11-25

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # MCP_UPSTREAM_AUTH=exchange (RFC 8693), the retry after a 401 and
 # private_key_jwt (RFC 7523) against a real provider (oidc-provider with
 # the token exchange grant of provider.mjs), through lighttpd (issue #14).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The OAuth endpoints through lighttpd against real providers started here
 # on loopback (tests/interop/provider.mjs, oidc-provider, pinned):
 #   facade  fcgi-mcp is the authorization server; oidc-provider (which

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016 # node -e scripts are single-quoted on purpose
 # Smoke check of provider.mjs (the test OAuth provider) with curl only:
 # client_credentials JWT (at+jwt, iss, aud, scope, kid, signature against

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // A test OAuth 2 / OpenID Connect provider for the interop tests, built on
 // oidc-provider (pinned in package-lock.json).  Loopback only, in memory,
 // keys made at start.  Run it with the Node 22 from node_modules:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Interop with real MCP clients, pinned in tests/interop/package-lock.json:
 # the official TypeScript SDK client, the official conformance suite (on
 # the Node 22 that the npm package "node" brings), and mcp-remote's test

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Tools follow the token, and every tool call is audited (issue #14,
 # items 2 and 3), with real tokens from a real OAuth provider
 # (oidc-provider, pinned in tests/interop, on loopback) through lighttpd:

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // Interop: the official TypeScript SDK client meets /mcp with MCP_AUTH set
 // and no token: the connection fails with HTTP 401, and the SDK's own
 // WWW-Authenticate parser finds the resource metadata URL and scope in it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // Interop check with the official TypeScript SDK client.
 // Usage: node sdk-client.mjs http://127.0.0.1:PORT/mcp [timeout_ms]
 // Connects over Streamable HTTP (initialize + notifications/initialized), then

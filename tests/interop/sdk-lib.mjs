@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // What the sdk-*.mjs interop scripts share: the server URL from argv, an
 // overall watchdog, one JSON line per check, exit 0 when all passed.
 export function harness(script) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // The TypeScript SDK client's OAuth flow against fcgi-mcp, headless:
 //   node sdk-oauth.mjs MCP_URL REDIRECT_URI
 // 401 -> protected resource metadata -> authorization server metadata ->

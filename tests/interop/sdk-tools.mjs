@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // Interop: the official TypeScript SDK client lists and calls tools that
 // fcgi-mcp made from the example API's OpenAPI document.
 // Usage: node sdk-tools.mjs http://127.0.0.1:PORT/mcp

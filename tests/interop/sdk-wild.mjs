@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // Interop (issue #15 items 5 and 6c): the official TypeScript SDK client
 // calls tools of tests/fixtures/wild-3.1.json whose API answers outside
 // its own response schema, or more than MCP_RESULT_MAX_BYTES (the server

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- wrk: POST the JSON-RPC body in $WRK_BODY with the headers an MCP client
 -- sends.  wrk's own summary ("Non-2xx or 3xx responses", "Socket errors")
 -- is what the load test reads.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Load and faults, bounded in time, loopback only: concurrent tools/list
 # and tools/call through lighttpd with no failed request and flat worker
 # memory; the API going down and coming back; an API answering garbage;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: bearer token parsing, MCP_AUTH=required through the /mcp
  * handler, RFC 6750/9728 challenges, CORS preflight, per-tool step-up.

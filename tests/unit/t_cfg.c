@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests: the configuration table and loader. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the newest conformance suite's needs (#15 item 9):
  * multipart answers split into content items (api_mixed.c, and through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: MCP_UPSTREAM_AUTH=exchange and private_key_jwt (issue
  * #14): the exchanged-token cache (keyed by the subject token's digest,

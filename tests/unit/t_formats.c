@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: the formats MCP_OPENAPI accepts besides OpenAPI 3 in JSON.
  * YAML (api_yaml.c): scalar resolution, nesting, keys, tags, anchors and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests: bounded JSON parsing and JSON-RPC classification. */
 #include "config.h"
 

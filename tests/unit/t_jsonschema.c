@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests: validating tool arguments against a JSON Schema. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: JWKS parsing and JWT verification.  The test makes its own
  * keys, publishes their public halves as a JWKS it builds itself and signs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: the /mcp handler end to end in memory: HTTP rules, era and
  * version decisions, header checks, methods, cursors and event streams.

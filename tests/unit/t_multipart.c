@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: request bodies that are not JSON (#15 item 3).  The
  * multipart/form-data builder (exact bytes, the boundary never in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the OAuth pieces: sealing (round trip, tampering,
  * expiry, wrong key, wrong purpose), the form parser, redirect URI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: OpenAPI documents to tools (names, schemas, references,
  * recursion, bodies, filters, scopes, errors), request building (encoding

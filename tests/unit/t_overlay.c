@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: MCP_OPENAPI_OVERLAY and curation.  The JSONPath subset
  * (api_jsonpath.c: selectors, refusals with positions, bounds), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: MCP_SCOPE_IMPLIES (rules, the transitive closure, cycles,
  * bounds, start-up errors) and the audit record formatter (fields,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the store (MCP_STORE): claims are once only, also
  * between processes; entries expire; a full LMDB file fails closed and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: what the API receives (MCP_UPSTREAM_AUTH, issue #14):
  * static credentials from the document's securitySchemes placed where

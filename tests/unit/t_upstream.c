@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests: hclient's response parser (every framing, fed whole and a
  * byte at a time, and what it refuses), url_resolve, and up_perform over

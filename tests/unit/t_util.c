@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests: util (numbers, base64url, lists) and url parsing. */
 #include "config.h"
 
