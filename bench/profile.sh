@@ -13,14 +13,20 @@
 #   bench/profile.sh [--seconds S] [--top N] [--build DIR] [--keep] [CASE...]
 #
 # CASEs: load ping list-example list-big call call-bearer call-jwt
-# (default: all).  call is case 4 of bench/run.sh (no Authorization),
+# call-pass call-xchg call-curl call-tls (default: all).  call is case 4 of bench/run.sh (no Authorization),
 # call-bearer and call-jwt are case 5 (the same RS256 token on every
 # request; MCP_AUTH=none forwards it, MCP_AUTH=jwt verifies it first);
 # call-pass and call-xchg are case 6 (MCP_AUTH=jwt, the token passed
 # through, or exchanged once at a stand-in token endpoint and then kept).
+# call-curl is call with the API named by host name (http://localhost,
+# so libcurl makes the call), call-tls the same over https (the same
+# lighttpd's second port, a self-signed certificate trusted through
+# SSL_CERT_FILE).
 set -u
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
+# shellcheck source=../tests/common.sh
+. "$TOP/tests/common.sh"
 SECONDS_PER_CASE=8
 NTOP=25
 KEEP=0
@@ -36,7 +42,7 @@ while [ $# -gt 0 ]; do
 	*) CASES="$CASES $1"; shift ;;
 	esac
 done
-[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt call-pass call-xchg"
+[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt call-pass call-xchg call-curl call-tls"
 for t in valgrind callgrind_annotate wrk lighttpd spawn-fcgi openssl node; do
 	command -v "$t" >/dev/null 2>&1 || { echo "profile: $t is missing (run bench/run.sh first)" >&2; exit 1; }
 done
@@ -51,54 +57,27 @@ API_FCGI=$W/bin/api.fcgi
 LPID=""
 WPID=""
 cleanup() {
-	local p i
-	for p in $WPID $LPID; do kill "$p" 2>/dev/null; done
-	for i in $(seq 1 100); do
-		kill -0 $WPID $LPID 2>/dev/null || break
-		sleep 0.1
-	done
-	for p in $WPID $LPID; do kill -9 "$p" 2>/dev/null; done
+	# shellcheck disable=SC2086 # lists of pids
+	stop_pids 10 $WPID $LPID
 	[ "$KEEP" -eq 1 ] && echo "work directory kept: $W" >&2 || rm -rf "$W"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-	local p i
-	# below the kernel's ephemeral range: a port that is free now is
-	# not taken by some outgoing connection before the server binds it
-	local lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
-	for i in $(seq 1 50); do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000) ))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-	done
-	return 1
-}
-wait_port() {
-	local i
-	for i in $(seq 1 200); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-b64url() { basenc --base64url -w0 | tr -d '='; }
-
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
+TLS_PORT=$(free_port)
+tls_cert "$W/tls.pem" || exit 1
 node "$BENCH/gen-openapi.mjs" 1000 "$BASE/api" >"$W/big.json"
 mkdir -p "$W/www"
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/key.pem" 2>/dev/null
-N_B64=$(openssl rsa -in "$W/key.pem" -noout -modulus | sed 's/^Modulus=//' | basenc --base16 -d | b64url)
+rsa_key "$W/key.pem"
+N_B64=$(rsa_jwk_n "$W/key.pem")
 printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"k1","n":"%s","e":"AQAB"}]}\n' "$N_B64" >"$W/www/jwks.json"
 ISS="$BASE/issuer/"
 AUD="$BASE/mcp"
 NOW=$(date +%s)
-H=$(printf '{"alg":"RS256","typ":"JWT","kid":"k1"}' | b64url)
-P=$(printf '{"iss":"%s","aud":"%s","sub":"p","iat":%d,"exp":%d}' "$ISS" "$AUD" "$NOW" $((NOW + 86400)) | b64url)
-S=$(printf '%s.%s' "$H" "$P" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
-TOKEN="$H.$P.$S"
+TOKEN=$(jws_rs256 "$W/key.pem" '{"alg":"RS256","typ":"JWT","kid":"k1"}' \
+    "$(printf '{"iss":"%s","aud":"%s","sub":"p","iat":%d,"exp":%d}' "$ISS" "$AUD" "$NOW" $((NOW + 86400)))")
 # case 6's token endpoint: bench/ceiling.c answering a token exchange
 cc -O2 -o "$W/bin/token.fcgi" "$BENCH/ceiling.c" -lfcgi || exit 1
 printf '{"access_token":"profile-exchanged","token_type":"Bearer","expires_in":86400,"issued_token_type":"urn:ietf:params:oauth:token-type:access_token"}\n' \
@@ -109,7 +88,11 @@ server.document-root = "$W/www"
 server.bind = "127.0.0.1"
 server.port = $PORT
 server.errorlog = "$W/lighttpd.error.log"
-server.modules += ( "mod_fastcgi" )
+server.modules += ( "mod_fastcgi", "mod_openssl" )
+\$SERVER["socket"] == "127.0.0.1:$TLS_PORT" {
+	ssl.engine = "enable"
+	ssl.pemfile = "$W/tls.pem"
+}
 server.stream-response-body = 2
 server.max-keep-alive-requests = 1000000
 mimetype.assign = ( ".json" => "application/json" )
@@ -150,7 +133,7 @@ profile() {
 	    "$(command -v valgrind)" --tool=callgrind --toggle-collect=srv_serve \
 	    --callgrind-out-file="$W/cg.$name" "$MCP_FCGI" >"$W/worker-$name.log" 2>&1 &
 	WPID=$!
-	for i in $(seq 1 600); do
+	for _ in $(seq 1 600); do
 		grep -q 'ready (pid' "$W/worker-$name.log" 2>/dev/null && break
 		sleep 0.1
 	done
@@ -193,6 +176,10 @@ for c in $CASES; do
 	    MCP_OAUTH_AUDIENCE="$AUD" MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 \
 	    MCP_UPSTREAM_AUTH=exchange MCP_UPSTREAM_CLIENT_ID=bench MCP_UPSTREAM_CLIENT_SECRET=bench-secret \
 	    MCP_OAUTH_TOKEN_URL="$BASE/token" ;;
+	call-curl) profile call-curl call.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
+	    MCP_API_BASE_URL="http://localhost:$PORT/api" ;;
+	call-tls) profile call-tls call.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
+	    MCP_API_BASE_URL="https://localhost:$TLS_PORT/api" SSL_CERT_FILE="$W/tls.pem.crt" ;;
 	*) echo "profile: unknown case $c" >&2 ;;
 	esac
 done

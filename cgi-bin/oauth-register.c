@@ -4,15 +4,10 @@
  */
 #include "config.h"
 
-#include "oauth.h"
 #include "server.h"
-
-static const struct srv_prog prog = {
-	"oauth-register.fcgi", PROG_REG, dcr_init, dcr_handle, dcr_fini,
-};
 
 int
 main(int argc, char **argv)
 {
-	return srv_main(&prog, argc, argv);
+	return srv_main(&srv_prog_register, argc, argv);
 }

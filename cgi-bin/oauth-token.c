@@ -4,15 +4,10 @@
  */
 #include "config.h"
 
-#include "oauth.h"
 #include "server.h"
-
-static const struct srv_prog prog = {
-	"oauth-token.fcgi", PROG_TOKEN, tok_init, tok_handle, tok_fini,
-};
 
 int
 main(int argc, char **argv)
 {
-	return srv_main(&prog, argc, argv);
+	return srv_main(&srv_prog_token, argc, argv);
 }

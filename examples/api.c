@@ -1471,6 +1471,88 @@ json_add_param(json_object *o, const char *key, const char *val)
 	    json_object_new_string(val));
 }
 
+#define MAX_JWT_PAYLOAD	8192		/* base64url characters */
+
+/* One base64url character's value, or -1. */
+static int
+b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * The claims of the JWT in "Authorization: Bearer <JWT>", DECODED BUT NOT
+ * VERIFIED: this API trusts whoever can reach it (in the demo only
+ * fcgi-mcp, on loopback, which verified the caller and exchanged the
+ * caller's token for this one) and shows the claims so that one can see
+ * for whom a call was made.  A real API checks the signature, iss, aud
+ * and exp against its provider's keys before it believes any of them.
+ * Returns a JSON object the caller owns, or NULL when the header holds no
+ * well-formed JWT (absent, another scheme, an opaque token, bad base64url,
+ * not a JSON object, not UTF-8).
+ */
+static json_object *
+bearer_claims(const char *auth)
+{
+	json_tokener	*tok;
+	json_object	*o = NULL;
+	const char	*p, *dot2;
+	unsigned char	*out = NULL;
+	size_t		 n, len = 0, i;
+	unsigned	 acc = 0;
+	int		 bits = 0, v;
+
+	if (auth == NULL || !strncaseeq(auth, "Bearer ", 7))
+		goto out;
+	auth += 7 + strspn(auth + 7, " ");
+	/* header.payload.signature, the payload between the two dots */
+	if ((p = strchr(auth, '.')) == NULL || p == auth)
+		goto out;
+	p++;
+	if ((dot2 = strchr(p, '.')) == NULL || strchr(dot2 + 1, '.') != NULL)
+		goto out;
+	n = (size_t)(dot2 - p);
+	if (n == 0 || n > MAX_JWT_PAYLOAD || n % 4 == 1)
+		goto out;
+	out = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		if ((v = b64url_value((unsigned char)p[i])) < 0)
+			goto out;
+		acc = (acc << 6 | (unsigned)v) & 0xffffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[len++] = (unsigned char)(acc >> bits);
+		}
+	}
+	out[len] = '\0';
+	if (strlen((char *)out) != len || !utf8_valid((char *)out))
+		goto out;
+	if ((tok = json_tokener_new_ex(MAX_JSON_DEPTH)) == NULL)
+		abort();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, (char *)out, (int)len);
+	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+out:
+	free(out);
+	return o;
+}
+
 static void
 h_whoami(struct rq *rq, long long id)
 {
@@ -1480,6 +1562,8 @@ h_whoami(struct rq *rq, long long id)
 		{ "cookie", "HTTP_COOKIE" },
 		{ "x_api_key", "HTTP_X_API_KEY" },
 		{ "query", "QUERY_STRING" },
+		{ "traceparent", "HTTP_TRACEPARENT" },	/* W3C trace context */
+		{ "tracestate", "HTTP_TRACESTATE" },
 	};
 	json_object	*o;
 	const char	*v;
@@ -1497,6 +1581,8 @@ h_whoami(struct rq *rq, long long id)
 		json_add_param(o, hdr[i][0], v != NULL && *v != '\0' ? v :
 		    NULL);
 	}
+	json_object_object_add(o, "token_claims",
+	    bearer_claims(param(rq, "HTTP_AUTHORIZATION")));
 	reply_json(rq, 200, o);
 }
 

@@ -90,12 +90,12 @@ int	 api_doc_read(const char *, const char *, long long,
 	    struct json_object **, char **);
 int	 api_doc_load(const char *, long long, struct api_doc *, char **);
 struct json_object *api_resolve(const struct api_doc *, struct json_object *,
-	    const char *, char **);
+	    const char *, char **);			/* borrowed */
 void	 api_pointer_escape(struct buf *, const char *);
 
 /* api_jsonpath.c: the JSONPath subset overlay targets use */
 struct api_jp;
-struct api_jp_match {
+struct api_jp_match {			/* parent and node: borrowed */
 	struct json_object	*parent;	/* NULL for the root */
 	char			*key;		/* in an object; else NULL */
 	size_t			 idx;		/* in an array */
@@ -123,7 +123,7 @@ struct json_object *api_swagger_convert(struct json_object *, const char *,
 
 /* api_schema.c */
 struct api_conv;
-struct api_conv	*api_conv_new(const struct api_doc *);
+struct api_conv	*api_conv_new(const struct api_doc *);	/* keeps doc */
 struct json_object *api_conv_schema(struct api_conv *, struct json_object *,
 	    const char *, char **);
 struct json_object *api_conv_defs(struct api_conv *);
@@ -141,7 +141,7 @@ int	 api_cred_bind(struct api_secrets *, const struct api_doc *,
 	    struct json_object *, const char *, struct api_op *);
 void	 api_secrets_report(const struct api_secrets *);
 void	 api_creds_free(struct api_cred *, size_t);
-const char *api_cc_token(const struct cfg *, char *, size_t);
+const char *api_cc_token(const struct cfg *, char *, size_t); /* borrowed */
 void	 api_cc_clear(void);
 /* the token endpoint, for client_credentials and exchange */
 #define API_TOKEN_MAX		16384	/* bytes of a token we send on */
@@ -169,7 +169,7 @@ void	 api_assert_free(void);
 
 /* api_exchange.c: token exchange (RFC 8693, or Entra's on-behalf-of) */
 const char *api_xc_token(const struct cfg *, const char *, int64_t, char *,
-	    size_t);
+	    size_t);					/* borrowed */
 void	 api_xc_drop(const char *);
 void	 api_xc_clear(void);
 const char *api_upstream_token(const struct cfg *, int,
@@ -200,6 +200,13 @@ int	 api_b64_arg(const char *, size_t, size_t, unsigned char **, size_t *,
 int	 api_body_build(const struct api_op *, struct json_object *, size_t,
 	    struct buf *, char **, char **);
 
+/* api_media.c: "type/subtype; parameters", compared without case */
+int	 api_media_is(const char *, const char *);
+int	 api_media_prefix(const char *, const char *);
+int	 api_media_suffix(const char *, const char *);
+int	 api_media_is_json(const char *);
+char	*api_media_bare(const char *);
+
 /* api_mixed.c: a multipart answer, part by part */
 struct api_mixed_part {
 	char		*type;		/* Content-Type; NULL: none */
@@ -208,7 +215,7 @@ struct api_mixed_part {
 	size_t		 len;
 };
 int	 api_mixed_parse(const char *, const char *, size_t,
-	    struct api_mixed_part **, size_t *, char **);
+	    struct api_mixed_part **, size_t *, char **); /* keeps the body */
 void	 api_mixed_free(struct api_mixed_part *, size_t);
 int	 api_mixed_content(const char *, const char *, size_t, const char *,
 	    struct json_object *, char **);

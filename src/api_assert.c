@@ -138,7 +138,7 @@ b64url_json(struct json_object *o)
 	const char	*s = json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
-	return b64url_encode((const unsigned char *)s, strlen(s));
+	return util_b64url_encode((const unsigned char *)s, strlen(s));
 }
 
 /*
@@ -165,7 +165,7 @@ api_assert_make(const char *client_id, const char *aud, int64_t now)
 	if (assert_kid != NULL)
 		json_object_object_add(hdr, "kid",
 		    json_object_new_string(assert_kid));
-	jti64 = b64url_encode(jti, sizeof(jti));
+	jti64 = util_b64url_encode(jti, sizeof(jti));
 	cl = json_object_new_object();
 	json_object_object_add(cl, "iss", json_object_new_string(client_id));
 	json_object_object_add(cl, "sub", json_object_new_string(client_id));
@@ -190,9 +190,9 @@ api_assert_make(const char *client_id, const char *aud, int64_t now)
 	if (assert_ec) {
 		if (es256_raw(sig, siglen, raw) == -1)
 			goto out;
-		s64 = b64url_encode(raw, sizeof(raw));
+		s64 = util_b64url_encode(raw, sizeof(raw));
 	} else
-		s64 = b64url_encode(sig, siglen);
+		s64 = util_b64url_encode(sig, siglen);
 	xasprintf(&out, "%s.%s", input, s64);
 out:
 	ERR_clear_error();

@@ -38,29 +38,6 @@ get(struct json_object *o, const char *key, enum json_type t)
 	return NULL;
 }
 
-/* Does the media type (parameters ignored) equal `want`? */
-static int
-type_is(const char *t, const char *want)
-{
-	size_t	 n = strcspn(t, "; \t");
-
-	return n == strlen(want) && util_strncaseeq(t, want, n);
-}
-
-static int
-type_has_suffix(const char *t, const char *suffix)
-{
-	size_t	 n = strcspn(t, "; \t"), s = strlen(suffix);
-
-	return n > s && util_strncaseeq(t + n - s, suffix, s);
-}
-
-static int
-is_json_media(const char *t)
-{
-	return type_is(t, "application/json") || type_has_suffix(t, "+json");
-}
-
 /* Media types whose content a model writes as text. */
 static int
 textual(const char *t)
@@ -74,11 +51,11 @@ textual(const char *t)
 	};
 	size_t	 i;
 
-	if (util_strncaseeq(t, "text/", 5) || type_has_suffix(t, "+xml") ||
-	    type_has_suffix(t, "+yaml"))
+	if (api_media_prefix(t, "text/") || api_media_suffix(t, "+xml") ||
+	    api_media_suffix(t, "+yaml"))
 		return 1;
 	for (i = 0; text[i] != NULL; i++)
-		if (type_is(t, text[i]))
+		if (api_media_is(t, text[i]))
 			return 1;
 	return 0;
 }
@@ -92,19 +69,19 @@ textual(const char *t)
 int
 api_body_rank(const char *type, enum api_body *kind)
 {
-	if (is_json_media(type)) {
+	if (api_media_is_json(type)) {
 		*kind = API_BODY_JSON;
 		return 0;
 	}
-	if (type_is(type, "application/x-www-form-urlencoded")) {
+	if (api_media_is(type, "application/x-www-form-urlencoded")) {
 		*kind = API_BODY_FORM;
 		return 1;
 	}
-	if (type_is(type, "multipart/form-data")) {
+	if (api_media_is(type, "multipart/form-data")) {
 		*kind = API_BODY_MULTIPART;
 		return 2;
 	}
-	if (type_is(type, "application/octet-stream")) {
+	if (api_media_is(type, "application/octet-stream")) {
 		*kind = API_BODY_BINARY;
 		return 3;
 	}
@@ -133,7 +110,7 @@ api_body_send_type(const char *t)
 {
 	if (concrete(t))
 		return xstrdup(t);
-	return xstrdup(util_strncaseeq(t, "text/", 5) ? "text/plain" :
+	return xstrdup(api_media_prefix(t, "text/") ? "text/plain" :
 	    "application/octet-stream");
 }
 
@@ -244,7 +221,8 @@ is_file(struct json_object *s, const char *enc)
 		return 0;
 	if (get(s, "contentMediaType", json_type_string) != NULL)
 		return 1;
-	return str == 1 && enc != NULL && !textual(enc) && !is_json_media(enc);
+	return str == 1 && enc != NULL && !textual(enc) &&
+	    !api_media_is_json(enc);
 }
 
 /*
@@ -445,7 +423,7 @@ api_b64_arg(const char *s, size_t len, size_t max, unsigned char **out,
 		rc = -2;
 		goto out;
 	}
-	if (b64_decode(t, n, out, outlen) == -1) {
+	if (util_b64_decode(t, n, out, outlen) == -1) {
 		*why = "is not valid base64";
 		goto out;
 	}

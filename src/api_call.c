@@ -14,13 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "breaker.h"
 #include "http.h"
-#include "jsonrpc.h"
 #include "jparse.h"
 #include "jsonschema.h"
 #include "log.h"
 #include "api.h"
+#include "trace.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -28,6 +30,13 @@
 #define API_EXCERPT	2048	/* bytes of an error body shown */
 #define API_HEADERS_MAX	64
 #define API_JSON_DEPTH	256
+
+/*
+ * A JSON answer of the API (map_success holds it to MCP_RESULT_MAX_BYTES
+ * first); null is a value, one that is no object.
+ */
+static const struct jp_opts answer_json = { JP_TEXT_MAX, API_JSON_DEPTH,
+	JP_NULL };
 
 void
 api_op_free(void *p)
@@ -69,8 +78,8 @@ add_text(struct json_object *content, const char *text, size_t len)
 		text = fixed.data;
 		len = fixed.len;
 	}
-	rpc_add(t, "type", json_object_new_string("text"));
-	rpc_add(t, "text",
+	jp_add(t, "type", json_object_new_string("text"));
+	jp_add(t, "text",
 	    json_object_new_string_len(text, (int)len));
 	json_object_array_add(content, t);
 	buf_free(&fixed);
@@ -94,8 +103,8 @@ tool_error(const char *fmt, ...)
 		abort();
 	add_text(content, msg, (size_t)n);
 	free(msg);
-	rpc_add(r, "content", content);
-	rpc_add(r, "isError", json_object_new_boolean(1));
+	jp_add(r, "content", content);
+	jp_add(r, "isError", json_object_new_boolean(1));
 	return r;
 }
 
@@ -385,9 +394,9 @@ req_add_header(struct api_req *r, const char *name, const char *value)
 		xasprintf(&r->headers[r->nheaders++], "%s: %s", name, value);
 }
 
-/* Add a header in place of any of that name (a credential wins). */
+/* Remove every header of that name. */
 static void
-req_set_header(struct api_req *r, const char *name, const char *value)
+req_drop_header(struct api_req *r, const char *name)
 {
 	size_t	 i, n = strlen(name);
 
@@ -400,7 +409,35 @@ req_set_header(struct api_req *r, const char *name, const char *value)
 			/* the array ends at a NULL (up_request's headers) */
 			r->headers[r->nheaders] = NULL;
 		}
+}
+
+/* Add a header in place of any of that name (a credential wins). */
+static void
+req_set_header(struct api_req *r, const char *name, const char *value)
+{
+	req_drop_header(r, name);
 	req_add_header(r, name, value);
+}
+
+/*
+ * The W3C trace context (trace.c): unless MCP_TRACE is off, traceparent
+ * and tracestate are the ones trace.c chose, valid, once each, or none;
+ * never a copy MCP_FORWARD_HEADERS made or an argument of that name.
+ */
+static void
+trace_headers(const struct cfg *cfg, const struct tool_call *call,
+    struct api_req *r)
+{
+	const char	*v;
+
+	if (cfg->trace == TRACEM_OFF)
+		return;
+	req_drop_header(r, "traceparent");
+	req_drop_header(r, "tracestate");
+	if ((v = trace_parent(call->trace)) != NULL)
+		req_add_header(r, "traceparent", v);
+	if ((v = trace_state(call->trace)) != NULL)
+		req_add_header(r, "tracestate", v);
 }
 
 /*
@@ -539,6 +576,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 	}
 	if (op->upauth == UPAUTH_STATIC)
 		static_creds(op, r, 0);
+	trace_headers(cfg, call, r);
 
 	if (op->body != API_BODY_NONE) {
 		obj = NULL;
@@ -622,47 +660,24 @@ on_progress(void *ctx, double now, double total)
 	pr->call->progress(pr->call->ctx, now, total, NULL);
 }
 
-static int
-media_is(const char *ct, const char *prefix)
-{
-	return ct != NULL && util_strncaseeq(ct, prefix, strlen(prefix));
-}
-
-static int
-is_json_media(const char *ct)
-{
-	size_t	 n;
-
-	if (ct == NULL)
-		return 0;
-	n = strcspn(ct, "; ");
-	return (n == 16 && util_strncaseeq(ct, "application/json", 16)) ||
-	    (n > 5 && util_strncaseeq(ct + n - 5, "+json", 5));
-}
-
+/* Answers shown as text (these prefixes, so application/xml-dtd too). */
 static int
 is_text_media(const char *ct)
 {
-	return media_is(ct, "text/") || media_is(ct, "application/xml") ||
-	    media_is(ct, "application/yaml") ||
-	    media_is(ct, "application/x-www-form-urlencoded") ||
-	    media_is(ct, "application/javascript");
+	return api_media_prefix(ct, "text/") ||
+	    api_media_prefix(ct, "application/xml") ||
+	    api_media_prefix(ct, "application/yaml") ||
+	    api_media_prefix(ct, "application/x-www-form-urlencoded") ||
+	    api_media_prefix(ct, "application/javascript");
 }
 
 /* The media type without parameters, lower case, for mimeType fields. */
 static char *
 bare_type(const char *ct, const char *fallback)
 {
-	char	*t;
-	size_t	 i;
-
 	if (ct == NULL || *ct == '\0')
 		return xstrdup(fallback);
-	t = xstrndup(ct, strcspn(ct, "; "));
-	for (i = 0; t[i] != '\0'; i++)
-		if (t[i] >= 'A' && t[i] <= 'Z')
-			t[i] += 32;
-	return t;
+	return api_media_bare(ct);
 }
 
 /* A bounded excerpt of an error body, cut on a UTF-8 boundary. */
@@ -719,7 +734,7 @@ unstructured(const struct api_op *op, const struct up_response *rs,
 	struct json_object	*r = json_object_new_object();
 	struct json_object	*content = json_object_new_array();
 	char			*msg;
-	int			 shown = is_json_media(rs->content_type) ||
+	int			 shown = api_media_is_json(rs->content_type) ||
 				    is_text_media(rs->content_type);
 
 	xasprintf(&msg, "HTTP %ld from %s %s: the call worked, but the answer "
@@ -730,8 +745,8 @@ unstructured(const struct api_op *op, const struct up_response *rs,
 	free(msg);
 	if (shown)
 		add_answer(content, &rs->body, max);
-	rpc_add(r, "content", content);
-	rpc_add(r, "isError", json_object_new_boolean(1));
+	jp_add(r, "content", content);
+	jp_add(r, "isError", json_object_new_boolean(1));
 	return r;
 }
 
@@ -772,7 +787,7 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 	char			*b64, *type, why[640], err[512];
 	const char		*ct = rs->content_type, *cause;
 
-	rpc_add(r, "content", content);
+	jp_add(r, "content", content);
 	if (rs->body.len == 0) {
 		char	 msg[128];
 
@@ -781,13 +796,13 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		add_text(content, msg, strlen(msg));
 		return r;
 	}
-	if (is_json_media(ct)) {
+	if (api_media_is_json(ct)) {
 		sc = NULL;
 		snprintf(why, sizeof(why), "larger than MCP_RESULT_MAX_BYTES");
-		/* strict RFC 8259 (json-c's tokener would take NaN and print
-		 * it back, invalid), and without its locale switching */
+		/* strict RFC 8259 and UTF-8 (json-c's tokener would take NaN
+		 * and print it back, invalid), without locale switching */
 		if (rs->body.len <= max && jp_parse(rs->body.data,
-		    rs->body.len, API_JSON_DEPTH, &sc, &cause) == -1) {
+		    rs->body.len, &answer_json, &sc, &cause) == -1) {
 			sc = NULL;
 			snprintf(why, sizeof(why), "not valid JSON (%s)", cause);
 		} else if (sc != NULL && !json_object_is_type(sc,
@@ -805,7 +820,7 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		}
 		if (sc != NULL) {
 			add_text(content, rs->body.data, rs->body.len);
-			rpc_add(r, "structuredContent", sc);
+			jp_add(r, "structuredContent", sc);
 			return r;
 		}
 		if (op->has_output_schema) {
@@ -833,7 +848,8 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		add_text(content, why, strlen(why));
 		return r;
 	}
-	if (media_is(ct, "multipart/") && !media_is(ct, "multipart/byteranges")) {
+	if (api_media_prefix(ct, "multipart/") &&
+	    !api_media_prefix(ct, "multipart/byteranges")) {
 		char	*mcause, *uri = resource_uri(rs->url);
 		int	 split;
 
@@ -851,10 +867,11 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		add_text(content, why, strlen(why));
 	}
 	c = json_object_new_object();
-	b64 = b64_encode((const unsigned char *)rs->body.data, rs->body.len);
-	if (media_is(ct, "image/") || media_is(ct, "audio/")) {
+	b64 = util_b64_encode((const unsigned char *)rs->body.data,
+	    rs->body.len);
+	if (api_media_prefix(ct, "image/") || api_media_prefix(ct, "audio/")) {
 		json_object_object_add(c, "type", json_object_new_string(
-		    media_is(ct, "image/") ? "image" : "audio"));
+		    api_media_prefix(ct, "image/") ? "image" : "audio"));
 		json_object_object_add(c, "data", json_object_new_string(b64));
 		json_object_object_add(c, "mimeType", json_object_new_string(
 		    type = bare_type(ct, "application/octet-stream")));
@@ -889,6 +906,24 @@ request_path(const char *url, char *out, size_t outsz)
 		return;
 	}
 	snprintf(out, outsz, "%s", u.path[0] ? u.path : "/");
+	url_free(&u);
+}
+
+/* scheme://host[:port] of a request URL, for messages. */
+static void
+request_origin(const char *url, char *out, size_t outsz)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*o;
+
+	if (url_parse(url, &u, &cause) == -1) {
+		snprintf(out, outsz, "?");
+		return;
+	}
+	o = url_origin(&u);
+	snprintf(out, outsz, "%s", o);
+	free(o);
 	url_free(&u);
 }
 
@@ -954,6 +989,40 @@ provider_token(const struct cfg *cfg, const struct api_op *op,
  * hidden ones always set to their fixed value, whatever came, and the
  * defaults where nothing came.  A new object; `args` is not changed.
  */
+static void
+pause_ms(long ms)
+{
+	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The breaker's and the cap's word on this call: NULL to go on. */
+static struct json_object *
+admit(const struct cfg *cfg, struct tool_call *call, const char *url,
+    struct brk_call *bc)
+{
+	char	 origin[256];
+	int64_t	 now = util_now_unix();
+
+	if (brk_admit(url, now, bc) == BRK_OPEN) {
+		call->upstream_error = "breaker_open";
+		request_origin(url, origin, sizeof(origin));
+		return tool_error("The API at %s is unavailable: the last %u "
+		    "calls to it failed. It will be tried again in %lld s; "
+		    "try this tool again after that.", origin, bc->failures,
+		    (long long)(bc->retry_at > now ? bc->retry_at - now : 1));
+	}
+	if (brk_acquire(bc, cfg->api_timeout * 1000) == -1) {
+		call->upstream_error = "busy";
+		brk_done(bc, -1, 0);
+		return tool_error("The API is busy: this server already has "
+		    "MCP_API_MAX_CONCURRENT=%lld calls to it in progress. "
+		    "Try again shortly.", cfg->api_max_concurrent);
+	}
+	return NULL;
+}
+
 static struct json_object *
 curated_args(const struct api_op *op, struct json_object *args)
 {
@@ -988,8 +1057,9 @@ api_call(void *ctx, struct tool_call *call)
 	struct api_req		 r;
 	struct buf		 msg;
 	char			 err[512], line[256], upath[256];
-	int			 fetched, renewed = 0;
+	int			 fetched, renewed = 0, tries = 0;
 	struct json_object	*given = call->args, *curated = NULL;
+	struct brk_call		 bc = { .slot = -1 };
 
 	/* this operation's mode (api_opauth.c), for the audit record */
 	call->upstream_auth = op->upauth;
@@ -1009,6 +1079,9 @@ api_call(void *ctx, struct tool_call *call)
 	if (op->fixed != NULL || op->defaults != NULL)
 		call->args = curated = curated_args(op, call->args);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
+		goto out;
+	/* before a token is fetched for it: a call that will not go out */
+	if ((result = admit(cfg, call, r.url.data, &bc)) != NULL)
 		goto out;
 	fetched = api_op_needs_client(op->upauth);
 	if (fetched && (result = provider_token(cfg, op, call, &r, 0)) != NULL)
@@ -1039,6 +1112,18 @@ again:
 		    upath);
 	}
 	if (up_perform(&urq, &urs) == -1) {
+		if (urs.err == UP_CONNECT && tries < cfg->api_retries &&
+		    brk_may_retry(op->method)) {
+			/* nothing reached the API: an idempotent call may go
+			 * again, after 100, 200, 400 ... ms */
+			log_msg(LOGL_INFO, "tool %s: %s %s: %s; trying again "
+			    "(%d of %lld)", call->tool->name, op->method,
+			    op->path, urs.errmsg, tries + 1, cfg->api_retries);
+			up_response_free(&urs);
+			pause_ms(100L << tries++);
+			goto again;
+		}
+		brk_done(&bc, !brk_is_failure(urs.err, 0), util_now_unix());
 		call->upstream_seconds = urs.seconds;
 		call->upstream_error = up_error_name(urs.err);
 		say(call, TLOG_ERROR, "the API call %s %s failed after %.1f "
@@ -1069,6 +1154,7 @@ again:
 			goto out;
 		goto again;
 	}
+	brk_done(&bc, !brk_is_failure(UP_OK, urs.status), util_now_unix());
 	call->upstream_status = urs.status;
 	call->upstream_seconds = urs.seconds;
 	call->progress(call->ctx, (double)urs.body.len,
@@ -1106,6 +1192,7 @@ again:
 	}
 	up_response_free(&urs);
 out:
+	brk_done(&bc, -1, 0);	/* a slot or probe a failure left held */
 	call->args = given;
 	json_object_put(curated);
 	api_req_free(&r);

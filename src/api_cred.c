@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 
 #include "form.h"
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "log.h"
 #include "oauth.h"
 #include "api.h"
@@ -244,7 +244,7 @@ scheme_cred(struct api_secrets *ss, const struct api_doc *doc,
 		c->value = xstrdup(sec->value);
 	} else if (util_strcaseeq(hs, "basic")) {
 		c->name = xstrdup("Authorization");
-		b64 = b64_encode((const unsigned char *)sec->value,
+		b64 = util_b64_encode((const unsigned char *)sec->value,
 		    strlen(sec->value));
 		xasprintf(&c->value, "Basic %s", b64);
 		explicit_bzero(b64, strlen(b64));
@@ -418,6 +418,10 @@ token_ok(const char *t)
 	return i > 0;
 }
 
+/* A token endpoint's answer (api_token_grant reads no more). */
+static const struct jp_opts token_json = { API_TOKEN_RESPONSE_MAX, JP_DEPTH,
+	JP_OBJECT };
+
 /*
  * Read the provider's answer to a token request (client_credentials or
  * token exchange, RFC 6749 §5.1, RFC 8693 §2.2): a Bearer access token
@@ -436,8 +440,8 @@ api_token_answer(const struct up_response *rs, const char *refused,
 
 	*token = NULL;
 	*expires_in = 0;
-	o = rpc_parse(rs->body.data, rs->body.len, &cause);
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+	if (jp_parse(rs->body.data, rs->body.len, &token_json, &o,
+	    &cause) == -1) {
 		snprintf(why, whysz, "the OAuth provider's token endpoint "
 		    "answered HTTP %ld without a JSON object", rs->status);
 		goto out;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "api.h"
 #include "upstream.h"
 #include "url.h"
@@ -19,6 +19,8 @@
 
 #define API_DOC_MAX	(64 * 1024 * 1024)
 #define API_JSON_DEPTH	512
+
+static const struct jp_opts doc_json = { API_DOC_MAX, API_JSON_DEPTH, 0 };
 
 static int
 read_file(const char *var, const char *path, struct buf *b, char **cause)
@@ -106,14 +108,7 @@ is_json(const char *where, const char *ctype, const char *p, size_t n)
 	len = strcspn(where, "?#");
 	if (len >= 5 && util_strncaseeq(where + len - 5, ".json", 5))
 		return 1;
-	if (ctype != NULL) {
-		len = strcspn(ctype, "; \t");
-		if ((len == 16 && util_strncaseeq(ctype, "application/json",
-		    16)) || (len > 5 && util_strncaseeq(ctype + len - 5,
-		    "+json", 5)))
-			return 1;
-	}
-	return 0;
+	return api_media_is_json(ctype);
 }
 
 /*
@@ -159,9 +154,8 @@ api_doc_read(const char *var, const char *where, long long timeout,
 			p += 3;		/* RFC 8259 allows ignoring it */
 			n -= 3;
 		}
-		/* the strict reader of requests: UTF-8, no NaN, bounded */
-		if ((*out = rpc_parse_bounded(p, n, API_JSON_DEPTH,
-		    &jcause)) == NULL) {
+		/* the JSON layer: strict, UTF-8, no NaN, bounded */
+		if (jp_parse(p, n, &doc_json, out, &jcause) == -1) {
 			xasprintf(cause, "%s: %s is not JSON (%s)", var,
 			    where, jcause ? jcause : "empty");
 			goto out;

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "api.h"
 #include "util.h"
 
@@ -242,38 +242,14 @@ out:
 	return rc;
 }
 
-static int
-type_is(const char *t, const char *prefix)
-{
-	return util_strncaseeq(t, prefix, strlen(prefix));
-}
-
 /* Types whose bytes are text a model can read in a resource's "text". */
 static int
 textual(const char *t)
 {
-	size_t	 n = strcspn(t, "; \t");
-
-	return type_is(t, "text/") ||
-	    (n == 16 && type_is(t, "application/json")) ||
-	    (n > 5 && util_strncaseeq(t + n - 5, "+json", 5)) ||
-	    (n > 4 && util_strncaseeq(t + n - 4, "+xml", 4)) ||
-	    (n == 15 && type_is(t, "application/xml")) ||
-	    (n == 16 && type_is(t, "application/yaml")) ||
-	    (n == 22 && type_is(t, "application/javascript"));
-}
-
-/* The media type without parameters, in lower case. */
-static char *
-bare(const char *t)
-{
-	char	*s = xstrndup(t, strcspn(t, "; \t"));
-	size_t	 i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			s[i] += 32;
-	return s;
+	return api_media_prefix(t, "text/") || api_media_is_json(t) ||
+	    api_media_suffix(t, "+xml") || api_media_is(t, "application/xml") ||
+	    api_media_is(t, "application/yaml") ||
+	    api_media_is(t, "application/javascript");
 }
 
 /* Is `s` an absolute URI (a scheme, RFC 3986 §3.1)? */
@@ -318,18 +294,18 @@ part_item(const struct api_mixed_part *pt, const char *url, size_t idx)
 				    pt->type : "text/plain";
 	char			*b64, *type, *uri;
 
-	if (type_is(t, "text/")) {
-		rpc_add(c, "type", json_object_new_string("text"));
-		rpc_add(c, "text", part_text(pt));
+	if (api_media_prefix(t, "text/")) {
+		jp_add(c, "type", json_object_new_string("text"));
+		jp_add(c, "text", part_text(pt));
 		return c;
 	}
-	type = bare(t);
-	if (type_is(t, "image/") || type_is(t, "audio/")) {
-		b64 = b64_encode((const unsigned char *)pt->data, pt->len);
-		rpc_add(c, "type", json_object_new_string(
-		    type_is(t, "image/") ? "image" : "audio"));
-		rpc_add(c, "data", json_object_new_string(b64));
-		rpc_add(c, "mimeType", json_object_new_string(type));
+	type = api_media_bare(t);
+	if (api_media_prefix(t, "image/") || api_media_prefix(t, "audio/")) {
+		b64 = util_b64_encode((const unsigned char *)pt->data, pt->len);
+		jp_add(c, "type", json_object_new_string(
+		    api_media_prefix(t, "image/") ? "image" : "audio"));
+		jp_add(c, "data", json_object_new_string(b64));
+		jp_add(c, "mimeType", json_object_new_string(type));
 		free(b64);
 		free(type);
 		return c;
@@ -339,17 +315,17 @@ part_item(const struct api_mixed_part *pt, const char *url, size_t idx)
 		uri = xstrdup(pt->location);
 	else
 		xasprintf(&uri, "%s#part-%zu", url, idx + 1);
-	rpc_add(res, "uri", json_object_new_string(uri));
-	rpc_add(res, "mimeType", json_object_new_string(type));
+	jp_add(res, "uri", json_object_new_string(uri));
+	jp_add(res, "mimeType", json_object_new_string(type));
 	if (textual(t))
-		rpc_add(res, "text", part_text(pt));
+		jp_add(res, "text", part_text(pt));
 	else {
-		b64 = b64_encode((const unsigned char *)pt->data, pt->len);
-		rpc_add(res, "blob", json_object_new_string(b64));
+		b64 = util_b64_encode((const unsigned char *)pt->data, pt->len);
+		jp_add(res, "blob", json_object_new_string(b64));
 		free(b64);
 	}
-	rpc_add(c, "type", json_object_new_string("resource"));
-	rpc_add(c, "resource", res);
+	jp_add(c, "type", json_object_new_string("resource"));
+	jp_add(c, "resource", res);
 	free(uri);
 	free(type);
 	return c;

@@ -775,15 +775,6 @@ out:
 	return rc;
 }
 
-static int
-is_json_type(const char *t)
-{
-	size_t	 n = strcspn(t, ";");
-
-	return (n == 16 && util_strncaseeq(t, "application/json", 16)) ||
-	    (n > 5 && util_strncaseeq(t + n - 5, "+json", 5));
-}
-
 /* An object schema whose properties can sit beside the parameters. */
 static int
 flattenable(struct api_tb *t, struct json_object *s)
@@ -1091,7 +1082,7 @@ json_media(struct json_object *resp, const char **type)
 	if (content == NULL)
 		return NULL;
 	json_object_object_foreach(content, k, v) {
-		if (is_json_type(k)) {
+		if (api_media_is_json(k)) {
 			if (type != NULL)
 				*type = k;
 			return v;

@@ -231,7 +231,8 @@ put_key(struct aline *l, const char *key, const char *val)
  * The record as one line in out (AUDIT_LINE_MAX bytes): returns its
  * length, the newline included, or 0 when out is too small.  Fields in a fixed
  * order: time, event, req, sub, client_id, tool, upstream_status, error,
- * upstream_auth, outcome, duration_ms, upstream_ms.
+ * upstream_auth, outcome, duration_ms, upstream_ms, and trace_id and
+ * parent_id when the call carried a trace context.
  */
 size_t
 audit_format(const struct audit_rec *r, char *out, size_t outsz)
@@ -267,6 +268,10 @@ audit_format(const struct audit_rec *r, char *out, size_t outsz)
 	    outcome_names[oc] : "-");
 	put_num(&l, "duration_ms", r->duration_ms, 3);
 	put_num(&l, "upstream_ms", r->upstream_ms, 3);
+	if (r->trace_id != NULL && r->trace_id[0] != '\0') {
+		put_key(&l, "trace_id", r->trace_id);
+		put_key(&l, "parent_id", r->parent_id);
+	}
 	l.s[l.n++] = '}';
 	l.s[l.n++] = '\n';
 	return l.n;

@@ -36,6 +36,10 @@ struct audit_rec {
 	enum audit_outcome outcome;
 	double		 duration_ms;
 	double		 upstream_ms;
+	/* the W3C trace context's ids (trace.h): written only when set,
+	 * never anything of tracestate (vendors' data) */
+	const char	*trace_id;	/* NULL or "": none */
+	const char	*parent_id;
 };
 
 int	 audit_open(const struct cfg *, char **);

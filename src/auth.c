@@ -27,8 +27,10 @@
 
 #include "auth.h"
 #include "form.h"
+#include "jparse.h"
 #include "jwt.h"
 #include "log.h"
+#include "metrics.h"
 #include "provider.h"
 #include "scope.h"
 #include "upstream.h"
@@ -36,6 +38,7 @@
 #include "util.h"
 
 #define AUTH_DOC_MAX	(1024 * 1024)
+#define AUTH_DOC_DEPTH	32	/* json-c's default, which it had */
 #define AUTH_NEG_SLOTS	256	/* refused tokens remembered per worker */
 #define AUTH_NEG_TTL	30	/* seconds, at most */
 #define AUTH_ID_MAX	1024	/* bytes kept of a sub or client id */
@@ -440,10 +443,14 @@ jwks_fetch(struct auth_state *st)
 
 	if (discover(st, &st->jwks_url, "jwks_uri") == -1)
 		return -1;
-	if ((o = prov_fetch_json(st->cfg, st->jwks_url)) == NULL)
+	if ((o = prov_fetch_json(st->cfg, st->jwks_url)) == NULL) {
+		met_fetched(MET_DOC_JWKS, MET_FETCH_ERROR);
 		return -1;
+	}
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &n);
-	if (jwk_set_parse(s, n, &set, &cause) == -1)
+	rc = jwk_set_parse(s, n, &set, &cause);
+	met_fetched(MET_DOC_JWKS, rc == 0 ? MET_FETCH_OK : MET_FETCH_INVALID);
+	if (rc == -1)
 		log_msg(LOGL_WARN, "auth: %s: %s", st->jwks_url, cause);
 	else {
 		if (st->have_jwks)
@@ -578,6 +585,10 @@ intro_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* An RFC 7662 answer. */
+static const struct jp_opts introspection = { AUTH_DOC_MAX, AUTH_DOC_DEPTH,
+	JP_OBJECT };
+
 /* RFC 7662: ask the provider; only an active, fitting answer passes. */
 static enum auth_status
 check_introspect(struct auth_state *st, const char *tok, size_t len,
@@ -588,7 +599,7 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	struct up_response	 rs;
 	struct json_object	*o = NULL, *v;
 	struct buf		 body;
-	const char		*hdrs[4];
+	const char		*hdrs[4], *jwhy;
 	char			*basic = NULL, **scopes;
 	size_t			 n;
 	enum auth_status	 rc = AUTH_UNAVAILABLE;
@@ -629,8 +640,8 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		    "HTTP error");
 		goto out;
 	}
-	if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) == NULL ||
-	    !json_object_is_type(o, json_type_object)) {
+	if (jp_parse(rs.body.data, rs.body.len, &introspection, &o,
+	    &jwhy) == -1) {
 		*why = "the introspection answer is not JSON";
 		goto out;
 	}

@@ -36,7 +36,7 @@ struct auth_grant {
 
 struct auth_state;
 
-struct auth_state *auth_new(const struct cfg *);
+struct auth_state *auth_new(const struct cfg *);	/* keeps cfg */
 void	 auth_free(struct auth_state *);
 enum auth_status auth_check(struct auth_state *, const struct req *,
 	    struct auth_grant *, const char **);

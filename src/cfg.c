@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "ratelimit.h"
 #include "scope.h"
 #include "url.h"
 #include "util.h"
@@ -33,6 +34,7 @@ static const char *const oauth_modes[] = {
 	"off", "custom", "proxy", "facade", NULL
 };
 static const char *const stores[] = { "local", "redis", NULL };
+static const char *const rl_fails[] = { "open", "closed", NULL };
 static const char *const registrations[] = {
 	"auto", "off", "static", "stateless", NULL
 };
@@ -41,6 +43,7 @@ static const char *const upstream_auths[] = {
 	"exchange", NULL
 };
 static const char *const exchanges[] = { "rfc8693", "entra-obo", NULL };
+static const char *const traces[] = { "off", "forward", "start", NULL };
 /* off, then the MCP levels in enum mcp_log order */
 static const char *const legacy_log_levels[] = {
 	"off", "debug", "info", "notice", "warning", "error", "critical",
@@ -112,6 +115,38 @@ const struct cfg_var cfg_vars[] = {
 	      "HTTP/1.1 client for a plain http:// API at an IP address "
 	      "with no proxy in the environment, libcurl otherwise) or "
 	      "curl (always libcurl)" },
+	{ .name = "MCP_API_RETRIES", .type = CFG_INT, .def = "1", .min = 0,
+	  .max = 5, .off = F(api_retries), .progs = PROG_MCP,
+	  .desc = "more tries of a call that could not connect to the "
+	      "API, for the methods of MCP_API_RETRY_METHODS only; 0: "
+	      "none" },
+	{ .name = "MCP_API_RETRY_METHODS", .type = CFG_STR,
+	  .def = "GET,HEAD,PUT,DELETE", .max = 256,
+	  .off = F(api_retry_methods), .progs = PROG_MCP,
+	  .desc = "the idempotent methods MCP_API_RETRIES applies to, "
+	      "comma-separated" },
+	{ .name = "MCP_API_BREAKER_FAILURES", .type = CFG_INT, .def = "0",
+	  .min = 0, .max = 10000, .off = F(api_breaker_failures),
+	  .progs = PROG_MCP,
+	  .desc = "failures in a row (no connection, a timeout, 502, 503 "
+	      "or 504) after which calls to that API fail at once; 0: no "
+	      "circuit breaker" },
+	{ .name = "MCP_API_BREAKER_OPEN", .type = CFG_INT, .def = "30",
+	  .min = 1, .max = 3600, .off = F(api_breaker_open),
+	  .progs = PROG_MCP,
+	  .desc = "seconds an open breaker refuses calls before one call "
+	      "probes the API again" },
+	{ .name = "MCP_API_MAX_CONCURRENT", .type = CFG_INT, .def = "0",
+	  .min = 0, .max = 1024, .off = F(api_max_concurrent),
+	  .progs = PROG_MCP,
+	  .desc = "calls to the API in progress at once from all the "
+	      "workers on this host; a call waits for a free one up to "
+	      "MCP_API_TIMEOUT; 0: no cap" },
+	{ .name = "MCP_API_STATE_FILE", .type = CFG_STR, .min = 1, .max = 4096,
+	  .off = F(api_state_file), .progs = PROG_MCP,
+	  .desc = "the shared-memory file every worker on the host maps "
+	      "for the breaker and the cap; default: "
+	      "/dev/shm/fcgi-mcp-api-UID" },
 	{ .name = "MCP_FORWARD_HEADERS", .type = CFG_LIST,
 	  .def = "authorization", .max = 4096, .off = F(forward_headers),
 	  .progs = PROG_MCP, .flags = CFG_EMPTY,
@@ -409,11 +444,11 @@ const struct cfg_var cfg_vars[] = {
 	      "time" },
 	{ .name = "MCP_STORE", .type = CFG_ENUM, .def = "local",
 	  .choices = stores, .off = F(store),
-	  .progs = PROG_AUTHZ | PROG_TOKEN,
-	  .desc = "where used states, codes and refresh tokens are "
-	      "remembered: local (an LMDB file shared by the workers of "
-	      "this host) or redis (MCP_REDIS_ADDRESS, shared by every "
-	      "host)" },
+	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "where used states, codes, refresh tokens and the "
+	      "rate limits' counters are remembered: local (an LMDB file "
+	      "shared by the workers of this host) or redis "
+	      "(MCP_REDIS_ADDRESS, shared by every host)" },
 	{ .name = "MCP_STORE_PATH", .type = CFG_STR, .min = 1, .max = 4096,
 	  .off = F(store_path), .progs = PROG_AUTHZ | PROG_TOKEN,
 	  .desc = "the LMDB file of MCP_STORE=local (and PATH-lock "
@@ -421,24 +456,52 @@ const struct cfg_var cfg_vars[] = {
 	      "default: /var/tmp/fcgi-mcp-UID.lmdb" },
 	{ .name = "MCP_STORE_SIZE", .type = CFG_INT, .def = "64", .min = 1,
 	  .max = 65536, .off = F(store_size),
-	  .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
 	  .desc = "largest size of the LMDB file in MiB (about 300,000 "
 	      "entries per 64 MiB)" },
 	{ .name = "MCP_REDIS_ADDRESS", .type = CFG_STR,
 	  .def = "127.0.0.1:6379", .min = 1, .max = 1024,
-	  .off = F(redis_address), .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .off = F(redis_address), .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
 	  .desc = "the Redis server of MCP_STORE=redis: host:port, "
 	      "[address]:port or /path/to/socket" },
 	{ .name = "MCP_REDIS_PASSWORD", .type = CFG_STR, .min = 1,
 	  .max = 4096, .off = F(redis_password),
-	  .progs = PROG_AUTHZ | PROG_TOKEN, .flags = 1,
+	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN, .flags = 1,
 	  .desc = "sent with AUTH after connecting; or "
 	      "MCP_REDIS_PASSWORD_FILE" },
 	{ .name = "MCP_STORE_TIMEOUT_MS", .type = CFG_INT, .def = "500",
 	  .min = 10, .max = 10000, .off = F(store_timeout_ms),
-	  .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
 	  .desc = "milliseconds allowed to connect to Redis and for each "
 	      "command" },
+	{ .name = "MCP_RATE_LIMIT_SUBJECT", .type = CFG_STR, .min = 1,
+	  .max = 64, .off = F(rate_limit_subject), .progs = PROG_MCP,
+	  .desc = "tools/call limit per token subject (sub of a verified "
+	      "token, MCP_AUTH=jwt or introspect), as N/period (60/minute, "
+	      "10/s, 1000/hour, 100/10s); over it: 429 and Retry-After; "
+	      "default: none" },
+	{ .name = "MCP_RATE_LIMIT_CLIENT", .type = CFG_STR, .min = 1,
+	  .max = 64, .off = F(rate_limit_client), .progs = PROG_MCP,
+	  .desc = "tools/call limit per OAuth client id of a verified "
+	      "token (client_id, else azp), N/period; default: none" },
+	{ .name = "MCP_RATE_LIMIT_TOOL", .type = CFG_STR, .min = 1,
+	  .max = 64, .off = F(rate_limit_tool), .progs = PROG_MCP,
+	  .desc = "calls of each tool, all callers together, N/period; "
+	      "default: none" },
+	{ .name = "MCP_RATE_LIMIT_TOOLS", .type = CFG_LIST, .min = 1,
+	  .max = 16384, .off = F(rate_limit_tools), .progs = PROG_MCP,
+	  .desc = "per-tool limits that replace MCP_RATE_LIMIT_TOOL: "
+	      "tool=N/period or tool=off, comma separated" },
+	{ .name = "MCP_RATE_LIMIT_FAIL", .type = CFG_ENUM, .def = "open",
+	  .choices = rl_fails, .off = F(rate_limit_fail), .progs = PROG_MCP,
+	  .desc = "when the store cannot count: open (serve the call, warn "
+	      "once a minute) or closed (refuse it with 503)" },
+	{ .name = "MCP_RATE_LIMIT_PATH", .type = CFG_STR, .min = 1,
+	  .max = 4096, .off = F(rate_limit_path), .progs = PROG_MCP,
+	  .desc = "the LMDB file of the rate limits' counters with "
+	      "MCP_STORE=local, written without fsync; default: "
+	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb (/var/tmp without "
+	      "/dev/shm)" },
 	{ .name = "MCP_TOKEN_CACHE_SIZE", .type = CFG_INT, .def = "1024",
 	  .max = 1000000, .off = F(token_cache_size), .progs = PROG_MCP,
 	  .desc = "verified tokens remembered per worker (by SHA-256), "
@@ -481,6 +544,30 @@ const struct cfg_var cfg_vars[] = {
 	      "duration; never a token): stderr (with the access lines), "
 	      "off, or an absolute file path, opened O_APPEND and "
 	      "reopened when rotated" },
+	{ .name = "MCP_TRACE", .type = CFG_ENUM, .def = "forward",
+	  .choices = traces, .off = F(trace), .progs = PROG_MCP,
+	  .desc = "W3C trace context on tool calls: forward (the "
+	      "traceparent and tracestate of the request's _meta, else of "
+	      "its headers, passed on unchanged to the API and their "
+	      "trace-id and parent-id logged), start (the same, and a new "
+	      "trace for a call that brings none) or off (none sent)" },
+	{ .name = "MCP_METRICS", .type = CFG_BOOL, .def = "on",
+	  .off = F(metrics), .progs = PROG_ALL,
+	  .desc = "Prometheus counters shared by every worker of every "
+	      "program on this host (a file mapped by all), served by "
+	      "mcp.fcgi at /mcp/metrics; off: no file, no counting, 404" },
+	{ .name = "MCP_METRICS_PATH", .type = CFG_STR, .min = 2, .max = 4096,
+	  .off = F(metrics_path), .progs = PROG_ALL,
+	  .desc = "the counters' file, an absolute path, the same for "
+	      "every program of a deployment; default: "
+	      "/dev/shm/fcgi-mcp-UID-LAYOUT.metrics (LAYOUT: a hash of "
+	      "this build's counters)" },
+	{ .name = "MCP_METRICS_TOKEN", .type = CFG_STR, .min = 16,
+	  .max = 4096, .off = F(metrics_token), .progs = PROG_MCP,
+	  .flags = CFG_SECRET,
+	  .desc = "a scrape of /mcp/metrics must send it as a Bearer "
+	      "token (from any address); unset: only loopback addresses "
+	      "may scrape; or MCP_METRICS_TOKEN_FILE" },
 };
 const size_t cfg_nvars = sizeof(cfg_vars) / sizeof(cfg_vars[0]);
 
@@ -990,6 +1077,8 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 		rc = -1;
 	}
 	if (derive_scopes(c, prog, err) == -1)
+		rc = -1;
+	if ((prog & PROG_MCP) && rl_cfg_check(c, err) == -1)
 		rc = -1;
 	if (c->allowed_hosts != NULL &&
 	    check_host_list(c->allowed_hosts, &cause) == -1) {

@@ -42,6 +42,8 @@ enum cfg_intro_aud { INTRO_AUD_REQUIRED, INTRO_AUD_ANY, INTRO_AUD__MAX };
 enum cfg_oauth_mode { OAUTH_OFF, OAUTH_CUSTOM, OAUTH_PROXY, OAUTH_FACADE,
 	OAUTH_MODE__MAX };
 enum cfg_store { STORE_LOCAL, STORE_REDIS, STORE__MAX };
+/* when the store cannot count (MCP_RATE_LIMIT_FAIL) */
+enum cfg_rl_fail { RLFAIL_OPEN, RLFAIL_CLOSED, RLFAIL__MAX };
 enum cfg_registration { REG_AUTO, REG_OFF, REG_STATIC, REG_STATELESS,
 	REG__MAX };
 /* what the API receives on a tool call (MCP_UPSTREAM_AUTH) */
@@ -49,6 +51,8 @@ enum cfg_upstream_auth { UPAUTH_AUTO, UPAUTH_PASSTHROUGH, UPAUTH_NONE,
 	UPAUTH_CLIENT_CREDENTIALS, UPAUTH_STATIC, UPAUTH_EXCHANGE, UPAUTH__MAX };
 /* which token exchange (MCP_UPSTREAM_EXCHANGE) */
 enum cfg_exchange { EXCHANGE_RFC8693, EXCHANGE_ENTRA_OBO, EXCHANGE__MAX };
+/* W3C trace context to the API (MCP_TRACE): trace.h */
+enum cfg_trace { TRACEM_OFF, TRACEM_FORWARD, TRACEM_START, TRACEM__MAX };
 
 enum log_level { LOGL_ERROR, LOGL_WARN, LOGL_INFO, LOGL_DEBUG, LOGL__MAX };
 enum log_format { LOGF_TEXT, LOGF_JSON, LOG_FORMAT__MAX };
@@ -68,6 +72,12 @@ struct cfg {
 	long long	 api_timeout;
 	int		 api_client;	/* enum cfg_api_client */
 	long long	 api_max_response;
+	long long	 api_retries;
+	char		*api_retry_methods;
+	long long	 api_breaker_failures;
+	long long	 api_breaker_open;
+	long long	 api_max_concurrent;
+	char		*api_state_file;
 	char		*forward_headers;	/* "": forward nothing */
 	int		 upstream_auth;	/* never UPAUTH_AUTO after load */
 	int		 allow_token_passthrough;
@@ -130,6 +140,12 @@ struct cfg {
 	char		*redis_address;
 	char		*redis_password;
 	long long	 store_timeout_ms;
+	char		*rate_limit_subject;	/* N/period (ratelimit.h) */
+	char		*rate_limit_client;
+	char		*rate_limit_tool;
+	char		*rate_limit_tools;	/* tool=N/period,... */
+	int		 rate_limit_fail;	/* enum cfg_rl_fail */
+	char		*rate_limit_path;
 	long long	 token_cache_size;
 	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;
@@ -140,6 +156,10 @@ struct cfg {
 	int		 log_level;
 	int		 log_format;
 	char		*audit_log;	/* off, stderr or an absolute path */
+	int		 trace;		/* enum cfg_trace */
+	int		 metrics;	/* MCP_METRICS: 0 off, 1 on */
+	char		*metrics_path;	/* NULL: met_default_path() */
+	char		*metrics_token;	/* NULL: loopback only */
 };
 
 struct cfg_var {

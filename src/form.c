@@ -150,7 +150,7 @@ form_basic_header(const char *id, const char *secret)
 	url_encode(&cred, id, strlen(id));
 	buf_putc(&cred, ':');
 	url_encode(&cred, secret, strlen(secret));
-	b64 = b64_encode((unsigned char *)cred.data, cred.len);
+	b64 = util_b64_encode((unsigned char *)cred.data, cred.len);
 	xasprintf(&h, "Authorization: Basic %s", b64);
 	explicit_bzero(b64, strlen(b64));
 	free(b64);

@@ -48,6 +48,9 @@ struct req {
 	char		  tool[64];	/* tools/call: the tool */
 	long		  upstream_status;	/* 0: no upstream call */
 	double		  upstream_ms;
+	/* tools/call: the W3C trace context's ids (trace.h); "": none */
+	char		  trace_id[33];
+	char		  parent_id[17];
 };
 
 struct resp {
@@ -69,7 +72,7 @@ void	 resp_init(struct resp *, struct http_sink *);
 void	 resp_free(struct resp *);
 int	 resp_header(struct resp *, const char *, const char *);
 void	 resp_body(struct resp *, int, const char *, const char *, size_t);
-struct buf *resp_json_body(struct resp *, int);
+struct buf *resp_json_body(struct resp *, int);		/* borrowed */
 void	 resp_json(struct resp *, int, struct json_object *);
 void	 resp_error_text(struct resp *, int, const char *);
 void	 resp_empty(struct resp *, int);

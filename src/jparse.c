@@ -7,8 +7,14 @@
  * text, so a value passed on is written back as it came (json-c does the
  * same).  Strings: escapes decoded, a lone surrogate escape becomes
  * U+FFFD (as json-c does), \u0000 is kept (callers that need C strings
- * use rpc_string).  Raw bytes are not checked for UTF-8 here: the caller
- * (rpc_parse_bounded) scans the text first.
+ * use jp_string); raw bytes must be well-formed UTF-8 (RFC 3629), checked
+ * as the string is copied, so a valid text is read in one pass.
+ *
+ * An invalid text is scanned a second time, for its error message only:
+ * a byte-level fault (invalid UTF-8, a control character in a string, a
+ * capital letter outside one, as in NaN) is named wherever it is, before
+ * the first grammar error, so that every caller reports the same cause
+ * for the same text.
  */
 #include "config.h"
 
@@ -27,12 +33,14 @@ struct jp {
 	const char	*end;
 	int		 depth;
 	int		 max;
+	int		 flags;		/* JP_* */
 	const char	*cause;
 	struct buf	 sb;		/* string scratch, kept between parses */
 	/* jp_parse_members: where the top-level object's members go */
 	jp_member_fn	 top_fn;
 	void		*top_ctx;
 	int		 top_sunk;	/* the top value was such an object */
+	struct json_object *top_seen;	/* its names, for JP_NO_DUP */
 };
 
 static struct json_object *value(struct jp *);
@@ -113,19 +121,50 @@ hex4(struct jp *j, uint32_t *out)
 	return 0;
 }
 
+/*
+ * The plain run of a string from j->p: no quote, backslash or control
+ * byte, and (unless JP_BYTES) only well-formed UTF-8.  Returns where the
+ * run stops, or NULL on invalid UTF-8 (j->p then at the faulty byte).
+ */
+static const char *
+plain_run(struct jp *j)
+{
+	const unsigned char	*p = (const unsigned char *)j->p;
+	const unsigned char	*end = (const unsigned char *)j->end;
+	unsigned		 cp;
+	size_t			 k;
+
+	for (;;) {
+		/* ASCII, the common case, in a tight loop */
+		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' &&
+		    *p != '\\')
+			p++;
+		if (p == end || *p < 0x80)
+			return (const char *)p;
+		if (j->flags & JP_BYTES)
+			k = 1;
+		else if ((k = util_utf8_seq(p, (size_t)(end - p), &cp)) == 0) {
+			j->p = (const char *)p;
+			return NULL;
+		}
+		p += k;
+	}
+}
+
 /* A string after its opening quote, into j->sb; -1 on error. */
 static int
 string(struct jp *j)
 {
-	const char	*s;
+	const char	*s, *e;
 	uint32_t	 cp, lo;
 
 	buf_reset(&j->sb);
 	for (;;) {
 		/* copy the plain run in one go */
-		for (s = j->p; j->p < j->end && *j->p != '"' &&
-		    *j->p != '\\' && (unsigned char)*j->p >= 0x20; j->p++)
-			;
+		s = j->p;
+		if ((e = plain_run(j)) == NULL)
+			return fail(j, "invalid UTF-8");
+		j->p = e;
 		buf_append(&j->sb, s, (size_t)(j->p - s));
 		if (j->p >= j->end)
 			return fail(j, "truncated JSON");
@@ -243,6 +282,20 @@ number(struct jp *j)
 	return o;
 }
 
+/*
+ * JP_NO_DUP: is `key` already a member of `o` (for the members handed
+ * out by jp_parse_members, of the set of their names)?  It is one now.
+ */
+static int
+repeated(struct jp *j, struct json_object *o, const char *key)
+{
+	if (json_object_object_get_ex(o, key, NULL))
+		return 1;
+	if (o == j->top_seen)
+		json_object_object_add(o, key, NULL);
+	return 0;
+}
+
 static struct json_object *
 container(struct jp *j, int obj)
 {
@@ -259,6 +312,8 @@ container(struct jp *j, int obj)
 	j->top_sunk |= sink;
 	if (!sink)
 		c = obj ? json_object_new_object() : json_object_new_array();
+	else if (j->flags & JP_NO_DUP)
+		j->top_seen = json_object_new_object();
 	ws(j);
 	if (j->p < j->end && *j->p == (obj ? '}' : ']')) {
 		j->p++;
@@ -292,6 +347,13 @@ container(struct jp *j, int obj)
 			}
 			j->p++;
 			ws(j);
+			if ((j->flags & JP_NO_DUP) && repeated(j, sink ?
+			    j->top_seen : c, key)) {
+				fail(j, "duplicate member name");
+				if (key != kbuf)
+					free(key);
+				goto err;
+			}
 		}
 		v = value(j);
 		if (j->cause != NULL) {
@@ -370,22 +432,78 @@ value(struct jp *j)
 }
 
 /*
- * Parse exactly one JSON value from p[0..n): nesting at most `depth`,
- * only whitespace around it.  Returns 0 with *out the tree (NULL for
- * JSON null; the caller owns it), or -1 with *cause.
+ * A text's first byte-level fault, or NULL: ill-formed UTF-8 (overlong
+ * forms, surrogates, beyond U+10FFFF: RFC 3629), a byte below 0x20 in a
+ * string (RFC 8259 §7), a capital letter outside strings other than the
+ * exponent's E (so NaN and Infinity get a message of their own).  Only
+ * run on a text the parser refused: every valid text passes it.
+ */
+static const char *
+scan_text(const unsigned char *p, size_t n)
+{
+	size_t		 i = 0, k;
+	unsigned	 cp;
+	int		 in_str = 0, esc = 0;
+
+	while (i < n) {
+		unsigned char	 c = p[i];
+
+		if (c < 0x80) {
+			if (in_str) {
+				if (c < 0x20)
+					return "control character in a string";
+				if (esc)
+					esc = 0;
+				else if (c == '\\')
+					esc = 1;
+				else if (c == '"')
+					in_str = 0;
+			} else if (c == '"')
+				in_str = 1;
+			else if (c >= 'A' && c <= 'Z' && c != 'E')
+				return "not JSON (NaN and Infinity are not "
+				    "numbers)";
+			i++;
+			continue;
+		}
+		esc = 0;
+		if ((k = util_utf8_seq(p + i, n - i, &cp)) == 0)
+			return "invalid UTF-8";
+		i += k;
+	}
+	return NULL;
+}
+
+/*
+ * Parse exactly one JSON value from p[0..n) by the caller's rules: at
+ * most o->max bytes, nesting at most o->depth, only whitespace around
+ * it, and o->flags.  Returns 0 with *out the tree (the caller owns it;
+ * NULL for JSON null under JP_NULL, or when jp_parse_members handed the
+ * members out), or -1 with *out NULL and *cause a static text.
  */
 static int
-jp_run(struct jp *j, const char *p, size_t n, int depth,
+jp_run(struct jp *j, const char *p, size_t n, const struct jp_opts *o,
     struct json_object **out, const char **cause)
 {
 	/* the string scratch outlives a parse: one allocation per worker */
 	static struct buf	 scratch;
+	const char		*fault;
 	int			 rc = -1;
 
 	*out = NULL;
+	*cause = NULL;
+	if (n == 0) {
+		*cause = "empty body";
+		return -1;
+	}
+	if (n > o->max || n > JP_TEXT_MAX) {
+		*cause = "JSON text too large";
+		return -1;
+	}
 	j->p = p;
 	j->end = p + n;
-	j->max = depth;
+	j->max = o->depth;
+	j->flags = o->flags;
 	j->sb = scratch;
 	ws(j);
 	*out = value(j);
@@ -393,6 +511,12 @@ jp_run(struct jp *j, const char *p, size_t n, int depth,
 		ws(j);
 		if (j->p < j->end)
 			j->cause = "trailing data after the JSON value";
+		else if (*out == NULL && !j->top_sunk &&
+		    !(o->flags & JP_NULL))
+			j->cause = "JSON null";
+		else if ((o->flags & JP_OBJECT) && !j->top_sunk &&
+		    !json_object_is_type(*out, json_type_object))
+			j->cause = "not a JSON object";
 		else
 			rc = 0;
 	}
@@ -400,21 +524,27 @@ jp_run(struct jp *j, const char *p, size_t n, int depth,
 		json_object_put(*out);
 		*out = NULL;
 		*cause = j->cause;
+		/* a fault in the bytes is named before the grammar's */
+		if (!(o->flags & JP_BYTES) &&
+		    (fault = scan_text((const unsigned char *)p, n)) != NULL)
+			*cause = fault;
 	}
 	if (j->sb.cap > 65536)
 		buf_free(&j->sb);	/* not kept after a huge string */
 	scratch = j->sb;
+	json_object_put(j->top_seen);
 	return rc;
 }
 
+/* The one way to read a JSON text: see jp_run for the rules. */
 int
-jp_parse(const char *p, size_t n, int depth, struct json_object **out,
-    const char **cause)
+jp_parse(const char *p, size_t n, const struct jp_opts *o,
+    struct json_object **out, const char **cause)
 {
 	struct jp	 j;
 
 	memset(&j, 0, sizeof(j));
-	return jp_run(&j, p, n, depth, out, cause);
+	return jp_run(&j, p, n, o, out, cause);
 }
 
 /*
@@ -422,17 +552,30 @@ jp_parse(const char *p, size_t n, int depth, struct json_object **out,
  * `fn` one by one (the key, and the value as a new reference that `fn`
  * owns) and no object is built: 1.  Any other value comes back in *out:
  * 0.  On an error (-1) some members may have been handed over already.
+ * The request body's reader: one pass, no tree for the envelope.
  */
 int
-jp_parse_members(const char *p, size_t n, int depth, jp_member_fn fn,
-    void *ctx, struct json_object **out, const char **cause)
+jp_parse_members(const char *p, size_t n, const struct jp_opts *o,
+    jp_member_fn fn, void *ctx, struct json_object **out, const char **cause)
 {
 	struct jp	 j;
 
 	memset(&j, 0, sizeof(j));
 	j.top_fn = fn;
 	j.top_ctx = ctx;
-	if (jp_run(&j, p, n, depth, out, cause) == -1)
+	if (jp_run(&j, p, n, o, out, cause) == -1)
 		return -1;
 	return j.top_sunk;
+}
+
+/* A JSON string as a C string, or NULL when it is not one or holds NUL. */
+const char *
+jp_string(struct json_object *o)
+{
+	const char	*s;
+
+	if (!json_object_is_type(o, json_type_string))
+		return NULL;
+	s = json_object_get_string(o);
+	return strlen(s) == (size_t)json_object_get_string_len(o) ? s : NULL;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * jsonrpc: parse a request body into a JSON tree with a depth limit and
- * UTF-8 validation, classify JSON-RPC 2.0 messages, and build responses.
+ * jsonrpc: read a request body's JSON-RPC envelope through the JSON layer
+ * (jparse), classify JSON-RPC 2.0 messages, and build responses.
  */
 #include "config.h"
 
@@ -11,121 +11,8 @@
 #include "jsonrpc.h"
 #include "jwrite.h"
 
-/*
- * One pass first, over the raw text: well-formed UTF-8 (no overlong
- * forms, no surrogates, nothing above U+10FFFF, RFC 3629) and no byte
- * below 0x20 inside a string (RFC 8259 §7); the parser (jparse.c) then
- * checks the grammar.  Outside strings no capital letter but the
- * exponent's E is allowed, so NaN and Infinity get their own message.
- */
-static const char *
-scan_text(const unsigned char *p, size_t n)
-{
-	size_t		 i = 0, k, len;
-	unsigned int	 cp;
-	int		 in_str = 0, esc = 0;
-
-	while (i < n) {
-		unsigned char	 c = p[i];
-
-		/* the common run, plain ASCII inside a string, in a tight loop */
-		if (in_str && !esc)
-			while (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-				if (++i == n)
-					return NULL;
-				c = p[i];
-			}
-		if (c < 0x80) {
-			if (in_str) {
-				if (c < 0x20)
-					return "control character in a string";
-				if (esc)
-					esc = 0;
-				else if (c == '\\')
-					esc = 1;
-				else if (c == '"')
-					in_str = 0;
-			} else if (c == '"')
-				in_str = 1;
-			else if (c >= 'A' && c <= 'Z' && c != 'E')
-				return "not JSON (NaN and Infinity are not "
-				    "numbers)";
-			i++;
-			continue;
-		}
-		esc = 0;
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else
-			return "invalid UTF-8";
-		if (i + len > n)
-			return "invalid UTF-8";
-		for (k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return "invalid UTF-8";
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return "invalid UTF-8";
-		i += len;
-	}
-	return NULL;
-}
-
-/* A JSON string as a C string, or NULL when it is not one or holds NUL. */
-const char *
-rpc_string(struct json_object *o)
-{
-	const char	*s;
-
-	if (!json_object_is_type(o, json_type_string))
-		return NULL;
-	s = json_object_get_string(o);
-	return strlen(s) == (size_t)json_object_get_string_len(o) ? s : NULL;
-}
-
-struct json_object *
-rpc_parse(const char *p, size_t n, const char **cause)
-{
-	return rpc_parse_bounded(p, n, RPC_MAX_DEPTH, cause);
-}
-
-/* The checks every body passes first; NULL when it may be parsed. */
-static const char *
-body_checks(const char *p, size_t n)
-{
-	if (n == 0 || n > (size_t)INT32_MAX)
-		return "empty body";
-	return scan_text((const unsigned char *)p, n);
-}
-
-/*
- * Parse exactly one JSON value from `p`: nesting at most `depth`, valid
- * UTF-8, no trailing bytes other than whitespace, not JSON null (json-c
- * returns NULL for it, which callers could not tell from a failure).
- * Returns a new tree (the caller owns it) or NULL with *cause set.
- */
-struct json_object *
-rpc_parse_bounded(const char *p, size_t n, int depth, const char **cause)
-{
-	struct json_object	*o;
-
-	if ((*cause = body_checks(p, n)) != NULL)
-		return NULL;
-	if (jp_parse(p, n, depth, &o, cause) == -1)
-		return NULL;
-	if (o == NULL)
-		*cause = "JSON null";
-	return o;
-}
+/* The body of a request: bounded by the server (MCP_MAX_BODY) already. */
+static const struct jp_opts rpc_body = { JP_TEXT_MAX, RPC_MAX_DEPTH, JP_NULL };
 
 /* JSON-RPC ids that MCP allows: strings and integers (never null). */
 static int
@@ -204,11 +91,7 @@ rpc_parse_message(const char *p, size_t n, struct rpc_env *env,
 	int	 rc;
 
 	memset(env, 0, sizeof(*env));
-	*other = NULL;
-	if ((*cause = body_checks(p, n)) != NULL)
-		return -1;
-	rc = jp_parse_members(p, n, RPC_MAX_DEPTH, env_member, env, other,
-	    cause);
+	rc = jp_parse_members(p, n, &rpc_body, env_member, env, other, cause);
 	if (rc == -1)
 		rpc_env_free(env);
 	else if (rc == 0)
@@ -233,8 +116,8 @@ rpc_classify_env(const struct rpc_env *e, struct rpc_msg *m,
 	}
 	if (e->has_id && valid_id(e->id))
 		m->id = e->id;
-	if (!e->has_jsonrpc || rpc_string(e->jsonrpc) == NULL ||
-	    strcmp(rpc_string(e->jsonrpc), "2.0") != 0) {
+	if (!e->has_jsonrpc || jp_string(e->jsonrpc) == NULL ||
+	    strcmp(jp_string(e->jsonrpc), "2.0") != 0) {
 		*cause = "jsonrpc must be \"2.0\"";
 		return -1;
 	}
@@ -243,7 +126,7 @@ rpc_classify_env(const struct rpc_env *e, struct rpc_msg *m,
 		return -1;
 	}
 	if (e->has_method) {
-		if ((m->method = rpc_string(e->method)) == NULL ||
+		if ((m->method = jp_string(e->method)) == NULL ||
 		    *m->method == '\0') {
 			*cause = "method must be a non-empty string";
 			return -1;
@@ -292,9 +175,9 @@ rpc_result(struct json_object *id, struct json_object *result)
 {
 	struct json_object	*o = json_object_new_object();
 
-	rpc_add(o, "jsonrpc", json_object_new_string("2.0"));
-	rpc_add(o, "id", rpc_error_id(id));
-	rpc_add(o, "result", result);
+	jp_add(o, "jsonrpc", json_object_new_string("2.0"));
+	jp_add(o, "id", rpc_error_id(id));
+	jp_add(o, "result", result);
 	return o;
 }
 
@@ -321,13 +204,13 @@ rpc_error(struct json_object *id, int code, const char *message,
 	struct json_object	*o = json_object_new_object();
 	struct json_object	*e = json_object_new_object();
 
-	rpc_add(e, "code", json_object_new_int(code));
-	rpc_add(e, "message", json_object_new_string(message));
+	jp_add(e, "code", json_object_new_int(code));
+	jp_add(e, "message", json_object_new_string(message));
 	if (data != NULL)
-		rpc_add(e, "data", data);
-	rpc_add(o, "jsonrpc", json_object_new_string("2.0"));
-	rpc_add(o, "id", rpc_error_id(id));
-	rpc_add(o, "error", e);
+		jp_add(e, "data", data);
+	jp_add(o, "jsonrpc", json_object_new_string("2.0"));
+	jp_add(o, "id", rpc_error_id(id));
+	jp_add(o, "error", e);
 	return o;
 }
 

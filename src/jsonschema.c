@@ -27,7 +27,9 @@
  *   than spend quadratic time on a large array.
  * - "multipleOf" is exact for integers; for doubles it allows the rounding
  *   of decimal fractions (0.3 is a multiple of 0.1), and quotients beyond
- *   2^53 pass because every double that large is an integer.
+ *   2^53 pass because every double that large is an integer.  A quotient
+ *   too large for a double is checked exactly (1e308 is a multiple of 0.5,
+ *   not of 0.123456789).
  *
  * Bounds: JS_MAX_DEPTH nested levels (a "$ref" cycle without progress hits
  * it); a budget of validation calls that grows with the size of the value,
@@ -497,12 +499,39 @@ num_positive(const struct num *n)
 	    (n->kind == N_DOUBLE && n->d > 0);
 }
 
+/* |n| as odd * 2^exp, exactly (without libm); 0 for 0. */
+static uint64_t
+num_odd(const struct num *n, int *exp)
+{
+	uint64_t	 bits, odd;
+	int		 e = 0;
+
+	if (n->kind == N_DOUBLE) {
+		memcpy(&bits, &n->d, sizeof(bits));
+		e = (int)(bits >> 52 & 0x7ff);
+		odd = bits & ((UINT64_C(1) << 52) - 1);
+		if (e == 0)
+			e = 1;		/* subnormal: no implicit bit */
+		else
+			odd |= UINT64_C(1) << 52;
+		e -= 1075;
+	} else if (n->kind == N_UINT)
+		odd = n->u;
+	else	/* |INT64_MIN| without overflow */
+		odd = n->i < 0 ? (uint64_t)-(n->i + 1) + 1 : (uint64_t)n->i;
+	for (; odd != 0 && (odd & 1) == 0; e++)
+		odd >>= 1;
+	*exp = e;
+	return odd;
+}
+
 /* Is n a multiple of m (m > 0)?  See the top of the file. */
 static int
 num_multiple(const struct num *n, const struct num *m)
 {
 	uint64_t	 a, b;
 	double		 q, r, diff;
+	int		 ea, eb;
 
 	if (n->kind != N_DOUBLE && (m->kind != N_DOUBLE ||
 	    (m->d < 0x1p64 && dbl_integral(m->d)))) {
@@ -516,8 +545,17 @@ num_multiple(const struct num *n, const struct num *m)
 		return a % b == 0;
 	}
 	q = num_dbl(n) / num_dbl(m);
-	if (isnan(q) || isinf(q))
+	if (isnan(q))
 		return 0;
+	/*
+	 * An overflowed quotient (1e308 / 0.5): exactly, as n / m =
+	 * (odd_n / odd_m) * 2^(e_n - e_m) with both odd parts below 2^64.
+	 */
+	if (isinf(q)) {
+		a = num_odd(n, &ea);
+		b = num_odd(m, &eb);
+		return ea >= eb && a % b == 0;
+	}
 	if (q >= 0x1p53 || q <= -0x1p53)
 		return 1;
 	r = (double)(int64_t)(q < 0 ? q - 0.5 : q + 0.5);
@@ -1138,11 +1176,15 @@ v_array(struct js_ctx *c, struct json_object *s, struct json_object *v,
 	    json_object_is_type(k, json_type_array))
 		pre = k;
 	has_items = json_object_object_get_ex(s, "items", &items);
-	/* before 2020-12 a list of "items" was what prefixItems is now */
+	/*
+	 * Before 2020-12 a list of "items" was what prefixItems is now, and
+	 * "additionalItems" what "items" is after it.
+	 */
 	if (has_items && pre == NULL &&
 	    json_object_is_type(items, json_type_array)) {
 		pre = items;
-		has_items = 0;
+		has_items = json_object_object_get_ex(s, "additionalItems",
+		    &items);
 	}
 	if (pre != NULL)
 		np = json_object_array_length(pre);

@@ -9,7 +9,8 @@
  * integral value), nullable (OpenAPI 3.0), enum, const, required,
  * properties, additionalProperties, minProperties, maxProperties,
  * prefixItems, items (a schema, or a list meaning prefixItems as in drafts
- * before 2020-12), minItems, maxItems, uniqueItems, minLength, maxLength
+ * before 2020-12, with additionalItems then meaning what items means after
+ * prefixItems), minItems, maxItems, uniqueItems, minLength, maxLength
  * (in code points), minimum, maximum, exclusiveMinimum, exclusiveMaximum
  * (numbers, or the OpenAPI 3.0 booleans), multipleOf, allOf, anyOf, oneOf,
  * not, $ref (local JSON pointers) and the boolean schemas.

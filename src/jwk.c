@@ -26,7 +26,9 @@
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
 
+#include "jparse.h"
 #include "jwt.h"
+#include "jwt_int.h"
 #include "util.h"
 
 #define JWK_E_MAX	8	/* bytes of an RSA public exponent */
@@ -64,7 +66,7 @@ b64_member(struct json_object *o, const char *key, unsigned char **out,
 	*outlen = 0;
 	if (jwt_json_str(o, key, &s) != 1 || *s == '\0')
 		return -1;
-	if (b64url_decode(s, strlen(s), out, outlen) == -1)
+	if (util_b64url_decode(s, strlen(s), out, outlen) == -1)
 		return -1;
 	return 0;
 }
@@ -279,6 +281,13 @@ jwk_load(struct json_object *o, struct jwk_key *k)
 	return 0;
 }
 
+/*
+ * A JWKS as auth.c hands it over (the fetched document, at most 1 MiB,
+ * written again by json-c, which may escape each '/').
+ */
+static const struct jp_opts jwks_text = { JWK_SET_MAX, JWT_MAX_DEPTH,
+	JP_OBJECT };
+
 int
 jwk_set_parse(const char *json, size_t len, struct jwk_set *set,
     char **cause)
@@ -291,12 +300,8 @@ jwk_set_parse(const char *json, size_t len, struct jwk_set *set,
 	set->keys = NULL;
 	set->nkeys = 0;
 	*cause = NULL;
-	if ((doc = jwt_json_parse(json, len, &why)) == NULL) {
+	if (jp_parse(json, len, &jwks_text, &doc, &why) == -1) {
 		xasprintf(cause, "JWKS: %s", why);
-		goto done;
-	}
-	if (!json_object_is_type(doc, json_type_object)) {
-		xasprintf(cause, "JWKS: not a JSON object");
 		goto done;
 	}
 	if (!json_object_object_get_ex(doc, "keys", &keys) ||

@@ -29,6 +29,6 @@ struct jw_text {
 void	 jw_value(struct buf *, struct json_object *);
 void	 jw_string(struct buf *, const char *, size_t);
 void	 jw_int(struct buf *, long long);
-struct json_object *jw_raw_node(const struct jw_text *);
+struct json_object *jw_raw_node(const struct jw_text *); /* keeps the text */
 
 #endif

@@ -33,8 +33,9 @@
 #include <openssl/obj_mac.h>
 #include <openssl/rsa.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "jwt.h"
+#include "jwt_int.h"
 #include "util.h"
 
 /*
@@ -109,12 +110,13 @@ jwt_alg_fits(const char *name, enum jwk_kty kty, int nid)
 	return a->kty == kty && (a->nid == 0 || a->nid == nid);
 }
 
-/* The header, the claims and a JWKS: bounded JSON objects or arrays. */
-struct json_object *
-jwt_json_parse(const char *p, size_t n, const char **why)
-{
-	return rpc_parse_bounded(p, n, JWT_MAX_DEPTH, why);
-}
+/*
+ * The header and the claims: names are unique (RFC 7515 §4, RFC 7519 §4
+ * let a parser refuse a repeated one rather than keep the last, and a
+ * token read one way here and another way by the API is worse).
+ */
+static const struct jp_opts jwt_part = { JWT_MAX_LEN, JWT_MAX_DEPTH,
+	JP_NO_DUP };
 
 /* A string value without NUL, or NULL. */
 static const char *
@@ -258,11 +260,11 @@ part_json(const char *p, size_t n, const char **why, const char *notb64,
 	size_t			 rawlen;
 	const char		*jwhy;
 
-	if (n == 0 || b64url_decode(p, n, &raw, &rawlen) == -1) {
+	if (n == 0 || util_b64url_decode(p, n, &raw, &rawlen) == -1) {
 		*why = notb64;
 		goto done;
 	}
-	if ((o = jwt_json_parse((const char *)raw, rawlen, &jwhy)) == NULL) {
+	if (jp_parse((const char *)raw, rawlen, &jwt_part, &o, &jwhy) == -1) {
 		*why = notjson;
 		goto done;
 	}
@@ -315,7 +317,7 @@ jwt_decode(const char *token, size_t len, struct jwt *t, const char **why)
 	    "payload is not a JSON object")) == NULL)
 		goto done;
 	/* empty is structurally fine ("none"); jwt_verify refuses it */
-	if (b64url_decode(d2 + 1, (size_t)(end - d2 - 1), &t->sig,
+	if (util_b64url_decode(d2 + 1, (size_t)(end - d2 - 1), &t->sig,
 	    &t->siglen) == -1) {
 		*why = "signature is not base64url";
 		goto done;

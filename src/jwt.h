@@ -23,6 +23,7 @@
 #define JWT_MAX_DEPTH	32	/* JSON nesting in a header, claims or JWKS */
 #define JWT_MAX_SCOPES	256	/* more distinct scopes: JWT_MALFORMED */
 #define JWK_MAX_KEYS	64	/* keys considered in one JWKS */
+#define JWK_SET_MAX	(4 * 1024 * 1024) /* bytes of a JWKS text */
 #define JWK_RSA_MIN_BITS 2048
 #define JWK_RSA_MAX_BITS 16384	/* OpenSSL's own limit */
 
@@ -108,7 +109,8 @@ struct jwt {
 
 /*
  * Structural decode of a compact JWS: three strict base64url parts, a
- * header and a payload that are JSON objects (JWT_MAX_DEPTH), no "crit"
+ * header and a payload that are JSON objects (JWT_MAX_DEPTH, each member
+ * name once), no "crit"
  * (we implement no extension), "alg" a string, "kid" and "typ" strings
  * when present, "sub" a string when present, and well-typed scope claims.
  * Does not verify anything.  Returns 0 with *why NULL, or -1 with *why a
@@ -128,14 +130,10 @@ const char *jwt_err_name(enum jwt_err);
 void	 jwt_free(struct jwt *);
 
 /*
- * Internal to jwt.c and jwk.c.  jwt_alg_fits: is the name a JWS algorithm
- * we verify, with a key of that type and curve?  jwt_json_parse: strict,
- * UTF-8 checked, JWT_MAX_DEPTH, nothing but whitespace after the value;
- * the caller owns the result.  jwt_json_str: 1 with *s when the member is
- * a string without NUL, 0 when absent, -1 for any other value.
+ * A member of a header, claims or key object as a string: 1 with *s
+ * (borrowed from the object) when it is a string without NUL, 0 when
+ * absent, -1 for any other value.
  */
-int	 jwt_alg_fits(const char *, enum jwk_kty, int);
-struct json_object *jwt_json_parse(const char *, size_t, const char **);
 int	 jwt_json_str(struct json_object *, const char *, const char **);
 
 #endif

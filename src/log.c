@@ -251,6 +251,12 @@ log_request(const struct req *rq, const struct resp *rs)
 			    json_object_new_double(((long long)(rq->upstream_ms *
 			    1000)) / 1000.0));
 		}
+		if (rq->trace_id[0] != '\0') {
+			json_object_object_add(o, "trace_id",
+			    json_object_new_string(rq->trace_id));
+			json_object_object_add(o, "parent_id",
+			    json_object_new_string(rq->parent_id));
+		}
 		if (rq->note[0] != '\0')
 			json_object_object_add(o, "note",
 			    json_object_new_string(rq->note));
@@ -281,6 +287,12 @@ log_request(const struct req *rq, const struct resp *rs)
 		line_int(&l, rq->upstream_status);
 		line_str(&l, " upstream_ms=");
 		line_ms(&l, rq->upstream_ms);
+	}
+	if (rq->trace_id[0] != '\0') {	/* lowercase hex, checked */
+		line_str(&l, " trace_id=");
+		line_str(&l, rq->trace_id);
+		line_str(&l, " parent_id=");
+		line_str(&l, rq->parent_id);
 	}
 	if (rq->note[0] != '\0') {
 		line_str(&l, " note=");

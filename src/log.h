@@ -11,7 +11,7 @@
 struct req;
 struct resp;
 
-void	 log_init(const char *, int, int);
+void	 log_init(const char *, int, int);	/* keeps the name */
 void	 log_msg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 log_request(const struct req *, const struct resp *);

@@ -28,8 +28,8 @@ enum mcp_ver {
 
 /* Log levels of notifications/message (RFC 5424 order). */
 enum mcp_log {
-	MCPLOG_DEBUG, MCPLOG_INFO, MCPLOG_NOTICE, MCPLOG_WARNING,
-	MCPLOG_ERROR, MCPLOG_CRITICAL, MCPLOG_ALERT, MCPLOG_EMERGENCY,
+	MCP_LOG_DEBUG, MCP_LOG_INFO, MCP_LOG_NOTICE, MCP_LOG_WARNING,
+	MCP_LOG_ERROR, MCP_LOG_CRITICAL, MCP_LOG_ALERT, MCP_LOG_EMERGENCY,
 	MCP_LOG__MAX
 };
 
@@ -39,9 +39,12 @@ enum mcp_log {
 #define MCP_META_LOGLEVEL	"io.modelcontextprotocol/logLevel"
 #define MCP_META_SERVER		"io.modelcontextprotocol/serverInfo"
 
+struct rl_state;
+
 struct mcp_app {
 	struct registry		*reg;
 	struct auth_state	*auth;
+	struct rl_state		*rl;	/* NULL: no rate limit */
 };
 
 /* One JSON-RPC message being answered. */
@@ -83,11 +86,16 @@ struct json_object *mcp_dispatch(struct mcp_exchange *, int *);
 int	 mcp_fail(struct mcp_exchange *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 mcp_notify(struct mcp_exchange *, const char *,
-	    struct json_object *);
+	    struct json_object *);			/* takes params */
 char	*mcp_tool_scopes(const struct mcp_app *, const struct tool *);
 void	 mcp_audit(const struct cfg *, const struct req *,
 	    const struct auth_grant *, const char *, const struct tool_call *,
 	    struct json_object *, int, const char *);
+
+/* mcp_ratelimit.c */
+int	 mcp_rate_limit_init(const struct cfg *, const struct registry *,
+	    struct rl_state **, char **);
+int	 mcp_rate_limit(struct mcp_exchange *, const struct tool *);
 
 /* mcp_param.c */
 /* what a header look-up answers for a header sent more than once */
@@ -98,10 +106,7 @@ int	 mcp_param_check(struct json_object *, struct json_object *,
 	    const char *(*)(void *, const char *), void *, int, char *,
 	    size_t);
 
-/* mcp_transport.c */
-int	 mcp_init(const struct cfg *, void **, char **);
-void	 mcp_handle(void *, const struct cfg *, struct req *, struct resp *);
-void	 mcp_fini(void *);
+/* mcp_transport.c (the program itself: srv_prog_mcp in server.h) */
 int	 mcp_accepts(const char *, const char *);
 int	 mcp_header_decode(const char *, char **);
 

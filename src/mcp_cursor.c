@@ -23,7 +23,7 @@ mcp_cursor_encode(size_t offset, const char *digest)
 	int	 n;
 
 	n = snprintf(raw, sizeof(raw), "v1:%zu:%s", offset, digest);
-	return b64url_encode((const unsigned char *)raw, (size_t)n);
+	return util_b64url_encode((const unsigned char *)raw, (size_t)n);
 }
 
 /*
@@ -43,7 +43,7 @@ mcp_cursor_decode(const char *cursor, const char *digest, size_t count,
 	int		 rc = -1;
 
 	if (strlen(cursor) > CURSOR_MAX ||
-	    b64url_decode(cursor, strlen(cursor), &raw, &rawlen) == -1 ||
+	    util_b64url_decode(cursor, strlen(cursor), &raw, &rawlen) == -1 ||
 	    rawlen == 0 || memchr(raw, '\0', rawlen) != NULL)
 		goto out;
 	s = xstrndup((const char *)raw, rawlen);

@@ -15,6 +15,8 @@
 #include "audit.h"
 #include "log.h"
 #include "mcp.h"
+#include "metrics.h"
+#include "trace.h"
 #include "util.h"
 
 #define ERA_LEGACY	0x1
@@ -120,7 +122,7 @@ param_string(struct mcp_exchange *x, const char *key, int *present)
 	    !json_object_object_get_ex(x->msg.params, key, &v))
 		return NULL;
 	*present = 1;
-	return rpc_string(v);	/* NULL for non-strings and embedded NULs */
+	return jp_string(v);	/* NULL for non-strings and embedded NULs */
 }
 
 static struct json_object *
@@ -409,11 +411,12 @@ mcp_audit(const struct cfg *cfg, const struct req *rq,
 	struct audit_rec	 a;
 	struct json_object	*v;
 
-	if (!audit_enabled())
-		return;
+	/* the record also feeds fcgimcp_tool_calls_total (metrics.c) */
 	memset(&a, 0, sizeof(a));
 	clock_gettime(CLOCK_REALTIME, &a.when);
 	a.req = rq->id;
+	a.trace_id = rq->trace_id;
+	a.parent_id = rq->parent_id;
 	if (g != NULL && g->verified) {
 		a.sub = g->sub;
 		a.client_id = g->client_id;
@@ -444,7 +447,10 @@ mcp_audit(const struct cfg *cfg, const struct req *rq,
 			a.error = call->upstream_error != NULL ?
 			    call->upstream_error : "not_sent";
 	}
-	audit_write(&a);
+	met_tool_call(&a, call != NULL && (call->upstream_status != 0 ||
+	    call->upstream_error != NULL));
+	if (audit_enabled())
+		audit_write(&a);
 }
 
 static struct json_object *
@@ -454,6 +460,7 @@ m_tools_call(struct mcp_exchange *x)
 	struct json_object	*args = NULL, *meta, *tok, *r;
 	struct tool_call	 call;
 	struct call_state	 cs;
+	struct trace_ctx	 tc;
 	const char		*name;
 	char			 line[160];
 	size_t			 len;
@@ -471,6 +478,13 @@ m_tools_call(struct mcp_exchange *x)
 		return NULL;
 	}
 	memset(&call, 0, sizeof(call));
+	/* the W3C trace context, also in the audit record of a refusal */
+	meta = NULL;
+	json_object_object_get_ex(x->msg.params, "_meta", &meta);
+	trace_from_request(&tc, x->cfg->trace, meta, x->rq);
+	memcpy(x->rq->trace_id, tc.trace_id, sizeof(tc.trace_id));
+	memcpy(x->rq->parent_id, tc.parent_id, sizeof(tc.parent_id));
+	call.trace = &tc;
 	if ((call.tool = reg_find(reg, name)) == NULL) {
 		mcp_fail(x, RPC_INVALID_PARAMS, "Unknown tool: %.128s", name);
 		/* not the name: it is the caller's text, not a tool */
@@ -483,10 +497,13 @@ m_tools_call(struct mcp_exchange *x)
 		    NULL, 1, "insufficient_scope");
 		return NULL;
 	}
+	/* counted once it is a call the API would get (ratelimit.h) */
+	if (mcp_rate_limit(x, call.tool) == -1)
+		return NULL;
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
 	cs.last = -1;	/* a first report of 0 is a valid start */
-	if (json_object_object_get_ex(x->msg.params, "_meta", &meta) &&
+	if (meta != NULL &&
 	    json_object_object_get_ex(meta, "progressToken", &tok) &&
 	    (json_object_is_type(tok, json_type_string) ||
 	    json_object_is_type(tok, json_type_int)))
@@ -506,7 +523,7 @@ m_tools_call(struct mcp_exchange *x)
 		call.subject_digest = x->grant->token_digest;
 	}
 	snprintf(line, sizeof(line), "calling tool %s", call.tool->name);
-	mcp_log(x, MCPLOG_DEBUG, line);
+	mcp_log(x, MCP_LOG_DEBUG, line);
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
 	json_object_put(args);
 	req_set_note(x->rq->tool, sizeof(x->rq->tool), call.tool->name);

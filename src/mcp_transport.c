@@ -22,22 +22,38 @@
 #include "guard.h"
 #include "log.h"
 #include "mcp.h"
+#include "metrics.h"
 #include "api.h"
+#include "ratelimit.h"
+#include "breaker.h"
+#include "server.h"
 #include "upstream.h"
 #include "util.h"
 
 /* Build the tool registry once; a document that cannot be used stops us. */
-int
+static int
 mcp_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	struct mcp_app	*app;
 	struct registry	*reg;
+	struct rl_state	*rl;
 	double		 t0 = util_now_mono();
 
-	if (audit_open(cfg, cause) == -1)
+	if (brk_init(cfg, cause) == -1)
 		return -1;
+	if (audit_open(cfg, cause) == -1) {
+		brk_fini();
+		return -1;
+	}
 	if (api_load(cfg, &reg, cause) == -1) {
 		audit_close();
+		brk_fini();
+		return -1;
+	}
+	if (mcp_rate_limit_init(cfg, reg, &rl, cause) == -1) {
+		reg_free(reg);
+		audit_close();
+		brk_fini();
 		return -1;
 	}
 	/* the document's tree is gone: give its pages back (worker RSS) */
@@ -45,6 +61,8 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 	app = xcalloc(1, sizeof(*app));
 	app->reg = reg;
 	app->auth = auth_new(cfg);
+	app->rl = rl;
+	met_tools(reg);
 	if (cfg->openapi == NULL)
 		log_msg(LOGL_WARN, "MCP_OPENAPI is not set: no tools");
 	else
@@ -54,7 +72,7 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 	return 0;
 }
 
-void
+static void
 mcp_fini(void *p)
 {
 	struct mcp_app	*app = p;
@@ -63,9 +81,11 @@ mcp_fini(void *p)
 		return;
 	reg_free(app->reg);
 	auth_free(app->auth);
+	rl_free(app->rl);
 	free(app);
 	up_cleanup();
 	audit_close();
+	brk_fini();
 	/* the API's tokens and this server's signing key, wiped */
 	api_cc_clear();
 	api_xc_clear();
@@ -158,7 +178,7 @@ mcp_header_decode(const char *v, char **out)
 		/* the sentinel carries standard base64 with its padding:
 		 * "SGVsbG8" without the "=" is refused (SEP-2243) */
 		if ((n - 11) % 4 != 0 ||
-		    b64_decode(v + 9, n - 11, &raw, &rawlen) == -1)
+		    util_b64_decode(v + 9, n - 11, &raw, &rawlen) == -1)
 			return -1;
 		if (memchr(raw, '\0', rawlen) != NULL) {
 			free(raw);
@@ -318,20 +338,20 @@ check_modern(struct mcp_exchange *x, const char *hver)
 		if (x->msg.params == NULL || !json_object_object_get_ex(
 		    x->msg.params, "name", &name))
 			name = NULL;
-		if (check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
+		if (check_mirror(x, "Mcp-Name", jp_string(name)) == -1)
 			return -1;
-		if (check_params(x, rpc_string(name), MCP_PARAM_ALL) == -1)
+		if (check_params(x, jp_string(name), MCP_PARAM_ALL) == -1)
 			return -1;
 	} else if (strcmp(x->msg.method, "resources/read") == 0) {
 		if (x->msg.params == NULL || !json_object_object_get_ex(
 		    x->msg.params, "uri", &name))
 			name = NULL;
-		if (check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
+		if (check_mirror(x, "Mcp-Name", jp_string(name)) == -1)
 			return -1;
 	}
 	x->http_status = 400;
 	if (meta == NULL || !json_object_object_get_ex(meta, MCP_META_VERSION,
-	    &v) || (mver = rpc_string(v)) == NULL)
+	    &v) || (mver = jp_string(v)) == NULL)
 		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
 		    "is required and must be a string", MCP_META_VERSION);
 	if (strcmp(mver, hver) != 0)
@@ -392,9 +412,9 @@ check_sent_mirrors(struct mcp_exchange *x)
 	if (x->msg.params != NULL)
 		json_object_object_get_ex(x->msg.params, "name", &name);
 	if (req_header_count(x->rq, "Mcp-Name") > 0 &&
-	    check_mirror(x, "Mcp-Name", rpc_string(name)) == -1)
+	    check_mirror(x, "Mcp-Name", jp_string(name)) == -1)
 		return -1;
-	return check_params(x, rpc_string(name), MCP_PARAM_SENT);
+	return check_params(x, jp_string(name), MCP_PARAM_SENT);
 }
 
 /*
@@ -650,7 +670,7 @@ cors(struct req *rq, struct resp *rs)
 	resp_header(rs, "Access-Control-Allow-Origin", origin);
 	resp_header(rs, "Vary", "Origin");
 	resp_header(rs, "Access-Control-Expose-Headers",
-	    "WWW-Authenticate, Mcp-Protocol-Version");
+	    "WWW-Authenticate, Mcp-Protocol-Version, Retry-After");
 	if (strcmp(rq->method, "OPTIONS") == 0) {
 		resp_header(rs, "Access-Control-Allow-Methods", "POST, OPTIONS");
 		resp_header(rs, "Access-Control-Allow-Headers", "Authorization, "
@@ -724,7 +744,7 @@ forbidden_scopes(const struct mcp_app *app, const struct cfg *cfg,
 	return s;
 }
 
-void
+static void
 mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
 	struct mcp_app		*app = p;
@@ -736,6 +756,11 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	pi = req_param(rq, "PATH_INFO");
 	if (pi != NULL && strcmp(pi, "/healthz") == 0) {
 		health(app, rq, rs);
+		return;
+	}
+	if (pi != NULL && strcmp(pi, "/metrics") == 0) {
+		/* like /healthz: for a scraper, with its own access rule */
+		met_serve(rq, rs);
 		return;
 	}
 	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
@@ -764,7 +789,9 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	 * only where to get one (clients such as mcp-remote probe with GET
 	 * and expect 401 before they start their sign-in).
 	 */
-	if ((st = auth_check(app->auth, rq, &grant, &why)) != AUTH_OK) {
+	st = auth_check(app->auth, rq, &grant, &why);
+	met_token_check(cfg->auth, st, why);
+	if (st != AUTH_OK) {
 		/* why is our own text; the token is never logged */
 		snprintf(note, sizeof(note), "auth: %s", why ? why : "refused");
 		req_set_note(rq->note, sizeof(rq->note), note);
@@ -789,3 +816,7 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	serve_post(app, cfg, rq, rs, &grant);
 	auth_grant_free(&grant);
 }
+
+const struct srv_prog srv_prog_mcp = {
+	"mcp.fcgi", PROG_MCP, mcp_init, mcp_handle, mcp_fini,
+};

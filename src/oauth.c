@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "form.h"
+#include "metrics.h"
 #include "oauth.h"
 #include "url.h"
 #include "util.h"
@@ -202,7 +203,7 @@ pkce_s256(const char *verifier)
 	if (EVP_Digest(verifier, strlen(verifier), md, &n, EVP_sha256(),
 	    NULL) != 1)
 		abort();
-	return b64url_encode(md, n);
+	return util_b64url_encode(md, n);
 }
 
 /* RFC 7636 §4.6: BASE64URL(SHA256(verifier)) == challenge. */
@@ -231,7 +232,7 @@ oauth_random(size_t n)
 
 	if (n > sizeof(r) || RAND_bytes(r, (int)n) != 1)
 		abort();
-	s = b64url_encode(r, n);
+	s = util_b64url_encode(r, n);
 	OPENSSL_cleanse(r, sizeof(r));
 	return s;
 }
@@ -419,6 +420,7 @@ oauth_json_error(struct resp *rs, int status, const char *error,
 {
 	struct json_object	*o = json_object_new_object();
 
+	met_oauth_error(error);	/* the outcome of this request */
 	json_object_object_add(o, "error", json_object_new_string(error));
 	if (desc != NULL)
 		json_object_object_add(o, "error_description",

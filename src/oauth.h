@@ -47,69 +47,64 @@ int	 oauth_post_only(const struct req *, struct resp *, int, const char *);
 int	 oauth_read_params(const struct req *, struct form *, const char **);
 
 /* oauth_meta.c: the documents */
-int	 meta_check_as(struct json_object *, const char **, const char **);
-struct json_object *meta_proxy(const struct cfg *, struct json_object *);
-struct json_object *meta_facade(const struct cfg *);
-struct json_object *meta_resource(const struct cfg *);
+int	 oauth_meta_check_as(struct json_object *, const char **,
+	    const char **);
+struct json_object *oauth_meta_proxy(const struct cfg *,
+	    struct json_object *);
+struct json_object *oauth_meta_facade(const struct cfg *);
+struct json_object *oauth_meta_resource(const struct cfg *);
 
 /* oauth_client.c: who a client is */
-enum client_kind { CLIENT_STATIC, CLIENT_STATELESS, CLIENT_CIMD };
+enum oauth_client_kind {
+	OAUTH_CLIENT_STATIC, OAUTH_CLIENT_STATELESS, OAUTH_CLIENT_CIMD
+};
 struct oauth_client {
-	enum client_kind	 kind;
+	enum oauth_client_kind	 kind;
 	char			*id;
 	char			*name;		/* NULL when not given */
 	char			*redirect_uris[OAUTH_MAX_REDIRECTS];
 	size_t			 nredirect;
 	int			 confidential;	/* has a client secret */
 };
-int	 client_metadata_parse(const struct cfg *, struct json_object *,
+int	 oauth_client_metadata_parse(const struct cfg *, struct json_object *,
 	    struct oauth_client *, const char **, const char **);
-int	 client_resolve(const struct cfg *, const char *,
+int	 oauth_client_resolve(const struct cfg *, const char *,
 	    struct oauth_client *, const char **);
-char	*client_id_make(const struct cfg *, const struct oauth_client *);
-char	*client_secret_for(const struct cfg *, const char *);
-int	 client_secret_ok(const struct cfg *, const char *, const char *);
-const char *client_redirect_pick(const struct oauth_client *,
+char	*oauth_client_id_make(const struct cfg *, const struct oauth_client *);
+char	*oauth_client_secret_for(const struct cfg *, const char *);
+int	 oauth_client_secret_ok(const struct cfg *, const char *, const char *);
+const char *oauth_client_redirect_pick(const struct oauth_client *,
 	    const char *);
-void	 client_free(struct oauth_client *);
-void	 client_cache_clear(void);
+void	 oauth_client_free(struct oauth_client *);
+void	 oauth_client_cache_clear(void);
 
 /* oauth_consent.c: consent pages, approvals and flow cookies */
-#define CONSENT_KEY_LEN		22
-struct consent_view {
+#define OAUTH_CONSENT_KEY_LEN	22
+struct oauth_consent_view {
 	const char	*client_name;	/* NULL: not given */
 	const char	*client_id;	/* shown when it means something */
 	const char	*redirect_uri;
 	const char	*scopes;	/* exactly what the provider is asked */
 };
-void	 consent_cookie_set(const struct cfg *, struct resp *, const char *,
-	    const char *, long long, const char *);
-int	 consent_cookie_get(const struct cfg *, const struct req *,
+void	 oauth_consent_cookie_set(const struct cfg *, struct resp *,
+	    const char *, const char *, long long, const char *);
+int	 oauth_consent_cookie_get(const struct cfg *, const struct req *,
 	    const char *, char *, size_t);
-int	 consent_cookie_is(const struct cfg *, const struct req *,
+int	 oauth_consent_cookie_is(const struct cfg *, const struct req *,
 	    const char *, const char *);
-void	 consent_key(const char *, const char *, char *);
-int	 consent_given(const struct cfg *, const struct req *, const char *);
-void	 consent_remember(const struct cfg *, const struct req *,
+void	 oauth_consent_key(const char *, const char *, char *);
+int	 oauth_consent_given(const struct cfg *, const struct req *,
+	    const char *);
+void	 oauth_consent_remember(const struct cfg *, const struct req *,
 	    struct resp *, const char *);
-void	 consent_page(const struct cfg *, struct resp *, const char *,
-	    const struct consent_view *, struct json_object *);
-struct json_object *consent_answer(const struct cfg *, struct req *,
+void	 oauth_consent_page(const struct cfg *, struct resp *, const char *,
+	    const struct oauth_consent_view *, struct json_object *);
+struct json_object *oauth_consent_answer(const struct cfg *, struct req *,
 	    struct resp *, const struct form *);
 
-/* the endpoints, one per program */
-int	 meta_init(const struct cfg *, void **, char **);
-void	 meta_handle(void *, const struct cfg *, struct req *, struct resp *);
-void	 meta_fini(void *);
-int	 authz_init(const struct cfg *, void **, char **);
-void	 authz_handle(void *, const struct cfg *, struct req *,
-	    struct resp *);
-void	 authz_fini(void *);
-int	 dcr_init(const struct cfg *, void **, char **);
-void	 dcr_handle(void *, const struct cfg *, struct req *, struct resp *);
-void	 dcr_fini(void *);
-int	 tok_init(const struct cfg *, void **, char **);
-void	 tok_handle(void *, const struct cfg *, struct req *, struct resp *);
-void	 tok_fini(void *);
+/*
+ * The endpoints themselves are programs: srv_prog_metadata,
+ * srv_prog_authorize, srv_prog_register and srv_prog_token (server.h).
+ */
 
 #endif

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "oauth.h"
 #include "seal.h"
+#include "server.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -162,7 +163,7 @@ static void
 ask_consent(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
     const char *name, const char *client_id, struct json_object *flow)
 {
-	struct consent_view	 v;
+	struct oauth_consent_view	 v;
 	char			*merged;
 
 	merged = oauth_scope_merge(claim(flow, "sc"),
@@ -171,7 +172,7 @@ ask_consent(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	v.client_id = client_id;
 	v.redirect_uri = claim(flow, "r");
 	v.scopes = merged;
-	consent_page(cfg, rs, app->action, &v, flow);
+	oauth_consent_page(cfg, rs, app->action, &v, flow);
 	free(merged);
 }
 
@@ -184,7 +185,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	    form_get(f, "state"), NULL };
 	struct json_object	*flow;
 	const char		*why, *err, *endpoint;
-	char			 key[CONSENT_KEY_LEN + 1];
+	char			 key[OAUTH_CONSENT_KEY_LEN + 1];
 	int			 stale;
 
 	if (oauth_redirect_valid(cfg, b.redirect_uri, &why) == -1) {
@@ -214,8 +215,8 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		    "cannot work with its OAuth provider as configured.");
 		return;
 	}
-	consent_key(form_get(f, "client_id"), b.redirect_uri, key);
-	if (consent_given(cfg, rq, key)) {
+	oauth_consent_key(form_get(f, "client_id"), b.redirect_uri, key);
+	if (oauth_consent_given(cfg, rq, key)) {
 		send_to_provider(cfg, rs, endpoint, form_get(f, "client_id"),
 		    b.redirect_uri, form_get(f, "scope"), b.state,
 		    form_get(f, "code_challenge"), form_get(f, "resource"));
@@ -263,7 +264,7 @@ to_provider(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 		    "request is too large");
 	else {
 		snprintf(name, sizeof(name), FLOW_COOKIE "%s", id);
-		consent_cookie_set(cfg, rs, name, nonce, OAUTH_STATE_TTL,
+		oauth_consent_cookie_set(cfg, rs, name, nonce, OAUTH_STATE_TTL,
 		    "Lax");
 		send_to_provider(cfg, rs, endpoint, cfg->oauth_client_id,
 		    app->callback, claim(flow, "sc"), state, challenge,
@@ -286,14 +287,15 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 	struct back		 b = { NULL, form_get(f, "state"),
 	    cfg->public_url };
 	const char		*why, *err, *res;
-	char			 key[CONSENT_KEY_LEN + 1];
+	char			 key[OAUTH_CONSENT_KEY_LEN + 1];
 
-	if (client_resolve(cfg, form_get(f, "client_id"), &c, &why) == -1) {
+	if (oauth_client_resolve(cfg, form_get(f, "client_id"), &c,
+	    &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
 		oauth_page(rs, 400, "Unknown application", why);
 		return;
 	}
-	if ((b.redirect_uri = client_redirect_pick(&c,
+	if ((b.redirect_uri = oauth_client_redirect_pick(&c,
 	    form_get(f, "redirect_uri"))) == NULL ||
 	    oauth_redirect_valid(cfg, b.redirect_uri, &why) == -1) {
 		why = form_get(f, "redirect_uri") == NULL ? "redirect_uri is "
@@ -301,7 +303,7 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		    "application";
 		req_set_note(rq->note, sizeof(rq->note), why);
 		oauth_page(rs, 400, "Invalid redirect URI", why);
-		client_free(&c);
+		oauth_client_free(&c);
 		return;
 	}
 	res = form_get(f, "resource");
@@ -321,16 +323,16 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		claim_set(flow, "cc", form_get(f, "code_challenge"));
 		claim_set(flow, "sc", form_get(f, "scope"));
 		claim_set(flow, "rs", res);
-		consent_key(c.id, b.redirect_uri, key);
+		oauth_consent_key(c.id, b.redirect_uri, key);
 		claim_set(flow, "ak", key);
-		if (consent_given(cfg, rq, key))
+		if (oauth_consent_given(cfg, rq, key))
 			to_provider(cfg, app, rs, flow);
 		else
 			ask_consent(cfg, app, rs, c.name, c.kind ==
-			    CLIENT_CIMD ? c.id : NULL, flow);
+			    OAUTH_CLIENT_CIMD ? c.id : NULL, flow);
 		json_object_put(flow);
 	}
-	client_free(&c);
+	oauth_client_free(&c);
 }
 
 /* The consent form came back: allowed, on to the provider. */
@@ -342,7 +344,7 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	struct back		 b;
 	const char		*d = form_get(f, "decision"), *endpoint;
 
-	if ((flow = consent_answer(cfg, rq, rs, f)) == NULL)
+	if ((flow = oauth_consent_answer(cfg, rq, rs, f)) == NULL)
 		return;
 	b.redirect_uri = claim(flow, "r");
 	b.state = claim(flow, "s");
@@ -354,13 +356,13 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	else if (d == NULL || strcmp(d, "approve") != 0)
 		error_back(rs, &b, "access_denied", "the user denied access");
 	else if (b.iss != NULL) {
-		consent_remember(cfg, rq, rs, claim(flow, "ak"));
+		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"));
 		to_provider(cfg, app, rs, flow);
 	} else if ((endpoint = provider_authorize_url(cfg)) == NULL)
 		error_back(rs, &b, "temporarily_unavailable",
 		    "the OAuth provider cannot be reached");
 	else {
-		consent_remember(cfg, rq, rs, claim(flow, "ak"));
+		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"));
 		send_to_provider(cfg, rs, endpoint, claim(flow, "ci"),
 		    b.redirect_uri, claim(flow, "sc"), b.state,
 		    claim(flow, "cc"), claim(flow, "rs"));
@@ -397,7 +399,8 @@ bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 
 	snprintf(name, sizeof(name), FLOW_COOKIE "%.16s", id ? id : "");
 	if (id == NULL || nonce == NULL || strlen(id) > 16 ||
-	    strlen(nonce) > 64 || !consent_cookie_is(cfg, rq, name, nonce)) {
+	    strlen(nonce) > 64 ||
+	    !oauth_consent_cookie_is(cfg, rq, name, nonce)) {
 		req_set_note(rq->note, sizeof(rq->note), "callback in another "
 		    "browser");
 		oauth_page(rs, 403, "Sign-in not started here", "This sign-in "
@@ -415,7 +418,7 @@ bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		    "finish sign-ins right now. Try again in a minute.");
 		return -1;
 	}
-	consent_cookie_set(cfg, rs, name, "", 0, "Lax");
+	oauth_consent_cookie_set(cfg, rs, name, "", 0, "Lax");
 	if (r == STORE_OK)
 		return 0;
 	req_set_note(rq->note, sizeof(rq->note), "state used again");
@@ -516,7 +519,9 @@ callback(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	json_object_put(flow);
 }
 
-int
+static void	authz_fini(void *);
+
+static int
 authz_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	struct authz_app	*app;
@@ -536,7 +541,7 @@ authz_init(const struct cfg *cfg, void **appp, char **cause)
 	return 0;
 }
 
-void
+static void
 authz_fini(void *p)
 {
 	struct authz_app	*app = p;
@@ -557,7 +562,7 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-void
+static void
 authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
 	struct authz_app	*app = p;
@@ -595,3 +600,8 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		facade_authorize(cfg, app, rq, rs, &f);
 	form_free(&f);
 }
+
+const struct srv_prog srv_prog_authorize = {
+	"oauth-authorize.fcgi", PROG_AUTHZ,
+	authz_init, authz_handle, authz_fini,
+};

@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "log.h"
 #include "oauth.h"
 #include "seal.h"
@@ -44,7 +44,7 @@ static struct {
 } cimd_cache[CIMD_CACHE];
 
 void
-client_free(struct oauth_client *c)
+oauth_client_free(struct oauth_client *c)
 {
 	size_t	 i;
 
@@ -97,7 +97,7 @@ only_strings_from(struct json_object *a, const char *const *allowed)
  * the RFC 7591 error code and *cause says what is wrong.
  */
 int
-client_metadata_parse(const struct cfg *cfg, struct json_object *md,
+oauth_client_metadata_parse(const struct cfg *cfg, struct json_object *md,
     struct oauth_client *c, const char **error, const char **cause)
 {
 	static const char *const grants[] = { "authorization_code",
@@ -127,7 +127,7 @@ client_metadata_parse(const struct cfg *cfg, struct json_object *md,
 	for (i = 0; i < n; i++) {
 		u = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(u, json_type_string) ||
-		    (s = rpc_string(u)) == NULL) {
+		    (s = jp_string(u)) == NULL) {
 			*cause = "redirect_uris must be strings";
 			goto fail;
 		}
@@ -162,7 +162,7 @@ client_metadata_parse(const struct cfg *cfg, struct json_object *md,
 	}
 	if (json_object_object_get_ex(md, "client_name", &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
-		    (s = rpc_string(v)) == NULL ||
+		    (s = jp_string(v)) == NULL ||
 		    strlen(s) > CLIENT_NAME_MAX) {
 			*cause = "client_name must be a string of at most 200 "
 			    "bytes";
@@ -172,13 +172,13 @@ client_metadata_parse(const struct cfg *cfg, struct json_object *md,
 	}
 	return 0;
 fail:
-	client_free(c);
+	oauth_client_free(c);
 	return -1;
 }
 
 /* A stateless client id: the client's metadata, sealed. */
 char *
-client_id_make(const struct cfg *cfg, const struct oauth_client *c)
+oauth_client_id_make(const struct cfg *cfg, const struct oauth_client *c)
 {
 	struct json_object	*o = json_object_new_object(), *r;
 	char			*id;
@@ -199,13 +199,14 @@ client_id_make(const struct cfg *cfg, const struct oauth_client *c)
 }
 
 char *
-client_secret_for(const struct cfg *cfg, const char *id)
+oauth_client_secret_for(const struct cfg *cfg, const char *id)
 {
 	return seal_mac(cfg->secret, "client-secret", id);
 }
 
 int
-client_secret_ok(const struct cfg *cfg, const char *id, const char *secret)
+oauth_client_secret_ok(const struct cfg *cfg, const char *id,
+    const char *secret)
 {
 	return cfg->secret != NULL &&
 	    seal_mac_check(cfg->secret, "client-secret", id, secret);
@@ -224,7 +225,7 @@ stateless_open(const struct cfg *cfg, const char *id, struct oauth_client *c,
 		*cause = "unknown client_id";
 		return -1;
 	}
-	c->kind = CLIENT_STATELESS;
+	c->kind = OAUTH_CLIENT_STATELESS;
 	c->id = xstrdup(id);
 	if (json_object_object_get_ex(o, "r", &r) &&
 	    json_object_is_type(r, json_type_array)) {
@@ -244,6 +245,8 @@ stateless_open(const struct cfg *cfg, const char *id, struct oauth_client *c,
 	json_object_put(o);
 	return 0;
 }
+
+static const struct jp_opts cimd_json = { CIMD_MAX, JP_DEPTH, JP_OBJECT };
 
 /*
  * Fetch and check a Client ID Metadata Document: https only (http too
@@ -286,8 +289,8 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 		*cause = "the client metadata document cannot be fetched";
 		goto out;
 	}
-	if ((doc = rpc_parse(rs.body.data, rs.body.len, &why)) == NULL ||
-	    !json_object_is_type(doc, json_type_object)) {
+	if (jp_parse(rs.body.data, rs.body.len, &cimd_json, &doc,
+	    &why) == -1) {
 		*cause = "the client metadata document is not a JSON object";
 		goto out;
 	}
@@ -312,9 +315,9 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 		goto out;
 	}
 	json_object_object_del(doc, "token_endpoint_auth_method");
-	if (client_metadata_parse(cfg, doc, c, &error, cause) == -1)
+	if (oauth_client_metadata_parse(cfg, doc, c, &error, cause) == -1)
 		goto out;
-	c->kind = CLIENT_CIMD;
+	c->kind = OAUTH_CLIENT_CIMD;
 	c->confidential = 0;
 	c->id = xstrdup(url);
 	rc = 0;
@@ -361,7 +364,7 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	}
 	if (cimd_fetch(cfg, url, c, cause) == -1)
 		return -1;
-	client_free(&cimd_cache[slot].c);
+	oauth_client_free(&cimd_cache[slot].c);
 	client_copy(&cimd_cache[slot].c, c);
 	cimd_cache[slot].fetched = now;
 	return 0;
@@ -369,8 +372,8 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 
 /* Who `id` is: static, stateless or a metadata document URL. */
 int
-client_resolve(const struct cfg *cfg, const char *id, struct oauth_client *c,
-    const char **cause)
+oauth_client_resolve(const struct cfg *cfg, const char *id,
+    struct oauth_client *c, const char **cause)
 {
 	memset(c, 0, sizeof(*c));
 	if (id == NULL || *id == '\0') {
@@ -387,7 +390,7 @@ client_resolve(const struct cfg *cfg, const char *id, struct oauth_client *c,
 	if (cfg->oauth_client_id != NULL &&
 	    strcmp(id, cfg->oauth_client_id) == 0 &&
 	    cfg->oauth_mode != OAUTH_FACADE) {
-		c->kind = CLIENT_STATIC;
+		c->kind = OAUTH_CLIENT_STATIC;
 		c->id = xstrdup(id);
 		return 0;
 	}
@@ -399,7 +402,7 @@ client_resolve(const struct cfg *cfg, const char *id, struct oauth_client *c,
  * only registered one when none is given; NULL when neither.
  */
 const char *
-client_redirect_pick(const struct oauth_client *c, const char *given)
+oauth_client_redirect_pick(const struct oauth_client *c, const char *given)
 {
 	size_t	 i;
 
@@ -412,12 +415,12 @@ client_redirect_pick(const struct oauth_client *c, const char *given)
 }
 
 void
-client_cache_clear(void)
+oauth_client_cache_clear(void)
 {
 	size_t	 i;
 
 	for (i = 0; i < CIMD_CACHE; i++) {
-		client_free(&cimd_cache[i].c);
+		oauth_client_free(&cimd_cache[i].c);
 		cimd_cache[i].fetched = 0;
 	}
 }

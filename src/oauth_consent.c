@@ -46,8 +46,9 @@ secure(const struct cfg *cfg)
 }
 
 void
-consent_cookie_set(const struct cfg *cfg, struct resp *rs, const char *name,
-    const char *value, long long max_age, const char *samesite)
+oauth_consent_cookie_set(const struct cfg *cfg, struct resp *rs,
+    const char *name, const char *value, long long max_age,
+    const char *samesite)
 {
 	char	*c;
 
@@ -60,7 +61,7 @@ consent_cookie_set(const struct cfg *cfg, struct resp *rs, const char *name,
 
 /* The value of our cookie `name` (prefix added), copied into `out`. */
 int
-consent_cookie_get(const struct cfg *cfg, const struct req *rq,
+oauth_consent_cookie_get(const struct cfg *cfg, const struct req *rq,
     const char *name, char *out, size_t len)
 {
 	const char	*h = req_header(rq, "Cookie"), *p, *e;
@@ -87,12 +88,12 @@ consent_cookie_get(const struct cfg *cfg, const struct req *rq,
 
 /* Does cookie `name` hold exactly `want`?  (constant time) */
 int
-consent_cookie_is(const struct cfg *cfg, const struct req *rq,
+oauth_consent_cookie_is(const struct cfg *cfg, const struct req *rq,
     const char *name, const char *want)
 {
 	char	 v[256];
 
-	return want != NULL && consent_cookie_get(cfg, rq, name, v,
+	return want != NULL && oauth_consent_cookie_get(cfg, rq, name, v,
 	    sizeof(v)) == 0 && strlen(v) == strlen(want) &&
 	    CRYPTO_memcmp(v, want, strlen(want)) == 0;
 }
@@ -100,10 +101,10 @@ consent_cookie_is(const struct cfg *cfg, const struct req *rq,
 /*
  * What an approval is of: the client and the exact redirect URI its
  * answer goes to (in proxy mode every client may share one client id).
- * `out` has room for CONSENT_KEY_LEN + 1.
+ * `out` has room for OAUTH_CONSENT_KEY_LEN + 1.
  */
 void
-consent_key(const char *client_id, const char *redirect_uri, char *out)
+oauth_consent_key(const char *client_id, const char *redirect_uri, char *out)
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 n;
@@ -117,9 +118,9 @@ consent_key(const char *client_id, const char *redirect_uri, char *out)
 	    EVP_DigestFinal_ex(ctx, md, &n) != 1)
 		abort();
 	EVP_MD_CTX_free(ctx);
-	s = b64url_encode(md, 16);
-	memcpy(out, s, CONSENT_KEY_LEN);
-	out[CONSENT_KEY_LEN] = '\0';
+	s = util_b64url_encode(md, 16);
+	memcpy(out, s, OAUTH_CONSENT_KEY_LEN);
+	out[OAUTH_CONSENT_KEY_LEN] = '\0';
 	free(s);
 }
 
@@ -131,7 +132,8 @@ approvals(const struct cfg *cfg, const struct req *rq)
 	char			 v[COOKIE_MAX];
 	int64_t			 now = util_now_unix();
 
-	if (consent_cookie_get(cfg, rq, APPROVAL_COOKIE, v, sizeof(v)) == -1 ||
+	if (oauth_consent_cookie_get(cfg, rq, APPROVAL_COOKIE, v,
+	    sizeof(v)) == -1 ||
 	    seal_open(cfg->secret, "approvals", v, &o) != SEAL_OK)
 		return out;
 	if (json_object_object_get_ex(o, "a", &a) &&
@@ -139,7 +141,7 @@ approvals(const struct cfg *cfg, const struct req *rq)
 		json_object_object_foreach(a, k, e)
 			if (json_object_is_type(e, json_type_int) &&
 			    json_object_get_int64(e) > now &&
-			    strlen(k) == CONSENT_KEY_LEN)
+			    strlen(k) == OAUTH_CONSENT_KEY_LEN)
 				json_object_object_add(out, k,
 				    json_object_get(e));
 	}
@@ -148,7 +150,8 @@ approvals(const struct cfg *cfg, const struct req *rq)
 }
 
 int
-consent_given(const struct cfg *cfg, const struct req *rq, const char *key)
+oauth_consent_given(const struct cfg *cfg, const struct req *rq,
+    const char *key)
 {
 	struct json_object	*a;
 	int			 yes;
@@ -163,11 +166,11 @@ consent_given(const struct cfg *cfg, const struct req *rq, const char *key)
 
 /* Remember `key` in this browser; the oldest approval goes past the cap. */
 void
-consent_remember(const struct cfg *cfg, const struct req *rq,
+oauth_consent_remember(const struct cfg *cfg, const struct req *rq,
     struct resp *rs, const char *key)
 {
 	struct json_object	*a, *o;
-	char			 oldest[CONSENT_KEY_LEN + 1];
+	char			 oldest[OAUTH_CONSENT_KEY_LEN + 1];
 	int64_t			 now = util_now_unix(), min;
 	char			*sealed;
 
@@ -190,7 +193,7 @@ consent_remember(const struct cfg *cfg, const struct req *rq,
 	json_object_object_add(o, "a", a);
 	sealed = seal_make(cfg->secret, "approvals", o,
 	    cfg->oauth_approval_ttl);
-	consent_cookie_set(cfg, rs, APPROVAL_COOKIE, sealed,
+	oauth_consent_cookie_set(cfg, rs, APPROVAL_COOKIE, sealed,
 	    cfg->oauth_approval_ttl, "Lax");
 	free(sealed);
 	json_object_put(o);
@@ -204,8 +207,8 @@ consent_remember(const struct cfg *cfg, const struct req *rq,
  * sealed into the form with a nonce that the Strict cookie repeats.
  */
 void
-consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
-    const struct consent_view *v, struct json_object *flow)
+oauth_consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
+    const struct oauth_consent_view *v, struct json_object *flow)
 {
 	struct buf	 b;
 	struct url	 u;
@@ -223,8 +226,8 @@ consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
 		free(nonce);
 		return;
 	}
-	consent_cookie_set(cfg, rs, CONSENT_COOKIE, nonce, OAUTH_CONSENT_TTL,
-	    "Strict");
+	oauth_consent_cookie_set(cfg, rs, CONSENT_COOKIE, nonce,
+	    OAUTH_CONSENT_TTL, "Strict");
 	buf_init(&b);
 	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 	    "<title>Allow access?</title></head>\n<body style=\"font-family:"
@@ -279,7 +282,7 @@ consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
  * with an error page.
  */
 struct json_object *
-consent_answer(const struct cfg *cfg, struct req *rq, struct resp *rs,
+oauth_consent_answer(const struct cfg *cfg, struct req *rq, struct resp *rs,
     const struct form *f)
 {
 	struct json_object	*flow;
@@ -293,7 +296,7 @@ consent_answer(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		    "This request was not made by this server.");
 		return NULL;
 	}
-	if (!consent_cookie_is(cfg, rq, CONSENT_COOKIE, prov_field(flow,
+	if (!oauth_consent_cookie_is(cfg, rq, CONSENT_COOKIE, prov_field(flow,
 	    "k"))) {
 		req_set_note(rq->note, sizeof(rq->note), "consent without "
 		    "its cookie");
@@ -303,7 +306,7 @@ consent_answer(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		json_object_put(flow);
 		return NULL;
 	}
-	consent_cookie_set(cfg, rs, CONSENT_COOKIE, "", 0, "Strict");
+	oauth_consent_cookie_set(cfg, rs, CONSENT_COOKIE, "", 0, "Strict");
 	json_object_object_del(flow, "k");
 	json_object_object_del(flow, "exp");
 	return flow;

@@ -18,9 +18,10 @@
 
 #include <json-c/json.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "log.h"
 #include "oauth.h"
+#include "server.h"
 #include "url.h"
 #include "util.h"
 
@@ -34,6 +35,9 @@ struct meta_app {
 	struct json_object	*resource;	/* RFC 9728, every mode */
 	char			*prefix;	/* path of MCP_PUBLIC_URL */
 };
+
+/* MCP_OAUTH_METADATA_FILE (its check says when it is no object). */
+static const struct jp_opts meta_file = { META_FILE_MAX, JP_DEPTH, 0 };
 
 static int
 is_url(struct json_object *v, int loopback_http)
@@ -80,7 +84,8 @@ string_array_has(struct json_object *a, const char *want)
  * member that is wrong.
  */
 int
-meta_check_as(struct json_object *doc, const char **field, const char **cause)
+oauth_meta_check_as(struct json_object *doc, const char **field,
+    const char **cause)
 {
 	static const char *const urls[] = { "registration_endpoint",
 	    "jwks_uri", "revocation_endpoint", "introspection_endpoint",
@@ -202,7 +207,7 @@ strings(const char *const *v)
  * kept as the provider says it, token endpoint and jwks_uri included.
  */
 struct json_object *
-meta_proxy(const struct cfg *cfg, struct json_object *up)
+oauth_meta_proxy(const struct cfg *cfg, struct json_object *up)
 {
 	struct json_object	*o = NULL, *m;
 
@@ -226,7 +231,7 @@ meta_proxy(const struct cfg *cfg, struct json_object *up)
 
 /* facade: we are the authorization server that clients see. */
 struct json_object *
-meta_facade(const struct cfg *cfg)
+oauth_meta_facade(const struct cfg *cfg)
 {
 	static const char *const rt[] = { "code", NULL };
 	static const char *const rm[] = { "query", NULL };
@@ -265,7 +270,7 @@ meta_facade(const struct cfg *cfg)
  * provider itself (a resource-only set-up).
  */
 struct json_object *
-meta_resource(const struct cfg *cfg)
+oauth_meta_resource(const struct cfg *cfg)
 {
 	static const char *const bearer[] = { "header", NULL };
 	struct json_object	*o = json_object_new_object(), *as;
@@ -322,7 +327,9 @@ read_file(const char *path, size_t max, size_t *len, const char **cause)
 	return data;
 }
 
-int
+static void	meta_fini(void *);
+
+static int
 meta_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	struct meta_app	*app = xcalloc(1, sizeof(*app));
@@ -344,14 +351,15 @@ meta_init(const struct cfg *cfg, void **appp, char **cause)
 			    cfg->oauth_metadata_file, why);
 			goto fail;
 		}
-		app->custom = rpc_parse(data, len, &why);
+		/* NULL on an error */
+		(void)jp_parse(data, len, &meta_file, &app->custom, &why);
 		free(data);
 		if (app->custom == NULL) {
 			xasprintf(cause, "MCP_OAUTH_METADATA_FILE: %s: not "
 			    "JSON: %s", cfg->oauth_metadata_file, why);
 			goto fail;
 		}
-		if (meta_check_as(app->custom, &field, &why) == -1) {
+		if (oauth_meta_check_as(app->custom, &field, &why) == -1) {
 			xasprintf(cause, "MCP_OAUTH_METADATA_FILE: %s: %s: %s",
 			    cfg->oauth_metadata_file, field, why);
 			goto fail;
@@ -361,9 +369,9 @@ meta_init(const struct cfg *cfg, void **appp, char **cause)
 		goto fail;
 	/* what does not depend on the provider is made once */
 	if (cfg->public_url != NULL) {
-		app->resource = meta_resource(cfg);
+		app->resource = oauth_meta_resource(cfg);
 		if (cfg->oauth_mode == OAUTH_FACADE)
-			app->facade = meta_facade(cfg);
+			app->facade = oauth_meta_facade(cfg);
 	}
 	*appp = app;
 	return 0;
@@ -372,7 +380,7 @@ fail:
 	return -1;
 }
 
-void
+static void
 meta_fini(void *p)
 {
 	struct meta_app	*app = p;
@@ -404,7 +412,7 @@ serve(struct resp *rs, struct json_object *doc, int stale)
 	resp_json(rs, 200, doc);
 }
 
-void
+static void
 meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
 	struct meta_app		*app = p;
@@ -458,7 +466,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 			    "be used in proxy mode; see the server's log");
 			break;
 		}
-		doc = meta_proxy(cfg, up);
+		doc = oauth_meta_proxy(cfg, up);
 		serve(rs, doc, stale);
 		json_object_put(doc);
 		break;
@@ -470,3 +478,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		break;
 	}
 }
+
+const struct srv_prog srv_prog_metadata = {
+	"oauth-metadata.fcgi", PROG_META, meta_init, meta_handle, meta_fini,
+};

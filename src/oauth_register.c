@@ -15,11 +15,12 @@
 
 #include <json-c/json.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "oauth.h"
+#include "server.h"
 #include "util.h"
 
-int
+static int
 dcr_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	(void)cfg;
@@ -28,7 +29,7 @@ dcr_init(const struct cfg *cfg, void **appp, char **cause)
 	return 0;
 }
 
-void
+static void
 dcr_fini(void *p)
 {
 	(void)p;
@@ -43,7 +44,13 @@ set_default(struct json_object *o, const char *name, struct json_object *v)
 		json_object_object_add(o, name, v);
 }
 
-void
+/*
+ * The request body: the server held it to MCP_MAX_BODY already; the
+ * metadata check says when it is no object.
+ */
+static const struct jp_opts dcr_body = { JP_TEXT_MAX, JP_DEPTH, 0 };
+
+static void
 dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
 	static const char *const assigned[] = { "client_id",
@@ -66,11 +73,11 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		    "body must be application/json");
 		return;
 	}
-	if ((md = rpc_parse(rq->body, rq->body_len, &why)) == NULL) {
+	if (jp_parse(rq->body, rq->body_len, &dcr_body, &md, &why) == -1) {
 		oauth_json_error(rs, 400, "invalid_client_metadata", why);
 		return;
 	}
-	if (client_metadata_parse(cfg, md, &c, &error, &why) == -1) {
+	if (oauth_client_metadata_parse(cfg, md, &c, &error, &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
 		oauth_json_error(rs, 400, error, why);
 		json_object_put(md);
@@ -81,7 +88,7 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		if (c.confidential)
 			secret = cfg->oauth_client_secret;
 	} else {
-		id = client_id_make(cfg, &c);
+		id = oauth_client_id_make(cfg, &c);
 		/*
 		 * The id carries the metadata, and /oauth/authorize takes a
 		 * client_id of OAUTH_PARAM_MAX bytes at most (the token
@@ -100,7 +107,7 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 			goto done;
 		}
 		if (c.confidential)
-			secret = derived = client_secret_for(cfg, id);
+			secret = derived = oauth_client_secret_for(cfg, id);
 	}
 	/*
 	 * RFC 7591 §3.2.1: the metadata as registered, plus what the server
@@ -136,5 +143,9 @@ done:
 	json_object_put(md);
 	free(id);
 	free(derived);
-	client_free(&c);
+	oauth_client_free(&c);
 }
+
+const struct srv_prog srv_prog_register = {
+	"oauth-register.fcgi", PROG_REG, dcr_init, dcr_handle, dcr_fini,
+};

@@ -28,16 +28,21 @@
 #include <openssl/evp.h>
 
 #include "form.h"
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "log.h"
 #include "oauth.h"
 #include "seal.h"
+#include "server.h"
 #include "store.h"
 #include "upstream.h"
 #include "util.h"
 
 #define TOK_RESPONSE_MAX	(256 * 1024)
 #define FAMILY_LIVE		"live"
+
+/* The provider's token answer. */
+static const struct jp_opts tok_json = { TOK_RESPONSE_MAX, JP_DEPTH,
+	JP_OBJECT };
 
 struct tok_app {
 	char		*callback;
@@ -53,7 +58,9 @@ struct who {
 	char	*secret;
 };
 
-int
+static void	tok_fini(void *);
+
+static int
 tok_init(const struct cfg *cfg, void **appp, char **cause)
 {
 	struct tok_app	*app = xcalloc(1, sizeof(*app));
@@ -69,7 +76,7 @@ tok_init(const struct cfg *cfg, void **appp, char **cause)
 	return 0;
 }
 
-void
+static void
 tok_fini(void *p)
 {
 	struct tok_app	*app = p;
@@ -117,7 +124,7 @@ who_read(const struct req *rq, const struct form *f, struct who *w)
 		return -1;
 	for (h += 6; *h == ' '; h++)
 		;
-	if (strlen(h) > 4096 || b64_decode(h, strlen(h), &raw, &n) == -1)
+	if (strlen(h) > 4096 || util_b64_decode(h, strlen(h), &raw, &n) == -1)
 		return -1;
 	raw = xrealloc(raw, n + 1);
 	raw[n] = '\0';
@@ -159,12 +166,12 @@ client_check(const struct cfg *cfg, const struct who *w, const char *bound,
 	confidential = 0;
 	if (strncmp(w->id, "https://", 8) != 0 &&
 	    strncmp(w->id, "http://", 7) != 0) {
-		if (client_resolve(cfg, w->id, &c, desc) == -1)
+		if (oauth_client_resolve(cfg, w->id, &c, desc) == -1)
 			return "invalid_client";
 		confidential = c.confidential;
-		client_free(&c);
+		oauth_client_free(&c);
 	}
-	if (confidential ? !client_secret_ok(cfg, w->id, w->secret) :
+	if (confidential ? !oauth_client_secret_ok(cfg, w->id, w->secret) :
 	    w->secret != NULL) {
 		*desc = "client authentication failed";
 		return "invalid_client";
@@ -294,8 +301,7 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	}
 	rq->upstream_status = r.status;
 	rq->upstream_ms = r.seconds * 1000;
-	if ((o = rpc_parse(r.body.data, r.body.len, &why)) == NULL ||
-	    !json_object_is_type(o, json_type_object)) {
+	if (jp_parse(r.body.data, r.body.len, &tok_json, &o, &why) == -1) {
 		log_msg(LOGL_WARN, "token: the provider answered HTTP %ld "
 		    "without a JSON object", r.status);
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
@@ -372,7 +378,7 @@ code_once(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	enum store_res	 r;
 
 	EVP_Digest(code, strlen(code), md, NULL, EVP_sha256(), NULL);
-	d = b64url_encode(md, sizeof(md));
+	d = util_b64url_encode(md, sizeof(md));
 	store_key(key, sizeof(key), "code", d);
 	free(d);
 	if ((r = store_claim(app->store, key, family, OAUTH_CODE_TTL + 60)) ==
@@ -545,7 +551,7 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	json_object_put(rt);
 }
 
-void
+static void
 tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 {
 	struct form	 f;
@@ -576,3 +582,7 @@ tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	who_free(&w);
 	form_free(&f);
 }
+
+const struct srv_prog srv_prog_token = {
+	"oauth-token.fcgi", PROG_TOKEN, tok_init, tok_handle, tok_fini,
+};

@@ -13,7 +13,9 @@
 
 #include <json-c/json.h>
 
+#include "jparse.h"
 #include "log.h"
+#include "metrics.h"
 #include "provider.h"
 #include "upstream.h"
 #include "url.h"
@@ -21,6 +23,11 @@
 
 #define PROV_DOC_MAX		(1024 * 1024)
 #define PROV_RETRY_AFTER	5	/* seconds after a failed fetch */
+#define PROV_DOC_DEPTH		32	/* json-c's default, which it had */
+
+/* The provider's metadata and its JWKS. */
+static const struct jp_opts prov_json = { PROV_DOC_MAX, PROV_DOC_DEPTH,
+	JP_OBJECT };
 
 static struct json_object	*prov_doc;
 static int64_t			 prov_fetched, prov_failed;
@@ -30,6 +37,7 @@ struct json_object *
 prov_fetch_json(const struct cfg *cfg, const char *url)
 {
 	const char		*hdrs[] = { "Accept: application/json", NULL };
+	const char		*why;
 	struct up_request	 rq;
 	struct up_response	 rs;
 	struct json_object	*o = NULL;
@@ -45,12 +53,9 @@ prov_fetch_json(const struct cfg *cfg, const char *url)
 	else if (rs.status != 200)
 		log_msg(LOGL_WARN, "provider: %s answered HTTP %ld", url,
 		    rs.status);
-	else if ((o = json_tokener_parse(rs.body.data ? rs.body.data : "")) ==
-	    NULL || !json_object_is_type(o, json_type_object)) {
+	else if (jp_parse(rs.body.data, rs.body.len, &prov_json, &o,
+	    &why) == -1)
 		log_msg(LOGL_WARN, "provider: %s is not a JSON object", url);
-		json_object_put(o);
-		o = NULL;
-	}
 	up_response_free(&rs);
 	return o;
 }
@@ -70,8 +75,12 @@ prov_fetch_metadata(const struct cfg *cfg)
 	char			*iss, *url, *origin;
 	size_t			 n;
 
-	if (cfg->oauth_metadata_url != NULL)
-		return prov_fetch_json(cfg, cfg->oauth_metadata_url);
+	if (cfg->oauth_metadata_url != NULL) {
+		m = prov_fetch_json(cfg, cfg->oauth_metadata_url);
+		met_fetched(MET_DOC_METADATA, m != NULL ? MET_FETCH_OK :
+		    MET_FETCH_ERROR);
+		return m;
+	}
 	if (cfg->oauth_issuer == NULL)
 		return NULL;
 	iss = xstrdup(cfg->oauth_issuer);
@@ -93,6 +102,9 @@ prov_fetch_metadata(const struct cfg *cfg)
 		free(url);
 	}
 	free(iss);
+	/* one fetch, whichever of the two documents answered */
+	met_fetched(MET_DOC_METADATA, m != NULL ? MET_FETCH_OK :
+	    MET_FETCH_ERROR);
 	return m;
 }
 

@@ -12,12 +12,15 @@
 
 #include <openssl/evp.h>
 
-#include "jsonrpc.h"
+#include "jparse.h"
 #include "jwrite.h"
 #include "tools.h"
 #include "util.h"
 
 #define REG_DEF_DEPTH	512
+
+/* A definition: text written at start-up, as deep as a document may be. */
+static const struct jp_opts reg_def = { JP_TEXT_MAX, REG_DEF_DEPTH, 0 };
 
 struct registry *
 reg_new(void)
@@ -80,9 +83,11 @@ reg_add(struct registry *r, struct json_object *def, void *impl)
 struct json_object *
 reg_tool_def(const struct tool *t)
 {
-	const char	*cause;
+	struct json_object	*o;
+	const char		*cause;
 
-	return rpc_parse_bounded(t->json, t->json_len, REG_DEF_DEPTH, &cause);
+	return jp_parse(t->json, t->json_len, &reg_def, &o, &cause) == 0 ?
+	    o : NULL;
 }
 
 /* A part of the definition, parsed once and kept in *slot; borrowed. */

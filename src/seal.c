@@ -19,6 +19,7 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include "jparse.h"
 #include "seal.h"
 #include "util.h"
 
@@ -26,6 +27,15 @@
 #define SEAL_IV		12
 #define SEAL_TAG	16
 #define SEAL_KEYS	8
+#define SEAL_DEPTH	32	/* json-c's default, which it had */
+
+/*
+ * The claims of an opened value: text seal_make wrote, authentic, whose
+ * strings may hold whatever bytes a client sent (a state is not checked
+ * for UTF-8), so they are taken as they come.
+ */
+static const struct jp_opts sealed = { SEAL_MAX, SEAL_DEPTH,
+	JP_OBJECT | JP_BYTES };
 
 /* Derived keys, per (secret, purpose); the secret never changes in a run. */
 static struct {
@@ -112,7 +122,7 @@ seal_make(const char *secret, const char *purpose, struct json_object *claims,
 	len += n;
 	EVP_CIPHER_CTX_free(ctx);
 	OPENSSL_cleanse(key, sizeof(key));
-	res = b64url_encode(out, 1 + SEAL_IV + (size_t)len + SEAL_TAG);
+	res = util_b64url_encode(out, 1 + SEAL_IV + (size_t)len + SEAL_TAG);
 	free(out);
 	return res;
 }
@@ -123,16 +133,16 @@ seal_open(const char *secret, const char *purpose, const char *in,
     struct json_object **claims)
 {
 	EVP_CIPHER_CTX		*ctx = NULL;
-	struct json_tokener	*tok = NULL;
 	struct json_object	*o = NULL, *exp;
 	unsigned char		 key[32], *raw = NULL, *pt = NULL;
+	const char		*why;
 	size_t			 rawlen, ctlen;
 	enum seal_error		 rc = SEAL_MALFORMED;
 	int			 n, m;
 
 	*claims = NULL;
 	if (in == NULL || strlen(in) > SEAL_MAX ||
-	    b64url_decode(in, strlen(in), &raw, &rawlen) == -1 ||
+	    util_b64url_decode(in, strlen(in), &raw, &rawlen) == -1 ||
 	    rawlen < 1 + SEAL_IV + SEAL_TAG + 2 || raw[0] != SEAL_VERSION)
 		goto out;
 	rc = SEAL_FORGED;
@@ -153,9 +163,8 @@ seal_open(const char *secret, const char *purpose, const char *in,
 		goto out;
 	/* authentic from here: only we could have written it */
 	rc = SEAL_MALFORMED;
-	tok = json_tokener_new();
-	o = json_tokener_parse_ex(tok, (const char *)pt, n + m);
-	if (o == NULL || !json_object_is_type(o, json_type_object))
+	if (jp_parse((const char *)pt, (size_t)(n + m), &sealed, &o,
+	    &why) == -1)
 		goto out;
 	if (json_object_object_get_ex(o, "exp", &exp)) {
 		if (!json_object_is_type(exp, json_type_int) ||
@@ -175,8 +184,6 @@ out:
 	}
 	free(raw);
 	json_object_put(o);
-	if (tok != NULL)
-		json_tokener_free(tok);
 	EVP_CIPHER_CTX_free(ctx);
 	return rc;
 }
@@ -204,7 +211,7 @@ seal_mac(const char *secret, const char *purpose, const char *data)
 	    strlen(data), md, &mdlen) == NULL)
 		abort();
 	OPENSSL_cleanse(key, sizeof(key));
-	return b64url_encode(md, mdlen);
+	return util_b64url_encode(md, mdlen);
 }
 
 /* Constant-time check of a MAC made by seal_mac. */

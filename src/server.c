@@ -22,6 +22,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
 
 extern char **environ;
@@ -167,6 +168,7 @@ srv_serve(const struct srv_prog *p, void *app, const struct cfg *cfg,
 		p->handle(app, cfg, &rq, &rs);
 	if (resp_finish(&rs) == -1)
 		req_set_note(rq.note, sizeof(rq.note), "client-gone");
+	met_request(p->prog, &rq, &rs);
 	log_request(&rq, &rs);
 	resp_free(&rs);
 	srv_request_free(&rq);
@@ -327,7 +329,9 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 		return EX_CONFIG_STATUS;
 	}
 	log_init(p->name, cfg.log_level, cfg.log_format);
-	if (p->init != NULL && p->init(&cfg, &app, &cause) == -1) {
+	/* the shared counters first: mcp_init names its tools in them */
+	if (met_init(&cfg, p->prog, !check, &cause) == -1 ||
+	    (p->init != NULL && p->init(&cfg, &app, &cause) == -1)) {
 		fprintf(stderr, "%s\n%s: invalid configuration, not starting\n",
 		    cause ? cause : "initialisation failed", p->name);
 		free(cause);
@@ -347,6 +351,7 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 	}
 	if (p->fini != NULL)
 		p->fini(app);
+	met_detach();
 	cfg_free(&cfg);
 	return 0;
 }

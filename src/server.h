@@ -20,6 +20,15 @@ struct srv_prog {
 	void		(*fini)(void *);
 };
 
+/*
+ * The five programs, each defined by the module that implements it
+ * (mcp_transport.c, oauth_meta.c, oauth_authorize.c, oauth_register.c,
+ * oauth_token.c); a cgi-bin main() hands one to srv_main, and a test
+ * drives one through its init, handle and fini.
+ */
+extern const struct srv_prog srv_prog_mcp, srv_prog_metadata,
+	    srv_prog_authorize, srv_prog_register, srv_prog_token;
+
 int	 srv_main(const struct srv_prog *, int, char **);
 int	 srv_read_request(const struct cfg *, struct req *, struct resp *,
 	    int (*)(void *, char *, size_t), void *);

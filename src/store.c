@@ -17,8 +17,8 @@ struct store {
 	const char		*name;
 };
 
-int
-store_open(const struct cfg *cfg, struct store **sp, char **cause)
+static int
+open_be(const struct cfg *cfg, int counters, struct store **sp, char **cause)
 {
 	struct store	*s = xcalloc(1, sizeof(*s));
 	int		 rc;
@@ -28,7 +28,7 @@ store_open(const struct cfg *cfg, struct store **sp, char **cause)
 		rc = store_redis_open(cfg, &s->ops, &s->be, cause);
 	} else {
 		s->name = "local";
-		rc = store_lmdb_open(cfg, &s->ops, &s->be, cause);
+		rc = store_lmdb_open(cfg, counters, &s->ops, &s->be, cause);
 	}
 	if (rc == -1) {
 		free(s);
@@ -37,6 +37,18 @@ store_open(const struct cfg *cfg, struct store **sp, char **cause)
 	}
 	*sp = s;
 	return 0;
+}
+
+int
+store_open(const struct cfg *cfg, struct store **sp, char **cause)
+{
+	return open_be(cfg, 0, sp, cause);
+}
+
+int
+store_open_counters(const struct cfg *cfg, struct store **sp, char **cause)
+{
+	return open_be(cfg, 1, sp, cause);
 }
 
 void
@@ -99,4 +111,17 @@ store_del(struct store *s, const char *key)
 	if (s == NULL || !key_ok(key))
 		return STORE_DOWN;
 	return s->ops->del(s->be, key);
+}
+
+enum store_res
+store_incr(struct store *s, struct store_ctr *c, size_t n)
+{
+	size_t	 i;
+
+	if (s == NULL || n == 0 || n > STORE_CTR_MAX)
+		return STORE_DOWN;
+	for (i = 0; i < n; i++)
+		if (!key_ok(c[i].key) || c[i].ttl <= 0)
+			return STORE_DOWN;
+	return s->ops->incr(s->be, c, n);
 }

@@ -12,11 +12,13 @@ struct store_ops {
 	enum store_res	(*put)(void *, const char *, const char *, int64_t);
 	enum store_res	(*get)(void *, const char *, char *);
 	enum store_res	(*del)(void *, const char *);
+	enum store_res	(*incr)(void *, struct store_ctr *, size_t);
 	void		(*close)(void *);
 };
 
-/* Each fills *ops and *be, or sets *cause and returns -1. */
-int	 store_lmdb_open(const struct cfg *, const struct store_ops **,
+/* Each fills *ops and *be, or sets *cause and returns -1; `counters`:
+ * for store_open_counters. */
+int	 store_lmdb_open(const struct cfg *, int, const struct store_ops **,
 	    void **, char **);
 int	 store_redis_open(const struct cfg *, const struct store_ops **,
 	    void **, char **);

@@ -13,12 +13,23 @@
  * filled to the last page could never be emptied.  New entries are
  * therefore refused (STORE_DOWN) once the trees use FULL_PERCENT of the
  * map, which leaves the room that purging needs.
+ *
+ * Counters (store_incr) are entries whose value is a decimal integer.
+ * The counters' file (store_open_counters: rate limits) is opened with
+ * MDB_NOSYNC and MDB_WRITEMAP: a commit changes the shared mapping and
+ * makes no system call, a few microseconds, where a synced commit costs
+ * an fdatasync (2.7 to 8 ms on the ext4 disk this was measured on), and
+ * WRITEMAP halves what is left (no write() of each dirty page).  A crash
+ * of a process loses nothing; a crash of the system may lose or damage
+ * that file, whose counts last a minute or an hour: it lives in /dev/shm
+ * by default, gone at boot, and never holds what must be remembered.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,6 +139,41 @@ purge(MDB_txn *txn, struct lmdb_store *l, int64_t now, int max)
 }
 
 /*
+ * Set `key` = `val` until `until`, in both tables; `old` is the expiry of
+ * the live entry it replaces (0: none), whose index row goes unless it
+ * stays the same.
+ */
+static int
+put_row(MDB_txn *txn, struct lmdb_store *l, const char *key, const char *val,
+    int64_t until, int64_t old)
+{
+	unsigned char	 xk[8 + STORE_KEY_MAX], dv[8 + STORE_VALUE_MAX];
+	MDB_val		 k, d, x, none = { 0, NULL };
+	size_t		 kn = strlen(key), vn = strlen(val);
+	int		 rc;
+
+	memcpy(xk + 8, key, kn);
+	x.mv_size = 8 + kn;
+	x.mv_data = xk;
+	if (old != 0 && old != until) {
+		be64(xk, old);
+		if ((rc = mdb_del(txn, l->byexp, &x, NULL)) != 0 &&
+		    rc != MDB_NOTFOUND)
+			return rc;
+	}
+	be64(dv, until);
+	memcpy(dv + 8, val, vn);
+	k.mv_size = kn;
+	k.mv_data = (void *)key;
+	d.mv_size = 8 + vn;
+	d.mv_data = dv;
+	if ((rc = mdb_put(txn, l->keys, &k, &d, 0)) != 0 || old == until)
+		return rc;
+	memcpy(xk, dv, 8);
+	return mdb_put(txn, l->byexp, &x, &none, 0);
+}
+
+/*
  * Write `key` = `val` until now + ttl, unless `only_new` and a live entry
  * is there.  One write transaction: two workers claiming the same key are
  * serialised by LMDB, and exactly one sees it absent.
@@ -136,11 +182,9 @@ static enum store_res
 write_entry(struct lmdb_store *l, const char *key, const char *val,
     int64_t ttl, int only_new)
 {
-	unsigned char	 xk[8 + STORE_KEY_MAX], dv[8 + STORE_VALUE_MAX];
 	MDB_txn		*txn;
-	MDB_val		 k, d, x, none = { 0, NULL };
+	MDB_val		 d;
 	int64_t		 now = util_now_unix(), old;
-	size_t		 kn = strlen(key), vn = strlen(val);
 	int		 rc;
 
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
@@ -154,28 +198,75 @@ write_entry(struct lmdb_store *l, const char *key, const char *val,
 		mdb_txn_commit(txn);
 		return failed(l, "write", MDB_MAP_FULL);
 	}
-	if (old != 0) {		/* its old index row goes */
-		be64(xk, old);
-		memcpy(xk + 8, key, kn);
-		x.mv_size = 8 + kn;
-		x.mv_data = xk;
-		if ((rc = mdb_del(txn, l->byexp, &x, NULL)) != 0 &&
-		    rc != MDB_NOTFOUND)
+	if ((rc = put_row(txn, l, key, val, now + ttl, old)) != 0)
+		goto fail;
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		return failed(l, "commit", rc);
+	return STORE_OK;
+fail:
+	mdb_txn_abort(txn);
+	return failed(l, "write", rc);
+}
+
+/* The integer a counter's row holds; 0 for anything else. */
+static int64_t
+count_of(const MDB_val *d)
+{
+	const char	*p = (const char *)d->mv_data + 8;
+	size_t		 n = d->mv_size - 8, i = 0;
+	int64_t		 v = 0;
+	int		 neg = n > 0 && p[0] == '-';
+
+	if (n > 19)
+		return 0;
+	for (i = neg; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		v = v * 10 + (p[i] - '0');
+	}
+	return neg ? -v : v;
+}
+
+/*
+ * Every counter in one write transaction: the workers' additions are
+ * serialised by LMDB, so none is lost, and a counter keeps the expiry it
+ * was created with.
+ */
+static enum store_res
+lmdb_incr(void *p, struct store_ctr *c, size_t n)
+{
+	struct lmdb_store	*l = p;
+	MDB_txn			*txn;
+	MDB_val			 d;
+	int64_t			 now = util_now_unix(), until;
+	char			 num[24];
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
+		return failed(l, "write", rc);
+	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		c[i].count = c[i].delta;
+		if ((until = live_until(txn, l, c[i].key, now, &d)) != 0)
+			c[i].count += count_of(&d);
+		else if (nearly_full(txn, l)) {
+			/* none of it, but what purge removed goes */
+			mdb_txn_abort(txn);
+			if (mdb_txn_begin(l->env, NULL, 0, &txn) == 0) {
+				if (purge(txn, l, now, PURGE_PER_WRITE) == 0)
+					mdb_txn_commit(txn);
+				else
+					mdb_txn_abort(txn);
+			}
+			return failed(l, "write", MDB_MAP_FULL);
+		}
+		snprintf(num, sizeof(num), "%lld", (long long)c[i].count);
+		if ((rc = put_row(txn, l, c[i].key, num, until != 0 ? until :
+		    now + c[i].ttl, until)) != 0)
 			goto fail;
 	}
-	be64(dv, now + ttl);
-	memcpy(dv + 8, val, vn);
-	memcpy(xk, dv, 8);
-	memcpy(xk + 8, key, kn);
-	k.mv_size = kn;
-	k.mv_data = (void *)key;
-	d.mv_size = 8 + vn;
-	d.mv_data = dv;
-	x.mv_size = 8 + kn;
-	x.mv_data = xk;
-	if ((rc = mdb_put(txn, l->keys, &k, &d, 0)) != 0 ||
-	    (rc = mdb_put(txn, l->byexp, &x, &none, 0)) != 0)
-		goto fail;
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		return failed(l, "commit", rc);
 	return STORE_OK;
@@ -256,51 +347,72 @@ lmdb_close(void *p)
  * them first and would then read and rewrite what we remember.
  */
 static int
-owned(const char *path, char **cause)
+owned(const char *var, const char *path, char **cause)
 {
 	struct stat	 sb;
 
 	if (stat(path, &sb) == -1) {
-		xasprintf(cause, "MCP_STORE_PATH: %s: %s", path,
-		    strerror(errno));
+		xasprintf(cause, "%s: %s: %s", var, path, strerror(errno));
 		return -1;
 	}
 	if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0) {
-		xasprintf(cause, "MCP_STORE_PATH: %s belongs to another user "
-		    "or is writable by others; remove it or choose another "
-		    "path", path);
+		xasprintf(cause, "%s: %s belongs to another user or is "
+		    "writable by others; remove it or choose another path",
+		    var, path);
 		return -1;
 	}
 	return 0;
 }
 
 static const struct store_ops lmdb_ops = {
-	lmdb_claim, lmdb_put, lmdb_get, lmdb_del, lmdb_close,
+	lmdb_claim, lmdb_put, lmdb_get, lmdb_del, lmdb_incr, lmdb_close,
 };
 
+/* The file: the variable's value, else one per user in /var/tmp (the
+ * counters' in /dev/shm, memory, where there is one). */
+static char *
+file_of(const struct cfg *cfg, int counters, const char **var)
+{
+	struct stat	 sb;
+	char		*path;
+
+	*var = counters ? "MCP_RATE_LIMIT_PATH" : "MCP_STORE_PATH";
+	if (!counters && cfg->store_path != NULL)
+		return xstrdup(cfg->store_path);
+	if (counters && cfg->rate_limit_path != NULL)
+		return xstrdup(cfg->rate_limit_path);
+	if (!counters)
+		xasprintf(&path, "/var/tmp/fcgi-mcp-%ld.lmdb",
+		    (long)geteuid());
+	else
+		xasprintf(&path, "%s/fcgi-mcp-%ld-ratelimit.lmdb",
+		    stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) ?
+		    "/dev/shm" : "/var/tmp", (long)geteuid());
+	return path;
+}
+
 int
-store_lmdb_open(const struct cfg *cfg, const struct store_ops **ops,
-    void **bep, char **cause)
+store_lmdb_open(const struct cfg *cfg, int counters,
+    const struct store_ops **ops, void **bep, char **cause)
 {
 	struct lmdb_store	*l = xcalloc(1, sizeof(*l));
 	MDB_txn			*txn;
 	MDB_stat		 est;
+	const char		*var;
 	char			*lock = NULL;
 	int			 rc, dead;
 
-	if (cfg->store_path != NULL)
-		l->path = xstrdup(cfg->store_path);
-	else
-		xasprintf(&l->path, "/var/tmp/fcgi-mcp-%ld.lmdb",
-		    (long)geteuid());
+	l->path = file_of(cfg, counters, &var);
 	xasprintf(&lock, "%s-lock", l->path);
 	if ((rc = mdb_env_create(&l->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0 ||
 	    (rc = mdb_env_set_mapsize(l->env,
 	    (size_t)cfg->store_size << 20)) != 0 ||
-	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR, 0600)) != 0)
+	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR |
+	    (counters ? MDB_NOSYNC | MDB_WRITEMAP : 0), 0600)) != 0)
 		goto dberr;
-	if (owned(l->path, cause) == -1 || owned(lock, cause) == -1)
+	if (owned(var, l->path, cause) == -1 ||
+	    owned(var, lock, cause) == -1)
 		goto fail;
 	mdb_env_stat(l->env, &est);
 	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;
@@ -320,7 +432,7 @@ store_lmdb_open(const struct cfg *cfg, const struct store_ops **ops,
 	*bep = l;
 	return 0;
 dberr:
-	xasprintf(cause, "MCP_STORE_PATH: %s: %s", l->path, mdb_strerror(rc));
+	xasprintf(cause, "%s: %s: %s", var, l->path, mdb_strerror(rc));
 fail:
 	free(lock);
 	lmdb_close(l);

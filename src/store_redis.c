@@ -2,7 +2,11 @@
 /*
  * store_redis: MCP_STORE=redis, a Redis server shared by every host.
  * SET ... NX EX is the claim (atomic in Redis), SET ... EX a put; Redis
- * expires the entries itself.  One connection per worker, made lazily
+ * expires the entries itself.  store_incr is one MULTI/EXEC, pipelined
+ * (one round trip), of SET key 0 EX ttl NX and INCRBY for each counter:
+ * created with its lifetime, then added to, atomically, with commands
+ * every Redis since 2.6.12 has (no script, which a managed Redis may
+ * forbid).  One connection per worker, made lazily
  * and again after any error, each command bounded by MCP_STORE_TIMEOUT_MS.
  * While Redis is down every answer is STORE_DOWN: callers fail closed.
  */
@@ -10,6 +14,8 @@
 
 #include <sys/time.h>
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,6 +190,127 @@ redis_del(void *p, const char *key)
 	return STORE_OK;
 }
 
+/* One command of a pipeline. */
+struct rcmd {
+	int		 argc;
+	const char	*argv[6];
+	size_t		 len[6];
+};
+
+static void
+rcmd_set(struct rcmd *c, int argc, ...)
+{
+	va_list	 ap;
+	int	 i;
+
+	va_start(ap, argc);
+	for (i = 0; i < argc; i++) {
+		c->argv[i] = va_arg(ap, const char *);
+		c->len[i] = strlen(c->argv[i]);
+	}
+	va_end(ap);
+	c->argc = argc;
+}
+
+/*
+ * `n` commands written at once and their replies read at once: one round
+ * trip.  Returns the last reply (the caller's), after the others were
+ * read and found not to be errors; NULL when Redis cannot answer.  A kept
+ * connection that broke is tried once more, as command() does.
+ */
+static redisReply *
+pipeline(struct redis_store *r, struct rcmd *cmd, int n)
+{
+	redisReply	*last = NULL;
+	void		*rep;
+	int		 i, tries, broke, refused;
+
+	for (tries = 0; tries < 2 && last == NULL; tries++) {
+		if (r->rc == NULL && connect_now(r) == -1)
+			return NULL;
+		broke = refused = 0;
+		for (i = 0; i < n && !broke; i++)
+			broke = redisAppendCommandArgv(r->rc, cmd[i].argc,
+			    cmd[i].argv, cmd[i].len) != REDIS_OK;
+		for (i = 0; i < n && !broke; i++) {
+			if (redisGetReply(r->rc, &rep) != REDIS_OK) {
+				broke = 1;
+				break;
+			}
+			if (((redisReply *)rep)->type == REDIS_REPLY_ERROR) {
+				if (!refused)
+					log_msg(LOGL_ERROR, "store: redis at "
+					    "%s: %s", r->where,
+					    ((redisReply *)rep)->str);
+				refused = 1;
+			}
+			if (i == n - 1 && !refused)
+				last = rep;
+			else
+				freeReplyObject(rep);
+		}
+		if (broke) {
+			/* a transaction cut short is discarded by Redis */
+			if (tries > 0)
+				log_msg(LOGL_ERROR, "store: redis at %s: %s",
+				    r->where, r->rc->errstr);
+			disconnect(r);
+		}
+		if (refused)
+			return NULL;
+	}
+	return last;
+}
+
+static enum store_res
+redis_incr(void *p, struct store_ctr *c, size_t n)
+{
+	struct redis_store	*r = p;
+	struct rcmd		 cmd[2 + 3 * STORE_CTR_MAX], fix;
+	char			 k[STORE_CTR_MAX][sizeof(KEY_PREFIX) +
+				    STORE_KEY_MAX];
+	char			 t[STORE_CTR_MAX][24], d[STORE_CTR_MAX][24];
+	redisReply		*rep, *e;
+	enum store_res		 res = STORE_DOWN;
+	size_t			 i;
+	int			 m = 0;
+
+	rcmd_set(&cmd[m++], 1, "MULTI");
+	for (i = 0; i < n; i++) {
+		snprintf(k[i], sizeof(k[i]), KEY_PREFIX "%s", c[i].key);
+		snprintf(t[i], sizeof(t[i]), "%lld", (long long)c[i].ttl);
+		snprintf(d[i], sizeof(d[i]), "%lld", (long long)c[i].delta);
+		rcmd_set(&cmd[m++], 6, "SET", k[i], "0", "EX", t[i], "NX");
+		rcmd_set(&cmd[m++], 3, "INCRBY", k[i], d[i]);
+		rcmd_set(&cmd[m++], 2, "TTL", k[i]);
+	}
+	rcmd_set(&cmd[m++], 1, "EXEC");
+	if ((rep = pipeline(r, cmd, m)) == NULL)
+		return STORE_DOWN;
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3 * n)
+		goto done;
+	for (i = 0; i < n; i++) {
+		if ((e = rep->element[3 * i + 1])->type != REDIS_REPLY_INTEGER)
+			goto done;
+		c[i].count = e->integer;
+		/*
+		 * No lifetime: the key expired between SET and INCRBY, and
+		 * INCRBY made a new one (Redis keeps its clock still within
+		 * an EXEC since 7.0, but not before).  It gets one now.
+		 */
+		e = rep->element[3 * i + 2];
+		if (e->type == REDIS_REPLY_INTEGER && e->integer == -1) {
+			rcmd_set(&fix, 3, "EXPIRE", k[i], t[i]);
+			if ((e = pipeline(r, &fix, 1)) != NULL)
+				freeReplyObject(e);
+		}
+	}
+	res = STORE_OK;
+done:
+	freeReplyObject(rep);
+	return res;
+}
+
 static void
 redis_close(void *p)
 {
@@ -242,7 +369,7 @@ bad:
 }
 
 static const struct store_ops redis_ops = {
-	redis_claim, redis_put, redis_get, redis_del, redis_close,
+	redis_claim, redis_put, redis_get, redis_del, redis_incr, redis_close,
 };
 
 int
@@ -263,7 +390,7 @@ store_redis_open(const struct cfg *cfg, const struct store_ops **ops,
 	/* down at start-up is not fatal: every request tries again */
 	if (connect_now(r) == -1)
 		log_msg(LOGL_WARN, "store: redis at %s cannot be reached now; "
-		    "sign-ins and refreshes fail until it can", r->where);
+		    "each request tries again", r->where);
 	*ops = &redis_ops;
 	*bep = r;
 	return 0;

@@ -14,6 +14,8 @@
 
 #include "jwrite.h"
 
+struct trace_ctx;
+
 /*
  * A tool is kept as its serialised definition, not as a JSON tree: a
  * thousand tools as json-c objects take tens of megabytes per worker, as
@@ -61,6 +63,8 @@ struct tool_call {
 	int64_t			 subject_exp;	/* its exp; 0: unknown */
 	const unsigned char	*subject_digest;	/* its SHA-256 (32
 						 * bytes), or NULL */
+	/* W3C trace context to send with the call (trace.h); NULL: none */
+	const struct trace_ctx	*trace;
 	/* set by the provider, for the access log */
 	long			 upstream_status;	/* 0: no HTTP answer */
 	double			 upstream_seconds;
@@ -82,11 +86,12 @@ struct registry {
 };
 
 struct registry	*reg_new(void);
+/* takes def and impl; borrowed until the next reg_add */
 struct tool	*reg_add(struct registry *, struct json_object *, void *);
 struct json_object *reg_tool_def(const struct tool *);
-struct json_object *reg_tool_input(const struct tool *);
-struct json_object *reg_tool_output(const struct tool *);
-struct json_object *reg_tool_raw(const struct tool *, int);
+struct json_object *reg_tool_input(const struct tool *);	/* borrowed */
+struct json_object *reg_tool_output(const struct tool *);	/* borrowed */
+struct json_object *reg_tool_raw(const struct tool *, int); /* keeps the tool */
 void		 reg_finish(struct registry *);
 const struct tool *reg_find(const struct registry *, const char *);
 void		 reg_free(struct registry *);

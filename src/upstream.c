@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * upstream: one libcurl easy handle per process, reset between transfers
- * so that its connection cache keeps connections to the API open.
+ * upstream: one libcurl easy handle per process, kept between transfers
+ * so that its connection cache keeps connections to the API open (and
+ * its TLS session cache their sessions); plain http to an IP address
+ * goes through hclient instead.
  * Redirects are followed by hand, and only within the origin of the
  * request, so that forwarded credentials never reach another host.
  */
@@ -10,6 +12,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,24 @@
 #define UP_MAX_REDIRECTS	5
 
 static CURL	*up_handle;
+/* the last protocols and proxy set on it, to set them only on a change */
+static const char *up_protocols, *up_proxy;
+
+/*
+ * The environment libcurl would read on every transfer (its proxy
+ * variables), read once, when the handle is made: a worker's
+ * environment does not change.  Also OpenSSL's variables for trusted CAs, which
+ * libcurl does not read (it uses the bundle it was built with):
+ * SSL_CERT_FILE and SSL_CERT_DIR name a private CA for an API or a
+ * provider behind TLS.
+ */
+static struct up_env {
+	char	*proxy_http;	/* http_proxy, all_proxy, ALL_PROXY, or "" */
+	char	*proxy_https;	/* https_proxy, HTTPS_PROXY, then the same */
+	char	*no_proxy;	/* no_proxy, NO_PROXY, or "" */
+	char	*ca_file;	/* SSL_CERT_FILE or NULL */
+	char	*ca_dir;	/* SSL_CERT_DIR or NULL */
+} up_env;
 
 struct up_xfer {
 	const struct up_request	*rq;
@@ -262,11 +283,98 @@ curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 	    url, x->rq, curl_easy_strerror(cc));
 }
 
+/* The first of the variables that is set and not empty, or NULL. */
+static char *
+env_first(const char *const *names)
+{
+	const char	*v;
+
+	for (; *names != NULL; names++)
+		if ((v = getenv(*names)) != NULL && *v != '\0')
+			return xstrdup(v);
+	return NULL;
+}
+
+/*
+ * The proxy libcurl would pick from the environment, by its rules: for
+ * http, http_proxy (never HTTP_PROXY: a CGI program gets the client's
+ * Proxy header there), for https, https_proxy or HTTPS_PROXY; then
+ * all_proxy or ALL_PROXY; an empty variable counts as unset.  "" is no
+ * proxy.  no_proxy or NO_PROXY is handed to libcurl, which matches it.
+ */
+static void
+env_read(struct up_env *e)
+{
+	static const char *const http[] = { "http_proxy", "all_proxy",
+	    "ALL_PROXY", NULL };
+	static const char *const https[] = { "https_proxy", "HTTPS_PROXY",
+	    "all_proxy", "ALL_PROXY", NULL };
+	static const char *const no[] = { "no_proxy", "NO_PROXY", NULL };
+	static const char *const ca_file[] = { "SSL_CERT_FILE", NULL };
+	static const char *const ca_dir[] = { "SSL_CERT_DIR", NULL };
+
+	if ((e->proxy_http = env_first(http)) == NULL)
+		e->proxy_http = xstrdup("");
+	if ((e->proxy_https = env_first(https)) == NULL)
+		e->proxy_https = xstrdup("");
+	if ((e->no_proxy = env_first(no)) == NULL)
+		e->no_proxy = xstrdup("");
+	e->ca_file = env_first(ca_file);
+	e->ca_dir = env_first(ca_dir);
+}
+
+static void
+env_free(struct up_env *e)
+{
+	free(e->proxy_http);
+	free(e->proxy_https);
+	free(e->no_proxy);
+	free(e->ca_file);
+	free(e->ca_dir);
+	memset(e, 0, sizeof(*e));
+}
+
 /* A status whose Location the caller may follow (304 is not one). */
 static int
 is_redirect(long status)
 {
 	return status >= 300 && status < 400 && status != 304;
+}
+
+/*
+ * The handle, made once with the options that never change.  It is not
+ * reset between transfers (curl_easy_reset frees and sets again every
+ * option, and then libcurl reads its proxy variables again): curl_hop
+ * sets every option that differs between requests, each time.  The
+ * connection cache and the TLS session cache are the handle's, so the
+ * connection to the API and its TLS session are kept between calls.
+ */
+static CURL *
+handle(void)
+{
+	if (up_handle != NULL)
+		return up_handle;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((up_handle = curl_easy_init()) == NULL)
+		abort();
+	env_read(&up_env);
+	curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(up_handle, CURLOPT_ACCEPT_ENCODING, "");
+	/* HTTP/1.1 over TLS too: one request at a time gains nothing from
+	 * HTTP/2's streams, and its framing costs every call */
+	curl_easy_setopt(up_handle, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_1_1);
+	/* no_proxy as libcurl would read it; "" matches no host */
+	curl_easy_setopt(up_handle, CURLOPT_NOPROXY, up_env.no_proxy);
+	if (up_env.ca_file != NULL)
+		curl_easy_setopt(up_handle, CURLOPT_CAINFO, up_env.ca_file);
+	if (up_env.ca_dir != NULL)
+		curl_easy_setopt(up_handle, CURLOPT_CAPATH, up_env.ca_dir);
+	return up_handle;
 }
 
 /*
@@ -279,65 +387,73 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
     const char *body, size_t body_len, struct curl_slist *hl,
     struct up_response *rs, char **loc)
 {
-	struct up_xfer	 x;
-	CURLcode	 cc;
-	char		*redirect = NULL;
+	const char		*want;
+	struct up_xfer		 x;
+	CURL			*h = handle();
+	CURLcode		 cc;
+	char			*redirect = NULL;
 
 	*loc = NULL;
-	if (up_handle == NULL) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		if ((up_handle = curl_easy_init()) == NULL)
-			abort();
-	}
-	curl_easy_reset(up_handle);
 	memset(&x, 0, sizeof(x));
 	x.rq = rq;
 	x.rs = rs;
-	curl_easy_setopt(up_handle, CURLOPT_URL, url);
-	curl_easy_setopt(up_handle, CURLOPT_PROTOCOLS_STR,
-	    (rq->flags & UP_HTTPS_ONLY) ? "https" : "http,https");
-	curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
-	curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETDATA, &x);
-	if (rq->flags & UP_PUBLIC_ONLY) {
-		/* judge the real peer, on a connection of its own */
-		curl_easy_setopt(up_handle, CURLOPT_PROXY, "");
-		curl_easy_setopt(up_handle, CURLOPT_FRESH_CONNECT, 1L);
-		curl_easy_setopt(up_handle, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	want = (rq->flags & UP_HTTPS_ONLY) ? "https" : "http,https";
+	if (want != up_protocols) {
+		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, want);
+		up_protocols = want;
 	}
-	curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(up_handle, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
-	if (rq->connect_timeout_ms > 0)
-		curl_easy_setopt(up_handle, CURLOPT_CONNECTTIMEOUT_MS,
-		    rq->connect_timeout_ms);
-	curl_easy_setopt(up_handle, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(up_handle, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(up_handle, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(up_handle, CURLOPT_HEADERDATA, &x);
-	if (rq->progress != NULL) {
-		curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION,
-		    on_progress);
-		curl_easy_setopt(up_handle, CURLOPT_XFERINFODATA, &x);
-		curl_easy_setopt(up_handle, CURLOPT_NOPROGRESS, 0L);
+	/*
+	 * The proxy libcurl would take from the environment for this URL's
+	 * scheme (it still applies no_proxy).  UP_PUBLIC_ONLY: none, to
+	 * judge the real peer, on a connection of its own.
+	 */
+	want = (rq->flags & UP_PUBLIC_ONLY) ? "" :
+	    util_strncaseeq(url, "https:", 6) ? up_env.proxy_https :
+	    up_env.proxy_http;
+	if (want != up_proxy) {
+		curl_easy_setopt(h, CURLOPT_PROXY, want);
+		up_proxy = want;
 	}
-	if (strcmp(method, "GET") == 0)
-		curl_easy_setopt(up_handle, CURLOPT_HTTPGET, 1L);
-	else if (strcmp(method, "HEAD") == 0)
-		curl_easy_setopt(up_handle, CURLOPT_NOBODY, 1L);
-	else
-		curl_easy_setopt(up_handle, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT,
+	    (rq->flags & UP_PUBLIC_ONLY) ? 1L : 0L);
+	curl_easy_setopt(h, CURLOPT_FORBID_REUSE,
+	    (rq->flags & UP_PUBLIC_ONLY) ? 1L : 0L);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	    rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : 0L);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+	/* libcurl's progress meter costs a call: only when asked for */
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, rq->progress != NULL ? 0L : 1L);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
+	/*
+	 * The method and body, from a clean state: POSTFIELDS makes the
+	 * request a POST, so it goes first; HTTPGET then sets GET and
+	 * clears NOBODY and UPLOAD; CUSTOMREQUEST names any other method.
+	 */
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, (char *)NULL);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+		if (method[0] == 'H')
+			curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	if (body != NULL) {
-		curl_easy_setopt(up_handle, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(up_handle, CURLOPT_POSTFIELDSIZE_LARGE,
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)body_len);
 	}
-	if ((cc = curl_easy_perform(up_handle)) != CURLE_OK) {
+	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
 		curl_error(rs, cc, &x, url);
 		return -1;
 	}
-	curl_easy_getinfo(up_handle, CURLINFO_RESPONSE_CODE, &rs->status);
-	if (is_redirect(rs->status) && curl_easy_getinfo(up_handle,
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status);
+	if (is_redirect(rs->status) && curl_easy_getinfo(h,
 	    CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK && redirect != NULL)
 		*loc = xstrdup(redirect);
 	return 0;
@@ -358,8 +474,15 @@ direct_hop(const struct up_request *rq, const char *url, const char *method,
 	int		 rc = 1;
 
 	*loc = NULL;
+	/*
+	 * hclient takes plain http to an IP address only: a URL whose host
+	 * starts with neither a digit nor "[" (a host name, or credentials)
+	 * goes to libcurl without being parsed here on every call.
+	 */
 	if (!(rq->flags & UP_DIRECT_OK) ||
 	    (rq->flags & (UP_HTTPS_ONLY | UP_PUBLIC_ONLY)) ||
+	    !util_strncaseeq(url, "http://", 7) ||
+	    !(isdigit((unsigned char)url[7]) || url[7] == '[') ||
 	    url_parse(url, &u, &cause) == -1)
 		return 1;
 	if (!hc_usable(&u))
@@ -421,7 +544,8 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 					hl = curl_slist_append(hl,
 					    rq->headers[i]);
 				/* no "Expect: 100-continue" round trip */
-				hl = curl_slist_append(hl, "Expect:");
+				if (body != NULL)
+					hl = curl_slist_append(hl, "Expect:");
 			}
 			hop = curl_hop(rq, url, method, body, body_len, hl, rs,
 			    &loc);
@@ -483,9 +607,11 @@ void
 up_cleanup(void)
 {
 	hc_cleanup();
+	env_free(&up_env);
 	if (up_handle != NULL) {
 		curl_easy_cleanup(up_handle);
 		up_handle = NULL;
+		up_protocols = up_proxy = NULL;
 		curl_global_cleanup();
 	}
 }

@@ -165,14 +165,14 @@ b64_encode_with(const char *alpha, int pad, const unsigned char *in,
 }
 
 char *
-b64url_encode(const unsigned char *in, size_t len)
+util_b64url_encode(const unsigned char *in, size_t len)
 {
 	return b64_encode_with(b64url_alphabet, 0, in, len);
 }
 
 /* Standard base64 with padding (RFC 4648 §4), for MCP image/audio data. */
 char *
-b64_encode(const unsigned char *in, size_t len)
+util_b64_encode(const unsigned char *in, size_t len)
 {
 	return b64_encode_with(b64_alphabet, 1, in, len);
 }
@@ -236,7 +236,8 @@ fail:
 
 /* base64url without padding (JWTs, sealed values, cursors). */
 int
-b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
+util_b64url_decode(const char *in, size_t len, unsigned char **out,
+    size_t *outlen)
 {
 	return b64_decode_with(1, in, len, out, outlen);
 }
@@ -246,7 +247,7 @@ b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
  * two characters: HTTP Basic credentials, the Mcp-Name sentinel.
  */
 int
-b64_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
+util_b64_decode(const char *in, size_t len, unsigned char **out, size_t *outlen)
 {
 	size_t	 pad = 0;
 

@@ -10,11 +10,15 @@
  * its prefix (util_ and x* here, buf_, url_, cfg_, log_, req_/resp_ for
  * http, srv_, guard_, form_, rpc_, jp_, jw_, js_, mcp_, reg_, api_ for the
  * OpenAPI modules, auth_, jwt_, jwk_, scope_, audit_, store_, up_, hc_,
- * prov_, seal_, oauth_ and its sub-modules' own); static functions have
- * plain names.  (Where older code does not yet, issue 16 is the list.)
+ * prov_, seal_, oauth_ and its sub-modules' own: oauth_meta_,
+ * oauth_client_, oauth_consent_); static functions have plain names.
+ * The five programs are srv_prog_* (server.h), each defined by the
+ * module that implements it, whose init, handle and fini stay static.
+ * (Where older code does not yet, issue 16 is the list.)
  * Enum constants of the configuration carry the variable's short name
  * (AUTHM_ for MCP_AUTH, UPAUTH_, LOGL_, LOGF_...), never a name a system
- * header may define.
+ * header may define.  What only a few files share goes in a header only
+ * they include (jwt_int.h, store_be.h, hclient.h), not in the layer's.
  *
  * Errors.  A function that fails returns -1 (or NULL) and says why in
  * one of three ways, chosen by who reads the text:
@@ -27,13 +31,18 @@
  *   (auth_check's reasons).
  * No message ever holds a token, a secret or a query string.
  *
- * Ownership.  Arguments are borrowed: a function keeps nothing it is
- * given unless its comment says it takes it ("ownership passes").  A
- * json_object returned is the caller's reference (json_object_put it);
- * one handed to json_object_object_add or rpc_add is given away, as
- * json-c does.  Text from outside (a request, the API, a document) is
- * bounded where it is read, and secrets are wiped (explicit_bzero)
- * before their memory is freed.
+ * Ownership.  Arguments are borrowed, and what a function returns is
+ * the caller's (a char * to free, a json_object reference to put; never
+ * a const pointer), unless a comment at the prototype says otherwise in
+ * one of three forms: "takes X" (X is the function's from the call on:
+ * the caller neither frees nor uses it again), "keeps X" (the function,
+ * or what it makes, points to X, which must outlive it), "borrowed"
+ * (what it returns or fills in belongs to an argument, a cache or
+ * static storage: never freed by the caller, valid as long as its
+ * owner, for a cache until the next call).  A json_object handed to json_object_object_add
+ * or jp_add is given away, as json-c does.  Text from outside (a
+ * request, the API, a document) is bounded where it is read, and
+ * secrets are wiped (explicit_bzero) before their memory is freed.
  *
  * Allocation never fails: the x* functions abort, and the process
  * manager starts a new worker.  Each function has one cleanup path
@@ -78,15 +87,15 @@ int	 util_strtonum(const char *, long long, long long, long long *,
 	    const char **);
 
 /* base64url without padding (RFC 4648 §5). */
-char	*b64url_encode(const unsigned char *, size_t);
-char	*b64_encode(const unsigned char *, size_t);
-int	 b64url_decode(const char *, size_t, unsigned char **, size_t *);
-int	 b64_decode(const char *, size_t, unsigned char **, size_t *);
+char	*util_b64url_encode(const unsigned char *, size_t);
+char	*util_b64_encode(const unsigned char *, size_t);
+int	 util_b64url_decode(const char *, size_t, unsigned char **, size_t *);
+int	 util_b64_decode(const char *, size_t, unsigned char **, size_t *);
 
 /* ASCII helpers that do not depend on the locale. */
 int	 util_strcaseeq(const char *, const char *);
 int	 util_strncaseeq(const char *, const char *, size_t);
-char	*util_trim(char *);
+char	*util_trim(char *);			/* borrowed */
 int	 util_list_contains(const char *, const char *, int);
 int	 util_list_ncontains(const char *, size_t, const char *, int);
 int	 util_fd_quiet(int);

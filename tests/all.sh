@@ -10,10 +10,11 @@
 #   tests/all.sh --quick    one build, make check only
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 FCM_TOP=$top
+# shellcheck source=deps.sh
 . "$top/tests/deps.sh"
 # make distcheck's copy of the tree runs the interop tests with these
 export FCM_NODE_MODULES_FROM="$top/tests/interop"

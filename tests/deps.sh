@@ -1,13 +1,22 @@
 # SPDX-License-Identifier: ISC
+# shellcheck shell=bash
 # Debian packages the build, the tests and the demo need.  Sourced by
 # tests/all.sh and examples/demo.sh: installs whatever is missing (as
 # root), so both work on a fresh Debian 12 machine.
 FCM_DEBS="build-essential autoconf automake pkg-config libfcgi-dev
 libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
 mandoc ca-certificates procps liblmdb-dev libhiredis-dev libyaml-dev"
-# only the tests: the other web servers, and systemd-analyze
+# only the tests: the other web servers, systemd-analyze, the JSON
+# Schema test suite (tests/unit/t_jsonschema_suite), shellcheck
+# (tests/integration/t_shellcheck.sh), and promtool from prometheus
+# (tests/integration/t_metrics.sh; --no-install-recommends: about 18 MB
+# to fetch, 316 MiB installed with its web UI's JavaScript, ~11 s),
+# lighttpd's TLS module (an API behind https: t_curl_reuse.sh, the
+# benchmark's 4-tls)
+# shellcheck disable=SC2034 # for the scripts that source this file
 FCM_TEST_DEBS="nginx apache2 libapache2-mod-fcgid systemd wrk valgrind clang
-libclang-rt-14-dev openssl redis-server"
+libclang-rt-14-dev openssl redis-server json-schema-test-suite shellcheck
+prometheus lighttpd-mod-openssl"
 
 install_debs() {	# install_debs [PACKAGES]: default FCM_DEBS
 	local missing="" p policy=""

@@ -19,7 +19,7 @@
  */
 #include "config.h"
 
-#include "../../src/jsonrpc.h"
+#include "../../src/jparse.h"
 #include "../../src/api_call.c"
 #include "fuzz.h"
 
@@ -252,14 +252,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf		 ex;
 	const char		*cause;
 	char			 err[512];
+	static const struct jp_opts args_json = { JP_TEXT_MAX, JP_DEPTH, 0 };
 
 	if (size < 1)
 		return -1;
 	t = tools[data[0] % ntools];
 	def = defs[data[0] % ntools];
 	cfg = cfg_of(t);
-	if ((args = rpc_parse((const char *)data + 1, size - 1, &cause)) ==
-	    NULL)
+	if (jp_parse((const char *)data + 1, size - 1, &args_json, &args,
+	    &cause) == -1)
 		goto response;
 	/* what api_call() refuses before it validates */
 	if (!json_object_is_type(args, json_type_object) ||

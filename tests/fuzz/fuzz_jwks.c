@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include "../../src/jwt.h"
+#include "../../src/jwt_int.h"
 #include "fuzz.h"
 #include "fuzz_keys.h"
 

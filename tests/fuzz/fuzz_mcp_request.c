@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer target: one whole /mcp request through mcp_handle(): the Host
- * and Origin guards, CORS, the token check, media types, JSON-RPC parsing,
- * batches, both protocol eras with their header rules, every method, and
- * tools/call with progress and log notifications on an event stream.
+ * libFuzzer target: one whole /mcp request through srv_prog_mcp.handle():
+ * the Host and Origin guards, CORS, the token check, media types,
+ * JSON-RPC parsing, batches, both protocol eras with their header rules,
+ * every method, and tools/call with progress and log notifications on an
+ * event stream.
  *
  * The tools are those of examples/openapi.json, but the registry's call
  * function is a stub (no libcurl, no network): it validates the arguments
@@ -27,6 +28,8 @@
 #include "../../src/auth.c"
 #include "../../src/jsonschema.h"
 #include "../../src/mcp.h"
+#include "../../src/server.h"
+#include "../../src/trace.h"
 #include "fuzz.h"
 #include "fuzz_keys.h"
 
@@ -123,6 +126,28 @@ text_result(const char *text, int is_error)
 	return r;
 }
 
+/*
+ * What api_call would send as traceparent and tracestate: valid, and
+ * unchanged when parsed again (whatever _meta or the headers held).
+ */
+static void
+check_trace(const struct tool_call *c)
+{
+	const char	*tp = trace_parent(c->trace), *ts = trace_state(c->trace);
+	char		 again[TRACE_STATE_MAX + 1];
+
+	if (tp != NULL)
+		FUZZ_ASSERT(strlen(tp) == TRACE_PARENT_LEN &&
+		    trace_parse_parent(tp, strlen(tp), again) == 0 &&
+		    strcmp(again, tp) == 0 && strncmp(tp, "00-", 3) == 0,
+		    "a traceparent to send that is not a valid 00 one");
+	if (ts != NULL)
+		FUZZ_ASSERT(tp != NULL && strlen(ts) <= TRACE_STATE_MAX &&
+		    trace_parse_state(ts, strlen(ts), again, sizeof(again)) ==
+		    0 && strcmp(again, ts) == 0,
+		    "a tracestate to send that is invalid or alone");
+}
+
 /* Stands in for api_call: everything but the HTTP request. */
 static struct json_object *
 stub_call(void *ctx, struct tool_call *c)
@@ -135,6 +160,7 @@ stub_call(void *ctx, struct tool_call *c)
 	    json_object_is_type(c->args, json_type_object),
 	    "a call without a tool or an arguments object");
 	check_caller(c);
+	check_trace(c);
 	if (strcmp(c->tool->name, "failAlways") == 0)
 		return NULL;	/* an internal failure */
 	/* as api_call does: the stored definition, parsed for the call */
@@ -147,7 +173,7 @@ stub_call(void *ctx, struct tool_call *c)
 	if (r != NULL)
 		return r;
 	c->progress(c->ctx, 0, 0, "GET /stub");
-	c->log(c->ctx, MCPLOG_INFO, "stub: called");
+	c->log(c->ctx, MCP_LOG_INFO, "stub: called");
 	c->progress(c->ctx, 10, 10, "done");
 	c->upstream_status = 200;
 	return text_result("{\"ok\":true}", 0);
@@ -183,7 +209,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    fuzz_srcfile("examples/openapi.json"));
 	for (m = 0; m < MODE__MAX; m++) {
 		fuzz_cfg(&cfgs[m], env[m]);
-		if (mcp_init(&cfgs[m], (void **)&apps[m], &cause) == -1) {
+		if (srv_prog_mcp.init(&cfgs[m], (void **)&apps[m],
+		    &cause) == -1) {
 			fprintf(stderr, "fuzz_mcp_request: %s\n", cause);
 			abort();
 		}
@@ -368,7 +395,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&out);
 	resp_init(&rs, &sink);
 	stub_calls = 0;
-	mcp_handle(apps[mode], &cfgs[mode], &rq, &rs);
+	srv_prog_mcp.handle(apps[mode], &cfgs[mode], &rq, &rs);
 	resp_finish(&rs);
 	if (fuzz_verbose())
 		fprintf(stderr, "mode %d, %d tool calls\n%s\n", mode,

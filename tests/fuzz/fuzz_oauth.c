@@ -18,7 +18,7 @@
  *     Authorization header in a second token request;
  *   - the application/json body of POST /oauth/register (facade:
  *     stateless client ids; proxy: the static client), and the same JSON
- *     through client_metadata_parse() under the three configurations;
+ *     through oauth_client_metadata_parse() under the three configurations;
  *   - strings for oauth_redirect_valid / _matches / _is_loopback,
  *     oauth_scope_merge and oauth_pkce_verify: the parameters
  *     redirect_uri, registered, scope, code_verifier and code_challenge
@@ -27,7 +27,7 @@
  * Nothing touches the network.  The provider's endpoints are configured
  * (MCP_OAUTH_AUTHORIZE_URL, MCP_OAUTH_ISSUER), so its metadata is never
  * fetched.  A client_id starting with "http" would be a Client ID Metadata
- * Document that client_resolve() fetches, so such inputs skip the facade
+ * Document that oauth_client_resolve() fetches, so such inputs skip the facade
  * authorize requests (the token endpoint never resolves such ids, and the
  * other handlers never resolve any).  The token endpoint's call to the
  * provider, which only a seed with a valid sealed code and its verifier
@@ -44,7 +44,7 @@
  * oauth_redirect_valid(); the consent page's sealed form opens and holds a
  * valid redirect URI; the token endpoint never answers 200 (it cannot
  * reach the provider); registration answers 201 exactly when
- * client_metadata_parse() accepts the body, and the client id it returns
+ * oauth_client_metadata_parse() accepts the body, and the client id it returns
  * resolves to the registered redirect URIs (facade) or is the static
  * client (proxy), with a secret exactly for confidential clients;
  * form_parse() results are unique names that round-trip through
@@ -64,9 +64,10 @@
 #include <openssl/evp.h>
 
 #include "../../src/form.h"
-#include "../../src/jsonrpc.h"
+#include "../../src/jparse.h"
 #include "../../src/oauth.h"
 #include "../../src/seal.h"
+#include "../../src/server.h"
 #include "../../src/url.h"
 #include "fuzz.h"
 
@@ -378,7 +379,7 @@ authorize(int c, const char *query, const char *given)
 {
 	struct out	 o;
 
-	o = run(authz_apps[c], &cfgs[c], authz_handle, "GET",
+	o = run(authz_apps[c], &cfgs[c], srv_prog_authorize.handle, "GET",
 	    "/oauth/authorize", query, NULL, 0, "", NULL);
 	if (o.status == 302)
 		check_redirect(&cfgs[c], o.loc,
@@ -395,7 +396,7 @@ callback(int c, const char *query)
 {
 	struct out	 o;
 
-	o = run(authz_apps[c], &cfgs[c], authz_handle, "GET",
+	o = run(authz_apps[c], &cfgs[c], srv_prog_authorize.handle, "GET",
 	    "/oauth/callback", query, NULL, 0, "", NULL);
 	if (c == C_PROXY)
 		FUZZ_ASSERT(o.status == 404 || o.status == 400,
@@ -413,7 +414,7 @@ consent(int c, const uint8_t *data, size_t size)
 {
 	struct out	 o;
 
-	o = run(authz_apps[c], &cfgs[c], authz_handle, "POST",
+	o = run(authz_apps[c], &cfgs[c], srv_prog_authorize.handle, "POST",
 	    "/oauth/authorize", NULL, data, size,
 	    "application/x-www-form-urlencoded", NULL);
 	if (o.status == 302)
@@ -429,9 +430,9 @@ token(const uint8_t *data, size_t size, const char *authorization)
 {
 	struct out	 o;
 
-	o = run(tok_app, &cfgs[C_FACADE], tok_handle, "POST", "/oauth/token",
-	    NULL, data, size, "application/x-www-form-urlencoded",
-	    authorization);
+	o = run(tok_app, &cfgs[C_FACADE], srv_prog_token.handle, "POST",
+	    "/oauth/token", NULL, data, size,
+	    "application/x-www-form-urlencoded", authorization);
 	FUZZ_ASSERT(o.status != 200, "the token endpoint issued tokens "
 	    "without the provider");
 	FUZZ_ASSERT(o.status == 400 || o.status == 401 || o.status == 503,
@@ -463,7 +464,7 @@ same_client(const struct oauth_client *a, const struct oauth_client *b)
 	return 1;
 }
 
-/* client_metadata_parse; returns whether it accepted (c filled then). */
+/* oauth_client_metadata_parse; returns whether it accepted (c filled then). */
 static int
 metadata(int cf, struct json_object *md, struct oauth_client *c)
 {
@@ -474,30 +475,31 @@ metadata(int cf, struct json_object *md, struct oauth_client *c)
 
 	if (md == NULL)
 		return 0;
-	if (client_metadata_parse(&cfgs[cf], md, c, &err, &why) == -1) {
+	if (oauth_client_metadata_parse(&cfgs[cf], md, c, &err, &why) == -1) {
 		FUZZ_ASSERT(err != NULL && why != NULL &&
 		    (strcmp(err, "invalid_redirect_uri") == 0 ||
 		    strcmp(err, "invalid_client_metadata") == 0),
-		    "client_metadata_parse: no RFC 7591 error");
+		    "oauth_client_metadata_parse: no RFC 7591 error");
 		FUZZ_ASSERT(c->nredirect == 0 && c->name == NULL,
-		    "client_metadata_parse: leftovers on failure");
+		    "oauth_client_metadata_parse: leftovers on failure");
 		return 0;
 	}
 	FUZZ_ASSERT(c->nredirect >= 1 && c->nredirect <= OAUTH_MAX_REDIRECTS,
-	    "client_metadata_parse: redirect URI count");
+	    "oauth_client_metadata_parse: redirect URI count");
 	for (i = 0; i < c->nredirect; i++)
 		FUZZ_ASSERT(oauth_redirect_valid(&cfgs[cf], c->redirect_uris[i],
-		    &why) == 0, "client_metadata_parse: invalid redirect URI");
+		    &why) == 0,
+		    "oauth_client_metadata_parse: invalid redirect URI");
 	FUZZ_ASSERT(c->name == NULL || strlen(c->name) <= 200,
-	    "client_metadata_parse: name too long");
+	    "oauth_client_metadata_parse: name too long");
 	if (cfgs[cf].oauth_mode != OAUTH_FACADE)
 		return 1;	/* proxy: no stateless ids */
 	/* a stateless id gives back the same client */
-	id = client_id_make(&cfgs[cf], c);
-	FUZZ_ASSERT(client_resolve(&cfgs[cf], id, &back, &why) == 0 &&
+	id = oauth_client_id_make(&cfgs[cf], c);
+	FUZZ_ASSERT(oauth_client_resolve(&cfgs[cf], id, &back, &why) == 0 &&
 	    same_client(c, &back), "a stateless client id does not give "
 	    "back its client");
-	client_free(&back);
+	oauth_client_free(&back);
 	free(id);
 	return 1;
 }
@@ -528,11 +530,13 @@ check_registered(int cf, const struct out *o, const struct oauth_client *c,
 		    (sec == NULL || strcmp(sec, cfgs[cf].oauth_client_secret) ==
 		    0), "proxy: registration is not the static client");
 	} else {
-		FUZZ_ASSERT(client_resolve(&cfgs[cf], id, &back, &why) == 0 &&
-		    same_client(c, &back), "registration: the client id "
+		FUZZ_ASSERT(oauth_client_resolve(&cfgs[cf], id, &back,
+		    &why) == 0 && same_client(c, &back),
+		    "registration: the client id "
 		    "does not resolve to the registered client");
-		client_free(&back);
-		FUZZ_ASSERT(sec == NULL || client_secret_ok(&cfgs[cf], id, sec),
+		oauth_client_free(&back);
+		FUZZ_ASSERT(sec == NULL ||
+		    oauth_client_secret_ok(&cfgs[cf], id, sec),
 		    "registration: the secret does not check");
 	}
 	json_object_put(j);
@@ -542,6 +546,7 @@ static void
 registration(const uint8_t *data, size_t size)
 {
 	static const int	 cf[] = { C_FACADE, C_LIST, C_PROXY };
+	static const struct jp_opts md_json = { JP_TEXT_MAX, JP_DEPTH, 0 };
 	struct json_object	*md;
 	struct oauth_client	 c;
 	struct out		 o;
@@ -549,7 +554,8 @@ registration(const uint8_t *data, size_t size)
 	size_t			 i;
 	int			 ok, ok_facade = 0;
 
-	md = size > 0 ? rpc_parse((const char *)data, size, &why) : NULL;
+	if (jp_parse((const char *)data, size, &md_json, &md, &why) == -1)
+		md = NULL;
 	for (i = 0; i < sizeof(cf) / sizeof(cf[0]); i++) {
 		memset(&c, 0, sizeof(c));
 		ok = metadata(cf[i], md, &c);
@@ -558,17 +564,17 @@ registration(const uint8_t *data, size_t size)
 		else if (cf[i] == C_LIST)
 			FUZZ_ASSERT(!ok || ok_facade, "an allow-list of "
 			    "redirect URIs lets more clients register");
-		o = run(dcr_app, &cfgs[cf[i]], dcr_handle, "POST",
+		o = run(dcr_app, &cfgs[cf[i]], srv_prog_register.handle, "POST",
 		    "/oauth/register", NULL, data, size, "application/json",
 		    NULL);
 		FUZZ_ASSERT((o.status == 201) == ok, "registration disagrees "
-		    "with client_metadata_parse");
+		    "with oauth_client_metadata_parse");
 		FUZZ_ASSERT(o.status == 201 || o.status == 400,
 		    "registration: unexpected status");
 		if (ok)
 			check_registered(cf[i], &o, &c, md);
 		out_free(&o);
-		client_free(&c);
+		oauth_client_free(&c);
 	}
 	json_object_put(md);
 }
@@ -593,7 +599,7 @@ s256(const char *v)
 
 	if (EVP_Digest(v, strlen(v), md, &n, EVP_sha256(), NULL) != 1)
 		abort();
-	return b64url_encode(md, n);
+	return util_b64url_encode(md, n);
 }
 
 static void
@@ -856,11 +862,11 @@ client_id(const char *md)
 	const char		*err, *why;
 	char			*id;
 
-	if (o == NULL || client_metadata_parse(&cfgs[C_FACADE], o, &c, &err,
-	    &why) == -1)
+	if (o == NULL || oauth_client_metadata_parse(&cfgs[C_FACADE], o, &c,
+	    &err, &why) == -1)
 		abort();
-	id = client_id_make(&cfgs[C_FACADE], &c);
-	client_free(&c);
+	id = oauth_client_id_make(&cfgs[C_FACADE], &c);
+	oauth_client_free(&c);
 	json_object_put(o);
 	return id;
 }
@@ -900,7 +906,7 @@ write_seeds(const char *dir)
 	    "\"https://app.example/cb\"],\"client_name\":\"Fuzz <b>app\","
 	    "\"token_endpoint_auth_method\":\"none\"}");
 	conf = client_id("{\"redirect_uris\":[\"https://app.example/cb\"]}");
-	sec = client_secret_for(&cfgs[C_FACADE], conf);
+	sec = oauth_client_secret_for(&cfgs[C_FACADE], conf);
 
 	/* authorize, facade */
 	SEED_FORM("authz-loopback", "response_type", "code", "client_id", pub,
@@ -1019,7 +1025,7 @@ write_seeds(const char *dir)
 	    "refresh_token", refresh, "client_id", conf, "client_secret", sec,
 	    "scope", "openid");
 	xasprintf(&cred, "%s:%s", conf, sec);
-	basic = b64_encode((const unsigned char *)cred, strlen(cred));
+	basic = util_b64_encode((const unsigned char *)cred, strlen(cred));
 	xasprintf(&json, "Basic %s", basic);
 	SEED_FORM("token-refresh-basic", "grant_type", "refresh_token",
 	    "refresh_token", refresh, "authorization", json);
@@ -1131,7 +1137,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 			    "invalid\n");
 			abort();
 		}
-		if (authz_init(&cfgs[c], &authz_apps[c], &cause) == -1)
+		if (srv_prog_authorize.init(&cfgs[c], &authz_apps[c],
+		    &cause) == -1)
 			abort();
 	}
 	/*
@@ -1144,8 +1151,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfgs[C_LIST].secret = cfgs[C_FACADE].secret;
 	free(cfgs[C_PROXY].secret);
 	cfgs[C_PROXY].secret = cfgs[C_FACADE].secret;
-	if (tok_init(&cfgs[C_FACADE], &tok_app, &cause) == -1 ||
-	    dcr_init(&cfgs[C_FACADE], &dcr_app, &cause) == -1)
+	if (srv_prog_token.init(&cfgs[C_FACADE], &tok_app, &cause) == -1 ||
+	    srv_prog_register.init(&cfgs[C_FACADE], &dcr_app, &cause) == -1)
 		abort();
 	if ((dir = getenv("FUZZ_MKSEEDS")) != NULL) {
 		write_seeds(dir);

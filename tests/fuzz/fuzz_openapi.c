@@ -20,7 +20,7 @@
 
 #include <unistd.h>
 
-#include "../../src/jsonrpc.h"
+#include "../../src/jparse.h"
 #include "../../src/api.h"
 #include "fuzz.h"
 
@@ -57,6 +57,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check_registry(const struct cfg *cfg, const struct registry *reg)
 {
+	static const struct jp_opts def_json = { JP_TEXT_MAX, 512, 0 };
 	struct json_object	*def, *v, *schema;
 	const struct api_op	*op;
 	const char		*why;
@@ -101,8 +102,9 @@ check_registry(const struct cfg *cfg, const struct registry *reg)
 			    "description not a string or over the limit");
 		json_object_put(def);
 		if (t->json_old != NULL) {
-			def = rpc_parse_bounded(t->json_old, t->json_old_len,
-			    512, &why);
+			if (jp_parse(t->json_old, t->json_old_len, &def_json,
+			    &def, &why) == -1)
+				def = NULL;
 			FUZZ_ASSERT(def != NULL && strlen(t->json_old) ==
 			    t->json_old_len && !json_object_object_get_ex(def,
 			    "title", NULL) && !json_object_object_get_ex(def,

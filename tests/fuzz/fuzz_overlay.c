@@ -12,7 +12,7 @@
  */
 #include "config.h"
 
-#include "../../src/jsonrpc.h"
+#include "../../src/jparse.h"
 #include "../../src/api.h"
 #include "fuzz.h"
 
@@ -84,6 +84,7 @@ act(const char *target, int remove)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct jp_opts overlay_json = { JP_TEXT_MAX, JP_DEPTH, 0 };
 	struct api_jp		*jp;
 	struct api_jp_match	*m = NULL;
 	struct json_object	*ov, *d, *v;
@@ -121,8 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cause = NULL;
 	api_jp_free(jp);
 	free(target);
-	if (nl != NULL && (ov = rpc_parse_bounded(nl + 1,
-	    size - tl - 1, 64, &jcause)) != NULL) {
+	if (nl != NULL && jp_parse(nl + 1, size - tl - 1, &overlay_json, &ov,
+	    &jcause) == 0 && ov != NULL) {
 		d = copy(doc);
 		if (api_overlay_apply(d, ov, "fuzz", &unmatched, &cause) == -1)
 			FUZZ_ASSERT(cause != NULL && strncmp(cause,

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target: sealed values (src/seal.c) and the client ids made of
- * them (client_resolve in src/oauth_client.c).  Every input is used three
+ * them (oauth_client_resolve in src/oauth_client.c).  Every input is used three
  * ways:
  *
  *   1. as a value that came back from a browser or a client: seal_open()
  *      for each purpose the OAuth endpoints use ("state", "code",
- *      "consent", "refresh", "client"), then client_resolve() on it as a
+ *      "consent", "refresh", "client"), then oauth_client_resolve() on it as a
  *      client_id, with a facade configuration whose MCP_SECRET made the
  *      seeds;
  *   2. as a client secret check: "ID SECRET" (split at the first space,
  *      which base64url never contains) goes through seal_mac_check() and
- *      client_secret_ok(); without a space, the input is the id and its
+ *      oauth_client_secret_ok(); without a space, the input is the id and its
  *      own MAC must check;
  *   3. as the plaintext of a value sealed here with the same key (the
  *      wire format is re-implemented below), so that what only an
@@ -22,13 +22,13 @@
  * secret; a failed open returns no claims; an opened value is an object
  * whose "exp", if any, is an integer not in the past, and no one-character
  * change of it opens; an authentic value is never called forged and
- * opens exactly when its plaintext is such an object; client_resolve()
+ * opens exactly when its plaintext is such an object; oauth_client_resolve()
  * accepts exactly the ids that open as "client", and gives back what is
  * sealed in them; seal_mac_check() is true exactly for seal_mac()'s value.
  *
  * Nothing touches the network: an input starting with "http" would be a
- * Client ID Metadata Document URL that client_resolve() fetches, so such
- * inputs skip client_resolve() (this configuration does not set
+ * Client ID Metadata Document URL that oauth_client_resolve() fetches, so such
+ * inputs skip oauth_client_resolve() (this configuration does not set
  * MCP_CIMD_ALLOW_PRIVATE, so only "https://" would fetch; skipping every
  * "http" prefix keeps that true whatever the configuration says).
  *
@@ -46,6 +46,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include "../../src/jparse.h"
 #include "../../src/oauth.h"
 #include "../../src/seal.h"
 #include "fuzz.h"
@@ -132,7 +133,7 @@ raw_seal(const char *purpose, const unsigned char *pt, size_t ptlen)
 		abort();
 	len += n;
 	EVP_CIPHER_CTX_free(ctx);
-	res = b64url_encode(out, 13 + (size_t)len + 16);
+	res = util_b64url_encode(out, 13 + (size_t)len + 16);
 	free(out);
 	return res;
 }
@@ -191,7 +192,7 @@ exp_near(struct json_object *claims)
 	return e > now - CLOCK_SLACK && e < now + CLOCK_SLACK;
 }
 
-/* client_resolve must agree with seal_open("client") and the claims. */
+/* oauth_client_resolve must agree with seal_open("client") and the claims. */
 static void
 check_client(const char *id, int opens, struct json_object *claims)
 {
@@ -202,18 +203,22 @@ check_client(const char *id, int opens, struct json_object *claims)
 
 	if (strncmp(id, "http", 4) == 0)
 		return;		/* a CIMD URL would be fetched: see above */
-	if (client_resolve(&cfg, id, &c, &why) == -1) {
-		FUZZ_ASSERT(why != NULL, "client_resolve failed without cause");
+	if (oauth_client_resolve(&cfg, id, &c, &why) == -1) {
+		FUZZ_ASSERT(why != NULL,
+		    "oauth_client_resolve failed without cause");
 		FUZZ_ASSERT(!opens || *id == '\0' || exp_near(claims),
-		    "client_resolve refused an id that opens as \"client\"");
-		client_free(&c);
+		    "oauth_client_resolve refused an id that opens as "
+		    "\"client\"");
+		oauth_client_free(&c);
 		return;
 	}
-	FUZZ_ASSERT(opens, "client_resolve accepted an id that does not open");
-	FUZZ_ASSERT(c.kind == CLIENT_STATELESS && c.id != NULL &&
-	    strcmp(c.id, id) == 0, "client_resolve: not this stateless id");
+	FUZZ_ASSERT(opens,
+	    "oauth_client_resolve accepted an id that does not open");
+	FUZZ_ASSERT(c.kind == OAUTH_CLIENT_STATELESS && c.id != NULL &&
+	    strcmp(c.id, id) == 0,
+	    "oauth_client_resolve: not this stateless id");
 	FUZZ_ASSERT(c.nredirect <= OAUTH_MAX_REDIRECTS,
-	    "client_resolve: too many redirect URIs");
+	    "oauth_client_resolve: too many redirect URIs");
 	if (json_object_object_get_ex(claims, "r", &r) &&
 	    json_object_is_type(r, json_type_array))
 		for (i = 0; i < json_object_array_length(r) &&
@@ -224,21 +229,24 @@ check_client(const char *id, int opens, struct json_object *claims)
 			FUZZ_ASSERT(n < c.nredirect &&
 			    strcmp(c.redirect_uris[n],
 			    json_object_get_string(v)) == 0,
-			    "client_resolve: redirect URIs not as sealed");
+			    "oauth_client_resolve: redirect URIs not as "
+			    "sealed");
 			n++;
 		}
-	FUZZ_ASSERT(n == c.nredirect, "client_resolve: extra redirect URIs");
+	FUZZ_ASSERT(n == c.nredirect,
+	    "oauth_client_resolve: extra redirect URIs");
 	FUZZ_ASSERT((c.name != NULL) == (json_object_object_get_ex(claims,
 	    "n", &v) && json_object_is_type(v, json_type_string)),
-	    "client_resolve: name not as sealed");
+	    "oauth_client_resolve: name not as sealed");
 	FUZZ_ASSERT(c.confidential == (json_object_object_get_ex(claims, "c",
 	    &v) && json_object_get_boolean(v)),
-	    "client_resolve: confidential not as sealed");
-	(void)client_redirect_pick(&c, NULL);
+	    "oauth_client_resolve: confidential not as sealed");
+	(void)oauth_client_redirect_pick(&c, NULL);
 	if (c.nredirect > 0)
-		FUZZ_ASSERT(client_redirect_pick(&c, c.redirect_uris[0]) ==
-		    c.redirect_uris[0], "a registered redirect URI is refused");
-	client_free(&c);
+		FUZZ_ASSERT(oauth_client_redirect_pick(&c,
+		    c.redirect_uris[0]) == c.redirect_uris[0],
+		    "a registered redirect URI is refused");
+	oauth_client_free(&c);
 }
 
 /* Use 1: the input as a value that came back. */
@@ -286,12 +294,12 @@ check_mac(const char *s)
 
 	if (sp != NULL) {
 		id = xstrndup(s, (size_t)(sp - s));
-		want = client_secret_for(&cfg, id);
+		want = oauth_client_secret_for(&cfg, id);
 		ok = seal_mac_check(cfg.secret, "client-secret", id, sp + 1);
 		FUZZ_ASSERT(ok == (strcmp(want, sp + 1) == 0),
 		    "seal_mac_check is not seal_mac() == mac");
-		FUZZ_ASSERT(client_secret_ok(&cfg, id, sp + 1) == ok,
-		    "client_secret_ok disagrees with seal_mac_check");
+		FUZZ_ASSERT(oauth_client_secret_ok(&cfg, id, sp + 1) == ok,
+		    "oauth_client_secret_ok disagrees with seal_mac_check");
 		free(want);
 		free(id);
 	}
@@ -310,8 +318,12 @@ check_mac(const char *s)
 static void
 check_authentic(const uint8_t *data, size_t size)
 {
-	struct json_tokener	*tok;
+	/* seal.c's rules: strict JSON (fuzz_jparse holds the parser to
+	 * them), an object, nesting 32, bytes in strings as they come */
+	static const struct jp_opts sealed = { SEAL_MAX, 32,
+	    JP_OBJECT | JP_BYTES };
 	struct json_object	*o, *want, *exp;
+	const char		*why;
 	enum seal_error		 e, expect;
 	char			*v;
 	int64_t			 now = util_now_unix();
@@ -320,11 +332,7 @@ check_authentic(const uint8_t *data, size_t size)
 	if (size > RAW_MAX)
 		return;
 	/* what seal_open should say, from the plaintext alone */
-	tok = json_tokener_new();
-	want = json_tokener_parse_ex(tok, (const char *)data, (int)size);
-	json_tokener_free(tok);
-	if (size == 0 || want == NULL ||
-	    !json_object_is_type(want, json_type_object))
+	if (jp_parse((const char *)data, size, &sealed, &want, &why) == -1)
 		expect = SEAL_MALFORMED;
 	else if (json_object_object_get_ex(want, "exp", &exp) &&
 	    (!json_object_is_type(exp, json_type_int) ||
@@ -494,7 +502,7 @@ write_seeds(const char *dir)
 		if (strcmp(vals[i].name, "client-confidential") == 0) {
 			/* "ID SECRET": the token endpoint's check */
 			id = s;
-			sec = client_secret_for(&cfg, id);
+			sec = oauth_client_secret_for(&cfg, id);
 			xasprintf(&line, "%s %s", id, sec);
 			seed(dir, "mac-good", line);
 			free(line);
@@ -507,11 +515,11 @@ write_seeds(const char *dir)
 		free(s);
 	}
 	/* version byte 2, and the shortest value that is decoded at all */
-	s = b64url_encode((const unsigned char *)
+	s = util_b64url_encode((const unsigned char *)
 	    "\002aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 38);
 	seed(dir, "version-2", s);
 	free(s);
-	s = b64url_encode((const unsigned char *)
+	s = util_b64url_encode((const unsigned char *)
 	    "\001aaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 30);
 	seed(dir, "shortest", s);
 	free(s);

@@ -6,10 +6,10 @@
  *   url_host_span (which must agree),
  *   url_is_loopback_host, url_encode, guard_host_ok and guard_origin_ok
  *   (the Host and Origin checks, with the default and an explicit list),
- *   b64url_decode, util_strtonum (several ranges), mcp_header_decode,
+ *   util_b64url_decode, util_strtonum (several ranges), mcp_header_decode,
  *   mcp_accepts (both media types /mcp requires) and mcp_cursor_decode.
  *
- * Input: one value.  b64url_decode gets the exact bytes; the others take
+ * Input: one value.  util_b64url_decode gets the exact bytes; the others take
  * a C string, as they do in the server (a NUL ends the value early).
  */
 #include "config.h"
@@ -146,17 +146,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&enc);
 
 	/* base64url is strict: what decodes encodes back the same */
-	if (b64url_decode((const char *)data, size, &raw, &rawlen) == 0) {
-		dec = b64url_encode(raw, rawlen);
+	if (util_b64url_decode((const char *)data, size, &raw, &rawlen) == 0) {
+		dec = util_b64url_encode(raw, rawlen);
 		FUZZ_ASSERT(strlen(dec) == size && memcmp(dec, data, size) == 0,
-		    "b64url_decode accepted a non-canonical encoding");
+		    "util_b64url_decode accepted a non-canonical encoding");
 		free(dec);
 		free(raw);
 	}
-	dec = b64url_encode(data, size);
-	FUZZ_ASSERT(b64url_decode(dec, strlen(dec), &raw, &rawlen) == 0 &&
+	dec = util_b64url_encode(data, size);
+	FUZZ_ASSERT(util_b64url_decode(dec, strlen(dec), &raw, &rawlen) == 0 &&
 	    rawlen == size && memcmp(raw, data, size) == 0,
-	    "b64url_encode does not decode back");
+	    "util_b64url_encode does not decode back");
 	free(raw);
 	free(dec);
 

@@ -481,6 +481,15 @@ mcp_seeds = {
         "_meta": {"progressToken": "p",
                   "io.modelcontextprotocol/logLevel": "debug"}},
         name="createItem"),
+    # W3C trace context in _meta and in the headers (trace.c)
+    "modern-tools-call-trace": modern("tools/call", {
+        "name": "whoAmI", "arguments": {},
+        "_meta": {"traceparent":
+                  "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                  "tracestate": "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE"}},
+        name="whoAmI",
+        extra="traceparent: cc-0af7651916cd43dd8448eb211c80319c-"
+              "b7ad6b7169203331-01-x\ntracestate: congo=1,,a@b=2\n"),
     "modern-name-b64": modern("tools/call", {
         "name": "sayHello", "arguments": {"name": "\u00e9t\u00e9"}},
         name="=?base64?%s?=" % base64.b64encode(b"sayHello").decode()),

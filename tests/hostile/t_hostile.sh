@@ -40,24 +40,15 @@ A='Accept: application/json, text/event-stream'
 J='Content-Type: application/json'
 
 # ---------------------------------------------------------------- keys
-b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 KEY="$T_DIR/jwt-key.pem"
 KEY2="$T_DIR/jwt-other.pem"
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY" \
-    2>/dev/null || bail "openssl genpkey failed"
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY2" \
-    2>/dev/null || bail "openssl genpkey failed"
-mod=$(openssl rsa -in "$KEY" -noout -modulus | sed 's/^Modulus=//')
-# shellcheck disable=SC2059
-N=$(printf "$(printf '%s' "$mod" | sed 's/../\\x&/g')" | b64url)
+rsa_key "$KEY" || bail "openssl genpkey failed"
+rsa_key "$KEY2" || bail "openssl genpkey failed"
+N=$(rsa_jwk_n "$KEY") || bail "openssl rsa failed"
 printf '{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"%s","e":"AQAB"}]}\n' \
     "$N" >"$T_DIR/jwks.json"
-jwt() {	# jwt HEADER-JSON CLAIMS-JSON [KEY]: an RS256-signed compact JWS
-	local h p
-	h=$(printf '%s' "$1" | b64url)
-	p=$(printf '%s' "$2" | b64url)
-	printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" |
-	    openssl dgst -sha256 -sign "${3:-$KEY}" | b64url)"
+jwt() {	# jwt HEADER-JSON CLAIMS-JSON [KEY]: signed with KEY (default $KEY)
+	jws_rs256 "${3:-$KEY}" "$1" "$2"
 }
 ISS="http://127.0.0.1:1/"
 AUD="https://mcp.test/mcp"

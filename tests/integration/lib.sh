@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: ISC
-# Shared helpers for the integration tests: TAP output, a free loopback
-# port, lighttpd and spawn-fcgi started and stopped by the test, and curl.
-# Sourced by each tests/integration/t_*.sh; every server started here is
-# stopped by the EXIT trap.
+# shellcheck shell=bash
+# Shared helpers for the integration tests: TAP output, lighttpd and
+# spawn-fcgi started and stopped by the test, and curl; the generic ones
+# (ports, waiting, keys, base64url) are in tests/common.sh.  Sourced by
+# each tests/*/t_*.sh; every server started here is stopped by the EXIT
+# trap.
 
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -10,6 +12,8 @@ set -u
 top_srcdir=$(cd "$top_srcdir" && pwd)
 top_builddir=$(cd "$top_builddir" && pwd)
 export top_srcdir top_builddir
+# shellcheck source=../common.sh
+. "$top_srcdir/tests/common.sh"
 
 T_N=0
 T_FAILED=0
@@ -66,21 +70,8 @@ bail() {
 }
 
 stop_servers() {
-	local p="" i
-	for p in $T_PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for i in $(seq 1 40); do
-		for p in $T_PIDS; do
-			kill -0 "$p" 2>/dev/null && break
-			p=""
-		done
-		[ -z "$p" ] && break
-		sleep 0.05
-	done
-	for p in $T_PIDS; do
-		kill -9 "$p" 2>/dev/null
-	done
+	# shellcheck disable=SC2086 # a list of pids
+	stop_pids 2 $T_PIDS
 	T_PIDS=""
 }
 
@@ -111,44 +102,6 @@ done_testing() {
 	exit $?
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-	local p="" i
-	# below the kernel's ephemeral range: a port that is free now is
-	# not taken by some outgoing connection before the server binds it
-	local lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
-	for i in $(seq 1 50); do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000) ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# Wait until something accepts TCP connections on 127.0.0.1:$1.
-wait_port() {
-	local i
-	for i in $(seq 1 200); do	# 10 s: node under a loaded ASan run
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
-
-wait_file() {
-	local i
-	for i in $(seq 1 100); do
-		[ -e "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 SPAWN_FCGI=$(command -v spawn-fcgi || echo /usr/bin/spawn-fcgi)
 
@@ -156,22 +109,12 @@ SPAWN_FCGI=$(command -v spawn-fcgi || echo /usr/bin/spawn-fcgi)
 # its own, starts lighttpd in the foreground (as a child we can stop) and
 # sets PORT and BASE.  Retries on another port if the bind fails.
 start_lighttpd() {
-	local name=$1 body=$2 conf try pid
+	local name=$1 body=$2 conf pid _
 	conf="$T_DIR/$name.conf"
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		PORT=$(free_port) || bail "no free port"
-		cat >"$conf" <<EOC
-server.document-root = "$T_DIR"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.errorlog = "$T_DIR/$name.error.log"
-server.pid-file = "$T_DIR/$name.pid"
-server.modules += ( "mod_fastcgi" )
-server.max-request-size = 65536
-# pass streamed bodies (SSE, slow downloads) on as they come
-server.stream-response-body = 2
-$body
-EOC
+		{ lighttpd_conf "$T_DIR" "$name" "$PORT" "$T_DIR"
+		  printf '%s\n' "$body"; } >"$conf"
 		"$LIGHTTPD" -D -f "$conf" >>"$T_DIR/$name.stdout" 2>&1 &
 		pid=$!
 		if wait_port "$PORT"; then
@@ -225,6 +168,7 @@ header() {	# header NAME: value of a response header in $HEADERS
 	printf '%s\n' "$HEADERS" | grep -i "^$1:" | head -1 | sed 's/^[^:]*: *//'
 }
 
+# shellcheck disable=SC2034 # for the tests that source this file
 MODERN_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
 
 # need_node_modules: sets IDIR (the interop npm project) and NODE22 (its
@@ -259,14 +203,14 @@ need_node_modules() {
 # on a free loopback port, after need_node_modules, its output in
 # $T_DIR/NAME.out and .err; sets ISS, NAME_PID and PROV_PID.
 start_provider() {
-	local n=$1 i
+	local n=$1 _
 	shift
 	(cd "$IDIR" && exec "$NODE22" provider.mjs --port 0 "$@" \
 	    >"$T_DIR/$n.out" 2>"$T_DIR/$n.err") &
 	PROV_PID=$!
 	eval "${n}_PID=$PROV_PID"
 	T_PIDS="$T_PIDS $PROV_PID"
-	for i in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		grep -q '^READY ' "$T_DIR/$n.out" 2>/dev/null && break
 		sleep 0.05
 	done
@@ -293,7 +237,7 @@ check_oauth() {
 		    --data-binary '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_method":"none"}'
 		is "$STATUS" 201 "$n: POST $p/register: 201"
 		id=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([A-Za-z0-9_-]*\)".*/\1/p')
-		ok $([ -n "$id" ] && echo 0 || echo 1) "$n: $p/register: a client_id"
+		ok "$([ -n "$id" ] && echo 0 || echo 1)" "$n: $p/register: a client_id"
 		q="response_type=code&client_id=$id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s"
 		q="$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
 		: >"$T_DIR/consent-jar"

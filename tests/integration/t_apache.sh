@@ -95,8 +95,8 @@ spawn_sock() {
 # Retries on other ports if a bind fails.
 AP_PID=""
 start_apache() {
-	local try i
-	for try in 1 2 3 4 5; do
+	local i _
+	for _ in 1 2 3 4 5; do
 		PA=$(free_port) && PB=$(free_port) && PC=$(free_port) ||
 		    bail "no free port"
 		[ "$PA" != "$PB" ] && [ "$PB" != "$PC" ] && [ "$PA" != "$PC" ] || continue
@@ -272,11 +272,11 @@ EOC
 }
 conftest nodefine "Include \"$CONF_PROXY\""
 rc=$?
-ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "fcgi-mcp.conf without FCGI_MCP_SOCKDIR: refused"
+ok "$([ "$rc" -ne 0 ] && echo 0 || echo 1)" "fcgi-mcp.conf without FCGI_MCP_SOCKDIR: refused"
 like "$OUT" 'Define FCGI_MCP_SOCKDIR' "and says what to define"
 conftest nodefine-fcgid "Include \"$CONF_FCGID\""
 rc=$?
-ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "fcgi-mcp-fcgid.conf without FCGI_MCP_LIBEXEC: refused"
+ok "$([ "$rc" -ne 0 ] && echo 0 || echo 1)" "fcgi-mcp-fcgid.conf without FCGI_MCP_LIBEXEC: refused"
 like "$OUT" 'Define FCGI_MCP_LIBEXEC' "and says what to define"
 conftest shipped "<VirtualHost 127.0.0.1:1>
 Define FCGI_MCP_SOCKDIR \"$T_DIR/sock\"
@@ -370,7 +370,7 @@ check_mcp() {
 	is "$STATUS" 200 "$n: progress: 200"
 	is "$(header Content-Type)" text/event-stream "$n: progress token: event stream"
 	np=$(printf '%s\n' "$BODY" | grep -c '"method":"notifications/progress"')
-	ok $([ "$np" -ge 3 ] && echo 0 || echo 1) "$n: at least 3 progress notifications ($np)"
+	ok "$([ "$np" -ge 3 ] && echo 0 || echo 1)" "$n: at least 3 progress notifications ($np)"
 	like "$(printf '%s\n' "$BODY" | grep '^data:' | tail -1)" \
 	    '^data: \{"jsonrpc":"2.0","id":3,"result":\{"content"' "$n: result is the last event"
 	if [ -n "$T_FIRST" ] && [ -n "$T_RESULT" ]; then
@@ -381,7 +381,7 @@ check_mcp() {
 	# 3 chunks 300 ms apart: about 600 ms between the first progress
 	# event and the result when events are passed on as they come, a few
 	# ms when Apache collects the answer
-	ok $([ "$gap" -ge 300 ] && echo 0 || echo 1) \
+	ok "$([ "$gap" -ge 300 ] && echo 0 || echo 1)" \
 	    "$n: events streamed: the first one $gap ms before the result"
 }
 
@@ -410,7 +410,7 @@ nw=0
 for p in $(descendants "$AP_PID"); do
 	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = mcp.fcgi ] && nw=$((nw + 1))
 done
-ok $([ "$nw" -ge 2 ] && echo 0 || echo 1) "mod_fcgid runs mcp.fcgi workers below Apache ($nw)"
+ok "$([ "$nw" -ge 2 ] && echo 0 || echo 1)" "mod_fcgid runs mcp.fcgi workers below Apache ($nw)"
 stop_apache
 is "$APACHE_LEFT" "" "Apache and mod_fcgid's workers all stopped"
 pids=$T_PIDS

@@ -119,7 +119,7 @@ out=$(clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
 elapsed=$(( $(date +%s) - start ))
 exec 3>&-
 like "$out" '^Status: 413' "Content-Length over MCP_MAX_BODY: 413"
-ok $([ "$elapsed" -lt 4 ] && echo 0 || echo 1) "413 answered without reading the body"
+ok "$([ "$elapsed" -lt 4 ] && echo 0 || echo 1)" "413 answered without reading the body"
 
 out=$(printf 'abc' | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
     CONTENT_TYPE=application/json CONTENT_LENGTH=10 "$P" 2>/dev/null | tr -d '\r')

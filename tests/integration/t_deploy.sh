@@ -19,16 +19,16 @@ like "$MCP" "^$DEST$prefix/libexec/fcgi-mcp/mcp.fcgi\$" "programs in \$(libexecd
 LIBEXEC=$(dirname "$MCP")
 OAUTH_PROGS="oauth-metadata oauth-authorize oauth-token oauth-register"
 for p in $OAUTH_PROGS; do
-	ok $([ -x "$LIBEXEC/$p.fcgi" ] && echo 0 || echo 1) "$p.fcgi installed next to mcp.fcgi"
+	ok "$([ -x "$LIBEXEC/$p.fcgi" ] && echo 0 || echo 1)" "$p.fcgi installed next to mcp.fcgi"
 done
 EX="$DEST$prefix/share/doc/fcgi-mcp/examples"
 for f in man/man7/fcgi-mcp.7 man/man5/fcgi-mcp.env.5 man/man8/mcp.fcgi.8; do
-	ok $([ -f "$DEST$prefix/share/$f" ] && echo 0 || echo 1) "man page $f installed"
+	ok "$([ -f "$DEST$prefix/share/$f" ] && echo 0 || echo 1)" "man page $f installed"
 done
 for f in fcgi-mcp.env spawn-fcgi.example openapi.json lighttpd/fcgi-mcp-binpath.conf \
     lighttpd/fcgi-mcp-spawn.conf apache/fcgi-mcp.conf apache/fcgi-mcp-fcgid.conf \
     nginx/fcgi-mcp.conf systemd/fcgi-mcp@.service; do
-	ok $([ -f "$EX/$f" ] && echo 0 || echo 1) "example $f installed"
+	ok "$([ -f "$EX/$f" ] && echo 0 || echo 1)" "example $f installed"
 done
 
 # the shipped env file as it is
@@ -98,7 +98,7 @@ check_oauth lighttpd "$BASE"
 
 # kill -9 every worker: lighttpd starts new ones
 old=$(pgrep -f "^$MCP" | sort | tr '\n' ' ')
-ok $([ -n "$old" ] && echo 0 || echo 1) "lighttpd runs the workers ($old)"
+ok "$([ -n "$old" ] && echo 0 || echo 1)" "lighttpd runs the workers ($old)"
 kill -9 $old
 served=1
 for i in $(seq 1 40); do
@@ -108,7 +108,7 @@ for i in $(seq 1 40); do
 done
 ok "$served" "after kill -9 the endpoint answers again"
 new=$(pgrep -f "^$MCP" | sort | tr '\n' ' ')
-ok $([ -n "$new" ] && [ "$new" != "$old" ] && echo 0 || echo 1) "with new workers ($new)"
+ok "$([ -n "$new" ] && [ "$new" != "$old" ] && echo 0 || echo 1)" "with new workers ($new)"
 
 # SIGTERM during a slow call: the call completes, then the worker exits
 start_spawn_fcgi "$T_DIR/term.sock" "$T_DIR/term.log" "$MCP" \

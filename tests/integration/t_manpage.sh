@@ -13,11 +13,11 @@ check_page() {	# check_page PAGE VARIABLES SECTION
 	got=$(sed -n "/^\.Sh $sect/,/^\.Sh [A-Z]/p" "$page" |
 	    sed -n 's/^\.It Ev \(MCP_[A-Z0-9_]*\).*/\1/p' | sort -u)
 	for v in $want; do
-		ok $(printf '%s\n' "$got" | grep -qx "$v"; echo $?) \
+		ok "$(printf '%s\n' "$got" | grep -qx "$v"; echo $?)" \
 		    "$v is documented in $(basename "$page")"
 	done
 	for v in $got; do
-		ok $(printf '%s\n' "$want" | grep -qx "$v"; echo $?) \
+		ok "$(printf '%s\n' "$want" | grep -qx "$v"; echo $?)" \
 		    "$v in $(basename "$page") exists in the table"
 	done
 }
@@ -25,7 +25,7 @@ for prog in mcp oauth-metadata oauth-authorize oauth-register oauth-token; do
 	P="$top_builddir/cgi-bin/$prog.fcgi"
 	[ -x "$P" ] || bail "$P not built"
 	table=$(env -i "$P" --help | sed -n 's/^  \(MCP_[A-Z0-9_]*\) (.*/\1/p' | sort -u)
-	ok $([ -n "$table" ] && echo 0 || echo 1) "$prog.fcgi lists variables"
+	ok "$([ -n "$table" ] && echo 0 || echo 1)" "$prog.fcgi lists variables"
 	check_page "$MAN/$prog.fcgi.8" "$table" ENVIRONMENT
 	all=$(printf '%s\n%s\n' "$all" "$table" | sort -u | sed '/^$/d')
 done

@@ -187,7 +187,7 @@ like "$BODY" '"trace_id":"trace-9"' "header parameter reaches the API"
 mcp '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":4,"delay_ms":150},"_meta":{"progressToken":"tok"}}}' -H "$V"
 is "$(header Content-Type)" text/event-stream "progress token: event stream"
 np=$(printf '%s' "$BODY" | grep -c '"method":"notifications/progress"')
-ok $([ "$np" -ge 3 ] && echo 0 || echo 1) "at least 3 progress notifications ($np)"
+ok "$([ "$np" -ge 3 ] && echo 0 || echo 1)" "at least 3 progress notifications ($np)"
 like "$BODY" '"progressToken":"tok","progress":0' "progress starts at 0"
 like "$BODY" '"progress":262144,"total":262144' "progress ends at the total"
 last=$(printf '%s' "$BODY" | grep '^data:' | tail -1)
@@ -206,7 +206,7 @@ http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: appli
 elapsed=$(( $(date +%s) - start ))
 like "$BODY" 'did not answer within 1 second\b' "timeout: a message a person can act on"
 like "$BODY" '"isError":true' "timeout: isError"
-ok $([ "$elapsed" -le 3 ] && echo 0 || echo 1) "answered within the timeout (${elapsed}s)"
+ok "$([ "$elapsed" -le 3 ] && echo 0 || echo 1)" "answered within the timeout (${elapsed}s)"
 http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
     --data-binary '{"jsonrpc":"2.0","id":2,"method":"ping"}'
 like "$BODY" '"result":\{\}' "the worker serves on after a timeout"

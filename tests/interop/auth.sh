@@ -98,7 +98,7 @@ like "$out" "\"resourceMetadataUrl\":\"$BASE/jwt/.well-known/oauth-protected-res
 like "$out" '"scope":"read"' "TypeScript SDK client reads the scope"
 
 T_READ=$(token -d scope=read -d resource="$BASE/jwt/mcp")
-ok $([ -n "$T_READ" ] && echo 0 || echo 1) "a JWT access token from a real grant"
+ok "$([ -n "$T_READ" ] && echo 0 || echo 1)" "a JWT access token from a real grant"
 list /jwt -H "Authorization: Bearer $T_READ"
 is "$STATUS" 200 "jwt: valid token: 200"
 like "$BODY" '"name":"getItem"' "jwt: tools listed"
@@ -140,7 +140,7 @@ list /jwt -H "Authorization: Bearer $forged"
 is "$STATUS" 401 "jwt: tampered token: 401"
 list /jwt -H "Authorization: Bearer $(printf '%s' "$T_READ" | cut -d. -f1-2)."
 is "$STATUS" 401 "jwt: signature stripped: 401"
-none_hdr=$(printf '{"alg":"none","typ":"at+jwt"}' | base64 -w0 | tr '+/' '-_' | tr -d '=')
+none_hdr=$(printf '{"alg":"none","typ":"at+jwt"}' | b64url)
 list /jwt -H "Authorization: Bearer $none_hdr.$mid."
 is "$STATUS" 401 "jwt: alg none: 401"
 list /jwt -H "Authorization: Basic $(printf 'a:b' | base64)"
@@ -155,7 +155,7 @@ unlike "$(cat "$T_DIR/jwt.log")" "$mid" "jwt: tokens are never logged"
 rot=$(curl -s -X POST "${ISS%/}/__test/rotate")
 like "$rot" '"kid":' "provider rotated its key"
 T_NEW=$(token -d scope=read -d resource="$BASE/jwt/mcp")
-ok $([ "$(printf '%s' "$T_NEW" | cut -d. -f1)" != "$(printf '%s' "$T_READ" | cut -d. -f1)" ] && echo 0 || echo 1) \
+ok "$([ "$(printf '%s' "$T_NEW" | cut -d. -f1)" != "$(printf '%s' "$T_READ" | cut -d. -f1)" ] && echo 0 || echo 1)" \
     "the new token names another key"
 list /jwt -H "Authorization: Bearer $T_NEW"
 is "$STATUS" 200 "jwt: token signed with the rotated key: 200, no restart"
@@ -165,18 +165,18 @@ is "$STATUS" 200 "jwt: token signed with the old key still valid"
 # unknown key ids: one JWKS fetch at most per MCP_JWKS_COOLDOWN (30 s)
 before=$(grep -c 'auth: [0-9]* keys from' "$T_DIR/jwt.log")
 for k in 1 2 3 4 5; do
-	h=$(printf '{"alg":"RS256","typ":"at+jwt","kid":"nope-%s"}' "$k" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	h=$(printf '{"alg":"RS256","typ":"at+jwt","kid":"nope-%s"}' "$k" | b64url)
 	list /jwt -H "Authorization: Bearer $h.$mid.$(printf '%s' "$T_READ" | cut -d. -f3)"
 done
 is "$STATUS" 401 "jwt: unknown kid: 401"
 like "$(header WWW-Authenticate)" 'error_description="[^"]*key' "jwt: unknown key named"
 after=$(grep -c 'auth: [0-9]* keys from' "$T_DIR/jwt.log")
-ok $([ $((after - before)) -le 1 ] && echo 0 || echo 1) \
+ok "$([ $((after - before)) -le 1 ] && echo 0 || echo 1)" \
     "a flood of unknown kids fetches the JWKS at most once ($((after - before)))"
 
 # --- introspection ---
 T_OPAQUE=$(token "$CID-opaque" -d scope=read -d resource="$BASE/intro/mcp")
-ok $([ -n "$T_OPAQUE" ] && [ "$(printf '%s' "$T_OPAQUE" | tr -cd . | wc -c)" -eq 0 ] && echo 0 || echo 1) \
+ok "$([ -n "$T_OPAQUE" ] && [ "$(printf '%s' "$T_OPAQUE" | tr -cd . | wc -c)" -eq 0 ] && echo 0 || echo 1)" \
     "an opaque access token from a real grant"
 list /intro -H "Authorization: Bearer $T_OPAQUE"
 is "$STATUS" 200 "introspect: active token: 200 (secret from MCP_OAUTH_CLIENT_SECRET_FILE)"
@@ -190,7 +190,7 @@ is "$STATUS" 401 "introspect: active token for another audience: 401"
 # an active token whose answer has no aud (a client-credentials grant
 # without a resource indicator) is not shown to be for /mcp (issue #13)
 T_NOAUD=$(token "$CID-opaque" -d scope=read)
-ok $([ -n "$T_NOAUD" ] && echo 0 || echo 1) "an opaque token without a resource"
+ok "$([ -n "$T_NOAUD" ] && echo 0 || echo 1)" "an opaque token without a resource"
 intro=$(curl -s -u "$CID:$CSEC" "$ISS/token/introspection" -d token="$T_NOAUD")
 like "$intro" '"active":true' "the provider calls it active"
 unlike "$intro" '"aud"' "... and its answer has no aud"
@@ -234,7 +234,7 @@ T_CC=$(token -d scope=read -d resource="$BASE/cc/mcp")
 call /cc whoAmI '{}' -H "Authorization: Bearer $T_CC"
 is "$STATUS" 200 "client_credentials: the call succeeds"
 GW=$(printf '%s' "$BODY" | sed -n 's/.*\\"authorization\\":\\"Bearer \([^"\\]*\)\\".*/\1/p;s/.*"authorization":"Bearer \([^"]*\)".*/\1/p' | head -1)
-ok $([ -n "$GW" ] && [ "$GW" != "$T_CC" ] && echo 0 || echo 1) \
+ok "$([ -n "$GW" ] && [ "$GW" != "$T_CC" ] && echo 0 || echo 1)" \
     "client_credentials: the API receives a bearer token, not the MCP token"
 unlike "$BODY" "$T_CC" "client_credentials: the MCP token is nowhere in the result"
 payload=$(printf '%s' "$GW" | cut -d. -f2 | tr '_-' '/+')

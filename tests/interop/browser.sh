@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # A browser for the OAuth tests, made of curl: it follows the redirects
 # from URL, signs in at the test provider's login form (account
-# BROWSER_LOGIN, default alice) and approves its consent form, and
+# BROWSER_LOGIN, default alice; password BROWSER_PASSWORD, form-encoded,
+# default x) and approves its consent form, and
 # fcgi-mcp's own consent page (BROWSER_CONSENT=deny denies it), keeping
 # cookies in BROWSER_JAR.  It stops before requesting a URL that starts
 # with BROWSER_STOP and prints that URL; without BROWSER_STOP it requests
@@ -21,7 +22,7 @@ trap 'rm -f "$body"' EXIT
 # a client listening on a loopback redirect URI may not listen yet
 port=$(printf '%s' "$url" | sed -n 's/.*[?&]redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\([0-9]*\).*/\1/p')
 if [ -z "$stop" ] && [ -n "$port" ]; then
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 		sleep 0.1
 	done
@@ -32,7 +33,7 @@ form_action() {	# form_action NAME: the action of the form posting to .../NAME
 }
 method=GET
 data=""
-for i in $(seq 1 30); do
+for _ in $(seq 1 30); do
 	case $url in
 	"$stop"*) [ -n "$stop" ] && { printf '%s\n' "$url"; exit 0; } ;;
 	esac
@@ -60,7 +61,7 @@ for i in $(seq 1 30); do
 	elif [ -n "$(form_action login)" ]; then
 		url=$origin$(form_action login)
 		method=POST
-		data="login=$login&password=x"
+		data="login=$login&password=${BROWSER_PASSWORD:-x}"
 	elif [ -n "$(form_action confirm)" ]; then
 		url=$origin$(form_action confirm)
 		method=POST

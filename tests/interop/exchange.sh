@@ -150,14 +150,14 @@ unlike "$out" "$CSEC" "... and not the secret"
 
 # --- exchange: the API gets a token of its own, for the user
 T_ALICE=$(user_token alice)
-ok $([ -n "$T_ALICE" ] && echo 0 || echo 1) "a user's access token for /mcp"
+ok "$([ -n "$T_ALICE" ] && echo 0 || echo 1)" "a user's access token for /mcp"
 like "$(claims "$T_ALICE")" '"sub":"alice".*"aud":"'"$BASE/mcp"'"' "... with the user as sub, /mcp as aud"
 e0=$(stat exchanged)
 call /x "$T_ALICE"
 is "$STATUS" 200 "exchange: the call succeeds"
 unlike "$BODY" '"isError":true' "exchange: not a tool error"
 X1=$(received)
-ok $([ -n "$X1" ] && [ "$X1" != "$T_ALICE" ] && echo 0 || echo 1) \
+ok "$([ -n "$X1" ] && [ "$X1" != "$T_ALICE" ] && echo 0 || echo 1)" \
     "exchange: the API receives a bearer token, not the MCP token"
 unlike "$BODY" "$T_ALICE" "exchange: the MCP token is nowhere in the result"
 c=$(claims "$X1")
@@ -199,7 +199,7 @@ is "$(( $(stat exchanged) - e0 ))" 1 "a token of 2 s: kept for the next call"
 sleep 2.2
 call /x "$T_CAROL"
 is "$(( $(stat exchanged) - e0 ))" 2 "... and exchanged anew once it expired"
-ok $([ -n "$(received)" ] && [ "$(received)" != "$C1" ] && echo 0 || echo 1) "... the API gets the new one"
+ok "$([ -n "$(received)" ] && [ "$(received)" != "$C1" ] && echo 0 || echo 1)" "... the API gets the new one"
 exchange_mode "mode=normal"
 
 # never kept beyond the subject token's own exp (within MCP_JWT_LEEWAY it
@@ -255,7 +255,7 @@ call /x "$T_ALICE"
 unlike "$BODY" '"isError":true' "exchange: a 401 from the API, then success on the retry"
 is "$(( $(api_requests) - r0 ))" 2 "... two requests to the API"
 is "$(( $(stat exchanged) - e0 ))" 1 "... with a newly exchanged token"
-ok $([ "$(received)" != "$before" ] && echo 0 || echo 1) "... which the API received"
+ok "$([ "$(received)" != "$before" ] && echo 0 || echo 1)" "... which the API received"
 r0=$(api_requests)
 e0=$(stat exchanged)
 curl -s "$API/__reject?n=5" >/dev/null

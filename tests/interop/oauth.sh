@@ -111,19 +111,6 @@ qparam() {	# qparam URL NAME: a query parameter, decoded
 follow() {	# follow URL STOP: a browser (browser.sh) until a URL starts with STOP
 	BROWSER_STOP=$2 BROWSER_JAR="$T_DIR/jar" "$IDIR/browser.sh" "$1"
 }
-pkce() {	# pkce: sets VERIFIER and CHALLENGE
-	VERIFIER=$(openssl rand -base64 48 | tr '+/' '-_' | tr -d '=\n' | cut -c1-64)
-	CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary |
-	    openssl base64 | tr '+/' '-_' | tr -d '=\n')
-}
-enc() {	# enc STRING: urlencoded
-	local s=$1 i c out=""
-	for ((i = 0; i < ${#s}; i++)); do
-		c=${s:i:1}
-		case $c in [A-Za-z0-9._~-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
-	done
-	printf '%s' "$out"
-}
 list_tools() {	# list_tools BASE TOKEN
 	http POST "$1/mcp" -H 'Content-Type: application/json' \
 	    -H 'Accept: application/json, text/event-stream' \
@@ -142,7 +129,7 @@ register() {	# register BASE JSON: sets CLIENT (and CSECRET)
 }
 # authorize_url CLIENT REDIRECT STATE: a facade authorization request
 authorize_url() {
-	printf '%s' "$F/oauth/authorize?response_type=code&client_id=$(enc "$1")&redirect_uri=$(enc "$2")&state=$3&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$F/mcp")"
+	printf '%s' "$F/oauth/authorize?response_type=code&client_id=$(urlenc "$1")&redirect_uri=$(urlenc "$2")&state=$3&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(urlenc "$F/mcp")"
 }
 # facade_code CLIENT REDIRECT [STATE]: authorize (our consent page
 # allowed), provider, callback; sets CODE_URL (where the browser lands),
@@ -246,7 +233,7 @@ SAVED_VERIFIER=$VERIFIER
 pkce
 PURL=$(follow "$(authorize_url "$PUB" http://127.0.0.1:9/cb cgi)" "$ISS1/")
 ST=$(qparam "$PURL" state)
-CQ="code=c1&state=$(enc "$ST")&iss=$(enc "$ISS1")"
+CQ="code=c1&state=$(urlenc "$ST")&iss=$(urlenc "$ISS1")"
 openssl rand -hex 32 >"$T_DIR/other-secret"
 like "$(cgi_callback "MCP_SECRET_FILE=$T_DIR/other-secret" "$CQ" "$(jar_cookies "$T_DIR/jar")")" \
     '^Status: 400' "a host with another MCP_SECRET cannot finish the flow"
@@ -347,18 +334,18 @@ is "$STATUS" 200 "confidential client with Basic: 200"
 # --- facade: hostile authorize requests -------------------------------
 pkce
 AQ="response_type=code&code_challenge=$CHALLENGE&code_challenge_method=S256&state=s"
-http GET "$F/oauth/authorize?$AQ&client_id=$(enc "$PUB")&redirect_uri=$(enc https://evil.example/cb)"
+http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "$PUB")&redirect_uri=$(urlenc https://evil.example/cb)"
 ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "open redirect: unregistered URI gets a page"
-http GET "$F/oauth/authorize?$AQ&client_id=forged-client&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?$AQ&client_id=forged-client&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "forged client id gets a page"
-http GET "$F/oauth/authorize?response_type=code&state=s&client_id=$(enc "$PUB")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?response_type=code&state=s&client_id=$(urlenc "$PUB")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 is "$(qparam "$(header Location)" error)" "invalid_request" "PKCE missing: error redirect"
-http GET "$F/oauth/authorize?response_type=code&state=s&code_challenge=$VERIFIER&code_challenge_method=plain&client_id=$(enc "$PUB")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?response_type=code&state=s&code_challenge=$VERIFIER&code_challenge_method=plain&client_id=$(urlenc "$PUB")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 is "$(qparam "$(header Location)" error)" "invalid_request" "PKCE plain: error redirect"
 is "$(qparam "$(header Location)" iss)" "$F" "error redirects carry iss"
 http GET "$F/oauth/callback?code=x&state=forged"
 ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "callback: forged state gets a page"
-http GET "$F/oauth/authorize?$AQ&client_id=$(enc "$PUB")&client_id=x"
+http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "$PUB")&client_id=x"
 is "$STATUS" 400 "repeated parameters refused"
 
 # --- facade: the flow is bound to the browser that started it --------
@@ -392,7 +379,7 @@ register "$F" '{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_
 WEB=$CLIENT
 : >"$T_DIR/cjar"
 STATUS=$(curl -s -c "$T_DIR/cjar" -o "$T_DIR/consent.html" -w '%{http_code}' \
-    "$F/oauth/authorize?$AQ&client_id=$(enc "$WEB")&redirect_uri=$(enc https://app.example/cb)&scope=read")
+    "$F/oauth/authorize?$AQ&client_id=$(urlenc "$WEB")&redirect_uri=$(urlenc https://app.example/cb)&scope=read")
 is "$STATUS" 200 "consent: a page"
 like "$(cat "$T_DIR/consent.html")" 'Web &lt;App&gt;' "consent: client name escaped"
 like "$(cat "$T_DIR/consent.html")" 'app.example' "consent: redirect host shown"
@@ -428,15 +415,15 @@ T_PIDS="$T_PIDS $!"
 wait_port "$CIMD_PORT" || bail "CIMD server did not start"
 facade_code "http://127.0.0.1:$CIMD_PORT/client.json" "http://127.0.0.1:9/cb"
 ok "$([ -n "$(qparam "$CODE_URL" code)" ]; echo $?)" "CIMD: a URL client id completes the flow"
-http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/liar.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "http://127.0.0.1:$CIMD_PORT/liar.json")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 is "$STATUS" 400 "CIMD: a document whose client_id is another URL is refused"
-http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/moved.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "http://127.0.0.1:$CIMD_PORT/moved.json")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 is "$STATUS" 400 "CIMD: redirects are not followed"
-http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/nameless.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "http://127.0.0.1:$CIMD_PORT/nameless.json")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 is "$STATUS" 400 "CIMD: a document without client_name is refused"
 like "$BODY" 'no client_name' "CIMD: ... saying which member is missing"
 t0=$(date +%s%N)
-http GET "$F/oauth/authorize?$AQ&client_id=$(enc "http://127.0.0.1:$CIMD_PORT/silent.json")&redirect_uri=$(enc http://127.0.0.1:9/cb)"
+http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "http://127.0.0.1:$CIMD_PORT/silent.json")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
 ms=$((($(date +%s%N) - t0) / 1000000))
 is "$STATUS" 400 "CIMD: a host that never answers gets an error page"
 ok "$([ "$ms" -lt 3000 ]; echo $?)" "CIMD: ... within 3 s, not a worker held for longer (${ms} ms)"
@@ -464,10 +451,10 @@ redis_flow() {	# redis_flow STATE: to our callback; sets CBQ (its query) and CK
 }
 code_body() {	# code_body CODE: a token request for it
 	printf 'grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&code_verifier=%s' \
-	    "$(enc "$1")" "$(enc http://127.0.0.1:9/cb)" "$(enc "$PUB")" "$VERIFIER"
+	    "$(urlenc "$1")" "$(urlenc http://127.0.0.1:9/cb)" "$(urlenc "$PUB")" "$VERIFIER"
 }
 refresh_body() {	# refresh_body RT
-	printf 'grant_type=refresh_token&refresh_token=%s&client_id=%s' "$(enc "$1")" "$(enc "$PUB")"
+	printf 'grant_type=refresh_token&refresh_token=%s&client_id=%s' "$(urlenc "$1")" "$(urlenc "$PUB")"
 }
 redis_flow r1
 out=$(cgi_callback "$HA" "$CBQ" "$CK")
@@ -525,7 +512,7 @@ register "$P" '{"redirect_uris":["http://127.0.0.1:9/cb"],"token_endpoint_auth_m
 is "$STATUS" 201 "proxy register: 201"
 is "$CLIENT" "fcm-proxy" "proxy register: the configured client id"
 pkce
-PAQ="$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(enc http://127.0.0.1:9/cb)&state=ps&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(enc "$P/mcp")"
+PAQ="$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(urlenc http://127.0.0.1:9/cb)&state=ps&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=read&resource=$(urlenc "$P/mcp")"
 http GET "$PAQ"
 ok "$([ "$STATUS" = 200 ] && [ -z "$(header Location)" ]; echo $?)" \
     "proxy authorize: a consent page first (one client id for every client)"
@@ -544,7 +531,7 @@ http POST "$ISS2/token" -d grant_type=authorization_code --data-urlencode "code=
 is "$STATUS" 200 "proxy: the client redeems the code at the provider"
 list_tools "$P" "$(jstr access_token)"
 is "$STATUS" 200 "proxy: the provider's token opens /mcp"
-http GET "$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(enc http://evil.example/)&state=s"
+http GET "$P/oauth/authorize?response_type=code&client_id=fcm-proxy&redirect_uri=$(urlenc http://evil.example/)&state=s"
 ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "proxy: bad redirect_uri gets a page"
 http POST "$P/oauth/token" -d grant_type=authorization_code
 is "$STATUS" 404 "proxy: no token endpoint here"
@@ -596,6 +583,7 @@ out=$(cd "$IDIR" && BROWSER_JAR="$T_DIR/sdkjar" timeout 60 "$NODE22" sdk-oauth.m
 like "$out" '"ok":true' "TypeScript SDK auth flow (proxy)"
 
 # --- the provider goes away -------------------------------------------
+# shellcheck disable=SC2154 # start_provider sets NAME_PID
 kill "$prov2_PID"
 wait "$prov2_PID" 2>/dev/null
 sleep 11	# past MCP_OAUTH_METADATA_TTL=10

@@ -9,32 +9,20 @@
 # TAP output; exit 0 when everything passed.  Needs curl, openssl, and
 # `npm ci` in tests/interop (the Node 22 of node_modules runs the provider;
 # NODE=... overrides).
+# KEEP=1 keeps the work directory.
 set -u
+[ -n "${KEEP:-}" ] && KEEP_TEST_DIR=1
+# TAP helpers, start_provider, pkce, urlenc
+# shellcheck source=../integration/lib.sh
+. "$(dirname "$0")/../integration/lib.sh"
 cd "$(dirname "$0")" || exit 1
 IDIR=$(pwd)
 NODE=${NODE:-$IDIR/node_modules/.bin/node}
-[ -x "$NODE" ] || { echo "Bail out! $NODE missing: run npm ci in $IDIR"; exit 1; }
-[ -d "$IDIR/node_modules/oidc-provider" ] || { echo "Bail out! oidc-provider not installed: run npm ci in $IDIR"; exit 1; }
+NODE22=$NODE	# what lib.sh's start_provider runs
+[ -x "$NODE" ] || bail "$NODE missing: run npm ci in $IDIR"
+[ -d "$IDIR/node_modules/oidc-provider" ] || bail "oidc-provider not installed: run npm ci in $IDIR"
+T=$T_DIR
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/provider-check.XXXXXX")
-N=0 FAILED=0 PID=""
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null
-	if [ "$FAILED" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "# files kept in $T"; fi
-}
-trap cleanup EXIT
-
-ok() {	# ok STATUS DESCRIPTION
-	N=$((N + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $N - $2"; else echo "not ok $N - $2"; FAILED=$((FAILED + 1)); fi
-}
-is() {	# is GOT WANT DESCRIPTION
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() {	# like TEXT ERE DESCRIPTION
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
-		ok 1 "$3"; echo "#   text: '$(printf '%s' "$1" | head -c 400)'"; echo "#   does not match: '$2'"; fi
-}
 note() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # jget JSON PATH: a value from JSON (PATH like .a.b or .keys[0].kid);
@@ -77,28 +65,14 @@ request() {
 	BODY=$(cat "$T/body" 2>/dev/null)
 }
 
-# start_provider NAME ARGS...: starts provider.mjs on a free port (--port 0)
-# and sets ISS from its READY line.
-start_provider() {
-	local name=$1 _
-	shift
-	"$NODE" provider.mjs --port 0 "$@" >"$T/$name.out" 2>"$T/$name.err" &
-	PID=$!
-	ISS=""
-	for _ in $(seq 1 100); do
-		ISS=$(sed -n 's/^READY //p' "$T/$name.out")
-		[ -n "$ISS" ] && break
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -n "$ISS" ] || { sed 's/^/# /' "$T/$name.err"; echo "Bail out! provider did not start"; exit 1; }
-}
+# stop_provider: SIGTERM to the provider start_provider (lib.sh) started
+# last; returns its exit status.
 stop_provider() {
 	local rc
-	kill -TERM "$PID"
-	wait "$PID"
+	kill -TERM "$PROV_PID"
+	wait "$PROV_PID"
 	rc=$?
-	PID=""
+	T_PIDS=${T_PIDS/ $PROV_PID/}
 	return $rc
 }
 
@@ -108,13 +82,12 @@ OTHER=http://127.0.0.1:9/other
 CID=mcp-facade
 CSEC='s3cr=t +/%'	# characters that client_secret_basic must form-encode
 REDIR=http://127.0.0.1:9/oauth/callback
-urlenc() { "$NODE" -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
 BASIC=$(printf '%s:%s' "$(urlenc "$CID")" "$(urlenc "$CSEC")" | openssl base64 -A)
 AUTHZ="Authorization: Basic $BASIC"
 
 start_provider main --resource "$RES" --opaque-resource "$OTHER" \
     --client-id "$CID" --client-secret "$CSEC" --redirect-uri "$REDIR"
-note "provider $ISS (pid $PID), node $("$NODE" --version)"
+note "provider $ISS (pid $PROV_PID), node $("$NODE" --version)"
 
 # ---- metadata
 request GET "$ISS/.well-known/openid-configuration"
@@ -205,11 +178,6 @@ JWKS=$(curl -sS "$JWKS_URI")
 is "$(jget "$JWKS" .keys.length) $(jget "$JWKS" .keys[0].kid)" "1 $KID3" "rotate?drop=1 leaves only the new key"
 
 # ---- authorization code + PKCE, scripted
-# pkce: sets VERIFIER and CHALLENGE (S256)
-pkce() {
-	VERIFIER=$(openssl rand -base64 48 | tr '+/' '-_' | tr -d '=\n')
-	CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '=')
-}
 # authorize JAR EXTRA-QUERY: GET /auth, the login form (POST login=alice)
 # when asked, then redirects until one leaves for the redirect URI; sets
 # CALLBACK (the redirect_uri?code=... URL) and STEPS.
@@ -304,6 +272,6 @@ is "$(jget "$J" .header.alg),$(jget "$J" .claims.sub),$(jget "$J" .verified)" "E
 stop_provider
 is $? 0 "provider exits 0 on SIGTERM"
 
-echo "1..$N"
-echo "$((N - FAILED)) passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+echo "1..$T_N"
+echo "$((T_N - T_FAILED)) passed, $T_FAILED failed"
+[ "$T_FAILED" -eq 0 ]

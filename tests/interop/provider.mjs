@@ -33,6 +33,7 @@ const FLAGS = {
   ttl: { type: 'string', default: '3600', help: 'access token lifetime in seconds' },
   pkce: { type: 'string', default: 'required', help: 'required or optional (code_challenge_method S256 only)' },
   'auto-login': { type: 'string', help: 'account id to log in as without the login form' },
+  user: { type: 'string', multiple: true, help: 'NAME:PASSWORD of an account allowed to sign in at the login form; repeatable (none: any account id, password ignored)' },
   'consent-form': { type: 'boolean', default: false, help: 'ask for consent with a form (POST .../confirm) instead of approving at once' },
   'no-iss': { type: 'boolean', default: false, help: 'strip iss (RFC 9207) from authorization responses and advertise false' },
   'no-rfc8414': { type: 'boolean', default: false, help: 'do not serve /.well-known/oauth-authorization-server (OpenID configuration only)' },
@@ -94,6 +95,7 @@ function readOptions() {
   if (o['opaque-client-id'] === o['client-id']) die('--opaque-client-id must differ from --client-id');
   if (o['jwt-client-id'] && !o['jwt-client-key'].length) die('--jwt-client-id needs --jwt-client-key');
   if (o['jwt-client-id'] && [o['client-id'], o['opaque-client-id']].includes(o['jwt-client-id'])) die('--jwt-client-id must differ from the other clients');
+  for (const u of o.user) if (!/^[^:\s]+:\S+$/.test(u)) die(`--user must be NAME:PASSWORD, not ${u.split(':')[0]}:...`);
   return o;
 }
 
@@ -470,6 +472,31 @@ function page(title, body) {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body>${body}</body></html>\n`;
 }
 
+function loginPage(res, status, details, base, error) {
+  const pw = opts.user.length ? 'password' : 'password (ignored)';
+  return send(res, status, page('Sign in', `<h1>Sign in</h1>
+<p>client: ${esc(details.params.client_id)}; scope: ${esc(details.params.scope ?? '')}</p>
+${error ? `<p><strong>${esc(error)}</strong></p>\n` : ''}<form method="post" action="${base}/login">
+<label>account id <input name="login" autofocus></label>
+<label>${pw} <input name="password" type="password"></label>
+<button type="submit">Sign in</button></form>
+<p><a href="${base}/abort">cancel</a></p>`), 'text/html');
+}
+
+// --user NAME:PASSWORD: only those accounts sign in (digests compared in
+// constant time); without --user any account id does, whatever the password
+function passwordOk(login, password) {
+  if (!opts.user.length) return true;
+  const digest = (s) => crypto.createHash('sha256').update(s).digest();
+  const want = digest(`${login}\0${password}`);
+  let ok = false;
+  for (const u of opts.user) {
+    const i = u.indexOf(':');
+    if (crypto.timingSafeEqual(digest(`${u.slice(0, i)}\0${u.slice(i + 1)}`), want)) ok = true;
+  }
+  return ok;
+}
+
 async function consentResult(provider, details) {
   const { prompt: { details: d }, params, session, grantId } = details;
   const grant = grantId
@@ -505,13 +532,7 @@ async function interaction(req, res, rest) {
   if (req.method === 'GET' && !action) {
     if (prompt === 'login') {
       if (opts['auto-login']) return finish({ login: { accountId: opts['auto-login'] } }, false);
-      return send(res, 200, page('Sign in', `<h1>Sign in</h1>
-<p>client: ${esc(details.params.client_id)}; scope: ${esc(details.params.scope ?? '')}</p>
-<form method="post" action="${base}/login">
-<label>account id <input name="login" autofocus></label>
-<label>password (ignored) <input name="password" type="password"></label>
-<button type="submit">Sign in</button></form>
-<p><a href="${base}/abort">cancel</a></p>`), 'text/html');
+      return loginPage(res, 200, details, base, '');
     }
     if (prompt === 'consent') {
       if (!opts['consent-form']) return finish(await consentResult(provider, details), true);
@@ -527,6 +548,10 @@ async function interaction(req, res, rest) {
     const form = new URLSearchParams(await readBody(req));
     const login = form.get('login');
     if (!login) return send(res, 400, { error: 'invalid_request', error_description: 'login (the account id) is required' });
+    if (!passwordOk(login, form.get('password') ?? '')) {
+      log('sign-in refused for', login);
+      return loginPage(res, 401, details, base, 'Unknown account or wrong password.');
+    }
     return finish({ login: { accountId: login } }, false);
   }
   if (req.method === 'POST' && action === 'confirm') {

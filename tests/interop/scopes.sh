@@ -66,27 +66,17 @@ token() {	# token RESOURCE SCOPE: a real client_credentials grant
 	    --data-urlencode "scope=$2" --data-urlencode "resource=$1" |
 	    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
 }
-enc() {	# enc STRING: urlencoded
-	local s=$1 i c out=""
-	for ((i = 0; i < ${#s}; i++)); do
-		c=${s:i:1}
-		case $c in [A-Za-z0-9._~-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
-	done
-	printf '%s' "$out"
-}
 # user_token RESOURCE SCOPE: alice signs in (tests/interop/browser.sh),
 # the code is redeemed with PKCE: a token with a person's sub
 user_token() {
-	local v c loc code
-	v=$(openssl rand -base64 48 | tr '+/' '-_' | tr -d '=\n' | cut -c1-64)
-	c=$(printf '%s' "$v" | openssl dgst -sha256 -binary | openssl base64 |
-	    tr '+/' '-_' | tr -d '=\n')
+	local loc code
+	pkce
 	loc=$(BROWSER_STOP=$CB BROWSER_JAR="$T_DIR/jar" "$IDIR/browser.sh" \
-	    "$ISS/auth?response_type=code&client_id=$CID&redirect_uri=$(enc "$CB")&state=s&code_challenge=$c&code_challenge_method=S256&scope=$(enc "$2")&resource=$(enc "$1")")
+	    "$ISS/auth?response_type=code&client_id=$CID&redirect_uri=$(urlenc "$CB")&state=s&code_challenge=$CHALLENGE&code_challenge_method=S256&scope=$(urlenc "$2")&resource=$(urlenc "$1")")
 	code=$(printf '%s\n' "$loc" | sed -n 's/.*[?&]code=\([^&#]*\).*/\1/p')
 	curl -s -u "$CID:$CSEC" "$ISS/token" -d grant_type=authorization_code \
 	    --data-urlencode "code=$code" --data-urlencode "redirect_uri=$CB" \
-	    --data-urlencode "code_verifier=$v" |
+	    --data-urlencode "code_verifier=$VERIFIER" |
 	    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
 }
 list() {	# list PREFIX TOKEN [CURSOR]: legacy tools/list
@@ -139,12 +129,13 @@ T_READ=$(token "$BASE/scoped/mcp" read)
 T_ADMIN=$(token "$BASE/scoped/mcp" "read admin")
 T_SUPER=$(token "$BASE/scoped/mcp" "read super")
 T_PLAIN=$(token "$BASE/plain/mcp" "read")
-ok $([ -n "$T_READ" ] && [ -n "$T_ADMIN" ] && [ -n "$T_SUPER" ] && [ -n "$T_PLAIN" ] && echo 0 || echo 1) \
+ok "$([ -n "$T_READ" ] && [ -n "$T_ADMIN" ] && [ -n "$T_SUPER" ] && [ -n "$T_PLAIN" ] && echo 0 || echo 1)" \
     "JWT access tokens from real grants (read; read admin; read super)"
 
 # every tool, from the instance that lists them all
 list /plain "$T_PLAIN"
 is "$STATUS" 200 "plain: tools/list 200"
+# shellcheck disable=SC2046 # one name a line
 FULL=$(printf '%s\n' $(names) | sort | tr '\n' ' ')
 like "$FULL" 'getAdminStats.*updateItem' "plain: every tool listed to a read token, the admin one too"
 
@@ -163,7 +154,6 @@ like "$PAGES" '^ 5 5 5' "super: full pages of five"
 # a cursor handed to one token, presented by another
 list /scoped "$T_SUPER"
 C1=$(next_cursor)
-SUPER_P1=$(names)
 list /scoped "$T_SUPER" "$C1"
 SUPER_P2=$(names)
 list /scoped "$T_READ" "$C1"
@@ -205,7 +195,7 @@ like "$(header WWW-Authenticate)" 'scope="read", error="insufficient_scope"' "..
 
 # --- audit ---
 T_ALICE=$(user_token "$BASE/scoped/mcp" "openid read items:write")
-ok $([ -n "$T_ALICE" ] && echo 0 || echo 1) "a user's token from a real code grant (alice)"
+ok "$([ -n "$T_ALICE" ] && echo 0 || echo 1)" "a user's token from a real code grant (alice)"
 payload=$(printf '%s' "$T_ALICE" | cut -d. -f2 | tr '_-' '/+')
 while [ $(( ${#payload} % 4 )) -ne 0 ]; do payload="$payload="; done
 like "$(printf '%s' "$payload" | base64 -d 2>/dev/null)" '"sub":"alice"' "... its sub is alice"

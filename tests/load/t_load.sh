@@ -98,7 +98,7 @@ rss1=$(rss_kb)
 is "$(non2xx "$T_DIR/list.out")" 0 "${SECS}s of tools/list, 32 connections: no failed request ($(requests "$T_DIR/list.out") requests)"
 is "$(non2xx "$T_DIR/call.out")" 0 "${SECS}s of tools/call, 32 connections: no failed request ($(requests "$T_DIR/call.out") requests)"
 grow=$((rss1 - rss0))
-ok $([ "$rss0" -gt 0 ] && [ "$grow" -lt 2048 ] && echo 0 || echo 1) \
+ok "$([ "$rss0" -gt 0 ] && [ "$grow" -lt 2048 ] && echo 0 || echo 1)" \
     "worker memory flat under load (${rss0} kB -> ${rss1} kB for two workers)"
 echo "# tools/list: $(grep 'Requests/sec' "$T_DIR/list.out"); tools/call: $(grep 'Requests/sec' "$T_DIR/call.out")"
 
@@ -152,18 +152,18 @@ http POST "$BASE/silent/mcp" -H 'Content-Type: application/json' \
 like "$STATUS:$BODY" '^200:.*did not answer within 1 second.*"isError":true' "API silent: the call is an isError result"
 # each call's time to its failure, as the worker logged it
 times=$(sed -n 's/.* failed after \([0-9.]*\) s: .*/\1/p' "$T_DIR/silent-mcp.log")
-ok $([ -n "$times" ] && printf '%s\n' $times | awk '$1 < 0.9 || $1 > 1.5 {bad = 1} END {exit bad}' && echo 0 || echo 1) \
+ok "$([ -n "$times" ] && printf '%s\n' $times | awk '$1 < 0.9 || $1 > 1.5 {bad = 1} END {exit bad}' && echo 0 || echo 1)" \
     "API silent: every call ended at MCP_API_TIMEOUT ($(printf '%s\n' $times | sort -n | sed -n '1p;$p' | tr '\n' ' ')s, first and last)"
 
 # kill -9 a worker under load: lighttpd replaces it; errors bounded
 load "$MCP" "$CALL" 6 16 "$T_DIR/kill.out"
 sleep 2
 victim=$(workers | head -1)
-ok $([ -n "$victim" ] && echo 0 || echo 1) "a worker to kill ($victim)"
+ok "$([ -n "$victim" ] && echo 0 || echo 1)" "a worker to kill ($victim)"
 kill -9 "$victim"
 wait_wrk
 errs=$(non2xx "$T_DIR/kill.out")
-ok $([ "$errs" -le 16 ] && echo 0 || echo 1) "kill -9 under load: $errs of $(requests "$T_DIR/kill.out") requests failed (at most the connections in flight)"
+ok "$([ "$errs" -le 16 ] && echo 0 || echo 1)" "kill -9 under load: $errs of $(requests "$T_DIR/kill.out") requests failed (at most the connections in flight)"
 http POST "$MCP" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
     -H "$V" --data-binary "$PING"
 is "$STATUS" 200 "and the endpoint serves on"
@@ -187,7 +187,7 @@ wait_wrk
 is "$(non2xx "$T_DIR/pools.out")" 0 "two pools: no failed request"
 n1=$(grep -c 'rpc=tools/call status=200' "$T_DIR/pool-$P1.log")
 n2=$(grep -c 'rpc=tools/call status=200' "$T_DIR/pool-$P2.log")
-ok $([ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && echo 0 || echo 1) "tool calls spread over both pools ($n1 and $n2)"
+ok "$([ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && echo 0 || echo 1)" "tool calls spread over both pools ($n1 and $n2)"
 
 # valgrind: a worker serves a few hundred requests, exits on SIGTERM, and
 # has neither memory errors nor leaks

@@ -22,6 +22,7 @@
 #include "../../src/log.h"
 #include "../../src/mcp.h"
 #include "../../src/oauth.h"
+#include "../../src/server.h"
 #include "../../src/tools.h"
 #include "../../src/util.h"
 #include "tap.h"
@@ -120,7 +121,7 @@ run(struct mcp_app *app, const struct cfg *cfg, const char *method,
 	rq.body_len = body ? strlen(body) : 0;
 	snprintf(rq.id, sizeof(rq.id), "test");
 	resp_init(&rs, &sink);
-	mcp_handle(app, cfg, &rq, &rs);
+	srv_prog_mcp.handle(app, cfg, &rq, &rs);
 	resp_finish(&rs);
 	o.status = rs.status;
 	o.raw = buf_release(&sinkbuf);
@@ -145,7 +146,7 @@ t_required(void)
 	struct out	 o;
 
 	if (cfg_load(&cfg, PROG_MCP, env, stderr) == -1 ||
-	    mcp_init(&cfg, &app, &cause) == -1) {
+	    srv_prog_mcp.init(&cfg, &app, &cause) == -1) {
 		ok(0, "set-up");
 		return;
 	}
@@ -173,7 +174,8 @@ t_required(void)
 	    && strstr(o.raw, "Access-Control-Allow-Headers: Authorization, "),
 	    "preflight allows the origin and Authorization");
 	ok(strstr(o.raw, "Access-Control-Expose-Headers: WWW-Authenticate, "
-	    "Mcp-Protocol-Version\r\n") != NULL, "WWW-Authenticate exposed");
+	    "Mcp-Protocol-Version, Retry-After\r\n") != NULL,
+	    "WWW-Authenticate and Retry-After (rate limits) exposed");
 	free(o.raw);
 	o = run(app, &cfg, "GET", NULL, NULL);
 	is_int(o.status, 401, "GET without a token: 401 first (mcp-remote "
@@ -182,7 +184,7 @@ t_required(void)
 	o = run(app, &cfg, "GET", NULL, tok);
 	is_int(o.status, 405, "GET with a token: 405");
 	free(o.raw);
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
 
@@ -364,7 +366,7 @@ intro_app(struct cfg *cfg, void **app, const char *extra1,
 	env[n] = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == -1)
 		return -1;
-	if (mcp_init(cfg, app, &cause) == -1) {
+	if (srv_prog_mcp.init(cfg, app, &cause) == -1) {
 		cfg_free(cfg);
 		return -1;
 	}
@@ -433,7 +435,7 @@ t_introspect_audience(void)
 	free(o.raw);
 	is_int(*intro_calls - before, 1, "introspect: a junk token twice "
 	    "makes one upstream call");
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
 
@@ -500,7 +502,7 @@ t_introspect_any(void)
 	free(o.raw);
 	is_int(*intro_calls - before, 2, "junk token after the time: asked "
 	    "again");
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
 
@@ -528,7 +530,7 @@ t_scope_challenges(void)
 
 	/* B: the 401 of MCP_AUTH=required */
 	if (cfg_load(&cfg, PROG_MCP, renv, stderr) == -1 ||
-	    mcp_init(&cfg, (void **)&app, &cause) == -1) {
+	    srv_prog_mcp.init(&cfg, (void **)&app, &cause) == -1) {
 		ok(0, "scopes: set-up");
 		return;
 	}
@@ -536,7 +538,7 @@ t_scope_challenges(void)
 	ok(strstr(r.raw, "scope=\"read\"\r\n") != NULL, "401: scope=\"read\", "
 	    "no offline_access");
 	free(r.raw);
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 
 	/* B: RFC 9728 scopes_supported */
@@ -544,7 +546,7 @@ t_scope_challenges(void)
 		ok(0, "scopes: metadata set-up");
 		return;
 	}
-	o = meta_resource(&cfg);
+	o = oauth_meta_resource(&cfg);
 	ok(json_object_object_get_ex(o, "scopes_supported", &v) &&
 	    strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
 	    "[\"read\"]") == 0, "9728 scopes_supported without offline_access "
@@ -588,7 +590,7 @@ t_scope_challenges(void)
 	ok(strstr(r.raw, "scope=\"read\", error=\"insufficient_scope\"") !=
 	    NULL, "... names the required scopes");
 	free(r.raw);
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
 
@@ -635,7 +637,7 @@ scoped_app(struct cfg *cfg, struct mcp_app **app, const char *more[])
 	env[n] = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == -1)
 		return -1;
-	if (mcp_init(cfg, (void **)app, &cause) == -1) {
+	if (srv_prog_mcp.init(cfg, (void **)app, &cause) == -1) {
 		free(cause);
 		cfg_free(cfg);
 		return -1;
@@ -703,7 +705,7 @@ list_as(struct mcp_app *app, const struct cfg *cfg, const char *tok,
 	rq.body_len = body.len;
 	snprintf(rq.id, sizeof(rq.id), "list");
 	resp_init(&rs, &sink);
-	mcp_handle(app, cfg, &rq, &rs);
+	srv_prog_mcp.handle(app, cfg, &rq, &rs);
 	resp_finish(&rs);
 	r.status = rs.status;
 	r.raw = buf_release(&sinkbuf);
@@ -843,7 +845,7 @@ t_tools_by_scope(void)
 	r = with_token(app, &cfg, call_write, "admin-11");
 	is_int(r.status, 403, "without the required scope: 403 at the gate");
 	free(r.raw);
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 
 	/* the records: one line each, the token's who, never the token */
@@ -907,7 +909,7 @@ t_tools_by_scope(void)
 	ok(strstr(r.raw, "\"cacheScope\":\"public\"") != NULL,
 	    "... cacheScope public");
 	free(r.raw);
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
 

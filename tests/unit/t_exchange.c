@@ -319,7 +319,7 @@ part(const char *jwt, int n)
 	while (n-- > 0)
 		p = strchr(p, '.') + 1;
 	e = strchr(p, '.');
-	if (b64url_decode(p, e ? (size_t)(e - p) : strlen(p), &raw,
+	if (util_b64url_decode(p, e ? (size_t)(e - p) : strlen(p), &raw,
 	    &len) == -1)
 		return NULL;
 	o = json_tokener_parse_ex(tok = json_tokener_new(), (char *)raw,
@@ -340,7 +340,7 @@ verify(const char *jwt, EVP_PKEY *pk, int ec)
 	ECDSA_SIG	*es = NULL;
 	int		 good = 0;
 
-	if (b64url_decode(dot + 1, strlen(dot + 1), &sig, &siglen) == -1)
+	if (util_b64url_decode(dot + 1, strlen(dot + 1), &sig, &siglen) == -1)
 		return 0;
 	if (ec) {
 		if (siglen != 64)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/jsonrpc.h"
+#include "../../src/jparse.h"
 #include "../../src/log.h"
 #include "../../src/api.h"
 #include "tap.h"
@@ -300,6 +300,7 @@ static struct json_object	*conv;
 static struct json_object *
 sw(const char *doc)
 {
+	static const struct jp_opts doc_json = { JP_TEXT_MAX, 512, 0 };
 	struct json_object	*src;
 	const char		*why;
 	char			*cause = NULL;
@@ -308,7 +309,7 @@ sw(const char *doc)
 	conv = NULL;
 	free(last);
 	last = NULL;
-	if ((src = rpc_parse_bounded(doc, strlen(doc), 512, &why)) == NULL) {
+	if (jp_parse(doc, strlen(doc), &doc_json, &src, &why) == -1) {
 		xasprintf(&last, "ERR test document: %s", why);
 		return NULL;
 	}

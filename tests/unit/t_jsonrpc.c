@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests: bounded JSON parsing and JSON-RPC classification. */
+/*
+ * Unit tests: JSON-RPC classification and responses, and jwrite (the JSON
+ * layer itself: t_jparse).
+ */
 #include "config.h"
 
 #include <limits.h>
@@ -12,99 +15,14 @@
 #include "../../src/util.h"
 #include "tap.h"
 
+static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0 };
+
 static struct json_object *
 parse(const char *s, const char **cause)
 {
-	return rpc_parse(s, strlen(s), cause);
-}
-
-static void
-t_parse(void)
-{
-	static const char *const badnum[] = { "[1.]", "[01]", "[-]", "[.5]",
-	    "[1e]", "[1e+]", "[+1]", "[0x10]", "[1.5.]", "[--1]", "[1ee2]" };
 	struct json_object	*o;
-	const char		*cause;
-	struct buf		 b;
-	size_t			 i;
 
-	o = parse("{\"a\":1}  \n", &cause);
-	ok(o != NULL, "object with trailing whitespace");
-	json_object_put(o);
-	ok(parse("{\"a\":1} x", &cause) == NULL, "trailing junk refused");
-	ok(parse("{\"a\":", &cause) == NULL && strcmp(cause,
-	    "truncated JSON") == 0, "truncated JSON");
-	ok(parse("{\"a\":\"\xff\"}", &cause) == NULL, "invalid UTF-8 refused");
-	ok(parse("", &cause) == NULL, "empty body refused");
-	buf_init(&b);
-	for (i = 0; i < 100000; i++)
-		buf_putc(&b, '[');
-	ok(parse(b.data, &cause) == NULL && strstr(cause, "deeply") != NULL,
-	    "100,000-deep nesting refused without recursion");
-	buf_free(&b);
-	ok(parse("{\"a\":\"\xc0\xaf\"}", &cause) == NULL, "overlong UTF-8 refused");
-	ok(parse("{\"a\":\"\xed\xa0\x80\"}", &cause) == NULL,
-	    "UTF-8-encoded surrogate refused");
-	ok(parse("{\"a\":\"\xf4\x90\x80\x80\"}", &cause) == NULL,
-	    "above U+10FFFF refused");
-	o = parse("{\"a\":\"\xf0\x9f\x98\x80 \xc3\xa9\"}", &cause);
-	ok(o != NULL, "valid 4- and 2-byte UTF-8 accepted");
-	json_object_put(o);
-	ok(parse("{\"a\":\"x\ty\"}", &cause) == NULL, "raw tab in a string refused");
-	o = parse("{\"a\":\"x\\ty\"}", &cause);
-	ok(o != NULL, "escaped tab accepted");
-	json_object_put(o);
-	ok(parse("{\"a\":NaN}", &cause) == NULL, "NaN refused");
-	ok(parse("{\"a\":-Infinity}", &cause) == NULL, "Infinity refused");
-	o = parse("{\"a\":1E3}", &cause);
-	ok(o != NULL, "exponent E accepted");
-	json_object_put(o);
-	o = parse("42", &cause);
-	ok(o != NULL && json_object_is_type(o, json_type_int),
-	    "a top-level number ends with the input");
-	json_object_put(o);
-	ok(parse("null", &cause) == NULL && strcmp(cause, "JSON null") == 0,
-	    "top-level null reported as such");
-	/* numbers as RFC 8259 writes them, exactly */
-	o = parse("{\"big\":123456789012345678901234567890,\"u\":"
-	    "18446744073709551615,\"i\":-9223372036854775808,\"d\":9.990}",
-	    &cause);
-	ok(o != NULL, "numbers: parsed");
-	is_str(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
-	    "{\"big\":123456789012345678901234567890,\"u\":"
-	    "18446744073709551615,\"i\":-9223372036854775808,\"d\":9.990}",
-	    "numbers: beyond 64 bits and decimals written back as they came");
-	json_object_put(o);
-	for (i = 0; i < sizeof(badnum) / sizeof(badnum[0]); i++)
-		ok(parse(badnum[i], &cause) == NULL, "not a number: %s",
-		    badnum[i]);
-	o = parse("[\"\\ud83d\\ude00\",\"\\ud800x\",\"a\\u0000b\","
-	    "\"\\/\\b\\f\\n\\r\\t\"]", &cause);
-	ok(o != NULL, "escapes: parsed");
-	is_str(json_object_get_string(json_object_array_get_idx(o, 0)),
-	    "\xf0\x9f\x98\x80", "escapes: a surrogate pair");
-	is_str(json_object_get_string(json_object_array_get_idx(o, 1)),
-	    "\xef\xbf\xbdx", "escapes: a lone surrogate is U+FFFD");
-	is_int(json_object_get_string_len(json_object_array_get_idx(o, 2)), 3,
-	    "escapes: \\u0000 kept");
-	is_str(json_object_get_string(json_object_array_get_idx(o, 3)),
-	    "/\b\f\n\r\t", "escapes: the short ones");
-	json_object_put(o);
-	ok(parse("[\"\\x\"]", &cause) == NULL, "escapes: unknown refused");
-	ok(parse("[\"\\u12\"]", &cause) == NULL, "escapes: short \\u");
-	ok(parse("[1,]", &cause) == NULL, "trailing comma refused");
-	ok(parse("{\"a\" 1}", &cause) == NULL, "missing colon refused");
-	ok(parse("{1:2}", &cause) == NULL, "non-string key refused");
-	ok(parse("[tru]", &cause) == NULL, "bad literal refused");
-	ok(parse("tr", &cause) == NULL && strcmp(cause, "truncated JSON") == 0,
-	    "a literal cut short is truncated");
-	o = parse(" [ true , false , null , { } , [ ] ] ", &cause);
-	ok(o != NULL && json_object_array_length(o) == 5, "literals and "
-	    "empty containers");
-	json_object_put(o);
-	o = parse("{\"a\":1,\"a\":2}", &cause);
-	ok(o != NULL, "duplicate keys parse (last wins)");
-	json_object_put(o);
+	return jp_parse(s, strlen(s), &plain, &o, cause) == 0 ? o : NULL;
 }
 
 static void
@@ -164,7 +82,7 @@ t_classify(void)
 
 /*
  * A body read as an envelope (rpc_parse_message) is classified exactly
- * as the same body parsed into an object (rpc_parse + rpc_classify).
+ * as the same body parsed into an object (jp_parse + rpc_classify).
  */
 static void
 t_envelope(void)
@@ -196,7 +114,7 @@ t_envelope(void)
 	int			 r1, r2, same;
 
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-		o = rpc_parse(bodies[i], strlen(bodies[i]), &c1);
+		o = parse(bodies[i], &c1);
 		r1 = rpc_classify(o, &m1, &c1);
 		ok(rpc_parse_message(bodies[i], strlen(bodies[i]), &env,
 		    &other, &c2) >= 0, "read as a message: %s", bodies[i]);
@@ -231,7 +149,7 @@ t_envelope(void)
 	trunc = "{\"a\":\"\xff\"}";
 	ok(rpc_parse_message(trunc, strlen(trunc), &env, &other, &c2) == -1 &&
 	    strstr(c2, "UTF-8") != NULL,
-	    "invalid UTF-8 refused before parsing");
+	    "invalid UTF-8 refused");
 }
 
 /* jw_value() must print what json-c prints, byte for byte. */
@@ -274,7 +192,7 @@ t_write(void)
 		    docs[i]);
 		same_as_json_c(o, docs[i]);
 		json_object_put(o);
-		o = rpc_parse_bounded(docs[i], strlen(docs[i]), 64, &cause);
+		o = parse(docs[i], &cause);
 		if (o != NULL)
 			same_as_json_c(o, "the same, read by jparse");
 		json_object_put(o);
@@ -335,7 +253,6 @@ t_write(void)
 int
 main(void)
 {
-	t_parse();
 	t_classify();
 	t_envelope();
 	t_write();

@@ -230,6 +230,19 @@ t_array(void)
 	INVALID("{'items':[{'type':'string'}]}", "[1]",
 	    "arguments[0]: expected string, got integer",
 	    "a list of items is a tuple");
+	/* draft 7: additionalItems is 2020-12's items after such a list */
+	INVALID("{'items':[{}],'additionalItems':{'type':'integer'}}",
+	    "[null,2,'x']", "arguments[2]: expected integer, got string",
+	    "additionalItems after a list of items");
+	INVALID("{'items':[{},{}],'additionalItems':false}", "[1,2,3]",
+	    "arguments: expected at most 2 items, got 3",
+	    "additionalItems: false");
+	VALID("{'items':[{},{}],'additionalItems':false}", "[1,2]",
+	    "additionalItems: false, no more items");
+	VALID("{'items':{},'additionalItems':false}", "[1,2,3]",
+	    "additionalItems ignored after an items schema");
+	VALID("{'additionalItems':false}", "[1,2,3]",
+	    "additionalItems ignored without items");
 	INVALID("{'uniqueItems':true}", "[1,2,1]",
 	    "arguments: items 0 and 2 are equal", "uniqueItems");
 	INVALID("{'uniqueItems':true}", "[1,1.0]",
@@ -293,6 +306,19 @@ t_number(void)
 	VALID("{'multipleOf':0}", "3", "multipleOf 0 ignored");
 	VALID("{'type':'integer','multipleOf':2}", "-9223372036854775808",
 	    "INT64_MIN is a multiple of 2");
+	/* quotients too large for a double: checked exactly */
+	VALID("{'type':'integer','multipleOf':0.5}", "1e308",
+	    "1e308 is a multiple of 0.5");
+	INVALID("{'type':'integer','multipleOf':0.123456789}", "1e308",
+	    "arguments: expected a multiple of 0.123456789, got 1e+308",
+	    "1e308 is not a multiple of 0.123456789");
+	VALID("{'multipleOf':9.332636185032189e-302}", "1.2676506002282294e+30",
+	    "2^100 is a multiple of 2^-1000");
+	VALID("{'multipleOf':2.60750842793813e-310}", "-3",
+	    "-3 is a multiple of 3 * 2^-1030 (subnormal)");
+	INVALID("{'multipleOf':2.60750842793813e-310}", "5",
+	    "arguments: expected a multiple of 2.60750842793813e-310, got 5",
+	    "5 is not");
 	VALID("{'minimum':5}", "'a'", "minimum only applies to numbers");
 }
 

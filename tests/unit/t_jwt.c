@@ -53,7 +53,7 @@ static const struct jwt_policy base_pol = {
 static char *
 b64s(const char *s)
 {
-	return b64url_encode((const unsigned char *)s, strlen(s));
+	return util_b64url_encode((const unsigned char *)s, strlen(s));
 }
 
 /* A header, in one of a few rotating static buffers. */
@@ -129,7 +129,7 @@ sign_b64(EVP_PKEY *k, const char *alg, const char *in, int flags)
 		sig = raw;
 		len = 2 * half;
 	}
-	out = b64url_encode(sig, len);
+	out = util_b64url_encode(sig, len);
 	free(sig);
 	return out;
 }
@@ -254,7 +254,7 @@ bn_param(EVP_PKEY *k, const char *name, int pad)
 	b = xmalloc((size_t)n);
 	if (BN_bn2binpad(bn, b, n) < 0)
 		abort();
-	s = b64url_encode(b, (size_t)n);
+	s = util_b64url_encode(b, (size_t)n);
 	free(b);
 	BN_clear_free(bn);
 	return s;
@@ -294,7 +294,7 @@ jwk_of(EVP_PKEY *k, const char *kid, const char *alg)
 		json_object_object_add(o, "kty", json_object_new_string("OKP"));
 		json_object_object_add(o, "crv",
 		    json_object_new_string("Ed25519"));
-		add_str(o, "x", b64url_encode(raw, len));
+		add_str(o, "x", util_b64url_encode(raw, len));
 	}
 	if (kid != NULL)
 		json_object_object_add(o, "kid", json_object_new_string(kid));
@@ -596,7 +596,7 @@ t_alg(void)
 	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, pem, (size_t)pemlen,
 	    (unsigned char *)in, strlen(in), mac, sizeof(mac), &maclen) == NULL)
 		abort();
-	s = b64url_encode(mac, maclen);
+	s = util_b64url_encode(mac, maclen);
 	xasprintf(&tok, "%s.%s", in, s);
 	free(s);
 	expect(xstrdup(tok), &pol, JWT_ALG_REFUSED,
@@ -607,7 +607,7 @@ t_alg(void)
 	    EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, der, (size_t)derlen,
 	    (unsigned char *)in, strlen(in), mac, sizeof(mac), &maclen) == NULL)
 		abort();
-	s = b64url_encode(mac, maclen);
+	s = util_b64url_encode(mac, maclen);
 	xasprintf(&tok, "%s.%s", in, s);
 	free(s);
 	expect(tok, &pol, JWT_ALG_REFUSED,

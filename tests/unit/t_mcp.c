@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "../../src/mcp.h"
+#include "../../src/server.h"
 #include "tap.h"
 
 static struct cfg	 cfg;
@@ -39,7 +40,7 @@ test_call(void *ctx, struct tool_call *c)
 	const char		*auth = c->header(c->ctx, "Authorization");
 
 	calls++;
-	c->log(c->ctx, MCPLOG_INFO, "working");
+	c->log(c->ctx, MCP_LOG_INFO, "working");
 	c->progress(c->ctx, 1, 2, NULL);
 	c->progress(c->ctx, 1, 2, NULL);	/* not increasing: dropped */
 	c->progress(c->ctx, 2, 2, "done");
@@ -62,7 +63,7 @@ setup(void)
 	struct json_object *t;
 
 	if (cfg_load(&cfg, PROG_MCP, env, stderr) == -1 ||
-	    mcp_init(&cfg, (void **)&app, &cause) == -1)
+	    srv_prog_mcp.init(&cfg, (void **)&app, &cause) == -1)
 		abort();
 	reg_free(app->reg);
 	app->reg = reg_new();
@@ -126,7 +127,7 @@ run(const char *method, const char *body, const char *const *hdrs)
 	rq.body = (char *)body;
 	rq.body_len = body ? strlen(body) : 0;
 	resp_init(&rs, &sink);
-	mcp_handle(app, &cfg, &rq, &rs);
+	srv_prog_mcp.handle(app, &cfg, &rq, &rs);
 	resp_finish(&rs);
 	memset(&o, 0, sizeof(o));
 	o.status = rs.status;
@@ -694,7 +695,7 @@ main(void)
 	t_page_bytes();
 	t_modern_log();
 	t_helpers();
-	mcp_fini(app);
+	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 	return done_testing();
 }

@@ -3,7 +3,8 @@
  * Unit tests: request bodies that are not JSON (#15 item 3).  The
  * multipart/form-data builder (exact bytes, the boundary never in the
  * content, binary parts, quoting, bounds), base64 arguments, which media
- * type a requestBody is sent as, the inputSchemas of uploads in OpenAPI
+ * type a requestBody is sent as (and api_media.c's reading of media
+ * types), the inputSchemas of uploads in OpenAPI
  * 3.0 and 3.1 documents, and whole requests built from arguments.
  * api_call.c is included so that build_request() can be reached.
  */
@@ -226,6 +227,53 @@ t_rank(void)
 	    "+xml: a string");
 	ok(api_body_rank("*/*", &k) == 4 && k == API_BODY_BINARY,
 	    "*/*: base64");
+}
+
+/* api_media.c: the one reading of "type/subtype; parameters". */
+static void
+t_media(void)
+{
+	char	*s;
+
+	ok(api_media_is("Application/JSON", "application/json"),
+	    "media: any case");
+	ok(api_media_is("application/json; charset=utf-8",
+	    "application/json") &&
+	    api_media_is("application/json ;charset=utf-8",
+	    "application/json") &&
+	    api_media_is("application/json\t; q=1", "application/json"),
+	    "media: parameters, and white space before them, ignored");
+	ok(!api_media_is("application/jsonx", "application/json") &&
+	    !api_media_is("application/jso", "application/json") &&
+	    !api_media_is("", "application/json") &&
+	    !api_media_is(NULL, "application/json"),
+	    "media: the whole essence, nothing more or less; NULL is none");
+	ok(api_media_prefix("Text/CSV", "text/") &&
+	    api_media_prefix("application/xml-dtd", "application/xml") &&
+	    !api_media_prefix("image/png", "text/") &&
+	    !api_media_prefix(NULL, "text/"), "media: prefixes");
+	ok(api_media_suffix("application/atom+XML; x=1", "+xml") &&
+	    !api_media_suffix("+xml", "+xml") &&
+	    !api_media_suffix("application/xml", "+xml") &&
+	    !api_media_suffix("text/plain; a=b+xml", "+xml") &&
+	    !api_media_suffix(NULL, "+xml"),
+	    "media: suffixes of the essence only, after a name");
+	ok(api_media_is_json("application/json") &&
+	    api_media_is_json("application/problem+json; charset=utf-8") &&
+	    api_media_is_json("APPLICATION/JSON ; charset=utf-8") &&
+	    api_media_is_json("application/vnd.api+JSON"),
+	    "media: JSON and +json");
+	ok(!api_media_is_json("application/json-seq") &&
+	    !api_media_is_json("application/jsonl") &&
+	    !api_media_is_json("text/plain; profile=x+json") &&
+	    !api_media_is_json("+json") && !api_media_is_json(NULL),
+	    "media: not JSON");
+	s = api_media_bare("Image/PNG; Name=\"A.png\"");
+	is_str(s, "image/png", "media: bare essence, lower case");
+	free(s);
+	s = api_media_bare("text/plain\tcharset=x");
+	is_str(s, "text/plain", "media: bare stops at a tab");
+	free(s);
 }
 
 static const char *
@@ -632,6 +680,7 @@ main(void)
 	t_builder();
 	t_base64();
 	t_rank();
+	t_media();
 	t_schemas_30();
 	t_schemas_31();
 	t_requests();

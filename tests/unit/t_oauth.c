@@ -22,9 +22,10 @@
 #include <json-c/json.h>
 
 #include "../../src/form.h"
-#include "../../src/jsonrpc.h"
+#include "../../src/jparse.h"
 #include "../../src/oauth.h"
 #include "../../src/seal.h"
+#include "../../src/server.h"
 #include "../../src/upstream.h"
 #include "../../src/url.h"
 #include "tap.h"
@@ -204,9 +205,11 @@ t_scope_pkce(void)
 static struct json_object *
 parse(const char *s)
 {
-	const char	*why;
+	static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0 };
+	struct json_object	*o;
+	const char		*why;
 
-	return rpc_parse(s, strlen(s), &why);
+	return jp_parse(s, strlen(s), &plain, &o, &why) == 0 ? o : NULL;
 }
 
 static void
@@ -219,30 +222,32 @@ t_meta(struct cfg *cfg)
 	    "\":\"https://as.example/a\",\"token_endpoint\":\"https://as.exam"
 	    "ple/t\",\"response_types_supported\":[\"code\"],\"code_challenge"
 	    "_methods_supported\":[\"S256\"],\"x_vendor\":1}");
-	ok(meta_check_as(d, &field, &why) == 0, "8414: valid document");
+	ok(oauth_meta_check_as(d, &field, &why) == 0, "8414: valid document");
 	json_object_object_add(d, "code_challenge_methods_supported",
 	    parse("[\"plain\"]"));
-	ok(meta_check_as(d, &field, &why) == -1 && strcmp(field,
+	ok(oauth_meta_check_as(d, &field, &why) == -1 && strcmp(field,
 	    "code_challenge_methods_supported") == 0, "8414: no S256 named");
 	json_object_object_add(d, "code_challenge_methods_supported",
 	    parse("[\"S256\"]"));
 	json_object_object_add(d, "issuer", parse("\"http://as.example\""));
-	ok(meta_check_as(d, &field, &why) == -1 && strcmp(field, "issuer") ==
-	    0, "8414: http issuer off loopback refused");
+	ok(oauth_meta_check_as(d, &field, &why) == -1 &&
+	    strcmp(field, "issuer") == 0,
+	    "8414: http issuer off loopback refused");
 	json_object_object_add(d, "issuer", parse("\"https://as.example\""));
 	json_object_object_del(d, "token_endpoint");
-	ok(meta_check_as(d, &field, &why) == -1 && strcmp(field,
+	ok(oauth_meta_check_as(d, &field, &why) == -1 && strcmp(field,
 	    "token_endpoint") == 0, "8414: missing token_endpoint named");
 	json_object_object_add(d, "token_endpoint",
 	    parse("\"https://as.example/t\""));
 	json_object_object_add(d, "scopes_supported", parse("[1]"));
-	ok(meta_check_as(d, &field, &why) == -1, "8414: scopes not strings");
+	ok(oauth_meta_check_as(d, &field, &why) == -1,
+	    "8414: scopes not strings");
 	json_object_object_del(d, "scopes_supported");
 	json_object_object_add(d, "code_challenge_methods_supported",
 	    parse("[\"plain\"]"));
 
 	cfg->oauth_registration = REG_STATIC;
-	o = meta_proxy(cfg, d);
+	o = oauth_meta_proxy(cfg, d);
 	is_str(prov_field(o, "issuer"), "https://mcp.example",
 	    "proxy: issuer is ours");
 	is_str(prov_field(o, "authorization_endpoint"),
@@ -256,13 +261,14 @@ t_meta(struct cfg *cfg)
 	json_object_object_get_ex(o, "code_challenge_methods_supported", &v);
 	is_str(json_object_to_json_string(v), "[ \"plain\", \"S256\" ]",
 	    "proxy: S256 added");
-	ok(meta_check_as(o, &field, &why) == 0, "proxy: the result is valid");
+	ok(oauth_meta_check_as(o, &field, &why) == 0,
+	    "proxy: the result is valid");
 	json_object_put(o);
 	json_object_put(d);
 
 	cfg->oauth_registration = REG_STATELESS;
-	o = meta_facade(cfg);
-	ok(meta_check_as(o, &field, &why) == 0, "facade: valid 8414");
+	o = oauth_meta_facade(cfg);
+	ok(oauth_meta_check_as(o, &field, &why) == 0, "facade: valid 8414");
 	is_str(prov_field(o, "issuer"), "https://mcp.example", "facade: issuer");
 	is_str(prov_field(o, "token_endpoint"),
 	    "https://mcp.example/oauth/token", "facade: token endpoint");
@@ -279,7 +285,7 @@ t_meta(struct cfg *cfg)
 	    "facade: auth method none");
 	json_object_put(o);
 
-	o = meta_resource(cfg);
+	o = oauth_meta_resource(cfg);
 	is_str(prov_field(o, "resource"), "https://mcp.example/mcp",
 	    "9728: resource");
 	json_object_object_get_ex(o, "authorization_servers", &v);
@@ -300,41 +306,46 @@ t_clients(struct cfg *cfg)
 	md = parse("{\"redirect_uris\":[\"http://127.0.0.1:3000/cb\","
 	    "\"https://app.example/cb\"],\"client_name\":\"T\","
 	    "\"token_endpoint_auth_method\":\"none\"}");
-	ok(client_metadata_parse(cfg, md, &c, &err, &why) == 0, "7591: valid");
+	ok(oauth_client_metadata_parse(cfg, md, &c, &err, &why) == 0,
+	    "7591: valid");
 	ok(!c.confidential && c.nredirect == 2, "7591: public, two URIs");
 	json_object_put(md);
-	id = client_id_make(cfg, &c);
-	ok(client_resolve(cfg, id, &d, &why) == 0, "stateless: id resolves");
-	ok(d.kind == CLIENT_STATELESS && d.nredirect == 2 && d.name != NULL &&
-	    strcmp(d.name, "T") == 0, "stateless: metadata inside");
-	is_str(client_redirect_pick(&d, "http://127.0.0.1:4444/cb"),
+	id = oauth_client_id_make(cfg, &c);
+	ok(oauth_client_resolve(cfg, id, &d, &why) == 0,
+	    "stateless: id resolves");
+	ok(d.kind == OAUTH_CLIENT_STATELESS && d.nredirect == 2 &&
+	    d.name != NULL && strcmp(d.name, "T") == 0,
+	    "stateless: metadata inside");
+	is_str(oauth_client_redirect_pick(&d, "http://127.0.0.1:4444/cb"),
 	    "http://127.0.0.1:4444/cb", "stateless: loopback port varies");
-	ok(client_redirect_pick(&d, "https://app.example/cb2") == NULL,
+	ok(oauth_client_redirect_pick(&d, "https://app.example/cb2") == NULL,
 	    "stateless: unregistered URI");
-	ok(client_redirect_pick(&d, NULL) == NULL, "stateless: two URIs, "
+	ok(oauth_client_redirect_pick(&d, NULL) == NULL, "stateless: two URIs, "
 	    "none given");
-	client_free(&d);
+	oauth_client_free(&d);
 	id[10] ^= 1;
-	ok(client_resolve(cfg, id, &d, &why) == -1, "stateless: forged id");
-	client_free(&c);
+	ok(oauth_client_resolve(cfg, id, &d, &why) == -1,
+	    "stateless: forged id");
+	oauth_client_free(&c);
 	free(id);
 
 	md = parse("{\"redirect_uris\":[\"https://app.example/cb\"]}");
-	ok(client_metadata_parse(cfg, md, &c, &err, &why) == 0 &&
+	ok(oauth_client_metadata_parse(cfg, md, &c, &err, &why) == 0 &&
 	    c.confidential, "7591: default method is client_secret_basic");
-	id = client_id_make(cfg, &c);
-	sec = client_secret_for(cfg, id);
-	ok(client_secret_ok(cfg, id, sec), "stateless: derived secret");
-	ok(!client_secret_ok(cfg, id, "guess"), "stateless: wrong secret");
+	id = oauth_client_id_make(cfg, &c);
+	sec = oauth_client_secret_for(cfg, id);
+	ok(oauth_client_secret_ok(cfg, id, sec), "stateless: derived secret");
+	ok(!oauth_client_secret_ok(cfg, id, "guess"),
+	    "stateless: wrong secret");
 	free(sec);
 	free(id);
-	client_free(&c);
+	oauth_client_free(&c);
 	json_object_put(md);
 
 #define BAD(json, code, name) do {					\
 	md = parse(json);						\
-	ok(client_metadata_parse(cfg, md, &c, &err, &why) == -1 &&	\
-	    strcmp(err, code) == 0, "7591: %s", name);			\
+	ok(oauth_client_metadata_parse(cfg, md, &c, &err,		\
+	    &why) == -1 && strcmp(err, code) == 0, "7591: %s", name);	\
 	json_object_put(md);						\
 } while (0)
 	BAD("{}", "invalid_redirect_uri", "no redirect_uris");
@@ -359,13 +370,15 @@ t_clients(struct cfg *cfg)
 	    "\",\"https://a/4\",\"https://a/5\",\"https://a/6\",\"https://a/7"
 	    "\",\"https://a/8\",\"https://a/9\"]}", "invalid_redirect_uri",
 	    "more than 8");
-	ok(client_resolve(cfg, "https://127.0.0.1/client.json", &c, &why) ==
-	    -1 && strstr(why, "fetched") != NULL, "CIMD: loopback refused");
-	ok(client_resolve(cfg, "https://a.example/", &c, &why) == -1,
+	ok(oauth_client_resolve(cfg, "https://127.0.0.1/client.json", &c,
+	    &why) == -1 && strstr(why, "fetched") != NULL,
+	    "CIMD: loopback refused");
+	ok(oauth_client_resolve(cfg, "https://a.example/", &c, &why) == -1,
 	    "CIMD: a URL without a path refused");
-	ok(client_resolve(cfg, "https://a.example/c?x=1", &c, &why) == -1,
+	ok(oauth_client_resolve(cfg, "https://a.example/c?x=1", &c, &why) == -1,
 	    "CIMD: query refused");
-	ok(client_resolve(cfg, NULL, &c, &why) == -1, "client: missing id");
+	ok(oauth_client_resolve(cfg, NULL, &c, &why) == -1,
+	    "client: missing id");
 }
 
 /* What the CIMD fetch makes of a literal address: 1 public, 0 not. */
@@ -480,34 +493,34 @@ t_cimd(struct cfg *cfg)
 	    "[\"http://127.0.0.1:9/cb\"],\"token_endpoint_auth_method\":"
 	    "\"none\"}", url);
 	pid = serve_once(s, doc);
-	rc = client_resolve(cfg, url, &c, &why);
+	rc = oauth_client_resolve(cfg, url, &c, &why);
 	ok(rc == -1 && strstr(why, "client_name") != NULL, "CIMD: a document "
 	    "without client_name is refused (%s)", rc == -1 ? why : "taken");
-	client_free(&c);
+	oauth_client_free(&c);
 	waitpid(pid, &st, 0);
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/named.json", port);
 	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
 	    "[\"http://127.0.0.1:9/cb\"],\"client_name\":\"Named\"}", url);
 	pid = serve_once(s, doc);
-	ok(client_resolve(cfg, url, &c, &why) == 0 && c.name != NULL &&
+	ok(oauth_client_resolve(cfg, url, &c, &why) == 0 && c.name != NULL &&
 	    strcmp(c.name, "Named") == 0 && !c.confidential, "CIMD: a "
 	    "document with client_name is a public client");
-	client_free(&c);
+	oauth_client_free(&c);
 	waitpid(pid, &st, 0);
 
 	/* the kernel accepts the connection, nobody ever answers */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/silent.json", port);
 	t0 = util_now_mono();
-	rc = client_resolve(cfg, url, &c, &why);
+	rc = oauth_client_resolve(cfg, url, &c, &why);
 	took = util_now_mono() - t0;
 	ok(rc == -1, "CIMD: a host that never answers is refused (%s)",
 	    rc == -1 ? why : "taken");
 	ok(took < 3, "CIMD: ... within the fetch's short budget (%.1f s)",
 	    took);
-	client_free(&c);
+	oauth_client_free(&c);
 	close(s);
-	client_cache_clear();
+	oauth_client_cache_clear();
 	cfg->cimd_allow_private = 0;
 }
 
@@ -531,6 +544,9 @@ struct out {
 	int	 status;
 	char	*raw;		/* headers and body */
 };
+
+/* the handler of oauth-authorize.fcgi, which most tests drive */
+#define AUTHORIZE	srv_prog_authorize.handle
 
 static struct out
 run(void *app, const struct cfg *cfg, void (*h)(void *, const struct cfg *,
@@ -653,7 +669,7 @@ consent_reply(void *app, const struct cfg *cfg, struct out page,
 	buf_puts(&c, cookie);
 	if (more != NULL)
 		buf_printf(&c, "; %s", more);
-	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, c.data);
 	buf_free(&q);
 	buf_free(&c);
@@ -685,7 +701,7 @@ dcr_post(const struct cfg *cfg, const char *json, char **id, char **error)
 	rq.body = (char *)json;
 	rq.body_len = strlen(json);
 	resp_init(&rs, &sink);
-	dcr_handle(NULL, cfg, &rq, &rs);
+	srv_prog_register.handle(NULL, cfg, &rq, &rs);
 	resp_finish(&rs);
 	status = rs.status;
 	resp_free(&rs);
@@ -716,7 +732,7 @@ authz_for(void *app, const struct cfg *cfg, const char *id, const char *uri)
 	url_encode(&q, id, strlen(id));
 	buf_puts(&q, "&redirect_uri=");
 	url_encode(&q, uri, strlen(uri));
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize", q.data,
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize", q.data,
 	    NULL, NULL);
 	buf_free(&q);
 	return o;
@@ -752,8 +768,8 @@ t_register_limit(struct cfg *cfg)
 		    "_auth_method\":\"none\",\"client_name\":\"%.*s\"}", uri,
 		    (int)n, name);
 		md = parse(json);
-		if (client_metadata_parse(cfg, md, &c, &err, &why) == 0) {
-			id = client_id_make(cfg, &c);
+		if (oauth_client_metadata_parse(cfg, md, &c, &err, &why) == 0) {
+			id = oauth_client_id_make(cfg, &c);
 			len = strlen(id);
 			if (len == OAUTH_PARAM_MAX && at == NULL)
 				at = xstrdup(json);
@@ -762,7 +778,7 @@ t_register_limit(struct cfg *cfg)
 				over_id = xstrdup(id);
 			}
 			free(id);
-			client_free(&c);
+			oauth_client_free(&c);
 		}
 		json_object_put(md);
 		free(json);
@@ -790,7 +806,7 @@ t_register_limit(struct cfg *cfg)
 	if (id == NULL)
 		goto out;
 	/* on to the provider or to the consent page, but not an error */
-	authz_init(cfg, &app, NULL);
+	srv_prog_authorize.init(cfg, &app, NULL);
 	o = authz_for(app, cfg, id, uri);
 	ok((o.status == 302 || o.status == 200) &&
 	    strstr(o.raw, "error=") == NULL && strstr(o.raw, "too long") ==
@@ -810,7 +826,7 @@ t_register_limit(struct cfg *cfg)
 	buf_puts(&q, "&scope=");
 	for (n = 0; n < OAUTH_PARAM_MAX; n++)
 		buf_putc(&q, 'x');
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize", q.data,
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize", q.data,
 	    NULL, NULL);
 	buf_free(&q);
 	ok(o.status == 400 && strstr(o.raw, "too large") != NULL &&
@@ -824,7 +840,7 @@ t_register_limit(struct cfg *cfg)
 	    "register: ... and the next longer one is not: the limit is "
 	    "exact");
 	free(o.raw);
-	authz_fini(app);
+	srv_prog_authorize.fini(app);
 out:
 	free(id);
 	free(error);
@@ -872,12 +888,12 @@ t_facade(struct cfg *cfg)
 	md = parse("{\"redirect_uris\":[\"http://127.0.0.1:3000/cb\","
 	    "\"https://app.example/cb\"],\"token_endpoint_auth_method\":"
 	    "\"none\",\"client_name\":\"<Evil & Co>\"}");
-	client_metadata_parse(cfg, md, &c, &err, &why);
-	id = client_id_make(cfg, &c);
+	oauth_client_metadata_parse(cfg, md, &c, &err, &why);
+	id = oauth_client_id_make(cfg, &c);
 	json_object_put(md);
-	client_free(&c);
-	if (authz_init(cfg, &app, &cb) == -1) {
-		ok(0, "facade: authz_init: %s", cb);
+	oauth_client_free(&c);
+	if (srv_prog_authorize.init(cfg, &app, &cb) == -1) {
+		ok(0, "facade: srv_prog_authorize.init: %s", cb);
 		free(cb);
 		free(id);
 		return;
@@ -888,7 +904,7 @@ t_facade(struct cfg *cfg)
 	buf_puts(&q, "client_id=");					\
 	url_encode(&q, id, strlen(id));					\
 	buf_puts(&q, extra);						\
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",	\
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",	\
 	    q.data, NULL, cookies);					\
 	buf_free(&q);							\
 } while (0)
@@ -898,7 +914,7 @@ t_facade(struct cfg *cfg)
 	buf_init(&q);							\
 	buf_puts(&q, params "&state=");					\
 	url_encode(&q, st, strlen(st));					\
-	o = run(app, cfg, authz_handle, "GET", "/oauth/callback",	\
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/callback",	\
 	    q.data, NULL, cookies);					\
 	buf_free(&q);							\
 } while (0)
@@ -1087,7 +1103,7 @@ t_facade(struct cfg *cfg)
 	is_str(cb, "invalid_target", "facade: another resource refused");
 	free(cb);
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",
 	    "client_id=forged&response_type=code", NULL, NULL);
 	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
 	    "facade: forged client id gets a page");
@@ -1121,20 +1137,20 @@ t_facade(struct cfg *cfg)
 	buf_init(&q);
 	buf_puts(&q, "decision=approve&consent=");
 	url_encode(&q, consent, strlen(consent));
-	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, NULL);
 	ok(o.status == 403 && strstr(o.raw, "Location:") == NULL,
 	    "consent: without the cookie (CSRF) refused");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, "__Host-fcm_consent=guess");
 	is_int(o.status, 403, "consent: a wrong cookie refused");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, "fcm_consent=x; __Host-fcm_consent");
 	is_int(o.status, 403, "consent: a cookie without the prefix refused");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, cookiebuf);
 	ok(o.status == 302 && location_starts(o.raw,
 	    "https://as.example/authorize?"), "consent: approved, on to the "
@@ -1144,7 +1160,7 @@ t_facade(struct cfg *cfg)
 	buf_init(&q);
 	buf_puts(&q, "decision=deny&consent=");
 	url_encode(&q, consent, strlen(consent));
-	o = run(app, cfg, authz_handle, "POST", "/oauth/authorize", NULL,
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, cookiebuf);
 	ok(o.status == 302 && location_starts(o.raw, "https://app.example/cb?"
 	    "error=access_denied") && strstr(o.raw, "fcm_ok=") == NULL,
@@ -1157,7 +1173,7 @@ done:
 	free(state);
 	free(flowc);
 	free(okc);
-	authz_fini(app);
+	srv_prog_authorize.fini(app);
 	free(id);
 }
 
@@ -1181,9 +1197,9 @@ t_proxy(struct cfg *cfg)
 	    "proxy: one that does not (or unknown) is fine");
 	json_object_put(md);
 	cfg->oauth_mode = OAUTH_PROXY;
-	authz_init(cfg, &app, NULL);
+	srv_prog_authorize.init(cfg, &app, NULL);
 	/* one client id for every client: consent per redirect URI first */
-	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
 	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
 	    "method=S256&scope=read+openid", NULL, NULL);
@@ -1198,7 +1214,7 @@ t_proxy(struct cfg *cfg)
 	    "oauth/callback?error=access_denied") && strstr(o.raw, "iss=") ==
 	    NULL, "proxy: denied goes back to the client, without our iss");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
 	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
 	    "method=S256&scope=read+openid", NULL, NULL);
@@ -1222,7 +1238,7 @@ t_proxy(struct cfg *cfg)
 	ok(strstr(o.raw, "resource=") == NULL, "proxy: no resource when none "
 	    "was sent");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
 	    "oauth%2Fcallback&state=s2&code_challenge=" CHAL "&code_challenge_"
 	    "method=S256", NULL, okc);
@@ -1230,7 +1246,7 @@ t_proxy(struct cfg *cfg)
 	    "https://as.example/authorize?"), "proxy: an allowed client goes "
 	    "straight on");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/authorize", "response_type="
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=https%3A%2F%2Fattacker.example%2F"
 	    "cb&state=s2&code_challenge=" CHAL "&code_challenge_method=S256",
 	    NULL, okc);
@@ -1238,13 +1254,13 @@ t_proxy(struct cfg *cfg)
 	    "redirect URI is asked about");
 	free(o.raw);
 	free(okc);
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",
 	    "response_type=code&client_id=c1&redirect_uri=https%3A%2F%2Fevil."
 	    "example%2F%23x&state=s1", NULL, NULL);
 	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
 	    "proxy: bad redirect_uri gets a page");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",
 	    "response_type=code&client_id=c1&redirect_uri=http%3A%2F%2F127.0.0"
 	    ".1%3A9%2Fcb&state=s1", NULL, NULL);
 	v = location_param(o.raw, "error");
@@ -1253,15 +1269,15 @@ t_proxy(struct cfg *cfg)
 	    "PKCE goes back to the client");
 	free(v);
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/oauth/authorize",
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",
 	    "a=1&a=2", NULL, NULL);
 	is_int(o.status, 400, "proxy: repeated parameter");
 	free(o.raw);
-	o = run(app, cfg, authz_handle, "GET", "/oauth/callback",
+	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/callback",
 	    "code=1", NULL, NULL);
 	is_int(o.status, 404, "proxy: no callback here");
 	free(o.raw);
-	authz_fini(app);
+	srv_prog_authorize.fini(app);
 }
 
 int

@@ -3,8 +3,10 @@
  * Unit tests for the store (MCP_STORE): claims are once only, also
  * between processes; entries expire; a full LMDB file fails closed and
  * recovers as entries expire; a file another user could write is
- * refused; a Redis server (started here when redis-server is installed)
- * gives the same answers, and STORE_DOWN while it is stopped.
+ * refused; counters (store_incr) add up exactly between processes and
+ * keep the lifetime they were created with; a Redis server (started here
+ * when redis-server is installed) gives the same answers, and STORE_DOWN
+ * while it is stopped.
  */
 #include "config.h"
 
@@ -25,6 +27,7 @@
 #include "store.h"
 #include "util.h"
 
+#include "redis.h"
 #include "tap.h"
 
 #define RACERS	6
@@ -49,9 +52,46 @@ config(const char *const *vars)
 static void
 t_semantics(struct store *s, const char *name)
 {
-	char	 v[STORE_VALUE_MAX + 1], key[64];
+	struct store_ctr	 c[STORE_CTR_MAX + 1];
+	char			 v[STORE_VALUE_MAX + 1], key[64], ck[2][64];
+	int			 i;
 
 	snprintf(key, sizeof(key), "t:%ld:%s", (long)getpid(), name);
+	/* counters: created at 0 with their lifetime, added to, read back */
+	for (i = 0; i < 2; i++)
+		snprintf(ck[i], sizeof(ck[i]), "n%d:%ld:%s", i, (long)getpid(),
+		    name);
+	memset(c, 0, sizeof(c));
+	c[0].key = ck[0];
+	c[0].ttl = 1;
+	c[0].delta = 1;
+	c[1].key = ck[1];
+	c[1].ttl = 60;
+	c[1].delta = 5;
+	is_int(store_incr(s, c, 2), STORE_OK, "%s: incr of two counters",
+	    name);
+	ok(c[0].count == 1 && c[1].count == 5, "%s: new counters start at 0 "
+	    "(%lld, %lld)", name, (long long)c[0].count,
+	    (long long)c[1].count);
+	c[1].delta = -3;
+	store_incr(s, c, 2);
+	ok(c[0].count == 2 && c[1].count == 2, "%s: then add (negative "
+	    "too): %lld, %lld", name, (long long)c[0].count,
+	    (long long)c[1].count);
+	is_int(store_get(s, ck[0], v), STORE_OK, "%s: a counter can be read",
+	    name);
+	is_str(v, "2", "%s: ... as a decimal value", name);
+	is_int(store_incr(s, c, 0), STORE_DOWN, "%s: incr of nothing is "
+	    "refused", name);
+	for (i = 0; i <= STORE_CTR_MAX; i++)
+		c[i] = c[0];
+	is_int(store_incr(s, c, STORE_CTR_MAX + 1), STORE_DOWN, "%s: more "
+	    "than STORE_CTR_MAX counters are refused", name);
+	c[1].key = "bad key";
+	is_int(store_incr(s, c, 2), STORE_DOWN, "%s: incr with a bad key is "
+	    "refused", name);
+	store_get(s, ck[0], v);
+	is_str(v, "2", "%s: ... and changes none of them", name);
 	is_int(store_claim(s, key, "first", 60), STORE_OK, "%s: a claim", name);
 	is_int(store_claim(s, key, "second", 60), STORE_EXISTS, "%s: the "
 	    "same claim again is refused", name);
@@ -71,6 +111,11 @@ t_semantics(struct store *s, const char *name)
 	    "refused", name);
 	sleep(2);
 	is_int(store_get(s, key, v), STORE_MISSING, "%s: expired", name);
+	c[0].key = ck[0];
+	c[0].delta = 1;
+	store_incr(s, c, 1);
+	is_int(c[0].count, 1, "%s: adding did not extend a counter's "
+	    "lifetime: it expired and starts again", name);
 	is_int(store_claim(s, key, "1", 60), STORE_OK, "%s: an expired claim "
 	    "can be made again", name);
 }
@@ -122,6 +167,81 @@ t_race(const char *const *vars, const char *name)
 	is_int(won, KEYS, "%s: each of %d keys won exactly once", name, KEYS);
 }
 
+/*
+ * RACERS processes add 1 to the same counter INCRS times each, at once:
+ * every addition sees a count nobody else saw, and the total is exact.
+ */
+#define INCRS	50
+static void
+t_incr_race(const char *const *vars, const char *name)
+{
+	struct store_ctr	 c;
+	struct store		*s;
+	struct cfg		 cfg;
+	pid_t			 pid[RACERS];
+	int			 fd[2], i, k, status, n = 0, dup = 0, bad = 0;
+	char			 key[64], *cause = NULL;
+	unsigned char		 seen[RACERS * INCRS + 1];
+	int32_t			 got;
+
+	if (pipe(fd) == -1)
+		abort();
+	snprintf(key, sizeof(key), "ctr:%ld:%s", (long)getpid(), name);
+	fflush(stdout);
+	for (i = 0; i < RACERS; i++) {
+		if ((pid[i] = fork()) == 0) {
+			close(fd[0]);
+			cfg = config(vars);
+			if (store_open(&cfg, &s, &cause) == -1)
+				_exit(2);
+			for (k = 0; k < INCRS; k++) {
+				memset(&c, 0, sizeof(c));
+				c.key = key;
+				c.ttl = 60;
+				c.delta = 1;
+				got = store_incr(s, &c, 1) == STORE_OK ?
+				    (int32_t)c.count : -1;
+				if (write(fd[1], &got, sizeof(got)) !=
+				    sizeof(got))
+					_exit(3);
+			}
+			store_close(s);
+			cfg_free(&cfg);
+			_exit(0);
+		}
+	}
+	close(fd[1]);
+	memset(seen, 0, sizeof(seen));
+	while (read(fd[0], &got, sizeof(got)) == sizeof(got)) {
+		n++;
+		if (got < 1 || got > RACERS * INCRS)
+			bad++;
+		else if (seen[got]++)
+			dup++;
+	}
+	close(fd[0]);
+	for (i = 0, k = 0; i < RACERS; i++)
+		if (waitpid(pid[i], &status, 0) == pid[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			k++;
+	is_int(k, RACERS, "%s: %d processes counted", name, RACERS);
+	ok(n == RACERS * INCRS && bad == 0 && dup == 0, "%s: %d additions "
+	    "from %d processes saw each count once (%d answers, %d out of "
+	    "range, %d seen twice)", name, RACERS * INCRS, RACERS, n, bad,
+	    dup);
+	cfg = config(vars);
+	if (store_open(&cfg, &s, &cause) == 0) {
+		memset(&c, 0, sizeof(c));
+		c.key = key;
+		c.ttl = 60;
+		store_incr(s, &c, 1);
+		is_int(c.count, RACERS * INCRS, "%s: the total is exact", name);
+		store_close(s);
+	} else
+		free(cause);
+	cfg_free(&cfg);
+}
+
 static void
 t_lmdb(const char *dir)
 {
@@ -144,6 +264,7 @@ t_lmdb(const char *dir)
 	store_close(s);
 	cfg_free(&cfg);
 	t_race(vars, "local");
+	t_incr_race(vars, "local");
 
 	/* another user could have made the file first */
 	chmod(path, 0666);
@@ -184,66 +305,6 @@ t_lmdb(const char *dir)
 	cfg_free(&cfg);
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in	 a;
-	socklen_t		 n = sizeof(a);
-	int			 fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&a, &n) == -1)
-		abort();
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static pid_t
-redis_start(int port)
-{
-	char	 p[16];
-	pid_t	 pid;
-	int	 i;
-
-	snprintf(p, sizeof(p), "%d", port);
-	fflush(stdout);
-	if ((pid = fork()) == 0) {
-		close(1);
-		if (open("/dev/null", O_WRONLY) != 1)
-			_exit(126);
-		execlp("redis-server", "redis-server", "--port", p, "--bind",
-		    "127.0.0.1", "--save", "", "--appendonly", "no", NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 100; i++) {	/* until it listens */
-		struct sockaddr_in	 a;
-		int			 fd = socket(AF_INET, SOCK_STREAM, 0);
-
-		memset(&a, 0, sizeof(a));
-		a.sin_family = AF_INET;
-		a.sin_port = htons((uint16_t)port);
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
-			close(fd);
-			return pid;
-		}
-		close(fd);
-		usleep(50000);
-	}
-	return pid;
-}
-
-static void
-redis_stop(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-}
-
 static void
 t_redis(void)
 {
@@ -268,6 +329,7 @@ t_redis(void)
 	is_str(store_name(s), "redis", "redis: the Redis back end");
 	t_semantics(s, "redis");
 	t_race(vars, "redis");
+	t_incr_race(vars, "redis");
 
 	store_claim(s, "kept", "1", 600);
 	redis_stop(pid);

@@ -329,7 +329,10 @@ serve_conn(int fd, int conn_no)
 		in[have] = '\0';
 		req_no++;
 		path = strchr(in, ' ') + 1;
-		if (strncmp(path, "/drop ", 6) == 0 && req_no > 1) {
+		if (strncmp(in, "HEAD ", 5) == 0) {
+			put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
+			    38);
+		} else if (strncmp(path, "/drop ", 6) == 0 && req_no > 1) {
 			return;	/* a kept connection closed under a request */
 		} else if (strncmp(path, "/ok ", 4) == 0 ||
 		    strncmp(path, "/drop ", 6) == 0 ||
@@ -382,6 +385,18 @@ serve_conn(int fd, int conn_no)
 			return;
 		} else if (strncmp(path, "/slow ", 6) == 0) {
 			sleep(2);
+			return;
+		} else if (strncmp(in, "GET http://", 11) == 0) {
+			/* asked as a proxy: the request line, and close */
+			snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
+			    "Connection: close\r\nContent-Length: %zu\r\n\r\n"
+			    "proxied %.*s", strcspn(in, "\r") + 8,
+			    (int)strcspn(in, "\r"), in);
+			put(fd, out, strlen(out));
+			return;
+		} else if (strncmp(in, "CONNECT ", 8) == 0) {
+			put(fd, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0"
+			    "\r\n\r\n", 45);
 			return;
 		} else {
 			put(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0"
@@ -593,6 +608,219 @@ t_transfers(void)
 	up_cleanup();
 }
 
+/* A loopback port nothing listens on. */
+static int
+dead_port(void)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	int			 s, port;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) == -1) {
+		perror("dead_port");
+		exit(1);
+	}
+	port = ntohs(sa.sin_port);
+	close(s);
+	return port;
+}
+
+static const char *const proxy_vars[] = { "http_proxy", "HTTP_PROXY",
+    "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
+    "NO_PROXY", NULL };
+
+/*
+ * With only the variables of env set ("NAME=value" ...), a GET of url
+ * on a new handle: 1 when the test server got it as a proxy, 0 when it
+ * went straight to its (dead) port, -1 otherwise (the error in rs).
+ */
+static int
+via_proxy(const char *const *env, const char *url, struct up_response *rs)
+{
+	struct up_request	 rq;
+	const char		*eq;
+	char			 name[32], want[160];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; proxy_vars[i] != NULL; i++)
+		unsetenv(proxy_vars[i]);
+	for (i = 0; env[i] != NULL; i++) {
+		eq = strchr(env[i], '=');
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - env[i]),
+		    env[i]);
+		setenv(name, eq + 1, 1);
+	}
+	up_cleanup();	/* the environment is read with a new handle */
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = url;
+	rq.timeout_ms = 2000;
+	rq.max_response = 4096;
+	rc = up_perform(&rq, rs);
+	snprintf(want, sizeof(want), "proxied GET %s HTTP/1.1", url);
+	if (rc == 0 && rs->body.data != NULL &&
+	    strcmp(rs->body.data, want) == 0)
+		return 1;
+	return rc == -1 && rs->err == UP_CONNECT ? 0 : -1;
+}
+
+/*
+ * libcurl's side: one connection for every call whatever the method
+ * (the handle is not reset between transfers, so no option of one call
+ * may stay for the next), and the proxy it would take from the
+ * environment, chosen once per handle by its rules.
+ */
+static void
+t_curl(void)
+{
+	struct up_response	 rs;
+	char			 url[128], https[128], proxy[64], hp[80];
+	char			 ap[80], np[64];
+	int			 rc, dead, i;
+
+	for (i = 0; proxy_vars[i] != NULL; i++)
+		unsetenv(proxy_vars[i]);
+	up_cleanup();
+	server_start();
+	rc = call("/ok", 0, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strcmp(rs.body.data, "{\"conn\":1,\"req\":1}") == 0,
+	    "libcurl: GET on a first connection");
+	up_response_free(&rs);
+	rc = call("/echo", 0, "POST", "{\"x\":1}", 2000, 4096, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strncmp(rs.body.data, "POST /echo HTTP/1.1\r\n", 21) == 0 &&
+	    strstr(rs.body.data, "\r\nContent-Length: 7\r\n") != NULL &&
+	    strstr(rs.body.data, "\r\n\r\n{\"x\":1}") != NULL &&
+	    strstr(rs.body.data, "Expect") == NULL,
+	    "libcurl: POST with its body, no Expect");
+	up_response_free(&rs);
+	rc = call("/echo", 0, "GET", NULL, 2000, 4096, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strncmp(rs.body.data, "GET /echo HTTP/1.1\r\n", 20) == 0 &&
+	    strstr(rs.body.data, "Content-") == NULL,
+	    "libcurl: a GET after a POST has no body or Content-Length");
+	up_response_free(&rs);
+	rc = call("/echo", 0, "DELETE", NULL, 2000, 4096, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strncmp(rs.body.data, "DELETE /echo HTTP/1.1\r\n", 23) == 0 &&
+	    strstr(rs.body.data, "Content-") == NULL,
+	    "libcurl: DELETE without a body");
+	up_response_free(&rs);
+	rc = call("/echo", 0, "HEAD", NULL, 2000, 4096, &rs);
+	ok(rc == 0 && rs.status == 200 && rs.body.len == 0,
+	    "libcurl: HEAD, no body read");
+	up_response_free(&rs);
+	rc = call("/echo", 0, "PUT", "ab", 2000, 4096, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strncmp(rs.body.data, "PUT /echo HTTP/1.1\r\n", 20) == 0 &&
+	    strstr(rs.body.data, "\r\nContent-Length: 2\r\n") != NULL,
+	    "libcurl: PUT after HEAD, with its body");
+	up_response_free(&rs);
+	rc = call("/ok", 0, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strcmp(rs.body.data, "{\"conn\":1,\"req\":7}") == 0,
+	    "libcurl: the seventh call on the same connection: %s",
+	    rs.body.data ? rs.body.data : rs.errmsg);
+	up_response_free(&rs);
+
+	/* the test server as the proxy, the API on a dead port */
+	dead = dead_port();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/ok", dead);
+	snprintf(https, sizeof(https), "https://127.0.0.1:%d/ok", dead);
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", srv_port);
+	snprintf(hp, sizeof(hp), "http_proxy=%s", proxy);
+	snprintf(ap, sizeof(ap), "all_proxy=%s", proxy);
+	snprintf(np, sizeof(np), "no_proxy=127.0.0.1");
+	{
+		char	 HP[80], AP[80], SP[80], SPU[80];
+		const char *const none[] = { NULL };
+		const char *const http[] = { hp, NULL };
+		const char *const upper[] = { HP, NULL };
+		const char *const all[] = { ap, NULL };
+		const char *const allu[] = { AP, NULL };
+		const char *const empty[] = { "http_proxy=", ap, NULL };
+		const char *const no[] = { hp, np, NULL };
+		const char *const nou[] = { hp, "NO_PROXY=127.0.0.1", NULL };
+		const char *const star[] = { hp, "no_proxy=*", NULL };
+		const char *const other[] = { hp, "no_proxy=example.com",
+		    NULL };
+		const char *const sonly[] = { SP, NULL };
+		const char *const su[] = { SPU, NULL };
+		const struct {
+			const char *const	*env;
+			const char		*url;
+			int			 want;
+			const char		*what;
+		} cases[] = {
+			{ none, url, 0, "no variable: direct" },
+			{ http, url, 1, "http_proxy: proxied" },
+			{ upper, url, 0, "HTTP_PROXY alone: direct (libcurl "
+			    "never reads it)" },
+			{ all, url, 1, "all_proxy: proxied" },
+			{ allu, url, 1, "ALL_PROXY: proxied" },
+			{ empty, url, 1, "an empty http_proxy is unset: "
+			    "all_proxy" },
+			{ no, url, 0, "no_proxy names the host: direct" },
+			{ nou, url, 0, "NO_PROXY names the host: direct" },
+			{ star, url, 0, "no_proxy=*: direct" },
+			{ other, url, 1, "no_proxy names another host: "
+			    "proxied" },
+			{ sonly, url, 0, "https_proxy, http URL: direct" },
+			{ none, https, 0, "https, no variable: direct" },
+			{ sonly, https, -1, "https_proxy, https URL: a "
+			    "CONNECT to the proxy" },
+			{ su, https, -1, "HTTPS_PROXY, https URL: a CONNECT "
+			    "to the proxy" },
+			{ all, https, -1, "all_proxy, https URL: a CONNECT "
+			    "to the proxy" },
+			{ http, https, 0, "http_proxy, https URL: direct" },
+		};
+		size_t	 j;
+
+		snprintf(HP, sizeof(HP), "HTTP_PROXY=%s", proxy);
+		snprintf(AP, sizeof(AP), "ALL_PROXY=%s", proxy);
+		snprintf(SP, sizeof(SP), "https_proxy=%s", proxy);
+		snprintf(SPU, sizeof(SPU), "HTTPS_PROXY=%s", proxy);
+		for (j = 0; j < sizeof(cases) / sizeof(cases[0]); j++) {
+			rc = via_proxy(cases[j].env, cases[j].url, &rs);
+			ok(rc == cases[j].want, "proxy from the environment, "
+			    "%s: %s", cases[j].what, rc == 1 ? "proxied" :
+			    rc == 0 ? "direct" : rs.errmsg);
+			up_response_free(&rs);
+		}
+		/* read once per handle: a change later is not seen */
+		rc = via_proxy(none, url, &rs);
+		up_response_free(&rs);
+		setenv("http_proxy", proxy, 1);
+		{
+			struct up_request	 rq;
+
+			memset(&rq, 0, sizeof(rq));
+			rq.method = "GET";
+			rq.url = url;
+			rq.timeout_ms = 2000;
+			rq.max_response = 4096;
+			rc = up_perform(&rq, &rs);
+		}
+		ok(rc == -1 && rs.err == UP_CONNECT, "the environment is "
+		    "read once, with the handle: http_proxy set later is "
+		    "not used (%s)", rs.errmsg);
+		up_response_free(&rs);
+	}
+	for (i = 0; proxy_vars[i] != NULL; i++)
+		unsetenv(proxy_vars[i]);
+	up_cleanup();
+	kill(srv_pid, SIGKILL);
+	waitpid(srv_pid, NULL, 0);
+}
+
 static void
 t_usable(void)
 {
@@ -635,5 +863,6 @@ main(void)
 	t_resolve();
 	t_usable();
 	t_transfers();
+	t_curl();
 	return done_testing();
 }

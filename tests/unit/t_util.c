@@ -40,19 +40,20 @@ t_b64url(void)
 	char		*e;
 
 	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
-		e = b64url_encode((const unsigned char *)vec[i][0],
+		e = util_b64url_encode((const unsigned char *)vec[i][0],
 		    strlen(vec[i][0]));
 		is_str(e, vec[i][1], "encode vector %zu", i);
 		free(e);
-		ok(b64url_decode(vec[i][1], strlen(vec[i][1]), &out, &n) == 0 &&
-		    n == strlen(vec[i][0]) && memcmp(out, vec[i][0], n) == 0,
+		ok(util_b64url_decode(vec[i][1], strlen(vec[i][1]), &out,
+		    &n) == 0 && n == strlen(vec[i][0]) &&
+		    memcmp(out, vec[i][0], n) == 0,
 		    "decode vector %zu", i);
 		free(out);
 	}
-	ok(b64url_decode("Zg==", 4, &out, &n) == -1, "padding refused");
-	ok(b64url_decode("Zm+v", 4, &out, &n) == -1, "standard alphabet refused");
-	ok(b64url_decode("Zh", 2, &out, &n) == -1, "non-canonical trailing bits");
-	ok(b64url_decode("Z", 1, &out, &n) == -1, "impossible length");
+	ok(util_b64url_decode("Zg==", 4, &out, &n) == -1, "padding refused");
+	ok(util_b64url_decode("Zm+v", 4, &out, &n) == -1, "standard alphabet refused");
+	ok(util_b64url_decode("Zh", 2, &out, &n) == -1, "non-canonical trailing bits");
+	ok(util_b64url_decode("Z", 1, &out, &n) == -1, "impossible length");
 }
 
 static void
@@ -152,22 +153,24 @@ t_b64std(void)
 	unsigned char	*o;
 	size_t		 n;
 
-	ok(b64_decode("YTpiKz8=", 8, &o, &n) == 0 && n == 5 &&
+	ok(util_b64_decode("YTpiKz8=", 8, &o, &n) == 0 && n == 5 &&
 	    memcmp(o, "a:b+?", 5) == 0, "base64: padded");
 	free(o);
-	ok(b64_decode("YTpiKz8", 7, &o, &n) == 0 && n == 5, "base64: padding "
-	    "optional");
+	ok(util_b64_decode("YTpiKz8", 7, &o, &n) == 0 && n == 5,
+	    "base64: padding optional");
 	free(o);
-	ok(b64_decode("+/8=", 4, &o, &n) == 0 && n == 2 && o[0] == 0xfb &&
+	ok(util_b64_decode("+/8=", 4, &o, &n) == 0 && n == 2 && o[0] == 0xfb &&
 	    o[1] == 0xff, "base64: + and /");
 	free(o);
-	ok(b64_decode("-_8=", 4, &o, &n) == -1, "base64: the URL alphabet "
+	ok(util_b64_decode("-_8=", 4, &o, &n) == -1, "base64: the URL alphabet "
 	    "refused");
-	ok(b64_decode("YQ===", 5, &o, &n) == -1, "base64: three pads refused");
-	ok(b64_decode("YR==", 4, &o, &n) == -1, "base64: non-canonical bits");
-	ok(b64url_decode("-_8", 3, &o, &n) == 0 && n == 2, "base64url: - and _");
+	ok(util_b64_decode("YQ===", 5, &o, &n) == -1,
+	    "base64: three pads refused");
+	ok(util_b64_decode("YR==", 4, &o, &n) == -1,
+	    "base64: non-canonical bits");
+	ok(util_b64url_decode("-_8", 3, &o, &n) == 0 && n == 2, "base64url: - and _");
 	free(o);
-	ok(b64url_decode("+/8", 3, &o, &n) == -1, "base64url: + refused");
+	ok(util_b64url_decode("+/8", 3, &o, &n) == -1, "base64url: + refused");
 }
 
 static void

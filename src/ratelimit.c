@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ratelimit: the limits parsed, the keys and windows computed, the
+ * counters of one call changed in one store round trip (ratelimit.h says
+ * what is counted and why).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "ratelimit.h"
+#include "store.h"
+#include "util.h"
+
+#define TTL_SLACK	5	/* seconds a counter outlives its window: clocks */
+#define WARN_EVERY	60	/* seconds between two "store down" warnings */
+
+struct rl_override {
+	char		*tool;
+	struct rl_limit	 lim;		/* count 0: this tool is not limited */
+};
+
+struct rl_state {
+	struct store		*store;
+	struct rl_limit		 lim[RL_KIND__MAX];	/* [RL_TOOL]: default */
+	struct rl_override	*over;
+	size_t			 nover;
+	int			 fail_closed;
+	int64_t			 down_until;	/* do not ask before */
+	int64_t			 warned;
+};
+
+static const char *const kind_names[RL_KIND__MAX] = {
+	"subject", "client", "tool"
+};
+static const char kind_letters[RL_KIND__MAX] = { 's', 'c', 't' };
+
+const char *
+rl_kind_name(enum rl_kind k)
+{
+	return k < RL_KIND__MAX ? kind_names[k] : "?";
+}
+
+/*
+ * "N/period": N from 1 to RL_COUNT_MAX, the period an optional number and
+ * a unit (s, sec, second, m, min, minute, h, hour, d, day, and plurals),
+ * at most RL_PERIOD_MAX seconds.
+ */
+int
+rl_limit_parse(const char *s, struct rl_limit *l, const char **why)
+{
+	static const struct {
+		const char	*name;
+		int64_t		 secs;
+	} units[] = {
+		{ "s", 1 }, { "sec", 1 }, { "second", 1 }, { "seconds", 1 },
+		{ "m", 60 }, { "min", 60 }, { "minute", 60 }, { "minutes", 60 },
+		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+	};
+	char		 buf[64], *slash, *u, num[16];
+	long long	 n, k = 1;
+	const char	*e;
+	size_t		 i, dl;
+
+	memset(l, 0, sizeof(*l));
+	*why = "not N/period (60/minute, 10/second, 1000/hour, 100/10s)";
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	if ((slash = strchr(buf, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	if (util_strtonum(util_trim(buf), 1, RL_COUNT_MAX, &n, &e) == -1) {
+		*why = "the number of calls must be 1 to 1000000000";
+		return -1;
+	}
+	u = util_trim(slash + 1);
+	if ((dl = strspn(u, "0123456789")) > 0) {
+		if (dl >= sizeof(num))
+			return -1;
+		memcpy(num, u, dl);
+		num[dl] = '\0';
+		if (util_strtonum(num, 1, RL_PERIOD_MAX, &k, &e) == -1) {
+			*why = "the period must be one day at most";
+			return -1;
+		}
+		u += dl;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(u, units[i].name) == 0)
+			break;
+	if (i == sizeof(units) / sizeof(units[0])) {
+		*why = "the period must be second, minute, hour or day (s, "
+		    "m, h, d), after an optional number (10s, 5minutes)";
+		return -1;
+	}
+	if (k * units[i].secs > RL_PERIOD_MAX) {
+		*why = "the period must be one day at most";
+		return -1;
+	}
+	l->count = n;
+	l->period = k * units[i].secs;
+	return 0;
+}
+
+/*
+ * MCP_RATE_LIMIT_TOOLS: "tool=N/period" or "tool=off", comma separated,
+ * each tool once.  Fills *ov (the caller frees it with free_over) or
+ * says why not.
+ */
+static int
+parse_over(const char *list, struct rl_override **ov, size_t *nov,
+    char **cause)
+{
+	char		*copy = xstrdup(list), *p, *tok, *eq, *name;
+	const char	*why;
+	size_t		 i;
+	int		 rc = -1;
+
+	*ov = NULL;
+	*nov = 0;
+	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
+		tok = util_trim(tok);
+		if (*tok == '\0')
+			continue;
+		if ((eq = strchr(tok, '=')) == NULL) {
+			xasprintf(cause, "'%.80s': each entry is tool=N/period "
+			    "or tool=off", tok);
+			goto done;
+		}
+		*eq = '\0';
+		name = util_trim(tok);
+		if (*name == '\0' || strlen(name) > 128) {
+			xasprintf(cause, "a tool name must be 1 to 128 "
+			    "characters");
+			goto done;
+		}
+		for (i = 0; i < *nov; i++)
+			if (strcmp((*ov)[i].tool, name) == 0) {
+				xasprintf(cause, "%s is named twice", name);
+				goto done;
+			}
+		*ov = xrealloc(*ov, (*nov + 1) * sizeof(**ov));
+		memset(&(*ov)[*nov], 0, sizeof(**ov));
+		(*ov)[*nov].tool = xstrdup(name);
+		(*nov)++;
+		if (strcmp(util_trim(eq + 1), "off") != 0 &&
+		    rl_limit_parse(util_trim(eq + 1), &(*ov)[*nov - 1].lim,
+		    &why) == -1) {
+			xasprintf(cause, "%s: '%.64s': %s", name,
+			    util_trim(eq + 1), why);
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	free(copy);
+	return rc;
+}
+
+static void
+free_over(struct rl_override *ov, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(ov[i].tool);
+	free(ov);
+}
+
+/* At start-up: every value parses; warn of limits that cannot apply. */
+int
+rl_cfg_check(const struct cfg *c, FILE *err)
+{
+	const char *const	 names[RL_KIND__MAX] = { "MCP_RATE_LIMIT_SUBJECT",
+	    "MCP_RATE_LIMIT_CLIENT", "MCP_RATE_LIMIT_TOOL" };
+	const char		*vals[RL_KIND__MAX];
+	struct rl_limit		 l;
+	struct rl_override	*ov;
+	const char		*why;
+	char			*cause = NULL;
+	size_t			 nov;
+	int			 i, rc = 0;
+
+	vals[RL_SUBJECT] = c->rate_limit_subject;
+	vals[RL_CLIENT] = c->rate_limit_client;
+	vals[RL_TOOL] = c->rate_limit_tool;
+	for (i = 0; i < RL_KIND__MAX; i++)
+		if (vals[i] != NULL && rl_limit_parse(vals[i], &l, &why) == -1) {
+			fprintf(err, "%s: '%s': %s\n", names[i], vals[i], why);
+			rc = -1;
+		}
+	if (c->rate_limit_tools != NULL) {
+		if (parse_over(c->rate_limit_tools, &ov, &nov, &cause) == -1) {
+			fprintf(err, "MCP_RATE_LIMIT_TOOLS: %s\n", cause);
+			rc = -1;
+		}
+		free(cause);
+		free_over(ov, nov);
+	}
+	if (c->auth != AUTHM_JWT && c->auth != AUTHM_INTROSPECT)
+		for (i = RL_SUBJECT; i <= RL_CLIENT; i++)
+			if (vals[i] != NULL)
+				fprintf(err, "warning: %s has no effect unless "
+				    "MCP_AUTH is jwt or introspect (only a "
+				    "verified token has a %s to count)\n",
+				    names[i], i == RL_SUBJECT ? "sub" :
+				    "client id");
+	return rc;
+}
+
+/*
+ * The limits of `cfg`, and the store that counts: *rlp is NULL when no
+ * limit is set (nothing is opened, nothing costs).  A local store that
+ * cannot be opened stops the program; a Redis that is down does not.
+ */
+int
+rl_new(const struct cfg *cfg, struct rl_state **rlp, char **cause)
+{
+	struct rl_state	*rl;
+	const char	*why;
+	char		*c = NULL;
+
+	*rlp = NULL;
+	if (cfg->rate_limit_subject == NULL && cfg->rate_limit_client == NULL &&
+	    cfg->rate_limit_tool == NULL && cfg->rate_limit_tools == NULL)
+		return 0;
+	rl = xcalloc(1, sizeof(*rl));
+	rl->fail_closed = cfg->rate_limit_fail == RLFAIL_CLOSED;
+	/* checked by rl_cfg_check at load */
+	if ((cfg->rate_limit_subject != NULL && rl_limit_parse(
+	    cfg->rate_limit_subject, &rl->lim[RL_SUBJECT], &why) == -1) ||
+	    (cfg->rate_limit_client != NULL && rl_limit_parse(
+	    cfg->rate_limit_client, &rl->lim[RL_CLIENT], &why) == -1) ||
+	    (cfg->rate_limit_tool != NULL && rl_limit_parse(
+	    cfg->rate_limit_tool, &rl->lim[RL_TOOL], &why) == -1) ||
+	    (cfg->rate_limit_tools != NULL && parse_over(cfg->rate_limit_tools,
+	    &rl->over, &rl->nover, &c) == -1)) {
+		xasprintf(cause, "MCP_RATE_LIMIT_*: %s", c != NULL ? c : why);
+		free(c);
+		rl_free(rl);
+		return -1;
+	}
+	if (store_open_counters(cfg, &rl->store, cause) == -1) {
+		rl_free(rl);
+		return -1;
+	}
+	*rlp = rl;
+	return 0;
+}
+
+/* Every tool MCP_RATE_LIMIT_TOOLS names exists (`known` says). */
+int
+rl_tools_known(const struct rl_state *rl, int (*known)(void *, const char *),
+    void *ctx, char **cause)
+{
+	size_t	 i;
+
+	for (i = 0; rl != NULL && i < rl->nover; i++)
+		if (!known(ctx, rl->over[i].tool)) {
+			xasprintf(cause, "MCP_RATE_LIMIT_TOOLS: there is no "
+			    "tool named %s", rl->over[i].tool);
+			return -1;
+		}
+	return 0;
+}
+
+void
+rl_free(struct rl_state *rl)
+{
+	if (rl == NULL)
+		return;
+	store_close(rl->store);
+	free_over(rl->over, rl->nover);
+	free(rl);
+}
+
+/*
+ * The window of `now` for a period shifted by `offset`: its number, and
+ * in *left the seconds until it ends (1 to period).
+ */
+int64_t
+rl_window(int64_t now, int64_t period, uint32_t offset, int64_t *left)
+{
+	int64_t	 pos = now + (int64_t)(offset % (uint64_t)period);
+
+	*left = period - pos % period;
+	return pos / period;
+}
+
+/*
+ * The store key of the counter of `id` (a sub, client id or tool name)
+ * under limit `l` at `now`, into buf (RL_KEY_MAX); its length, and in
+ * *left the seconds its window has left.
+ */
+size_t
+rl_key(char *buf, size_t sz, enum rl_kind kind, const struct rl_limit *l,
+    const char *id, int64_t now, int64_t *left)
+{
+	unsigned char	 h[32];
+	char		 hex[25];
+	struct buf	 in;
+	uint32_t	 off;
+	int64_t		 w;
+	int		 i, n;
+
+	buf_init(&in);
+	buf_putc(&in, kind_letters[kind]);
+	buf_putc(&in, ':');
+	buf_puts(&in, id);
+	util_sha256(in.data, in.len, h);
+	buf_free(&in);
+	off = (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 |
+	    (uint32_t)h[14] << 8 | h[15];
+	w = rl_window(now, l->period, off, left);
+	for (i = 0; i < 12; i++) {
+		hex[2 * i] = "0123456789abcdef"[h[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[h[i] & 0xf];
+	}
+	hex[24] = '\0';
+	n = snprintf(buf, sz, "rl:%c:%lld:%lld:%s", kind_letters[kind],
+	    (long long)l->period, (long long)w, hex);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* The limit of calls to `tool`: its own, else MCP_RATE_LIMIT_TOOL. */
+static const struct rl_limit *
+tool_limit(const struct rl_state *rl, const char *tool)
+{
+	size_t	 i;
+
+	for (i = 0; i < rl->nover; i++)
+		if (strcmp(rl->over[i].tool, tool) == 0)
+			return &rl->over[i].lim;
+	return &rl->lim[RL_TOOL];
+}
+
+/* A refusal, counted (fcgimcp_rate_limited_total{kind}). */
+static void
+refused(enum rl_kind kind)
+{
+	static const enum met_rl met[RL_KIND__MAX] = {
+		MET_RL_SUBJECT, MET_RL_CLIENT, MET_RL_TOOL
+	};
+
+	met_rate_limited(met[kind]);
+}
+
+static enum rl_res
+store_down(struct rl_state *rl, int64_t now, struct rl_verdict *v)
+{
+	if (now - rl->warned >= WARN_EVERY) {
+		log_msg(LOGL_WARN, "ratelimit: the store (%s) cannot count: "
+		    "tools/call %s until it can", store_name(rl->store),
+		    rl->fail_closed ? "is refused (MCP_RATE_LIMIT_FAIL=closed)" :
+		    "is served without limits (MCP_RATE_LIMIT_FAIL=open)");
+		rl->warned = now;
+	}
+	if (!rl->fail_closed)
+		return RL_PASS;
+	v->kind = RL_TOOL;
+	v->retry_after = rl->down_until > now ? rl->down_until - now : 1;
+	return RL_UNAVAILABLE;
+}
+
+/*
+ * Count a call of `tool` by `sub` with `client` (either NULL: not
+ * counted) against every limit that applies, in one store round trip.
+ * RL_LIMITED fills *v with the first limit exceeded (subject, client,
+ * tool) and the longest wait of those exceeded.
+ */
+enum rl_res
+rl_check(struct rl_state *rl, const char *sub, const char *client,
+    const char *tool, struct rl_verdict *v)
+{
+	struct store_ctr	 c[RL_KIND__MAX], back[RL_KIND__MAX];
+	const struct rl_limit	*lim[RL_KIND__MAX];
+	const char		*id[RL_KIND__MAX];
+	char			 keys[RL_KIND__MAX][RL_KEY_MAX];
+	int64_t			 now = util_now_unix(), left[RL_KIND__MAX];
+	enum rl_kind		 kind[RL_KIND__MAX];
+	size_t			 n = 0, nb = 0, i;
+	int			 k, over = 0;
+
+	if (rl == NULL)
+		return RL_PASS;
+	lim[RL_SUBJECT] = &rl->lim[RL_SUBJECT];
+	lim[RL_CLIENT] = &rl->lim[RL_CLIENT];
+	lim[RL_TOOL] = tool != NULL ? tool_limit(rl, tool) : NULL;
+	id[RL_SUBJECT] = sub;
+	id[RL_CLIENT] = client;
+	id[RL_TOOL] = tool;
+	for (k = 0; k < RL_KIND__MAX; k++) {
+		if (lim[k] == NULL || lim[k]->count == 0 || id[k] == NULL ||
+		    *id[k] == '\0')
+			continue;
+		rl_key(keys[n], RL_KEY_MAX, (enum rl_kind)k, lim[k], id[k],
+		    now, &left[n]);
+		c[n].key = keys[n];
+		c[n].ttl = left[n] + TTL_SLACK;
+		c[n].delta = 1;
+		c[n].count = 0;
+		kind[n++] = (enum rl_kind)k;
+	}
+	if (n == 0)
+		return RL_PASS;
+	if (now < rl->down_until)
+		return store_down(rl, now, v);
+	if (store_incr(rl->store, c, n) != STORE_OK) {
+		rl->down_until = now + RL_DOWN_PAUSE;
+		return store_down(rl, now, v);
+	}
+	for (i = 0; i < n; i++) {
+		if (c[i].count <= lim[kind[i]]->count) {
+			back[nb] = c[i];
+			back[nb++].delta = -1;
+		} else {
+			if (!over)
+				v->kind = kind[i];
+			if (!over || left[i] > v->retry_after)
+				v->retry_after = left[i];
+			over = 1;
+		}
+	}
+	if (!over)
+		return RL_PASS;
+	/* best effort: a failure only leaves the other counters one high */
+	if (nb > 0)
+		store_incr(rl->store, back, nb);
+	refused(v->kind);
+	return RL_LIMITED;
+}

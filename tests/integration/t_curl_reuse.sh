@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# Tool calls that libcurl makes (the API named by host name, or behind
+# https): ten calls in a row reach the API over one connection, for http
+# and for https (the API's lighttpd logs the client port of every
+# request); a private CA is trusted through SSL_CERT_FILE, and without it
+# the certificate is refused (verification is never turned off); the
+# proxy variables are still honoured, no_proxy included.
+. "$(dirname "$0")/lib.sh"
+
+MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
+API_FCGI="$top_builddir/examples/api.fcgi"
+DOC="$top_srcdir/examples/openapi.json"
+[ -x "$MCP_FCGI" ] && [ -x "$API_FCGI" ] || bail "programs not built"
+# what the machine's environment says must not decide the outcome
+unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY \
+    no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR
+
+tls_cert "$T_DIR/tls.pem" || bail "openssl could not make a certificate"
+printf 'server.document-root = "%s"\nserver.modules += ( "mod_openssl" )\n' \
+    "$T_DIR" >"$T_DIR/probe.conf"
+"$LIGHTTPD" -tt -f "$T_DIR/probe.conf" >/dev/null 2>&1 ||
+    skip_all "lighttpd has no mod_openssl (Debian: lighttpd-mod-openssl)"
+
+# The API: plain http on lighttpd's port, https on a second one; the
+# access log has the client's port of every request.
+TLS_PORT=$(free_port) || bail "no free port"
+DEAD_PORT=$(free_port) || bail "no free port"
+start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+start_lighttpd api "
+server.modules += ( \"mod_accesslog\", \"mod_openssl\" )
+accesslog.filename = \"$T_DIR/api.access.log\"
+accesslog.format = \"%{remote}p %p %r\"
+\$SERVER[\"socket\"] == \"127.0.0.1:$TLS_PORT\" {
+	ssl.engine = \"enable\"
+	ssl.pemfile = \"$T_DIR/tls.pem\"
+}
+fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-local\" => \"disable\" )) )
+"
+API_PORT=$PORT
+wait_port "$TLS_PORT" || bail "lighttpd does not listen on $TLS_PORT"
+
+HTTP_API="http://localhost:$API_PORT/api"
+TLS_API="https://localhost:$TLS_PORT/api"
+start_spawn_fcgi "$T_DIR/h.sock" "$T_DIR/h.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API"
+start_spawn_fcgi "$T_DIR/s.sock" "$T_DIR/s.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$TLS_API" \
+    SSL_CERT_FILE="$T_DIR/tls.pem.crt"
+start_spawn_fcgi "$T_DIR/u.sock" "$T_DIR/u.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$TLS_API"
+start_spawn_fcgi "$T_DIR/p.sock" "$T_DIR/p.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API" \
+    http_proxy="http://127.0.0.1:$DEAD_PORT"
+start_spawn_fcgi "$T_DIR/np.sock" "$T_DIR/np.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API" \
+    http_proxy="http://127.0.0.1:$DEAD_PORT" no_proxy=localhost
+start_lighttpd mcp "
+fastcgi.server = (
+	\"/h/mcp\" => (( \"socket\" => \"$T_DIR/h.sock\", \"check-local\" => \"disable\" )),
+	\"/s/mcp\" => (( \"socket\" => \"$T_DIR/s.sock\", \"check-local\" => \"disable\" )),
+	\"/u/mcp\" => (( \"socket\" => \"$T_DIR/u.sock\", \"check-local\" => \"disable\" )),
+	\"/p/mcp\" => (( \"socket\" => \"$T_DIR/p.sock\", \"check-local\" => \"disable\" )),
+	\"/np/mcp\" => (( \"socket\" => \"$T_DIR/np.sock\", \"check-local\" => \"disable\" )),
+)
+"
+
+get_item() {	# get_item PREFIX ID: tools/call getItem on $BASE/PREFIX/mcp
+	http POST "$BASE/$1/mcp" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' --data-binary \
+	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"getItem\",\"arguments\":{\"id\":$2}}}"
+}
+
+# ports PORT: the distinct client ports of the requests for /api/items/
+# that the API's listener on PORT logged, once N of them are there
+# (lighttpd writes its access log out within a second or so)
+ports() {
+	local _
+	for _ in $(seq 1 60); do
+		[ "$(grep -c " $1 GET /api/items/" "$T_DIR/api.access.log" 2>/dev/null)" -ge "$2" ] && break
+		sleep 0.1
+	done
+	grep " $1 GET /api/items/" "$T_DIR/api.access.log" 2>/dev/null |
+	    cut -d' ' -f1 | sort -u | wc -l | tr -d ' '
+}
+
+for scheme in h s; do
+	case $scheme in h) what="http://localhost" port=$API_PORT ;;
+	*) what="https://localhost" port=$TLS_PORT ;; esac
+	good=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		get_item "$scheme" $(( (i - 1) % 3 + 1 ))
+		[ "$STATUS" = 200 ] && printf '%s' "$BODY" |
+		    grep -q "\"structuredContent\":{\"id\":$(( (i - 1) % 3 + 1 ))," &&
+		    good=$((good + 1))
+	done
+	is "$good" 10 "$what: ten tool calls answered by the API through libcurl"
+	is "$(ports "$port" 10)" 1 "$what: all ten over one connection (one client port)"
+	is "$(grep -c " $port GET /api/items/" "$T_DIR/api.access.log")" 10 \
+	    "$what: the API logged the ten requests on port $port"
+done
+
+get_item u 1
+like "$BODY" '"isError":true' "https, a private CA not trusted: a tool error"
+like "$BODY" 'SSL|certificate' "https, a private CA not trusted: the cause named"
+unlike "$BODY" '"structuredContent"' "https, a private CA not trusted: no answer taken"
+
+get_item p 1
+like "$BODY" '"isError":true' "http_proxy (a dead proxy) is honoured: a tool error"
+like "$BODY" 'could not connect' "http_proxy (a dead proxy): could not connect"
+get_item np 2
+like "$BODY" '"structuredContent":\{"id":2,' "no_proxy=localhost: the API called directly"
+
+done_testing
