@@ -1094,7 +1094,7 @@ api_call(void *ctx, struct tool_call *call)
 	urq.body_len = r.body.len;
 	urq.timeout_ms = cfg->api_timeout * 1000;
 	urq.max_response = (size_t)cfg->api_max_response;
-	if (cfg->api_client == API_CLIENT_AUTO)
+	if (cfg->api_client == APICLIENT_AUTO)
 		urq.flags |= UP_DIRECT_OK;
 	pr.call = call;
 	pr.last_time = 0;
@@ -1108,7 +1108,7 @@ api_call(void *ctx, struct tool_call *call)
 again:
 	if (call->log_min > 0) {
 		request_path(r.url.data, upath, sizeof(upath));
-		say(call, TLOG_INFO, "calling the API: %s %s", op->method,
+		say(call, TOOL_LOG_INFO, "calling the API: %s %s", op->method,
 		    upath);
 	}
 	if (up_perform(&urq, &urs) == -1) {
@@ -1126,8 +1126,8 @@ again:
 		brk_done(&bc, !brk_is_failure(urs.err, 0), util_now_unix());
 		call->upstream_seconds = urs.seconds;
 		call->upstream_error = up_error_name(urs.err);
-		say(call, TLOG_ERROR, "the API call %s %s failed after %.1f "
-		    "ms: %s", op->method, op->path, urs.seconds * 1000.0,
+		say(call, TOOL_LOG_ERROR, "the API call %s %s failed after "
+		    "%.1f ms: %s", op->method, op->path, urs.seconds * 1000.0,
 		    urs.errmsg);
 		log_msg(LOGL_INFO, "tool %s: %s %s failed after %.3f s: %s",
 		    call->tool->name, op->method, op->path, urs.seconds,
@@ -1148,8 +1148,8 @@ again:
 		log_msg(LOGL_INFO, "tool %s: the API answered 401 to the token "
 		    "from the provider; trying once more with a new one",
 		    call->tool->name);
-		say(call, TLOG_NOTICE, "the API refused the provider's token "
-		    "(401): trying once more with a new one");
+		say(call, TOOL_LOG_NOTICE, "the API refused the provider's "
+		    "token (401): trying once more with a new one");
 		if ((result = provider_token(cfg, op, call, &r, 1)) != NULL)
 			goto out;
 		goto again;
@@ -1167,8 +1167,8 @@ again:
 
 		req_set_note(upath, sizeof(upath), mt);
 		free(mt);
-		say(call, urs.status >= 200 && urs.status < 300 ? TLOG_INFO :
-		    TLOG_WARNING, "the API answered %ld (%s, %zu bytes) in "
+		say(call, urs.status >= 200 && urs.status < 300 ?
+		    TOOL_LOG_INFO : TOOL_LOG_WARNING, "the API answered %ld (%s, %zu bytes) in "
 		    "%.1f ms", urs.status, upath, urs.body.len,
 		    urs.seconds * 1000.0);
 	}

@@ -784,13 +784,13 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 	    "facade" };
 	int	 rc = 0, provider;
 
-	if (c->oauth_registration == REG_AUTO)
-		c->oauth_registration = c->oauth_mode == OAUTH_PROXY ?
-		    REG_STATIC : c->oauth_mode == OAUTH_FACADE ?
-		    REG_STATELESS : REG_OFF;
-	if (c->oauth_mode == OAUTH_OFF) {
+	if (c->oauth_registration == REGM_AUTO)
+		c->oauth_registration = c->oauth_mode == OAUTHM_PROXY ?
+		    REGM_STATIC : c->oauth_mode == OAUTHM_FACADE ?
+		    REGM_STATELESS : REGM_OFF;
+	if (c->oauth_mode == OAUTHM_OFF) {
 		/* no endpoints: nothing to register clients for */
-		c->oauth_registration = REG_OFF;
+		c->oauth_registration = REGM_OFF;
 		return 0;
 	}
 	if (c->public_url == NULL) {
@@ -799,13 +799,13 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 		    mode[c->oauth_mode]);
 		rc = -1;
 	}
-	if (c->oauth_mode == OAUTH_CUSTOM) {
+	if (c->oauth_mode == OAUTHM_CUSTOM) {
 		if ((prog & PROG_META) && c->oauth_metadata_file == NULL) {
 			fprintf(err, "MCP_OAUTH_METADATA_FILE: required when "
 			    "MCP_OAUTH_MODE=custom\n");
 			rc = -1;
 		}
-		if (c->oauth_registration == REG_STATELESS) {
+		if (c->oauth_registration == REGM_STATELESS) {
 			fprintf(err, "MCP_OAUTH_REGISTRATION: stateless needs "
 			    "MCP_OAUTH_MODE=facade\n");
 			rc = -1;
@@ -814,48 +814,48 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 	}
 	provider = c->oauth_issuer != NULL || c->oauth_metadata_url != NULL;
 	/* facade: each program needs only the endpoint it talks to */
-	if (!provider && (c->oauth_mode == OAUTH_PROXY ||
+	if (!provider && (c->oauth_mode == OAUTHM_PROXY ||
 	    ((prog & (PROG_META | PROG_AUTHZ)) &&
 	    c->oauth_authorize_url == NULL) ||
 	    ((prog & (PROG_META | PROG_TOKEN)) &&
 	    c->oauth_token_url == NULL))) {
 		fprintf(err, "MCP_OAUTH_ISSUER: MCP_OAUTH_MODE=%s needs the "
 		    "provider: MCP_OAUTH_ISSUER or MCP_OAUTH_METADATA_URL%s\n",
-		    mode[c->oauth_mode], c->oauth_mode == OAUTH_FACADE ?
+		    mode[c->oauth_mode], c->oauth_mode == OAUTHM_FACADE ?
 		    " (or both MCP_OAUTH_AUTHORIZE_URL and MCP_OAUTH_TOKEN_URL)" :
 		    "");
 		rc = -1;
 	}
-	if (c->oauth_mode == OAUTH_PROXY &&
-	    c->oauth_registration == REG_STATELESS) {
+	if (c->oauth_mode == OAUTHM_PROXY &&
+	    c->oauth_registration == REGM_STATELESS) {
 		fprintf(err, "MCP_OAUTH_REGISTRATION: stateless needs "
 		    "MCP_OAUTH_MODE=facade (proxy hands out the provider's "
 		    "client: use static)\n");
 		rc = -1;
 	}
-	if (c->oauth_mode == OAUTH_FACADE &&
-	    c->oauth_registration == REG_STATIC) {
+	if (c->oauth_mode == OAUTHM_FACADE &&
+	    c->oauth_registration == REGM_STATIC) {
 		fprintf(err, "MCP_OAUTH_REGISTRATION: static would hand the "
 		    "provider's client secret to every client; facade uses "
 		    "stateless (or off)\n");
 		rc = -1;
 	}
-	if (c->oauth_mode == OAUTH_FACADE && c->secret == NULL &&
+	if (c->oauth_mode == OAUTHM_FACADE && c->secret == NULL &&
 	    (prog & (PROG_AUTHZ | PROG_REG | PROG_TOKEN))) {
 		fprintf(err, "MCP_SECRET: required when MCP_OAUTH_MODE=facade "
 		    "(it seals state, codes and client ids)\n");
 		rc = -1;
 	}
-	if (c->oauth_mode == OAUTH_PROXY && c->secret == NULL &&
+	if (c->oauth_mode == OAUTHM_PROXY && c->secret == NULL &&
 	    (prog & PROG_AUTHZ)) {
 		fprintf(err, "MCP_SECRET: required when MCP_OAUTH_MODE=proxy "
 		    "(it seals the consent asked of the user for each "
 		    "client)\n");
 		rc = -1;
 	}
-	if (c->oauth_client_id == NULL && ((c->oauth_mode == OAUTH_FACADE &&
+	if (c->oauth_client_id == NULL && ((c->oauth_mode == OAUTHM_FACADE &&
 	    (prog & (PROG_AUTHZ | PROG_TOKEN))) ||
-	    (c->oauth_registration == REG_STATIC && (prog & PROG_REG)))) {
+	    (c->oauth_registration == REGM_STATIC && (prog & PROG_REG)))) {
 		fprintf(err, "MCP_OAUTH_CLIENT_ID: required: the client "
 		    "registered at the provider\n");
 		rc = -1;

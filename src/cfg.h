@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define EX_CONFIG_STATUS	78	/* sysexits.h EX_CONFIG */
+#define CFG_EXIT_CONFIG	78	/* sysexits.h EX_CONFIG */
 
 /* The programs of the suite, as a bit mask: which program reads what. */
 enum cfg_prog {
@@ -33,19 +33,19 @@ enum cfg_type {
 	CFG_TYPE__MAX
 };
 
-enum cfg_api_client { API_CLIENT_AUTO, API_CLIENT_CURL };
+enum cfg_api_client { APICLIENT_AUTO, APICLIENT_CURL };
 enum cfg_output_schema { OUTPUT_SCHEMA_VALIDATE, OUTPUT_SCHEMA_OFF };
 enum cfg_auth { AUTHM_NONE, AUTHM_REQUIRED, AUTHM_JWT, AUTHM_INTROSPECT,
 	AUTHM__MAX };
 enum cfg_client_auth { CLIENT_AUTH_BASIC, CLIENT_AUTH_POST, CLIENT_AUTH__MAX };
 enum cfg_intro_aud { INTRO_AUD_REQUIRED, INTRO_AUD_ANY, INTRO_AUD__MAX };
-enum cfg_oauth_mode { OAUTH_OFF, OAUTH_CUSTOM, OAUTH_PROXY, OAUTH_FACADE,
-	OAUTH_MODE__MAX };
-enum cfg_store { STORE_LOCAL, STORE_REDIS, STORE__MAX };
+enum cfg_oauth_mode { OAUTHM_OFF, OAUTHM_CUSTOM, OAUTHM_PROXY, OAUTHM_FACADE,
+	OAUTHM__MAX };
+enum cfg_store { STOREM_LOCAL, STOREM_REDIS, STOREM__MAX };
 /* when the store cannot count (MCP_RATE_LIMIT_FAIL) */
 enum cfg_rl_fail { RLFAIL_OPEN, RLFAIL_CLOSED, RLFAIL__MAX };
-enum cfg_registration { REG_AUTO, REG_OFF, REG_STATIC, REG_STATELESS,
-	REG__MAX };
+enum cfg_registration { REGM_AUTO, REGM_OFF, REGM_STATIC, REGM_STATELESS,
+	REGM__MAX };
 /* what the API receives on a tool call (MCP_UPSTREAM_AUTH) */
 enum cfg_upstream_auth { UPAUTH_AUTO, UPAUTH_PASSTHROUGH, UPAUTH_NONE,
 	UPAUTH_CLIENT_CREDENTIALS, UPAUTH_STATIC, UPAUTH_EXCHANGE, UPAUTH__MAX };
@@ -128,7 +128,7 @@ struct cfg {
 	char		*oauth_token_url;
 	int		 oauth_token_auth;
 	char		*oauth_default_scope;
-	int		 oauth_registration;	/* never REG_AUTO after load */
+	int		 oauth_registration;	/* never REGM_AUTO after load */
 	char		*oauth_redirect_uris;
 	char		*secret;
 	int		 cimd_allow_private;

@@ -393,7 +393,7 @@ oauth_proxy_check(const struct cfg *cfg, char **cause)
 	const char	*why;
 	int		 stale;
 
-	if (cfg->oauth_mode != OAUTH_PROXY)
+	if (cfg->oauth_mode != OAUTHM_PROXY)
 		return 0;
 	if ((why = oauth_proxy_unfit(prov_metadata(cfg, &stale))) == NULL)
 		return 0;

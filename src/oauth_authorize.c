@@ -531,7 +531,7 @@ authz_init(const struct cfg *cfg, void **appp, char **cause)
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
 		app->action = oauth_endpoint(cfg, "/oauth/authorize");
 	}
-	if ((cfg->oauth_mode == OAUTH_FACADE &&
+	if ((cfg->oauth_mode == OAUTHM_FACADE &&
 	    store_open(cfg, &app->store, cause) == -1) ||
 	    oauth_proxy_check(cfg, cause) == -1) {
 		authz_fini(app);
@@ -570,7 +570,8 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	const char		*why;
 	int			 is_callback = ends_with(rq->path, "/callback");
 
-	if (cfg->oauth_mode != OAUTH_PROXY && cfg->oauth_mode != OAUTH_FACADE) {
+	if (cfg->oauth_mode != OAUTHM_PROXY &&
+	    cfg->oauth_mode != OAUTHM_FACADE) {
 		oauth_page(rs, 404, "Not found", "This server does not "
 		    "authorize clients itself (MCP_OAUTH_MODE).");
 		return;
@@ -587,14 +588,14 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (is_callback) {
-		if (cfg->oauth_mode == OAUTH_FACADE)
+		if (cfg->oauth_mode == OAUTHM_FACADE)
 			callback(cfg, app, rq, rs, &f);
 		else
 			oauth_page(rs, 404, "Not found", "In proxy mode the "
 			    "provider sends the browser to the client.");
 	} else if (strcmp(rq->method, "POST") == 0)
 		consent_post(cfg, app, rq, rs, &f);
-	else if (cfg->oauth_mode == OAUTH_PROXY)
+	else if (cfg->oauth_mode == OAUTHM_PROXY)
 		proxy_authorize(cfg, app, rq, rs, &f);
 	else
 		facade_authorize(cfg, app, rq, rs, &f);

@@ -389,7 +389,7 @@ oauth_client_resolve(const struct cfg *cfg, const char *id,
 		return cimd_resolve(cfg, id, c, cause);
 	if (cfg->oauth_client_id != NULL &&
 	    strcmp(id, cfg->oauth_client_id) == 0 &&
-	    cfg->oauth_mode != OAUTH_FACADE) {
+	    cfg->oauth_mode != OAUTHM_FACADE) {
 		c->kind = OAUTH_CLIENT_STATIC;
 		c->id = xstrdup(id);
 		return 0;

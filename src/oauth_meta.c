@@ -216,7 +216,7 @@ oauth_meta_proxy(const struct cfg *cfg, struct json_object *up)
 	json_object_object_add(o, "issuer",
 	    json_object_new_string(cfg->public_url));
 	add_url(o, cfg, "authorization_endpoint", "/oauth/authorize");
-	if (cfg->oauth_registration == REG_STATIC)
+	if (cfg->oauth_registration == REGM_STATIC)
 		add_url(o, cfg, "registration_endpoint", "/oauth/register");
 	if (!json_object_object_get_ex(o, "code_challenge_methods_supported",
 	    &m) || !json_object_is_type(m, json_type_array)) {
@@ -246,7 +246,7 @@ oauth_meta_facade(const struct cfg *cfg)
 	    json_object_new_string(cfg->public_url));
 	add_url(o, cfg, "authorization_endpoint", "/oauth/authorize");
 	add_url(o, cfg, "token_endpoint", "/oauth/token");
-	if (cfg->oauth_registration == REG_STATELESS)
+	if (cfg->oauth_registration == REGM_STATELESS)
 		add_url(o, cfg, "registration_endpoint", "/oauth/register");
 	json_object_object_add(o, "response_types_supported", strings(rt));
 	json_object_object_add(o, "response_modes_supported", strings(rm));
@@ -279,7 +279,7 @@ oauth_meta_resource(const struct cfg *cfg)
 
 	json_object_object_add(o, "resource",
 	    json_object_new_string(cfg->resource));
-	issuer = cfg->oauth_mode != OAUTH_OFF ? cfg->public_url :
+	issuer = cfg->oauth_mode != OAUTHM_OFF ? cfg->public_url :
 	    cfg->oauth_issuer;
 	if (issuer != NULL) {
 		as = json_object_new_array();
@@ -344,7 +344,7 @@ meta_init(const struct cfg *cfg, void **appp, char **cause)
 		url_free(&u);
 	} else
 		app->prefix = xstrdup("");
-	if (cfg->oauth_mode == OAUTH_CUSTOM) {
+	if (cfg->oauth_mode == OAUTHM_CUSTOM) {
 		if ((data = read_file(cfg->oauth_metadata_file, META_FILE_MAX,
 		    &len, &why)) == NULL) {
 			xasprintf(cause, "MCP_OAUTH_METADATA_FILE: %s: %s",
@@ -370,7 +370,7 @@ meta_init(const struct cfg *cfg, void **appp, char **cause)
 	/* what does not depend on the provider is made once */
 	if (cfg->public_url != NULL) {
 		app->resource = oauth_meta_resource(cfg);
-		if (cfg->oauth_mode == OAUTH_FACADE)
+		if (cfg->oauth_mode == OAUTHM_FACADE)
 			app->facade = oauth_meta_facade(cfg);
 	}
 	*appp = app;
@@ -430,7 +430,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	}
 	if ((rest = well_known(rq->path, PRM_PATH)) != NULL) {
 		xasprintf(&mcp_path, "%s/mcp", app->prefix);
-		if (cfg->oauth_mode == OAUTH_OFF && cfg->auth == AUTHM_NONE)
+		if (cfg->oauth_mode == OAUTHM_OFF && cfg->auth == AUTHM_NONE)
 			resp_error_text(rs, 404, "OAuth is off "
 			    "(MCP_OAUTH_MODE=off, MCP_AUTH=none)");
 		else if (*rest != '\0' && strcmp(rest, "/mcp") != 0 &&
@@ -447,10 +447,10 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		return;
 	}
 	switch (cfg->oauth_mode) {
-	case OAUTH_CUSTOM:
+	case OAUTHM_CUSTOM:
 		serve(rs, app->custom, 0);
 		break;
-	case OAUTH_PROXY:
+	case OAUTHM_PROXY:
 		if ((up = prov_metadata(cfg, &stale)) == NULL) {
 			resp_header(rs, "Retry-After", "5");
 			resp_error_text(rs, 503, "the OAuth provider's "
@@ -470,7 +470,7 @@ meta_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		serve(rs, doc, stale);
 		json_object_put(doc);
 		break;
-	case OAUTH_FACADE:
+	case OAUTHM_FACADE:
 		serve(rs, app->facade, 0);
 		break;
 	default:

@@ -63,8 +63,8 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	char			*id = NULL, *derived = NULL, desc[256];
 
 	(void)p;
-	if (oauth_post_only(rq, rs, cfg->oauth_registration == REG_STATIC ||
-	    cfg->oauth_registration == REG_STATELESS, "dynamic client "
+	if (oauth_post_only(rq, rs, cfg->oauth_registration == REGM_STATIC ||
+	    cfg->oauth_registration == REGM_STATELESS, "dynamic client "
 	    "registration is off (MCP_OAUTH_REGISTRATION)"))
 		return;
 	ct = req_param(rq, "CONTENT_TYPE");
@@ -83,7 +83,7 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		json_object_put(md);
 		return;
 	}
-	if (cfg->oauth_registration == REG_STATIC) {
+	if (cfg->oauth_registration == REGM_STATIC) {
 		id = xstrdup(cfg->oauth_client_id);
 		if (c.confidential)
 			secret = cfg->oauth_client_secret;

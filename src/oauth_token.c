@@ -67,7 +67,7 @@ tok_init(const struct cfg *cfg, void **appp, char **cause)
 
 	if (cfg->public_url != NULL)
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
-	if (cfg->oauth_mode == OAUTH_FACADE &&
+	if (cfg->oauth_mode == OAUTHM_FACADE &&
 	    store_open(cfg, &app->store, cause) == -1) {
 		tok_fini(app);
 		return -1;
@@ -558,7 +558,7 @@ tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	struct who	 w;
 	const char	*why, *gt;
 
-	if (oauth_post_only(rq, rs, cfg->oauth_mode == OAUTH_FACADE, "this "
+	if (oauth_post_only(rq, rs, cfg->oauth_mode == OAUTHM_FACADE, "this "
 	    "server has no token endpoint (the provider's is in the "
 	    "metadata)"))
 		return;

@@ -326,7 +326,7 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 	if (cfg_load(&cfg, p->prog, environ, stderr) == -1) {
 		fprintf(stderr, "%s: invalid configuration, not starting\n",
 		    p->name);
-		return EX_CONFIG_STATUS;
+		return CFG_EXIT_CONFIG;
 	}
 	log_init(p->name, cfg.log_level, cfg.log_format);
 	/* the shared counters first: mcp_init names its tools in them */
@@ -336,7 +336,7 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 		    cause ? cause : "initialisation failed", p->name);
 		free(cause);
 		cfg_free(&cfg);
-		return EX_CONFIG_STATUS;
+		return CFG_EXIT_CONFIG;
 	}
 	if (check) {
 		cfg_print(&cfg, p->prog, stdout);

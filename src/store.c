@@ -23,7 +23,7 @@ open_be(const struct cfg *cfg, int counters, struct store **sp, char **cause)
 	struct store	*s = xcalloc(1, sizeof(*s));
 	int		 rc;
 
-	if (cfg->store == STORE_REDIS) {
+	if (cfg->store == STOREM_REDIS) {
 		s->name = "redis";
 		rc = store_redis_open(cfg, &s->ops, &s->be, cause);
 	} else {

@@ -42,8 +42,8 @@ struct tool {
 };
 
 /* Levels of tool_call.log, in the MCP (RFC 5424) order. */
-enum tool_log { TLOG_DEBUG, TLOG_INFO, TLOG_NOTICE, TLOG_WARNING,
-	TLOG_ERROR };
+enum tool_log { TOOL_LOG_DEBUG, TOOL_LOG_INFO, TOOL_LOG_NOTICE,
+	TOOL_LOG_WARNING, TOOL_LOG_ERROR };
 
 /* What a running call may use: request headers and notifications. */
 struct tool_call {

@@ -11,13 +11,16 @@
  * http, srv_, guard_, form_, rpc_, jp_, jw_, js_, mcp_, reg_, api_ for the
  * OpenAPI modules, auth_, jwt_, jwk_, scope_, audit_, store_, up_, hc_,
  * prov_, seal_, oauth_ and its sub-modules' own: oauth_meta_,
- * oauth_client_, oauth_consent_); static functions have plain names.
- * The five programs are srv_prog_* (server.h), each defined by the
- * module that implements it, whose init, handle and fini stay static.
- * (Where older code does not yet, issue 16 is the list.)
+ * oauth_client_, oauth_consent_; met_, trace_, rl_, brk_, shm_ for
+ * metrics, tracing, rate limits, the API's breaker and shared memory;
+ * tools.h's types are tool_ and tool_call, the registry's functions
+ * reg_); static functions have plain names.  The five programs are
+ * srv_prog_* (server.h), each defined by the module that implements it,
+ * whose init, handle and fini stay static.
  * Enum constants of the configuration carry the variable's short name
- * (AUTHM_ for MCP_AUTH, UPAUTH_, LOGL_, LOGF_...), never a name a system
- * header may define.  What only a few files share goes in a header only
+ * (AUTHM_ for MCP_AUTH, OAUTHM_, STOREM_, REGM_, APICLIENT_, UPAUTH_,
+ * LOGL_, LOGF_...), never a name a system header may define nor one that
+ * reads as another module's prefix (oauth_, store_, reg_, api_).  What only a few files share goes in a header only
  * they include (jwt_int.h, store_be.h, hclient.h), not in the layer's.
  *
  * Errors.  A function that fails returns -1 (or NULL) and says why in

@@ -291,7 +291,7 @@ check_redirect(const struct cfg *cfg, const char *loc, const char *given)
 	struct form	 f;
 	char		*base, *cb;
 	size_t		 n = strlen(ep);
-	int		 facade = cfg->oauth_mode == OAUTH_FACADE;
+	int		 facade = cfg->oauth_mode == OAUTHM_FACADE;
 
 	if (strncmp(loc, ep, n) == 0 && (loc[n] == '?' || loc[n] == '&') &&
 	    url_form(loc, &f) == 0) {
@@ -492,7 +492,7 @@ metadata(int cf, struct json_object *md, struct oauth_client *c)
 		    "oauth_client_metadata_parse: invalid redirect URI");
 	FUZZ_ASSERT(c->name == NULL || strlen(c->name) <= 200,
 	    "oauth_client_metadata_parse: name too long");
-	if (cfgs[cf].oauth_mode != OAUTH_FACADE)
+	if (cfgs[cf].oauth_mode != OAUTHM_FACADE)
 		return 1;	/* proxy: no stateless ids */
 	/* a stateless id gives back the same client */
 	id = oauth_client_id_make(&cfgs[cf], c);

@@ -469,12 +469,12 @@ t_say(void)
 	memset(&call, 0, sizeof(call));
 	buf_init(&logged);
 	call.log = fake_log;
-	say(&call, TLOG_ERROR, "nobody asked");
+	say(&call, TOOL_LOG_ERROR, "nobody asked");
 	ok(logged.len == 0, "no level asked for: nothing logged, even errors");
-	call.log_min = TLOG_INFO + 1;
-	say(&call, TLOG_DEBUG, "too low");
-	say(&call, TLOG_INFO, "calling the API: %s %s", "GET", "/x");
-	say(&call, TLOG_WARNING, "answered %d", 404);
+	call.log_min = TOOL_LOG_INFO + 1;
+	say(&call, TOOL_LOG_DEBUG, "too low");
+	say(&call, TOOL_LOG_INFO, "calling the API: %s %s", "GET", "/x");
+	say(&call, TOOL_LOG_WARNING, "answered %d", 404);
 	is_str(logged.data, "1 calling the API: GET /x\n3 answered 404\n",
 	    "the level asked for and above, formatted");
 	buf_free(&logged);

@@ -246,7 +246,7 @@ t_meta(struct cfg *cfg)
 	json_object_object_add(d, "code_challenge_methods_supported",
 	    parse("[\"plain\"]"));
 
-	cfg->oauth_registration = REG_STATIC;
+	cfg->oauth_registration = REGM_STATIC;
 	o = oauth_meta_proxy(cfg, d);
 	is_str(prov_field(o, "issuer"), "https://mcp.example",
 	    "proxy: issuer is ours");
@@ -266,7 +266,7 @@ t_meta(struct cfg *cfg)
 	json_object_put(o);
 	json_object_put(d);
 
-	cfg->oauth_registration = REG_STATELESS;
+	cfg->oauth_registration = REGM_STATELESS;
 	o = oauth_meta_facade(cfg);
 	ok(oauth_meta_check_as(o, &field, &why) == 0, "facade: valid 8414");
 	is_str(prov_field(o, "issuer"), "https://mcp.example", "facade: issuer");
@@ -884,7 +884,7 @@ t_facade(struct cfg *cfg)
 	char			*flowc = NULL, *okc = NULL, both[4096];
 	char			 cookiebuf[200];
 
-	cfg->oauth_mode = OAUTH_FACADE;
+	cfg->oauth_mode = OAUTHM_FACADE;
 	md = parse("{\"redirect_uris\":[\"http://127.0.0.1:3000/cb\","
 	    "\"https://app.example/cb\"],\"token_endpoint_auth_method\":"
 	    "\"none\",\"client_name\":\"<Evil & Co>\"}");
@@ -1196,7 +1196,7 @@ t_proxy(struct cfg *cfg)
 	ok(oauth_proxy_unfit(md) == NULL && oauth_proxy_unfit(NULL) == NULL,
 	    "proxy: one that does not (or unknown) is fine");
 	json_object_put(md);
-	cfg->oauth_mode = OAUTH_PROXY;
+	cfg->oauth_mode = OAUTHM_PROXY;
 	srv_prog_authorize.init(cfg, &app, NULL);
 	/* one client id for every client: consent per redirect URI first */
 	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
