@@ -85,8 +85,11 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- set-up
 FCM_TOP=$TOP
+# shellcheck source=../tests/deps.sh
 . "$TOP/tests/deps.sh"
-install_debs "$FCM_DEBS openssl"
+# shellcheck source=../tests/common.sh
+. "$TOP/tests/common.sh"
+install_debs "$FCM_DEBS openssl lighttpd-mod-openssl"
 if ! command -v wrk >/dev/null 2>&1; then
 	say "installing wrk"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null ||
@@ -125,64 +128,32 @@ REV="$REV; built $(date -r "$BUILD/cgi-bin/mcp.fcgi" '+%Y-%m-%d %H:%M')"
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-mcp-bench.XXXXXX")
+# the rate limits' LMDB file (cases 1c and 4c) where mcp.fcgi puts it by
+# default, in /dev/shm, but ours alone (other programs on the host count
+# in the default file)
+RL_DIR=$(mktemp -d /dev/shm/fcgi-mcp-bench.XXXXXX 2>/dev/null) || RL_DIR=$W
 LPID=""
 PEER_PID=""
 PERF_PID=""
 CHILDREN=""
 cleanup() {
-	local p i
-	[ -n "$PEER_PID" ] && kill "$PEER_PID" 2>/dev/null
+	# perf record writes its data out on SIGINT
 	[ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null
-	if [ -n "$LPID" ]; then
-		# the workers lighttpd started, in case it does not stop them
-		CHILDREN="$CHILDREN $(pgrep -P "$LPID" 2>/dev/null | tr '\n' ' ')"
-		kill "$LPID" 2>/dev/null
-	fi
-	for i in $(seq 1 60); do
-		p=""
-		for p in $LPID $PEER_PID $PERF_PID $CHILDREN; do
-			kill -0 "$p" 2>/dev/null && break
-			p=""
-		done
-		[ -z "$p" ] && break
-		sleep 0.05
-	done
-	for p in $LPID $PEER_PID $PERF_PID $CHILDREN; do
-		kill -9 "$p" 2>/dev/null
-	done
+	# the workers lighttpd started, in case it does not stop them
+	[ -n "$LPID" ] &&
+	    CHILDREN="$CHILDREN $(pgrep -P "$LPID" 2>/dev/null | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # lists of pids
+	stop_pids 3 $LPID $PEER_PID $PERF_PID $CHILDREN
 	if [ "$KEEP" -eq 1 ]; then
 		echo "work directory kept: $W" >&2
 	else
 		rm -rf "$W"
 	fi
+	[ "$RL_DIR" = "$W" ] || rm -rf "$RL_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-	local p i
-	# below the kernel's ephemeral range: a port that is free now is
-	# not taken by some outgoing connection before the server binds it
-	local lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
-	for i in $(seq 1 50); do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000) ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-wait_port() {
-	local i
-	for i in $(seq 1 200); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-b64url() { basenc --base64url -w0 | tr -d '='; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 say "work directory $W"
@@ -193,6 +164,10 @@ API_FCGI=$W/bin/api.fcgi
 cc -O2 -Wall -o "$W/ceiling.fcgi" "$BENCH/ceiling.c" -lfcgi || die "cannot build bench/ceiling.c"
 PORT=$(free_port) || die "no free port"
 BASE="http://127.0.0.1:$PORT"
+# case 4 over https: the same lighttpd on a second port, with a
+# self-signed certificate that mcp.fcgi trusts through SSL_CERT_FILE
+TLS_PORT=$(free_port) || die "no free port"
+tls_cert "$W/tls.pem" || die "openssl could not make a certificate"
 "$NODE" "$BENCH/gen-openapi.mjs" 1000 "$BASE/api" >"$W/big.json" || die "gen-openapi.mjs failed"
 EXAMPLE_DOC=$TOP/examples/openapi.json
 
@@ -216,20 +191,43 @@ LOAD_WALL_MS=$(median <"$W/load-wall.txt")
 # --- the RSA key, its JWKS (served by lighttpd as a static file) and one
 # long-lived RS256 token, sent on every request of case 5
 mkdir -p "$W/www"
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/key.pem" 2>/dev/null ||
-    die "openssl genpkey failed"
-N_B64=$(openssl rsa -in "$W/key.pem" -noout -modulus | sed 's/^Modulus=//' |
-    basenc --base16 -d | b64url)
+rsa_key "$W/key.pem" || die "openssl genpkey failed"
+N_B64=$(rsa_jwk_n "$W/key.pem") || die "openssl rsa failed"
 printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"bench-1","n":"%s","e":"AQAB"}]}\n' \
     "$N_B64" >"$W/www/jwks.json"
 ISS="$BASE/issuer/"
 AUD="$BASE/jwt/mcp"
 NOW=$(date +%s)
-JWT_H=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench-1"}' | b64url)
-JWT_P=$(printf '{"iss":"%s","sub":"bench","aud":"%s","iat":%d,"nbf":%d,"exp":%d,"scope":"read"}' \
-    "$ISS" "$AUD" "$NOW" "$NOW" $((NOW + 86400)) | b64url)
-JWT_S=$(printf '%s.%s' "$JWT_H" "$JWT_P" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
-TOKEN="$JWT_H.$JWT_P.$JWT_S"
+TOKEN=$(jws_rs256 "$W/key.pem" '{"alg":"RS256","typ":"JWT","kid":"bench-1"}' \
+    "$(printf '{"iss":"%s","sub":"bench","aud":"%s","iat":%d,"nbf":%d,"exp":%d,"scope":"read"}' \
+    "$ISS" "$AUD" "$NOW" "$NOW" $((NOW + 86400)))") || die "openssl dgst failed"
+# case 5-jwt-cold: a pool of distinct tokens (own jti, iat and nbf), the
+# same claims otherwise, one per request; signed by node in one process
+# (jws_rs256 forks openssl three times a token: a minute for the pool)
+COLD_N=2000
+case $ONLY in
+'' | *,5-jwt-cold,*)
+	"$NODE" -e '
+	const c = require("crypto"), fs = require("fs");
+	const [keyf, iss, aud, now, n] = process.argv.slice(1);
+	const b = (x) => Buffer.from(x).toString("base64url");
+	const key = c.createPrivateKey(fs.readFileSync(keyf));
+	const h = b(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "bench-1" }));
+	const out = [];
+	for (let i = 0; i < +n; i++) {
+		const t = +now - i;
+		const p = b(JSON.stringify({ iss, sub: "bench", aud, iat: t,
+		    nbf: t, exp: +now + 86400, scope: "read",
+		    jti: "bench-cold-" + i }));
+		const s = c.sign("sha256", Buffer.from(h + "." + p), key);
+		out.push(h + "." + p + "." + s.toString("base64url"));
+	}
+	process.stdout.write(out.join("\n") + "\n");
+	' "$W/key.pem" "$ISS" "$AUD" "$NOW" "$COLD_N" >"$W/cold-tokens.txt" &&
+	    [ "$(sort -u "$W/cold-tokens.txt" | wc -l)" -eq "$COLD_N" ] ||
+	    die "could not sign $COLD_N distinct tokens"
+	;;
+esac
 # case 6: the provider's answer to a token exchange, from a ceiling.c
 # (the exchanged token is kept by each worker after its first call, so
 # the provider's speed does not count; only the look-up in the cache)
@@ -255,20 +253,20 @@ env_lines() {	# env_lines NAME=value...: lighttpd's bin-environment
 	done
 }
 cat >"$W/lighttpd.conf" <<EOF
-server.document-root = "$W/www"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.errorlog = "$W/lighttpd.error.log"
-server.pid-file = "$W/lighttpd.pid"
-server.modules += ( "mod_fastcgi" )
-server.max-request-size = 65536
-# the set-up the README recommends: event streams pass on as they come
-server.stream-response-body = 2
+$(lighttpd_conf "$W" lighttpd "$PORT" "$W/www")
 # wrk keeps its connections; do not close them every 1,000 requests
 server.max-keep-alive-requests = 1000000
 mimetype.assign = ( ".json" => "application/json" )
+server.modules += ( "mod_openssl" )
+\$SERVER["socket"] == "127.0.0.1:$TLS_PORT" {
+	ssl.engine = "enable"
+	ssl.pemfile = "$W/tls.pem"
+}
 fastcgi.server = (
 $(fcgi /mcp mcp "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api")")
+$(fcgi /curl/mcp curl "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="http://localhost:$PORT/api")")
+$(fcgi /tls/mcp tls "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="https://localhost:$TLS_PORT/api" \
+    SSL_CERT_FILE="$W/tls.pem.crt")")
 $(fcgi /big/mcp big "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$W/big.json" MCP_API_BASE_URL="$BASE/api")")
 $(fcgi /jwt/mcp jwt "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
     MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
@@ -281,6 +279,14 @@ $(fcgi /xp/mcp xp "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMP
     MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
     MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 MCP_UPSTREAM_AUTH=passthrough \
     MCP_ALLOW_TOKEN_PASSTHROUGH=1)")
+$(fcgi /rl/mcp rl "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
+    MCP_METRICS=on MCP_RATE_LIMIT_TOOL=100000000/day MCP_RATE_LIMIT_SUBJECT=100000000/day \
+    MCP_RATE_LIMIT_PATH="$RL_DIR/ratelimit.lmdb")")
+$(fcgi /off/mcp off "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
+    MCP_METRICS=off)")
+$(fcgi /jwtc/mcp jwtc "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$EXAMPLE_DOC" MCP_API_BASE_URL="$BASE/api" \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
+    MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 MCP_TOKEN_CACHE_SIZE=16)")
 $(fcgi /ceiling ceiling "$W/ceiling.fcgi")
 $(fcgi /token token "$W/ceiling.fcgi" "$(env_lines CEILING_BODY_FILE="$W/token.json")")
 $(fcgi /api api "$API_FCGI")
@@ -330,7 +336,7 @@ NCPU=$(nproc)
 # every mcp.fcgi answers its health route once it has its tools; the
 # workers of the 1,000-operation document have loaded it when their
 # memory stops growing
-for prefix in /mcp /big/mcp /jwt/mcp /xc/mcp /xp/mcp; do
+for prefix in /mcp /curl/mcp /tls/mcp /big/mcp /jwt/mcp /xc/mcp /xp/mcp /rl/mcp /off/mcp /jwtc/mcp; do
 	for i in $(seq 1 400); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE$prefix/healthz")" = 200 ] && break
 		sleep 0.05
@@ -366,17 +372,27 @@ V="MCP-Protocol-Version: 2025-11-25"
 AUTH="Authorization: Bearer $TOKEN"
 
 declare -A RPS P50 P99 NON2XX ERRS NOTE OTHER C_URL C_METHOD C_BODY C_HEADERS
-# ROUND_RPS[KEY:N]: requests/s of round N of a case, when it was quiet
-declare -A ROUND_RPS
+# ROUND_RPS[KEY:N]: requests/s of round N of a case, when it was quiet;
+# ROUND_P50, ROUND_P99: its latency percentiles (us) in that round
+declare -A ROUND_RPS ROUND_P50 ROUND_P99
 ORDER=""
+# per case, given as `CASE_CONNS=1 run_case ...`: the connections (wrk
+# -c, and -t no more than that) and a file of tokens, one a request
+# (WRK_TOKENS of bench/post.lua); kept in C_CONNS and C_TOKENS
+CASE_CONNS=""
+CASE_TOKENS=""
+declare -A C_CONNS C_TOKENS
 
 # measure_once KEY URL METHOD BODY HEADERS: warm up, then measure with wrk
 # (and perf with --perf); sets OTHER[KEY], leaves $W/wrk-KEY.out
 measure_once() {
 	local key=$1 url=$2 method=$3 body=$4 headers=$5 b0 o0 t0 b1 o1 t1
+	local conns=${C_CONNS[$1]:-$CONNS} threads=$THREADS
+	[ "$threads" -le "$conns" ] || threads=$conns
+	export WRK_TOKENS=${C_TOKENS[$1]:-} WRK_THREADS=$threads
 	if [ "$WARMUP" -gt 0 ]; then
 		WRK_METHOD=$method WRK_BODY=$body WRK_HEADERS=$headers \
-		    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" \
+		    timeout $((WARMUP + 30)) wrk -t"$threads" -c"$conns" -d"${WARMUP}s" \
 		    -s "$BENCH/post.lua" "$url" >"$W/warmup-$key.out" 2>&1
 	fi
 	b0=$(cpu_busy); cpu_ours; o0=$OURS; t0=$(date +%s%N)
@@ -386,7 +402,7 @@ measure_once() {
 		PERF_PID=$!
 	fi
 	WRK_METHOD=$method WRK_BODY=$body WRK_HEADERS=$headers \
-	    timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency \
+	    timeout $((DURATION + 30)) wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency \
 	    -s "$BENCH/post.lua" "$url" >"$W/wrk-$key.out" 2>&1
 	if [ -n "$PERF_PID" ]; then
 		wait "$PERF_PID"
@@ -415,12 +431,20 @@ measure_once() {
 rps_of() {
 	sed -n 's/^RESULT .*rps=\([0-9]*\).*/\1/p' "$1" | tail -1 | grep . || echo 0
 }
+# keep_round KEY N FILE: a quiet round's requests/s and percentiles
+# shellcheck disable=SC2034 # ROUND_P50 and ROUND_P99: read by pct
+keep_round() {
+	ROUND_RPS[$1:$2]=$(rps_of "$3")
+	ROUND_P50[$1:$2]=$(sed -n 's/^RESULT .* p50_us=\([0-9]*\).*/\1/p' "$3" | tail -1)
+	ROUND_P99[$1:$2]=$(sed -n 's/^RESULT .* p99_us=\([0-9]*\).*/\1/p' "$3" | tail -1)
+}
 
-# run_case KEY LABEL URL BODY HEADERS EXPECT: check one request with curl
-# (status 200 and a body matching EXPECT), warm up, then measure (the
-# first round; later rounds are taken by more_rounds, case after case).
+# run_case KEY LABEL URL BODY HEADERS EXPECT [CHECK]: check one request
+# with curl (status 200 and a body matching EXPECT; then `CHECK KEY`, a
+# function, when given), warm up, then measure (the first round; later
+# rounds are taken by more_rounds, case after case).
 run_case() {
-	local key=$1 label=$2 url=$3 body=$4 headers=$5 expect=$6
+	local key=$1 label=$2 url=$3 body=$4 headers=$5 expect=$6 extra=${7:-}
 	local method=POST line status args=()
 	case $ONLY in '' | *",$key,"*) ;; *) return 0 ;; esac
 	ORDER="$ORDER $key"
@@ -441,6 +465,12 @@ run_case() {
 		NOTE[$key]="$label  [CHECK FAILED: HTTP $status]"
 		return 1
 	fi
+	if [ -n "$extra" ] && ! "$extra" "$key"; then
+		say "$key: the check $extra failed"
+		NOTE[$key]="$label  [CHECK FAILED: $extra]"
+		return 1
+	fi
+	C_CONNS[$key]=$CASE_CONNS; C_TOKENS[$key]=$CASE_TOKENS
 	C_URL[$key]=$url; C_METHOD[$key]=$method; C_BODY[$key]=$body; C_HEADERS[$key]=$headers
 	# the attempt during which the machine was quietest counts
 	best=""
@@ -458,7 +488,7 @@ run_case() {
 		[ "${OTHER[$key]}" -le "$QUIET" ] && break
 	done
 	OTHER[$key]=$best
-	[ "$best" -le "$QUIET" ] && ROUND_RPS[$key:1]=$(rps_of "$W/best-$key.out")
+	[ "$best" -le "$QUIET" ] && keep_round "$key" 1 "$W/best-$key.out"
 }
 
 # Rounds 2..N, every case once per round: the host's speed drifts over
@@ -476,7 +506,7 @@ more_rounds() {
 			measure_once "$key" "${C_URL[$key]}" "${C_METHOD[$key]}" \
 			    "${C_BODY[$key]}" "${C_HEADERS[$key]}"
 			if [ "${OTHER[$key]}" -le "$QUIET" ]; then
-				ROUND_RPS[$key:$round]=$(rps_of "$W/wrk-$key.out")
+				keep_round "$key" "$round" "$W/wrk-$key.out"
 				[ "${ROUND_RPS[$key:$round]}" -gt "$(rps_of "$W/best-$key.out")" ] &&
 				    cp "$W/wrk-$key.out" "$W/best-$key.out"
 			fi
@@ -514,12 +544,60 @@ run_case 1a-list "tools/list, mcp.fcgi, example API (13 tools)" "$BASE/mcp" "$W/
 run_case 1b-list "tools/list, mcp.fcgi, 1,000 operations (first page)" "$BASE/big/mcp" "$W/body/list.json" "$V" '"nextCursor":'
 RSS_AFTER=$(max_rss_mib $BIG_PIDS)
 LIST_BYTES=$( (wc -c <"$W/check-1b-list.out") 2>/dev/null || echo "?")
+# cases 1c and 4c: metrics and rate limits on (/rl/mcp: the counters of
+# /mcp/metrics, and limits per tool and per subject so high that nothing
+# is refused) against both off (/off/mcp: MCP_METRICS=off, no limits)
+metrics_on_off() {	# /rl/mcp serves its counters, /off/mcp has none
+	[ "$(curl -s -o "$W/metrics-rl.out" -w '%{http_code}' --max-time 5 "$BASE/rl/mcp/metrics")" = 200 ] &&
+	    grep -q '^fcgimcp_requests_total' "$W/metrics-rl.out" &&
+	    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/off/mcp/metrics")" = 404 ]
+}
+rl_counted() {	# the call was counted: the tool's limit is in the LMDB file
+	metrics_on_off && [ -s "$RL_DIR/ratelimit.lmdb" ]
+}
+run_case 1c-ping-rl "ping, mcp.fcgi, metrics on, rate limits configured" "$BASE/rl/mcp" "$W/body/ping.json" "$V" "$PING_OK" metrics_on_off
+run_case 1c-ping-off "ping, mcp.fcgi, MCP_METRICS=off, no rate limits" "$BASE/off/mcp" "$W/body/ping.json" "$V" "$PING_OK" metrics_on_off
+run_case 4c-call-rl "tools/call getItem, metrics on, rate limits configured" "$BASE/rl/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,' rl_counted
+run_case 4c-call-off "tools/call getItem, MCP_METRICS=off, no rate limits" "$BASE/off/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,' metrics_on_off
 run_case 4-gateway "tools/call getItem {id:1} through mcp.fcgi" "$BASE/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 run_case 4-direct "GET /api/items/1, the example API directly" "$BASE/api/items/1" "" "" '"id":1,'
+# the latency a gateway adds, at one connection (wrk -t1 -c1): p50 and p99
+# of 4-gateway-c1 less those of 4-direct-c1
+CASE_CONNS=1 run_case 4-gateway-c1 "tools/call getItem through mcp.fcgi, 1 connection" "$BASE/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
+CASE_CONNS=1 run_case 4-direct-c1 "GET /api/items/1 directly, 1 connection" "$BASE/api/items/1" "" "" '"id":1,'
+run_case 4-curl "tools/call getItem, API by host name (libcurl)" "$BASE/curl/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
+run_case 4-tls "tools/call getItem, API over https (libcurl)" "$BASE/tls/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
+# curl (the check request) trusts the certificate through CURL_CA_BUNDLE;
+# wrk does not verify it
+CURL_CA_BUNDLE="$W/tls.pem.crt" run_case 4-direct-tls "GET /api/items/1 over https, the example API directly" \
+    "https://127.0.0.1:$TLS_PORT/api/items/1" "" "" '"id":1,'
 run_case 5-none "tools/call getItem, MCP_AUTH=none, Bearer sent" "$BASE/mcp" "$W/body/call.json" "$V
 $AUTH" '"structuredContent":\{"id":1,'
 run_case 5-jwt "tools/call getItem, MCP_AUTH=jwt RS256, Bearer verified" "$BASE/jwt/mcp" "$W/body/call.json" "$V
 $AUTH" '"structuredContent":\{"id":1,'
+# a new token on every request, verified every time: /jwtc/mcp keeps 16
+# tokens per worker (MCP_TOKEN_CACHE_SIZE; one slot per digest), and a
+# token comes back to a wrk thread only after 2000 / threads others
+cold_verified() {	# the pool's last token passes, a forged signature not
+	local last forged c
+	last=$(tail -1 "$W/cold-tokens.txt")
+	# a character inside the signature (the last one has padding bits)
+	c=${last: -10:1}
+	[ "$c" = A ] && c=B || c=A
+	forged="${last:0:${#last}-10}$c${last: -9}"
+	[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "$V" \
+	    -H "Authorization: Bearer $last" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    --data-binary "@$W/body/call.json" "$BASE/jwtc/mcp")" = 200 ] &&
+	    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "$V" \
+	    -H "Authorization: Bearer $forged" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    --data-binary "@$W/body/call.json" "$BASE/jwtc/mcp")" = 401 ]
+}
+[ -s "$W/cold-tokens.txt" ] &&
+    CASE_TOKENS="$W/cold-tokens.txt" run_case 5-jwt-cold "tools/call getItem, jwt RS256, a new token each request" \
+    "$BASE/jwtc/mcp" "$W/body/call.json" "$V
+Authorization: Bearer $(head -1 "$W/cold-tokens.txt")" '"structuredContent":\{"id":1,' cold_verified
 run_case 6-pass "tools/call getItem, MCP_AUTH=jwt, token passed through" "$BASE/xp/mcp" "$W/body/call.json" "$V
 $AUTH" '"structuredContent":\{"id":1,'
 run_case 6-xchg "tools/call getItem, MCP_AUTH=jwt, exchanged token (kept)" "$BASE/xc/mcp" "$W/body/call.json" "$V
@@ -549,6 +627,28 @@ ratio() {
 		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 		printf "%.2f", m}'
 }
+# pct KEY P50|P99 [KEY2]: the median over the quiet rounds of a case's
+# percentile in us (of KEY's less KEY2's, in the rounds where both were
+# quiet); the fastest rounds' when no round has them
+pct() {
+	local -n per=ROUND_$2 best=$2
+	local n list=""
+	for n in $(seq 1 "$ROUNDS"); do
+		[ -n "${per[$1:$n]:-}" ] || continue
+		if [ -z "${3:-}" ]; then
+			list="$list ${per[$1:$n]}"
+		elif [ -n "${per[$3:$n]:-}" ]; then
+			list="$list $(( ${per[$1:$n]} - ${per[$3:$n]} ))"
+		fi
+	done
+	if [ -z "$list" ]; then
+		[ -n "${C_URL[$1]:-}" ] && { [ -z "${3:-}" ] || [ -n "${C_URL[$3]:-}" ]; } ||
+		    { echo n/a; return; }
+		list=${best[$1]:-0}
+		[ -z "${3:-}" ] || list=$((list - ${best[$3]:-0}))
+	fi
+	printf '%s\n' $list | median | awk '{printf "%.0f", $1}'
+}
 mark() {	# mark VALUE OP LIMIT: PASS or FAIL
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
 		if (v == "n/a" || v == "") { print "FAIL"; exit }
@@ -576,8 +676,15 @@ printf '%-50s %10s   %-10s %s\n' "target" "measured" "wanted" ""
 r=$(ratio 1a-ping 2-ceiling); printf '%-50s %10s   %-10s %s\n' "1/2  ping / ceiling" "$r" ">= 0.85" "$(mark "$r" '>=' 0.85)"
 r=$(ratio 1a-ping 3-peer); printf '%-50s %10s   %-10s %s\n' "1/3  ping / peer" "$r" ">= 20" "$(mark "$r" '>=' 20)"
 r=$(ratio 4-gateway 4-direct); printf '%-50s %10s   %-10s %s\n' "4    tools/call gateway / direct" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
+r=$(ratio 4-curl 4-direct); printf '%-50s %10s   %-10s %s\n' "4    tools/call by host name (libcurl) / direct" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
+r=$(ratio 4-tls 4-direct-tls); printf '%-50s %10s   %-10s %s\n' "4    tools/call over https / direct over https" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
 r=$(ratio 5-jwt 5-none); printf '%-50s %10s   %-10s %s\n' "5    tools/call jwt / none" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
 r=$(ratio 6-xchg 6-pass); printf '%-50s %10s   %-10s %s\n' "6    tools/call exchange / passthrough" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
+r=$(ratio 1c-ping-rl 1c-ping-off); printf '%-50s %10s   %-10s %s\n' "1c   ping, metrics+rate limits on / off" "$r" ">= 0.95" "$(mark "$r" '>=' 0.95)"
+r=$(ratio 4c-call-rl 4c-call-off); printf '%-50s %10s   %-10s %s\n' "4c   tools/call, metrics+rate limits on / off" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
+r=$(pct 4-gateway-c1 P50 4-direct-c1); printf '%-50s %10s   %-10s %s\n' "4    added latency p50 (us), 1 connection" "$r" "<= 100" "$(mark "$r" '<=' 100)"
+r=$(pct 4-gateway-c1 P99 4-direct-c1); printf '%-50s %10s\n' "4    added latency p99 (us), 1 connection" "$r"
+r=$(ratio 5-jwt-cold 5-jwt); printf '%-50s %10s\n' "5    tools/call jwt, cold token / cached" "$r"
 printf '%-50s %10s   %-10s %s\n' "worker RSS, ${NTOOLS_BIG:-?} tools loaded (MiB)" "$RSS_LOADED" "<= 32" "$(mark "$RSS_LOADED" '<=' 32)"
 printf '%-50s %10s   %-10s %s\n' "worker RSS, after the tools/list load (MiB)" "$RSS_AFTER" "<= 32" "$(mark "$RSS_AFTER" '<=' 32)"
 printf '%-50s %10s   %-10s %s\n' "load time of 1,000 operations (ms, logged)" "$LOAD_MS" "<= 300" "$(mark "$LOAD_MS" '<=' 300)"
@@ -585,5 +692,7 @@ printf '%-50s %10s\n' "mcp.fcgi --check-config, whole process (ms)" "$LOAD_WALL_
 echo
 echo "1b-list answers the first page (MCP_PAGE_SIZE 100) of the 1,000 tools: $LIST_BYTES bytes."
 echo "Ratios from 1a-ping; 1b-ping / ceiling = $(ratio 1b-ping 2-ceiling); peer tools/call vs 4-gateway = $(ratio 4-gateway 3-peer-call) x."
+echo "Metrics alone: ping, 1a-ping (metrics on, no limits) / 1c-ping-off = $(ratio 1a-ping 1c-ping-off)."
+echo "At one connection (us; median over the quiet rounds): 4-gateway-c1 p50 $(pct 4-gateway-c1 P50), p99 $(pct 4-gateway-c1 P99); 4-direct-c1 p50 $(pct 4-direct-c1 P50), p99 $(pct 4-direct-c1 P99)."
 [ "$ROUNDS" -gt 1 ] && echo "Ratios: the median over the $ROUNDS rounds of each round's ratio; req/s above: each case's fastest round."
 } | tee "$W/table.txt"
