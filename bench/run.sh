@@ -692,7 +692,7 @@ printf '%-50s %10s\n' "mcp.fcgi --check-config, whole process (ms)" "$LOAD_WALL_
 echo
 echo "1b-list answers the first page (MCP_PAGE_SIZE 100) of the 1,000 tools: $LIST_BYTES bytes."
 echo "Ratios from 1a-ping; 1b-ping / ceiling = $(ratio 1b-ping 2-ceiling); peer tools/call vs 4-gateway = $(ratio 4-gateway 3-peer-call) x."
-echo "Metrics alone: ping, 1a-ping (metrics on, no limits) / 1c-ping-off = $(ratio 1a-ping 1c-ping-off)."
+echo "Metrics alone (/mcp: on, no limits): 1a-ping / 1c-ping-off = $(ratio 1a-ping 1c-ping-off), 4-gateway / 4c-call-off = $(ratio 4-gateway 4c-call-off); rate limits alone: 4c-call-rl / 4-gateway = $(ratio 4c-call-rl 4-gateway)."
 echo "At one connection (us; median over the quiet rounds): 4-gateway-c1 p50 $(pct 4-gateway-c1 P50), p99 $(pct 4-gateway-c1 P99); 4-direct-c1 p50 $(pct 4-direct-c1 P50), p99 $(pct 4-direct-c1 P99)."
 [ "$ROUNDS" -gt 1 ] && echo "Ratios: the median over the $ROUNDS rounds of each round's ratio; req/s above: each case's fastest round."
 } | tee "$W/table.txt"
