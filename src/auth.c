@@ -520,6 +520,16 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 	return e == JWT_OK ? AUTH_OK : AUTH_INVALID;
 }
 
+/* One string equal to `want`: a string with a NUL in it never is
+ * ("https://mcp\u0000.evil" is not "https://mcp"). */
+static int
+str_is(struct json_object *o, const char *want)
+{
+	const char	*s = jp_string(o);
+
+	return s != NULL && strcmp(s, want) == 0;
+}
+
 /* aud as a string or an array containing `want` */
 static int
 aud_contains(struct json_object *aud, const char *want)
@@ -527,16 +537,12 @@ aud_contains(struct json_object *aud, const char *want)
 	size_t	 i;
 
 	if (json_object_is_type(aud, json_type_string))
-		return strcmp(json_object_get_string(aud), want) == 0;
+		return str_is(aud, want);
 	if (!json_object_is_type(aud, json_type_array))
 		return 0;
-	for (i = 0; i < json_object_array_length(aud); i++) {
-		struct json_object *a = json_object_array_get_idx(aud, i);
-
-		if (json_object_is_type(a, json_type_string) &&
-		    strcmp(json_object_get_string(a), want) == 0)
+	for (i = 0; i < json_object_array_length(aud); i++)
+		if (str_is(json_object_array_get_idx(aud, i), want))
 			return 1;
-	}
 	return 0;
 }
 
@@ -579,10 +585,9 @@ intro_str(struct json_object *o, const char *key)
 {
 	struct json_object	*v;
 
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
+	if (!json_object_object_get_ex(o, key, &v))
 		return NULL;
-	return json_object_get_string(v);
+	return jp_string(v);	/* NULL for a string with a NUL in it */
 }
 
 /* An RFC 7662 answer. */
@@ -662,8 +667,7 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	if (!intro_for_us(cfg, o, why))
 		goto out;
 	if (json_object_object_get_ex(o, "iss", &v) && cfg->oauth_issuer &&
-	    (!json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), cfg->oauth_issuer) != 0)) {
+	    !str_is(v, cfg->oauth_issuer)) {
 		*why = "token from another issuer";
 		goto out;
 	}

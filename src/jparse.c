@@ -188,21 +188,24 @@ string(struct jp *j)
 		case 'u':
 			if (hex4(j, &cp) == -1)
 				return -1;
-			if (cp >= 0xd800 && cp <= 0xdbff && j->end - j->p >= 6 &&
-			    j->p[0] == '\\' && j->p[1] == 'u') {
+			/* a high surrogate pairs with the low one after it;
+			 * alone it is U+FFFD, and the escape after it is read
+			 * for itself (it may be the high half of a pair) */
+			while (cp >= 0xd800 && cp <= 0xdbff &&
+			    j->end - j->p >= 6 && j->p[0] == '\\' &&
+			    j->p[1] == 'u') {
 				j->p += 2;
 				if (hex4(j, &lo) == -1)
 					return -1;
-				if (lo >= 0xdc00 && lo <= 0xdfff)
+				if (lo >= 0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + ((cp - 0xd800) << 10) +
 					    (lo - 0xdc00);
-				else {
-					/* a high surrogate alone, then lo */
-					put_utf8(&j->sb, 0xfffd);
-					cp = lo >= 0xd800 && lo <= 0xdfff ?
-					    0xfffd : lo;
+					break;
 				}
-			} else if (cp >= 0xd800 && cp <= 0xdfff)
+				put_utf8(&j->sb, 0xfffd);
+				cp = lo;
+			}
+			if (cp >= 0xd800 && cp <= 0xdfff)
 				cp = 0xfffd;
 			put_utf8(&j->sb, cp);
 			break;
@@ -330,6 +333,12 @@ container(struct jp *j, int obj)
 			j->p++;
 			if (string(j) == -1)
 				goto err;
+			/* json-c keys are C strings: "a\u0000x" would be read
+			 * as "a", another name than the text says */
+			if (j->sb.len > 0 && memchr(j->sb.data, 0, j->sb.len)) {
+				fail(j, "NUL in a member name");
+				goto err;
+			}
 			/* a short key on the stack: no allocation of our own
 			 * (json-c copies it anyway) */
 			if (j->sb.len < sizeof(kbuf)) {

@@ -544,6 +544,8 @@ num_multiple(const struct num *n, const struct num *m)
 			    (uint64_t)n->i;
 		return a % b == 0;
 	}
+	if (!isfinite(num_dbl(n)))
+		return 0;	/* 1e999: no number is a multiple of */
 	q = num_dbl(n) / num_dbl(m);
 	if (isnan(q))
 		return 0;

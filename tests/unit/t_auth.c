@@ -240,6 +240,9 @@ intro_answer(const char *tok)
 		"\"https://mcp.example.com/mcp\"}" },
 	    { "other", "{\"active\":true,\"scope\":\"read\",\"aud\":"
 		"\"https://other.example\"}" },
+	    /* the audience, then a NUL and more: strcmp alone says equal */
+	    { "nulaud", "{\"active\":true,\"scope\":\"read\",\"aud\":"
+		"[\"https://mcp.example.com/mcp\\u0000.evil\"]}" },
 	    { "admin", "{\"active\":true,\"scope\":\"admin offline_access\","
 		"\"aud\":\"https://mcp.example.com/mcp\"}" },
 	    /* t_tools_by_scope: who the token speaks for, for the audit */
@@ -412,6 +415,10 @@ t_introspect_audience(void)
 	free(o.raw);
 	o = with_token(app, &cfg, list_body, "other-1");
 	is_int(o.status, 401, "introspect: another audience: 401");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "nulaud-1");
+	is_int(o.status, 401, "introspect: aud is the resource, a NUL, more: "
+	    "another audience: 401");
 	free(o.raw);
 	o = with_token(app, &cfg, list_body, "noaud-1");
 	is_int(o.status, 401, "introspect: an answer without aud: 401");

@@ -130,6 +130,19 @@ t_parse(void)
 	is_str(json_object_get_string(json_object_array_get_idx(o, 3)),
 	    "/\b\f\n\r\t", "escapes: the short ones");
 	json_object_put(o);
+	o = parse("[\"\\ud800\\ud800\\udc00\",\"\\udc00\\ud83d\\ude00\"]", &cause);
+	is_str(o ? json_object_get_string(json_object_array_get_idx(o, 0)) :
+	    NULL, "\xef\xbf\xbd\xf0\x90\x80\x80", "escapes: a high surrogate "
+	    "alone, then a pair: U+FFFD, U+10000");
+	is_str(o ? json_object_get_string(json_object_array_get_idx(o, 1)) :
+	    NULL, "\xef\xbf\xbd\xf0\x9f\x98\x80", "escapes: a low surrogate "
+	    "alone, then a pair");
+	json_object_put(o);
+	ok(parse("{\"aud\\u0000junk\":\"x\"}", &cause) == NULL &&
+	    strcmp(cause, "NUL in a member name") == 0, "a member name with "
+	    "\\u0000 is refused (json-c would cut it to \"aud\")");
+	ok(parse("{\"a\":{\"b\\u0000\":1}}", &cause) == NULL,
+	    "also in a nested object");
 	ok(parse("[\"\\x\"]", &cause) == NULL, "escapes: unknown refused");
 	ok(parse("[\"\\u12\"]", &cause) == NULL, "escapes: short \\u");
 	ok(parse("[1,]", &cause) == NULL, "trailing comma refused");

@@ -319,6 +319,8 @@ t_number(void)
 	INVALID("{'multipleOf':2.60750842793813e-310}", "5",
 	    "arguments: expected a multiple of 2.60750842793813e-310, got 5",
 	    "5 is not");
+	ok(strstr(check("{'multipleOf':0.5}", "1e999"), "expected a multiple") !=
+	    NULL, "1e999 (infinite as a double) is no multiple of anything");
 	VALID("{'minimum':5}", "'a'", "minimum only applies to numbers");
 }
 
