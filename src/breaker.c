@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -115,8 +117,19 @@ brk_init(const struct cfg *cfg, char **cause)
 		path = default_path();
 		if (shm_attach(path, sizeof(struct brk_state), BRK_MAGIC,
 		    BRK_VERSION, &bs.region, cause) == -1) {
-			/* the default place may not exist (no /dev/shm):
-			 * each worker then counts for itself */
+			struct stat	 sb;
+
+			/* a file there refused (another user's): refuse to
+			 * start rather than let a cap become one per worker */
+			if (stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				char	*why = *cause;
+
+				xasprintf(cause, "MCP_API_STATE_FILE (default): "
+				    "%s", why);
+				free(why);
+				goto out;
+			}
+			/* no /dev/shm: each worker counts for itself */
 			log_msg(LOGL_WARN, "the API's breaker and cap: %s; "
 			    "each worker keeps its own (set "
 			    "MCP_API_STATE_FILE)", *cause);
@@ -267,7 +280,8 @@ brk_acquire(struct brk_call *c, long wait_ms)
 				c->slot = i;
 				return 0;
 			}
-		if ((i = take_stale(pid)) != -1) {
+		/* kill(pid, 0) for each slot: not on every millisecond */
+		if (waited % 100 == 0 && (i = take_stale(pid)) != -1) {
 			c->slot = i;
 			return 0;
 		}

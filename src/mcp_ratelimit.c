@@ -54,8 +54,14 @@ mcp_rate_limit(struct mcp_exchange *x, const struct tool *t)
 		return 0;
 	/* only a verified token's sub and client id are worth counting */
 	if (x->grant != NULL && x->grant->verified) {
-		sub = x->grant->sub;
-		client = x->grant->client_id;
+		/* a verified token without sub or client_id (both are
+		 * optional claims) is counted with all the others that lack
+		 * it, not let through without a count */
+		sub = x->grant->sub != NULL && *x->grant->sub != '\0' ?
+		    x->grant->sub : "(none)";
+		client = x->grant->client_id != NULL &&
+		    *x->grant->client_id != '\0' ? x->grant->client_id :
+		    "(none)";
 	}
 	if ((r = rl_check(x->app->rl, sub, client, t->name, &v)) == RL_PASS)
 		return 0;

@@ -759,8 +759,14 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (pi != NULL && strcmp(pi, "/metrics") == 0) {
-		/* like /healthz: for a scraper, with its own access rule */
-		met_serve(rq, rs);
+		/* like /healthz: for a scraper, with its own access rule;
+		 * loopback-only also wants a Host of ours, or a page in a
+		 * browser on this host could read it by DNS rebinding */
+		if (cfg->metrics_token == NULL &&
+		    !guard_host_ok(cfg, req_header(rq, "Host")))
+			resp_error_text(rs, 403, "Forbidden: Host not allowed");
+		else
+			met_serve(rq, rs);
 		return;
 	}
 	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {

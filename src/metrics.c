@@ -333,8 +333,12 @@ met_attach(const char *path, char **cause)
 	int			 fd;
 
 	met_detach();
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-	    0600);
+	/* created by us, or opened as it is (never O_CREAT on a file that
+	 * exists: it may be another user's, checked below) */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOCTTY, 0600);
+	if (fd == -1 && errno == EEXIST)
+		fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
 		xasprintf(cause, "MCP_METRICS_PATH: cannot open %s: %s%s", path,
 		    strerror(errno), errno == ELOOP ? " (a symbolic link)" :
@@ -348,6 +352,12 @@ met_attach(const char *path, char **cause)
 	}
 	if (!S_ISREG(st.st_mode))
 		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		/* another local user's file: its counters could be forged,
+		 * its size changed under us (SIGBUS in every worker) */
+		why = "it belongs to another user";
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = "others may write it (its mode must be 0600)";
 	else if (st.st_size != 0 &&
 	    st.st_size != (off_t)sizeof(struct met_region))
 		why = "not the size of a metrics region of this version";
@@ -451,6 +461,8 @@ met_tool_names(const char *const *names, size_t n)
 	known = xcalloc(ksz, sizeof(*known));
 	(void)flock(met_fd, LOCK_EX);
 	have = __atomic_load_n(&met->h.ntools, __ATOMIC_ACQUIRE);
+	if (have > MET_TOOLS_MAX)
+		have = MET_TOOLS_MAX;	/* checked at attach; bounded still */
 	for (k = 0; k < have; k++) {
 		/* written whole, so never true but in a damaged file */
 		if (met->tool_names[k][MET_NAME_MAX - 1] != '\0')

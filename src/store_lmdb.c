@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,25 +343,39 @@ lmdb_close(void *p)
 }
 
 /*
- * The file and its lock file must be ours and writable by nobody else:
- * under a shared directory such as /var/tmp another user could have made
- * them first and would then read and rewrite what we remember.
+ * The file and its lock file must be ours and writable by nobody else,
+ * checked before LMDB opens them (it follows symbolic links and creates
+ * what is missing): under a shared directory such as /var/tmp or
+ * /dev/shm another user could have made them first, or made them links
+ * to a file of ours that LMDB would then overwrite.  Made here when
+ * absent, so what LMDB opens is ours, and the directory's sticky bit
+ * keeps it so.
  */
 static int
 owned(const char *var, const char *path, char **cause)
 {
 	struct stat	 sb;
+	int		 fd;
 
-	if (stat(path, &sb) == -1) {
-		xasprintf(cause, "%s: %s: %s", var, path, strerror(errno));
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1 && errno == EEXIST)
+		fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s: %s", var, path, errno == ELOOP ?
+		    "a symbolic link; remove it or choose another path" :
+		    strerror(errno));
 		return -1;
 	}
-	if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0) {
-		xasprintf(cause, "%s: %s belongs to another user or is "
-		    "writable by others; remove it or choose another path",
-		    var, path);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != geteuid() || (sb.st_mode & 022) != 0) {
+		xasprintf(cause, "%s: %s belongs to another user, is not a "
+		    "plain file or is writable by others; remove it or "
+		    "choose another path", var, path);
+		close(fd);
 		return -1;
 	}
+	close(fd);
 	return 0;
 }
 
@@ -404,6 +419,9 @@ store_lmdb_open(const struct cfg *cfg, int counters,
 
 	l->path = file_of(cfg, counters, &var);
 	xasprintf(&lock, "%s-lock", l->path);
+	if (owned(var, l->path, cause) == -1 ||
+	    owned(var, lock, cause) == -1)
+		goto fail;
 	if ((rc = mdb_env_create(&l->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0 ||
 	    (rc = mdb_env_set_mapsize(l->env,
@@ -411,9 +429,6 @@ store_lmdb_open(const struct cfg *cfg, int counters,
 	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR |
 	    (counters ? MDB_NOSYNC | MDB_WRITEMAP : 0), 0600)) != 0)
 		goto dberr;
-	if (owned(var, l->path, cause) == -1 ||
-	    owned(var, lock, cause) == -1)
-		goto fail;
 	mdb_env_stat(l->env, &est);
 	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;
 	/* readers left behind by workers that were killed */

@@ -83,6 +83,8 @@ is "$(header Content-Type)" "text/plain; version=0.0.4; charset=utf-8" \
     "text exposition format 0.0.4"
 http POST "$BASE/mcp/metrics" -d x
 is "$STATUS" 405 "POST /mcp/metrics: 405"
+http GET "$BASE/mcp/metrics" -H 'Host: attacker.example'
+is "$STATUS" 403 "loopback, but a Host not ours (DNS rebinding): 403"
 scrape
 promtool_ok "$SCRAPE"
 ok $? "promtool check metrics accepts the scrape"

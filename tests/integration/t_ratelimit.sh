@@ -51,6 +51,15 @@ jwt() {	# jwt SUB CLIENT: a token for /mcp
 	printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" |
 	    openssl dgst -sha256 -sign "$T_DIR/key.pem" -binary | b64url)"
 }
+nosub() {	# nosub CLIENT: a token without a sub claim (it is optional)
+	local h p now
+	now=$(date +%s)
+	h=$(printf '{"alg":"RS256","typ":"JWT","kid":"k1"}' | b64url)
+	p=$(printf '{"iss":"%s","aud":"%s","client_id":"%s","iat":%s,"exp":%s}' \
+	    "$ISS" "$AUD" "$1" "$now" $((now + 3600)) | b64url)
+	printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" |
+	    openssl dgst -sha256 -sign "$T_DIR/key.pem" -binary | b64url)"
+}
 ALICE=$(jwt alice app-1)
 BOB=$(jwt bob app-2)
 CAROL=$(jwt carol app-1)
@@ -134,6 +143,12 @@ like "$BODY" '^\[\{"jsonrpc":"2.0","id":1,"result":\{\}\},\{"jsonrpc":"2.0","id"
     "... its tools/call element is refused, the ping answered"
 ok_call "$POOL" "$BOB" whoAmI '{}' "bob: not blocked by alice"
 ok_call "$THIRD" "$BOB" whoAmI '{}' "bob: nor on the third worker"
+# tokens without sub: counted together, not left uncounted
+for c in app-8 app-9 app-10; do
+	ok_call "$POOL" "$(nosub "$c")" whoAmI '{}' "no sub ($c): passes"
+done
+call "$POOL" "$(nosub app-11)" whoAmI
+refused subject "a fourth token without sub (another client): the ones without sub share a count"
 
 # client app-1: alice's 3 and carol's 2 make 5
 ok_call "$POOL" "$CAROL" whoAmI '{}' "carol (alice's client): call 1 passes"

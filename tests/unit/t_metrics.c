@@ -199,6 +199,26 @@ test_refused(void)
 	is_int(met_attach(p, &cause), -1, "a symbolic link is refused");
 	free(cause);
 	cause = NULL;
+	/* another local user's file, made before ours: never used */
+	snprintf(p, sizeof(p), "%s/planted", dir);
+	fd = open(p, O_RDWR | O_CREAT, 0600);
+	close(fd);
+	chmod(p, 0666);
+	is_int(met_attach(p, &cause), -1, "an empty file others may write is "
+	    "refused");
+	ok(cause != NULL && strstr(cause, "others may write") != NULL,
+	    "because of its mode: %s", cause ? cause : "");
+	free(cause);
+	cause = NULL;
+	chmod(p, 0600);
+	if (geteuid() == 0 && chown(p, 65534, 65534) == 0) {
+		is_int(met_attach(p, &cause), -1, "a file of another user is "
+		    "refused");
+		ok(cause != NULL && strstr(cause, "another user") != NULL,
+		    "because of its owner: %s", cause ? cause : "");
+		free(cause);
+		cause = NULL;
+	}
 	/* a region whose creator died before writing its header */
 	snprintf(p, sizeof(p), "%s/zeroed", dir);
 	fd = open(p, O_RDWR | O_CREAT, 0600);

@@ -277,6 +277,36 @@ t_lmdb(const char *dir)
 	cfg_free(&cfg);
 	chmod(path, 0600);
 
+	/* or made its lock file a link to a file of ours: refused before
+	 * LMDB opens (and so overwrites) it */
+	{
+		char	 victim[300], lock[300], buf[16] = "";
+		int	 fd;
+
+		snprintf(path, sizeof(path), "%s/linked.lmdb", dir);
+		snprintf(lock, sizeof(lock), "%s-lock", path);
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		fd = open(victim, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (write(fd, "precious", 8) != 8)
+			abort();
+		close(fd);
+		(void)symlink(victim, lock);
+		snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
+		cfg = config(vars);
+		cause = NULL;
+		ok(store_open(&cfg, &s, &cause) == -1 && cause != NULL &&
+		    strstr(cause, "symbolic link") != NULL, "local: a lock "
+		    "file that is a symbolic link is refused: %s",
+		    cause ? cause : "");
+		free(cause);
+		cfg_free(&cfg);
+		fd = open(victim, O_RDONLY);
+		ok(read(fd, buf, sizeof(buf) - 1) == 8 &&
+		    strcmp(buf, "precious") == 0, "local: the file it names "
+		    "is untouched");
+		close(fd);
+	}
+
 	/* full: fail closed, then room again as entries expire */
 	snprintf(path, sizeof(path), "%s/small.lmdb", dir);
 	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
