@@ -336,12 +336,13 @@ verify(const char *jwt, EVP_PKEY *pk, int ec)
 	const char	*dot = strrchr(jwt, '.');
 	unsigned char	*sig, *der = NULL;
 	size_t		 siglen, derlen;
-	EVP_MD_CTX	*m = EVP_MD_CTX_new();
+	EVP_MD_CTX	*m;
 	ECDSA_SIG	*es = NULL;
 	int		 good = 0;
 
 	if (util_b64url_decode(dot + 1, strlen(dot + 1), &sig, &siglen) == -1)
 		return 0;
+	m = EVP_MD_CTX_new();
 	if (ec) {
 		if (siglen != 64)
 			goto out;
@@ -414,7 +415,9 @@ t_assertion(void)
 	c2 = part(a2, 1);
 	ok(strcmp(str(c, "jti"), str(c2, "jti")) != 0, "each assertion has "
 	    "a new jti");
-	a[strlen(a) - 5] ^= 1;
+	/* Another base64url letter, so that the signature is read and
+	 * refused (a bit flipped could make an invalid letter instead). */
+	a[strlen(a) - 5] = a[strlen(a) - 5] == 'A' ? 'B' : 'A';
 	ok(!verify(a, pk, 0), "(the check itself rejects a changed signature)");
 	json_object_put(h);
 	json_object_put(c);
