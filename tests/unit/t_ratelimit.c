@@ -161,6 +161,58 @@ printable(const char *s)
 	return 1;
 }
 
+/* The key as ratelimit.h defines it, made here from the digest. */
+static void
+want_key(char *out, size_t sz, char kind, const struct rl_limit *l,
+    const char *id, int64_t now)
+{
+	unsigned char	 h[32];
+	char		 in[2100], hex[25];
+	uint32_t	 off;
+	int64_t		 left, w;
+	int		 i;
+
+	snprintf(in, sizeof(in), "%c:%s", kind, id);
+	util_sha256(in, strlen(in), h);
+	off = (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 |
+	    (uint32_t)h[14] << 8 | h[15];
+	w = rl_window(now, l->period, off, &left);
+	for (i = 0; i < 12; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	snprintf(out, sz, "rl:%c:%lld:%lld:%s", kind, (long long)l->period,
+	    (long long)w, hex);
+}
+
+/* The digests kept between calls give the key a fresh digest gives:
+ * for ids seen again, ids that evicted each other, and long ids. */
+static void
+t_keys_kept(void)
+{
+	struct rl_limit	 m = { 60, 60 };
+	char		 a[RL_KEY_MAX], b[RL_KEY_MAX], id[200];
+	int64_t		 now = 1800000000, left;
+	int		 i, round, bad = 0;
+
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < 500; i++) {
+			if (i % 50 == 49) {
+				memset(id, 'a' + round, 150);
+				snprintf(id + 150, sizeof(id) - 150, "%d", i);
+			} else
+				snprintf(id, sizeof(id), "user-%d", i);
+			rl_key(a, sizeof(a), (enum rl_kind)(i % RL_KIND__MAX),
+			    &m, id, now + round * 7, &left);
+			want_key(b, sizeof(b), "sct"[i % RL_KIND__MAX], &m,
+			    id, now + round * 7);
+			if (strcmp(a, b) != 0 && bad++ < 3)
+				printf("# %s: %s, want %s\n", id, a, b);
+		}
+	is_int(bad, 0, "1,500 keys, ids seen again, evicted and long: each "
+	    "the key of its own digest");
+	ok(rl_key(a, RL_KEY_MAX - 1, RL_TOOL, &m, "t", now, &left) == 0,
+	    "a buffer shorter than RL_KEY_MAX gets nothing");
+}
+
 static void
 t_keys(void)
 {
@@ -452,6 +504,7 @@ main(void)
 	t_config();
 	t_window();
 	t_keys();
+	t_keys_kept();
 	t_check(dir);
 	t_workers(dir);
 	t_down(dir);

@@ -7,7 +7,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -358,6 +360,112 @@ t_format(void)
 	    "a buffer that is too small gets nothing");
 }
 
+/* The member `key`'s text in a record (up to the next , or }). */
+static void
+field(const char *line, const char *key, char *out, size_t sz)
+{
+	char		 pat[64];
+	const char	*p;
+	size_t		 n;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	out[0] = '\0';
+	if ((p = strstr(line, pat)) == NULL)
+		return;
+	p += strlen(pat);
+	n = strcspn(p, ",}");
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/*
+ * The record's numbers are written without printf: the same text as
+ * "%.3f" (away from the halfway cases, where printf rounds the binary
+ * value and we round half up), 0 outside [0, 1e12); plain ASCII runs
+ * are cut at AUDIT_FIELD_MAX like any other character.
+ */
+static void
+t_format_fast(void)
+{
+	struct audit_rec	 a;
+	char			 line[AUDIT_LINE_MAX], got[64], want[64];
+	char			 s[400];
+	double			 v, scaled;
+	size_t			 n;
+	int			 i, bad = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.tool = "t";
+	a.outcome = AUDIT_OK;
+	srand(7);
+	for (i = 0; i < 20000; i++) {
+		v = (double)rand() / RAND_MAX * (i % 4 == 0 ? 1 :
+		    i % 4 == 1 ? 1000 : i % 4 == 2 ? 1e6 : 1e11);
+		scaled = v * 1000 - (double)(long long)(v * 1000);
+		if (scaled > 0.4999 && scaled < 0.5001)
+			continue;
+		a.duration_ms = v;
+		a.upstream_status = i % 600;
+		n = audit_format(&a, line, sizeof(line));
+		line[n] = '\0';
+		field(line, "duration_ms", got, sizeof(got));
+		snprintf(want, sizeof(want), "%.3f", v);
+		if (strcmp(got, want) != 0 && bad++ < 3)
+			printf("# %s for %.17g, printf says %s\n", got, v, want);
+		field(line, "upstream_status", got, sizeof(got));
+		snprintf(want, sizeof(want), "%d", i % 600);
+		if (strcmp(got, want) != 0 && bad++ < 3)
+			printf("# status %s, want %s\n", got, want);
+	}
+	is_int(bad, 0, "20,000 numbers: the text printf writes");
+	a.duration_ms = 0.0;
+	a.upstream_ms = 1e12;
+	a.upstream_status = 0;
+	n = audit_format(&a, line, sizeof(line));
+	line[n] = '\0';
+	ok(strstr(line, "\"upstream_status\":0,") != NULL &&
+	    strstr(line, "\"duration_ms\":0.000,") != NULL &&
+	    strstr(line, "\"upstream_ms\":0.000}") != NULL,
+	    "0 is 0 and 0.000; 1e12 and more are 0.000");
+	a.duration_ms = 999999999999.999;
+	a.upstream_ms = -1;
+	n = audit_format(&a, line, sizeof(line));
+	line[n] = '\0';
+	ok(strstr(line, "\"duration_ms\":999999999999.999,") != NULL &&
+	    strstr(line, "\"upstream_ms\":0.000}") != NULL,
+	    "the largest duration whole; a negative one is 0.000");
+
+	memset(s, 'a', sizeof(s));
+	s[AUDIT_FIELD_MAX] = '\0';
+	a.tool = s;
+	n = audit_format(&a, line, sizeof(line));
+	line[n] = '\0';
+	field(line, "tool", got, sizeof(got));
+	ok(strstr(line, "aaa\",\"upstream_status") != NULL &&
+	    strstr(line, "...") == NULL, "%d plain bytes: whole",
+	    AUDIT_FIELD_MAX);
+	s[AUDIT_FIELD_MAX] = 'a';
+	s[AUDIT_FIELD_MAX + 40] = '\0';
+	n = audit_format(&a, line, sizeof(line));
+	line[n] = '\0';
+	ok(strstr(line, "aaa...\",\"upstream_status") != NULL &&
+	    n < AUDIT_FIELD_MAX + 300, "%d plain bytes: cut at %d, marked",
+	    AUDIT_FIELD_MAX + 40, AUDIT_FIELD_MAX);
+	memcpy(s + AUDIT_FIELD_MAX - 1, "\xc3\xa9", 3);
+	n = audit_format(&a, line, sizeof(line));
+	line[n] = '\0';
+	ok(strstr(line, "aaa...\"") != NULL &&
+	    strstr(line, "\xc3") == NULL, "a character across the bound is "
+	    "left out whole");
+	memcpy(s + 10, "\"\\\n", 3);
+	n = audit_format(&a, line, sizeof(line));
+	line[n] = '\0';
+	ok(strstr(line, "\"tool\":\"aaaaaaaaaa\\\"\\\\\\u000aaaa") !=
+	    NULL, "escapes inside a run of plain bytes");
+}
+
 int
 main(void)
 {
@@ -366,5 +474,6 @@ main(void)
 	t_parse_errors();
 	t_config();
 	t_format();
+	t_format_fast();
 	return done_testing();
 }
