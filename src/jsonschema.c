@@ -43,6 +43,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,14 +280,17 @@ path_restore(struct js_ctx *c, const struct js_mark *m)
 static void
 path_push_index(struct js_ctx *c, size_t i, struct js_mark *m)
 {
-	char	 seg[32];
-	int	 n;
+	char	 seg[32], *p = seg + sizeof(seg);
 
 	path_save(c, m);
 	c->vdepth++;
-	n = snprintf(seg, sizeof(seg), "[%zu]", i);
-	if (n > 0 && (size_t)n < sizeof(seg))
-		path_put(c, seg, (size_t)n);
+	*--p = ']';
+	do {		/* no printf: this runs for every array item */
+		*--p = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	*--p = '[';
+	path_put(c, p, (size_t)(seg + sizeof(seg) - p));
 }
 
 /* Names that read unambiguously after a dot; others are quoted. */
@@ -692,14 +696,14 @@ type_fail(struct js_ctx *c, unsigned want, struct json_object *v)
 	return rc;
 }
 
-/* A non-negative integer keyword, or 0 when absent or malformed. */
+/* A non-negative integer keyword's value `k`: 0 when absent (NULL) or
+ * malformed. */
 static int
-get_count(struct json_object *s, const char *key, size_t *out)
+get_count(struct json_object *k, size_t *out)
 {
-	struct json_object	*k;
 	struct num		 n;
 
-	if (!json_object_object_get_ex(s, key, &k) || get_num(k, &n) == -1)
+	if (k == NULL || get_num(k, &n) == -1)
 		return 0;
 	switch (n.kind) {
 	case N_INT:
@@ -720,13 +724,11 @@ get_count(struct json_object *s, const char *key, size_t *out)
 	return 1;
 }
 
+/* A keyword's value `k` is true. */
 static int
-get_true(struct json_object *s, const char *key)
+is_true(struct json_object *k)
 {
-	struct json_object	*k;
-
-	return json_object_object_get_ex(s, key, &k) &&
-	    json_object_is_type(k, json_type_boolean) &&
+	return json_object_is_type(k, json_type_boolean) &&
 	    json_object_get_boolean(k);
 }
 
@@ -867,16 +869,6 @@ resolve(struct json_object *root, const char *ref)
 	return o;
 }
 
-static int
-v_ref(struct js_ctx *c, struct json_object *ref, struct json_object *v)
-{
-	struct json_object	*target;
-
-	if (!json_object_is_type(ref, json_type_string) ||
-	    (target = resolve(c->root, json_object_get_string(ref))) == NULL)
-		return 0;
-	return validate(c, target, v);
-}
 
 static int
 type_bit(struct json_object *t, unsigned *bit)
@@ -893,16 +885,18 @@ type_bit(struct json_object *t, unsigned *bit)
 	return -1;
 }
 
-/* "type": a name or a non-empty list of names; anything unknown: ignored. */
-static int
-v_type(struct js_ctx *c, struct json_object *t, struct json_object *v)
+/*
+ * The types "type" allows, as bits: a name or a non-empty list of names;
+ * 0 (anything) for an empty list or an unknown name.
+ */
+static unsigned
+type_mask(struct json_object *t)
 {
 	unsigned	 want = 0, bit;
 	size_t		 i, n;
 
 	if (json_object_is_type(t, json_type_array)) {
-		if ((n = json_object_array_length(t)) == 0)
-			return 0;
+		n = json_object_array_length(t);
 		for (i = 0; i < n; i++) {
 			if (type_bit(json_object_array_get_idx(t, i), &bit) == -1)
 				return 0;
@@ -910,7 +904,14 @@ v_type(struct js_ctx *c, struct json_object *t, struct json_object *v)
 		}
 	} else if (type_bit(t, &want) == -1)
 		return 0;
-	if (value_types(v) & want)
+	return want;
+}
+
+/* "type", as type_mask() read it. */
+static int
+v_type(struct js_ctx *c, unsigned want, struct json_object *v)
+{
+	if (want == 0 || (value_types(v) & want))
 		return 0;
 	return type_fail(c, want, v);
 }
@@ -964,23 +965,34 @@ v_const(struct js_ctx *c, struct json_object *k, struct json_object *v)
 }
 
 /*
- * The keywords of one schema object that v_schema() applies itself, and
- * which families of the others it has, found in one pass over its
- * members: most schemas have two or three, and a hashed look-up of each
- * of the fifteen keywords that could be there costs more than reading
- * them all (it was most of checking an API's answer).
+ * What one schema object says, read in one pass over its members on its
+ * first use and kept with it (json-c user data) for every later one:
+ * most schemas have two or three keywords, and a hashed look-up of each
+ * keyword that could be there, on every call, was most of checking an
+ * API's answer.  A keyword whose value is null reads as absent: every
+ * check below treats the two alike.
  */
 struct kw {
 	struct json_object	*type, *enumv, *constv, *ref, *all, *any;
 	struct json_object	*one, *not;
-	int			 nullable, discriminator;
+	struct json_object	*min_len, *max_len;		/* KW_STRING */
+	struct json_object	*minimum, *xminimum, *maximum, *xmaximum;
+	struct json_object	*multiple;			/* KW_NUMBER */
+	struct json_object	*props, *required, *addl;	/* KW_OBJECT */
+	struct json_object	*min_props, *max_props, *pattern_props;
+	struct json_object	*items, *addl_items;		/* KW_ARRAY */
+	struct json_object	*min_items, *max_items, *prefix, *unique;
+	int			 nullable, discriminator, read_only;
+	unsigned		 types;	/* "type", as type_mask() read it */
 	unsigned		 fam;	/* KW_STRING ... that are present */
 	unsigned		 has;	/* HAS_TYPE ...: present (null too) */
+	/* "$ref"'s target, resolved against ref_root */
+	struct json_object	*ref_root, *ref_target;
 };
 #define KW_STRING	0x1	/* minLength, maxLength */
 #define KW_NUMBER	0x2	/* minimum ... multipleOf */
 #define KW_OBJECT	0x4	/* properties, required, additionalProperties */
-#define KW_ARRAY	0x8	/* items */
+#define KW_ARRAY	0x8	/* items, additionalItems */
 #define KW_OBJ_COUNT	0x10	/* minProperties, maxProperties */
 #define KW_OBJ_PATTERN	0x20
 #define KW_ARR_COUNT	0x40	/* minItems, maxItems */
@@ -996,9 +1008,26 @@ struct kw {
 #define HAS_ONE		0x40
 #define HAS_NOT		0x80
 
+static struct kw	*kw_of(struct json_object *);
+
+static int
+v_ref(struct js_ctx *c, struct kw *w, struct json_object *v)
+{
+	if (!json_object_is_type(w->ref, json_type_string))
+		return 0;
+	if (w->ref_root != c->root || w->ref_target == NULL) {
+		w->ref_root = c->root;
+		w->ref_target = resolve(c->root,
+		    json_object_get_string(w->ref));
+	}
+	if (w->ref_target == NULL)
+		return 0;
+	return validate(c, w->ref_target, v);
+}
+
 /* minLength and maxLength count code points, not bytes. */
 static int
-v_string(struct js_ctx *c, struct json_object *s, struct json_object *v)
+v_string(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
 	const char	*p = json_object_get_string(v);
 	size_t		 len = (size_t)json_object_get_string_len(v);
@@ -1007,10 +1036,10 @@ v_string(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	for (i = 0; i < len; i++)
 		if (((unsigned char)p[i] & 0xc0) != 0x80)
 			cp++;
-	if (get_count(s, "minLength", &lim) && cp < lim)
+	if (get_count(w->min_len, &lim) && cp < lim)
 		return fail(c, "expected at least %zu character%s, got %zu",
 		    lim, plural(lim), cp);
-	if (get_count(s, "maxLength", &lim) && cp > lim)
+	if (get_count(w->max_len, &lim) && cp > lim)
 		return fail(c, "expected at most %zu character%s, got %zu",
 		    lim, plural(lim), cp);
 	return 0;
@@ -1041,29 +1070,28 @@ bound(struct js_ctx *c, const struct num *n, struct json_object *k,
 }
 
 static int
-v_number(struct js_ctx *c, struct json_object *s, struct json_object *v)
+v_number(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
-	struct json_object	*k;
 	struct num		 n, m;
 	char			 a[40], b[40];
 	int			 rc;
 
 	get_num(v, &n);
 	/* OpenAPI 3.0 writes "exclusiveMinimum": true next to "minimum" */
-	if (json_object_object_get_ex(s, "minimum", &k) &&
-	    (rc = bound(c, &n, k, -1, get_true(s, "exclusiveMinimum"))) != 0)
+	if (w->minimum != NULL &&
+	    (rc = bound(c, &n, w->minimum, -1, is_true(w->xminimum))) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "exclusiveMinimum", &k) &&
-	    (rc = bound(c, &n, k, -1, 1)) != 0)
+	if (w->xminimum != NULL &&
+	    (rc = bound(c, &n, w->xminimum, -1, 1)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "maximum", &k) &&
-	    (rc = bound(c, &n, k, 1, get_true(s, "exclusiveMaximum"))) != 0)
+	if (w->maximum != NULL &&
+	    (rc = bound(c, &n, w->maximum, 1, is_true(w->xmaximum))) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "exclusiveMaximum", &k) &&
-	    (rc = bound(c, &n, k, 1, 1)) != 0)
+	if (w->xmaximum != NULL &&
+	    (rc = bound(c, &n, w->xmaximum, 1, 1)) != 0)
 		return rc;
-	if (json_object_object_get_ex(s, "multipleOf", &k) &&
-	    get_num(k, &m) == 0 && num_positive(&m) && !num_multiple(&n, &m)) {
+	if (w->multiple != NULL && get_num(w->multiple, &m) == 0 &&
+	    num_positive(&m) && !num_multiple(&n, &m)) {
 		num_fmt(&m, a, sizeof(a));
 		num_fmt(&n, b, sizeof(b));
 		return fail(c, "expected a multiple of %s, got %s", a, b);
@@ -1078,16 +1106,14 @@ read_only(struct json_object *props, const char *name)
 	struct json_object	*ps;
 
 	return props != NULL && json_object_object_get_ex(props, name, &ps) &&
-	    json_object_is_type(ps, json_type_object) &&
-	    get_true(ps, "readOnly");
+	    json_object_is_type(ps, json_type_object) && kw_of(ps)->read_only;
 }
 
 static int
-v_object(struct js_ctx *c, struct json_object *s, struct json_object *v,
-    unsigned fam)
+v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
 	struct json_object_iterator	 it, end;
-	struct json_object		*props = NULL, *addl = NULL, *k, *sub;
+	struct json_object		*props = NULL, *addl = w->addl, *k, *sub;
 	struct js_mark			 m;
 	char				 q[JS_SHOW_SZ];
 	struct sbuf			 b;
@@ -1096,19 +1122,15 @@ v_object(struct js_ctx *c, struct json_object *s, struct json_object *v,
 	int				 has_addl, rc;
 
 	n = (size_t)json_object_object_length(v);
-	if ((fam & KW_OBJ_COUNT) && get_count(s, "minProperties", &lim) &&
-	    n < lim)
+	if (get_count(w->min_props, &lim) && n < lim)
 		return fail(c, "expected at least %zu propert%s, got %zu", lim,
 		    lim == 1 ? "y" : "ies", n);
-	if ((fam & KW_OBJ_COUNT) && get_count(s, "maxProperties", &lim) &&
-	    n > lim)
+	if (get_count(w->max_props, &lim) && n > lim)
 		return fail(c, "expected at most %zu propert%s, got %zu", lim,
 		    lim == 1 ? "y" : "ies", n);
-	if (json_object_object_get_ex(s, "properties", &k) &&
-	    json_object_is_type(k, json_type_object))
-		props = k;
-	if (json_object_object_get_ex(s, "required", &k) &&
-	    json_object_is_type(k, json_type_array)) {
+	if (json_object_is_type(w->props, json_type_object))
+		props = w->props;
+	if (json_object_is_type((k = w->required), json_type_array)) {
 		for (i = 0; i < json_object_array_length(k); i++) {
 			sub = json_object_array_get_idx(k, i);
 			if (!json_object_is_type(sub, json_type_string))
@@ -1123,11 +1145,9 @@ v_object(struct js_ctx *c, struct json_object *s, struct json_object *v,
 			return fail(c, "missing required property %s", q);
 		}
 	}
-	has_addl = json_object_object_get_ex(s, "additionalProperties", &addl);
-	if ((fam & KW_OBJ_PATTERN) &&
-	    json_object_object_get_ex(s, "patternProperties", &k) &&
-	    json_object_is_type(k, json_type_object) &&
-	    json_object_object_length(k) > 0)
+	has_addl = addl != NULL;
+	if (json_object_is_type(w->pattern_props, json_type_object) &&
+	    json_object_object_length(w->pattern_props) > 0)
 		has_addl = 0;
 	if (props == NULL && !has_addl)
 		return 0;
@@ -1157,27 +1177,24 @@ v_object(struct js_ctx *c, struct json_object *s, struct json_object *v,
 }
 
 static int
-v_array(struct js_ctx *c, struct json_object *s, struct json_object *v,
-    unsigned fam)
+v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
-	struct json_object	*pre = NULL, *items = NULL, *k, *sub;
+	struct json_object	*pre = NULL, *items = w->items, *sub;
 	struct js_mark		 m;
 	size_t			 i, j, n, np = 0, lim;
 	long			 budget = JS_EQ_BUDGET;
 	int			 has_items, rc;
 
 	n = json_object_array_length(v);
-	if ((fam & KW_ARR_COUNT) && get_count(s, "minItems", &lim) && n < lim)
+	if (get_count(w->min_items, &lim) && n < lim)
 		return fail(c, "expected at least %zu item%s, got %zu", lim,
 		    plural(lim), n);
-	if ((fam & KW_ARR_COUNT) && get_count(s, "maxItems", &lim) && n > lim)
+	if (get_count(w->max_items, &lim) && n > lim)
 		return fail(c, "expected at most %zu item%s, got %zu", lim,
 		    plural(lim), n);
-	if ((fam & KW_ARR_MORE) &&
-	    json_object_object_get_ex(s, "prefixItems", &k) &&
-	    json_object_is_type(k, json_type_array))
-		pre = k;
-	has_items = json_object_object_get_ex(s, "items", &items);
+	if (json_object_is_type(w->prefix, json_type_array))
+		pre = w->prefix;
+	has_items = items != NULL;
 	/*
 	 * Before 2020-12 a list of "items" was what prefixItems is now, and
 	 * "additionalItems" what "items" is after it.
@@ -1185,8 +1202,8 @@ v_array(struct js_ctx *c, struct json_object *s, struct json_object *v,
 	if (has_items && pre == NULL &&
 	    json_object_is_type(items, json_type_array)) {
 		pre = items;
-		has_items = json_object_object_get_ex(s, "additionalItems",
-		    &items);
+		items = w->addl_items;
+		has_items = items != NULL;
 	}
 	if (pre != NULL)
 		np = json_object_array_length(pre);
@@ -1207,7 +1224,7 @@ v_array(struct js_ctx *c, struct json_object *s, struct json_object *v,
 		if (rc != 0)
 			return rc;
 	}
-	if (!(fam & KW_ARR_MORE) || !get_true(s, "uniqueItems"))
+	if (!is_true(w->unique))
 		return 0;
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
@@ -1275,139 +1292,139 @@ v_of(struct js_ctx *c, struct json_object *list, struct json_object *v,
 	return fail(c, "does not match any of the allowed schemas");
 }
 
-/* The family of a keyword checked outside v_schema(), or 0. */
-static unsigned
-kw_family(const char *k)
+/*
+ * The schema keywords, each with where it goes in struct kw, its family
+ * (which kind of value it applies to) and its bit in `has`.
+ */
+#define KW_AT(f)	offsetof(struct kw, f)
+static const struct {
+	const char	*name;
+	size_t		 at;
+	unsigned	 fam, has;
+} kw_table[] = {
+	{ "$ref", KW_AT(ref), 0, HAS_REF },
+	{ "additionalItems", KW_AT(addl_items), KW_ARRAY, 0 },
+	{ "additionalProperties", KW_AT(addl), KW_OBJECT, 0 },
+	{ "allOf", KW_AT(all), 0, HAS_ALL },
+	{ "anyOf", KW_AT(any), 0, HAS_ANY },
+	{ "const", KW_AT(constv), 0, HAS_CONST },
+	{ "enum", KW_AT(enumv), 0, HAS_ENUM },
+	{ "exclusiveMaximum", KW_AT(xmaximum), KW_NUMBER, 0 },
+	{ "exclusiveMinimum", KW_AT(xminimum), KW_NUMBER, 0 },
+	{ "items", KW_AT(items), KW_ARRAY, 0 },
+	{ "maxItems", KW_AT(max_items), KW_ARR_COUNT, 0 },
+	{ "maxLength", KW_AT(max_len), KW_STRING, 0 },
+	{ "maxProperties", KW_AT(max_props), KW_OBJ_COUNT, 0 },
+	{ "maximum", KW_AT(maximum), KW_NUMBER, 0 },
+	{ "minItems", KW_AT(min_items), KW_ARR_COUNT, 0 },
+	{ "minLength", KW_AT(min_len), KW_STRING, 0 },
+	{ "minProperties", KW_AT(min_props), KW_OBJ_COUNT, 0 },
+	{ "minimum", KW_AT(minimum), KW_NUMBER, 0 },
+	{ "multipleOf", KW_AT(multiple), KW_NUMBER, 0 },
+	{ "not", KW_AT(not), 0, HAS_NOT },
+	{ "oneOf", KW_AT(one), 0, HAS_ONE },
+	{ "patternProperties", KW_AT(pattern_props), KW_OBJ_PATTERN, 0 },
+	{ "prefixItems", KW_AT(prefix), KW_ARR_MORE, 0 },
+	{ "properties", KW_AT(props), KW_OBJECT, 0 },
+	{ "required", KW_AT(required), KW_OBJECT, 0 },
+	{ "type", KW_AT(type), 0, HAS_TYPE },
+	{ "uniqueItems", KW_AT(unique), KW_ARR_MORE, 0 },
+};
+
+/* Note keyword `k` with value `val` in `w`; unknown keywords are left. */
+static void
+kw_note(struct kw *w, const char *k, struct json_object *val)
 {
-	switch (k[0]) {
-	case 'a':
-		return strcmp(k, "additionalProperties") == 0 ? KW_OBJECT : 0;
-	case 'e':
-		return strcmp(k, "exclusiveMinimum") == 0 ||
-		    strcmp(k, "exclusiveMaximum") == 0 ? KW_NUMBER : 0;
-	case 'i':
-		return strcmp(k, "items") == 0 ? KW_ARRAY : 0;
-	case 'm':
-		if (strncmp(k, "min", 3) != 0 && strncmp(k, "max", 3) != 0)
-			return strcmp(k, "multipleOf") == 0 ? KW_NUMBER : 0;
-		k += 3;
-		return strcmp(k, "Length") == 0 ? KW_STRING :
-		    strcmp(k, "imum") == 0 ? KW_NUMBER :
-		    strcmp(k, "Properties") == 0 ? KW_OBJ_COUNT :
-		    strcmp(k, "Items") == 0 ? KW_ARR_COUNT : 0;
-	case 'p':
-		return strcmp(k, "properties") == 0 ? KW_OBJECT :
-		    strcmp(k, "patternProperties") == 0 ? KW_OBJ_PATTERN :
-		    strcmp(k, "prefixItems") == 0 ? KW_ARR_MORE : 0;
-	case 'r':
-		return strcmp(k, "required") == 0 ? KW_OBJECT : 0;
-	case 'u':
-		return strcmp(k, "uniqueItems") == 0 ? KW_ARR_MORE : 0;
-	default:
-		return 0;
+	size_t	 lo = 0, hi = sizeof(kw_table) / sizeof(kw_table[0]), mid;
+	int	 d;
+
+	if (strcmp(k, "nullable") == 0) {
+		w->nullable = is_true(val);
+		return;
 	}
-}
-
-/* Note `val` for keyword `k` in `w`; 0 when `k` is not one of these. */
-static int
-kw_own(struct kw *w, const char *k, struct json_object *val)
-{
-	struct json_object	**slot = NULL;
-	unsigned		 bit = 0;
-
-	switch (k[0]) {
-	case '$':
-		if (strcmp(k, "$ref") == 0)
-			slot = &w->ref, bit = HAS_REF;
-		break;
-	case 'a':
-		if (strcmp(k, "allOf") == 0)
-			slot = &w->all, bit = HAS_ALL;
-		else if (strcmp(k, "anyOf") == 0)
-			slot = &w->any, bit = HAS_ANY;
-		break;
-	case 'c':
-		if (strcmp(k, "const") == 0)
-			slot = &w->constv, bit = HAS_CONST;
-		break;
-	case 'd':
-		if (strcmp(k, "discriminator") == 0)
-			return w->discriminator = 1;
-		break;
-	case 'e':
-		if (strcmp(k, "enum") == 0)
-			slot = &w->enumv, bit = HAS_ENUM;
-		break;
-	case 'n':
-		if (strcmp(k, "not") == 0)
-			slot = &w->not, bit = HAS_NOT;
-		else if (strcmp(k, "nullable") == 0) {
-			w->nullable = json_object_is_type(val,
-			    json_type_boolean) && json_object_get_boolean(val);
-			return 1;
+	if (strcmp(k, "discriminator") == 0) {
+		w->discriminator = 1;
+		return;
+	}
+	if (strcmp(k, "readOnly") == 0) {
+		w->read_only = is_true(val);
+		return;
+	}
+	while (lo < hi) {	/* the table is in strcmp order */
+		mid = (lo + hi) / 2;
+		if ((d = strcmp(k, kw_table[mid].name)) == 0) {
+			*(struct json_object **)(void *)((char *)w +
+			    kw_table[mid].at) = val;
+			w->has |= kw_table[mid].has;
+			w->fam |= kw_table[mid].fam;
+			return;
 		}
-		break;
-	case 'o':
-		if (strcmp(k, "oneOf") == 0)
-			slot = &w->one, bit = HAS_ONE;
-		break;
-	case 't':
-		if (strcmp(k, "type") == 0)
-			slot = &w->type, bit = HAS_TYPE;
-		break;
-	default:
-		break;
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	if (slot == NULL)
-		return 0;
-	*slot = val;
-	w->has |= bit;
-	return 1;
 }
 
 static void
-kw_scan(struct json_object *s, struct kw *w)
+kw_drop(struct json_object *o, void *w)
 {
-	memset(w, 0, sizeof(*w));
+	(void)o;
+	free(w);
+}
+
+/*
+ * The keywords of schema object `s`, read on its first use and kept as
+ * its json-c user data: schemas do not change once loaded (jsonschema.h).
+ */
+static struct kw *
+kw_of(struct json_object *s)
+{
+	struct kw	*w;
+
+	if ((w = json_object_get_userdata(s)) != NULL)
+		return w;
+	w = xcalloc(1, sizeof(*w));
 	json_object_object_foreach(s, key, val)
-		if (!kw_own(w, key, val))
-			w->fam |= kw_family(key);
+		kw_note(w, key, val);
+	w->types = type_mask(w->type);
+	json_object_set_userdata(s, w, kw_drop);
+	return w;
 }
 
 static int
 v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 {
-	struct kw	 w;
+	struct kw	*w = kw_of(s);
 	size_t		 i;
 	int		 rc = 0;
 
-	kw_scan(s, &w);
 	/* OpenAPI 3.0: see the top of the file */
-	if (v == NULL && w.nullable)
+	if (v == NULL && w->nullable)
 		return 0;
-	if ((w.has & HAS_TYPE) && (rc = v_type(c, w.type, v)) != 0)
+	if ((w->has & HAS_TYPE) && (rc = v_type(c, w->types, v)) != 0)
 		return rc;
-	if ((w.has & HAS_ENUM) && (rc = v_enum(c, w.enumv, v)) != 0)
+	if ((w->has & HAS_ENUM) && (rc = v_enum(c, w->enumv, v)) != 0)
 		return rc;
-	if ((w.has & HAS_CONST) && (rc = v_const(c, w.constv, v)) != 0)
+	if ((w->has & HAS_CONST) && (rc = v_const(c, w->constv, v)) != 0)
 		return rc;
 	switch (json_object_get_type(v)) {
 	case json_type_string:
-		if (w.fam & KW_STRING)
-			rc = v_string(c, s, v);
+		if (w->fam & KW_STRING)
+			rc = v_string(c, w, v);
 		break;
 	case json_type_int:
 	case json_type_double:
-		if (w.fam & KW_NUMBER)
-			rc = v_number(c, s, v);
+		if (w->fam & KW_NUMBER)
+			rc = v_number(c, w, v);
 		break;
 	case json_type_object:
-		if (w.fam & KW_OBJECTS)
-			rc = v_object(c, s, v, w.fam);
+		if (w->fam & KW_OBJECTS)
+			rc = v_object(c, w, v);
 		break;
 	case json_type_array:
-		if (w.fam & KW_ARRAYS)
-			rc = v_array(c, s, v, w.fam);
+		if (w->fam & KW_ARRAYS)
+			rc = v_array(c, w, v);
 		break;
 	default:
 		break;
@@ -1415,23 +1432,23 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	if (rc != 0)
 		return rc;
 	/* 2020-12: keywords next to "$ref" apply too */
-	if ((w.has & HAS_REF) && (rc = v_ref(c, w.ref, v)) != 0)
+	if ((w->has & HAS_REF) && (rc = v_ref(c, w, v)) != 0)
 		return rc;
-	if ((w.has & HAS_ALL) && json_object_is_type(w.all, json_type_array)) {
-		for (i = 0; i < json_object_array_length(w.all); i++)
-			if ((rc = validate(c, json_object_array_get_idx(w.all,
+	if ((w->has & HAS_ALL) && json_object_is_type(w->all, json_type_array)) {
+		for (i = 0; i < json_object_array_length(w->all); i++)
+			if ((rc = validate(c, json_object_array_get_idx(w->all,
 			    i), v)) != 0)
 				return rc;
 	}
-	if ((w.has & HAS_ANY) && (rc = v_of(c, w.any, v, 0)) != 0)
+	if ((w->has & HAS_ANY) && (rc = v_of(c, w->any, v, 0)) != 0)
 		return rc;
-	if ((w.has & HAS_ONE) &&
-	    (rc = v_of(c, w.one, v, !w.discriminator)) != 0)
+	if ((w->has & HAS_ONE) &&
+	    (rc = v_of(c, w->one, v, !w->discriminator)) != 0)
 		return rc;
-	if ((w.has & HAS_NOT) && (json_object_is_type(w.not, json_type_object) ||
-	    json_object_is_type(w.not, json_type_boolean))) {
+	if ((w->has & HAS_NOT) && (json_object_is_type(w->not, json_type_object) ||
+	    json_object_is_type(w->not, json_type_boolean))) {
 		c->quiet++;
-		rc = validate(c, w.not, v);
+		rc = validate(c, w->not, v);
 		c->quiet--;
 		if (rc == JS_FATAL)
 			return rc;

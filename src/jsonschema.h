@@ -2,8 +2,15 @@
 /*
  * jsonschema: validate a tool call's arguments against the tool's
  * inputSchema (a JSON Schema 2020-12 subset, as produced from OpenAPI 3.0
- * and 3.1 documents) before the upstream API is called.  Knows nothing of
- * MCP or HTTP; allocates nothing.
+ * and 3.1 documents) before the upstream API is called, and an API's
+ * answer against the operation's response schema.  Knows nothing of MCP
+ * or HTTP.
+ *
+ * A schema object is read once, on its first use, and what it says is
+ * kept with it as its json-c user data (freed with it): a schema must not
+ * change once it has been used, and json_object_deep_copy refuses to copy
+ * an object with user data, so copy schemas before validating with them
+ * (the loaders do: schemas are built at start-up and only read after).
  *
  * Checked: type (a name or a list; "integer" also takes doubles with an
  * integral value), nullable (OpenAPI 3.0), enum, const, required,

@@ -572,6 +572,57 @@ t_messages(void)
 	json_object_put(s);
 }
 
+/*
+ * What a schema says is read on its first use and kept with it: a second
+ * use gives the same answers, and a "$ref" is resolved again against
+ * another root (the same subschema can sit in two documents).
+ */
+static void
+t_kept(void)
+{
+	struct json_object	*s = parse("{'$ref':'#/$defs/X'}");
+	struct json_object	*a = parse("{'$defs':{'X':{'type':'string'}}}");
+	struct json_object	*b = parse("{'$defs':{'X':{'type':'integer',"
+				    "'minimum':3}}}");
+	struct json_object	*str = parse("'x'"), *two = parse("2");
+	struct json_object	*five = parse("5");
+	struct json_object	*o = parse("{'type':'object','required':['n'],"
+				    "'properties':{'n':{'type':['integer','null'],"
+				    "'maximum':9},'t':{'type':'array','items':"
+				    "{'type':'string','maxLength':2}}}}");
+	struct json_object	*ok1 = parse("{'n':1,'t':['ab','c']}");
+	struct json_object	*bad = parse("{'n':1,'t':['ab','cde']}");
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		is_str(check_in(a, s, str, "v"), "", "root A: a string (use %d)",
+		    i + 1);
+		is_str(check_in(b, s, str, "v"), "v: expected integer, got "
+		    "string", "root B: the same $ref, another target (use %d)",
+		    i + 1);
+		is_str(check_in(b, s, two, "v"), "v: expected a value >= 3, "
+		    "got 2", "root B: its minimum (use %d)", i + 1);
+		is_str(check_in(b, s, five, "v"), "", "root B: 5 (use %d)",
+		    i + 1);
+		is_str(check_in(a, s, five, "v"), "v: expected string, got "
+		    "integer", "root A again (use %d)", i + 1);
+		is_str(check_in(NULL, o, ok1, "a"), "", "an object, kept "
+		    "keywords (use %d)", i + 1);
+		is_str(check_in(NULL, o, bad, "a"), "a.t[1]: expected at most "
+		    "2 characters, got 3", "... its nested limits (use %d)",
+		    i + 1);
+	}
+	json_object_put(s);
+	json_object_put(a);
+	json_object_put(b);
+	json_object_put(str);
+	json_object_put(two);
+	json_object_put(five);
+	json_object_put(o);
+	json_object_put(ok1);
+	json_object_put(bad);
+}
+
 int
 main(void)
 {
@@ -588,5 +639,6 @@ main(void)
 	t_budget();
 	t_malformed();
 	t_messages();
+	t_kept();
 	return done_testing();
 }
