@@ -20,6 +20,7 @@
 #include "http.h"
 #include "jparse.h"
 #include "jsonschema.h"
+#include "jwrite.h"
 #include "log.h"
 #include "api.h"
 #include "trace.h"
@@ -146,8 +147,8 @@ scalar_text(struct json_object *v, struct buf *out)
 		return 0;
 	case json_type_int:
 	case json_type_double:
-		buf_puts(out, json_object_to_json_string_ext(v,
-		    JSON_C_TO_STRING_PLAIN));
+		jw_value(out, v);	/* json-c's plain text, without its
+					 * print buffer */
 		return 0;
 	default:
 		return -1;
@@ -391,7 +392,7 @@ static void
 req_add_header(struct api_req *r, const char *name, const char *value)
 {
 	if (r->nheaders < API_HEADERS_MAX)
-		xasprintf(&r->headers[r->nheaders++], "%s: %s", name, value);
+		r->headers[r->nheaders++] = util_join(name, ": ", value);
 }
 
 /* Remove every header of that name. */
@@ -759,18 +760,24 @@ static char *
 resource_uri(const char *url)
 {
 	struct url	 u;
+	struct buf	 b;
 	const char	*cause;
-	char		*s;
+	char		 num[24];
 
 	if (url_parse(url, &u, &cause) == -1)
 		return xstrdup("about:invalid");
-	if (u.port != -1)
-		xasprintf(&s, "%s://%s:%d%s", u.scheme, u.host, u.port,
-		    u.path);
-	else
-		xasprintf(&s, "%s://%s%s", u.scheme, u.host, u.path);
+	buf_init(&b);
+	buf_puts(&b, u.scheme);
+	buf_append(&b, "://", 3);
+	buf_puts(&b, u.host);
+	if (u.port != -1) {
+		num[0] = ':';
+		buf_append(&b, num, 1 + util_utoa(num + 1,
+		    (unsigned long long)u.port));
+	}
+	buf_puts(&b, u.path);
 	url_free(&u);
-	return s;
+	return buf_release(&b);
 }
 
 /*
@@ -977,7 +984,7 @@ provider_token(const struct cfg *cfg, const struct api_op *op,
 		    "is no new one: %s" : "The API call %s %s was not made: "
 		    "this server has no token for the API: %s", op->method,
 		    op->path, err);
-	xasprintf(&bearer, "Bearer %s", tok);
+	bearer = util_join("Bearer ", tok, "");
 	req_set_header(r, "Authorization", bearer);
 	explicit_bzero(bearer, strlen(bearer));
 	free(bearer);
@@ -1103,8 +1110,10 @@ api_call(void *ctx, struct tool_call *call)
 		urq.progress = on_progress;
 		urq.progress_ctx = &pr;
 	}
-	snprintf(line, sizeof(line), "%s %s", op->method, op->path);
-	call->progress(call->ctx, 0, 0, line);
+	if (call->wants_progress) {
+		snprintf(line, sizeof(line), "%s %s", op->method, op->path);
+		call->progress(call->ctx, 0, 0, line);
+	}
 again:
 	if (call->log_min > 0) {
 		request_path(r.url.data, upath, sizeof(upath));

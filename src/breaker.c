@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,16 @@ static struct {
 	int64_t			 open_s;
 	int64_t			 probe_s;	/* a probe's longest call */
 	int			 slots;		/* 0: no cap */
+	int32_t			 pid;		/* ours: a slot's holder */
+	int			 atfork;	/* brk_forked registered */
 	char			*retry;		/* ",GET,HEAD," */
 } bs;
+
+static void
+brk_forked(void)
+{
+	bs.pid = (int32_t)getpid();
+}
 
 /* ",GET,HEAD," from "GET, head": methods are tokens of letters. */
 static int
@@ -144,6 +153,10 @@ brk_init(const struct cfg *cfg, char **cause)
 		}
 	}
 	bs.st = shm_data(&bs.region);
+	/* kept (getpid is a system call), and made again in a child */
+	bs.pid = (int32_t)getpid();
+	if (!bs.atfork && pthread_atfork(NULL, NULL, brk_forked) == 0)
+		bs.atfork = 1;
 	rc = 0;
 out:
 	free(path);
@@ -266,7 +279,7 @@ int
 brk_acquire(struct brk_call *c, long wait_ms)
 {
 	struct timespec	 ms = { 0, 1000000L };
-	int32_t		 pid = (int32_t)getpid();
+	int32_t		 pid = bs.pid;
 	long		 waited;
 	int		 i;
 
@@ -323,7 +336,7 @@ brk_done(struct brk_call *c, int ok, int64_t now)
 		/* a probe that never reached the API: let another try */
 		__atomic_store_n(&a->probe_until, 0, __ATOMIC_RELEASE);
 	if (c->slot >= 0)
-		take(&bs.st->slots[c->slot], (int32_t)getpid(), 0);
+		take(&bs.st->slots[c->slot], bs.pid, 0);
 	c->api = NULL;
 	c->probe = 0;
 	c->slot = -1;

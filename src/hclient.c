@@ -362,6 +362,23 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	}
 }
 
+/* "host port", cut to fit: what a kept connection went to. */
+static void
+peer_name(char *out, size_t outsz, const char *host, const char *port)
+{
+	size_t	 h = strlen(host), p = strlen(port);
+
+	if (h + 1 + p + 1 > outsz) {
+		/* longer than any address hc_usable lets through: "" is
+		 * never kept (hc_transfer) */
+		out[0] = '\0';
+		return;
+	}
+	memcpy(out, host, h);
+	out[h] = ' ';
+	memcpy(out + h + 1, port, p + 1);
+}
+
 /*
  * One request to u (no redirects followed: up_perform does that).
  * Returns 0 with rs->status, rs->content_type, the body and *location
@@ -381,7 +398,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	*location = NULL;
 	hc_parser_init(&p, 0, rq->max_response);
 	util_utoa(num, (unsigned long long)url_default_port(u));
-	snprintf(peer, sizeof(peer), "%s %s", u->host, num);
+	peer_name(peer, sizeof(peer), u->host, num);
 	if (write_head(u, method, body, body_len, rq->headers) == -1) {
 		rs->err = UP_OTHER;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "a request header "
@@ -390,7 +407,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	}
 	/* a kept connection the server closed, or on which it sent
 	 * something unasked (a 408 before closing, say), is not used */
-	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 ||
+	if (hc_fd != -1 && (peer[0] == '\0' || strcmp(peer, hc_peer) != 0 ||
 	    !util_fd_quiet(hc_fd)))
 		hc_close();
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -414,7 +431,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		hc_parser_free(&p);
 		return -1;
 	}
-	if (!p.keep_alive)
+	if (!p.keep_alive || peer[0] == '\0')
 		hc_close();
 	rs->status = p.status;
 	rs->content_type = p.content_type;

@@ -36,6 +36,7 @@ struct req {
 	unsigned char	  next[REQ_INDEX_MAX];
 	size_t		  nindexed;	/* 0: not indexed, scan envp */
 	const char	 *method;
+	char		  method_kept[16];	/* its copy, once envp is gone */
 	char		 *path;		/* SCRIPT_NAME + PATH_INFO, no query */
 	const char	 *query;	/* QUERY_STRING, never logged */
 	char		 *body;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,25 +87,61 @@ log_write(const char *p, size_t n)
 }
 
 /*
+ * An audit record on stderr is held until the access line of its request
+ * (log_request) and both go out in one write(2), after the answer: one
+ * system call less per tool call, and none before the answer leaves.
+ * A message in between (log_msg) writes the held record first, so the
+ * log keeps its order.  The two lines are joined only while they fit in
+ * PIPE_BUF, so that a pipe never mixes them with another worker's.
+ */
+static char	 log_held[8192 + 1024];
+static size_t	 log_held_n;
+
+static void
+log_flush_held(void)
+{
+	if (log_held_n > 0) {
+		log_write(log_held, log_held_n);
+		log_held_n = 0;
+	}
+}
+
+/*
  * A record another module formatted as one JSON object line (the audit
  * record, newline included), on stderr: as it is when the log is JSON;
  * after "<time> audit <prog>: " when it is text, so every line of the
- * log still starts with its time.  One write(2), whatever the log level.
+ * log still starts with its time.  Held for the access line (above),
+ * whatever the log level.
  */
 void
 log_record(const char *line, size_t n)
 {
-	char	 buf[8192];
-	int	 h;
+	size_t	 h, p;
 
-	if (log_format == LOGF_JSON || n > sizeof(buf) - 128) {
+	log_flush_held();
+	if (log_format == LOGF_JSON) {
+		if (n > sizeof(log_held)) {
+			log_write(line, n);
+			return;
+		}
+		memcpy(log_held, line, n);
+		log_held_n = n;
+		return;
+	}
+	p = strlen(log_prog);
+	if (p > 64)
+		p = 64;
+	h = 24 + 7 + p + 2;	/* time, " audit ", prog, ": " */
+	if (n > sizeof(log_held) - h) {
 		log_write(line, n);
 		return;
 	}
-	log_time(buf, sizeof(buf));
-	h = snprintf(buf + 24, sizeof(buf) - 24, " audit %.64s: ", log_prog);
-	memcpy(buf + 24 + h, line, n);
-	log_write(buf, 24 + (size_t)h + n);
+	log_time(log_held, sizeof(log_held));
+	memcpy(log_held + 24, " audit ", 7);
+	memcpy(log_held + 31, log_prog, p);
+	memcpy(log_held + 31 + p, ": ", 2);
+	memcpy(log_held + h, line, n);
+	log_held_n = h + n;
 }
 
 /* Write one finished JSON object as a line and release it. */
@@ -141,6 +178,7 @@ log_msg(int level, const char *fmt, ...)
 
 	if (level > log_level)
 		return;
+	log_flush_held();
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -226,6 +264,8 @@ log_request(const struct req *rq, const struct resp *rs)
 	struct line		 l;
 	char			 t[48];
 
+	if (log_level < LOGL_INFO || log_format == LOGF_JSON)
+		log_flush_held();
 	if (log_level < LOGL_INFO)
 		return;
 	if (log_format == LOGF_JSON) {
@@ -299,6 +339,14 @@ log_request(const struct req *rq, const struct resp *rs)
 		line_str(&l, rq->note);
 	}
 	l.s[l.n++] = '\n';
-	/* one write per line: lines of concurrent workers never mix */
+	/* one write per line (or for the held record and this line, while
+	 * they fit in PIPE_BUF): lines of concurrent workers never mix */
+	if (log_held_n > 0 && log_held_n + l.n <= PIPE_BUF) {
+		memcpy(log_held + log_held_n, l.s, l.n);
+		log_write(log_held, log_held_n + l.n);
+		log_held_n = 0;
+		return;
+	}
+	log_flush_held();
 	log_write(l.s, l.n);
 }

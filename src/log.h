@@ -15,6 +15,8 @@ void	 log_init(const char *, int, int);	/* keeps the name */
 void	 log_msg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 log_request(const struct req *, const struct resp *);
+/* A whole line (the audit record), held until the request's log_request
+ * or the next log_msg, whichever comes first. */
 void	 log_record(const char *, size_t);
 
 #endif

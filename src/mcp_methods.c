@@ -522,8 +522,12 @@ m_tools_call(struct mcp_exchange *x)
 		call.subject_exp = x->grant->exp;
 		call.subject_digest = x->grant->token_digest;
 	}
-	snprintf(line, sizeof(line), "calling tool %s", call.tool->name);
-	mcp_log(x, MCP_LOG_DEBUG, line);
+	/* the line only when the client asked for debug messages */
+	if (x->log_level >= 0 && MCP_LOG_DEBUG >= x->log_level) {
+		snprintf(line, sizeof(line), "calling tool %s",
+		    call.tool->name);
+		mcp_log(x, MCP_LOG_DEBUG, line);
+	}
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
 	json_object_put(args);
 	req_set_note(x->rq->tool, sizeof(x->rq->tool), call.tool->name);

@@ -151,27 +151,50 @@ srv_request_free(struct req *rq)
 	free(rq->body);
 }
 
-/* One request, whatever carried it. */
+/*
+ * One request, whatever carried it, up to its answer: the answer is
+ * handed to the sink, and the request is left for srv_done.
+ */
 static void
 srv_serve(const struct srv_prog *p, void *app, const struct cfg *cfg,
     char **envp, int (*rd)(void *, char *, size_t), void *rctx,
-    struct http_sink *sink)
+    struct req *rq, struct resp *rs)
 {
-	struct req	 rq;
-	struct resp	 rs;
+	memset(rq, 0, sizeof(*rq));
+	rq->envp = envp;
+	req_index(rq);
+	if (srv_read_request(cfg, rq, rs, rd, rctx) == 0)
+		p->handle(app, cfg, rq, rs);
+	if (resp_finish(rs) == -1)
+		req_set_note(rq->note, sizeof(rq->note), "client-gone");
+}
 
-	memset(&rq, 0, sizeof(rq));
-	rq.envp = envp;
-	req_index(&rq);
-	resp_init(&rs, sink);
-	if (srv_read_request(cfg, &rq, &rs, rd, rctx) == 0)
-		p->handle(app, cfg, &rq, &rs);
-	if (resp_finish(&rs) == -1)
-		req_set_note(rq.note, sizeof(rq.note), "client-gone");
-	met_request(p->prog, &rq, &rs);
-	log_request(&rq, &rs);
-	resp_free(&rs);
-	srv_request_free(&rq);
+/*
+ * The parameters are about to go (libfcgi frees them when it ends the
+ * request): keep what the log and the metrics still read.
+ */
+static void
+srv_forget_params(struct req *rq)
+{
+	size_t	 n = strlen(rq->method);
+
+	if (n >= sizeof(rq->method_kept))
+		n = sizeof(rq->method_kept) - 1;
+	memcpy(rq->method_kept, rq->method, n);
+	rq->method_kept[n] = '\0';
+	rq->method = rq->method_kept;
+	rq->envp = NULL;
+	rq->query = NULL;
+}
+
+/* After the answer went out: count it, log it, release the request. */
+static void
+srv_done(const struct srv_prog *p, struct req *rq, struct resp *rs)
+{
+	met_request(p->prog, rq, rs);
+	log_request(rq, rs);
+	resp_free(rs);
+	srv_request_free(rq);
 }
 
 /* FastCGI streams. */
@@ -266,6 +289,8 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 {
 	FCGX_Request		 r;
 	struct http_sink	 sink;
+	struct req		 rq;
+	struct resp		 rs;
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&r, 0, 0) != 0) {
 		log_msg(LOGL_ERROR, "cannot initialise libfcgi");
@@ -278,9 +303,17 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		sink.write = fcgi_write;
 		sink.flush = fcgi_flush;
 		sink.ctx = r.out;
-		srv_serve(p, app, cfg, r.envp, fcgi_read, r.in, &sink);
+		resp_init(&rs, &sink);
+		srv_serve(p, app, cfg, r.envp, fcgi_read, r.in, &rq, &rs);
 		r.detached = srv_nothing_unread(&r);
+		srv_forget_params(&rq);
+		/*
+		 * The answer leaves (libfcgi's last records, the close)
+		 * before the log line and the metrics are written: they
+		 * are not what the client waits for.
+		 */
 		FCGX_Finish_r(&r);
+		srv_done(p, &rq, &rs);
 	}
 	log_msg(LOGL_INFO, "exiting (pid %ld)", (long)getpid());
 }
@@ -298,6 +331,8 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 {
 	struct cfg		 cfg;
 	struct http_sink	 sink = { cgi_write, cgi_flush, NULL };
+	struct req		 rq;
+	struct resp		 rs;
 	void			*app = NULL;
 	char			*cause = NULL;
 	int			 check = 0;
@@ -344,9 +379,12 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 	} else {
 		srv_id_init();
 		srv_signals();
-		if (FCGX_IsCGI())
-			srv_serve(p, app, &cfg, environ, cgi_read, NULL, &sink);
-		else
+		if (FCGX_IsCGI()) {
+			resp_init(&rs, &sink);
+			srv_serve(p, app, &cfg, environ, cgi_read, NULL, &rq,
+			    &rs);
+			srv_done(p, &rq, &rs);
+		} else
 			srv_loop(p, app, &cfg);
 	}
 	if (p->fini != NULL)

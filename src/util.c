@@ -74,6 +74,18 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *
+util_join(const char *a, const char *b, const char *c)
+{
+	size_t	 na = strlen(a), nb = strlen(b), nc = strlen(c);
+	char	*s = xmalloc(na + nb + nc + 1);
+
+	memcpy(s, a, na);
+	memcpy(s + na, b, nb);
+	memcpy(s + na + nb, c, nc + 1);
+	return s;
+}
+
 int
 xasprintf(char **ret, const char *fmt, ...)
 {

@@ -64,6 +64,8 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+/* a, b and c joined in a new string (printf's "%s%s%s", without it) */
+char	*util_join(const char *, const char *, const char *);
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests: how the log's lines reach stderr.  stderr is one end of a
+ * datagram socket pair here, so every write(2) arrives as one datagram and
+ * the test sees how the lines were grouped: the audit record is held
+ * until its request's access line and both go out in one write; a
+ * message in between writes the record first; nothing is held past the
+ * request, whatever the level or the format; lines that would not fit in
+ * PIPE_BUF together go out one by one.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/cfg.h"
+#include "../../src/http.h"
+#include "../../src/log.h"
+#include "../../src/util.h"
+#include "tap.h"
+
+static int	 rd = -1;	/* our end of stderr */
+
+/* The next write as a string ("" when none waits). */
+static const char *
+next_write(void)
+{
+	static char	 d[16384];
+	ssize_t		 n;
+
+	n = recv(rd, d, sizeof(d) - 1, MSG_DONTWAIT);
+	d[n > 0 ? n : 0] = '\0';
+	return d;
+}
+
+/* got matches the extended regular expression re */
+#define like(got, re, ...) do {						\
+	const char *g_ = (got);						\
+	if (!ok(matches(g_, re), __VA_ARGS__))				\
+		printf("#   got \"%s\"\n#  want /%s/\n", g_, re);		\
+} while (0)
+
+static int
+matches(const char *s, const char *re)
+{
+	regex_t	 r;
+	int	 m;
+
+	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0)
+		return 0;
+	m = regexec(&r, s, 0, NULL, 0) == 0;
+	regfree(&r);
+	return m;
+}
+
+static size_t
+lines(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void
+request(struct req *rq, struct resp *rs, const char *id)
+{
+	memset(rq, 0, sizeof(*rq));
+	memset(rs, 0, sizeof(*rs));
+	snprintf(rq->id, sizeof(rq->id), "%s", id);
+	rq->method = "POST";
+	rq->path = (char *)"/mcp";
+	rq->start = util_now_mono();
+	snprintf(rq->rpc_method, sizeof(rq->rpc_method), "tools/call");
+	rs->status = 200;
+}
+
+static void
+t_text(void)
+{
+	struct req	 rq;
+	struct resp	 rs;
+	const char	*w;
+	char		 big[9300];
+
+	log_init("t_log", LOGL_INFO, LOGF_TEXT);
+	request(&rq, &rs, "r1");
+	log_record("{\"event\":\"tools/call\"}\n", 23);
+	is_str(next_write(), "", "the audit record waits for the access line");
+	log_request(&rq, &rs);
+	w = next_write();
+	is_int((int)lines(w), 2, "record and access line in one write");
+	like(w, "^[0-9T:.-]+Z audit t_log: \\{\"event\":\"tools/call\"\\}\n"
+	    "[0-9T:.-]+Z info t_log: req=r1 POST /mcp rpc=tools/call "
+	    "status=200 ", "the record first, in the text log's form");
+	is_str(next_write(), "", "nothing more");
+
+	log_record("{\"n\":2}\n", 8);
+	log_msg(LOGL_WARN, "the API's breaker opens");
+	like(next_write(), "^[^\n]* audit t_log: \\{\"n\":2\\}\n$",
+	    "a message in between: the held record goes first, alone");
+	like(next_write(), " warn t_log: the API's breaker opens\n$",
+	    "then the message");
+	log_request(&rq, &rs);
+	w = next_write();
+	ok(lines(w) == 1 && strstr(w, " info t_log: req=r1 ") != NULL,
+	    "then the access line alone");
+
+	/* together over PIPE_BUF: a pipe could mix them with another
+	 * worker's lines, so they go one by one */
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "{\"s\":\"", 6);
+	memcpy(big + PIPE_BUF - 80, "\"}\n", 3);
+	log_record(big, PIPE_BUF - 77);
+	log_request(&rq, &rs);
+	w = next_write();
+	ok(lines(w) == 1 && strstr(w, " audit t_log: {\"s\":\"xx") != NULL,
+	    "a record near PIPE_BUF: written alone");
+	like(next_write(), " info t_log: req=r1 ", "and the access line after");
+
+	/* larger than what can be held: written at once */
+	memset(big + PIPE_BUF - 80, 'x', 3);
+	memcpy(big + sizeof(big) - 3, "\"}\n", 3);
+	log_record(big, sizeof(big));
+	ok(lines(next_write()) == 1, "a record of %zu bytes: written at once",
+	    sizeof(big));
+	log_request(&rq, &rs);
+	(void)next_write();
+	log_init("t_log", LOGL_WARN, LOGF_TEXT);
+	log_record("{\"n\":3}\n", 8);
+	is_str(next_write(), "", "MCP_LOG_LEVEL=warn: held too");
+	log_request(&rq, &rs);
+	like(next_write(), "^[^\n]* audit t_log: \\{\"n\":3\\}\n$",
+	    "and written at the end of the request, without an access line");
+	is_str(next_write(), "", "nothing more");
+}
+
+static void
+t_json(void)
+{
+	struct req	 rq;
+	struct resp	 rs;
+
+	log_init("t_log", LOGL_INFO, LOGF_JSON);
+	request(&rq, &rs, "r2");
+	log_record("{\"event\":\"tools/call\"}\n", 23);
+	is_str(next_write(), "", "JSON log: the record waits too");
+	log_request(&rq, &rs);
+	is_str(next_write(), "{\"event\":\"tools/call\"}\n",
+	    "and is written as it is");
+	like(next_write(), "^\\{\"time\":\"[^\"]*\",\"level\":\"info\",.*"
+	    "\"req\":\"r2\"", "then the access line");
+}
+
+int
+main(void)
+{
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == -1 ||
+	    dup2(sv[1], STDERR_FILENO) == -1)
+		return 1;
+	rd = sv[0];
+	setvbuf(stderr, NULL, _IONBF, 0);
+	t_text();
+	t_json();
+	return done_testing();
+}
