@@ -675,7 +675,7 @@ echo
 printf '%-50s %10s   %-10s %s\n' "target" "measured" "wanted" ""
 r=$(ratio 1a-ping 2-ceiling); printf '%-50s %10s   %-10s %s\n' "1/2  ping / ceiling" "$r" ">= 0.85" "$(mark "$r" '>=' 0.85)"
 r=$(ratio 1a-ping 3-peer); printf '%-50s %10s   %-10s %s\n' "1/3  ping / peer" "$r" ">= 20" "$(mark "$r" '>=' 20)"
-r=$(ratio 4-gateway 4-direct); printf '%-50s %10s   %-10s %s\n' "4    tools/call gateway / direct" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
+r=$(ratio 4-gateway 4-direct); printf '%-50s %10s   %-10s %s\n' "4    tools/call gateway / direct" "$r" ">= 0.5" "$(mark "$r" '>=' 0.5)"
 r=$(ratio 4-curl 4-direct); printf '%-50s %10s   %-10s %s\n' "4    tools/call by host name (libcurl) / direct" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
 r=$(ratio 4-tls 4-direct-tls); printf '%-50s %10s   %-10s %s\n' "4    tools/call over https / direct over https" "$r" ">= 0.4" "$(mark "$r" '>=' 0.4)"
 r=$(ratio 5-jwt 5-none); printf '%-50s %10s   %-10s %s\n' "5    tools/call jwt / none" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
