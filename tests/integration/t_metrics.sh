@@ -98,17 +98,25 @@ base_ping=$(val "$P")
 rchar() { sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null || echo 0; }
 declare -A rc0
 for w in $(workers); do rc0[$w]=$(rchar "$w"); done
-is "$(pings 60)" 0 "60 concurrent pings: all 200"
-served=0
-for w in $(workers); do
-	[ "$(rchar "$w")" -gt $(( ${rc0[$w]:-0} + 2000 )) ] && served=$((served + 1))
+# lighttpd gives a request to the least busy worker, the first on a
+# tie: pings that never overlap all go to one worker.  Batches of 60
+# until both have answered some (a busy machine can serialise a batch).
+sent=0 bad=0 served=0
+while [ "$served" -lt 2 ] && [ "$sent" -lt 600 ]; do
+	bad=$((bad + $(pings 60)))
+	sent=$((sent + 60))
+	served=0
+	for w in $(workers); do
+		[ "$(rchar "$w")" -gt $(( ${rc0[$w]:-0} + 2000 )) ] && served=$((served + 1))
+	done
 done
+is "$bad" 0 "$sent concurrent pings (batches of 60): all 200"
 is "$served" 2 "both workers answered some of them (their read counters grew)"
 for i in 1 2 3 4 5 6; do
 	scrape
 	got[$i]=$(val "$P")
 done
-is "${got[1]}" $((base_ping + 60)) "the ping count grew by exactly 60: both workers' requests"
+is "${got[1]}" $((base_ping + sent)) "the ping count grew by exactly $sent: both workers' requests"
 same=0
 for i in 2 3 4 5 6; do [ "${got[$i]}" = "${got[1]}" ] || same=1; done
 ok "$same" "six scrapes (answered by either worker) agree: ${got[*]}"
