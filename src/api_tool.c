@@ -1321,9 +1321,12 @@ static const char *const kw_notes[] = {
 	"externalDocs", NULL
 };
 /*
- * What the argument validator (jsonschema.c) does not check: left out of
- * outputSchemas, so that a client that checks them (the TypeScript SDK's
- * Ajv checks pattern and format) never rejects an answer let through.
+ * Left out of outputSchemas, so that a client that checks them (the
+ * TypeScript SDK's Ajv checks pattern and format) never rejects an answer
+ * let through: what the validator (jsonschema.c) does not check, and the
+ * applicators it checks only against draft 7's test suite (contains,
+ * propertyNames, dependent*, if/then/else), where a client's validator of
+ * another draft may judge otherwise.
  */
 static const char *const kw_unchecked[] = {
 	"pattern", "format", "contains", "minContains", "maxContains",

@@ -982,6 +982,10 @@ struct kw {
 	struct json_object	*min_props, *max_props, *pattern_props;
 	struct json_object	*items, *addl_items;		/* KW_ARRAY */
 	struct json_object	*min_items, *max_items, *prefix, *unique;
+	struct json_object	*contains, *min_contains, *max_contains;
+	struct json_object	*prop_names, *dep_required, *dep_schemas;
+	struct json_object	*dependencies;			/* draft 7 */
+	struct json_object	*if_s, *then_s, *else_s;
 	int			 nullable, discriminator, read_only;
 	unsigned		 types;	/* "type", as type_mask() read it */
 	unsigned		 fam;	/* KW_STRING ... that are present */
@@ -997,8 +1001,12 @@ struct kw {
 #define KW_OBJ_PATTERN	0x20
 #define KW_ARR_COUNT	0x40	/* minItems, maxItems */
 #define KW_ARR_MORE	0x80	/* prefixItems, uniqueItems */
-#define KW_OBJECTS	(KW_OBJECT | KW_OBJ_COUNT | KW_OBJ_PATTERN)
-#define KW_ARRAYS	(KW_ARRAY | KW_ARR_COUNT | KW_ARR_MORE)
+#define KW_ARR_CONTAINS	0x100	/* contains, minContains, maxContains */
+#define KW_OBJ_MORE	0x200	/* propertyNames, dependent*, dependencies */
+#define KW_OBJECTS	(KW_OBJECT | KW_OBJ_COUNT | KW_OBJ_PATTERN | \
+			 KW_OBJ_MORE)
+#define KW_ARRAYS	(KW_ARRAY | KW_ARR_COUNT | KW_ARR_MORE | \
+			 KW_ARR_CONTAINS)
 #define HAS_TYPE	0x01
 #define HAS_ENUM	0x02
 #define HAS_CONST	0x04
@@ -1007,6 +1015,7 @@ struct kw {
 #define HAS_ANY		0x20
 #define HAS_ONE		0x40
 #define HAS_NOT		0x80
+#define HAS_IF		0x100	/* "if" (then and else mean nothing alone) */
 
 static struct kw	*kw_of(struct json_object *);
 
@@ -1109,6 +1118,94 @@ read_only(struct json_object *props, const char *name)
 	    json_object_is_type(ps, json_type_object) && kw_of(ps)->read_only;
 }
 
+/* A subschema: an object or a boolean; anything else is malformed. */
+static int
+is_schema(struct json_object *s)
+{
+	return json_object_is_type(s, json_type_object) ||
+	    json_object_is_type(s, json_type_boolean);
+}
+
+/* Every name of `names` (a list) is a member of v, since `by` is. */
+static int
+v_needs(struct js_ctx *c, struct json_object *v, const char *by,
+    struct json_object *names)
+{
+	struct json_object	*n;
+	char			 q[JS_SHOW_SZ], r[JS_SHOW_SZ];
+	struct sbuf		 b;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(names); i++) {
+		n = json_object_array_get_idx(names, i);
+		if (!json_object_is_type(n, json_type_string) ||
+		    json_object_object_get_ex(v, json_object_get_string(n),
+		    NULL))
+			continue;
+		sb_init(&b, q, sizeof(q));
+		sb_quote(&b, json_object_get_string(n),
+		    (size_t)json_object_get_string_len(n), JS_SHOW_MAX);
+		sb_init(&b, r, sizeof(r));
+		sb_quote(&b, by, strlen(by), JS_SHOW_MAX);
+		return fail(c, "missing property %s, required with %s", q, r);
+	}
+	return 0;
+}
+
+/*
+ * propertyNames (each name, as a string, against a schema), and what a
+ * present member asks of the others: dependentRequired (names),
+ * dependentSchemas (a schema for the whole object), and draft 7's
+ * dependencies, which is either, member by member.
+ */
+static int
+v_object_more(struct js_ctx *c, const struct kw *w, struct json_object *v)
+{
+	struct json_object	*name;
+	struct js_mark		 m;
+	int			 rc;
+
+	if (is_schema(w->prop_names)) {
+		json_object_object_foreach(v, key, val) {
+			(void)val;
+			name = json_object_new_string(key);
+			path_push_key(c, key, &m);
+			rc = validate(c, w->prop_names, name);
+			path_restore(c, &m);
+			json_object_put(name);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	if (json_object_is_type(w->dep_required, json_type_object)) {
+		json_object_object_foreach(w->dep_required, key, names)
+			if (json_object_is_type(names, json_type_array) &&
+			    json_object_object_get_ex(v, key, NULL) &&
+			    (rc = v_needs(c, v, key, names)) != 0)
+				return rc;
+	}
+	if (json_object_is_type(w->dep_schemas, json_type_object)) {
+		json_object_object_foreach(w->dep_schemas, key, sub)
+			if (is_schema(sub) &&
+			    json_object_object_get_ex(v, key, NULL) &&
+			    (rc = validate(c, sub, v)) != 0)
+				return rc;
+	}
+	if (json_object_is_type(w->dependencies, json_type_object)) {
+		json_object_object_foreach(w->dependencies, key, dep) {
+			if (!json_object_object_get_ex(v, key, NULL))
+				continue;
+			if (json_object_is_type(dep, json_type_array))
+				rc = v_needs(c, v, key, dep);
+			else
+				rc = is_schema(dep) ? validate(c, dep, v) : 0;
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int
 v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
@@ -1128,6 +1225,8 @@ v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	if (get_count(w->max_props, &lim) && n > lim)
 		return fail(c, "expected at most %zu propert%s, got %zu", lim,
 		    lim == 1 ? "y" : "ies", n);
+	if ((w->fam & KW_OBJ_MORE) && (rc = v_object_more(c, w, v)) != 0)
+		return rc;
 	if (json_object_is_type(w->props, json_type_object))
 		props = w->props;
 	if (json_object_is_type((k = w->required), json_type_array)) {
@@ -1176,6 +1275,39 @@ v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	return 0;
 }
 
+/*
+ * contains: at least minContains (1 unless said) and at most maxContains
+ * items match its schema; the items are tried quietly, like anyOf's
+ * branches.
+ */
+static int
+v_contains(struct js_ctx *c, const struct kw *w, struct json_object *v)
+{
+	size_t	 i, n = json_object_array_length(v), got = 0, lo = 1, hi;
+	int	 rc;
+
+	if (!is_schema(w->contains))
+		return 0;
+	(void)get_count(w->min_contains, &lo);
+	c->quiet++;
+	for (i = 0; i < n; i++) {
+		if ((rc = validate(c, w->contains,
+		    json_object_array_get_idx(v, i))) == JS_FATAL) {
+			c->quiet--;
+			return rc;
+		}
+		got += rc == 0;
+	}
+	c->quiet--;
+	if (got < lo)
+		return fail(c, "expected at least %zu item%s matching "
+		    "\"contains\", got %zu", lo, plural(lo), got);
+	if (get_count(w->max_contains, &hi) && got > hi)
+		return fail(c, "expected at most %zu item%s matching "
+		    "\"contains\", got %zu", hi, plural(hi), got);
+	return 0;
+}
+
 static int
 v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
@@ -1192,6 +1324,8 @@ v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	if (get_count(w->max_items, &lim) && n > lim)
 		return fail(c, "expected at most %zu item%s, got %zu", lim,
 		    plural(lim), n);
+	if ((w->fam & KW_ARR_CONTAINS) && (rc = v_contains(c, w, v)) != 0)
+		return rc;
 	if (json_object_is_type(w->prefix, json_type_array))
 		pre = w->prefix;
 	has_items = items != NULL;
@@ -1308,14 +1442,22 @@ static const struct {
 	{ "allOf", KW_AT(all), 0, HAS_ALL },
 	{ "anyOf", KW_AT(any), 0, HAS_ANY },
 	{ "const", KW_AT(constv), 0, HAS_CONST },
+	{ "contains", KW_AT(contains), KW_ARR_CONTAINS, 0 },
+	{ "dependencies", KW_AT(dependencies), KW_OBJ_MORE, 0 },
+	{ "dependentRequired", KW_AT(dep_required), KW_OBJ_MORE, 0 },
+	{ "dependentSchemas", KW_AT(dep_schemas), KW_OBJ_MORE, 0 },
+	{ "else", KW_AT(else_s), 0, 0 },
 	{ "enum", KW_AT(enumv), 0, HAS_ENUM },
 	{ "exclusiveMaximum", KW_AT(xmaximum), KW_NUMBER, 0 },
 	{ "exclusiveMinimum", KW_AT(xminimum), KW_NUMBER, 0 },
+	{ "if", KW_AT(if_s), 0, HAS_IF },
 	{ "items", KW_AT(items), KW_ARRAY, 0 },
+	{ "maxContains", KW_AT(max_contains), 0, 0 },
 	{ "maxItems", KW_AT(max_items), KW_ARR_COUNT, 0 },
 	{ "maxLength", KW_AT(max_len), KW_STRING, 0 },
 	{ "maxProperties", KW_AT(max_props), KW_OBJ_COUNT, 0 },
 	{ "maximum", KW_AT(maximum), KW_NUMBER, 0 },
+	{ "minContains", KW_AT(min_contains), 0, 0 },
 	{ "minItems", KW_AT(min_items), KW_ARR_COUNT, 0 },
 	{ "minLength", KW_AT(min_len), KW_STRING, 0 },
 	{ "minProperties", KW_AT(min_props), KW_OBJ_COUNT, 0 },
@@ -1326,7 +1468,9 @@ static const struct {
 	{ "patternProperties", KW_AT(pattern_props), KW_OBJ_PATTERN, 0 },
 	{ "prefixItems", KW_AT(prefix), KW_ARR_MORE, 0 },
 	{ "properties", KW_AT(props), KW_OBJECT, 0 },
+	{ "propertyNames", KW_AT(prop_names), KW_OBJ_MORE, 0 },
 	{ "required", KW_AT(required), KW_OBJECT, 0 },
+	{ "then", KW_AT(then_s), 0, 0 },
 	{ "type", KW_AT(type), 0, HAS_TYPE },
 	{ "uniqueItems", KW_AT(unique), KW_ARR_MORE, 0 },
 };
@@ -1395,9 +1539,10 @@ kw_of(struct json_object *s)
 static int
 v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 {
-	struct kw	*w = kw_of(s);
-	size_t		 i;
-	int		 rc = 0;
+	struct kw		*w = kw_of(s);
+	struct json_object	*sub;
+	size_t			 i;
+	int			 rc = 0;
 
 	/* OpenAPI 3.0: see the top of the file */
 	if (v == NULL && w->nullable)
@@ -1454,6 +1599,17 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 			return rc;
 		if (rc == 0)
 			return fail(c, "matches a disallowed schema");
+	}
+	/* if: quietly; then its then, or else its else */
+	if ((w->has & HAS_IF) && is_schema(w->if_s)) {
+		c->quiet++;
+		rc = validate(c, w->if_s, v);
+		c->quiet--;
+		if (rc == JS_FATAL)
+			return rc;
+		sub = rc == 0 ? w->then_s : w->else_s;
+		if (is_schema(sub) && (rc = validate(c, sub, v)) != 0)
+			return rc;
 	}
 	return 0;
 }

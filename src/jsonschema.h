@@ -20,11 +20,12 @@
  * prefixItems), minItems, maxItems, uniqueItems, minLength, maxLength
  * (in code points), minimum, maximum, exclusiveMinimum, exclusiveMaximum
  * (numbers, or the OpenAPI 3.0 booleans), multipleOf, allOf, anyOf, oneOf,
- * not, $ref (local JSON pointers) and the boolean schemas.
+ * not, if/then/else, contains, minContains, maxContains, propertyNames,
+ * dependentRequired, dependentSchemas, dependencies (draft 7), $ref (local
+ * JSON pointers) and the boolean schemas.
  *
  * Not checked: pattern and patternProperties (ECMA-262 regular expressions
- * are not POSIX ones), format, contains, propertyNames, dependent*,
- * if/then/else, unevaluated*, $dynamicRef, and the annotations
+ * are not POSIX ones), format, unevaluated*, $dynamicRef, and the annotations
  * (description, title, default, examples, readOnly, writeOnly, deprecated).
  * A schema keyword of the wrong JSON type is ignored: the schemas come from
  * the operator's document, the upstream API validates again, and refusing

@@ -623,6 +623,51 @@ t_kept(void)
 	json_object_put(bad);
 }
 
+/*
+ * The keywords that draft 7's suite does not cover (minContains,
+ * maxContains, dependentRequired, dependentSchemas), and the messages of
+ * all the applicators added with them.
+ */
+static void
+t_applicators(void)
+{
+	const char	*c = "{'contains':{'type':'integer'},'minContains':2,"
+	    "'maxContains':3}";
+	const char	*d = "{'dependentRequired':{'card':['cvc','expiry']},"
+	    "'dependentSchemas':{'gift':{'required':['to']}}}";
+	const char	*f = "{'if':{'properties':{'kind':{'const':'book'}}},"
+	    "'then':{'required':['isbn']},'else':{'required':['sku']}}";
+
+	INVALID("{'contains':{'type':'integer'}}", "['a','b']",
+	    "arguments: expected at least 1 item matching \"contains\", got 0",
+	    "contains: none matches");
+	VALID("{'contains':{'type':'integer'}}", "['a',1]", "contains: one");
+	INVALID(c, "['a',1]", "arguments: expected at least 2 items matching "
+	    "\"contains\", got 1", "minContains 2, one");
+	VALID(c, "[1,'a',2,3]", "minContains 2, maxContains 3: three");
+	INVALID(c, "[1,2,3,4]", "arguments: expected at most 3 items matching "
+	    "\"contains\", got 4", "maxContains 3: four");
+	VALID("{'contains':{'type':'integer'},'minContains':0}", "['a']",
+	    "minContains 0: none needed");
+	VALID("{'maxContains':0}", "[1]", "maxContains without contains: "
+	    "nothing");
+	VALID(d, "{'name':'x'}", "dependentRequired: absent, nothing asked");
+	INVALID(d, "{'card':'4111','cvc':'1'}", "arguments: missing property "
+	    "\"expiry\", required with \"card\"", "dependentRequired");
+	INVALID(d, "{'gift':true}", "arguments: missing required property "
+	    "\"to\"", "dependentSchemas");
+	VALID(d, "{'gift':true,'to':'ann'}", "dependentSchemas: met");
+	INVALID("{'propertyNames':{'maxLength':3}}", "{'ok':1,'long':2}",
+	    "arguments.long: expected at most 3 characters, got 4",
+	    "propertyNames: the name that fails, at its path");
+	INVALID(f, "{'kind':'book'}", "arguments: missing required property "
+	    "\"isbn\"", "if matched: then");
+	INVALID(f, "{'kind':'pen'}", "arguments: missing required property "
+	    "\"sku\"", "if failed: else, and the failed if leaves no text");
+	VALID(f, "{'kind':'pen','sku':'p1'}", "else met");
+	VALID("{'then':{'required':['x']}}", "{}", "then without if: nothing");
+}
+
 int
 main(void)
 {
@@ -640,5 +685,6 @@ main(void)
 	t_malformed();
 	t_messages();
 	t_kept();
+	t_applicators();
 	return done_testing();
 }

@@ -57,6 +57,12 @@ static const struct draft {
  * in "/"): run when `why` is NULL, else left out for that reason.  A file
  * in no row is listed as a skip, so a newer suite's additions show.
  */
+/* keywords the validator checks, whose newer drafts' files (with cases
+ * that use pattern, unevaluated* or $id) have not been run against it:
+ * Debian 12's suite stops at draft 7 */
+#define R_NEWER	"checked against draft 7's cases only (Debian's suite); " \
+	"this draft's are not run yet"
+
 static const struct kwfile {
 	const char	*name;
 	unsigned	 drafts;
@@ -68,11 +74,14 @@ static const struct kwfile {
 	{ "anyOf.json", DALL, NULL },
 	{ "boolean_schema.json", DALL, NULL },
 	{ "const.json", DALL, NULL },
+	{ "contains.json", D7, NULL },
+	{ "dependencies.json", D7, NULL },
 	{ "default.json", DALL, NULL },	/* an annotation: changes nothing */
 	{ "enum.json", DALL, NULL },
 	{ "infinite-loop-detection.json", D2019 | D2020, NULL },
 	{ "exclusiveMaximum.json", DALL, NULL },
 	{ "exclusiveMinimum.json", DALL, NULL },
+	{ "if-then-else.json", D7, NULL },
 	{ "items.json", DALL, NULL },
 	{ "maxItems.json", DALL, NULL },
 	{ "maxLength.json", DALL, NULL },
@@ -87,6 +96,7 @@ static const struct kwfile {
 	{ "oneOf.json", DALL, NULL },
 	{ "prefixItems.json", D2020, NULL },
 	{ "properties.json", DALL, NULL },
+	{ "propertyNames.json", D7, NULL },
 	{ "ref.json", DALL, NULL },
 	{ "required.json", DALL, NULL },
 	{ "type.json", DALL, NULL },
@@ -99,32 +109,29 @@ static const struct kwfile {
 
 	{ "anchor.json", D2019 | D2020, "\"$anchor\": not supported, the "
 	    "converter only writes JSON-pointer references" },
-	{ "contains.json", DALL, "contains: not supported" },
+	{ "contains.json", D2019 | D2020, R_NEWER },
 	{ "content.json", D2019 | D2020, "contentMediaType, "
 	    "contentEncoding: annotations only" },
 	{ "defs.json", D2019 | D2020, "validates against the draft's "
 	    "meta-schema, a remote reference" },
 	{ "definitions.json", D7, "validates against the draft's "
 	    "meta-schema, a remote reference" },
-	{ "dependencies.json", D7, "dependencies: not supported" },
-	{ "dependentRequired.json", D2019 | D2020, "dependentRequired: not "
-	    "supported" },
-	{ "dependentSchemas.json", D2019 | D2020, "dependentSchemas: not "
-	    "supported" },
+	{ "dependentRequired.json", D2019 | D2020, R_NEWER },
+	{ "dependentSchemas.json", D2019 | D2020, R_NEWER },
 	{ "dynamicRef.json", D2020, "\"$dynamicRef\": not supported, the "
 	    "converter never writes it" },
 	{ "recursiveRef.json", D2019, "\"$recursiveRef\": not supported" },
 	{ "format.json", DALL, "format: annotation only" },
 	{ "id.json", D2019 | D2020, "\"$id\" (base URIs): not supported, "
 	    "references are local JSON pointers" },
-	{ "if-then-else.json", DALL, "if/then/else: not supported" },
-	{ "maxContains.json", D2019 | D2020, "contains: not supported" },
-	{ "minContains.json", D2019 | D2020, "contains: not supported" },
+	{ "if-then-else.json", D2019 | D2020, R_NEWER },
+	{ "maxContains.json", D2019 | D2020, R_NEWER },
+	{ "minContains.json", D2019 | D2020, R_NEWER },
 	{ "pattern.json", DALL, "pattern: ECMA-262 expressions are not "
 	    "POSIX ones, not supported" },
 	{ "patternProperties.json", DALL, "patternProperties: ECMA-262 "
 	    "expressions are not POSIX ones, not supported" },
-	{ "propertyNames.json", DALL, "propertyNames: not supported" },
+	{ "propertyNames.json", D2019 | D2020, R_NEWER },
 	{ "refRemote.json", DALL, "remote references: need a network (and "
 	    "the converter resolves them)" },
 	{ "unevaluatedItems.json", D2019 | D2020, "unevaluatedItems: not "
@@ -138,8 +145,7 @@ static const struct kwfile {
 	    "annotations only" },
 	{ "optional/cross-draft.json", DALL, "references to other drafts' "
 	    "meta-schemas: remote" },
-	{ "optional/dependencies-compatibility.json", DALL, "dependencies: "
-	    "not supported" },
+	{ "optional/dependencies-compatibility.json", DALL, R_NEWER },
 	{ "optional/dynamicRef.json", DALL, "\"$dynamicRef\": not supported" },
 	{ "optional/format-assertion.json", DALL, "format: annotation only" },
 	{ "optional/id.json", DALL, "\"$id\": not supported" },
