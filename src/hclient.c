@@ -362,21 +362,19 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	}
 }
 
-/* "host port", cut to fit: what a kept connection went to. */
-static void
+/* "host port": what a kept connection went to; -1 when it does not fit
+ * (longer than any address hc_usable lets through). */
+static int
 peer_name(char *out, size_t outsz, const char *host, const char *port)
 {
 	size_t	 h = strlen(host), p = strlen(port);
 
-	if (h + 1 + p + 1 > outsz) {
-		/* longer than any address hc_usable lets through: "" is
-		 * never kept (hc_transfer) */
-		out[0] = '\0';
-		return;
-	}
+	if (h + 1 + p + 1 > outsz)
+		return -1;
 	memcpy(out, host, h);
 	out[h] = ' ';
 	memcpy(out + h + 1, port, p + 1);
+	return 0;
 }
 
 /*
@@ -398,7 +396,12 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	*location = NULL;
 	hc_parser_init(&p, 0, rq->max_response);
 	util_utoa(num, (unsigned long long)url_default_port(u));
-	peer_name(peer, sizeof(peer), u->host, num);
+	if (peer_name(peer, sizeof(peer), u->host, num) == -1) {
+		rs->err = UP_OTHER;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "the API's address "
+		    "is too long");
+		return -1;
+	}
 	if (write_head(u, method, body, body_len, rq->headers) == -1) {
 		rs->err = UP_OTHER;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "a request header "
@@ -407,7 +410,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	}
 	/* a kept connection the server closed, or on which it sent
 	 * something unasked (a 408 before closing, say), is not used */
-	if (hc_fd != -1 && (peer[0] == '\0' || strcmp(peer, hc_peer) != 0 ||
+	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 ||
 	    !util_fd_quiet(hc_fd)))
 		hc_close();
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -431,7 +434,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		hc_parser_free(&p);
 		return -1;
 	}
-	if (!p.keep_alive || peer[0] == '\0')
+	if (!p.keep_alive)
 		hc_close();
 	rs->status = p.status;
 	rs->content_type = p.content_type;

@@ -1590,8 +1590,7 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	if ((w->has & HAS_ONE) &&
 	    (rc = v_of(c, w->one, v, !w->discriminator)) != 0)
 		return rc;
-	if ((w->has & HAS_NOT) && (json_object_is_type(w->not, json_type_object) ||
-	    json_object_is_type(w->not, json_type_boolean))) {
+	if ((w->has & HAS_NOT) && is_schema(w->not)) {
 		c->quiet++;
 		rc = validate(c, w->not, v);
 		c->quiet--;
