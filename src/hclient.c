@@ -2,9 +2,10 @@
 /*
  * hclient: plain HTTP/1.1 to an IP address, one kept-alive connection per
  * process (see hclient.h for why it exists).  A call is: the request head
- * and body in one sendmsg(2), a poll(2) for the answer, a recv(2) or
- * a few; libcurl 7.88 spends about half of a tool call's instructions
- * and seven polls on the same exchange.
+ * and body in one sendmsg(2), then a recv(2) that waits for the answer
+ * (the socket is blocking, with SO_RCVTIMEO), and a few more with poll(2)
+ * when the answer comes in pieces; libcurl 7.88 spends about half of a
+ * tool call's instructions and seven polls on the same exchange.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
@@ -27,10 +29,21 @@
 
 #define HC_READ		16384	/* bytes asked of recv(2) at a time */
 #define HC_INLINE_BODY	16384	/* bodies up to this go with the head */
+/*
+ * A kept connection idle this long (seconds) is looked at before it is
+ * used: servers close idle connections, some after a 408, only after
+ * seconds of idleness (nginx 75, Apache 5, lighttpd 5, Node 5, gunicorn
+ * 2).  One used more recently goes without the look; if the server closed
+ * it anyway, or a 408 is waiting on it, the request goes again on a new
+ * connection (exchange(), TRY_STALE).
+ */
+#define HC_IDLE_LOOK	1.0
 
 /* the one connection of this process, and the buffers it reuses */
 static int		 hc_fd = -1;
 static char		 hc_peer[96];	/* "host port" it went to */
+static double		 hc_last_used;	/* when its last answer ended */
+static long		 hc_rcvtimeo_ms; /* its SO_RCVTIMEO, 0 when unset */
 static struct buf	 hc_out, hc_in;
 
 void
@@ -40,6 +53,7 @@ hc_close(void)
 		close(hc_fd);
 	hc_fd = -1;
 	hc_peer[0] = '\0';
+	hc_rcvtimeo_ms = 0;
 }
 
 /* At exit: the connection and the buffers. */
@@ -176,6 +190,10 @@ open_conn(const struct url *u, double deadline, struct up_response *rs)
 				err = errno;
 		}
 	}
+	/* connected: blocking from now on, so that a recv(2) can wait
+	 * (sends are MSG_DONTWAIT, and wait with a deadline of their own) */
+	if (err == 0 && fcntl(fd, F_SETFL, 0) == -1)
+		err = errno;
 	if (err != 0) {
 		close(fd);
 		rs->err = err == ETIMEDOUT ? UP_TIMEOUT : UP_CONNECT;
@@ -256,7 +274,7 @@ send_all(int fd, const char *body, size_t body_len, double deadline)
 		memset(&m, 0, sizeof(m));
 		m.msg_iov = iov + skip;
 		m.msg_iovlen = niov - skip;
-		n = sendmsg(fd, &m, MSG_NOSIGNAL);
+		n = sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -280,9 +298,57 @@ send_all(int fd, const char *body, size_t body_len, double deadline)
 enum { TRY_DONE, TRY_FAILED, TRY_STALE };
 
 /*
+ * The first read of an answer waits in recv(2) itself, bounded by the
+ * socket's SO_RCVTIMEO (set once per connection to the call's timeout):
+ * one system call where poll(2) and recv(2) were two.  Only when the
+ * request went out at once (the whole timeout is left, to a millisecond);
+ * otherwise, and for the reads after it, poll(2) keeps the deadline.
+ */
+static int
+recv_can_wait(long timeout_ms, double deadline)
+{
+	struct timeval	 tv;
+
+	if (timeout_ms <= 0 ||
+	    (deadline - util_now_mono()) * 1000 < (double)(timeout_ms - 1))
+		return 0;
+	if (hc_rcvtimeo_ms != timeout_ms) {
+		tv.tv_sec = timeout_ms / 1000;
+		tv.tv_usec = (timeout_ms % 1000) * 1000;
+		if (setsockopt(hc_fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) == -1)
+			return 0;
+		hc_rcvtimeo_ms = timeout_ms;
+	}
+	return 1;
+}
+
+/* One recv(2) of the answer: the first may wait itself (recv_can_wait). */
+static ssize_t
+recv_some(int *can_wait, double deadline)
+{
+	ssize_t	 n;
+
+	buf_reserve(&hc_in, HC_READ);
+	if (*can_wait) {
+		*can_wait = 0;
+		n = recv(hc_fd, hc_in.data + hc_in.len, HC_READ, 0);
+		/* SO_RCVTIMEO ran out; EINTR goes on with poll(2) */
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			errno = ETIMEDOUT;
+		return n;
+	}
+	if (wait_fd(hc_fd, POLLIN, deadline) == -1)
+		return -1;
+	return recv(hc_fd, hc_in.data + hc_in.len, HC_READ, MSG_DONTWAIT);
+}
+
+/*
  * One exchange on the connection (fresh or reused).  TRY_STALE: a reused
- * connection the server had closed; nothing of an answer came, so the
- * request goes again on a new one (as libcurl does).
+ * connection the server had closed (nothing of an answer came) or had
+ * answered with a 408 (what some servers send before they close an idle
+ * connection, maybe before this request arrived): the request goes again
+ * on a new one, as libcurl and browsers do.
  */
 static int
 exchange(const struct up_request *rq, const char *method, const char *body,
@@ -292,6 +358,7 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	size_t		 off = 0, used, got = 0, before;
 	ssize_t		 n;
 	enum hc_result	 r;
+	int		 can_wait;
 
 	if (send_all(hc_fd, body, body_len, deadline) == -1) {
 		if (reused && (errno == EPIPE || errno == ECONNRESET))
@@ -303,15 +370,9 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	}
 	buf_reset(&hc_in);
 	hc_parser_init(p, strcmp(method, "HEAD") == 0, rq->max_response);
+	can_wait = recv_can_wait(rq->timeout_ms, deadline);
 	for (;;) {
-		if (wait_fd(hc_fd, POLLIN, deadline) == -1) {
-			rs->err = errno == ETIMEDOUT ? UP_TIMEOUT : UP_OTHER;
-			snprintf(rs->errmsg, sizeof(rs->errmsg), "%s",
-			    strerror(errno));
-			return TRY_FAILED;
-		}
-		buf_reserve(&hc_in, HC_READ);
-		n = recv(hc_fd, hc_in.data + hc_in.len, HC_READ, 0);
+		n = recv_some(&can_wait, deadline);
 		if (n == -1 && (errno == EINTR || errno == EAGAIN ||
 		    errno == EWOULDBLOCK))
 			continue;
@@ -319,9 +380,10 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 		    (n == 0 || errno == ECONNRESET))
 			return TRY_STALE;
 		if (n == -1) {
-			rs->err = UP_OTHER;
-			snprintf(rs->errmsg, sizeof(rs->errmsg), "receiving "
-			    "the answer: %s", strerror(errno));
+			rs->err = errno == ETIMEDOUT ? UP_TIMEOUT : UP_OTHER;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "%s%s",
+			    errno == ETIMEDOUT ? "" : "receiving the answer: ",
+			    strerror(errno));
 			return TRY_FAILED;
 		}
 		before = rs->body.len;
@@ -345,6 +407,8 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 			rq->progress(rq->progress_ctx, (double)rs->body.len,
 			    p->has_length ? (double)p->length : 0);
 		if (r == HC_COMPLETE) {
+			if (reused && p->status == 408)
+				return TRY_STALE;
 			/* bytes after the answer: the stream is not ours */
 			if (off < hc_in.len)
 				p->keep_alive = 0;
@@ -408,10 +472,12 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		    "holds a line break or no name");
 		return -1;
 	}
-	/* a kept connection the server closed, or on which it sent
-	 * something unasked (a 408 before closing, say), is not used */
+	/* a kept connection idle for a while that the server closed, or on
+	 * which it sent something unasked (a 408 before closing, say), is
+	 * not used (HC_IDLE_LOOK) */
 	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 ||
-	    !util_fd_quiet(hc_fd)))
+	    (util_now_mono() - hc_last_used >= HC_IDLE_LOOK &&
+	    !util_fd_quiet(hc_fd))))
 		hc_close();
 	for (attempt = 0; attempt < 2; attempt++) {
 		reused = hc_fd != -1;
@@ -436,6 +502,8 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	}
 	if (!p.keep_alive)
 		hc_close();
+	else
+		hc_last_used = util_now_mono();
 	rs->status = p.status;
 	rs->content_type = p.content_type;
 	*location = p.location;

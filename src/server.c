@@ -10,12 +10,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -30,6 +30,7 @@ extern char **environ;
 static volatile sig_atomic_t	 srv_terminate;
 static uint32_t			 srv_id_seed;
 static uint32_t			 srv_id_counter;
+static int			 srv_listen_unix;	/* fd 0 is AF_UNIX */
 
 /*
  * SIGTERM: stop accepting.  A request in flight finishes first because the
@@ -263,25 +264,75 @@ static int
 srv_nothing_unread(FCGX_Request *r)
 {
 	char	 c;
-	int	 n;
+	int	 n, fd;
 
 	if (r->ipcFd < 0 || FCGX_GetError(r->in) != 0)
 		return 0;
 	if (FCGX_HasSeenEOF(r->in) != EOF) {
 		/*
 		 * The body was read up to its length; the end-of-stdin record
-		 * is usually in libfcgi's buffer already.  Look for it without
-		 * blocking: a read that would block breaks the stream (which
-		 * is then closed the lingering way).
+		 * is usually in libfcgi's buffer already.  Look for it there
+		 * only: libfcgi reads through the request's ipcFd, so with
+		 * that hidden a read it would need fails at once (EBADF) and
+		 * breaks the stream, which is then closed the lingering way.
+		 * (Two fcntl(2) calls for a non-blocking read cost more than
+		 * the rest of this look.)
 		 */
-		if (fcntl(r->ipcFd, F_SETFL, O_NONBLOCK) == -1)
-			return 0;
+		fd = r->ipcFd;
+		r->ipcFd = -1;
 		n = FCGX_GetStr(&c, 1, r->in);
-		(void)fcntl(r->ipcFd, F_SETFL, 0);
+		r->ipcFd = fd;
 		if (n != 0 || FCGX_GetError(r->in) != 0)
 			return 0;
 	}
-	return util_fd_quiet(r->ipcFd);
+	/*
+	 * All of stdin was read.  What could still come is an abort record
+	 * (the client went away).  On a Unix socket it cannot cost the web
+	 * server the answer: the kernel hands it the data queued for it
+	 * before the reset (unix_stream_read_generic), so there is nothing
+	 * to look for.
+	 */
+	return srv_listen_unix || util_fd_quiet(r->ipcFd);
+}
+
+/*
+ * On a Unix socket the connection is accepted here, not by libfcgi,
+ * which follows each accept with a poll(2) of up to two seconds for the
+ * first bytes: a guard against a Linux 2.0 fault (a connection given up
+ * before it was accepted blocked the first read).  Current kernels end
+ * such a read at once, and a system call is a microsecond on some
+ * virtual machines.  libfcgi takes a connection it finds open (ipcFd not
+ * -1); keepConnection keeps the first step of FCGX_Accept_r, finishing
+ * the previous request, from closing it, and is then set from the web
+ * server's begin-request record.  When accept fails, libfcgi accepts
+ * and reports the error as it always did.
+ */
+static void
+srv_accept(FCGX_Request *r)
+{
+	int	 fd;
+
+	if (!srv_listen_unix || r->ipcFd >= 0)
+		return;
+	do
+		fd = accept4(r->listen_sock, NULL, NULL, SOCK_CLOEXEC);
+	while (fd == -1 && errno == EINTR && !srv_terminate);
+	if (fd == -1)
+		return;
+	r->ipcFd = fd;
+	r->keepConnection = 1;
+}
+
+/* Is the listening socket, fd 0, a Unix socket?  (spawn-fcgi -s, or a
+ * web server that starts the workers itself) */
+static int
+srv_is_unix_listener(void)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return getsockname(0, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family == AF_UNIX;
 }
 
 static void
@@ -298,8 +349,13 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 	}
 	/* FCGX_Init installs its own SIGPIPE handler: ignore it again */
 	signal(SIGPIPE, SIG_IGN);
+	srv_listen_unix = srv_is_unix_listener();
 	log_msg(LOGL_INFO, "ready (pid %ld)", (long)getpid());
-	while (!srv_terminate && FCGX_Accept_r(&r) >= 0) {
+	while (!srv_terminate) {
+		srv_accept(&r);
+		/* SIGTERM in accept(2); a connection taken is still served */
+		if ((srv_terminate && r.ipcFd < 0) || FCGX_Accept_r(&r) < 0)
+			break;
 		sink.write = fcgi_write;
 		sink.flush = fcgi_flush;
 		sink.ctx = r.out;

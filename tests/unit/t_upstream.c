@@ -356,6 +356,16 @@ serve_conn(int fd, int conn_no)
 			put(fd, "HTTP/1.1 408 Request Timeout\r\n"
 			    "Content-Length: 0\r\n\r\n", 51);
 			return;
+		} else if (strncmp(path, "/always408 ", 11) == 0) {
+			/* a 408 as the answer to a request (kept open) */
+			char	 b[64];
+
+			snprintf(b, sizeof(b), "{\"conn\":%d,\"req\":%d}",
+			    conn_no, req_no);
+			snprintf(out, sizeof(out), "HTTP/1.1 408 Request "
+			    "Timeout\r\nContent-Length: %zu\r\n\r\n%s",
+			    strlen(b), b);
+			put(fd, out, strlen(out));
 		} else if (strncmp(path, "/dropall ", 9) == 0) {
 			return;
 		} else if (strncmp(path, "/echo", 5) == 0) {
@@ -591,6 +601,23 @@ t_transfers(void)
 	up_response_free(&rs);
 	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 5000, 1024, &rs);
 	ok(rc == 0 && rs.status == 200, "direct: the next call works");
+	up_response_free(&rs);
+	/* the kept connection waited up to 5 s last time: a shorter
+	 * timeout holds on it too (its SO_RCVTIMEO follows the call) */
+	t0 = util_now_mono();
+	rc = call("/slow", UP_DIRECT_OK, "GET", NULL, 300, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_TIMEOUT && util_now_mono() - t0 < 1.5,
+	    "direct: a shorter timeout on a kept connection: %s", rs.errmsg);
+	up_response_free(&rs);
+	/* a 408 that answers the request itself: sent once more, on a new
+	 * connection, and that answer is the call's */
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	up_response_free(&rs);
+	rc = call("/always408", UP_DIRECT_OK, "POST", "{}", 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 408 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":1}") != NULL,
+	    "direct: a 408 on a kept connection: sent again on a new one, "
+	    "whose 408 is the answer");
 	up_response_free(&rs);
 
 	kill(srv_pid, SIGKILL);

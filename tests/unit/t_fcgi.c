@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The FastCGI connection as a web server sees it: mcp.fcgi runs as
+ * spawn-fcgi runs it (a listening Unix socket on fd 0) and this test is
+ * the web server, writing records by hand.  server.c accepts on its own
+ * and reads the end of stdin only from what libfcgi has buffered; these
+ * are the cases that could go wrong: a request in one write, the end of
+ * stdin held back (the answer must not wait for it), an abort record
+ * after the request, a connection that says nothing and closes, one that
+ * waits before it speaks, and SIGTERM while idle.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define T_STDIN		5
+#define T_PARAMS	4
+#define T_BEGIN		1
+#define T_ABORT		2
+#define T_STDOUT	6
+#define T_END		3
+
+static char	 sock_path[108];
+
+static void
+rec(char *out, size_t *len, int type, const void *body, size_t n)
+{
+	unsigned char	*h = (unsigned char *)out + *len;
+
+	h[0] = 1;
+	h[1] = (unsigned char)type;
+	h[2] = 0;
+	h[3] = 1;		/* request id 1 */
+	h[4] = (unsigned char)(n >> 8);
+	h[5] = (unsigned char)n;
+	h[6] = 0;
+	h[7] = 0;
+	memcpy(h + 8, body, n);
+	*len += 8 + n;
+}
+
+static void
+param(char *p, size_t *n, const char *name, const char *value)
+{
+	size_t	 a = strlen(name), b = strlen(value);
+
+	p[(*n)++] = (char)a;
+	p[(*n)++] = (char)b;
+	memcpy(p + *n, name, a);
+	memcpy(p + *n + a, value, b);
+	*n += a + b;
+}
+
+/* Begin, params and the body of a ping; the end of stdin only if asked. */
+static size_t
+request(char *out, int with_eof)
+{
+	static const char body[] =
+	    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
+	static const char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
+	char	 p[1024], cl[16];
+	size_t	 len = 0, n = 0;
+
+	snprintf(cl, sizeof(cl), "%zu", sizeof(body) - 1);
+	param(p, &n, "REQUEST_METHOD", "POST");
+	param(p, &n, "SCRIPT_NAME", "/mcp");
+	param(p, &n, "REQUEST_URI", "/mcp");
+	param(p, &n, "SERVER_PROTOCOL", "HTTP/1.1");
+	param(p, &n, "REMOTE_ADDR", "127.0.0.1");
+	param(p, &n, "SERVER_NAME", "127.0.0.1");
+	param(p, &n, "SERVER_PORT", "80");
+	param(p, &n, "HTTP_HOST", "127.0.0.1");
+	param(p, &n, "CONTENT_TYPE", "application/json");
+	param(p, &n, "HTTP_ACCEPT", "application/json, text/event-stream");
+	param(p, &n, "CONTENT_LENGTH", cl);
+	rec(out, &len, T_BEGIN, begin, sizeof(begin));
+	rec(out, &len, T_PARAMS, p, n);
+	rec(out, &len, T_PARAMS, "", 0);
+	rec(out, &len, T_STDIN, body, sizeof(body) - 1);
+	if (with_eof)
+		rec(out, &len, T_STDIN, "", 0);
+	return len;
+}
+
+static int
+dial(void)
+{
+	struct sockaddr_un	 sa;
+	int			 fd;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Read records until FCGI_END_REQUEST (5 s at most): 1 when the stdout
+ * held a whole 200 answer to the ping, 0 otherwise.
+ */
+static int
+answer(int fd)
+{
+	static char	 buf[65536], out[65536];
+	size_t		 have = 0, olen = 0, n;
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	ssize_t		 r;
+	unsigned char	*h;
+	int		 ended = 0;
+
+	while (!ended) {
+		if (poll(&pfd, 1, 5000) != 1)
+			return 0;
+		if ((r = read(fd, buf + have, sizeof(buf) - have)) <= 0)
+			return 0;
+		have += (size_t)r;
+		while (have >= 8) {
+			h = (unsigned char *)buf;
+			n = (size_t)(h[4] << 8 | h[5]) + h[6];
+			if (have < 8 + n)
+				break;
+			if (h[1] == T_STDOUT && olen + n < sizeof(out)) {
+				memcpy(out + olen, buf + 8, n - h[6]);
+				olen += n - h[6];
+			}
+			if (h[1] == T_END)
+				ended = 1;
+			memmove(buf, buf + 8 + n, have - 8 - n);
+			have -= 8 + n;
+		}
+	}
+	out[olen] = '\0';
+	return strstr(out, "Status: 200") != NULL &&
+	    strstr(out, "\"id\":7,\"result\":{}") != NULL;
+}
+
+/* The end of the stream (the worker closed or shut down its side). */
+static int
+reads_eof(int fd)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	char		 c;
+
+	return poll(&pfd, 1, 5000) == 1 && read(fd, &c, 1) == 0;
+}
+
+static int
+one_request(const char *extra, size_t extra_len)
+{
+	char	 out[4096];
+	size_t	 n = request(out, 1);
+	int	 fd, rc;
+
+	if ((fd = dial()) == -1)
+		return 0;
+	memcpy(out + n, extra, extra_len);
+	rc = write(fd, out, n + extra_len) == (ssize_t)(n + extra_len) &&
+	    answer(fd) && reads_eof(fd);
+	close(fd);
+	return rc;
+}
+
+int
+main(void)
+{
+	const char	*top = getenv("top_builddir"), *src = getenv("top_srcdir");
+	char		 prog[4096], doc[4096], out[4096], abort_rec[16];
+	struct sockaddr_un sa;
+	struct timespec	 pause = { 0, 300000000 };
+	size_t		 n, alen = 0;
+	int		 lfd, fd, status = -1, i;
+	pid_t		 pid;
+
+	snprintf(prog, sizeof(prog), "%s/cgi-bin/mcp.fcgi", top ? top : ".");
+	snprintf(doc, sizeof(doc), "%s/examples/openapi.json", src ? src : ".");
+	snprintf(sock_path, sizeof(sock_path), "/tmp/t_fcgi.%ld.sock",
+	    (long)getpid());
+	unlink(sock_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	if (lfd == -1 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(lfd, 16) == -1) {
+		printf("Bail out! cannot listen on %s: %s\n", sock_path,
+		    strerror(errno));
+		return 1;
+	}
+	if ((pid = fork()) == 0) {
+		dup2(lfd, 0);
+		close(lfd);
+		setenv("MCP_OPENAPI", doc, 1);
+		setenv("MCP_API_BASE_URL", "http://127.0.0.1:9/api", 1);
+		setenv("MCP_LOG_LEVEL", "warn", 1);
+		execl(prog, "mcp.fcgi", (char *)NULL);
+		_exit(127);
+	}
+	close(lfd);
+
+	ok(one_request("", 0), "a request in one write: the whole answer, "
+	    "then the end of the connection");
+
+	/* the end of stdin held back until the answer is read: it must not
+	 * be waited for (a worker that blocked on it would never answer) */
+	fd = dial();
+	n = request(out, 0);
+	ok(fd != -1 && write(fd, out, n) == (ssize_t)n && answer(fd),
+	    "the end of stdin held back: the answer comes without it");
+	n = 0;
+	rec(out, &n, T_STDIN, "", 0);
+	ok(write(fd, out, n) == (ssize_t)n && reads_eof(fd),
+	    "then sent: the connection ends");
+	close(fd);
+	ok(one_request("", 0), "the next request is served");
+
+	/* an abort record after the request, in the same write */
+	rec(abort_rec, &alen, T_ABORT, "", 0);
+	ok(one_request(abort_rec, alen), "an abort record after the end of "
+	    "stdin: the whole answer still arrives");
+
+	/* a connection that says nothing and closes */
+	if ((fd = dial()) != -1)
+		close(fd);
+	ok(one_request("", 0), "a silent connection closed at once: the next "
+	    "request is served");
+
+	/* a connection that waits before it speaks */
+	fd = dial();
+	nanosleep(&pause, NULL);
+	n = request(out, 1);
+	ok(fd != -1 && write(fd, out, n) == (ssize_t)n && answer(fd),
+	    "a connection that speaks after 0.3 s is served");
+	close(fd);
+
+	for (i = 0; i < 20; i++)
+		if (!one_request("", 0))
+			break;
+	ok(i == 20, "20 requests in a row");
+
+	/* SIGTERM while idle in accept(2): the worker exits */
+	nanosleep(&pause, NULL);
+	kill(pid, SIGTERM);
+	for (i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+	ok(i < 50 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "SIGTERM while idle: the worker exits with 0");
+	if (i == 50) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	unlink(sock_path);
+	done_testing();
+}
