@@ -781,19 +781,86 @@ resource_uri(const char *url)
 }
 
 /*
+ * The result for a JSON object the API answered: its text, and the object
+ * as structuredContent.  Written here, once, into a node that prints as
+ * that text (jw_raw_take) rather than built as a tree of four more nodes
+ * to be written when the answer goes out.  The text is the answer as it
+ * came (UTF-8: jp_parse checked it); structuredContent is the parsed tree
+ * written out, so a member named twice keeps the value the schema saw.
+ */
+static struct json_object *
+structured(const struct up_response *rs, struct json_object *sc)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	/* room for the usual case in one allocation: the text with a few
+	 * escapes, and the object written back about as long as it came */
+	buf_reserve(&b, rs->body.len * 5 / 2 + 80);
+	buf_puts(&b, "{\"content\":[{\"type\":\"text\",\"text\":");
+	jw_string(&b, rs->body.data, rs->body.len);
+	buf_puts(&b, "}],\"structuredContent\":");
+	jw_value(&b, sc);
+	buf_putc(&b, '}');
+	json_object_put(sc);
+	return jw_raw_take(&b);
+}
+
+/*
+ * A JSON answer as structuredContent: parsed when it fits `max`, an
+ * object, and (when the tool has an outputSchema, `schema`, parsed; NULL
+ * skips the check) conforming to it.  NULL with `why` otherwise.
+ */
+static struct json_object *
+structured_content(struct json_object *schema, size_t max,
+    const struct up_response *rs, char *why, size_t whysz)
+{
+	struct json_object	*sc = NULL;
+	const char		*cause;
+	char			 err[512];
+
+	if (rs->body.len > max) {
+		snprintf(why, whysz, "larger than MCP_RESULT_MAX_BYTES");
+		return NULL;
+	}
+	/* strict RFC 8259 and UTF-8 (json-c's tokener would take NaN and
+	 * print it back, invalid), without locale switching */
+	if (jp_parse(rs->body.data, rs->body.len, &answer_json, &sc,
+	    &cause) == -1) {
+		snprintf(why, whysz, "not valid JSON (%s)", cause);
+		return NULL;
+	}
+	if (!json_object_is_type(sc, json_type_object))
+		snprintf(why, whysz, "JSON that is not an object, unlike its "
+		    "documented response schema");
+	else if (schema != NULL && js_validate(schema, schema, sc,
+	    "structuredContent", err, sizeof(err)) == -1)
+		snprintf(why, whysz, "outside its documented response schema "
+		    "(%s)", err);
+	else
+		return sc;
+	json_object_put(sc);
+	return NULL;
+}
+
+/*
  * A 2xx answer by its media type.  JSON objects become structuredContent
- * when they fit `max` and, when the tool has an outputSchema (`schema`,
- * parsed; NULL skips the check), conform to it.
+ * (structured_content says when).
  */
 static struct json_object *
 map_success(const struct api_op *op, struct json_object *schema, size_t max,
     const struct up_response *rs)
 {
-	struct json_object	*r = json_object_new_object();
-	struct json_object	*content = json_object_new_array(), *c, *sc;
-	char			*b64, *type, why[640], err[512];
-	const char		*ct = rs->content_type, *cause;
+	struct json_object	*r, *content, *c, *sc;
+	char			*b64, *type, why[640];
+	const char		*ct = rs->content_type;
+	int			 json = rs->body.len > 0 && api_media_is_json(ct);
 
+	if (json && (sc = structured_content(schema, max, rs, why,
+	    sizeof(why))) != NULL)
+		return structured(rs, sc);
+	r = json_object_new_object();
+	content = json_object_new_array();
 	jp_add(r, "content", content);
 	if (rs->body.len == 0) {
 		char	 msg[128];
@@ -803,33 +870,7 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		add_text(content, msg, strlen(msg));
 		return r;
 	}
-	if (api_media_is_json(ct)) {
-		sc = NULL;
-		snprintf(why, sizeof(why), "larger than MCP_RESULT_MAX_BYTES");
-		/* strict RFC 8259 and UTF-8 (json-c's tokener would take NaN
-		 * and print it back, invalid), without locale switching */
-		if (rs->body.len <= max && jp_parse(rs->body.data,
-		    rs->body.len, &answer_json, &sc, &cause) == -1) {
-			sc = NULL;
-			snprintf(why, sizeof(why), "not valid JSON (%s)", cause);
-		} else if (sc != NULL && !json_object_is_type(sc,
-		    json_type_object)) {
-			json_object_put(sc);
-			sc = NULL;
-			snprintf(why, sizeof(why), "JSON that is not an object, "
-			    "unlike its documented response schema");
-		} else if (sc != NULL && schema != NULL && js_validate(schema,
-		    schema, sc, "structuredContent", err, sizeof(err)) == -1) {
-			json_object_put(sc);
-			sc = NULL;
-			snprintf(why, sizeof(why), "outside its documented "
-			    "response schema (%s)", err);
-		}
-		if (sc != NULL) {
-			add_text(content, rs->body.data, rs->body.len);
-			jp_add(r, "structuredContent", sc);
-			return r;
-		}
+	if (json) {
 		if (op->has_output_schema) {
 			json_object_put(r);
 			return unstructured(op, rs, max, why);

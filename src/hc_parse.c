@@ -40,13 +40,24 @@ fail(struct hc_parser *p, const char *why)
 	return -1;
 }
 
-static int
-is_tchar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' &&
-	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
+/* RFC 9110 token characters, by byte */
+static const unsigned char tchar[256] = {
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+	['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
+	['`'] = 1, ['|'] = 1, ['~'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
 
 static int
 name_is(const char *n, size_t nl, const char *want)
@@ -68,7 +79,7 @@ header_line(struct hc_parser *p, const char *l, size_t n)
 		return fail(p, "a header line without a name");
 	nl = (size_t)(colon - l);
 	for (i = 0; i < nl; i++)
-		if (!is_tchar((unsigned char)l[i]))
+		if (!tchar[(unsigned char)l[i]])
 			return fail(p, "a header name with characters "
 			    "not allowed");
 	v = colon + 1;
@@ -158,12 +169,16 @@ read_head(struct hc_parser *p, const char *s, size_t n)
 static size_t
 head_end(struct hc_parser *p, const char *s, size_t n)
 {
-	size_t	 i = p->scanned;
+	const char	*nl;
+	size_t		 i = p->scanned;
 
 	/* an empty line: "\n\n" or "\n\r\n" */
 	for (; i < n; i++) {
-		if (s[i] != '\n')
-			continue;
+		if ((nl = memchr(s + i, '\n', n - i)) == NULL) {
+			i = n;
+			break;
+		}
+		i = (size_t)(nl - s);
 		if (i + 1 < n && s[i + 1] == '\n')
 			return i + 2;
 		if (i + 2 < n && s[i + 1] == '\r' && s[i + 2] == '\n')

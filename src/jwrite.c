@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jwrite.h"
@@ -192,5 +193,28 @@ jw_raw_node(const struct jw_text *t)
 	struct json_object	*o = json_object_new_object();
 
 	json_object_set_serializer(o, jw_raw_print, (void *)t, NULL);
+	return o;
+}
+
+static void
+jw_raw_free(struct json_object *o, void *userdata)
+{
+	struct jw_text	*t = userdata;
+
+	(void)o;
+	free((void *)(uintptr_t)t->p);
+	free(t);
+}
+
+/* The same, for a text it takes from `b` (left empty) and frees with it. */
+struct json_object *
+jw_raw_take(struct buf *b)
+{
+	struct jw_text		*t = xmalloc(sizeof(*t));
+	struct json_object	*o = json_object_new_object();
+
+	t->n = b->len;
+	t->p = buf_release(b);
+	json_object_set_serializer(o, jw_raw_print, t, jw_raw_free);
 	return o;
 }

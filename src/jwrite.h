@@ -30,5 +30,6 @@ void	 jw_value(struct buf *, struct json_object *);
 void	 jw_string(struct buf *, const char *, size_t);
 void	 jw_int(struct buf *, long long);
 struct json_object *jw_raw_node(const struct jw_text *); /* keeps the text */
+struct json_object *jw_raw_take(struct buf *);	/* takes the buffer's text */
 
 #endif

@@ -877,6 +877,27 @@ t_responses(void)
 	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":\"{\\\"a\\\":1}\"}],"
 	    "\"structuredContent\":{\"a\":1}}", "JSON object: text + structured");
 	json_object_put(r);
+	/* the text is the answer as it came; structuredContent the tree
+	 * that was checked, written out (a repeated member: the last) */
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "{ \"a\": 1, \"s\": \"\\u00e9/\", \"a\": 2 }\n");
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":"
+	    "\"{ \\\"a\\\": 1, \\\"s\\\": \\\"\\\\u00e9/\\\", \\\"a\\\": 2 }\\n\"}],"
+	    "\"structuredContent\":{\"a\":2,\"s\":\"\xc3\xa9/\"}}",
+	    "JSON object with spaces, an escape and a repeated member: text "
+	    "as it came, structuredContent as parsed");
+	json_object_put(r);
+	buf_reset(&rs.body);
+	buf_puts(&rs.body, "null");
+	op.has_output_schema = 1;
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	ok(strstr(js(r), "\"isError\":true") != NULL &&
+	    strstr(js(r), "not an object") != NULL,
+	    "null where an object is promised: isError, not an object (%s)",
+	    js(r));
+	json_object_put(r);
+	op.has_output_schema = 0;
 	buf_reset(&rs.body);
 	buf_puts(&rs.body, "[1,2]");
 	rs.content_type = "application/problem+json";
