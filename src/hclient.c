@@ -29,20 +29,10 @@
 
 #define HC_READ		16384	/* bytes asked of recv(2) at a time */
 #define HC_INLINE_BODY	16384	/* bodies up to this go with the head */
-/*
- * A kept connection idle this long (seconds) is looked at before it is
- * used: servers close idle connections, some after a 408, only after
- * seconds of idleness (nginx 75, Apache 5, lighttpd 5, Node 5, gunicorn
- * 2).  One used more recently goes without the look; if the server closed
- * it anyway, or a 408 is waiting on it, the request goes again on a new
- * connection (exchange(), TRY_STALE).
- */
-#define HC_IDLE_LOOK	1.0
 
 /* the one connection of this process, and the buffers it reuses */
 static int		 hc_fd = -1;
 static char		 hc_peer[96];	/* "host port" it went to */
-static double		 hc_last_used;	/* when its last answer ended */
 static long		 hc_rcvtimeo_ms; /* its SO_RCVTIMEO, 0 when unset */
 static struct buf	 hc_out, hc_in;
 
@@ -345,10 +335,8 @@ recv_some(int *can_wait, double deadline)
 
 /*
  * One exchange on the connection (fresh or reused).  TRY_STALE: a reused
- * connection the server had closed (nothing of an answer came) or had
- * answered with a 408 (what some servers send before they close an idle
- * connection, maybe before this request arrived): the request goes again
- * on a new one, as libcurl and browsers do.
+ * connection the server had closed; nothing of an answer came, so the
+ * request goes again on a new one (as libcurl does).
  */
 static int
 exchange(const struct up_request *rq, const char *method, const char *body,
@@ -407,8 +395,6 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 			rq->progress(rq->progress_ctx, (double)rs->body.len,
 			    p->has_length ? (double)p->length : 0);
 		if (r == HC_COMPLETE) {
-			if (reused && p->status == 408)
-				return TRY_STALE;
 			/* bytes after the answer: the stream is not ours */
 			if (off < hc_in.len)
 				p->keep_alive = 0;
@@ -472,12 +458,15 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		    "holds a line break or no name");
 		return -1;
 	}
-	/* a kept connection idle for a while that the server closed, or on
-	 * which it sent something unasked (a 408 before closing, say), is
-	 * not used (HC_IDLE_LOOK) */
+	/*
+	 * A kept connection the server closed, or on which it sent something
+	 * unasked, is not used: a 408 before an idle close, or bytes after
+	 * an answer that a broken API framed wrongly (a body on a 204, a
+	 * Content-Length too short), which must not become the answer to the
+	 * next call, maybe another caller's.  One look (MSG_PEEK) per call.
+	 */
 	if (hc_fd != -1 && (strcmp(peer, hc_peer) != 0 ||
-	    (util_now_mono() - hc_last_used >= HC_IDLE_LOOK &&
-	    !util_fd_quiet(hc_fd))))
+	    !util_fd_quiet(hc_fd)))
 		hc_close();
 	for (attempt = 0; attempt < 2; attempt++) {
 		reused = hc_fd != -1;
@@ -502,8 +491,6 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	}
 	if (!p.keep_alive)
 		hc_close();
-	else
-		hc_last_used = util_now_mono();
 	rs->status = p.status;
 	rs->content_type = p.content_type;
 	*location = p.location;

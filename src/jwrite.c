@@ -100,6 +100,28 @@ jw_integer(struct buf *b, struct json_object *o)
 		jw_int(b, v);
 }
 
+/*
+ * A raw node that got members after it was made (a tool result gets
+ * resultType and _meta once the tool has answered): its text, an object,
+ * up to its closing brace, so that the members follow inside it.
+ * Returns 1 when the text's object is empty (no comma before the first).
+ */
+static int
+jw_raw_open(struct buf *b, const struct jw_text *t)
+{
+	size_t	 n = t->n;
+
+	while (n > 0 && t->p[n - 1] != '}')
+		n--;
+	if (n == 0)
+		abort();	/* members added to a text that is no object */
+	buf_append(b, t->p, --n);
+	while (n > 0 && (t->p[n - 1] == ' ' || t->p[n - 1] == '\t' ||
+	    t->p[n - 1] == '\n' || t->p[n - 1] == '\r'))
+		n--;
+	return n > 0 && t->p[n - 1] == '{';
+}
+
 void
 jw_value(struct buf *b, struct json_object *o)
 {
@@ -127,12 +149,17 @@ jw_value(struct buf *b, struct json_object *o)
 		    (size_t)json_object_get_string_len(o));
 		break;
 	case json_type_object:
-		/* only jw_raw_node() puts user data on an object */
-		if ((raw = json_object_get_userdata(o)) != NULL) {
+		/* only jw_raw_node() and jw_raw_take() put user data on an
+		 * object: its text, with the members added to the node since */
+		raw = json_object_get_userdata(o);
+		if (raw != NULL && json_object_object_length(o) == 0) {
 			buf_append(b, raw->p, raw->n);
 			break;
 		}
-		buf_putc(b, '{');
+		if (raw != NULL)
+			first = jw_raw_open(b, raw);
+		else
+			buf_putc(b, '{');
 		json_object_object_foreach(o, key, val) {
 			if (!first)
 				buf_putc(b, ',');
@@ -175,11 +202,17 @@ static int
 jw_raw_print(struct json_object *o, struct printbuf *pb, int level,
     int flags)
 {
-	const struct jw_text	*t = json_object_get_userdata(o);
+	struct buf	 b;
+	int		 rc;
 
 	(void)level;
 	(void)flags;
-	return printbuf_memappend(pb, t->p, (int)t->n);
+	/* the text and any members added to the node, as jw_value writes */
+	buf_init(&b);
+	jw_value(&b, o);
+	rc = printbuf_memappend(pb, b.data, (int)b.len);
+	buf_free(&b);
+	return rc;
 }
 
 /*

@@ -301,11 +301,15 @@ srv_nothing_unread(FCGX_Request *r)
  * first bytes: a guard against a Linux 2.0 fault (a connection given up
  * before it was accepted blocked the first read).  Current kernels end
  * such a read at once, and a system call is a microsecond on some
- * virtual machines.  libfcgi takes a connection it finds open (ipcFd not
- * -1); keepConnection keeps the first step of FCGX_Accept_r, finishing
- * the previous request, from closing it, and is then set from the web
- * server's begin-request record.  When accept fails, libfcgi accepts
- * and reports the error as it always did.
+ * virtual machines.  A connection that stays silent now holds its worker
+ * until it speaks or closes, as one that sends half a record always did
+ * (only the web server may connect: the socket's permissions).  libfcgi
+ * takes a connection it finds open (ipcFd not -1); keepConnection keeps
+ * the first step of FCGX_Accept_r, finishing the previous request, from
+ * closing it, and is then set from the web server's begin-request record.
+ * When accept fails, a signal included, libfcgi accepts instead and
+ * handles that as it always did (SIGUSR1, libfcgi's graceful stop, ends
+ * its accept).
  */
 static void
 srv_accept(FCGX_Request *r)
@@ -314,10 +318,7 @@ srv_accept(FCGX_Request *r)
 
 	if (!srv_listen_unix || r->ipcFd >= 0)
 		return;
-	do
-		fd = accept4(r->listen_sock, NULL, NULL, SOCK_CLOEXEC);
-	while (fd == -1 && errno == EINTR && !srv_terminate);
-	if (fd == -1)
+	if ((fd = accept4(r->listen_sock, NULL, NULL, SOCK_CLOEXEC)) == -1)
 		return;
 	r->ipcFd = fd;
 	r->keepConnection = 1;

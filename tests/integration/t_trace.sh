@@ -69,6 +69,8 @@ for client in hc curl; do
 	BASE="$MCP_BASE$P" mcp "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoAmI\",\"arguments\":{},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{},\"traceparent\":\"$TP_META\",\"tracestate\":\"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE\"}}}" \
 	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: whoAmI'
 	is "$STATUS" 200 "$L: 2026-07-28 tools/call 200"
+	like "$BODY" '"structuredContent":\{.*\},"resultType":"complete","_meta":\{"io.modelcontextprotocol/serverInfo":\{' \
+	    "$L: a JSON answer's result has structuredContent, resultType and _meta"
 	is "$(got traceparent)" "\"$TP_META\"" "$L: _meta's traceparent reached the API"
 	is "$(got tracestate)" '"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"' \
 	    "$L: ... with _meta's tracestate"

@@ -179,21 +179,18 @@ one_request(const char *extra, size_t extra_len)
 	return rc;
 }
 
-int
-main(void)
+/* mcp.fcgi on a new listening socket at sock_path, as spawn-fcgi runs it */
+static pid_t
+start_worker(void)
 {
 	const char	*top = getenv("top_builddir"), *src = getenv("top_srcdir");
-	char		 prog[4096], doc[4096], out[4096], abort_rec[16];
+	char		 prog[4096], doc[4096];
 	struct sockaddr_un sa;
-	struct timespec	 pause = { 0, 300000000 };
-	size_t		 n, alen = 0;
-	int		 lfd, fd, status = -1, i;
+	int		 lfd;
 	pid_t		 pid;
 
 	snprintf(prog, sizeof(prog), "%s/cgi-bin/mcp.fcgi", top ? top : ".");
 	snprintf(doc, sizeof(doc), "%s/examples/openapi.json", src ? src : ".");
-	snprintf(sock_path, sizeof(sock_path), "/tmp/t_fcgi.%ld.sock",
-	    (long)getpid());
 	unlink(sock_path);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	memset(&sa, 0, sizeof(sa));
@@ -203,7 +200,7 @@ main(void)
 	    listen(lfd, 16) == -1) {
 		printf("Bail out! cannot listen on %s: %s\n", sock_path,
 		    strerror(errno));
-		return 1;
+		exit(1);
 	}
 	if ((pid = fork()) == 0) {
 		dup2(lfd, 0);
@@ -215,6 +212,40 @@ main(void)
 		_exit(127);
 	}
 	close(lfd);
+	return pid;
+}
+
+/* Signal `sig` to an idle worker: 1 when it exits with 0 within 5 s. */
+static int
+stops_on(pid_t pid, int sig)
+{
+	struct timespec	 pause = { 0, 300000000 }, tick = { 0, 100000000 };
+	int		 i, status = -1;
+
+	nanosleep(&pause, NULL);
+	kill(pid, sig);
+	for (i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		nanosleep(&tick, NULL);
+	if (i == 50) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return 0;
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int
+main(void)
+{
+	char		 out[4096], abort_rec[16];
+	struct timespec	 pause = { 0, 300000000 };
+	size_t		 n, alen = 0;
+	int		 fd, i;
+	pid_t		 pid;
+
+	snprintf(sock_path, sizeof(sock_path), "/tmp/t_fcgi.%ld.sock",
+	    (long)getpid());
+	pid = start_worker();
 
 	ok(one_request("", 0), "a request in one write: the whole answer, "
 	    "then the end of the connection");
@@ -256,17 +287,13 @@ main(void)
 			break;
 	ok(i == 20, "20 requests in a row");
 
-	/* SIGTERM while idle in accept(2): the worker exits */
-	nanosleep(&pause, NULL);
-	kill(pid, SIGTERM);
-	for (i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++)
-		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
-	ok(i < 50 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "SIGTERM while idle: the worker exits with 0");
-	if (i == 50) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+	/* signals while idle in accept(2): SIGTERM, and libfcgi's SIGUSR1 */
+	ok(stops_on(pid, SIGTERM), "SIGTERM while idle: the worker exits "
+	    "with 0");
+	pid = start_worker();
+	ok(one_request("", 0), "a new worker serves");
+	ok(stops_on(pid, SIGUSR1), "SIGUSR1 (libfcgi's graceful stop) while "
+	    "idle: the worker exits with 0");
 	unlink(sock_path);
 	done_testing();
 }

@@ -227,6 +227,36 @@ t_write(void)
 	same_as_json_c(arr, "raw nodes through json-c too");
 	buf_free(&b);
 	json_object_put(arr);
+	/* a taken text with members added to its node later (a tool result
+	 * gets resultType and _meta): they go inside its object */
+	buf_init(&b);
+	buf_puts(&b, "{\"content\":[],\"structuredContent\":{\"a\":1}}");
+	o = jw_raw_take(&b);
+	ok(b.data == NULL && b.len == 0, "jw_raw_take empties the buffer");
+	json_object_object_add(o, "resultType", json_object_new_string(
+	    "complete"));
+	arr = json_object_new_object();
+	json_object_object_add(arr, "k", json_object_new_int64(1));
+	json_object_object_add(o, "_meta", arr);
+	buf_init(&b);
+	jw_value(&b, o);
+	is_str(b.data, "{\"content\":[],\"structuredContent\":{\"a\":1},"
+	    "\"resultType\":\"complete\",\"_meta\":{\"k\":1}}",
+	    "members added to a raw node: inside its object");
+	same_as_json_c(o, "the same through json-c");
+	buf_free(&b);
+	json_object_put(o);
+	buf_init(&b);
+	buf_puts(&b, "{ }\n");
+	o = jw_raw_take(&b);
+	same_as_json_c(o, "an empty raw object alone: its text");
+	json_object_object_add(o, "k", json_object_new_int64(2));
+	buf_init(&b);
+	jw_value(&b, o);
+	is_str(b.data, "{ \"k\":2}", "a member added to an empty raw object: "
+	    "no comma before it");
+	buf_free(&b);
+	json_object_put(o);
 	/* the written envelope is the built one, for every kind of id */
 	for (i = 0; i < 3; i++) {
 		struct json_object	*id, *r;
