@@ -162,6 +162,7 @@ cp "$BUILD/cgi-bin/mcp.fcgi" "$BUILD/examples/api.fcgi" "$W/bin/" || die "cannot
 MCP_FCGI=$W/bin/mcp.fcgi
 API_FCGI=$W/bin/api.fcgi
 cc -O2 -Wall -o "$W/ceiling.fcgi" "$BENCH/ceiling.c" -lfcgi || die "cannot build bench/ceiling.c"
+cc -O2 -Wall -o "$W/relay.fcgi" "$BENCH/relay.c" || die "cannot build bench/relay.c"
 PORT=$(free_port) || die "no free port"
 BASE="http://127.0.0.1:$PORT"
 # case 4 over https: the same lighttpd on a second port, with a
@@ -288,6 +289,7 @@ $(fcgi /jwtc/mcp jwtc "$MCP_FCGI" "$(env_lines "${EXTRA_ENV[@]}" MCP_OPENAPI="$E
     MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_OAUTH_ISSUER="$ISS" MCP_OAUTH_AUDIENCE="$AUD" \
     MCP_JWKS_URL="$BASE/jwks.json" MCP_JWT_ALGORITHMS=RS256 MCP_TOKEN_CACHE_SIZE=16)")
 $(fcgi /ceiling ceiling "$W/ceiling.fcgi")
+$(fcgi /relay relay "$W/relay.fcgi" "$(env_lines RELAY_PORT="$PORT" RELAY_PATH=/api/items/1)")
 $(fcgi /token token "$W/ceiling.fcgi" "$(env_lines CEILING_BODY_FILE="$W/token.json")")
 $(fcgi /api api "$API_FCGI")
 )
@@ -565,6 +567,12 @@ run_case 4-direct "GET /api/items/1, the example API directly" "$BASE/api/items/
 # of 4-gateway-c1 less those of 4-direct-c1
 CASE_CONNS=1 run_case 4-gateway-c1 "tools/call getItem through mcp.fcgi, 1 connection" "$BASE/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 CASE_CONNS=1 run_case 4-direct-c1 "GET /api/items/1 directly, 1 connection" "$BASE/api/items/1" "" "" '"id":1,'
+# the floor of this set-up: bench/relay.c makes the second pass through
+# lighttpd and nothing else (its own FastCGI in six system calls; no JSON,
+# no schema, no log), so 4-relay / 4-direct is about the best a gateway
+# behind the same lighttpd can reach
+run_case 4-relay "tools/call getItem, relay: trivial gateway (floor)" "$BASE/relay" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
+CASE_CONNS=1 run_case 4-relay-c1 "tools/call getItem, relay (floor), 1 connection" "$BASE/relay" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 run_case 4-curl "tools/call getItem, API by host name (libcurl)" "$BASE/curl/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 run_case 4-tls "tools/call getItem, API over https (libcurl)" "$BASE/tls/mcp" "$W/body/call.json" "$V" '"structuredContent":\{"id":1,'
 # curl (the check request) trusts the certificate through CURL_CA_BUNDLE;
@@ -684,6 +692,9 @@ r=$(ratio 1c-ping-rl 1c-ping-off); printf '%-50s %10s   %-10s %s\n' "1c   ping, 
 r=$(ratio 4c-call-rl 4c-call-off); printf '%-50s %10s   %-10s %s\n' "4c   tools/call, metrics+rate limits on / off" "$r" ">= 0.9" "$(mark "$r" '>=' 0.9)"
 r=$(pct 4-gateway-c1 P50 4-direct-c1); printf '%-50s %10s   %-10s %s\n' "4    added latency p50 (us), 1 connection" "$r" "<= 100" "$(mark "$r" '<=' 100)"
 r=$(pct 4-gateway-c1 P99 4-direct-c1); printf '%-50s %10s\n' "4    added latency p99 (us), 1 connection" "$r"
+r=$(ratio 4-relay 4-direct); printf '%-50s %10s\n' "4    floor: relay / direct" "$r"
+r=$(pct 4-relay-c1 P50 4-direct-c1); printf '%-50s %10s\n' "4    floor: relay's added latency p50 (us)" "$r"
+r=$(ratio 4-gateway 4-relay); printf '%-50s %10s\n' "4    gateway / relay" "$r"
 r=$(ratio 5-jwt-cold 5-jwt); printf '%-50s %10s\n' "5    tools/call jwt, cold token / cached" "$r"
 printf '%-50s %10s   %-10s %s\n' "worker RSS, ${NTOOLS_BIG:-?} tools loaded (MiB)" "$RSS_LOADED" "<= 32" "$(mark "$RSS_LOADED" '<=' 32)"
 printf '%-50s %10s   %-10s %s\n' "worker RSS, after the tools/list load (MiB)" "$RSS_AFTER" "<= 32" "$(mark "$RSS_AFTER" '<=' 32)"
