@@ -619,7 +619,7 @@ ms() { awk -v u="${1:-0}" 'BEGIN {printf "%.2f", u / 1000}'; }
 # ratio A B: the median, over the rounds in which both were quiet, of
 # A/B in that round (cases of one round are measured minutes apart at
 # most, so each ratio compares like with like); the best rounds' ratio
-# when no round has both.
+# when no round has both; n/a when a case was not run.
 ratio() {
 	local n list=""
 	for n in $(seq 1 "$ROUNDS"); do
@@ -627,7 +627,7 @@ ratio() {
 		    list="$list ${ROUND_RPS[$1:$n]}/${ROUND_RPS[$2:$n]}"
 	done
 	if [ -z "$list" ]; then
-		awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}'
+		awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN {if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a"}'
 		return
 	fi
 	printf '%s\n' $list | awk -F/ '$2 > 0 {print $1 / $2}' | sort -g |
