@@ -9,11 +9,15 @@
  * forbid).  One connection per worker, made lazily
  * and again after any error, each command bounded by MCP_STORE_TIMEOUT_MS.
  * While Redis is down every answer is STORE_DOWN: callers fail closed.
+ * A command is sent a second time only when the kept connection was found
+ * closed, never after a timeout: Redis may have run it, and a claim sent
+ * twice would call a first use a replay, a count sent twice count twice.
  */
 #include "config.h"
 
 #include <sys/time.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,24 +80,42 @@ connect_now(struct redis_store *r)
 }
 
 /*
- * One command, on the kept connection or a new one; a kept connection
- * that broke (Redis restarted, an idle timeout) is tried once more on a
- * new one.  NULL when Redis cannot answer.
+ * Whether a command that failed on a kept connection may be sent again
+ * on a new one: only when Redis had closed the connection (it restarted,
+ * or its idle timeout), which it does not do between running a command
+ * and answering it.  A timeout or any other error is final.  Called
+ * right after the failure, while errno is hiredis's.
+ */
+static int
+may_resend(const redisContext *rc, int kept)
+{
+	if (!kept)
+		return 0;
+	if (rc->err == REDIS_ERR_EOF)
+		return 1;
+	return rc->err == REDIS_ERR_IO && (errno == ECONNRESET ||
+	    errno == EPIPE);
+}
+
+/*
+ * One command, on the kept connection or a new one; sent once more on a
+ * new one when the kept one was found closed.  NULL when Redis cannot
+ * answer.
  */
 static redisReply *
 command(struct redis_store *r, int argc, const char **argv)
 {
 	redisReply	*rep = NULL;
 	size_t		 lens[6];
-	int		 i, tries;
+	int		 i, kept, again = 1;
 
 	for (i = 0; i < argc; i++)
 		lens[i] = strlen(argv[i]);
-	for (tries = 0; tries < 2 && rep == NULL; tries++) {
-		if (r->rc == NULL && connect_now(r) == -1)
+	while (rep == NULL && again) {
+		if (!(kept = r->rc != NULL) && connect_now(r) == -1)
 			return NULL;
 		if ((rep = redisCommandArgv(r->rc, argc, argv, lens)) == NULL) {
-			if (tries > 0)
+			if (!(again = may_resend(r->rc, kept)))
 				log_msg(LOGL_ERROR, "store: redis at %s: %s",
 				    r->where, r->rc->errstr);
 			disconnect(r);
@@ -215,18 +237,19 @@ rcmd_set(struct rcmd *c, int argc, ...)
 /*
  * `n` commands written at once and their replies read at once: one round
  * trip.  Returns the last reply (the caller's), after the others were
- * read and found not to be errors; NULL when Redis cannot answer.  A kept
- * connection that broke is tried once more, as command() does.
+ * read and found not to be errors; NULL when Redis cannot answer.  Sent
+ * once more on a new connection when the kept one was found closed, as
+ * command() does.
  */
 static redisReply *
 pipeline(struct redis_store *r, struct rcmd *cmd, int n)
 {
 	redisReply	*last = NULL;
 	void		*rep;
-	int		 i, tries, broke, refused;
+	int		 i, kept, again = 1, broke, refused;
 
-	for (tries = 0; tries < 2 && last == NULL; tries++) {
-		if (r->rc == NULL && connect_now(r) == -1)
+	while (last == NULL && again) {
+		if (!(kept = r->rc != NULL) && connect_now(r) == -1)
 			return NULL;
 		broke = refused = 0;
 		for (i = 0; i < n && !broke; i++)
@@ -249,15 +272,18 @@ pipeline(struct redis_store *r, struct rcmd *cmd, int n)
 			else
 				freeReplyObject(rep);
 		}
-		if (broke) {
-			/* a transaction cut short is discarded by Redis */
-			if (tries > 0)
-				log_msg(LOGL_ERROR, "store: redis at %s: %s",
-				    r->where, r->rc->errstr);
-			disconnect(r);
-		}
-		if (refused)
+		if (refused) {
+			if (broke)
+				disconnect(r);
 			return NULL;
+		}
+		if (!broke)
+			break;
+		/* a transaction cut short is discarded by Redis */
+		if (!(again = may_resend(r->rc, kept)))
+			log_msg(LOGL_ERROR, "store: redis at %s: %s",
+			    r->where, r->rc->errstr);
+		disconnect(r);
 	}
 	return last;
 }

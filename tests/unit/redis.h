@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * A redis-server of a unit test's own, on a free loopback port, for the
- * tests of the store's Redis back end (t_store, t_ratelimit).
+ * tests of the store's Redis back end (t_store, t_ratelimit); DEBUG is
+ * allowed (DEBUG SLEEP makes a slow Redis).
  */
 #ifndef FCM_T_REDIS_H
 #define FCM_T_REDIS_H
@@ -50,7 +51,8 @@ redis_start(int port)
 		if (open("/dev/null", O_WRONLY) != 1)
 			_exit(126);
 		execlp("redis-server", "redis-server", "--port", p, "--bind",
-		    "127.0.0.1", "--save", "", "--appendonly", "no", NULL);
+		    "127.0.0.1", "--save", "", "--appendonly", "no",
+		    "--enable-debug-command", "yes", NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 100; i++) {	/* until it listens */

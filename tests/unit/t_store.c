@@ -6,7 +6,8 @@
  * refused; counters (store_incr) add up exactly between processes and
  * keep the lifetime they were created with; a Redis server (started here
  * when redis-server is installed) gives the same answers, and STORE_DOWN
- * while it is stopped.
+ * while it is stopped; a command is sent again only when Redis closed the
+ * connection, never after a timeout.
  */
 #include "config.h"
 
@@ -22,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <hiredis/hiredis.h>
 
 #include "cfg.h"
 #include "store.h"
@@ -335,6 +338,93 @@ t_lmdb(const char *dir)
 	cfg_free(&cfg);
 }
 
+/* A command of our own on a connection of our own, its reply read. */
+static void
+redis_do(int port, const char *cmd)
+{
+	redisContext	*rc = redisConnect("127.0.0.1", port);
+	redisReply	*rep;
+
+	if (rc == NULL || rc->err != 0 || (rep = redisCommand(rc, cmd)) == NULL)
+		abort();
+	freeReplyObject(rep);
+	redisFree(rc);
+}
+
+/* DEBUG SLEEP sent, not waited for: Redis stands still meanwhile. */
+static redisContext *
+redis_sleep(int port, const char *secs)
+{
+	redisContext	*rc = redisConnect("127.0.0.1", port);
+	int		 done = 0;
+
+	if (rc == NULL || rc->err != 0 ||
+	    redisAppendCommand(rc, "DEBUG SLEEP %s", secs) != REDIS_OK)
+		abort();
+	while (!done)
+		if (redisBufferWrite(rc, &done) != REDIS_OK)
+			abort();
+	usleep(50000);		/* until Redis has read it */
+	return rc;
+}
+
+static void
+redis_woken(redisContext *rc)
+{
+	void	*rep;
+
+	if (redisGetReply(rc, &rep) != REDIS_OK)
+		abort();
+	freeReplyObject(rep);
+	redisFree(rc);
+}
+
+/*
+ * When is a command sent twice?  Only when Redis had closed the kept
+ * connection (a restart, its idle timeout, CLIENT KILL): then it never
+ * ran.  After a timeout it may have run, and sending it again would make
+ * a first use a replay and count one call twice.
+ */
+static void
+t_redis_resend(struct store *s, int port)
+{
+	struct store_ctr	 c = { "resend-ctr", 600, 1, 0 };
+	char			 v[STORE_VALUE_MAX + 1];
+	redisContext		*z;
+	enum store_res		 rc;
+
+	is_int(store_claim(s, "resend-a", "1", 60), STORE_OK, "redis: a "
+	    "claim on the kept connection");
+	redis_do(port, "CLIENT KILL TYPE normal");
+	is_int(store_claim(s, "resend-b", "1", 60), STORE_OK, "redis: the "
+	    "kept connection was closed by Redis: the claim is sent again on "
+	    "a new one and succeeds");
+	ok(store_get(s, "resend-a", v) == STORE_OK, "redis: kept again");
+	redis_do(port, "CLIENT KILL TYPE normal");
+	ok(store_incr(s, &c, 1) == STORE_OK && c.count == 1, "redis: the "
+	    "same for a count (pipelined)");
+
+	/*
+	 * Redis stands still for 500 ms, MCP_STORE_TIMEOUT_MS is 300: the
+	 * first send times out, a second would be answered.
+	 */
+	z = redis_sleep(port, "0.5");
+	is_int(store_claim(s, "resend-slow", "1", 60), STORE_DOWN, "redis: a "
+	    "claim that timed out is STORE_DOWN, not sent again (which "
+	    "would answer STORE_EXISTS: a first use called a replay)");
+	redis_woken(z);
+	ok(store_get(s, "resend-slow", v) == STORE_OK && strcmp(v, "1") == 0,
+	    "redis: the claim that timed out ran once, when Redis woke");
+
+	z = redis_sleep(port, "0.5");
+	is_int(store_incr(s, &c, 1), STORE_DOWN, "redis: a count that timed "
+	    "out is STORE_DOWN");
+	redis_woken(z);
+	rc = store_incr(s, &c, 1);
+	ok(rc == STORE_OK && c.count == 3, "redis: and it was counted once, "
+	    "not twice (%d, count %lld, want 3)", (int)rc, (long long)c.count);
+}
+
 static void
 t_redis(void)
 {
@@ -360,6 +450,7 @@ t_redis(void)
 	t_semantics(s, "redis");
 	t_race(vars, "redis");
 	t_incr_race(vars, "redis");
+	t_redis_resend(s, port);
 
 	store_claim(s, "kept", "1", 600);
 	redis_stop(pid);
