@@ -338,8 +338,8 @@ t_lmdb(const char *dir)
 	cfg_free(&cfg);
 }
 
-/* A command of our own on a connection of our own, its reply read. */
-static void
+/* A command of our own on a connection of our own; its reply. */
+static redisReply *
 redis_do(int port, const char *cmd)
 {
 	redisContext	*rc = redisConnect("127.0.0.1", port);
@@ -347,16 +347,38 @@ redis_do(int port, const char *cmd)
 
 	if (rc == NULL || rc->err != 0 || (rep = redisCommand(rc, cmd)) == NULL)
 		abort();
-	freeReplyObject(rep);
 	redisFree(rc);
+	return rep;
 }
 
-/* DEBUG SLEEP sent, not waited for: Redis stands still meanwhile. */
+/* How often Redis has run a command (INFO commandstats). */
+static long
+redis_calls(int port, const char *cmd)
+{
+	redisReply	*rep = redis_do(port, "INFO commandstats");
+	char		 key[64];
+	const char	*p;
+	long		 n = 0;
+
+	snprintf(key, sizeof(key), "cmdstat_%s:calls=", cmd);
+	if (rep->type == REDIS_REPLY_STRING &&
+	    (p = strstr(rep->str, key)) != NULL)
+		n = strtol(p + strlen(key), NULL, 10);
+	freeReplyObject(rep);
+	return n;
+}
+
+/*
+ * DEBUG SLEEP sent, not waited for, and Redis seen standing still: a
+ * PING on another connection goes unanswered for 50 ms.
+ */
 static redisContext *
 redis_sleep(int port, const char *secs)
 {
-	redisContext	*rc = redisConnect("127.0.0.1", port);
-	int		 done = 0;
+	struct timeval	 tv = { 0, 50000 };
+	redisContext	*rc = redisConnect("127.0.0.1", port), *probe;
+	redisReply	*rep;
+	int		 done = 0, i;
 
 	if (rc == NULL || rc->err != 0 ||
 	    redisAppendCommand(rc, "DEBUG SLEEP %s", secs) != REDIS_OK)
@@ -364,8 +386,18 @@ redis_sleep(int port, const char *secs)
 	while (!done)
 		if (redisBufferWrite(rc, &done) != REDIS_OK)
 			abort();
-	usleep(50000);		/* until Redis has read it */
-	return rc;
+	for (i = 0; i < 100; i++) {
+		probe = redisConnectWithTimeout("127.0.0.1", port, tv);
+		if (probe == NULL || probe->err != 0 ||
+		    redisSetTimeout(probe, tv) != REDIS_OK)
+			abort();
+		rep = redisCommand(probe, "PING");
+		redisFree(probe);
+		if (rep == NULL)
+			return rc;
+		freeReplyObject(rep);
+	}
+	abort();
 }
 
 static void
@@ -383,7 +415,8 @@ redis_woken(redisContext *rc)
  * When is a command sent twice?  Only when Redis had closed the kept
  * connection (a restart, its idle timeout, CLIENT KILL): then it never
  * ran.  After a timeout it may have run, and sending it again would make
- * a first use a replay and count one call twice.
+ * a first use a replay and count one call twice.  Redis sleeps a second,
+ * three times MCP_STORE_TIMEOUT_MS, so that every send times out.
  */
 static void
 t_redis_resend(struct store *s, int port)
@@ -392,37 +425,40 @@ t_redis_resend(struct store *s, int port)
 	char			 v[STORE_VALUE_MAX + 1];
 	redisContext		*z;
 	enum store_res		 rc;
+	long			 n;
 
 	is_int(store_claim(s, "resend-a", "1", 60), STORE_OK, "redis: a "
 	    "claim on the kept connection");
-	redis_do(port, "CLIENT KILL TYPE normal");
+	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
 	is_int(store_claim(s, "resend-b", "1", 60), STORE_OK, "redis: the "
 	    "kept connection was closed by Redis: the claim is sent again on "
 	    "a new one and succeeds");
 	ok(store_get(s, "resend-a", v) == STORE_OK, "redis: kept again");
-	redis_do(port, "CLIENT KILL TYPE normal");
+	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
 	ok(store_incr(s, &c, 1) == STORE_OK && c.count == 1, "redis: the "
 	    "same for a count (pipelined)");
 
-	/*
-	 * Redis stands still for 500 ms, MCP_STORE_TIMEOUT_MS is 300: the
-	 * first send times out, a second would be answered.
-	 */
-	z = redis_sleep(port, "0.5");
+	n = redis_calls(port, "set");
+	z = redis_sleep(port, "1");
 	is_int(store_claim(s, "resend-slow", "1", 60), STORE_DOWN, "redis: a "
-	    "claim that timed out is STORE_DOWN, not sent again (which "
-	    "would answer STORE_EXISTS: a first use called a replay)");
+	    "claim that timed out is STORE_DOWN");
 	redis_woken(z);
+	is_int(redis_calls(port, "set") - n, 1, "redis: and it was sent once "
+	    "(sent again, it would have answered STORE_EXISTS: a first use "
+	    "called a replay)");
 	ok(store_get(s, "resend-slow", v) == STORE_OK && strcmp(v, "1") == 0,
-	    "redis: the claim that timed out ran once, when Redis woke");
+	    "redis: it ran when Redis woke");
 
-	z = redis_sleep(port, "0.5");
+	n = redis_calls(port, "incrby");
+	z = redis_sleep(port, "1");
 	is_int(store_incr(s, &c, 1), STORE_DOWN, "redis: a count that timed "
 	    "out is STORE_DOWN");
 	redis_woken(z);
+	is_int(redis_calls(port, "incrby") - n, 1, "redis: and it was sent "
+	    "once");
 	rc = store_incr(s, &c, 1);
-	ok(rc == STORE_OK && c.count == 3, "redis: and it was counted once, "
-	    "not twice (%d, count %lld, want 3)", (int)rc, (long long)c.count);
+	ok(rc == STORE_OK && c.count == 3, "redis: so it counted once, not "
+	    "twice (%d, count %lld, want 3)", (int)rc, (long long)c.count);
 }
 
 static void
