@@ -54,9 +54,11 @@ static int
 fetch(int port, const char *req, size_t reqlen, char *buf, size_t cap,
     const char **body, size_t *blen)
 {
-	size_t		 have = 0, need;
+	size_t		 have = 0, need, head;
+	unsigned long	 clen;
 	ssize_t		 n;
 	const char	*end, *cl;
+	char		*e;
 
 	if (fd == -1 && dial(port) == -1)
 		return -1;
@@ -73,9 +75,12 @@ fetch(int port, const char *req, size_t reqlen, char *buf, size_t cap,
 		if ((cl = strcasestr(buf, "\r\nContent-Length:")) == NULL ||
 		    cl > end)
 			goto fail;
-		need = (size_t)(end + 4 - buf) + strtoul(cl + 17, NULL, 10);
-		if (need >= cap)
+		head = (size_t)(end + 4 - buf);
+		errno = 0;
+		clen = strtoul(cl + 17, &e, 10);
+		if (errno != 0 || e == cl + 17 || clen >= cap - head)
 			goto fail;
+		need = head + clen;
 		while (have < need) {
 			if ((n = recv(fd, buf + have, need - have, 0)) <= 0)
 				goto fail;
@@ -188,7 +193,7 @@ records(char *out, int id, const char *head, size_t hlen, const char *res,
 int
 main(void)
 {
-	static char	 in[65536], buf[65536], res[7 * 65536];
+	static char	 in[8 + 65535 + 255], buf[65536], res[7 * 65536];
 	static char	 out[7 * 65536 + 4096];
 	char		 req[512], head[160];
 	const char	*path = getenv("RELAY_PATH"), *port_s = getenv("RELAY_PORT");

@@ -82,9 +82,12 @@ connect_now(struct redis_store *r)
 /*
  * Whether a command that failed on a kept connection may be sent again
  * on a new one: only when Redis had closed the connection (it restarted,
- * or its idle timeout), which it does not do between running a command
- * and answering it.  A timeout or any other error is final.  Called
- * right after the failure, while errno is hiredis's.
+ * or its idle timeout closed it before the command came).  A timeout or
+ * any other error is final.  Redis can also close a connection between
+ * running a command and answering it (CLIENT KILL, a shutdown, client
+ * eviction): rare, and the command then runs twice; a pipeline that had
+ * begun to answer is not sent again.  Called right after the failure,
+ * while errno is hiredis's.
  */
 static int
 may_resend(const redisContext *rc, int kept)
@@ -246,16 +249,16 @@ pipeline(struct redis_store *r, struct rcmd *cmd, int n)
 {
 	redisReply	*last = NULL;
 	void		*rep;
-	int		 i, kept, again = 1, broke, refused;
+	int		 i, kept, again = 1, broke, refused, got;
 
 	while (last == NULL && again) {
 		if (!(kept = r->rc != NULL) && connect_now(r) == -1)
 			return NULL;
-		broke = refused = 0;
+		broke = refused = got = 0;
 		for (i = 0; i < n && !broke; i++)
 			broke = redisAppendCommandArgv(r->rc, cmd[i].argc,
 			    cmd[i].argv, cmd[i].len) != REDIS_OK;
-		for (i = 0; i < n && !broke; i++) {
+		for (i = 0; i < n && !broke; i++, got++) {
 			if (redisGetReply(r->rc, &rep) != REDIS_OK) {
 				broke = 1;
 				break;
@@ -280,7 +283,7 @@ pipeline(struct redis_store *r, struct rcmd *cmd, int n)
 		if (!broke)
 			break;
 		/* a transaction cut short is discarded by Redis */
-		if (!(again = may_resend(r->rc, kept)))
+		if (!(again = may_resend(r->rc, kept && got == 0)))
 			log_msg(LOGL_ERROR, "store: redis at %s: %s",
 			    r->where, r->rc->errstr);
 		disconnect(r);
