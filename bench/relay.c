@@ -201,7 +201,7 @@ main(void)
 	int		 port = port_s != NULL ? atoi(port_s) : 0, c, id;
 	size_t		 reqlen, blen, rlen, hlen, o;
 
-	if (path == NULL || port <= 0)
+	if (path == NULL || port <= 0 || strlen(path) > 256)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	reqlen = (size_t)snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"

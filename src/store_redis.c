@@ -10,8 +10,7 @@
  * and again after any error, each command bounded by MCP_STORE_TIMEOUT_MS.
  * While Redis is down every answer is STORE_DOWN: callers fail closed.
  * A command is sent a second time only when the kept connection was found
- * closed, never after a timeout: Redis may have run it, and a claim sent
- * twice would call a first use a replay, a count sent twice count twice.
+ * closed, never after a timeout (may_resend says why).
  */
 #include "config.h"
 
@@ -83,11 +82,13 @@ connect_now(struct redis_store *r)
  * Whether a command that failed on a kept connection may be sent again
  * on a new one: only when Redis had closed the connection (it restarted,
  * or its idle timeout closed it before the command came).  A timeout or
- * any other error is final.  Redis can also close a connection between
- * running a command and answering it (CLIENT KILL, a shutdown, client
- * eviction): rare, and the command then runs twice; a pipeline that had
- * begun to answer is not sent again.  Called right after the failure,
- * while errno is hiredis's.
+ * any other error is final: Redis may have run the command, and a claim
+ * sent twice would call a first use a replay, a count sent twice count
+ * twice.  Redis can also close a connection between running a command
+ * and answering it (CLIENT KILL, a shutdown, client eviction): rare, and
+ * the command then runs twice; a pipeline that had begun to answer is
+ * not sent again.  Called right after the failure, while errno is
+ * hiredis's.
  */
 static int
 may_resend(const redisContext *rc, int kept)
