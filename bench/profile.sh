@@ -13,13 +13,15 @@
 #   bench/profile.sh [--seconds S] [--top N] [--build DIR] [--keep] [CASE...]
 #
 # CASEs: load ping list-example list-big call call-bearer call-jwt
-# call-pass call-xchg call-curl call-tls call-off call-rl (default: all).  call is case 4 of bench/run.sh (no Authorization),
+# call-pass call-xchg call-curl call-name call-tls call-off call-rl
+# (default: all).  call is case 4 of bench/run.sh (no Authorization),
 # call-bearer and call-jwt are case 5 (the same RS256 token on every
 # request; MCP_AUTH=none forwards it, MCP_AUTH=jwt verifies it first);
 # call-pass and call-xchg are case 6 (MCP_AUTH=jwt, the token passed
 # through, or exchanged once at a stand-in token endpoint and then kept).
-# call-curl is call with the API named by host name (http://localhost,
-# so libcurl makes the call), call-tls the same over https (the same
+# call-curl is call with the API named by host name (http://localhost)
+# and MCP_API_CLIENT=curl, so that libcurl makes the call; call-name the
+# same with the built-in client (the default); call-tls over https (the same
 # lighttpd's second port, a self-signed certificate trusted through
 # SSL_CERT_FILE).  call-off is call with MCP_METRICS=off, call-rl call
 # with a limit per tool counted in an LMDB file (bench/run.sh's case 4c).
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
 	*) CASES="$CASES $1"; shift ;;
 	esac
 done
-[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt call-pass call-xchg call-curl call-tls call-off call-rl"
+[ -n "$CASES" ] || CASES="load ping list-example list-big call call-bearer call-jwt call-pass call-xchg call-curl call-name call-tls call-off call-rl"
 for t in valgrind callgrind_annotate wrk lighttpd spawn-fcgi openssl node; do
 	command -v "$t" >/dev/null 2>&1 || { echo "profile: $t is missing (run bench/run.sh first)" >&2; exit 1; }
 done
@@ -178,6 +180,8 @@ for c in $CASES; do
 	    MCP_UPSTREAM_AUTH=exchange MCP_UPSTREAM_CLIENT_ID=bench MCP_UPSTREAM_CLIENT_SECRET=bench-secret \
 	    MCP_OAUTH_TOKEN_URL="$BASE/token" ;;
 	call-curl) profile call-curl call.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
+	    MCP_API_BASE_URL="http://localhost:$PORT/api" MCP_API_CLIENT=curl ;;
+	call-name) profile call-name call.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
 	    MCP_API_BASE_URL="http://localhost:$PORT/api" ;;
 	call-tls) profile call-tls call.json "" -- MCP_OPENAPI="$TOP/examples/openapi.json" \
 	    MCP_API_BASE_URL="https://localhost:$TLS_PORT/api" SSL_CERT_FILE="$W/tls.pem.crt" ;;

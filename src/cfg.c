@@ -112,9 +112,9 @@ const struct cfg_var cfg_vars[] = {
 	{ .name = "MCP_API_CLIENT", .type = CFG_ENUM, .def = "auto",
 	  .choices = api_clients, .off = F(api_client), .progs = PROG_MCP,
 	  .desc = "how tool calls reach the API: auto (a built-in "
-	      "HTTP/1.1 client for a plain http:// API at an IP address "
-	      "with no proxy in the environment, libcurl otherwise) or "
-	      "curl (always libcurl)" },
+	      "HTTP/1.1 client for a plain http:// API, by IP address or "
+	      "host name, with no proxy in the environment; libcurl "
+	      "otherwise) or curl (always libcurl)" },
 	{ .name = "MCP_API_RETRIES", .type = CFG_INT, .def = "1", .min = 0,
 	  .max = 5, .off = F(api_retries), .progs = PROG_MCP,
 	  .desc = "more tries of a call that could not connect to the "

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * hclient: plain HTTP/1.1 to an IP address, one kept-alive connection per
- * process (see hclient.h for why it exists).  A call is: the request head
- * and body in one sendmsg(2), then a recv(2) that waits for the answer
+ * hclient: plain HTTP/1.1 to an IP address or host name, one kept-alive
+ * connection per process (see hclient.h for why it exists).  A call is:
+ * the request head and body in one sendmsg(2), then a recv(2) that waits for the answer
  * (the socket is blocking, with SO_RCVTIMEO), and a few more with poll(2)
  * when the answer comes in pieces; libcurl 7.88 spends about half of a
  * tool call's instructions and seven polls on the same exchange.
@@ -32,7 +32,7 @@
 
 /* the one connection of this process, and the buffers it reuses */
 static int		 hc_fd = -1;
-static char		 hc_peer[96];	/* "host port" it went to */
+static char		 hc_peer[HC_NAME_MAX + 8]; /* "host port" it went to */
 static long		 hc_rcvtimeo_ms; /* its SO_RCVTIMEO, 0 when unset */
 static struct buf	 hc_out, hc_in;
 
@@ -51,6 +51,7 @@ void
 hc_cleanup(void)
 {
 	hc_close();
+	hc_resolve_cleanup();
 	buf_free(&hc_out);
 	buf_free(&hc_in);
 }
@@ -103,9 +104,24 @@ peer_address(const struct url *u, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 /*
- * Can a request to u go this way?  Plain http, an IP address (no name to
- * resolve: a resolver has no timeout), no credentials in the URL, and no
- * proxy that libcurl would have used.
+ * A host name hc_resolve may look up: letters, digits, '-', '_' and
+ * dots, as in DNS.  Anything else (an international name libcurl would
+ * convert, a zone in an IPv6 address) stays with libcurl.
+ */
+static int
+plain_name(const char *h)
+{
+	size_t	 n = strspn(h, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
+	return n > 0 && h[n] == '\0' && n <= HC_NAME_MAX && h[0] != '.' &&
+	    h[0] != '-';
+}
+
+/*
+ * Can a request to u go this way?  Plain http, an IP address or a host
+ * name, no credentials in the URL, and no proxy that libcurl would have
+ * used.
  */
 int
 hc_usable(const struct url *u)
@@ -114,7 +130,8 @@ hc_usable(const struct url *u)
 	socklen_t		 len;
 
 	return strcmp(u->scheme, "http") == 0 && !u->has_userinfo &&
-	    !proxy_configured() && peer_address(u, &ss, &len) == 0;
+	    !proxy_configured() && (peer_address(u, &ss, &len) == 0 ||
+	    plain_name(u->host));
 }
 
 /* ms left before the deadline, at least 0 */
@@ -148,48 +165,115 @@ wait_fd(int fd, short ev, double deadline)
 	}
 }
 
+/*
+ * A connection to one address, made by the deadline: the fd, or -1 with
+ * *err (an errno value; ETIMEDOUT when the deadline passed).
+ */
 static int
-open_conn(const struct url *u, double deadline, struct up_response *rs)
+connect_addr(const struct sockaddr *sa, socklen_t len, double deadline,
+    int *err)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len, elen;
-	int			 fd, err = 0, one = 1;
+	socklen_t	 elen;
+	int		 fd, one = 1;
 
-	if (peer_address(u, &ss, &len) == -1) {
-		rs->err = UP_CONNECT;
-		return -1;
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	*err = 0;
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0);
 	if (fd == -1) {
-		rs->err = UP_OTHER;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "socket: %s",
-		    strerror(errno));
+		*err = errno;
 		return -1;
 	}
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(fd, (struct sockaddr *)&ss, len) == -1) {
+	if (connect(fd, sa, len) == -1) {
 		if (errno != EINPROGRESS)
-			err = errno;
+			*err = errno;
 		else if (wait_fd(fd, POLLOUT, deadline) == -1)
-			err = errno;
+			*err = errno;
 		else {
-			elen = sizeof(err);
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+			elen = sizeof(*err);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, err,
 			    &elen) == -1)
-				err = errno;
+				*err = errno;
 		}
 	}
 	/* connected: blocking from now on, so that a recv(2) can wait
 	 * (sends are MSG_DONTWAIT, and wait with a deadline of their own) */
-	if (err == 0 && fcntl(fd, F_SETFL, 0) == -1)
-		err = errno;
-	if (err != 0) {
+	if (*err == 0 && fcntl(fd, F_SETFL, 0) == -1)
+		*err = errno;
+	if (*err != 0) {
 		close(fd);
-		rs->err = err == ETIMEDOUT ? UP_TIMEOUT : UP_CONNECT;
 		return -1;
 	}
 	return fd;
+}
+
+/* The class of a failed connection: the deadline, the peer, or here. */
+static void
+conn_error(struct up_response *rs, int err)
+{
+	if (err == ETIMEDOUT)
+		rs->err = UP_TIMEOUT;
+	else if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM) {
+		rs->err = UP_OTHER;
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "connecting: %s",
+		    strerror(err));
+	} else
+		rs->err = UP_CONNECT;
+}
+
+/*
+ * A connection to the API: its address, or the addresses its name
+ * resolves to, one after the other (the one that connected last time
+ * first), each given an equal share of the time left, so that one that
+ * does not answer leaves time for the next.  The fd, or -1 with rs->err.
+ */
+static int
+open_conn(const struct url *u, const char *port, double deadline,
+    struct up_response *rs)
+{
+	struct sockaddr_storage	 ss;
+	const struct addrinfo	*list, *a;
+	const char		*why;
+	socklen_t		 len;
+	size_t			 count, first, i, k;
+	double			 now, until;
+	int			 fd, err;
+
+	if (peer_address(u, &ss, &len) == 0) {
+		if ((fd = connect_addr((struct sockaddr *)&ss, len, deadline,
+		    &err)) == -1)
+			conn_error(rs, err);
+		return fd;
+	}
+	if (hc_resolve(u->host, port, deadline, &list, &count, &first,
+	    &rs->err, &why) == -1) {
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s", why);
+		return -1;
+	}
+	err = ETIMEDOUT;
+	for (k = 0; k < count; k++) {
+		i = (first + k) % count;
+		for (a = list; i > 0; i--)
+			a = a->ai_next;
+		now = util_now_mono();
+		if (now >= deadline) {
+			err = ETIMEDOUT;
+			break;
+		}
+		until = now + (deadline - now) / (double)(count - k);
+		if ((fd = connect_addr(a->ai_addr, a->ai_addrlen, until,
+		    &err)) != -1) {
+			hc_resolve_good((first + k) % count);
+			return fd;
+		}
+	}
+	/* none answered: the name is looked up again next time */
+	hc_resolve_forget();
+	if (err == ETIMEDOUT && util_now_mono() < deadline)
+		err = ECONNREFUSED;	/* only a share of the time ran out */
+	conn_error(rs, err);
+	return -1;
 }
 
 /*
@@ -471,7 +555,7 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	for (attempt = 0; attempt < 2; attempt++) {
 		reused = hc_fd != -1;
 		if (!reused) {
-			if ((hc_fd = open_conn(u, deadline, rs)) == -1)
+			if ((hc_fd = open_conn(u, num, deadline, rs)) == -1)
 				return -1;
 			memcpy(hc_peer, peer, sizeof(hc_peer));
 		}

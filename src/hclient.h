@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * hclient: a small HTTP/1.1 client for tool calls to an API at an IP
- * address over plain http:// (the API on the same host or network): one
- * kept-alive connection per process, the request sent with one system
- * call, the answer usually read with one.  upstream.c chooses it; names,
- * TLS, proxies and compression stay with libcurl.
+ * hclient: a small HTTP/1.1 client for tool calls to an API over plain
+ * http:// (the API on the same host or network, by IP address or host
+ * name): one kept-alive connection per process, the request sent with
+ * one system call, the answer usually read with one.  upstream.c chooses
+ * it; TLS, proxies and compression stay with libcurl.
  *
  * The response parser (hc_parse.c) is separate from the I/O so that it
  * can be tested and fuzzed on its own: it is fed whatever arrived and
@@ -16,12 +16,15 @@
 
 #include <stddef.h>
 
+#include <netdb.h>
+
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
 
 #define HC_HEAD_MAX	65536	/* status line and headers, and trailers */
 #define HC_INTERIM_MAX	8	/* 1xx answers before the real one */
+#define HC_NAME_MAX	253	/* a DNS name, at most */
 
 enum hc_state {
 	HC_HEAD,		/* status line and headers */
@@ -70,5 +73,13 @@ int	 hc_transfer(const struct up_request *, const struct url *,
 	    const char *, const char *, size_t, struct up_response *, char **);
 void	 hc_close(void);
 void	 hc_cleanup(void);
+
+/* hc_resolve.c */
+int	 hc_resolve(const char *, const char *, double,
+	    const struct addrinfo **, size_t *, size_t *, enum up_error *,
+	    const char **);
+void	 hc_resolve_good(size_t);
+void	 hc_resolve_forget(void);
+void	 hc_resolve_cleanup(void);
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * upstream: one libcurl easy handle per process, kept between transfers
  * so that its connection cache keeps connections to the API open (and
- * its TLS session cache their sessions); plain http to an IP address
- * goes through hclient instead.
+ * its TLS session cache their sessions); plain http (tool calls) goes
+ * through hclient instead.
  * Redirects are followed by hand, and only within the origin of the
  * request, so that forwarded credentials never reach another host.
  */
@@ -461,7 +461,7 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 
 /*
  * One request with hclient when the caller allows it and the URL is one
- * it serves (plain http to an IP address, no proxy); 1 when not, so that
+ * it serves (plain http, no proxy, no credentials); 1 when not, so that
  * libcurl makes it.  Otherwise as curl_hop.
  */
 static int
@@ -474,15 +474,9 @@ direct_hop(const struct up_request *rq, const char *url, const char *method,
 	int		 rc = 1;
 
 	*loc = NULL;
-	/*
-	 * hclient takes plain http to an IP address only: a URL whose host
-	 * starts with neither a digit nor "[" (a host name, or credentials)
-	 * goes to libcurl without being parsed here on every call.
-	 */
 	if (!(rq->flags & UP_DIRECT_OK) ||
 	    (rq->flags & (UP_HTTPS_ONLY | UP_PUBLIC_ONLY)) ||
 	    !util_strncaseeq(url, "http://", 7) ||
-	    !(isdigit((unsigned char)url[7]) || url[7] == '[') ||
 	    url_parse(url, &u, &cause) == -1)
 		return 1;
 	if (!hc_usable(&u))

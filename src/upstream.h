@@ -40,7 +40,7 @@ struct up_request {
 #define UP_NO_REDIRECT	0x1	/* any redirect is an error */
 #define UP_HTTPS_ONLY	0x2
 #define UP_PUBLIC_ONLY	0x4	/* refuse loopback, private, link-local ... */
-#define UP_DIRECT_OK	0x8	/* plain http to an IP address: hclient */
+#define UP_DIRECT_OK	0x8	/* plain http may go through hclient */
 
 struct up_response {
 	long		 status;

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
-# Tool calls that libcurl makes (the API named by host name, or behind
-# https): ten calls in a row reach the API over one connection, for http
-# and for https (the API's lighttpd logs the client port of every
-# request); a private CA is trusted through SSL_CERT_FILE, and without it
-# the certificate is refused (verification is never turned off); the
-# proxy variables are still honoured, no_proxy included.
+# Tool calls to an API named by host name: ten calls in a row reach the
+# API over one connection, through the built-in client (the default for
+# plain http), through libcurl (MCP_API_CLIENT=curl) and over https (the
+# API's lighttpd logs the client port and the Accept-Encoding of every
+# request: libcurl asks for compression, the built-in client does not);
+# a private CA is trusted through SSL_CERT_FILE, and without it the
+# certificate is refused (verification is never turned off); the proxy
+# variables are still honoured, no_proxy included.
 . "$(dirname "$0")/lib.sh"
 
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
@@ -30,7 +32,7 @@ start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
 start_lighttpd api "
 server.modules += ( \"mod_accesslog\", \"mod_openssl\" )
 accesslog.filename = \"$T_DIR/api.access.log\"
-accesslog.format = \"%{remote}p %p %r\"
+accesslog.format = \"%{remote}p %p %r %{Accept-Encoding}i\"
 \$SERVER[\"socket\"] == \"127.0.0.1:$TLS_PORT\" {
 	ssl.engine = \"enable\"
 	ssl.pemfile = \"$T_DIR/tls.pem\"
@@ -43,6 +45,8 @@ wait_port "$TLS_PORT" || bail "lighttpd does not listen on $TLS_PORT"
 HTTP_API="http://localhost:$API_PORT/api"
 TLS_API="https://localhost:$TLS_PORT/api"
 start_spawn_fcgi "$T_DIR/h.sock" "$T_DIR/h.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API" MCP_API_CLIENT=curl
+start_spawn_fcgi "$T_DIR/n.sock" "$T_DIR/n.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API"
 start_spawn_fcgi "$T_DIR/s.sock" "$T_DIR/s.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$TLS_API" \
@@ -58,6 +62,7 @@ start_spawn_fcgi "$T_DIR/np.sock" "$T_DIR/np.log" "$MCP_FCGI" \
 start_lighttpd mcp "
 fastcgi.server = (
 	\"/h/mcp\" => (( \"socket\" => \"$T_DIR/h.sock\", \"check-local\" => \"disable\" )),
+	\"/n/mcp\" => (( \"socket\" => \"$T_DIR/n.sock\", \"check-local\" => \"disable\" )),
 	\"/s/mcp\" => (( \"socket\" => \"$T_DIR/s.sock\", \"check-local\" => \"disable\" )),
 	\"/u/mcp\" => (( \"socket\" => \"$T_DIR/u.sock\", \"check-local\" => \"disable\" )),
 	\"/p/mcp\" => (( \"socket\" => \"$T_DIR/p.sock\", \"check-local\" => \"disable\" )),
@@ -72,22 +77,22 @@ get_item() {	# get_item PREFIX ID: tools/call getItem on $BASE/PREFIX/mcp
 	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"getItem\",\"arguments\":{\"id\":$2}}}"
 }
 
-# ports PORT: the distinct client ports of the requests for /api/items/
-# that the API's listener on PORT logged, once N of them are there
-# (lighttpd writes its access log out within a second or so)
-ports() {
-	local _
-	for _ in $(seq 1 60); do
-		[ "$(grep -c " $1 GET /api/items/" "$T_DIR/api.access.log" 2>/dev/null)" -ge "$2" ] && break
-		sleep 0.1
-	done
-	grep " $1 GET /api/items/" "$T_DIR/api.access.log" 2>/dev/null |
-	    cut -d' ' -f1 | sort -u | wc -l | tr -d ' '
+# lines PORT WHO: the API's log lines for /api/items/ on its listener on
+# PORT from the client WHO (libcurl: Accept-Encoding sent; hclient: none)
+lines() {
+	case $2 in
+	libcurl) grep " $1 GET /api/items/[^ ]* HTTP/1.1 [a-z]" "$T_DIR/api.access.log" ;;
+	*) grep " $1 GET /api/items/[^ ]* HTTP/1.1 -$" "$T_DIR/api.access.log" ;;
+	esac 2>/dev/null
 }
 
-for scheme in h s; do
-	case $scheme in h) what="http://localhost" port=$API_PORT ;;
-	*) what="https://localhost" port=$TLS_PORT ;; esac
+for scheme in n h s; do
+	case $scheme in
+	n) what="http://localhost, built-in client" port=$API_PORT who=hclient ;;
+	h) what="http://localhost, MCP_API_CLIENT=curl" port=$API_PORT who=libcurl ;;
+	*) what="https://localhost" port=$TLS_PORT who=libcurl ;;
+	esac
+	before=$(lines "$port" "$who" | wc -l)
 	good=0
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		get_item "$scheme" $(( (i - 1) % 3 + 1 ))
@@ -95,10 +100,15 @@ for scheme in h s; do
 		    grep -q "\"structuredContent\":{\"id\":$(( (i - 1) % 3 + 1 ))," &&
 		    good=$((good + 1))
 	done
-	is "$good" 10 "$what: ten tool calls answered by the API through libcurl"
-	is "$(ports "$port" 10)" 1 "$what: all ten over one connection (one client port)"
-	is "$(grep -c " $port GET /api/items/" "$T_DIR/api.access.log")" 10 \
-	    "$what: the API logged the ten requests on port $port"
+	is "$good" 10 "$what: ten tool calls answered by the API"
+	for _ in $(seq 1 60); do
+		[ "$(lines "$port" "$who" | wc -l)" -ge $((before + 10)) ] && break
+		sleep 0.1
+	done
+	is "$(lines "$port" "$who" | wc -l)" $((before + 10)) \
+	    "$what: the API logged the ten requests on port $port, made by $who"
+	is "$(lines "$port" "$who" | tail -n 10 | cut -d' ' -f1 | sort -u | wc -l | tr -d ' ')" 1 \
+	    "$what: all ten over one connection (one client port)"
 done
 
 get_item u 1

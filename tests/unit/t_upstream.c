@@ -2,16 +2,22 @@
 /*
  * Unit tests: hclient's response parser (every framing, fed whole and a
  * byte at a time, and what it refuses), url_resolve, and up_perform over
- * both clients against a scripted HTTP server in a child process.
+ * both clients against a scripted HTTP server in a child process; host
+ * names against a hosts file and a resolver of the test's own.
  */
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,20 +431,36 @@ serve_conn(int fd, int conn_no)
 	}
 }
 
-static void
-server_start(void)
+/* An IPv4 socket on addr:port: bound (UDP) or listening with backlog. */
+static int
+sock_at(int type, const char *addr, int port, int backlog)
 {
 	struct sockaddr_in	 sa;
-	socklen_t		 len = sizeof(sa);
-	int			 s, c, one = 1, conn_no = 0;
+	int			 s, one = 1;
 
-	s = socket(AF_INET, SOCK_STREAM, 0);
+	s = socket(AF_INET, type, 0);
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((unsigned short)port);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(s, 16) == -1 ||
+	    (type == SOCK_STREAM && listen(s, backlog) == -1)) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+/* The scripted server on addr (dotted IPv4) and port (0: any free one). */
+static void
+server_start_at(const char *addr, int port)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	int			 s, c, conn_no = 0;
+
+	if ((s = sock_at(SOCK_STREAM, addr, port, 16)) == -1 ||
 	    getsockname(s, (struct sockaddr *)&sa, &len) == -1) {
 		perror("server");
 		exit(1);
@@ -457,16 +479,31 @@ server_start(void)
 	close(s);
 }
 
+static void
+server_start(void)
+{
+	server_start_at("127.0.0.1", 0);
+}
+
+static void
+server_stop(void)
+{
+	kill(srv_pid, SIGKILL);
+	waitpid(srv_pid, NULL, 0);
+}
+
+/* A call to the scripted server's path on host (a name or an address). */
 static int
-call(const char *path, unsigned flags, const char *method, const char *body,
-    long timeout_ms, size_t max, struct up_response *rs)
+call_host(const char *host, const char *path, unsigned flags,
+    const char *method, const char *body, long timeout_ms, size_t max,
+    struct up_response *rs)
 {
 	struct up_request	 rq;
 	const char		*headers[] = { "Accept: application/json",
 	    "X-Empty: ", "X-Trace: t1", NULL };
-	char			 url[128];
+	char			 url[300];
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", srv_port, path);
+	snprintf(url, sizeof(url), "http://%s:%d%s", host, srv_port, path);
 	memset(&rq, 0, sizeof(rq));
 	rq.method = method;
 	rq.url = url;
@@ -477,6 +514,14 @@ call(const char *path, unsigned flags, const char *method, const char *body,
 	rq.max_response = max;
 	rq.flags = flags;
 	return up_perform(&rq, rs);
+}
+
+static int
+call(const char *path, unsigned flags, const char *method, const char *body,
+    long timeout_ms, size_t max, struct up_response *rs)
+{
+	return call_host("127.0.0.1", path, flags, method, body, timeout_ms,
+	    max, rs);
 }
 
 static void
@@ -521,6 +566,23 @@ t_transfers(void)
 	    "compression)");
 	up_response_free(&rs);
 	up_cleanup();	/* the server serves one connection at a time */
+	rc = call_host("localhost", "/echo", UP_DIRECT_OK, "GET", NULL, 2000,
+	    4096, &rs);
+	snprintf(want, sizeof(want), "GET /echo HTTP/1.1\r\nHost: localhost:"
+	    "%d\r\n", srv_port);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strncmp(rs.body.data, want, strlen(want)) == 0 &&
+	    strstr(rs.body.data, "Accept-Encoding") == NULL,
+	    "direct: an API named by host name (localhost) is called by "
+	    "the built-in client: %s", rc == 0 ? "" : rs.errmsg);
+	up_response_free(&rs);
+	rc = call_host("localhost", "/ok", UP_DIRECT_OK, "GET", NULL, 2000,
+	    1024, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":2}") != NULL,
+	    "direct: by host name, the connection is kept too");
+	up_response_free(&rs);
+	up_cleanup();
 	{
 		/* a media type from a document, with a line of its own */
 		const char		*inj[] = { "Content-Type: text/plain;"
@@ -881,8 +943,11 @@ t_usable(void)
 		{ "http://10.1.2.3/", 1 },
 		{ "http://[::1]:9000/x", 1 },
 		{ "https://127.0.0.1/", 0 },
-		{ "http://localhost:8080/", 0 },
-		{ "http://api.example.com/", 0 },
+		{ "http://localhost:8080/", 1 },
+		{ "http://api.example.com/", 1 },
+		{ "http://api_1.internal./v1", 1 },
+		{ "http://-x.example/", 0 },
+		{ "http://b\xc3\xbc" "cher.example/", 0 },
 		{ "http://user:pw@127.0.0.1/", 0 },
 		{ "http://[fe80::1%25eth0]/", 0 },
 	};
@@ -900,6 +965,167 @@ t_usable(void)
 	}
 }
 
+/* ------------------------------------------------------- host names */
+
+/* A file of text, put over target in this mount namespace; its path. */
+static int
+bind_file(const char *target, const char *text, char *path, size_t size)
+{
+	int	 fd;
+
+	snprintf(path, size, "/tmp/t_upstream.XXXXXX");
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    fchmod(fd, 0644) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return mount(path, target, NULL, MS_BIND, NULL);
+}
+
+/* A connection begun to addr:port, not waited for. */
+static int
+connect_begun(const char *addr, int port)
+{
+	struct sockaddr_in	 sa;
+	int			 s;
+
+	s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	(void)connect(s, (struct sockaddr *)&sa, sizeof(sa));
+	return s;
+}
+
+/*
+ * The built-in client with host names: the lookup bounded by the call's
+ * deadline, its failures worded as libcurl's, every address of a name
+ * tried with a share of the time, the one that answered first next
+ * time, and a resolver that does not answer.  This process gets a mount
+ * namespace of its own with its own /etc/hosts and /etc/resolv.conf
+ * (root only: skipped otherwise).
+ */
+static void
+t_names(void)
+{
+	struct up_response	 rs;
+	struct addrinfo		 hints, *res;
+	char			 hosts[64], resolv[64], first[16], second[16];
+	char			 name[32];
+	double			 t0, el;
+	int			 rc, dead, fill[2], udp, i;
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+	    bind_file("/etc/hosts", "127.0.0.1 localhost one.test\n"
+	    "127.0.0.2 two.test\n127.0.0.3 two.test\n", hosts,
+	    sizeof(hosts)) == -1 ||
+	    bind_file("/etc/resolv.conf", "nameserver 127.0.0.86\n"
+	    "options timeout:2 attempts:1\n", resolv, sizeof(resolv)) == -1) {
+		ok(1, "# SKIP host names against a resolver of the test's "
+		    "own: needs root (a mount namespace)");
+		return;
+	}
+	up_cleanup();
+
+	/* no name server at all (nothing on its port): at once */
+	srv_port = 80;
+	t0 = util_now_mono();
+	rc = call_host("nowhere.test", "/ok", UP_DIRECT_OK, "GET", NULL, 2000,
+	    1024, &rs);
+	ok(rc == -1 && rs.err == UP_RESOLVE && util_now_mono() - t0 < 1.5 &&
+	    strstr(rs.errmsg, "could not resolve the host name of "
+	    "nowhere.test") != NULL, "a name that does not resolve: %s",
+	    rs.errmsg);
+	up_response_free(&rs);
+
+	/*
+	 * two.test: the first of its addresses (in the order the resolver
+	 * gives them) takes no connection (a full backlog drops the SYN),
+	 * the second serves.
+	 */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo("two.test", NULL, &hints, &res);
+	ok(rc == 0 && res->ai_next != NULL, "the hosts file is ours");
+	if (rc != 0)
+		return;
+	inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)res->ai_addr)->
+	    sin_addr, first, sizeof(first));
+	inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)res->ai_next->
+	    ai_addr)->sin_addr, second, sizeof(second));
+	freeaddrinfo(res);
+	server_start_at(second, 0);
+	dead = sock_at(SOCK_STREAM, first, srv_port, 0);
+	fill[0] = connect_begun(first, srv_port);
+	usleep(50000);
+	fill[1] = connect_begun(first, srv_port);
+	t0 = util_now_mono();
+	rc = call_host("two.test", "/ok", UP_DIRECT_OK, "GET", NULL, 2000,
+	    1024, &rs);
+	el = util_now_mono() - t0;
+	ok(dead != -1 && rc == 0 && rs.status == 200 && el > 0.9 && el < 1.8,
+	    "two addresses, the first silent: it gets half the time, the "
+	    "second answers (%.2f s) %s", el, rc == 0 ? "" : rs.errmsg);
+	up_response_free(&rs);
+	rc = call_host("two.test", "/close", UP_DIRECT_OK, "GET", NULL, 2000,
+	    1024, &rs);
+	up_response_free(&rs);
+	t0 = util_now_mono();
+	rc = call_host("two.test", "/ok", UP_DIRECT_OK, "GET", NULL, 2000,
+	    1024, &rs);
+	el = util_now_mono() - t0;
+	ok(rc == 0 && rs.status == 200 && el < 0.5, "a new connection goes "
+	    "to the address that answered first (%.2f s)", el);
+	up_response_free(&rs);
+	close(fill[0]);
+	close(fill[1]);
+	close(dead);
+	server_stop();
+	up_cleanup();
+
+	/* a name server that takes the question and never answers */
+	udp = sock_at(SOCK_DGRAM, "127.0.0.86", 53, 0);
+	ok(udp != -1, "a silent name server on 127.0.0.86:53");
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "silent%d.test", i);
+		t0 = util_now_mono();
+		rc = call_host(name, "/ok", UP_DIRECT_OK, "GET", NULL, 300,
+		    1024, &rs);
+		el = util_now_mono() - t0;
+		ok(rc == -1 && rs.err == UP_TIMEOUT && el < 1.0, "a lookup "
+		    "the resolver does not answer ends with the call's 0.3 s "
+		    "(%.2f s): %s", el, rs.errmsg);
+		up_response_free(&rs);
+	}
+	t0 = util_now_mono();
+	rc = call_host("silent4.test", "/ok", UP_DIRECT_OK, "GET", NULL, 300,
+	    1024, &rs);
+	el = util_now_mono() - t0;
+	ok(rc == -1 && rs.err == UP_RESOLVE && el < 0.2, "with four lookups "
+	    "still hanging, a fifth is not begun (%.2f s): %s", el,
+	    rs.errmsg);
+	up_response_free(&rs);
+	/* the resolver gives up on them after its 2 s: lookups again */
+	sleep(2);
+	server_start();
+	rc = call_host("one.test", "/ok", UP_DIRECT_OK, "GET", NULL, 2000,
+	    1024, &rs);
+	ok(rc == 0 && rs.status == 200, "once they ended, names resolve "
+	    "again: %s", rc == 0 ? "" : rs.errmsg);
+	up_response_free(&rs);
+	server_stop();
+	close(udp);
+	up_cleanup();
+	unlink(hosts);
+	unlink(resolv);
+}
+
 int
 main(void)
 {
@@ -911,5 +1137,6 @@ main(void)
 	t_usable();
 	t_transfers();
 	t_curl();
+	t_names();	/* last: it changes this process's /etc */
 	return done_testing();
 }
