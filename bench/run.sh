@@ -45,6 +45,10 @@ ROUNDS=1
 QUIET=5
 BUILD=""
 EXTRA_ENV=()
+# the proxy variables would take the calls to the API through a proxy,
+# and choose libcurl for case 4-name
+unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY \
+    no_proxy NO_PROXY
 
 usage() {
 	sed -n '8,10p' "$0" | sed 's/^# *//' >&2
@@ -340,7 +344,7 @@ NCPU=$(nproc)
 # every mcp.fcgi answers its health route once it has its tools; the
 # workers of the 1,000-operation document have loaded it when their
 # memory stops growing
-for prefix in /mcp /curl/mcp /tls/mcp /big/mcp /jwt/mcp /xc/mcp /xp/mcp /rl/mcp /off/mcp /jwtc/mcp; do
+for prefix in /mcp /curl/mcp /name/mcp /tls/mcp /big/mcp /jwt/mcp /xc/mcp /xp/mcp /rl/mcp /off/mcp /jwtc/mcp; do
 	for i in $(seq 1 400); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE$prefix/healthz")" = 200 ] && break
 		sleep 0.05

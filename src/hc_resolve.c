@@ -5,16 +5,18 @@
  * can make it wait ten seconds and more), so the lookup runs with
  * getaddrinfo_a(3), glibc's resolver threads, and the wait is bounded
  * with gai_suspend(3).  A lookup still running at the deadline is
- * cancelled or, when glibc can no longer cancel it, set aside and freed
- * once it ends; at most HC_LOOKUPS_MAX are set aside, and while that
- * many hang a new lookup fails at once (a resolver that does not answer
- * does not pile up threads or make every call wait its whole timeout).
+ * cancelled or, when glibc can no longer cancel it, set aside: freed once
+ * it ends, its answer kept if it brought one (a resolver slower than the
+ * calls' timeout still serves the calls after it).  At most
+ * HC_LOOKUPS_MAX are set aside; while that many hang a new lookup fails
+ * at once, so that a resolver that does not answer neither piles up
+ * threads nor makes every call wait its whole timeout.
  *
  * The last answer is kept for HC_DNS_TTL seconds, as libcurl keeps its
  * DNS cache, so that an API that closes its connections is not looked
- * up again on every call; it is dropped when none of its addresses
- * could be connected to.  The address that last connected is tried
- * first.
+ * up again on every call.  The address that last took a connection is
+ * remembered apart from the answer, and tried first in the next answer
+ * that has it.
  */
 #include "config.h"
 
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hclient.h"
 
@@ -47,29 +50,68 @@ static struct {
 	char		 port[8];
 	struct addrinfo	*list;
 	size_t		 count;
-	size_t		 good;		/* the address that last connected */
 	double		 expires;
 } hc_dns;
 
+/* the address that last took a connection, whatever the answer */
+static struct sockaddr_storage	hc_good;
+static socklen_t		hc_good_len;
+
 static struct lookup	*hc_aside;	/* lookups past their deadline */
 
-/* Free the lookups set aside that have ended; how many still run. */
+void
+hc_resolve_forget(void)
+{
+	if (hc_dns.list != NULL)
+		freeaddrinfo(hc_dns.list);
+	memset(&hc_dns, 0, sizeof(hc_dns));
+}
+
+/* The answer of l (ended with one) becomes the kept answer. */
+static void
+keep(struct lookup *l)
+{
+	struct addrinfo	*a;
+
+	hc_resolve_forget();
+	hc_dns.list = l->cb.ar_result;
+	l->cb.ar_result = NULL;
+	memcpy(hc_dns.name, l->name, sizeof(hc_dns.name));
+	memcpy(hc_dns.port, l->port, sizeof(hc_dns.port));
+	for (a = hc_dns.list; a != NULL; a = a->ai_next)
+		hc_dns.count++;
+	hc_dns.expires = util_now_mono() + HC_DNS_TTL;
+}
+
+static void
+lookup_free(struct lookup *l)
+{
+	if (l->cb.ar_result != NULL)
+		freeaddrinfo(l->cb.ar_result);
+	free(l);
+}
+
+/*
+ * Free the lookups set aside that have ended; an answer one brought is
+ * kept (the newest: a worker calls one API); how many still run.
+ */
 static size_t
 reap(void)
 {
 	struct lookup	**lp = &hc_aside, *l;
 	size_t		  running = 0;
+	int		  rc;
 
 	while ((l = *lp) != NULL) {
-		if (gai_error(&l->cb) == EAI_INPROGRESS) {
+		if ((rc = gai_error(&l->cb)) == EAI_INPROGRESS) {
 			running++;
 			lp = &l->next;
 			continue;
 		}
 		*lp = l->next;
-		if (l->cb.ar_result != NULL)
-			freeaddrinfo(l->cb.ar_result);
-		free(l);
+		if (rc == 0 && l->cb.ar_result != NULL)
+			keep(l);
+		lookup_free(l);
 	}
 	return running;
 }
@@ -84,70 +126,94 @@ abandon(struct lookup *l)
 	if (gai_cancel(&l->cb) == EAI_NOTCANCELED) {
 		l->next = hc_aside;
 		hc_aside = l;
-		return;
+	} else
+		lookup_free(l);	/* cancelled or done: no thread holds it */
+}
+
+void
+hc_resolve_good(const struct sockaddr *sa, socklen_t len)
+{
+	if (len <= sizeof(hc_good)) {
+		memcpy(&hc_good, sa, len);
+		hc_good_len = len;
 	}
-	/* cancelled or done: a request no thread holds */
-	if (l->cb.ar_result != NULL)
-		freeaddrinfo(l->cb.ar_result);
-	free(l);
 }
 
-void
-hc_resolve_forget(void)
+/*
+ * Without IPv6 on the host (no AF_INET6 socket can be made), only IPv4
+ * addresses are asked for, as libcurl does: a resolver that drops AAAA
+ * questions would otherwise make every lookup wait for its timeout.
+ */
+static int
+family(void)
 {
-	if (hc_dns.list != NULL)
-		freeaddrinfo(hc_dns.list);
-	memset(&hc_dns, 0, sizeof(hc_dns));
+	static int	 f = -1;
+	int		 s;
+
+	if (f == -1) {
+		if ((s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+			f = AF_INET;
+		else {
+			close(s);
+			f = AF_UNSPEC;
+		}
+	}
+	return f;
 }
 
-void
-hc_resolve_good(size_t i)
+/* The position of the remembered address in the kept answer, or 0. */
+static size_t
+good_index(void)
 {
-	hc_dns.good = i;
+	const struct addrinfo	*a;
+	size_t			 i;
+
+	for (a = hc_dns.list, i = 0; a != NULL; a = a->ai_next, i++)
+		if (a->ai_addrlen == hc_good_len &&
+		    memcmp(a->ai_addr, &hc_good, hc_good_len) == 0)
+			return i;
+	return 0;
+}
+
+static int
+kept(const char *name, const char *port)
+{
+	return hc_dns.list != NULL && util_now_mono() < hc_dns.expires &&
+	    strcmp(hc_dns.name, name) == 0 && strcmp(hc_dns.port, port) == 0;
 }
 
 /*
  * The addresses of name (a host name, not an address) and port, by
  * *list and *count, the one to try first by *first; kept here, valid up
- * to the next call.  0, or -1 with *err: UP_TIMEOUT when the deadline
- * passed, UP_RESOLVE when the name has no address or the resolver
- * failed (*why: static words).
+ * to the next call.  0, or -1 with *why (static words): the deadline
+ * passed, the name has no address, or the resolver failed.
  */
 int
 hc_resolve(const char *name, const char *port, double deadline,
     const struct addrinfo **list, size_t *count, size_t *first,
-    enum up_error *err, const char **why)
+    const char **why)
 {
 	struct gaicb	*cbs[1];
-	struct lookup	*l;
-	struct addrinfo	*a;
+	struct lookup	*l = NULL;
 	struct timespec	 ts;
-	double		 now = util_now_mono(), left;
-	int		 rc;
+	double		 left;
+	int		 rc = -1;
 
-	if (hc_dns.list != NULL && now < hc_dns.expires &&
-	    strcmp(hc_dns.name, name) == 0 && strcmp(hc_dns.port, port) == 0)
-		goto found;
-	hc_resolve_forget();
-	if (strlen(name) > HC_NAME_MAX || strlen(port) >= sizeof(l->port)) {
-		*err = UP_RESOLVE;
-		*why = "the host name is too long";
-		return -1;
-	}
-	if (reap() >= HC_LOOKUPS_MAX) {
-		*err = UP_RESOLVE;
+	if (reap() >= HC_LOOKUPS_MAX && !kept(name, port)) {
 		*why = "earlier lookups have not ended (the resolver does "
 		    "not answer)";
-		return -1;
+		goto out;
 	}
-	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		*err = UP_RESOLVE;
-		*why = "out of memory";
-		return -1;
+	if (kept(name, port))
+		goto found;
+	if (strlen(name) > HC_NAME_MAX || strlen(port) >= sizeof(l->port)) {
+		*why = "the host name is too long";
+		goto out;
 	}
+	l = xcalloc(1, sizeof(*l));
 	strcpy(l->name, name);
 	strcpy(l->port, port);
-	l->hints.ai_family = AF_UNSPEC;
+	l->hints.ai_family = family();
 	l->hints.ai_socktype = SOCK_STREAM;
 	l->hints.ai_flags = AI_NUMERICSERV;
 	l->cb.ar_name = l->name;
@@ -155,43 +221,35 @@ hc_resolve(const char *name, const char *port, double deadline,
 	l->cb.ar_request = &l->hints;
 	cbs[0] = &l->cb;
 	if (getaddrinfo_a(GAI_NOWAIT, cbs, 1, NULL) != 0) {
-		free(l);
-		*err = UP_RESOLVE;
-		*why = "the resolver could not start a lookup";
-		return -1;
+		*why = "the resolver could not begin a lookup";
+		goto out;
 	}
-	while ((rc = gai_error(&l->cb)) == EAI_INPROGRESS) {
+	while (gai_error(&l->cb) == EAI_INPROGRESS) {
 		if ((left = deadline - util_now_mono()) <= 0) {
 			abandon(l);
-			*err = UP_TIMEOUT;
-			*why = "the host name was not resolved in time";
-			return -1;
+			l = NULL;
+			*why = "the resolver did not answer in time";
+			goto out;
 		}
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		/* returns on the end of the lookup, a signal or the time */
 		(void)gai_suspend((const struct gaicb *const *)cbs, 1, &ts);
 	}
-	if (rc != 0 || l->cb.ar_result == NULL) {
-		if (l->cb.ar_result != NULL)
-			freeaddrinfo(l->cb.ar_result);
-		free(l);
-		*err = UP_RESOLVE;
-		*why = "the host name has no address";
-		return -1;
+	if (gai_error(&l->cb) != 0 || l->cb.ar_result == NULL) {
+		*why = "the name has no address";
+		goto out;
 	}
-	hc_dns.list = l->cb.ar_result;
-	free(l);
-	strcpy(hc_dns.name, name);
-	strcpy(hc_dns.port, port);
-	for (a = hc_dns.list; a != NULL; a = a->ai_next)
-		hc_dns.count++;
-	hc_dns.expires = now + HC_DNS_TTL;
+	keep(l);
 found:
 	*list = hc_dns.list;
 	*count = hc_dns.count;
-	*first = hc_dns.good < hc_dns.count ? hc_dns.good : 0;
-	return 0;
+	*first = good_index();
+	rc = 0;
+out:
+	if (l != NULL)
+		lookup_free(l);
+	return rc;
 }
 
 /* At exit: the kept answer; lookups still running are left to exit(3). */
@@ -200,4 +258,5 @@ hc_resolve_cleanup(void)
 {
 	hc_resolve_forget();
 	(void)reap();
+	hc_resolve_forget();
 }

@@ -2,10 +2,11 @@
 /*
  * hclient: plain HTTP/1.1 to an IP address or host name, one kept-alive
  * connection per process (see hclient.h for why it exists).  A call is:
- * the request head and body in one sendmsg(2), then a recv(2) that waits for the answer
- * (the socket is blocking, with SO_RCVTIMEO), and a few more with poll(2)
- * when the answer comes in pieces; libcurl 7.88 spends about half of a
- * tool call's instructions and seven polls on the same exchange.
+ * the request head and body in one sendmsg(2), then a recv(2) that waits
+ * for the answer (the socket is blocking, with SO_RCVTIMEO), and a few
+ * more with poll(2) when the answer comes in pieces; libcurl 7.88 spends
+ * about half of a tool call's instructions and seven polls on the same
+ * exchange.  A host name is looked up by hc_resolve.c.
  */
 #include "config.h"
 
@@ -29,6 +30,7 @@
 
 #define HC_READ		16384	/* bytes asked of recv(2) at a time */
 #define HC_INLINE_BODY	16384	/* bodies up to this go with the head */
+#define HC_ADDR_MS	500	/* for one address of a name, when more follow */
 
 /* the one connection of this process, and the buffers it reuses */
 static int		 hc_fd = -1;
@@ -207,14 +209,21 @@ connect_addr(const struct sockaddr *sa, socklen_t len, double deadline,
 	return fd;
 }
 
-/* The class of a failed connection: the deadline, the peer, or here. */
+/* Out of descriptors or memory: this process's trouble, not the peer's. */
+static int
+local_error(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM;
+}
+
+/* The class of a failed connection: the deadline, here, or the peer. */
 static void
 conn_error(struct up_response *rs, int err)
 {
 	if (err == ETIMEDOUT)
 		rs->err = UP_TIMEOUT;
-	else if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
-	    err == ENOMEM) {
+	else if (local_error(err)) {
 		rs->err = UP_OTHER;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "connecting: %s",
 		    strerror(err));
@@ -224,9 +233,12 @@ conn_error(struct up_response *rs, int err)
 
 /*
  * A connection to the API: its address, or the addresses its name
- * resolves to, one after the other (the one that connected last time
- * first), each given an equal share of the time left, so that one that
- * does not answer leaves time for the next.  The fd, or -1 with rs->err.
+ * resolves to, one after the other, the one that took the last
+ * connection first.  Each but the last gets HC_ADDR_MS at most (libcurl
+ * tries the other address family after 200 ms), and an equal share of
+ * the time left when that is less, so that one that does not answer
+ * costs a new connection half a second, not the call.  The fd, or -1
+ * with rs->err.
  */
 static int
 open_conn(const struct url *u, const char *port, double deadline,
@@ -247,31 +259,32 @@ open_conn(const struct url *u, const char *port, double deadline,
 		return fd;
 	}
 	if (hc_resolve(u->host, port, deadline, &list, &count, &first,
-	    &rs->err, &why) == -1) {
+	    &why) == -1) {
+		rs->err = UP_RESOLVE;
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "%s", why);
 		return -1;
 	}
 	err = ETIMEDOUT;
-	for (k = 0; k < count; k++) {
-		i = (first + k) % count;
-		for (a = list; i > 0; i--)
+	for (k = 0; k < count && (now = util_now_mono()) < deadline; k++) {
+		for (a = list, i = (first + k) % count; i > 0; i--)
 			a = a->ai_next;
-		now = util_now_mono();
-		if (now >= deadline) {
-			err = ETIMEDOUT;
-			break;
+		until = deadline;
+		if (k + 1 < count) {
+			until = now + (deadline - now) / (double)(count - k);
+			if (until > now + HC_ADDR_MS / 1000.0)
+				until = now + HC_ADDR_MS / 1000.0;
 		}
-		until = now + (deadline - now) / (double)(count - k);
 		if ((fd = connect_addr(a->ai_addr, a->ai_addrlen, until,
 		    &err)) != -1) {
-			hc_resolve_good((first + k) % count);
+			hc_resolve_good(a->ai_addr, a->ai_addrlen);
 			return fd;
 		}
+		if (local_error(err))
+			break;
 	}
-	/* none answered: the name is looked up again next time */
-	hc_resolve_forget();
-	if (err == ETIMEDOUT && util_now_mono() < deadline)
-		err = ECONNREFUSED;	/* only a share of the time ran out */
+	/* the addresses answered nothing: the name is looked up again */
+	if (k > 0 && !local_error(err))
+		hc_resolve_forget();
 	conn_error(rs, err);
 	return -1;
 }

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <sys/socket.h>
+
 #include <netdb.h>
 
 #include "upstream.h"
@@ -76,9 +78,8 @@ void	 hc_cleanup(void);
 
 /* hc_resolve.c */
 int	 hc_resolve(const char *, const char *, double,
-	    const struct addrinfo **, size_t *, size_t *, enum up_error *,
-	    const char **);
-void	 hc_resolve_good(size_t);
+	    const struct addrinfo **, size_t *, size_t *, const char **);
+void	 hc_resolve_good(const struct sockaddr *, socklen_t);
 void	 hc_resolve_forget(void);
 void	 hc_resolve_cleanup(void);
 

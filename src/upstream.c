@@ -247,8 +247,13 @@ word_error(struct up_response *rs, enum up_error e, const char *url,
 		    "%s (connection refused or unreachable)", where);
 		break;
 	case UP_RESOLVE:
+		/* the built-in client's resolver says why (libcurl's words
+		 * would only say it again) */
+		if (detail == NULL)
+			detail = "";
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "could not resolve "
-		    "the host name of %s", where);
+		    "the host name of %s%s%s", where, *detail ? ": " : "",
+		    detail);
 		break;
 	case UP_TOO_LARGE:
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "the response from "
@@ -267,7 +272,8 @@ static void
 curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
     const char *url)
 {
-	char	 where[280];
+	enum up_error	 e;
+	char		 where[280];
 
 	if (x->refused) {
 		where_of(url, where, sizeof(where));
@@ -276,11 +282,12 @@ curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 		    "address; not connected", where);
 		return;
 	}
-	word_error(rs, cc == CURLE_OPERATION_TIMEDOUT ? UP_TIMEOUT :
+	e = cc == CURLE_OPERATION_TIMEDOUT ? UP_TIMEOUT :
 	    cc == CURLE_COULDNT_CONNECT ? UP_CONNECT :
 	    cc == CURLE_COULDNT_RESOLVE_HOST ? UP_RESOLVE :
-	    cc == CURLE_WRITE_ERROR && x->too_large ? UP_TOO_LARGE : UP_OTHER,
-	    url, x->rq, curl_easy_strerror(cc));
+	    cc == CURLE_WRITE_ERROR && x->too_large ? UP_TOO_LARGE : UP_OTHER;
+	word_error(rs, e, url, x->rq, e == UP_OTHER ? curl_easy_strerror(cc) :
+	    NULL);
 }
 
 /* The first of the variables that is set and not empty, or NULL. */
