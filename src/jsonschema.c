@@ -19,8 +19,10 @@
  *   ...}]} and {"nullable": true, "enum": [...]} and mean that null is fine.
  * - A property in "required" whose own schema says "readOnly": true is not
  *   required in a request (OpenAPI 3.0: required applies to responses only).
- * - "additionalProperties" is not checked when "patternProperties" is
- *   present: without the patterns nobody knows which members are additional.
+ * - A "pattern" PCRE2 cannot read (src/jsregex.c) is not checked, and says
+ *   so in the log once per process; one among "patternProperties" also
+ *   leaves "additionalProperties" unchecked: nobody knows which members
+ *   it would have matched.
  * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
  *   variants that share their properties would otherwise all match.
  * - "uniqueItems" gives up (passes) after JS_EQ_BUDGET comparisons, rather
@@ -50,6 +52,8 @@
 #include <string.h>
 
 #include "jsonschema.h"
+#include "jsregex.h"
+#include "log.h"
 #include "util.h"
 
 #define JS_STEPS_MIN	(1L << 18)	/* validation calls for any value */
@@ -972,10 +976,15 @@ v_const(struct js_ctx *c, struct json_object *k, struct json_object *v)
  * API's answer.  A keyword whose value is null reads as absent: every
  * check below treats the two alike.
  */
+struct kw_pprop {
+	struct jre		*re;
+	struct json_object	*schema;
+};
+
 struct kw {
 	struct json_object	*type, *enumv, *constv, *ref, *all, *any;
 	struct json_object	*one, *not;
-	struct json_object	*min_len, *max_len;		/* KW_STRING */
+	struct json_object	*min_len, *max_len, *pattern;	/* KW_STRING */
 	struct json_object	*minimum, *xminimum, *maximum, *xmaximum;
 	struct json_object	*multiple;			/* KW_NUMBER */
 	struct json_object	*props, *required, *addl;	/* KW_OBJECT */
@@ -992,8 +1001,13 @@ struct kw {
 	unsigned		 has;	/* HAS_TYPE ...: present (null too) */
 	/* "$ref"'s target, resolved against ref_root */
 	struct json_object	*ref_root, *ref_target;
+	/* the patterns, compiled; NULL and _bad when PCRE2 cannot read one */
+	struct jre		*re;
+	struct kw_pprop		*pp;		/* patternProperties */
+	size_t			 npp;
+	int			 pp_bad;
 };
-#define KW_STRING	0x1	/* minLength, maxLength */
+#define KW_STRING	0x1	/* minLength, maxLength, pattern */
 #define KW_NUMBER	0x2	/* minimum ... multipleOf */
 #define KW_OBJECT	0x4	/* properties, required, additionalProperties */
 #define KW_ARRAY	0x8	/* items, additionalItems */
@@ -1034,6 +1048,29 @@ v_ref(struct js_ctx *c, struct kw *w, struct json_object *v)
 	return validate(c, w->ref_target, v);
 }
 
+/*
+ * s against a compiled pattern (its text in `pat`, for the message).  A
+ * match that exceeds its work bound is fatal: "not" and "anyOf" must not
+ * turn "could not tell" into a success.
+ */
+static int
+v_pattern(struct js_ctx *c, struct jre *re, struct json_object *pat,
+    const char *s, size_t len)
+{
+	char		 q[JS_SHOW_SZ];
+	struct sbuf	 b;
+	int		 m;
+
+	if ((m = jre_match(re, s, len)) == 1)
+		return 0;
+	sb_init(&b, q, sizeof(q));
+	sb_quote(&b, json_object_get_string(pat),
+	    (size_t)json_object_get_string_len(pat), JS_SHOW_MAX);
+	if (m == 0)
+		return fail(c, "does not match the pattern %s", q);
+	return fatal(c, "too costly to match against the pattern %s", q);
+}
+
 /* minLength and maxLength count code points, not bytes. */
 static int
 v_string(struct js_ctx *c, const struct kw *w, struct json_object *v)
@@ -1051,6 +1088,8 @@ v_string(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	if (get_count(w->max_len, &lim) && cp > lim)
 		return fail(c, "expected at most %zu character%s, got %zu",
 		    lim, plural(lim), cp);
+	if (w->re != NULL)
+		return v_pattern(c, w->re, w->pattern, p, len);
 	return 0;
 }
 
@@ -1206,17 +1245,31 @@ v_object_more(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	return 0;
 }
 
+/* Member `name` of an object, whose value is v, against schema s. */
+static int
+v_member(struct js_ctx *c, struct json_object *s, const char *name,
+    struct json_object *v)
+{
+	struct js_mark	 m;
+	int		 rc;
+
+	path_push_key(c, name, &m);
+	rc = validate(c, s, v);
+	path_restore(c, &m);
+	return rc;
+}
+
 static int
 v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
 	struct json_object_iterator	 it, end;
 	struct json_object		*props = NULL, *addl = w->addl, *k, *sub;
-	struct js_mark			 m;
+	struct json_object		*val;
 	char				 q[JS_SHOW_SZ];
 	struct sbuf			 b;
 	const char			*name;
 	size_t				 i, n, lim;
-	int				 has_addl, rc;
+	int				 has_addl, matched, rc;
 
 	n = (size_t)json_object_object_length(v);
 	if (get_count(w->min_props, &lim) && n < lim)
@@ -1244,32 +1297,43 @@ v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 			return fail(c, "missing required property %s", q);
 		}
 	}
-	has_addl = addl != NULL;
-	if (json_object_is_type(w->pattern_props, json_type_object) &&
-	    json_object_object_length(w->pattern_props) > 0)
-		has_addl = 0;
-	if (props == NULL && !has_addl)
+	/* additional: matched by neither properties nor a pattern */
+	has_addl = addl != NULL && !w->pp_bad;
+	if (props == NULL && !has_addl && w->npp == 0)
 		return 0;
 	it = json_object_iter_begin(v);
 	end = json_object_iter_end(v);
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
 		name = json_object_iter_peek_name(&it);
-		if (props == NULL ||
-		    !json_object_object_get_ex(props, name, &sub)) {
-			if (!has_addl)
+		val = json_object_iter_peek_value(&it);
+		matched = props != NULL &&
+		    json_object_object_get_ex(props, name, &sub);
+		if (matched && (rc = v_member(c, sub, name, val)) != 0)
+			return rc;
+		for (i = 0; i < w->npp; i++) {
+			if ((rc = jre_match(w->pp[i].re, name,
+			    strlen(name))) == 0)
 				continue;
-			if (json_object_is_type(addl, json_type_boolean) &&
-			    !json_object_get_boolean(addl)) {
+			if (rc < 0) {
 				sb_init(&b, q, sizeof(q));
 				sb_quote(&b, name, strlen(name), JS_SHOW_MAX);
-				return fail(c, "unknown property %s", q);
+				return fatal(c, "the name %s is too costly to "
+				    "match against patternProperties", q);
 			}
-			sub = addl;
+			matched = 1;
+			if ((rc = v_member(c, w->pp[i].schema, name,
+			    val)) != 0)
+				return rc;
 		}
-		path_push_key(c, name, &m);
-		rc = validate(c, sub, json_object_iter_peek_value(&it));
-		path_restore(c, &m);
-		if (rc != 0)
+		if (matched || !has_addl)
+			continue;
+		if (json_object_is_type(addl, json_type_boolean) &&
+		    !json_object_get_boolean(addl)) {
+			sb_init(&b, q, sizeof(q));
+			sb_quote(&b, name, strlen(name), JS_SHOW_MAX);
+			return fail(c, "unknown property %s", q);
+		}
+		if ((rc = v_member(c, addl, name, val)) != 0)
 			return rc;
 	}
 	return 0;
@@ -1465,6 +1529,7 @@ static const struct {
 	{ "multipleOf", KW_AT(multiple), KW_NUMBER, 0 },
 	{ "not", KW_AT(not), 0, HAS_NOT },
 	{ "oneOf", KW_AT(one), 0, HAS_ONE },
+	{ "pattern", KW_AT(pattern), KW_STRING, 0 },
 	{ "patternProperties", KW_AT(pattern_props), KW_OBJ_PATTERN, 0 },
 	{ "prefixItems", KW_AT(prefix), KW_ARR_MORE, 0 },
 	{ "properties", KW_AT(props), KW_OBJECT, 0 },
@@ -1511,10 +1576,61 @@ kw_note(struct kw *w, const char *k, struct json_object *val)
 }
 
 static void
-kw_drop(struct json_object *o, void *w)
+kw_drop(struct json_object *o, void *p)
 {
+	struct kw	*w = p;
+	size_t		 i;
+
 	(void)o;
+	for (i = 0; i < w->npp; i++)
+		jre_free(w->pp[i].re);
+	free(w->pp);
+	jre_free(w->re);
 	free(w);
+}
+
+/*
+ * Compile "pattern" and the names of "patternProperties".  A pattern PCRE2
+ * cannot read is not checked, like any other malformed keyword; one among
+ * patternProperties also leaves additionalProperties unchecked, since
+ * nobody can tell which members it would have matched.
+ */
+static struct jre *
+kw_compile(const char *kw, const char *pat, size_t len)
+{
+	struct jre	*re;
+	struct sbuf	 b;
+	char		 q[JS_SHOW_SZ], why[128];
+
+	if ((re = jre_compile(pat, len, why, sizeof(why))) == NULL) {
+		sb_init(&b, q, sizeof(q));
+		sb_quote(&b, pat, len, JS_SHOW_MAX);
+		log_msg(LOGL_WARN, "JSON Schema: the %s %s is not checked: "
+		    "PCRE2 cannot read it (%s)", kw, q, why);
+	}
+	return re;
+}
+
+static void
+kw_patterns(struct kw *w)
+{
+	size_t	 n;
+
+	if (json_object_is_type(w->pattern, json_type_string))
+		w->re = kw_compile("pattern", json_object_get_string(w->pattern),
+		    (size_t)json_object_get_string_len(w->pattern));
+	if (!json_object_is_type(w->pattern_props, json_type_object) ||
+	    (n = (size_t)json_object_object_length(w->pattern_props)) == 0)
+		return;
+	w->pp = xcalloc(n, sizeof(*w->pp));
+	json_object_object_foreach(w->pattern_props, key, sub) {
+		if ((w->pp[w->npp].re = kw_compile("patternProperties name",
+		    key, strlen(key))) == NULL) {
+			w->pp_bad = 1;
+			continue;
+		}
+		w->pp[w->npp++].schema = sub;
+	}
 }
 
 /*
@@ -1532,6 +1648,7 @@ kw_of(struct json_object *s)
 	json_object_object_foreach(s, key, val)
 		kw_note(w, key, val);
 	w->types = type_mask(w->type);
+	kw_patterns(w);
 	json_object_set_userdata(s, w, kw_drop);
 	return w;
 }

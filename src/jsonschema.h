@@ -22,10 +22,10 @@
  * (numbers, or the OpenAPI 3.0 booleans), multipleOf, allOf, anyOf, oneOf,
  * not, if/then/else, contains, minContains, maxContains, propertyNames,
  * dependentRequired, dependentSchemas, dependencies (draft 7), $ref (local
- * JSON pointers) and the boolean schemas.
+ * JSON pointers), the boolean schemas, and pattern and patternProperties
+ * (ECMA-262 regular expressions, matched with PCRE2: src/jsregex.c).
  *
- * Not checked: pattern and patternProperties (ECMA-262 regular expressions
- * are not POSIX ones), format, unevaluated*, $dynamicRef, and the annotations
+ * Not checked: format, unevaluated*, $dynamicRef, and the annotations
  * (description, title, default, examples, readOnly, writeOnly, deprecated).
  * A schema keyword of the wrong JSON type is ignored: the schemas come from
  * the operator's document, the upstream API validates again, and refusing

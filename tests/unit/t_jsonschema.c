@@ -192,7 +192,7 @@ t_object(void)
 	    "{'a':1,'b':'x'}", "arguments.b: expected integer, got string",
 	    "additionalProperties schema");
 	VALID("{'patternProperties':{'^x-':{}},'additionalProperties':false}",
-	    "{'x-a':1}", "additionalProperties skipped with patternProperties");
+	    "{'x-a':1}", "a name that matches a pattern is not additional");
 	INVALID("{'properties':{'a b':{'type':'string'}}}", "{'a b':1}",
 	    "arguments[\"a b\"]: expected string, got integer",
 	    "odd names are quoted");
@@ -265,7 +265,6 @@ t_string(void)
 	INVALID("{'minLength':1}", "''",
 	    "arguments: expected at least 1 character, got 0", "minLength");
 	VALID("{'minLength':3}", "5", "minLength only applies to strings");
-	VALID("{'pattern':'^[0-9]+$'}", "'abc'", "pattern is not checked");
 	VALID("{'format':'email'}", "'nope'", "format is not checked");
 }
 
@@ -668,6 +667,163 @@ t_applicators(void)
 	VALID("{'then':{'required':['x']}}", "{}", "then without if: nothing");
 }
 
+/* "pattern": ECMA-262 expressions (src/jsregex.c says where PCRE2 is
+ * told to read them so) */
+static void
+t_pattern(void)
+{
+	struct json_object	*s, *v;
+	char			*big;
+	size_t			 i;
+
+	VALID("{'pattern':'^[0-9]+$'}", "'123'", "pattern: a match");
+	INVALID("{'pattern':'^[0-9]+$'}", "'12a'",
+	    "arguments: does not match the pattern \"^[0-9]+$\"",
+	    "pattern: no match, and the pattern is named");
+	VALID("{'pattern':'b'}", "'abc'", "pattern: found anywhere, unanchored");
+	VALID("{'pattern':'^[0-9]+$'}", "12", "pattern: only for strings");
+	INVALID("{'pattern':'^a$'}", "'a\\n'",
+	    "arguments: does not match the pattern \"^a$\"",
+	    "$ is the very end, not before a final newline");
+	VALID("{'pattern':'^.$'}", "'\xc2\x85'", ". matches U+0085");
+	VALID("{'pattern':'^.$'}", "'\x0b'", ". matches a vertical tab");
+	VALID("{'pattern':'^.$'}", "'\xf0\x9f\x98\x80'",
+	    ". matches one code point, an emoji");
+	INVALID("{'pattern':'^.$'}", "'\\n'",
+	    "arguments: does not match the pattern \"^.$\"",
+	    ". does not match a newline");
+	INVALID("{'pattern':'^.$'}", "'\xe2\x80\xa8'",
+	    "arguments: does not match the pattern \"^.$\"",
+	    ". does not match U+2028");
+	VALID("{'pattern':'^\\\\s$'}", "'\xc2\xa0'", "\\s matches U+00A0");
+	VALID("{'pattern':'^\\\\s$'}", "'\xef\xbb\xbf'",
+	    "\\s matches U+FEFF");
+	VALID("{'pattern':'^[\\\\s]$'}", "'\xe3\x80\x80'",
+	    "\\s in a class matches U+3000");
+	INVALID("{'pattern':'^\\\\S$'}", "'\xc2\xa0'",
+	    "arguments: does not match the pattern \"^\\\\S$\"",
+	    "\\S does not match U+00A0");
+	INVALID("{'pattern':'^\\\\d$'}", "'\xd9\xa3'",
+	    "arguments: does not match the pattern \"^\\\\d$\"",
+	    "\\d: ASCII digits only");
+	INVALID("{'pattern':'^\\\\w$'}", "'\xc3\xa9'",
+	    "arguments: does not match the pattern \"^\\\\w$\"",
+	    "\\w: ASCII only");
+	VALID("{'pattern':'^[[:alpha:]]$'}", "':]'",
+	    "[[:alpha:]] is a class of '[', ':', letters, then a ']'");
+	INVALID("{'pattern':'^[[:alpha:]]$'}", "'a'",
+	    "arguments: does not match the pattern \"^[[:alpha:]]$\"",
+	    "[[:alpha:]] is not a POSIX class");
+	VALID("{'pattern':'^[^]$'}", "'\\n'", "[^] matches anything");
+	INVALID("{'pattern':'a[]'}", "'a'",
+	    "arguments: does not match the pattern \"a[]\"",
+	    "[] matches nothing");
+	VALID("{'pattern':'^\\\\u00e9$'}", "'\xc3\xa9'", "\\uhhhh");
+	INVALID("{'pattern':'^\\\\u00e9$'}", "'e'",
+	    "arguments: does not match the pattern \"^\\\\u00e9$\"",
+	    "\\uhhhh is checked");
+	VALID("{'pattern':'^\\\\ud83d\\\\ude00$'}", "'\xf0\x9f\x98\x80'",
+	    "a surrogate pair is one code point");
+	INVALID("{'pattern':'^\\\\ud83d\\\\ude00$'}", "'x'",
+	    "arguments: does not match the pattern "
+	    "\"^\\\\ud83d\\\\ude00$\"", "and is checked");
+	VALID("{'pattern':'^\\\\u{1F600}$'}", "'\xf0\x9f\x98\x80'",
+	    "\\u{h...}");
+	VALID("{'pattern':'^\\\\x41$'}", "'A'", "\\xhh");
+	VALID("{'pattern':'^(a)?\\\\1b$'}", "'b'",
+	    "a back-reference to a group that did not match matches empty");
+	VALID("{'pattern':'^\\\\p{L}+$'}", "'h\xc3\xa9'", "\\p{L}");
+	INVALID("{'pattern':'^\\\\p{L}+$'}", "'h1'",
+	    "arguments: does not match the pattern \"^\\\\p{L}+$\"",
+	    "\\p{L}: a digit is no letter");
+	INVALID("{'pattern':'^\\\\p{Letter}+$'}", "'h1'",
+	    "arguments: does not match the pattern \"^\\\\p{Letter}+$\"",
+	    "\\p{Letter}: the long name of a category");
+	VALID("{'pattern':'^[\\\\P{gc=Decimal_Number}]+$'}", "'h\xc3\xa9'",
+	    "\\P{gc=Decimal_Number} in a class");
+	INVALID("{'pattern':'^\\\\p{digit}$'}", "'x'",
+	    "arguments: does not match the pattern \"^\\\\p{digit}$\"",
+	    "\\p{digit}: ECMA-262's alias");
+	VALID("{'pattern':'^\\\\p{Script=Greek}$'}", "'\xce\xb1'",
+	    "\\p{Script=Greek}");
+	VALID("{'pattern':'('}", "'anything'",
+	    "a pattern PCRE2 cannot read is not checked");
+	VALID("{'pattern':'(?<=a+)b'}", "'xb'",
+	    "nor is a look-behind of variable length");
+	VALID("{'pattern':'[\\\\s-]'}", "'-'", "\\s then a dash in a class");
+
+	/* the work bound: a catastrophic pattern, a hostile string */
+	INVALID("{'pattern':'^(a+)+$'}",
+	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'",
+	    "arguments: too costly to match against the pattern \"^(a+)+$\"",
+	    "backtracking is bounded, and no answer is not a match");
+	INVALID("{'pattern':'^(a+)+$'}", "'aaaaaaaaaaaaaaaaaa!'",
+	    "arguments: too costly to match against the pattern \"^(a+)+$\"",
+	    "the bound is that of a short string for a short string");
+	VALID("{'pattern':'^(a+)+$'}", "'aaaaaaaaaaaaaaaaaa'",
+	    "the same string without the '!' needs no backtracking");
+	INVALID("{'not':{'pattern':'^(a+)+$'}}",
+	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'",
+	    "arguments: too costly to match against the pattern \"^(a+)+$\"",
+	    "not does not turn \"could not tell\" into a success");
+	INVALID("{'anyOf':[{'pattern':'^(a+)+$'},{'type':'string'}]}",
+	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'",
+	    "arguments: too costly to match against the pattern \"^(a+)+$\"",
+	    "nor does anyOf");
+	/* the bound grows with the subject: a long string is still checked */
+	big = malloc(200000);
+	for (i = 0; i < 200000; i++)
+		big[i] = (char)('a' + i % 26);
+	s = parse("{'pattern':'^([a-z][a-z])+$'}");
+	v = json_object_new_string_len(big, 200000);
+	is_str(check_in(NULL, s, v, "arguments"), "",
+	    "a 200,000-character string against a group repeated");
+	json_object_put(v);
+	big[199999] = '1';
+	v = json_object_new_string_len(big, 200000);
+	is_str(check_in(NULL, s, v, "arguments"), "arguments: does not match "
+	    "the pattern \"^([a-z][a-z])+$\"", "and the same that ends in a "
+	    "digit");
+	json_object_put(v);
+	json_object_put(s);
+	free(big);
+}
+
+static void
+t_pattern_properties(void)
+{
+	const char	*s = "{'properties':{'id':{'type':'integer'}},"
+	    "'patternProperties':{'^x-':{'type':'string'},'^x-n':"
+	    "{'minLength':3}},'additionalProperties':false}";
+
+	VALID(s, "{'id':1,'x-a':'s','x-nb':'abc'}", "patternProperties: met");
+	INVALID(s, "{'x-a':1}", "arguments.x-a: expected string, got integer",
+	    "patternProperties: the member against its pattern's schema");
+	INVALID(s, "{'x-nb':'ab'}",
+	    "arguments.x-nb: expected at least 3 characters, got 2",
+	    "patternProperties: every pattern that matches applies");
+	INVALID(s, "{'id':1,'y':1}", "arguments: unknown property \"y\"",
+	    "additionalProperties: a name matched by nothing");
+	INVALID("{'properties':{'x-a':{'type':'string'}},"
+	    "'patternProperties':{'^x':{'minLength':3}}}", "{'x-a':'ab'}",
+	    "arguments.x-a: expected at least 3 characters, got 2",
+	    "properties and patternProperties both apply");
+	VALID("{'patternProperties':{'(':{'type':'string'}},"
+	    "'additionalProperties':false}", "{'z':1}",
+	    "a pattern PCRE2 cannot read leaves additionalProperties unchecked");
+	INVALID("{'patternProperties':{'(':{},'^a':{'type':'string'}}}",
+	    "{'ab':1}", "arguments.ab: expected string, got integer",
+	    "and the other patterns checked");
+	INVALID("{'patternProperties':{'^(a+)+$':{}}}",
+	    "{'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!':1}",
+	    "arguments: the name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xe2\x80\xa6\" "
+	    "is too costly to match against patternProperties",
+	    "patternProperties: the work bound");
+	INVALID("{'propertyNames':{'pattern':'^[a-z]+$'}}", "{'ok':1,'Ab':2}",
+	    "arguments.Ab: does not match the pattern \"^[a-z]+$\"",
+	    "propertyNames with a pattern");
+}
+
 int
 main(void)
 {
@@ -686,5 +842,7 @@ main(void)
 	t_messages();
 	t_kept();
 	t_applicators();
+	t_pattern();
+	t_pattern_properties();
 	return done_testing();
 }

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * jsregex: ECMA-262 regular expressions (JSON Schema's "pattern" and
+ * "patternProperties") matched with PCRE2.
+ *
+ * PCRE2 reads most ECMA-262 patterns as ECMA-262 does, given options:
+ * UTF-8 and code points (the "u" flag that JSON Schema assumes), "$" only
+ * at the very end (ECMA-262 has no "before a final newline"), "\uhhhh" and
+ * "\u{h...}" escapes and "\x" with exactly two digits, "[]" and "[^]" as
+ * the empty and the full class, and a back-reference to a group that has
+ * not matched matching the empty string.  Where the two still differ, the
+ * pattern is rewritten before it is compiled:
+ * - "\s" and "\S" are ECMA-262's white space and line terminators, which
+ *   include U+00A0, U+2028, U+FEFF and the other Unicode spaces; PCRE2's
+ *   are ASCII only ("\S" inside a class stays PCRE2's);
+ * - "." does not match "\n", "\r", U+2028 or U+2029, and matches
+ *   everything else (PCRE2's depends on its newline convention);
+ * - "[" inside a class is a plain "[" ("[[:alpha:]]" is not a POSIX
+ *   class in ECMA-262);
+ * - a surrogate pair written as two "\u" escapes is the one code point it
+ *   stands for;
+ * - a general category named by its long name ("\p{Letter}") is given
+ *   its short one ("\p{L}"), the only one PCRE2 10.42 knows.
+ * "\d" and "\w" are ASCII in both.  What remains different is rare in
+ * schemas: a look-behind of variable length (PCRE2 refuses to compile
+ * it, and the keyword is then not checked), and PCRE2's own syntax
+ * ("(?i)", "\A", possessive quantifiers), which it accepts.
+ *
+ * Work: PCRE2 counts the steps of a match (its match limit, and the depth
+ * of its backtracking); both are bounded by JRE_WORK_BASE plus
+ * JRE_WORK_PER_BYTE per byte of the subject, so the work of checking a
+ * value grows with its size, whatever the pattern; a match that would need
+ * more is reported as unknown (-1), not as a match.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "jsregex.h"
+#include "util.h"
+
+#define JRE_WORK_BASE		10000u
+#define JRE_WORK_PER_BYTE	100u
+#define JRE_WORK_MAX		10000000u
+/* the memory for backtracking, in KiB: a group repeated over a long
+ * string keeps a frame (about 150 bytes) for each time round */
+#define JRE_HEAP_BASE		4096u
+#define JRE_HEAP_PER_KIB	256u	/* KiB per KiB of the subject */
+#define JRE_HEAP_MAX		65536u
+
+/* ECMA-262's WhiteSpace and LineTerminator, as members of a class */
+#define ECMA_SPACE	"\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a" \
+			"\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+/* what "." leaves out */
+#define ECMA_DOT	"[^\\n\\r\\u2028\\u2029]"
+
+struct jre {
+	pcre2_code		*code;
+	pcre2_match_data	*md;
+	pcre2_match_context	*mc;
+};
+
+/*
+ * The long names (and ECMA-262's aliases) of the Unicode general
+ * categories, which PCRE2 10.42 knows only by their short ones.
+ */
+static const struct {
+	const char	*name, *abbr;
+} gc_names[] = {
+	{ "Other", "C" }, { "Control", "Cc" }, { "cntrl", "Cc" },
+	{ "Format", "Cf" }, { "Unassigned", "Cn" }, { "Private_Use", "Co" },
+	{ "Surrogate", "Cs" }, { "Letter", "L" }, { "Cased_Letter", "LC" },
+	{ "Lowercase_Letter", "Ll" }, { "Modifier_Letter", "Lm" },
+	{ "Other_Letter", "Lo" }, { "Titlecase_Letter", "Lt" },
+	{ "Uppercase_Letter", "Lu" }, { "Mark", "M" }, { "Combining_Mark", "M" },
+	{ "Spacing_Mark", "Mc" }, { "Enclosing_Mark", "Me" },
+	{ "Nonspacing_Mark", "Mn" }, { "Number", "N" },
+	{ "Decimal_Number", "Nd" }, { "digit", "Nd" }, { "Letter_Number", "Nl" },
+	{ "Other_Number", "No" }, { "Punctuation", "P" }, { "punct", "P" },
+	{ "Connector_Punctuation", "Pc" }, { "Dash_Punctuation", "Pd" },
+	{ "Close_Punctuation", "Pe" }, { "Final_Punctuation", "Pf" },
+	{ "Initial_Punctuation", "Pi" }, { "Other_Punctuation", "Po" },
+	{ "Open_Punctuation", "Ps" }, { "Symbol", "S" },
+	{ "Currency_Symbol", "Sc" }, { "Modifier_Symbol", "Sk" },
+	{ "Math_Symbol", "Sm" }, { "Other_Symbol", "So" }, { "Separator", "Z" },
+	{ "Line_Separator", "Zl" }, { "Paragraph_Separator", "Zp" },
+	{ "Space_Separator", "Zs" },
+};
+
+/*
+ * "\p{...}" or "\P{...}" at p (n bytes left) that names a general
+ * category by a long name: written with the short one; returns the bytes
+ * of p read, 0 when p is anything else (copied as it is).
+ */
+static size_t
+property(const char *p, size_t n, struct buf *out)
+{
+	const char	*name, *end;
+	size_t		 len, i;
+
+	if (n < 4 || (p[1] != 'p' && p[1] != 'P') || p[2] != '{' ||
+	    (end = memchr(p + 3, '}', n - 3)) == NULL)
+		return 0;
+	name = p + 3;
+	len = (size_t)(end - name);
+	if (len > 17 && strncmp(name, "General_Category=", 17) == 0) {
+		name += 17;
+		len -= 17;
+	} else if (len > 3 && strncmp(name, "gc=", 3) == 0) {
+		name += 3;
+		len -= 3;
+	}
+	for (i = 0; i < sizeof(gc_names) / sizeof(gc_names[0]); i++)
+		if (strlen(gc_names[i].name) == len &&
+		    memcmp(gc_names[i].name, name, len) == 0) {
+			buf_append(out, p, 3);
+			buf_puts(out, gc_names[i].abbr);
+			buf_putc(out, '}');
+			return (size_t)(end - p) + 1;
+		}
+	return 0;
+}
+
+/* "\uhhhh" at p (n bytes left): its value, or -1 when p is not one */
+static long
+u_escape(const char *p, size_t n)
+{
+	long	 v = 0;
+	size_t	 i;
+	int	 d;
+
+	if (n < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((d = util_hexval((unsigned char)p[i])) < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* The pattern as PCRE2 should read it (see the top of the file). */
+static void
+rewrite(const char *p, size_t n, struct buf *out)
+{
+	size_t	 i = 0;
+	size_t	 k;
+	long	 hi, lo;
+	int	 in_class = 0;
+	char	 cp[16];
+
+	while (i < n) {
+		if (p[i] == '\\' && (k = property(p + i, n - i, out)) > 0)
+			i += k;
+		else if (p[i] == '\\' && i + 1 < n) {
+			hi = u_escape(p + i, n - i);
+			lo = hi >= 0xd800 && hi <= 0xdbff ?
+			    u_escape(p + i + 6, n - i - 6) : -1;
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				snprintf(cp, sizeof(cp), "\\u{%lx}",
+				    0x10000 + ((hi - 0xd800) << 10) +
+				    (lo - 0xdc00));
+				buf_puts(out, cp);
+				i += 12;
+			} else if (p[i + 1] == 's') {
+				buf_puts(out, in_class ? ECMA_SPACE :
+				    "[" ECMA_SPACE "]");
+				i += 2;
+			} else if (p[i + 1] == 'S' && !in_class) {
+				buf_puts(out, "[^" ECMA_SPACE "]");
+				i += 2;
+			} else {
+				buf_append(out, p + i, 2);
+				i += 2;
+			}
+		} else if (in_class) {
+			if (p[i] == '[')
+				buf_puts(out, "\\[");
+			else
+				buf_putc(out, p[i]);
+			in_class = p[i] != ']';
+			i++;
+		} else if (p[i] == '[') {
+			buf_putc(out, '[');
+			in_class = 1;
+			/* "[^" opens the class too: its "]" may close it */
+			if (++i < n && p[i] == '^')
+				buf_putc(out, p[i++]);
+		} else if (p[i] == '.') {
+			buf_puts(out, ECMA_DOT);
+			i++;
+		} else
+			buf_putc(out, p[i++]);
+	}
+}
+
+struct jre *
+jre_compile(const char *pat, size_t len, char *err, size_t errsz)
+{
+	struct jre		*re = NULL;
+	pcre2_compile_context	*cc = NULL;
+	struct buf		 b;
+	PCRE2_UCHAR		 msg[256];
+	PCRE2_SIZE		 off;
+	int			 code;
+
+	buf_init(&b);
+	rewrite(pat, len, &b);
+	if ((cc = pcre2_compile_context_create(NULL)) == NULL)
+		goto fail_mem;
+	pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALT_BSUX);
+	re = xcalloc(1, sizeof(*re));
+	re->code = pcre2_compile((PCRE2_SPTR)(b.data != NULL ? b.data : ""),
+	    b.len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX |
+	    PCRE2_ALLOW_EMPTY_CLASS | PCRE2_MATCH_UNSET_BACKREF |
+	    PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP, &code, &off, cc);
+	if (re->code == NULL) {
+		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+			strcpy((char *)msg, "unreadable");
+		if (errsz > 0)
+			snprintf(err, errsz, "%s", (char *)msg);
+		goto fail;
+	}
+	re->md = pcre2_match_data_create(1, NULL);
+	re->mc = pcre2_match_context_create(NULL);
+	if (re->md == NULL || re->mc == NULL)
+		goto fail_mem;
+	pcre2_compile_context_free(cc);
+	buf_free(&b);
+	return re;
+fail_mem:
+	if (errsz > 0)
+		snprintf(err, errsz, "out of memory");
+fail:
+	pcre2_compile_context_free(cc);
+	jre_free(re);
+	buf_free(&b);
+	return NULL;
+}
+
+int
+jre_match(struct jre *re, const char *s, size_t len)
+{
+	size_t	 work = JRE_WORK_MAX, heap = JRE_HEAP_MAX;
+	int	 rc;
+
+	if (len < (JRE_WORK_MAX - JRE_WORK_BASE) / JRE_WORK_PER_BYTE)
+		work = JRE_WORK_BASE + JRE_WORK_PER_BYTE * len;
+	if (len / 1024 < (JRE_HEAP_MAX - JRE_HEAP_BASE) / JRE_HEAP_PER_KIB)
+		heap = JRE_HEAP_BASE + JRE_HEAP_PER_KIB * (len / 1024);
+	pcre2_set_match_limit(re->mc, (uint32_t)work);
+	pcre2_set_depth_limit(re->mc, (uint32_t)work);
+	pcre2_set_heap_limit(re->mc, (uint32_t)heap);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mc);
+	/* 0: a match, with no room for its groups (none were asked for) */
+	if (rc >= 0)
+		return 1;
+	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+void
+jre_free(struct jre *re)
+{
+	if (re == NULL)
+		return;
+	pcre2_match_context_free(re->mc);
+	pcre2_match_data_free(re->md);
+	pcre2_code_free(re->code);
+	free(re);
+}
