@@ -223,5 +223,6 @@ int	 api_mixed_content(const char *, const char *, size_t, const char *,
 /* api_call.c */
 struct json_object *api_call(void *, struct tool_call *);
 void	 api_op_free(void *);
+int	 api_header_reserved(const char *);	/* never from a caller */
 
 #endif

@@ -319,9 +319,14 @@ header_value(struct json_object *v, struct buf *h)
 	return rc;
 }
 
-/* Headers never passed on, whatever MCP_FORWARD_HEADERS says. */
-static int
-never_forwarded(const char *name)
+/*
+ * Headers never passed on, whatever MCP_FORWARD_HEADERS or a document's
+ * header parameters say: those that frame the message or route it (a
+ * caller's Content-Length or Host would desynchronise the kept connection
+ * or reach another virtual host), and those the call sets itself.
+ */
+int
+api_header_reserved(const char *name)
 {
 	static const char *const hop[] = {
 		"connection", "keep-alive", "proxy-authenticate",
@@ -566,7 +571,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		copy = xstrdup(cfg->forward_headers);
 		for (lp = copy; (tok = strsep(&lp, ",")) != NULL;) {
 			tok = util_trim(tok);
-			if (*tok == '\0' || never_forwarded(tok) ||
+			if (*tok == '\0' || api_header_reserved(tok) ||
 			    (op->upauth != UPAUTH_PASSTHROUGH &&
 			    credential_header(tok)) ||
 			    (in = call->header(call->ctx, tok)) == NULL)

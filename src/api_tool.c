@@ -549,13 +549,16 @@ parse_style(const char *s, enum api_in in)
 	return API_STYLE_SIMPLE;
 }
 
-/* Parameters the API's framework sets itself (OpenAPI 3 §4.8.12.1). */
+/*
+ * Parameters the API's framework sets itself (OpenAPI 3 §4.8.12.1: Accept,
+ * Content-Type, Authorization), and the headers a call never lets a
+ * caller set (api_header_reserved).
+ */
 static int
 ignored_header(const char *name)
 {
-	return util_strcaseeq(name, "accept") ||
-	    util_strcaseeq(name, "content-type") ||
-	    util_strcaseeq(name, "authorization");
+	return util_strcaseeq(name, "authorization") ||
+	    api_header_reserved(name);
 }
 
 /* The schema of a parameter: "schema", or the one media type's. */
@@ -1323,10 +1326,12 @@ static const char *const kw_notes[] = {
 /*
  * Left out of outputSchemas, so that a client that checks them (the
  * TypeScript SDK's Ajv checks pattern and format) never rejects an answer
- * let through: what the validator (jsonschema.c) does not check, and the
- * applicators it checks only against draft 7's test suite (contains,
- * propertyNames, dependent*, if/then/else), where a client's validator of
- * another draft may judge otherwise.
+ * let through: what the validator (jsonschema.c) does not check; pattern,
+ * which it checks with PCRE2, which is not ECMA-262 in every corner (a
+ * pattern PCRE2 cannot read is not checked at all); and the applicators it
+ * checks only against draft 7's test suite (contains, propertyNames,
+ * dependent*, if/then/else), where a client's validator of another draft
+ * may judge otherwise.
  */
 static const char *const kw_unchecked[] = {
 	"pattern", "format", "contains", "minContains", "maxContains",

@@ -131,6 +131,10 @@ t_edge_document(void)
 	    "header parameter kept, mirrored as Mcp-Param-X-Request-Id");
 	ok(strstr(s, "\"Accept\"") == NULL && strstr(s, "session") == NULL,
 	    "Accept header and cookie parameters left out");
+	ok(strstr(s, "Content-Length") == NULL && strstr(s, "\"host\"") ==
+	    NULL && strstr(s, "Transfer-Encoding") == NULL,
+	    "header parameters that frame the message left out (a caller's "
+	    "Content-Length would desynchronise a kept connection)");
 	t = reg_find(reg, "listPets");
 	ok(def_get(t, "outputSchema") == NULL, "array response: no outputSchema");
 	s = json_object_get_string(def_get(t, "description"));
