@@ -278,6 +278,23 @@ to_provider(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	free(challenge);
 }
 
+/*
+ * May an error go back to this registered redirect URI before the user
+ * said yes to anything?  Anyone can register a client with any https URI
+ * and send a broken request, which would make this host bounce the user
+ * to that site (RFC 9700 4.11.2).  So only to a URI the operator listed
+ * (MCP_OAUTH_REDIRECT_URIS, checked already), a loopback one (the user's
+ * own machine), or one the user consented to in this browser; the others
+ * get a page.
+ */
+static int
+trusted_back(const struct cfg *cfg, const struct req *rq, const char *uri,
+    const char *key)
+{
+	return cfg->oauth_redirect_uris != NULL ||
+	    oauth_redirect_is_loopback(uri) || oauth_consent_given(cfg, rq, key);
+}
+
 static void
 facade_authorize(const struct cfg *cfg, struct authz_app *app,
     struct req *rq, struct resp *rs, const struct form *f)
@@ -307,12 +324,18 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		return;
 	}
 	res = form_get(f, "resource");
-	if ((err = check_request(f, &why)) != NULL) {
+	oauth_consent_key(c.id, b.redirect_uri, key);
+	if ((err = check_request(f, &why)) == NULL && res != NULL &&
+	    strcmp(res, cfg->resource) != 0) {
+		err = "invalid_target";
+		why = "resource must be this server's MCP endpoint";
+	}
+	if (err != NULL) {
 		req_set_note(rq->note, sizeof(rq->note), why);
-		error_back(rs, &b, err, why);
-	} else if (res != NULL && strcmp(res, cfg->resource) != 0) {
-		error_back(rs, &b, "invalid_target", "resource must be this "
-		    "server's MCP endpoint");
+		if (trusted_back(cfg, rq, b.redirect_uri, key))
+			error_back(rs, &b, err, why);
+		else
+			oauth_page(rs, 400, "Invalid request", why);
 	} else {
 		flow = json_object_new_object();
 		claim_set(flow, "c", c.id);
@@ -323,7 +346,6 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		claim_set(flow, "cc", form_get(f, "code_challenge"));
 		claim_set(flow, "sc", form_get(f, "scope"));
 		claim_set(flow, "rs", res);
-		oauth_consent_key(c.id, b.redirect_uri, key);
 		claim_set(flow, "ak", key);
 		if (oauth_consent_given(cfg, rq, key))
 			to_provider(cfg, app, rs, flow);

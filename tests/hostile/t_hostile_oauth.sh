@@ -171,6 +171,23 @@ get authz "/oauth/authorize?$Q&resource=https%3A%2F%2Fevil.example%2F"
 like "$(header Location)" 'error=invalid_target' "authorize: a foreign resource refused"
 get authz "/oauth/authorize?$Q&scope=$(rep 3000 s)"
 like "$(header Location)" 'error=invalid_request' "authorize: an overlong scope refused"
+# RFC 9700 4.11.2: anyone can register https://evil.example/ and send a
+# broken request to bounce a user there from this host; without the user's
+# consent to that client and URI, the error is a page, not a redirect
+http POST "$BASE/oauth/register" -H 'Content-Type: application/json' \
+    --data-binary '{"redirect_uris":["https://evil.example/phish"],"client_name":"Claude","token_endpoint_auth_method":"none"}'
+EVIL=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+[ -n "$EVIL" ] || bail "registration failed: $BODY"
+EQ="client_id=$EVIL&redirect_uri=https%3A%2F%2Fevil.example%2Fphish&state=x"
+get authz "/oauth/authorize?$EQ"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "authorize: a broken request for a URI without consent gets a page"
+get authz "/oauth/authorize?$EQ&response_type=code&code_challenge=$CH&code_challenge_method=S256&resource=https%3A%2F%2Fx.example%2F"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "authorize: so does a foreign resource"
+get authz "/oauth/authorize?$EQ&response_type=code&code_challenge=$CH&code_challenge_method=S256"
+ok "$([ "$STATUS" = 200 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "authorize: a good request for it gets the consent page"
 postform authz /oauth/authorize "decision=approve"
 is "$STATUS" 400 "consent: a post without the sealed form"
 postform authz /oauth/authorize "decision=approve&consent=$MARK$(rep 400 C)"
