@@ -511,6 +511,10 @@ const struct cfg_var cfg_vars[] = {
 	  .progs = PROG_ALL,
 	  .desc = "largest request body in bytes; larger is refused with "
 	      "413 before it is read" },
+	{ .name = "MCP_MAX_BATCH", .type = CFG_INT, .def = "32", .min = 1,
+	  .max = 10000, .off = F(max_batch), .progs = PROG_MCP,
+	  .desc = "most messages in a 2025-03-26 JSON-RPC batch; a larger "
+	      "one is refused with 400 before any is answered" },
 	{ .name = "MCP_PAGE_SIZE", .type = CFG_INT, .def = "100", .min = 1,
 	  .max = 10000, .off = F(page_size), .progs = PROG_MCP,
 	  .desc = "tools per tools/list page" },

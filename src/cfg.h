@@ -149,6 +149,7 @@ struct cfg {
 	long long	 token_cache_size;
 	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;
+	long long	 max_batch;	/* messages in a 2025-03-26 batch */
 	long long	 page_size;
 	long long	 page_max_bytes;
 	long long	 list_ttl_ms;

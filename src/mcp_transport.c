@@ -625,7 +625,18 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		else if (json_object_array_length(o) == 0)
 			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
 			    "empty batch", NULL);
-		else
+		else if ((long long)json_object_array_length(o) >
+		    cfg->max_batch) {
+			/* each element is answered, and its answer kept, in
+			 * turn: a body of thousands would hold the worker
+			 * and its memory for as long as they take */
+			char	 msg[96];
+
+			snprintf(msg, sizeof(msg), "a batch holds at most "
+			    "%lld messages (MCP_MAX_BATCH)", cfg->max_batch);
+			send_error(rs, 400, NULL, RPC_INVALID_REQUEST, msg,
+			    NULL);
+		} else
 			answer_batch(app, cfg, rq, rs, o, grant);
 		json_object_put(o);
 		return;

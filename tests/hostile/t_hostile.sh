@@ -592,11 +592,26 @@ like "$STATUS $BODY" '^(400 .*"code":-32020|400 .*"code":-32600|404 .*"code":-32
 alive "NUL in strings"
 
 # =========================================== 9. batches (2025-03-26 only)
-{ printf '['; for i in $(seq 1 9999); do printf '{"jsonrpc":"2.0","id":%d,"method":"ping"},' "$i"; done; printf '{"jsonrpc":"2.0","id":10000,"method":"ping"}]'; } >"$T_DIR/batch.json"
+batch_of() {	# batch_of N MESSAGE-WITHOUT-ID FILE: a batch of N messages
+	{ printf '['; for i in $(seq 1 "$1"); do [ "$i" = 1 ] || printf ','; printf '{"id":%d,%s}' "$i" "$2"; done; printf ']'; } >"$3"
+}
+# every message of a batch is answered and its answer kept: a body of
+# thousands (a 4 MiB batch of tools/list made a worker grow to 2.7 GB, one
+# of tools/call as many API calls) is refused before any is answered
+batch_of 10000 '"jsonrpc":"2.0","method":"tools/list"' "$T_DIR/batch.json"
+n0=$(api_lines)
 t0=$(date +%s)
 postf "$T_DIR/batch.json"
-is "$STATUS $(printf '%s' "$BODY" | grep -o '"result":{}' | wc -l)" "200 10000" "a batch of 10,000 pings: 10,000 answers"
-ok "$([ $(( $(date +%s) - t0 )) -le 10 ] && echo 0 || echo 1)" "... within 10 s"
+rpc_err "a batch of 10,000 messages (MCP_MAX_BATCH 32)" 400 -32600
+like "$BODY" 'at most 32 messages' "... saying what the limit is"
+ok "$([ $(( $(date +%s) - t0 )) -le 5 ] && echo 0 || echo 1)" "... at once"
+batch_of 33 '"jsonrpc":"2.0","method":"tools/call","params":{"name":"sayHello","arguments":{}}' "$T_DIR/batch.json"
+postf "$T_DIR/batch.json"
+rpc_err "a batch of 33 tool calls" 400 -32600
+is "$(api_lines)" "$n0" "... and the API called for none of them"
+batch_of 32 '"jsonrpc":"2.0","method":"ping"' "$T_DIR/batch.json"
+postf "$T_DIR/batch.json"
+is "$STATUS $(printf '%s' "$BODY" | grep -o '"result":{}' | wc -l)" "200 32" "a batch of 32 pings: 32 answers"
 post '[1,"x",null,[],{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{}}},{"jsonrpc":"2.0","id":2,"method":"ping"}]'
 like "$STATUS $BODY" '^200 \[(\{"jsonrpc":"2.0","id":null,"error":\{"code":-32600[^]]*){4}\{"jsonrpc":"2.0","id":1,"error":\{"code":-32600.*\{"jsonrpc":"2.0","id":2,"result":\{\}\}\]$' \
     "a batch of junk: one -32600 per element, initialize refused, the ping answered"
