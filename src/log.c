@@ -222,6 +222,32 @@ line_str(struct line *l, const char *p)
 	l->n += len;
 }
 
+/*
+ * A field the client chose (the path as the web server decoded it, the
+ * method, the JSON-RPC method, the tool name): control bytes, spaces and
+ * DEL percent-encoded, so that a "%0A" in a URL cannot start a line that
+ * looks like the server's own.
+ */
+static void
+line_field(struct line *l, const char *p)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+
+	for (; *p != '\0' && l->n < sizeof(l->s) - 1; p++) {
+		c = (unsigned char)*p;
+		if (c > 0x20 && c != 0x7f) {
+			l->s[l->n++] = (char)c;
+			continue;
+		}
+		if (l->n + 3 > sizeof(l->s) - 1)
+			break;
+		l->s[l->n++] = '%';
+		l->s[l->n++] = hex[c >> 4];
+		l->s[l->n++] = hex[c & 0xf];
+	}
+}
+
 static void
 line_int(struct line *l, long long v)
 {
@@ -311,18 +337,18 @@ log_request(const struct req *rq, const struct resp *rs)
 	line_str(&l, ": req=");
 	line_str(&l, rq->id);
 	line_str(&l, " ");
-	line_str(&l, rq->method ? rq->method : "-");
+	line_field(&l, rq->method ? rq->method : "-");
 	line_str(&l, " ");
-	line_str(&l, rq->path ? rq->path : "-");
+	line_field(&l, rq->path ? rq->path : "-");
 	line_str(&l, " rpc=");
-	line_str(&l, rq->rpc_method[0] ? rq->rpc_method : "-");
+	line_field(&l, rq->rpc_method[0] ? rq->rpc_method : "-");
 	line_str(&l, " status=");
 	line_int(&l, rs->status);
 	line_str(&l, " duration_ms=");
 	line_ms(&l, ms);
 	if (rq->tool[0] != '\0') {
 		line_str(&l, " tool=");
-		line_str(&l, rq->tool);
+		line_field(&l, rq->tool);
 		line_str(&l, " upstream_status=");
 		line_int(&l, rq->upstream_status);
 		line_str(&l, " upstream_ms=");

@@ -115,6 +115,20 @@ t_text(void)
 	ok(lines(w) == 1 && strstr(w, " info t_log: req=r1 ") != NULL,
 	    "then the access line alone");
 
+	/* a path the web server decoded ("%0A" in the URL, as Apache's
+	 * proxy-fcgi-pathinfo=unescape does): one line, nothing forged */
+	rq.path = (char *)"/mcp/x\n2026-12-05T00:00:00.000Z audit t_log: "
+	    "{\"sub\":\"alice\"}\r\x7f";
+	rq.method = "GET\tX";
+	snprintf(rq.rpc_method, sizeof(rq.rpc_method), "a\nb");
+	log_request(&rq, &rs);
+	w = next_write();
+	is_int((int)lines(w), 1, "control bytes in a path: still one line");
+	like(w, " req=r1 GET%09X /mcp/x%0A2026-12-05T00:00:00.000Z%20audit"
+	    "%20t_log:%20\\{\"sub\":\"alice\"\\}%0D%7F rpc=a%0Ab status=",
+	    "the client's fields percent-encoded");
+	request(&rq, &rs, "r1");
+
 	/* together over PIPE_BUF: a pipe could mix them with another
 	 * worker's lines, so they go one by one */
 	memset(big, 'x', sizeof(big));
