@@ -37,11 +37,25 @@
 #define CIMD_CONNECT_MS	1000		/* DNS and TCP (and TLS) connect */
 #define CIMD_TIMEOUT_MS	2000		/* the whole fetch */
 #define CIMD_CACHE	16
+/*
+ * A host that did not answer (no address, no connection, no document in
+ * time) is not asked again for CIMD_DOWN_TTL seconds: without this one
+ * URL that leads nowhere, sent again and again, would hold a worker for
+ * two seconds each time.
+ */
+#define CIMD_DOWN	16
+#define CIMD_DOWN_TTL	30
+#define CIMD_HOST_MAX	260		/* host and port */
 
 static struct {
 	struct oauth_client	 c;
 	int64_t			 fetched;	/* 0: empty */
 } cimd_cache[CIMD_CACHE];
+
+static struct {
+	char			 host[CIMD_HOST_MAX];
+	int64_t			 until;		/* 0: empty */
+} cimd_down[CIMD_DOWN];
 
 void
 oauth_client_free(struct oauth_client *c)
@@ -257,7 +271,7 @@ static const struct jp_opts cimd_json = { CIMD_MAX, JP_DEPTH, JP_OBJECT };
  */
 static int
 cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
-    const char **cause)
+    enum up_error *err, const char **cause)
 {
 	const char		*hdrs[] = { "Accept: application/json", NULL };
 	struct up_request	 rq;
@@ -276,7 +290,9 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	rq.max_response = CIMD_MAX;
 	rq.flags = UP_NO_REDIRECT | (cfg->cimd_allow_private ? 0 :
 	    UP_HTTPS_ONLY | UP_PUBLIC_ONLY);
+	*err = UP_OK;
 	if (up_perform(&rq, &rs) == -1) {
+		*err = rs.err;
 		log_msg(LOGL_INFO, "client metadata %s: %s", url, rs.errmsg);
 		*cause = rs.err == UP_REDIRECT ? "the client metadata "
 		    "document redirects (not followed)" : rs.err ==
@@ -327,12 +343,41 @@ out:
 	return rc;
 }
 
+/*
+ * Was `host` (host:port) found down less than CIMD_DOWN_TTL seconds ago?
+ * With `mark`, note that it is down now.
+ */
+static int
+cimd_host_down(const char *host, int64_t now, int mark)
+{
+	size_t	 i, slot = 0;
+
+	for (i = 0; i < CIMD_DOWN; i++) {
+		if (strcmp(cimd_down[i].host, host) == 0 &&
+		    now < cimd_down[i].until) {
+			if (mark)
+				cimd_down[i].until = now + CIMD_DOWN_TTL;
+			return 1;
+		}
+		if (cimd_down[i].until < cimd_down[slot].until)
+			slot = i;
+	}
+	if (mark) {
+		snprintf(cimd_down[slot].host, sizeof(cimd_down[slot].host),
+		    "%s", host);
+		cimd_down[slot].until = now + CIMD_DOWN_TTL;
+	}
+	return 0;
+}
+
 static int
 cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
     const char **cause)
 {
 	struct url	 u;
 	int64_t		 now = util_now_unix(), oldest = INT64_MAX;
+	enum up_error	 err;
+	char		 host[CIMD_HOST_MAX];
 	size_t		 i, slot = 0;
 	int		 bad;
 
@@ -344,6 +389,7 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	bad = u.has_fragment || u.has_userinfo || u.query != NULL ||
 	    u.path[0] == '\0' || strcmp(u.path, "/") == 0 ||
 	    strstr(u.path, "/./") != NULL || strstr(u.path, "/../") != NULL;
+	snprintf(host, sizeof(host), "%s:%d", u.host, url_default_port(&u));
 	url_free(&u);
 	if (bad) {
 		*cause = "a client_id URL needs a path and no query, fragment "
@@ -362,8 +408,16 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 			slot = i;
 		}
 	}
-	if (cimd_fetch(cfg, url, c, cause) == -1)
+	if (cimd_host_down(host, now, 0)) {
+		*cause = "the client metadata document's host did not answer "
+		    "a moment ago";
 		return -1;
+	}
+	if (cimd_fetch(cfg, url, c, &err, cause) == -1) {
+		if (err == UP_TIMEOUT || err == UP_CONNECT || err == UP_RESOLVE)
+			(void)cimd_host_down(host, now, 1);
+		return -1;
+	}
 	oauth_client_free(&cimd_cache[slot].c);
 	client_copy(&cimd_cache[slot].c, c);
 	cimd_cache[slot].fetched = now;

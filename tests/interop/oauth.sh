@@ -427,6 +427,16 @@ http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "http://127.0.0.1:$CIMD_PORT
 ms=$((($(date +%s%N) - t0) / 1000000))
 is "$STATUS" 400 "CIMD: a host that never answers gets an error page"
 ok "$([ "$ms" -lt 3000 ]; echo $?)" "CIMD: ... within 3 s, not a worker held for longer (${ms} ms)"
+# the same URL again, or another on that host: refused at once for 30 s,
+# so that a URL that leads nowhere cannot hold the worker over and over
+for path in silent.json other.json; do
+	t0=$(date +%s%N)
+	http GET "$F/oauth/authorize?$AQ&client_id=$(urlenc "http://127.0.0.1:$CIMD_PORT/$path")&redirect_uri=$(urlenc http://127.0.0.1:9/cb)"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	ok "$([ "$STATUS" = 400 ] && [ "$ms" -lt 1000 ]; echo $?)" \
+	    "CIMD: then $path on the host that did not answer: 400 at once (${ms} ms)"
+	like "$BODY" 'did not answer a moment ago' "CIMD: ... saying why"
+done
 
 # --- several hosts sharing one Redis (MCP_STORE=redis) ----------------
 # Each one-shot CGI run below is a host of its own: a process that shares
