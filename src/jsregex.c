@@ -29,8 +29,9 @@
  * Work: PCRE2 counts the steps of a match (its match limit, and the depth
  * of its backtracking); both are bounded by JRE_WORK_BASE plus
  * JRE_WORK_PER_BYTE per byte of the subject, so the work of checking a
- * value grows with its size, whatever the pattern; a match that would need
- * more is reported as unknown (-1), not as a match.
+ * value grows with its size, whatever the pattern.  So does the memory
+ * for backtracking, up to JRE_HEAP_MAX.  A match that would need more is
+ * reported as unknown (-1), not as a match.
  */
 #include "config.h"
 
@@ -104,6 +105,7 @@ property(const char *p, size_t n, struct buf *out)
 {
 	const char	*name, *end;
 	size_t		 len, i;
+	int		 prefixed = 1;
 
 	if (n < 4 || (p[1] != 'p' && p[1] != 'P') || p[2] != '{' ||
 	    (end = memchr(p + 3, '}', n - 3)) == NULL)
@@ -116,16 +118,22 @@ property(const char *p, size_t n, struct buf *out)
 	} else if (len > 3 && strncmp(name, "gc=", 3) == 0) {
 		name += 3;
 		len -= 3;
-	}
+	} else
+		prefixed = 0;
 	for (i = 0; i < sizeof(gc_names) / sizeof(gc_names[0]); i++)
 		if (strlen(gc_names[i].name) == len &&
 		    memcmp(gc_names[i].name, name, len) == 0) {
-			buf_append(out, p, 3);
-			buf_puts(out, gc_names[i].abbr);
-			buf_putc(out, '}');
-			return (size_t)(end - p) + 1;
+			name = gc_names[i].abbr;
+			len = strlen(name);
+			break;
 		}
-	return 0;
+	/* neither a long name nor "gc=Lu" (a short one): left as it is */
+	if (i == sizeof(gc_names) / sizeof(gc_names[0]) && !prefixed)
+		return 0;
+	buf_append(out, p, 3);
+	buf_append(out, name, len);
+	buf_putc(out, '}');
+	return (size_t)(end - p) + 1;
 }
 
 /* "\uhhhh" at p (n bytes left): its value, or -1 when p is not one */

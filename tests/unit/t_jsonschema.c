@@ -744,6 +744,9 @@ t_pattern(void)
 	INVALID("{'pattern':'^\\\\p{digit}$'}", "'x'",
 	    "arguments: does not match the pattern \"^\\\\p{digit}$\"",
 	    "\\p{digit}: ECMA-262's alias");
+	INVALID("{'pattern':'^\\\\p{gc=Lu}$'}", "'a'",
+	    "arguments: does not match the pattern \"^\\\\p{gc=Lu}$\"",
+	    "\\p{gc=Lu}: a short name after gc=");
 	VALID("{'pattern':'^\\\\p{Script=Greek}$'}", "'\xce\xb1'",
 	    "\\p{Script=Greek}");
 	VALID("{'pattern':'('}", "'anything'",
