@@ -20,7 +20,7 @@
  * - A property in "required" whose own schema says "readOnly": true is not
  *   required in a request (OpenAPI 3.0: required applies to responses only).
  * - A "pattern" PCRE2 cannot read (src/jsregex.c) is not checked, and says
- *   so in the log once per process; one among "patternProperties" also
+ *   so in the log once for each schema that holds it; one among "patternProperties" also
  *   leaves "additionalProperties" unchecked: nobody knows which members
  *   it would have matched.
  * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
@@ -60,6 +60,7 @@
 #define JS_STEPS_NODE	64L		/* and this many more per value node */
 #define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
 #define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for uniqueItems */
+#define JS_RE_BUDGET	100000000u	/* PCRE2 steps for a whole value */
 #define JS_MSG_MAX	512		/* a message before its path */
 #define JS_SHOW_MAX	32		/* code points of a string in a message */
 #define JS_SHOW_SZ	(JS_SHOW_MAX * 6 + 16)	/* a shown value: \u00XX */
@@ -96,6 +97,7 @@ struct js_ctx {
 	int			 depth;		/* nested validate() calls */
 	int			 quiet;		/* trying branches: no text */
 	long			 steps;		/* validate() calls left */
+	size_t			 re_budget;	/* pattern matching's steps */
 	/* the last failure, so that anyOf and oneOf can say something useful */
 	int			 err_type;	/* it was a type mismatch ... */
 	unsigned		 err_mask;	/* ... and these types would do */
@@ -1061,7 +1063,7 @@ v_pattern(struct js_ctx *c, struct jre *re, struct json_object *pat,
 	struct sbuf	 b;
 	int		 m;
 
-	if ((m = jre_match(re, s, len)) == 1)
+	if ((m = jre_match(re, s, len, &c->re_budget)) == 1)
 		return 0;
 	sb_init(&b, q, sizeof(q));
 	sb_quote(&b, json_object_get_string(pat),
@@ -1312,7 +1314,7 @@ v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 			return rc;
 		for (i = 0; i < w->npp; i++) {
 			if ((rc = jre_match(w->pp[i].re, name,
-			    strlen(name))) == 0)
+			    strlen(name), &c->re_budget)) == 0)
 				continue;
 			if (rc < 0) {
 				sb_init(&b, q, sizeof(q));
@@ -1792,6 +1794,7 @@ js_validate(struct json_object *root, struct json_object *schema,
 	c.err = err;
 	c.errsz = err != NULL ? errsz : 0;
 	c.steps = JS_STEPS_MIN + JS_STEPS_NODE * count_nodes(value, 0, 0);
+	c.re_budget = JS_RE_BUDGET;
 	if (c.errsz > 0)
 		err[0] = '\0';
 	if (path != NULL)

@@ -29,9 +29,11 @@
  * Work: PCRE2 counts the steps of a match (its match limit, and the depth
  * of its backtracking); both are bounded by JRE_WORK_BASE plus
  * JRE_WORK_PER_BYTE per byte of the subject, so the work of checking a
- * value grows with its size, whatever the pattern.  So does the memory
- * for backtracking, up to JRE_HEAP_MAX.  A match that would need more is
- * reported as unknown (-1), not as a match.
+ * value grows with its size, and each match draws its bound from a
+ * budget for the whole value.  So does the memory for backtracking, up to
+ * JRE_HEAP_MAX, and given back after a long subject.  The length of a
+ * subject is bounded too (JRE_FREE_MAX, JRE_ANCHORED_MAX).  A match that
+ * would need more is reported as unknown (-1), not as a match.
  */
 #include "config.h"
 
@@ -47,14 +49,25 @@
 #include "jsregex.h"
 #include "util.h"
 
-#define JRE_WORK_BASE		10000u
+#define JRE_WORK_BASE		1000u
 #define JRE_WORK_PER_BYTE	100u
 #define JRE_WORK_MAX		10000000u
 /* the memory for backtracking, in KiB: a group repeated over a long
  * string keeps a frame (about 150 bytes) for each time round */
-#define JRE_HEAP_BASE		4096u
+#define JRE_HEAP_BASE		1024u
 #define JRE_HEAP_PER_KIB	256u	/* KiB per KiB of the subject */
 #define JRE_HEAP_MAX		65536u
+/*
+ * A pattern that is not anchored is tried from every position of the
+ * subject, and PCRE2 counts neither the restarts nor the backtracking
+ * within a repeat of one character ("[a-z]+[0-9]"): the work grows with
+ * the square of the length.  Such a pattern is matched against at most
+ * JRE_FREE_MAX bytes; an anchored one ("^...") against JRE_ANCHORED_MAX.
+ */
+#define JRE_FREE_MAX		4096u
+#define JRE_ANCHORED_MAX	(1024u * 1024u)
+/* match data whose backtracking frames grew past this is renewed */
+#define JRE_KEEP_BYTES		(64u * 1024u)
 
 /* ECMA-262's WhiteSpace and LineTerminator, as members of a class */
 #define ECMA_SPACE	"\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a" \
@@ -64,9 +77,15 @@
 
 struct jre {
 	pcre2_code		*code;
-	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
+	size_t			 max_len;	/* JRE_FREE_MAX or _ANCHORED */
 };
+
+/*
+ * One match data for every pattern: PCRE2 10.42 keeps the frames of the
+ * last match in it, so one per pattern would keep as many large blocks.
+ */
+static pcre2_match_data	*jre_md;
 
 /*
  * The long names (and ECMA-262's aliases) of the Unicode general
@@ -177,6 +196,10 @@ rewrite(const char *p, size_t n, struct buf *out)
 				    (lo - 0xdc00));
 				buf_puts(out, cp);
 				i += 12;
+			} else if (p[i + 1] == 'v') {
+				/* PCRE2's \v is all vertical space */
+				buf_puts(out, "\\x0b");
+				i += 2;
 			} else if (p[i + 1] == 's') {
 				buf_puts(out, in_class ? ECMA_SPACE :
 				    "[" ECMA_SPACE "]");
@@ -217,6 +240,7 @@ jre_compile(const char *pat, size_t len, char *err, size_t errsz)
 	struct buf		 b;
 	PCRE2_UCHAR		 msg[256];
 	PCRE2_SIZE		 off;
+	uint32_t		 opts;
 	int			 code;
 
 	buf_init(&b);
@@ -236,10 +260,12 @@ jre_compile(const char *pat, size_t len, char *err, size_t errsz)
 			snprintf(err, errsz, "%s", (char *)msg);
 		goto fail;
 	}
-	re->md = pcre2_match_data_create(1, NULL);
 	re->mc = pcre2_match_context_create(NULL);
-	if (re->md == NULL || re->mc == NULL)
+	if (re->mc == NULL)
 		goto fail_mem;
+	re->max_len = pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS,
+	    &opts) == 0 && (opts & PCRE2_ANCHORED) ? JRE_ANCHORED_MAX :
+	    JRE_FREE_MAX;
 	pcre2_compile_context_free(cc);
 	buf_free(&b);
 	return re;
@@ -254,19 +280,33 @@ fail:
 }
 
 int
-jre_match(struct jre *re, const char *s, size_t len)
+jre_match(struct jre *re, const char *s, size_t len, size_t *budget)
 {
 	size_t	 work = JRE_WORK_MAX, heap = JRE_HEAP_MAX;
 	int	 rc;
 
+	if (len > re->max_len)
+		return -1;
+	if (jre_md == NULL && (jre_md = pcre2_match_data_create(1,
+	    NULL)) == NULL)
+		return -1;
 	if (len < (JRE_WORK_MAX - JRE_WORK_BASE) / JRE_WORK_PER_BYTE)
 		work = JRE_WORK_BASE + JRE_WORK_PER_BYTE * len;
 	if (len / 1024 < (JRE_HEAP_MAX - JRE_HEAP_BASE) / JRE_HEAP_PER_KIB)
 		heap = JRE_HEAP_BASE + JRE_HEAP_PER_KIB * (len / 1024);
+	/* what this match may cost is taken from the value's budget */
+	if (work > *budget)
+		return -1;
+	*budget -= work;
 	pcre2_set_match_limit(re->mc, (uint32_t)work);
 	pcre2_set_depth_limit(re->mc, (uint32_t)work);
 	pcre2_set_heap_limit(re->mc, (uint32_t)heap);
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mc);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, jre_md, re->mc);
+	if (len > JRE_KEEP_BYTES / 256) {
+		/* its frames may have grown: let them go */
+		pcre2_match_data_free(jre_md);
+		jre_md = NULL;
+	}
 	/* 0: a match, with no room for its groups (none were asked for) */
 	if (rc >= 0)
 		return 1;
@@ -279,7 +319,6 @@ jre_free(struct jre *re)
 	if (re == NULL)
 		return;
 	pcre2_match_context_free(re->mc);
-	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);
 	free(re);
 }

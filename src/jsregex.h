@@ -24,10 +24,12 @@ struct jre	*jre_compile(const char *pat, size_t len, char *err,
 
 /*
  * Does the pattern match somewhere in s (`len` bytes of UTF-8)?  1 yes,
- * 0 no, -1 when it could not be told: the work bound was hit, or s is not
- * UTF-8.
+ * 0 no, -1 when it could not be told: s is too long for the pattern, the
+ * work bound was hit or is more than *budget has left (the bound is taken
+ * from *budget), or s is not UTF-8.
  */
-int		 jre_match(struct jre *re, const char *s, size_t len);
+int		 jre_match(struct jre *re, const char *s, size_t len,
+		    size_t *budget);
 
 void		 jre_free(struct jre *re);
 

@@ -224,9 +224,9 @@ line_str(struct line *l, const char *p)
 
 /*
  * A field the client chose (the path as the web server decoded it, the
- * method, the JSON-RPC method, the tool name): control bytes, spaces and
- * DEL percent-encoded, so that a "%0A" in a URL cannot start a line that
- * looks like the server's own.
+ * method, the JSON-RPC method, the tool name): control bytes, spaces, DEL
+ * and "%" itself percent-encoded, so that a "%0A" in a URL cannot start
+ * a line that looks like the server's own, nor read as one that did.
  */
 static void
 line_field(struct line *l, const char *p)
@@ -236,7 +236,7 @@ line_field(struct line *l, const char *p)
 
 	for (; *p != '\0' && l->n < sizeof(l->s) - 1; p++) {
 		c = (unsigned char)*p;
-		if (c > 0x20 && c != 0x7f) {
+		if (c > 0x20 && c != 0x7f && c != '%') {
 			l->s[l->n++] = (char)c;
 			continue;
 		}

@@ -673,6 +673,7 @@ static void
 t_pattern(void)
 {
 	struct json_object	*s, *v;
+	const char		*r;
 	char			*big;
 	size_t			 i;
 
@@ -789,7 +790,39 @@ t_pattern(void)
 	    "digit");
 	json_object_put(v);
 	json_object_put(s);
+	/* not anchored: tried from every position, so 4 KiB at most */
+	s = parse("{'pattern':'[a-z]+[0-9]'}");
+	v = json_object_new_string_len(big, 4096);
+	is_str(check_in(NULL, s, v, "arguments"), "arguments: does not match "
+	    "the pattern \"[a-z]+[0-9]\"", "unanchored, 4 KiB: checked");
+	json_object_put(v);
+	v = json_object_new_string_len(big, 4097);
+	is_str(check_in(NULL, s, v, "arguments"), "arguments: too costly to "
+	    "match against the pattern \"[a-z]+[0-9]\"",
+	    "unanchored, longer: refused, not tried from 200,000 places");
+	json_object_put(v);
+	json_object_put(s);
+	/* one budget for the whole value: many strings draw on it */
+	memset(big, 'a', 100);
+	s = parse("{'items':{'pattern':'^a+$'}}");
+	v = json_object_new_array();
+	for (i = 0; i < 5000; i++)
+		json_object_array_add(v, json_object_new_string_len(big, 100));
+	is_str(check_in(NULL, s, v, "arguments"), "",
+	    "5,000 strings of 100 bytes against a pattern");
+	for (i = 0; i < 5000; i++)
+		json_object_array_add(v, json_object_new_string_len(big, 100));
+	r = check_in(NULL, s, v, "arguments");
+	ok(strncmp(r, "arguments[9", 11) == 0 && strstr(r, "]: too costly "
+	    "to match") != NULL, "10,000: the budget of the value runs out "
+	    "(%s)", r);
+	json_object_put(v);
+	json_object_put(s);
 	free(big);
+	INVALID("{'pattern':'^\\\\v$'}", "'\\r'",
+	    "arguments: does not match the pattern \"^\\\\v$\"",
+	    "\\v is a vertical tab only");
+	VALID("{'pattern':'^\\\\v$'}", "'\x0b'", "\\v matches it");
 }
 
 static void

@@ -118,14 +118,14 @@ t_text(void)
 	/* a path the web server decoded ("%0A" in the URL, as Apache's
 	 * proxy-fcgi-pathinfo=unescape does): one line, nothing forged */
 	rq.path = (char *)"/mcp/x\n2026-12-05T00:00:00.000Z audit t_log: "
-	    "{\"sub\":\"alice\"}\r\x7f";
+	    "{\"sub\":\"alice\"}\r\x7f%0A";
 	rq.method = "GET\tX";
 	snprintf(rq.rpc_method, sizeof(rq.rpc_method), "a\nb");
 	log_request(&rq, &rs);
 	w = next_write();
 	is_int((int)lines(w), 1, "control bytes in a path: still one line");
 	like(w, " req=r1 GET%09X /mcp/x%0A2026-12-05T00:00:00.000Z%20audit"
-	    "%20t_log:%20\\{\"sub\":\"alice\"\\}%0D%7F rpc=a%0Ab status=",
+	    "%20t_log:%20\\{\"sub\":\"alice\"\\}%0D%7F%250A rpc=a%0Ab status=",
 	    "the client's fields percent-encoded");
 	request(&rq, &rs, "r1");
 
