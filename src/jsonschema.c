@@ -19,6 +19,8 @@
  *   ...}]} and {"nullable": true, "enum": [...]} and mean that null is fine.
  * - A property in "required" whose own schema says "readOnly": true is not
  *   required in a request (OpenAPI 3.0: required applies to responses only).
+ * - "pattern" is not checked for a string longer than JRE_SUBJECT_MAX, nor
+ *   past the value's budget of PCRE2 steps (src/jsregex.c says why).
  * - A "pattern" PCRE2 cannot read (src/jsregex.c) is not checked, and says
  *   so in the log once for each schema that holds it; one among "patternProperties" also
  *   leaves "additionalProperties" unchecked: nobody knows which members
@@ -60,7 +62,8 @@
 #define JS_STEPS_NODE	64L		/* and this many more per value node */
 #define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
 #define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for uniqueItems */
-#define JS_RE_BUDGET	100000000u	/* PCRE2 steps for a whole value */
+#define JS_RE_BUDGET	10000000u	/* PCRE2 steps for a whole value */
+#define JS_RE_PER_MATCH	(1000u + 100u * JRE_SUBJECT_MAX)	/* the most */
 #define JS_MSG_MAX	512		/* a message before its path */
 #define JS_SHOW_MAX	32		/* code points of a string in a message */
 #define JS_SHOW_SZ	(JS_SHOW_MAX * 6 + 16)	/* a shown value: \u00XX */
@@ -1063,6 +1066,13 @@ v_pattern(struct js_ctx *c, struct jre *re, struct json_object *pat,
 	struct sbuf	 b;
 	int		 m;
 
+	/*
+	 * A long string, or one past the budget of the value, is not
+	 * checked: PCRE2 could take polynomial time (src/jsregex.c), and the
+	 * API checks its arguments again.
+	 */
+	if (len > JRE_SUBJECT_MAX || c->re_budget < JS_RE_PER_MATCH)
+		return 0;
 	if ((m = jre_match(re, s, len, &c->re_budget)) == 1)
 		return 0;
 	sb_init(&b, q, sizeof(q));

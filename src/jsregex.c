@@ -30,10 +30,11 @@
  * of its backtracking); both are bounded by JRE_WORK_BASE plus
  * JRE_WORK_PER_BYTE per byte of the subject, so the work of checking a
  * value grows with its size, and each match draws its bound from a
- * budget for the whole value.  So does the memory for backtracking, up to
- * JRE_HEAP_MAX, and given back after a long subject.  The length of a
- * subject is bounded too (JRE_FREE_MAX, JRE_ANCHORED_MAX).  A match that
- * would need more is reported as unknown (-1), not as a match.
+ * budget for the whole value.  So does the memory for backtracking.  But
+ * PCRE2 counts neither the restarts of a pattern that is not anchored
+ * nor backtracking within a repeat of one character ("[a-z]*[a-z]*[0-9]"
+ * took 9 s on 4 KiB), so the subject is short: JRE_SUBJECT_MAX bytes.  A
+ * match that would need more is reported as unknown (-1), not as a match.
  */
 #include "config.h"
 
@@ -57,15 +58,6 @@
 #define JRE_HEAP_BASE		1024u
 #define JRE_HEAP_PER_KIB	256u	/* KiB per KiB of the subject */
 #define JRE_HEAP_MAX		65536u
-/*
- * A pattern that is not anchored is tried from every position of the
- * subject, and PCRE2 counts neither the restarts nor the backtracking
- * within a repeat of one character ("[a-z]+[0-9]"): the work grows with
- * the square of the length.  Such a pattern is matched against at most
- * JRE_FREE_MAX bytes; an anchored one ("^...") against JRE_ANCHORED_MAX.
- */
-#define JRE_FREE_MAX		4096u
-#define JRE_ANCHORED_MAX	(1024u * 1024u)
 /* match data whose backtracking frames grew past this is renewed */
 #define JRE_KEEP_BYTES		(64u * 1024u)
 
@@ -78,7 +70,6 @@
 struct jre {
 	pcre2_code		*code;
 	pcre2_match_context	*mc;
-	size_t			 max_len;	/* JRE_FREE_MAX or _ANCHORED */
 };
 
 /*
@@ -240,7 +231,6 @@ jre_compile(const char *pat, size_t len, char *err, size_t errsz)
 	struct buf		 b;
 	PCRE2_UCHAR		 msg[256];
 	PCRE2_SIZE		 off;
-	uint32_t		 opts;
 	int			 code;
 
 	buf_init(&b);
@@ -263,9 +253,6 @@ jre_compile(const char *pat, size_t len, char *err, size_t errsz)
 	re->mc = pcre2_match_context_create(NULL);
 	if (re->mc == NULL)
 		goto fail_mem;
-	re->max_len = pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS,
-	    &opts) == 0 && (opts & PCRE2_ANCHORED) ? JRE_ANCHORED_MAX :
-	    JRE_FREE_MAX;
 	pcre2_compile_context_free(cc);
 	buf_free(&b);
 	return re;
@@ -285,7 +272,7 @@ jre_match(struct jre *re, const char *s, size_t len, size_t *budget)
 	size_t	 work = JRE_WORK_MAX, heap = JRE_HEAP_MAX;
 	int	 rc;
 
-	if (len > re->max_len)
+	if (len > JRE_SUBJECT_MAX)
 		return -1;
 	if (jre_md == NULL && (jre_md = pcre2_match_data_create(1,
 	    NULL)) == NULL)

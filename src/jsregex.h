@@ -14,6 +14,9 @@
 
 struct jre;
 
+/* the longest string matched; jsonschema leaves longer ones unchecked */
+#define JRE_SUBJECT_MAX	256
+
 /*
  * Compile ECMA-262 pattern `pat` (UTF-8, `len` bytes).  NULL when PCRE2
  * cannot read it, with the reason in err (NUL-terminated, truncated to
