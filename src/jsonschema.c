@@ -22,9 +22,9 @@
  * - "pattern" is not checked for a string longer than JRE_SUBJECT_MAX, nor
  *   past the value's budget of PCRE2 steps (src/jsregex.c says why).
  * - A "pattern" PCRE2 cannot read (src/jsregex.c) is not checked, and says
- *   so in the log once for each schema that holds it; one among "patternProperties" also
- *   leaves "additionalProperties" unchecked: nobody knows which members
- *   it would have matched.
+ *   so in the log once for each schema that holds it; one among
+ *   "patternProperties" also leaves "additionalProperties" unchecked:
+ *   nobody knows which members it would have matched.
  * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
  *   variants that share their properties would otherwise all match.
  * - "uniqueItems" gives up (passes) after JS_EQ_BUDGET comparisons, rather

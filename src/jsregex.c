@@ -58,8 +58,6 @@
 #define JRE_HEAP_BASE		1024u
 #define JRE_HEAP_PER_KIB	256u	/* KiB per KiB of the subject */
 #define JRE_HEAP_MAX		65536u
-/* match data whose backtracking frames grew past this is renewed */
-#define JRE_KEEP_BYTES		(64u * 1024u)
 
 /* ECMA-262's WhiteSpace and LineTerminator, as members of a class */
 #define ECMA_SPACE	"\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a" \
@@ -289,11 +287,6 @@ jre_match(struct jre *re, const char *s, size_t len, size_t *budget)
 	pcre2_set_depth_limit(re->mc, (uint32_t)work);
 	pcre2_set_heap_limit(re->mc, (uint32_t)heap);
 	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, jre_md, re->mc);
-	if (len > JRE_KEEP_BYTES / 256) {
-		/* its frames may have grown: let them go */
-		pcre2_match_data_free(jre_md);
-		jre_md = NULL;
-	}
 	/* 0: a match, with no room for its groups (none were asked for) */
 	if (rc >= 0)
 		return 1;
