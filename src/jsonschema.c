@@ -63,7 +63,6 @@
 #define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
 #define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for uniqueItems */
 #define JS_RE_BUDGET	10000000u	/* PCRE2 steps for a whole value */
-#define JS_RE_PER_MATCH	(1000u + 100u * JRE_SUBJECT_MAX)	/* the most */
 #define JS_MSG_MAX	512		/* a message before its path */
 #define JS_SHOW_MAX	32		/* code points of a string in a message */
 #define JS_SHOW_SZ	(JS_SHOW_MAX * 6 + 16)	/* a shown value: \u00XX */
@@ -1071,7 +1070,7 @@ v_pattern(struct js_ctx *c, struct jre *re, struct json_object *pat,
 	 * checked: PCRE2 could take polynomial time (src/jsregex.c), and the
 	 * API checks its arguments again.
 	 */
-	if (len > JRE_SUBJECT_MAX || c->re_budget < JS_RE_PER_MATCH)
+	if (len > JRE_SUBJECT_MAX || c->re_budget < JRE_WORK(len))
 		return 0;
 	if ((m = jre_match(re, s, len, &c->re_budget)) == 1)
 		return 0;

@@ -27,14 +27,14 @@
  * ("(?i)", "\A", possessive quantifiers), which it accepts.
  *
  * Work: PCRE2 counts the steps of a match (its match limit, and the depth
- * of its backtracking); both are bounded by JRE_WORK_BASE plus
- * JRE_WORK_PER_BYTE per byte of the subject, so the work of checking a
- * value grows with its size, and each match draws its bound from a
- * budget for the whole value.  So does the memory for backtracking.  But
- * PCRE2 counts neither the restarts of a pattern that is not anchored
- * nor backtracking within a repeat of one character ("[a-z]*[a-z]*[0-9]"
- * took 9 s on 4 KiB), so the subject is short: JRE_SUBJECT_MAX bytes.  A
- * match that would need more is reported as unknown (-1), not as a match.
+ * of its backtracking); both are bounded by JRE_WORK(length of the
+ * subject), so the work of checking a value grows with its size, and each
+ * match draws its bound from a budget for the whole value.  The memory
+ * for backtracking is bounded too (JRE_HEAP_KIB).  But PCRE2 counts
+ * neither the restarts of a pattern that is not anchored nor backtracking
+ * within a repeat of one character ("[a-z]*[a-z]*[0-9]" took 9 s on
+ * 4 KiB), so the subject is short: JRE_SUBJECT_MAX bytes.  A match that
+ * would need more is reported as unknown (-1), not as a match.
  */
 #include "config.h"
 
@@ -50,14 +50,9 @@
 #include "jsregex.h"
 #include "util.h"
 
-#define JRE_WORK_BASE		1000u
-#define JRE_WORK_PER_BYTE	100u
-#define JRE_WORK_MAX		10000000u
-/* the memory for backtracking, in KiB: a group repeated over a long
- * string keeps a frame (about 150 bytes) for each time round */
-#define JRE_HEAP_BASE		1024u
-#define JRE_HEAP_PER_KIB	256u	/* KiB per KiB of the subject */
-#define JRE_HEAP_MAX		65536u
+/* the memory for backtracking, in KiB: a group repeated over the
+ * longest subject keeps a frame (about 150 bytes) for each time round */
+#define JRE_HEAP_KIB		1024u
 
 /* ECMA-262's WhiteSpace and LineTerminator, as members of a class */
 #define ECMA_SPACE	"\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a" \
@@ -267,7 +262,7 @@ fail:
 int
 jre_match(struct jre *re, const char *s, size_t len, size_t *budget)
 {
-	size_t	 work = JRE_WORK_MAX, heap = JRE_HEAP_MAX;
+	size_t	 work = JRE_WORK(len);
 	int	 rc;
 
 	if (len > JRE_SUBJECT_MAX)
@@ -275,17 +270,13 @@ jre_match(struct jre *re, const char *s, size_t len, size_t *budget)
 	if (jre_md == NULL && (jre_md = pcre2_match_data_create(1,
 	    NULL)) == NULL)
 		return -1;
-	if (len < (JRE_WORK_MAX - JRE_WORK_BASE) / JRE_WORK_PER_BYTE)
-		work = JRE_WORK_BASE + JRE_WORK_PER_BYTE * len;
-	if (len / 1024 < (JRE_HEAP_MAX - JRE_HEAP_BASE) / JRE_HEAP_PER_KIB)
-		heap = JRE_HEAP_BASE + JRE_HEAP_PER_KIB * (len / 1024);
 	/* what this match may cost is taken from the value's budget */
 	if (work > *budget)
 		return -1;
 	*budget -= work;
 	pcre2_set_match_limit(re->mc, (uint32_t)work);
 	pcre2_set_depth_limit(re->mc, (uint32_t)work);
-	pcre2_set_heap_limit(re->mc, (uint32_t)heap);
+	pcre2_set_heap_limit(re->mc, JRE_HEAP_KIB);
 	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, jre_md, re->mc);
 	/* 0: a match, with no room for its groups (none were asked for) */
 	if (rc >= 0)

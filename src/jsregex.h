@@ -16,6 +16,8 @@ struct jre;
 
 /* the longest string matched; jsonschema leaves longer ones unchecked */
 #define JRE_SUBJECT_MAX	256
+/* PCRE2 steps a match of a subject of n bytes may take (n <= the above) */
+#define JRE_WORK(n)	(1000u + 100u * (size_t)(n))
 
 /*
  * Compile ECMA-262 pattern `pat` (UTF-8, `len` bytes).  NULL when PCRE2

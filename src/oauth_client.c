@@ -343,31 +343,31 @@ out:
 	return rc;
 }
 
-/*
- * Was `host` (host:port) found down less than CIMD_DOWN_TTL seconds ago?
- * With `mark`, note that it is down now.
- */
+/* Was `host` (host:port) found down less than CIMD_DOWN_TTL s ago? */
 static int
-cimd_host_down(const char *host, int64_t now, int mark)
+cimd_host_down(const char *host, int64_t now)
+{
+	size_t	 i;
+
+	for (i = 0; i < CIMD_DOWN; i++)
+		if (now < cimd_down[i].until &&
+		    strcmp(cimd_down[i].host, host) == 0)
+			return 1;
+	return 0;
+}
+
+/* Note that `host` is down, in the entry that expires first. */
+static void
+cimd_mark_down(const char *host, int64_t now)
 {
 	size_t	 i, slot = 0;
 
-	for (i = 0; i < CIMD_DOWN; i++) {
-		if (strcmp(cimd_down[i].host, host) == 0 &&
-		    now < cimd_down[i].until) {
-			if (mark)
-				cimd_down[i].until = now + CIMD_DOWN_TTL;
-			return 1;
-		}
+	for (i = 1; i < CIMD_DOWN; i++)
 		if (cimd_down[i].until < cimd_down[slot].until)
 			slot = i;
-	}
-	if (mark) {
-		snprintf(cimd_down[slot].host, sizeof(cimd_down[slot].host),
-		    "%s", host);
-		cimd_down[slot].until = now + CIMD_DOWN_TTL;
-	}
-	return 0;
+	snprintf(cimd_down[slot].host, sizeof(cimd_down[slot].host), "%s",
+	    host);
+	cimd_down[slot].until = now + CIMD_DOWN_TTL;
 }
 
 static int
@@ -408,14 +408,14 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 			slot = i;
 		}
 	}
-	if (cimd_host_down(host, now, 0)) {
+	if (cimd_host_down(host, now)) {
 		*cause = "the client metadata document's host did not answer "
 		    "a moment ago";
 		return -1;
 	}
 	if (cimd_fetch(cfg, url, c, &err, cause) == -1) {
 		if (err == UP_TIMEOUT || err == UP_CONNECT || err == UP_RESOLVE)
-			(void)cimd_host_down(host, now, 1);
+			cimd_mark_down(host, now);
 		return -1;
 	}
 	oauth_client_free(&cimd_cache[slot].c);

@@ -386,11 +386,18 @@ like "$(cat "$T_DIR/consent.html")" 'app.example' "consent: redirect host shown"
 CONSENT=$(sed -n 's/.*name="consent" value="\([^"]*\)".*/\1/p' "$T_DIR/consent.html")
 http POST "$F/oauth/authorize" -d decision=approve --data-urlencode "consent=$CONSENT"
 ok "$([ "$STATUS" = 403 ] && [ -z "$(header Location)" ]; echo $?)" "consent CSRF: a post without the cookie is refused"
-http POST "$F/oauth/authorize" -b "$T_DIR/cjar" -d decision=approve --data-urlencode "consent=$CONSENT"
+http POST "$F/oauth/authorize" -b "$T_DIR/cjar" -c "$T_DIR/cjar" -d decision=approve --data-urlencode "consent=$CONSENT"
 is "$STATUS" 302 "consent: approved with the cookie"
 loc=$(follow "$(header Location)" "$F/oauth/callback")
 loc=$(follow "$loc" "https://app.example/cb")
 ok "$([ -n "$(qparam "$loc" code)" ]; echo $?)" "consent: the flow ends at the web app with a code"
+# an error before consent goes back to a URI that is not loopback only in
+# the browser that approved it (RFC 9700 4.11.2); another browser gets a page
+BROKEN="$F/oauth/authorize?client_id=$(urlenc "$WEB")&redirect_uri=$(urlenc https://app.example/cb)&state=s"
+http GET "$BROKEN" -b "$T_DIR/cjar"
+like "$(header Location)" '^https://app.example/cb\?error=invalid_request' "consented browser: the error goes back to the app"
+http GET "$BROKEN"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "another browser: the same error is a page"
 
 # --- facade: a Client ID Metadata Document ----------------------------
 CIMD_PORT=$(free_port)
