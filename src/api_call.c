@@ -37,7 +37,7 @@
  * first); null is a value, one that is no object.
  */
 static const struct jp_opts answer_json = { JP_TEXT_MAX, API_JSON_DEPTH,
-	JP_NULL };
+	JP_NULL, JP_TREE_MAX };
 
 void
 api_op_free(void *p)
@@ -832,7 +832,7 @@ structured_content(struct json_object *schema, size_t max,
 	 * print it back, invalid), without locale switching */
 	if (jp_parse(rs->body.data, rs->body.len, &answer_json, &sc,
 	    &cause) == -1) {
-		snprintf(why, whysz, "not valid JSON (%s)", cause);
+		snprintf(why, whysz, "not read as JSON (%s)", cause);
 		return NULL;
 	}
 	if (!json_object_is_type(sc, json_type_object))

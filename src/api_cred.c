@@ -420,7 +420,7 @@ token_ok(const char *t)
 
 /* A token endpoint's answer (api_token_grant reads no more). */
 static const struct jp_opts token_json = { API_TOKEN_RESPONSE_MAX, JP_DEPTH,
-	JP_OBJECT };
+	JP_OBJECT, JP_TREE_MAX };
 
 /*
  * Read the provider's answer to a token request (client_credentials or

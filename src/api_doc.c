@@ -20,7 +20,8 @@
 #define API_DOC_MAX	(64 * 1024 * 1024)
 #define API_JSON_DEPTH	512
 
-static const struct jp_opts doc_json = { API_DOC_MAX, API_JSON_DEPTH, 0 };
+static const struct jp_opts doc_json = { API_DOC_MAX, API_JSON_DEPTH, 0,
+    JP_TREE_ANY };
 
 static int
 read_file(const char *var, const char *path, struct buf *b, char **cause)

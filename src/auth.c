@@ -592,7 +592,7 @@ intro_str(struct json_object *o, const char *key)
 
 /* An RFC 7662 answer. */
 static const struct jp_opts introspection = { AUTH_DOC_MAX, AUTH_DOC_DEPTH,
-	JP_OBJECT };
+	JP_OBJECT, JP_TREE_MAX };
 
 /* RFC 7662: ask the provider; only an active, fitting answer passes. */
 static enum auth_status

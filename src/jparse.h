@@ -30,12 +30,22 @@
 
 #define JP_DEPTH	64		/* the usual bound on nesting */
 #define JP_TEXT_MAX	INT32_MAX	/* json-c lengths are ints */
+/*
+ * The most memory one parse may build from a text that came from outside,
+ * as estimated by jparse.c (json-c takes about 800 bytes for an empty
+ * object, 400 for an empty array): past it the text is refused, so that
+ * 4 MiB of "{}," cannot become a gigabyte of tree in a worker.
+ */
+#define JP_TREE_MAX	((size_t)256 << 20)
+#define JP_TREE_ANY	SIZE_MAX	/* the operator's own document */
 
 /* A caller's rules, usually one static const per kind of text. */
 struct jp_opts {
 	size_t	 max;		/* longest text (else "JSON text too large") */
 	int	 depth;		/* deepest nesting of arrays and objects */
 	int	 flags;		/* JP_* */
+	size_t	 tree;		/* most memory the tree may take, else
+				   "too much memory": JP_TREE_MAX or _ANY */
 };
 
 /* One member of a top-level object; the value is the callee's. */

@@ -12,7 +12,8 @@
 #include "jwrite.h"
 
 /* The body of a request: bounded by the server (MCP_MAX_BODY) already. */
-static const struct jp_opts rpc_body = { JP_TEXT_MAX, RPC_MAX_DEPTH, JP_NULL };
+static const struct jp_opts rpc_body = { JP_TEXT_MAX, RPC_MAX_DEPTH, JP_NULL,
+    JP_TREE_MAX };
 
 /* JSON-RPC ids that MCP allows: strings and integers (never null). */
 static int

@@ -286,7 +286,7 @@ jwk_load(struct json_object *o, struct jwk_key *k)
  * written again by json-c, which may escape each '/').
  */
 static const struct jp_opts jwks_text = { JWK_SET_MAX, JWT_MAX_DEPTH,
-	JP_OBJECT };
+	JP_OBJECT, JP_TREE_MAX };
 
 int
 jwk_set_parse(const char *json, size_t len, struct jwk_set *set,

@@ -116,7 +116,7 @@ jwt_alg_fits(const char *name, enum jwk_kty kty, int nid)
  * token read one way here and another way by the API is worse).
  */
 static const struct jp_opts jwt_part = { JWT_MAX_LEN, JWT_MAX_DEPTH,
-	JP_NO_DUP };
+	JP_NO_DUP, JP_TREE_MAX };
 
 /* A string value without NUL, or NULL. */
 static const char *

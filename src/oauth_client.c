@@ -260,7 +260,8 @@ stateless_open(const struct cfg *cfg, const char *id, struct oauth_client *c,
 	return 0;
 }
 
-static const struct jp_opts cimd_json = { CIMD_MAX, JP_DEPTH, JP_OBJECT };
+static const struct jp_opts cimd_json = { CIMD_MAX, JP_DEPTH, JP_OBJECT,
+    JP_TREE_MAX };
 
 /*
  * Fetch and check a Client ID Metadata Document: https only (http too

@@ -37,7 +37,8 @@ struct meta_app {
 };
 
 /* MCP_OAUTH_METADATA_FILE (its check says when it is no object). */
-static const struct jp_opts meta_file = { META_FILE_MAX, JP_DEPTH, 0 };
+static const struct jp_opts meta_file = { META_FILE_MAX, JP_DEPTH, 0,
+    JP_TREE_MAX };
 
 static int
 is_url(struct json_object *v, int loopback_http)

@@ -48,7 +48,8 @@ set_default(struct json_object *o, const char *name, struct json_object *v)
  * The request body: the server held it to MCP_MAX_BODY already; the
  * metadata check says when it is no object.
  */
-static const struct jp_opts dcr_body = { JP_TEXT_MAX, JP_DEPTH, 0 };
+static const struct jp_opts dcr_body = { JP_TEXT_MAX, JP_DEPTH, 0,
+    JP_TREE_MAX };
 
 static void
 dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)

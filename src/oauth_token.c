@@ -42,7 +42,7 @@
 
 /* The provider's token answer. */
 static const struct jp_opts tok_json = { TOK_RESPONSE_MAX, JP_DEPTH,
-	JP_OBJECT };
+	JP_OBJECT, JP_TREE_MAX };
 
 struct tok_app {
 	char		*callback;

@@ -27,7 +27,7 @@
 
 /* The provider's metadata and its JWKS. */
 static const struct jp_opts prov_json = { PROV_DOC_MAX, PROV_DOC_DEPTH,
-	JP_OBJECT };
+	JP_OBJECT, JP_TREE_MAX };
 
 static struct json_object	*prov_doc;
 static int64_t			 prov_fetched, prov_failed;

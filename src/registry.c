@@ -20,7 +20,8 @@
 #define REG_DEF_DEPTH	512
 
 /* A definition: text written at start-up, as deep as a document may be. */
-static const struct jp_opts reg_def = { JP_TEXT_MAX, REG_DEF_DEPTH, 0 };
+static const struct jp_opts reg_def = { JP_TEXT_MAX, REG_DEF_DEPTH, 0,
+    JP_TREE_ANY };
 
 struct registry *
 reg_new(void)

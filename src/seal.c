@@ -35,7 +35,7 @@
  * for UTF-8), so they are taken as they come.
  */
 static const struct jp_opts sealed = { SEAL_MAX, SEAL_DEPTH,
-	JP_OBJECT | JP_BYTES };
+	JP_OBJECT | JP_BYTES, JP_TREE_MAX };
 
 /* Derived keys, per (secret, purpose); the secret never changes in a run. */
 static struct {

@@ -256,7 +256,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf		 ex;
 	const char		*cause;
 	char			 err[512];
-	static const struct jp_opts args_json = { JP_TEXT_MAX, JP_DEPTH, 0 };
+	static const struct jp_opts args_json = { JP_TEXT_MAX, JP_DEPTH, 0,
+	    JP_TREE_MAX };
 
 	if (size < 1)
 		return -1;

@@ -546,7 +546,8 @@ static void
 registration(const uint8_t *data, size_t size)
 {
 	static const int	 cf[] = { C_FACADE, C_LIST, C_PROXY };
-	static const struct jp_opts md_json = { JP_TEXT_MAX, JP_DEPTH, 0 };
+	static const struct jp_opts md_json = { JP_TEXT_MAX, JP_DEPTH, 0,
+	    JP_TREE_MAX };
 	struct json_object	*md;
 	struct oauth_client	 c;
 	struct out		 o;

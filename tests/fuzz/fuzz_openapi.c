@@ -57,7 +57,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check_registry(const struct cfg *cfg, const struct registry *reg)
 {
-	static const struct jp_opts def_json = { JP_TEXT_MAX, 512, 0 };
+	static const struct jp_opts def_json = { JP_TEXT_MAX, 512, 0,
+	    JP_TREE_ANY };
 	struct json_object	*def, *v, *schema;
 	const struct api_op	*op;
 	const char		*why;

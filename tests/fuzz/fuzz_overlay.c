@@ -84,7 +84,8 @@ act(const char *target, int remove)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct jp_opts overlay_json = { JP_TEXT_MAX, JP_DEPTH, 0 };
+	static const struct jp_opts overlay_json = { JP_TEXT_MAX, JP_DEPTH, 0,
+	    JP_TREE_MAX };
 	struct api_jp		*jp;
 	struct api_jp_match	*m = NULL;
 	struct json_object	*ov, *d, *v;

@@ -321,7 +321,7 @@ check_authentic(const uint8_t *data, size_t size)
 	/* seal.c's rules: strict JSON (fuzz_jparse holds the parser to
 	 * them), an object, nesting 32, bytes in strings as they come */
 	static const struct jp_opts sealed = { SEAL_MAX, 32,
-	    JP_OBJECT | JP_BYTES };
+	    JP_OBJECT | JP_BYTES, JP_TREE_MAX };
 	struct json_object	*o, *want, *exp;
 	const char		*why;
 	enum seal_error		 e, expect;

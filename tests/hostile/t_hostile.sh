@@ -373,6 +373,14 @@ rpc_err "100,000 levels of arrays and objects in tool arguments" 400 -32700
 postf "$T_DIR/deep5.json"
 rpc_err "100,000 nested objects in a batch" 400 -32700
 alive "deep nesting"
+# a 4 MiB body of empty objects was a gigabyte of json-c tree in a worker
+# (800 bytes an object); the parser charges what it builds and stops
+{ printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"createItem","arguments":{"name":"n","price":1,"tags":['
+  yes '{},' | head -n 1390000 | tr -d '\n'; printf '{}]}}}'; } >"$T_DIR/wide.json"
+postf "$T_DIR/wide.json" -H "$V"
+rpc_err "1,390,000 empty objects in tool arguments (4 MiB)" 400 -32700
+like "$BODY" 'too much memory' "1,390,000 empty objects: says why"
+alive "a body that would take a gigabyte of tree"
 post "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":$(rep 50 '[')$(rep 50 ']')}}" -H "$V"
 is "$STATUS $BODY" '200 {"jsonrpc":"2.0","id":1,"result":{}}' "50 levels in params: still a request"
 call createItem "{\"name\":\"n\",\"price\":1,\"tags\":$(rep 50 '[')$(rep 50 ']')}"

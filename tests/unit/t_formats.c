@@ -300,7 +300,8 @@ static struct json_object	*conv;
 static struct json_object *
 sw(const char *doc)
 {
-	static const struct jp_opts doc_json = { JP_TEXT_MAX, 512, 0 };
+	static const struct jp_opts doc_json = { JP_TEXT_MAX, 512, 0,
+	    JP_TREE_ANY };
 	struct json_object	*src;
 	const char		*why;
 	char			*cause = NULL;

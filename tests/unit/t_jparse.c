@@ -14,7 +14,7 @@
 #include "../../src/util.h"
 #include "tap.h"
 
-static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0 };
+static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0, JP_TREE_MAX };
 
 /* jp_parse by `o`: the tree, or NULL with *cause. */
 static struct json_object *
@@ -44,7 +44,8 @@ parse(const char *s, const char **cause)
 static const char *
 cause_of(const char *s, size_t n, int flags)
 {
-	struct jp_opts		 o = { JP_TEXT_MAX, JP_DEPTH, flags };
+	struct jp_opts		 o = { JP_TEXT_MAX, JP_DEPTH, flags,
+	    JP_TREE_MAX };
 	struct json_object	*v;
 	const char		*cause;
 
@@ -166,13 +167,13 @@ static void
 t_flags(void)
 {
 	static const struct jp_opts null_ok = { JP_TEXT_MAX, JP_DEPTH,
-	    JP_NULL };
+	    JP_NULL, JP_TREE_MAX };
 	static const struct jp_opts object = { JP_TEXT_MAX, JP_DEPTH,
-	    JP_OBJECT };
+	    JP_OBJECT, JP_TREE_MAX };
 	static const struct jp_opts nodup = { JP_TEXT_MAX, JP_DEPTH,
-	    JP_NO_DUP };
+	    JP_NO_DUP, JP_TREE_MAX };
 	static const struct jp_opts bytes = { JP_TEXT_MAX, JP_DEPTH,
-	    JP_BYTES };
+	    JP_BYTES, JP_TREE_MAX };
 	struct json_object	*o, *v;
 	const char		*cause;
 	int			 rc;
@@ -263,9 +264,9 @@ t_flags(void)
 static void
 t_bounds(void)
 {
-	static const struct jp_opts small = { 8, 3, 0 };
+	static const struct jp_opts small = { 8, 3, 0, JP_TREE_MAX };
 	struct json_object	*o;
-	struct jp_opts		 deep = { JP_TEXT_MAX, 1000, 0 };
+	struct jp_opts		 deep = { JP_TEXT_MAX, 1000, 0, JP_TREE_MAX };
 	struct buf		 b;
 	const char		*cause;
 	size_t			 i;
@@ -368,8 +369,10 @@ collect(void *ctx, const char *key, struct json_object *v)
 static void
 t_members(void)
 {
-	static const struct jp_opts body = { JP_TEXT_MAX, JP_DEPTH, JP_NULL };
-	static const struct jp_opts strict = { 64, 2, JP_NO_DUP | JP_OBJECT };
+	static const struct jp_opts body = { JP_TEXT_MAX, JP_DEPTH, JP_NULL,
+	    JP_TREE_MAX };
+	static const struct jp_opts strict = { 64, 2, JP_NO_DUP | JP_OBJECT,
+	    JP_TREE_MAX };
 	struct seen		 s;
 	struct json_object	*other, *o;
 	const char		*cause, *t;
@@ -439,6 +442,122 @@ t_helpers(void)
 	json_object_put(o);
 }
 
+/* `n` copies of `unit` in an array: [u,u,...,u]. */
+static void
+array_of(struct buf *b, const char *unit, size_t n)
+{
+	size_t	 i;
+
+	buf_init(b);
+	buf_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		buf_puts(b, unit);
+	}
+	buf_putc(b, ']');
+}
+
+/* pre, `n` times c, post */
+static void
+run_of(struct buf *b, const char *pre, char c, size_t n, const char *post)
+{
+	buf_init(b);
+	buf_puts(b, pre);
+	while (n-- > 0)
+		buf_putc(b, c);
+	buf_puts(b, post);
+}
+
+#define TOO_MUCH	"JSON text would take too much memory"
+
+/* b's text is refused under `o` for the memory it would take; b freed. */
+static int
+too_costly(const struct jp_opts *o, struct buf *b)
+{
+	struct json_object	*v;
+	const char		*cause;
+	int			 rc;
+
+	rc = jp_parse(b->data, b->len, o, &v, &cause) == -1 && v == NULL &&
+	    strcmp(cause, TOO_MUCH) == 0;
+	json_object_put(v);
+	buf_free(b);
+	return rc;
+}
+
+/* The memory bound: what a text would build, not its length. */
+static void
+t_tree(void)
+{
+	static const struct jp_opts tiny = { JP_TEXT_MAX, JP_DEPTH, 0,
+	    64 * 1024 };
+	static const struct jp_opts doc = { JP_TEXT_MAX, JP_DEPTH, 0,
+	    JP_TREE_ANY };
+	struct json_object	*o;
+	struct buf		 b;
+	const char		*cause;
+	size_t			 i;
+
+	/* 64 KiB holds an array and 80 empty objects (768 bytes each) */
+	array_of(&b, "{}", 80);
+	ok(jp_parse(b.data, b.len, &tiny, &o, &cause) == 0 &&
+	    json_object_array_length(o) == 80, "80 empty objects fit 64 KiB");
+	json_object_put(o);
+	buf_free(&b);
+	array_of(&b, "{}", 90);
+	ok(too_costly(&tiny, &b),
+	    "90 empty objects (270 bytes of text) do not");
+	/* nested ones count as much as flat ones */
+	buf_init(&b);
+	for (i = 0; i < 60; i++)
+		buf_puts(&b, "[{},");
+	buf_puts(&b, "1");
+	for (i = 0; i < 60; i++)
+		buf_putc(&b, ']');
+	ok(too_costly(&tiny, &b),
+	    "60 arrays each holding an object and the next: refused");
+	/* a string costs its length, and so does a member name */
+	run_of(&b, "\"", 'x', 70000, "\"");
+	ok(jp_parse(b.data, b.len, &doc, &o, &cause) == 0 &&
+	    json_object_get_string_len(o) == 70000,
+	    "a 70,000-byte string: no bound on the operator's document");
+	json_object_put(o);
+	ok(too_costly(&tiny, &b), "but over 64 KiB");
+	run_of(&b, "{\"", 'k', 70000, "\":1}");
+	ok(too_costly(&tiny, &b), "a 70,000-byte member name: over 64 KiB");
+	/* a byte fault anywhere is named first, as for every other cause */
+	array_of(&b, "{}", 90);
+	buf_puts(&b, "\"\xff\"");
+	ok(jp_parse(b.data, b.len, &tiny, &o, &cause) == -1 &&
+	    strcmp(cause, TOO_MUCH) != 0 && strstr(cause, "UTF-8") != NULL,
+	    "over the bound with invalid UTF-8 after it: the UTF-8 is named");
+	buf_free(&b);
+
+	/*
+	 * JP_TREE_MAX against the texts of a 4 MiB body: "{}," would be a
+	 * gigabyte of tree, and is refused; 1.4 MB of records of two members
+	 * (about 70 times their text: up to 3.8 MB of them fit) and 4 MB of
+	 * strings pass.
+	 */
+	array_of(&b, "{}", 1398100);
+	ok(b.len < 4u << 20 && too_costly(&plain, &b),
+	    "4 MiB of empty objects: refused under JP_TREE_MAX");
+	array_of(&b, "[]", 1398100);
+	ok(too_costly(&plain, &b), "4 MiB of empty arrays: refused");
+	array_of(&b, "{\"a\":1,\"b\":2}", 100000);
+	ok(jp_parse(b.data, b.len, &plain, &o, &cause) == 0 &&
+	    json_object_array_length(o) == 100000,
+	    "1.4 MB of records of two members: built");
+	json_object_put(o);
+	buf_free(&b);
+	array_of(&b, "\"0123456789abcdef0123456789abcdef\"", 120000);
+	ok(b.len > 4000000 && jp_parse(b.data, b.len, &plain, &o,
+	    &cause) == 0, "4 MB of strings: built");
+	json_object_put(o);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -448,5 +567,6 @@ main(void)
 	t_causes();
 	t_members();
 	t_helpers();
+	t_tree();
 	return done_testing();
 }

@@ -15,7 +15,7 @@
 #include "../../src/util.h"
 #include "tap.h"
 
-static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0 };
+static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0, JP_TREE_MAX };
 
 static struct json_object *
 parse(const char *s, const char **cause)

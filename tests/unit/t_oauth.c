@@ -205,7 +205,8 @@ t_scope_pkce(void)
 static struct json_object *
 parse(const char *s)
 {
-	static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0 };
+	static const struct jp_opts plain = { JP_TEXT_MAX, JP_DEPTH, 0,
+	    JP_TREE_MAX };
 	struct json_object	*o;
 	const char		*why;
 
