@@ -176,6 +176,38 @@ ask_consent(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	free(merged);
 }
 
+/*
+ * May an error go back to this redirect URI before the user said yes to
+ * anything?  Anyone can register a client with any https URI (in proxy
+ * mode, name any) and send a broken request, which would make this host
+ * bounce the user to that site (RFC 9700 4.11.2).  So only to a URI the
+ * operator listed (MCP_OAUTH_REDIRECT_URIS, checked already), a loopback
+ * one (the user's own machine), or one the user consented to for this
+ * client in this browser (`key`; NULL when there is no client yet); the
+ * others get a page.
+ */
+static int
+trusted_back(const struct cfg *cfg, const struct req *rq, const char *uri,
+    const char *key)
+{
+	return cfg->oauth_redirect_uris != NULL ||
+	    oauth_redirect_is_loopback(uri) ||
+	    (key != NULL && oauth_consent_given(cfg, rq, key));
+}
+
+/* An error found before consent: back to the client, or a page. */
+static void
+early_error(const struct cfg *cfg, struct req *rq, struct resp *rs,
+    const struct back *b, const char *key, const char *err, const char *why)
+{
+	req_set_note(rq->note, sizeof(rq->note), why);
+	if (trusted_back(cfg, rq, b->redirect_uri, key))
+		error_back(rs, b, err, why);
+	else
+		oauth_page(rs, strcmp(err, "temporarily_unavailable") == 0 ?
+		    503 : 400, "Invalid request", why);
+}
+
 /* proxy: FastAPI-MCP's authorize proxy, with its holes closed. */
 static void
 proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
@@ -194,16 +226,17 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		return;
 	}
 	if (form_get(f, "client_id") == NULL) {
-		error_back(rs, &b, "invalid_request", "client_id is missing");
+		early_error(cfg, rq, rs, &b, NULL, "invalid_request",
+		    "client_id is missing");
 		return;
 	}
+	oauth_consent_key(form_get(f, "client_id"), b.redirect_uri, key);
 	if ((err = check_request(f, &why)) != NULL) {
-		req_set_note(rq->note, sizeof(rq->note), why);
-		error_back(rs, &b, err, why);
+		early_error(cfg, rq, rs, &b, key, err, why);
 		return;
 	}
 	if ((endpoint = provider_authorize_url(cfg)) == NULL) {
-		error_back(rs, &b, "temporarily_unavailable",
+		early_error(cfg, rq, rs, &b, key, "temporarily_unavailable",
 		    "the OAuth provider cannot be reached");
 		return;
 	}
@@ -215,7 +248,6 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		    "cannot work with its OAuth provider as configured.");
 		return;
 	}
-	oauth_consent_key(form_get(f, "client_id"), b.redirect_uri, key);
 	if (oauth_consent_given(cfg, rq, key)) {
 		send_to_provider(cfg, rs, endpoint, form_get(f, "client_id"),
 		    b.redirect_uri, form_get(f, "scope"), b.state,
@@ -278,23 +310,6 @@ to_provider(const struct cfg *cfg, struct authz_app *app, struct resp *rs,
 	free(challenge);
 }
 
-/*
- * May an error go back to this registered redirect URI before the user
- * said yes to anything?  Anyone can register a client with any https URI
- * and send a broken request, which would make this host bounce the user
- * to that site (RFC 9700 4.11.2).  So only to a URI the operator listed
- * (MCP_OAUTH_REDIRECT_URIS, checked already), a loopback one (the user's
- * own machine), or one the user consented to in this browser; the others
- * get a page.
- */
-static int
-trusted_back(const struct cfg *cfg, const struct req *rq, const char *uri,
-    const char *key)
-{
-	return cfg->oauth_redirect_uris != NULL ||
-	    oauth_redirect_is_loopback(uri) || oauth_consent_given(cfg, rq, key);
-}
-
 static void
 facade_authorize(const struct cfg *cfg, struct authz_app *app,
     struct req *rq, struct resp *rs, const struct form *f)
@@ -330,13 +345,9 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		err = "invalid_target";
 		why = "resource must be this server's MCP endpoint";
 	}
-	if (err != NULL) {
-		req_set_note(rq->note, sizeof(rq->note), why);
-		if (trusted_back(cfg, rq, b.redirect_uri, key))
-			error_back(rs, &b, err, why);
-		else
-			oauth_page(rs, 400, "Invalid request", why);
-	} else {
+	if (err != NULL)
+		early_error(cfg, rq, rs, &b, key, err, why);
+	else {
 		flow = json_object_new_object();
 		claim_set(flow, "c", c.id);
 		claim_set(flow, "r", b.redirect_uri);

@@ -219,6 +219,37 @@ ok "$([ "$STATUS" = 200 ] && printf '%s' "$BODY" | grep -q "$(rep 2000 x)"; echo
     "proxy: a long scope shown whole on the consent page"
 get pauthz "/proxy/oauth/callback"
 ok "$([ "${STATUS:0:1}" = 4 ]; echo $?)" "proxy: no callback route (4xx)"
+# RFC 9700 4.11.2 in proxy mode too: every https URI passes, so an error
+# found before consent goes back only to a loopback URI or to one this
+# browser approved (for that client id); anything else gets a page
+PQ="redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s"
+get pauthz "/proxy/oauth/authorize?$PQ&client_id=c"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "proxy: a broken request for an https URI without consent gets a page"
+get pauthz "/proxy/oauth/authorize?$PQ"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "proxy: so does one without client_id"
+get pauthz "/proxy/oauth/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s&client_id=c"
+like "$(header Location)" '^http://127.0.0.1:9/cb\?error=invalid_request' \
+    "proxy: a loopback URI gets the error back"
+: >"$T_DIR/pjar"
+get pauthz "/proxy/oauth/authorize?$PQ&client_id=c&response_type=code&code_challenge=$CH&code_challenge_method=S256" \
+    -c "$T_DIR/pjar"
+PCONSENT=$(printf '%s' "$BODY" | sed -n 's/.*name="consent" value="\([^"]*\)".*/\1/p')
+postform pauthz /proxy/oauth/authorize "decision=approve&consent=$PCONSENT" \
+    -b "$T_DIR/pjar" -c "$T_DIR/pjar"
+like "$(header Location)" '^https://provider.example/authorize\?' \
+    "proxy consent: approved, on to the provider"
+# (not seen: these redirects go to the app, which seen counts as bad)
+http GET "$BASE/proxy/oauth/authorize?$PQ&client_id=c" -b "$T_DIR/pjar"
+like "$(header Location)" '^https://app.example/cb\?error=invalid_request' \
+    "proxy: the browser that approved it gets the error back"
+get pauthz "/proxy/oauth/authorize?$PQ&client_id=d" -b "$T_DIR/pjar"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "proxy: for another client id, a page in that browser too"
+get pauthz "/proxy/oauth/authorize?$PQ" -b "$T_DIR/pjar"
+ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
+    "proxy: and without client_id"
 
 # ------------------------------------------------------------ register
 printf '%s' "$(rep 100000 '[')" >"$T_DIR/deep.json"
