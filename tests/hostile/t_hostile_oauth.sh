@@ -113,6 +113,9 @@ postjson() {	# postjson WORKER BODY-FILE
 	seen "$1"
 }
 rep() { head -c "$1" /dev/zero | tr '\0' "$2"; }
+paged() {	# paged LABEL: an error page (400), not a redirect
+	ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" "$1"
+}
 CH=$(printf 'x%.0s' $(seq 1 43))
 CH=${CH//x/A}
 
@@ -180,11 +183,9 @@ EVIL=$(printf '%s' "$BODY" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
 [ -n "$EVIL" ] || bail "registration failed: $BODY"
 EQ="client_id=$EVIL&redirect_uri=https%3A%2F%2Fevil.example%2Fphish&state=x"
 get authz "/oauth/authorize?$EQ"
-ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
-    "authorize: a broken request for a URI without consent gets a page"
+paged "authorize: a broken request for a URI without consent gets a page"
 get authz "/oauth/authorize?$EQ&response_type=code&code_challenge=$CH&code_challenge_method=S256&resource=https%3A%2F%2Fx.example%2F"
-ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
-    "authorize: so does a foreign resource"
+paged "authorize: so does a foreign resource"
 get authz "/oauth/authorize?$EQ&response_type=code&code_challenge=$CH&code_challenge_method=S256"
 ok "$([ "$STATUS" = 200 ] && [ -z "$(header Location)" ]; echo $?)" \
     "authorize: a good request for it gets the consent page"
@@ -224,11 +225,9 @@ ok "$([ "${STATUS:0:1}" = 4 ]; echo $?)" "proxy: no callback route (4xx)"
 # browser approved (for that client id); anything else gets a page
 PQ="redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s"
 get pauthz "/proxy/oauth/authorize?$PQ&client_id=c"
-ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
-    "proxy: a broken request for an https URI without consent gets a page"
+paged "proxy: a broken request for an https URI without consent gets a page"
 get pauthz "/proxy/oauth/authorize?$PQ"
-ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
-    "proxy: so does one without client_id"
+paged "proxy: so does one without client_id"
 get pauthz "/proxy/oauth/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s&client_id=c"
 like "$(header Location)" '^http://127.0.0.1:9/cb\?error=invalid_request' \
     "proxy: a loopback URI gets the error back"
@@ -245,11 +244,9 @@ http GET "$BASE/proxy/oauth/authorize?$PQ&client_id=c" -b "$T_DIR/pjar"
 like "$(header Location)" '^https://app.example/cb\?error=invalid_request' \
     "proxy: the browser that approved it gets the error back"
 get pauthz "/proxy/oauth/authorize?$PQ&client_id=d" -b "$T_DIR/pjar"
-ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
-    "proxy: for another client id, a page in that browser too"
+paged "proxy: for another client id, a page in that browser too"
 get pauthz "/proxy/oauth/authorize?$PQ" -b "$T_DIR/pjar"
-ok "$([ "$STATUS" = 400 ] && [ -z "$(header Location)" ]; echo $?)" \
-    "proxy: and without client_id"
+paged "proxy: and without client_id"
 
 # ------------------------------------------------------------ register
 printf '%s' "$(rep 100000 '[')" >"$T_DIR/deep.json"
