@@ -1467,36 +1467,45 @@ annotations(const struct api_cand *c, const char *title)
 }
 
 /*
- * The scopes of the operation's first security requirement (or the
- * document's when the operation has none): what a token must carry to
- * call it.  An empty requirement list means none.
+ * The scopes a token must carry to call the operation: those of one of
+ * its security alternatives (or the document's when it has none).  An
+ * alternative that names no scope (an API key, an empty requirement {})
+ * does not count while another names some: the API key is this server's
+ * own, and an unscoped way in beside a scoped one would let any token
+ * through.  No alternative with scopes: none needed.
  */
 static void
 collect_scopes(struct api_build *b, const struct api_cand *c, struct tool *t)
 {
 	struct json_object	*sec, *req, *s;
-	size_t			 i;
+	size_t			 i, k, start;
 
 	if ((sec = obj_get(c->op, "security", json_type_array)) == NULL)
 		sec = obj_get(b->doc.root, "security", json_type_array);
-	if (sec == NULL || json_object_array_length(sec) == 0)
-		return;
-	req = json_object_array_get_idx(sec, 0);
-	if (!json_object_is_type(req, json_type_object))
-		return;
-	json_object_object_foreach(req, scheme, list) {
-		(void)scheme;
-		if (!json_object_is_type(list, json_type_array))
+	for (k = 0; sec != NULL && k < json_object_array_length(sec); k++) {
+		req = json_object_array_get_idx(sec, k);
+		if (!json_object_is_type(req, json_type_object))
 			continue;
-		for (i = 0; i < json_object_array_length(list); i++) {
-			s = json_object_array_get_idx(list, i);
-			if (!json_object_is_type(s, json_type_string))
+		start = t->nscopes;
+		json_object_object_foreach(req, scheme, list) {
+			(void)scheme;
+			if (!json_object_is_type(list, json_type_array))
 				continue;
-			t->scopes = xrealloc(t->scopes,
-			    (t->nscopes + 1) * sizeof(char *));
-			t->scopes[t->nscopes++] =
-			    xstrdup(json_object_get_string(s));
+			for (i = 0; i < json_object_array_length(list); i++) {
+				s = json_object_array_get_idx(list, i);
+				if (!json_object_is_type(s, json_type_string))
+					continue;
+				t->scopes = xrealloc(t->scopes,
+				    (t->nscopes + 1) * sizeof(char *));
+				t->scopes[t->nscopes++] =
+				    xstrdup(json_object_get_string(s));
+			}
 		}
+		if (t->nscopes == start)
+			continue;
+		t->alt_end = xrealloc(t->alt_end,
+		    (t->nalts + 1) * sizeof(size_t));
+		t->alt_end[t->nalts++] = t->nscopes;
 	}
 }
 

@@ -33,6 +33,7 @@
 #include "metrics.h"
 #include "provider.h"
 #include "scope.h"
+#include "tools.h"
 #include "upstream.h"
 #include "url.h"
 #include "util.h"
@@ -238,14 +239,22 @@ auth_grant_free(struct auth_grant *g)
 }
 
 /*
- * May the grant call a tool that needs these scopes?  Always when the
- * mode verifies nothing (no scopes to judge) or the tool needs none.
+ * May the grant call `t`?  Always when the mode verifies nothing (no
+ * scopes to judge) or the tool needs none; else when the grant carries
+ * every scope of one of the tool's alternatives.
  */
 int
-auth_tool_allowed(const struct auth_grant *g, char *const *need, size_t n)
+auth_tool_allowed(const struct auth_grant *g, const struct tool *t)
 {
-	return g == NULL || !g->verified || n == 0 ||
-	    auth_has_scopes(g, need, n, NULL);
+	size_t	 k, from = 0;
+
+	if (g == NULL || !g->verified || t->nalts == 0)
+		return 1;
+	for (k = 0; k < t->nalts; from = t->alt_end[k++])
+		if (auth_has_scopes(g, t->scopes + from, t->alt_end[k] - from,
+		    NULL))
+			return 1;
+	return 0;
 }
 
 /*

@@ -23,6 +23,8 @@ enum auth_status {
 };
 
 /* What a request's token grants (empty in modes that do not verify). */
+struct tool;
+
 struct auth_grant {
 	int		 verified;
 	char		**scopes;	/* with what MCP_SCOPE_IMPLIES adds */
@@ -48,6 +50,6 @@ void	 auth_challenge(const struct cfg *, struct resp *, enum auth_status,
 int	 auth_bearer(const struct req *, const char **, size_t *);
 const char *auth_scope_hint(const struct auth_state *);
 void	 auth_scopes_append(struct buf *, const char *);
-int	 auth_tool_allowed(const struct auth_grant *, char *const *, size_t);
+int	 auth_tool_allowed(const struct auth_grant *, const struct tool *);
 
 #endif

@@ -224,7 +224,7 @@ list_by_scope(const struct mcp_exchange *x)
 static int
 listed(const struct mcp_exchange *x, const struct tool *t, int filter)
 {
-	return !filter || auth_tool_allowed(x->grant, t->scopes, t->nscopes);
+	return !filter || auth_tool_allowed(x->grant, t);
 }
 
 /*
@@ -351,8 +351,8 @@ state_header(void *ctx, const char *name)
 
 /*
  * Every scope to ask for to call `t`: the required scopes (MCP_REQUIRED_
- * SCOPES) and all of the tool's, each once, never offline_access.  A new
- * string, never NULL.
+ * SCOPES) and those of the tool's first alternative, each once, never
+ * offline_access.  A new string, never NULL.
  */
 char *
 mcp_tool_scopes(const struct mcp_app *app, const struct tool *t)
@@ -363,7 +363,8 @@ mcp_tool_scopes(const struct mcp_app *app, const struct tool *t)
 	buf_init(&b);
 	buf_puts(&b, "");
 	auth_scopes_append(&b, auth_scope_hint(app->auth));
-	for (i = 0; i < t->nscopes; i++)
+	/* of several alternatives, the first (the document's preferred) */
+	for (i = 0; t->nalts > 0 && i < t->alt_end[0]; i++)
 		auth_scopes_append(&b, t->scopes[i]);
 	return buf_release(&b);
 }
@@ -380,7 +381,7 @@ needs_step_up(struct mcp_exchange *x, const struct tool *t)
 {
 	char	*scope;
 
-	if (auth_tool_allowed(x->grant, t->scopes, t->nscopes))
+	if (auth_tool_allowed(x->grant, t))
 		return 0;
 	/* everything to ask for: the required scopes and the tool's */
 	scope = mcp_tool_scopes(x->app, t);

@@ -196,6 +196,7 @@ reg_free(struct registry *r)
 		for (j = 0; j < r->tools[i].nscopes; j++)
 			free(r->tools[i].scopes[j]);
 		free(r->tools[i].scopes);
+		free(r->tools[i].alt_end);
 		if (r->free_impl != NULL)
 			r->free_impl(r->tools[i].impl);
 	}

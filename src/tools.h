@@ -32,8 +32,13 @@ struct tool {
 	struct jw_text		 raw, raw_old;	/* json and json_old, pasted */
 	int			 param_headers;	/* has x-mcp-header properties
 						 * (SEP-2243 Mcp-Param-*) */
-	char			**scopes;	/* OAuth scopes it needs */
+	/* the OAuth scopes it needs: one of its security alternatives,
+	 * alternative k being scopes[alt_end[k - 1] .. alt_end[k]) (from 0
+	 * for the first); none when nalts is 0 */
+	char			**scopes;
 	size_t			 nscopes;
+	size_t			*alt_end;
+	size_t			 nalts;
 	void			*impl;		/* the provider's data */
 	/* the parsed inputSchema and outputSchema, kept once the tool has
 	 * been called */

@@ -513,6 +513,14 @@ t_introspect_any(void)
 	cfg_free(&cfg);
 }
 
+/* The tool's scopes, all of them, as its one security alternative. */
+static void
+one_alternative(struct tool *t)
+{
+	t->alt_end = xcalloc(1, sizeof(size_t));
+	t->alt_end[t->nalts++] = t->nscopes;
+}
+
 /* Challenges list every scope an operation needs, never offline_access. */
 static void
 t_scope_challenges(void)
@@ -576,6 +584,7 @@ t_scope_challenges(void)
 	tl->scopes[tl->nscopes++] = xstrdup("admin");
 	tl->scopes[tl->nscopes++] = xstrdup("write");
 	tl->scopes[tl->nscopes++] = xstrdup("offline_access");
+	one_alternative(tl);
 	reg_finish(app->reg);
 
 	r = with_token(app, &cfg, call, "aud-3");
@@ -661,6 +670,7 @@ scoped_app(struct cfg *cfg, struct mcp_app **app, const char *more[])
 		if (tl[i].scope != NULL) {
 			tool->scopes = xcalloc(1, sizeof(char *));
 			tool->scopes[tool->nscopes++] = xstrdup(tl[i].scope);
+			one_alternative(tool);
 		}
 	}
 	reg_finish((*app)->reg);

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "../../src/api_call.c"
+#include "../../src/auth.h"
+#include "../../src/mcp.h"
 #include "tap.h"
 
 static char	 fixture_dir[1024];
@@ -947,6 +949,84 @@ t_responses(void)
 	buf_free(&rs.body);
 }
 
+/* A grant verified with these scopes (space-separated). */
+static void
+grant_of(struct auth_grant *g, const char *scopes)
+{
+	char	*copy = xstrdup(scopes), *w, *save = NULL;
+
+	memset(g, 0, sizeof(*g));
+	g->verified = 1;
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		g->scopes = xrealloc(g->scopes, (g->nscopes + 1) *
+		    sizeof(char *));
+		g->scopes[g->nscopes++] = xstrdup(w);
+	}
+	free(copy);
+}
+
+/* May a token with `scopes` call `tool`? */
+static int
+allowed(struct registry *reg, const char *tool, const char *scopes)
+{
+	struct auth_grant	 g;
+	int			 yes;
+
+	grant_of(&g, scopes);
+	yes = auth_tool_allowed(&g, reg_find(reg, tool));
+	auth_grant_free(&g);
+	return yes;
+}
+
+/*
+ * Security alternatives: a token needs every scope of one of them, and
+ * an alternative without scopes (an API key, {}) is no way around the
+ * scoped ones.  When only the first alternative counted, a read token
+ * called keyOrAdmin.
+ */
+static void
+t_scope_alternatives(void)
+{
+	struct registry	*reg;
+	struct cfg	 cfg;
+	struct mcp_app	 app;
+	char		*s;
+
+	if ((reg = load_ok("scopes-3.1.json", NULL, &cfg)) == NULL)
+		return;
+	ok(allowed(reg, "inherited", "read") &&
+	    !allowed(reg, "inherited", "write"),
+	    "the document's requirement: read");
+	ok(allowed(reg, "keyOnly", ""), "an API key alone: no scope needed");
+	ok(!allowed(reg, "keyOrAdmin", "read") &&
+	    !allowed(reg, "keyOrAdmin", ""),
+	    "an API key or admin: a read token is refused");
+	ok(allowed(reg, "keyOrAdmin", "read admin"), "... an admin one passes");
+	ok(!allowed(reg, "openOrRead", "write") &&
+	    allowed(reg, "openOrRead", "read"), "{} or read: read needed");
+	ok(allowed(reg, "readOrAdminWrite", "read") &&
+	    allowed(reg, "readOrAdminWrite", "write admin"),
+	    "read, or admin and write: either will do");
+	ok(!allowed(reg, "readOrAdminWrite", "admin") &&
+	    !allowed(reg, "readOrAdminWrite", "write"),
+	    "... but not half of the second");
+	ok(auth_tool_allowed(NULL, reg_find(reg, "keyOrAdmin")),
+	    "no verified grant (MCP_AUTH=none): nothing to judge");
+	/* the step-up names the first alternative only */
+	memset(&app, 0, sizeof(app));
+	app.auth = auth_new(&cfg);
+	s = mcp_tool_scopes(&app, reg_find(reg, "readOrAdminWrite"));
+	is_str(s, "read", "step-up for read, or admin and write: read");
+	free(s);
+	s = mcp_tool_scopes(&app, reg_find(reg, "keyOrAdmin"));
+	is_str(s, "admin", "step-up for an API key or admin: admin");
+	free(s);
+	auth_free(app.auth);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -967,5 +1047,6 @@ main(void)
 	t_sizes();
 	t_answers();
 	t_responses();
+	t_scope_alternatives();
 	return done_testing();
 }
