@@ -104,9 +104,13 @@ has_word(const char *list, const char *w)
 	return 0;
 }
 
-/* Split a space- or comma-separated list into a new vector. */
+/* Our lists (configuration) take commas too; a token's scope does not. */
+#define LIST_SEPS	" ,\t"
+#define SCOPE_SEPS	" "	/* RFC 6749 3.3: "a,b" is one scope */
+
+/* Split a list at any of `seps` into a new vector. */
 static char **
-split_scopes(const char *s, size_t *n)
+split_scopes(const char *s, const char *seps, size_t *n)
 {
 	char	**v = NULL, *copy, *p, *tok;
 
@@ -114,7 +118,7 @@ split_scopes(const char *s, size_t *n)
 	if (s == NULL)
 		return NULL;
 	copy = xstrdup(s);
-	for (p = copy; (tok = strsep(&p, " ,\t")) != NULL;) {
+	for (p = copy; (tok = strsep(&p, seps)) != NULL;) {
 		if (*tok == '\0')
 			continue;
 		v = xrealloc(v, (*n + 1) * sizeof(*v));
@@ -209,7 +213,7 @@ auth_scopes_append(struct buf *b, const char *list)
 	const char	*c;
 	size_t		 n, i;
 
-	v = split_scopes(list, &n);
+	v = split_scopes(list, LIST_SEPS, &n);
 	for (i = 0; i < n; i++) {
 		for (c = v[i]; *c != '\0'; c++)
 			if (*c < 0x21 || *c == '"' || *c == '\\' || *c > 0x7e)
@@ -295,7 +299,7 @@ auth_has_scopes(const struct auth_grant *g, char *const *need, size_t n,
 	size_t	 i, j, ne;
 	int	 ok = 1;
 
-	extra = split_scopes(more, &ne);
+	extra = split_scopes(more, LIST_SEPS, &ne);
 	for (i = 0; ok && i < n + ne; i++) {
 		const char	*s = i < n ? need[i] : extra[i - n];
 
@@ -666,9 +670,12 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token is not active";
 		goto out;
 	}
+	/* a date that is no number is no date: not "never expires" */
 	if (json_object_object_get_ex(o, "exp", &v) &&
-	    json_object_is_type(v, json_type_int))
-		g->exp = json_object_get_int64(v);
+	    jwt_numeric_date(v, 0, &g->exp) == -1) {
+		*why = "introspection answer with an exp that is not a date";
+		goto out;
+	}
 	if (g->exp != 0 && g->exp + cfg->jwt_leeway <= util_now_unix()) {
 		*why = "token expired";
 		goto out;
@@ -684,7 +691,8 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	n = 0;
 	if (json_object_object_get_ex(o, "scope", &v) &&
 	    json_object_is_type(v, json_type_string))
-		scopes = split_scopes(json_object_get_string(v), &n);
+		scopes = split_scopes(json_object_get_string(v),
+		    SCOPE_SEPS, &n);
 	grant_copy(g, scopes, n, g->exp);
 	strvec_free(scopes, n);
 	grant_ids(g, intro_str(o, "sub"), intro_str(o, "client_id"));

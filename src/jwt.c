@@ -146,10 +146,10 @@ jwt_json_str(struct json_object *o, const char *key, const char **s)
 /*
  * A NumericDate: an integer or a finite number, clamped to
  * ±JWT_DATE_MAX.  Fractions round the strict way for the caller: down
- * for exp, up for nbf and iat.
+ * for exp, up for nbf and iat.  Also for introspection answers' dates.
  */
-static int
-numeric_date(struct json_object *v, int up, int64_t *out)
+int
+jwt_numeric_date(struct json_object *v, int up, int64_t *out)
 {
 	double	 d;
 	int64_t	 i;
@@ -351,7 +351,7 @@ jwt_decode(const char *token, size_t len, struct jwt *t, const char **why)
 		break;
 	}
 	if (json_object_object_get_ex(t->claims, "exp", &v))
-		t->exp_state = numeric_date(v, 0, &t->exp) == 0 ? 1 : -1;
+		t->exp_state = jwt_numeric_date(v, 0, &t->exp) == 0 ? 1 : -1;
 	if (t->exp_state != 1)
 		t->exp = 0;
 	if (scope_claim(t, "scope", 1) == -1 ||
@@ -417,13 +417,18 @@ sig_verify(const struct jwt_alg *a, EVP_PKEY *pkey, const struct jwt *t)
 		goto done;
 	switch (a->kind) {
 	case ALG_PKCS1:
-		if (EVP_PKEY_CTX_set_rsa_padding(pctx,
+		/* both: exactly as long as the modulus (RFC 8017 8.1.2,
+		 * 8.2.2); OpenSSL takes a PSS signature without its leading
+		 * zero, another token that verifies for the same grant */
+		if (siglen != (size_t)EVP_PKEY_get_size(pkey) ||
+		    EVP_PKEY_CTX_set_rsa_padding(pctx,
 		    RSA_PKCS1_PADDING) <= 0)
 			goto done;
 		break;
 	case ALG_PSS:
 		/* RFC 7518 §3.5: salt as long as the hash, MGF1 with it */
-		if (EVP_PKEY_CTX_set_rsa_padding(pctx,
+		if (siglen != (size_t)EVP_PKEY_get_size(pkey) ||
+		    EVP_PKEY_CTX_set_rsa_padding(pctx,
 		    RSA_PKCS1_PSS_PADDING) <= 0 ||
 		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
 		    RSA_PSS_SALTLEN_DIGEST) <= 0 ||
@@ -547,7 +552,7 @@ check_dates(const struct jwt *t, const struct jwt_policy *pol,
 		return JWT_EXPIRED;
 	}
 	if (json_object_object_get_ex(t->claims, "nbf", &v)) {
-		if (numeric_date(v, 1, &d) == -1) {
+		if (jwt_numeric_date(v, 1, &d) == -1) {
 			*why = "nbf is not a number";
 			return JWT_MALFORMED;
 		}
@@ -557,7 +562,7 @@ check_dates(const struct jwt *t, const struct jwt_policy *pol,
 		}
 	}
 	if (json_object_object_get_ex(t->claims, "iat", &v)) {
-		if (numeric_date(v, 1, &d) == -1) {
+		if (jwt_numeric_date(v, 1, &d) == -1) {
 			*why = "iat is not a number";
 			return JWT_MALFORMED;
 		}

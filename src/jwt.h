@@ -135,5 +135,7 @@ void	 jwt_free(struct jwt *);
  * absent, -1 for any other value.
  */
 int	 jwt_json_str(struct json_object *, const char *, const char **);
+/* A NumericDate, clamped; `up` rounds a fraction up (nbf, iat). 0 or -1. */
+int	 jwt_numeric_date(struct json_object *, int, int64_t *);
 
 #endif

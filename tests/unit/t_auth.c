@@ -254,6 +254,16 @@ intro_answer(const char *tok)
 		"\"aud\":\"https://mcp.example.com/mcp\"}" },
 	    { "boss", "{\"active\":true,\"scope\":\"boss\","
 		"\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    /* scope is space-separated (RFC 6749 3.3): "write,admin" is one */
+	    { "comma", "{\"active\":true,\"scope\":\"read write,admin "
+		"offline_access\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    /* exp: a string is no date; a fraction, and the largest int64 */
+	    { "expstr", "{\"active\":true,\"scope\":\"read\",\"exp\":"
+		"\"never\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "expfrac", "{\"active\":true,\"scope\":\"read\",\"exp\":"
+		"1000000000.5,\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "expbig", "{\"active\":true,\"scope\":\"read\",\"exp\":"
+		"9223372036854775807,\"aud\":\"https://mcp.example.com/mcp\"}" },
 	};
 	size_t	 i;
 
@@ -442,6 +452,20 @@ t_introspect_audience(void)
 	free(o.raw);
 	is_int(*intro_calls - before, 1, "introspect: a junk token twice "
 	    "makes one upstream call");
+
+	o = with_token(app, &cfg, list_body, "expstr-1");
+	is_int(o.status, 401, "introspect: exp \"never\": 401, not a token "
+	    "that never expires");
+	ok(strstr(o.raw, "exp that is not a date") != NULL,
+	    "introspect: ... saying why");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "expfrac-1");
+	is_int(o.status, 401, "introspect: exp 1000000000.5: expired, 401");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "expbig-1");
+	is_int(o.status, 200, "introspect: exp 2^63-1: valid, and no overflow "
+	    "adding the leeway (UBSan)");
+	free(o.raw);
 	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
@@ -599,6 +623,10 @@ t_scope_challenges(void)
 	ok(strstr(r.raw, "scope=\"read admin write\", error=\"insufficient_"
 	    "scope\"") != NULL, "... names the tool's scopes too, not only the "
 	    "required ones");
+	free(r.raw);
+	r = with_token(app, &cfg, call, "comma-3");
+	is_int(r.status, 403, "introspected scope \"read write,admin "
+	    "offline_access\": no admin, no write: 403");
 	free(r.raw);
 	r = with_token(app, &cfg, list_body, "admin-4");
 	is_int(r.status, 403, "token without a required scope, tools/list: "

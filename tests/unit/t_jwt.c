@@ -707,7 +707,7 @@ static void
 t_tamper(void)
 {
 	char	*tok, *p, *s;
-	size_t	 n;
+	size_t	 n, i;
 
 	tok = T(k_rsa, "RS256", "rsa1", GOOD);
 	p = b64s(CLAIMS("\"sub\":\"admin\",\"exp\":1700000300"));
@@ -757,6 +757,35 @@ t_tamper(void)
 	expect(mktok(k_ps, "PS256", H("PS256", "ps1"), GOOD,
 	    SIGN_PSS_MAXSALT), &base_pol, JWT_BAD_SIGNATURE,
 	    "PS256 with a salt longer than the hash");
+	/* a signature one byte short of the modulus: OpenSSL would take a
+	 * PSS one that lost its leading zero, another token that verifies
+	 * (PSS is randomised: sign until one starts with 0) */
+	for (i = 0; i < 4096; i++) {
+		unsigned char	*raw = NULL;
+		size_t		 rawlen = 0;
+		char		*shorter;
+
+		tok = T(k_ps, "PS256", "ps1", GOOD);
+		p = part(tok, 2);
+		if (util_b64url_decode(p, strlen(p), &raw, &rawlen) == -1 ||
+		    rawlen != 256 || raw[0] != 0) {
+			free(raw);
+			free(p);
+			free(tok);
+			continue;
+		}
+		shorter = util_b64url_encode(raw + 1, rawlen - 1);
+		expect(xstrdup(tok), &base_pol, JWT_OK,
+		    "PS256 whose signature starts with 0: it verifies");
+		expect(splice(tok, 2, shorter), &base_pol, JWT_BAD_SIGNATURE,
+		    "... and without that byte (255 of 256) it does not");
+		free(shorter);
+		free(raw);
+		free(p);
+		break;
+	}
+	ok(i < 4096, "a PS256 signature starting with 0 found (%zu tries)",
+	    i + 1);
 
 	/* ECDSA signatures: exactly R||S */
 	expect(mktok(k_p256, "ES256", H("ES256", "ec256"), GOOD, SIGN_ES_DER),
