@@ -50,6 +50,7 @@ struct tok_app {
 };
 
 /* What became of a request to the provider. */
+/* REFUSED: the token or code is bad; FAILED: not its fault (kept good) */
 enum redeem_res { REDEEM_OK, REDEEM_REFUSED, REDEEM_FAILED };
 
 /* Who authenticates: client_id and secret from Basic or from the form. */
@@ -242,8 +243,15 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 		json_object_object_add(claims, "j", json_object_new_string(id));
 		sealed = seal_make(cfg->secret, "refresh", claims,
 		    cfg->oauth_refresh_ttl);
-		json_object_object_add(o, "refresh_token",
-		    json_object_new_string(sealed));
+		/* one we could not open again is none: the client signs in
+		 * again when the access token ends */
+		if (strlen(sealed) > SEAL_MAX) {
+			log_msg(LOGL_WARN, "token: the provider's refresh "
+			    "token is too large to carry: none issued");
+			json_object_object_del(o, "refresh_token");
+		} else
+			json_object_object_add(o, "refresh_token",
+			    json_object_new_string(sealed));
 		free(sealed);
 		free(id);
 		json_object_put(claims);
@@ -323,7 +331,10 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	} else {
 		oauth_json_error(rs, 400, err != NULL ? oauth_safe_code(err) :
 		    "invalid_grant", prov_field(o, "error_description"));
-		res = REDEEM_REFUSED;
+		/* only invalid_grant is about the token or code itself; a
+		 * scope refused or a 429 leaves it good for a retry */
+		res = err == NULL || strcmp(err, "invalid_grant") == 0 ?
+		    REDEEM_REFUSED : REDEEM_FAILED;
 	}
 out:
 	json_object_put(o);
@@ -519,6 +530,11 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	char			 key[STORE_KEY_MAX];
 	enum seal_error		 e;
 
+	if (form_get(f, "refresh_token") == NULL) {
+		oauth_json_error(rs, 400, "invalid_request", "refresh_token "
+		    "is missing");
+		return;
+	}
 	if ((e = seal_open(cfg->secret, "refresh", form_get(f,
 	    "refresh_token"), &rt)) != SEAL_OK) {
 		req_set_note(rq->note, sizeof(rq->note), seal_strerror(e));

@@ -292,8 +292,15 @@ http POST "$F/oauth/token" -d grant_type=authorization_code --data-urlencode "co
 RT=$(jstr refresh_token)
 refresh_at "$RT" "$OTHER"
 is "$(jstr error)" "invalid_grant" "refresh: bound to its client"
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "client_id=$PUB"
+is "$STATUS $(jstr error)" "400 invalid_request" "refresh without refresh_token: invalid_request"
+# the provider refuses a scope the grant never had: the client's mistake,
+# not a used token, so the same token works on the retry (no revocation)
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
+    --data-urlencode "client_id=$PUB" -d scope=never-granted
+is "$STATUS $(jstr error)" "400 invalid_scope" "refresh for a scope never granted: the provider's invalid_scope"
 refresh_at "$RT" "$PUB"
-is "$STATUS" 200 "refresh: 200"
+is "$STATUS" 200 "refresh: 200 (the same token, after the refused scope)"
 RT2=$(jstr refresh_token)
 list_tools "$F" "$(jstr access_token)"
 is "$STATUS" 200 "refreshed token opens /mcp"
