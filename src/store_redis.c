@@ -8,7 +8,8 @@
  * every Redis since 2.6.12 has (no script, which a managed Redis may
  * forbid).  One connection per worker, made lazily
  * and again after any error, each command bounded by MCP_STORE_TIMEOUT_MS.
- * While Redis is down every answer is STORE_DOWN: callers fail closed.
+ * While Redis is down every answer is STORE_DOWN: callers fail closed;
+ * so too while it may evict keys (keeps_keys).
  * A command is sent a second time only when the kept connection was found
  * closed, never after a timeout (may_resend says why).
  */
@@ -48,6 +49,48 @@ disconnect(struct redis_store *r)
 	r->rc = NULL;
 }
 
+/*
+ * 0 when Redis keeps every key until it expires; -1 (logged) when it may
+ * evict them under memory pressure (maxmemory set, a policy other than
+ * noeviction): a claimed code or refresh token would be forgotten, and
+ * pass again, by a flood of other keys.  A Redis that refuses INFO (an
+ * ACL) is taken at its word, with a warning once.
+ */
+static int
+keeps_keys(struct redis_store *r)
+{
+	static int	 warned;
+	redisReply	*rep;
+	const char	*m, *p;
+	char		 policy[32] = "";
+	int		 rc = 0;
+
+	rep = redisCommand(r->rc, "INFO memory");
+	if (rep == NULL || rep->type != REDIS_REPLY_STRING) {
+		if (!warned++)
+			log_msg(LOGL_WARN, "store: redis at %s answers no INFO: "
+			    "it must run with maxmemory-policy noeviction",
+			    r->where);
+		goto out;
+	}
+	m = strstr(rep->str, "\nmaxmemory:");
+	p = strstr(rep->str, "\nmaxmemory_policy:");
+	if (p != NULL)
+		sscanf(p, "\nmaxmemory_policy:%31[a-z-]", policy);
+	if (m != NULL && strtoll(m + 11, NULL, 10) != 0 &&
+	    strcmp(policy, "noeviction") != 0) {
+		log_msg(LOGL_ERROR, "store: redis at %s may evict keys "
+		    "(maxmemory-policy %s): a used code or refresh token "
+		    "could pass again; refused until it runs with "
+		    "noeviction", r->where, policy);
+		rc = -1;
+	}
+out:
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
+}
+
 static int
 connect_now(struct redis_store *r)
 {
@@ -63,18 +106,22 @@ connect_now(struct redis_store *r)
 		disconnect(r);
 		return -1;
 	}
-	if (r->password == NULL)
-		return 0;
-	rep = redisCommand(r->rc, "AUTH %s", r->password);
-	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		log_msg(LOGL_ERROR, "store: redis at %s refused "
-		    "MCP_REDIS_PASSWORD", r->where);
-		if (rep != NULL)
-			freeReplyObject(rep);
+	if (r->password != NULL) {
+		rep = redisCommand(r->rc, "AUTH %s", r->password);
+		if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+			log_msg(LOGL_ERROR, "store: redis at %s refused "
+			    "MCP_REDIS_PASSWORD", r->where);
+			if (rep != NULL)
+				freeReplyObject(rep);
+			disconnect(r);
+			return -1;
+		}
+		freeReplyObject(rep);
+	}
+	if (keeps_keys(r) == -1) {
 		disconnect(r);
 		return -1;
 	}
-	freeReplyObject(rep);
 	return 0;
 }
 

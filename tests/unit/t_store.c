@@ -503,6 +503,29 @@ t_redis(void)
 	pid = redis_start(port);
 	is_int(store_claim(s, "while-down", "1", 60), STORE_OK, "redis: "
 	    "started again: the worker reconnects by itself");
+
+	/*
+	 * A Redis that may evict keys (maxmemory with an LRU policy, the
+	 * default of many managed ones) would forget a used refresh token
+	 * under a flood of other keys: refused, checked on each connection
+	 * (CLIENT KILL makes the worker connect again).
+	 */
+	freeReplyObject(redis_do(port, "CONFIG SET maxmemory 64mb"));
+	freeReplyObject(redis_do(port, "CONFIG SET maxmemory-policy "
+	    "volatile-lru"));
+	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
+	is_int(store_claim(s, "evicting", "1", 60), STORE_DOWN, "redis: "
+	    "maxmemory-policy volatile-lru: STORE_DOWN (fail closed)");
+	freeReplyObject(redis_do(port, "CONFIG SET maxmemory-policy "
+	    "noeviction"));
+	is_int(store_claim(s, "evicting", "1", 60), STORE_OK, "redis: "
+	    "noeviction: served again");
+	freeReplyObject(redis_do(port, "CONFIG SET maxmemory 0"));
+	freeReplyObject(redis_do(port, "CONFIG SET maxmemory-policy "
+	    "allkeys-lru"));
+	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
+	is_int(store_claim(s, "no-limit", "1", 60), STORE_OK, "redis: an "
+	    "LRU policy without maxmemory evicts nothing: served");
 	store_close(s);
 	cfg_free(&cfg);
 	redis_stop(pid);
