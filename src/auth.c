@@ -43,6 +43,7 @@
 #define AUTH_NEG_SLOTS	256	/* refused tokens remembered per worker */
 #define AUTH_NEG_TTL	30	/* seconds, at most */
 #define AUTH_ID_MAX	1024	/* bytes kept of a sub or client id */
+#define AUTH_RETRY_AFTER 5	/* seconds after a failed introspection */
 
 struct auth_entry {
 	unsigned char	 digest[32];
@@ -69,6 +70,7 @@ struct auth_state {
 	int64_t			 jwks_fetched;
 	int64_t			 jwks_tried;		/* last refetch for a kid */
 	int64_t			 jwks_failed;		/* last failed fetch */
+	int64_t			 intro_failed;		/* last failed call */
 	const char		**algs;			/* NULL-terminated */
 	char			*algs_buf;
 	char			*scope_hint;		/* required, space-sep. */
@@ -423,15 +425,20 @@ neg_get(struct auth_state *st, const unsigned char *d, const char **why)
 	return 1;
 }
 
-/* Fill in jwks_uri or introspection_endpoint from the metadata. */
+/*
+ * Fill in jwks_uri or introspection_endpoint from the metadata, through
+ * the provider module's cache: a provider that is down, or metadata
+ * without the field, is not fetched again for every request.
+ */
 static int
 discover(struct auth_state *st, char **slot, const char *field)
 {
 	struct json_object	*m, *v;
+	int			 stale;
 
 	if (*slot != NULL)
 		return 0;
-	if ((m = prov_fetch_metadata(st->cfg)) == NULL)
+	if ((m = prov_metadata(st->cfg, &stale)) == NULL)
 		return -1;
 	if (json_object_object_get_ex(m, field, &v) &&
 	    json_object_is_type(v, json_type_string))
@@ -439,7 +446,6 @@ discover(struct auth_state *st, char **slot, const char *field)
 	else
 		log_msg(LOGL_WARN, "auth: the provider's metadata has no %s",
 		    field);
-	json_object_put(m);
 	return *slot != NULL ? 0 : -1;
 }
 
@@ -622,10 +628,21 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	size_t			 n;
 	enum auth_status	 rc = AUTH_UNAVAILABLE;
 
+	/*
+	 * A call that failed a moment ago is not made again for every
+	 * request until then: each would hold the worker for the timeout.
+	 * Cached answers still serve.
+	 */
+	if (util_now_unix() - st->intro_failed < AUTH_RETRY_AFTER) {
+		*why = "the introspection endpoint failed a moment ago";
+		return AUTH_UNAVAILABLE;
+	}
 	*why = "the introspection endpoint cannot be reached";
 	if (discover(st, &st->introspection_url, "introspection_endpoint") ==
-	    -1)
+	    -1) {
+		st->intro_failed = util_now_unix();
 		return AUTH_UNAVAILABLE;
+	}
 	buf_init(&body);
 	form_add(&body, "token", tok, len);
 	form_add(&body, "token_type_hint", "access_token", 12);
@@ -653,9 +670,10 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	rq.timeout_ms = cfg->api_timeout * 1000;
 	rq.max_response = AUTH_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1 || rs.status != 200) {
-		log_msg(LOGL_WARN, "auth: introspection at %s failed: %s",
-		    st->introspection_url, rs.errmsg[0] ? rs.errmsg :
-		    "HTTP error");
+		log_msg(LOGL_WARN, "auth: introspection at %s failed: %s; "
+		    "not tried again for %d s", st->introspection_url,
+		    rs.errmsg[0] ? rs.errmsg : "HTTP error", AUTH_RETRY_AFTER);
+		st->intro_failed = util_now_unix();
 		goto out;
 	}
 	if (jp_parse(rs.body.data, rs.body.len, &introspection, &o,

@@ -305,9 +305,11 @@ intro_conn(int c)
 	}
 	__sync_fetch_and_add(intro_calls, 1);
 	b = intro_answer(tok);
-	snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: "
+	/* "fail...": the provider is in trouble */
+	snprintf(out, sizeof(out), "HTTP/1.1 %s\r\nContent-Type: "
 	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
-	    "\r\n\r\n%s", strlen(b), b);
+	    "\r\n\r\n%s", strncmp(tok, "fail", 4) == 0 ?
+	    "503 Service Unavailable" : "200 OK", strlen(b), b);
 	if (write(c, out, strlen(out)) == -1)
 		return;
 }
@@ -452,6 +454,28 @@ t_introspect_audience(void)
 	free(o.raw);
 	is_int(*intro_calls - before, 1, "introspect: a junk token twice "
 	    "makes one upstream call");
+
+	/*
+	 * A failed call (here a 503) is not made again for AUTH_RETRY_AFTER
+	 * (5 s): each new token would hold the worker for the timeout while
+	 * the provider is down.  Tokens already checked still pass.
+	 */
+	before = *intro_calls;
+	o = with_token(app, &cfg, list_body, "fail-1");
+	is_int(o.status, 503, "introspect: the provider fails: 503");
+	free(o.raw);
+	o = with_token(app, &cfg, list_body, "aud-7");
+	is_int(o.status, 503, "introspect: a new token right after: 503 ...");
+	free(o.raw);
+	is_int(*intro_calls - before, 1, "introspect: ... without a call");
+	o = with_token(app, &cfg, list_body, "aud-1");
+	is_int(o.status, 200, "introspect: a token checked before: 200");
+	free(o.raw);
+	sleep(6);
+	o = with_token(app, &cfg, list_body, "aud-7");
+	is_int(o.status, 200, "introspect: 6 s later it is asked again: 200");
+	free(o.raw);
+	is_int(*intro_calls - before, 2, "introspect: ... with one more call");
 
 	o = with_token(app, &cfg, list_body, "expstr-1");
 	is_int(o.status, 401, "introspect: exp \"never\": 401, not a token "
