@@ -22,9 +22,9 @@ enum auth_status {
 	AUTH_STATUS__MAX
 };
 
-/* What a request's token grants (empty in modes that do not verify). */
 struct tool;
 
+/* What a request's token grants (empty in modes that do not verify). */
 struct auth_grant {
 	int		 verified;
 	char		**scopes;	/* with what MCP_SCOPE_IMPLIES adds */
