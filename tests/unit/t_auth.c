@@ -402,6 +402,17 @@ with_token(struct mcp_app *app, const struct cfg *cfg, const char *body,
 static const char *const list_body =
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 
+/* tools/list with token `tok` answers `want`. */
+static void
+lists_as(struct mcp_app *app, const struct cfg *cfg, const char *tok,
+    int want, const char *msg)
+{
+	struct out	 o = with_token(app, cfg, list_body, tok);
+
+	is_int(o.status, want, "%s", msg);
+	free(o.raw);
+}
+
 /* Issue #13: an answer that does not show the token is for us is refused. */
 static void
 t_introspect_audience(void)
@@ -415,43 +426,31 @@ t_introspect_audience(void)
 		ok(0, "introspect: set-up");
 		return;
 	}
-	o = with_token(app, &cfg, list_body, "aud-1");
-	is_int(o.status, 200, "introspect: aud is the resource: 200");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "audarr-1");
-	is_int(o.status, 200, "introspect: aud array holding the resource: 200");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "res-1");
-	is_int(o.status, 200, "introspect: resource member is the resource: "
-	    "200");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "other-1");
-	is_int(o.status, 401, "introspect: another audience: 401");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "nulaud-1");
-	is_int(o.status, 401, "introspect: aud is the resource, a NUL, more: "
+	lists_as(app, &cfg, "aud-1", 200,
+	    "introspect: aud is the resource: 200");
+	lists_as(app, &cfg, "audarr-1", 200,
+	    "introspect: aud array holding the resource: 200");
+	lists_as(app, &cfg, "res-1", 200,
+	    "introspect: resource member is the resource: 200");
+	lists_as(app, &cfg, "other-1", 401,
+	    "introspect: another audience: 401");
+	lists_as(app, &cfg, "nulaud-1", 401,
+	    "introspect: aud is the resource, a NUL, more: "
 	    "another audience: 401");
-	free(o.raw);
 	o = with_token(app, &cfg, list_body, "noaud-1");
 	is_int(o.status, 401, "introspect: an answer without aud: 401");
 	ok(strstr(o.raw, "error=\"invalid_token\"") != NULL,
 	    "introspect: without aud: invalid_token");
 	free(o.raw);
 	before = *intro_calls;
-	o = with_token(app, &cfg, list_body, "noaud-1");
-	is_int(o.status, 401, "introspect: without aud: refused again, never "
-	    "cached as valid");
-	free(o.raw);
+	lists_as(app, &cfg, "noaud-1", 401,
+	    "introspect: without aud: refused again, never cached as valid");
 	is_int(*intro_calls - before, 0, "introspect: a refused token is "
 	    "remembered: no second upstream call");
 
 	before = *intro_calls;
-	o = with_token(app, &cfg, list_body, "junk-1");
-	is_int(o.status, 401, "introspect: inactive: 401");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "junk-1");
-	is_int(o.status, 401, "introspect: inactive again: 401");
-	free(o.raw);
+	lists_as(app, &cfg, "junk-1", 401, "introspect: inactive: 401");
+	lists_as(app, &cfg, "junk-1", 401, "introspect: inactive again: 401");
 	is_int(*intro_calls - before, 1, "introspect: a junk token twice "
 	    "makes one upstream call");
 
@@ -461,20 +460,16 @@ t_introspect_audience(void)
 	 * the provider is down.  Tokens already checked still pass.
 	 */
 	before = *intro_calls;
-	o = with_token(app, &cfg, list_body, "fail-1");
-	is_int(o.status, 503, "introspect: the provider fails: 503");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "aud-7");
-	is_int(o.status, 503, "introspect: a new token right after: 503 ...");
-	free(o.raw);
+	lists_as(app, &cfg, "fail-1", 503,
+	    "introspect: the provider fails: 503");
+	lists_as(app, &cfg, "aud-7", 503,
+	    "introspect: a new token right after: 503 ...");
 	is_int(*intro_calls - before, 1, "introspect: ... without a call");
-	o = with_token(app, &cfg, list_body, "aud-1");
-	is_int(o.status, 200, "introspect: a token checked before: 200");
-	free(o.raw);
+	lists_as(app, &cfg, "aud-1", 200,
+	    "introspect: a token checked before: 200");
 	sleep(6);
-	o = with_token(app, &cfg, list_body, "aud-7");
-	is_int(o.status, 200, "introspect: 6 s later it is asked again: 200");
-	free(o.raw);
+	lists_as(app, &cfg, "aud-7", 200,
+	    "introspect: 6 s later it is asked again: 200");
 	is_int(*intro_calls - before, 2, "introspect: ... with one more call");
 
 	o = with_token(app, &cfg, list_body, "expstr-1");
@@ -483,13 +478,11 @@ t_introspect_audience(void)
 	ok(strstr(o.raw, "exp that is not a date") != NULL,
 	    "introspect: ... saying why");
 	free(o.raw);
-	o = with_token(app, &cfg, list_body, "expfrac-1");
-	is_int(o.status, 401, "introspect: exp 1000000000.5: expired, 401");
-	free(o.raw);
-	o = with_token(app, &cfg, list_body, "expbig-1");
-	is_int(o.status, 200, "introspect: exp 2^63-1: valid, and no overflow "
+	lists_as(app, &cfg, "expfrac-1", 401,
+	    "introspect: exp 1000000000.5: expired, 401");
+	lists_as(app, &cfg, "expbig-1", 200,
+	    "introspect: exp 2^63-1: valid, and no overflow "
 	    "adding the leeway (UBSan)");
-	free(o.raw);
 	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }

@@ -467,6 +467,19 @@ t_redis_resend(struct store *s, int port)
 	    "twice (%d, count %lld, want 3)", (int)rc, (long long)c.count);
 }
 
+/* Redis's memory settings, then its clients dropped: they connect again. */
+static void
+redis_memory(int port, const char *max, const char *policy)
+{
+	char	 cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "CONFIG SET maxmemory %s", max);
+	freeReplyObject(redis_do(port, cmd));
+	snprintf(cmd, sizeof(cmd), "CONFIG SET maxmemory-policy %s", policy);
+	freeReplyObject(redis_do(port, cmd));
+	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
+}
+
 static void
 t_redis(void)
 {
@@ -510,20 +523,13 @@ t_redis(void)
 	 * under a flood of other keys: refused, checked on each connection
 	 * (CLIENT KILL makes the worker connect again).
 	 */
-	freeReplyObject(redis_do(port, "CONFIG SET maxmemory 64mb"));
-	freeReplyObject(redis_do(port, "CONFIG SET maxmemory-policy "
-	    "volatile-lru"));
-	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
+	redis_memory(port, "64mb", "volatile-lru");
 	is_int(store_claim(s, "evicting", "1", 60), STORE_DOWN, "redis: "
 	    "maxmemory-policy volatile-lru: STORE_DOWN (fail closed)");
-	freeReplyObject(redis_do(port, "CONFIG SET maxmemory-policy "
-	    "noeviction"));
+	redis_memory(port, "64mb", "noeviction");
 	is_int(store_claim(s, "evicting", "1", 60), STORE_OK, "redis: "
 	    "noeviction: served again");
-	freeReplyObject(redis_do(port, "CONFIG SET maxmemory 0"));
-	freeReplyObject(redis_do(port, "CONFIG SET maxmemory-policy "
-	    "allkeys-lru"));
-	freeReplyObject(redis_do(port, "CLIENT KILL TYPE normal"));
+	redis_memory(port, "0", "allkeys-lru");
 	is_int(store_claim(s, "no-limit", "1", 60), STORE_OK, "redis: an "
 	    "LRU policy without maxmemory evicts nothing: served");
 	store_close(s);
