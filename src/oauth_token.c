@@ -49,8 +49,10 @@ struct tok_app {
 	struct store	*store;
 };
 
-/* What became of a request to the provider. */
-/* REFUSED: the token or code is bad; FAILED: not its fault (kept good) */
+/*
+ * What became of a request to the provider: REFUSED, the token or code is
+ * bad; FAILED, not its fault (a refresh token stays good).
+ */
 enum redeem_res { REDEEM_OK, REDEEM_REFUSED, REDEEM_FAILED };
 
 /* Who authenticates: client_id and secret from Basic or from the form. */
