@@ -61,10 +61,34 @@ prov_fetch_json(const struct cfg *cfg, const char *url)
 }
 
 /*
+ * Metadata found at the issuer's well-known URLs must name that issuer
+ * (RFC 8414 3.3, OpenID Discovery 4.3), or it describes another server;
+ * `iss` is MCP_OAUTH_ISSUER without its trailing slashes, and so is the
+ * comparison (tokens are held to the exact value elsewhere).  Takes m.
+ */
+static struct json_object *
+issuer_checked(struct json_object *m, const char *iss, const char *url)
+{
+	const char	*v = prov_field(m, "issuer");
+	size_t		 n = v != NULL ? strlen(v) : 0;
+
+	while (n > 0 && v[n - 1] == '/')
+		n--;
+	if (m == NULL || (v != NULL && n == strlen(iss) &&
+	    memcmp(v, iss, n) == 0))
+		return m;
+	log_msg(LOGL_ERROR, "provider: %s names %s (RFC 8414 3.3): not "
+	    "used", url, v != NULL ? "another issuer than MCP_OAUTH_ISSUER" :
+	    "no issuer");
+	json_object_put(m);
+	return NULL;
+}
+
+/*
  * The provider's metadata, fetched now: MCP_OAUTH_METADATA_URL, else the
  * issuer's RFC 8414 URL (the well-known part goes before the issuer's
- * path), else its OpenID configuration.  A trailing slash on the issuer
- * never makes "//".  A new object, or NULL.
+ * path), else its OpenID configuration, either naming the issuer.  A
+ * trailing slash on the issuer never makes "//".  A new object, or NULL.
  */
 struct json_object *
 prov_fetch_metadata(const struct cfg *cfg)
@@ -91,14 +115,14 @@ prov_fetch_metadata(const struct cfg *cfg)
 		origin = url_origin(&u);
 		xasprintf(&url, "%s/.well-known/oauth-authorization-server%s",
 		    origin, u.path);
-		m = prov_fetch_json(cfg, url);
+		m = issuer_checked(prov_fetch_json(cfg, url), iss, url);
 		free(url);
 		free(origin);
 		url_free(&u);
 	}
 	if (m == NULL) {
 		xasprintf(&url, "%s/.well-known/openid-configuration", iss);
-		m = prov_fetch_json(cfg, url);
+		m = issuer_checked(prov_fetch_json(cfg, url), iss, url);
 		free(url);
 	}
 	free(iss);

@@ -22,6 +22,7 @@
 #include "../../src/log.h"
 #include "../../src/mcp.h"
 #include "../../src/oauth.h"
+#include "../../src/provider.h"
 #include "../../src/server.h"
 #include "../../src/tools.h"
 #include "../../src/util.h"
@@ -273,6 +274,32 @@ intro_answer(const char *tok)
 	return "{\"active\":false}";
 }
 
+/*
+ * The provider's RFC 8414 metadata for issuer http://127.0.0.1:PORT/good,
+ * or, under /evil, a document that names another issuer; nothing else
+ * (no OpenID configuration).
+ */
+static void
+intro_metadata(int c, const char *path)
+{
+	char	 iss[64], doc[512], out[1024];
+
+	/* the good one with a trailing slash, as Auth0's has */
+	if (strncmp(path, "good ", 5) == 0)
+		snprintf(iss, sizeof(iss), "http://127.0.0.1:%d/good/",
+		    intro_port);
+	else
+		snprintf(iss, sizeof(iss), "https://evil.example");
+	snprintf(doc, sizeof(doc), "{\"issuer\":\"%s\","
+	    "\"introspection_endpoint\":\"http://127.0.0.1:%d/introspect\"}",
+	    iss, intro_port);
+	snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
+	    "\r\n\r\n%s", strlen(doc), doc);
+	if (write(c, out, strlen(out)) == -1)
+		return;
+}
+
 static void
 intro_conn(int c)
 {
@@ -302,6 +329,18 @@ intro_conn(int c)
 			n = sizeof(tok) - 1;
 		memcpy(tok, t + 6, n);
 		tok[n] = '\0';
+	}
+	if (strncmp(in, "GET /.well-known/oauth-authorization-server/", 44)
+	    == 0) {
+		intro_metadata(c, in + 44);
+		return;
+	}
+	if (strncmp(in, "GET ", 4) == 0) {
+		snprintf(out, sizeof(out), "HTTP/1.1 404 Not Found\r\n"
+		    "Content-Length: 0\r\nConnection: close\r\n\r\n");
+		if (write(c, out, strlen(out)) == -1)
+			return;
+		return;
 	}
 	__sync_fetch_and_add(intro_calls, 1);
 	b = intro_answer(tok);
@@ -485,6 +524,48 @@ t_introspect_audience(void)
 	    "adding the leeway (UBSan)");
 	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
+}
+
+/*
+ * The introspection endpoint discovered from the issuer's metadata, which
+ * must name that issuer (RFC 8414 3.3): a document that names another is
+ * another server's, and its endpoint is not asked.
+ */
+static void
+t_introspect_discovered(void)
+{
+	static const char *const sub[] = { "good", "evil" };
+	char		 iss[128], *env[8], *cause;
+	struct cfg	 cfg;
+	void		*app;
+	int		 i, before;
+
+	for (i = 0; i < 2; i++) {
+		prov_cache_clear();
+		snprintf(iss, sizeof(iss), "MCP_OAUTH_ISSUER=http://127.0.0.1:"
+		    "%d/%s", intro_port, sub[i]);
+		env[0] = "MCP_AUTH=introspect";
+		env[1] = "MCP_PUBLIC_URL=https://mcp.example.com";
+		env[2] = iss;
+		env[3] = "MCP_OAUTH_CLIENT_ID=rs";
+		env[4] = "MCP_OAUTH_CLIENT_SECRET=rs-secret";
+		env[5] = NULL;
+		if (cfg_load(&cfg, PROG_MCP, env, stderr) == -1 ||
+		    srv_prog_mcp.init(&cfg, &app, &cause) == -1) {
+			ok(0, "discovered: set-up");
+			return;
+		}
+		before = *intro_calls;
+		lists_as(app, &cfg, "aud-1", i == 0 ? 200 : 503, i == 0 ?
+		    "discovered: metadata naming the issuer: its endpoint "
+		    "is used" : "discovered: metadata naming another issuer: "
+		    "not used, 503");
+		is_int(*intro_calls - before, i == 0 ? 1 : 0, "discovered: "
+		    "%s introspection call", i == 0 ? "one" : "no");
+		srv_prog_mcp.fini(app);
+		cfg_free(&cfg);
+	}
+	prov_cache_clear();
 }
 
 /* MCP_INTROSPECTION_AUDIENCE=any: the operator's explicit opt-out. */
@@ -984,6 +1065,7 @@ main(void)
 	t_config();
 	intro_start();
 	t_introspect_audience();
+	t_introspect_discovered();
 	t_introspect_any();
 	t_scope_challenges();
 	t_tools_by_scope();
