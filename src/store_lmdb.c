@@ -81,18 +81,28 @@ failed(struct lmdb_store *l, const char *what, int rc)
 	return STORE_DOWN;
 }
 
-/* The expiry of a live entry of "k", or 0 (absent, expired). */
-static int64_t
+/*
+ * The expiry of a live entry of "k" in *until, or 0 (absent, expired):
+ * 0, or LMDB's error.  Only "not found" is absence: a read that failed
+ * must not pass for a code or a refresh token never used.
+ */
+static int
 live_until(MDB_txn *txn, struct lmdb_store *l, const char *key, int64_t now,
-    MDB_val *data)
+    MDB_val *data, int64_t *until)
 {
 	MDB_val	 k = { strlen(key), (void *)key };
-	int64_t	 until;
+	int	 rc;
 
-	if (mdb_get(txn, l->keys, &k, data) != 0 || data->mv_size < 8)
+	*until = 0;
+	if ((rc = mdb_get(txn, l->keys, &k, data)) == MDB_NOTFOUND)
 		return 0;
-	until = from_be64(data->mv_data);
-	return until > now ? until : 0;
+	if (rc != 0)
+		return rc;
+	if (data->mv_size < 8)
+		return MDB_CORRUPTED;
+	if ((*until = from_be64(data->mv_data)) <= now)
+		*until = 0;
+	return 0;
 }
 
 /* Do the trees use more than FULL_PERCENT of the map? */
@@ -192,8 +202,10 @@ write_entry(struct lmdb_store *l, const char *key, const char *val,
 		return failed(l, "write", rc);
 	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
 		goto fail;
+	if ((rc = live_until(txn, l, key, now, &d, &old)) != 0)
+		goto fail;
 	/* refused or full: the purge above is still worth keeping */
-	if ((old = live_until(txn, l, key, now, &d)) != 0 && only_new)
+	if (old != 0 && only_new)
 		return mdb_txn_commit(txn) == 0 ? STORE_EXISTS : STORE_DOWN;
 	if (old == 0 && nearly_full(txn, l)) {
 		mdb_txn_commit(txn);
@@ -250,7 +262,9 @@ lmdb_incr(void *p, struct store_ctr *c, size_t n)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		c[i].count = c[i].delta;
-		if ((until = live_until(txn, l, c[i].key, now, &d)) != 0)
+		if ((rc = live_until(txn, l, c[i].key, now, &d, &until)) != 0)
+			goto fail;
+		if (until != 0)
 			c[i].count += count_of(&d);
 		else if (nearly_full(txn, l)) {
 			/* none of it, but what purge removed goes */
@@ -295,12 +309,14 @@ lmdb_get(void *p, const char *key, char *val)
 	MDB_txn			*txn;
 	MDB_val			 d;
 	enum store_res		 res = STORE_MISSING;
+	int64_t			 until;
 	int			 rc;
 
 	if ((rc = mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return failed(l, "read", rc);
-	if (live_until(txn, l, key, util_now_unix(), &d) != 0 &&
-	    d.mv_size - 8 <= STORE_VALUE_MAX) {
+	if ((rc = live_until(txn, l, key, util_now_unix(), &d, &until)) != 0)
+		res = failed(l, "read", rc);
+	else if (until != 0 && d.mv_size - 8 <= STORE_VALUE_MAX) {
 		memcpy(val, (unsigned char *)d.mv_data + 8, d.mv_size - 8);
 		val[d.mv_size - 8] = '\0';
 		res = STORE_OK;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
+#include <lmdb.h>
 
 #include "cfg.h"
 #include "store.h"
@@ -245,6 +246,64 @@ t_incr_race(const char *const *vars, const char *name)
 	cfg_free(&cfg);
 }
 
+/* Write a row of `n` bytes under `key` straight into the file's keys. */
+static int
+lmdb_raw(const char *path, const char *key, const char *val, size_t n)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k = { strlen(key), (void *)key }, v = { n, (void *)val };
+	int		 rc;
+
+	if (mdb_env_create(&env) != 0)
+		return -1;
+	rc = mdb_env_set_maxdbs(env, 2) != 0 ||
+	    mdb_env_open(env, path, MDB_NOSUBDIR, 0600) != 0 ||
+	    mdb_txn_begin(env, NULL, 0, &txn) != 0;
+	if (!rc) {
+		rc = mdb_dbi_open(txn, "k", 0, &dbi) != 0 ||
+		    mdb_put(txn, dbi, &k, &v, 0) != 0;
+		if (rc || mdb_txn_commit(txn) != 0)
+			rc = 1;
+	}
+	mdb_env_close(env);
+	return rc ? -1 : 0;
+}
+
+/*
+ * A row that cannot be read (here one too short to hold its expiry) is a
+ * store that is down, not a key never used: a claim of it must not
+ * succeed, nor a read say "absent" (a revoked family would pass).
+ */
+static void
+t_lmdb_damaged(const char **vars, const char *path)
+{
+	struct store	*s;
+	struct cfg	 cfg;
+	char		*cause = NULL, v[STORE_VALUE_MAX + 1];
+
+	if (lmdb_raw(path, "damaged", "abc", 3) == -1) {
+		ok(0, "local: a damaged row written");
+		return;
+	}
+	cfg = config(vars);
+	if (store_open(&cfg, &s, &cause) == -1) {
+		ok(0, "local: opened again (%s)", cause);
+		free(cause);
+		cfg_free(&cfg);
+		return;
+	}
+	is_int(store_get(s, "damaged", v), STORE_DOWN, "local: a damaged row "
+	    "read: STORE_DOWN, not STORE_MISSING");
+	is_int(store_claim(s, "damaged", "1", 60), STORE_DOWN, "local: a "
+	    "damaged row claimed: STORE_DOWN, not a first use");
+	is_int(store_claim(s, "sound", "1", 60), STORE_OK, "local: other "
+	    "keys still work");
+	store_close(s);
+	cfg_free(&cfg);
+}
+
 static void
 t_lmdb(const char *dir)
 {
@@ -268,6 +327,7 @@ t_lmdb(const char *dir)
 	cfg_free(&cfg);
 	t_race(vars, "local");
 	t_incr_race(vars, "local");
+	t_lmdb_damaged(vars, path);
 
 	/* another user could have made the file first */
 	chmod(path, 0666);
