@@ -352,7 +352,8 @@ out:
  * A refresh-token family ends: none of its tokens works again.  The mark
  * is a key of its own that nothing overwrites, so a refresh that was
  * already under way when the family was revoked (and then records the
- * family as live again) cannot bring it back.
+ * family as live again) cannot bring it back; it outlives the tokens
+ * such a refresh issues, which may answer MCP_API_TIMEOUT seconds late.
  */
 static void
 family_revoke(const struct cfg *cfg, struct tok_app *app, const char *family,
@@ -361,8 +362,8 @@ family_revoke(const struct cfg *cfg, struct tok_app *app, const char *family,
 	char	 key[STORE_KEY_MAX];
 
 	store_key(key, sizeof(key), "revoked", family);
-	if (store_put(app->store, key, "1", cfg->oauth_refresh_ttl + 60) !=
-	    STORE_OK)
+	if (store_put(app->store, key, "1", cfg->oauth_refresh_ttl +
+	    cfg->api_timeout + 60) != STORE_OK)
 		log_msg(LOGL_ERROR, "token: the store is down: %s, but its "
 		    "grant could not be revoked", why);
 	else
