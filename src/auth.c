@@ -670,10 +670,13 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	rq.timeout_ms = cfg->api_timeout * 1000;
 	rq.max_response = AUTH_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1 || rs.status != 200) {
-		log_msg(LOGL_WARN, "auth: introspection at %s failed: %s; "
-		    "not tried again for %d s", st->introspection_url,
-		    rs.errmsg[0] ? rs.errmsg : "HTTP error", AUTH_RETRY_AFTER);
-		st->intro_failed = util_now_unix();
+		log_msg(LOGL_WARN, "auth: introspection at %s failed: %s",
+		    st->introspection_url, rs.errmsg[0] ? rs.errmsg :
+		    "HTTP error");
+		/* only the provider's own trouble pauses it: a 4xx may be
+		 * about this token, and a caller must not pause it for all */
+		if (rs.err != UP_OK || rs.status >= 500)
+			st->intro_failed = util_now_unix();
 		goto out;
 	}
 	if (jp_parse(rs.body.data, rs.body.len, &introspection, &o,

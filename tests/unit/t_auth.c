@@ -348,7 +348,8 @@ intro_conn(int c)
 	snprintf(out, sizeof(out), "HTTP/1.1 %s\r\nContent-Type: "
 	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
 	    "\r\n\r\n%s", strncmp(tok, "fail", 4) == 0 ?
-	    "503 Service Unavailable" : "200 OK", strlen(b), b);
+	    "503 Service Unavailable" : strncmp(tok, "bad", 3) == 0 ?
+	    "400 Bad Request" : "200 OK", strlen(b), b);
 	if (write(c, out, strlen(out)) == -1)
 		return;
 }
@@ -498,6 +499,10 @@ t_introspect_audience(void)
 	 * (5 s): each new token would hold the worker for the timeout while
 	 * the provider is down.  Tokens already checked still pass.
 	 */
+	/* a 400 about one token pauses nothing for the others */
+	lists_as(app, &cfg, "bad-1", 503, "introspect: a 400 for a token: 503");
+	lists_as(app, &cfg, "aud-6", 200, "introspect: a new token right "
+	    "after a 400: asked, 200");
 	before = *intro_calls;
 	lists_as(app, &cfg, "fail-1", 503,
 	    "introspect: the provider fails: 503");
