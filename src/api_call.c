@@ -1133,6 +1133,12 @@ api_call(void *ctx, struct tool_call *call)
 		call->args = curated = curated_args(op, call->args);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;
+	/* counted only now: a call refused for its arguments costs the
+	 * API nothing, and must not use up a tool's shared limit */
+	if (call->gate != NULL && call->gate(call->ctx, call->tool) == -1) {
+		call->gated = 1;
+		goto out;
+	}
 	/* before a token is fetched for it: a call that will not go out */
 	if ((result = admit(cfg, call, r.url.data, &bc)) != NULL)
 		goto out;

@@ -454,6 +454,13 @@ mcp_audit(const struct cfg *cfg, const struct req *rq,
 		audit_write(&a);
 }
 
+/* The rate limits, once the call is one the API would get (ratelimit.h). */
+static int
+call_gate(void *ctx, const struct tool *t)
+{
+	return mcp_rate_limit(((struct call_state *)ctx)->x, t);
+}
+
 static struct json_object *
 m_tools_call(struct mcp_exchange *x)
 {
@@ -498,9 +505,6 @@ m_tools_call(struct mcp_exchange *x)
 		    NULL, 1, "insufficient_scope");
 		return NULL;
 	}
-	/* counted once it is a call the API would get (ratelimit.h) */
-	if (mcp_rate_limit(x, call.tool) == -1)
-		return NULL;
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
 	cs.last = -1;	/* a first report of 0 is a valid start */
@@ -515,6 +519,7 @@ m_tools_call(struct mcp_exchange *x)
 	call.progress = call_progress;
 	call.wants_progress = cs.token != NULL;
 	call.log = call_log;
+	call.gate = call_gate;
 	call.log_min = x->log_level + 1;	/* -1 (none) becomes 0 */
 	call.ctx = &cs;
 	/* the verified token, for MCP_UPSTREAM_AUTH=exchange */
@@ -531,6 +536,8 @@ m_tools_call(struct mcp_exchange *x)
 	}
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
 	json_object_put(args);
+	if (call.gated)		/* answered and audited by the gate */
+		return NULL;
 	req_set_note(x->rq->tool, sizeof(x->rq->tool), call.tool->name);
 	x->rq->upstream_status = call.upstream_status;
 	x->rq->upstream_ms = call.upstream_seconds * 1000.0;

@@ -82,7 +82,9 @@ mcp_rate_limit(struct mcp_exchange *x, const struct tool *t)
 		snprintf(note, sizeof(note), "ratelimit:unavailable");
 	}
 	x->err_data = d;
-	if (x->can_stream) {	/* one message: the HTTP answer is its own */
+	/* one message whose HTTP answer has not begun (a debug line the
+	 * client asked for may have started a stream): the status is its own */
+	if (x->can_stream && !x->rs->streaming) {
 		x->http_status = r == RL_LIMITED ? 429 : 503;
 		snprintf(ra, sizeof(ra), "%lld", (long long)v.retry_after);
 		resp_header(x->rs, "Retry-After", ra);

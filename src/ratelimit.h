@@ -17,8 +17,10 @@
  * What counts.  Only tools/call, the one method that costs the API a
  * request; ping, tools/list, initialize and server/discover are answered
  * from memory and cost no more than the web server's own limits protect.
- * A call is counted once it names a known tool the token may call, before
- * the API is asked.  The subject and client limits apply to verified
+ * A call is counted once it names a known tool the token may call and its
+ * arguments are valid, before the API is asked: a call refused for its
+ * arguments never reaches the API and must not use up a tool's limit,
+ * which every caller shares.  The subject and client limits apply to verified
  * tokens only (MCP_AUTH=jwt or introspect): without one (MCP_AUTH=none,
  * or required, whose token nobody checked) there is no subject or client
  * to trust, and only the tool limits apply.

@@ -58,7 +58,11 @@ struct tool_call {
 	int			(*progress)(void *, double, double,
 				    const char *);
 	int			(*log)(void *, int, const char *);
-	void			*ctx;		/* for the three above */
+	/* asked once the arguments are valid and the request is built,
+	 * before the API is: -1 refuses the call, answered by the gate
+	 * (rate limits); NULL lets every call through */
+	int			(*gate)(void *, const struct tool *);
+	void			*ctx;		/* for the four above */
 	int			 wants_progress;	/* a progressToken came */
 	int			 log_min;	/* 0: no log wanted, else the
 						 * lowest tool_log level + 1 */
@@ -77,14 +81,15 @@ struct tool_call {
 	int			 upstream_auth;	/* the operation's mode (enum
 						 * cfg_upstream_auth); 0: the
 						 * configured one */
+	int			 gated;		/* the gate refused it */
 };
 
 struct registry {
 	struct tool	*tools;			/* sorted by name */
 	size_t		 ntools;
 	char		 digest[17];		/* identifies this tool set */
-	/* returns a CallToolResult (owned by the caller) or NULL on an
-	 * internal failure */
+	/* returns a CallToolResult (owned by the caller), or NULL: an
+	 * internal failure, or the call's gate refused it (gated set) */
 	struct json_object *(*call)(void *, struct tool_call *);
 	void		(*free_impl)(void *);
 	void		*ctx;

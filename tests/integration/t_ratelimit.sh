@@ -157,7 +157,12 @@ call "$POOL" "$CAROL" whoAmI
 refused client "carol: call 3, over client app-1's 5/day"
 ok_call "$POOL" "$DAVE" whoAmI '{}' "dave, another client: passes"
 
-# getItem=2/day, all callers together
+# getItem=2/day, all callers together; calls refused for their
+# arguments never reach the API and use up nothing
+for a in '{"id":"one"}' '{}'; do
+	ok_call "$POOL" "$FRANK" getItem "$a" "getItem $a: answered"
+	like "$BODY" '"isError":true' "... as a tool error (invalid arguments)"
+done
 ok_call "$POOL" "$ERIN" getItem '{"id":1}' "getItem (2/day): erin's call passes"
 ok_call "$THIRD" "$DAVE" getItem '{"id":1}' "getItem: dave's call passes"
 call "$POOL" "$FRANK" getItem '{"id":1}'
