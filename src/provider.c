@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -84,6 +85,54 @@ issuer_checked(struct json_object *m, const char *iss, const char *url)
 	return NULL;
 }
 
+/* The endpoints of the metadata that get tokens or secrets, or keys. */
+static const char *const prov_endpoints[] = {
+	"authorization_endpoint", "token_endpoint", "jwks_uri",
+	"introspection_endpoint", "revocation_endpoint",
+	"registration_endpoint", "userinfo_endpoint",
+	"device_authorization_endpoint",
+	"pushed_authorization_request_endpoint", "end_session_endpoint",
+};
+
+/*
+ * The first endpoint of metadata fetched from `url` that would downgrade
+ * it: plain http named by a document that came over https (every
+ * authorization server endpoint must be https: MCP 2026-07-28,
+ * Authorization; RFC 6749 3.2 for the token endpoint; OpenID Discovery
+ * for jwks_uri).  Introspection sends the client secret and a token there.
+ * NULL when there is none, or when the operator chose plain http for the
+ * provider itself (a private network, a test).
+ */
+const char *
+prov_downgrade(struct json_object *m, const char *url)
+{
+	const char	*v;
+	size_t		 i;
+
+	if (m == NULL || strncasecmp(url, "https:", 6) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(prov_endpoints) / sizeof(prov_endpoints[0]);
+	    i++)
+		if ((v = prov_field(m, prov_endpoints[i])) != NULL &&
+		    strncasecmp(v, "https:", 6) != 0)
+			return prov_endpoints[i];
+	return NULL;
+}
+
+/* m, or NULL when it downgrades (prov_downgrade).  Takes m. */
+static struct json_object *
+https_checked(struct json_object *m, const char *url)
+{
+	const char	*field;
+
+	if ((field = prov_downgrade(m, url)) == NULL)
+		return m;
+	log_msg(LOGL_ERROR, "provider: %s names a %s that is not https: not "
+	    "used", url, field);
+	json_object_put(m);
+	return NULL;
+}
+
 /*
  * The provider's metadata, fetched now: MCP_OAUTH_METADATA_URL, else the
  * issuer's RFC 8414 URL (the well-known part goes before the issuer's
@@ -100,7 +149,8 @@ prov_fetch_metadata(const struct cfg *cfg)
 	size_t			 n;
 
 	if (cfg->oauth_metadata_url != NULL) {
-		m = prov_fetch_json(cfg, cfg->oauth_metadata_url);
+		m = https_checked(prov_fetch_json(cfg,
+		    cfg->oauth_metadata_url), cfg->oauth_metadata_url);
 		met_fetched(MET_DOC_METADATA, m != NULL ? MET_FETCH_OK :
 		    MET_FETCH_ERROR);
 		return m;
@@ -115,14 +165,16 @@ prov_fetch_metadata(const struct cfg *cfg)
 		origin = url_origin(&u);
 		xasprintf(&url, "%s/.well-known/oauth-authorization-server%s",
 		    origin, u.path);
-		m = issuer_checked(prov_fetch_json(cfg, url), iss, url);
+		m = https_checked(issuer_checked(prov_fetch_json(cfg, url),
+		    iss, url), url);
 		free(url);
 		free(origin);
 		url_free(&u);
 	}
 	if (m == NULL) {
 		xasprintf(&url, "%s/.well-known/openid-configuration", iss);
-		m = issuer_checked(prov_fetch_json(cfg, url), iss, url);
+		m = https_checked(issuer_checked(prov_fetch_json(cfg, url),
+		    iss, url), url);
 		free(url);
 	}
 	free(iss);

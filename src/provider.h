@@ -16,6 +16,7 @@ struct json_object *prov_fetch_json(const struct cfg *, const char *);
 struct json_object *prov_fetch_metadata(const struct cfg *);
 struct json_object *prov_metadata(const struct cfg *, int *);	/* borrowed */
 const char *prov_field(struct json_object *, const char *);
+const char *prov_downgrade(struct json_object *, const char *);
 void	 prov_cache_clear(void);
 
 #endif

@@ -7,7 +7,8 @@
 # request: libcurl asks for compression, the built-in client does not);
 # a private CA is trusted through SSL_CERT_FILE, and without it the
 # certificate is refused (verification is never turned off); the proxy
-# variables are still honoured, no_proxy included.
+# variables are still honoured, no_proxy included.  Provider metadata
+# fetched over https that names a plain-http jwks_uri is not used.
 . "$(dirname "$0")/lib.sh"
 
 MCP_FCGI="$top_builddir/cgi-bin/mcp.fcgi"
@@ -59,8 +60,24 @@ start_spawn_fcgi "$T_DIR/p.sock" "$T_DIR/p.log" "$MCP_FCGI" \
 start_spawn_fcgi "$T_DIR/np.sock" "$T_DIR/np.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API" \
     http_proxy="http://127.0.0.1:$DEAD_PORT" no_proxy=localhost
+# MCP_AUTH=jwt, the provider's metadata over https: its jwks_uri on
+# https (used) or on plain http (a downgrade: not used)
+rsa_key "$T_DIR/jwt.key" || bail "openssl could not make a key"
+printf '{"keys":[{"kty":"RSA","kid":"k1","alg":"RS256","n":"%s","e":"AQAB"}]}' \
+    "$(rsa_jwk_n "$T_DIR/jwt.key")" >"$T_DIR/jwks.json"
+for j in https://localhost:$TLS_PORT http://localhost:$API_PORT; do
+	printf '{"issuer":"https://as.test","jwks_uri":"%s/jwks.json"}' "$j" \
+	    >"$T_DIR/meta-${j%%:*}.json"
+	start_spawn_fcgi "$T_DIR/j${j%%:*}.sock" "$T_DIR/j${j%%:*}.log" \
+	    "$MCP_FCGI" MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$HTTP_API" \
+	    MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test \
+	    MCP_OAUTH_ISSUER=https://as.test SSL_CERT_FILE="$T_DIR/tls.pem.crt" \
+	    MCP_OAUTH_METADATA_URL="https://localhost:$TLS_PORT/meta-${j%%:*}.json"
+done
 start_lighttpd mcp "
 fastcgi.server = (
+	\"/jhttps/mcp\" => (( \"socket\" => \"$T_DIR/jhttps.sock\", \"check-local\" => \"disable\" )),
+	\"/jhttp/mcp\" => (( \"socket\" => \"$T_DIR/jhttp.sock\", \"check-local\" => \"disable\" )),
 	\"/h/mcp\" => (( \"socket\" => \"$T_DIR/h.sock\", \"check-local\" => \"disable\" )),
 	\"/n/mcp\" => (( \"socket\" => \"$T_DIR/n.sock\", \"check-local\" => \"disable\" )),
 	\"/s/mcp\" => (( \"socket\" => \"$T_DIR/s.sock\", \"check-local\" => \"disable\" )),
@@ -121,5 +138,22 @@ like "$BODY" '"isError":true' "http_proxy (a dead proxy) is honoured: a tool err
 like "$BODY" 'could not connect' "http_proxy (a dead proxy): could not connect"
 get_item np 2
 like "$BODY" '"structuredContent":\{"id":2,' "no_proxy=localhost: the API called directly"
+
+now=$(date +%s)
+TOKEN=$(jws_rs256 "$T_DIR/jwt.key" '{"alg":"RS256","typ":"JWT","kid":"k1"}' \
+    "{\"iss\":\"https://as.test\",\"aud\":\"https://mcp.test/mcp\",\"sub\":\"a\",\"exp\":$((now + 600))}") ||
+    bail "openssl could not sign"
+for j in https http; do
+	http POST "$BASE/j$j/mcp" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $TOKEN" \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+	case $j in
+	https) is "$STATUS" 200 "metadata over https, jwks_uri https: the token verified" ;;
+	*) is "$STATUS" 503 "metadata over https, jwks_uri plain http: not used, 503"
+	   like "$(cat "$T_DIR/jhttp.log")" "meta-http.json names a jwks_uri that is not https: not used" \
+	       "... and the log says why" ;;
+	esac
+done
 
 done_testing

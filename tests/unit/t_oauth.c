@@ -296,6 +296,33 @@ t_meta(struct cfg *cfg)
 	json_object_put(o);
 }
 
+/* Metadata fetched over https may not send secrets or tokens over http. */
+static void
+t_downgrade(void)
+{
+	struct json_object	*m;
+
+	m = parse("{\"issuer\":\"https://as.example\","
+	    "\"token_endpoint\":\"https://as.example/t\","
+	    "\"jwks_uri\":\"HTTPS://as.example/k\","
+	    "\"service_documentation\":\"http://as.example/doc\"}");
+	ok(prov_downgrade(m, "https://as.example/.well-known/x") == NULL,
+	    "downgrade: https endpoints (any case), an http page: none");
+	json_object_object_add(m, "introspection_endpoint",
+	    parse("\"http://as.example/i\""));
+	is_str(prov_downgrade(m, "https://as.example/.well-known/x"),
+	    "introspection_endpoint", "downgrade: an http introspection "
+	    "endpoint in https metadata named");
+	ok(prov_downgrade(m, "http://127.0.0.1:8080/.well-known/x") == NULL,
+	    "downgrade: none when the metadata itself came over http");
+	json_object_object_del(m, "introspection_endpoint");
+	json_object_object_add(m, "token_endpoint",
+	    parse("\"//as.example/t\""));
+	is_str(prov_downgrade(m, "HTTPS://as.example/m"), "token_endpoint",
+	    "downgrade: a scheme-relative token endpoint is not https");
+	json_object_put(m);
+}
+
 static void
 t_clients(struct cfg *cfg)
 {
@@ -1307,6 +1334,7 @@ main(void)
 	t_redirect(&cfg);
 	t_scope_pkce();
 	t_meta(&cfg);
+	t_downgrade();
 	t_clients(&cfg);
 	t_addr_public();
 	t_cimd(&cfg);
