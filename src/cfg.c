@@ -305,7 +305,7 @@ const struct cfg_var cfg_vars[] = {
 	  .desc = "seconds a fetched JWKS is used before it is fetched "
 	      "again" },
 	{ .name = "MCP_JWKS_COOLDOWN", .type = CFG_INT, .def = "30",
-	  .max = 3600, .off = F(jwks_cooldown), .progs = PROG_MCP,
+	  .min = 1, .max = 3600, .off = F(jwks_cooldown), .progs = PROG_MCP,
 	  .desc = "least seconds between two JWKS fetches caused by "
 	      "unknown key ids" },
 	{ .name = "MCP_JWT_ALGORITHMS", .type = CFG_LIST,
