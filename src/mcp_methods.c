@@ -565,6 +565,12 @@ static const struct mcp_method mcp_methods[] = {
 	{ "notifications/cancelled", ERA_BOTH, m_notification },
 };
 
+static int
+is_notification(const struct mcp_method *m)
+{
+	return strncmp(m->name, "notifications/", 14) == 0;
+}
+
 /*
  * Run the method of x->msg.  Returns the result (new reference) or NULL:
  * always for notifications, and after mcp_fail() for errors (*failed set).
@@ -591,11 +597,12 @@ mcp_dispatch(struct mcp_exchange *x, int *failed)
 		 * the API (nobody would see the result).  Unknown ones are
 		 * ignored (JSON-RPC).
 		 */
-		if (m != NULL && strncmp(m->name, "notifications/", 14) == 0)
+		if (m != NULL && is_notification(m))
 			json_object_put(m->fn(x));
 		return NULL;
 	}
-	if (m == NULL) {
+	/* a notification's method asked with an id has no answer to give */
+	if (m == NULL || is_notification(m)) {
 		if (x->modern)
 			x->http_status = 404;
 		*failed = 1;

@@ -161,6 +161,16 @@ is_json_content_type(const char *ct)
 	return n == 16 && util_strncaseeq(ct, "application/json", 16);
 }
 
+/* A plain header value: visible ASCII and spaces. */
+static int
+header_plain(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
+			return 0;
+	return 1;
+}
+
 /*
  * Decode a header value that may use the =?base64?...?= sentinel for
  * values that are not plain ASCII.  Plain values must be visible ASCII or
@@ -170,7 +180,7 @@ int
 mcp_header_decode(const char *v, char **out)
 {
 	unsigned char	*raw;
-	size_t		 n = strlen(v), rawlen, i;
+	size_t		 n = strlen(v), rawlen;
 
 	*out = NULL;
 	if (n >= 12 && strncmp(v, "=?base64?", 9) == 0 &&
@@ -188,9 +198,8 @@ mcp_header_decode(const char *v, char **out)
 		free(raw);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
-			return -1;
+	if (!header_plain(v))
+		return -1;
 	*out = xstrdup(v);
 	return 0;
 }
@@ -260,7 +269,14 @@ check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
 		return mcp_fail(x, RPC_HEADER_MISMATCH,
 		    "Header mismatch: %s header is required", hname);
 	}
-	if (mcp_header_decode(hv, &dec) == -1) {
+	/*
+	 * Only Mcp-Name may carry the base64 sentinel (2026-07-28, Value
+	 * Encoding): an encoded Mcp-Method is compared as it is, or a
+	 * balancer that routes on the header would see another method than
+	 * the one we run.
+	 */
+	if (strcmp(hname, "Mcp-Name") == 0 ? mcp_header_decode(hv, &dec) == -1 :
+	    !header_plain(hv) || (dec = xstrdup(hv)) == NULL) {
 		x->http_status = 400;
 		return mcp_fail(x, RPC_HEADER_MISMATCH,
 		    "Header mismatch: %s header has invalid characters",
@@ -525,6 +541,9 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 	*bare = 1;
 	return result;
 error:
+	/* a handler that failed without saying why: never a NULL message */
+	if (x->err_msg == NULL)
+		mcp_fail(x, RPC_INTERNAL_ERROR, "Internal error");
 	resp = rpc_error(x->msg.id, x->err_code, x->err_msg, x->err_data);
 	x->err_data = NULL;
 	return resp;

@@ -599,6 +599,15 @@ modern tools/list "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\\u0000x
 like "$STATUS $BODY" '^(400 .*"code":-32020|400 .*"code":-32600|404 .*"code":-32601)' "Mcp-Method tools/list does not mirror \"tools/list\\u0000x\""
 alive "NUL in strings"
 
+# a notification's method asked with an id: its handler answers nothing,
+# which crashed the worker (alive, and section 18's check that no worker
+# was ever replaced, see to that)
+for m in notifications/initialized notifications/cancelled; do
+	post "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$m\"}" -H "$V"
+	rpc_err "$m with an id: no such method" 200 -32601 1
+	alive "$m with an id"
+done
+
 # =========================================== 9. batches (2025-03-26 only)
 batch_of() {	# batch_of N MESSAGE-WITHOUT-ID FILE: a batch of N messages
 	{ printf '['; for i in $(seq 1 "$1"); do [ "$i" = 1 ] || printf ','; printf '{"id":%d,%s}' "$i" "$2"; done; printf ']'; } >"$3"
@@ -756,7 +765,7 @@ b64() { printf '%s' "$1" | base64 -w0; }
 M26='MCP-Protocol-Version: 2026-07-28'
 post "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\\r\\nX-Injected: 1\",\"params\":{$MODERN_META}}" \
     -H "$M26" -H "Mcp-Method: =?base64?$(b64 $'ping\r\nX-Injected: 1')?="
-rpc_err "CR LF in the method, mirrored by a base64 Mcp-Method" 404 -32601 1
+rpc_err "CR LF in the method, mirrored by a base64 Mcp-Method (never decoded)" 400 -32020 1
 is "$(header X-Injected)" "" "... no injected header"
 modern tools/call "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"sayHello\",$MODERN_META}}" \
     -H "Mcp-Name: =?base64?$(b64 $'sayHello\r\nX-Injected: 1')?="

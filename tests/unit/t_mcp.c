@@ -340,6 +340,23 @@ t_batch(void)
 	o = run("POST", "[{\"jsonrpc\":\"2.0\",\"method\":\"n\"}]", NULL);
 	is_int(o.status, 202, "batch of notifications: 202");
 	out_free(&o);
+	/* a notification's method asked as a request: no such method (it
+	 * crashed the worker: its handler answers nothing) */
+	o = run("POST", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"notifications/cancelled\"},{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"method\":\"ping\"}]", NULL);
+	is_int(o.status, 200, "notifications/cancelled with an id in a batch: "
+	    "200");
+	ok(o.raw != NULL && strstr(o.raw, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"error\":{\"code\":-32601,") != NULL && strstr(o.raw,
+	    "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}") != NULL,
+	    "... -32601 for it, the ping answered");
+	out_free(&o);
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"notifications/initialized\"}", v1125);
+	is_int(o.status, 200, "notifications/initialized with an id: 200");
+	is_int(err_code(&o), -32601, "... -32601, no crash");
+	out_free(&o);
 	o = run("POST", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]",
 	    v1125);
 	is_int(o.status, 400, "batch in 2025-11-25: 400");
@@ -374,10 +391,15 @@ t_modern(void)
 	const char	*h_call64[] = { "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
 	    "HTTP_MCP_METHOD=tools/call", "HTTP_MCP_NAME==?base64?YWxwaGE=?=",
 	    NULL };
+	const char	*h_method64[] = { "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
+	    "HTTP_MCP_METHOD==?base64?dG9vbHMvY2FsbA==?=", "HTTP_MCP_NAME=alpha",
+	    NULL };
 	const char	*h_callbad[] = { "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
 	    "HTTP_MCP_METHOD=tools/call", "HTTP_MCP_NAME=beta", NULL };
 	const char	*h_ping[] = { "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
 	    "HTTP_MCP_METHOD=ping", NULL };
+	const char	*h_init[] = { "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
+	    "HTTP_MCP_METHOD=notifications/initialized", NULL };
 	const char	*h_old[] = { "HTTP_MCP_PROTOCOL_VERSION=1900-01-01",
 	    "HTTP_MCP_METHOD=tools/list", NULL };
 	struct out	 o;
@@ -440,6 +462,13 @@ t_modern(void)
 	is_int(o.status, 404, "modern ping (removed): 404");
 	is_int(err_code(&o), -32601, "-32601");
 	out_free(&o);
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"notifications/initialized\",\"params\":{" MODERN_META "}}",
+	    h_init);
+	is_int(o.status, 404, "modern notifications/initialized with an id: "
+	    "404");
+	is_int(err_code(&o), -32601, "-32601");
+	out_free(&o);
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
 	    "\"params\":{\"name\":\"alpha\",\"arguments\":{\"x\":1}," MODERN_META
 	    "}}", h_call);
@@ -453,6 +482,12 @@ t_modern(void)
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
 	    "\"params\":{\"name\":\"alpha\"," MODERN_META "}}", h_call64);
 	is_int(o.status, 200, "base64 sentinel Mcp-Name decoded");
+	out_free(&o);
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"alpha\"," MODERN_META "}}", h_method64);
+	is_int(o.status, 400, "Mcp-Method in base64 (only Mcp-Name may be): "
+	    "400");
+	is_int(err_code(&o), -32020, "... -32020, the tool not called");
 	out_free(&o);
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
 	    "\"params\":{\"name\":\"alpha\"," MODERN_META "}}", h_callbad);
