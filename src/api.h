@@ -76,6 +76,12 @@ struct api_op {
 	 * (the model never sees it); x-mcp-default: sent when absent */
 	struct json_object *fixed;
 	struct json_object *defaults;
+	/* x-mcp-hidden without a value, never sent (sets of names): the
+	 * properties of a body that is the arguments (body_whole), taken
+	 * out of them; the query parameters, which no object's keys may
+	 * add back */
+	struct json_object *unsent_body;
+	struct json_object *unsent_query;
 };
 
 /* The document being converted. */

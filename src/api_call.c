@@ -64,6 +64,8 @@ api_op_free(void *p)
 	api_parts_free(op->parts, op->nparts);
 	json_object_put(op->fixed);
 	json_object_put(op->defaults);
+	json_object_put(op->unsent_body);
+	json_object_put(op->unsent_query);
 	free(op);
 }
 
@@ -290,6 +292,40 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 		}
 	} else
 		query_pair(q, p->name, NULL, v);
+}
+
+/*
+ * A key of an object sent exploded (style form: each key a query name)
+ * that is the name of another query parameter: another argument's, one
+ * the operator fixed or never sends (x-mcp-hidden), a static credential.
+ * The API would get the name twice, and frameworks differ on which of
+ * the two they take.  NULL when there is none.
+ */
+static const char *
+query_key_taken(const struct api_op *op, const struct api_param *self,
+    struct json_object *v)
+{
+	size_t	 i;
+
+	if (!self->explode || self->style == API_STYLE_DEEP ||
+	    !json_object_is_type(v, json_type_object))
+		return NULL;
+	json_object_object_foreach(v, k, val) {
+		(void)val;
+		for (i = 0; i < op->nparams; i++)
+			if (&op->params[i] != self &&
+			    op->params[i].in == API_IN_QUERY &&
+			    strcmp(op->params[i].name, k) == 0)
+				return k;
+		for (i = 0; i < op->ncreds; i++)
+			if (op->creds[i].in == API_CRED_QUERY &&
+			    strcmp(op->creds[i].name, k) == 0)
+				return k;
+		if (op->unsent_query != NULL &&
+		    json_object_object_get_ex(op->unsent_query, k, NULL))
+			return k;
+	}
+	return NULL;
 }
 
 /* A header value (style simple); control characters are refused. */
@@ -546,6 +582,11 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		    !json_object_object_get_ex(call->args, p->prop, &v) ||
 		    v == NULL)
 			continue;
+		if (p->in == API_IN_QUERY &&
+		    (s = query_key_taken(op, p, v)) != NULL)
+			return tool_error("Invalid arguments: arguments.%s "
+			    "cannot have the key '%.64s': the operation has a "
+			    "query parameter of that name", p->prop, s);
 		if (p->in == API_IN_QUERY)
 			query_value(v, p, &r->query);
 		else {
@@ -1093,6 +1134,14 @@ curated_args(const struct api_op *op, struct json_object *args)
 		json_object_object_foreach(op->fixed, fk, fv)
 			json_object_object_add(out, fk, json_object_get(fv));
 	}
+	/* the schema no longer names them, but a body that is the
+	 * arguments would carry whatever the caller added */
+	if (op->unsent_body != NULL) {
+		json_object_object_foreach(op->unsent_body, uk, uv) {
+			(void)uv;
+			json_object_object_del(out, uk);
+		}
+	}
 	return out;
 }
 
@@ -1129,7 +1178,8 @@ api_call(void *ctx, struct tool_call *call)
 	buf_init(&r.url);
 	buf_init(&r.query);
 	buf_init(&r.body);
-	if (op->fixed != NULL || op->defaults != NULL)
+	if (op->fixed != NULL || op->defaults != NULL ||
+	    op->unsent_body != NULL)
 		call->args = curated = curated_args(op, call->args);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;

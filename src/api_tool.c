@@ -436,6 +436,15 @@ copy_value(struct json_object *v)
 	return c;
 }
 
+/* Add a name to a set (a JSON object whose keys are the names). */
+static void
+name_set_add(struct json_object **set, const char *name)
+{
+	if (*set == NULL)
+		*set = json_object_new_object();
+	json_object_object_add(*set, name, NULL);
+}
+
 /*
  * Curation of one argument (a parameter, or a property of a flattened
  * body) by the x-mcp-* members of `x`, its node in the document:
@@ -759,6 +768,8 @@ build_params(struct api_tb *t)
 		free(tail);
 		if (j || hidden) {
 			json_object_put(q);
+			if (hidden == 2 && op->in == API_IN_QUERY)
+				name_set_add(&t->op->unsent_query, name);
 			if (j || hidden == 2) {
 				free(prop);
 				if (j)
@@ -857,6 +868,8 @@ curate_whole(struct api_tb *t, struct json_object *doc_schema,
 		free(where);
 		if (rc == -1)
 			break;
+		if (hidden == 2)
+			name_set_add(&t->op->unsent_body, k);
 		if (hidden != 0)
 			json_object_object_add(gone, k, json_object_new_int(1));
 		else if (r == 0)

@@ -85,7 +85,8 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 {
 	static char		 out[4096];
 	struct tool_call	 call;
-	struct json_object	*e;
+	struct json_object	*e, *given;
+	const struct api_op	*op;
 	struct api_req		 r;
 	size_t			 i, n;
 
@@ -93,16 +94,25 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 	memset(&r, 0, sizeof(r));
 	if ((call.tool = reg_find(reg, tool)) == NULL)
 		return "(no tool)";
-	call.args = json_tokener_parse(args);
+	op = call.tool->impl;
+	call.args = given = json_tokener_parse(args);
 	call.header = caller_header;
-	e = build_request(cfg, call.tool->impl, &call, &r);
+	/* as api_call() does */
+	if (op->fixed != NULL || op->defaults != NULL ||
+	    op->unsent_body != NULL)
+		call.args = curated_args(op, given);
+	e = build_request(cfg, op, &call, &r);
 	n = (size_t)snprintf(out, sizeof(out), "%s%s\n", e ? "ERROR " : "",
-	    r.url.data);
+	    e ? json_object_to_json_string(e) : r.url.data);
 	for (i = 0; i < r.nheaders && n < sizeof(out); i++)
 		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s\n",
 		    r.headers[i]);
+	if (r.has_body && n < sizeof(out))
+		snprintf(out + n, sizeof(out) - n, "%s\n", r.body.data);
 	json_object_put(e);
-	json_object_put(call.args);
+	if (call.args != given)
+		json_object_put(call.args);
+	json_object_put(given);
 	api_req_free(&r);
 	return out;
 }
@@ -422,6 +432,90 @@ t_per_operation(void)
 	snprintf(doc, sizeof(doc), "%s", saved);
 }
 
+/*
+ * Hidden arguments stay out of the request whatever the caller sends: an
+ * exploded object's keys cannot add a query parameter the operation has
+ * (fixed, never sent, a static key, another argument's), and a body that
+ * is the arguments loses the properties that are never sent.
+ */
+static void
+t_unsent(void)
+{
+	const char	*env[] = { "MCP_UPSTREAM_AUTH=static", NULL, NULL };
+	char		 fileenv[1100], *cause, saved[1024];
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s, *want;
+	FILE		*fp;
+
+	snprintf(saved, sizeof(saved), "%s", doc);
+	snprintf(doc, sizeof(doc), "%.900s.unsent.json", secrets);
+	snprintf(fileenv, sizeof(fileenv), "MCP_UPSTREAM_CREDENTIALS_FILE=%s",
+	    secrets);
+	env[1] = fileenv;
+	write_secrets("key=SECRET-9\n");
+	fp = fopen(doc, "w");
+	fputs("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"servers\":[{\"url\":\"http://api.test\"}],"
+	    "\"components\":{\"securitySchemes\":{\"key\":{\"type\":"
+	    "\"apiKey\",\"in\":\"query\",\"name\":\"api_key\"}}},"
+	    "\"security\":[{\"key\":[]}],\"paths\":{\"/items\":{\"get\":{"
+	    "\"operationId\":\"listItems\",\"parameters\":["
+	    "{\"name\":\"filter\",\"in\":\"query\",\"schema\":{\"type\":"
+	    "\"object\"}},"
+	    "{\"name\":\"tenant\",\"in\":\"query\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"acme\",\"schema\":{\"type\":\"string\"}},"
+	    "{\"name\":\"debug\",\"in\":\"query\",\"x-mcp-hidden\":true,"
+	    "\"schema\":{\"type\":\"boolean\"}},"
+	    "{\"name\":\"limit\",\"in\":\"query\",\"schema\":{\"type\":"
+	    "\"integer\"}}],"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
+	    "\"/users\":{\"post\":{\"operationId\":\"createUser\","
+	    "\"security\":[],\"requestBody\":{\"required\":true,\"content\":"
+	    "{\"application/json\":{\"schema\":{\"type\":\"object\","
+	    "\"allOf\":[{\"required\":[\"name\"]}],\"properties\":{"
+	    "\"name\":{\"type\":\"string\"},"
+	    "\"role\":{\"type\":\"string\",\"x-mcp-hidden\":true},"
+	    "\"tenant\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"acme\"}}}}}},"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
+	fclose(fp);
+	reg = load(env, &cfg, &cause);
+	ok(reg != NULL, "unsent: the document loads (%s)", cause ? cause :
+	    "ok");
+	if (reg == NULL)
+		goto out;
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"color\":\"red\"}}");
+	want = "http://api.test/items?color=red&tenant=acme&api_key=SECRET-9\n";
+	ok(strncmp(s, want, strlen(want)) == 0, "an exploded object: its keys "
+	    "as names, the fixed tenant and the key after them");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"tenant\":\"evil\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "tenant=evil") == NULL &&
+	    strstr(s, "cannot have the key 'tenant'") != NULL,
+	    "... a key naming the fixed parameter: refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"debug\":true}}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "debug") != NULL,
+	    "... one never sent: refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"api_key\":\"x\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "SECRET") == NULL,
+	    "... the static key's name: refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"limit\":9}}");
+	ok(strncmp(s, "ERROR ", 6) == 0, "... another argument's name: "
+	    "refused");
+	s = request(reg, &cfg, "createUser", "{\"name\":\"bob\",\"role\":"
+	    "\"admin\",\"tenant\":\"evil\",\"note\":\"n\"}");
+	ok(strstr(s, "\"role\"") == NULL && strstr(s, "\"tenant\":\"acme\"") !=
+	    NULL && strstr(s, "evil") == NULL && strstr(s, "\"note\":\"n\"") !=
+	    NULL, "a body that is the arguments: a property never sent is "
+	    "taken out, a fixed one replaced, others kept");
+	reg_free(reg);
+out:
+	cfg_free(&cfg);
+	free(cause);
+	unlink(doc);
+	snprintf(doc, sizeof(doc), "%s", saved);
+}
+
 int
 main(void)
 {
@@ -438,6 +532,7 @@ main(void)
 	t_static();
 	t_forwarding();
 	t_per_operation();
+	t_unsent();
 	unlink(secrets);
 	unlink(logfile);
 	return done_testing();
