@@ -28,9 +28,12 @@ default_host(const struct cfg *c, const char *h, size_t n)
 	    host_is(h, n, "[::1]") || host_is(h, n, c->public_host);
 }
 
-/* Entries are "host" (any port), "host:port" (that port) or "*". */
+/*
+ * Entries are "host" (any port), "host:port" (that port) or "*", which
+ * matches when `star` is set.
+ */
 static int
-list_has_host(const char *list, const char *host, int port)
+list_has_host(const char *list, const char *host, int port, int star)
 {
 	char	*copy, *p, *tok, *h;
 	int	 eport, found = 0;
@@ -39,8 +42,8 @@ list_has_host(const char *list, const char *host, int port)
 	for (p = copy; !found && (tok = strsep(&p, ",")) != NULL;) {
 		tok = util_trim(tok);
 		if (strcmp(tok, "*") == 0) {
-			found = 1;
-			break;
+			found = star;
+			continue;
 		}
 		if (url_host_split(tok, &h, &eport) == -1)
 			continue;
@@ -67,7 +70,7 @@ guard_host_ok(const struct cfg *c, const char *value)
 		return default_host(c, value, n);
 	if (url_host_split(value, &host, &port) == -1)
 		return 0;
-	ok = list_has_host(c->allowed_hosts, host, port);
+	ok = list_has_host(c->allowed_hosts, host, port, 1);
 	free(host);
 	return ok;
 }
@@ -97,8 +100,13 @@ guard_origin_ok(const struct cfg *c, const char *value)
 		    util_list_contains(c->allowed_origins, origin, 1);
 		free(origin);
 	} else if (c->allowed_hosts != NULL)
+		/* a "*" host (a balancer that rewrites Host, say) is no
+		 * reason to let any web page in: its origins are the
+		 * default ones, and only MCP_ALLOWED_ORIGINS=* allows all */
 		ok = list_has_host(c->allowed_hosts, u.host,
-		    url_default_port(&u));
+		    url_default_port(&u), 0) ||
+		    (list_has_host(c->allowed_hosts, "", 0, 1) &&
+		    default_host(c, u.host, strlen(u.host)));
 	else
 		ok = default_host(c, u.host, strlen(u.host));
 out:

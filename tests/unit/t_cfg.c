@@ -128,6 +128,8 @@ t_guard(void)
 	char		*env0[] = { "MCP_PUBLIC_URL=https://mcp.example.com", NULL };
 	char		*env1[] = { "MCP_ALLOWED_HOSTS=a.example:8080,b.example",
 	    NULL };
+	char		*env_star[] = { "MCP_ALLOWED_HOSTS=*, b.example",
+	    "MCP_PUBLIC_URL=https://mcp.example.com", NULL };
 	char		*env2[] = { "MCP_ALLOWED_ORIGINS=https://app.example",
 	    NULL };
 	char		 err[256];
@@ -157,6 +159,17 @@ t_guard(void)
 	ok(!guard_host_ok(&c, "a.example:8081"), "other port refused");
 	ok(guard_host_ok(&c, "b.example:1"), "host entry, any port");
 	ok(!guard_host_ok(&c, "localhost"), "explicit list replaces defaults");
+	cfg_free(&c);
+	load(&c, env_star, err, sizeof(err));
+	ok(guard_host_ok(&c, "rebind.evil.example"), "MCP_ALLOWED_HOSTS=*: "
+	    "any Host");
+	ok(!guard_origin_ok(&c, "http://rebind.evil.example") &&
+	    !guard_origin_ok(&c, "https://evil.example"), "... but not any "
+	    "Origin: a web page elsewhere is refused");
+	ok(guard_origin_ok(&c, "https://mcp.example.com") &&
+	    guard_origin_ok(&c, "http://localhost:6274") &&
+	    guard_origin_ok(&c, "https://b.example"), "... the public, "
+	    "loopback and listed hosts' origins pass");
 	cfg_free(&c);
 	load(&c, env2, err, sizeof(err));
 	ok(guard_origin_ok(&c, "https://APP.example"), "origin list, case");
