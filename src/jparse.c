@@ -515,6 +515,18 @@ scan_text(const unsigned char *p, size_t n)
 	return NULL;
 }
 
+/* What the parses since the last jp_built_take() charged (jparse.h). */
+static size_t	 jp_built;
+
+size_t
+jp_built_take(void)
+{
+	size_t	 n = jp_built;
+
+	jp_built = 0;
+	return n;
+}
+
 /*
  * Parse exactly one JSON value from p[0..n) by the caller's rules: at
  * most o->max bytes, nesting at most o->depth, only whitespace around
@@ -575,6 +587,7 @@ jp_run(struct jp *j, const char *p, size_t n, const struct jp_opts *o,
 		buf_free(&j->sb);	/* not kept after a huge string */
 	scratch = j->sb;
 	json_object_put(j->top_seen);
+	jp_built += j->cost;	/* freed or not: the heap grew by it */
 	return rc;
 }
 

@@ -56,6 +56,11 @@ int	 jp_parse(const char *, size_t, const struct jp_opts *,
 int	 jp_parse_members(const char *, size_t, const struct jp_opts *,
 	    jp_member_fn, void *, struct json_object **, const char **);
 const char *jp_string(struct json_object *);
+/*
+ * The tree memory the parses charged since the last call (or the start),
+ * and start again from 0: what a request may have grown the heap by.
+ */
+size_t	 jp_built_take(void);
 
 /*
  * Add a member whose key is a string literal not yet in the object: json-c

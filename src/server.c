@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,13 @@
 #include <fcgiapp.h>
 
 #include "http.h"
+#include "jparse.h"
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
+
+/* JSON tree bytes a request may build before its memory is given back */
+#define SRV_TRIM_AFTER	((size_t)16 << 20)
 
 extern char **environ;
 
@@ -188,7 +193,14 @@ srv_forget_params(struct req *rq)
 	rq->query = NULL;
 }
 
-/* After the answer went out: count it, log it, release the request. */
+/*
+ * After the answer went out: count it, log it, release the request.  A
+ * request that built large JSON trees (a hostile 4 MiB body can take a
+ * quarter of a GiB, an API's answer as much) leaves that memory in the
+ * heap, freed but held, json-c's small blocks keeping it from going back
+ * by itself: it is handed back to the system, so that one request per
+ * worker cannot keep every worker of a pool that large.
+ */
 static void
 srv_done(const struct srv_prog *p, struct req *rq, struct resp *rs)
 {
@@ -196,6 +208,8 @@ srv_done(const struct srv_prog *p, struct req *rq, struct resp *rs)
 	log_request(rq, rs);
 	resp_free(rs);
 	srv_request_free(rq);
+	if (jp_built_take() > SRV_TRIM_AFTER)
+		malloc_trim(0);
 }
 
 /* FastCGI streams. */
