@@ -695,16 +695,18 @@ struct api_progress {
 	double			 last_time;
 };
 
-static void
+/* Bytes arrived; -1 stops the transfer when the client is gone. */
+static int
 on_progress(void *ctx, double now, double total)
 {
 	struct api_progress	*pr = ctx;
 	double			 t = util_now_mono();
 
 	if (t - pr->last_time < 0.1 && !(total > 0 && now >= total))
-		return;
+		return 0;
 	pr->last_time = t;
-	pr->call->progress(pr->call->ctx, now, total, NULL);
+	return pr->call->progress(pr->call->ctx, now, total, NULL) == -1 ?
+	    -1 : 0;
 }
 
 /* Answers shown as text (these prefixes, so application/xml-dtd too). */

@@ -354,7 +354,8 @@ brk_is_failure(int err, long status)
 	case UP_OTHER:
 		return 1;
 	default:
-		/* too large, a redirect refused: the API answered */
+		/* too large, a redirect refused, cancelled once bytes
+		 * came: the API answered */
 		return 0;
 	}
 }

@@ -488,9 +488,14 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 			    "HTTP/1.1: ", p->too_large ? "too large" : p->error);
 			return TRY_FAILED;
 		}
-		if (rq->progress != NULL && rs->body.len > before)
-			rq->progress(rq->progress_ctx, (double)rs->body.len,
-			    p->has_length ? (double)p->length : 0);
+		if (rq->progress != NULL && rs->body.len > before &&
+		    rq->progress(rq->progress_ctx, (double)rs->body.len,
+		    p->has_length ? (double)p->length : 0) != 0) {
+			/* the client is gone: the rest is read by nobody */
+			rs->err = UP_CANCELLED;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "cancelled");
+			return TRY_FAILED;
+		}
 		if (r == HC_COMPLETE) {
 			/* bytes after the answer: the stream is not ours */
 			if (off < hc_in.len)

@@ -316,6 +316,10 @@ number(double v)
 	return json_object_new_double(v);
 }
 
+/*
+ * A progress notification; -1 when the client is gone (its event stream
+ * could not be written: 2026-07-28, Cancellation), so that the call stops.
+ */
 static int
 call_progress(void *ctx, double progress, double total, const char *msg)
 {
@@ -324,7 +328,7 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 
 	/* progress must only increase (2025-03-26 and later) */
 	if (cs->token == NULL || progress <= cs->last)
-		return 0;
+		return cs->x->rs->failed ? -1 : 0;
 	cs->last = progress;
 	p = json_object_new_object();
 	json_object_object_add(p, "progressToken", json_object_get(cs->token));
@@ -334,7 +338,9 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 	if (msg != NULL)
 		json_object_object_add(p, "message",
 		    json_object_new_string(msg));
-	return mcp_notify(cs->x, "notifications/progress", p);
+	/* not streaming (a batch) is no reason to stop */
+	mcp_notify(cs->x, "notifications/progress", p);
+	return cs->x->rs->failed ? -1 : 0;
 }
 
 static int

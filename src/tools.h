@@ -55,6 +55,7 @@ struct tool_call {
 	const struct tool	*tool;
 	struct json_object	*args;		/* borrowed; an object */
 	const char		*(*header)(void *, const char *);
+	/* -1: the client is gone (its event stream failed): stop */
 	int			(*progress)(void *, double, double,
 				    const char *);
 	int			(*log)(void *, int, const char *);

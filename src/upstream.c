@@ -185,9 +185,10 @@ on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
 
 	(void)ultotal;
 	(void)ulnow;
-	if (x->rq->progress != NULL && dlnow > 0)
-		x->rq->progress(x->rq->progress_ctx, (double)dlnow,
-		    (double)dltotal);
+	if (x->rq->progress != NULL && dlnow > 0 &&
+	    x->rq->progress(x->rq->progress_ctx, (double)dlnow,
+	    (double)dltotal) != 0)
+		return 1;	/* CURLE_ABORTED_BY_CALLBACK */
 	return 0;
 }
 
@@ -255,6 +256,10 @@ word_error(struct up_response *rs, enum up_error e, const char *url,
 		    "the host name of %s%s%s", where, *detail ? ": " : "",
 		    detail);
 		break;
+	case UP_CANCELLED:
+		snprintf(rs->errmsg, sizeof(rs->errmsg), "the client went "
+		    "away; the call to %s was stopped", where);
+		break;
 	case UP_TOO_LARGE:
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "the response from "
 		    "%s is larger than %zu bytes; transfer aborted", where,
@@ -285,7 +290,8 @@ curl_error(struct up_response *rs, CURLcode cc, const struct up_xfer *x,
 	e = cc == CURLE_OPERATION_TIMEDOUT ? UP_TIMEOUT :
 	    cc == CURLE_COULDNT_CONNECT ? UP_CONNECT :
 	    cc == CURLE_COULDNT_RESOLVE_HOST ? UP_RESOLVE :
-	    cc == CURLE_WRITE_ERROR && x->too_large ? UP_TOO_LARGE : UP_OTHER;
+	    cc == CURLE_WRITE_ERROR && x->too_large ? UP_TOO_LARGE :
+	    cc == CURLE_ABORTED_BY_CALLBACK ? UP_CANCELLED : UP_OTHER;
 	word_error(rs, e, url, x->rq, e == UP_OTHER ? curl_easy_strerror(cc) :
 	    NULL);
 }
@@ -589,7 +595,7 @@ up_error_name(enum up_error e)
 {
 	static const char *const names[UP_ERROR__MAX] = {
 		"ok", "timeout", "connect", "resolve", "too_large",
-		"redirect", "other",
+		"redirect", "cancelled", "other",
 	};
 
 	return (unsigned)e < UP_ERROR__MAX ? names[e] : "other";

@@ -17,6 +17,7 @@ enum up_error {
 	UP_RESOLVE,
 	UP_TOO_LARGE,
 	UP_REDIRECT,		/* a redirect we would not follow */
+	UP_CANCELLED,		/* progress said stop: the client is gone */
 	UP_OTHER,
 	UP_ERROR__MAX
 };
@@ -30,8 +31,9 @@ struct up_request {
 	long		  timeout_ms;
 	size_t		  max_response;
 	unsigned	  flags;	/* UP_* below */
-	/* called as bytes arrive: (ctx, received, total or 0) */
-	void		(*progress)(void *, double, double);
+	/* called as bytes arrive: (ctx, received, total or 0); non-zero
+	 * stops the transfer (UP_CANCELLED) */
+	int		(*progress)(void *, double, double);
 	void		 *progress_ctx;
 	/* libcurl: connecting (DNS too) within; 0: within timeout_ms */
 	long		  connect_timeout_ms;

@@ -762,6 +762,14 @@ EP=/mcp
 http POST "$BASE/mcp" -H "$J" -H "$A" -H "$V" --max-time 1 \
     --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":6,"delay_ms":300},"_meta":{"progressToken":"gone"}}}'
 like "$BODY" '"progressToken":"gone"' "a client that leaves during a progress stream got its first events"
+# its call is stopped, not read to the end for nobody (2026-07-28,
+# Cancellation): the audit record says so
+for _ in $(seq 1 40); do
+	grep -q '"tool":"slowDownload".*"error":"cancelled"' "$T_DIR/w1.log" && break
+	sleep 0.1
+done
+like "$(grep '"tool":"slowDownload"' "$T_DIR/w1.log" | tail -1)" '"error":"cancelled"' \
+    "... and its API call is stopped (cancelled in the audit record)"
 alive "client gone during a stream"
 
 # ================================================= 12. header injection
