@@ -45,6 +45,17 @@ wait_file() {
 	return 1
 }
 
+# wait_line FILE REGEX: until a line of FILE matches (grep -E), 4 s at
+# most: a log line written after the answer went out.
+wait_line() {
+	local _
+	for _ in $(seq 1 80); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # stop_pids SECONDS PID...: SIGTERM to each (so the programs leave
 # through their normal path: leak checkers run, callgrind writes out),
 # SECONDS at most for all to exit, then SIGKILL to whatever is left.

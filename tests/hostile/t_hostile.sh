@@ -764,10 +764,7 @@ http POST "$BASE/mcp" -H "$J" -H "$A" -H "$V" --max-time 1 \
 like "$BODY" '"progressToken":"gone"' "a client that leaves during a progress stream got its first events"
 # its call is stopped, not read to the end for nobody (2026-07-28,
 # Cancellation): the audit record says so
-for _ in $(seq 1 40); do
-	grep -q '"tool":"slowDownload".*"error":"cancelled"' "$T_DIR/w1.log" && break
-	sleep 0.1
-done
+wait_line "$T_DIR/w1.log" '"tool":"slowDownload".*"error":"cancelled"'
 like "$(grep '"tool":"slowDownload"' "$T_DIR/w1.log" | tail -1)" '"error":"cancelled"' \
     "... and its API call is stopped (cancelled in the audit record)"
 alive "client gone during a stream"

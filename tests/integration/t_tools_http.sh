@@ -201,10 +201,7 @@ is "$mono" 0 "progress strictly increases"
 # a client that leaves: its call is stopped (2026-07-28, Cancellation)
 mcp '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":8,"delay_ms":400},"_meta":{"progressToken":"gone"}}}' \
     -H "$V" --max-time 1
-for _ in $(seq 1 40); do
-	grep -q '"tool":"slowDownload".*"error":"cancelled"' "$T_DIR/mcp.log" && break
-	sleep 0.1
-done
+wait_line "$T_DIR/mcp.log" '"tool":"slowDownload".*"error":"cancelled"'
 like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
     "a client gone during the stream: its API call stopped (${T_API_CLIENT:-auto})"
 
