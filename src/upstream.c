@@ -517,11 +517,13 @@ int
 up_perform(const struct up_request *rq, struct up_response *rs)
 {
 	struct curl_slist	*hl = NULL;
+	struct up_request	 hr = *rq;	/* with the time left */
 	const char		*method = rq->method, *body = rq->body;
 	char			*loc = NULL;
 	char			*url = xstrdup(rq->url);
 	size_t			 i, body_len = rq->body_len;
 	double			 start = util_now_mono();
+	long			 left;
 	int			 hops, rc = -1, hop;
 
 	memset(rs, 0, sizeof(*rs));
@@ -543,7 +545,15 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 		free(rs->content_type);
 		rs->content_type = NULL;
 		rs->status = 0;
-		if ((hop = direct_hop(rq, url, method, body, body_len, rs,
+		/* the timeout is the call's: a redirect gets what is left */
+		left = rq->timeout_ms -
+		    (long)((util_now_mono() - start) * 1000.0);
+		if (hops > 0 && left <= 0) {
+			word_error(rs, UP_TIMEOUT, url, rq, NULL);
+			goto out;
+		}
+		hr.timeout_ms = hops > 0 ? left : rq->timeout_ms;
+		if ((hop = direct_hop(&hr, url, method, body, body_len, rs,
 		    &loc)) == 1) {
 			if (hl == NULL) {
 				for (i = 0; rq->headers != NULL &&
@@ -554,11 +564,14 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 				if (body != NULL)
 					hl = curl_slist_append(hl, "Expect:");
 			}
-			hop = curl_hop(rq, url, method, body, body_len, hl, rs,
-			    &loc);
+			hop = curl_hop(&hr, url, method, body, body_len, hl,
+			    rs, &loc);
 		}
-		if (hop == -1)
+		if (hop == -1) {
+			if (rs->err == UP_TIMEOUT)	/* the call's, in words */
+				word_error(rs, UP_TIMEOUT, url, rq, NULL);
 			goto out;
+		}
 		if (loc == NULL)
 			break;
 		if ((rq->flags & UP_NO_REDIRECT) || !same_origin(url, loc) ||

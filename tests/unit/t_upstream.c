@@ -400,6 +400,13 @@ serve_conn(int fd, int conn_no)
 			snprintf(out, sizeof(out), "HTTP/1.1 302 Found\r\n"
 			    "Location: ok\r\nContent-Length: 0\r\n\r\n");
 			put(fd, out, strlen(out));
+		} else if (strncmp(path, "/slowhop ", 9) == 0) {
+			/* a redirect to itself, each after 0.4 s */
+			usleep(400000);
+			snprintf(out, sizeof(out), "HTTP/1.1 307 Temporary "
+			    "Redirect\r\nLocation: slowhop\r\n"
+			    "Content-Length: 0\r\n\r\n");
+			put(fd, out, strlen(out));
 		} else if (strncmp(path, "/away ", 6) == 0) {
 			snprintf(out, sizeof(out), "HTTP/1.1 302 Found\r\n"
 			    "Location: http://192.0.2.1/\r\nContent-Length: 0"
@@ -652,6 +659,13 @@ t_transfers(void)
 	rc = call("/away", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
 	ok(rc == -1 && rs.err == UP_REDIRECT, "direct: a redirect to another "
 	    "origin is refused");
+	up_response_free(&rs);
+	/* six hops of 0.4 s each would take 2.4 s: the timeout is the
+	 * call's, not each hop's (up_perform's, for libcurl's hops too) */
+	rc = call("/slowhop", UP_DIRECT_OK, "GET", NULL, 1000, 1024, &rs);
+	ok(rc == -1 && rs.err == UP_TIMEOUT && rs.seconds < 1.4,
+	    "direct: redirects share the call's timeout (%.2f s: %s)",
+	    rs.seconds, rs.errmsg);
 	up_response_free(&rs);
 
 	rc = call("/big", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
