@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -63,15 +64,38 @@ api_media_is_json(const char *t)
 	    api_media_suffix(t, "+json");
 }
 
-/* The essence in lower case, for mimeType fields: a new string. */
+/* An RFC 9110 token character. */
+static int
+is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+/*
+ * The essence in lower case, for mimeType fields: a new string.  One that
+ * is not type/subtype of token characters (the API's bytes, which could be
+ * anything, even invalid UTF-8 in the JSON answer) is
+ * application/octet-stream.
+ */
 char *
 api_media_bare(const char *t)
 {
 	char	*s = xstrndup(t, essence_len(t));
-	size_t	 i;
+	size_t	 i, slash = 0;
 
-	for (i = 0; s[i] != '\0'; i++)
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '/' && slash == 0 && i > 0)
+			slash = i;
+		else if (!is_tchar((unsigned char)s[i]))
+			break;
 		if (s[i] >= 'A' && s[i] <= 'Z')
 			s[i] += 'a' - 'A';
+	}
+	if (s[i] != '\0' || slash == 0 || s[slash + 1] == '\0') {
+		free(s);
+		s = xstrdup("application/octet-stream");
+	}
 	return s;
 }

@@ -266,7 +266,13 @@ absolute_uri(const char *s)
 		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
 		    s[i] == '-' || s[i] == '.'))
 			return 0;
-	return s[i] == ':' && s[i + 1] != '\0';
+	if (s[i] != ':' || s[i + 1] == '\0')
+		return 0;
+	/* visible ASCII only: the API's bytes go into the JSON answer */
+	for (; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
 }
 
 /* A part's text as a JSON string: UTF-8, whatever the API sent. */

@@ -282,6 +282,23 @@ line_ms(struct line *l, double ms)
  * The access line.  Only the path is logged, never the query string (OAuth
  * codes and state travel there) nor any header value.
  */
+/* A JSON string of bytes a client chose: invalid UTF-8 repaired. */
+static struct json_object *
+client_text(const char *s)
+{
+	struct json_object	*o;
+	struct buf		 b;
+
+	if (s == NULL)
+		return json_object_new_string("-");
+	buf_init(&b);
+	o = util_utf8_repair(s, strlen(s), &b) == 1 ?
+	    json_object_new_string_len(b.data, (int)b.len) :
+	    json_object_new_string(s);
+	buf_free(&b);
+	return o;
+}
+
 void
 log_request(const struct req *rq, const struct resp *rs)
 {
@@ -297,10 +314,8 @@ log_request(const struct req *rq, const struct resp *rs)
 	if (log_format == LOGF_JSON) {
 		o = log_json_head(LOGL_INFO);
 		json_object_object_add(o, "req", json_object_new_string(rq->id));
-		json_object_object_add(o, "method",
-		    json_object_new_string(rq->method ? rq->method : "-"));
-		json_object_object_add(o, "path",
-		    json_object_new_string(rq->path ? rq->path : "-"));
+		json_object_object_add(o, "method", client_text(rq->method));
+		json_object_object_add(o, "path", client_text(rq->path));
 		if (rq->rpc_method[0] != '\0')
 			json_object_object_add(o, "rpc",
 			    json_object_new_string(rq->rpc_method));

@@ -32,11 +32,25 @@ struct mcp_method {
 int
 mcp_fail(struct mcp_exchange *x, int code, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list		 ap;
+	struct buf	 b;
+	size_t		 n;
 
 	va_start(ap, fmt);
 	vsnprintf(x->err_buf, sizeof(x->err_buf), fmt, ap);
 	va_end(ap);
+	/* a caller's text cut by "%.64s" may end inside a character: the
+	 * message must stay UTF-8 (a strict client refuses the answer) */
+	buf_init(&b);
+	if (util_utf8_repair(x->err_buf, strlen(x->err_buf), &b) == 1) {
+		n = b.len < sizeof(x->err_buf) ? b.len : sizeof(x->err_buf) - 1;
+		while (n > 0 && n < b.len &&
+		    ((unsigned char)b.data[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(x->err_buf, b.data, n);
+		x->err_buf[n] = '\0';
+	}
+	buf_free(&b);
 	x->err_code = code;
 	x->err_msg = x->err_buf;
 	return -1;

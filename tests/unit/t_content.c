@@ -136,7 +136,8 @@ t_mixed_answer(void)
 	    "application/json\r\nContent-Location: https://api.test/s\r\n\r\n"
 	    "{\"a\":1}\r\n--zz\r\nContent-Type: application/pdf\r\n"
 	    "Content-Location: /relative\r\n\r\n%PDF\r\n--zz\r\n\r\nplain"
-	    "\r\n--zz--\r\n");
+	    "\r\n--zz\r\nContent-Type: application/pdf\r\nContent-Location: "
+	    "https://api.test/\xc3\r\n\r\n%PDF\r\n--zz--\r\n");
 	r = map_success(&op, NULL, 1 << 20, &rs);
 	s = js(r);
 	ok(strstr(s, "{\"type\":\"text\",\"text\":\"Caption\"}") != NULL,
@@ -155,6 +156,9 @@ t_mixed_answer(void)
 	    "relative location replaced by the request URL and its number");
 	ok(strstr(s, "SECRET123") == NULL, "the request's query (an API key) "
 	    "is in no part's URI");
+	ok(strstr(s, "\xc3") == NULL && strstr(s, "\"uri\":"
+	    "\"http://api.test/bundle#part-7\"") != NULL, "a location with "
+	    "bytes beyond ASCII: replaced (the answer stays UTF-8)");
 	json_object_put(r);
 	rs.content_type = "application/pdf";
 	r = map_success(&op, NULL, 1 << 20, &rs);

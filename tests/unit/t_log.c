@@ -173,6 +173,12 @@ t_json(void)
 	    "and is written as it is");
 	like(next_write(), "^\\{\"time\":\"[^\"]*\",\"level\":\"info\",.*"
 	    "\"req\":\"r2\"", "then the access line");
+	/* a path with a lone byte (lighttpd decodes %c3): still UTF-8 */
+	request(&rq, &rs, "r3");
+	rq.path = (char *)"/mcp/\xc3";
+	log_request(&rq, &rs);
+	like(next_write(), "\"path\":\"/mcp/\xef\xbf\xbd\"", "JSON log: a "
+	    "path's invalid UTF-8 is replaced by U+FFFD");
 }
 
 int

@@ -259,6 +259,7 @@ t_legacy(void)
 	const char	*vbad[] = { "HTTP_MCP_PROTOCOL_VERSION=1999-01-01", NULL };
 	const char	*v1125[] = { "HTTP_MCP_PROTOCOL_VERSION=2025-11-25", NULL };
 	struct out	 o;
+	struct buf	 b;
 
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
 	    "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
@@ -300,6 +301,16 @@ t_legacy(void)
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\"}", v1125);
 	is_int(o.status, 200, "legacy unknown method: HTTP 200");
 	is_int(err_code(&o), -32601, "-32601");
+	out_free(&o);
+	/* the message names the method cut at 64 bytes, inside the é */
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "\\u00e9\"}", v1125);
+	buf_init(&b);
+	ok(err_code(&o) == -32601 && o.raw != NULL &&
+	    util_utf8_repair(o.raw, strlen(o.raw), &b) == 0, "an error message "
+	    "cut inside a character is still UTF-8");
+	buf_free(&b);
 	out_free(&o);
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
 	    "\"logging/setLevel\",\"params\":{\"level\":\"debug\"}}", v1125);

@@ -274,6 +274,16 @@ t_media(void)
 	s = api_media_bare("text/plain\tcharset=x");
 	is_str(s, "text/plain", "media: bare stops at a tab");
 	free(s);
+	s = api_media_bare("image/\xff\xfe");
+	is_str(s, "application/octet-stream", "media: bytes that are no token: "
+	    "octet-stream (never invalid UTF-8 in a mimeType)");
+	free(s);
+	s = api_media_bare("image/");
+	is_str(s, "application/octet-stream", "media: no subtype");
+	free(s);
+	s = api_media_bare("vnd.a+json");
+	is_str(s, "application/octet-stream", "media: no slash");
+	free(s);
 }
 
 static const char *
