@@ -233,7 +233,19 @@ t_rank(void)
 static void
 t_media(void)
 {
+	static const struct {
+		const char	*in, *want, *what;
+	} bare[] = {
+		{ "Image/PNG; Name=\"A.png\"", "image/png",
+		    "the essence, lower case" },
+		{ "text/plain\tcharset=x", "text/plain", "stops at a tab" },
+		{ "image/\xff\xfe", "application/octet-stream", "bytes that "
+		    "are no token (never invalid UTF-8 in a mimeType)" },
+		{ "image/", "application/octet-stream", "no subtype" },
+		{ "vnd.a+json", "application/octet-stream", "no slash" },
+	};
 	char	*s;
+	size_t	 i;
 
 	ok(api_media_is("Application/JSON", "application/json"),
 	    "media: any case");
@@ -268,22 +280,11 @@ t_media(void)
 	    !api_media_is_json("text/plain; profile=x+json") &&
 	    !api_media_is_json("+json") && !api_media_is_json(NULL),
 	    "media: not JSON");
-	s = api_media_bare("Image/PNG; Name=\"A.png\"");
-	is_str(s, "image/png", "media: bare essence, lower case");
-	free(s);
-	s = api_media_bare("text/plain\tcharset=x");
-	is_str(s, "text/plain", "media: bare stops at a tab");
-	free(s);
-	s = api_media_bare("image/\xff\xfe");
-	is_str(s, "application/octet-stream", "media: bytes that are no token: "
-	    "octet-stream (never invalid UTF-8 in a mimeType)");
-	free(s);
-	s = api_media_bare("image/");
-	is_str(s, "application/octet-stream", "media: no subtype");
-	free(s);
-	s = api_media_bare("vnd.a+json");
-	is_str(s, "application/octet-stream", "media: no slash");
-	free(s);
+	for (i = 0; i < sizeof(bare) / sizeof(bare[0]); i++) {
+		s = api_media_bare(bare[i].in);
+		is_str(s, bare[i].want, "media: bare: %s", bare[i].what);
+		free(s);
+	}
 }
 
 static const char *
