@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -686,6 +687,46 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 }
 
 /*
+ * The headers a browser may send: ours, the trace context, and the
+ * Mcp-Param-* of the tools' x-mcp-header arguments (2026-07-28), whose
+ * names only the preflight's request list says (at most CORS_PARAMS).
+ */
+#define CORS_PARAMS	32
+static void
+allow_headers(struct resp *rs, const char *asked)
+{
+	struct buf	 b;
+	const char	*p, *e;
+	size_t		 n, i;
+	int		 added = 0;
+
+	buf_init(&b);
+	buf_puts(&b, "Authorization, Content-Type, Accept, "
+	    "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, "
+	    "traceparent, tracestate");
+	for (p = asked; p != NULL && *p != '\0' && added < CORS_PARAMS;
+	    p = *e != '\0' ? e + 1 : e) {
+		p += strspn(p, " \t");
+		e = p + strcspn(p, ",");
+		for (n = (size_t)(e - p); n > 0 && (p[n - 1] == ' ' ||
+		    p[n - 1] == '\t'); n--)
+			;
+		if (n <= 10 || n > 128 || !util_strncaseeq(p, "mcp-param-", 10))
+			continue;
+		for (i = 10; i < n && (isalnum((unsigned char)p[i]) ||
+		    p[i] == '-' || p[i] == '_'); i++)
+			;
+		if (i < n)
+			continue;	/* not a name we could have made */
+		buf_puts(&b, ", ");
+		buf_append(&b, p, n);
+		added++;
+	}
+	resp_header(rs, "Access-Control-Allow-Headers", b.data);
+	buf_free(&b);
+}
+
+/*
  * CORS for browser clients (the MCP Inspector): an allowed Origin is
  * echoed and may read the headers a client needs; a preflight is
  * answered here.  The Origin was checked by the guard already.
@@ -703,9 +744,8 @@ cors(struct req *rq, struct resp *rs)
 	    "WWW-Authenticate, Mcp-Protocol-Version, Retry-After");
 	if (strcmp(rq->method, "OPTIONS") == 0) {
 		resp_header(rs, "Access-Control-Allow-Methods", "POST, OPTIONS");
-		resp_header(rs, "Access-Control-Allow-Headers", "Authorization, "
-		    "Content-Type, Accept, MCP-Protocol-Version, Mcp-Method, "
-		    "Mcp-Name, Last-Event-ID");
+		allow_headers(rs, req_header(rq,
+		    "Access-Control-Request-Headers"));
 		resp_header(rs, "Access-Control-Max-Age", "86400");
 	}
 }

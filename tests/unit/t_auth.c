@@ -139,7 +139,10 @@ t_required(void)
 	char		*tok[] = { "HTTP_AUTHORIZATION=Bearer t0k", NULL };
 	char		*bad[] = { "HTTP_AUTHORIZATION=Basic Zm9vOmJhcg==", NULL };
 	char		*pre[] = { "HTTP_ORIGIN=http://localhost:6274",
-			    "HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST", NULL };
+			    "HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST",
+			    "HTTP_ACCESS_CONTROL_REQUEST_HEADERS=content-type, "
+			    "mcp-param-region,mcp-param-x\r\ny ,traceparent",
+			    NULL };
 	const char	*ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 	struct cfg	 cfg;
 	void		*app;
@@ -174,6 +177,9 @@ t_required(void)
 	ok(strstr(o.raw, "Access-Control-Allow-Origin: http://localhost:6274\r\n")
 	    && strstr(o.raw, "Access-Control-Allow-Headers: Authorization, "),
 	    "preflight allows the origin and Authorization");
+	ok(strstr(o.raw, ", traceparent, tracestate, mcp-param-region\r\n") !=
+	    NULL, "... the trace context and the Mcp-Param-* asked for, no "
+	    "other name");
 	ok(strstr(o.raw, "Access-Control-Expose-Headers: WWW-Authenticate, "
 	    "Mcp-Protocol-Version, Retry-After\r\n") != NULL,
 	    "WWW-Authenticate and Retry-After (rate limits) exposed");
