@@ -1054,6 +1054,67 @@ finite_numbers(struct json_object *v, int depth)
 }
 
 /*
+ * Every `s` (n bytes) in the answer becomes REDACTED.  Shorter secrets
+ * are left alone: they would match ordinary text.
+ */
+#define REDACT_MIN	8
+#define REDACTED	"[redacted]"
+static void
+redact_one(struct buf *body, const char *s, size_t n)
+{
+	struct buf	 out;
+	const char	*p, *at, *end;
+
+	if (n < REDACT_MIN || body->len < n || (at = memmem(body->data,
+	    body->len, s, n)) == NULL)
+		return;
+	buf_init(&out);
+	end = body->data + body->len;
+	for (p = body->data; at != NULL; p = at + n,
+	    at = memmem(p, (size_t)(end - p), s, n)) {
+		buf_append(&out, p, (size_t)(at - p));
+		buf_puts(&out, REDACTED);
+	}
+	buf_append(&out, p, (size_t)(end - p));
+	explicit_bzero(body->data, body->len);
+	buf_free(body);
+	*body = out;
+}
+
+/*
+ * The credentials this call sent, taken out of the API's answer before
+ * the model sees it: APIs echo them (a "next" link with the key in its
+ * query, a debug endpoint echoing the request).  A header value "Scheme
+ * token" gives its token too, a query key its encoded form.
+ */
+static void
+redact_answer(const struct api_op *op, const struct api_req *r,
+    struct buf *body)
+{
+	struct buf	 enc;
+	const char	*v, *sp;
+	size_t		 i;
+
+	for (i = 0; op->upauth == UPAUTH_STATIC && i < op->ncreds; i++) {
+		v = op->creds[i].value;
+		redact_one(body, v, strlen(v));
+		if ((sp = strrchr(v, ' ')) != NULL)
+			redact_one(body, sp + 1, strlen(sp + 1));
+		buf_init(&enc);
+		url_encode(&enc, v, strlen(v));
+		if (enc.len != strlen(v))
+			redact_one(body, enc.data, enc.len);
+		buf_free(&enc);
+	}
+	/* the provider's token (client_credentials, exchange) */
+	for (i = 0; api_op_needs_client(op->upauth) && i < r->nheaders; i++)
+		if (util_strncaseeq(r->headers[i], "Authorization: Bearer ",
+		    22))
+			redact_one(body, r->headers[i] + 22,
+			    strlen(r->headers[i] + 22));
+}
+
+/*
  * client_credentials and exchange: the provider's token for the API in
  * Authorization (`renew`: the API refused the last one).  NULL, or a tool
  * error saying why there is none.
@@ -1268,6 +1329,7 @@ again:
 		goto again;
 	}
 	brk_done(&bc, !brk_is_failure(UP_OK, urs.status), util_now_unix());
+	redact_answer(op, &r, &urs.body);
 	call->upstream_status = urs.status;
 	call->upstream_seconds = urs.seconds;
 	call->progress(call->ctx, (double)urs.body.len,

@@ -126,6 +126,45 @@ write_secrets(const char *text)
 	fclose(fp);
 }
 
+/* An answer that echoes what the call sent loses the credentials. */
+static void
+t_redact(const struct registry *reg, const struct cfg *cfg)
+{
+	const struct tool	*t;
+	struct api_op		 op;
+	struct api_req		 r;
+	struct buf		 body;
+
+	memset(&r, 0, sizeof(r));
+	buf_init(&body);
+	buf_puts(&body, "{\"next\":\"/v1/query?q=x&api_key=q%20k%261\","
+	    "\"echo\":\"q k&1 and bt-9 and Basic YWxpY2U6czNjcmV0\","
+	    "\"short\":\"ck-1\"}");
+	if ((t = reg_find(reg, "query")) != NULL)
+		redact_answer(t->impl, &r, &body);
+	is_str(body.data, "{\"next\":\"/v1/query?q=x&api_key=[redacted]\","
+	    "\"echo\":\"q k&1 and bt-9 and Basic YWxpY2U6czNjcmV0\","
+	    "\"short\":\"ck-1\"}", "redact: the query key, encoded, out of "
+	    "an answer; too short to redact: left (the key itself is 5 bytes)");
+	buf_reset(&body);
+	buf_puts(&body, "Authorization: Basic YWxpY2U6czNjcmV0\n");
+	if ((t = reg_find(reg, "basic")) != NULL)
+		redact_answer(t->impl, &r, &body);
+	is_str(body.data, "Authorization: [redacted]\n", "redact: a Basic "
+	    "credential echoed");
+	/* the provider's token, as provider_token() set it */
+	memset(&op, 0, sizeof(op));
+	op.upauth = UPAUTH_CLIENT_CREDENTIALS;
+	req_set_header(&r, "Authorization", "Bearer pt-0123456789");
+	buf_reset(&body);
+	buf_puts(&body, "{\"you_sent\":\"pt-0123456789\"}");
+	redact_answer(&op, &r, &body);
+	is_str(body.data, "{\"you_sent\":\"[redacted]\"}", "redact: the "
+	    "provider's token echoed");
+	buf_free(&body);
+	api_req_free(&r);
+}
+
 static void
 t_static(void)
 {
@@ -163,6 +202,7 @@ t_static(void)
 	s = request(reg, &cfg, "query", "{\"q\":\"x\"}");
 	ok(strncmp(s, "http://api.test/v1/query?q=x&api_key=q%20k%261\n",
 	    47) == 0, "apiKey in the query, encoded (CR of the file dropped)");
+	t_redact(reg, &cfg);
 	s = request(reg, &cfg, "cookie", "{}");
 	ok(strstr(s, "Cookie: session=ck-1\n") != NULL,
 	    "apiKey in a cookie, the caller's cookie not forwarded");
