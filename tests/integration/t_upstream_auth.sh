@@ -14,7 +14,12 @@ DOC="$top_srcdir/examples/openapi.json"
 [ -x "$MCP_FCGI" ] && [ -x "$API_FCGI" ] || bail "programs not built"
 
 start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
+# the API's access log says what it received: the tool result no longer
+# shows a credential the API echoes (it is redacted)
 start_lighttpd api "
+server.modules += ( \"mod_accesslog\" )
+accesslog.filename = \"$T_DIR/api.access.log\"
+accesslog.format = \"%r %{Authorization}i\"
 fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-local\" => \"disable\" )) )
 "
 API="$BASE/api"
@@ -86,12 +91,19 @@ like "$BODY" '"authorization":null,"x_request_id":null,"cookie":null' \
     "MCP_FORWARD_HEADERS set but empty: nothing forwarded"
 
 call /static whoAmIWithKey
-like "$BODY" '"authorization":null,"x_request_id":null,"cookie":"session=ck-4711","x_api_key":"hk-4711","query":"api_key=qk%204711%26x"' \
+like "$BODY" '"authorization":null,"x_request_id":null,"cookie":"session=ck-4711","x_api_key":"hk-4711","query":"api_key=\[redacted\]"' \
     "static: the key in the header, the query and the cookie the document names"
+unlike "$BODY" 'qk%204711|qk 4711' "... the query key the API echoed is redacted in the result"
+wait_line "$T_DIR/api.access.log" 'whoami/key'
+like "$(grep 'whoami/key' "$T_DIR/api.access.log" | tail -1)" '^GET /api/whoami/key\?api_key=qk%204711%26x ' \
+    "... and reached the API (its access log)"
 unlike "$BODY" 'mcp-token-1|caller-key|mcp=1' "static: none of the caller's credentials"
 call /static whoAmIWithBasic
-like "$BODY" "\"authorization\":\"Basic $(printf 'alice:s3cr3t-4711' | base64)\",\"x_request_id\":null,\"cookie\":null,\"x_api_key\":\"caller-key\",\"query\":null" \
-    "static: http basic where required (X-API-Key forwarded as named, no key scheme here)"
+like "$BODY" '"authorization":"\[redacted\]","x_request_id":null,"cookie":null,"x_api_key":"caller-key","query":null' \
+    "static: http basic where required (X-API-Key forwarded as named, no key scheme here), redacted in the result"
+wait_line "$T_DIR/api.access.log" 'whoami/basic'
+like "$(grep 'whoami/basic' "$T_DIR/api.access.log" | tail -1)" "^GET /api/whoami/basic HTTP/1.1 Basic $(printf 'alice:s3cr3t-4711' | base64)\$" \
+    "... the API got it (its access log)"
 call /static whoAmI
 like "$BODY" '"authorization":null,"x_request_id":null,"cookie":null,"x_api_key":"caller-key","query":null' \
     "static: an operation that requires nothing gets no credential"

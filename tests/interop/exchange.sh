@@ -48,7 +48,10 @@ const server = http.createServer((req, res) => {
     stats.rejected += 1;
     return json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
   }
-  return json(200, { authorization: req.headers.authorization ?? null, x_request_id: null, cookie: null, x_api_key: null, query: null });
+  // the token also reversed: fcgi-mcp redacts the token itself from the
+  // result (the model must not get it), and the test still reads it
+  const a = req.headers.authorization ?? null;
+  return json(200, { authorization: a, x_request_id: null, cookie: null, x_api_key: null, query: null, reversed: a && [...a].reverse().join('') });
 });
 server.listen(0, '127.0.0.1', () => console.log(`READY ${server.address().port}`));
 process.on('SIGTERM', () => process.exit(0));
@@ -116,8 +119,8 @@ call() {	# call PREFIX TOKEN: tools/call whoAmI with that bearer token
 	    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $2" \
 	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoAmI","arguments":{}}}'
 }
-received() {	# the bearer token the API echoed in $BODY
-	printf '%s' "$BODY" | sed -n 's/.*\\"authorization\\":\\"Bearer \([^"\\]*\)\\".*/\1/p;s/.*"authorization":"Bearer \([^"]*\)".*/\1/p' | head -1
+received() {	# the bearer token the API echoed in $BODY (reversed)
+	printf '%s' "$BODY" | sed -n 's/.*"structuredContent":{.*"reversed":"\([^"]*\) reraeB".*/\1/p' | head -1 | rev
 }
 claims() {	# claims JWT: its payload
 	local p
@@ -157,6 +160,8 @@ call /x "$T_ALICE"
 is "$STATUS" 200 "exchange: the call succeeds"
 unlike "$BODY" '"isError":true' "exchange: not a tool error"
 X1=$(received)
+like "$BODY" '"structuredContent":\{"authorization":"Bearer \[redacted\]"' \
+    "exchange: the token the API echoed is redacted in the result"
 ok "$([ -n "$X1" ] && [ "$X1" != "$T_ALICE" ] && echo 0 || echo 1)" \
     "exchange: the API receives a bearer token, not the MCP token"
 unlike "$BODY" "$T_ALICE" "exchange: the MCP token is nowhere in the result"
