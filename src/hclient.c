@@ -430,10 +430,26 @@ recv_some(int *can_wait, double deadline)
 	return recv(hc_fd, hc_in.data + hc_in.len, HC_READ, MSG_DONTWAIT);
 }
 
+/* GET, HEAD, PUT, DELETE, OPTIONS, TRACE (RFC 9110 9.2.2). */
+static int
+idempotent(const char *m)
+{
+	static const char *const safe[] = { "GET", "HEAD", "PUT", "DELETE",
+	    "OPTIONS", "TRACE" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (strcmp(m, safe[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * One exchange on the connection (fresh or reused).  TRY_STALE: a reused
  * connection the server had closed; nothing of an answer came, so the
- * request goes again on a new one (as libcurl does).
+ * request goes again on a new one.  Once sent whole, only an idempotent
+ * one: the server may have acted on a POST before it closed (RFC 9110
+ * 9.2.2; libcurl would send it again).
  */
 static int
 exchange(const struct up_request *rq, const char *method, const char *body,
@@ -462,8 +478,15 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 		    errno == EWOULDBLOCK))
 			continue;
 		if (n <= 0 && got == 0 && reused &&
-		    (n == 0 || errno == ECONNRESET))
-			return TRY_STALE;
+		    (n == 0 || errno == ECONNRESET)) {
+			if (idempotent(method))
+				return TRY_STALE;
+			rs->err = UP_OTHER;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "the connection "
+			    "was closed before an answer, after the request "
+			    "went out; a %s is not sent twice", method);
+			return TRY_FAILED;
+		}
 		if (n == -1) {
 			rs->err = errno == ETIMEDOUT ? UP_TIMEOUT : UP_OTHER;
 			snprintf(rs->errmsg, sizeof(rs->errmsg), "%s%s",

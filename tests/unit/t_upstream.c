@@ -635,13 +635,21 @@ t_transfers(void)
 	    strstr(rs.body.data, "\"req\":1}") != NULL,
 	    "direct: the unasked 408 is not the next call's answer");
 	up_response_free(&rs);
-	/* a kept connection that closes once the request is sent: the
-	 * request goes again, once, on a new connection */
-	rc = call("/drop", UP_DIRECT_OK, "POST", "{}", 2000, 1024, &rs);
+	/* a kept connection that closes once the request is sent: an
+	 * idempotent request goes again, once, on a new connection */
+	rc = call("/drop", UP_DIRECT_OK, "PUT", "{}", 2000, 1024, &rs);
 	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
 	    strstr(rs.body.data, "\"req\":1}") != NULL,
-	    "direct: a kept connection lost under a request: sent again on a "
+	    "direct: a kept connection lost under a PUT: sent again on a "
 	    "new one");
+	up_response_free(&rs);
+	/* a POST the server may have acted on is not sent twice */
+	rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	up_response_free(&rs);
+	rc = call("/drop", UP_DIRECT_OK, "POST", "{}", 2000, 1024, &rs);
+	ok(rc == -1 && strstr(rs.errmsg, "a POST is not sent twice") != NULL,
+	    "direct: a kept connection lost under a POST: an error, not sent "
+	    "again (%s)", rs.errmsg);
 	up_response_free(&rs);
 	rc = call("/dropall", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
 	ok(rc == -1 && rs.err == UP_OTHER &&
