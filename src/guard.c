@@ -105,7 +105,7 @@ guard_origin_ok(const struct cfg *c, const char *value)
 		 * default ones, and only MCP_ALLOWED_ORIGINS=* allows all */
 		ok = list_has_host(c->allowed_hosts, u.host,
 		    url_default_port(&u), 0) ||
-		    (list_has_host(c->allowed_hosts, "", 0, 1) &&
+		    (util_list_contains(c->allowed_hosts, "*", 0) &&
 		    default_host(c, u.host, strlen(u.host)));
 	else
 		ok = default_host(c, u.host, strlen(u.host));

@@ -278,10 +278,6 @@ line_ms(struct line *l, double ms)
 	line_str(l, frac);
 }
 
-/*
- * The access line.  Only the path is logged, never the query string (OAuth
- * codes and state travel there) nor any header value.
- */
 /* A JSON string of bytes a client chose: invalid UTF-8 repaired. */
 static struct json_object *
 client_text(const char *s)
@@ -299,6 +295,10 @@ client_text(const char *s)
 	return o;
 }
 
+/*
+ * The access line.  Only the path is logged, never the query string (OAuth
+ * codes and state travel there) nor any header value.
+ */
 void
 log_request(const struct req *rq, const struct resp *rs)
 {

@@ -253,7 +253,7 @@ check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
 {
 	const char	*hv = req_header(x->rq, hname);
 	char		*dec;
-	int		 ok;
+	int		 ok, rc;
 
 	/*
 	 * Mcp-Name and Mcp_Name reach us as one CGI name, both: a balancer
@@ -276,8 +276,11 @@ check_mirror(struct mcp_exchange *x, const char *hname, const char *body)
 	 * balancer that routes on the header would see another method than
 	 * the one we run.
 	 */
-	if (strcmp(hname, "Mcp-Name") == 0 ? mcp_header_decode(hv, &dec) == -1 :
-	    !header_plain(hv) || (dec = xstrdup(hv)) == NULL) {
+	if (strcmp(hname, "Mcp-Name") == 0)
+		rc = mcp_header_decode(hv, &dec);
+	else if ((rc = header_plain(hv) ? 0 : -1) == 0)
+		dec = xstrdup(hv);
+	if (rc == -1) {
 		x->http_status = 400;
 		return mcp_fail(x, RPC_HEADER_MISMATCH,
 		    "Header mismatch: %s header has invalid characters",
