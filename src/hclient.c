@@ -596,8 +596,10 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 	for (attempt = 0; attempt < 2; attempt++) {
 		reused = hc_fd != -1;
 		if (!reused) {
-			if ((hc_fd = open_conn(u, num, deadline, rs)) == -1)
-				return -1;
+			if ((hc_fd = open_conn(u, num, deadline, rs)) == -1) {
+				r = TRY_FAILED;
+				break;
+			}
 			memcpy(hc_peer, peer, sizeof(hc_peer));
 		}
 		hc_parser_free(&p);
@@ -608,6 +610,8 @@ hc_transfer(const struct up_request *rq, const struct url *u,
 		hc_close();
 		buf_reset(&rs->body);
 	}
+	/* the head held the call's credentials: not kept past the call */
+	explicit_bzero(hc_out.data, hc_out.len);
 	/* (the second try is on a new connection: never TRY_STALE) */
 	if (r != TRY_DONE) {
 		hc_close();
