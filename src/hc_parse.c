@@ -206,9 +206,14 @@ reset_head(struct hc_parser *p)
 static void
 frame_body(struct hc_parser *p)
 {
-	if (p->head_only || p->status == 204 || p->status == 304)
+	if (p->head_only || p->status == 204 || p->status == 304) {
+		/* a 204 or 304 that says a body follows: whatever comes
+		 * after must not become the next call's answer */
+		if ((p->status == 204 || p->status == 304) && (p->chunked ||
+		    (p->has_length && p->length > 0)))
+			p->keep_alive = 0;
 		p->state = HC_DONE;
-	else if (p->chunked) {
+	} else if (p->chunked) {
 		/* a length beside chunked is a smuggling attempt's mark */
 		if (p->has_length)
 			p->keep_alive = 0;
