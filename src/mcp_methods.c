@@ -474,11 +474,25 @@ mcp_audit(const struct cfg *cfg, const struct req *rq,
 		audit_write(&a);
 }
 
-/* The rate limits, once the call is one the API would get (ratelimit.h). */
+/*
+ * The rate limits, once the call is one the API would get (ratelimit.h).
+ * Nothing is sent before the verdict: a debug line would start the event
+ * stream, and a refusal could no longer be a 429.
+ */
 static int
 call_gate(void *ctx, const struct tool *t)
 {
-	return mcp_rate_limit(((struct call_state *)ctx)->x, t);
+	struct mcp_exchange	*x = ((struct call_state *)ctx)->x;
+	char			 line[160];
+
+	if (mcp_rate_limit(x, t) == -1)
+		return -1;
+	/* the line only when the client asked for debug messages */
+	if (x->log_level >= 0 && MCP_LOG_DEBUG >= x->log_level) {
+		snprintf(line, sizeof(line), "calling tool %s", t->name);
+		mcp_log(x, MCP_LOG_DEBUG, line);
+	}
+	return 0;
 }
 
 static struct json_object *
@@ -490,7 +504,6 @@ m_tools_call(struct mcp_exchange *x)
 	struct call_state	 cs;
 	struct trace_ctx	 tc;
 	const char		*name;
-	char			 line[160];
 	size_t			 len;
 	int			 present;
 
@@ -547,12 +560,6 @@ m_tools_call(struct mcp_exchange *x)
 	    auth_bearer(x->rq, &call.subject, &len) == 0) {
 		call.subject_exp = x->grant->exp;
 		call.subject_digest = x->grant->token_digest;
-	}
-	/* the line only when the client asked for debug messages */
-	if (x->log_level >= 0 && MCP_LOG_DEBUG >= x->log_level) {
-		snprintf(line, sizeof(line), "calling tool %s",
-		    call.tool->name);
-		mcp_log(x, MCP_LOG_DEBUG, line);
 	}
 	r = reg->call != NULL ? reg->call(reg->ctx, &call) : NULL;
 	json_object_put(args);

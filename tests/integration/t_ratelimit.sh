@@ -175,6 +175,13 @@ http POST "$POOL" -H 'Content-Type: application/json' \
     -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: whoAmI' \
     --data-binary "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"whoAmI\",\"arguments\":{},$MODERN_META}}"
 refused subject "alice in 2026-07-28"
+# with debug lines asked for: nothing is sent before the verdict, so the
+# refusal is still a 429, not an event stream
+http POST "$POOL" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' -H "Authorization: Bearer $ALICE" \
+    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: whoAmI' \
+    --data-binary "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"whoAmI\",\"arguments\":{},${MODERN_META%\}},\"io.modelcontextprotocol/logLevel\":\"debug\"}}}"
+refused subject "alice in 2026-07-28 asking for debug lines"
 
 http GET "$LOCAL_BASE/mcp/metrics"
 like "$BODY" 'fcgimcp_rate_limited_total\{kind="subject"\} [4-9]' "metrics: refusals by the subject limit counted"
