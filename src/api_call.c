@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -295,11 +296,34 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 }
 
 /*
+ * Would an API read query name `k` as `name`?  Frameworks differ: some
+ * compare without case (ASP.NET), some read "name[x]" and "name[]" as
+ * "name" (PHP, Rails, qs), PHP turns "." and " " into "_".  So the two
+ * are compared as the most lenient of them would.
+ */
+static int
+query_name_same(const char *k, const char *name)
+{
+	unsigned char	 a, b;
+
+	for (;; k++, name++) {
+		a = (unsigned char)(*k == '[' ? '\0' : *k);
+		b = (unsigned char)*name;
+		a = a == '.' || a == ' ' ? '_' : (unsigned char)tolower(a);
+		b = b == '.' || b == ' ' ? '_' : (unsigned char)tolower(b);
+		if (a != b)
+			return 0;
+		if (a == '\0')
+			return 1;
+	}
+}
+
+/*
  * A key of an object sent exploded (style form: each key a query name)
- * that is the name of another query parameter: another argument's, one
- * the operator fixed or never sends (x-mcp-hidden), a static credential.
- * The API would get the name twice, and frameworks differ on which of
- * the two they take.  NULL when there is none.
+ * that an API may read as another query parameter: another argument's,
+ * one the operator fixed or never sends (x-mcp-hidden), a static
+ * credential.  The API would get the name twice, and frameworks differ
+ * on which of the two they take.  NULL when there is none.
  */
 static const char *
 query_key_taken(const struct api_op *op, const struct api_param *self,
@@ -315,15 +339,19 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
 		for (i = 0; i < op->nparams; i++)
 			if (&op->params[i] != self &&
 			    op->params[i].in == API_IN_QUERY &&
-			    strcmp(op->params[i].name, k) == 0)
+			    query_name_same(k, op->params[i].name))
 				return k;
 		for (i = 0; i < op->ncreds; i++)
 			if (op->creds[i].in == API_CRED_QUERY &&
-			    strcmp(op->creds[i].name, k) == 0)
+			    query_name_same(k, op->creds[i].name))
 				return k;
-		if (op->unsent_query != NULL &&
-		    json_object_object_get_ex(op->unsent_query, k, NULL))
-			return k;
+		if (op->unsent_query != NULL) {
+			json_object_object_foreach(op->unsent_query, u, uv) {
+				(void)uv;
+				if (query_name_same(k, u))
+					return k;
+			}
+		}
 	}
 	return NULL;
 }
@@ -1180,13 +1208,43 @@ admit(const struct cfg *cfg, struct tool_call *call, const char *url,
 	return NULL;
 }
 
+/* Is `k` one of the names of `set` (keys of an object), in any case? */
+static int
+in_set_nocase(struct json_object *set, const char *k)
+{
+	if (set == NULL)
+		return 0;
+	json_object_object_foreach(set, n, v) {
+		(void)v;
+		if (util_strcaseeq(n, k))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a call of `op` need curated_args? */
+static int
+needs_curation(const struct api_op *op)
+{
+	return op->fixed != NULL || op->defaults != NULL ||
+	    op->unsent_body != NULL;
+}
+
 static struct json_object *
 curated_args(const struct api_op *op, struct json_object *args)
 {
 	struct json_object	*out = json_object_new_object();
 
+	/*
+	 * A caller's key that differs from a fixed or never-sent one only
+	 * in case is dropped too: a body that is the arguments goes out as
+	 * it is, and many JSON readers (Go, ASP.NET) match names without
+	 * case, so {"Role": ...} or a second "TENANT" would get through.
+	 */
 	json_object_object_foreach(args, k, v)
-		json_object_object_add(out, k, json_object_get(v));
+		if (!in_set_nocase(op->fixed, k) &&
+		    !in_set_nocase(op->unsent_body, k))
+			json_object_object_add(out, k, json_object_get(v));
 	if (op->defaults != NULL) {
 		json_object_object_foreach(op->defaults, dk, dv)
 			if (!json_object_object_get_ex(out, dk, NULL))
@@ -1196,14 +1254,6 @@ curated_args(const struct api_op *op, struct json_object *args)
 	if (op->fixed != NULL) {
 		json_object_object_foreach(op->fixed, fk, fv)
 			json_object_object_add(out, fk, json_object_get(fv));
-	}
-	/* the schema no longer names them, but a body that is the
-	 * arguments would carry whatever the caller added */
-	if (op->unsent_body != NULL) {
-		json_object_object_foreach(op->unsent_body, uk, uv) {
-			(void)uv;
-			json_object_object_del(out, uk);
-		}
 	}
 	return out;
 }
@@ -1241,8 +1291,7 @@ api_call(void *ctx, struct tool_call *call)
 	buf_init(&r.url);
 	buf_init(&r.query);
 	buf_init(&r.body);
-	if (op->fixed != NULL || op->defaults != NULL ||
-	    op->unsent_body != NULL)
+	if (needs_curation(op))
 		call->args = curated = curated_args(op, call->args);
 	if ((result = build_request(cfg, op, call, &r)) != NULL)
 		goto out;

@@ -98,8 +98,7 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 	call.args = given = json_tokener_parse(args);
 	call.header = caller_header;
 	/* as api_call() does */
-	if (op->fixed != NULL || op->defaults != NULL ||
-	    op->unsent_body != NULL)
+	if (needs_curation(op))
 		call.args = curated_args(op, given);
 	e = build_request(cfg, op, &call, &r);
 	n = (size_t)snprintf(out, sizeof(out), "%s%s\n", e ? "ERROR " : "",
@@ -518,6 +517,13 @@ t_unsent(void)
 	    "\"role\":{\"type\":\"string\",\"x-mcp-hidden\":true},"
 	    "\"tenant\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
 	    "\"x-mcp-value\":\"acme\"}}}}}},"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
+	    "\"/notes\":{\"post\":{\"operationId\":\"createNote\","
+	    "\"security\":[],\"requestBody\":{\"content\":"
+	    "{\"application/json\":{\"schema\":{\"type\":\"object\","
+	    "\"allOf\":[{\"required\":[\"text\"]}],\"properties\":{"
+	    "\"text\":{\"type\":\"string\"},"
+	    "\"owner\":{\"type\":\"string\",\"x-mcp-hidden\":true}}}}}},"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -542,12 +548,33 @@ t_unsent(void)
 	s = request(reg, &cfg, "listItems", "{\"filter\":{\"limit\":9}}");
 	ok(strncmp(s, "ERROR ", 6) == 0, "... another argument's name: "
 	    "refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"Tenant\":\"e\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0, "... in another case (ASP.NET reads "
+	    "names without case): refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"debug[]\":1}}");
+	ok(strncmp(s, "ERROR ", 6) == 0, "... with brackets (PHP, Rails read "
+	    "debug[] as debug): refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"api.key\":\"x\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0, "... with a dot (PHP reads api.key as "
+	    "api_key): refused");
+	s = request(reg, &cfg, "listItems", "{\"filter\":{\"tenants\":\"x\"}}");
+	ok(strncmp(s, "ERROR ", 6) != 0, "... a name of its own: sent");
 	s = request(reg, &cfg, "createUser", "{\"name\":\"bob\",\"role\":"
 	    "\"admin\",\"tenant\":\"evil\",\"note\":\"n\"}");
 	ok(strstr(s, "\"role\"") == NULL && strstr(s, "\"tenant\":\"acme\"") !=
 	    NULL && strstr(s, "evil") == NULL && strstr(s, "\"note\":\"n\"") !=
 	    NULL, "a body that is the arguments: a property never sent is "
 	    "taken out, a fixed one replaced, others kept");
+	s = request(reg, &cfg, "createUser", "{\"name\":\"bob\",\"Role\":"
+	    "\"admin\",\"TENANT\":\"evil\"}");
+	ok(strstr(s, "Role") == NULL && strstr(s, "TENANT") == NULL &&
+	    strstr(s, "\"tenant\":\"acme\"") != NULL, "... and in another "
+	    "case (Go, ASP.NET read JSON names without case)");
+	s = request(reg, &cfg, "createNote", "{\"text\":\"t\",\"owner\":"
+	    "\"mallory\"}");
+	ok(strstr(s, "mallory") == NULL && strstr(s, "\"text\":\"t\"") != NULL,
+	    "a body with only a property never sent (nothing fixed): taken "
+	    "out");
 	reg_free(reg);
 out:
 	cfg_free(&cfg);
