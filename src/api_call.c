@@ -1110,10 +1110,35 @@ redact_one(struct buf *body, const char *s, size_t n)
 }
 
 /*
+ * A secret and the forms an echo may give it: as it is, and with "/"
+ * written "\/" (json-c's and PHP's JSON escape it: base64 has slashes).
+ */
+static void
+redact_forms(struct buf *body, const char *s, size_t n)
+{
+	struct buf	 esc;
+	size_t		 i;
+
+	redact_one(body, s, n);
+	if (memchr(s, '/', n) == NULL)
+		return;
+	buf_init(&esc);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '/')
+			buf_putc(&esc, '\\');
+		buf_putc(&esc, s[i]);
+	}
+	redact_one(body, esc.data, esc.len);
+	explicit_bzero(esc.data, esc.len);
+	buf_free(&esc);
+}
+
+/*
  * The credentials this call sent, taken out of the API's answer before
  * the model sees it: APIs echo them (a "next" link with the key in its
  * query, a debug endpoint echoing the request).  A header value "Scheme
- * token" gives its token too, a query key its encoded form.
+ * token" gives its token too, a query key its encoded form.  The
+ * caller's own token in passthrough mode is the caller's to see.
  */
 static void
 redact_answer(const struct api_op *op, const struct api_req *r,
@@ -1125,20 +1150,21 @@ redact_answer(const struct api_op *op, const struct api_req *r,
 
 	for (i = 0; op->upauth == UPAUTH_STATIC && i < op->ncreds; i++) {
 		v = op->creds[i].value;
-		redact_one(body, v, strlen(v));
+		redact_forms(body, v, strlen(v));
 		if ((sp = strrchr(v, ' ')) != NULL)
-			redact_one(body, sp + 1, strlen(sp + 1));
+			redact_forms(body, sp + 1, strlen(sp + 1));
 		buf_init(&enc);
 		url_encode(&enc, v, strlen(v));
 		if (enc.len != strlen(v))
 			redact_one(body, enc.data, enc.len);
+		explicit_bzero(enc.data, enc.len);
 		buf_free(&enc);
 	}
 	/* the provider's token (client_credentials, exchange) */
 	for (i = 0; api_op_needs_client(op->upauth) && i < r->nheaders; i++)
 		if (util_strncaseeq(r->headers[i], "Authorization: Bearer ",
 		    22))
-			redact_one(body, r->headers[i] + 22,
+			redact_forms(body, r->headers[i] + 22,
 			    strlen(r->headers[i] + 22));
 }
 

@@ -207,10 +207,12 @@ static void
 frame_body(struct hc_parser *p)
 {
 	if (p->head_only || p->status == 204 || p->status == 304) {
-		/* a 204 or 304 that says a body follows: whatever comes
-		 * after must not become the next call's answer */
-		if ((p->status == 204 || p->status == 304) && (p->chunked ||
-		    (p->has_length && p->length > 0)))
+		/* a 204 that says a body follows, or a chunked 204 or 304:
+		 * whatever comes after must not become the next call's
+		 * answer (a 304's length is the representation's, RFC 9110
+		 * 8.6: no body follows it) */
+		if (!p->head_only && (p->chunked || (p->status == 204 &&
+		    p->has_length && p->length > 0)))
 			p->keep_alive = 0;
 		p->state = HC_DONE;
 	} else if (p->chunked) {

@@ -717,7 +717,7 @@ allow_headers(struct resp *rs, const char *asked)
 		if (n <= 10 || n > 128 || !util_strncaseeq(p, "mcp-param-", 10))
 			continue;
 		for (i = 10; i < n && (isalnum((unsigned char)p[i]) ||
-		    p[i] == '-' || p[i] == '_'); i++)
+		    p[i] == '-'); i++)
 			;
 		if (i < n)
 			continue;	/* not a name we could have made */

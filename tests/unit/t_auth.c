@@ -141,7 +141,8 @@ t_required(void)
 	char		*pre[] = { "HTTP_ORIGIN=http://localhost:6274",
 			    "HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST",
 			    "HTTP_ACCESS_CONTROL_REQUEST_HEADERS=content-type, "
-			    "mcp-param-region,mcp-param-x\r\ny ,traceparent",
+			    "mcp-param-region,mcp-param-x\r\ny ,traceparent,"
+			    "mcp-param-a_b",
 			    NULL };
 	const char	*ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 	struct cfg	 cfg;

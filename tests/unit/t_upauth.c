@@ -154,12 +154,14 @@ t_redact(const struct registry *reg, const struct cfg *cfg)
 	/* the provider's token, as provider_token() set it */
 	memset(&op, 0, sizeof(op));
 	op.upauth = UPAUTH_CLIENT_CREDENTIALS;
-	req_set_header(&r, "Authorization", "Bearer pt-0123456789");
+	req_set_header(&r, "Authorization", "Bearer pt-01234/56789");
 	buf_reset(&body);
-	buf_puts(&body, "{\"you_sent\":\"pt-0123456789\"}");
+	buf_puts(&body, "{\"you_sent\":\"pt-01234/56789\",\"json\":"
+	    "\"pt-01234\\/56789\"}");
 	redact_answer(&op, &r, &body);
-	is_str(body.data, "{\"you_sent\":\"[redacted]\"}", "redact: the "
-	    "provider's token echoed");
+	is_str(body.data, "{\"you_sent\":\"[redacted]\",\"json\":"
+	    "\"[redacted]\"}", "redact: the provider's token echoed, also "
+	    "with its slash escaped as JSON writers do");
 	buf_free(&body);
 	api_req_free(&r);
 }

@@ -170,8 +170,8 @@ t_parser(void)
 	    "\r\n", 0, 0, 204, "", 0);
 	good("304, chunked: done, then close", "HTTP/1.1 304 Not Modified\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n", 0, 0, 304, "", 0);
-	good("304 with a length of 0: kept", "HTTP/1.1 304 Not Modified\r\n"
-	    "Content-Length: 0\r\n\r\n", 0, 0, 304, "", 1);
+	good("304 with the representation's length: kept", "HTTP/1.1 304 Not "
+	    "Modified\r\nContent-Length: 120\r\n\r\n", 0, 0, 304, "", 1);
 	good("HEAD ignores the length", "HTTP/1.1 200 OK\r\nContent-Length: "
 	    "100\r\n\r\n", 1, 0, 200, "", 1);
 	good("no reason phrase", "HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n",
