@@ -382,9 +382,14 @@ rpc_err "1,390,000 empty objects in tool arguments (4 MiB)" 400 -32700
 like "$BODY" 'too much memory' "1,390,000 empty objects: says why"
 alive "a body that would take a gigabyte of tree"
 # the quarter GiB it did build is given back, not held by the worker
+# (not under ASan: its allocator keeps freed memory in quarantine)
 rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/${WPID[w1]}/status")
-ok "$([ "${rss:-999999}" -lt 65536 ] && echo 0 || echo 1)" \
-    "... and the worker gives the memory back (RSS ${rss:-?} kB after it)"
+if ldd "$MCP_FCGI" 2>/dev/null | grep -q libasan; then
+	ok 0 "# SKIP the worker's memory after it: an ASan build (RSS ${rss:-?} kB)"
+else
+	ok "$([ "${rss:-999999}" -lt 65536 ] && echo 0 || echo 1)" \
+	    "... and the worker gives the memory back (RSS ${rss:-?} kB after it)"
+fi
 post "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":$(rep 50 '[')$(rep 50 ']')}}" -H "$V"
 is "$STATUS $BODY" '200 {"jsonrpc":"2.0","id":1,"result":{}}' "50 levels in params: still a request"
 call createItem "{\"name\":\"n\",\"price\":1,\"tags\":$(rep 50 '[')$(rep 50 ']')}"
