@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cfg.h"
 #include "ratelimit.h"
@@ -780,6 +781,23 @@ check_algorithms(const char *list, const char **cause)
 	return rc;
 }
 
+/* MCP_PUBLIC_URL over https, or on a loopback host (a demo, a test). */
+static int
+public_https_or_local(const struct cfg *c)
+{
+	struct url	 u;
+	const char	*cause;
+	int		 yes;
+
+	if (strncasecmp(c->public_url, "https:", 6) == 0)
+		return 1;
+	if (url_parse(c->public_url, &u, &cause) == -1)
+		return 1;	/* refused elsewhere, with its reason */
+	yes = url_is_loopback_host(u.host);
+	url_free(&u);
+	return yes;
+}
+
 /* The OAuth modes and what each needs (only what this program reads). */
 static int
 derive_oauth(struct cfg *c, unsigned prog, FILE *err)
@@ -802,7 +820,11 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 		    "%s (every advertised URL derives from it)\n",
 		    mode[c->oauth_mode]);
 		rc = -1;
-	}
+	} else if (c->oauth_mode != OAUTHM_CUSTOM && !public_https_or_local(c))
+		fprintf(err, "warning: MCP_PUBLIC_URL is plain http on a host "
+		    "that is not loopback: the authorization endpoints (https "
+		    "only in MCP 2026-07-28), their cookies and codes cross the "
+		    "network in clear\n");
 	if (c->oauth_mode == OAUTHM_CUSTOM) {
 		if ((prog & PROG_META) && c->oauth_metadata_file == NULL) {
 			fprintf(err, "MCP_OAUTH_METADATA_FILE: required when "

@@ -88,7 +88,9 @@ oauth_redirect_is_loopback(const char *uri)
 
 	if (url_parse(uri, &u, &cause) == -1)
 		return 0;
-	yes = strcmp(u.scheme, "http") == 0 && url_is_loopback_host(u.host);
+	/* https://localhost too: the answer stays on this computer either
+	 * way (its certificate says nothing about who runs the program) */
+	yes = url_is_loopback_host(u.host);
 	url_free(&u);
 	return yes;
 }

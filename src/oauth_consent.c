@@ -22,6 +22,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
@@ -41,8 +42,9 @@
 static int
 secure(const struct cfg *cfg)
 {
+	/* a scheme has no case: HTTPS:// must not drop __Host- and Secure */
 	return cfg->public_url != NULL &&
-	    strncmp(cfg->public_url, "https:", 6) == 0;
+	    strncasecmp(cfg->public_url, "https:", 6) == 0;
 }
 
 void

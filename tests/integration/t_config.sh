@@ -138,6 +138,18 @@ cfg_refused() {	# cfg_refused PROGRAM PATTERN DESCRIPTION VAR=value...
 	is "$rc" 78 "$desc: exit 78"
 	like "$out" "$pat" "$desc: named"
 }
+# a public URL on plain http off this computer: the OAuth programs warn
+out=$(clean_env MCP_PUBLIC_URL=http://mcp.example MCP_OAUTH_MODE=facade \
+    MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_CLIENT_ID=gw \
+    MCP_SECRET=0123456789abcdef0123456789abcdef \
+    "$top_builddir/cgi-bin/oauth-authorize.fcgi" --check-config 2>&1)
+like "$out" 'warning: MCP_PUBLIC_URL is plain http on a host that is not loopback' \
+    "facade on http://mcp.example: a warning"
+out=$(clean_env MCP_PUBLIC_URL=http://127.0.0.1:8080 MCP_OAUTH_MODE=facade \
+    MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_CLIENT_ID=gw \
+    MCP_SECRET=0123456789abcdef0123456789abcdef \
+    "$top_builddir/cgi-bin/oauth-authorize.fcgi" --check-config 2>&1)
+unlike "$out" 'plain http' "facade on http://127.0.0.1 (the demo): none"
 cfg_refused mcp.fcgi '^MCP_JWKS_COOLDOWN: too small' \
     "MCP_JWKS_COOLDOWN=0 (a JWKS fetch per junk token)" MCP_JWKS_COOLDOWN=0
 cfg_refused oauth-authorize.fcgi '^MCP_SECRET: required' "facade without MCP_SECRET" \

@@ -130,6 +130,10 @@ t_redirect(struct cfg *cfg)
 	    "redirect: ::1");
 	ok(oauth_redirect_valid(cfg, "https://app.example/cb", &why) == 0,
 	    "redirect: https");
+	ok(oauth_redirect_is_loopback("https://localhost:8443/cb") &&
+	    oauth_redirect_is_loopback("http://127.0.0.1:5/cb") &&
+	    !oauth_redirect_is_loopback("https://app.example/cb"),
+	    "redirect: loopback whatever the scheme (the consent page warns)");
 	ok(oauth_redirect_valid(cfg, "http://app.example/cb", &why) == -1,
 	    "redirect: http elsewhere refused");
 	ok(oauth_redirect_valid(cfg, "https://app.example/cb#x", &why) == -1,
@@ -1308,6 +1312,28 @@ t_proxy(struct cfg *cfg)
 	srv_prog_authorize.fini(app);
 }
 
+/* A public URL written HTTPS:// keeps the __Host- prefix and Secure. */
+static void
+t_cookie_scheme(struct cfg *cfg)
+{
+	struct buf		 sb;
+	struct http_sink	 sink = { sink_write, sink_flush, &sb };
+	struct resp		 rs;
+	char			*saved = cfg->public_url;
+
+	buf_init(&sb);
+	resp_init(&rs, &sink);
+	cfg->public_url = (char *)"HTTPS://mcp.example";
+	oauth_consent_cookie_set(cfg, &rs, "fcm_x", "v", 60, "Lax");
+	ok(rs.headers.data != NULL &&
+	    strstr(rs.headers.data, "Set-Cookie: __Host-fcm_x=v;") != NULL &&
+	    strstr(rs.headers.data, "; Secure\r\n") != NULL,
+	    "cookies: HTTPS:// in MCP_PUBLIC_URL is https (__Host-, Secure)");
+	cfg->public_url = saved;
+	resp_free(&rs);
+	buf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -1341,6 +1367,7 @@ main(void)
 	t_register_limit(&cfg);
 	t_facade(&cfg);
 	t_proxy(&cfg);
+	t_cookie_scheme(&cfg);
 	cfg_free(&cfg);
 	snprintf(store, sizeof(store), "rm -rf %s", dir);
 	if (system(store) != 0)
