@@ -94,9 +94,9 @@ int	 oauth_consent_cookie_is(const struct cfg *, const struct req *,
 	    const char *, const char *);
 void	 oauth_consent_key(const char *, const char *, char *);
 int	 oauth_consent_given(const struct cfg *, const struct req *,
-	    const char *);
+	    const char *, const char *);
 void	 oauth_consent_remember(const struct cfg *, const struct req *,
-	    struct resp *, const char *);
+	    struct resp *, const char *, const char *);
 void	 oauth_consent_page(const struct cfg *, struct resp *, const char *,
 	    const struct oauth_consent_view *, struct json_object *);
 struct json_object *oauth_consent_answer(const struct cfg *, struct req *,

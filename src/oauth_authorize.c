@@ -192,7 +192,20 @@ trusted_back(const struct cfg *cfg, const struct req *rq, const char *uri,
 {
 	return cfg->oauth_redirect_uris != NULL ||
 	    oauth_redirect_is_loopback(uri) ||
-	    (key != NULL && oauth_consent_given(cfg, rq, key));
+	    (key != NULL && oauth_consent_given(cfg, rq, key, NULL));
+}
+
+/*
+ * What an approval also covers: the scope and resource asked for (the
+ * page shows them, with MCP_OAUTH_DEFAULT_SCOPE, which is fixed), as a
+ * digest.  `out` has room for OAUTH_CONSENT_KEY_LEN + 1.
+ */
+static void
+scopes_key(const struct form *f, char *out)
+{
+	const char	*sc = form_get(f, "scope"), *rs = form_get(f, "resource");
+
+	oauth_consent_key(sc != NULL ? sc : "", rs != NULL ? rs : "", out);
 }
 
 /* An error found before consent: back to the client, or a page. */
@@ -218,6 +231,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	struct json_object	*flow;
 	const char		*why, *err, *endpoint;
 	char			 key[OAUTH_CONSENT_KEY_LEN + 1];
+	char			 sk[OAUTH_CONSENT_KEY_LEN + 1];
 	int			 stale;
 
 	if (oauth_redirect_valid(cfg, b.redirect_uri, &why) == -1) {
@@ -248,7 +262,8 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		    "cannot work with its OAuth provider as configured.");
 		return;
 	}
-	if (oauth_consent_given(cfg, rq, key)) {
+	scopes_key(f, sk);
+	if (oauth_consent_given(cfg, rq, key, sk)) {
 		send_to_provider(cfg, rs, endpoint, form_get(f, "client_id"),
 		    b.redirect_uri, form_get(f, "scope"), b.state,
 		    form_get(f, "code_challenge"), form_get(f, "resource"));
@@ -259,6 +274,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	json_object_object_add(flow, "p", json_object_new_boolean(1));
 	claim_set(flow, "ci", form_get(f, "client_id"));
 	claim_set(flow, "r", b.redirect_uri);
+	claim_set(flow, "sk", sk);
 	claim_set(flow, "s", b.state);
 	claim_set(flow, "cc", form_get(f, "code_challenge"));
 	claim_set(flow, "sc", form_get(f, "scope"));
@@ -320,6 +336,7 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 	    cfg->public_url };
 	const char		*why, *err, *res;
 	char			 key[OAUTH_CONSENT_KEY_LEN + 1];
+	char			 sk[OAUTH_CONSENT_KEY_LEN + 1];
 
 	if (oauth_client_resolve(cfg, form_get(f, "client_id"), &c,
 	    &why) == -1) {
@@ -358,7 +375,9 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		claim_set(flow, "sc", form_get(f, "scope"));
 		claim_set(flow, "rs", res);
 		claim_set(flow, "ak", key);
-		if (oauth_consent_given(cfg, rq, key))
+		scopes_key(f, sk);
+		claim_set(flow, "sk", sk);
+		if (oauth_consent_given(cfg, rq, key, sk))
 			to_provider(cfg, app, rs, flow);
 		else
 			ask_consent(cfg, app, rs, c.name, c.kind ==
@@ -389,13 +408,15 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	else if (d == NULL || strcmp(d, "approve") != 0)
 		error_back(rs, &b, "access_denied", "the user denied access");
 	else if (b.iss != NULL) {
-		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"));
+		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"),
+		    claim(flow, "sk"));
 		to_provider(cfg, app, rs, flow);
 	} else if ((endpoint = provider_authorize_url(cfg)) == NULL)
 		error_back(rs, &b, "temporarily_unavailable",
 		    "the OAuth provider cannot be reached");
 	else {
-		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"));
+		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"),
+		    claim(flow, "sk"));
 		send_to_provider(cfg, rs, endpoint, claim(flow, "ci"),
 		    b.redirect_uri, claim(flow, "sc"), b.state,
 		    claim(flow, "cc"), claim(flow, "rs"));

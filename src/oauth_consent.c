@@ -126,6 +126,13 @@ oauth_consent_key(const char *client_id, const char *redirect_uri, char *out)
 	free(s);
 }
 
+/* An approval's expiry: entries are [expiry, the scopes' digest]. */
+static int64_t
+entry_exp(struct json_object *e)
+{
+	return json_object_get_int64(json_object_array_get_idx(e, 0));
+}
+
 /* The browser's approvals, expired ones left out; a new object. */
 static struct json_object *
 approvals(const struct cfg *cfg, const struct req *rq)
@@ -140,9 +147,15 @@ approvals(const struct cfg *cfg, const struct req *rq)
 		return out;
 	if (json_object_object_get_ex(o, "a", &a) &&
 	    json_object_is_type(a, json_type_object)) {
+		/* (an entry without its scopes, from before: dropped) */
 		json_object_object_foreach(a, k, e)
-			if (json_object_is_type(e, json_type_int) &&
-			    json_object_get_int64(e) > now &&
+			if (json_object_is_type(e, json_type_array) &&
+			    json_object_array_length(e) == 2 &&
+			    json_object_is_type(json_object_array_get_idx(e,
+			    0), json_type_int) &&
+			    json_object_is_type(json_object_array_get_idx(e,
+			    1), json_type_string) &&
+			    entry_exp(e) > now &&
 			    strlen(k) == OAUTH_CONSENT_KEY_LEN)
 				json_object_object_add(out, k,
 				    json_object_get(e));
@@ -151,27 +164,37 @@ approvals(const struct cfg *cfg, const struct req *rq)
 	return out;
 }
 
+/*
+ * Has this browser approved `key` (a client and redirect URI)?  With
+ * `scopes` (oauth_consent_key of the scope and resource asked), only for
+ * exactly those: a yes given for "read" is no yes for "read admin".
+ */
 int
 oauth_consent_given(const struct cfg *cfg, const struct req *rq,
-    const char *key)
+    const char *key, const char *scopes)
 {
-	struct json_object	*a;
+	struct json_object	*a, *e;
 	int			 yes;
 
 	if (cfg->oauth_approval_ttl == 0)
 		return 0;
 	a = approvals(cfg, rq);
-	yes = json_object_object_get_ex(a, key, NULL);
+	yes = json_object_object_get_ex(a, key, &e) && (scopes == NULL ||
+	    strcmp(json_object_get_string(json_object_array_get_idx(e, 1)),
+	    scopes) == 0);
 	json_object_put(a);
 	return yes;
 }
 
-/* Remember `key` in this browser; the oldest approval goes past the cap. */
+/*
+ * Remember `key` with the `scopes` shown in this browser; the oldest
+ * approval goes past the cap.
+ */
 void
 oauth_consent_remember(const struct cfg *cfg, const struct req *rq,
-    struct resp *rs, const char *key)
+    struct resp *rs, const char *key, const char *scopes)
 {
-	struct json_object	*a, *o;
+	struct json_object	*a, *o, *e;
 	char			 oldest[OAUTH_CONSENT_KEY_LEN + 1];
 	int64_t			 now = util_now_unix(), min;
 	char			*sealed;
@@ -182,15 +205,20 @@ oauth_consent_remember(const struct cfg *cfg, const struct req *rq,
 	json_object_object_del(a, key);
 	while (json_object_object_length(a) >= APPROVALS_MAX) {
 		min = INT64_MAX;
-		json_object_object_foreach(a, k, e)
-			if (json_object_get_int64(e) < min) {
-				min = json_object_get_int64(e);
+		json_object_object_foreach(a, k, v)
+			if (entry_exp(v) < min) {
+				min = entry_exp(v);
 				snprintf(oldest, sizeof(oldest), "%s", k);
 			}
 		json_object_object_del(a, oldest);
 	}
-	json_object_object_add(a, key,
+	e = json_object_new_array();
+	json_object_array_add(e,
 	    json_object_new_int64(now + cfg->oauth_approval_ttl));
+	/* (a flow sealed by an older version has none: asked again) */
+	json_object_array_add(e, json_object_new_string(scopes != NULL ?
+	    scopes : ""));
+	json_object_object_add(a, key, e);
 	o = json_object_new_object();
 	json_object_object_add(o, "a", a);
 	sealed = seal_make(cfg->secret, "approvals", o,

@@ -1074,7 +1074,17 @@ t_facade(struct cfg *cfg)
 	AUTHZ_C(LOOPBACK_REQ, okc);
 	ok(o.status == 302 && location_starts(o.raw,
 	    "https://as.example/authorize?"), "consent: remembered for the "
-	    "same client and redirect URI");
+	    "same client, redirect URI and scopes");
+	free(o.raw);
+	/* the same client asking for more than the user saw: asked again */
+	AUTHZ_C("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A"
+	    "5555%2Fcb&state=xyz&code_challenge=" CHAL "&code_challenge_method="
+	    "S256&scope=read%20admin&resource=https%3A%2F%2Fmcp.example%2Fmcp",
+	    okc);
+	ok(o.status == 200 && strstr(o.raw, "Location:") == NULL &&
+	    strstr(o.raw, "<code>read admin openid profile email</code>") !=
+	    NULL, "consent: the same client asking for more scopes is asked "
+	    "again, and shown them");
 	free(o.raw);
 	AUTHZ_C("&response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2F"
 	    "cb&state=s&code_challenge=" CHAL "&code_challenge_method=S256",
@@ -1273,10 +1283,19 @@ t_proxy(struct cfg *cfg)
 	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
 	    "oauth%2Fcallback&state=s2&code_challenge=" CHAL "&code_challenge_"
-	    "method=S256", NULL, okc);
+	    "method=S256&scope=read+openid", NULL, okc);
 	ok(o.status == 302 && location_starts(o.raw,
 	    "https://as.example/authorize?"), "proxy: an allowed client goes "
 	    "straight on");
+	free(o.raw);
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
+	    "oauth%2Fcallback&state=s2&code_challenge=" CHAL "&code_challenge_"
+	    "method=S256&scope=read+openid+admin", NULL, okc);
+	ok(o.status == 200 && strstr(o.raw, "Location:") == NULL &&
+	    strstr(o.raw, "<code>read openid admin profile email</code>") !=
+	    NULL, "proxy: ... but asking for more scopes than approved, it is "
+	    "asked again");
 	free(o.raw);
 	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=https%3A%2F%2Fattacker.example%2F"
