@@ -120,15 +120,18 @@ accept_q(const char *params, size_t n)
 }
 
 /*
- * Does an Accept value admit `type` ("application/json")?  Media ranges
- * type/subtype, type/any and any/any ranges count unless their q is 0.  A missing
- * header accepts everything (RFC 9110 §12.5.1).
+ * Does an Accept value admit `type` ("application/json")?  The most
+ * specific range that matches decides (type/subtype, then type/any, then
+ * any/any; RFC 9110 12.5.1), so "application/json;q=0, any/any" refuses
+ * JSON; of equally specific ranges, one with q=0 refuses.  A missing
+ * header accepts everything.
  */
 int
 mcp_accepts(const char *accept, const char *type)
 {
 	const char	*p = accept, *e, *semi;
 	size_t		 n, tlen = strcspn(type, "/");
+	int		 level, best = 0, ok = 0;
 
 	if (accept == NULL)
 		return 1;
@@ -140,15 +143,25 @@ mcp_accepts(const char *accept, const char *type)
 		n = (size_t)((semi ? semi : e) - p);
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
-		if (((n == strlen(type) && util_strncaseeq(p, type, n)) ||
-		    (n == 3 && strncmp(p, "*/*", 3) == 0) ||
-		    (n == tlen + 2 && util_strncaseeq(p, type, tlen + 1) &&
-		    p[tlen + 1] == '*')) &&
-		    (semi == NULL || accept_q(semi, (size_t)(e - semi)) > 0))
-			return 1;
+		if (n == strlen(type) && util_strncaseeq(p, type, n))
+			level = 3;
+		else if (n == tlen + 2 && util_strncaseeq(p, type, tlen + 1) &&
+		    p[tlen + 1] == '*')
+			level = 2;
+		else if (n == 3 && strncmp(p, "*/*", 3) == 0)
+			level = 1;
+		else
+			level = 0;
+		if (level > 0 && level >= best) {
+			int	 yes = semi == NULL ||
+			    accept_q(semi, (size_t)(e - semi)) > 0;
+
+			ok = level > best ? yes : ok && yes;
+			best = level;
+		}
 		p = *e ? e + 1 : e;
 	}
-	return 0;
+	return ok;
 }
 
 static int

@@ -609,6 +609,17 @@ t_helpers(void)
 	ok(!mcp_accepts("application/jsonx", "application/json"), "exact only");
 	ok(mcp_accepts("text/html, application/json;q=0.5", "application/json"),
 	    "q>0 accepted");
+	/* RFC 9110 12.5.1: the most specific range decides, wherever it is */
+	ok(!mcp_accepts("application/json;q=0, text/event-stream, */*",
+	    "application/json"), "q=0 on the type beats */*");
+	ok(!mcp_accepts("*/*, application/*;q=0", "application/json"),
+	    "q=0 on type/* beats */*");
+	ok(mcp_accepts("application/*;q=0, application/json",
+	    "application/json"), "the type beats a refused type/*");
+	ok(!mcp_accepts("application/json, application/JSON;q=0.0",
+	    "application/json"), "the type refused in either case");
+	ok(mcp_accepts("*/*;q=0.1", "text/event-stream"), "*/* alone");
+	ok(!mcp_accepts("*/*;q=0", "text/event-stream"), "*/* refused");
 }
 
 /* Parameter look-up, indexed (as served) and not, must agree. */
