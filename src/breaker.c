@@ -227,13 +227,16 @@ brk_admit(const char *url, int64_t now, struct brk_call *c)
 	if (until == 0)
 		return BRK_GO;
 	c->failures = __atomic_load_n(&a->failures, __ATOMIC_RELAXED);
-	if (now < until) {
+	/* a time further off than the breaker ever sets means the clock
+	 * went back: over, or the API would stay refused for the step */
+	if (now < until && until - now <= bs.open_s) {
 		c->retry_at = until;
 		return BRK_OPEN;
 	}
 	/* half-open: one call, of one worker, finds out */
 	probe = __atomic_load_n(&a->probe_until, __ATOMIC_ACQUIRE);
-	if (probe > now || !__atomic_compare_exchange_n(&a->probe_until,
+	if ((probe > now && probe - now <= bs.probe_s) ||
+	    !__atomic_compare_exchange_n(&a->probe_until,
 	    &probe, now + bs.probe_s, 0, __ATOMIC_ACQ_REL,
 	    __ATOMIC_ACQUIRE)) {
 		c->retry_at = probe > now ? probe : now + 1;

@@ -142,6 +142,15 @@ t_breaker(void)
 	    "three times");
 	is_int(brk_admit(b, now, &c), BRK_OPEN, "open in this process too");
 	brk_done(&c, -1, now);
+	/* the clock stepped back an hour: not an hour more of refusals */
+	is_int(brk_admit(b, now - 3600, &c), BRK_PROBE, "the clock went back: "
+	    "the open time is over, one probe");
+	is_int(brk_admit(b, now - 7200, &d), BRK_PROBE, "back again: the "
+	    "probe's time is over too");
+	brk_done(&d, -1, now - 7200);
+	brk_done(&c, 1, now - 3600);
+	is_int(brk_admit(b, now, &c), BRK_GO, "the probe succeeded: closed");
+	brk_done(&c, 1, now);
 	brk_fini();
 
 	ok(start("0", "0", "GET") == 0, "no breaker");
