@@ -50,6 +50,7 @@ struct lmdb_store {
 	MDB_dbi		 byexp;		/* "x" */
 	size_t		 pages;		/* in the whole map */
 	char		*path;
+	int		 last_rc;	/* LMDB's error of the last failure */
 };
 
 static void
@@ -75,10 +76,41 @@ from_be64(const unsigned char *p)
 static enum store_res
 failed(struct lmdb_store *l, const char *what, int rc)
 {
+	l->last_rc = rc;
 	log_msg(LOGL_ERROR, "store: %s: %s: %s%s", l->path, what,
 	    mdb_strerror(rc), rc == MDB_MAP_FULL ? " (raise MCP_STORE_SIZE)" :
 	    "");
 	return STORE_DOWN;
+}
+
+/*
+ * After a failure: can the operation be tried once more?  A worker killed
+ * inside a transaction leaves its reader slot behind (mdb_env_open clears
+ * such slots, so they stay until a program starts again): its snapshot
+ * keeps every page freed since from being reused, so the file fills
+ * (MDB_MAP_FULL) however few entries are live, and the slots run out
+ * (MDB_READERS_FULL).  mdb_reader_check frees the slots of dead
+ * processes.  A map made larger by another program (MDB_MAP_RESIZED) is
+ * taken at its new size.
+ */
+static int
+recovered(struct lmdb_store *l)
+{
+	int	 dead = 0;
+
+	switch (l->last_rc) {
+	case MDB_MAP_RESIZED:
+		return mdb_env_set_mapsize(l->env, 0) == 0;
+	case MDB_MAP_FULL:
+	case MDB_READERS_FULL:
+		if (mdb_reader_check(l->env, &dead) != 0 || dead == 0)
+			return 0;
+		log_msg(LOGL_WARN, "store: %s: cleared %d reader slot%s of "
+		    "killed processes", l->path, dead, dead == 1 ? "" : "s");
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -190,7 +222,7 @@ put_row(MDB_txn *txn, struct lmdb_store *l, const char *key, const char *val,
  * serialised by LMDB, and exactly one sees it absent.
  */
 static enum store_res
-write_entry(struct lmdb_store *l, const char *key, const char *val,
+write_once(struct lmdb_store *l, const char *key, const char *val,
     int64_t ttl, int only_new)
 {
 	MDB_txn		*txn;
@@ -205,8 +237,11 @@ write_entry(struct lmdb_store *l, const char *key, const char *val,
 	if ((rc = live_until(txn, l, key, now, &d, &old)) != 0)
 		goto fail;
 	/* refused or full: the purge above is still worth keeping */
-	if (old != 0 && only_new)
-		return mdb_txn_commit(txn) == 0 ? STORE_EXISTS : STORE_DOWN;
+	if (old != 0 && only_new) {
+		if ((rc = mdb_txn_commit(txn)) != 0)
+			return failed(l, "commit", rc);
+		return STORE_EXISTS;
+	}
 	if (old == 0 && nearly_full(txn, l)) {
 		mdb_txn_commit(txn);
 		return failed(l, "write", MDB_MAP_FULL);
@@ -246,9 +281,8 @@ count_of(const MDB_val *d)
  * was created with.
  */
 static enum store_res
-lmdb_incr(void *p, struct store_ctr *c, size_t n)
+incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
 {
-	struct lmdb_store	*l = p;
 	MDB_txn			*txn;
 	MDB_val			 d;
 	int64_t			 now = util_now_unix(), until;
@@ -291,6 +325,27 @@ fail:
 }
 
 static enum store_res
+write_entry(struct lmdb_store *l, const char *key, const char *val,
+    int64_t ttl, int only_new)
+{
+	enum store_res	 res = write_once(l, key, val, ttl, only_new);
+
+	if (res == STORE_DOWN && recovered(l))
+		res = write_once(l, key, val, ttl, only_new);
+	return res;
+}
+
+static enum store_res
+lmdb_incr(void *p, struct store_ctr *c, size_t n)
+{
+	enum store_res	 res = incr_once(p, c, n);
+
+	if (res == STORE_DOWN && recovered(p))
+		res = incr_once(p, c, n);
+	return res;
+}
+
+static enum store_res
 lmdb_claim(void *p, const char *key, const char *val, int64_t ttl)
 {
 	return write_entry(p, key, val, ttl, 1);
@@ -303,9 +358,8 @@ lmdb_put(void *p, const char *key, const char *val, int64_t ttl)
 }
 
 static enum store_res
-lmdb_get(void *p, const char *key, char *val)
+get_once(struct lmdb_store *l, const char *key, char *val)
 {
-	struct lmdb_store	*l = p;
 	MDB_txn			*txn;
 	MDB_val			 d;
 	enum store_res		 res = STORE_MISSING;
@@ -326,9 +380,18 @@ lmdb_get(void *p, const char *key, char *val)
 }
 
 static enum store_res
-lmdb_del(void *p, const char *key)
+lmdb_get(void *p, const char *key, char *val)
 {
-	struct lmdb_store	*l = p;
+	enum store_res	 res = get_once(p, key, val);
+
+	if (res == STORE_DOWN && recovered(p))
+		res = get_once(p, key, val);
+	return res;
+}
+
+static enum store_res
+del_once(struct lmdb_store *l, const char *key)
+{
 	MDB_txn			*txn;
 	MDB_val			 k = { strlen(key), (void *)key };
 	int			 rc;
@@ -343,6 +406,16 @@ lmdb_del(void *p, const char *key)
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		return failed(l, "commit", rc);
 	return STORE_OK;
+}
+
+static enum store_res
+lmdb_del(void *p, const char *key)
+{
+	enum store_res	 res = del_once(p, key);
+
+	if (res == STORE_DOWN && recovered(p))
+		res = del_once(p, key);
+	return res;
 }
 
 static void

@@ -2,7 +2,8 @@
 /*
  * Unit tests for the store (MCP_STORE): claims are once only, also
  * between processes; entries expire; a full LMDB file fails closed and
- * recovers as entries expire; a file another user could write is
+ * recovers as entries expire, and when a process killed inside a read
+ * pinned old pages; a file another user could write is
  * refused; counters (store_incr) add up exactly between processes and
  * keep the lifetime they were created with; a Redis server (started here
  * when redis-server is installed) gives the same answers, and STORE_DOWN
@@ -398,6 +399,60 @@ t_lmdb(const char *dir)
 	cfg_free(&cfg);
 }
 
+/*
+ * A worker killed inside a read leaves its reader slot: its snapshot keeps
+ * the pages freed since from being reused, so one key written over and
+ * over fills a 1 MiB file, unless the slot of the dead process is cleared.
+ */
+static void
+t_lmdb_stale_reader(const char *dir)
+{
+	char		 path[256], var[300], size[] = "MCP_STORE_SIZE=1";
+	char		 val[STORE_VALUE_MAX + 1];
+	const char	*vars[] = { var, size, NULL };
+	struct store	*s;
+	struct cfg	 cfg;
+	char		*cause = NULL;
+	pid_t		 pid;
+	int		 i, st;
+
+	snprintf(path, sizeof(path), "%s/stale.lmdb", dir);
+	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
+	cfg = config(vars);
+	if (store_open(&cfg, &s, &cause) == -1) {
+		ok(0, "local: stale store opened: %s", cause);
+		free(cause);
+		cfg_free(&cfg);
+		return;
+	}
+	memset(val, 'v', STORE_VALUE_MAX);
+	val[STORE_VALUE_MAX] = '\0';
+	if ((pid = fork()) == 0) {
+		MDB_env	*env;
+		MDB_txn	*txn;
+
+		if (mdb_env_create(&env) != 0 ||
+		    mdb_env_set_maxdbs(env, 2) != 0 ||
+		    mdb_env_set_mapsize(env, 1 << 20) != 0 ||
+		    mdb_env_open(env, path, MDB_NOSUBDIR, 0600) != 0 ||
+		    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) != 0)
+			_exit(2);
+		kill(getpid(), SIGKILL);
+		_exit(3);
+	}
+	waitpid(pid, &st, 0);
+	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "local: a process "
+	    "killed inside a read");
+	for (i = 0; i < 3000; i++)
+		if (store_put(s, "same", val, 60) != STORE_OK)
+			break;
+	is_int(i, 3000, "local: its reader slot is cleared, the file does "
+	    "not fill with one key written 3000 times");
+	is_int(store_get(s, "same", val), STORE_OK, "local: and reads work");
+	store_close(s);
+	cfg_free(&cfg);
+}
+
 /* A command of our own on a connection of our own; its reply. */
 static redisReply *
 redis_do(int port, const char *cmd)
@@ -613,6 +668,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	t_lmdb(dir);
+	t_lmdb_stale_reader(dir);
 	t_redis();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
