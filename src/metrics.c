@@ -35,8 +35,9 @@
  * may be in use by workers of another build, which re-creating it would
  * cut off from the counts without telling anyone.  A symbolic link or a
  * non-regular file is refused the same way.  The file is created mode
- * 0600; to share it between programs run as different users, create it
- * beforehand with the group's permission.
+ * 0600 and must stay ours and not writable by others: programs that
+ * share it run as one user (another user could forge the counts, or
+ * change the file's size under us).
  *
  * Tool names.  mcp_init hands over the registry; under the lock each
  * name not yet in the region's table is appended (written, then the

@@ -200,7 +200,9 @@ set(struct redis_store *r, const char *key, const char *val, int64_t ttl,
 	argv[5] = "NX";
 	if ((rep = command(r, only_new ? 6 : 5, argv)) == NULL)
 		return STORE_DOWN;
-	if (rep->type == REDIS_REPLY_STATUS)
+	/* only "+OK" stored it ("+QUEUED" inside a MULTI did not yet) */
+	if (rep->type == REDIS_REPLY_STATUS && rep->str != NULL &&
+	    strcmp(rep->str, "OK") == 0)
 		res = STORE_OK;
 	else if (rep->type == REDIS_REPLY_NIL && only_new)
 		res = STORE_EXISTS;
