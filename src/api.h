@@ -166,6 +166,7 @@ int	 api_token_grant(const struct cfg *, struct buf *, const char *,
 int	 api_op_upauth(const struct cfg *, const struct api_doc *,
 	    struct json_object *, const char *, int *, char **);
 int	 api_op_needs_client(int);
+int	 api_op_lends(const struct cfg *, int);
 
 /* api_assert.c: private_key_jwt client authentication (RFC 7523) */
 int	 api_assert_load(const char *, const char *, char **);

@@ -33,6 +33,17 @@ api_op_needs_client(int mode)
 	return mode == UPAUTH_CLIENT_CREDENTIALS || mode == UPAUTH_EXCHANGE;
 }
 
+/*
+ * Does `mode` send this server's own credentials (a client_credentials
+ * token, a static secret) to callers whose token nobody verified?
+ */
+int
+api_op_lends(const struct cfg *cfg, int mode)
+{
+	return (mode == UPAUTH_CLIENT_CREDENTIALS || mode == UPAUTH_STATIC) &&
+	    (cfg->auth == AUTHM_NONE || cfg->auth == AUTHM_REQUIRED);
+}
+
 /* x-mcp-upstream-auth of `o` into *mode: 1 found, 0 absent, -1 bad. */
 static int
 ext_mode(struct json_object *o, int *mode)

@@ -44,6 +44,9 @@ struct api_build {
 	struct api_secrets	*secrets;	/* MCP_UPSTREAM_AUTH=static */
 	int			 need_client;	/* an operation asks the
 						 * provider (api_opauth.c) */
+	struct buf		 lent;		/* operations that lend this
+						 * server's credentials to
+						 * unverified callers */
 };
 
 static struct json_object *
@@ -1579,6 +1582,9 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 	    b->cause) == -1)
 		goto out;
 	b->need_client |= api_op_needs_client(t.op->upauth);
+	if (api_op_lends(b->cfg, t.op->upauth) &&
+	    t.op->upauth != b->cfg->upstream_auth)
+		buf_printf(&b->lent, "%s%s", b->lent.len ? ", " : "", label);
 	if (t.op->upauth == UPAUTH_STATIC && b->secrets != NULL &&
 	    api_cred_bind(b->secrets, &b->doc, c->op, c->name, t.op) == -1 &&
 	    b->cfg->upstream_auth != UPAUTH_STATIC) {
@@ -1805,6 +1811,7 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	int		 rc = -1;
 
 	memset(&b, 0, sizeof(b));
+	buf_init(&b.lent);
 	b.cfg = cfg;
 	b.cause = cause;
 	*regp = NULL;
@@ -1844,8 +1851,15 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 		goto out;
 	if (b.secrets != NULL)
 		api_secrets_report(b.secrets);
+	/* MCP_UPSTREAM_AUTH itself is warned about by cfg.c */
+	if (b.lent.len > 0)
+		log_msg(LOGL_WARN, "x-mcp-upstream-auth: MCP_AUTH=%s verifies "
+		    "no token, so anyone who reaches the endpoint calls these "
+		    "operations with this server's credentials: %s",
+		    cfg->auth == AUTHM_NONE ? "none" : "required", b.lent.data);
 	rc = 0;
 out:
+	buf_free(&b.lent);
 	api_secrets_free(b.secrets);
 	for (i = 0; i < b.ncands; i++)
 		free(b.cands[i].name);

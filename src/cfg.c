@@ -983,6 +983,16 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 		    "securitySchemes)\n");
 		rc = -1;
 	}
+	/* allowed (a private endpoint may want it), never silently */
+	if ((c->upstream_auth == UPAUTH_CLIENT_CREDENTIALS ||
+	    c->upstream_auth == UPAUTH_STATIC) && !verified)
+		fprintf(err, "warning: MCP_UPSTREAM_AUTH=%s with MCP_AUTH=%s: "
+		    "no token is verified, so anyone who reaches the endpoint "
+		    "calls the API with this server's credentials; use "
+		    "MCP_AUTH=jwt or introspect, or keep the endpoint "
+		    "private\n", c->upstream_auth == UPAUTH_STATIC ? "static" :
+		    "client_credentials", c->auth == AUTHM_NONE ? "none" :
+		    "required");
 	/* MCP_UPSTREAM_CREDENTIALS_FILE in another mode: an operation's
 	 * x-mcp-upstream-auth may be static; api_secrets_report() names the
 	 * secrets no operation uses */

@@ -75,6 +75,12 @@ out=$(clean_env MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
     MCP_UPSTREAM_CLIENT_SECRET_FILE="$T_DIR/gw" MCP_OAUTH_TOKEN_URL=https://idp.example/token \
     "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "client_credentials with its own client loads"
+like "$out" "warning: MCP_UPSTREAM_AUTH=client_credentials with MCP_AUTH=none: no token is verified, so anyone who reaches the endpoint calls the API with this server's credentials" \
+    "without token verification: warned that anyone calls with them"
+out=$(clean_env $JWT_ENV MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
+    MCP_UPSTREAM_CLIENT_SECRET_FILE="$T_DIR/gw" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "client_credentials with MCP_AUTH=jwt loads"
+unlike "$out" "anyone who reaches" "... without that warning"
 like "$out" 'MCP_UPSTREAM_CLIENT_SECRET=\*\*\*\*\*\*\*\* \(14 bytes\)' "its secret masked"
 unlike "$out" 'gw-secret-4711' "and never printed"
 out=$(clean_env MCP_UPSTREAM_AUTH=static "$P" --check-config 2>&1); rc=$?
@@ -84,6 +90,8 @@ printf 'apiKeyHeader=k-4711\n' >"$T_DIR/creds"
 out=$(clean_env MCP_UPSTREAM_AUTH=static MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
     MCP_OPENAPI="$top_srcdir/examples/openapi.json" "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "static with a credentials file loads"
+like "$out" "warning: MCP_UPSTREAM_AUTH=static with MCP_AUTH=none: no token is verified" \
+    "static without token verification: warned"
 like "$out" 'security scheme apiKeyQuery has no secret in MCP_UPSTREAM_CREDENTIALS_FILE; these operations are called without it: whoAmIWithKey' \
     "a scheme without a secret: warned with its operations"
 like "$out" 'security scheme basicAuth has no secret.*whoAmIWithBasic' "each such scheme"
@@ -93,6 +101,25 @@ out=$(clean_env MCP_UPSTREAM_AUTH=static MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/c
     MCP_OPENAPI="$top_srcdir/examples/openapi.json" "$P" --check-config 2>&1); rc=$?
 is "$rc" 78 "a malformed credentials file: refused"
 like "$out" 'MCP_UPSTREAM_CREDENTIALS_FILE: .*line 1: not SCHEME=secret' "naming the line"
+# the document lends the server's secret to one operation
+cat >"$T_DIR/lend.json" <<'EOF'
+{"openapi":"3.1.0","info":{"title":"t","version":"1"},
+ "servers":[{"url":"http://127.0.0.1:9"}],
+ "components":{"securitySchemes":{"hdrKey":{"type":"apiKey","in":"header","name":"X-Key"}}},
+ "paths":{"/s":{"get":{"operationId":"opStatic","x-mcp-upstream-auth":"static",
+   "security":[{"hdrKey":[]}],"responses":{"204":{"description":"ok"}}}},
+  "/n":{"get":{"operationId":"opNone","responses":{"204":{"description":"ok"}}}}}}
+EOF
+printf 'hdrKey=k-4711\n' >"$T_DIR/creds"
+out=$(clean_env MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
+    MCP_OPENAPI="$T_DIR/lend.json" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "x-mcp-upstream-auth static with MCP_AUTH=none loads"
+like "$out" "x-mcp-upstream-auth: MCP_AUTH=none verifies no token, so anyone who reaches the endpoint calls these operations with this server's credentials: opStatic\$" \
+    "... warned, naming only that operation"
+out=$(clean_env $JWT_ENV MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/creds" \
+    MCP_OPENAPI="$T_DIR/lend.json" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "... and with MCP_AUTH=jwt"
+unlike "$out" "anyone who reaches" "... without the warning"
 out=$(clean_env MCP_FORWARD_HEADERS= "$P" --check-config 2>&1)
 like "$out" '^MCP_FORWARD_HEADERS=$' "MCP_FORWARD_HEADERS set but empty stays empty"
 
