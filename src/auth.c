@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -609,6 +610,102 @@ intro_str(struct json_object *o, const char *key)
 	return jp_string(v);	/* NULL for a string with a NUL in it */
 }
 
+/*
+ * Does the answer say the token is a refresh token?  RFC 7662 leaves it
+ * to the provider: some name the kind in token_type, token_use or typ.
+ * A refresh token is the client's, for the provider; it never grants a
+ * call here, active or not.
+ */
+static int
+intro_refresh(struct json_object *o)
+{
+	static const char *const keys[] = { "token_type", "token_use", "typ" };
+	const char	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((s = intro_str(o, keys[i])) != NULL &&
+		    (strcasecmp(s, "refresh") == 0 ||
+		    strcasecmp(s, "refresh_token") == 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * The answer's scope, split at spaces, without repeats, into *v and *n:
+ * 0, or -1 past JWT_MAX_SCOPES distinct ones, as a JWT is refused (each
+ * request checks the list; a 1 MiB answer holds 500,000 scopes).
+ */
+static int
+intro_scopes(struct json_object *o, char ***v, size_t *n)
+{
+	struct json_object	*s;
+	size_t			 i, j, k = 0;
+	int			 rc;
+
+	*v = NULL;
+	*n = 0;
+	if (!json_object_object_get_ex(o, "scope", &s) ||
+	    !json_object_is_type(s, json_type_string))
+		return 0;
+	*v = split_scopes(json_object_get_string(s), SCOPE_SEPS, n);
+	for (i = 0; i < *n; i++) {
+		for (j = 0; j < k && strcmp((*v)[j], (*v)[i]) != 0; j++)
+			continue;
+		if (j < k) {			/* a repeat */
+			free((*v)[i]);
+			continue;
+		}
+		if (k == JWT_MAX_SCOPES)
+			break;
+		(*v)[k++] = (*v)[i];
+	}
+	rc = i < *n ? -1 : 0;
+	for (j = i; j < *n; j++)	/* not kept: one too many, and after */
+		free((*v)[j]);
+	*n = k;
+	return rc;
+}
+
+/*
+ * exp (absent: no end of its own; MCP_INTROSPECTION_TTL bounds the
+ * cache) and nbf of an answer, with the leeway: 0, or -1 with *why.
+ */
+static int
+intro_dates(const struct cfg *cfg, struct json_object *o, int64_t *exp,
+    const char **why)
+{
+	struct json_object	*v;
+	int64_t			 now = util_now_unix(), nbf;
+
+	*exp = 0;
+	if (json_object_object_get_ex(o, "exp", &v)) {
+		/* a date that is no number is no date: not "never expires" */
+		if (jwt_numeric_date(v, 0, exp) == -1) {
+			*why = "introspection answer with an exp that is not "
+			    "a date";
+			return -1;
+		}
+		/* present, so 0 (1970) is long past, not "no end" */
+		if (*exp + cfg->jwt_leeway <= now) {
+			*why = "token expired";
+			return -1;
+		}
+	}
+	if (json_object_object_get_ex(o, "nbf", &v)) {
+		if (jwt_numeric_date(v, 1, &nbf) == -1) {
+			*why = "introspection answer with an nbf that is not "
+			    "a date";
+			return -1;
+		}
+		if (nbf - cfg->jwt_leeway > now) {
+			*why = "token not valid yet (nbf)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* An RFC 7662 answer. */
 static const struct jp_opts introspection = { AUTH_DOC_MAX, AUTH_DOC_DEPTH,
 	JP_OBJECT, JP_TREE_MAX };
@@ -626,6 +723,7 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	const char		*hdrs[4], *jwhy;
 	char			*basic = NULL, **scopes;
 	size_t			 n;
+	int64_t			 exp;
 	enum auth_status	 rc = AUTH_UNAVAILABLE;
 
 	/*
@@ -691,16 +789,12 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token is not active";
 		goto out;
 	}
-	/* a date that is no number is no date: not "never expires" */
-	if (json_object_object_get_ex(o, "exp", &v) &&
-	    jwt_numeric_date(v, 0, &g->exp) == -1) {
-		*why = "introspection answer with an exp that is not a date";
+	if (intro_refresh(o)) {
+		*why = "a refresh token is not an access token";
 		goto out;
 	}
-	if (g->exp != 0 && g->exp + cfg->jwt_leeway <= util_now_unix()) {
-		*why = "token expired";
+	if (intro_dates(cfg, o, &exp, why) == -1)
 		goto out;
-	}
 	if (!intro_for_us(cfg, o, why))
 		goto out;
 	if (json_object_object_get_ex(o, "iss", &v) && cfg->oauth_issuer &&
@@ -708,13 +802,12 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token from another issuer";
 		goto out;
 	}
-	scopes = NULL;
-	n = 0;
-	if (json_object_object_get_ex(o, "scope", &v) &&
-	    json_object_is_type(v, json_type_string))
-		scopes = split_scopes(json_object_get_string(v),
-		    SCOPE_SEPS, &n);
-	grant_copy(g, scopes, n, g->exp);
+	if (intro_scopes(o, &scopes, &n) == -1) {
+		strvec_free(scopes, n);
+		*why = "introspection answer with too many scopes";
+		goto out;
+	}
+	grant_copy(g, scopes, n, exp);
 	strvec_free(scopes, n);
 	grant_ids(g, intro_str(o, "sub"), intro_str(o, "client_id"));
 	rc = AUTH_OK;

@@ -272,9 +272,35 @@ intro_answer(const char *tok)
 		"1000000000.5,\"aud\":\"https://mcp.example.com/mcp\"}" },
 	    { "expbig", "{\"active\":true,\"scope\":\"read\",\"exp\":"
 		"9223372036854775807,\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    /* exp present: 0 is 1970, not "no end"; nbf in 2100 */
+	    { "expzero", "{\"active\":true,\"scope\":\"read\",\"exp\":0,"
+		"\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "nbffut", "{\"active\":true,\"scope\":\"read\",\"nbf\":"
+		"4102444800,\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "nbfpast", "{\"active\":true,\"scope\":\"read\",\"nbf\":"
+		"1000000000,\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    /* a refresh token, as providers name one */
+	    { "rt1", "{\"active\":true,\"scope\":\"read\",\"token_use\":"
+		"\"refresh_token\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "rt2", "{\"active\":true,\"scope\":\"read\",\"typ\":"
+		"\"Refresh\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "bearer", "{\"active\":true,\"scope\":\"read\",\"token_type\":"
+		"\"Bearer\",\"aud\":\"https://mcp.example.com/mcp\"}" },
 	};
+	static char	 many[16384];
 	size_t	 i;
 
+	/* 300 distinct scopes, or 2000 repeats of one */
+	if (strncmp(tok, "many", 4) == 0 || strncmp(tok, "rep", 3) == 0) {
+		size_t	 n = strlen(strcpy(many, "{\"active\":true,\"aud\":"
+			    "\"https://mcp.example.com/mcp\",\"scope\":\"read"));
+
+		for (i = 0; i < (*tok == 'm' ? 300 : 2000); i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n,
+			    *tok == 'm' ? " s%zu" : " read", i);
+		snprintf(many + n, sizeof(many) - n, "\"}");
+		return many;
+	}
 	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
 		if (strncmp(tok, a[i].prefix, strlen(a[i].prefix)) == 0)
 			return a[i].json;
@@ -354,10 +380,10 @@ intro_conn(int c)
 	/* "fail...": the provider is in trouble */
 	snprintf(out, sizeof(out), "HTTP/1.1 %s\r\nContent-Type: "
 	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
-	    "\r\n\r\n%s", strncmp(tok, "fail", 4) == 0 ?
+	    "\r\n\r\n", strncmp(tok, "fail", 4) == 0 ?
 	    "503 Service Unavailable" : strncmp(tok, "bad", 3) == 0 ?
-	    "400 Bad Request" : "200 OK", strlen(b), b);
-	if (write(c, out, strlen(out)) == -1)
+	    "400 Bad Request" : "200 OK", strlen(b));
+	if (write(c, out, strlen(out)) == -1 || write(c, b, strlen(b)) == -1)
 		return;
 }
 
@@ -460,6 +486,18 @@ lists_as(struct mcp_app *app, const struct cfg *cfg, const char *tok,
 	free(o.raw);
 }
 
+/* tools/list with token `tok` is refused (401) with `why` in the header. */
+static void
+refused_for(struct mcp_app *app, const struct cfg *cfg, const char *tok,
+    const char *why, const char *msg)
+{
+	struct out	 o = with_token(app, cfg, list_body, tok);
+
+	is_int(o.status, 401, "%s: 401", msg);
+	ok(strstr(o.raw, why) != NULL, "%s: saying why", msg);
+	free(o.raw);
+}
+
 /* Issue #13: an answer that does not show the token is for us is refused. */
 static void
 t_introspect_audience(void)
@@ -534,6 +572,20 @@ t_introspect_audience(void)
 	lists_as(app, &cfg, "expbig-1", 200,
 	    "introspect: exp 2^63-1: valid, and no overflow "
 	    "adding the leeway (UBSan)");
+	lists_as(app, &cfg, "expzero-1", 401,
+	    "introspect: exp 0: expired (1970), not a token without end");
+	refused_for(app, &cfg, "nbffut-1", "not valid yet",
+	    "introspect: nbf in 2100");
+	lists_as(app, &cfg, "nbfpast-1", 200, "introspect: nbf in 2001: 200");
+	refused_for(app, &cfg, "rt1-1", "refresh token is not an access token",
+	    "introspect: token_use refresh_token");
+	lists_as(app, &cfg, "rt2-1", 401, "introspect: typ Refresh: 401");
+	lists_as(app, &cfg, "bearer-1", 200,
+	    "introspect: token_type Bearer: 200");
+	refused_for(app, &cfg, "many-1", "too many scopes",
+	    "introspect: 301 distinct scopes");
+	lists_as(app, &cfg, "rep-1", 200,
+	    "introspect: one scope 2001 times is one scope: 200");
 	srv_prog_mcp.fini(app);
 	cfg_free(&cfg);
 }
