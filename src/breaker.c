@@ -227,15 +227,19 @@ brk_admit(const char *url, int64_t now, struct brk_call *c)
 	if (until == 0)
 		return BRK_GO;
 	c->failures = __atomic_load_n(&a->failures, __ATOMIC_RELAXED);
-	/* a time further off than the breaker ever sets means the clock
-	 * went back: over, or the API would stay refused for the step */
-	if (now < until && until - now <= bs.open_s) {
+	/*
+	 * A time further off than the breaker ever sets means the clock
+	 * went back: over, or the API would stay refused for the step.  One
+	 * second more, since another worker may have read the clock a
+	 * second later than this one.
+	 */
+	if (now < until && until - now <= bs.open_s + 1) {
 		c->retry_at = until;
 		return BRK_OPEN;
 	}
 	/* half-open: one call, of one worker, finds out */
 	probe = __atomic_load_n(&a->probe_until, __ATOMIC_ACQUIRE);
-	if ((probe > now && probe - now <= bs.probe_s) ||
+	if ((probe > now && probe - now <= bs.probe_s + 1) ||
 	    !__atomic_compare_exchange_n(&a->probe_until,
 	    &probe, now + bs.probe_s, 0, __ATOMIC_ACQ_REL,
 	    __ATOMIC_ACQUIRE)) {

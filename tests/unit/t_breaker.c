@@ -142,6 +142,9 @@ t_breaker(void)
 	    "three times");
 	is_int(brk_admit(b, now, &c), BRK_OPEN, "open in this process too");
 	brk_done(&c, -1, now);
+	is_int(brk_admit(b, now - 1, &c), BRK_OPEN, "a worker whose clock "
+	    "read is a second behind: still open");
+	brk_done(&c, -1, now - 1);
 	/* the clock stepped back an hour: not an hour more of refusals */
 	is_int(brk_admit(b, now - 3600, &c), BRK_PROBE, "the clock went back: "
 	    "the open time is over, one probe");
