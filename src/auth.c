@@ -611,23 +611,27 @@ intro_str(struct json_object *o, const char *key)
 }
 
 /*
- * Does the answer say the token is a refresh token?  RFC 7662 leaves it
- * to the provider: some name the kind in token_type, token_use or typ.
- * A refresh token is the client's, for the provider; it never grants a
- * call here, active or not.
+ * Does the answer say the token is not an access token?  RFC 7662 leaves
+ * the kind to the provider: some name it in token_type, token_use or typ
+ * (a refresh token, an offline one, an ID token).  Those are the
+ * client's, for the provider or for itself; none grants a call here.
  */
 static int
-intro_refresh(struct json_object *o)
+intro_not_access(struct json_object *o)
 {
 	static const char *const keys[] = { "token_type", "token_use", "typ" };
+	static const char *const kinds[] = { "refresh", "refresh_token",
+	    "offline", "id", "id_token" };
 	const char	*s;
-	size_t		 i;
+	size_t		 i, j;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((s = intro_str(o, keys[i])) != NULL &&
-		    (strcasecmp(s, "refresh") == 0 ||
-		    strcasecmp(s, "refresh_token") == 0))
-			return 1;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((s = intro_str(o, keys[i])) == NULL)
+			continue;
+		for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
+			if (strcasecmp(s, kinds[j]) == 0)
+				return 1;
+	}
 	return 0;
 }
 
@@ -789,8 +793,8 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token is not active";
 		goto out;
 	}
-	if (intro_refresh(o)) {
-		*why = "a refresh token is not an access token";
+	if (intro_not_access(o)) {
+		*why = "a refresh or ID token is not an access token";
 		goto out;
 	}
 	if (intro_dates(cfg, o, &exp, why) == -1)

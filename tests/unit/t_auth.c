@@ -284,6 +284,12 @@ intro_answer(const char *tok)
 		"\"refresh_token\",\"aud\":\"https://mcp.example.com/mcp\"}" },
 	    { "rt2", "{\"active\":true,\"scope\":\"read\",\"typ\":"
 		"\"Refresh\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "rt3", "{\"active\":true,\"scope\":\"read\",\"token_type\":"
+		"\"refresh_token\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "offl", "{\"active\":true,\"scope\":\"read\",\"typ\":"
+		"\"Offline\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    { "idt", "{\"active\":true,\"scope\":\"read\",\"typ\":"
+		"\"ID\",\"aud\":\"https://mcp.example.com/mcp\"}" },
 	    { "bearer", "{\"active\":true,\"scope\":\"read\",\"token_type\":"
 		"\"Bearer\",\"aud\":\"https://mcp.example.com/mcp\"}" },
 	};
@@ -577,9 +583,13 @@ t_introspect_audience(void)
 	refused_for(app, &cfg, "nbffut-1", "not valid yet",
 	    "introspect: nbf in 2100");
 	lists_as(app, &cfg, "nbfpast-1", 200, "introspect: nbf in 2001: 200");
-	refused_for(app, &cfg, "rt1-1", "refresh token is not an access token",
-	    "introspect: token_use refresh_token");
+	refused_for(app, &cfg, "rt1-1", "refresh or ID token is not an access "
+	    "token", "introspect: token_use refresh_token");
 	lists_as(app, &cfg, "rt2-1", 401, "introspect: typ Refresh: 401");
+	lists_as(app, &cfg, "rt3-1", 401,
+	    "introspect: token_type refresh_token: 401");
+	lists_as(app, &cfg, "offl-1", 401, "introspect: typ Offline: 401");
+	lists_as(app, &cfg, "idt-1", 401, "introspect: typ ID: 401");
 	lists_as(app, &cfg, "bearer-1", 200,
 	    "introspect: token_type Bearer: 200");
 	refused_for(app, &cfg, "many-1", "too many scopes",
