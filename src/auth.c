@@ -107,13 +107,15 @@ has_word(const char *list, const char *w)
 	return 0;
 }
 
-/* Our lists (configuration) take commas too; a token's scope does not. */
+/*
+ * Our lists (configuration) take commas too; a token's scope does not
+ * (RFC 6749 3.3: "a,b" is one scope; jwt_scope_split).
+ */
 #define LIST_SEPS	" ,\t"
-#define SCOPE_SEPS	" "	/* RFC 6749 3.3: "a,b" is one scope */
 
-/* Split a list at any of `seps` into a new vector. */
+/* Split a list of ours into a new vector. */
 static char **
-split_scopes(const char *s, const char *seps, size_t *n)
+split_scopes(const char *s, size_t *n)
 {
 	char	**v = NULL, *copy, *p, *tok;
 
@@ -121,7 +123,7 @@ split_scopes(const char *s, const char *seps, size_t *n)
 	if (s == NULL)
 		return NULL;
 	copy = xstrdup(s);
-	for (p = copy; (tok = strsep(&p, seps)) != NULL;) {
+	for (p = copy; (tok = strsep(&p, LIST_SEPS)) != NULL;) {
 		if (*tok == '\0')
 			continue;
 		v = xrealloc(v, (*n + 1) * sizeof(*v));
@@ -216,7 +218,7 @@ auth_scopes_append(struct buf *b, const char *list)
 	const char	*c;
 	size_t		 n, i;
 
-	v = split_scopes(list, LIST_SEPS, &n);
+	v = split_scopes(list, &n);
 	for (i = 0; i < n; i++) {
 		for (c = v[i]; *c != '\0'; c++)
 			if (*c < 0x21 || *c == '"' || *c == '\\' || *c > 0x7e)
@@ -302,7 +304,7 @@ auth_has_scopes(const struct auth_grant *g, char *const *need, size_t n,
 	size_t	 i, j, ne;
 	int	 ok = 1;
 
-	extra = split_scopes(more, LIST_SEPS, &ne);
+	extra = split_scopes(more, &ne);
 	for (i = 0; ok && i < n + ne; i++) {
 		const char	*s = i < n ? need[i] : extra[i - n];
 
@@ -636,42 +638,6 @@ intro_not_access(struct json_object *o)
 }
 
 /*
- * The answer's scope, split at spaces, without repeats, into *v and *n:
- * 0, or -1 past JWT_MAX_SCOPES distinct ones, as a JWT is refused (each
- * request checks the list; a 1 MiB answer holds 500,000 scopes).
- */
-static int
-intro_scopes(struct json_object *o, char ***v, size_t *n)
-{
-	struct json_object	*s;
-	size_t			 i, j, k = 0;
-	int			 rc;
-
-	*v = NULL;
-	*n = 0;
-	if (!json_object_object_get_ex(o, "scope", &s) ||
-	    !json_object_is_type(s, json_type_string))
-		return 0;
-	*v = split_scopes(json_object_get_string(s), SCOPE_SEPS, n);
-	for (i = 0; i < *n; i++) {
-		for (j = 0; j < k && strcmp((*v)[j], (*v)[i]) != 0; j++)
-			continue;
-		if (j < k) {			/* a repeat */
-			free((*v)[i]);
-			continue;
-		}
-		if (k == JWT_MAX_SCOPES)
-			break;
-		(*v)[k++] = (*v)[i];
-	}
-	rc = i < *n ? -1 : 0;
-	for (j = i; j < *n; j++)	/* not kept: one too many, and after */
-		free((*v)[j]);
-	*n = k;
-	return rc;
-}
-
-/*
  * exp (absent: no end of its own; MCP_INTROSPECTION_TTL bounds the
  * cache) and nbf of an answer, with the leeway: 0, or -1 with *why.
  */
@@ -724,7 +690,7 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 	struct up_response	 rs;
 	struct json_object	*o = NULL, *v;
 	struct buf		 body;
-	const char		*hdrs[4], *jwhy;
+	const char		*hdrs[4], *jwhy, *s;
 	char			*basic = NULL, **scopes;
 	size_t			 n;
 	int64_t			 exp;
@@ -806,7 +772,12 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token from another issuer";
 		goto out;
 	}
-	if (intro_scopes(o, &scopes, &n) == -1) {
+	/* split as a JWT's scope is: no repeats, bounded (each request
+	 * checks the list; a 1 MiB answer holds 500,000 scopes) */
+	scopes = NULL;
+	n = 0;
+	if ((s = intro_str(o, "scope")) != NULL &&
+	    jwt_scope_split(s, &scopes, &n) == -1) {
 		strvec_free(scopes, n);
 		*why = "introspection answer with too many scopes";
 		goto out;

@@ -183,29 +183,32 @@ jwt_numeric_date(struct json_object *v, int up, int64_t *out)
 	return 0;
 }
 
+/* Add scope `s` (n bytes) to *v unless it is there: -1 when full. */
 static int
-scope_add(struct jwt *t, const char *s, size_t n)
+scope_add(char ***v, size_t *nv, const char *s, size_t n)
 {
 	size_t	 i;
 
 	if (n == 0)
 		return 0;
-	for (i = 0; i < t->nscopes; i++)
-		if (strlen(t->scopes[i]) == n &&
-		    memcmp(t->scopes[i], s, n) == 0)
+	for (i = 0; i < *nv; i++)
+		if (strlen((*v)[i]) == n && memcmp((*v)[i], s, n) == 0)
 			return 0;
 	/* bounds the quadratic deduplication, too */
-	if (t->nscopes == JWT_MAX_SCOPES)
+	if (*nv == JWT_MAX_SCOPES)
 		return -1;
-	t->scopes = xrealloc(t->scopes, (t->nscopes + 1) *
-	    sizeof(*t->scopes));
-	t->scopes[t->nscopes++] = xstrndup(s, n);
+	*v = xrealloc(*v, (*nv + 1) * sizeof(**v));
+	(*v)[(*nv)++] = xstrndup(s, n);
 	return 0;
 }
 
-/* RFC 6749 §3.3: scope tokens separated by single spaces (be lenient). */
-static int
-scope_split(struct jwt *t, const char *s)
+/*
+ * RFC 6749 3.3: scope tokens separated by single spaces (be lenient),
+ * added to *v without repeats; -1 past JWT_MAX_SCOPES distinct ones.
+ * For a JWT's claims and an introspection answer alike.
+ */
+int
+jwt_scope_split(const char *s, char ***v, size_t *n)
 {
 	const char	*e;
 
@@ -216,7 +219,7 @@ scope_split(struct jwt *t, const char *s)
 			return 0;
 		if ((e = strchr(s, ' ')) == NULL)
 			e = s + strlen(s);
-		if (scope_add(t, s, (size_t)(e - s)) == -1)
+		if (scope_add(v, n, s, (size_t)(e - s)) == -1)
 			return -1;
 		s = e;
 	}
@@ -237,14 +240,14 @@ scope_claim(struct jwt *t, const char *name, int string_ok)
 	if (!json_object_object_get_ex(t->claims, name, &v))
 		return 0;
 	if (string_ok && (s = clean_str(v)) != NULL)
-		return scope_split(t, s);
+		return jwt_scope_split(s, &t->scopes, &t->nscopes);
 	if (!json_object_is_type(v, json_type_array))
 		return -1;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
 		if ((s = clean_str(json_object_array_get_idx(v, i))) == NULL)
 			return -1;
-		if (scope_add(t, s, strlen(s)) == -1)
+		if (scope_add(&t->scopes, &t->nscopes, s, strlen(s)) == -1)
 			return -1;
 	}
 	return 0;

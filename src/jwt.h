@@ -137,5 +137,7 @@ void	 jwt_free(struct jwt *);
 int	 jwt_json_str(struct json_object *, const char *, const char **);
 /* A NumericDate, clamped; `up` rounds a fraction up (nbf, iat). 0 or -1. */
 int	 jwt_numeric_date(struct json_object *, int, int64_t *);
+/* Scopes split at spaces into a vector, without repeats; -1 if too many. */
+int	 jwt_scope_split(const char *, char ***, size_t *);
 
 #endif

@@ -53,6 +53,23 @@ config(const char *const *vars)
 	return c;
 }
 
+/* A store of `vars` into *s and its configuration into *c: 0, or -1
+ * reported as a failure to open the `what` store. */
+static int
+opened(const char *const *vars, struct cfg *c, struct store **s,
+    const char *what)
+{
+	char	*cause = NULL;
+
+	*c = config(vars);
+	if (store_open(c, s, &cause) == 0)
+		return 0;
+	ok(0, "local: %s store opened: %s", what, cause);
+	free(cause);
+	cfg_free(c);
+	return -1;
+}
+
 /* The answers every back end must give. */
 static void
 t_semantics(struct store *s, const char *name)
@@ -282,19 +299,14 @@ t_lmdb_damaged(const char **vars, const char *path)
 {
 	struct store	*s;
 	struct cfg	 cfg;
-	char		*cause = NULL, v[STORE_VALUE_MAX + 1];
+	char		 v[STORE_VALUE_MAX + 1];
 
 	if (lmdb_raw(path, "damaged", "abc", 3) == -1) {
 		ok(0, "local: a damaged row written");
 		return;
 	}
-	cfg = config(vars);
-	if (store_open(&cfg, &s, &cause) == -1) {
-		ok(0, "local: opened again (%s)", cause);
-		free(cause);
-		cfg_free(&cfg);
+	if (opened(vars, &cfg, &s, "damaged") == -1)
 		return;
-	}
 	is_int(store_get(s, "damaged", v), STORE_DOWN, "local: a damaged row "
 	    "read: STORE_DOWN, not STORE_MISSING");
 	is_int(store_claim(s, "damaged", "1", 60), STORE_DOWN, "local: a "
@@ -375,13 +387,8 @@ t_lmdb(const char *dir)
 	snprintf(path, sizeof(path), "%s/small.lmdb", dir);
 	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
 	vars[1] = size;
-	cfg = config(vars);
-	if (store_open(&cfg, &s, &cause) == -1) {
-		ok(0, "local: small store opened: %s", cause);
-		free(cause);
-		cfg_free(&cfg);
+	if (opened(vars, &cfg, &s, "small") == -1)
 		return;
-	}
 	for (i = 0; i < 100000 && full == -1; i++) {
 		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef0123456789"
 		    "abcdef", i);
@@ -412,19 +419,13 @@ t_lmdb_stale_reader(const char *dir)
 	const char	*vars[] = { var, size, NULL };
 	struct store	*s;
 	struct cfg	 cfg;
-	char		*cause = NULL;
 	pid_t		 pid;
 	int		 i, st;
 
 	snprintf(path, sizeof(path), "%s/stale.lmdb", dir);
 	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
-	cfg = config(vars);
-	if (store_open(&cfg, &s, &cause) == -1) {
-		ok(0, "local: stale store opened: %s", cause);
-		free(cause);
-		cfg_free(&cfg);
+	if (opened(vars, &cfg, &s, "stale") == -1)
 		return;
-	}
 	memset(val, 'v', STORE_VALUE_MAX);
 	val[STORE_VALUE_MAX] = '\0';
 	if ((pid = fork()) == 0) {
