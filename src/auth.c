@@ -613,31 +613,6 @@ intro_str(struct json_object *o, const char *key)
 }
 
 /*
- * Does the answer say the token is not an access token?  RFC 7662 leaves
- * the kind to the provider: some name it in token_type, token_use or typ
- * (a refresh token, an offline one, an ID token).  Those are the
- * client's, for the provider or for itself; none grants a call here.
- */
-static int
-intro_not_access(struct json_object *o)
-{
-	static const char *const keys[] = { "token_type", "token_use", "typ" };
-	static const char *const kinds[] = { "refresh", "refresh_token",
-	    "offline", "id", "id_token" };
-	const char	*s;
-	size_t		 i, j;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if ((s = intro_str(o, keys[i])) == NULL)
-			continue;
-		for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
-			if (strcasecmp(s, kinds[j]) == 0)
-				return 1;
-	}
-	return 0;
-}
-
-/*
  * exp (absent: no end of its own; MCP_INTROSPECTION_TTL bounds the
  * cache) and nbf of an answer, with the leeway: 0, or -1 with *why.
  */
@@ -759,7 +734,8 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "token is not active";
 		goto out;
 	}
-	if (intro_not_access(o)) {
+	/* RFC 7662 leaves the kind to the provider: some name it */
+	if (jwt_names_other_kind(o)) {
 		*why = "a refresh or ID token is not an access token";
 		goto out;
 	}

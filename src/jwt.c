@@ -603,6 +603,44 @@ typ_core(const char *s)
 	return util_strncaseeq(s, "application/", 12) ? s + 12 : s;
 }
 
+/*
+ * JWTs of another registered kind that a provider signs with the keys of
+ * its access tokens (RFC 8725 3.11: explicit typing keeps them apart):
+ * back-channel logout tokens, security events, signed introspection
+ * answers (whose aud is the resource server) and DPoP proofs.
+ */
+static int
+typ_other_kind(const char *typ)
+{
+	static const char *const kinds[] = { "logout+jwt", "secevent+jwt",
+	    "token-introspection+jwt", "dpop+jwt" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (util_strcaseeq(typ_core(typ), kinds[i]))
+			return 1;
+	return 0;
+}
+
+int
+jwt_names_other_kind(struct json_object *o)
+{
+	static const char *const keys[] = { "token_type", "token_use", "typ" };
+	static const char *const kinds[] = { "refresh", "refresh_token",
+	    "offline", "id", "id_token" };
+	const char	*s;
+	size_t		 i, j;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (jwt_json_str(o, keys[i], &s) != 1)
+			continue;
+		for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
+			if (util_strcaseeq(s, kinds[j]))
+				return 1;
+	}
+	return 0;
+}
+
 enum jwt_err
 jwt_verify(struct jwt *t, const struct jwk_set *set,
     const struct jwt_policy *pol, const char **why)
@@ -652,6 +690,13 @@ jwt_verify(struct jwt *t, const struct jwk_set *set,
 			*why = "typ does not match";
 			return JWT_WRONG_TYP;
 		}
+	} else if (t->typ != NULL && typ_other_kind(t->typ)) {
+		*why = "typ names another kind of JWT";
+		return JWT_WRONG_TYP;
+	}
+	if (jwt_names_other_kind(t->claims)) {
+		*why = "a refresh or ID token is not an access token";
+		return JWT_WRONG_TYP;
 	}
 	return JWT_OK;
 }

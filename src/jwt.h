@@ -137,6 +137,12 @@ void	 jwt_free(struct jwt *);
 int	 jwt_json_str(struct json_object *, const char *, const char **);
 /* A NumericDate, clamped; `up` rounds a fraction up (nbf, iat). 0 or -1. */
 int	 jwt_numeric_date(struct json_object *, int, int64_t *);
+/*
+ * Do the claims (of a JWT, or an introspection answer) name the token a
+ * refresh, offline or ID token in token_type, token_use or typ?  Those
+ * are the client's, for the provider or for itself: never access tokens.
+ */
+int	 jwt_names_other_kind(struct json_object *);
 /* Scopes split at spaces into a vector, without repeats; -1 if too many. */
 int	 jwt_scope_split(const char *, char ***, size_t *);
 

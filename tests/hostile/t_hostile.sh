@@ -1023,6 +1023,9 @@ bad_tokens=(
 	"wrong issuer|issuer does not match|$(jwt "$HDR" "{\"iss\":\"http://127.0.0.1:1\",\"aud\":\"$AUD\",\"exp\":$soon}")"
 	"issuer with a NUL after it|iss|$(jwt "$HDR" "{\"iss\":\"${ISS}\\u0000x\",\"aud\":\"$AUD\",\"exp\":$soon}")"
 	"audience with a NUL after it|audience does not match|$(jwt "$HDR" "{\"iss\":\"$ISS\",\"aud\":\"${AUD}\\u0000x\",\"exp\":$soon}")"
+	"an ID token (Keycloak's typ claim)|a refresh or ID token is not an access token|$(jwt "$HDR" "$(claims '"typ":"ID"')")"
+	"an ID token (Cognito's token_use)|a refresh or ID token is not an access token|$(jwt "$HDR" "$(claims '"token_use":"id"')")"
+	"a back-channel logout token|typ names another kind of JWT|$(jwt '{"alg":"RS256","typ":"logout+jwt","kid":"k1"}' "$(claims '"events":{"http://schemas.openid.net/event/backchannel-logout":{}}')")"
 	"claims nested 10000 deep|payload is not JSON|$(jwt "$HDR" "$(rep 10000 '[')")"
 	"300 distinct scopes|too many scopes|$(jwt "$HDR" "$(claims "\"scope\":\"$(seq -f 's%g' 1 300 | tr '\n' ' ')\"")")"
 )

@@ -933,7 +933,41 @@ t_typ(void)
 	expect(TY(",\"typ\":\"at+jwt\""), &pol, JWT_OK,
 	    "policy application/at+jwt, token at+jwt");
 	expect(TY(",\"typ\":\"JWT\""), &base_pol, JWT_OK, "typ not checked");
+	/* RFC 8725 3.11: JWTs of another kind that the provider signs too
+	 * are refused even when no typ is asked for */
+	expect(TY(",\"typ\":\"at+jwt\""), &base_pol, JWT_OK,
+	    "typ at+jwt, not checked");
+	expect(TY(",\"typ\":\"logout+jwt\""), &base_pol, JWT_WRONG_TYP,
+	    "typ logout+jwt (back-channel logout token)");
+	expect(TY(",\"typ\":\"application/Logout+JWT\""), &base_pol,
+	    JWT_WRONG_TYP, "typ application/Logout+JWT");
+	expect(TY(",\"typ\":\"secevent+jwt\""), &base_pol, JWT_WRONG_TYP,
+	    "typ secevent+jwt");
+	expect(TY(",\"typ\":\"token-introspection+jwt\""), &base_pol,
+	    JWT_WRONG_TYP, "typ token-introspection+jwt");
+	expect(TY(",\"typ\":\"dpop+jwt\""), &base_pol, JWT_WRONG_TYP,
+	    "typ dpop+jwt");
 #undef TY
+#define KC(extra) mktok(k_rsa, "RS256", "{\"alg\":\"RS256\",\"kid\":" \
+	    "\"rsa1\"}", CLAIMS("\"exp\":1700000300," extra), 0)
+	/* ID and refresh tokens that say so in their claims (Keycloak's
+	 * typ, Cognito's token_use): the client's, never an access token */
+	expect(KC("\"typ\":\"ID\""), &base_pol, JWT_WRONG_TYP, "claim typ ID");
+	expect(KC("\"typ\":\"Refresh\""), &base_pol, JWT_WRONG_TYP,
+	    "claim typ Refresh");
+	expect(KC("\"typ\":\"Offline\""), &base_pol, JWT_WRONG_TYP,
+	    "claim typ Offline");
+	expect(KC("\"token_use\":\"id\""), &base_pol, JWT_WRONG_TYP,
+	    "claim token_use id");
+	expect(KC("\"token_type\":\"refresh_token\""), &base_pol,
+	    JWT_WRONG_TYP, "claim token_type refresh_token");
+	expect(KC("\"typ\":\"Bearer\""), &base_pol, JWT_OK,
+	    "claim typ Bearer (Keycloak's access token)");
+	expect(KC("\"token_use\":\"access\""), &base_pol, JWT_OK,
+	    "claim token_use access");
+	expect(KC("\"typ\":7"), &base_pol, JWT_OK,
+	    "claim typ a number (names no kind)");
+#undef KC
 }
 
 /* A token from raw header and payload texts and a signature part. */
