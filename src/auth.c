@@ -8,6 +8,8 @@
  * The JWKS is fetched lazily, kept for MCP_JWKS_TTL, used stale when the
  * provider is down, and fetched again for an unknown key id at most once
  * per MCP_JWKS_COOLDOWN so that junk tokens cannot hammer the provider.
+ * A fetched set that differs from the last one sends every cached JWT
+ * through a new verification, so that a removed key stops its tokens.
  * When nothing usable is cached and the provider cannot be reached, the
  * answer is 503: a token is never accepted unverified.
  *
@@ -53,6 +55,7 @@ struct auth_entry {
 	size_t		 nscopes;
 	int64_t		 exp;
 	char		*sub, *client_id;
+	uint64_t	 keys_gen;	/* the JWK set it was verified with */
 };
 
 /* A refused token: its digest and our reason (a static string). */
@@ -68,6 +71,14 @@ struct auth_state {
 	char			*introspection_url;
 	struct jwk_set		 jwks;
 	int			 have_jwks;
+	/*
+	 * A new generation each time a fetch brings a set that differs from
+	 * the one before: a cached token is verified again against it, so
+	 * that a key the provider removed (compromised, say) stops its
+	 * tokens then, not at their exp.
+	 */
+	uint64_t		 jwks_gen;
+	unsigned char		 jwks_digest[32];
 	int64_t			 jwks_fetched;
 	int64_t			 jwks_tried;		/* last refetch for a kid */
 	int64_t			 jwks_failed;		/* last failed fetch */
@@ -366,6 +377,7 @@ cache_put(struct auth_state *st, const unsigned char *d, int64_t until,
 	memcpy(e->digest, d, sizeof(e->digest));
 	e->until = until;
 	e->exp = g->exp;
+	e->keys_gen = st->jwks_gen;
 	e->nscopes = g->nscopes;
 	e->scopes = g->nscopes ? xcalloc(g->nscopes, sizeof(char *)) : NULL;
 	for (i = 0; i < g->nscopes; i++)
@@ -382,6 +394,7 @@ cache_get(struct auth_state *st, const unsigned char *d, struct auth_grant *g)
 	struct auth_entry	*e = cache_slot(st, d);
 
 	if (e == NULL || e->until == 0 || e->until <= util_now_unix() ||
+	    e->keys_gen != st->jwks_gen ||
 	    CRYPTO_memcmp(e->digest, d, sizeof(e->digest)) != 0)
 		return 0;
 	grant_copy(g, e->scopes, e->nscopes, e->exp);
@@ -460,6 +473,7 @@ jwks_fetch(struct auth_state *st)
 	struct jwk_set		 set;
 	const char		*s;
 	char			*cause = NULL;
+	unsigned char		 d[32];
 	size_t			 n;
 	int			 rc = -1;
 
@@ -475,8 +489,13 @@ jwks_fetch(struct auth_state *st)
 	if (rc == -1)
 		log_msg(LOGL_WARN, "auth: %s: %s", st->jwks_url, cause);
 	else {
-		if (st->have_jwks)
+		util_sha256(s, n, d);
+		if (st->have_jwks) {
 			jwk_set_free(&st->jwks);
+			if (memcmp(d, st->jwks_digest, sizeof(d)) != 0)
+				st->jwks_gen++;
+		}
+		memcpy(st->jwks_digest, d, sizeof(d));
 		st->jwks = set;
 		st->have_jwks = 1;
 		st->jwks_fetched = util_now_unix();
@@ -487,6 +506,24 @@ jwks_fetch(struct auth_state *st)
 	free(cause);
 	json_object_put(o);
 	return rc;
+}
+
+/*
+ * Fetch the JWKS when it is due, unless an attempt failed within the
+ * cool-down: a provider that is down is not asked again for every request
+ * (each attempt could hold the worker for the whole timeout).  Called for
+ * every request, cached token or not, so that a key the provider removed
+ * is noticed within MCP_JWKS_TTL.
+ */
+static void
+jwks_keep_fresh(struct auth_state *st, int64_t now)
+{
+	const struct cfg	*cfg = st->cfg;
+
+	if ((!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl) &&
+	    now - st->jwks_failed >= cfg->jwks_cooldown &&
+	    jwks_fetch(st) == -1)
+		st->jwks_failed = now;
 }
 
 static enum auth_status
@@ -502,15 +539,6 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 
 	if (jwt_decode(tok, len, &t, why) == -1)
 		return AUTH_INVALID;
-	/*
-	 * Due for a fetch, and no failed attempt within the cool-down: a
-	 * provider that is down is not asked again for every request (each
-	 * attempt could hold the worker for the whole timeout).
-	 */
-	if ((!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl) &&
-	    now - st->jwks_failed >= cfg->jwks_cooldown &&
-	    jwks_fetch(st) == -1)
-		st->jwks_failed = now;
 	if (!st->have_jwks) {
 		jwt_free(&t);
 		*why = "the provider's keys cannot be fetched";
@@ -806,6 +834,8 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 	if (cfg->auth == AUTHM_REQUIRED)
 		return AUTH_OK;
 	util_sha256(tok, len, d);
+	if (cfg->auth == AUTHM_JWT)
+		jwks_keep_fresh(st, util_now_unix());
 	if (!cache_get(st, d, g)) {
 		if (neg_get(st, d, why))
 			return AUTH_INVALID;

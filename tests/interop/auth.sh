@@ -23,6 +23,7 @@ fastcgi.server = (
 	\"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-local\" => \"disable\" )),
 	\"/jwt/mcp\" => (( \"socket\" => \"$T_DIR/jwt.sock\", \"check-local\" => \"disable\" )),
 	\"/cold/mcp\" => (( \"socket\" => \"$T_DIR/cold.sock\", \"check-local\" => \"disable\" )),
+	\"/drop/mcp\" => (( \"socket\" => \"$T_DIR/drop.sock\", \"check-local\" => \"disable\" )),
 	\"/intro/mcp\" => (( \"socket\" => \"$T_DIR/intro.sock\", \"check-local\" => \"disable\" )),
 	\"/introany/mcp\" => (( \"socket\" => \"$T_DIR/introany.sock\", \"check-local\" => \"disable\" )),
 	\"/req/mcp\" => (( \"socket\" => \"$T_DIR/req.sock\", \"check-local\" => \"disable\" )),
@@ -32,7 +33,7 @@ fastcgi.server = (
 "
 start_provider provider --client-id "$CID" \
     --client-secret "$CSEC" --resource "$BASE/jwt/mcp" \
-    --resource "$BASE/cold/mcp" --resource "$BASE/intro/mcp" \
+    --resource "$BASE/cold/mcp" --resource "$BASE/drop/mcp" --resource "$BASE/intro/mcp" \
     --resource "$BASE/cc/mcp" --resource "$BASE/api"
 ok 0 "oidc-provider up at $ISS"
 
@@ -43,6 +44,8 @@ start_spawn_fcgi "$T_DIR/jwt.sock" "$T_DIR/jwt.log" "$MCP_FCGI" $COMMON \
     MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/jwt" MCP_REQUIRED_SCOPES=read MCP_JWT_TYP=at+jwt
 start_spawn_fcgi "$T_DIR/cold.sock" "$T_DIR/cold.log" "$MCP_FCGI" $COMMON \
     MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/cold"
+start_spawn_fcgi "$T_DIR/drop.sock" "$T_DIR/drop.log" "$MCP_FCGI" $COMMON \
+    MCP_AUTH=jwt MCP_PUBLIC_URL="$BASE/drop" MCP_JWKS_COOLDOWN=1 MCP_JWKS_TTL=10
 start_spawn_fcgi "$T_DIR/intro.sock" "$T_DIR/intro.log" "$MCP_FCGI" $COMMON \
     MCP_AUTH=introspect MCP_PUBLIC_URL="$BASE/intro" MCP_OAUTH_CLIENT_ID="$CID" \
     MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret"
@@ -261,6 +264,37 @@ sleep 0.2
 like "$(cat "$T_DIR/ccdown.log")" 'warn.*MCP_UPSTREAM_AUTH=client_credentials: .*cannot be reached' \
     "... and logged"
 unlike "$(cat "$T_DIR/ccdown.log")" "$CSEC|$(printf '%s:%s' "$CID" "$CSEC" | base64)" "... without the secret"
+
+# --- a key removed from the provider's JWKS (a compromised key, say) ---
+# A token verified with it must stop working once the worker has the new
+# set, even though its digest is cached until the token's own exp.  Last
+# before the provider goes: the other workers keep their keys.
+T_D1=$(token -d scope=read -d resource="$BASE/drop/mcp")
+list /drop -H "Authorization: Bearer $T_D1"
+is "$STATUS" 200 "key removal: a token verified (and cached)"
+curl -s -X POST "${ISS%/}/__test/rotate?drop=1" >/dev/null
+T_D2=$(token -d scope=read -d resource="$BASE/drop/mcp")
+ok "$([ "$(printf '%s' "$T_D2" | cut -d. -f1)" != "$(printf '%s' "$T_D1" | cut -d. -f1)" ] && echo 0 || echo 1)" \
+    "key removal: the provider signs with a new key, the old one dropped"
+list /drop -H "Authorization: Bearer $T_D2"
+is "$STATUS" 200 "key removal: the new key's token fetches the new set"
+list /drop -H "Authorization: Bearer $T_D1"
+is "$STATUS" 401 "key removal: the cached token of the removed key is refused"
+like "$(header WWW-Authenticate)" 'error_description="[^"]*key' "... for its unknown key"
+# and without a token of a new key to make the worker look: the set is
+# fetched again when MCP_JWKS_TTL (10 s here) is over, even while every
+# request finds its token in the cache
+t_fetch=$(date +%s)
+list /drop -H "Authorization: Bearer $T_D2"
+is "$STATUS" 200 "key removal: the new key's token, cached"
+curl -s -X POST "${ISS%/}/__test/rotate?drop=1" >/dev/null
+while [ $(($(date +%s) - t_fetch)) -lt 11 ]; do
+	list /drop -H "Authorization: Bearer $T_D2"
+	[ "$STATUS" = 200 ] || break
+	sleep 1
+done
+list /drop -H "Authorization: Bearer $T_D2"
+is "$STATUS" 401 "key removal: refused once MCP_JWKS_TTL is over, cache or not"
 
 # --- the provider goes away ---
 kill "$PROV_PID"
