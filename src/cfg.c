@@ -493,12 +493,20 @@ const struct cfg_var cfg_vars[] = {
 	  .max = 16384, .off = F(rate_limit_tools), .progs = PROG_MCP,
 	  .desc = "per-tool limits that replace MCP_RATE_LIMIT_TOOL: "
 	      "tool=N/period or tool=off, comma separated" },
+	{ .name = "MCP_RATE_LIMIT_OAUTH", .type = CFG_STR, .min = 1,
+	  .max = 64, .off = F(rate_limit_oauth),
+	  .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "requests per client address (REMOTE_ADDR, IPv6 by /64) "
+	      "to /oauth/authorize, /oauth/callback and /oauth/token, "
+	      "N/period; over it: 429 and Retry-After; default: none" },
 	{ .name = "MCP_RATE_LIMIT_FAIL", .type = CFG_ENUM, .def = "open",
-	  .choices = rl_fails, .off = F(rate_limit_fail), .progs = PROG_MCP,
-	  .desc = "when the store cannot count: open (serve the call, warn "
-	      "once a minute) or closed (refuse it with 503)" },
+	  .choices = rl_fails, .off = F(rate_limit_fail),
+	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
+	  .desc = "when the store cannot count: open (serve the request, "
+	      "warn once a minute) or closed (refuse it with 503)" },
 	{ .name = "MCP_RATE_LIMIT_PATH", .type = CFG_STR, .min = 1,
-	  .max = 4096, .off = F(rate_limit_path), .progs = PROG_MCP,
+	  .max = 4096, .off = F(rate_limit_path),
+	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
 	  .desc = "the LMDB file of the rate limits' counters with "
 	      "MCP_STORE=local, written without fsync; default: "
 	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb (/var/tmp without "
@@ -1114,7 +1122,8 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 	}
 	if (derive_scopes(c, prog, err) == -1)
 		rc = -1;
-	if ((prog & PROG_MCP) && rl_cfg_check(c, err) == -1)
+	if ((prog & (PROG_MCP | PROG_AUTHZ | PROG_TOKEN)) &&
+	    rl_cfg_check(c, err) == -1)
 		rc = -1;
 	if (c->allowed_hosts != NULL &&
 	    check_host_list(c->allowed_hosts, &cause) == -1) {

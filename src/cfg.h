@@ -143,6 +143,7 @@ struct cfg {
 	char		*rate_limit_subject;	/* N/period (ratelimit.h) */
 	char		*rate_limit_client;
 	char		*rate_limit_tool;
+	char		*rate_limit_oauth;	/* N/period per address */
 	char		*rate_limit_tools;	/* tool=N/period,... */
 	int		 rate_limit_fail;	/* enum cfg_rl_fail */
 	char		*rate_limit_path;

@@ -16,7 +16,7 @@
 #include "ratelimit.h"
 
 static const char *const whose[RL_KIND__MAX] = {
-	"this token's subject", "this client", "this tool"
+	"this token's subject", "this client", "this tool", "this address"
 };
 
 static int

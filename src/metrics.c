@@ -164,7 +164,7 @@ static const char *const fetch_names[MET_FETCH__MAX] = {
 	"ok", "error", "invalid",
 };
 static const char *const rl_names[MET_RL__MAX] = {
-	"subject", "client", "tool",
+	"subject", "client", "tool", "address",
 };
 
 /* fcgimcp_oauth_requests_total{endpoint,outcome} */

@@ -18,7 +18,8 @@ struct audit_rec;
 struct registry;
 
 /* fcgimcp_rate_limited_total{kind}: what a refused request exceeded */
-enum met_rl { MET_RL_SUBJECT, MET_RL_CLIENT, MET_RL_TOOL, MET_RL__MAX };
+enum met_rl { MET_RL_SUBJECT, MET_RL_CLIENT, MET_RL_TOOL, MET_RL_ADDRESS,
+    MET_RL__MAX };
 
 /* the documents fetched from the provider */
 enum met_doc { MET_DOC_JWKS, MET_DOC_METADATA, MET_DOC__MAX };

@@ -20,6 +20,7 @@
 #include "form.h"
 #include "metrics.h"
 #include "oauth.h"
+#include "ratelimit.h"
 #include "url.h"
 #include "util.h"
 
@@ -432,6 +433,43 @@ oauth_json_error(struct resp *rs, int status, const char *error,
 		resp_header(rs, "WWW-Authenticate", "Basic realm=\"oauth\"");
 	resp_json(rs, status, o);
 	json_object_put(o);
+}
+
+/*
+ * MCP_RATE_LIMIT_OAUTH: 1 when this request is refused, with 429 and
+ * Retry-After (or 503 when the store cannot count and
+ * MCP_RATE_LIMIT_FAIL=closed), as an HTML page for a browser (`page`) or
+ * as an OAuth JSON error.
+ */
+int
+oauth_rate_limited(struct rl_state *rl, struct req *rq, struct resp *rs,
+    int page)
+{
+	struct rl_verdict	 v;
+	enum rl_res		 r;
+	char			 ra[24], text[128];
+
+	r = rl_check_address(rl, req_param(rq, "REMOTE_ADDR"), &v);
+	if (r == RL_PASS)
+		return 0;
+	snprintf(ra, sizeof(ra), "%lld", (long long)v.retry_after);
+	resp_header(rs, "Retry-After", ra);
+	if (r == RL_LIMITED) {
+		req_set_note(rq->note, sizeof(rq->note), "ratelimit:address");
+		snprintf(text, sizeof(text), "Too many requests from this "
+		    "address. Try again in %lld s.", (long long)v.retry_after);
+	} else {
+		req_set_note(rq->note, sizeof(rq->note), "ratelimit:down");
+		snprintf(text, sizeof(text), "This server cannot count "
+		    "requests right now. Try again in a minute.");
+	}
+	if (page)
+		oauth_page(rs, r == RL_LIMITED ? 429 : 503, r == RL_LIMITED ?
+		    "Too many requests" : "Try again later", text);
+	else
+		oauth_json_error(rs, r == RL_LIMITED ? 429 : 503,
+		    "temporarily_unavailable", text);
+	return 1;
 }
 
 /*

@@ -15,6 +15,7 @@
 
 struct json_object;
 struct form;
+struct rl_state;
 
 #define OAUTH_STATE_TTL		600	/* seconds for a login at the provider */
 #define OAUTH_CODE_TTL		60	/* seconds an authorization code lives */
@@ -45,6 +46,8 @@ int	 oauth_proxy_check(const struct cfg *, char **);
 int	 oauth_cors(const struct req *, struct resp *, const char *);
 int	 oauth_post_only(const struct req *, struct resp *, int, const char *);
 int	 oauth_read_params(const struct req *, struct form *, const char **);
+int	 oauth_rate_limited(struct rl_state *, struct req *, struct resp *,
+	    int);
 
 /* oauth_meta.c: the documents */
 int	 oauth_meta_check_as(struct json_object *, const char **,

@@ -28,6 +28,7 @@
 #include "form.h"
 #include "log.h"
 #include "oauth.h"
+#include "ratelimit.h"
 #include "seal.h"
 #include "server.h"
 #include "store.h"
@@ -40,6 +41,7 @@ struct authz_app {
 	char		*callback;	/* MCP_PUBLIC_URL/oauth/callback */
 	char		*action;	/* MCP_PUBLIC_URL/oauth/authorize */
 	struct store	*store;		/* facade: used states */
+	struct rl_state	*rl;		/* MCP_RATE_LIMIT_OAUTH */
 };
 
 /* Where an error goes back to the client, with its state and our iss. */
@@ -587,7 +589,8 @@ authz_init(const struct cfg *cfg, void **appp, char **cause)
 	}
 	if ((cfg->oauth_mode == OAUTHM_FACADE &&
 	    store_open(cfg, &app->store, cause) == -1) ||
-	    oauth_proxy_check(cfg, cause) == -1) {
+	    oauth_proxy_check(cfg, cause) == -1 ||
+	    rl_new_oauth(cfg, &app->rl, cause) == -1) {
 		authz_fini(app);
 		return -1;
 	}
@@ -603,6 +606,7 @@ authz_fini(void *p)
 	if (app == NULL)
 		return;
 	store_close(app->store);
+	rl_free(app->rl);
 	free(app->callback);
 	free(app->action);
 	free(app);
@@ -636,6 +640,9 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		oauth_page(rs, 405, "Method not allowed", "Use GET.");
 		return;
 	}
+	/* before anything is read: a callback writes to the store */
+	if (oauth_rate_limited(app->rl, rq, rs, 1))
+		return;
 	if (oauth_read_params(rq, &f, &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
 		oauth_page(rs, 400, "Bad request", why);

@@ -31,6 +31,7 @@
 #include "jparse.h"
 #include "log.h"
 #include "oauth.h"
+#include "ratelimit.h"
 #include "seal.h"
 #include "server.h"
 #include "store.h"
@@ -47,6 +48,7 @@ static const struct jp_opts tok_json = { TOK_RESPONSE_MAX, JP_DEPTH,
 struct tok_app {
 	char		*callback;
 	struct store	*store;
+	struct rl_state	*rl;		/* MCP_RATE_LIMIT_OAUTH */
 };
 
 /*
@@ -70,8 +72,9 @@ tok_init(const struct cfg *cfg, void **appp, char **cause)
 
 	if (cfg->public_url != NULL)
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
-	if (cfg->oauth_mode == OAUTHM_FACADE &&
-	    store_open(cfg, &app->store, cause) == -1) {
+	if ((cfg->oauth_mode == OAUTHM_FACADE &&
+	    store_open(cfg, &app->store, cause) == -1) ||
+	    rl_new_oauth(cfg, &app->rl, cause) == -1) {
 		tok_fini(app);
 		return -1;
 	}
@@ -86,6 +89,7 @@ tok_fini(void *p)
 
 	if (app != NULL) {
 		store_close(app->store);
+		rl_free(app->rl);
 		free(app->callback);
 	}
 	free(app);
@@ -580,6 +584,8 @@ tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	if (oauth_post_only(rq, rs, cfg->oauth_mode == OAUTHM_FACADE, "this "
 	    "server has no token endpoint (the provider's is in the "
 	    "metadata)"))
+		return;
+	if (oauth_rate_limited(((struct tok_app *)p)->rl, rq, rs, 0))
 		return;
 	if (oauth_read_params(rq, &f, &why) == -1) {
 		oauth_json_error(rs, 400, "invalid_request", why);

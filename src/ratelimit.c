@@ -6,6 +6,9 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,15 +31,17 @@ struct rl_state {
 	struct rl_limit		 lim[RL_KIND__MAX];	/* [RL_TOOL]: default */
 	struct rl_override	*over;
 	size_t			 nover;
+	const char		*what;		/* what is refused, for the log */
+	enum rl_kind		 down_kind;	/* the verdict's, store down */
 	int			 fail_closed;
 	int64_t			 down_until;	/* do not ask before */
 	int64_t			 warned;
 };
 
 static const char *const kind_names[RL_KIND__MAX] = {
-	"subject", "client", "tool"
+	"subject", "client", "tool", "address"
 };
-static const char kind_letters[RL_KIND__MAX] = { 's', 'c', 't' };
+static const char kind_letters[RL_KIND__MAX] = { 's', 'c', 't', 'a' };
 
 const char *
 rl_kind_name(enum rl_kind k)
@@ -177,7 +182,8 @@ int
 rl_cfg_check(const struct cfg *c, FILE *err)
 {
 	const char *const	 names[RL_KIND__MAX] = { "MCP_RATE_LIMIT_SUBJECT",
-	    "MCP_RATE_LIMIT_CLIENT", "MCP_RATE_LIMIT_TOOL" };
+	    "MCP_RATE_LIMIT_CLIENT", "MCP_RATE_LIMIT_TOOL",
+	    "MCP_RATE_LIMIT_OAUTH" };
 	const char		*vals[RL_KIND__MAX];
 	struct rl_limit		 l;
 	struct rl_override	*ov;
@@ -189,6 +195,7 @@ rl_cfg_check(const struct cfg *c, FILE *err)
 	vals[RL_SUBJECT] = c->rate_limit_subject;
 	vals[RL_CLIENT] = c->rate_limit_client;
 	vals[RL_TOOL] = c->rate_limit_tool;
+	vals[RL_ADDRESS] = c->rate_limit_oauth;
 	for (i = 0; i < RL_KIND__MAX; i++)
 		if (vals[i] != NULL && rl_limit_parse(vals[i], &l, &why) == -1) {
 			fprintf(err, "%s: '%s': %s\n", names[i], vals[i], why);
@@ -213,6 +220,31 @@ rl_cfg_check(const struct cfg *c, FILE *err)
 	return rc;
 }
 
+/* A limiter of `what` ("tools/call is"), its limits still to be set. */
+static struct rl_state *
+state_new(const struct cfg *cfg, const char *what, enum rl_kind down_kind)
+{
+	struct rl_state	*rl = xcalloc(1, sizeof(*rl));
+
+	rl->what = what;
+	rl->down_kind = down_kind;
+	rl->fail_closed = cfg->rate_limit_fail == RLFAIL_CLOSED;
+	return rl;
+}
+
+/* The store that counts, opened for `rl`: 0 with *rlp, or -1 (freed). */
+static int
+state_open(const struct cfg *cfg, struct rl_state *rl, struct rl_state **rlp,
+    char **cause)
+{
+	if (store_open_counters(cfg, &rl->store, cause) == -1) {
+		rl_free(rl);
+		return -1;
+	}
+	*rlp = rl;
+	return 0;
+}
+
 /*
  * The limits of `cfg`, and the store that counts: *rlp is NULL when no
  * limit is set (nothing is opened, nothing costs).  A local store that
@@ -229,8 +261,7 @@ rl_new(const struct cfg *cfg, struct rl_state **rlp, char **cause)
 	if (cfg->rate_limit_subject == NULL && cfg->rate_limit_client == NULL &&
 	    cfg->rate_limit_tool == NULL && cfg->rate_limit_tools == NULL)
 		return 0;
-	rl = xcalloc(1, sizeof(*rl));
-	rl->fail_closed = cfg->rate_limit_fail == RLFAIL_CLOSED;
+	rl = state_new(cfg, "tools/call is", RL_TOOL);
 	/* checked by rl_cfg_check at load */
 	if ((cfg->rate_limit_subject != NULL && rl_limit_parse(
 	    cfg->rate_limit_subject, &rl->lim[RL_SUBJECT], &why) == -1) ||
@@ -245,12 +276,27 @@ rl_new(const struct cfg *cfg, struct rl_state **rlp, char **cause)
 		rl_free(rl);
 		return -1;
 	}
-	if (store_open_counters(cfg, &rl->store, cause) == -1) {
+	return state_open(cfg, rl, rlp, cause);
+}
+
+/* MCP_RATE_LIMIT_OAUTH, for the OAuth programs: *rlp NULL without it. */
+int
+rl_new_oauth(const struct cfg *cfg, struct rl_state **rlp, char **cause)
+{
+	struct rl_state	*rl;
+	const char	*why;
+
+	*rlp = NULL;
+	if (cfg->rate_limit_oauth == NULL)
+		return 0;
+	rl = state_new(cfg, "OAuth requests are", RL_ADDRESS);
+	if (rl_limit_parse(cfg->rate_limit_oauth, &rl->lim[RL_ADDRESS],
+	    &why) == -1) {
+		xasprintf(cause, "MCP_RATE_LIMIT_OAUTH: %s", why);
 		rl_free(rl);
 		return -1;
 	}
-	*rlp = rl;
-	return 0;
+	return state_open(cfg, rl, rlp, cause);
 }
 
 /* Every tool MCP_RATE_LIMIT_TOOLS names exists (`known` says). */
@@ -414,7 +460,7 @@ static void
 refused(enum rl_kind kind)
 {
 	static const enum met_rl met[RL_KIND__MAX] = {
-		MET_RL_SUBJECT, MET_RL_CLIENT, MET_RL_TOOL
+		MET_RL_SUBJECT, MET_RL_CLIENT, MET_RL_TOOL, MET_RL_ADDRESS
 	};
 
 	met_rate_limited(met[kind]);
@@ -425,45 +471,35 @@ store_down(struct rl_state *rl, int64_t now, struct rl_verdict *v)
 {
 	if (now - rl->warned >= WARN_EVERY) {
 		log_msg(LOGL_WARN, "ratelimit: the store (%s) cannot count: "
-		    "tools/call %s until it can", store_name(rl->store),
-		    rl->fail_closed ? "is refused (MCP_RATE_LIMIT_FAIL=closed)" :
-		    "is served without limits (MCP_RATE_LIMIT_FAIL=open)");
+		    "%s %s until it can", store_name(rl->store), rl->what,
+		    rl->fail_closed ? "refused (MCP_RATE_LIMIT_FAIL=closed)" :
+		    "served without limits (MCP_RATE_LIMIT_FAIL=open)");
 		rl->warned = now;
 	}
 	if (!rl->fail_closed)
 		return RL_PASS;
-	v->kind = RL_TOOL;
+	v->kind = rl->down_kind;
 	v->retry_after = rl->down_until > now ? rl->down_until - now : 1;
 	return RL_UNAVAILABLE;
 }
 
 /*
- * Count a call of `tool` by `sub` with `client` (either NULL: not
- * counted) against every limit that applies, in one store round trip.
- * RL_LIMITED fills *v with the first limit exceeded (subject, client,
- * tool) and the longest wait of those exceeded.
+ * Count one request against the limit of each kind whose id is set, in
+ * one store round trip.  RL_LIMITED fills *v with the first limit
+ * exceeded (in the order of enum rl_kind) and the longest wait of those
+ * exceeded.
  */
-enum rl_res
-rl_check(struct rl_state *rl, const char *sub, const char *client,
-    const char *tool, struct rl_verdict *v)
+static enum rl_res
+count(struct rl_state *rl, const struct rl_limit *const *lim,
+    const char *const *id, struct rl_verdict *v)
 {
 	struct store_ctr	 c[RL_KIND__MAX], back[RL_KIND__MAX];
-	const struct rl_limit	*lim[RL_KIND__MAX];
-	const char		*id[RL_KIND__MAX];
 	char			 keys[RL_KIND__MAX][RL_KEY_MAX];
 	int64_t			 now = util_now_unix(), left[RL_KIND__MAX];
 	enum rl_kind		 kind[RL_KIND__MAX];
 	size_t			 n = 0, nb = 0, i;
 	int			 k, over = 0;
 
-	if (rl == NULL)
-		return RL_PASS;
-	lim[RL_SUBJECT] = &rl->lim[RL_SUBJECT];
-	lim[RL_CLIENT] = &rl->lim[RL_CLIENT];
-	lim[RL_TOOL] = tool != NULL ? tool_limit(rl, tool) : NULL;
-	id[RL_SUBJECT] = sub;
-	id[RL_CLIENT] = client;
-	id[RL_TOOL] = tool;
 	for (k = 0; k < RL_KIND__MAX; k++) {
 		if (lim[k] == NULL || lim[k]->count == 0 || id[k] == NULL ||
 		    *id[k] == '\0')
@@ -503,4 +539,75 @@ rl_check(struct rl_state *rl, const char *sub, const char *client,
 		store_incr(rl->store, back, nb);
 	refused(v->kind);
 	return RL_LIMITED;
+}
+
+/*
+ * Count a call of `tool` by `sub` with `client` (either NULL: not
+ * counted) against every limit that applies.
+ */
+enum rl_res
+rl_check(struct rl_state *rl, const char *sub, const char *client,
+    const char *tool, struct rl_verdict *v)
+{
+	const struct rl_limit	*lim[RL_KIND__MAX] = { NULL };
+	const char		*id[RL_KIND__MAX] = { NULL };
+
+	if (rl == NULL)
+		return RL_PASS;
+	lim[RL_SUBJECT] = &rl->lim[RL_SUBJECT];
+	lim[RL_CLIENT] = &rl->lim[RL_CLIENT];
+	lim[RL_TOOL] = tool != NULL ? tool_limit(rl, tool) : NULL;
+	id[RL_SUBJECT] = sub;
+	id[RL_CLIENT] = client;
+	id[RL_TOOL] = tool;
+	return count(rl, lim, id, v);
+}
+
+/*
+ * The id of a client address: an IPv6 address by its /64 (a subscriber
+ * or a host gets a whole /64, so counting each address would count
+ * nothing), an IPv4-mapped one as the IPv4 address, anything else (an
+ * IPv4 address, or what a web server sets on a Unix socket) as it is.
+ */
+void
+rl_address_id(const char *addr, char *out, size_t sz)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+	unsigned char	 a[16];
+
+	if (addr == NULL || *addr == '\0')
+		addr = "(none)";
+	if (sz < INET6_ADDRSTRLEN + 4) {
+		if (sz > 0)
+			*out = '\0';
+		return;
+	}
+	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, a) != 1) {
+		snprintf(out, sz, "%s", addr);
+		return;
+	}
+	if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+		inet_ntop(AF_INET, a + 12, out, (socklen_t)sz);
+		return;
+	}
+	memset(a + 8, 0, 8);
+	inet_ntop(AF_INET6, a, out, (socklen_t)sz);
+	strcat(out, "/64");
+}
+
+/* Count a request from `addr` (REMOTE_ADDR) against MCP_RATE_LIMIT_OAUTH. */
+enum rl_res
+rl_check_address(struct rl_state *rl, const char *addr, struct rl_verdict *v)
+{
+	const struct rl_limit	*lim[RL_KIND__MAX] = { NULL };
+	const char		*id[RL_KIND__MAX] = { NULL };
+	char			 a[INET6_ADDRSTRLEN + 4];
+
+	if (rl == NULL)
+		return RL_PASS;
+	rl_address_id(addr, a, sizeof(a));
+	lim[RL_ADDRESS] = &rl->lim[RL_ADDRESS];
+	id[RL_ADDRESS] = a;
+	return count(rl, lim, id, v);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ratelimit: how many tools/call a subject, a client and a tool may make
- * (MCP_RATE_LIMIT_*), counted in the store (store.h) so that the workers
- * of a host, and with MCP_STORE=redis every host, count together.
+ * ratelimit: how many tools/call a subject, a client and a tool may make,
+ * and how many OAuth requests an address may (MCP_RATE_LIMIT_*), counted
+ * in the store (store.h) so that the workers of a host, and with
+ * MCP_STORE=redis every host, count together.
  *
  * Windows.  Fixed windows: "N/period" lets N calls through in each window
  * of `period` seconds and refuses the others until the window ends;
@@ -35,6 +36,14 @@
  * the kind and the sub, client id or tool name: never a token, and no
  * sub or client id in clear in the store.
  *
+ * OAuth endpoints.  MCP_RATE_LIMIT_OAUTH counts the requests of each
+ * client address (REMOTE_ADDR; IPv6 by its /64, which one subscriber
+ * holds whole) to oauth-authorize.fcgi and oauth-token.fcgi: a sign-in
+ * started and called back without the provider writes a used state to
+ * the store, so that a flood from one place could fill it and stop every
+ * sign-in (MCP_STORE_SIZE).  oauth-register.fcgi writes nothing and asks
+ * nobody, and oauth-metadata.fcgi serves fixed documents: not counted.
+ *
  * The store down.  MCP_RATE_LIMIT_FAIL=open (the default) serves the call
  * and warns once a minute per worker, so that an outage of the store does
  * not take the API down; closed refuses it with 503.  After a failure the
@@ -61,7 +70,7 @@
 #define RL_PERIOD_MAX	86400
 #define RL_COUNT_MAX	1000000000LL
 
-enum rl_kind { RL_SUBJECT, RL_CLIENT, RL_TOOL, RL_KIND__MAX };
+enum rl_kind { RL_SUBJECT, RL_CLIENT, RL_TOOL, RL_ADDRESS, RL_KIND__MAX };
 
 struct rl_limit {
 	int64_t	 count;		/* calls per window; 0: no limit */
@@ -86,12 +95,17 @@ struct rl_state;
 int	 rl_limit_parse(const char *, struct rl_limit *, const char **);
 int	 rl_cfg_check(const struct cfg *, FILE *);
 int	 rl_new(const struct cfg *, struct rl_state **, char **);
+int	 rl_new_oauth(const struct cfg *, struct rl_state **, char **);
 int	 rl_tools_known(const struct rl_state *,
 	    int (*)(void *, const char *), void *, char **);
 void	 rl_free(struct rl_state *);
 enum rl_res rl_check(struct rl_state *, const char *, const char *,
 	    const char *, struct rl_verdict *);
+enum rl_res rl_check_address(struct rl_state *, const char *,
+	    struct rl_verdict *);
 const char *rl_kind_name(enum rl_kind);
+/* A client address as counted: IPv6 by its /64, IPv4-mapped as IPv4. */
+void	 rl_address_id(const char *, char *, size_t);
 /* the arithmetic, for tests */
 int64_t	 rl_window(int64_t, int64_t, uint32_t, int64_t *);
 size_t	 rl_key(char *, size_t, enum rl_kind, const struct rl_limit *,

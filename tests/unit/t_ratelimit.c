@@ -34,7 +34,7 @@
 #define WORKERS	5
 
 static int
-load(struct cfg *c, const char *const *vars, char **err)
+load_prog(struct cfg *c, unsigned prog, const char *const *vars, char **err)
 {
 	char	*env[24];
 	size_t	 n, len;
@@ -45,9 +45,15 @@ load(struct cfg *c, const char *const *vars, char **err)
 		env[n] = (char *)vars[n];
 	env[n] = NULL;
 	fp = open_memstream(err, &len);
-	rc = cfg_load(c, PROG_MCP, env, fp);
+	rc = cfg_load(c, prog, env, fp);
 	fclose(fp);
 	return rc;
+}
+
+static int
+load(struct cfg *c, const char *const *vars, char **err)
+{
+	return load_prog(c, PROG_MCP, vars, err);
 }
 
 static void
@@ -202,7 +208,7 @@ t_keys_kept(void)
 				snprintf(id, sizeof(id), "user-%d", i);
 			rl_key(a, sizeof(a), (enum rl_kind)(i % RL_KIND__MAX),
 			    &m, id, now + round * 7, &left);
-			want_key(b, sizeof(b), "sct"[i % RL_KIND__MAX], &m,
+			want_key(b, sizeof(b), "scta"[i % RL_KIND__MAX], &m,
 			    id, now + round * 7);
 			if (strcmp(a, b) != 0 && bad++ < 3)
 				printf("# %s: %s, want %s\n", id, a, b);
@@ -356,6 +362,88 @@ t_check(const char *dir)
 	cfg_free(&c);
 }
 
+/*
+ * The id of a client address: what MCP_RATE_LIMIT_OAUTH counts.  An IPv6
+ * holder rotating the low 64 bits must not get a fresh count each time.
+ */
+static void
+t_address_ids(void)
+{
+	static const char *const cases[][2] = {
+		{ "192.0.2.7", "192.0.2.7" },
+		{ "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64" },
+		{ "2001:DB8:1:2::1", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+		{ "::1", "::/64" },
+		{ "::ffff:192.0.2.7", "192.0.2.7" },
+		{ "unix:/run/x.sock", "unix:/run/x.sock" },
+		{ "not:an:address", "not:an:address" },
+		{ "", "(none)" },
+	};
+	char	 out[64], tiny[8];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rl_address_id(cases[i][0], out, sizeof(out));
+		is_str(out, cases[i][1], "address id of '%s'", cases[i][0]);
+	}
+	rl_address_id(NULL, out, sizeof(out));
+	is_str(out, "(none)", "no REMOTE_ADDR: one id for all such requests");
+	rl_address_id("2001:db8::1", tiny, sizeof(tiny));
+	is_str(tiny, "", "a buffer too small: empty, never overrun");
+}
+
+/* MCP_RATE_LIMIT_OAUTH, for the OAuth programs: per address, /64s. */
+static void
+t_check_address(const char *dir)
+{
+	char		 path[300], a1[64], a2[64], a3[64];
+	const char	*vars[] = { path, "MCP_RATE_LIMIT_OAUTH=4/day",
+	    "MCP_RATE_LIMIT_SUBJECT=1/day", NULL };
+	struct rl_verdict v;
+	struct rl_state	*rl = NULL;
+	struct cfg	 c;
+	char		*err = NULL, *cause = NULL;
+	int		 i, n;
+
+	snprintf(path, sizeof(path), "MCP_RATE_LIMIT_PATH=%s/oauth.lmdb",
+	    dir);
+	if (load_prog(&c, PROG_TOKEN, vars, &err) == -1 ||
+	    rl_new_oauth(&c, &rl, &cause) == -1) {
+		printf("# %s %s\n", err ? err : "", cause ? cause : "");
+		abort();
+	}
+	free(err);
+	ok(rl != NULL, "oauth-token.fcgi with MCP_RATE_LIMIT_OAUTH: a limiter");
+	is_int(rl_check(rl, "s", NULL, NULL, &v), RL_PASS, "... that counts "
+	    "no subjects (MCP_RATE_LIMIT_SUBJECT is mcp.fcgi's)");
+	snprintf(a1, sizeof(a1), "2001:db8:%x:1::1", (unsigned)getpid());
+	snprintf(a2, sizeof(a2), "2001:db8:%x:1::2", (unsigned)getpid());
+	snprintf(a3, sizeof(a3), "2001:db8:%x:2::1", (unsigned)getpid());
+	for (n = 0, i = 0; i < 10; i++)
+		if (rl_check_address(rl, i % 2 ? a1 : a2, &v) == RL_PASS)
+			n++;
+	is_int(n, 4, "4/day: 4 requests pass from one /64, two addresses "
+	    "in it taking turns");
+	ok(v.kind == RL_ADDRESS && v.retry_after >= 1 &&
+	    v.retry_after <= 86400, "... then refused by the address limit, "
+	    "retry after %lld s", (long long)v.retry_after);
+	is_int(rl_check_address(rl, a3, &v), RL_PASS, "another /64 is not");
+	rl_free(rl);
+	cfg_free(&c);
+
+	if (load_prog(&c, PROG_TOKEN, vars + 2, &err) == -1)
+		abort();
+	free(err);
+	rl = (struct rl_state *)1;
+	is_int(rl_new_oauth(&c, &rl, &cause), 0, "without it: no error");
+	ok(rl == NULL, "... and no limiter, no store opened");
+	is_int(rl_check_address(rl, a1, &v), RL_PASS, "... every request "
+	    "passes");
+	cfg_free(&c);
+}
+
 /* WORKERS processes, 10 calls each for one subject with 7/day. */
 static void
 t_workers(const char *dir)
@@ -506,6 +594,8 @@ main(void)
 	t_keys();
 	t_keys_kept();
 	t_check(dir);
+	t_address_ids();
+	t_check_address(dir);
 	t_workers(dir);
 	t_down(dir);
 	t_bench(dir);
