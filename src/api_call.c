@@ -1033,24 +1033,6 @@ request_path(const char *url, char *out, size_t outsz)
 	url_free(&u);
 }
 
-/* scheme://host[:port] of a request URL, for messages. */
-static void
-request_origin(const char *url, char *out, size_t outsz)
-{
-	struct url	 u;
-	const char	*cause;
-	char		*o;
-
-	if (url_parse(url, &u, &cause) == -1) {
-		snprintf(out, outsz, "?");
-		return;
-	}
-	o = url_origin(&u);
-	snprintf(out, outsz, "%s", o);
-	free(o);
-	url_free(&u);
-}
-
 /* NaN and infinities have no JSON form: refuse them anywhere in `v`. */
 static int
 finite_numbers(struct json_object *v, int depth)
@@ -1213,15 +1195,14 @@ static struct json_object *
 admit(const struct cfg *cfg, struct tool_call *call, const char *url,
     struct brk_call *bc)
 {
-	char	 origin[256];
 	int64_t	 now = util_now_unix();
 
 	if (brk_admit(url, now, bc) == BRK_OPEN) {
 		call->upstream_error = "breaker_open";
-		request_origin(url, origin, sizeof(origin));
-		return tool_error("The API at %s is unavailable: the last %u "
-		    "calls to it failed. It will be tried again in %lld s; "
-		    "try this tool again after that.", origin, bc->failures,
+		/* not where it is: the log has that (brk_done) */
+		return tool_error("The API is unavailable: the last %u calls "
+		    "to it failed. It will be tried again in %lld s; try "
+		    "this tool again after that.", bc->failures,
 		    (long long)(bc->retry_at > now ? bc->retry_at - now : 1));
 	}
 	if (brk_acquire(bc, cfg->api_timeout * 1000) == -1) {
@@ -1375,14 +1356,16 @@ again:
 		brk_done(&bc, !brk_is_failure(urs.err, 0), util_now_unix());
 		call->upstream_seconds = urs.seconds;
 		call->upstream_error = up_error_name(urs.err);
-		say(call, TOOL_LOG_ERROR, "the API call %s %s failed after "
-		    "%.1f ms: %s", op->method, op->path, urs.seconds * 1000.0,
-		    urs.errmsg);
+		/* the log names the API's address; the caller gets words */
 		log_msg(LOGL_INFO, "tool %s: %s %s failed after %.3f s: %s",
 		    call->tool->name, op->method, op->path, urs.seconds,
 		    urs.errmsg);
+		up_error_public(&urs, &urq, line, sizeof(line));
+		say(call, TOOL_LOG_ERROR, "the API call %s %s failed after "
+		    "%.1f ms: %s", op->method, op->path, urs.seconds * 1000.0,
+		    line);
 		result = tool_error("The API call %s %s failed: %s%s",
-		    op->method, op->path, urs.errmsg, urs.err == UP_CONNECT ?
+		    op->method, op->path, line, urs.err == UP_CONNECT ?
 		    "; is the API running?" : "");
 		up_response_free(&urs);
 		goto out;

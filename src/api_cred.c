@@ -512,7 +512,7 @@ api_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
 	struct up_request	 q;
 	struct up_response	 r;
-	char			*basic = NULL, *jwt;
+	char			*basic = NULL, *jwt, pub[160];
 	int			 stale, rc = -1;
 
 	*token = NULL;
@@ -556,10 +556,14 @@ api_token_grant(const struct cfg *cfg, struct buf *form, const char *refused,
 	q.timeout_ms = cfg->api_timeout * 1000;
 	q.max_response = API_TOKEN_RESPONSE_MAX;
 	q.flags = UP_NO_REDIRECT;
-	if (up_perform(&q, &r) == -1)
+	if (up_perform(&q, &r) == -1) {
+		/* `why` reaches the caller of the tool: the address only
+		 * the log */
+		log_msg(LOGL_INFO, "upstream auth: %s: %s", q.url, r.errmsg);
+		up_error_public(&r, &q, pub, sizeof(pub));
 		snprintf(why, whysz, "the OAuth provider's token endpoint "
-		    "cannot be reached: %s", r.errmsg);
-	else
+		    "cannot be reached: %s", pub);
+	} else
 		rc = api_token_answer(&r, refused, token, expires_in, why,
 		    whysz);
 	up_response_free(&r);

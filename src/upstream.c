@@ -614,6 +614,48 @@ up_error_name(enum up_error e)
 	return (unsigned)e < UP_ERROR__MAX ? names[e] : "other";
 }
 
+/*
+ * The cause of a failed transfer in words for whoever called the tool:
+ * the kind of failure without the host, port or library detail that
+ * errmsg gives the log (where the API lives is the operator's business,
+ * and may be an internal address).
+ */
+void
+up_error_public(const struct up_response *rs, const struct up_request *rq,
+    char *buf, size_t sz)
+{
+	switch (rs->err) {
+	case UP_TIMEOUT:
+		snprintf(buf, sz, "the API did not answer within %g second%s",
+		    rq->timeout_ms / 1000.0, rq->timeout_ms == 1000 ? "" :
+		    "s");
+		break;
+	case UP_CONNECT:
+		snprintf(buf, sz, "could not connect (connection refused or "
+		    "unreachable)");
+		break;
+	case UP_RESOLVE:
+		snprintf(buf, sz, "its host name could not be resolved");
+		break;
+	case UP_TOO_LARGE:
+		snprintf(buf, sz, "the response is larger than %zu bytes; "
+		    "transfer aborted", rq->max_response);
+		break;
+	case UP_REDIRECT:
+		snprintf(buf, sz, "it answered with a redirect that is not "
+		    "followed");
+		break;
+	case UP_CANCELLED:
+		snprintf(buf, sz, "the client went away; the call was "
+		    "stopped");
+		break;
+	default:
+		snprintf(buf, sz, "the request failed (this server's log "
+		    "says why)");
+		break;
+	}
+}
+
 void
 up_response_free(struct up_response *rs)
 {

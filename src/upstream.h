@@ -60,6 +60,8 @@ int	 up_perform(const struct up_request *, struct up_response *);
 int	 up_addr_public(const struct sockaddr *);
 void	 up_response_free(struct up_response *);
 const char *up_error_name(enum up_error);
+void	 up_error_public(const struct up_response *,
+	    const struct up_request *, char *, size_t);
 void	 up_cleanup(void);
 
 #endif

@@ -218,7 +218,12 @@ http POST "$BASE/slow/mcp" -H 'Content-Type: application/json' -H 'Accept: appli
 like "$BODY" '"result":\{\}' "the worker serves on after a timeout"
 http POST "$BASE/dead/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
     --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sayHello","arguments":{}}}'
-like "$BODY" 'could not connect to 127.0.0.1:[0-9]+ \(connection refused' "API down: connection refused, named"
+like "$BODY" 'The API call GET /hello failed: could not connect \(connection refused or unreachable\); is the API running' \
+    "API down: connection refused, in words"
+unlike "$BODY" '127\.0\.0\.1|:[0-9]{4,5}\b' "... without the API's address (the caller need not know it)"
+sleep 0.2
+like "$(cat "$T_DIR/mcp-dead.log")" 'could not connect to 127.0.0.1:[0-9]+ \(connection refused' \
+    "... which the log has"
 like "$BODY" '"isError":true' "API down: isError"
 is "$STATUS" 200 "the JSON-RPC call itself succeeds"
 

@@ -743,6 +743,27 @@ t_transfers(void)
 	ok(rc == -1 && rs.err == UP_CONNECT &&
 	    strstr(rs.errmsg, "could not connect") != NULL,
 	    "direct: connection refused: %s", rs.errmsg);
+	{
+		struct up_request	 q = { .timeout_ms = 2000 };
+		char			 pub[160], p[16];
+
+		snprintf(p, sizeof(p), "%d", port);
+		up_error_public(&rs, &q, pub, sizeof(pub));
+		ok(strstr(rs.errmsg, p) != NULL && strstr(pub, p) == NULL &&
+		    strstr(pub, "127.0.0.1") == NULL &&
+		    strcmp(pub, "could not connect (connection refused or "
+		    "unreachable)") == 0, "... in words for the caller, "
+		    "without the address the log gets: %s", pub);
+		rs.err = UP_TIMEOUT;
+		up_error_public(&rs, &q, pub, sizeof(pub));
+		is_str(pub, "the API did not answer within 2 seconds",
+		    "... a timeout, with the time allowed");
+		rs.err = UP_OTHER;
+		up_error_public(&rs, &q, pub, sizeof(pub));
+		is_str(pub, "the request failed (this server's log says why)",
+		    "... anything else, without libcurl's words (which may "
+		    "name hosts)");
+	}
 	up_response_free(&rs);
 	up_cleanup();
 }
