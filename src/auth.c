@@ -47,6 +47,7 @@
 #define AUTH_NEG_TTL	30	/* seconds, at most */
 #define AUTH_ID_MAX	1024	/* bytes kept of a sub or client id */
 #define AUTH_RETRY_AFTER 5	/* seconds after a failed introspection */
+#define AUTH_REFRESH_MS	2000	/* a due JWKS fetch while a set is held */
 
 struct auth_entry {
 	unsigned char	 digest[32];
@@ -465,9 +466,9 @@ discover(struct auth_state *st, char **slot, const char *field)
 	return *slot != NULL ? 0 : -1;
 }
 
-/* Fetch the JWKS now; on failure keep what we had. */
+/* Fetch the JWKS now, within `ms`; on failure keep what we had. */
 static int
-jwks_fetch(struct auth_state *st)
+jwks_fetch(struct auth_state *st, long ms)
 {
 	struct json_object	*o;
 	struct jwk_set		 set;
@@ -479,7 +480,7 @@ jwks_fetch(struct auth_state *st)
 
 	if (discover(st, &st->jwks_url, "jwks_uri") == -1)
 		return -1;
-	if ((o = prov_fetch_json(st->cfg, st->jwks_url)) == NULL) {
+	if ((o = prov_fetch_json_within(st->cfg, st->jwks_url, ms)) == NULL) {
 		met_fetched(MET_DOC_JWKS, MET_FETCH_ERROR);
 		return -1;
 	}
@@ -509,21 +510,25 @@ jwks_fetch(struct auth_state *st)
 }
 
 /*
- * Fetch the JWKS when it is due, unless an attempt failed within the
- * cool-down: a provider that is down is not asked again for every request
- * (each attempt could hold the worker for the whole timeout).  Called for
- * every request, cached token or not, so that a key the provider removed
- * is noticed within MCP_JWKS_TTL.
+ * Fetch the JWKS when it is due, unless an attempt ended in failure
+ * within the cool-down: a provider that is down is not asked again for
+ * every request.  Called for every request, cached token or not, so that
+ * a key the provider removed is noticed within MCP_JWKS_TTL; while a set
+ * is held the fetch gets AUTH_REFRESH_MS at most, so that a provider that
+ * hangs holds one request that long, not for the whole MCP_API_TIMEOUT.
  */
 static void
 jwks_keep_fresh(struct auth_state *st, int64_t now)
 {
 	const struct cfg	*cfg = st->cfg;
+	long			 ms = cfg->api_timeout * 1000;
 
+	if (st->have_jwks && ms > AUTH_REFRESH_MS)
+		ms = AUTH_REFRESH_MS;
 	if ((!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl) &&
 	    now - st->jwks_failed >= cfg->jwks_cooldown &&
-	    jwks_fetch(st) == -1)
-		st->jwks_failed = now;
+	    jwks_fetch(st, ms) == -1)
+		st->jwks_failed = util_now_unix();	/* when it ended */
 }
 
 static enum auth_status
@@ -555,7 +560,7 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 	if (e == JWT_UNKNOWN_KEY && now - st->jwks_tried >= cfg->jwks_cooldown) {
 		/* a rotated key: look again, but not for every junk token */
 		st->jwks_tried = now;
-		if (jwks_fetch(st) == 0)
+		if (jwks_fetch(st, cfg->api_timeout * 1000L) == 0)
 			e = jwt_verify(&t, &st->jwks, &pol, why);
 	}
 	if (e == JWT_OK) {

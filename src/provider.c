@@ -37,6 +37,14 @@ static int64_t			 prov_fetched, prov_failed;
 struct json_object *
 prov_fetch_json(const struct cfg *cfg, const char *url)
 {
+	return prov_fetch_json_within(cfg, url, cfg->api_timeout * 1000);
+}
+
+/* The same within `timeout_ms`. */
+struct json_object *
+prov_fetch_json_within(const struct cfg *cfg, const char *url,
+    long timeout_ms)
+{
 	const char		*hdrs[] = { "Accept: application/json", NULL };
 	const char		*why;
 	struct up_request	 rq;
@@ -47,7 +55,7 @@ prov_fetch_json(const struct cfg *cfg, const char *url)
 	rq.method = "GET";
 	rq.url = url;
 	rq.headers = hdrs;
-	rq.timeout_ms = cfg->api_timeout * 1000;
+	rq.timeout_ms = timeout_ms;
 	rq.max_response = PROV_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1)
 		log_msg(LOGL_WARN, "provider: %s: %s", url, rs.errmsg);

@@ -13,6 +13,8 @@
 struct json_object;
 
 struct json_object *prov_fetch_json(const struct cfg *, const char *);
+struct json_object *prov_fetch_json_within(const struct cfg *, const char *,
+	    long);
 struct json_object *prov_fetch_metadata(const struct cfg *);
 struct json_object *prov_metadata(const struct cfg *, int *);	/* borrowed */
 const char *prov_field(struct json_object *, const char *);

@@ -78,10 +78,25 @@ fastcgi.server = (
 	\"/req/mcp\" => (( \"socket\" => \"$T_DIR/wr.sock\", \"check-local\" => \"disable\" )),
 	\"/jwt/mcp\" => (( \"socket\" => \"$T_DIR/wj.sock\", \"check-local\" => \"disable\" )),
 	\"/down/mcp\" => (( \"socket\" => \"$T_DIR/wd.sock\", \"check-local\" => \"disable\" )),
+	\"/hang/mcp\" => (( \"socket\" => \"$T_DIR/wh.sock\", \"check-local\" => \"disable\" )),
 )
 "
 start_spawn_fcgi "$T_DIR/api.sock" "$T_DIR/api.log" "$API_FCGI"
 DEAD_PORT=$(free_port)		# nothing listens there: the provider is down
+# a JWKS server that stops answering (accepts, never replies) once
+# $T_DIR/hang exists: a provider that hangs
+HANG_PORT=$(free_port)
+node -e '
+const http = require("http"), fs = require("fs");
+const [dir, port] = process.argv.slice(1);
+http.createServer((q, r) => {
+	if (fs.existsSync(dir + "/hang")) return;
+	r.writeHead(200, { "Content-Type": "application/json" });
+	r.end(fs.readFileSync(dir + "/jwks.json"));
+}).listen(+port, "127.0.0.1");
+' "$T_DIR" "$HANG_PORT" >"$T_DIR/hang.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+wait_port "$HANG_PORT" || bail "the JWKS server did not start"
 
 # The document with a string item id: path values are encoded, not typed.
 sed '/"name": "id"/,/"type": "integer"/ s/"type": "integer"/"type": "string"/' \
@@ -108,6 +123,9 @@ start_worker wj MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test \
 start_worker wd MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test \
     MCP_OAUTH_ISSUER="$ISS" MCP_JWKS_URL="http://127.0.0.1:$DEAD_PORT/jwks.json" \
     MCP_JWT_ALGORITHMS=RS256
+start_worker wh MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test \
+    MCP_OAUTH_ISSUER="$ISS" MCP_JWKS_URL="http://127.0.0.1:$HANG_PORT/jwks.json" \
+    MCP_JWT_ALGORITHMS=RS256 MCP_JWKS_TTL=10 MCP_JWKS_COOLDOWN=1 MCP_API_TIMEOUT=10
 for w in $WORKERS; do
 	for i in $(seq 1 200); do
 		grep -q 'ready (pid' "$T_DIR/$w.log" 2>/dev/null && break
@@ -1068,6 +1086,30 @@ is "$STATUS" 503 "JWKS still unreachable: 503 again, never accepted unverified"
 http GET "$BASE/down/mcp/healthz"
 is "$STATUS" 200 "the worker of the unreachable provider still answers healthz"
 echo "# note: $(grep -c 'could not connect' "$T_DIR/wd.log") JWKS fetch attempts for $(grep -c 'status=503' "$T_DIR/wd.log") requests answered 503 (no cool-down while nothing is cached)"
+
+# ========================= 17b. the provider hangs: cached tokens go on
+# The set is fetched again when MCP_JWKS_TTL is over, by whichever request
+# finds it due, cached token or not (so that a removed key is noticed);
+# while a set is held, that fetch waits 2 s at most, not MCP_API_TIMEOUT.
+ping_ms() {	# ping_ms PREFIX: ping with $GOOD; sets STATUS and MS
+	local t0
+	t0=$(date +%s%N)
+	http POST "$BASE$1/mcp" -H "$J" -H "$A" -H "Authorization: Bearer $GOOD" \
+	    --data-binary "$PING"
+	MS=$((($(date +%s%N) - t0) / 1000000))
+}
+ping_ms /hang
+is "$STATUS" 200 "JWKS served: a token verified (and cached)"
+fetched=$(date +%s)
+: >"$T_DIR/hang"
+sleep $((fetched + 11 - $(date +%s)))
+ping_ms /hang
+is "$STATUS" 200 "provider hangs, the set due: the cached token is served"
+ok "$([ "$MS" -lt 4000 ]; echo $?)" "... after the refresh's 2 s at most, not MCP_API_TIMEOUT's 10 ($MS ms)"
+ping_ms /hang
+ok "$([ "$STATUS" = 200 ] && [ "$MS" -lt 900 ]; echo $?)" \
+    "... and the next request is not held again: the cool-down counts from the failed fetch's end ($MS ms)"
+rm -f "$T_DIR/hang"
 
 # ===================================================== 18. the workers
 sleep 0.3
