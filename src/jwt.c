@@ -607,13 +607,15 @@ typ_core(const char *s)
  * JWTs of another registered kind that a provider signs with the keys of
  * its access tokens (RFC 8725 3.11: explicit typing keeps them apart):
  * back-channel logout tokens, security events, signed introspection
- * answers (whose aud is the resource server) and DPoP proofs.
+ * answers (whose aud is the resource server), DPoP proofs, token status
+ * lists and federation entity statements.
  */
 static int
 typ_other_kind(const char *typ)
 {
 	static const char *const kinds[] = { "logout+jwt", "secevent+jwt",
-	    "token-introspection+jwt", "dpop+jwt" };
+	    "token-introspection+jwt", "dpop+jwt", "statuslist+jwt",
+	    "entity-statement+jwt" };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -627,7 +629,7 @@ jwt_names_other_kind(struct json_object *o)
 {
 	static const char *const keys[] = { "token_type", "token_use", "typ" };
 	static const char *const kinds[] = { "refresh", "refresh_token",
-	    "offline", "id", "id_token" };
+	    "offline", "id", "id_token", "logout", "serialized-id" };
 	const char	*s;
 	size_t		 i, j;
 

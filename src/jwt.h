@@ -139,8 +139,8 @@ int	 jwt_json_str(struct json_object *, const char *, const char **);
 int	 jwt_numeric_date(struct json_object *, int, int64_t *);
 /*
  * Do the claims (of a JWT, or an introspection answer) name the token a
- * refresh, offline or ID token in token_type, token_use or typ?  Those
- * are the client's, for the provider or for itself: never access tokens.
+ * refresh, offline, ID or logout token in token_type, token_use or typ
+ * (Keycloak's Serialized-ID too)?  None of those is an access token.
  */
 int	 jwt_names_other_kind(struct json_object *);
 /* Scopes split at spaces into a vector, without repeats; -1 if too many. */

@@ -947,6 +947,8 @@ t_typ(void)
 	    JWT_WRONG_TYP, "typ token-introspection+jwt");
 	expect(TY(",\"typ\":\"dpop+jwt\""), &base_pol, JWT_WRONG_TYP,
 	    "typ dpop+jwt");
+	expect(TY(",\"typ\":\"entity-statement+jwt\""), &base_pol,
+	    JWT_WRONG_TYP, "typ entity-statement+jwt");
 #undef TY
 #define KC(extra) mktok(k_rsa, "RS256", "{\"alg\":\"RS256\",\"kid\":" \
 	    "\"rsa1\"}", CLAIMS("\"exp\":1700000300," extra), 0)
@@ -959,6 +961,10 @@ t_typ(void)
 	    "claim typ Offline");
 	expect(KC("\"token_use\":\"id\""), &base_pol, JWT_WRONG_TYP,
 	    "claim token_use id");
+	expect(KC("\"typ\":\"Logout\""), &base_pol, JWT_WRONG_TYP,
+	    "claim typ Logout (Keycloak's logout token)");
+	expect(KC("\"typ\":\"Serialized-ID\""), &base_pol, JWT_WRONG_TYP,
+	    "claim typ Serialized-ID");
 	expect(KC("\"token_type\":\"refresh_token\""), &base_pol,
 	    JWT_WRONG_TYP, "claim token_type refresh_token");
 	expect(KC("\"typ\":\"Bearer\""), &base_pol, JWT_OK,
