@@ -494,19 +494,18 @@ const struct cfg_var cfg_vars[] = {
 	  .desc = "per-tool limits that replace MCP_RATE_LIMIT_TOOL: "
 	      "tool=N/period or tool=off, comma separated" },
 	{ .name = "MCP_RATE_LIMIT_OAUTH", .type = CFG_STR, .min = 1,
-	  .max = 64, .off = F(rate_limit_oauth),
-	  .progs = PROG_AUTHZ | PROG_TOKEN,
-	  .desc = "requests per client address (REMOTE_ADDR, IPv6 by /64) "
-	      "to /oauth/authorize, /oauth/callback and /oauth/token, "
-	      "N/period; over it: 429 and Retry-After; default: none" },
+	  .max = 64, .off = F(rate_limit_oauth), .progs = PROG_AUTHZ,
+	  .desc = "requests per browser address (REMOTE_ADDR, IPv6 by /64) "
+	      "to /oauth/authorize and /oauth/callback, N/period; over "
+	      "it: 429 and Retry-After; default: none" },
 	{ .name = "MCP_RATE_LIMIT_FAIL", .type = CFG_ENUM, .def = "open",
 	  .choices = rl_fails, .off = F(rate_limit_fail),
-	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
+	  .progs = PROG_MCP | PROG_AUTHZ,
 	  .desc = "when the store cannot count: open (serve the request, "
 	      "warn once a minute) or closed (refuse it with 503)" },
 	{ .name = "MCP_RATE_LIMIT_PATH", .type = CFG_STR, .min = 1,
 	  .max = 4096, .off = F(rate_limit_path),
-	  .progs = PROG_MCP | PROG_AUTHZ | PROG_TOKEN,
+	  .progs = PROG_MCP | PROG_AUTHZ,
 	  .desc = "the LMDB file of the rate limits' counters with "
 	      "MCP_STORE=local, written without fsync; default: "
 	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb (/var/tmp without "
@@ -1099,6 +1098,13 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 			rc = -1;
 		}
 	}
+	/* RFC 9728 allows it; MCP 2026-07-28 says the list MUST be there */
+	if ((prog & PROG_META) && c->auth != AUTHM_NONE &&
+	    c->oauth_mode == OAUTHM_OFF && c->oauth_issuer == NULL)
+		fprintf(err, "warning: MCP_AUTH is not none, MCP_OAUTH_MODE is "
+		    "off and MCP_OAUTH_ISSUER is unset: the protected resource "
+		    "metadata names no authorization server (MCP requires "
+		    "one), so clients cannot find where to get a token\n");
 	if (derive_oauth(c, prog, err) == -1)
 		rc = -1;
 	if (derive_upstream(c, prog, err) == -1)
@@ -1122,8 +1128,7 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 	}
 	if (derive_scopes(c, prog, err) == -1)
 		rc = -1;
-	if ((prog & (PROG_MCP | PROG_AUTHZ | PROG_TOKEN)) &&
-	    rl_cfg_check(c, err) == -1)
+	if ((prog & (PROG_MCP | PROG_AUTHZ)) && rl_cfg_check(c, err) == -1)
 		rc = -1;
 	if (c->allowed_hosts != NULL &&
 	    check_host_list(c->allowed_hosts, &cause) == -1) {

@@ -436,6 +436,30 @@ oauth_json_error(struct resp *rs, int status, const char *error,
 }
 
 /*
+ * Is a resource indicator this server's MCP endpoint?  The scheme and
+ * host in any case (MCP 2026-07-28, Canonical Server URI: clients SHOULD
+ * send them in lower case, servers SHOULD take capitals), the rest,
+ * port and path, exactly as MCP_PUBLIC_URL gives them.
+ */
+int
+oauth_resource_is(const struct cfg *cfg, const char *given)
+{
+	const char	*want = cfg->resource, *w, *g;
+	size_t		 n;
+
+	if (want == NULL || given == NULL || (w = strstr(want, "://")) ==
+	    NULL || (g = strstr(given, "://")) == NULL)
+		return 0;
+	n = (size_t)(w - want) + 3;
+	n += strcspn(want + n, "/?#");
+	/* the same length up to the path, so no host is a prefix of ours */
+	if ((size_t)(g - given) + 3 + strcspn(g + 3, "/?#") != n)
+		return 0;
+	return util_strncaseeq(want, given, n) && strcmp(want + n,
+	    given + n) == 0;
+}
+
+/*
  * MCP_RATE_LIMIT_OAUTH: 1 when this request is refused, with 429 and
  * Retry-After (or 503 when the store cannot count and
  * MCP_RATE_LIMIT_FAIL=closed), as an HTML page for a browser (`page`) or
@@ -461,7 +485,7 @@ oauth_rate_limited(struct rl_state *rl, struct req *rq, struct resp *rs,
 	} else {
 		req_set_note(rq->note, sizeof(rq->note), "ratelimit:down");
 		snprintf(text, sizeof(text), "This server cannot count "
-		    "requests right now. Try again in a minute.");
+		    "requests right now. Try again shortly.");
 	}
 	if (page)
 		oauth_page(rs, r == RL_LIMITED ? 429 : 503, r == RL_LIMITED ?

@@ -360,7 +360,7 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 	res = form_get(f, "resource");
 	oauth_consent_key(c.id, b.redirect_uri, key);
 	if ((err = check_request(f, &why)) == NULL && res != NULL &&
-	    strcmp(res, cfg->resource) != 0) {
+	    !oauth_resource_is(cfg, res)) {
 		err = "invalid_target";
 		why = "resource must be this server's MCP endpoint";
 	}
@@ -375,7 +375,8 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 		claim_set(flow, "s", b.state);
 		claim_set(flow, "cc", form_get(f, "code_challenge"));
 		claim_set(flow, "sc", form_get(f, "scope"));
-		claim_set(flow, "rs", res);
+		/* ours as MCP_PUBLIC_URL gives it, whatever case came */
+		claim_set(flow, "rs", res != NULL ? cfg->resource : NULL);
 		claim_set(flow, "ak", key);
 		scopes_key(f, sk);
 		claim_set(flow, "sk", sk);

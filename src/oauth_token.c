@@ -31,7 +31,6 @@
 #include "jparse.h"
 #include "log.h"
 #include "oauth.h"
-#include "ratelimit.h"
 #include "seal.h"
 #include "server.h"
 #include "store.h"
@@ -48,7 +47,6 @@ static const struct jp_opts tok_json = { TOK_RESPONSE_MAX, JP_DEPTH,
 struct tok_app {
 	char		*callback;
 	struct store	*store;
-	struct rl_state	*rl;		/* MCP_RATE_LIMIT_OAUTH */
 };
 
 /*
@@ -72,9 +70,8 @@ tok_init(const struct cfg *cfg, void **appp, char **cause)
 
 	if (cfg->public_url != NULL)
 		app->callback = oauth_endpoint(cfg, "/oauth/callback");
-	if ((cfg->oauth_mode == OAUTHM_FACADE &&
-	    store_open(cfg, &app->store, cause) == -1) ||
-	    rl_new_oauth(cfg, &app->rl, cause) == -1) {
+	if (cfg->oauth_mode == OAUTHM_FACADE &&
+	    store_open(cfg, &app->store, cause) == -1) {
 		tok_fini(app);
 		return -1;
 	}
@@ -89,7 +86,6 @@ tok_fini(void *p)
 
 	if (app != NULL) {
 		store_close(app->store);
-		rl_free(app->rl);
 		free(app->callback);
 	}
 	free(app);
@@ -454,7 +450,7 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		req_set_note(rq->note, sizeof(rq->note), "PKCE failed");
 		oauth_json_error(rs, 400, "invalid_grant", "code_verifier "
 		    "does not match the code_challenge");
-	} else if (res != NULL && strcmp(res, cfg->resource) != 0) {
+	} else if (res != NULL && !oauth_resource_is(cfg, res)) {
 		oauth_json_error(rs, 400, "invalid_target", "resource must be "
 		    "this server's MCP endpoint");
 	} else if (code_once(cfg, app, rq, rs, form_get(f, "code"),
@@ -552,7 +548,7 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	if ((err = client_check(cfg, w, prov_field(rt, "c"), &desc)) != NULL)
 		oauth_json_error(rs, strcmp(err, "invalid_client") == 0 ?
 		    401 : 400, err, desc);
-	else if (res != NULL && strcmp(res, cfg->resource) != 0)
+	else if (res != NULL && !oauth_resource_is(cfg, res))
 		oauth_json_error(rs, 400, "invalid_target", "resource must be "
 		    "this server's MCP endpoint");
 	else if (refresh_fresh(cfg, app, rq, rs, rt) == 0) {
@@ -584,8 +580,6 @@ tok_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	if (oauth_post_only(rq, rs, cfg->oauth_mode == OAUTHM_FACADE, "this "
 	    "server has no token endpoint (the provider's is in the "
 	    "metadata)"))
-		return;
-	if (oauth_rate_limited(((struct tok_app *)p)->rl, rq, rs, 0))
 		return;
 	if (oauth_read_params(rq, &f, &why) == -1) {
 		oauth_json_error(rs, 400, "invalid_request", why);

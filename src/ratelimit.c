@@ -579,8 +579,9 @@ rl_address_id(const char *addr, char *out, size_t sz)
 	if (addr == NULL || *addr == '\0')
 		addr = "(none)";
 	if (sz < INET6_ADDRSTRLEN + 4) {
-		if (sz > 0)
-			*out = '\0';
+		/* one id for all: counted, never let through uncounted */
+		if (sz > 1)
+			memcpy(out, "?", 2);
 		return;
 	}
 	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, a) != 1) {
@@ -596,7 +597,7 @@ rl_address_id(const char *addr, char *out, size_t sz)
 	strcat(out, "/64");
 }
 
-/* Count a request from `addr` (REMOTE_ADDR) against MCP_RATE_LIMIT_OAUTH. */
+/* A request from `addr` (REMOTE_ADDR), against MCP_RATE_LIMIT_OAUTH. */
 enum rl_res
 rl_check_address(struct rl_state *rl, const char *addr, struct rl_verdict *v)
 {

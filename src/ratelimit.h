@@ -37,12 +37,15 @@
  * sub or client id in clear in the store.
  *
  * OAuth endpoints.  MCP_RATE_LIMIT_OAUTH counts the requests of each
- * client address (REMOTE_ADDR; IPv6 by its /64, which one subscriber
- * holds whole) to oauth-authorize.fcgi and oauth-token.fcgi: a sign-in
- * started and called back without the provider writes a used state to
- * the store, so that a flood from one place could fill it and stop every
- * sign-in (MCP_STORE_SIZE).  oauth-register.fcgi writes nothing and asks
- * nobody, and oauth-metadata.fcgi serves fixed documents: not counted.
+ * browser address (REMOTE_ADDR; IPv6 by its /64, which one subscriber
+ * holds whole) to oauth-authorize.fcgi: a sign-in started and called
+ * back without the provider writes a used state to the store, so that a
+ * flood from one place could fill it and stop every sign-in
+ * (MCP_STORE_SIZE).  Not counted: oauth-token.fcgi, whose callers are
+ * often a hosted client's few servers speaking for all its users (a code
+ * comes from a callback counted here, a refresh needs a sign-in);
+ * oauth-register.fcgi, which writes nothing and asks nobody; and the
+ * metadata.
  *
  * The store down.  MCP_RATE_LIMIT_FAIL=open (the default) serves the call
  * and warns once a minute per worker, so that an outage of the store does

@@ -626,7 +626,7 @@ up_error_public(const struct up_response *rs, const struct up_request *rq,
 {
 	switch (rs->err) {
 	case UP_TIMEOUT:
-		snprintf(buf, sz, "the API did not answer within %g second%s",
+		snprintf(buf, sz, "it did not answer within %g second%s",
 		    rq->timeout_ms / 1000.0, rq->timeout_ms == 1000 ? "" :
 		    "s");
 		break;
@@ -642,7 +642,7 @@ up_error_public(const struct up_response *rs, const struct up_request *rq,
 		    "transfer aborted", rq->max_response);
 		break;
 	case UP_REDIRECT:
-		snprintf(buf, sz, "it answered with a redirect that is not "
+		snprintf(buf, sz, "it answered with a redirect, which is not "
 		    "followed");
 		break;
 	case UP_CANCELLED:

@@ -200,6 +200,16 @@ cfg_refused oauth-metadata.fcgi '^MCP_OAUTH_METADATA_FILE: required' "custom wit
 cfg_refused oauth-metadata.fcgi '^MCP_OAUTH_METADATA_FILE: /nonexistent' "custom with a missing file" \
     MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom MCP_OAUTH_METADATA_FILE=/nonexistent
 cfg_refused oauth-authorize.fcgi '^MCP_OAUTH_MODE: not one of' "unknown mode" MCP_OAUTH_MODE=both
+# a resource metadata document with no authorization server (MCP: MUST)
+out=$(clean_env MCP_PUBLIC_URL=https://mcp.example MCP_AUTH=required \
+    "$top_builddir/cgi-bin/oauth-metadata.fcgi" --check-config 2>&1); rc=$?
+is "$rc" 0 "MCP_AUTH=required without a provider: oauth-metadata.fcgi still loads"
+like "$out" 'warning: .*the protected resource metadata names no authorization server' \
+    "... with a warning that its metadata names no authorization server"
+out=$(clean_env MCP_PUBLIC_URL=https://mcp.example MCP_AUTH=required \
+    MCP_OAUTH_ISSUER=https://id.example "$top_builddir/cgi-bin/oauth-metadata.fcgi" \
+    --check-config 2>&1)
+unlike "$out" 'names no authorization server' "... none once MCP_OAUTH_ISSUER names one"
 cfg_refused oauth-authorize.fcgi '^MCP_SECRET: required when MCP_OAUTH_MODE=proxy' \
     "proxy without MCP_SECRET (the consent is sealed)" MCP_PUBLIC_URL=https://mcp.example \
     MCP_OAUTH_MODE=proxy MCP_OAUTH_AUTHORIZE_URL=https://id.example/authorize \

@@ -170,6 +170,37 @@ t_redirect(struct cfg *cfg)
 	cfg->oauth_redirect_uris = NULL;
 }
 
+/* A resource indicator names /mcp: scheme and host in any case (MCP
+ * 2026-07-28, Canonical Server URI), the rest exactly. */
+static void
+t_resource(struct cfg *cfg)
+{
+	static const struct {
+		const char	*given;
+		int		 same;
+	} cases[] = {
+		{ "https://mcp.example/mcp", 1 },
+		{ "HTTPS://MCP.Example/mcp", 1 },
+		{ "https://mcp.example/MCP", 0 },
+		{ "https://mcp.example/mcp/", 0 },
+		{ "https://mcp.example/mcp?x=1", 0 },
+		{ "https://mcp.example.evil/mcp", 0 },
+		{ "https://mcp.exampl/mcp", 0 },
+		{ "http://mcp.example/mcp", 0 },
+		{ "https://mcp.example:443/mcp", 0 },
+		{ "https://mcp.example", 0 },
+		{ "mcp.example/mcp", 0 },
+		{ "", 0 },
+	};
+	size_t	 i;
+
+	is_str(cfg->resource, "https://mcp.example/mcp", "resource: /mcp");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(oauth_resource_is(cfg, cases[i].given) == cases[i].same,
+		    "resource '%s': %s", cases[i].given, cases[i].same ?
+		    "this server" : "another");
+}
+
 static void
 t_scope_pkce(void)
 {
@@ -1145,6 +1176,13 @@ t_facade(struct cfg *cfg)
 	is_str(cb, "invalid_target", "facade: another resource refused");
 	free(cb);
 	free(o.raw);
+	AUTHZ("&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb"
+	    "&code_challenge=" CHAL "&code_challenge_method=S256&resource=HTTPS"
+	    "%3A%2F%2FMCP.EXAMPLE%2Fmcp");
+	ok(o.status == 200 && strstr(o.raw, "invalid_target") == NULL,
+	    "facade: this resource with its scheme and host in capitals is "
+	    "taken (the consent page)");
+	free(o.raw);
 	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",
 	    "client_id=forged&response_type=code", NULL, NULL);
 	ok(o.status == 400 && strstr(o.raw, "Location:") == NULL,
@@ -1377,6 +1415,7 @@ main(void)
 	t_seal();
 	t_form();
 	t_redirect(&cfg);
+	t_resource(&cfg);
 	t_scope_pkce();
 	t_meta(&cfg);
 	t_downgrade();

@@ -391,7 +391,8 @@ t_address_ids(void)
 	rl_address_id(NULL, out, sizeof(out));
 	is_str(out, "(none)", "no REMOTE_ADDR: one id for all such requests");
 	rl_address_id("2001:db8::1", tiny, sizeof(tiny));
-	is_str(tiny, "", "a buffer too small: empty, never overrun");
+	is_str(tiny, "?", "a buffer too small: one id for all, never "
+	    "overrun, never empty (an empty id would not be counted)");
 }
 
 /* MCP_RATE_LIMIT_OAUTH, for the OAuth programs: per address, /64s. */
@@ -409,13 +410,14 @@ t_check_address(const char *dir)
 
 	snprintf(path, sizeof(path), "MCP_RATE_LIMIT_PATH=%s/oauth.lmdb",
 	    dir);
-	if (load_prog(&c, PROG_TOKEN, vars, &err) == -1 ||
+	if (load_prog(&c, PROG_AUTHZ, vars, &err) == -1 ||
 	    rl_new_oauth(&c, &rl, &cause) == -1) {
 		printf("# %s %s\n", err ? err : "", cause ? cause : "");
 		abort();
 	}
 	free(err);
-	ok(rl != NULL, "oauth-token.fcgi with MCP_RATE_LIMIT_OAUTH: a limiter");
+	ok(rl != NULL, "oauth-authorize.fcgi with MCP_RATE_LIMIT_OAUTH: a "
+	    "limiter");
 	is_int(rl_check(rl, "s", NULL, NULL, &v), RL_PASS, "... that counts "
 	    "no subjects (MCP_RATE_LIMIT_SUBJECT is mcp.fcgi's)");
 	snprintf(a1, sizeof(a1), "2001:db8:%x:1::1", (unsigned)getpid());
@@ -433,7 +435,7 @@ t_check_address(const char *dir)
 	rl_free(rl);
 	cfg_free(&c);
 
-	if (load_prog(&c, PROG_TOKEN, vars + 2, &err) == -1)
+	if (load_prog(&c, PROG_AUTHZ, vars + 2, &err) == -1)
 		abort();
 	free(err);
 	rl = (struct rl_state *)1;

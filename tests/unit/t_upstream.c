@@ -756,7 +756,7 @@ t_transfers(void)
 		    "without the address the log gets: %s", pub);
 		rs.err = UP_TIMEOUT;
 		up_error_public(&rs, &q, pub, sizeof(pub));
-		is_str(pub, "the API did not answer within 2 seconds",
+		is_str(pub, "it did not answer within 2 seconds",
 		    "... a timeout, with the time allowed");
 		rs.err = UP_OTHER;
 		up_error_public(&rs, &q, pub, sizeof(pub));
