@@ -38,6 +38,11 @@
 #include "util.h"
 
 #define TOK_RESPONSE_MAX	(256 * 1024)
+/*
+ * A family recorded before it held the id of its current refresh token
+ * (fcgi-mcp 2026-12-06 and earlier): its tokens are checked by a mark of
+ * each used one, kept for MCP_OAUTH_REFRESH_TTL, until its next refresh.
+ */
 #define FAMILY_LIVE		"live"
 
 /* The provider's token answer. */
@@ -211,9 +216,11 @@ store_key(char *out, size_t len, const char *kind, const char *id)
 /*
  * Our answer: the provider's tokens, with a new refresh token of ours for
  * `family` (the provider's own, or `prev` when it sent none, sealed with
- * the client id and a fresh token id).  When the family cannot be
- * recorded the answer goes without a refresh token: the client signs in
- * again later, and no token is issued that could not be checked.
+ * the client id and a fresh token id).  The family's one entry in the
+ * store holds that id: the only token of the family that works next.
+ * When it cannot be recorded the answer goes without a refresh token:
+ * the client signs in again later, and no token is issued that could not
+ * be checked.
  */
 static void
 relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
@@ -227,15 +234,15 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 	json_object_object_del(o, "id_token");
 	if ((rt = prov_field(o, "refresh_token")) == NULL)
 		rt = prev;
+	id = oauth_random(18);
 	store_key(key, sizeof(key), "family", family);
-	if (rt != NULL && store_put(app->store, key, FAMILY_LIVE,
+	if (rt != NULL && store_put(app->store, key, id,
 	    cfg->oauth_refresh_ttl) != STORE_OK) {
 		log_msg(LOGL_ERROR, "token: the store is down: no refresh "
 		    "token issued");
 		rt = NULL;
 	}
 	if (rt != NULL) {
-		id = oauth_random(18);
 		claims = json_object_new_object();
 		json_object_object_add(claims, "c",
 		    json_object_new_string(client_id));
@@ -255,10 +262,10 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 			json_object_object_add(o, "refresh_token",
 			    json_object_new_string(sealed));
 		free(sealed);
-		free(id);
 		json_object_put(claims);
 	} else
 		json_object_object_del(o, "refresh_token");
+	free(id);
 	oauth_no_store(rs);
 	resp_json(rs, 200, o);
 }
@@ -470,7 +477,11 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 
 /*
  * Is the refresh token `rt` the one its family expects?  Its family must
- * be live and its id unused; a used id revokes the family.  0, or -1
+ * be live and name its id as the current one; any other id of the family
+ * was used before (a replay, or a copy in other hands), and revokes it.
+ * The id is also claimed, for the time a refresh can take, so that of
+ * two requests with the same token at once only one goes on.  The store
+ * holds one entry per family, however often it is refreshed.  0, or -1
  * after answering.
  */
 static int
@@ -480,6 +491,7 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	const char	*f = prov_field(rt, "f"), *j = prov_field(rt, "j");
 	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1];
 	enum store_res	 r;
+	int		 legacy;
 
 	if (f == NULL || j == NULL || strlen(f) > 32 || strlen(j) > 32) {
 		oauth_json_error(rs, 400, "invalid_grant", "the refresh token "
@@ -502,12 +514,17 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		    "unknown");
 		goto refused;
 	}
+	legacy = strcmp(val, FAMILY_LIVE) == 0;
+	if (!legacy && strcmp(val, j) != 0)
+		goto reused;
 	store_key(key, sizeof(key), "refresh", j);
-	if ((r = store_claim(app->store, key, "1", cfg->oauth_refresh_ttl)) ==
-	    STORE_OK)
+	/* until the refresh under way has recorded its successor */
+	if ((r = store_claim(app->store, key, "1", legacy ?
+	    cfg->oauth_refresh_ttl : cfg->api_timeout + 60)) == STORE_OK)
 		return 0;
 	if (r == STORE_DOWN)
 		goto down;
+reused:
 	/* used before: somebody else holds this family too */
 	family_revoke(cfg, app, f, "a used refresh token came back");
 	req_set_note(rq->note, sizeof(rq->note), "refresh token reused");

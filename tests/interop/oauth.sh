@@ -506,6 +506,52 @@ is "$(jstr error)" "invalid_grant" "two hosts: a code redeemed again at host B i
 cgi_token "$HA" "$(refresh_body "$RT1")"
 is "$(jstr error)" "invalid_grant" "two hosts: ... and what the code gave is revoked"
 
+# A refresh-token family takes one entry, whatever its number of
+# refreshes: a used token is caught because it is not the family's
+# current one, and its mark (against two refreshes at once) lives
+# minutes, not MCP_OAUTH_REFRESH_TTL (30 days), so that refreshing in a
+# loop cannot fill the store.
+rcli() { redis-cli -p "$RPORT" "$@"; }
+redis_flow r4
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+cgi_token "$HA" "$(code_body "$RCODE")"
+RT=$(jstr refresh_token)
+RT_OLD=$RT
+for i in 1 2 3 4 5 6; do
+	if [ $((i % 2)) = 1 ]; then h=$HA; else h=$HB; fi
+	cgi_token "$h" "$(refresh_body "$RT")"
+	[ "$STATUS" = 200 ] || break
+	RT=$(jstr refresh_token)
+done
+is "$STATUS" 200 "one family: six refreshes on two hosts"
+ttl=0
+for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do
+	t=$(rcli TTL "$k")
+	[ "$t" -gt "$ttl" ] && ttl=$t
+done
+ok "$([ "$ttl" -le 600 ]; echo $?)" "a used refresh token's mark lives minutes, not 30 days (longest TTL: $ttl s)"
+for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do rcli DEL "$k" >/dev/null; done
+cgi_token "$HB" "$(refresh_body "$RT_OLD")"
+is "$(jstr error)" "invalid_grant" "a used refresh token, its mark gone, is still refused (not the family's current one)"
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$(jstr error)" "invalid_grant" "... and its family is revoked"
+# a family recorded by an older fcgi-mcp ("live", no current id) still
+# refreshes, and its used token is still caught, by a mark of its own
+redis_flow r5
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+cgi_token "$HA" "$(code_body "$RCODE")"
+RT_OLD=$(jstr refresh_token)
+for k in $(rcli --scan --pattern 'fcgi-mcp:family:*'); do
+	rcli SET "$k" live KEEPTTL >/dev/null
+done
+cgi_token "$HB" "$(refresh_body "$RT_OLD")"
+is "$STATUS" 200 "a family of an older version: refreshed"
+RT=$(jstr refresh_token)
+cgi_token "$HA" "$(refresh_body "$RT_OLD")"
+is "$(jstr error)" "invalid_grant" "... its used token refused"
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$(jstr error)" "invalid_grant" "... and the family revoked"
+
 # Redis stopped: everything that needs it fails closed
 redis_flow r3
 kill "$RPID"
