@@ -125,7 +125,7 @@ start_worker wd MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test \
     MCP_JWT_ALGORITHMS=RS256
 start_worker wh MCP_AUTH=jwt MCP_PUBLIC_URL=https://mcp.test \
     MCP_OAUTH_ISSUER="$ISS" MCP_JWKS_URL="http://127.0.0.1:$HANG_PORT/jwks.json" \
-    MCP_JWT_ALGORITHMS=RS256 MCP_JWKS_TTL=10 MCP_JWKS_COOLDOWN=1 MCP_API_TIMEOUT=10
+    MCP_JWT_ALGORITHMS=RS256 MCP_JWKS_TTL=10 MCP_JWKS_COOLDOWN=2 MCP_API_TIMEOUT=10
 for w in $WORKERS; do
 	for i in $(seq 1 200); do
 		grep -q 'ready (pid' "$T_DIR/$w.log" 2>/dev/null && break
@@ -1091,6 +1091,8 @@ echo "# note: $(grep -c 'could not connect' "$T_DIR/wd.log") JWKS fetch attempts
 # The set is fetched again when MCP_JWKS_TTL is over, by whichever request
 # finds it due, cached token or not (so that a removed key is noticed);
 # while a set is held, that fetch waits 2 s at most, not MCP_API_TIMEOUT.
+# The cool-down (2 s, whole seconds) counts from the failed fetch's end:
+# counted from its start it would be over when the fetch ends.
 ping_ms() {	# ping_ms PREFIX: ping with $GOOD; sets STATUS and MS
 	local t0
 	t0=$(date +%s%N)
