@@ -39,11 +39,20 @@
 
 #define TOK_RESPONSE_MAX	(256 * 1024)
 /*
- * A family recorded before it held the id of its current refresh token
- * (fcgi-mcp 2026-12-06 and earlier): its tokens are checked by a mark of
- * each used one, kept for MCP_OAUTH_REFRESH_TTL, until its next refresh.
+ * The store's entries of a refresh-token family F:
+ *   current:F	the id of its one refresh token that works next, for
+ *		MCP_OAUTH_REFRESH_TTL from its issue;
+ *   refresh:J	token J claimed while its refresh is under way
+ *		(REFRESH_CLAIM_TTL), so that of two at once one goes on;
+ *   revoked:F	the family ended.
+ * Up to 2026-12-06 a family was family:F = "live", and every used token
+ * was marked refresh:J for MCP_OAUTH_REFRESH_TTL, an entry per refresh.
+ * Such a family moves to current:F at its next refresh, with that mark
+ * made as before; hosts of the older version sharing the store then
+ * refuse the family (its client signs in again), never a replay.
  */
 #define FAMILY_LIVE		"live"
+#define REFRESH_CLAIM_TTL(c)	(2 * (c)->api_timeout + 60)
 
 /* The provider's token answer. */
 static const struct jp_opts tok_json = { TOK_RESPONSE_MAX, JP_DEPTH,
@@ -218,9 +227,9 @@ store_key(char *out, size_t len, const char *kind, const char *id)
  * `family` (the provider's own, or `prev` when it sent none, sealed with
  * the client id and a fresh token id).  The family's one entry in the
  * store holds that id: the only token of the family that works next.
- * When it cannot be recorded the answer goes without a refresh token:
- * the client signs in again later, and no token is issued that could not
- * be checked.
+ * When it cannot be recorded the answer goes without a refresh token
+ * (none is issued that could not be checked); the one just used stays
+ * the current one, and works again once its claim has expired.
  */
 static void
 relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
@@ -235,7 +244,7 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 	if ((rt = prov_field(o, "refresh_token")) == NULL)
 		rt = prev;
 	id = oauth_random(18);
-	store_key(key, sizeof(key), "family", family);
+	store_key(key, sizeof(key), "current", family);
 	if (rt != NULL && store_put(app->store, key, id,
 	    cfg->oauth_refresh_ttl) != STORE_OK) {
 		log_msg(LOGL_ERROR, "token: the store is down: no refresh "
@@ -475,6 +484,23 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	json_object_put(code);
 }
 
+/* A family of the older kind becomes current:F = j (see the top). */
+static int
+family_move(const struct cfg *cfg, struct tok_app *app, const char *f,
+    const char *j)
+{
+	char	 key[STORE_KEY_MAX];
+
+	store_key(key, sizeof(key), "current", f);
+	if (store_put(app->store, key, j, cfg->oauth_refresh_ttl) != STORE_OK)
+		return -1;
+	store_key(key, sizeof(key), "family", f);
+	/* left behind, it expires; an older host then still refreshes the
+	 * family with the marks it makes, and this one refuses its tokens */
+	store_del(app->store, key);
+	return 0;
+}
+
 /*
  * Is the refresh token `rt` the one its family expects?  Its family must
  * be live and name its id as the current one; any other id of the family
@@ -506,24 +532,35 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		    "revoked");
 		goto refused;
 	}
-	store_key(key, sizeof(key), "family", f);
+	legacy = 0;
+	store_key(key, sizeof(key), "current", f);
 	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
 		goto down;
-	if (r == STORE_MISSING) {
-		req_set_note(rq->note, sizeof(rq->note), "refresh family "
-		    "unknown");
-		goto refused;
-	}
-	legacy = strcmp(val, FAMILY_LIVE) == 0;
-	if (!legacy && strcmp(val, j) != 0)
+	if (r == STORE_OK && strcmp(val, j) != 0)
 		goto reused;
+	if (r == STORE_MISSING) {
+		store_key(key, sizeof(key), "family", f);
+		if ((r = store_get(app->store, key, val)) == STORE_DOWN)
+			goto down;
+		if (r == STORE_MISSING || strcmp(val, FAMILY_LIVE) != 0) {
+			req_set_note(rq->note, sizeof(rq->note), "refresh "
+			    "family unknown");
+			goto refused;
+		}
+		legacy = 1;
+	}
 	store_key(key, sizeof(key), "refresh", j);
-	/* until the refresh under way has recorded its successor */
 	if ((r = store_claim(app->store, key, "1", legacy ?
-	    cfg->oauth_refresh_ttl : cfg->api_timeout + 60)) == STORE_OK)
-		return 0;
-	if (r == STORE_DOWN)
+	    cfg->oauth_refresh_ttl : REFRESH_CLAIM_TTL(cfg))) == STORE_DOWN)
 		goto down;
+	if (r != STORE_OK)
+		goto reused;
+	if (legacy && family_move(cfg, app, f, j) == -1) {
+		/* not this token's fault: it stays good for a retry */
+		store_del(app->store, key);
+		goto down;
+	}
+	return 0;
 reused:
 	/* used before: somebody else holds this family too */
 	family_revoke(cfg, app, f, "a used refresh token came back");
@@ -568,18 +605,33 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	else if (res != NULL && !oauth_resource_is(cfg, res))
 		oauth_json_error(rs, 400, "invalid_target", "resource must be "
 		    "this server's MCP endpoint");
+	/* found before the claim, whose time is one token request's */
+	else if (provider_token_url(cfg) == NULL)
+		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
+		    "OAuth provider cannot be reached");
 	else if (refresh_fresh(cfg, app, rq, rs, rt) == 0) {
 		buf_init(&body);
 		form_pair(&body, "grant_type", "refresh_token");
 		form_pair(&body, "refresh_token", prov_field(rt, "t"));
 		form_pair(&body, "scope", form_get(f, "scope"));
 		form_pair(&body, "resource", res);
-		if (redeem(cfg, app, rq, rs, &body, w->id, prov_field(rt, "f"),
-		    prov_field(rt, "t")) == REDEEM_FAILED) {
+		switch (redeem(cfg, app, rq, rs, &body, w->id,
+		    prov_field(rt, "f"), prov_field(rt, "t"))) {
+		case REDEEM_FAILED:
 			/* not the client's fault: its token stays good */
 			store_key(key, sizeof(key), "refresh",
 			    prov_field(rt, "j"));
 			store_del(app->store, key);
+			break;
+		case REDEEM_REFUSED:
+			/* the provider's token is gone, and with it the
+			 * family: no copy of this one may try again */
+			store_key(key, sizeof(key), "current",
+			    prov_field(rt, "f"));
+			store_del(app->store, key);
+			break;
+		case REDEEM_OK:
+			break;
 		}
 		explicit_bzero(body.data, body.len);
 		buf_free(&body);

@@ -535,17 +535,31 @@ cgi_token "$HB" "$(refresh_body "$RT_OLD")"
 is "$(jstr error)" "invalid_grant" "a used refresh token, its mark gone, is still refused (not the family's current one)"
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$(jstr error)" "invalid_grant" "... and its family is revoked"
-# a family recorded by an older fcgi-mcp ("live", no current id) still
-# refreshes, and its used token is still caught, by a mark of its own
+# a family recorded by an older fcgi-mcp (family:F = "live", a mark per
+# used token) still refreshes; it moves to current:F, its used token is
+# marked as the older version did, and family:F goes, so that a host of
+# that version sharing the store refuses the family rather than a replay
+# getting past it
+for k in $(rcli --scan --pattern 'fcgi-mcp:current:*'); do rcli DEL "$k" >/dev/null; done
 redis_flow r5
 RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
 cgi_token "$HA" "$(code_body "$RCODE")"
 RT_OLD=$(jstr refresh_token)
-for k in $(rcli --scan --pattern 'fcgi-mcp:family:*'); do
-	rcli SET "$k" live KEEPTTL >/dev/null
-done
+FK=$(rcli --scan --pattern 'fcgi-mcp:current:*' | head -1)
+[ -n "$FK" ] && [ "$(rcli --scan --pattern 'fcgi-mcp:current:*' | wc -l)" = 1 ] ||
+    bail "not one family in the store: $(rcli --scan --pattern 'fcgi-mcp:*')"
+OLDK=fcgi-mcp:family:${FK#fcgi-mcp:current:}
+rcli RENAME "$FK" "$OLDK" >/dev/null
+rcli SET "$OLDK" live KEEPTTL >/dev/null
 cgi_token "$HB" "$(refresh_body "$RT_OLD")"
 is "$STATUS" 200 "a family of an older version: refreshed"
+is "$(rcli EXISTS "$OLDK"):$(rcli EXISTS "$FK")" "0:1" "... and moved (an older host would now refuse it)"
+ttl=0
+for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do
+	t=$(rcli TTL "$k")
+	[ "$t" -gt "$ttl" ] && ttl=$t
+done
+ok "$([ "$ttl" -gt 86400 ]; echo $?)" "... its used token marked for MCP_OAUTH_REFRESH_TTL, as the older version does ($ttl s)"
 RT=$(jstr refresh_token)
 cgi_token "$HA" "$(refresh_body "$RT_OLD")"
 is "$(jstr error)" "invalid_grant" "... its used token refused"
