@@ -512,6 +512,14 @@ is "$(jstr error)" "invalid_grant" "two hosts: ... and what the code gave is rev
 # minutes, not MCP_OAUTH_REFRESH_TTL (30 days), so that refreshing in a
 # loop cannot fill the store.
 rcli() { redis-cli -p "$RPORT" "$@"; }
+mark_ttl() {	# mark_ttl: the longest TTL of the marks of used refresh tokens
+	local k t max=0
+	for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do
+		t=$(rcli TTL "$k")
+		[ "$t" -gt "$max" ] && max=$t
+	done
+	echo "$max"
+}
 redis_flow r4
 RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
 cgi_token "$HA" "$(code_body "$RCODE")"
@@ -524,11 +532,7 @@ for i in 1 2 3 4 5 6; do
 	RT=$(jstr refresh_token)
 done
 is "$STATUS" 200 "one family: six refreshes on two hosts"
-ttl=0
-for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do
-	t=$(rcli TTL "$k")
-	[ "$t" -gt "$ttl" ] && ttl=$t
-done
+ttl=$(mark_ttl)
 ok "$([ "$ttl" -le 600 ]; echo $?)" "a used refresh token's mark lives minutes, not 30 days (longest TTL: $ttl s)"
 for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do rcli DEL "$k" >/dev/null; done
 cgi_token "$HB" "$(refresh_body "$RT_OLD")"
@@ -554,11 +558,7 @@ rcli SET "$OLDK" live KEEPTTL >/dev/null
 cgi_token "$HB" "$(refresh_body "$RT_OLD")"
 is "$STATUS" 200 "a family of an older version: refreshed"
 is "$(rcli EXISTS "$OLDK"):$(rcli EXISTS "$FK")" "0:1" "... and moved (an older host would now refuse it)"
-ttl=0
-for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do
-	t=$(rcli TTL "$k")
-	[ "$t" -gt "$ttl" ] && ttl=$t
-done
+ttl=$(mark_ttl)
 ok "$([ "$ttl" -gt 86400 ]; echo $?)" "... its used token marked for MCP_OAUTH_REFRESH_TTL, as the older version does ($ttl s)"
 RT=$(jstr refresh_token)
 cgi_token "$HA" "$(refresh_body "$RT_OLD")"
