@@ -267,8 +267,11 @@ word_error(struct up_response *rs, enum up_error e, const char *url,
 		break;
 	default:
 		rs->err = UP_OTHER;
+		if (detail == NULL)
+			detail = "";
 		snprintf(rs->errmsg, sizeof(rs->errmsg), "request to %s "
 		    "failed: %s", where, detail);
+		snprintf(rs->errwhy, sizeof(rs->errwhy), "%s", detail);
 		break;
 	}
 }
@@ -616,9 +619,10 @@ up_error_name(enum up_error e)
 
 /*
  * The cause of a failed transfer in words for whoever called the tool:
- * the kind of failure without the host, port or library detail that
- * errmsg gives the log (where the API lives is the operator's business,
- * and may be an internal address).
+ * the kind of failure without the host and port that errmsg gives the
+ * log (where the API lives is the operator's business, and may be an
+ * internal address); for others, libcurl's generic words for its error
+ * code, or the built-in client's, which name no host.
  */
 void
 up_error_public(const struct up_response *rs, const struct up_request *rq,
@@ -650,8 +654,11 @@ up_error_public(const struct up_response *rs, const struct up_request *rq,
 		    "stopped");
 		break;
 	default:
-		snprintf(buf, sz, "the request failed (this server's log "
-		    "says why)");
+		if (rs->errwhy[0] != '\0')
+			snprintf(buf, sz, "the request failed: %s", rs->errwhy);
+		else
+			snprintf(buf, sz, "the request failed (this server's "
+			    "log says why)");
 		break;
 	}
 }

@@ -51,6 +51,9 @@ struct up_response {
 	struct buf	 body;
 	enum up_error	 err;
 	char		 errmsg[512];
+	/* UP_OTHER: the cause without the host (a library's or hclient's
+	 * words), for up_error_public; "" when there is none */
+	char		 errwhy[128];
 	double		 seconds;
 };
 

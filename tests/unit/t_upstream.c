@@ -761,8 +761,13 @@ t_transfers(void)
 		rs.err = UP_OTHER;
 		up_error_public(&rs, &q, pub, sizeof(pub));
 		is_str(pub, "the request failed (this server's log says why)",
-		    "... anything else, without libcurl's words (which may "
-		    "name hosts)");
+		    "... anything else without a cause in words");
+		snprintf(rs.errwhy, sizeof(rs.errwhy), "SSL peer certificate "
+		    "or SSH remote key was not OK");
+		up_error_public(&rs, &q, pub, sizeof(pub));
+		is_str(pub, "the request failed: SSL peer certificate or SSH "
+		    "remote key was not OK", "... or with the words of its "
+		    "error code");
 	}
 	up_response_free(&rs);
 	up_cleanup();
