@@ -460,14 +460,12 @@ oauth_resource_is(const struct cfg *cfg, const char *given)
 }
 
 /*
- * MCP_RATE_LIMIT_OAUTH: 1 when this request is refused, with 429 and
- * Retry-After (or 503 when the store cannot count and
- * MCP_RATE_LIMIT_FAIL=closed), as an HTML page for a browser (`page`) or
- * as an OAuth JSON error.
+ * MCP_RATE_LIMIT_OAUTH: 1 when this browser request is refused, with a
+ * 429 page and Retry-After (or 503 when the store cannot count and
+ * MCP_RATE_LIMIT_FAIL=closed).
  */
 int
-oauth_rate_limited(struct rl_state *rl, struct req *rq, struct resp *rs,
-    int page)
+oauth_rate_limited(struct rl_state *rl, struct req *rq, struct resp *rs)
 {
 	struct rl_verdict	 v;
 	enum rl_res		 r;
@@ -487,12 +485,8 @@ oauth_rate_limited(struct rl_state *rl, struct req *rq, struct resp *rs,
 		snprintf(text, sizeof(text), "This server cannot count "
 		    "requests right now. Try again shortly.");
 	}
-	if (page)
-		oauth_page(rs, r == RL_LIMITED ? 429 : 503, r == RL_LIMITED ?
-		    "Too many requests" : "Try again later", text);
-	else
-		oauth_json_error(rs, r == RL_LIMITED ? 429 : 503,
-		    "temporarily_unavailable", text);
+	oauth_page(rs, r == RL_LIMITED ? 429 : 503, r == RL_LIMITED ?
+	    "Too many requests" : "Try again later", text);
 	return 1;
 }
 

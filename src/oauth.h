@@ -47,8 +47,7 @@ int	 oauth_cors(const struct req *, struct resp *, const char *);
 int	 oauth_post_only(const struct req *, struct resp *, int, const char *);
 int	 oauth_read_params(const struct req *, struct form *, const char **);
 int	 oauth_resource_is(const struct cfg *, const char *);
-int	 oauth_rate_limited(struct rl_state *, struct req *, struct resp *,
-	    int);
+int	 oauth_rate_limited(struct rl_state *, struct req *, struct resp *);
 
 /* oauth_meta.c: the documents */
 int	 oauth_meta_check_as(struct json_object *, const char **,

@@ -642,7 +642,7 @@ authz_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		return;
 	}
 	/* before anything is read: a callback writes to the store */
-	if (oauth_rate_limited(app->rl, rq, rs, 1))
+	if (oauth_rate_limited(app->rl, rq, rs))
 		return;
 	if (oauth_read_params(rq, &f, &why) == -1) {
 		req_set_note(rq->note, sizeof(rq->note), why);
