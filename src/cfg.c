@@ -508,8 +508,9 @@ const struct cfg_var cfg_vars[] = {
 	  .progs = PROG_MCP | PROG_AUTHZ,
 	  .desc = "the LMDB file of the rate limits' counters with "
 	      "MCP_STORE=local, written without fsync; default: "
-	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb (/var/tmp without "
-	      "/dev/shm)" },
+	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb, "
+	      "-oauth-ratelimit.lmdb for oauth-authorize.fcgi (/var/tmp "
+	      "without /dev/shm)" },
 	{ .name = "MCP_TOKEN_CACHE_SIZE", .type = CFG_INT, .def = "1024",
 	  .max = 1000000, .off = F(token_cache_size), .progs = PROG_MCP,
 	  .desc = "verified tokens remembered per worker (by SHA-256), "

@@ -232,12 +232,15 @@ state_new(const struct cfg *cfg, const char *what, enum rl_kind down_kind)
 	return rl;
 }
 
-/* The store that counts, opened for `rl`: 0 with *rlp, or -1 (freed). */
+/*
+ * The store that counts, opened for `rl` (`name`: its default file,
+ * STORE_CTR_*): 0 with *rlp, or -1 (freed).
+ */
 static int
-state_open(const struct cfg *cfg, struct rl_state *rl, struct rl_state **rlp,
-    char **cause)
+state_open(const struct cfg *cfg, struct rl_state *rl, const char *name,
+    struct rl_state **rlp, char **cause)
 {
-	if (store_open_counters(cfg, &rl->store, cause) == -1) {
+	if (store_open_counters(cfg, name, &rl->store, cause) == -1) {
 		rl_free(rl);
 		return -1;
 	}
@@ -276,7 +279,7 @@ rl_new(const struct cfg *cfg, struct rl_state **rlp, char **cause)
 		rl_free(rl);
 		return -1;
 	}
-	return state_open(cfg, rl, rlp, cause);
+	return state_open(cfg, rl, STORE_CTR_CALLS, rlp, cause);
 }
 
 /* MCP_RATE_LIMIT_OAUTH, for the OAuth programs: *rlp NULL without it. */
@@ -296,7 +299,7 @@ rl_new_oauth(const struct cfg *cfg, struct rl_state **rlp, char **cause)
 		rl_free(rl);
 		return -1;
 	}
-	return state_open(cfg, rl, rlp, cause);
+	return state_open(cfg, rl, STORE_CTR_OAUTH, rlp, cause);
 }
 
 /* Every tool MCP_RATE_LIMIT_TOOLS names exists (`known` says). */

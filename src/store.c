@@ -17,8 +17,11 @@ struct store {
 	const char		*name;
 };
 
+/* `counters`: NULL for the state store, else the counters' default
+ * file's name (store_open_counters). */
 static int
-open_be(const struct cfg *cfg, int counters, struct store **sp, char **cause)
+open_be(const struct cfg *cfg, const char *counters, struct store **sp,
+    char **cause)
 {
 	struct store	*s = xcalloc(1, sizeof(*s));
 	int		 rc;
@@ -42,13 +45,14 @@ open_be(const struct cfg *cfg, int counters, struct store **sp, char **cause)
 int
 store_open(const struct cfg *cfg, struct store **sp, char **cause)
 {
-	return open_be(cfg, 0, sp, cause);
+	return open_be(cfg, NULL, sp, cause);
 }
 
 int
-store_open_counters(const struct cfg *cfg, struct store **sp, char **cause)
+store_open_counters(const struct cfg *cfg, const char *name,
+    struct store **sp, char **cause)
 {
-	return open_be(cfg, 1, sp, cause);
+	return open_be(cfg, name, sp, cause);
 }
 
 void

@@ -52,11 +52,14 @@ struct store_ctr {
 int		 store_open(const struct cfg *, struct store **, char **);
 /*
  * The store of counters nothing must outlive a crash for (rate limits):
- * with MCP_STORE=local a file of its own (MCP_RATE_LIMIT_PATH) written
- * without fsync, with redis the same server as store_open's.
+ * with MCP_STORE=local a file of its own (MCP_RATE_LIMIT_PATH, else a
+ * default named after `name`, STORE_CTR_*) written without fsync, with
+ * redis the same server as store_open's.
  */
-int		 store_open_counters(const struct cfg *, struct store **,
-		    char **);
+#define STORE_CTR_CALLS	"ratelimit"	/* tools/call's counters */
+#define STORE_CTR_OAUTH	"oauth-ratelimit" /* browser addresses' */
+int		 store_open_counters(const struct cfg *, const char *,
+		    struct store **, char **);
 void		 store_close(struct store *);
 /* Claim `key` (with a value) for `ttl` seconds: STORE_OK for one caller. */
 enum store_res	 store_claim(struct store *, const char *, const char *,

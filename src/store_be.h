@@ -17,9 +17,9 @@ struct store_ops {
 };
 
 /* Each fills *ops and *be, or sets *cause and returns -1; `counters`:
- * for store_open_counters. */
-int	 store_lmdb_open(const struct cfg *, int, const struct store_ops **,
-	    void **, char **);
+ * NULL, or store_open_counters' name. */
+int	 store_lmdb_open(const struct cfg *, const char *,
+	    const struct store_ops **, void **, char **);
 int	 store_redis_open(const struct cfg *, const struct store_ops **,
 	    void **, char **);
 

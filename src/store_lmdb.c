@@ -23,6 +23,7 @@
  * of a process loses nothing; a crash of the system may lose or damage
  * that file, whose counts last a minute or an hour: it lives in /dev/shm
  * by default, gone at boot, and never holds what must be remembered.
+ * Each kind of counters has a default file of its own (file_of).
  */
 #include "config.h"
 
@@ -472,31 +473,35 @@ static const struct store_ops lmdb_ops = {
 	lmdb_claim, lmdb_put, lmdb_get, lmdb_del, lmdb_incr, lmdb_close,
 };
 
-/* The file: the variable's value, else one per user in /var/tmp (the
- * counters' in /dev/shm, memory, where there is one). */
+/*
+ * The file: the variable's value, else one per user in /var/tmp (the
+ * counters' in /dev/shm, memory, where there is one, and one file for
+ * each kind of counters, so that browser addresses, which an attacker
+ * can have many of, cannot fill the file that limits tools/call).
+ */
 static char *
-file_of(const struct cfg *cfg, int counters, const char **var)
+file_of(const struct cfg *cfg, const char *counters, const char **var)
 {
 	struct stat	 sb;
 	char		*path;
 
 	*var = counters ? "MCP_RATE_LIMIT_PATH" : "MCP_STORE_PATH";
-	if (!counters && cfg->store_path != NULL)
+	if (counters == NULL && cfg->store_path != NULL)
 		return xstrdup(cfg->store_path);
-	if (counters && cfg->rate_limit_path != NULL)
+	if (counters != NULL && cfg->rate_limit_path != NULL)
 		return xstrdup(cfg->rate_limit_path);
-	if (!counters)
+	if (counters == NULL)
 		xasprintf(&path, "/var/tmp/fcgi-mcp-%ld.lmdb",
 		    (long)geteuid());
 	else
-		xasprintf(&path, "%s/fcgi-mcp-%ld-ratelimit.lmdb",
+		xasprintf(&path, "%s/fcgi-mcp-%ld-%s.lmdb",
 		    stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) ?
-		    "/dev/shm" : "/var/tmp", (long)geteuid());
+		    "/dev/shm" : "/var/tmp", (long)geteuid(), counters);
 	return path;
 }
 
 int
-store_lmdb_open(const struct cfg *cfg, int counters,
+store_lmdb_open(const struct cfg *cfg, const char *counters,
     const struct store_ops **ops, void **bep, char **cause)
 {
 	struct lmdb_store	*l = xcalloc(1, sizeof(*l));
@@ -516,7 +521,7 @@ store_lmdb_open(const struct cfg *cfg, int counters,
 	    (rc = mdb_env_set_mapsize(l->env,
 	    (size_t)cfg->store_size << 20)) != 0 ||
 	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR |
-	    (counters ? MDB_NOSYNC | MDB_WRITEMAP : 0), 0600)) != 0)
+	    (counters != NULL ? MDB_NOSYNC | MDB_WRITEMAP : 0), 0600)) != 0)
 		goto dberr;
 	mdb_env_stat(l->env, &est);
 	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;

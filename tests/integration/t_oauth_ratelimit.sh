@@ -10,7 +10,8 @@
 # in; the token endpoint (which a hosted client calls for all its users
 # from a few addresses), registration and metadata are not counted; the refusals are in the metrics; and with
 # the store down the request is served (MCP_RATE_LIMIT_FAIL=open) or
-# refused with 503 (closed).
+# refused with 503 (closed).  Without MCP_RATE_LIMIT_PATH, the addresses
+# are counted in a default file other than tools/call's.
 . "$(dirname "$0")/lib.sh"
 
 D=$top_builddir/cgi-bin
@@ -25,6 +26,36 @@ out=$(env -i MCP_OAUTH_MODE=proxy MCP_PUBLIC_URL=https://mcp.example \
     MCP_RATE_LIMIT_OAUTH=6/fortnight "$D/oauth-authorize.fcgi" --check-config 2>&1)
 is "$?" 78 "MCP_RATE_LIMIT_OAUTH=6/fortnight: exit 78"
 like "$out" "MCP_RATE_LIMIT_OAUTH: '6/fortnight': the period must be" "... naming the variable and why"
+
+# --- the default counters' files: without MCP_RATE_LIMIT_PATH, addresses
+# are counted in a file of their own, so that many of them (an IPv6
+# allocation) cannot fill the file that limits tools/call.  Seen in a
+# /dev/shm of the test's own (a private mount namespace), as --check-config
+# opens the store; skipped where namespaces are not allowed ---
+ns() {	# ns COMMAND...: in a new mount namespace with an empty /dev/shm
+	r=-rm	# not root: in a user namespace of its own too
+	[ "$(id -u)" = 0 ] && r=-m
+	unshare "$r" sh -c 'mount -t tmpfs fcgi-mcp-test /dev/shm &&
+	    "$@" >/dev/null 2>&1; ls /dev/shm' sh "$@"
+}
+if ns true >/dev/null 2>&1 && [ -z "$(ns true)" ]; then
+	uid=0	# in the namespace, the programs run as (mapped) root
+	files=$(ns env -i MCP_OAUTH_MODE=proxy MCP_PUBLIC_URL=https://mcp.example \
+	    MCP_OAUTH_ISSUER=https://id.example \
+	    MCP_SECRET=0123456789abcdef0123456789abcdef \
+	    MCP_RATE_LIMIT_OAUTH=6/day MCP_METRICS=off \
+	    "$D/oauth-authorize.fcgi" --check-config | tr '\n' ' ')
+	is "$files" "fcgi-mcp-$uid-oauth-ratelimit.lmdb fcgi-mcp-$uid-oauth-ratelimit.lmdb-lock " \
+	    "oauth-authorize.fcgi counts addresses in a default file of their own"
+	files=$(ns env -i MCP_OPENAPI="$top_srcdir/examples/openapi.json" \
+	    MCP_API_BASE_URL=http://127.0.0.1:9/api MCP_RATE_LIMIT_TOOL=6/day \
+	    MCP_METRICS=off "$D/mcp.fcgi" --check-config | tr '\n' ' ')
+	is "$files" "fcgi-mcp-$uid-ratelimit.lmdb fcgi-mcp-$uid-ratelimit.lmdb-lock " \
+	    "... and mcp.fcgi the tool calls in another"
+else
+	ok 0 "# SKIP no mount namespace here for the default counters' files"
+	ok 0 "# SKIP ... (2)"
+fi
 
 DEAD=$(free_port)
 openssl rand -hex 32 >"$T_DIR/secret"

@@ -508,7 +508,7 @@ t_down(const char *dir)
 
 	snprintf(path, sizeof(path), "MCP_RATE_LIMIT_PATH=%s/full.lmdb", dir);
 	rl = limiter(open_, &c);
-	if (store_open_counters(&c, &s, &cause) == -1)
+	if (store_open_counters(&c, STORE_CTR_CALLS, &s, &cause) == -1)
 		abort();
 	for (i = 0; i < 100000; i++) {
 		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef", i);
