@@ -35,7 +35,7 @@ like "$out" "MCP_RATE_LIMIT_OAUTH: '6/fortnight': the period must be" "... namin
 ns() {	# ns COMMAND...: in a new mount namespace with an empty /dev/shm
 	r=-rm	# not root: in a user namespace of its own too
 	[ "$(id -u)" = 0 ] && r=-m
-	unshare "$r" sh -c 'mount -t tmpfs fcgi-mcp-test /dev/shm &&
+	unshare "$r" sh -c 'mount -t tmpfs fcgi-mcp-test /dev/shm || exit 1
 	    "$@" >/dev/null 2>&1; ls /dev/shm' sh "$@"
 }
 if ns true >/dev/null 2>&1 && [ -z "$(ns true)" ]; then
