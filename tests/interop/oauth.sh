@@ -566,6 +566,29 @@ is "$(jstr error)" "invalid_grant" "... its used token refused"
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$(jstr error)" "invalid_grant" "... and the family revoked"
 
+# The provider's answer to a refresh decides the family: down for a
+# moment (503), the token stays good for a retry; invalid_grant (its
+# grant is gone), the family ends, even for a copy of the token that
+# comes back once its claim has expired (the claim is deleted here) to a
+# provider that would take it now (the refusal left its grant alone)
+refuse() { curl -s -o /dev/null -X POST "$ISS1/__test/refuse?status=$1"; }
+redis_flow r6
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+cgi_token "$HA" "$(code_body "$RCODE")"
+RT=$(jstr refresh_token)
+refuse 503
+cgi_token "$HB" "$(refresh_body "$RT")"
+is "$STATUS" 503 "provider down for a moment: the refresh is a 503"
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS" 200 "... and the same refresh token works once it is back"
+RT=$(jstr refresh_token)
+refuse 400
+cgi_token "$HB" "$(refresh_body "$RT")"
+is "$STATUS $(jstr error)" "400 invalid_grant" "the provider refuses a refresh: invalid_grant"
+for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do rcli DEL "$k" >/dev/null; done
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS $(jstr error)" "400 invalid_grant" "... and the family has ended: the same token, its claim gone, is refused"
+
 # Redis stopped: everything that needs it fails closed
 redis_flow r3
 kill "$RPID"

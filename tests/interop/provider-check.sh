@@ -5,7 +5,8 @@
 # client_credentials JWT (at+jwt, iss, aud, scope, kid, signature against
 # the JWKS), an opaque token introspected with client_secret_basic, key
 # rotation, the authorization code flow with PKCE driven over plain HTTP
-# (cookie jar, no browser), the RFC 9207 iss on the redirect, and --no-iss.
+# (cookie jar, no browser), the RFC 9207 iss on the redirect, --no-iss, and
+# the refusal of the next token request (POST /__test/refuse).
 # TAP output; exit 0 when everything passed.  Needs curl, openssl, and
 # `npm ci` in tests/interop (the Node 22 of node_modules runs the provider;
 # NODE=... overrides).
@@ -128,6 +129,17 @@ is "$(jget "$J" .verified)" true "signature verifies against the JWKS"
 request POST "$TOKEN_EP" -H "$AUTHZ" -d grant_type=client_credentials \
     -d scope=read --data-urlencode "resource=http://127.0.0.1:9/unknown"
 is "$(jget "$BODY" .error)" invalid_target "unknown resource: invalid_target"
+
+# ---- POST /__test/refuse: the next token request only is refused
+for s in 400 503; do
+	request POST "$ISS/__test/refuse?status=$s"
+	request POST "$TOKEN_EP" -H "$AUTHZ" -d grant_type=client_credentials \
+	    -d scope=read --data-urlencode "resource=$RES"
+	is "$STATUS" "$s" "/__test/refuse?status=$s: the next token request gets $s"
+	request POST "$TOKEN_EP" -H "$AUTHZ" -d grant_type=client_credentials \
+	    -d scope=read --data-urlencode "resource=$RES"
+	is "$STATUS" 200 "... and the one after it is served"
+done
 
 # ---- opaque tokens and introspection (client_secret_basic)
 request GET "$ISS/__test/token?scope=read&opaque=1&resource=$(urlenc "$RES")"

@@ -564,6 +564,11 @@ async function interaction(req, res, rest) {
 
 // ---- /__test/*: loopback-only test controls
 const counters = { introspection: 0, exchange: 0, exchanged: 0 }; // for GET /__test/stats
+// POST /__test/refuse?status=400|503: the next token request, whatever it
+// asks, gets invalid_grant (400: the grant is gone) or 503 (the provider
+// is down for a moment); the grant itself is left as it was, so that a
+// gateway's retry after either would succeed
+const refuseCtl = { status: 0 };
 function rotate(url) {
   const previous = signingKeys.map((k) => k.kid);
   const key = newKey(opts.alg);
@@ -629,7 +634,13 @@ async function testRoute(req, res, url, port) {
     return send(res, r.error ? 400 : 200, r);
   }
   if (url.pathname === '/__test/stats' && req.method === 'GET') return send(res, 200, counters);
-  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1[&account=&ttl=], POST /__test/exchange?mode=&ttl=, GET /__test/stats' });
+  if (url.pathname === '/__test/refuse' && req.method === 'POST') {
+    const status = +url.searchParams.get('status');
+    if (status !== 400 && status !== 503) return send(res, 400, { error: 'status: 400 or 503' });
+    refuseCtl.status = status;
+    return send(res, 200, refuseCtl);
+  }
+  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1[&account=&ttl=], POST /__test/exchange?mode=&ttl=, GET /__test/stats, POST /__test/refuse?status=400|503' });
 }
 
 // ---- server
@@ -658,6 +669,13 @@ const server = http.createServer(async (req, res) => {
     const rest = url.pathname.slice(issuerPath.length);
     if (rest.startsWith('/interaction/')) return await interaction(req, res, rest);
     if (rest === '/token/introspection') counters.introspection += 1;
+    if (rest === '/token' && req.method === 'POST' && refuseCtl.status) {
+      const status = refuseCtl.status;
+      refuseCtl.status = 0;
+      return send(res, status, status === 400
+        ? { error: 'invalid_grant', error_description: 'refused by POST /__test/refuse' }
+        : { error: 'temporarily_unavailable' });
+    }
     return current.handler(req, res);
   } catch (e) {
     console.error('provider: error', e);
