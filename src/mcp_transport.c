@@ -364,6 +364,29 @@ check_modern(struct mcp_exchange *x, const char *hver)
 		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
 		    "MCP-Protocol-Version header is required");
 	}
+	x->http_status = 400;
+	if (meta == NULL || !json_object_object_get_ex(meta, MCP_META_VERSION,
+	    &v) || (mver = jp_string(v)) == NULL)
+		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
+		    "is required and must be a string", MCP_META_VERSION);
+	if (strcmp(mver, hver) != 0)
+		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
+		    "MCP-Protocol-Version header value does not match "
+		    "_meta protocolVersion");
+	/*
+	 * The version (once the header agrees with it) before the mirrored
+	 * headers and anything else in _meta: a client of another version
+	 * may have other header rules and shape the rest differently, and
+	 * what it needs to hear is which versions we speak (-32022), not a
+	 * complaint about a header or field its version may not have.
+	 */
+	ver = mcp_version_parse(mver);
+	if (ver < 0 || !mcp_version_is_modern((enum mcp_ver)ver)) {
+		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
+		    "Unsupported protocol version");
+		x->err_data = unsupported_data(mver);
+		return -1;
+	}
 	if (check_mirror(x, "Mcp-Method", x->msg.method) == -1)
 		return -1;
 	if (strcmp(x->msg.method, "tools/call") == 0 ||
@@ -381,29 +404,6 @@ check_modern(struct mcp_exchange *x, const char *hver)
 			name = NULL;
 		if (check_mirror(x, "Mcp-Name", jp_string(name)) == -1)
 			return -1;
-	}
-	x->http_status = 400;
-	if (meta == NULL || !json_object_object_get_ex(meta, MCP_META_VERSION,
-	    &v) || (mver = jp_string(v)) == NULL)
-		return mcp_fail(x, RPC_INVALID_PARAMS, "params._meta[\"%s\"] "
-		    "is required and must be a string", MCP_META_VERSION);
-	if (strcmp(mver, hver) != 0)
-		return mcp_fail(x, RPC_HEADER_MISMATCH, "Header mismatch: "
-		    "MCP-Protocol-Version header value does not match "
-		    "_meta protocolVersion");
-	/*
-	 * The version (once the header agrees with it) before anything
-	 * else in _meta: a client of another version may shape the rest
-	 * differently, and what it needs to hear is which versions we
-	 * speak (-32022), not a complaint about a field its version may
-	 * not have.
-	 */
-	ver = mcp_version_parse(mver);
-	if (ver < 0 || !mcp_version_is_modern((enum mcp_ver)ver)) {
-		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
-		    "Unsupported protocol version");
-		x->err_data = unsupported_data(mver);
-		return -1;
 	}
 	if (!json_object_object_get_ex(meta, MCP_META_CAPS, &v) ||
 	    !json_object_is_type(v, json_type_object))

@@ -98,6 +98,11 @@ run_checks() {	# run_checks LABEL LOGFILE
 	    -H 'MCP-Protocol-Version: 2030-01-01' -H 'Mcp-Method: tools/list'
 	like "$STATUS:$BODY" '^400:.*"code":-32022.*"requested":"2030-01-01"' \
 	    "$label: unsupported modern version -32022"
+	# ... before the mirrored headers, whose rules a later version may change
+	mcp '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"x","_meta":{"io.modelcontextprotocol/protocolVersion":"2030-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'MCP-Protocol-Version: 2030-01-01'
+	like "$STATUS:$BODY" '^400:.*"code":-32022.*"supported":\["2026-07-28"' \
+	    "$label: unsupported modern version without Mcp-Method and Mcp-Name: -32022, not a header mismatch"
 	mcp "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",$MODERN_META}}" \
 	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: x'
 	like "$STATUS:$BODY" '^200:.*"code":-32602,"message":"Unknown tool: x"' "$label: unknown tool -32602"
