@@ -574,7 +574,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
     struct tool_call *call, struct api_req *r)
 {
 	const struct api_param	*p;
-	struct json_object	*v, *obj;
+	struct json_object	*v, *obj, *result = NULL;
 	const char		*s, *e, *why = NULL, *in;
 	char			 pname[256];
 	char			*copy, *lp, *tok;
@@ -645,9 +645,19 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 			    credential_header(tok)) ||
 			    (in = call->header(call->ctx, tok)) == NULL)
 				continue;
+			if (in == tool_header_twice) {
+				result = tool_error("The request carries the "
+				    "header %.64s more than once (or also under "
+				    "another spelling, such as '_' for '-'): "
+				    "which one to pass on cannot be known",
+				    tok);
+				break;
+			}
 			req_add_header(r, tok, in);
 		}
 		free(copy);
+		if (result != NULL)
+			return result;
 	}
 	if (op->upauth == UPAUTH_STATIC)
 		static_creds(op, r, 0);

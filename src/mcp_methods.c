@@ -363,10 +363,16 @@ call_log(void *ctx, int level, const char *text)
 	return mcp_log(((struct call_state *)ctx)->x, level, text);
 }
 
+const char tool_header_twice[] = "";
+
 static const char *
 state_header(void *ctx, const char *name)
 {
-	return req_header(((struct call_state *)ctx)->x->rq, name);
+	const struct req	*rq = ((struct call_state *)ctx)->x->rq;
+
+	if (req_header_count(rq, name) > 1)
+		return tool_header_twice;
+	return req_header(rq, name);
 }
 
 /*

@@ -50,10 +50,18 @@ struct tool {
 enum tool_log { TOOL_LOG_DEBUG, TOOL_LOG_INFO, TOOL_LOG_NOTICE,
 	TOOL_LOG_WARNING, TOOL_LOG_ERROR };
 
+/*
+ * What header() answers for a header the request carries more than once
+ * under one name (lighttpd passes X_Tenant as X-Tenant's twin): which of
+ * them a proxy in front checked cannot be known, so the call is refused.
+ */
+extern const char tool_header_twice[];
+
 /* What a running call may use: request headers and notifications. */
 struct tool_call {
 	const struct tool	*tool;
 	struct json_object	*args;		/* borrowed; an object */
+	/* a request header's value, NULL, or tool_header_twice */
 	const char		*(*header)(void *, const char *);
 	/* -1: the client is gone (its event stream failed): stop */
 	int			(*progress)(void *, double, double,

@@ -20,8 +20,9 @@ fastcgi.server = ( \"/api\" => (( \"socket\" => \"$T_DIR/api.sock\", \"check-loc
 API_PORT=$PORT
 
 # the caller's traceparent and tracestate also copied by
-# MCP_FORWARD_HEADERS: trace.c's values must still go out once
-FWD='MCP_FORWARD_HEADERS=authorization,traceparent,tracestate'
+# MCP_FORWARD_HEADERS: trace.c's values must still go out once;
+# X-Request-Id for a header forwarded as it came
+FWD='MCP_FORWARD_HEADERS=authorization,traceparent,tracestate,x-request-id'
 start_spawn_fcgi "$T_DIR/hc.sock" "$T_DIR/hc.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://127.0.0.1:$API_PORT/api" \
     MCP_API_CLIENT=auto MCP_AUDIT_LOG="$T_DIR/hc-audit.log" "$FWD"
@@ -102,6 +103,15 @@ for client in hc curl; do
 	is "$(got traceparent)" "\"$TP_HDR\"" "$L: a higher version: sent on as 00 from its first four fields"
 	whoami "$P" '' -H "traceparent: $TP_HDR" -H "traceparent: $TP_META"
 	is "$(got traceparent)" null "$L: two traceparent headers: neither is sent"
+	# a header of MCP_FORWARD_HEADERS also sent under a name that the
+	# web server passes under the same variable (X_Request-Id): a proxy
+	# in front may have checked or set only the one it knows
+	whoami "$P" '' -H 'X-Request-Id: r-1'
+	is "$(got x_request_id)" '"r-1"' "$L: X-Request-Id forwarded (MCP_FORWARD_HEADERS)"
+	whoami "$P" '' -H 'X_Request-Id: evil' -H 'X-Request-Id: r-1'
+	like "$STATUS:$BODY" '^200:.*"isError":true' "$L: X_Request-Id beside X-Request-Id: the call is refused"
+	like "$BODY" 'header x-request-id more than once' "$L: ... saying why"
+	unlike "$BODY" 'evil' "$L: ... and the API was not called with either"
 	whoami "$P" ''
 	is "$(got traceparent)" null "$L: no context: none invented (MCP_TRACE=forward)"
 done
