@@ -197,7 +197,8 @@ mcp_header_decode(const char *v, char **out)
 	size_t		 n = strlen(v), rawlen;
 
 	*out = NULL;
-	if (n >= 12 && strncmp(v, "=?base64?", 9) == 0 &&
+	/* 11 bytes at least: "=?base64?" and "?=" around nothing is "" */
+	if (n >= 11 && strncmp(v, "=?base64?", 9) == 0 &&
 	    strcmp(v + n - 2, "?=") == 0) {
 		/* the sentinel carries standard base64 with its padding:
 		 * "SGVsbG8" without the "=" is refused (SEP-2243) */
