@@ -374,8 +374,10 @@ header_value(struct json_object *v, struct buf *h)
 		}
 	} else
 		rc = scalar_text(v, &t);
+	/* controls (but tab) and DEL are no field-vchar (RFC 9110 5.5) */
 	for (i = 0; rc == 0 && i < t.len; i++)
-		if ((unsigned char)t.data[i] < 0x20 && t.data[i] != '\t')
+		if (((unsigned char)t.data[i] < 0x20 && t.data[i] != '\t') ||
+		    t.data[i] == 0x7f)
 			rc = -1;
 	if (rc == 0)
 		buf_append(h, t.data ? t.data : "", t.len);
@@ -455,6 +457,7 @@ struct api_req {
 	int		 has_body;
 	char		*headers[API_HEADERS_MAX + 1];
 	size_t		 nheaders;
+	int		 headers_lost;	/* more than API_HEADERS_MAX */
 };
 
 static void
@@ -462,6 +465,16 @@ req_add_header(struct api_req *r, const char *name, const char *value)
 {
 	if (r->nheaders < API_HEADERS_MAX)
 		r->headers[r->nheaders++] = util_join(name, ": ", value);
+	else
+		r->headers_lost = 1;
+}
+
+/* A request that lost headers (req_add_header) is not sent. */
+static struct json_object *
+too_many_headers(void)
+{
+	return tool_error("Invalid arguments: the call would send more than "
+	    "%d headers to the API", API_HEADERS_MAX);
 }
 
 /* Remove every header of that name. */
@@ -724,7 +737,8 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 	req_add_header(r, "Accept",
 	    "application/json, text/*;q=0.9, */*;q=0.8");
 	req_add_header(r, "User-Agent", PACKAGE_NAME "/" PACKAGE_VERSION);
-	return NULL;
+	/* not sent without the last ones: the credential, Content-Type */
+	return r->headers_lost ? too_many_headers() : NULL;
 }
 
 /* Progress from libcurl, passed on at most every 100 ms. */
@@ -1184,7 +1198,7 @@ provider_token(const struct cfg *cfg, const struct api_op *op,
 	req_set_header(r, "Authorization", bearer);
 	explicit_bzero(bearer, strlen(bearer));
 	free(bearer);
-	return NULL;
+	return r->headers_lost ? too_many_headers() : NULL;
 }
 
 /*

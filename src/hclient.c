@@ -317,7 +317,9 @@ write_head(const struct url *u, const char *method, const char *body,
 		buf_append(&hc_out, num, util_utoa(num,
 		    (unsigned long long)u->port));
 	}
-	buf_puts(&hc_out, "\r\n");
+	/* no Accept-Encoding would let the API compress (RFC 9110
+	 * 12.5.3), and hc_parse refuses what it cannot decode */
+	buf_puts(&hc_out, "\r\nAccept-Encoding: identity\r\n");
 	for (i = 0; headers != NULL && (h = headers[i]) != NULL; i++) {
 		if (strpbrk(h, "\r\n") != NULL)
 			return -1;

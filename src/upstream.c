@@ -589,8 +589,12 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 		free(url);
 		url = loc;
 		loc = NULL;
-		if (rs->status == 301 || rs->status == 302 ||
-		    rs->status == 303) {
+		/* RFC 9110 15.4: a 301 or 302 may turn a POST into a
+		 * GET, as browsers do, and a 303 anything but a HEAD;
+		 * every other method stays what it was */
+		if ((rs->status == 303 && strcmp(method, "HEAD") != 0) ||
+		    ((rs->status == 301 || rs->status == 302) &&
+		    strcmp(method, "POST") == 0)) {
 			method = "GET";
 			body = NULL;
 			body_len = 0;

@@ -4,7 +4,7 @@
 # API over one connection, through the built-in client (the default for
 # plain http), through libcurl (MCP_API_CLIENT=curl) and over https (the
 # API's lighttpd logs the client port and the Accept-Encoding of every
-# request: libcurl asks for compression, the built-in client does not);
+# request: libcurl asks for compression, the built-in client for identity);
 # a private CA is trusted through SSL_CERT_FILE, and without it the
 # certificate is refused (verification is never turned off); the proxy
 # variables are still honoured, no_proxy included.  Provider metadata
@@ -95,11 +95,13 @@ get_item() {	# get_item PREFIX ID: tools/call getItem on $BASE/PREFIX/mcp
 }
 
 # lines PORT WHO: the API's log lines for /api/items/ on its listener on
-# PORT from the client WHO (libcurl: Accept-Encoding sent; hclient: none)
+# PORT from the client WHO (libcurl asks for compression; hclient for
+# identity only)
 lines() {
 	case $2 in
-	libcurl) grep " $1 GET /api/items/[^ ]* HTTP/1.1 [a-z]" "$T_DIR/api.access.log" ;;
-	*) grep " $1 GET /api/items/[^ ]* HTTP/1.1 -$" "$T_DIR/api.access.log" ;;
+	libcurl) grep " $1 GET /api/items/[^ ]* HTTP/1.1 [a-z]" "$T_DIR/api.access.log" |
+	    grep -v ' identity$' ;;
+	*) grep " $1 GET /api/items/[^ ]* HTTP/1.1 identity$" "$T_DIR/api.access.log" ;;
 	esac 2>/dev/null
 }
 

@@ -572,6 +572,13 @@ t_requests(void)
 	    "CR/LF in a header parameter refused");
 	json_object_put(e);
 	api_req_free(&r);
+	/* DEL is no field-vchar either (RFC 9110 5.5) */
+	e = build(reg, &cfg, "listPets", "{\"sort\":\"asc\",\"X-Request-Id\":"
+	    "\"r1\\u007f\"}", &r);
+	ok(e != NULL && strstr(js(e), "cannot be sent as the header") != NULL,
+	    "DEL in a header parameter refused");
+	json_object_put(e);
+	api_req_free(&r);
 	e = build(reg, &cfg, "createPet", "{\"name\":\"Rex\",\"tag\":\"dog\"}", &r);
 	is_str(r.body.data, "{\"name\":\"Rex\",\"tag\":\"dog\"}",
 	    "flattened JSON body rebuilt");
@@ -1027,6 +1034,53 @@ t_scope_alternatives(void)
 	cfg_free(&cfg);
 }
 
+/*
+ * More header parameters than a request holds (64): the call is refused,
+ * not sent with the last headers (Content-Type, the credential, the
+ * trace context) silently left out.
+ */
+static void
+t_many_headers(void)
+{
+	struct cfg		 cfg;
+	struct registry		*reg;
+	struct json_object	*e;
+	struct api_req		 r;
+	struct buf		 doc, args;
+	char			*cause;
+	int			 i;
+
+	buf_init(&doc);
+	buf_init(&args);
+	buf_puts(&doc, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/x\":{\"post\":{\"operationId\":"
+	    "\"many\",\"requestBody\":{\"content\":{\"application/json\":"
+	    "{\"schema\":{\"type\":\"object\"}}}},\"parameters\":[");
+	buf_putc(&args, '{');
+	for (i = 0; i < 70; i++) {
+		buf_printf(&doc, "%s{\"name\":\"X-H%d\",\"in\":\"header\"}",
+		    i ? "," : "", i);
+		buf_printf(&args, "%s\"X-H%d\":\"v\"", i ? "," : "", i);
+	}
+	buf_puts(&doc, "],\"responses\":{}}}}}");
+	buf_puts(&args, ",\"body\":{}}");
+	reg = load_text(doc.data, &cfg, &cause);
+	ok(reg != NULL && reg_find(reg, "many") != NULL,
+	    "70 header parameters load");
+	if (reg != NULL && reg_find(reg, "many") != NULL) {
+		e = build(reg, &cfg, "many", args.data, &r);
+		ok(e != NULL && strstr(js(e), "\"isError\":true") != NULL &&
+		    strstr(js(e), "headers") != NULL, "... a call that would "
+		    "send them all is refused: %s", e ? js(e) : "sent");
+		json_object_put(e);
+		api_req_free(&r);
+	}
+	reg_free(reg);
+	cfg_free(&cfg);
+	buf_free(&doc);
+	buf_free(&args);
+}
+
 int
 main(void)
 {
@@ -1043,6 +1097,7 @@ main(void)
 	t_fuzz_regressions();
 	t_names();
 	t_requests();
+	t_many_headers();
 	t_wild();
 	t_sizes();
 	t_answers();

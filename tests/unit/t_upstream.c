@@ -343,7 +343,15 @@ serve_conn(int fd, int conn_no)
 		in[have] = '\0';
 		req_no++;
 		path = strchr(in, ' ') + 1;
-		if (strncmp(in, "HEAD ", 5) == 0) {
+		if (strncmp(path, "/to-echo-30", 11) == 0) {
+			/* /to-echo-30N: a 30N to /echo, which shows the
+			 * method the redirect was followed with (a HEAD
+			 * gets no body there) */
+			snprintf(out, sizeof(out), "HTTP/1.1 30%c Moved\r\n"
+			    "Location: echo\r\nContent-Length: 0\r\n\r\n",
+			    path[11]);
+			put(fd, out, strlen(out));
+		} else if (strncmp(in, "HEAD ", 5) == 0) {
 			put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
 			    38);
 		} else if (strncmp(path, "/drop ", 6) == 0 && req_no > 1) {
@@ -407,6 +415,7 @@ serve_conn(int fd, int conn_no)
 			snprintf(out, sizeof(out), "HTTP/1.1 302 Found\r\n"
 			    "Location: ok\r\nContent-Length: 0\r\n\r\n");
 			put(fd, out, strlen(out));
+
 		} else if (strncmp(path, "/slowhop ", 9) == 0) {
 			/* a redirect to itself, each after 0.4 s */
 			usleep(400000);
@@ -564,19 +573,22 @@ t_transfers(void)
 	rc = call("/echo?a=1", UP_DIRECT_OK, "POST", "{\"x\":1}", 2000, 4096,
 	    &rs);
 	snprintf(want, sizeof(want), "POST /echo?a=1 HTTP/1.1\r\nHost: "
-	    "127.0.0.1:%d\r\nAccept: application/json\r\nX-Trace: t1\r\n"
+	    "127.0.0.1:%d\r\nAccept-Encoding: identity\r\n"
+	    "Accept: application/json\r\nX-Trace: t1\r\n"
 	    "Content-Length: 7\r\n\r\n{\"x\":1}", srv_port);
 	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
 	    strcmp(rs.body.data, want) == 0, "direct: the request as sent: "
-	    "request line, Host with the port, headers (an empty one left "
-	    "out), Content-Length, body");
+	    "request line, Host with the port, Accept-Encoding identity (no "
+	    "compressed answer is read), headers (an empty one left out), "
+	    "Content-Length, body");
 	if (rc == 0 && rs.body.data != NULL && strcmp(rs.body.data, want))
 		printf("#   got: %s\n", rs.body.data);
 	up_response_free(&rs);
 	up_cleanup();	/* the server serves one connection at a time */
 	rc = call("/echo", 0, "GET", NULL, 2000, 4096, &rs);
 	ok(rc == 0 && rs.body.data != NULL &&
-	    strstr(rs.body.data, "Accept-Encoding") != NULL,
+	    strstr(rs.body.data, "Accept-Encoding") != NULL &&
+	    strstr(rs.body.data, "Accept-Encoding: identity") == NULL,
 	    "without UP_DIRECT_OK libcurl makes the call (it asks for "
 	    "compression)");
 	up_response_free(&rs);
@@ -587,7 +599,7 @@ t_transfers(void)
 	    "%d\r\n", srv_port);
 	ok(rc == 0 && rs.body.data != NULL &&
 	    strncmp(rs.body.data, want, strlen(want)) == 0 &&
-	    strstr(rs.body.data, "Accept-Encoding") == NULL,
+	    strstr(rs.body.data, "Accept-Encoding: identity") != NULL,
 	    "direct: an API named by host name (localhost) is called by "
 	    "the built-in client: %s", rc == 0 ? "" : rs.errmsg);
 	up_response_free(&rs);
@@ -670,6 +682,37 @@ t_transfers(void)
 	ok(rc == 0 && rs.status == 200 && rs.url != NULL &&
 	    strcmp(rs.url, want) == 0, "direct: a relative redirect within "
 	    "the origin is followed");
+	up_response_free(&rs);
+	/* RFC 9110 15.4: 301 and 302 may turn a POST into a GET, 303 any
+	 * method but HEAD; nothing else changes the method */
+	{
+		static const struct { const char *path, *method, *want; } rd[] = {
+			{ "/to-echo-301", "POST", "GET /echo " },
+			{ "/to-echo-302", "POST", "GET /echo " },
+			{ "/to-echo-303", "PUT", "GET /echo " },
+			{ "/to-echo-307", "POST", "POST /echo " },
+			{ "/to-echo-302", "DELETE", "DELETE /echo " },
+			{ "/to-echo-301", "PUT", "PUT /echo " },
+		};
+		size_t	 i;
+
+		for (i = 0; i < sizeof(rd) / sizeof(rd[0]); i++) {
+			rc = call(rd[i].path, UP_DIRECT_OK, rd[i].method,
+			    strcmp(rd[i].method, "DELETE") == 0 ? NULL :
+			    "{}", 2000, 4096, &rs);
+			ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
+			    strncmp(rs.body.data, rd[i].want,
+			    strlen(rd[i].want)) == 0, "direct: %s after %s: "
+			    "followed with %.*s", rd[i].method, rd[i].path + 9,
+			    (int)strcspn(rd[i].want, " "), rd[i].want);
+			up_response_free(&rs);
+		}
+	}
+	rc = call("/to-echo-303", UP_DIRECT_OK, "HEAD", NULL, 2000, 1024,
+	    &rs);
+	ok(rc == 0 && rs.status == 200 && rs.body.len == 0,
+	    "direct: a HEAD redirected (303) stays a HEAD: no body (%zu "
+	    "bytes)", rs.body.len);
 	up_response_free(&rs);
 	rc = call("/away", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
 	ok(rc == -1 && rs.err == UP_REDIRECT, "direct: a redirect to another "
