@@ -343,15 +343,20 @@ write_head(const struct url *u, const char *method, const char *body,
 	return 0;
 }
 
-/* Send the head (and the body if it is not in it); 0 or -1 with errno. */
+/*
+ * Send the head (and the body if it is not in it); 0 or -1 with errno.
+ * *sent: whether any byte went out.
+ */
 static int
-send_all(int fd, const char *body, size_t body_len, double deadline)
+send_all(int fd, const char *body, size_t body_len, double deadline,
+    int *sent)
 {
 	struct iovec	 iov[2];
 	struct msghdr	 m;
 	size_t		 niov = 1, skip = 0;
 	ssize_t		 n;
 
+	*sent = 0;
 	iov[0].iov_base = hc_out.data;
 	iov[0].iov_len = hc_out.len;
 	if (body != NULL && body_len > HC_INLINE_BODY) {
@@ -373,6 +378,8 @@ send_all(int fd, const char *body, size_t body_len, double deadline)
 				return -1;
 			continue;
 		}
+		if (n > 0)
+			*sent = 1;
 		while (skip < niov && (size_t)n >= iov[skip].iov_len) {
 			n -= (ssize_t)iov[skip].iov_len;
 			skip++;
@@ -449,9 +456,12 @@ idempotent(const char *m)
 /*
  * One exchange on the connection (fresh or reused).  TRY_STALE: a reused
  * connection the server had closed; nothing of an answer came, so the
- * request goes again on a new one.  Once sent whole, only an idempotent
- * one: the server may have acted on a POST before it closed (RFC 9110
- * 9.2.2; libcurl would send it again).
+ * request goes again on a new one.  Once any of it went out, only an
+ * idempotent one: the server may have acted on a POST before it closed
+ * (RFC 9110 9.2.2; libcurl would send it again).  A server may also
+ * answer before it has read the whole request (a 413 for a body too
+ * large) and close (RFC 9112 9.6): the send then fails, and that answer
+ * is read and is the call's.
  */
 static int
 exchange(const struct up_request *rq, const char *method, const char *body,
@@ -461,15 +471,21 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	size_t		 off = 0, used, got = 0, before;
 	ssize_t		 n;
 	enum hc_result	 r;
-	int		 can_wait;
+	int		 can_wait, sent, send_err = 0;
 
-	if (send_all(hc_fd, body, body_len, deadline) == -1) {
-		if (reused && (errno == EPIPE || errno == ECONNRESET))
+	if (send_all(hc_fd, body, body_len, deadline, &sent) == -1) {
+		send_err = errno;
+		if (reused && !sent &&
+		    (send_err == EPIPE || send_err == ECONNRESET))
 			return TRY_STALE;
-		rs->err = errno == ETIMEDOUT ? UP_TIMEOUT : UP_OTHER;
-		snprintf(rs->errmsg, sizeof(rs->errmsg), "sending the "
-		    "request: %s", strerror(errno));
-		return TRY_FAILED;
+		if (send_err != EPIPE && send_err != ECONNRESET) {
+			rs->err = send_err == ETIMEDOUT ? UP_TIMEOUT :
+			    UP_OTHER;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "sending the "
+			    "request: %s", strerror(send_err));
+			return TRY_FAILED;
+		}
+		/* the server stopped reading: its answer may be here */
 	}
 	buf_reset(&hc_in);
 	hc_parser_init(p, strcmp(method, "HEAD") == 0, rq->max_response);
@@ -487,6 +503,12 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 			snprintf(rs->errmsg, sizeof(rs->errmsg), "the connection "
 			    "was closed before an answer, after the request "
 			    "went out; a %s is not sent twice", method);
+			return TRY_FAILED;
+		}
+		if (n <= 0 && got == 0 && send_err != 0) {
+			rs->err = UP_OTHER;
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "sending the "
+			    "request: %s", strerror(send_err));
 			return TRY_FAILED;
 		}
 		if (n == -1) {
@@ -522,8 +544,9 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 			return TRY_FAILED;
 		}
 		if (r == HC_COMPLETE) {
-			/* bytes after the answer: the stream is not ours */
-			if (off < hc_in.len)
+			/* bytes after the answer: the stream is not ours;
+			 * a request not sent whole: the stream is broken */
+			if (off < hc_in.len || send_err != 0)
 				p->keep_alive = 0;
 			return TRY_DONE;
 		}

@@ -319,6 +319,7 @@ put(int fd, const char *s, size_t n)
 static void
 serve_conn(int fd, int conn_no)
 {
+	static int early;	/* /early413 heads seen, over all connections */
 	char	 in[65536], out[70000], *end, *cl, *path;
 	size_t	 have = 0, need, body;
 	ssize_t	 n;
@@ -335,6 +336,15 @@ serve_conn(int fd, int conn_no)
 		body = (cl = strcasestr(in, "\r\ncontent-length: ")) != NULL &&
 		    cl < end ? strtoul(cl + 18, NULL, 10) : 0;
 		need = (size_t)(end + 4 - in) + body;
+		if (strncmp(in, "POST /early413 ", 15) == 0) {
+			/* an answer before the body is read (too large),
+			 * then the close: the client's send fails */
+			snprintf(out, sizeof(out), "HTTP/1.1 413 Content Too "
+			    "Large\r\nConnection: close\r\nContent-Length: "
+			    "11\r\n\r\n{\"early\":%d}", ++early);
+			put(fd, out, strlen(out));
+			return;
+		}
 		while (have < need && have < sizeof(in) - 1) {
 			if ((n = read(fd, in + have, sizeof(in) - 1 - have)) <= 0)
 				return;
@@ -670,6 +680,25 @@ t_transfers(void)
 	    "direct: a kept connection lost under a POST: an error, not sent "
 	    "again (%s)", rs.errmsg);
 	up_response_free(&rs);
+	/* the API answers before it has the body, and closes (RFC 9112
+	 * 9.6): its answer is the call's, and the POST goes once */
+	{
+		char	*big = xmalloc(8 << 20);
+
+		memset(big, 'a', (8 << 20) - 1);
+		big[(8 << 20) - 1] = '\0';
+		rc = call("/ok", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+		up_response_free(&rs);
+		rc = call("/early413", UP_DIRECT_OK, "POST", big, 5000, 1024,
+		    &rs);
+		ok(rc == 0 && rs.status == 413 && rs.body.data != NULL &&
+		    strcmp(rs.body.data, "{\"early\":1}") == 0, "direct: an "
+		    "answer sent before the body was read is the call's, and "
+		    "the POST was sent once: %d %s", (int)rs.status,
+		    rc == 0 ? (rs.body.data ? rs.body.data : "") : rs.errmsg);
+		up_response_free(&rs);
+		free(big);
+	}
 	rc = call("/dropall", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
 	ok(rc == -1 && rs.err == UP_OTHER &&
 	    strstr(rs.errmsg, "closed before") != NULL,
