@@ -131,7 +131,8 @@ conf_head() {
 server.document-root = "$RUN"
 server.bind = "127.0.0.1"
 server.port = $PORT
-server.modules += ( "mod_fastcgi" )
+server.modules += ( "mod_fastcgi", "mod_magnet" )
+magnet.attract-raw-url-to = ( "$FCM_TOP/conf/lighttpd/fcgi-mcp-header-names.lua" )
 server.stream-response-body = 2
 fastcgi.server = (
 	"/api" => ((

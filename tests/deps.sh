@@ -6,7 +6,7 @@
 FCM_DEBS="build-essential autoconf automake pkg-config libfcgi-dev
 libjson-c-dev libcurl4-openssl-dev libssl-dev lighttpd spawn-fcgi curl
 mandoc ca-certificates procps liblmdb-dev libhiredis-dev libyaml-dev
-libpcre2-dev"
+libpcre2-dev lighttpd-modules-lua"
 # only the tests: the other web servers, systemd-analyze, the JSON
 # Schema test suite (tests/unit/t_jsonschema_suite), shellcheck
 # (tests/integration/t_shellcheck.sh), and promtool from prometheus

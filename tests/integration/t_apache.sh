@@ -365,6 +365,7 @@ check_mcp() {
 	is "$STATUS" 200 "$n: whoAmI 200"
 	like "$BODY" '\\"authorization\\":\\"Bearer apache-token-1\\"' \
 	    "$n: Authorization passed by Apache to mcp.fcgi and on to the API"
+	check_twins "$n"
 
 	sse "$base"
 	is "$STATUS" 200 "$n: progress: 200"

@@ -93,6 +93,15 @@ mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getItem","a
 like "$BODY" '"structuredContent":\{"id":1' "installed mcp.fcgi calls the API"
 like "$(cat "$T_DIR/lighttpd.out")" 'info mcp.fcgi: req=[0-9a-f]+ POST /mcp rpc=tools/call status=200' \
     "workers log to lighttpd's stderr"
+ok "$([ -f "$LIBEXEC/fcgi-mcp-header-names.lua" ]; echo $?)" "the header-names script installed beside the programs"
+# twins of Mcp-Name spelled with '_' or '.' are dropped by the shipped
+# configuration's script
+check_twins lighttpd
+# the spawn-fcgi variant, which loads the same script, as lighttpd reads it
+printf 'server.document-root = "%s"\nserver.port = %s\nvar.fcgi_mcp_libexec = "%s"\nvar.fcgi_mcp_sockdir = "%s"\ninclude "%s"\n' \
+    "$T_DIR" "$PORT" "$LIBEXEC" "$T_DIR" "$EX/lighttpd/fcgi-mcp-spawn.conf" >"$T_DIR/spawn-check.conf"
+out=$("$LIGHTTPD" -tt -f "$T_DIR/spawn-check.conf" 2>&1)
+ok $? "the shipped fcgi-mcp-spawn.conf loads (lighttpd -tt) $out"
 
 check_oauth lighttpd "$BASE"
 

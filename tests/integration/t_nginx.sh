@@ -149,6 +149,7 @@ mcp '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"whoAmI","ar
 is "$STATUS" 200 "whoAmI: 200"
 like "$BODY" '\\"authorization\\":\\"Bearer nginx-token-1\\"|"authorization":"Bearer nginx-token-1"' \
     "Authorization reaches mcp.fcgi (HTTP_AUTHORIZATION) and the API"
+check_twins nginx
 
 # Progress over SSE, streamed: each line time-stamped as curl hands it on.
 sse='{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":4,"delay_ms":400},"_meta":{"progressToken":"p"}}}'
