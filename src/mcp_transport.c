@@ -534,11 +534,20 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 		x->http_status = 400;
 		return rpc_error(x->msg.id, RPC_INVALID_REQUEST, cause, NULL);
 	}
-	if (x->msg.kind == RPC_RESPONSE)
-		return NULL;	/* we send no requests; nothing to match */
+	hver = req_header(x->rq, "MCP-Protocol-Version");
+	if (x->msg.kind == RPC_RESPONSE) {
+		/* we send no requests: nothing to match; and 2026-07-28
+		 * forbids clients to send responses at all */
+		rc = mcp_version_parse(hver);
+		if (batch || rc < 0 || !mcp_version_is_modern(
+		    (enum mcp_ver)rc))
+			return NULL;
+		x->http_status = 400;
+		return rpc_error(NULL, RPC_INVALID_REQUEST, "Invalid Request: "
+		    "a client sends no JSON-RPC responses", NULL);
+	}
 	req_set_note(x->rq->rpc_method, sizeof(x->rq->rpc_method),
 	    x->msg.method);
-	hver = req_header(x->rq, "MCP-Protocol-Version");
 	x->modern = !batch && is_modern(x, hver);
 	if (x->msg.kind == RPC_NOTIFICATION) {
 		/* no header rules are defined for notification POSTs */

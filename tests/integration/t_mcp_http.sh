@@ -27,6 +27,12 @@ run_checks() {	# run_checks LABEL LOGFILE
 	    -H 'MCP-Protocol-Version: 2025-11-25'
 	is "$STATUS" 202 "$label: notification 202"
 	is "$BODY" "" "$label: 202 without body"
+	# a JSON-RPC response from the client: accepted up to 2025-11-25
+	# (answers to the server's requests); 2026-07-28 forbids it
+	mcp '{"jsonrpc":"2.0","id":7,"result":{}}' -H 'MCP-Protocol-Version: 2025-11-25'
+	is "$STATUS:$BODY" "202:" "$label: a response, 2025-11-25: 202"
+	mcp '{"jsonrpc":"2.0","id":7,"result":{}}' -H 'MCP-Protocol-Version: 2026-07-28'
+	like "$STATUS:$BODY" '^400:.*"code":-32600' "$label: a response, 2026-07-28: 400 -32600"
 
 	mcp '{"jsonrpc":"2.0","id":"abc","method":"ping"}' \
 	    -H 'MCP-Protocol-Version: 2025-11-25'
