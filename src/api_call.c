@@ -1139,39 +1139,169 @@ redact_forms(struct buf *body, const char *s, size_t n)
 	buf_free(&esc);
 }
 
-/*
- * The credentials this call sent, taken out of the API's answer before
- * the model sees it: APIs echo them (a "next" link with the key in its
- * query, a debug endpoint echoing the request).  A header value "Scheme
- * token" gives its token too, a query key its encoded form.  The
- * caller's own token in passthrough mode is the caller's to see.
- */
+/* A secret as it may travel in a URL: percent-encoded, in upper and in
+ * lower case hex. */
 static void
-redact_answer(const struct api_op *op, const struct api_req *r,
-    struct buf *body)
+redact_encoded(struct buf *body, const char *s, size_t n)
 {
 	struct buf	 enc;
-	const char	*v, *sp;
 	size_t		 i;
+
+	buf_init(&enc);
+	url_encode(&enc, s, n);
+	if (enc.len != n) {
+		redact_one(body, enc.data, enc.len);
+		for (i = 0; i + 2 < enc.len; i++)
+			if (enc.data[i] == '%') {
+				enc.data[i + 1] = (char)tolower(
+				    (unsigned char)enc.data[i + 1]);
+				enc.data[i + 2] = (char)tolower(
+				    (unsigned char)enc.data[i + 2]);
+			}
+		redact_one(body, enc.data, enc.len);
+	}
+	explicit_bzero(enc.data, enc.len);
+	buf_free(&enc);
+}
+
+/*
+ * The credentials this call sent, as plain values (into sv/sl, room for
+ * 3 per static credential and one per header): a static credential, the
+ * token of a "Scheme token" value, the user:password of a Basic one; the
+ * provider's token (client_credentials, exchange).  The caller's own
+ * token in passthrough mode is the caller's to see.  Decoded copies go
+ * to own[] too, for the caller to wipe and free.
+ */
+static size_t
+call_secrets(const struct api_op *op, const struct api_req *r,
+    const char **sv, size_t *sl, struct buf *own)
+{
+	const char	*v, *sp;
+	unsigned char	*raw;
+	size_t		 i, n = 0, rawlen;
 
 	for (i = 0; op->upauth == UPAUTH_STATIC && i < op->ncreds; i++) {
 		v = op->creds[i].value;
-		redact_forms(body, v, strlen(v));
-		if ((sp = strrchr(v, ' ')) != NULL)
-			redact_forms(body, sp + 1, strlen(sp + 1));
-		buf_init(&enc);
-		url_encode(&enc, v, strlen(v));
-		if (enc.len != strlen(v))
-			redact_one(body, enc.data, enc.len);
-		explicit_bzero(enc.data, enc.len);
-		buf_free(&enc);
+		sv[n] = v;
+		sl[n++] = strlen(v);
+		if ((sp = strrchr(v, ' ')) != NULL) {
+			sv[n] = sp + 1;
+			sl[n++] = strlen(sp + 1);
+		}
+		if (util_strncaseeq(v, "Basic ", 6) && util_b64_decode(v + 6,
+		    strlen(v + 6), &raw, &rawlen) == 0) {
+			/* own[i] keeps it; sv and sl name it */
+			own[i].data = (char *)raw;
+			own[i].len = own[i].cap = rawlen;
+			sv[n] = own[i].data;
+			sl[n++] = rawlen;
+		}
 	}
-	/* the provider's token (client_credentials, exchange) */
 	for (i = 0; api_op_needs_client(op->upauth) && i < r->nheaders; i++)
 		if (util_strncaseeq(r->headers[i], "Authorization: Bearer ",
-		    22))
-			redact_forms(body, r->headers[i] + 22,
-			    strlen(r->headers[i] + 22));
+		    22)) {
+			sv[n] = r->headers[i] + 22;
+			sl[n++] = strlen(r->headers[i] + 22);
+		}
+	return n;
+}
+
+/* Every form of every secret out of `b`. */
+static void
+redact_all(struct buf *b, const char *const *sv, const size_t *sl, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		redact_forms(b, sv[i], sl[i]);
+		redact_encoded(b, sv[i], sl[i]);
+	}
+}
+
+/* The strings of a parsed answer, redacted; 1 when one changed. */
+static int
+redact_tree(struct json_object *v, const char *const *sv, const size_t *sl,
+    size_t n)
+{
+	struct buf	 b;
+	size_t		 i, len;
+	int		 changed = 0;
+
+	if (json_object_is_type(v, json_type_string)) {
+		buf_init(&b);
+		len = (size_t)json_object_get_string_len(v);
+		buf_append(&b, json_object_get_string(v), len);
+		redact_all(&b, sv, sl, n);
+		if (b.len != len || memcmp(b.data, json_object_get_string(v),
+		    len) != 0) {
+			json_object_set_string_len(v, b.data, (int)b.len);
+			changed = 1;
+		}
+		buf_free(&b);
+	} else if (json_object_is_type(v, json_type_array)) {
+		for (i = 0; i < json_object_array_length(v); i++)
+			changed |= redact_tree(json_object_array_get_idx(v, i),
+			    sv, sl, n);
+	} else if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, key, val) {
+			(void)key;
+			changed |= redact_tree(val, sv, sl, n);
+		}
+	}
+	return changed;
+}
+
+/*
+ * The credentials this call sent (call_secrets), taken out of the API's
+ * answer before the model sees it: APIs echo them (a "next" link with
+ * the key in its query, a debug endpoint echoing the request), as they
+ * are, percent-encoded, or in JSON with "\/" for "/".  A JSON answer may
+ * also write any character as \uXXXX, which no search of its text finds:
+ * when it has such an escape (or a secret has a character JSON must
+ * escape), its strings are searched once parsed, and an answer with one
+ * found is written again from the redacted tree.
+ */
+static void
+redact_answer(const struct api_op *op, const struct api_req *r,
+    const char *ctype, struct buf *body)
+{
+	const char	**sv;
+	struct buf	 *own;
+	size_t		 *sl, n, i, k = 3 * op->ncreds + r->nheaders + 1;
+	struct json_object *tree;
+	const char	 *cause;
+	int		  deep;
+
+	if (body->len == 0 || (op->upauth != UPAUTH_STATIC &&
+	    !api_op_needs_client(op->upauth)))
+		return;
+	sv = xcalloc(k, sizeof(*sv));
+	sl = xcalloc(k, sizeof(*sl));
+	own = xcalloc(op->ncreds + 1, sizeof(*own));
+	n = call_secrets(op, r, sv, sl, own);
+	redact_all(body, sv, sl, n);
+	deep = memmem(body->data, body->len, "\\u", 2) != NULL;
+	for (i = 0; i < n && !deep; i++)
+		deep = memchr(sv[i], '"', sl[i]) != NULL ||
+		    memchr(sv[i], '\\', sl[i]) != NULL;
+	if (deep && body->len > 0 && api_media_is_json(ctype) &&
+	    jp_parse(body->data, body->len, &answer_json, &tree,
+	    &cause) == 0) {
+		if (redact_tree(tree, sv, sl, n)) {
+			explicit_bzero(body->data, body->len);
+			buf_reset(body);
+			jw_value(body, tree);
+		}
+		json_object_put(tree);
+	}
+	for (i = 0; i < op->ncreds; i++)
+		if (own[i].data != NULL) {
+			explicit_bzero(own[i].data, own[i].len);
+			free(own[i].data);
+		}
+	free(own);
+	free(sv);
+	free(sl);
 }
 
 /*
@@ -1411,7 +1541,7 @@ again:
 		goto again;
 	}
 	brk_done(&bc, !brk_is_failure(UP_OK, urs.status), util_now_unix());
-	redact_answer(op, &r, &urs.body);
+	redact_answer(op, &r, urs.content_type, &urs.body);
 	call->upstream_status = urs.status;
 	call->upstream_seconds = urs.seconds;
 	call->progress(call->ctx, (double)urs.body.len,

@@ -140,17 +140,18 @@ t_redact(const struct registry *reg, const struct cfg *cfg)
 	    "\"echo\":\"q k&1 and bt-9 and Basic YWxpY2U6czNjcmV0\","
 	    "\"short\":\"ck-1\"}");
 	if ((t = reg_find(reg, "query")) != NULL)
-		redact_answer(t->impl, &r, &body);
+		redact_answer(t->impl, &r, "application/json", &body);
 	is_str(body.data, "{\"next\":\"/v1/query?q=x&api_key=[redacted]\","
 	    "\"echo\":\"q k&1 and bt-9 and Basic YWxpY2U6czNjcmV0\","
 	    "\"short\":\"ck-1\"}", "redact: the query key, encoded, out of "
 	    "an answer; too short to redact: left (the key itself is 5 bytes)");
 	buf_reset(&body);
-	buf_puts(&body, "Authorization: Basic YWxpY2U6czNjcmV0\n");
+	buf_puts(&body, "Authorization: Basic YWxpY2U6czNjcmV0\n"
+	    "user: alice:s3cret\n");
 	if ((t = reg_find(reg, "basic")) != NULL)
-		redact_answer(t->impl, &r, &body);
-	is_str(body.data, "Authorization: [redacted]\n", "redact: a Basic "
-	    "credential echoed");
+		redact_answer(t->impl, &r, "text/plain", &body);
+	is_str(body.data, "Authorization: [redacted]\nuser: [redacted]\n",
+	    "redact: a Basic credential echoed, and its user:password");
 	/* the provider's token, as provider_token() set it */
 	memset(&op, 0, sizeof(op));
 	op.upauth = UPAUTH_CLIENT_CREDENTIALS;
@@ -158,10 +159,30 @@ t_redact(const struct registry *reg, const struct cfg *cfg)
 	buf_reset(&body);
 	buf_puts(&body, "{\"you_sent\":\"pt-01234/56789\",\"json\":"
 	    "\"pt-01234\\/56789\"}");
-	redact_answer(&op, &r, &body);
+	redact_answer(&op, &r, "application/json", &body);
 	is_str(body.data, "{\"you_sent\":\"[redacted]\",\"json\":"
 	    "\"[redacted]\"}", "redact: the provider's token echoed, also "
 	    "with its slash escaped as JSON writers do");
+	/* percent-encoded in a link, in either case of hex */
+	buf_reset(&body);
+	buf_puts(&body, "{\"next\":\"/p?t=pt-01234%2F56789\",\"low\":"
+	    "\"/p?t=pt-01234%2f56789\"}");
+	redact_answer(&op, &r, "application/json", &body);
+	is_str(body.data, "{\"next\":\"/p?t=[redacted]\",\"low\":"
+	    "\"/p?t=[redacted]\"}", "redact: the provider's token "
+	    "percent-encoded in a link");
+	/* any character as \uXXXX (.NET writes + that way): found once
+	 * parsed, and the answer written again */
+	buf_reset(&body);
+	buf_puts(&body, "{\"you_sent\":\"pt-01234\\u002f56789\",\"n\":1}");
+	redact_answer(&op, &r, "application/json", &body);
+	is_str(body.data, "{\"you_sent\":\"[redacted]\",\"n\":1}",
+	    "redact: the provider's token with a \\u escape in a JSON answer");
+	buf_reset(&body);
+	buf_puts(&body, "[\"\\u0070t-01234/56789\",\"\\u00e9\"]");
+	redact_answer(&op, &r, "application/json; charset=utf-8", &body);
+	is_str(body.data, "[\"[redacted]\",\"\xc3\xa9\"]", "redact: ... in an "
+	    "array answer too (the other strings kept)");
 	buf_free(&body);
 	api_req_free(&r);
 }
