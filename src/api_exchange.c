@@ -40,6 +40,7 @@ struct xc_entry {
 	unsigned char	 key[XC_DIGEST];	/* SHA-256 of the subject */
 	char		*token;			/* NULL: a free slot */
 	int64_t		 until;
+	int64_t		 renewed;		/* got after a 401, then */
 	uint64_t	 seq;			/* order of arrival */
 };
 
@@ -225,32 +226,39 @@ api_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
  * the provider (`mode`, the operation's: client_credentials, exchange).
  * `renew`: the API refused the last one; drop it and get another.
  */
+static const char *
+too_soon(char *why, size_t whysz)
+{
+	snprintf(why, whysz, "the API refused the provider's token, and this "
+	    "worker asked for a new one less than %d s ago", XC_RENEW_GAP);
+	return NULL;
+}
+
+/*
+ * `renew`: an API that refuses every token the provider gives (a wrong
+ * audience) would otherwise cost the provider two token requests per
+ * call, so a token is renewed once in XC_RENEW_GAP seconds: the shared
+ * client_credentials token by itself, an exchanged one per subject, so
+ * that one caller's 401s cannot hold back another's renewal.
+ */
 const char *
 api_upstream_token(const struct cfg *cfg, int mode,
     const struct tool_call *call, int renew, char *why, size_t whysz)
 {
-	static int64_t	 renewed_at;	/* this worker's last renewal */
-	int64_t		 now;
+	static int64_t		 cc_renewed;
+	unsigned char		 kbuf[XC_DIGEST];
+	const unsigned char	*key;
+	struct xc_entry		*e;
+	const char		*tok;
+	int64_t			 now = renew ? util_now_unix() : 0;
 
-	/*
-	 * An API that refuses every token the provider gives (a wrong
-	 * audience) would otherwise cost the provider two token requests
-	 * per call, and a shared client_credentials token makes that every
-	 * call of the worker: one renewal in XC_RENEW_GAP seconds.
-	 */
-	if (renew) {
-		now = util_now_unix();
-		if (now - renewed_at < XC_RENEW_GAP) {
-			snprintf(why, whysz, "the API refused the provider's "
-			    "token, and this worker asked for a new one less "
-			    "than %d s ago", XC_RENEW_GAP);
-			return NULL;
-		}
-		renewed_at = now;
-	}
 	if (mode == UPAUTH_CLIENT_CREDENTIALS) {
-		if (renew)
+		if (renew) {
+			if (now - cc_renewed < XC_RENEW_GAP)
+				return too_soon(why, whysz);
+			cc_renewed = now;
 			api_cc_clear();
+		}
 		return api_cc_token(cfg, why, whysz);
 	}
 	if (call->subject == NULL) {
@@ -258,10 +266,19 @@ api_upstream_token(const struct cfg *cfg, int mode,
 		    "only a verified token is exchanged");
 		return NULL;
 	}
-	if (renew)
-		api_xc_drop(call->subject);
-	if (call->subject_digest != NULL)
-		return xc_token(cfg, call->subject_digest, call->subject,
-		    call->subject_exp, why, whysz);
-	return api_xc_token(cfg, call->subject, call->subject_exp, why, whysz);
+	/* auth.c's digest of the verified token: not hashed again */
+	if ((key = call->subject_digest) == NULL) {
+		xc_digest(call->subject, kbuf);
+		key = kbuf;
+	}
+	if (renew && (e = xc_find(key, INT64_MIN)) != NULL) {
+		if (now - e->renewed < XC_RENEW_GAP)
+			return too_soon(why, whysz);
+		xc_wipe(e);
+	}
+	tok = xc_token(cfg, key, call->subject, call->subject_exp, why,
+	    whysz);
+	if (renew && tok != NULL && (e = xc_find(key, INT64_MIN)) != NULL)
+		e->renewed = now;
+	return tok;
 }

@@ -145,6 +145,38 @@ t_cache(void)
 	call.subject_digest = NULL;
 	is_str(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 0, why,
 	    sizeof(why)), "cached-api-token", "without a digest: hashed here");
+
+	/* after a 401 one renewal per subject in XC_RENEW_GAP s: another
+	 * caller's 401s (user A's, every few seconds) do not stop user B's
+	 * renewal, nor that of the client_credentials token */
+	api_xc_clear();
+	xc_digest("subject-a", k);
+	xc_put(k, xstrdup("api-token-a"), util_now_unix() + 100,
+	    util_now_unix());
+	xc_digest("subject-b", k);
+	xc_put(k, xstrdup("api-token-b"), util_now_unix() + 100,
+	    util_now_unix());
+	call.subject = "subject-a";
+	ok(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 1, why,
+	    sizeof(why)) == NULL && strstr(why, "cannot be reached") != NULL,
+	    "A's 401: A's token dropped, a new exchange tried (%s)", why);
+	call.subject = "subject-b";
+	ok(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 1, why,
+	    sizeof(why)) == NULL && strstr(why, "cannot be reached") != NULL,
+	    "B's 401 right after: B's renewal is tried too (%s)", why);
+	xc_digest("subject-b", k);
+	ok(xc_find(k, INT64_MIN) == NULL, "... and B's refused token is gone");
+	cfg.upstream_scope = NULL;
+	ok(api_upstream_token(&cfg, UPAUTH_CLIENT_CREDENTIALS, &call, 1, why,
+	    sizeof(why)) == NULL && strstr(why, "less than") == NULL,
+	    "... as is the client_credentials token's (%s)", why);
+	/* a subject renewed a moment ago is not renewed again */
+	xc_put(k, xstrdup("api-token-b2"), util_now_unix() + 100,
+	    util_now_unix())->renewed = util_now_unix();
+	ok(api_upstream_token(&cfg, UPAUTH_EXCHANGE, &call, 1, why,
+	    sizeof(why)) == NULL && strstr(why, "less than") != NULL,
+	    "B's second 401 within %d s: no second renewal (%s)",
+	    XC_RENEW_GAP, why);
 	api_xc_clear();
 }
 
