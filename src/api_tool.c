@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "audit.h"
 #include "log.h"
 #include "api.h"
 #include "url.h"
@@ -356,6 +357,58 @@ server_url(struct json_object *servers)
 			buf_putc(&b, *u);
 	}
 	return buf_release(&b);
+}
+
+/* The origin (RFC 6454) of an absolute URL; NULL when it has none. */
+static char *
+origin_of(const char *url)
+{
+	struct url	 u;
+	const char	*cause;
+	char		*o;
+
+	if (url_parse(url, &u, &cause) == -1)
+		return NULL;
+	o = url_origin(&u);
+	url_free(&u);
+	return o;
+}
+
+/*
+ * An operation whose own servers entry names another origin than the
+ * document's (a CDN for uploads, a third party) would send it the
+ * credential of its mode too: said at start-up, so that the operator can
+ * curate it (x-mcp-upstream-auth: none) or set MCP_API_BASE_URL.
+ */
+static void
+warn_other_origin(struct api_build *b, const char *label,
+    const struct api_op *op)
+{
+	char	*s, *root = NULL, *mine = NULL, *abs = NULL;
+
+	if (b->cfg->api_base_url != NULL || (op->upauth != UPAUTH_STATIC &&
+	    !api_op_needs_client(op->upauth)))
+		return;
+	if ((s = server_url(obj_get(b->doc.root, "servers",
+	    json_type_array))) == NULL)
+		s = xstrdup("/");
+	if (strstr(s, "://") != NULL)
+		abs = xstrdup(s);
+	else if (strncmp(b->doc.where, "http://", 7) == 0 ||
+	    strncmp(b->doc.where, "https://", 8) == 0)
+		abs = resolve_url(b->doc.where, s);
+	if (abs != NULL && (root = origin_of(abs)) != NULL &&
+	    (mine = origin_of(op->base_url)) != NULL &&
+	    strcmp(root, mine) != 0)
+		log_msg(LOGL_WARN, "MCP_OPENAPI: %s: operation %s: its calls "
+		    "go to %s, not to the API's origin %s: the credential it "
+		    "sends (%s) goes there too; curate it (x-mcp-upstream-auth: "
+		    "none) or set MCP_API_BASE_URL", b->doc.where, label, mine,
+		    root, audit_upauth_word(op->upauth));
+	free(s);
+	free(abs);
+	free(root);
+	free(mine);
 }
 
 /*
@@ -1582,6 +1635,7 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 	    b->cause) == -1)
 		goto out;
 	b->need_client |= api_op_needs_client(t.op->upauth);
+	warn_other_origin(b, label, t.op);
 	if (api_op_lends(b->cfg, t.op->upauth) &&
 	    t.op->upauth != b->cfg->upstream_auth)
 		buf_printf(&b->lent, "%s%s", b->lent.len ? ", " : "", label);

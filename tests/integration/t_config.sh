@@ -77,6 +77,24 @@ out=$(clean_env MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
 is "$rc" 0 "client_credentials with its own client loads"
 like "$out" "warning: MCP_UPSTREAM_AUTH=client_credentials with MCP_AUTH=none: no token is verified, so anyone who reaches the endpoint calls the API with this server's credentials" \
     "without token verification: warned that anyone calls with them"
+# an operation whose own servers entry names another origin: the
+# provider's token would go there too
+cat >"$T_DIR/two-origins.json" <<'EOD'
+{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+ "servers":[{"url":"https://api.example/v1"}],
+ "paths":{"/items":{"get":{"operationId":"listItems","responses":{"200":{"description":"ok"}}}},
+  "/upload":{"servers":[{"url":"https://cdn.example"}],
+   "post":{"operationId":"upload","responses":{"200":{"description":"ok"}}}},
+  "/other":{"get":{"operationId":"sameHost","servers":[{"url":"https://API.example:443/v2"}],
+   "responses":{"200":{"description":"ok"}}}}}}
+EOD
+out=$(clean_env MCP_OPENAPI="$T_DIR/two-origins.json" MCP_UPSTREAM_AUTH=client_credentials \
+    MCP_UPSTREAM_CLIENT_ID=gw MCP_UPSTREAM_CLIENT_SECRET_FILE="$T_DIR/gw" \
+    MCP_OAUTH_TOKEN_URL=https://idp.example/token "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "an operation on another origin: loads"
+like "$out" "warn mcp.fcgi: MCP_OPENAPI: .*operation upload: its calls go to https://cdn.example, not to the API's origin https://api.example: the credential it sends \\(client_credentials\\) goes there too" \
+    "... with a warning that the provider's token would go there"
+unlike "$out" "operation (listItems|sameHost):" "... none for operations on the API's origin (host case, default port)"
 out=$(clean_env $JWT_ENV MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
     MCP_UPSTREAM_CLIENT_SECRET_FILE="$T_DIR/gw" "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "client_credentials with MCP_AUTH=jwt loads"
