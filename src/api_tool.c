@@ -359,6 +359,21 @@ server_url(struct json_object *servers)
 	return buf_release(&b);
 }
 
+/*
+ * A server URL made absolute against the document's URL; NULL when it
+ * is relative and the document is a file.
+ */
+static char *
+server_abs(const struct api_build *b, const char *s)
+{
+	if (strstr(s, "://") != NULL)
+		return xstrdup(s);
+	if (strncmp(b->doc.where, "http://", 7) == 0 ||
+	    strncmp(b->doc.where, "https://", 8) == 0)
+		return resolve_url(b->doc.where, s);
+	return NULL;
+}
+
 /* The origin (RFC 6454) of an absolute URL; NULL when it has none. */
 static char *
 origin_of(const char *url)
@@ -392,12 +407,8 @@ warn_other_origin(struct api_build *b, const char *label,
 	if ((s = server_url(obj_get(b->doc.root, "servers",
 	    json_type_array))) == NULL)
 		s = xstrdup("/");
-	if (strstr(s, "://") != NULL)
-		abs = xstrdup(s);
-	else if (strncmp(b->doc.where, "http://", 7) == 0 ||
-	    strncmp(b->doc.where, "https://", 8) == 0)
-		abs = resolve_url(b->doc.where, s);
-	if (abs != NULL && (root = origin_of(abs)) != NULL &&
+	if ((abs = server_abs(b, s)) != NULL &&
+	    (root = origin_of(abs)) != NULL &&
 	    (mine = origin_of(op->base_url)) != NULL &&
 	    strcmp(root, mine) != 0)
 		log_msg(LOGL_WARN, "MCP_OPENAPI: %s: operation %s: its calls "
@@ -435,12 +446,7 @@ base_url(struct api_build *b, const struct api_cand *c)
 			s = server_url(lists[i]);
 		if (s == NULL)
 			s = xstrdup("/");
-		if (strstr(s, "://") != NULL)
-			abs = xstrdup(s);
-		else if (strncmp(b->doc.where, "http://", 7) == 0 ||
-		    strncmp(b->doc.where, "https://", 8) == 0)
-			abs = resolve_url(b->doc.where, s);
-		if (abs == NULL) {
+		if ((abs = server_abs(b, s)) == NULL) {
 			xasprintf(b->cause, "MCP_API_BASE_URL: required: the "
 			    "server URL '%s' of %s is relative and MCP_OPENAPI "
 			    "is a file, not a URL", s, b->doc.where);
