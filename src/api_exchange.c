@@ -204,6 +204,17 @@ xc_token(const struct cfg *cfg, const unsigned char *key,
 		return NULL;
 	}
 	buf_free(&body);
+	/* a provider set up wrong may give the subject back: passing it on
+	 * is the token passthrough MCP forbids */
+	if (strcmp(tok, subject) == 0) {
+		explicit_bzero(tok, strlen(tok));
+		free(tok);
+		snprintf(why, whysz, "the OAuth provider answered the exchange "
+		    "with the caller's own token, which is not passed to the "
+		    "API");
+		log_msg(LOGL_WARN, "MCP_UPSTREAM_AUTH=exchange: %s", why);
+		return NULL;
+	}
 	now = util_now_unix();
 	until = xc_until(now, life, subject_exp);
 	log_msg(LOGL_DEBUG, "MCP_UPSTREAM_AUTH=exchange: a token for the API, "

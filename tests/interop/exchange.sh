@@ -246,6 +246,11 @@ like "$BODY" "the OAuth provider's token endpoint answered HTTP 200 without a JS
 exchange_mode "mode=refresh"
 call /x "$T_ERIN"
 like "$BODY" "the OAuth provider issued a token that is not an access token" "an issued_token_type other than access_token: refused"
+exchange_mode "mode=echo"
+call /x "$T_ERIN"
+like "$BODY" "the OAuth provider answered the exchange with the caller's own token" \
+    "an exchange that gives back the caller's own token: refused (it would be passthrough)"
+is "$(received)" "" "... and the API was not called with it"
 exchange_mode "mode=normal"
 call /x "$T_ERIN"
 unlike "$BODY" '"isError":true' "... and the next good answer is used"

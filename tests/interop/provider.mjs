@@ -325,8 +325,9 @@ function stripIss(location) {
 // of this provider (a JWT it signed, or an opaque one it stores) for a JWT
 // access token of one --resource (resource or audience), with the user as
 // sub and the calling client as client_id.  POST /__test/exchange?mode=
-// makes the next answers huge (a 20000-byte token), malformed (not JSON)
-// or refresh (issued_token_type refresh_token), and ?ttl= short-lived.
+// makes the next answers huge (a 20000-byte token), malformed (not JSON),
+// refresh (issued_token_type refresh_token) or echo (the subject token
+// itself, as a provider set up wrong might), and ?ttl= short-lived.
 const exchangeCtl = { mode: 'normal', ttl: 0 };
 
 function jwtClaims(token) {
@@ -405,6 +406,7 @@ function tokenExchange(provider) {
       return;
     }
     if (exchangeCtl.mode === 'huge') value = `${value}${'A'.repeat(20000)}`;
+    if (exchangeCtl.mode === 'echo') value = p.subject_token;
     ctx.body = {
       access_token: value,
       issued_token_type: exchangeCtl.mode === 'refresh' ? 'urn:ietf:params:oauth:token-type:refresh_token' : ACCESS_TOKEN_TYPE,
@@ -616,7 +618,7 @@ async function userToken(q) {
 
 function exchangeControl(url) {
   const mode = url.searchParams.get('mode') ?? 'normal';
-  if (!['normal', 'huge', 'malformed', 'refresh'].includes(mode)) return { error: 'mode: normal, huge, malformed or refresh' };
+  if (!['normal', 'huge', 'malformed', 'refresh', 'echo'].includes(mode)) return { error: 'mode: normal, huge, malformed, refresh or echo' };
   exchangeCtl.mode = mode;
   exchangeCtl.ttl = +(url.searchParams.get('ttl') ?? 0) || 0;
   return exchangeCtl;
