@@ -506,7 +506,8 @@ family_move(const struct cfg *cfg, struct tok_app *app, const char *f,
  * be live and name its id as the current one; any other id of the family
  * was used before (a replay, or a copy in other hands), and revokes it.
  * The id is also claimed, for the time a refresh can take, so that of
- * two requests with the same token at once only one goes on.  The store
+ * two requests with the same token at once only one goes on (the other
+ * gets 503, and a replay once the first is done).  The store
  * holds one entry per family, however often it is refreshed.  0, or -1
  * after answering.
  */
@@ -553,6 +554,21 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	if ((r = store_claim(app->store, key, "1", legacy ?
 	    cfg->oauth_refresh_ttl : REFRESH_CLAIM_TTL(cfg))) == STORE_DOWN)
 		goto down;
+	/*
+	 * The current token, claimed already: a refresh with it under way,
+	 * or a claim left by a store write that timed out after the store
+	 * made it, or by a provider failure it could not undo.  Not a
+	 * replay (a used token is no longer the current one): try again
+	 * once the claim has gone.  (An older family's claim is its mark.)
+	 */
+	if (r != STORE_OK && !legacy) {
+		req_set_note(rq->note, sizeof(rq->note), "refresh token "
+		    "claimed");
+		resp_header(rs, "Retry-After", "5");
+		oauth_json_error(rs, 503, "temporarily_unavailable", "a "
+		    "refresh with this token is under way; try again");
+		return -1;
+	}
 	if (r != STORE_OK)
 		goto reused;
 	if (legacy && family_move(cfg, app, f, j) == -1) {

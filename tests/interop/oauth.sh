@@ -589,6 +589,26 @@ for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do rcli DEL "$k" >/dev/n
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS $(jstr error)" "400 invalid_grant" "... and the family has ended: the same token, its claim gone, is refused"
 
+# A claim of the family's current token that is still held (a refresh
+# under way, or one whose store write timed out after Redis ran it, or
+# whose provider failure could not be undone) is not a replay: 503, try
+# again, the family kept; once the claim is gone the refresh goes on
+for k in $(rcli --scan --pattern 'fcgi-mcp:current:*'); do rcli DEL "$k" >/dev/null; done
+redis_flow r7
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+cgi_token "$HA" "$(code_body "$RCODE")"
+RT=$(jstr refresh_token)
+FK=$(rcli --scan --pattern 'fcgi-mcp:current:*')
+[ "$(printf '%s\n' "$FK" | wc -l)" = 1 ] || bail "not one family in the store: $FK"
+J=$(rcli GET "$FK")
+rcli SET "fcgi-mcp:refresh:$J" 1 EX 60 >/dev/null
+cgi_token "$HB" "$(refresh_body "$RT")"
+is "$STATUS $(jstr error)" "503 temporarily_unavailable" "the current token's claim still held: 503, try again"
+is "$(rcli EXISTS "fcgi-mcp:revoked:${FK#fcgi-mcp:current:}")" 0 "... the family not revoked"
+rcli DEL "fcgi-mcp:refresh:$J" >/dev/null
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS" 200 "... and the same token refreshes once the claim is gone"
+
 # Redis stopped: everything that needs it fails closed
 redis_flow r3
 kill "$RPID"
