@@ -175,6 +175,14 @@ command(struct redis_store *r, int argc, const char **argv)
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR) {
 		log_msg(LOGL_ERROR, "store: redis at %s: %s", r->where,
 		    rep->str);
+		/* a replica now (a failover: the name may lead to the new
+		 * primary), one loading its data, one without its primary,
+		 * one that restarted with a password: connect again */
+		if (rep->str != NULL && (strncmp(rep->str, "READONLY", 8) ==
+		    0 || strncmp(rep->str, "LOADING", 7) == 0 ||
+		    strncmp(rep->str, "MASTERDOWN", 10) == 0 ||
+		    strncmp(rep->str, "NOAUTH", 6) == 0))
+			disconnect(r);
 		freeReplyObject(rep);
 		rep = NULL;
 	}

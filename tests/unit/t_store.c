@@ -583,6 +583,44 @@ t_redis_resend(struct store *s, int port)
 	    "twice (%d, count %lld, want 3)", (int)rc, (long long)c.count);
 }
 
+/* Connections Redis has taken so far (this one included). */
+static long
+redis_conns(int port)
+{
+	redisReply	*rep = redis_do(port, "INFO stats");
+	const char	*p;
+	long		 n = -1;
+
+	if (rep->type == REDIS_REPLY_STRING && (p = strstr(rep->str,
+	    "total_connections_received:")) != NULL)
+		n = strtol(p + 27, NULL, 10);
+	freeReplyObject(rep);
+	return n;
+}
+
+/*
+ * A Redis that became a replica (a failover moved the primary away, and
+ * a name such as a managed service's now names another server) answers
+ * writes with READONLY: the worker connects again at the next command,
+ * looking the name up again, rather than stay on the replica for good.
+ */
+static void
+t_redis_readonly(struct store *s, int port)
+{
+	long	 before;
+
+	before = redis_conns(port);
+	freeReplyObject(redis_do(port, "REPLICAOF 127.0.0.1 1"));
+	is_int(store_claim(s, "ro-a", "1", 60), STORE_DOWN, "redis: a "
+	    "replica answers READONLY: STORE_DOWN");
+	freeReplyObject(redis_do(port, "REPLICAOF NO ONE"));
+	is_int(store_claim(s, "ro-b", "1", 60), STORE_OK, "redis: a primary "
+	    "again: served");
+	/* redis_conns twice, REPLICAOF twice, and the store's new one */
+	is_int(redis_conns(port) - before, 4, "redis: ... on a new "
+	    "connection, opened after READONLY");
+}
+
 /* Redis's memory settings, then its clients dropped: they connect again. */
 static void
 redis_memory(int port, const char *max, const char *policy)
@@ -622,6 +660,7 @@ t_redis(void)
 	t_race(vars, "redis");
 	t_incr_race(vars, "redis");
 	t_redis_resend(s, port);
+	t_redis_readonly(s, port);
 
 	store_claim(s, "kept", "1", 600);
 	redis_stop(pid);
