@@ -451,7 +451,7 @@ bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
     struct resp *rs, struct json_object *flow)
 {
 	const char	*id = claim(flow, "bi"), *nonce = claim(flow, "bn");
-	char		 name[64], key[STORE_KEY_MAX];
+	char		 name[64], key[STORE_KEY_MAX], *mine;
 	enum store_res	 r;
 
 	snprintf(name, sizeof(name), FLOW_COOKIE "%.16s", id ? id : "");
@@ -465,10 +465,13 @@ bound_and_fresh(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		    "Start again from the application, in this browser.");
 		return -1;
 	}
-	/* the nonce is the flow's own: random, sealed, one per state */
+	/* the nonce is the flow's own: random, sealed, one per state; the
+	 * value this request's own (store_redis.c: a claim sent twice) */
 	snprintf(key, sizeof(key), "state:%s", nonce);
-	if ((r = store_claim(app->store, key, "1", OAUTH_STATE_TTL + 60)) ==
-	    STORE_DOWN) {
+	mine = oauth_random(12);
+	r = store_claim(app->store, key, mine, OAUTH_STATE_TTL + 60);
+	free(mine);
+	if (r == STORE_DOWN) {
 		/* the cookie stays: the same sign-in can finish later */
 		req_set_note(rq->note, sizeof(rq->note), "store down");
 		oauth_page(rs, 503, "Try again later", "This server cannot "

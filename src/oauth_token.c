@@ -516,7 +516,7 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
     struct resp *rs, struct json_object *rt)
 {
 	const char	*f = prov_field(rt, "f"), *j = prov_field(rt, "j");
-	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1];
+	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1], *mine;
 	enum store_res	 r;
 	int		 legacy;
 
@@ -550,9 +550,14 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		}
 		legacy = 1;
 	}
+	/* the value this request's own (store_redis.c: a claim sent
+	 * twice) */
 	store_key(key, sizeof(key), "refresh", j);
-	if ((r = store_claim(app->store, key, "1", legacy ?
-	    cfg->oauth_refresh_ttl : REFRESH_CLAIM_TTL(cfg))) == STORE_DOWN)
+	mine = oauth_random(12);
+	r = store_claim(app->store, key, mine, legacy ?
+	    cfg->oauth_refresh_ttl : REFRESH_CLAIM_TTL(cfg));
+	free(mine);
+	if (r == STORE_DOWN)
 		goto down;
 	/*
 	 * The current token, claimed already: a refresh with it under way,

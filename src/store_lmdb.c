@@ -375,7 +375,10 @@ get_once(struct lmdb_store *l, const char *key, char *val)
 		memcpy(val, (unsigned char *)d.mv_data + 8, d.mv_size - 8);
 		val[d.mv_size - 8] = '\0';
 		res = STORE_OK;
-	}
+	} else if (until != 0)
+		/* longer than any value written here: not ours to read, and
+		 * not absent either (a revoked family would pass) */
+		res = failed(l, "read", MDB_CORRUPTED);
 	mdb_txn_abort(txn);
 	return res;
 }

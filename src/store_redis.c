@@ -150,16 +150,17 @@ may_resend(const redisContext *rc, int kept)
 
 /*
  * One command, on the kept connection or a new one; sent once more on a
- * new one when the kept one was found closed.  NULL when Redis cannot
- * answer.
+ * new one when the kept one was found closed (*resent set).  NULL when
+ * Redis cannot answer.
  */
 static redisReply *
-command(struct redis_store *r, int argc, const char **argv)
+command(struct redis_store *r, int argc, const char **argv, int *resent)
 {
 	redisReply	*rep = NULL;
 	size_t		 lens[6];
 	int		 i, kept, again = 1;
 
+	*resent = 0;
 	for (i = 0; i < argc; i++)
 		lens[i] = strlen(argv[i]);
 	while (rep == NULL && again) {
@@ -169,6 +170,7 @@ command(struct redis_store *r, int argc, const char **argv)
 			if (!(again = may_resend(r->rc, kept)))
 				log_msg(LOGL_ERROR, "store: redis at %s: %s",
 				    r->where, r->rc->errstr);
+			*resent = again;
 			disconnect(r);
 		}
 	}
@@ -189,14 +191,18 @@ command(struct redis_store *r, int argc, const char **argv)
 	return rep;
 }
 
+static enum store_res	redis_get(void *, const char *, char *);
+
 static enum store_res
 set(struct redis_store *r, const char *key, const char *val, int64_t ttl,
     int only_new)
 {
 	const char	*argv[6];
 	char		 k[sizeof(KEY_PREFIX) + STORE_KEY_MAX], t[24];
+	char		 got[STORE_VALUE_MAX + 1];
 	redisReply	*rep;
 	enum store_res	 res;
+	int		 resent;
 
 	snprintf(k, sizeof(k), KEY_PREFIX "%s", key);
 	snprintf(t, sizeof(t), "%lld", (long long)ttl);
@@ -206,7 +212,7 @@ set(struct redis_store *r, const char *key, const char *val, int64_t ttl,
 	argv[3] = "EX";
 	argv[4] = t;
 	argv[5] = "NX";
-	if ((rep = command(r, only_new ? 6 : 5, argv)) == NULL)
+	if ((rep = command(r, only_new ? 6 : 5, argv, &resent)) == NULL)
 		return STORE_DOWN;
 	/* only "+OK" stored it ("+QUEUED" inside a MULTI did not yet) */
 	if (rep->type == REDIS_REPLY_STATUS && rep->str != NULL &&
@@ -217,6 +223,15 @@ set(struct redis_store *r, const char *key, const char *val, int64_t ttl,
 	else
 		res = STORE_DOWN;
 	freeReplyObject(rep);
+	/*
+	 * Sent again (Redis closed the connection): the first send may
+	 * have run and taken the key.  Holding this call's own value, it
+	 * is this call's claim (callers claim with values of their own:
+	 * a family, a random nonce).
+	 */
+	if (res == STORE_EXISTS && resent &&
+	    redis_get(r, key, got) == STORE_OK && strcmp(got, val) == 0)
+		res = STORE_OK;
 	return res;
 }
 
@@ -239,11 +254,12 @@ redis_get(void *p, const char *key, char *val)
 	char		 k[sizeof(KEY_PREFIX) + STORE_KEY_MAX];
 	redisReply	*rep;
 	enum store_res	 res = STORE_DOWN;
+	int		 resent;
 
 	snprintf(k, sizeof(k), KEY_PREFIX "%s", key);
 	argv[0] = "GET";
 	argv[1] = k;
-	if ((rep = command(p, 2, argv)) == NULL)
+	if ((rep = command(p, 2, argv, &resent)) == NULL)
 		return STORE_DOWN;
 	if (rep->type == REDIS_REPLY_NIL)
 		res = STORE_MISSING;
@@ -263,11 +279,12 @@ redis_del(void *p, const char *key)
 	const char	*argv[2];
 	char		 k[sizeof(KEY_PREFIX) + STORE_KEY_MAX];
 	redisReply	*rep;
+	int		 resent;
 
 	snprintf(k, sizeof(k), KEY_PREFIX "%s", key);
 	argv[0] = "DEL";
 	argv[1] = k;
-	if ((rep = command(p, 2, argv)) == NULL)
+	if ((rep = command(p, 2, argv, &resent)) == NULL)
 		return STORE_DOWN;
 	freeReplyObject(rep);
 	return STORE_OK;

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,6 +318,37 @@ t_lmdb_damaged(const char **vars, const char *path)
 	cfg_free(&cfg);
 }
 
+/*
+ * A live row whose value is longer than any the store writes (another
+ * writer, damage): STORE_DOWN as with Redis, not STORE_MISSING, which
+ * would read a revoked family as not revoked.
+ */
+static void
+t_lmdb_oversized(const char **vars, const char *path)
+{
+	struct store	*s;
+	struct cfg	 cfg;
+	unsigned char	 row[8 + STORE_VALUE_MAX + 44];
+	char		 v[STORE_VALUE_MAX + 1];
+	uint64_t	 until = (uint64_t)util_now_unix() + 3600;
+	int		 i;
+
+	for (i = 7; i >= 0; i--, until >>= 8)
+		row[i] = (unsigned char)(until & 0xff);
+	memset(row + 8, 'x', sizeof(row) - 8);
+	if (lmdb_raw(path, "oversized", (const char *)row, sizeof(row)) ==
+	    -1) {
+		ok(0, "local: an oversized row written");
+		return;
+	}
+	if (opened(vars, &cfg, &s, "oversized") == -1)
+		return;
+	is_int(store_get(s, "oversized", v), STORE_DOWN, "local: a live row "
+	    "too long to be ours read: STORE_DOWN, not STORE_MISSING");
+	store_close(s);
+	cfg_free(&cfg);
+}
+
 static void
 t_lmdb(const char *dir)
 {
@@ -341,6 +373,7 @@ t_lmdb(const char *dir)
 	t_race(vars, "local");
 	t_incr_race(vars, "local");
 	t_lmdb_damaged(vars, path);
+	t_lmdb_oversized(vars, path);
 
 	/* another user could have made the file first */
 	chmod(path, 0666);
@@ -583,6 +616,115 @@ t_redis_resend(struct store *s, int port)
 	    "twice (%d, count %lld, want 3)", (int)rc, (long long)c.count);
 }
 
+/*
+ * One client connection through the proxy: bytes both ways, except that
+ * every other SET ... NX (the 1st, the 3rd ...: *nx counts them) goes to
+ * Redis and its answer is dropped with the connection, as when Redis
+ * closes a connection between running a command and answering it.
+ */
+static void
+drop_proxy_conn(int c, int redis_port, int *nx)
+{
+	struct sockaddr_in	 a;
+	struct pollfd		 pf[2];
+	char			 b[65536];
+	ssize_t			 n;
+	int			 r = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(redis_port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(r, (struct sockaddr *)&a, sizeof(a)) == -1)
+		goto out;
+	pf[0].fd = c;
+	pf[1].fd = r;
+	pf[0].events = pf[1].events = POLLIN;
+	while (poll(pf, 2, -1) > 0) {
+		if (pf[0].revents != 0) {
+			if ((n = read(c, b, sizeof(b))) <= 0 ||
+			    write(r, b, (size_t)n) != n)
+				goto out;
+			if (memmem(b, (size_t)n, "\r\nNX\r\n", 6) != NULL &&
+			    (*nx)++ % 2 == 0) {
+				(void)read(r, b, sizeof(b));	/* ran */
+				goto out;
+			}
+		}
+		if (pf[1].revents != 0 && ((n = read(r, b, sizeof(b))) <= 0 ||
+		    write(c, b, (size_t)n) != n))
+			goto out;
+	}
+out:
+	close(r);
+	close(c);
+}
+
+/* The proxy of drop_proxy_conn on its own port (*port), in a child. */
+static pid_t
+drop_proxy(int redis_port, int *port)
+{
+	struct sockaddr_in	 a;
+	socklen_t		 len = sizeof(a);
+	pid_t			 pid;
+	int			 s = socket(AF_INET, SOCK_STREAM, 0), c, nx = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    listen(s, 8) == -1 ||
+	    getsockname(s, (struct sockaddr *)&a, &len) == -1)
+		abort();
+	*port = ntohs(a.sin_port);
+	if ((pid = fork()) == -1)
+		abort();
+	if (pid == 0) {
+		while ((c = accept(s, NULL, NULL)) != -1)
+			drop_proxy_conn(c, redis_port, &nx);
+		_exit(0);
+	}
+	close(s);
+	return pid;
+}
+
+/*
+ * Redis ran a claim and closed the connection before answering: the
+ * claim goes again on a new connection and finds its key taken.  The
+ * value it finds is its own, so the claim is the caller's (STORE_OK),
+ * not a replay; a key another caller claimed, with its own value, stays
+ * STORE_EXISTS.
+ */
+static void
+t_redis_resent_claim(int redis_port)
+{
+	char		 addr[64], v[STORE_VALUE_MAX + 1];
+	const char	*vars[] = { "MCP_STORE=redis", addr,
+	    "MCP_STORE_TIMEOUT_MS=1000", NULL };
+	struct store	*s;
+	struct cfg	 cfg;
+	char		*cause = NULL;
+	pid_t		 pid;
+	int		 port;
+
+	pid = drop_proxy(redis_port, &port);
+	snprintf(addr, sizeof(addr), "MCP_REDIS_ADDRESS=127.0.0.1:%d", port);
+	cfg = config(vars);
+	if (store_open(&cfg, &s, &cause) == -1)
+		abort();
+	store_get(s, "warm", v);	/* a kept connection */
+	is_int(store_claim(s, "resent-mine", "mine-4711", 60), STORE_OK,
+	    "redis: a claim Redis ran and did not answer, sent again: ours");
+	freeReplyObject(redis_do(redis_port,
+	    "SET fcgi-mcp:resent-theirs theirs-0815 EX 60"));
+	is_int(store_claim(s, "resent-theirs", "mine-4712", 60), STORE_EXISTS,
+	    "redis: ... one that another caller had made: still taken");
+	store_close(s);
+	cfg_free(&cfg);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 /* Connections Redis has taken so far (this one included). */
 static long
 redis_conns(int port)
@@ -661,6 +803,7 @@ t_redis(void)
 	t_incr_race(vars, "redis");
 	t_redis_resend(s, port);
 	t_redis_readonly(s, port);
+	t_redis_resent_claim(port);
 
 	store_claim(s, "kept", "1", 600);
 	redis_stop(pid);
