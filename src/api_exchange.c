@@ -232,11 +232,7 @@ api_xc_token(const struct cfg *cfg, const char *subject, int64_t subject_exp,
 	return xc_token(cfg, key, subject, subject_exp, why, whysz);
 }
 
-/*
- * The token a tool call sends to the API in the modes that get one from
- * the provider (`mode`, the operation's: client_credentials, exchange).
- * `renew`: the API refused the last one; drop it and get another.
- */
+/* A renewal refused (api_upstream_token): NULL, and why. */
 static const char *
 too_soon(char *why, size_t whysz)
 {
@@ -246,9 +242,12 @@ too_soon(char *why, size_t whysz)
 }
 
 /*
- * `renew`: an API that refuses every token the provider gives (a wrong
- * audience) would otherwise cost the provider two token requests per
- * call, so a token is renewed once in XC_RENEW_GAP seconds: the shared
+ * The token a tool call sends to the API in the modes that get one from
+ * the provider (`mode`, the operation's: client_credentials, exchange).
+ * `renew`: the API refused the last one; drop it and get another.  An
+ * API that refuses every token the provider gives (a wrong audience)
+ * would otherwise cost the provider two token requests per call, so a
+ * token is renewed once in XC_RENEW_GAP seconds: the shared
  * client_credentials token by itself, an exchanged one per subject, so
  * that one caller's 401s cannot hold back another's renewal.
  */
