@@ -133,9 +133,9 @@ connect_now(struct redis_store *r)
  * sent twice would call a first use a replay, a count sent twice count
  * twice.  Redis can also close a connection between running a command
  * and answering it (CLIENT KILL, a shutdown, client eviction): rare, and
- * the command then runs twice; a pipeline that had begun to answer is
- * not sent again.  Called right after the failure, while errno is
- * hiredis's.
+ * the command then runs twice (a claim then reads its key back: set());
+ * a pipeline that had begun to answer is not sent again.  Called right
+ * after the failure, while errno is hiredis's.
  */
 static int
 may_resend(const redisContext *rc, int kept)
