@@ -1256,10 +1256,10 @@ redact_tree(struct json_object *v, const char *const *sv, const size_t *sl,
  * answer before the model sees it: APIs echo them (a "next" link with
  * the key in its query, a debug endpoint echoing the request), as they
  * are, percent-encoded, or in JSON with "\/" for "/".  A JSON answer may
- * also write any character as \uXXXX, which no search of its text finds:
- * when it has such an escape (or a secret has a character JSON must
- * escape), its strings are searched once parsed, and an answer with one
- * found is written again from the redacted tree.
+ * also write any character as \u and four hex digits, which no search of
+ * its text finds: when it has such an escape (or a secret has a character
+ * JSON must escape), its strings are searched once parsed, and an answer
+ * with one found is written again from the redacted tree.
  */
 static void
 redact_answer(const struct api_op *op, const struct api_req *r,

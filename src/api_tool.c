@@ -374,21 +374,6 @@ server_abs(const struct api_build *b, const char *s)
 	return NULL;
 }
 
-/* The origin (RFC 6454) of an absolute URL; NULL when it has none. */
-static char *
-origin_of(const char *url)
-{
-	struct url	 u;
-	const char	*cause;
-	char		*o;
-
-	if (url_parse(url, &u, &cause) == -1)
-		return NULL;
-	o = url_origin(&u);
-	url_free(&u);
-	return o;
-}
-
 /*
  * An operation whose own servers entry names another origin than the
  * document's (a CDN for uploads, a third party) would send it the
@@ -399,7 +384,7 @@ static void
 warn_other_origin(struct api_build *b, const char *label,
     const struct api_op *op)
 {
-	char	*s, *root = NULL, *mine = NULL, *abs = NULL;
+	char	*s, *abs;
 
 	if (b->cfg->api_base_url != NULL || (op->upauth != UPAUTH_STATIC &&
 	    !api_op_needs_client(op->upauth)))
@@ -408,18 +393,15 @@ warn_other_origin(struct api_build *b, const char *label,
 	    json_type_array))) == NULL)
 		s = xstrdup("/");
 	if ((abs = server_abs(b, s)) != NULL &&
-	    (root = origin_of(abs)) != NULL &&
-	    (mine = origin_of(op->base_url)) != NULL &&
-	    strcmp(root, mine) != 0)
+	    !url_same_origin(abs, op->base_url))
 		log_msg(LOGL_WARN, "MCP_OPENAPI: %s: operation %s: its calls "
-		    "go to %s, not to the API's origin %s: the credential it "
-		    "sends (%s) goes there too; curate it (x-mcp-upstream-auth: "
-		    "none) or set MCP_API_BASE_URL", b->doc.where, label, mine,
-		    root, audit_upauth_word(op->upauth));
+		    "go to %s, another origin than the API's %s: the "
+		    "credential it sends (%s) goes there too; curate it "
+		    "(x-mcp-upstream-auth: none) or set MCP_API_BASE_URL",
+		    b->doc.where, label, op->base_url, abs,
+		    audit_upauth_word(op->upauth));
 	free(s);
 	free(abs);
-	free(root);
-	free(mine);
 }
 
 /*

@@ -192,25 +192,6 @@ on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
 	return 0;
 }
 
-static int
-same_origin(const char *a, const char *b)
-{
-	struct url	 ua, ub;
-	const char	*cause;
-	int		 same = 0;
-
-	if (url_parse(a, &ua, &cause) == -1)
-		return 0;
-	if (url_parse(b, &ub, &cause) == 0) {
-		same = strcmp(ua.scheme, ub.scheme) == 0 &&
-		    strcmp(ua.host, ub.host) == 0 &&
-		    url_default_port(&ua) == url_default_port(&ub);
-		url_free(&ub);
-	}
-	url_free(&ua);
-	return same;
-}
-
 /* "host:port" of url for messages, or "the API" */
 static void
 where_of(const char *url, char *where, size_t size)
@@ -577,7 +558,7 @@ up_perform(const struct up_request *rq, struct up_response *rs)
 		}
 		if (loc == NULL)
 			break;
-		if ((rq->flags & UP_NO_REDIRECT) || !same_origin(url, loc) ||
+		if ((rq->flags & UP_NO_REDIRECT) || !url_same_origin(url, loc) ||
 		    hops >= UP_MAX_REDIRECTS) {
 			rs->err = UP_REDIRECT;
 			snprintf(rs->errmsg, sizeof(rs->errmsg), "the API "

@@ -187,6 +187,27 @@ url_origin(const struct url *u)
 	return o;
 }
 
+/* Whether two absolute URLs share scheme, host and port (0 when either
+ * does not parse). */
+int
+url_same_origin(const char *a, const char *b)
+{
+	struct url	 ua, ub;
+	const char	*cause;
+	int		 same = 0;
+
+	if (url_parse(a, &ua, &cause) == -1)
+		return 0;
+	if (url_parse(b, &ub, &cause) == 0) {
+		same = strcmp(ua.scheme, ub.scheme) == 0 &&
+		    strcmp(ua.host, ub.host) == 0 &&
+		    url_default_port(&ua) == url_default_port(&ub);
+		url_free(&ub);
+	}
+	url_free(&ua);
+	return same;
+}
+
 /* localhost, 127.0.0.0/8 and [::1] (RFC 8252 §7.3, RFC 6761). */
 int
 url_is_loopback_host(const char *h)

@@ -24,6 +24,7 @@ int	 url_parse(const char *, struct url *, const char **);
 void	 url_free(struct url *);
 int	 url_default_port(const struct url *);
 char	*url_origin(const struct url *);
+int	 url_same_origin(const char *, const char *);
 char	*url_resolve(const char *, const char *);
 int	 url_host_span(const char *, size_t *, int *);
 int	 url_host_split(const char *, char **, int *);

@@ -480,6 +480,12 @@ code_body() {	# code_body CODE: a token request for it
 refresh_body() {	# refresh_body RT
 	printf 'grant_type=refresh_token&refresh_token=%s&client_id=%s' "$(urlenc "$1")" "$(urlenc "$PUB")"
 }
+signed_in() {	# signed_in STATE: a sign-in finished and its code (RCODE) redeemed at host A; RT
+	redis_flow "$1"
+	RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+	cgi_token "$HA" "$(code_body "$RCODE")"
+	RT=$(jstr refresh_token)
+}
 redis_flow r1
 out=$(cgi_callback "$HA" "$CBQ" "$CK")
 like "$out" '^Location: http://127.0.0.1:9/cb\?code=' "two hosts: host A finishes the flow"
@@ -497,10 +503,8 @@ cgi_token "$HB" "$(refresh_body "$RT1")"
 is "$(jstr error)" "invalid_grant" "two hosts: the used refresh token at host B is refused"
 cgi_token "$HA" "$(refresh_body "$RT2")"
 is "$(jstr error)" "invalid_grant" "two hosts: ... and the family is revoked on host A too"
-redis_flow r2
-RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
-cgi_token "$HA" "$(code_body "$RCODE")"
-RT1=$(jstr refresh_token)
+signed_in r2
+RT1=$RT
 cgi_token "$HB" "$(code_body "$RCODE")"
 is "$(jstr error)" "invalid_grant" "two hosts: a code redeemed again at host B is refused"
 cgi_token "$HA" "$(refresh_body "$RT1")"
@@ -520,10 +524,18 @@ mark_ttl() {	# mark_ttl: the longest TTL of the marks of used refresh tokens
 	done
 	echo "$max"
 }
-redis_flow r4
-RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
-cgi_token "$HA" "$(code_body "$RCODE")"
-RT=$(jstr refresh_token)
+rdel() {	# rdel PATTERN: Redis's keys that match it deleted
+	local k
+	for k in $(rcli --scan --pattern "$1"); do rcli DEL "$k" >/dev/null; done
+}
+lone_family() {	# lone_family STATE: signed_in, its family the store's only one; FK its current:F key
+	rdel 'fcgi-mcp:current:*'
+	signed_in "$1"
+	FK=$(rcli --scan --pattern 'fcgi-mcp:current:*')
+	[ -n "$FK" ] && [ "$(printf '%s\n' "$FK" | wc -l)" = 1 ] ||
+	    bail "not one family in the store: $(rcli --scan --pattern 'fcgi-mcp:*')"
+}
+signed_in r4
 RT_OLD=$RT
 for i in 1 2 3 4 5 6; do
 	if [ $((i % 2)) = 1 ]; then h=$HA; else h=$HB; fi
@@ -534,7 +546,7 @@ done
 is "$STATUS" 200 "one family: six refreshes on two hosts"
 ttl=$(mark_ttl)
 ok "$([ "$ttl" -le 600 ]; echo $?)" "a used refresh token's mark lives minutes, not 30 days (longest TTL: $ttl s)"
-for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do rcli DEL "$k" >/dev/null; done
+rdel 'fcgi-mcp:refresh:*'
 cgi_token "$HB" "$(refresh_body "$RT_OLD")"
 is "$(jstr error)" "invalid_grant" "a used refresh token, its mark gone, is still refused (not the family's current one)"
 cgi_token "$HA" "$(refresh_body "$RT")"
@@ -544,14 +556,8 @@ is "$(jstr error)" "invalid_grant" "... and its family is revoked"
 # marked as the older version did, and family:F goes, so that a host of
 # that version sharing the store refuses the family rather than a replay
 # getting past it
-for k in $(rcli --scan --pattern 'fcgi-mcp:current:*'); do rcli DEL "$k" >/dev/null; done
-redis_flow r5
-RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
-cgi_token "$HA" "$(code_body "$RCODE")"
-RT_OLD=$(jstr refresh_token)
-FK=$(rcli --scan --pattern 'fcgi-mcp:current:*' | head -1)
-[ -n "$FK" ] && [ "$(rcli --scan --pattern 'fcgi-mcp:current:*' | wc -l)" = 1 ] ||
-    bail "not one family in the store: $(rcli --scan --pattern 'fcgi-mcp:*')"
+lone_family r5
+RT_OLD=$RT
 OLDK=fcgi-mcp:family:${FK#fcgi-mcp:current:}
 rcli RENAME "$FK" "$OLDK" >/dev/null
 rcli SET "$OLDK" live KEEPTTL >/dev/null
@@ -572,10 +578,7 @@ is "$(jstr error)" "invalid_grant" "... and the family revoked"
 # comes back once its claim has expired (the claim is deleted here) to a
 # provider that would take it now (the refusal left its grant alone)
 refuse() { curl -s -o /dev/null -X POST "$ISS1/__test/refuse?status=$1"; }
-redis_flow r6
-RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
-cgi_token "$HA" "$(code_body "$RCODE")"
-RT=$(jstr refresh_token)
+signed_in r6
 refuse 503
 cgi_token "$HB" "$(refresh_body "$RT")"
 is "$STATUS" 503 "provider down for a moment: the refresh is a 503"
@@ -585,7 +588,7 @@ RT=$(jstr refresh_token)
 refuse 400
 cgi_token "$HB" "$(refresh_body "$RT")"
 is "$STATUS $(jstr error)" "400 invalid_grant" "the provider refuses a refresh: invalid_grant"
-for k in $(rcli --scan --pattern 'fcgi-mcp:refresh:*'); do rcli DEL "$k" >/dev/null; done
+rdel 'fcgi-mcp:refresh:*'
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS $(jstr error)" "400 invalid_grant" "... and the family has ended: the same token, its claim gone, is refused"
 
@@ -593,13 +596,7 @@ is "$STATUS $(jstr error)" "400 invalid_grant" "... and the family has ended: th
 # under way, or one whose store write timed out after Redis ran it, or
 # whose provider failure could not be undone) is not a replay: 503, try
 # again, the family kept; once the claim is gone the refresh goes on
-for k in $(rcli --scan --pattern 'fcgi-mcp:current:*'); do rcli DEL "$k" >/dev/null; done
-redis_flow r7
-RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
-cgi_token "$HA" "$(code_body "$RCODE")"
-RT=$(jstr refresh_token)
-FK=$(rcli --scan --pattern 'fcgi-mcp:current:*')
-[ "$(printf '%s\n' "$FK" | wc -l)" = 1 ] || bail "not one family in the store: $FK"
+lone_family r7
 J=$(rcli GET "$FK")
 rcli SET "fcgi-mcp:refresh:$J" 1 EX 60 >/dev/null
 cgi_token "$HB" "$(refresh_body "$RT")"

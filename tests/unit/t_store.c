@@ -65,7 +65,7 @@ opened(const char *const *vars, struct cfg *c, struct store **s,
 	*c = config(vars);
 	if (store_open(c, s, &cause) == 0)
 		return 0;
-	ok(0, "local: %s store opened: %s", what, cause);
+	ok(0, "%s store opened: %s", what, cause);
 	free(cause);
 	cfg_free(c);
 	return -1;
@@ -316,7 +316,7 @@ t_lmdb_damaged(const char **vars, const char *path)
 		ok(0, "local: damaged rows written");
 		return;
 	}
-	if (opened(vars, &cfg, &s, "damaged") == -1)
+	if (opened(vars, &cfg, &s, "local: damaged") == -1)
 		return;
 	is_int(store_get(s, "damaged", v), STORE_DOWN, "local: a damaged row "
 	    "read: STORE_DOWN, not STORE_MISSING");
@@ -400,7 +400,7 @@ t_lmdb(const char *dir)
 	snprintf(path, sizeof(path), "%s/small.lmdb", dir);
 	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
 	vars[1] = size;
-	if (opened(vars, &cfg, &s, "small") == -1)
+	if (opened(vars, &cfg, &s, "local: small") == -1)
 		return;
 	for (i = 0; i < 100000 && full == -1; i++) {
 		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef0123456789"
@@ -437,7 +437,7 @@ t_lmdb_stale_reader(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/stale.lmdb", dir);
 	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
-	if (opened(vars, &cfg, &s, "stale") == -1)
+	if (opened(vars, &cfg, &s, "local: stale") == -1)
 		return;
 	memset(val, 'v', STORE_VALUE_MAX);
 	val[STORE_VALUE_MAX] = '\0';
@@ -683,15 +683,13 @@ t_redis_resent_claim(int redis_port)
 	    "MCP_STORE_TIMEOUT_MS=1000", NULL };
 	struct store	*s;
 	struct cfg	 cfg;
-	char		*cause = NULL;
 	pid_t		 pid;
 	int		 port;
 
 	pid = drop_proxy(redis_port, &port);
 	snprintf(addr, sizeof(addr), "MCP_REDIS_ADDRESS=127.0.0.1:%d", port);
-	cfg = config(vars);
-	if (store_open(&cfg, &s, &cause) == -1)
-		abort();
+	if (opened(vars, &cfg, &s, "redis: the proxy's") == -1)
+		goto out;
 	store_get(s, "warm", v);	/* a kept connection */
 	is_int(store_claim(s, "resent-mine", "mine-4711", 60), STORE_OK,
 	    "redis: a claim Redis ran and did not answer, sent again: ours");
@@ -701,6 +699,7 @@ t_redis_resent_claim(int redis_port)
 	    "redis: ... one that another caller had made: still taken");
 	store_close(s);
 	cfg_free(&cfg);
+out:
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }

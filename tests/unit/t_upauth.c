@@ -171,8 +171,8 @@ t_redact(const struct registry *reg, const struct cfg *cfg)
 	is_str(body.data, "{\"next\":\"/p?t=[redacted]\",\"low\":"
 	    "\"/p?t=[redacted]\"}", "redact: the provider's token "
 	    "percent-encoded in a link");
-	/* any character as \uXXXX (.NET writes + that way): found once
-	 * parsed, and the answer written again */
+	/* any character as \u and four hex digits (.NET writes + that
+	 * way): found once parsed, and the answer written again */
 	buf_reset(&body);
 	buf_puts(&body, "{\"you_sent\":\"pt-01234\\u002f56789\",\"n\":1}");
 	redact_answer(&op, &r, "application/json", &body);
