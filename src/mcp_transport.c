@@ -5,11 +5,12 @@
  * Order of checks, cheapest and most fundamental first: DNS-rebinding
  * guards (403), method (405), media types (415, 406), JSON (400/-32700),
  * message shape (400/-32600), then the era of the message: a request with
- * the modern _meta version (or the modern header) is checked against its
- * headers (-32020: Mcp-Method, Mcp-Name, Mcp-Param-*, then the version
- * header against _meta), its version (-32022) and then the rest of its
- * _meta (-32602); anything else is legacy, whose version comes from the MCP-Protocol-Version header
- * (2025-03-26 when absent), and initialize negotiates its own.
+ * the modern _meta version (or the modern header) needs the version header
+ * to agree with _meta (-32020), a version we speak (-32022), the mirrored
+ * headers (-32020: Mcp-Method, Mcp-Name, Mcp-Param-*) and then the rest
+ * of its _meta (-32602); anything else is legacy, whose version comes
+ * from the MCP-Protocol-Version header (2025-03-26 when absent), and
+ * initialize negotiates its own.
  */
 #include "config.h"
 
@@ -227,11 +228,31 @@ send_message(struct resp *rs, int status, struct json_object *o)
 	json_object_put(o);
 }
 
-static void
-send_error(struct resp *rs, int status, struct json_object *id, int code,
+/*
+ * An error response.  When the id could not be read, JSON-RPC 2.0 says
+ * "id": null; from 2025-11-25 on MCP's schema makes the id optional and
+ * never null, and strict clients (the TypeScript SDK) refuse a null one,
+ * so for a request that names such a version the id is left out.
+ */
+static struct json_object *
+error_reply(const struct req *rq, struct json_object *id, int code,
     const char *msg, struct json_object *data)
 {
-	send_message(rs, status, rpc_error(id, code, msg, data));
+	struct json_object	*o = rpc_error(id, code, msg, data);
+	int			 v;
+
+	v = mcp_version_parse(req_header(rq, "MCP-Protocol-Version"));
+	if (id == NULL && v >= (int)MCP_V2025_11_25)
+		json_object_object_del(o, "id");
+	return o;
+}
+
+static void
+send_error(const struct req *rq, struct resp *rs, int status,
+    struct json_object *id, int code, const char *msg,
+    struct json_object *data)
+{
+	send_message(rs, status, error_reply(rq, id, code, msg, data));
 }
 
 static struct json_object *
@@ -532,7 +553,8 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 	*bare = 0;
 	if (rpc_classify_env(env, &x->msg, &cause) == -1) {
 		x->http_status = 400;
-		return rpc_error(x->msg.id, RPC_INVALID_REQUEST, cause, NULL);
+		return error_reply(x->rq, x->msg.id, RPC_INVALID_REQUEST,
+		    cause, NULL);
 	}
 	hver = req_header(x->rq, "MCP-Protocol-Version");
 	if (x->msg.kind == RPC_RESPONSE) {
@@ -543,8 +565,9 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 		    (enum mcp_ver)rc))
 			return NULL;
 		x->http_status = 400;
-		return rpc_error(NULL, RPC_INVALID_REQUEST, "Invalid Request: "
-		    "a client sends no JSON-RPC responses", NULL);
+		return error_reply(x->rq, NULL, RPC_INVALID_REQUEST,
+		    "Invalid Request: a client sends no JSON-RPC responses",
+		    NULL);
 	}
 	req_set_note(x->rq->rpc_method, sizeof(x->rq->rpc_method),
 	    x->msg.method);
@@ -571,7 +594,8 @@ error:
 	/* a handler that failed without saying why: never a NULL message */
 	if (x->err_msg == NULL)
 		mcp_fail(x, RPC_INTERNAL_ERROR, "Internal error");
-	resp = rpc_error(x->msg.id, x->err_code, x->err_msg, x->err_data);
+	resp = error_reply(x->rq, x->msg.id, x->err_code, x->err_msg,
+	    x->err_data);
 	x->err_data = NULL;
 	return resp;
 }
@@ -633,7 +657,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	int			 bare, rc;
 
 	if (!is_json_content_type(req_header(rq, "Content-Type"))) {
-		send_error(rs, 415, NULL, RPC_INVALID_REQUEST,
+		send_error(rq, rs, 415, NULL, RPC_INVALID_REQUEST,
 		    "Unsupported Media Type: Content-Type must be "
 		    "application/json", NULL);
 		return;
@@ -641,7 +665,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	accept = req_header(rq, "Accept");
 	if (!mcp_accepts(accept, "application/json") ||
 	    !mcp_accepts(accept, "text/event-stream")) {
-		send_error(rs, 406, NULL, RPC_INVALID_REQUEST,
+		send_error(rq, rs, 406, NULL, RPC_INVALID_REQUEST,
 		    "Not Acceptable: Accept must include application/json "
 		    "and text/event-stream", NULL);
 		return;
@@ -653,23 +677,23 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 
 		snprintf(msg, sizeof(msg), "Parse error: %s",
 		    cause ? cause : "invalid JSON");
-		send_error(rs, 400, NULL, RPC_PARSE_ERROR, msg, NULL);
+		send_error(rq, rs, 400, NULL, RPC_PARSE_ERROR, msg, NULL);
 		return;
 	}
 	if (rc == 0 && o == NULL) {
 		/* JSON null: JSON, but no message */
-		send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+		send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
 		    "a JSON-RPC message must be an object", NULL);
 		return;
 	}
 	if (rc == 0 && json_object_is_type(o, json_type_array)) {
 		hver = req_header(rq, "MCP-Protocol-Version");
 		if (hver != NULL && strcmp(hver, "2025-03-26") != 0)
-			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
 			    "JSON-RPC batches are only allowed in protocol "
 			    "version 2025-03-26", NULL);
 		else if (json_object_array_length(o) == 0)
-			send_error(rs, 400, NULL, RPC_INVALID_REQUEST,
+			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
 			    "empty batch", NULL);
 		else if ((long long)json_object_array_length(o) >
 		    cfg->max_batch) {
@@ -680,7 +704,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 
 			snprintf(msg, sizeof(msg), "a batch holds at most "
 			    "%lld messages (MCP_MAX_BATCH)", cfg->max_batch);
-			send_error(rs, 400, NULL, RPC_INVALID_REQUEST, msg,
+			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST, msg,
 			    NULL);
 		} else
 			answer_batch(app, cfg, rq, rs, o, grant);
@@ -866,12 +890,12 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 		return;
 	}
 	if (!guard_host_ok(cfg, req_header(rq, "Host"))) {
-		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
+		send_error(rq, rs, 403, NULL, RPC_INVALID_REQUEST,
 		    "Forbidden: Host not allowed", NULL);
 		return;
 	}
 	if (!guard_origin_ok(cfg, req_header(rq, "Origin"))) {
-		send_error(rs, 403, NULL, RPC_INVALID_REQUEST,
+		send_error(rq, rs, 403, NULL, RPC_INVALID_REQUEST,
 		    "Forbidden: Origin not allowed", NULL);
 		return;
 	}
@@ -909,7 +933,7 @@ mcp_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	}
 	if (strcmp(rq->method, "POST") != 0) {
 		resp_header(rs, "Allow", "POST");
-		send_error(rs, 405, NULL, RPC_INVALID_REQUEST,
+		send_error(rq, rs, 405, NULL, RPC_INVALID_REQUEST,
 		    "Method Not Allowed: this endpoint keeps no sessions "
 		    "and offers no GET stream; use POST", NULL);
 		auth_grant_free(&grant);

@@ -59,6 +59,20 @@ run_checks() {	# run_checks LABEL LOGFILE
 	mcp '{"jsonrpc":"2.0","id":1,"method":"ping"' 
 	is "$STATUS" 400 "$label: truncated JSON 400"
 	like "$BODY" '"id":null,"error":\{"code":-32700' "$label: -32700 with id null"
+	# 2025-11-25 and 2026-07-28 make the id optional and a RequestId
+	# (never null): an id that could not be read is left out
+	for v in 2025-11-25 2026-07-28; do
+		mcp '{"jsonrpc":"2.0","id":1,"method":"ping"' \
+		    -H "MCP-Protocol-Version: $v"
+		is "$BODY" '{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: truncated JSON"}}' \
+		    "$label: $v -32700 without an id"
+		mcp '{"jsonrpc":"2.0","method":7}' -H "MCP-Protocol-Version: $v"
+		unlike "$BODY" '"id"' "$label: $v -32600 without an id"
+		like "$BODY" '"code":-32600' "$label: $v -32600"
+	done
+	mcp '{"jsonrpc":"2.0","method":7}' -H "MCP-Protocol-Version: 2025-06-18"
+	like "$BODY" '"id":null,"error":\{"code":-32600' \
+	    "$label: 2025-06-18 -32600 with id null"
 	mcp "$(printf '{"jsonrpc":"2.0","id":1,"method":"p\xffing"}')"
 	like "$BODY" '"code":-32700' "$label: invalid UTF-8 is a parse error"
 	mcp '{"jsonrpc":"1.0","id":7,"method":"ping"}'
