@@ -9,7 +9,9 @@
  * forbid).  One connection per worker, made lazily
  * and again after any error, each command bounded by MCP_STORE_TIMEOUT_MS.
  * While Redis is down every answer is STORE_DOWN: callers fail closed;
- * so too while it may evict keys (keeps_keys).
+ * so too while it may evict keys (keeps_keys).  After a connection fails
+ * the worker waits CONNECT_PAUSE before it tries again: a hung Redis
+ * would otherwise cost every request a timeout, and the log a line each.
  * A command is sent a second time only when the kept connection was found
  * closed, never after a timeout (may_resend says why).
  */
@@ -30,6 +32,7 @@
 #include "util.h"
 
 #define KEY_PREFIX	"fcgi-mcp:"
+#define CONNECT_PAUSE	1.0	/* seconds without connecting after a failure */
 
 struct redis_store {
 	redisContext	*rc;
@@ -39,6 +42,7 @@ struct redis_store {
 	char		*password;
 	struct timeval	 timeout;
 	char		*where;		/* for messages */
+	double		 down_until;	/* util_now_mono: no connecting before */
 };
 
 static void
@@ -66,7 +70,13 @@ keeps_keys(struct redis_store *r)
 	int		 rc = 0;
 
 	rep = redisCommand(r->rc, "INFO memory");
-	if (rep == NULL || rep->type != REDIS_REPLY_STRING) {
+	if (rep == NULL) {
+		/* no answer at all: a hung server, not an ACL */
+		log_msg(LOGL_ERROR, "store: redis at %s: %s", r->where,
+		    r->rc->errstr);
+		return -1;
+	}
+	if (rep->type != REDIS_REPLY_STRING) {
 		if (!warned++)
 			log_msg(LOGL_WARN, "store: redis at %s answers no INFO: "
 			    "it must run with maxmemory-policy noeviction",
@@ -96,6 +106,9 @@ connect_now(struct redis_store *r)
 {
 	redisReply	*rep;
 
+	if (util_now_mono() < r->down_until)
+		return -1;
+	r->down_until = util_now_mono() + CONNECT_PAUSE;
 	r->rc = r->socket != NULL ?
 	    redisConnectUnixWithTimeout(r->socket, r->timeout) :
 	    redisConnectWithTimeout(r->host, r->port, r->timeout);
@@ -122,6 +135,7 @@ connect_now(struct redis_store *r)
 		disconnect(r);
 		return -1;
 	}
+	r->down_until = 0;
 	return 0;
 }
 
@@ -491,10 +505,10 @@ store_redis_open(const struct cfg *cfg, const struct store_ops **ops,
 		r->password = xstrdup(cfg->redis_password);
 	r->timeout.tv_sec = cfg->store_timeout_ms / 1000;
 	r->timeout.tv_usec = (cfg->store_timeout_ms % 1000) * 1000;
-	/* down at start-up is not fatal: every request tries again */
+	/* down at start-up is not fatal: requests try again */
 	if (connect_now(r) == -1)
 		log_msg(LOGL_WARN, "store: redis at %s cannot be reached now; "
-		    "each request tries again", r->where);
+		    "requests try again, at most once a second", r->where);
 	*ops = &redis_ops;
 	*bep = r;
 	return 0;

@@ -742,6 +742,56 @@ t_redis_readonly(struct store *s, int port)
 	    "connection, opened after READONLY");
 }
 
+/*
+ * A Redis that takes connections and never answers (a hung server, or
+ * one behind a dead load balancer): each connection costs a worker a
+ * timeout and a log line.  After one fails, the worker waits a second
+ * before it tries again, answering STORE_DOWN meanwhile.  The listener
+ * accepts nothing: the kernel completes each connection into its
+ * backlog, where they are counted afterwards.
+ */
+static void
+t_redis_pause(void)
+{
+	struct sockaddr_in	 a;
+	socklen_t		 len = sizeof(a);
+	char			 addr[64], v[STORE_VALUE_MAX + 1];
+	const char		*vars[] = { "MCP_STORE=redis", addr,
+	    "MCP_STORE_TIMEOUT_MS=20", NULL };
+	struct store		*s;
+	struct cfg		 cfg;
+	int			 l = socket(AF_INET, SOCK_STREAM, 0), c, i, n;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    listen(l, 64) == -1 || fcntl(l, F_SETFL, O_NONBLOCK) == -1 ||
+	    getsockname(l, (struct sockaddr *)&a, &len) == -1)
+		abort();
+	snprintf(addr, sizeof(addr), "MCP_REDIS_ADDRESS=127.0.0.1:%d",
+	    ntohs(a.sin_port));
+	if (opened(vars, &cfg, &s, "redis: a silent server's") == -1)
+		goto out;
+	for (i = 0, n = 0; i < 5; i++)
+		n += store_get(s, "silent", v) == STORE_DOWN;
+	is_int(n, 5, "redis: a server that never answers: STORE_DOWN");
+	for (n = 0; (c = accept(l, NULL, NULL)) != -1; n++)
+		close(c);
+	is_int(n, 1, "redis: ... five requests made one connection, not "
+	    "one each");
+	usleep(1100 * 1000);
+	is_int(store_get(s, "silent", v), STORE_DOWN, "redis: a second "
+	    "later: tried again");
+	for (n = 0; (c = accept(l, NULL, NULL)) != -1; n++)
+		close(c);
+	is_int(n, 1, "redis: ... on a new connection");
+	store_close(s);
+	cfg_free(&cfg);
+out:
+	close(l);
+}
+
 /* Redis's memory settings, then its clients dropped: they connect again. */
 static void
 redis_memory(int port, const char *max, const char *policy)
@@ -783,6 +833,7 @@ t_redis(void)
 	t_redis_resend(s, port);
 	t_redis_readonly(s, port);
 	t_redis_resent_claim(port);
+	t_redis_pause();
 
 	store_claim(s, "kept", "1", 600);
 	redis_stop(pid);
@@ -791,6 +842,7 @@ t_redis(void)
 	is_int(store_get(s, "kept", v), STORE_DOWN, "redis: stopped: a get "
 	    "is STORE_DOWN, not STORE_MISSING");
 	pid = redis_start(port);
+	usleep(1100 * 1000);	/* the pause after a failed connection */
 	is_int(store_claim(s, "while-down", "1", 60), STORE_OK, "redis: "
 	    "started again: the worker reconnects by itself");
 
@@ -804,6 +856,7 @@ t_redis(void)
 	is_int(store_claim(s, "evicting", "1", 60), STORE_DOWN, "redis: "
 	    "maxmemory-policy volatile-lru: STORE_DOWN (fail closed)");
 	redis_memory(port, "64mb", "noeviction");
+	usleep(1100 * 1000);
 	is_int(store_claim(s, "evicting", "1", 60), STORE_OK, "redis: "
 	    "noeviction: served again");
 	redis_memory(port, "0", "allkeys-lru");
