@@ -296,26 +296,82 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 }
 
 /*
- * Would an API read query name `k` as `name`?  Frameworks differ: some
- * compare without case (ASP.NET), some read "name[x]" and "name[]" as
- * "name" (PHP, Rails, qs), PHP turns "." and " " into "_".  So the two
- * are compared as the most lenient of them would.
+ * The next character of a name as a case-blind reader of names sees it,
+ * advancing *p: ASCII letters in lower case, and the four non-ASCII
+ * letters that such readers take for ASCII ones: the long s (Go, .NET),
+ * the Kelvin sign (Go), the dotless i (.NET) and the dotted capital I
+ * (Java).  0 at the end, where *p stays.
  */
 static int
-query_name_same(const char *k, const char *name)
+name_fold(const char **p)
 {
-	unsigned char	 a, b;
+	const unsigned char	*s = (const unsigned char *)*p;
+	int			 c = *s;
 
-	for (;; k++, name++) {
-		a = (unsigned char)(*k == '[' ? '\0' : *k);
-		b = (unsigned char)*name;
-		a = a == '.' || a == ' ' ? '_' : (unsigned char)tolower(a);
-		b = b == '.' || b == ' ' ? '_' : (unsigned char)tolower(b);
+	if (c == 0xc5 && s[1] == 0xbf)
+		c = 's', *p += 1;
+	else if (c == 0xc4 && (s[1] == 0xb0 || s[1] == 0xb1))
+		c = 'i', *p += 1;
+	else if (c == 0xe2 && s[1] == 0x84 && s[2] == 0xaa)
+		c = 'k', *p += 2;
+	else
+		c = tolower(c);
+	if (c != 0)
+		*p += 1;
+	return c;
+}
+
+/* Are `a` and `b` the same name to a case-blind reader (name_fold)? */
+static int
+name_same_nocase(const char *a, const char *b)
+{
+	int	 x;
+
+	while ((x = name_fold(&a)) == name_fold(&b))
+		if (x == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Would an API read query name `k` as `name`, when an unclosed '[' is
+ * the end of a name (`php` 0: Rack) or an '_' (`php` 1)?  Frameworks
+ * differ: some compare without case (ASP.NET), some read "name[x]",
+ * "name[]" and "[name]" as "name" (PHP, Rails, qs), Rack drops any
+ * brackets around a name, PHP skips leading spaces and turns "." and " "
+ * into "_".
+ */
+static int
+query_name_read_as(const char *k, const char *name, int php)
+{
+	int	 a, b;
+
+	while (*k == ' ' || *k == '[' || *k == ']')
+		k++;
+	for (;;) {
+		if (*k == ']' || (*k == '[' && (!php ||
+		    strchr(k, ']') != NULL)))
+			a = '\0';
+		else if (*k == '[')
+			a = '_', k++;
+		else
+			a = name_fold(&k);
+		b = name_fold(&name);
+		a = a == '.' || a == ' ' ? '_' : a;
+		b = b == '.' || b == ' ' ? '_' : b;
 		if (a != b)
 			return 0;
 		if (a == '\0')
 			return 1;
 	}
+}
+
+/* Would some API read query name `k` as `name`?  As the most lenient. */
+static int
+query_name_same(const char *k, const char *name)
+{
+	return query_name_read_as(k, name, 0) ||
+	    query_name_read_as(k, name, 1);
 }
 
 /*
@@ -1377,7 +1433,7 @@ in_set_nocase(struct json_object *set, const char *k)
 		return 0;
 	json_object_object_foreach(set, n, v) {
 		(void)v;
-		if (util_strcaseeq(n, k))
+		if (name_same_nocase(n, k))
 			return 1;
 	}
 	return 0;
