@@ -703,8 +703,12 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		static_creds(op, r, 1);
 	buf_append(&r->url, r->query.data ? r->query.data : "", r->query.len);
 
-	/* the caller's headers that the operator named; its credentials
-	 * only in passthrough mode */
+	/*
+	 * The caller's headers that the operator named; its credentials
+	 * only in passthrough mode.  One replaces a header argument of its
+	 * name: the operator chose where it comes from (a proxy in front
+	 * may set it), and two would leave the API to pick one.
+	 */
 	if (cfg->forward_headers != NULL) {
 		copy = xstrdup(cfg->forward_headers);
 		for (lp = copy; (tok = strsep(&lp, ",")) != NULL;) {
@@ -722,7 +726,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 				    tok);
 				break;
 			}
-			req_add_header(r, tok, in);
+			req_set_header(r, tok, in);
 		}
 		free(copy);
 		if (result != NULL)

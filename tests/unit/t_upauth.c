@@ -630,6 +630,55 @@ out:
 	snprintf(doc, sizeof(doc), "%s", saved);
 }
 
+/*
+ * A header the operator forwards (MCP_FORWARD_HEADERS) and a header
+ * argument of the same name: the API gets one, the forwarded one.  Two
+ * would leave the API to pick, and Go's Header.Get takes the first.
+ */
+static void
+t_forward_over_argument(void)
+{
+	const char	*env[] = { "MCP_UPSTREAM_AUTH=none",
+			    "MCP_FORWARD_HEADERS=x-request-id", NULL };
+	char		*cause, saved[1024];
+	struct cfg	 cfg;
+	struct registry	*reg;
+	const char	*s, *first;
+	FILE		*fp;
+
+	snprintf(saved, sizeof(saved), "%s", doc);
+	snprintf(doc, sizeof(doc), "%.900s.fwd.json", secrets);
+	fp = fopen(doc, "w");
+	fputs("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"servers\":[{\"url\":\"http://api.test\"}],"
+	    "\"paths\":{\"/items\":{\"get\":{\"operationId\":\"listItems\","
+	    "\"parameters\":[{\"name\":\"X-Request-Id\",\"in\":\"header\","
+	    "\"schema\":{\"type\":\"string\"}}],"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
+	fclose(fp);
+	reg = load(env, &cfg, &cause);
+	ok(reg != NULL, "forward over argument: loads (%s)", cause ? cause :
+	    "ok");
+	if (reg == NULL)
+		goto out;
+	s = request(reg, &cfg, "listItems", "{\"X-Request-Id\":\"model-1\"}");
+	first = strcasestr(s, "x-request-id:");
+	ok(first != NULL && strstr(s, "model-1") == NULL &&
+	    strstr(s, "x-request-id: rid-1\n") != NULL &&
+	    strcasestr(first + 1, "x-request-id:") == NULL, "a forwarded "
+	    "header replaces a header argument of that name: one, the "
+	    "caller's (%s)", s);
+	s = request(reg, &cfg, "listItems", "{}");
+	ok(strstr(s, "x-request-id: rid-1\n") != NULL, "... and is forwarded "
+	    "without one");
+	reg_free(reg);
+	cfg_free(&cfg);
+out:
+	free(cause);
+	unlink(doc);
+	snprintf(doc, sizeof(doc), "%s", saved);
+}
+
 int
 main(void)
 {
@@ -647,6 +696,7 @@ main(void)
 	t_forwarding();
 	t_per_operation();
 	t_unsent();
+	t_forward_over_argument();
 	unlink(secrets);
 	unlink(logfile);
 	return done_testing();
