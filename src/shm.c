@@ -91,6 +91,13 @@ join(const char *path, size_t total, uint32_t magic, uint32_t version,
 			goto out;	/* another size, or a creator gone */
 		pause_ms(1);
 	}
+	/* holes of a file that was only sized (create says why) */
+	if ((errno = posix_fallocate(fd, 0, (off_t)total)) != 0) {
+		xasprintf(cause, "%s: cannot allocate it: %s", path,
+		    strerror(errno));
+		rc = -2;
+		goto out;
+	}
 	if (map_fd(fd, total, r) == -1) {
 		xasprintf(cause, "%s: mmap: %s", path, strerror(errno));
 		rc = -2;
@@ -130,9 +137,14 @@ create(const char *path, size_t total, uint32_t magic, uint32_t version,
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* ftruncate zeroes the region: every counter and slot starts at 0 */
-	if (fchmod(fd, 0600) == -1 || ftruncate(fd, (off_t)total) == -1 ||
-	    map_fd(fd, total, r) == -1) {
+	/*
+	 * Allocated, not only sized: a page first written in a hole of a
+	 * mapped file on a full file system (any local user can fill
+	 * /dev/shm) is SIGBUS in the worker, not an error.  Zeroed: every
+	 * counter and slot starts at 0.
+	 */
+	if (fchmod(fd, 0600) == -1 || (errno = posix_fallocate(fd, 0,
+	    (off_t)total)) != 0 || map_fd(fd, total, r) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		unlink(path);
 		goto out;

@@ -44,12 +44,18 @@
 
 #define PURGE_PER_WRITE	32	/* expired entries removed by each write */
 #define FULL_PERCENT	75
+#define ALLOC_MIN	((off_t)1 << 20) /* allocated past the last page */
+#define ALLOC_AHEAD	((off_t)1 << 20) /* and more when there is room */
 
 struct lmdb_store {
 	MDB_env		*env;
 	MDB_dbi		 keys;		/* "k" */
 	MDB_dbi		 byexp;		/* "x" */
 	size_t		 pages;		/* in the whole map */
+	size_t		 psize;		/* bytes in a page */
+	off_t		 allocated;	/* of a WRITEMAP file: allocate_ahead */
+	int		 writemap;
+	int		 lockfd;	/* allocate_locks's: closed last */
 	char		*path;
 	int		 last_rc;	/* LMDB's error of the last failure */
 };
@@ -112,6 +118,45 @@ recovered(struct lmdb_store *l)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * A file written through its mapping (MDB_WRITEMAP: the counters') may
+ * be as long as the map and a hole past its last page; a page first
+ * written in a hole when the file system is full (anyone can fill
+ * /dev/shm) is SIGBUS in the worker, not an error.  So before each
+ * write, ALLOC_MIN bytes past the last page must be allocated (far more
+ * than one transaction adds, even with every worker's at once), and
+ * ALLOC_AHEAD more are when there is room, so that posix_fallocate runs
+ * once per ALLOC_AHEAD of growth.  What another worker allocated is
+ * found allocated (a no-op).  0, or the errno (ENOSPC: STORE_DOWN).
+ */
+static int
+allocate_ahead(struct lmdb_store *l)
+{
+	MDB_envinfo	 info;
+	off_t		 need, end, map;
+	int		 fd, rc;
+
+	if (!l->writemap || (rc = mdb_env_info(l->env, &info)) != 0)
+		return 0;
+	map = (off_t)info.me_mapsize;
+	need = (off_t)(info.me_last_pgno + 1) * (off_t)l->psize + ALLOC_MIN;
+	if (need > map)
+		need = map;
+	if (need <= l->allocated)
+		return 0;
+	end = need + ALLOC_AHEAD < map ? need + ALLOC_AHEAD : map;
+	if ((rc = mdb_env_get_fd(l->env, &fd)) != 0)
+		return rc;
+	if (posix_fallocate(fd, l->allocated, end - l->allocated) != 0) {
+		end = need;
+		if ((rc = posix_fallocate(fd, l->allocated,
+		    end - l->allocated)) != 0)
+			return rc;
+	}
+	l->allocated = end;
+	return 0;
 }
 
 /*
@@ -231,6 +276,8 @@ write_once(struct lmdb_store *l, const char *key, const char *val,
 	int64_t		 now = util_now_unix(), old;
 	int		 rc;
 
+	if ((rc = allocate_ahead(l)) != 0)
+		return failed(l, "allocate", rc);
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
 	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
@@ -291,6 +338,8 @@ incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
 	size_t			 i;
 	int			 rc;
 
+	if ((rc = allocate_ahead(l)) != 0)
+		return failed(l, "allocate", rc);
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
 	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
@@ -400,6 +449,8 @@ del_once(struct lmdb_store *l, const char *key)
 	MDB_val			 k = { strlen(key), (void *)key };
 	int			 rc;
 
+	if ((rc = allocate_ahead(l)) != 0)
+		return failed(l, "allocate", rc);
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
 	/* its "x" row stays and is purged when it expires */
@@ -431,6 +482,8 @@ lmdb_close(void *p)
 		return;
 	if (l->env != NULL)
 		mdb_env_close(l->env);
+	if (l->lockfd != -1)
+		close(l->lockfd);
 	free(l->path);
 	free(l);
 }
@@ -503,6 +556,31 @@ file_of(const struct cfg *cfg, const char *counters, const char **var)
 	return path;
 }
 
+/*
+ * LMDB sizes its lock file (the readers' table), maps it, and writes a
+ * reader's slot into it when a transaction begins: a slot on a page that
+ * is still a hole, written when the file system is full (anyone can fill
+ * /dev/shm), is SIGBUS in that worker.  So the file is allocated.  The
+ * descriptor stays open until LMDB is closed: closing any descriptor of
+ * a file drops every fcntl lock the process holds on it, LMDB's among
+ * them, and the next program to open the file would take itself for the
+ * first and set the locks up again under the workers' feet.
+ */
+static int
+allocate_locks(struct lmdb_store *l, const char *lock, char **cause)
+{
+	struct stat	 st;
+
+	if ((l->lockfd = open(lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    fstat(l->lockfd, &st) == -1 ||
+	    (errno = posix_fallocate(l->lockfd, 0, st.st_size)) != 0) {
+		xasprintf(cause, "%s: cannot allocate it: %s", lock,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_lmdb_open(const struct cfg *cfg, const char *counters,
     const struct store_ops **ops, void **bep, char **cause)
@@ -514,6 +592,7 @@ store_lmdb_open(const struct cfg *cfg, const char *counters,
 	char			*lock = NULL;
 	int			 rc, dead;
 
+	l->lockfd = -1;
 	l->path = file_of(cfg, counters, &var);
 	xasprintf(&lock, "%s-lock", l->path);
 	if (owned(var, l->path, cause) == -1 ||
@@ -526,11 +605,16 @@ store_lmdb_open(const struct cfg *cfg, const char *counters,
 	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR |
 	    (counters != NULL ? MDB_NOSYNC | MDB_WRITEMAP : 0), 0600)) != 0)
 		goto dberr;
+	if (allocate_locks(l, lock, cause) == -1)
+		goto fail;
 	mdb_env_stat(l->env, &est);
+	l->psize = est.ms_psize;
+	l->writemap = counters != NULL;
 	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;
 	/* readers left behind by workers that were killed */
 	mdb_reader_check(l->env, &dead);
-	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
+	if ((rc = allocate_ahead(l)) != 0 ||
+	    (rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		goto dberr;
 	if ((rc = mdb_dbi_open(txn, "k", MDB_CREATE, &l->keys)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "x", MDB_CREATE, &l->byexp)) != 0) {

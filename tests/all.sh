@@ -81,7 +81,7 @@ if [ "$quick" -eq 0 ]; then
 	if build _build/asan --enable-asan --enable-ubsan --enable-werror; then
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		    check _build/asan TESTS='$(UNIT_TESTS) tests/integration/t_config.sh tests/integration/t_mcp_http.sh tests/integration/t_tools_http.sh tests/integration/t_upstream_auth.sh tests/integration/t_trace.sh tests/integration/t_breaker.sh tests/integration/t_ratelimit.sh tests/integration/t_oauth_ratelimit.sh tests/integration/t_metrics.sh tests/integration/t_curl_reuse.sh tests/interop/auth.sh tests/interop/scopes.sh tests/interop/exchange.sh tests/interop/oauth.sh tests/hostile/t_hostile.sh tests/hostile/t_hostile_oauth.sh'
+		    check _build/asan TESTS='$(UNIT_TESTS) tests/integration/t_config.sh tests/integration/t_mcp_http.sh tests/integration/t_tools_http.sh tests/integration/t_upstream_auth.sh tests/integration/t_trace.sh tests/integration/t_breaker.sh tests/integration/t_ratelimit.sh tests/integration/t_oauth_ratelimit.sh tests/integration/t_full_shm.sh tests/integration/t_metrics.sh tests/integration/t_curl_reuse.sh tests/interop/auth.sh tests/interop/scopes.sh tests/interop/exchange.sh tests/interop/oauth.sh tests/hostile/t_hostile.sh tests/hostile/t_hostile_oauth.sh'
 	else
 		failed=$((failed + 1))
 	fi
