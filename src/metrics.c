@@ -362,16 +362,19 @@ met_attach(const char *path, char **cause)
 	else if (st.st_size != 0 &&
 	    st.st_size != (off_t)sizeof(struct met_region))
 		why = "not the size of a metrics region of this version";
-	else if ((errno = posix_fallocate(fd, 0,
+	else if ((st.st_size == 0 &&
+	    ftruncate(fd, (off_t)sizeof(struct met_region)) == -1) ||
+	    (errno = util_allocate(fd, 0,
 	    (off_t)sizeof(struct met_region))) != 0) {
 		/*
-		 * Allocated, new or not (an older file was only sized): a
-		 * page first written in a hole of a mapped file on a full
-		 * file system (anyone can fill /dev/shm) is SIGBUS in the
-		 * worker that counts, not an error.
+		 * Sized when new, and allocated, new or not (an older file
+		 * was only sized): a page first written in a hole of a
+		 * mapped file on a full file system (anyone can fill
+		 * /dev/shm) is SIGBUS in the worker that counts, not an
+		 * error.
 		 */
-		xasprintf(cause, "MCP_METRICS_PATH: cannot allocate %s: %s",
-		    path, strerror(errno));
+		xasprintf(cause, "MCP_METRICS_PATH: cannot size or allocate "
+		    "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (why == NULL && (r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,

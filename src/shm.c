@@ -92,7 +92,7 @@ join(const char *path, size_t total, uint32_t magic, uint32_t version,
 		pause_ms(1);
 	}
 	/* holes of a file that was only sized (create says why) */
-	if ((errno = posix_fallocate(fd, 0, (off_t)total)) != 0) {
+	if ((errno = util_allocate(fd, 0, (off_t)total)) != 0) {
 		xasprintf(cause, "%s: cannot allocate it: %s", path,
 		    strerror(errno));
 		rc = -2;
@@ -138,13 +138,14 @@ create(const char *path, size_t total, uint32_t magic, uint32_t version,
 		return -1;
 	}
 	/*
-	 * Allocated, not only sized: a page first written in a hole of a
-	 * mapped file on a full file system (any local user can fill
-	 * /dev/shm) is SIGBUS in the worker, not an error.  Zeroed: every
-	 * counter and slot starts at 0.
+	 * Sized (ftruncate zeroes: every counter and slot starts at 0) and
+	 * allocated: a page first written in a hole of a mapped file on a
+	 * full file system (any local user can fill /dev/shm) is SIGBUS in
+	 * the worker, not an error.
 	 */
-	if (fchmod(fd, 0600) == -1 || (errno = posix_fallocate(fd, 0,
-	    (off_t)total)) != 0 || map_fd(fd, total, r) == -1) {
+	if (fchmod(fd, 0600) == -1 || ftruncate(fd, (off_t)total) == -1 ||
+	    (errno = util_allocate(fd, 0, (off_t)total)) != 0 ||
+	    map_fd(fd, total, r) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		unlink(path);
 		goto out;

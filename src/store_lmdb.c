@@ -127,7 +127,7 @@ recovered(struct lmdb_store *l)
  * /dev/shm) is SIGBUS in the worker, not an error.  So before each
  * write, ALLOC_MIN bytes past the last page must be allocated (far more
  * than one transaction adds, even with every worker's at once), and
- * ALLOC_AHEAD more are when there is room, so that posix_fallocate runs
+ * ALLOC_AHEAD more are when there is room, so that fallocate runs
  * once per ALLOC_AHEAD of growth.  What another worker allocated is
  * found allocated (a no-op).  0, or the errno (ENOSPC: STORE_DOWN).
  */
@@ -149,9 +149,9 @@ allocate_ahead(struct lmdb_store *l)
 	end = need + ALLOC_AHEAD < map ? need + ALLOC_AHEAD : map;
 	if ((rc = mdb_env_get_fd(l->env, &fd)) != 0)
 		return rc;
-	if (posix_fallocate(fd, l->allocated, end - l->allocated) != 0) {
+	if (util_allocate(fd, l->allocated, end - l->allocated) != 0) {
 		end = need;
-		if ((rc = posix_fallocate(fd, l->allocated,
+		if ((rc = util_allocate(fd, l->allocated,
 		    end - l->allocated)) != 0)
 			return rc;
 	}
@@ -573,7 +573,7 @@ allocate_locks(struct lmdb_store *l, const char *lock, char **cause)
 
 	if ((l->lockfd = open(lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
 	    fstat(l->lockfd, &st) == -1 ||
-	    (errno = posix_fallocate(l->lockfd, 0, st.st_size)) != 0) {
+	    (errno = util_allocate(l->lockfd, 0, st.st_size)) != 0) {
 		xasprintf(cause, "%s: cannot allocate it: %s", lock,
 		    strerror(errno));
 		return -1;

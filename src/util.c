@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,6 +364,29 @@ util_fd_quiet(int fd)
 
 	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
 	    (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+/*
+ * Give bytes off..off+len of a file blocks of their own (a file that is
+ * mapped: a page first written in a hole when the file system is full is
+ * SIGBUS, not an error).  0, or the errno (ENOSPC).  fallocate(2), not
+ * posix_fallocate: where a file system cannot allocate, glibc's stand-in
+ * writes a zero into each block it reads as zero, and would undo what a
+ * worker wrote there in between; such a file system is left as it is.
+ */
+int
+util_allocate(int fd, off_t off, off_t len)
+{
+#ifdef __linux__
+	if (fallocate(fd, 0, off, len) == -1 && errno != EOPNOTSUPP &&
+	    errno != ENOSYS)
+		return errno;
+#else
+	(void)fd;
+	(void)off;
+	(void)len;
+#endif
+	return 0;
 }
 
 /* The value of one hex digit, or -1. */
