@@ -510,6 +510,26 @@ jwks_fetch(struct auth_state *st, long ms)
 }
 
 /*
+ * Fetch the JWKS now, unless an attempt ended in failure within the
+ * cool-down; while a set is held, for AUTH_REFRESH_MS at most.  0, or -1
+ * (not fetched).
+ */
+static int
+jwks_fetch_bounded(struct auth_state *st, int64_t now)
+{
+	long	 ms = st->cfg->api_timeout * 1000;
+
+	if (st->have_jwks && ms > AUTH_REFRESH_MS)
+		ms = AUTH_REFRESH_MS;
+	if (now - st->jwks_failed < st->cfg->jwks_cooldown)
+		return -1;
+	if (jwks_fetch(st, ms) == 0)
+		return 0;
+	st->jwks_failed = util_now_unix();	/* when it ended */
+	return -1;
+}
+
+/*
  * Fetch the JWKS when it is due, unless an attempt ended in failure
  * within the cool-down: a provider that is down is not asked again for
  * every request.  Called for every request, cached token or not, so that
@@ -520,15 +540,8 @@ jwks_fetch(struct auth_state *st, long ms)
 static void
 jwks_keep_fresh(struct auth_state *st, int64_t now)
 {
-	const struct cfg	*cfg = st->cfg;
-	long			 ms = cfg->api_timeout * 1000;
-
-	if (st->have_jwks && ms > AUTH_REFRESH_MS)
-		ms = AUTH_REFRESH_MS;
-	if ((!st->have_jwks || now - st->jwks_fetched >= cfg->jwks_ttl) &&
-	    now - st->jwks_failed >= cfg->jwks_cooldown &&
-	    jwks_fetch(st, ms) == -1)
-		st->jwks_failed = util_now_unix();	/* when it ended */
+	if (!st->have_jwks || now - st->jwks_fetched >= st->cfg->jwks_ttl)
+		jwks_fetch_bounded(st, now);
 }
 
 static enum auth_status
@@ -558,9 +571,10 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 	pol.now = now;
 	e = jwt_verify(&t, &st->jwks, &pol, why);
 	if (e == JWT_UNKNOWN_KEY && now - st->jwks_tried >= cfg->jwks_cooldown) {
-		/* a rotated key: look again, but not for every junk token */
+		/* a rotated key: look again, but not for every junk token,
+		 * and with the bounds of a refresh: anyone can send a kid */
 		st->jwks_tried = now;
-		if (jwks_fetch(st, cfg->api_timeout * 1000L) == 0)
+		if (jwks_fetch_bounded(st, now) == 0)
 			e = jwt_verify(&t, &st->jwks, &pol, why);
 	}
 	if (e == JWT_OK) {
