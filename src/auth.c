@@ -786,6 +786,10 @@ check_introspect(struct auth_state *st, const char *tok, size_t len,
 		*why = "a refresh or ID token is not an access token";
 		goto out;
 	}
+	if (jwt_sender_constrained(o)) {
+		*why = "a sender-constrained token (cnf) is not a Bearer token";
+		goto out;
+	}
 	if (intro_dates(cfg, o, &exp, why) == -1)
 		goto out;
 	if (!intro_for_us(cfg, o, why))

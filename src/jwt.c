@@ -643,6 +643,18 @@ jwt_names_other_kind(struct json_object *o)
 	return 0;
 }
 
+/*
+ * Is the token bound to a key or certificate (a "cnf" claim: DPoP, RFC
+ * 9449; mutual TLS, RFC 8705)?  Its holder must prove that it has the
+ * key, which a Bearer request cannot: taken as Bearer, a stolen copy
+ * would pass, which is what the binding is there to stop (RFC 9449 7.2).
+ */
+int
+jwt_sender_constrained(struct json_object *o)
+{
+	return json_object_object_get_ex(o, "cnf", NULL);
+}
+
 enum jwt_err
 jwt_verify(struct jwt *t, const struct jwk_set *set,
     const struct jwt_policy *pol, const char **why)
@@ -698,6 +710,10 @@ jwt_verify(struct jwt *t, const struct jwk_set *set,
 	}
 	if (jwt_names_other_kind(t->claims)) {
 		*why = "a refresh or ID token is not an access token";
+		return JWT_WRONG_TYP;
+	}
+	if (jwt_sender_constrained(t->claims)) {
+		*why = "a sender-constrained token (cnf) is not a Bearer token";
 		return JWT_WRONG_TYP;
 	}
 	return JWT_OK;

@@ -143,6 +143,7 @@ int	 jwt_numeric_date(struct json_object *, int, int64_t *);
  * (Keycloak's Serialized-ID too)?  None of those is an access token.
  */
 int	 jwt_names_other_kind(struct json_object *);
+int	 jwt_sender_constrained(struct json_object *);
 /* Scopes split at spaces into a vector, without repeats; -1 if too many. */
 int	 jwt_scope_split(const char *, char ***, size_t *);
 

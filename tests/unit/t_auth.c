@@ -292,6 +292,10 @@ intro_answer(const char *tok)
 		"\"ID\",\"aud\":\"https://mcp.example.com/mcp\"}" },
 	    { "bearer", "{\"active\":true,\"scope\":\"read\",\"token_type\":"
 		"\"Bearer\",\"aud\":\"https://mcp.example.com/mcp\"}" },
+	    /* bound to a DPoP key (RFC 9449) */
+	    { "dpop", "{\"active\":true,\"scope\":\"read\",\"token_type\":"
+		"\"DPoP\",\"cnf\":{\"jkt\":\"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglB\"},"
+		"\"aud\":\"https://mcp.example.com/mcp\"}" },
 	};
 	static char	 many[16384];
 	size_t	 i;
@@ -592,6 +596,8 @@ t_introspect_audience(void)
 	lists_as(app, &cfg, "idt-1", 401, "introspect: typ ID: 401");
 	lists_as(app, &cfg, "bearer-1", 200,
 	    "introspect: token_type Bearer: 200");
+	refused_for(app, &cfg, "dpop-1", "sender-constrained",
+	    "introspect: a DPoP-bound token (cnf) presented as Bearer");
 	refused_for(app, &cfg, "many-1", "too many scopes",
 	    "introspect: 301 distinct scopes");
 	lists_as(app, &cfg, "rep-1", 200,

@@ -973,6 +973,12 @@ t_typ(void)
 	    "claim token_use access");
 	expect(KC("\"typ\":7"), &base_pol, JWT_OK,
 	    "claim typ a number (names no kind)");
+	/* bound to a key (DPoP, RFC 9449) or a certificate (RFC 8705):
+	 * whoever presents it must prove that, which Bearer cannot */
+	expect(KC("\"cnf\":{\"jkt\":\"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I\"}"),
+	    &base_pol, JWT_WRONG_TYP, "claim cnf jkt (DPoP-bound)");
+	expect(KC("\"cnf\":{\"x5t#S256\":\"bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2\"}"),
+	    &base_pol, JWT_WRONG_TYP, "claim cnf x5t#S256 (certificate-bound)");
 #undef KC
 }
 
