@@ -313,8 +313,8 @@ const struct cfg_var cfg_vars[] = {
 	  .def = "RS256,ES256", .min = 1, .max = 256,
 	  .off = F(jwt_algorithms), .progs = PROG_MCP,
 	  .desc = "accepted JWS algorithms (RS256 RS384 RS512 PS256 "
-	      "PS384 PS512 ES256 ES384 ES512 EdDSA); none and HMAC are "
-	      "never accepted" },
+	      "PS384 PS512 ES256 ES384 ES512 EdDSA, also named Ed25519); "
+	      "none and HMAC are never accepted" },
 	{ .name = "MCP_JWT_LEEWAY", .type = CFG_INT, .def = "30", .max = 600,
 	  .off = F(jwt_leeway), .progs = PROG_MCP,
 	  .desc = "seconds of clock skew allowed for exp, nbf and iat" },
@@ -766,7 +766,7 @@ check_algorithms(const char *list, const char **cause)
 {
 	static const char *const known[] = { "RS256", "RS384", "RS512",
 	    "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
-	    NULL };
+	    "Ed25519", NULL };
 	char	*copy, *p, *tok;
 	size_t	 i;
 	int	 rc = 0;
@@ -782,7 +782,7 @@ check_algorithms(const char *list, const char **cause)
 		*cause = util_strcaseeq(tok, "none") || util_strncaseeq(tok,
 		    "HS", 2) ? "none and HMAC (HS256, HS384, HS512) are never "
 		    "accepted" : "unknown algorithm (RS256 RS384 RS512 PS256 "
-		    "PS384 PS512 ES256 ES384 ES512 EdDSA)";
+		    "PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519)";
 		rc = -1;
 	}
 	free(copy);

@@ -459,6 +459,19 @@ done:
 	return ok;
 }
 
+/*
+ * Do two JWS names name one algorithm?  EdDSA over Ed25519 (the only
+ * curve verified) has had a name of its own since RFC 9864: a provider
+ * that renames its keys or tokens must not lock every user out.
+ */
+static int
+alg_same(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0 || ((strcmp(a, "EdDSA") == 0 ||
+	    strcmp(a, "Ed25519") == 0) && (strcmp(b, "EdDSA") == 0 ||
+	    strcmp(b, "Ed25519") == 0));
+}
+
 static enum jwt_err
 check_alg(const struct jwt *t, const struct jwt_policy *pol,
     const struct jwt_alg **ap, const char **why)
@@ -475,7 +488,7 @@ check_alg(const struct jwt *t, const struct jwt_policy *pol,
 		return JWT_ALG_REFUSED;
 	}
 	for (p = pol->algs; p != NULL && *p != NULL; p++)
-		if (strcmp(*p, t->alg) == 0)
+		if (alg_same(*p, t->alg))
 			break;
 	if (p == NULL || *p == NULL) {
 		*why = "algorithm not in the allowed list";
@@ -501,7 +514,7 @@ check_signature(const struct jwt *t, const struct jwk_set *set,
 		if (t->kid != NULL &&
 		    (k->kid == NULL || strcmp(k->kid, t->kid) != 0))
 			continue;
-		if ((k->alg != NULL && strcmp(k->alg, a->name) != 0) ||
+		if ((k->alg != NULL && !alg_same(k->alg, a->name)) ||
 		    !jwt_alg_fits(a->name, k->kty, k->crv_nid)) {
 			kid_other = 1;
 			continue;

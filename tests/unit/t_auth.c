@@ -205,9 +205,11 @@ t_config(void)
 	char		*e4[] = { "MCP_AUTH=introspect", "MCP_PUBLIC_URL=http://x",
 			    "MCP_INTROSPECTION_URL=http://p/i", NULL };
 	char		*e5[] = { "MCP_PUBLIC_URL=http://h:1/", NULL };
+	char		*e6[] = { "MCP_JWT_ALGORITHMS=EdDSA,Ed25519", NULL };
 	char		 err[1024];
 	struct cfg	 c;
 	FILE		*fp;
+	int		 rc;
 
 #define LOAD(e) (memset(err, 0, sizeof(err)), fp = fmemopen(err, sizeof(err), \
 	"w"), cfg_load(&c, PROG_MCP, e, fp) == 0 ? (fclose(fp), 0) : \
@@ -223,6 +225,11 @@ t_config(void)
 	ok(LOAD(e5) == 0 && strcmp(c.oauth_audience, "http://h:1/mcp") == 0,
 	    "audience defaults to the resource URL");
 	cfg_free(&c);
+	rc = LOAD(e6);
+	ok(rc == 0, "Ed25519 (RFC 9864's name of EdDSA over Ed25519) may be "
+	    "named (%s)", err);
+	if (rc == 0)
+		cfg_free(&c);
 #undef LOAD
 }
 

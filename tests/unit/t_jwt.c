@@ -49,6 +49,14 @@ static const char *const all_algs[] = {
 static const struct jwt_policy base_pol = {
 	all_algs, ISS, AUD, 60, NULL, NOW
 };
+static const char *const eddsa_algs[] = { "EdDSA", NULL };
+static const char *const ed25519_algs[] = { "Ed25519", NULL };
+static const struct jwt_policy eddsa_pol = {
+	eddsa_algs, ISS, AUD, 60, NULL, NOW
+};
+static const struct jwt_policy ed25519_pol = {
+	ed25519_algs, ISS, AUD, 60, NULL, NOW
+};
 
 static char *
 b64s(const char *s)
@@ -545,6 +553,16 @@ t_valid(void)
 	expect(T(k_ed, "EdDSA", "ed1", GOOD), &base_pol, JWT_OK, "EdDSA");
 	expect(T(k_ed, "Ed25519", "ed2", GOOD), &base_pol, JWT_OK,
 	    "Ed25519 (RFC 9864 name)");
+	/* one algorithm under two names (RFC 9864 gave EdDSA over Ed25519
+	 * its own): a provider that renames its key or its tokens goes on */
+	expect(T(k_ed, "Ed25519", "ed1", GOOD), &base_pol, JWT_OK,
+	    "Ed25519 token, key labelled EdDSA");
+	expect(T(k_ed, "Ed25519", "ed1", GOOD), &eddsa_pol, JWT_OK,
+	    "Ed25519 token, only EdDSA allowed");
+	expect(T(k_ed, "EdDSA", "ed1", GOOD), &ed25519_pol, JWT_OK,
+	    "EdDSA token, only Ed25519 allowed");
+	expect(T(k_rsa, "RS256", "rsa1", GOOD), &eddsa_pol, JWT_ALG_REFUSED,
+	    "RS256 token, only EdDSA allowed");
 	expect(mktok(k_rsa, "RS256", "{\"alg\":\"RS256\",\"kid\":\"rsa1\","
 	    "\"x5u\":\"https://evil.example/k\",\"jku\":\"https://evil."
 	    "example/jwks\"}", GOOD, 0), &base_pol, JWT_OK,
