@@ -169,12 +169,42 @@ log_json_head(int level)
 	return o;
 }
 
+static struct json_object *client_text(const char *);
+
+/*
+ * A message for the text log: bytes that are not printable ASCII
+ * percent-encoded.  Messages carry values a client chose (a client_id
+ * URL, an API's error text): a CR or LF would start a line that looks
+ * like the server's own, and readers that split at Unicode's line
+ * breaks (U+0085, U+2028) would split there.
+ */
+static void
+msg_clean(const char *in, char *out, size_t size)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+	size_t			 n = 0;
+
+	for (; *in != '\0' && n + 1 < size; in++) {
+		c = (unsigned char)*in;
+		if (c >= 0x20 && c < 0x7f)
+			out[n++] = (char)c;
+		else if (n + 4 <= size) {
+			out[n++] = '%';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0xf];
+		} else
+			break;
+	}
+	out[n] = '\0';
+}
+
 void
 log_msg(int level, const char *fmt, ...)
 {
 	struct json_object	*o;
 	va_list			 ap;
-	char			 msg[1024], t[48];
+	char			 msg[1024], clean[1024], t[48];
 
 	if (level > log_level)
 		return;
@@ -183,14 +213,17 @@ log_msg(int level, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (log_format == LOGF_JSON) {
+		/* JSON escapes controls; invalid UTF-8 (or a sequence
+		 * cut at 1024 bytes) would make the line unreadable */
 		o = log_json_head(level);
-		json_object_object_add(o, "msg", json_object_new_string(msg));
+		json_object_object_add(o, "msg", client_text(msg));
 		log_emit_json(o);
 		return;
 	}
+	msg_clean(msg, clean, sizeof(clean));
 	log_time(t, sizeof(t));
 	fprintf(stderr, "%s %s %s: %s\n", t, log_level_names[level], log_prog,
-	    msg);
+	    clean);
 	fflush(stderr);
 }
 
@@ -224,9 +257,10 @@ line_str(struct line *l, const char *p)
 
 /*
  * A field the client chose (the path as the web server decoded it, the
- * method, the JSON-RPC method, the tool name): control bytes, spaces, DEL
- * and "%" itself percent-encoded, so that a "%0A" in a URL cannot start
- * a line that looks like the server's own, nor read as one that did.
+ * method, the JSON-RPC method, the tool name): control bytes, spaces, DEL,
+ * "%" itself and bytes above ASCII percent-encoded, so that a "%0A" in a
+ * URL cannot start a line that looks like the server's own, nor read as
+ * one that did, nor a U+2028 where some readers split lines.
  */
 static void
 line_field(struct line *l, const char *p)
@@ -236,7 +270,7 @@ line_field(struct line *l, const char *p)
 
 	for (; *p != '\0' && l->n < sizeof(l->s) - 1; p++) {
 		c = (unsigned char)*p;
-		if (c > 0x20 && c != 0x7f && c != '%') {
+		if (c > 0x20 && c < 0x7f && c != '%') {
 			l->s[l->n++] = (char)c;
 			continue;
 		}

@@ -127,6 +127,18 @@ t_text(void)
 	like(w, " req=r1 GET%09X /mcp/x%0A2026-12-05T00:00:00.000Z%20audit"
 	    "%20t_log:%20\\{\"sub\":\"alice\"\\}%0D%7F%250A rpc=a%0Ab status=",
 	    "the client's fields percent-encoded");
+	/* Unicode's line breaks (NEL, LS, PS): some log readers split
+	 * there (Python's splitlines); other bytes above ASCII alike */
+	rq.path = (char *)"/mcp/\xc2\x85" "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xff";
+	log_request(&rq, &rs);
+	like(next_write(), " /mcp/%C2%85a%E2%80%A8b%E2%80%A9c%FF rpc=",
+	    "bytes above ASCII in a field: percent-encoded");
+	/* a message carrying a value a client chose (a client_id URL) */
+	log_msg(LOGL_WARN, "client %s", "https://x/\r\n2026 audit \x1b[1m");
+	w = next_write();
+	ok(lines(w) == 1 && strstr(w, "https://x/%0D%0A2026 audit %1B[1m\n") !=
+	    NULL, "a message: control bytes percent-encoded, one line (%s)",
+	    w);
 	request(&rq, &rs, "r1");
 
 	/* together over PIPE_BUF: a pipe could mix them with another
@@ -179,6 +191,11 @@ t_json(void)
 	log_request(&rq, &rs);
 	like(next_write(), "\"path\":\"/mcp/\xef\xbf\xbd\"", "JSON log: a "
 	    "path's invalid UTF-8 is replaced by U+FFFD");
+	/* a message carrying a value a client chose, with a byte that is
+	 * no UTF-8: JSON readers refuse the whole line */
+	log_msg(LOGL_WARN, "client %s", "https://x/\xff\xfe");
+	like(next_write(), "\"msg\":\"client https://x/\xef\xbf\xbd\xef\xbf\xbd\"",
+	    "JSON log: a message's invalid UTF-8 is replaced by U+FFFD");
 }
 
 int
