@@ -38,14 +38,17 @@
 #define CIMD_TIMEOUT_MS	2000		/* the whole fetch */
 #define CIMD_CACHE	16
 /*
- * A host that did not answer (no address, no connection, no document in
- * time) is not asked again for CIMD_DOWN_TTL seconds: without this one
- * URL that leads nowhere, sent again and again, would hold a worker for
- * two seconds each time.
+ * A host that did not answer (no address, no connection) is not asked
+ * again for CIMD_DOWN_TTL seconds, nor is a URL whose document did not
+ * come in time: without this one URL that leads nowhere, sent again and
+ * again, would hold a worker for two seconds each time.  A timeout marks
+ * the URL, not its host: anyone can name a slow path on a host that
+ * answers, and would keep a real client's document there from being
+ * fetched.
  */
 #define CIMD_DOWN	16
 #define CIMD_DOWN_TTL	30
-#define CIMD_HOST_MAX	260		/* host and port */
+#define CIMD_HOST_MAX	260		/* host and port, or a URL's digest */
 
 static struct {
 	struct oauth_client	 c;
@@ -344,7 +347,8 @@ out:
 	return rc;
 }
 
-/* Was `host` (host:port) found down less than CIMD_DOWN_TTL s ago? */
+/* Was `host` (host:port, or url_key's) found down less than
+ * CIMD_DOWN_TTL s ago? */
 static int
 cimd_host_down(const char *host, int64_t now)
 {
@@ -371,6 +375,23 @@ cimd_mark_down(const char *host, int64_t now)
 	cimd_down[slot].until = now + CIMD_DOWN_TTL;
 }
 
+/* The down list's key of one URL: "url " and its SHA-256 in hex. */
+static void
+url_key(const char *url, char *key)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 d[32];
+	size_t			 i;
+
+	util_sha256(url, strlen(url), d);
+	memcpy(key, "url ", 4);
+	for (i = 0; i < sizeof(d); i++) {
+		key[4 + 2 * i] = hex[d[i] >> 4];
+		key[5 + 2 * i] = hex[d[i] & 0xf];
+	}
+	key[4 + 2 * sizeof(d)] = '\0';
+}
+
 static int
 cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
     const char **cause)
@@ -378,7 +399,7 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	struct url	 u;
 	int64_t		 now = util_now_unix(), oldest = INT64_MAX;
 	enum up_error	 err;
-	char		 host[CIMD_HOST_MAX];
+	char		 host[CIMD_HOST_MAX], ukey[CIMD_HOST_MAX];
 	size_t		 i, slot = 0;
 	int		 bad;
 
@@ -409,14 +430,17 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 			slot = i;
 		}
 	}
-	if (cimd_host_down(host, now)) {
+	url_key(url, ukey);
+	if (cimd_host_down(host, now) || cimd_host_down(ukey, now)) {
 		*cause = "the client metadata document's host did not answer "
 		    "a moment ago";
 		return -1;
 	}
 	if (cimd_fetch(cfg, url, c, &err, cause) == -1) {
-		if (err == UP_TIMEOUT || err == UP_CONNECT || err == UP_RESOLVE)
+		if (err == UP_CONNECT || err == UP_RESOLVE)
 			cimd_mark_down(host, now);
+		else if (err == UP_TIMEOUT)
+			cimd_mark_down(ukey, now);
 		return -1;
 	}
 	oauth_client_free(&cimd_cache[slot].c);

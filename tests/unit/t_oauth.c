@@ -582,6 +582,30 @@ t_cimd(struct cfg *cfg)
 	ok(took < 3, "CIMD: ... within the fetch's short budget (%.1f s)",
 	    took);
 	oauth_client_free(&c);
+	/*
+	 * That URL is not asked again for a while; the host's other URLs
+	 * are: anyone can name a slow path on a host that answers, and
+	 * would keep a real client's document from being fetched.
+	 */
+	close(accept(s, NULL, NULL));	/* the silent one, still queued */
+	t0 = util_now_mono();
+	rc = oauth_client_resolve(cfg, url, &c, &why);
+	took = util_now_mono() - t0;
+	ok(rc == -1 && strstr(why, "a moment ago") != NULL && took < 0.5,
+	    "CIMD: the URL that timed out: refused at once for a while (%s)",
+	    rc == -1 ? why : "taken");
+	oauth_client_free(&c);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/real.json", port);
+	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	    "[\"http://127.0.0.1:9/cb\"],\"client_name\":\"Real\"}", url);
+	pid = serve_once(s, doc);
+	rc = oauth_client_resolve(cfg, url, &c, &why);
+	ok(rc == 0, "CIMD: another URL of that host: fetched (%s)",
+	    rc == -1 ? why : "ok");
+	oauth_client_free(&c);
+	if (rc != 0)
+		kill(pid, SIGKILL);	/* never asked */
+	waitpid(pid, &st, 0);
 	close(s);
 	oauth_client_cache_clear();
 	cfg->cimd_allow_private = 0;
