@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 #include "util.h"
 
 #define BRK_MAGIC	0x42524b31	/* "BRK1" */
-#define BRK_VERSION	1
+#define BRK_VERSION	2	/* 2: a slot holds a pid and its start */
 
 /* One API.  key 0: a free entry; an entry once claimed stays its API's. */
 struct brk_api {
@@ -33,9 +34,15 @@ struct brk_api {
 	int64_t		probe_until;	/* a probe is out until then */
 };
 
+/*
+ * A slot holds its holder: the pid in the low 32 bits, the low 32 bits
+ * of the process's start (clock ticks since boot, /proc/PID/stat) above:
+ * a holder killed with -9 whose pid has gone to another process (or a
+ * pid of another PID namespace) is then still seen to be gone.  0: free.
+ */
 struct brk_state {
 	struct brk_api	apis[BRK_APIS];
-	int32_t		slots[BRK_SLOTS_MAX];	/* pid holding it, or 0 */
+	uint64_t	slots[BRK_SLOTS_MAX];
 };
 
 static struct {
@@ -45,15 +52,58 @@ static struct {
 	int64_t			 open_s;
 	int64_t			 probe_s;	/* a probe's longest call */
 	int			 slots;		/* 0: no cap */
-	int32_t			 pid;		/* ours: a slot's holder */
+	int32_t			 pid;		/* ours */
+	uint64_t		 me;		/* ours: a slot's holder */
 	int			 atfork;	/* brk_forked registered */
 	char			*retry;		/* ",GET,HEAD," */
 } bs;
 
+/*
+ * When process `pid` (0: this one) started (field 22 of /proc/PID/stat,
+ * clock ticks since boot), in 32 bits; 0 when it cannot be read (gone,
+ * or no /proc).  This one's through /proc/self: in a PID namespace of
+ * its own, /proc/getpid() may be another process.
+ */
+static uint32_t
+proc_start(int32_t pid)
+{
+	char			 path[48], st[1024], *p;
+	unsigned long long	 start = 0;
+	ssize_t			 n;
+	int			 fd, field;
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/stat");
+	else
+		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, st, sizeof(st) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	st[n] = '\0';
+	/* the name (field 2) may hold anything: count after its ')' */
+	if ((p = strrchr(st, ')')) == NULL)
+		return 0;
+	for (field = 2; field < 22 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		start = strtoull(p + 1, NULL, 10);
+	return (uint32_t)start;
+}
+
+static void
+brk_me(void)
+{
+	bs.pid = (int32_t)getpid();
+	bs.me = (uint64_t)proc_start(0) << 32 | (uint32_t)bs.pid;
+}
+
 static void
 brk_forked(void)
 {
-	bs.pid = (int32_t)getpid();
+	brk_me();
 }
 
 /* ",GET,HEAD," from "GET, head": methods are tokens of letters. */
@@ -154,7 +204,7 @@ brk_init(const struct cfg *cfg, char **cause)
 	}
 	bs.st = shm_data(&bs.region);
 	/* kept (getpid is a system call), and made again in a child */
-	bs.pid = (int32_t)getpid();
+	brk_me();
 	if (!bs.atfork && pthread_atfork(NULL, NULL, brk_forked) == 0)
 		bs.atfork = 1;
 	rc = 0;
@@ -251,31 +301,42 @@ brk_admit(const char *url, int64_t now, struct brk_call *c)
 }
 
 static int
-take(int32_t *slot, int32_t from, int32_t pid)
+take(uint64_t *slot, uint64_t from, uint64_t to)
 {
-	return __atomic_compare_exchange_n(slot, &from, pid, 0,
+	return __atomic_compare_exchange_n(slot, &from, to, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/* Is the process that took a slot as `holder` still there? */
+static int
+holder_alive(uint64_t holder)
+{
+	int32_t		 pid = (int32_t)(uint32_t)holder;
+	uint32_t	 start = (uint32_t)(holder >> 32);
+
+	if (pid == bs.pid)
+		return 0;	/* us: a slot this process never gave back */
+	if (start == 0)		/* taken where there was no /proc */
+		return kill(pid, 0) == 0 || errno != ESRCH;
+	return proc_start(pid) == start;
 }
 
 /* Slots held by a process that is gone (killed with -9 during a call). */
 static int
-take_stale(int32_t pid)
+take_stale(uint64_t me)
 {
-	int32_t	 holder;
-	int	 i;
+	uint64_t	 holder;
+	int		 i;
 
 	for (i = 0; i < bs.slots; i++) {
 		holder = __atomic_load_n(&bs.st->slots[i], __ATOMIC_RELAXED);
-		if (holder == 0)
+		if (holder == 0 || holder_alive(holder))
 			continue;
-		/* our own pid: a slot this process never gave back */
-		if (holder != pid && (kill(holder, 0) == 0 || errno != ESRCH))
-			continue;
-		if (take(&bs.st->slots[i], holder, pid)) {
-			if (holder != pid)
+		if (take(&bs.st->slots[i], holder, me)) {
+			if (holder != me)
 				log_msg(LOGL_WARN, "the API's concurrency "
 				    "cap: slot of gone process %ld taken "
-				    "back", (long)holder);
+				    "back", (long)(int32_t)(uint32_t)holder);
 			return i;
 		}
 	}
@@ -286,7 +347,7 @@ int
 brk_acquire(struct brk_call *c, long wait_ms)
 {
 	struct timespec	 ms = { 0, 1000000L };
-	int32_t		 pid = bs.pid;
+	uint64_t	 me = bs.me;
 	long		 waited;
 	int		 i;
 
@@ -296,12 +357,12 @@ brk_acquire(struct brk_call *c, long wait_ms)
 		for (i = 0; i < bs.slots; i++)
 			if (__atomic_load_n(&bs.st->slots[i],
 			    __ATOMIC_RELAXED) == 0 &&
-			    take(&bs.st->slots[i], 0, pid)) {
+			    take(&bs.st->slots[i], 0, me)) {
 				c->slot = i;
 				return 0;
 			}
-		/* kill(pid, 0) for each slot: not on every millisecond */
-		if (waited % 100 == 0 && (i = take_stale(pid)) != -1) {
+		/* /proc for each slot: not on every millisecond */
+		if (waited % 100 == 0 && (i = take_stale(me)) != -1) {
 			c->slot = i;
 			return 0;
 		}
@@ -343,7 +404,7 @@ brk_done(struct brk_call *c, int ok, int64_t now)
 		/* a probe that never reached the API: let another try */
 		__atomic_store_n(&a->probe_until, 0, __ATOMIC_RELEASE);
 	if (c->slot >= 0)
-		take(&bs.st->slots[c->slot], bs.pid, 0);
+		take(&bs.st->slots[c->slot], bs.me, 0);
 	c->api = NULL;
 	c->probe = 0;
 	c->slot = -1;

@@ -10,8 +10,9 @@
  *   the API (half-open): its success closes the breaker, its failure opens
  *   it again;
  * - a cap on the calls in flight to any API from this host
- *   (MCP_API_MAX_CONCURRENT): a slot per call, held by the worker's pid,
- *   so a worker killed with -9 does not keep its slot;
+ *   (MCP_API_MAX_CONCURRENT): a slot per call, held by the worker's pid
+ *   and start, so a worker killed with -9 does not keep its slot, not
+ *   even once its pid names another process;
  * - which methods are retried on a connection error (brk_may_retry).
  *
  * No lock anywhere: every change is one atomic operation on one word.

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,74 @@ holder(int *ready)
 	return pid;
 }
 
+/*
+ * A holder in a PID namespace of its own, where its pid is 1: here that
+ * pid is init's, a live process, as when a killed worker's pid has gone
+ * to another process.  *gpid: its pid here.  0 when no namespace can be
+ * made.
+ */
+static pid_t
+ns_holder(pid_t *gpid)
+{
+	struct brk_call	 c = { .slot = -1 };
+	int		 p[2];
+	pid_t		 pid, g;
+	char		 ch = 'n';
+
+	if (pipe(p) == -1)
+		abort();
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWPID) == -1 || (g = fork()) == -1)
+			_exit(77);
+		if (g == 0) {
+			if (getpid() == 1 && brk_acquire(&c, 0) == 0)
+				ch = 'x';
+			if (write(p[1], &ch, 1) != 1)
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+		if (write(p[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		waitpid(g, NULL, 0);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], gpid, sizeof(*gpid)) != sizeof(*gpid) ||
+	    read(p[0], &ch, 1) != 1 || ch != 'x') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = 0;
+	}
+	close(p[0]);
+	return pid;
+}
+
+/*
+ * A slot whose holder's pid now names another live process is taken
+ * back all the same: a slot is held by a pid and that process's start.
+ */
+static void
+t_cap_pid_reused(void)
+{
+	struct brk_call	 c = { .slot = -1 };
+	pid_t		 h, g = 0;
+
+	ok(start("0", "1", "GET") == 0, "a cap of 1 starts");
+	if ((h = ns_holder(&g)) == 0) {
+		ok(1, "# SKIP no PID namespace here");
+		brk_fini();
+		return;
+	}
+	kill(g, SIGKILL);
+	waitpid(h, NULL, 0);
+	is_int(brk_acquire(&c, 150), 0, "a holder killed whose pid (1 in its "
+	    "namespace) is a live process's here: its slot is taken back");
+	brk_done(&c, -1, 0);
+	brk_fini();
+}
+
 static void
 t_cap(void)
 {
@@ -329,6 +398,7 @@ main(void)
 	snprintf(state, sizeof(state), "%s/api-state", dir);
 	t_breaker();
 	t_cap();
+	t_cap_pid_reused();
 	t_rules();
 	t_region();
 	unlink(state);
