@@ -588,6 +588,7 @@ store_lmdb_open(const struct cfg *cfg, const char *counters,
 	struct lmdb_store	*l = xcalloc(1, sizeof(*l));
 	MDB_txn			*txn;
 	MDB_stat		 est;
+	MDB_envinfo		 info;
 	const char		*var;
 	char			*lock = NULL;
 	int			 rc, dead;
@@ -613,7 +614,13 @@ store_lmdb_open(const struct cfg *cfg, const char *counters,
 	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;
 	/* readers left behind by workers that were killed */
 	mdb_reader_check(l->env, &dead);
-	if ((rc = allocate_ahead(l)) != 0 ||
+	/*
+	 * Only a new file's first transaction writes (it makes the two
+	 * trees): a worker started when the file system is full opens a
+	 * file in use, and counting then fails, not the start.
+	 */
+	if ((rc = mdb_env_info(l->env, &info)) != 0 ||
+	    (info.me_last_pgno <= 1 && (rc = allocate_ahead(l)) != 0) ||
 	    (rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		goto dberr;
 	if ((rc = mdb_dbi_open(txn, "k", MDB_CREATE, &l->keys)) != 0 ||

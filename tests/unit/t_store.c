@@ -881,7 +881,8 @@ t_redis(void)
 /*
  * The child of t_lmdb_full_fs, in a tmpfs of its own: 0 when counting
  * went on until the file system was full and then was STORE_DOWN, with
- * what was counted still readable; 77 when no namespace can be made.
+ * what was counted still readable, also by a worker that starts then;
+ * 77 when no namespace can be made.
  */
 static int
 full_fs_child(void)
@@ -922,6 +923,12 @@ full_fs_child(void)
 		return 4;	/* never full */
 	if (i == 0 || store_get(s, "k0", v) != STORE_OK || strcmp(v, "1") != 0)
 		return 5;
+	/* a worker started now opens the file, and reads it */
+	store_close(s);
+	if (store_open_counters(&cfg, STORE_CTR_CALLS, &s, &cause) == -1)
+		return 6;
+	if (store_get(s, "k0", v) != STORE_OK)
+		return 7;
 	store_close(s);
 	cfg_free(&cfg);
 	return 0;
