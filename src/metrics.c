@@ -365,7 +365,7 @@ met_attach(const char *path, char **cause)
 	else if ((st.st_size == 0 &&
 	    ftruncate(fd, (off_t)sizeof(struct met_region)) == -1) ||
 	    (errno = util_allocate(fd, 0,
-	    (off_t)sizeof(struct met_region))) != 0) {
+	    (off_t)sizeof(struct met_region), 0)) != 0) {
 		/*
 		 * Sized when new, and allocated, new or not (an older file
 		 * was only sized): a page first written in a hole of a

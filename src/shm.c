@@ -92,7 +92,7 @@ join(const char *path, size_t total, uint32_t magic, uint32_t version,
 		pause_ms(1);
 	}
 	/* holes of a file that was only sized (create says why) */
-	if ((errno = util_allocate(fd, 0, (off_t)total)) != 0) {
+	if ((errno = util_allocate(fd, 0, (off_t)total, 0)) != 0) {
 		xasprintf(cause, "%s: cannot allocate it: %s", path,
 		    strerror(errno));
 		rc = -2;
@@ -144,7 +144,7 @@ create(const char *path, size_t total, uint32_t magic, uint32_t version,
 	 * the worker, not an error.
 	 */
 	if (fchmod(fd, 0600) == -1 || ftruncate(fd, (off_t)total) == -1 ||
-	    (errno = util_allocate(fd, 0, (off_t)total)) != 0 ||
+	    (errno = util_allocate(fd, 0, (off_t)total, 0)) != 0 ||
 	    map_fd(fd, total, r) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		unlink(path);

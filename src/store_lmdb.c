@@ -16,10 +16,15 @@
  *
  * Counters (store_incr) are entries whose value is a decimal integer.
  * The counters' file (store_open_counters: rate limits) is opened with
- * MDB_NOSYNC and MDB_WRITEMAP: a commit changes the shared mapping and
- * makes no system call, a few microseconds, where a synced commit costs
- * an fdatasync (2.7 to 8 ms on the ext4 disk this was measured on), and
- * WRITEMAP halves what is left (no write() of each dirty page).  A crash
+ * MDB_NOSYNC: a commit writes its pages and makes no fdatasync (2.7 to 8
+ * ms on the ext4 disk this was measured on), about 9 us for a count.
+ * Not MDB_WRITEMAP, which would take a third of that: LMDB would write
+ * the pages through its mapping of a file it made as long as the map, and
+ * a page first written in a hole when the file system is full (anyone
+ * can fill /dev/shm) is SIGBUS in the worker, where write() says ENOSPC
+ * (STORE_DOWN).  Allocating the file ahead of LMDB is no cure: on tmpfs a
+ * fallocate that fails gives back every page it covers that was never
+ * written, another worker's allocated pages among them.  A crash
  * of a process loses nothing; a crash of the system may lose or damage
  * that file, whose counts last a minute or an hour: it lives in /dev/shm
  * by default, gone at boot, and never holds what must be remembered.
@@ -44,18 +49,14 @@
 
 #define PURGE_PER_WRITE	32	/* expired entries removed by each write */
 #define FULL_PERCENT	75
-#define ALLOC_MIN	((off_t)1 << 20) /* allocated past the last page */
-#define ALLOC_AHEAD	((off_t)1 << 20) /* and more when there is room */
+#define LOCK_PREALLOC	((off_t)64 << 10) /* a new lock file's blocks */
 
 struct lmdb_store {
 	MDB_env		*env;
 	MDB_dbi		 keys;		/* "k" */
 	MDB_dbi		 byexp;		/* "x" */
 	size_t		 pages;		/* in the whole map */
-	size_t		 psize;		/* bytes in a page */
-	off_t		 allocated;	/* of a WRITEMAP file: allocate_ahead */
-	int		 writemap;
-	int		 lockfd;	/* allocate_locks's: closed last */
+	int		 lockfd;	/* lock_file's: closed last */
 	char		*path;
 	int		 last_rc;	/* LMDB's error of the last failure */
 };
@@ -118,45 +119,6 @@ recovered(struct lmdb_store *l)
 	default:
 		return 0;
 	}
-}
-
-/*
- * A file written through its mapping (MDB_WRITEMAP: the counters') may
- * be as long as the map and a hole past its last page; a page first
- * written in a hole when the file system is full (anyone can fill
- * /dev/shm) is SIGBUS in the worker, not an error.  So before each
- * write, ALLOC_MIN bytes past the last page must be allocated (far more
- * than one transaction adds, even with every worker's at once), and
- * ALLOC_AHEAD more are when there is room, so that fallocate runs
- * once per ALLOC_AHEAD of growth.  What another worker allocated is
- * found allocated (a no-op).  0, or the errno (ENOSPC: STORE_DOWN).
- */
-static int
-allocate_ahead(struct lmdb_store *l)
-{
-	MDB_envinfo	 info;
-	off_t		 need, end, map;
-	int		 fd, rc;
-
-	if (!l->writemap || (rc = mdb_env_info(l->env, &info)) != 0)
-		return 0;
-	map = (off_t)info.me_mapsize;
-	need = (off_t)(info.me_last_pgno + 1) * (off_t)l->psize + ALLOC_MIN;
-	if (need > map)
-		need = map;
-	if (need <= l->allocated)
-		return 0;
-	end = need + ALLOC_AHEAD < map ? need + ALLOC_AHEAD : map;
-	if ((rc = mdb_env_get_fd(l->env, &fd)) != 0)
-		return rc;
-	if (util_allocate(fd, l->allocated, end - l->allocated) != 0) {
-		end = need;
-		if ((rc = util_allocate(fd, l->allocated,
-		    end - l->allocated)) != 0)
-			return rc;
-	}
-	l->allocated = end;
-	return 0;
 }
 
 /*
@@ -276,8 +238,6 @@ write_once(struct lmdb_store *l, const char *key, const char *val,
 	int64_t		 now = util_now_unix(), old;
 	int		 rc;
 
-	if ((rc = allocate_ahead(l)) != 0)
-		return failed(l, "allocate", rc);
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
 	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
@@ -338,8 +298,6 @@ incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
 	size_t			 i;
 	int			 rc;
 
-	if ((rc = allocate_ahead(l)) != 0)
-		return failed(l, "allocate", rc);
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
 	if ((rc = purge(txn, l, now, PURGE_PER_WRITE)) != 0)
@@ -449,8 +407,6 @@ del_once(struct lmdb_store *l, const char *key)
 	MDB_val			 k = { strlen(key), (void *)key };
 	int			 rc;
 
-	if ((rc = allocate_ahead(l)) != 0)
-		return failed(l, "allocate", rc);
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
 	/* its "x" row stays and is purged when it expires */
@@ -557,28 +513,38 @@ file_of(const struct cfg *cfg, const char *counters, const char **var)
 }
 
 /*
- * LMDB sizes its lock file (the readers' table), maps it, and writes a
- * reader's slot into it when a transaction begins: a slot on a page that
- * is still a hole, written when the file system is full (anyone can fill
- * /dev/shm), is SIGBUS in that worker.  So the file is allocated.  The
- * descriptor stays open until LMDB is closed: closing any descriptor of
- * a file drops every fcntl lock the process holds on it, LMDB's among
- * them, and the next program to open the file would take itself for the
- * first and set the locks up again under the workers' feet.
+ * LMDB sizes its lock file (the readers' table), maps it, and writes its
+ * header and a reader's slot into it: a page that is still a hole,
+ * written when the file system is full (anyone can fill /dev/shm), is
+ * SIGBUS in that worker.  So the file gets its blocks: a new one before
+ * LMDB sizes it (`before`: blocks past its end, which its ftruncate then
+ * takes), and whatever LMDB made it after.  The descriptor stays open
+ * until LMDB is closed: closing any descriptor of a file drops every
+ * fcntl lock the process holds on it, LMDB's among them, and the next
+ * program to open the file would take itself for the first and set the
+ * locks up again under the workers' feet.
  */
 static int
-allocate_locks(struct lmdb_store *l, const char *lock, char **cause)
+lock_file(struct lmdb_store *l, const char *lock, int before, char **cause)
 {
 	struct stat	 st;
 
-	if ((l->lockfd = open(lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-	    fstat(l->lockfd, &st) == -1 ||
-	    (errno = util_allocate(l->lockfd, 0, st.st_size)) != 0) {
-		xasprintf(cause, "%s: cannot allocate it: %s", lock,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (l->lockfd == -1 &&
+	    (l->lockfd = open(lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		goto fail;
+	if (fstat(l->lockfd, &st) == -1)
+		goto fail;
+	if (before && st.st_size == 0)
+		errno = util_allocate(l->lockfd, 0, LOCK_PREALLOC, 1);
+	else if (!before)
+		errno = util_allocate(l->lockfd, 0, st.st_size, 0);
+	else
+		errno = 0;
+	if (errno == 0)
+		return 0;
+fail:
+	xasprintf(cause, "%s: cannot allocate it: %s", lock, strerror(errno));
+	return -1;
 }
 
 int
@@ -588,7 +554,6 @@ store_lmdb_open(const struct cfg *cfg, const char *counters,
 	struct lmdb_store	*l = xcalloc(1, sizeof(*l));
 	MDB_txn			*txn;
 	MDB_stat		 est;
-	MDB_envinfo		 info;
 	const char		*var;
 	char			*lock = NULL;
 	int			 rc, dead;
@@ -597,31 +562,23 @@ store_lmdb_open(const struct cfg *cfg, const char *counters,
 	l->path = file_of(cfg, counters, &var);
 	xasprintf(&lock, "%s-lock", l->path);
 	if (owned(var, l->path, cause) == -1 ||
-	    owned(var, lock, cause) == -1)
+	    owned(var, lock, cause) == -1 ||
+	    lock_file(l, lock, 1, cause) == -1)
 		goto fail;
 	if ((rc = mdb_env_create(&l->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0 ||
 	    (rc = mdb_env_set_mapsize(l->env,
 	    (size_t)cfg->store_size << 20)) != 0 ||
 	    (rc = mdb_env_open(l->env, l->path, MDB_NOSUBDIR |
-	    (counters != NULL ? MDB_NOSYNC | MDB_WRITEMAP : 0), 0600)) != 0)
+	    (counters != NULL ? MDB_NOSYNC : 0), 0600)) != 0)
 		goto dberr;
-	if (allocate_locks(l, lock, cause) == -1)
+	if (lock_file(l, lock, 0, cause) == -1)
 		goto fail;
 	mdb_env_stat(l->env, &est);
-	l->psize = est.ms_psize;
-	l->writemap = counters != NULL;
 	l->pages = ((size_t)cfg->store_size << 20) / est.ms_psize;
 	/* readers left behind by workers that were killed */
 	mdb_reader_check(l->env, &dead);
-	/*
-	 * Only a new file's first transaction writes (it makes the two
-	 * trees): a worker started when the file system is full opens a
-	 * file in use, and counting then fails, not the start.
-	 */
-	if ((rc = mdb_env_info(l->env, &info)) != 0 ||
-	    (info.me_last_pgno <= 1 && (rc = allocate_ahead(l)) != 0) ||
-	    (rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		goto dberr;
 	if ((rc = mdb_dbi_open(txn, "k", MDB_CREATE, &l->keys)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "x", MDB_CREATE, &l->byexp)) != 0) {

@@ -369,22 +369,30 @@ util_fd_quiet(int fd)
 /*
  * Give bytes off..off+len of a file blocks of their own (a file that is
  * mapped: a page first written in a hole when the file system is full is
- * SIGBUS, not an error).  0, or the errno (ENOSPC).  fallocate(2), not
+ * SIGBUS, not an error); `past_end`: without making the file longer, for
+ * a size it will be given.  0, or the errno (ENOSPC).  fallocate(2), not
  * posix_fallocate: where a file system cannot allocate, glibc's stand-in
  * writes a zero into each block it reads as zero, and would undo what a
  * worker wrote there in between; such a file system is left as it is.
+ * Beware: on tmpfs a fallocate that fails gives back every page of its
+ * range that was never written, also those an earlier call allocated.
  */
 int
-util_allocate(int fd, off_t off, off_t len)
+util_allocate(int fd, off_t off, off_t len, int past_end)
 {
 #ifdef __linux__
-	if (fallocate(fd, 0, off, len) == -1 && errno != EOPNOTSUPP &&
-	    errno != ENOSYS)
+	int	 rc;
+
+	while ((rc = fallocate(fd, past_end ? FALLOC_FL_KEEP_SIZE : 0, off,
+	    len)) == -1 && errno == EINTR)
+		;
+	if (rc == -1 && errno != EOPNOTSUPP && errno != ENOSYS)
 		return errno;
 #else
 	(void)fd;
 	(void)off;
 	(void)len;
+	(void)past_end;
 #endif
 	return 0;
 }

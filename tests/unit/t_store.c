@@ -879,10 +879,11 @@ t_redis(void)
 }
 
 /*
- * The child of t_lmdb_full_fs, in a tmpfs of its own: 0 when counting
- * went on until the file system was full and then was STORE_DOWN, with
- * what was counted still readable, also by a worker that starts then;
- * 77 when no namespace can be made.
+ * The child of t_lmdb_full_fs, in a tmpfs of its own: 0 when counting,
+ * once the file system is full, is STORE_DOWN (at once, or when the
+ * file's free pages are used up), with what was counted before still
+ * readable, also by a worker that starts then; 77 when no namespace can
+ * be made.
  */
 static int
 full_fs_child(void)
@@ -907,6 +908,9 @@ full_fs_child(void)
 	    strncmp(cfg.rate_limit_path, dir, strlen(dir)) != 0 ||
 	    store_open_counters(&cfg, STORE_CTR_CALLS, &s, &cause) == -1)
 		return 2;
+	snprintf(key, sizeof(key), "before");
+	if (store_incr(s, &c, 1) != STORE_OK)
+		return 8;
 	snprintf(path, sizeof(path), "%s/fill", dir);
 	memset(chunk, 'x', sizeof(chunk));
 	if ((fd = open(path, O_WRONLY | O_CREAT, 0600)) == -1)
@@ -921,13 +925,13 @@ full_fs_child(void)
 	}
 	if (i == 1000000)
 		return 4;	/* never full */
-	if (i == 0 || store_get(s, "k0", v) != STORE_OK || strcmp(v, "1") != 0)
+	if (store_get(s, "before", v) != STORE_OK || strcmp(v, "1") != 0)
 		return 5;
 	/* a worker started now opens the file, and reads it */
 	store_close(s);
 	if (store_open_counters(&cfg, STORE_CTR_CALLS, &s, &cause) == -1)
 		return 6;
-	if (store_get(s, "k0", v) != STORE_OK)
+	if (store_get(s, "before", v) != STORE_OK)
 		return 7;
 	store_close(s);
 	cfg_free(&cfg);
@@ -935,10 +939,10 @@ full_fs_child(void)
 }
 
 /*
- * The counters' file is written through its mapping (MDB_WRITEMAP), where
- * a page first written in a hole of a full file system is SIGBUS: so it
- * is allocated ahead, and a full /dev/shm makes counting STORE_DOWN (and
- * MCP_RATE_LIMIT_FAIL decides), never kills the worker.
+ * A full /dev/shm makes counting STORE_DOWN (and MCP_RATE_LIMIT_FAIL
+ * decides), never kills the worker: written through its mapping
+ * (MDB_WRITEMAP), a page first written in a hole of a full file system
+ * would be SIGBUS.
  */
 static void
 t_lmdb_full_fs(void)
