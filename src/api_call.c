@@ -705,9 +705,11 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 
 	/*
 	 * The caller's headers that the operator named; its credentials
-	 * only in passthrough mode.  One replaces a header argument of its
-	 * name: the operator chose where it comes from (a proxy in front
-	 * may set it), and two would leave the API to pick one.
+	 * only in passthrough mode.  A header argument of such a name is
+	 * not sent, whether the caller sent the header or not: the operator
+	 * chose where it comes from (a proxy in front may set it), two
+	 * would leave the API to pick one, and the model's alone would pass
+	 * for the proxy's.
 	 */
 	if (cfg->forward_headers != NULL) {
 		copy = xstrdup(cfg->forward_headers);
@@ -715,8 +717,10 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 			tok = util_trim(tok);
 			if (*tok == '\0' || api_header_reserved(tok) ||
 			    (op->upauth != UPAUTH_PASSTHROUGH &&
-			    credential_header(tok)) ||
-			    (in = call->header(call->ctx, tok)) == NULL)
+			    credential_header(tok)))
+				continue;
+			req_drop_header(r, tok);
+			if ((in = call->header(call->ctx, tok)) == NULL)
 				continue;
 			if (in == tool_header_twice) {
 				result = tool_error("The request carries the "
@@ -726,7 +730,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 				    tok);
 				break;
 			}
-			req_set_header(r, tok, in);
+			req_add_header(r, tok, in);
 		}
 		free(copy);
 		if (result != NULL)

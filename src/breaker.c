@@ -60,15 +60,15 @@ static struct {
 
 /*
  * When process `pid` (0: this one) started (field 22 of /proc/PID/stat,
- * clock ticks since boot), in 32 bits; 0 when it cannot be read (gone,
- * or no /proc).  This one's through /proc/self: in a PID namespace of
- * its own, /proc/getpid() may be another process.
+ * clock ticks since boot), in 32 bits; 0 when there is no such process
+ * (or no /proc), -1 when it cannot be told (out of descriptors, say).
+ * This one's through /proc/self: in a PID namespace of its own,
+ * /proc/getpid() may be another process.
  */
-static uint32_t
+static int64_t
 proc_start(int32_t pid)
 {
 	char			 path[48], st[1024], *p;
-	unsigned long long	 start = 0;
 	ssize_t			 n;
 	int			 fd, field;
 
@@ -77,27 +77,27 @@ proc_start(int32_t pid)
 	else
 		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
+		return errno == ENOENT || errno == ESRCH ? 0 : -1;
 	n = read(fd, st, sizeof(st) - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return n == -1 && errno == ESRCH ? 0 : -1;	/* ESRCH: gone */
 	st[n] = '\0';
 	/* the name (field 2) may hold anything: count after its ')' */
 	if ((p = strrchr(st, ')')) == NULL)
-		return 0;
+		return -1;
 	for (field = 2; field < 22 && p != NULL; field++)
 		p = strchr(p + 1, ' ');
-	if (p != NULL)
-		start = strtoull(p + 1, NULL, 10);
-	return (uint32_t)start;
+	return p != NULL ? (int64_t)(uint32_t)strtoull(p + 1, NULL, 10) : -1;
 }
 
 static void
 brk_me(void)
 {
+	int64_t	 start = proc_start(0);
+
 	bs.pid = (int32_t)getpid();
-	bs.me = (uint64_t)proc_start(0) << 32 | (uint32_t)bs.pid;
+	bs.me = (uint64_t)(start > 0 ? start : 0) << 32 | (uint32_t)bs.pid;
 }
 
 static void
@@ -312,13 +312,15 @@ static int
 holder_alive(uint64_t holder)
 {
 	int32_t		 pid = (int32_t)(uint32_t)holder;
-	uint32_t	 start = (uint32_t)(holder >> 32);
+	int64_t		 start = (int64_t)(holder >> 32), now;
 
-	if (pid == bs.pid)
+	if (holder == bs.me)
 		return 0;	/* us: a slot this process never gave back */
 	if (start == 0)		/* taken where there was no /proc */
 		return kill(pid, 0) == 0 || errno != ESRCH;
-	return proc_start(pid) == start;
+	if ((now = proc_start(pid)) == -1)
+		return 1;	/* cannot tell: not taken */
+	return now == start;
 }
 
 /* Slots held by a process that is gone (killed with -9 during a call). */

@@ -632,14 +632,16 @@ out:
 
 /*
  * A header the operator forwards (MCP_FORWARD_HEADERS) and a header
- * argument of the same name: the API gets one, the forwarded one.  Two
- * would leave the API to pick, and Go's Header.Get takes the first.
+ * argument of the same name: the API gets one, the forwarded one, or
+ * none when the caller sent none.  Two would leave the API to pick, and
+ * Go's Header.Get takes the first; the model's alone would pass for the
+ * one the operator has a proxy set.
  */
 static void
 t_forward_over_argument(void)
 {
 	const char	*env[] = { "MCP_UPSTREAM_AUTH=none",
-			    "MCP_FORWARD_HEADERS=x-request-id", NULL };
+			    "MCP_FORWARD_HEADERS=x-request-id,x-tenant", NULL };
 	char		*cause, saved[1024];
 	struct cfg	 cfg;
 	struct registry	*reg;
@@ -653,7 +655,8 @@ t_forward_over_argument(void)
 	    "\"version\":\"1\"},\"servers\":[{\"url\":\"http://api.test\"}],"
 	    "\"paths\":{\"/items\":{\"get\":{\"operationId\":\"listItems\","
 	    "\"parameters\":[{\"name\":\"X-Request-Id\",\"in\":\"header\","
-	    "\"schema\":{\"type\":\"string\"}}],"
+	    "\"schema\":{\"type\":\"string\"}},{\"name\":\"X-Tenant\","
+	    "\"in\":\"header\",\"schema\":{\"type\":\"string\"}}],"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -671,6 +674,10 @@ t_forward_over_argument(void)
 	s = request(reg, &cfg, "listItems", "{}");
 	ok(strstr(s, "x-request-id: rid-1\n") != NULL, "... and is forwarded "
 	    "without one");
+	s = request(reg, &cfg, "listItems", "{\"X-Tenant\":\"evil\"}");
+	ok(strcasestr(s, "x-tenant") == NULL, "a forwarded header the caller "
+	    "did not send: the argument of that name is not sent either "
+	    "(%s)", s);
 	reg_free(reg);
 	cfg_free(&cfg);
 out:
