@@ -221,9 +221,10 @@ start_provider() {
 # check_twins NAME: a 2026-07-28 tools/call (the example API's whoAmI) to
 # $BASE/mcp is served with Mcp-Method and Mcp-Name, and refused (-32020,
 # the header is required) when Mcp-Name comes only as a twin spelled
-# with '_' or '.': lighttpd passes those to the worker as the real header
-# unless its configuration drops them (conf/lighttpd), nginx and Apache
-# drop them; a proxy in front that routes on Mcp-Name would not see them.
+# with any character but a letter, digit or '-' ('_', '.', '~', '!' ...):
+# lighttpd passes those to the worker as the real header unless its
+# configuration drops them (conf/lighttpd), nginx and Apache drop them; a
+# proxy in front that routes on Mcp-Name would not see them.
 check_twins() {
 	local n=$1 twin call
 	call='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoAmI","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
@@ -231,7 +232,9 @@ check_twins() {
 	    -H 'Mcp-Name: whoAmI'
 	like "$STATUS:$BODY" '^200:.*"structuredContent"' \
 	    "$n: 2026-07-28 tools/call with Mcp-Method and Mcp-Name: served"
-	for twin in Mcp_Name Mcp.Name; do
+	for twin in Mcp_Name Mcp.Name 'Mcp~Name' 'Mcp!Name' 'Mcp*Name' \
+	    "Mcp'Name" 'Mcp|Name' 'Mcp+Name' 'Mcp#Name' 'Mcp$Name' \
+	    'Mcp%Name' 'Mcp&Name' 'Mcp^Name' 'Mcp`Name'; do
 		mcp "$call" -H 'MCP-Protocol-Version: 2026-07-28' \
 		    -H 'Mcp-Method: tools/call' -H "$twin: whoAmI"
 		like "$STATUS:$BODY" '^400:.*"code":-32020.*Mcp-Name header is required' \
