@@ -168,12 +168,7 @@ mcp_accepts(const char *accept, const char *type)
 static int
 is_json_content_type(const char *ct)
 {
-	size_t	 n;
-
-	if (ct == NULL)
-		return 0;
-	n = strcspn(ct, "; \t");
-	return n == 16 && util_strncaseeq(ct, "application/json", 16);
+	return util_media_type_is(ct, "application/json");
 }
 
 /* A plain header value: visible ASCII and spaces. */

@@ -548,8 +548,8 @@ oauth_read_params(const struct req *rq, struct form *f, const char **cause)
 
 	if (strcmp(rq->method, "POST") == 0) {
 		ct = req_param(rq, "CONTENT_TYPE");
-		if (ct == NULL || !util_strncaseeq(ct,
-		    "application/x-www-form-urlencoded", 33)) {
+		if (!util_media_type_is(ct,
+		    "application/x-www-form-urlencoded")) {
 			memset(f, 0, sizeof(*f));
 			*cause = "the body must be "
 			    "application/x-www-form-urlencoded";

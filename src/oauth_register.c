@@ -69,7 +69,7 @@ dcr_handle(void *p, const struct cfg *cfg, struct req *rq, struct resp *rs)
 	    "registration is off (MCP_OAUTH_REGISTRATION)"))
 		return;
 	ct = req_param(rq, "CONTENT_TYPE");
-	if (ct == NULL || !util_strncaseeq(ct, "application/json", 16)) {
+	if (!util_media_type_is(ct, "application/json")) {
 		oauth_json_error(rs, 400, "invalid_client_metadata", "the "
 		    "body must be application/json");
 		return;

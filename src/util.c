@@ -397,6 +397,25 @@ util_allocate(int fd, off_t off, off_t len, int past_end)
 	return 0;
 }
 
+/*
+ * Does Content-Type value `ct` name media type `type` (RFC 9110 8.3: the
+ * type, then parameters after ';' at most, spaces around)?  Without case.
+ */
+int
+util_media_type_is(const char *ct, const char *type)
+{
+	size_t	 n = strlen(type);
+
+	if (ct == NULL)
+		return 0;
+	ct += strspn(ct, " \t");
+	if (!util_strncaseeq(ct, type, n))
+		return 0;
+	ct += n;
+	ct += strspn(ct, " \t");
+	return *ct == '\0' || *ct == ';';
+}
+
 /* The value of one hex digit, or -1. */
 int
 util_hexval(int c)

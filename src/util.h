@@ -105,6 +105,7 @@ char	*util_trim(char *);			/* borrowed */
 int	 util_list_contains(const char *, const char *, int);
 int	 util_list_ncontains(const char *, size_t, const char *, int);
 int	 util_fd_quiet(int);
+int	 util_media_type_is(const char *, const char *);
 int	 util_allocate(int, off_t, off_t, int);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);

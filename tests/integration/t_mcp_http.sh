@@ -55,6 +55,8 @@ run_checks() {	# run_checks LABEL LOGFILE
 	is "$STATUS" 200 "$label: Accept */* admits both"
 	CTYPE='text/plain' mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}'
 	is "$STATUS" 415 "$label: text/plain 415"
+	CTYPE='application/json garbage' mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+	is "$STATUS" 415 "$label: application/json with junk after it 415"
 
 	mcp '{"jsonrpc":"2.0","id":1,"method":"ping"' 
 	is "$STATUS" 400 "$label: truncated JSON 400"

@@ -141,6 +141,21 @@ t_lists(void)
 	    "bounded list: nothing past the size");
 	ok(!util_list_ncontains("", 0, "", 0) && util_list_ncontains(",", 1,
 	    "", 0), "bounded list: an empty entry only where there is one");
+	/* a Content-Type names the media type, then parameters at most */
+	ok(util_media_type_is("application/json", "application/json") &&
+	    util_media_type_is("Application/JSON; charset=utf-8",
+	    "application/json") &&
+	    util_media_type_is(" application/json ;q", "application/json") &&
+	    util_media_type_is("application/json\t", "application/json"),
+	    "media type: case, parameters and spaces around it");
+	ok(!util_media_type_is("application/json garbage",
+	    "application/json") &&
+	    !util_media_type_is("application/jsonx", "application/json") &&
+	    !util_media_type_is("application/x-www-form-urlencodedXYZ",
+	    "application/x-www-form-urlencoded") &&
+	    !util_media_type_is("application/js", "application/json") &&
+	    !util_media_type_is(NULL, "application/json"),
+	    "media type: anything else after it, or less, is another one");
 	buf_init(&b);
 	url_encode(&b, "a b/../?#é", strlen("a b/../?#é"));
 	is_str(b.data, "a%20b%2F..%2F%3F%23%C3%A9", "percent-encoding");
