@@ -119,6 +119,7 @@ LoadModule alias_module "$MODDIR/mod_alias.so"
 LoadModule setenvif_module "$MODDIR/mod_setenvif.so"
 LoadModule proxy_module "$MODDIR/mod_proxy.so"
 LoadModule proxy_fcgi_module "$MODDIR/mod_proxy_fcgi.so"
+LoadModule reqtimeout_module "$MODDIR/mod_reqtimeout.so"
 LoadModule fcgid_module "$MODDIR/mod_fcgid.so"
 StartServers 1
 DocumentRoot "$T_DIR/htdocs"
@@ -402,6 +403,33 @@ like "$BODY" '\\"authorization\\":\\"Bearer apache-token-1\\"' "auth required: t
 
 check_oauth "proxy_fcgi" "$BASE_A"
 check_oauth "fcgid" "$BASE_B"
+
+# A slow body through mod_proxy_fcgi, which passes a body on as it comes
+# while the worker (one here) reads all of it before anything else: 4 MB
+# announced, 600 bytes a second (above mod_reqtimeout's MinRate) for 45 s.
+# fcgi-mcp.conf bounds a body to 30 s, after which the worker is free.
+slow_body() {	# slow_body PORT SECONDS: in the background
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+		printf 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 4000000\r\n\r\n' >&3
+		chunk=$(printf '%600s' '')
+		i=0
+		while [ "$i" -lt "$2" ] && printf '%s' "$chunk" >&3 2>/dev/null; do
+			sleep 1
+			i=$((i + 1))
+		done
+	) &
+	SLOW_PID=$!
+}
+slow_body "$PA" 45
+sleep 33
+BASE=$BASE_A
+t0=$(date +%s%N)
+mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}' -H "$V" --max-time 8
+ms=$((($(date +%s%N) - t0) / 1000000))
+is "$STATUS" 200 "a body sent slowly for 45 s holds the worker 30 s at most: served after 33 s ($ms ms)"
+kill "$SLOW_PID" 2>/dev/null
+wait "$SLOW_PID" 2>/dev/null
 
 # The workers' log lines: mod_fcgid's in Apache's error log
 like "$(cat "$T_DIR/apache.error.log")" 'tools/call' "mod_fcgid workers log to Apache's error log"
