@@ -346,13 +346,23 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		    "(%s): check MCP_OAUTH_CLIENT_ID and the secret", err);
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "refused this server's credentials");
+	} else if (err == NULL) {
+		/*
+		 * A 4xx that is no OAuth error: a rate limit's 429, a
+		 * gateway's or a WAF's page.  It says nothing of the token or
+		 * code, which stays good for a retry (as after a 5xx).
+		 */
+		log_msg(LOGL_WARN, "token: the provider answered HTTP %ld "
+		    "without an OAuth error", r.status);
+		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
+		    "OAuth provider refused the request for now; try again");
 	} else {
-		oauth_json_error(rs, 400, err != NULL ? oauth_safe_code(err) :
-		    "invalid_grant", prov_field(o, "error_description"));
+		oauth_json_error(rs, 400, oauth_safe_code(err),
+		    prov_field(o, "error_description"));
 		/* only invalid_grant is about the token or code itself; a
-		 * scope refused or a 429 leaves it good for a retry */
-		res = err == NULL || strcmp(err, "invalid_grant") == 0 ?
-		    REDEEM_REFUSED : REDEEM_FAILED;
+		 * scope refused leaves it good for a retry */
+		res = strcmp(err, "invalid_grant") == 0 ? REDEEM_REFUSED :
+		    REDEEM_FAILED;
 	}
 out:
 	json_object_put(o);

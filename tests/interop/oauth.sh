@@ -592,6 +592,15 @@ is "$STATUS" 503 "provider down for a moment: the refresh is a 503"
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS" 200 "... and the same refresh token works once it is back"
 RT=$(jstr refresh_token)
+# a rate limit's 429 without an OAuth error (a gateway's, a WAF's): the
+# provider said nothing about the token, which stays good
+refuse 429
+cgi_token "$HB" "$(refresh_body "$RT")"
+is "$STATUS $(jstr error)" "503 temporarily_unavailable" \
+    "a 4xx from the provider without an OAuth error: 503, try again"
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS" 200 "... and the same refresh token works then"
+RT=$(jstr refresh_token)
 refuse 400
 cgi_token "$HB" "$(refresh_body "$RT")"
 is "$STATUS $(jstr error)" "400 invalid_grant" "the provider refuses a refresh: invalid_grant"

@@ -566,10 +566,11 @@ async function interaction(req, res, rest) {
 
 // ---- /__test/*: loopback-only test controls
 const counters = { introspection: 0, exchange: 0, exchanged: 0 }; // for GET /__test/stats
-// POST /__test/refuse?status=400|503: the next token request, whatever it
-// asks, gets invalid_grant (400: the grant is gone) or 503 (the provider
-// is down for a moment); the grant itself is left as it was, so that a
-// gateway's retry after either would succeed
+// POST /__test/refuse?status=400|429|503: the next token request, whatever
+// it asks, gets invalid_grant (400: the grant is gone), a rate limit's 429
+// whose JSON has no OAuth error member (as gateways and WAFs answer), or
+// 503 (the provider is down for a moment); the grant itself is left as it
+// was, so that a gateway's retry after any would succeed
 const refuseCtl = { status: 0 };
 function rotate(url) {
   const previous = signingKeys.map((k) => k.kid);
@@ -638,11 +639,11 @@ async function testRoute(req, res, url, port) {
   if (url.pathname === '/__test/stats' && req.method === 'GET') return send(res, 200, counters);
   if (url.pathname === '/__test/refuse' && req.method === 'POST') {
     const status = +url.searchParams.get('status');
-    if (status !== 400 && status !== 503) return send(res, 400, { error: 'status: 400 or 503' });
+    if (status !== 400 && status !== 429 && status !== 503) return send(res, 400, { error: 'status: 400, 429 or 503' });
     refuseCtl.status = status;
     return send(res, 200, refuseCtl);
   }
-  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1[&account=&ttl=], POST /__test/exchange?mode=&ttl=, GET /__test/stats, POST /__test/refuse?status=400|503' });
+  return send(res, 404, { error: 'not_found', error_description: 'POST /__test/rotate[?drop=1], GET /__test/token?scope=&resource=&opaque=1[&account=&ttl=], POST /__test/exchange?mode=&ttl=, GET /__test/stats, POST /__test/refuse?status=400|429|503' });
 }
 
 // ---- server
@@ -676,7 +677,8 @@ const server = http.createServer(async (req, res) => {
       refuseCtl.status = 0;
       return send(res, status, status === 400
         ? { error: 'invalid_grant', error_description: 'refused by POST /__test/refuse' }
-        : { error: 'temporarily_unavailable' });
+        : status === 429 ? { message: 'Too Many Requests' }
+          : { error: 'temporarily_unavailable' });
     }
     return current.handler(req, res);
   } catch (e) {
