@@ -172,6 +172,29 @@ oauth_scope_merge(const char *requested, const char *defaults)
 	return buf_release(&b);
 }
 
+/*
+ * The first token of `requested` that `granted` lacks (its length in
+ * *len), or NULL when every one is granted.
+ */
+const char *
+oauth_scope_missing(const char *requested, const char *granted, size_t *len)
+{
+	const char	*p, *e;
+
+	for (p = requested; p != NULL && *p != '\0'; p = e) {
+		while (*p == ' ')
+			p++;
+		e = p;
+		while (*e != '\0' && *e != ' ')
+			e++;
+		if (e > p && !scope_has(granted, p, (size_t)(e - p))) {
+			*len = (size_t)(e - p);
+			return p;
+		}
+	}
+	return NULL;
+}
+
 /* A PKCE verifier or S256 challenge: unreserved characters only. */
 static int
 pkce_chars(const char *s, size_t min, size_t max)

@@ -28,6 +28,7 @@ int	 oauth_redirect_valid(const struct cfg *, const char *, const char **);
 int	 oauth_redirect_matches(const char *, const char *);
 int	 oauth_redirect_is_loopback(const char *);
 char	*oauth_scope_merge(const char *, const char *);
+const char *oauth_scope_missing(const char *, const char *, size_t *);
 int	 oauth_pkce_challenge_valid(const char *);
 int	 oauth_pkce_verify(const char *, const char *);
 char	*oauth_pkce_new(char **);

@@ -225,7 +225,8 @@ store_key(char *out, size_t len, const char *kind, const char *id)
 /*
  * Our answer: the provider's tokens, with a new refresh token of ours for
  * `family` (the provider's own, or `prev` when it sent none, sealed with
- * the client id and a fresh token id).  The family's one entry in the
+ * the client id, the scope the sign-in was granted and a fresh token
+ * id).  The family's one entry in the
  * store holds that id: the only token of the family that works next.
  * When it cannot be recorded the answer goes without a refresh token
  * (none is issued that could not be checked); the one just used stays
@@ -234,7 +235,7 @@ store_key(char *out, size_t len, const char *kind, const char *id)
 static void
 relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
     struct json_object *o, const char *client_id, const char *family,
-    const char *prev)
+    const char *prev, const char *scope)
 {
 	struct json_object	*claims;
 	const char		*rt;
@@ -259,6 +260,9 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 		json_object_object_add(claims, "f",
 		    json_object_new_string(family));
 		json_object_object_add(claims, "j", json_object_new_string(id));
+		if (scope != NULL && *scope != '\0')
+			json_object_object_add(claims, "s",
+			    json_object_new_string(scope));
 		sealed = seal_make(cfg->secret, "refresh", claims,
 		    cfg->oauth_refresh_ttl);
 		/* one we could not open again is none: the client signs in
@@ -281,12 +285,13 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 
 /*
  * POST `body` (our client's credentials added) to the provider's token
- * endpoint and answer with what it says, rewritten for `client_id`.
+ * endpoint and answer with what it says, rewritten for `client_id`; a
+ * refresh token issued carries `scope`, the sign-in's.
  */
 static enum redeem_res
 redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
     struct resp *rs, struct buf *body, const char *client_id,
-    const char *family, const char *prev)
+    const char *family, const char *prev, const char *scope)
 {
 	const char		*hdrs[4] = { "Accept: application/json",
 	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
@@ -333,7 +338,7 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "answered with something that is not JSON");
 	} else if (r.status == 200) {
-		relay_tokens(cfg, app, rs, o, client_id, family, prev);
+		relay_tokens(cfg, app, rs, o, client_id, family, prev, scope);
 		res = REDEEM_OK;
 	} else if (r.status >= 500)
 		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
@@ -445,7 +450,7 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	struct buf		 body;
 	const char		*err, *desc, *ru = form_get(f, "redirect_uri");
 	const char		*res = form_get(f, "resource");
-	char			*family = NULL;
+	char			*family = NULL, *scope;
 	enum seal_error		 e;
 
 	if (form_get(f, "code") == NULL) {
@@ -487,7 +492,11 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		form_pair(&body, "redirect_uri", app->callback);
 		form_pair(&body, "code_verifier", prov_field(code, "v"));
 		form_pair(&body, "resource", prov_field(code, "rs"));
-		redeem(cfg, app, rq, rs, &body, w->id, family, NULL);
+		/* what the user allowed this client on the consent page */
+		scope = oauth_scope_merge(prov_field(code, "sc"),
+		    cfg->oauth_default_scope);
+		redeem(cfg, app, rq, rs, &body, w->id, family, NULL, scope);
+		free(scope);
 		buf_free(&body);
 	}
 	free(family);
@@ -615,7 +624,9 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	struct json_object	*rt;
 	struct buf		 body;
 	const char		*err, *desc, *res = form_get(f, "resource");
-	char			 key[STORE_KEY_MAX];
+	const char		*granted, *asked = form_get(f, "scope"), *miss;
+	char			 key[STORE_KEY_MAX], why[160];
+	size_t			 n = 0;
 	enum seal_error		 e;
 
 	if (form_get(f, "refresh_token") == NULL) {
@@ -630,12 +641,27 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		    "is not valid");
 		return;
 	}
+	/*
+	 * A scope beyond the sign-in's is refused here (RFC 6749 section
+	 * 6): every client of this server shares one client at the
+	 * provider, which may hold what the user allowed other clients.  A
+	 * token sealed before the sign-in's scope was (no "s") sends none:
+	 * the provider then gives the original scope.
+	 */
+	granted = prov_field(rt, "s");
+	miss = granted != NULL && asked != NULL ?
+	    oauth_scope_missing(asked, granted, &n) : NULL;
 	if ((err = client_check(cfg, w, prov_field(rt, "c"), &desc)) != NULL)
 		oauth_json_error(rs, strcmp(err, "invalid_client") == 0 ?
 		    401 : 400, err, desc);
 	else if (res != NULL && !oauth_resource_is(cfg, res))
 		oauth_json_error(rs, 400, "invalid_target", "resource must be "
 		    "this server's MCP endpoint");
+	else if (miss != NULL) {
+		snprintf(why, sizeof(why), "scope %.*s was not granted to "
+		    "this sign-in", (int)(n < 64 ? n : 64), miss);
+		oauth_json_error(rs, 400, "invalid_scope", why);
+	}
 	/* found before the claim, whose time is one token request's */
 	else if (provider_token_url(cfg) == NULL)
 		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
@@ -644,10 +670,10 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		buf_init(&body);
 		form_pair(&body, "grant_type", "refresh_token");
 		form_pair(&body, "refresh_token", prov_field(rt, "t"));
-		form_pair(&body, "scope", form_get(f, "scope"));
+		form_pair(&body, "scope", granted != NULL ? asked : NULL);
 		form_pair(&body, "resource", res);
 		switch (redeem(cfg, app, rq, rs, &body, w->id,
-		    prov_field(rt, "f"), prov_field(rt, "t"))) {
+		    prov_field(rt, "f"), prov_field(rt, "t"), granted)) {
 		case REDEEM_FAILED:
 			/* not the client's fault: its token stays good */
 			store_key(key, sizeof(key), "refresh",

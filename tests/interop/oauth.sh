@@ -294,11 +294,19 @@ refresh_at "$RT" "$OTHER"
 is "$(jstr error)" "invalid_grant" "refresh: bound to its client"
 http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "client_id=$PUB"
 is "$STATUS $(jstr error)" "400 invalid_request" "refresh without refresh_token: invalid_request"
-# the provider refuses a scope the grant never had: the client's mistake,
-# not a used token, so the same token works on the retry (no revocation)
+# a scope the sign-in never had (consented to for this client): refused
+# here (RFC 6749 section 6), before the provider, which may hold grants
+# other clients of this server got; the client's mistake, not a used
+# token, so the same token works on the retry (no revocation)
 http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
-    --data-urlencode "client_id=$PUB" -d scope=never-granted
-is "$STATUS $(jstr error)" "400 invalid_scope" "refresh for a scope never granted: the provider's invalid_scope"
+    --data-urlencode "client_id=$PUB" -d scope='read never-granted'
+is "$STATUS $(jstr error)" "400 invalid_scope" "refresh for a scope never granted: invalid_scope"
+like "$(jstr error_description)" 'never-granted.*not granted' "... refused here, not by the provider"
+# a part of what was granted: sent on
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" \
+    --data-urlencode "client_id=$PUB" -d scope=read
+is "$STATUS $(jstr scope)" "200 read" "refresh for a part of the granted scope: that part"
+RT=$(jstr refresh_token)
 refresh_at "$RT" "$PUB"
 is "$STATUS" 200 "refresh: 200 (the same token, after the refused scope)"
 RT2=$(jstr refresh_token)

@@ -204,7 +204,9 @@ t_resource(struct cfg *cfg)
 static void
 t_scope_pkce(void)
 {
-	char	*s, *v, *c;
+	char		*s, *v, *c;
+	const char	*m;
+	size_t		 n;
 
 	s = oauth_scope_merge("read openid", "openid profile email");
 	is_str(s, "read openid profile email", "scope: merged, once each");
@@ -218,6 +220,14 @@ t_scope_pkce(void)
 	s = oauth_scope_merge("openidx openid", "openid");
 	is_str(s, "openidx openid", "scope: whole tokens compared");
 	free(s);
+	ok(oauth_scope_missing(" read  openid", "openid read profile", &n) ==
+	    NULL && oauth_scope_missing("", "read", &n) == NULL,
+	    "scope: a part of the granted one is within it");
+	m = oauth_scope_missing("read admin", "read", &n);
+	ok(m != NULL && n == 5 && strncmp(m, "admin", 5) == 0 &&
+	    oauth_scope_missing("rea", "read", &n) != NULL &&
+	    oauth_scope_missing("read", "", &n) != NULL,
+	    "scope: a token beyond it is named, whole tokens compared");
 	/* RFC 7636 appendix B */
 	ok(oauth_pkce_verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
 	    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), "pkce: RFC 7636 "
