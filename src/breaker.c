@@ -80,8 +80,8 @@ proc_start(int32_t pid)
 		return errno == ENOENT || errno == ESRCH ? 0 : -1;
 	n = read(fd, st, sizeof(st) - 1);
 	close(fd);
-	if (n <= 0)
-		return n == -1 && errno == ESRCH ? 0 : -1;	/* ESRCH: gone */
+	if (n <= 0)	/* ESRCH: gone since the open */
+		return n == -1 && errno == ESRCH ? 0 : -1;
 	st[n] = '\0';
 	/* the name (field 2) may hold anything: count after its ')' */
 	if ((p = strrchr(st, ')')) == NULL)

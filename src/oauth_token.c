@@ -226,8 +226,8 @@ store_key(char *out, size_t len, const char *kind, const char *id)
  * Our answer: the provider's tokens, with a new refresh token of ours for
  * `family` (the provider's own, or `prev` when it sent none, sealed with
  * the client id, the scope the sign-in was granted and a fresh token
- * id).  The family's one entry in the
- * store holds that id: the only token of the family that works next.
+ * id).  The family's one entry in the store holds that id: the only
+ * token of the family that works next.
  * When it cannot be recorded the answer goes without a refresh token
  * (none is issued that could not be checked); the one just used stays
  * the current one, and works again once its claim has expired.

@@ -6,9 +6,9 @@
 --
 -- lighttpd passes a header to a FastCGI program as HTTP_ and its name
 -- with every character but letters and digits made '_', so Mcp_Name,
--- Mcp.Name, Mcp~Name and Mcp-Name all arrive as HTTP_MCP_NAME.  A proxy in front
--- that routes or filters on Mcp-Method, Mcp-Name or Mcp-Param-* (MCP
--- 2026-07-28), or that sets a header passed on to the API
+-- Mcp.Name, Mcp~Name and Mcp-Name all arrive as HTTP_MCP_NAME.  A proxy
+-- in front that routes or filters on Mcp-Method, Mcp-Name or Mcp-Param-*
+-- (MCP 2026-07-28), or that sets a header passed on to the API
 -- (MCP_FORWARD_HEADERS), would not see such a twin, and mcp.fcgi could
 -- not tell it from the real one.
 --
