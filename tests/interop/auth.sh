@@ -219,8 +219,10 @@ done
 is "$STATUS" 401 "introspect: junk token: 401"
 after=$(introspections)
 is "$((after - before))" 1 "introspect: a junk token three times: one introspection call"
-before=$after
+# (asked once more first: the refusals are a table of one slot per
+# digest, and the junk token's may have taken the one T_NOAUD had)
 list /intro -H "Authorization: Bearer $T_NOAUD"
+before=$(introspections)
 list /intro -H "Authorization: Bearer $T_NOAUD"
 is "$STATUS" 401 "introspect: without aud again: 401 (not cached as valid)"
 is "$(( $(introspections) - before ))" 0 "introspect: a refused token is not introspected again"
