@@ -172,6 +172,32 @@ log_json_head(int level)
 static struct json_object *client_text(const char *);
 
 /*
+ * Append `p` to out[*n..cap) with the bytes that are not printable ASCII
+ * percent-encoded, and with `field` also the space and "%" itself (see
+ * line_field); what does not fit is cut, never an escape halfway.
+ */
+static void
+pct_append(char *out, size_t *n, size_t cap, const char *p, int field)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+
+	for (; *p != '\0' && *n < cap; p++) {
+		c = (unsigned char)*p;
+		if (c > 0x20 && c < 0x7f && c != '%')
+			out[(*n)++] = (char)c;
+		else if (!field && (c == ' ' || c == '%'))
+			out[(*n)++] = (char)c;
+		else if (*n + 3 <= cap) {
+			out[(*n)++] = '%';
+			out[(*n)++] = hex[c >> 4];
+			out[(*n)++] = hex[c & 0xf];
+		} else
+			break;
+	}
+}
+
+/*
  * A message for the text log: bytes that are not printable ASCII
  * percent-encoded.  Messages carry values a client chose (a client_id
  * URL, an API's error text): a CR or LF would start a line that looks
@@ -181,21 +207,9 @@ static struct json_object *client_text(const char *);
 static void
 msg_clean(const char *in, char *out, size_t size)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	unsigned char		 c;
-	size_t			 n = 0;
+	size_t	 n = 0;
 
-	for (; *in != '\0' && n + 1 < size; in++) {
-		c = (unsigned char)*in;
-		if (c >= 0x20 && c < 0x7f)
-			out[n++] = (char)c;
-		else if (n + 4 <= size) {
-			out[n++] = '%';
-			out[n++] = hex[c >> 4];
-			out[n++] = hex[c & 0xf];
-		} else
-			break;
-	}
+	pct_append(out, &n, size - 1, in, 0);
 	out[n] = '\0';
 }
 
@@ -265,21 +279,7 @@ line_str(struct line *l, const char *p)
 static void
 line_field(struct line *l, const char *p)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	unsigned char		 c;
-
-	for (; *p != '\0' && l->n < sizeof(l->s) - 1; p++) {
-		c = (unsigned char)*p;
-		if (c > 0x20 && c < 0x7f && c != '%') {
-			l->s[l->n++] = (char)c;
-			continue;
-		}
-		if (l->n + 3 > sizeof(l->s) - 1)
-			break;
-		l->s[l->n++] = '%';
-		l->s[l->n++] = hex[c >> 4];
-		l->s[l->n++] = hex[c & 0xf];
-	}
+	pct_append(l->s, &l->n, sizeof(l->s) - 1, p, 1);
 }
 
 static void

@@ -379,17 +379,11 @@ cimd_mark_down(const char *host, int64_t now)
 static void
 url_key(const char *url, char *key)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 d[32];
-	size_t			 i;
+	unsigned char	 d[32];
 
 	util_sha256(url, strlen(url), d);
 	memcpy(key, "url ", 4);
-	for (i = 0; i < sizeof(d); i++) {
-		key[4 + 2 * i] = hex[d[i] >> 4];
-		key[5 + 2 * i] = hex[d[i] & 0xf];
-	}
-	key[4 + 2 * sizeof(d)] = '\0';
+	util_hex_encode(d, sizeof(d), key + 4);
 }
 
 static int

@@ -387,11 +387,7 @@ id_digest(enum rl_kind kind, const char *id, char hex[25], uint32_t *off)
 	buf_free(&in);
 	*off = (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 |
 	    (uint32_t)h[14] << 8 | h[15];
-	for (i = 0; i < 12; i++) {
-		hex[2 * i] = "0123456789abcdef"[h[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[h[i] & 0xf];
-	}
-	hex[24] = '\0';
+	util_hex_encode(h, 12, hex);
 	if (d != NULL) {
 		d->kind = kind_letters[kind];
 		memcpy(d->id, id, len + 1);

@@ -416,6 +416,20 @@ util_media_type_is(const char *ct, const char *type)
 	return *ct == '\0' || *ct == ';';
 }
 
+/* `n` bytes as 2n lowercase hex digits and a NUL, into `out`. */
+void
+util_hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 /* The value of one hex digit, or -1. */
 int
 util_hexval(int c)

@@ -107,6 +107,7 @@ int	 util_list_ncontains(const char *, size_t, const char *, int);
 int	 util_fd_quiet(int);
 int	 util_media_type_is(const char *, const char *);
 int	 util_allocate(int, off_t, off_t, int);
+void	 util_hex_encode(const unsigned char *, size_t, char *);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);
 size_t	 util_utf8_seq(const unsigned char *, size_t, unsigned *);
