@@ -520,6 +520,11 @@ const struct cfg_var cfg_vars[] = {
 	  .progs = PROG_ALL,
 	  .desc = "largest request body in bytes; larger is refused with "
 	      "413 before it is read" },
+	{ .name = "MCP_BODY_TIMEOUT", .type = CFG_INT, .def = "30",
+	  .min = 1, .max = 600, .off = F(body_timeout), .progs = PROG_ALL,
+	  .desc = "seconds a worker waits for a request body from the web "
+	      "server, and for the rest of an unread one when it closes; "
+	      "a body later than that is answered with 408" },
 	{ .name = "MCP_MAX_BATCH", .type = CFG_INT, .def = "32", .min = 1,
 	  .max = 10000, .off = F(max_batch), .progs = PROG_MCP,
 	  .desc = "most messages in a 2025-03-26 JSON-RPC batch; a larger "

@@ -150,6 +150,7 @@ struct cfg {
 	long long	 token_cache_size;
 	char		*resource;		/* derived: public_url + /mcp */
 	long long	 max_body;
+	long long	 body_timeout;	/* seconds, MCP_BODY_TIMEOUT */
 	long long	 max_batch;	/* messages in a 2025-03-26 batch */
 	long long	 page_size;
 	long long	 page_max_bytes;

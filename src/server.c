@@ -21,6 +21,7 @@
 
 #include <fcgiapp.h>
 
+#include "deadline.h"
 #include "http.h"
 #include "jparse.h"
 #include "log.h"
@@ -36,6 +37,8 @@ static volatile sig_atomic_t	 srv_terminate;
 static uint32_t			 srv_id_seed;
 static uint32_t			 srv_id_counter;
 static int			 srv_listen_unix;	/* fd 0 is AF_UNIX */
+static int			 srv_conn_fd = -1;	/* FastCGI, or -1 */
+static int			 srv_body_late;	/* answered 408 */
 
 /*
  * SIGTERM: stop accepting.  A request in flight finishes first because the
@@ -97,8 +100,9 @@ srv_path(struct req *rq)
 
 /*
  * Fill in the request and read its body, enforcing the limits before a
- * byte of the body is read.  Returns 0 to go on, -1 when `rs` already
- * holds the answer (411, 413, 400).
+ * byte of the body is read, and MCP_BODY_TIMEOUT while it is read from a
+ * FastCGI connection.  Returns 0 to go on, -1 when `rs` already holds the
+ * answer (411, 413, 400, 408).
  */
 int
 srv_read_request(const struct cfg *cfg, struct req *rq, struct resp *rs,
@@ -134,14 +138,23 @@ srv_read_request(const struct cfg *cfg, struct req *rq, struct resp *rs,
 		return -1;
 	}
 	rq->body = xmalloc((size_t)len + 1);
+	if (len > 0)
+		dl_arm(srv_conn_fd, cfg->body_timeout, DL_SHUT_READ);
 	while (got < (size_t)len) {
 		n = rd(rctx, rq->body + got, (size_t)len - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
+	dl_disarm();
 	rq->body[got] = '\0';
 	rq->body_len = got;
+	if (got < (size_t)len && dl_expired()) {
+		srv_body_late = 1;
+		resp_error_text(rs, 408, "request body not received within "
+		    "MCP_BODY_TIMEOUT");
+		return -1;
+	}
 	if (got < (size_t)len) {
 		resp_error_text(rs, 400, "request body shorter than "
 		    "Content-Length");
@@ -362,6 +375,11 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		log_msg(LOGL_ERROR, "cannot initialise libfcgi");
 		return;
 	}
+	if (dl_init() == -1) {
+		log_msg(LOGL_ERROR, "cannot set up MCP_BODY_TIMEOUT: %s",
+		    strerror(errno));
+		return;
+	}
 	/* FCGX_Init installs its own SIGPIPE handler: ignore it again */
 	signal(SIGPIPE, SIG_IGN);
 	srv_listen_unix = srv_is_unix_listener();
@@ -375,15 +393,23 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		sink.flush = fcgi_flush;
 		sink.ctx = r.out;
 		resp_init(&rs, &sink);
+		srv_conn_fd = r.ipcFd;
 		srv_serve(p, app, cfg, r.envp, fcgi_read, r.in, &rq, &rs);
-		r.detached = srv_nothing_unread(&r);
+		srv_conn_fd = -1;
+		/* a body that ran out of time: no waiting for its rest */
+		r.detached = srv_body_late || srv_nothing_unread(&r);
+		srv_body_late = 0;
 		srv_forget_params(&rq);
 		/*
 		 * The answer leaves (libfcgi's last records, the close)
 		 * before the log line and the metrics are written: they
-		 * are not what the client waits for.
+		 * are not what the client waits for.  The closing wait for
+		 * unread input gets MCP_BODY_TIMEOUT too.
 		 */
+		if (!r.detached)
+			dl_arm(r.ipcFd, cfg->body_timeout, DL_DROP);
 		FCGX_Finish_r(&r);
+		dl_disarm();
 		srv_done(p, &rq, &rs);
 	}
 	log_msg(LOGL_INFO, "exiting (pid %ld)", (long)getpid());

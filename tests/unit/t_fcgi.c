@@ -7,7 +7,9 @@
  * are the cases that could go wrong: a request in one write, the end of
  * stdin held back (the answer must not wait for it), an abort record
  * after the request, a connection that says nothing and closes, one that
- * waits before it speaks, and SIGTERM while idle.
+ * waits before it speaks, and SIGTERM while idle.  Then the time limit on
+ * input (MCP_BODY_TIMEOUT): a body that stops, one that trickles, and a
+ * refused body that keeps coming while the answer's connection closes.
  */
 #include "config.h"
 
@@ -64,17 +66,18 @@ param(char *p, size_t *n, const char *name, const char *value)
 	*n += a + b;
 }
 
-/* Begin, params and the body of a ping; the end of stdin only if asked. */
+static const char ping_body[] =
+    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
+
+/* The begin record and the params of a POST to /mcp with this length. */
 static size_t
-request(char *out, int with_eof)
+head(char *out, size_t content_length)
 {
-	static const char body[] =
-	    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
 	static const char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
-	char	 p[1024], cl[16];
+	char	 p[1024], cl[24];
 	size_t	 len = 0, n = 0;
 
-	snprintf(cl, sizeof(cl), "%zu", sizeof(body) - 1);
+	snprintf(cl, sizeof(cl), "%zu", content_length);
 	param(p, &n, "REQUEST_METHOD", "POST");
 	param(p, &n, "SCRIPT_NAME", "/mcp");
 	param(p, &n, "REQUEST_URI", "/mcp");
@@ -89,7 +92,16 @@ request(char *out, int with_eof)
 	rec(out, &len, T_BEGIN, begin, sizeof(begin));
 	rec(out, &len, T_PARAMS, p, n);
 	rec(out, &len, T_PARAMS, "", 0);
-	rec(out, &len, T_STDIN, body, sizeof(body) - 1);
+	return len;
+}
+
+/* Begin, params and the body of a ping; the end of stdin only if asked. */
+static size_t
+request(char *out, int with_eof)
+{
+	size_t	 len = head(out, sizeof(ping_body) - 1);
+
+	rec(out, &len, T_STDIN, ping_body, sizeof(ping_body) - 1);
 	if (with_eof)
 		rec(out, &len, T_STDIN, "", 0);
 	return len;
@@ -115,10 +127,10 @@ dial(void)
 
 /*
  * Read records until FCGI_END_REQUEST (5 s at most): 1 when the stdout
- * held a whole 200 answer to the ping, 0 otherwise.
+ * held the status line `status` and the text `want`, 0 otherwise.
  */
 static int
-answer(int fd)
+answered(int fd, const char *status, const char *want)
 {
 	static char	 buf[65536], out[65536];
 	size_t		 have = 0, olen = 0, n;
@@ -149,8 +161,14 @@ answer(int fd)
 		}
 	}
 	out[olen] = '\0';
-	return strstr(out, "Status: 200") != NULL &&
-	    strstr(out, "\"id\":7,\"result\":{}") != NULL;
+	return strstr(out, status) != NULL && strstr(out, want) != NULL;
+}
+
+/* The whole 200 answer to the ping. */
+static int
+answer(int fd)
+{
+	return answered(fd, "Status: 200", "\"id\":7,\"result\":{}");
 }
 
 /* The end of the stream (the worker closed or shut down its side). */
@@ -179,9 +197,12 @@ one_request(const char *extra, size_t extra_len)
 	return rc;
 }
 
-/* mcp.fcgi on a new listening socket at sock_path, as spawn-fcgi runs it */
+/*
+ * mcp.fcgi on a new listening socket at sock_path, as spawn-fcgi runs it;
+ * `limited`: one second for input, bodies up to 1 KiB.
+ */
 static pid_t
-start_worker(void)
+start_worker(int limited)
 {
 	const char	*top = getenv("top_builddir"), *src = getenv("top_srcdir");
 	char		 prog[4096], doc[4096];
@@ -207,12 +228,41 @@ start_worker(void)
 		close(lfd);
 		setenv("MCP_OPENAPI", doc, 1);
 		setenv("MCP_API_BASE_URL", "http://127.0.0.1:9/api", 1);
-		setenv("MCP_LOG_LEVEL", "warn", 1);
+		setenv("MCP_LOG_LEVEL", limited ? "error" : "warn", 1);
+		if (limited) {
+			setenv("MCP_BODY_TIMEOUT", "1", 1);
+			setenv("MCP_MAX_BODY", "1024", 1);
+		}
 		execl(prog, "mcp.fcgi", (char *)NULL);
 		_exit(127);
 	}
 	close(lfd);
 	return pid;
+}
+
+/*
+ * A child writes `n` bytes of `p` to `fd` one at a time, one every 200 ms,
+ * until they are out or the worker closes its end.
+ */
+static pid_t
+trickle(int fd, const char *p, size_t n)
+{
+	struct timespec	 gap = { 0, 200000000 };
+	pid_t		 pid;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	signal(SIGPIPE, SIG_IGN);
+	while (n-- > 0 && write(fd, p++, 1) == 1)
+		nanosleep(&gap, NULL);
+	_exit(0);
+}
+
+static void
+reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 /* Signal `sig` to an idle worker: 1 when it exits with 0 within 5 s. */
@@ -237,15 +287,16 @@ stops_on(pid_t pid, int sig)
 int
 main(void)
 {
+	static char	 junk[1000];
 	char		 out[4096], abort_rec[16];
 	struct timespec	 pause = { 0, 300000000 };
 	size_t		 n, alen = 0;
 	int		 fd, i;
-	pid_t		 pid;
+	pid_t		 pid, child;
 
 	snprintf(sock_path, sizeof(sock_path), "/tmp/t_fcgi.%ld.sock",
 	    (long)getpid());
-	pid = start_worker();
+	pid = start_worker(0);
 
 	ok(one_request("", 0), "a request in one write: the whole answer, "
 	    "then the end of the connection");
@@ -290,10 +341,62 @@ main(void)
 	/* signals while idle in accept(2): SIGTERM, and libfcgi's SIGUSR1 */
 	ok(stops_on(pid, SIGTERM), "SIGTERM while idle: the worker exits "
 	    "with 0");
-	pid = start_worker();
+	pid = start_worker(0);
 	ok(one_request("", 0), "a new worker serves");
 	ok(stops_on(pid, SIGUSR1), "SIGUSR1 (libfcgi's graceful stop) while "
 	    "idle: the worker exits with 0");
+
+	/*
+	 * MCP_BODY_TIMEOUT=1.  Only the web server connects, but a web
+	 * server that streams bodies (Apache's mod_proxy_fcgi) passes a
+	 * slow client's pace on: without a limit one client held a worker
+	 * as long as it kept sending.
+	 */
+	pid = start_worker(1);
+	ok(one_request("", 0), "MCP_BODY_TIMEOUT=1: a ping is served");
+
+	fd = dial();
+	n = head(out, sizeof(ping_body) - 1);
+	rec(out, &n, T_STDIN, ping_body, 10);
+	ok(fd != -1 && write(fd, out, n) == (ssize_t)n &&
+	    answered(fd, "Status: 408", "request body") && reads_eof(fd),
+	    "a body that stops after 10 of its 41 bytes: 408 within the "
+	    "second, then the connection ends");
+	close(fd);
+	ok(one_request("", 0), "the next request is served");
+
+	memset(junk, ' ', sizeof(junk));
+	fd = dial();
+	n = head(out, sizeof(junk));
+	memcpy(out + n, "\1\5\0\1\3\350\0\0", 8);	/* stdin, 1000 bytes */
+	n += 8;
+	child = -1;
+	if (fd != -1 && write(fd, out, n) == (ssize_t)n)
+		child = trickle(fd, junk, sizeof(junk));
+	ok(child > 0 && answered(fd, "Status: 408", "request body"),
+	    "a body sent a byte every 200 ms: 408 within the second");
+	if (child > 0)
+		reap(child);
+	close(fd);
+	ok(one_request("", 0), "the next request is served");
+
+	/* refused before it is read (413), the body keeps coming: the
+	 * worker's close waits for the web server's end, not forever */
+	fd = dial();
+	n = head(out, 100000);
+	memcpy(out + n, "\1\5\0\1\3\350\0\0", 8);
+	n += 8;
+	child = -1;
+	if (fd != -1 && write(fd, out, n) == (ssize_t)n)
+		child = trickle(fd, junk, sizeof(junk));
+	ok(child > 0 && answered(fd, "Status: 413", "too large"),
+	    "a body over MCP_MAX_BODY: 413 at once");
+	ok(one_request("", 0), "while that body still comes, the next "
+	    "request is served");
+	if (child > 0)
+		reap(child);
+	close(fd);
+	ok(stops_on(pid, SIGTERM), "the limited worker stops");
 	unlink(sock_path);
 	done_testing();
 }
