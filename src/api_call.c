@@ -1152,12 +1152,12 @@ finite_numbers(struct json_object *v, int depth)
 }
 
 /*
- * Every `s` (n bytes) in the answer becomes REDACTED.  Shorter secrets
- * are left alone: they would match ordinary text.
+ * Every `s` (n bytes) in the answer becomes REDACTED: 1 when one was
+ * there.  Shorter secrets are left alone: they would match ordinary text.
  */
 #define REDACT_MIN	8
 #define REDACTED	"[redacted]"
-static void
+static int
 redact_one(struct buf *body, const char *s, size_t n)
 {
 	struct buf	 out;
@@ -1165,7 +1165,7 @@ redact_one(struct buf *body, const char *s, size_t n)
 
 	if (n < REDACT_MIN || body->len < n || (at = memmem(body->data,
 	    body->len, s, n)) == NULL)
-		return;
+		return 0;
 	buf_init(&out);
 	end = body->data + body->len;
 	for (p = body->data; at != NULL; p = at + n,
@@ -1177,44 +1177,48 @@ redact_one(struct buf *body, const char *s, size_t n)
 	explicit_bzero(body->data, body->len);
 	buf_free(body);
 	*body = out;
+	return 1;
 }
 
 /*
  * A secret and the forms an echo may give it: as it is, and with "/"
  * written "\/" (json-c's and PHP's JSON escape it: base64 has slashes).
  */
-static void
+static int
 redact_forms(struct buf *body, const char *s, size_t n)
 {
 	struct buf	 esc;
 	size_t		 i;
+	int		 found;
 
-	redact_one(body, s, n);
+	found = redact_one(body, s, n);
 	if (memchr(s, '/', n) == NULL)
-		return;
+		return found;
 	buf_init(&esc);
 	for (i = 0; i < n; i++) {
 		if (s[i] == '/')
 			buf_putc(&esc, '\\');
 		buf_putc(&esc, s[i]);
 	}
-	redact_one(body, esc.data, esc.len);
+	found |= redact_one(body, esc.data, esc.len);
 	explicit_bzero(esc.data, esc.len);
 	buf_free(&esc);
+	return found;
 }
 
 /* A secret as it may travel in a URL: percent-encoded, in upper and in
  * lower case hex. */
-static void
+static int
 redact_encoded(struct buf *body, const char *s, size_t n)
 {
 	struct buf	 enc;
 	size_t		 i;
+	int		 found = 0;
 
 	buf_init(&enc);
 	url_encode(&enc, s, n);
 	if (enc.len != n) {
-		redact_one(body, enc.data, enc.len);
+		found = redact_one(body, enc.data, enc.len);
 		for (i = 0; i + 2 < enc.len; i++)
 			if (enc.data[i] == '%') {
 				enc.data[i + 1] = (char)tolower(
@@ -1222,10 +1226,11 @@ redact_encoded(struct buf *body, const char *s, size_t n)
 				enc.data[i + 2] = (char)tolower(
 				    (unsigned char)enc.data[i + 2]);
 			}
-		redact_one(body, enc.data, enc.len);
+		found |= redact_one(body, enc.data, enc.len);
 	}
 	explicit_bzero(enc.data, enc.len);
 	buf_free(&enc);
+	return found;
 }
 
 /*
@@ -1270,49 +1275,67 @@ call_secrets(const struct api_op *op, const struct api_req *r,
 	return n;
 }
 
-/* Every form of every secret out of `b`. */
-static void
+/* Every form of every secret out of `b`: 1 when one was there. */
+static int
 redact_all(struct buf *b, const char *const *sv, const size_t *sl, size_t n)
 {
 	size_t	 i;
+	int	 found = 0;
 
 	for (i = 0; i < n; i++) {
-		redact_forms(b, sv[i], sl[i]);
-		redact_encoded(b, sv[i], sl[i]);
+		found |= redact_forms(b, sv[i], sl[i]);
+		found |= redact_encoded(b, sv[i], sl[i]);
 	}
+	return found;
 }
 
-/* The strings of a parsed answer, redacted; 1 when one changed. */
-static int
-redact_tree(struct json_object *v, const char *const *sv, const size_t *sl,
+/*
+ * The string literals of a JSON text that hold an escape, each decoded
+ * and searched, and written again redacted when a secret was in it.  One
+ * string at a time in one pass: the answer's tree, built instead before,
+ * took a quarter of a GiB for 16 MiB of small values, and an answer past
+ * the parser's memory bound was not searched at all.  Keys are strings
+ * too; a text that is not valid JSON is searched as far as its strings
+ * can be told.
+ */
+static void
+redact_literals(struct buf *body, const char *const *sv, const size_t *sl,
     size_t n)
 {
-	struct buf	 b;
-	size_t		 i, len;
-	int		 changed = 0;
+	struct buf	 out, lit;
+	size_t		 i, open, copied = 0;
+	int		 esc;
 
-	if (json_object_is_type(v, json_type_string)) {
-		buf_init(&b);
-		len = (size_t)json_object_get_string_len(v);
-		buf_append(&b, json_object_get_string(v), len);
-		redact_all(&b, sv, sl, n);
-		if (b.len != len || memcmp(b.data, json_object_get_string(v),
-		    len) != 0) {
-			json_object_set_string_len(v, b.data, (int)b.len);
-			changed = 1;
-		}
-		buf_free(&b);
-	} else if (json_object_is_type(v, json_type_array)) {
-		for (i = 0; i < json_object_array_length(v); i++)
-			changed |= redact_tree(json_object_array_get_idx(v, i),
-			    sv, sl, n);
-	} else if (json_object_is_type(v, json_type_object)) {
-		json_object_object_foreach(v, key, val) {
-			(void)key;
-			changed |= redact_tree(val, sv, sl, n);
-		}
+	buf_init(&out);
+	buf_init(&lit);
+	for (i = 0; i < body->len; i++) {
+		if (body->data[i] != '"')
+			continue;
+		open = i;
+		for (esc = 0, i++; i < body->len && body->data[i] != '"'; i++)
+			if (body->data[i] == '\\') {
+				esc = 1;
+				i++;
+			}
+		if (i >= body->len)
+			break;
+		if (!esc || jp_unescape(body->data + open + 1, i - open,
+		    &lit) == -1 || !redact_all(&lit, sv, sl, n))
+			continue;
+		buf_append(&out, body->data + copied, open - copied);
+		jw_string(&out, lit.data, lit.len);
+		copied = i + 1;
 	}
-	return changed;
+	if (copied > 0) {
+		buf_append(&out, body->data + copied, body->len - copied);
+		explicit_bzero(body->data, body->len);
+		buf_free(body);
+		*body = out;
+	} else
+		buf_free(&out);
+	if (lit.data != NULL)
+		explicit_bzero(lit.data, lit.cap);
+	buf_free(&lit);
 }
 
 /*
@@ -1322,8 +1345,7 @@ redact_tree(struct json_object *v, const char *const *sv, const size_t *sl,
  * are, percent-encoded, or in JSON with "\/" for "/".  A JSON answer may
  * also write any character as \u and four hex digits, which no search of
  * its text finds: when it has such an escape (or a secret has a character
- * JSON must escape), its strings are searched once parsed, and an answer
- * with one found is written again from the redacted tree.
+ * JSON must escape), its strings are also searched decoded.
  */
 static void
 redact_answer(const struct api_op *op, const struct api_req *r,
@@ -1332,8 +1354,6 @@ redact_answer(const struct api_op *op, const struct api_req *r,
 	const char	**sv;
 	struct buf	 *own;
 	size_t		 *sl, n, i, k = 3 * op->ncreds + r->nheaders + 1;
-	struct json_object *tree;
-	const char	 *cause;
 	int		  deep;
 
 	if (body->len == 0 || (op->upauth != UPAUTH_STATIC &&
@@ -1348,16 +1368,8 @@ redact_answer(const struct api_op *op, const struct api_req *r,
 	for (i = 0; i < n && !deep; i++)
 		deep = memchr(sv[i], '"', sl[i]) != NULL ||
 		    memchr(sv[i], '\\', sl[i]) != NULL;
-	if (deep && body->len > 0 && api_media_is_json(ctype) &&
-	    jp_parse(body->data, body->len, &answer_json, &tree,
-	    &cause) == 0) {
-		if (redact_tree(tree, sv, sl, n)) {
-			explicit_bzero(body->data, body->len);
-			buf_reset(body);
-			jw_value(body, tree);
-		}
-		json_object_put(tree);
-	}
+	if (deep && api_media_is_json(ctype))
+		redact_literals(body, sv, sl, n);
 	for (i = 0; i < op->ncreds; i++)
 		if (own[i].data != NULL) {
 			explicit_bzero(own[i].data, own[i].len);

@@ -623,6 +623,28 @@ jp_parse_members(const char *p, size_t n, const struct jp_opts *o,
 	return j.top_sunk;
 }
 
+/*
+ * The text of a string literal after its opening quote, its closing quote
+ * the last of the n bytes, decoded as jp_parse decodes strings: into
+ * `out`, which it replaces; -1 when it is not one.  For a search of a
+ * text's strings that builds no tree.
+ */
+int
+jp_unescape(const char *p, size_t n, struct buf *out)
+{
+	struct jp	 j;
+	int		 rc;
+
+	memset(&j, 0, sizeof(j));
+	j.p = p;
+	j.end = p + n;
+	j.flags = JP_BYTES;	/* the search needs no valid UTF-8 */
+	j.sb = *out;
+	rc = string(&j) == 0 && j.p == j.end ? 0 : -1;
+	*out = j.sb;
+	return rc;
+}
+
 /* A JSON string as a C string, or NULL when it is not one or holds NUL. */
 const char *
 jp_string(struct json_object *o)

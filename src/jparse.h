@@ -48,6 +48,8 @@ struct jp_opts {
 				   "too much memory": JP_TREE_MAX or _ANY */
 };
 
+struct buf;
+
 /* One member of a top-level object; the value is the callee's. */
 typedef void (*jp_member_fn)(void *, const char *, struct json_object *);
 
@@ -56,6 +58,7 @@ int	 jp_parse(const char *, size_t, const struct jp_opts *,
 int	 jp_parse_members(const char *, size_t, const struct jp_opts *,
 	    jp_member_fn, void *, struct json_object **, const char **);
 const char *jp_string(struct json_object *);
+int	 jp_unescape(const char *, size_t, struct buf *);
 /*
  * The tree memory the parses charged since the last call (or the start),
  * and start again from 0: what a request may have grown the heap by.

@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -125,6 +128,44 @@ write_secrets(const char *text)
 	fclose(fp);
 }
 
+/*
+ * An answer of 3 MB of empty arrays, whose tree would take more than the
+ * parser's 256 MiB bound, and the provider's token \u-escaped at its end:
+ * searched without a tree.  In a child, whose peak memory is its own.
+ */
+static void
+t_redact_large(const struct api_op *op, const struct api_req *r)
+{
+	struct buf	 body;
+	struct rusage	 ru;
+	long		 before;
+	size_t		 i;
+	pid_t		 pid;
+	int		 status = -1;
+
+	if ((pid = fork()) == 0) {
+		buf_init(&body);
+		buf_putc(&body, '[');
+		for (i = 0; i < 1000000; i++)
+			buf_puts(&body, "[],");
+		buf_puts(&body, "\"\\u0070t-01234/56789\"]");
+		getrusage(RUSAGE_SELF, &ru);
+		before = ru.ru_maxrss;
+		redact_answer(op, r, "application/json", &body);
+		getrusage(RUSAGE_SELF, &ru);
+		/* 1: not redacted; 2: more than 9 MB on top of the text */
+		if (body.len < 13 || memcmp(body.data + body.len - 13,
+		    "\"[redacted]\"]", 13) != 0)
+			_exit(1);
+		_exit(ru.ru_maxrss - before > 3 * 3000 ? 2 : 0);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "redact: a \\u "
+	    "escape in a 3 MB answer of small values, past what its tree may "
+	    "take: redacted, in less than 9 MB more (exit %d)",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 /* An answer that echoes what the call sent loses the credentials. */
 static void
 t_redact(const struct registry *reg, const struct cfg *cfg)
@@ -181,8 +222,14 @@ t_redact(const struct registry *reg, const struct cfg *cfg)
 	buf_reset(&body);
 	buf_puts(&body, "[\"\\u0070t-01234/56789\",\"\\u00e9\"]");
 	redact_answer(&op, &r, "application/json; charset=utf-8", &body);
-	is_str(body.data, "[\"[redacted]\",\"\xc3\xa9\"]", "redact: ... in an "
-	    "array answer too (the other strings kept)");
+	is_str(body.data, "[\"[redacted]\",\"\\u00e9\"]", "redact: ... in an "
+	    "array answer too (the other strings kept as written)");
+	buf_reset(&body);
+	buf_puts(&body, "{\"\\u0070t-01234/56789\":1}");
+	redact_answer(&op, &r, "application/json", &body);
+	is_str(body.data, "{\"[redacted]\":1}", "redact: ... in a member "
+	    "name");
+	t_redact_large(&op, &r);
 	buf_free(&body);
 	api_req_free(&r);
 }
