@@ -51,6 +51,7 @@ struct up_xfer {
 	struct up_response	*rs;
 	int			 too_large;
 	int			 refused;	/* not a public address */
+	int			 head_done;	/* what follows: a trailer */
 };
 
 /*
@@ -160,18 +161,27 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	struct up_xfer	*x = ctx;
 	size_t		 len = size * n, v;
 
-	/* a new status line (after a 100 Continue, say) resets what we saw */
+	/*
+	 * A new status line (after a 100 Continue, say) resets what we saw.
+	 * libcurl hands over a chunked answer's trailer fields too, after
+	 * the empty line that ends the head: none may set the answer's
+	 * type (RFC 9110, section 6.5.1).  The first Content-Type counts,
+	 * as in the built-in client.
+	 */
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
 		free(x->rs->content_type);
 		x->rs->content_type = NULL;
-	} else if (len > 13 && util_strncaseeq(p, "content-type:", 13)) {
+		x->head_done = 0;
+	} else if (len <= 2 && (p[0] == '\r' || p[0] == '\n'))
+		x->head_done = 1;
+	else if (!x->head_done && x->rs->content_type == NULL && len > 13 &&
+	    util_strncaseeq(p, "content-type:", 13)) {
 		v = 13;
 		while (v < len && (p[v] == ' ' || p[v] == '\t'))
 			v++;
 		while (len > v && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
 		    p[len - 1] == ' '))
 			len--;
-		free(x->rs->content_type);
 		x->rs->content_type = xstrndup(p + v, len - v);
 	}
 	return size * n;

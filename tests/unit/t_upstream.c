@@ -416,6 +416,12 @@ serve_conn(int fd, int conn_no)
 			put(fd, out, strlen(out));
 			put(fd, in, need);
 			put(fd, "\r\n0\r\n\r\n", 7);
+		} else if (strncmp(path, "/trailer ", 9) == 0) {
+			/* a Content-Type in the trailer, which must not
+			 * change the answer's (RFC 9110, section 6.5.1) */
+			put(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+			    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+			    "0\r\nContent-Type: image/png\r\n\r\n", 113);
 		} else if (strncmp(path, "/big ", 5) == 0) {
 			snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
 			    "Content-Length: 5000\r\n\r\n");
@@ -804,6 +810,12 @@ t_transfers(void)
 	    "direct: the stray bytes are not the next call's answer");
 	up_response_free(&rs);
 
+	rc = call("/trailer", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.content_type != NULL &&
+	    strcmp(rs.content_type, "text/plain") == 0,
+	    "built-in client: a Content-Type in the trailer is not the "
+	    "answer's (%s)", rs.content_type ? rs.content_type : rs.errmsg);
+	up_response_free(&rs);
 	kill(srv_pid, SIGKILL);
 	waitpid(srv_pid, NULL, 0);
 	port = srv_port;
@@ -965,6 +977,12 @@ t_curl(void)
 	    strcmp(rs.body.data, "{\"conn\":1,\"req\":7}") == 0,
 	    "libcurl: the seventh call on the same connection: %s",
 	    rs.body.data ? rs.body.data : rs.errmsg);
+	up_response_free(&rs);
+	rc = call("/trailer", 0, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.content_type != NULL &&
+	    strcmp(rs.content_type, "text/plain") == 0,
+	    "libcurl: a Content-Type in the trailer is not the answer's (%s)",
+	    rs.content_type ? rs.content_type : rs.errmsg);
 	up_response_free(&rs);
 
 	/* the test server as the proxy, the API on a dead port */
