@@ -1026,6 +1026,11 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 	r = json_object_new_object();
 	content = json_object_new_array();
 	jp_add(r, "content", content);
+	if (rs->body.len == 0 && op->has_output_schema) {
+		json_object_put(r);
+		return unstructured(op, rs, max, "empty, not the JSON object "
+		    "its document promises");
+	}
 	if (rs->body.len == 0) {
 		char	 msg[128];
 
@@ -1044,8 +1049,11 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 	}
 	if (op->has_output_schema) {
 		json_object_put(r);
+		/* printable ASCII only into the text (api_media_bare) */
+		type = bare_type(ct, "of no content type");
 		snprintf(why, sizeof(why), "%s, not the JSON its document "
-		    "promises", ct ? ct : "of no content type");
+		    "promises", type);
+		free(type);
 		return unstructured(op, rs, max, why);
 	}
 	if (is_text_media(ct)) {
@@ -1053,10 +1061,11 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		return r;
 	}
 	if (rs->body.len > max) {
+		type = bare_type(ct, "no content type");
 		snprintf(why, sizeof(why), "HTTP %ld from %s %s: %zu bytes of %s, "
 		    "more than MCP_RESULT_MAX_BYTES (%zu): left out", rs->status,
-		    op->method, op->path, rs->body.len, ct ? ct :
-		    "no content type", max);
+		    op->method, op->path, rs->body.len, type, max);
+		free(type);
 		add_text(content, why, strlen(why));
 		return r;
 	}

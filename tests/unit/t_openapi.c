@@ -833,6 +833,29 @@ t_answers(void)
 	    strstr(js(r), "\"text\":\"plain words\"") != NULL,
 	    "text where JSON is documented: isError with the answer");
 	json_object_put(r);
+	/* the API's Content-Type, whatever bytes it holds, is not copied
+	 * into the text the model reads: its bare media type is */
+	rs.content_type = "text/html; x=\"\x1b[31m\xff\"";
+	r = map_success(&op, schema, 1 << 20, &rs);
+	ok(strstr(js(r), "\"isError\":true") != NULL &&
+	    strstr(js(r), "answer is text/html, not the JSON") != NULL &&
+	    strstr(js(r), "\\u001b") == NULL, "... its content type bare, "
+	    "without the control bytes of its parameters (%s)", js(r));
+	json_object_put(r);
+	/* no answer at all (204, or an empty 200): the SDK throws on a
+	 * result without structuredContent that is not an error */
+	buf_reset(&rs.body);
+	rs.status = 204;
+	rs.content_type = NULL;
+	r = map_success(&op, schema, 1 << 20, &rs);
+	ok(strstr(js(r), "\"isError\":true") != NULL &&
+	    strstr(js(r), "the call worked") != NULL &&
+	    strstr(js(r), "empty") != NULL, "an empty answer where an "
+	    "object is documented: isError saying the call worked (%s)",
+	    js(r));
+	json_object_put(r);
+	rs.status = 200;
+	rs.content_type = "text/plain";
 
 	/* 6c: MCP_RESULT_MAX_BYTES */
 	buf_reset(&rs.body);
