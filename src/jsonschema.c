@@ -63,6 +63,7 @@
 #define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
 #define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for uniqueItems */
 #define JS_RE_BUDGET	10000000u	/* PCRE2 steps for a whole value */
+#define JS_RE_SECONDS	0.05		/* and time, for what it leaves out */
 #define JS_MSG_MAX	512		/* a message before its path */
 #define JS_SHOW_MAX	32		/* code points of a string in a message */
 #define JS_SHOW_SZ	(JS_SHOW_MAX * 6 + 16)	/* a shown value: \u00XX */
@@ -100,6 +101,7 @@ struct js_ctx {
 	int			 quiet;		/* trying branches: no text */
 	long			 steps;		/* validate() calls left */
 	size_t			 re_budget;	/* pattern matching's steps */
+	double			 re_spent;	/* and its seconds */
 	/* the last failure, so that anyOf and oneOf can say something useful */
 	int			 err_type;	/* it was a type mismatch ... */
 	unsigned		 err_mask;	/* ... and these types would do */
@@ -1053,6 +1055,25 @@ v_ref(struct js_ctx *c, struct kw *w, struct json_object *v)
 }
 
 /*
+ * A match drawn from the value's budgets: PCRE2's steps, and time, as
+ * PCRE2 does not count backtracking within a repeat of one character
+ * (src/jsregex.c): 1, 0, or -1 when it could not tell.
+ */
+static int
+re_try(struct js_ctx *c, struct jre *re, const char *s, size_t len)
+{
+	double	 t0;
+	int	 m;
+
+	if (c->re_spent >= JS_RE_SECONDS)
+		return -1;
+	t0 = util_now_mono();
+	m = jre_match(re, s, len, &c->re_budget);
+	c->re_spent += util_now_mono() - t0;
+	return m;
+}
+
+/*
  * s against a compiled pattern (its text in `pat`, for the message).  A
  * match that exceeds its work bound is fatal: "not" and "anyOf" must not
  * turn "could not tell" into a success.
@@ -1066,13 +1087,14 @@ v_pattern(struct js_ctx *c, struct jre *re, struct json_object *pat,
 	int		 m;
 
 	/*
-	 * A long string, or one past the budget of the value, is not
-	 * checked: PCRE2 could take polynomial time (src/jsregex.c), and the
-	 * API checks its arguments again.
+	 * A long string, or one past the budgets of the value (steps, or
+	 * 50 ms), is not checked: PCRE2 could take polynomial time
+	 * (src/jsregex.c), and the API checks its arguments again.
 	 */
-	if (len > JRE_SUBJECT_MAX || c->re_budget < JRE_WORK(len))
+	if (len > JRE_SUBJECT_MAX || c->re_budget < JRE_WORK(len) ||
+	    c->re_spent >= JS_RE_SECONDS)
 		return 0;
-	if ((m = jre_match(re, s, len, &c->re_budget)) == 1)
+	if ((m = re_try(c, re, s, len)) == 1)
 		return 0;
 	sb_init(&b, q, sizeof(q));
 	sb_quote(&b, json_object_get_string(pat),
@@ -1322,8 +1344,8 @@ v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 		if (matched && (rc = v_member(c, sub, name, val)) != 0)
 			return rc;
 		for (i = 0; i < w->npp; i++) {
-			if ((rc = jre_match(w->pp[i].re, name,
-			    strlen(name), &c->re_budget)) == 0)
+			if ((rc = re_try(c, w->pp[i].re, name,
+			    strlen(name))) == 0)
 				continue;
 			if (rc < 0) {
 				sb_init(&b, q, sizeof(q));

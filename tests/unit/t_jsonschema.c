@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "../../src/jsonschema.h"
+#include "../../src/util.h"
 #include "tap.h"
 
 static char	 err[512];
@@ -676,6 +677,7 @@ t_pattern(void)
 	const char		*r;
 	char			*big;
 	size_t			 i;
+	double			 t0;
 
 	VALID("{'pattern':'^[0-9]+$'}", "'123'", "pattern: a match");
 	INVALID("{'pattern':'^[0-9]+$'}", "'12a'",
@@ -774,6 +776,56 @@ t_pattern(void)
 	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'",
 	    "arguments: too costly to match against the pattern \"^(a+)+$\"",
 	    "nor does anyOf");
+	/*
+	 * A pattern that is not anchored is tried at every start: the work
+	 * bound covers all of them.  PCRE2 starts its count again at each
+	 * one, and an array of 541 such strings took 10 s of one worker.
+	 */
+	big = malloc(200);
+	memset(big, 'a', 173);
+	memcpy(big + 173, "!a", 3);
+	s = parse("{'pattern':'[a-z0-9]+[a-z0-9-]*$'}");
+	v = json_object_new_string(big);
+	is_str(check_in(NULL, s, v, "arguments"), "arguments: too costly to "
+	    "match against the pattern \"[a-z0-9]+[a-z0-9-]*$\"",
+	    "an unanchored pattern: its retries at each start are counted");
+	json_object_put(v);
+	json_object_put(s);
+	VALID("{'pattern':'[a-z0-9]+[a-z0-9-]*$'}", "'my-project-1'",
+	    "... a short value still matches");
+	VALID("{'pattern':'b'}", "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'",
+	    "... and one found far from the start");
+	INVALID("{'pattern':'^b'}", "'ab'",
+	    "arguments: does not match the pattern \"^b\"",
+	    "... ^ still only at the start");
+	VALID("{'pattern':'(?<=a)b'}", "'ab'",
+	    "... a look-behind sees what lies before its start");
+	VALID("{'pattern':'(a)\\\\1'}", "'xaa'",
+	    "... back-references keep their numbers");
+	free(big);
+	/*
+	 * Backtracking within a repeat of one character is not counted by
+	 * PCRE2: 541 strings of 198 digits, 'x' and a digit, which match
+	 * "\d+\.?\d*$" at their end only, took 1 s (2 ms each).  Matching
+	 * stops after 50 ms of a value (the rest is left to the API).  A
+	 * bound on what one request may cost, with six times that as the
+	 * margin, not a measure of speed.
+	 */
+	s = parse("{'items':{'pattern':'\\\\d+\\\\.?\\\\d*$'}}");
+	v = json_object_new_array();
+	big = malloc(257);
+	memset(big, '1', 198);
+	memcpy(big + 198, "x1", 3);
+	for (i = 0; i < 541; i++)
+		json_object_array_add(v, json_object_new_string(big));
+	t0 = util_now_mono();
+	is_str(check_in(NULL, s, v, "arguments"), "", "strings that match "
+	    "a pattern slowly, backtracking in repeats of one character");
+	ok(util_now_mono() - t0 < 0.3, "... stops matching a value after "
+	    "its 50 ms (%.2f s)", util_now_mono() - t0);
+	json_object_put(v);
+	json_object_put(s);
+	free(big);
 	/* at most JRE_SUBJECT_MAX (256) bytes are matched: PCRE2 can take
 	 * polynomial time ("[a-z]*[a-z]*[0-9]": 9 s on 4 KiB); a longer
 	 * string is left to the API */
