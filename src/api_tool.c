@@ -833,6 +833,33 @@ out:
 	return rc;
 }
 
+/*
+ * The keywords an object schema may have when its properties go beside
+ * the parameters, each then checked on its own: what describes it, and
+ * what the rebuilt body keeps anyway (only listed properties are sent,
+ * so additionalProperties cannot be broken).  Any other (not, if,
+ * dependentRequired, maxProperties, enum, a combinator...) constrains the
+ * properties together and would be lost: such a body stays one schema.
+ */
+static const char *const flat_keywords[] = {
+	"$comment", "$schema", "additionalProperties", "deprecated",
+	"description", "example", "examples", "externalDocs", "properties",
+	"readOnly", "required", "title", "type", "writeOnly", "xml",
+};
+
+static int
+flat_keyword(const char *k)
+{
+	size_t	 i;
+
+	if (strncmp(k, "x-", 2) == 0)
+		return 1;
+	for (i = 0; i < sizeof(flat_keywords) / sizeof(flat_keywords[0]); i++)
+		if (strcmp(k, flat_keywords[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* An object schema whose properties can sit beside the parameters. */
 static int
 flattenable(struct api_tb *t, struct json_object *s)
@@ -840,12 +867,13 @@ flattenable(struct api_tb *t, struct json_object *s)
 	struct json_object	*props;
 
 	if (!json_object_is_type(s, json_type_object) ||
-	    (props = obj_get(s, "properties", json_type_object)) == NULL ||
-	    json_object_object_get_ex(s, "allOf", NULL) ||
-	    json_object_object_get_ex(s, "anyOf", NULL) ||
-	    json_object_object_get_ex(s, "oneOf", NULL) ||
-	    json_object_object_get_ex(s, "$ref", NULL))
+	    (props = obj_get(s, "properties", json_type_object)) == NULL)
 		return 0;
+	json_object_object_foreach(s, kw, kv) {
+		(void)kv;
+		if (!flat_keyword(kw))
+			return 0;
+	}
 	json_object_object_foreach(props, k, v) {
 		(void)v;
 		if (prop_taken(t, k))

@@ -400,8 +400,20 @@ t_tools(void)
 	    "\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{"
 	    "\"type\":\"string\"}}],\"requestBody\":{\"content\":{"
 	    "\"application/json\":{\"schema\":{\"$ref\":"
-	    "\"#/components/schemas/C\"}}}}}}},"
-	    "\"components\":{\"schemas\":{\"C\":{\"$schema\":"
+	    "\"#/components/schemas/C\"}}}}}},"
+	    "\"/e\":{\"post\":{\"operationId\":\"e\",\"requestBody\":{"
+	    "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/E\"}}}}}},"
+	    "\"/f/{id}\":{\"post\":{\"operationId\":\"f\",\"parameters\":[{"
+	    "\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{"
+	    "\"type\":\"string\"}}],\"requestBody\":{\"content\":{"
+	    "\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/E\"}}}}}}},"
+	    "\"components\":{\"schemas\":{\"E\":{\"type\":\"object\","
+	    "\"properties\":{\"card\":{\"type\":\"string\"},\"cvv\":{"
+	    "\"type\":\"string\"},\"amount\":{\"type\":\"integer\"}},"
+	    "\"dependentRequired\":{\"card\":[\"cvv\"]},\"maxProperties\":2,"
+	    "\"not\":{\"required\":[\"card\",\"amount\"]}},\"C\":{\"$schema\":"
 	    "\"https://json-schema.org/draft/2020-12/schema\",\"type\":"
 	    "\"object\",\"$defs\":{\"addr\":{\"$anchor\":\"addrDef\",\"type\":"
 	    "\"object\"},\"bad\":{\"$anchor\":\"1no\"}},\"properties\":{\"a\":{"
@@ -450,6 +462,21 @@ t_tools(void)
 	ok(strstr(s, "\"body\":{\"type\":\"object\"") != NULL &&
 	    strstr(s, "\"$schema\"") == NULL, "with a parameter beside it: "
 	    "the body is one property, as before");
+	/* a body whose own keywords constrain its properties together
+	 * (dependentRequired, maxProperties, not): its properties cannot
+	 * sit beside the parameters, which would drop those keywords */
+	s = input_of(reg, "e");
+	t = reg_find(reg, "e");
+	ok(t != NULL && ((struct api_op *)t->impl)->body_whole &&
+	    strstr(s, "\"dependentRequired\":{\"card\":[\"cvv\"]}") != NULL &&
+	    strstr(s, "\"maxProperties\":2") != NULL &&
+	    strstr(s, "\"not\":{\"required\"") != NULL, "a body with "
+	    "dependentRequired, maxProperties and not is the inputSchema "
+	    "whole, those kept (%s)", s);
+	s = input_of(reg, "f");
+	ok(strstr(s, "\"body\":{\"type\":\"object\"") != NULL &&
+	    strstr(s, "\"dependentRequired\"") != NULL, "... and one "
+	    "property beside a parameter, not flattened (%s)", s);
 	reg_free(reg);
 	cfg_free(&cfg);
 }
