@@ -725,13 +725,41 @@ mirror_header(struct api_tb *t, struct json_object *p, enum api_in in,
 }
 
 /*
+ * A parameter's entry with x-mcp-* members beside its $ref (an overlay's
+ * update of one operation's entry, the shared parameter left alone): a
+ * copy of what the $ref names with those members over it, which the
+ * caller puts; NULL when the entry has none, or is no $ref.
+ */
+static struct json_object *
+param_with_siblings(struct json_object *entry, struct json_object *target)
+{
+	struct json_object	*o = NULL;
+
+	if (entry == target || target == NULL)
+		return NULL;
+	json_object_object_foreach(entry, k, v) {
+		if (strncmp(k, "x-mcp-", 6) != 0)
+			continue;
+		if (o == NULL) {
+			o = json_object_new_object();
+			json_object_object_foreach(target, tk, tv)
+				json_object_object_add(o, tk,
+				    json_object_get(tv));
+		}
+		json_object_object_add(o, k, json_object_get(v));
+	}
+	return o;
+}
+
+/*
  * Path-level parameters merged with the operation's (the operation wins
  * for the same name and location), in document order.
  */
 static int
 build_params(struct api_tb *t)
 {
-	struct json_object	*lists[2], *merged[256], *p, *q, *v;
+	struct json_object	*lists[2], *merged[256], *p, *q, *v, *e;
+	struct json_object	*own = json_object_new_array();
 	struct api_param		*op;
 	const char		*name, *in, *qn, *qi;
 	char			*where, *tail, *prop;
@@ -747,8 +775,12 @@ build_params(struct api_tb *t)
 			where = li == 1 ? op_where(t->c, tail) :
 			    item_where(t->c, tail);
 			free(tail);
-			p = api_resolve(&t->b->doc, json_object_array_get_idx(
-			    lists[li], i), where, t->b->cause);
+			e = json_object_array_get_idx(lists[li], i);
+			p = api_resolve(&t->b->doc, e, where, t->b->cause);
+			if ((q = param_with_siblings(e, p)) != NULL) {
+				json_object_array_add(own, q);
+				p = q;
+			}
 			if (p == NULL || (name = str_get(p, "name")) == NULL ||
 			    (in = str_get(p, "in")) == NULL) {
 				if (p != NULL)
@@ -756,7 +788,7 @@ build_params(struct api_tb *t)
 					    "%s: %s: a parameter needs name and "
 					    "in", t->b->doc.where, where);
 				free(where);
-				return -1;
+				goto out;
 			}
 			free(where);
 			for (k = 0; k < n; k++) {
@@ -830,6 +862,7 @@ build_params(struct api_tb *t)
 	}
 	rc = 0;
 out:
+	json_object_put(own);	/* what the tool keeps, it copied */
 	return rc;
 }
 

@@ -559,6 +559,44 @@ t_extensions(void)
 	unlink(d);
 	free(d);
 
+	/*
+	 * x-mcp-* beside a parameter's $ref (an overlay's update of the
+	 * operation's list entry): the operator's word, not the shared
+	 * parameter's.  Before, the target alone was read, and the model
+	 * chose the tenant the operator fixed.
+	 */
+	d = tmpdoc("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/items\":{\"get\":{"
+	    "\"operationId\":\"items\",\"parameters\":[{\"$ref\":"
+	    "\"#/components/parameters/Tenant\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"acme\"},{\"$ref\":"
+	    "\"#/components/parameters/Lang\",\"x-mcp-default\":\"en\"}],"
+	    "\"responses\":{}}}},\"components\":{\"parameters\":{"
+	    "\"Tenant\":{\"name\":\"tenant\",\"in\":\"query\","
+	    "\"required\":true,\"schema\":{\"type\":\"string\"}},"
+	    "\"Lang\":{\"name\":\"lang\",\"in\":\"query\",\"required\":"
+	    "true,\"schema\":{\"type\":\"string\"}}}}}", ".json");
+	reg = load(d, NULL, NULL, &cfg, &cause);
+	ok(reg != NULL, "x-mcp-* beside a parameter's $ref loads (%s)",
+	    cause ? cause : "ok");
+	free(cause);
+	if (reg != NULL) {
+		a = js(def_key(reg_find(reg, "items"), "inputSchema"));
+		ok(!strstr(a, "tenant") && strstr(a, "\"default\":\"en\"") &&
+		    !strstr(a, "\"required\""), "... hidden and defaulted "
+		    "as written beside the $ref: %s", a);
+		s = request(reg, &cfg, "items", "{\"tenant\":\"victim\"}");
+		ok(strstr(s, "tenant=acme") != NULL && !strstr(s, "victim") &&
+		    strstr(s, "lang=en") != NULL, "... the fixed value sent, "
+		    "the model's never: %s", s);
+		free(s);
+		def_key(NULL, "");
+		reg_free(reg);
+	}
+	cfg_free(&cfg);
+	unlink(d);
+	free(d);
+
 	/* refusals */
 	d = tmpdoc(DOC("\"/t/{id}\":{\"get\":{\"parameters\":[{\"name\":"
 	    "\"id\",\"in\":\"path\",\"required\":true,\"x-mcp-hidden\":true,"
