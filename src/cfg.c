@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1159,6 +1161,7 @@ read_secret_file(char **envp, const struct cfg_var *v, FILE *err, int *rc)
 {
 	char		 name[128], *val;
 	const char	*path;
+	struct stat	 st;
 	FILE		*fp;
 	size_t		 n;
 
@@ -1177,6 +1180,24 @@ read_secret_file(char **envp, const struct cfg_var *v, FILE *err, int *rc)
 		*rc = -1;
 		return NULL;
 	}
+	/*
+	 * A secret anyone may write is anyone's choice (a seal key chosen
+	 * by another user forges codes and tokens); one anyone may read is
+	 * said to be so (Docker's secrets are 0444 unless told otherwise).
+	 */
+	if (fstat(fileno(fp), &st) == -1)
+		st.st_mode = 0;
+	if (st.st_mode & S_IWOTH) {
+		fprintf(err, "%s: %s is writable by others (mode %04o); "
+		    "chmod o-w it\n", name, path, (unsigned)st.st_mode & 07777);
+		fclose(fp);
+		*rc = -1;
+		return NULL;
+	}
+	if (st.st_mode & S_IROTH)
+		fprintf(err, "warning: %s: %s is readable by others (mode "
+		    "%04o); chmod o-r it\n", name, path,
+		    (unsigned)st.st_mode & 07777);
 	val = xmalloc(CFG_SECRET_MAX + 1);
 	n = fread(val, 1, CFG_SECRET_MAX + 1, fp);
 	fclose(fp);

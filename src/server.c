@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -423,6 +424,22 @@ srv_id_init(void)
 		srv_id_seed = (uint32_t)getpid() * 2654435761u;
 }
 
+/*
+ * Workers hold secrets (MCP_SECRET, client secrets, the Redis password)
+ * in their environment, which /proc/PID/environ shows, and in memory:
+ * whatever else runs as their user (often the web server's, its other
+ * FastCGI and CGI programs) could read both.  A process that is not
+ * "dumpable" has its /proc files owned by root and cannot be traced
+ * or dumped by its own user.
+ */
+void
+srv_harden(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_msg(LOGL_WARN, "cannot keep /proc/%ld/environ from the "
+		    "program's user: %s", (long)getpid(), strerror(errno));
+}
+
 int
 srv_main(const struct srv_prog *p, int argc, char **argv)
 {
@@ -455,6 +472,7 @@ srv_main(const struct srv_prog *p, int argc, char **argv)
 		}
 		check = 1;
 	}
+	srv_harden();
 	if (cfg_load(&cfg, p->prog, environ, stderr) == -1) {
 		fprintf(stderr, "%s: invalid configuration, not starting\n",
 		    p->name);

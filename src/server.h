@@ -30,6 +30,7 @@ extern const struct srv_prog srv_prog_mcp, srv_prog_metadata,
 	    srv_prog_authorize, srv_prog_register, srv_prog_token;
 
 int	 srv_main(const struct srv_prog *, int, char **);
+void	 srv_harden(void);
 int	 srv_read_request(const struct cfg *, struct req *, struct resp *,
 	    int (*)(void *, char *, size_t), void *);
 

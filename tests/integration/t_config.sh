@@ -49,6 +49,18 @@ is "$rc" 78 "NAME and NAME_FILE both set: refused"
 like "$out" 'MCP_OAUTH_CLIENT_SECRET: set either' "and says why"
 out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE=/nonexistent "$P" --check-config 2>&1); rc=$?
 is "$rc" 78 "a missing secret file: refused"
+chmod 0600 "$T_DIR/secret"
+out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" "$P" --check-config 2>&1)
+unlike "$out" 'warning' "a secret file only its owner reads: no warning"
+chmod 0644 "$T_DIR/secret"
+out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "a secret file every user may read: loads"
+like "$out" 'warning: MCP_OAUTH_CLIENT_SECRET_FILE: .* is readable by others \(mode 0644\)' "... with a warning"
+chmod 0666 "$T_DIR/secret"
+out=$(clean_env MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/secret" "$P" --check-config 2>&1); rc=$?
+is "$rc" 78 "a secret file every user may write: refused"
+like "$out" 'MCP_OAUTH_CLIENT_SECRET_FILE: .* is writable by others \(mode 0666\)' "... saying why"
+chmod 0600 "$T_DIR/secret"
 
 # MCP_UPSTREAM_AUTH (issue #14): the default follows MCP_AUTH, passthrough
 # of a verified token is refused unless allowed, static warns at start-up.
@@ -272,6 +284,7 @@ done
 # files replaced by test files)
 printf 'client-secret\n' >"$T_DIR/a0-client"
 openssl rand -hex 32 >"$T_DIR/a0-secret" 2>/dev/null || printf '%064d\n' 7 >"$T_DIR/a0-secret"
+chmod 0600 "$T_DIR/a0-client" "$T_DIR/a0-secret"
 # (read as conf/spawn-fcgi.example reads it: the shell's set -a and .)
 for p in mcp oauth-metadata oauth-authorize oauth-register oauth-token; do
 	out=$(set -a; . "$top_srcdir/conf/fcgi-mcp-auth0.env" 2>&1; set +a
@@ -284,5 +297,28 @@ done
 out=$(clean_env "$O/oauth-token.fcgi" --help)
 like "$out" 'MCP_OAUTH_TOKEN_AUTH' "oauth-token.fcgi --help lists its variables"
 unlike "$out" '^  MCP_OPENAPI \(' "oauth-token.fcgi --help lists only its own"
+
+# A worker's secrets are not for its own user's other programs (a web
+# server's PHP or CGI, often the same user): /proc/PID/environ is read
+# here by the worker's user without privileges.  As root, the worker and
+# the reader both run without capabilities (root would pass any check,
+# and a process with capabilities is shielded from one without).
+drop=()
+[ "$(id -u)" = 0 ] && drop=(setpriv --bounding-set=-all --inh-caps=-all)
+"${drop[@]}" sleep 30 & ctl=$!
+T_PIDS="$T_PIDS $ctl"
+sleep 0.2
+out=$("${drop[@]}" cat "/proc/$ctl/environ" 2>&1 | tr '\0' '\n')
+like "$out" '^PATH=' "control: an ordinary process's environment is readable this way"
+rm -f "$T_DIR/env.sock"
+env MCP_METRICS_TOKEN=environ-secret-0123456789abcdef0123 "${drop[@]}" \
+    "$SPAWN_FCGI" -n -s "$T_DIR/env.sock" -M 0600 -F 1 -- "$P" \
+    >>"$T_DIR/env.log" 2>&1 &
+wpid=$!
+T_PIDS="$T_PIDS $wpid"
+wait_file "$T_DIR/env.sock" || bail "the worker did not start"
+out=$("${drop[@]}" cat "/proc/$wpid/environ" 2>&1 | tr '\0' '\n')
+unlike "$out" 'environ-secret' "a worker's environment, its secrets, cannot be read by its user"
+like "$out" 'Permission denied' "... the read is refused (the worker is not dumpable)"
 
 done_testing
