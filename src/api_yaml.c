@@ -433,6 +433,8 @@ take_key(struct yconv *y, const yaml_event_t *ev)
 		int			 a;
 
 		a = anchor_new(y, ev, (const char *)ev->data.scalar.anchor, k);
+		/* an alias of it copies its text: counted as a value's */
+		y->an[a].nodes = 1 + n / API_YAML_UNIT_BYTES;
 		y->an[a].complete = 1;
 		json_object_put(k);
 	}

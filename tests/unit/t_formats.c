@@ -246,6 +246,19 @@ t_yaml_aliases(void)
 	got = y2j(b.data);
 	ok(strstr(got, "(an alias bomb?)") != NULL, "a 1 MB string copied "
 	    "1000 times (1 GB) is refused: %.100s", got);
+	/* the same with the anchor on a key (an explicit "? " key), whose
+	 * text counted as one node: 3000 copies of 1 MB took 2 GB */
+	buf_reset(&b);
+	buf_puts(&b, "? &k \"");
+	for (i = 0; i < 100000; i++)
+		buf_puts(&b, "0123456789");
+	buf_puts(&b, "\"\n: 1\nc: [");
+	for (i = 0; i < 1000; i++)
+		buf_printf(&b, "%s*k", i ? ", " : "");
+	buf_puts(&b, "]\n");
+	got = y2j(b.data);
+	ok(strstr(got, "(an alias bomb?)") != NULL, "... a 1 MB key's anchor "
+	    "copied 1000 times too: %.100s", got);
 	/* five levels (10^5 nodes) are within the bound */
 	buf_reset(&b);
 	buf_puts(&b, "l0: &l0 [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n");
