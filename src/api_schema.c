@@ -347,6 +347,40 @@ keep_anchors(struct json_object *conv, struct json_object *src)
 	}
 }
 
+/*
+ * What a keyword's value (enum, default, examples, a description) adds to
+ * a tool: shared with the document, not copied, but written out whole in
+ * every inlined copy of its schema.  A node for each value in it and for
+ * each 64 bytes of text; the count stops at `cap`.
+ */
+static size_t
+value_weight(struct json_object *v, size_t cap)
+{
+	size_t	 n = 1, i, len;
+
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		n += (size_t)json_object_get_string_len(v) / 64;
+		break;
+	case json_type_array:
+		len = json_object_array_length(v);
+		for (i = 0; i < len && n < cap; i++)
+			n += value_weight(json_object_array_get_idx(v, i),
+			    cap - n);
+		break;
+	case json_type_object:
+		json_object_object_foreach(v, key, val) {
+			if (n >= cap)
+				break;
+			n += strlen(key) / 64 + value_weight(val, cap - n);
+		}
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
 static int
 convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 {
@@ -387,8 +421,10 @@ convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 			    convert_each(c, val, &e) : convert(c, val, &e);
 		else if (is_key(key, many_schemas))
 			rc = convert_each(c, val, &e);
-		else
+		else {
 			e = json_object_get(val);
+			c->nodes += value_weight(val, API_SCHEMA_NODES + 1);
+		}
 		if (rc == -1) {
 			c->depth--;
 			json_object_put(out);

@@ -511,6 +511,47 @@ t_say(void)
 	buf_free(&logged);
 }
 
+/*
+ * A document that multiplies what it holds: fourteen levels each naming
+ * the next twice, the last an enum of 100 strings.  The enum was shared
+ * when inlined but written out whole in each of its 8,000 copies: a
+ * 27 KB document took 770 MB.  Its values count toward the budget of
+ * inlined nodes, after which references go to $defs.
+ */
+static void
+t_amplify(void)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct buf	 d;
+	size_t		 len;
+	int		 i;
+
+	buf_init(&d);
+	buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/x\":{\"post\":{\"operationId\":"
+	    "\"x\",\"requestBody\":{\"content\":{\"application/json\":{"
+	    "\"schema\":{\"$ref\":\"#/components/schemas/S0\"}}}},"
+	    "\"responses\":{}}}},\"components\":{\"schemas\":{");
+	for (i = 0; i < 14; i++)
+		buf_printf(&d, "\"S%d\":{\"type\":\"object\",\"properties\":{"
+		    "\"a\":{\"$ref\":\"#/components/schemas/S%d\"},\"b\":{"
+		    "\"$ref\":\"#/components/schemas/S%d\"}}},", i, i + 1, i + 1);
+	buf_puts(&d, "\"S14\":{\"type\":\"string\",\"enum\":[");
+	for (i = 0; i < 100; i++)
+		buf_printf(&d, "%s\"value-number-%04d\"", i ? "," : "", i);
+	buf_puts(&d, "]}}}}");
+	if ((reg = load_doc(d.data, &cfg)) != NULL) {
+		len = strlen(input_of(reg, "x"));
+		ok(len > 1000 && len < (1 << 20), "a document whose enum "
+		    "would be copied 8,000 times: the tool's inputSchema stays "
+		    "under 1 MB (%zu bytes)", len);
+		reg_free(reg);
+	}
+	cfg_free(&cfg);
+	buf_free(&d);
+}
+
 int
 main(void)
 {
@@ -523,6 +564,7 @@ main(void)
 	t_mixed_answer();
 	t_param_check();
 	t_tools();
+	t_amplify();
 	t_say();
 	return done_testing();
 }
