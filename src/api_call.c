@@ -412,6 +412,24 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
 	return NULL;
 }
 
+/*
+ * A query parameter the document declares under the name of a static
+ * query credential (Swagger 2.0 documents often list the key both ways):
+ * never sent from an argument.  The model's value would come before the
+ * key, and many frameworks take the first of two.
+ */
+static int
+query_cred_named(const struct api_op *op, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; op->upauth == UPAUTH_STATIC && i < op->ncreds; i++)
+		if (op->creds[i].in == API_CRED_QUERY &&
+		    query_name_same(name, op->creds[i].name))
+			return 1;
+	return 0;
+}
+
 /* A header value (style simple); control characters are refused. */
 static int
 header_value(struct json_object *v, struct buf *h)
@@ -678,6 +696,8 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		if (p->in == API_IN_PATH ||
 		    !json_object_object_get_ex(call->args, p->prop, &v) ||
 		    v == NULL)
+			continue;
+		if (p->in == API_IN_QUERY && query_cred_named(op, p->name))
 			continue;
 		if (p->in == API_IN_QUERY &&
 		    (s = query_key_taken(op, p, v)) != NULL)

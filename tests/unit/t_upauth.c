@@ -598,7 +598,9 @@ t_unsent(void)
 	    "{\"name\":\"debug\",\"in\":\"query\",\"x-mcp-hidden\":true,"
 	    "\"schema\":{\"type\":\"boolean\"}},"
 	    "{\"name\":\"limit\",\"in\":\"query\",\"schema\":{\"type\":"
-	    "\"integer\"}}],"
+	    "\"integer\"}},"
+	    "{\"name\":\"API_KEY\",\"in\":\"query\",\"schema\":{\"type\":"
+	    "\"string\"}}],"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
 	    "\"/users\":{\"post\":{\"operationId\":\"createUser\","
 	    "\"security\":[],\"requestBody\":{\"required\":true,\"content\":"
@@ -644,6 +646,13 @@ t_unsent(void)
 	}
 	s = request(reg, &cfg, "listItems", "{\"filter\":{\"tenants\":\"x\"}}");
 	ok(strncmp(s, "ERROR ", 6) != 0, "... a name of its own: sent");
+	/* the document also lists the key as a parameter (Swagger 2.0
+	 * documents often do): the model's value would come first, and
+	 * Flask or Spring take the first of two */
+	s = request(reg, &cfg, "listItems", "{\"API_KEY\":\"model-chosen\"}");
+	ok(strstr(s, "model-chosen") == NULL && strstr(s,
+	    "api_key=SECRET-9") != NULL, "a parameter named as the static "
+	    "query credential (case aside): never sent, the key is: %s", s);
 	s = request(reg, &cfg, "createUser", "{\"name\":\"bob\",\"role\":"
 	    "\"admin\",\"tenant\":\"evil\",\"note\":\"n\"}");
 	ok(strstr(s, "\"role\"") == NULL && strstr(s, "\"tenant\":\"acme\"") !=
