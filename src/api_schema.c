@@ -153,6 +153,14 @@ def_ref(struct api_conv *c, struct json_object *target, const char *ref)
 	return o;
 }
 
+static int	 is_key(const char *, const char *const *);
+
+/* Keywords that only describe: beside a $ref, they win over the target's. */
+static const char *const annotations[] = {
+	"$comment", "default", "deprecated", "description", "example",
+	"examples", "readOnly", "summary", "title", "writeOnly", NULL
+};
+
 /* Keys beside a $ref (3.1 allows description, title ...) win. */
 static void
 merge_siblings(struct json_object *dst, struct json_object *node)
@@ -162,6 +170,47 @@ merge_siblings(struct json_object *dst, struct json_object *node)
 			continue;
 		json_object_object_add(dst, key, json_object_get(val));
 	}
+}
+
+/* Has the node, beside its $ref, keywords that constrain? */
+static int
+constraining_siblings(struct json_object *node)
+{
+	json_object_object_foreach(node, key, val) {
+		(void)val;
+		if (strcmp(key, "$ref") != 0 && strncmp(key, "x-", 2) != 0 &&
+		    !is_key(key, annotations))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The target and the keywords beside its $ref both apply (JSON Schema
+ * 2020-12; merged, the siblings replaced the target's properties, enum,
+ * maxLength...): {"allOf": [target, siblings]}, the siblings converted
+ * as a schema of their own.
+ */
+static int
+with_siblings(struct api_conv *c, struct json_object *node,
+    struct json_object **out)
+{
+	struct json_object	*rest = json_object_new_object(), *conv, *all;
+
+	json_object_object_foreach(node, key, val)
+		if (strcmp(key, "$ref") != 0)
+			json_object_object_add(rest, key, json_object_get(val));
+	if (convert(c, rest, &conv) == -1) {
+		json_object_put(rest);
+		return -1;
+	}
+	json_object_put(rest);
+	all = json_object_new_array();
+	json_object_array_add(all, *out);
+	json_object_array_add(all, conv);
+	*out = json_object_new_object();
+	json_object_object_add(*out, "allOf", all);
+	return 0;
 }
 
 static int
@@ -183,7 +232,9 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 		rc = convert(c, target, out);
 		c->depth--;
 	}
-	if (rc == 0 && json_object_is_type(*out, json_type_object))
+	if (rc == 0 && constraining_siblings(node))
+		rc = with_siblings(c, node, out);
+	else if (rc == 0 && json_object_is_type(*out, json_type_object))
 		merge_siblings(*out, node);
 	return rc;
 }

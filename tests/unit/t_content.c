@@ -512,6 +512,59 @@ t_say(void)
 }
 
 /*
+ * Keywords beside a $ref (OpenAPI 3.1 is JSON Schema 2020-12): both the
+ * target and they apply.  They used to replace the target's: the User's
+ * maxLength and const were gone, and an enum beside one widened it.
+ */
+static void
+t_ref_siblings(void)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct json_object *in, *args;
+	const char	*s;
+	char		 err[512];
+
+	reg = load_doc("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/u/{id}\":{\"post\":{"
+	    "\"operationId\":\"u\",\"parameters\":[{\"name\":\"id\",\"in\":"
+	    "\"path\",\"required\":true,\"schema\":{\"type\":\"string\"}}],"
+	    "\"requestBody\":{\"content\":{\"application/json\":{\"schema\":{"
+	    "\"type\":\"object\",\"properties\":{\"user\":{\"$ref\":"
+	    "\"#/components/schemas/User\",\"description\":\"who\","
+	    "\"properties\":{\"nick\":{\"type\":\"string\"}},\"required\":"
+	    "[\"nick\"]},\"role\":{\"$ref\":\"#/components/schemas/Role\","
+	    "\"enum\":[\"viewer\",\"admin\"]},\"note\":{\"$ref\":"
+	    "\"#/components/schemas/Role\",\"description\":\"only words\"}}}}}},"
+	    "\"responses\":{}}}},\"components\":{\"schemas\":{\"User\":{"
+	    "\"type\":\"object\",\"required\":[\"name\"],\"properties\":{"
+	    "\"name\":{\"type\":\"string\",\"maxLength\":5},\"isAdmin\":{"
+	    "\"const\":false}}},\"Role\":{\"type\":\"string\",\"enum\":"
+	    "[\"viewer\"]}}}}", &cfg);
+	if (reg == NULL)
+		return;
+	s = input_of(reg, "u");
+	ok(strstr(s, "\"maxLength\":5") != NULL && strstr(s, "\"nick\"") !=
+	    NULL && strstr(s, "\"const\":false") != NULL, "a $ref with "
+	    "properties beside it: the target's and its own (%s)", s);
+	ok(strstr(s, "\"note\":{\"type\":\"string\",\"enum\":[\"viewer\"],"
+	    "\"description\":\"only words\"}") != NULL, "... a description "
+	    "beside it still just wins");
+	in = reg_tool_input(reg_find(reg, "u"));
+	args = json_tokener_parse("{\"id\":\"1\",\"user\":{\"nick\":\"x\","
+	    "\"name\":\"waytoolongname\",\"isAdmin\":true}}");
+	ok(js_validate(in, in, args, "arguments", err, sizeof(err)) == -1,
+	    "... and the target's maxLength and const are checked: %s", err);
+	json_object_put(args);
+	args = json_tokener_parse("{\"id\":\"1\",\"role\":\"admin\"}");
+	ok(js_validate(in, in, args, "arguments", err, sizeof(err)) == -1,
+	    "an enum beside a $ref narrows, never widens: %s", err);
+	json_object_put(args);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+/*
  * A document that multiplies what it holds: fourteen levels each naming
  * the next twice, the last an enum of 100 strings.  The enum was shared
  * when inlined but written out whole in each of its 8,000 copies: a
@@ -565,6 +618,7 @@ main(void)
 	t_param_check();
 	t_tools();
 	t_amplify();
+	t_ref_siblings();
 	t_say();
 	return done_testing();
 }
