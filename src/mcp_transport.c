@@ -657,6 +657,17 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		    "application/json", NULL);
 		return;
 	}
+	/*
+	 * MCP-Protocol-Version and MCP_Protocol_Version reach us as one CGI
+	 * name: a gateway may have read the one we would not, and taken a
+	 * legacy body for a modern one whose header rules it left to us.
+	 */
+	if (req_header_count(rq, "MCP-Protocol-Version") > 1) {
+		send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
+		    "Bad Request: MCP-Protocol-Version header is sent more "
+		    "than once", NULL);
+		return;
+	}
 	accept = req_header(rq, "Accept");
 	if (!mcp_accepts(accept, "application/json") ||
 	    !mcp_accepts(accept, "text/event-stream")) {

@@ -413,7 +413,21 @@ t_modern(void)
 	    "HTTP_MCP_METHOD=notifications/initialized", NULL };
 	const char	*h_old[] = { "HTTP_MCP_PROTOCOL_VERSION=1900-01-01",
 	    "HTTP_MCP_METHOD=tools/list", NULL };
+	/* MCP_Protocol_Version then MCP-Protocol-Version: one CGI name */
+	const char	*h_twice[] = { "HTTP_MCP_PROTOCOL_VERSION=2025-06-18",
+	    "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
+	    "HTTP_MCP_METHOD=tools/list", NULL };
 	struct out	 o;
+
+	/* a gateway may read the one we would not: refused, whatever the
+	 * body is (a legacy body under a modern header skipped the mirror
+	 * headers' rules) */
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"tools/list\"}", h_twice);
+	is_int(o.status, 400, "MCP-Protocol-Version sent twice: 400");
+	ok(o.raw != NULL && strstr(o.raw, "more than once") != NULL,
+	    "... saying so (%s)", o.raw ? o.raw : "");
+	out_free(&o);
 
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
 	    "\"server/discover\",\"params\":{" MODERN_META "}}", h_ok);
