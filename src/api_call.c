@@ -1150,11 +1150,69 @@ request_path(const char *url, char *out, size_t outsz)
 	url_free(&u);
 }
 
-/* NaN and infinities have no JSON form: refuse them anywhere in `v`. */
+/* The significant digits of a number's text (zeros at either end not). */
+static size_t
+sig_digits(const char *t)
+{
+	size_t	 n = 0, zeros = 0;
+	int	 started = 0;
+
+	for (; *t != '\0' && *t != 'e' && *t != 'E'; t++) {
+		if (*t < '0' || *t > '9')
+			continue;
+		if (*t == '0' && !started)
+			continue;
+		started = 1;
+		if (*t == '0')
+			zeros++;
+		else {
+			n += zeros + 1;
+			zeros = 0;
+		}
+	}
+	return n;
+}
+
+/*
+ * A number as the API will read it: the arguments are validated as
+ * doubles, but a number keeps its text (jparse), which the API, reading
+ * decimals exactly (BigDecimal, json.Number, Decimal), may read as more:
+ * 1e-400 is 0 to the schema (an integer, in range), and so is
+ * 100.0000000000000000001 to a maximum of 100.  A text more precise than
+ * its double is written as the shortest text of that double instead,
+ * which reads back as it: what was checked is what is sent.
+ */
+static struct json_object *
+checked_number(struct json_object *v)
+{
+	double		 d = json_object_get_double(v);
+	const char	*t = json_object_to_json_string_ext(v,
+			    JSON_C_TO_STRING_PLAIN);
+	char		 b[40];
+	int		 prec;
+
+	if (d == floor(d) && fabs(d) < 1e17)
+		snprintf(b, sizeof(b), "%.0f", d);	/* 100, not 1e+02 */
+	else
+		for (prec = 1; prec <= 17; prec++) {
+			snprintf(b, sizeof(b), "%.*g", prec, d);
+			if (strtod(b, NULL) == d)
+				break;
+		}
+	if (sig_digits(t) <= sig_digits(b) && (d != 0 || sig_digits(t) == 0))
+		return NULL;
+	return json_object_new_double_s(d, b);
+}
+
+/*
+ * NaN and infinities have no JSON form: refused anywhere in `v` (0).
+ * Numbers more precise than a double are made what the schema sees.
+ */
 static int
 finite_numbers(struct json_object *v, int depth)
 {
-	size_t	 i;
+	struct json_object	*n;
+	size_t			 i;
 
 	if (depth > 256)
 		return 0;
@@ -1162,16 +1220,22 @@ finite_numbers(struct json_object *v, int depth)
 	case json_type_double:
 		return isfinite(json_object_get_double(v));
 	case json_type_array:
-		for (i = 0; i < json_object_array_length(v); i++)
-			if (!finite_numbers(json_object_array_get_idx(v, i),
-			    depth + 1))
+		for (i = 0; i < json_object_array_length(v); i++) {
+			n = json_object_array_get_idx(v, i);
+			if (!finite_numbers(n, depth + 1))
 				return 0;
+			if (json_object_is_type(n, json_type_double) &&
+			    (n = checked_number(n)) != NULL)
+				json_object_array_put_idx(v, i, n);
+		}
 		return 1;
 	case json_type_object: {
 		json_object_object_foreach(v, k, e) {
-			(void)k;
 			if (!finite_numbers(e, depth + 1))
 				return 0;
+			if (json_object_is_type(e, json_type_double) &&
+			    (n = checked_number(e)) != NULL)
+				json_object_object_add(v, k, n);
 		}
 		return 1;
 	}

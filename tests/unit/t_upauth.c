@@ -101,6 +101,8 @@ request(const struct registry *reg, const struct cfg *cfg, const char *tool,
 	call.args = given = json_tokener_parse(args);
 	call.header = caller_header;
 	/* as api_call() does */
+	if (!finite_numbers(given, 0))
+		return "(not finite)";
 	if (needs_curation(op))
 		call.args = curated_args(op, given);
 	e = build_request(cfg, op, &call, &r);
@@ -653,6 +655,20 @@ t_unsent(void)
 	ok(strstr(s, "model-chosen") == NULL && strstr(s,
 	    "api_key=SECRET-9") != NULL, "a parameter named as the static "
 	    "query credential (case aside): never sent, the key is: %s", s);
+	/* numbers: what the schema saw is what is sent (an API reading
+	 * decimals exactly would see 1e-400 as no integer, and the long
+	 * one as above 100) */
+	s = request(reg, &cfg, "listItems", "{\"limit\":1e-400}");
+	ok(strstr(s, "limit=0") != NULL && strstr(s, "e-400") == NULL,
+	    "a number below a double's range: sent as the 0 that was "
+	    "checked: %s", s);
+	s = request(reg, &cfg, "listItems",
+	    "{\"limit\":100.0000000000000000001}");
+	ok(strstr(s, "limit=100&") != NULL || strstr(s, "limit=100\n") !=
+	    NULL, "a number more precise than a double: sent as the double "
+	    "that was checked: %s", s);
+	s = request(reg, &cfg, "listItems", "{\"limit\":0.1,\"API_KEY\":\"x\"}");
+	ok(strstr(s, "limit=0.1&") != NULL, "0.1 is sent as 0.1: %s", s);
 	s = request(reg, &cfg, "createUser", "{\"name\":\"bob\",\"role\":"
 	    "\"admin\",\"tenant\":\"evil\",\"note\":\"n\"}");
 	ok(strstr(s, "\"role\"") == NULL && strstr(s, "\"tenant\":\"acme\"") !=
