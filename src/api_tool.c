@@ -377,7 +377,8 @@ server_abs(const struct api_build *b, const char *s)
 /*
  * An operation whose own servers entry names another origin than the
  * document's (a CDN for uploads, a third party) would send it the
- * credential of its mode too: said at start-up, so that the operator can
+ * credential of its mode too, the caller's own token in passthrough
+ * mode: said at start-up, so that the operator can
  * curate it (x-mcp-upstream-auth: none) or set MCP_API_BASE_URL.
  */
 static void
@@ -387,6 +388,7 @@ warn_other_origin(struct api_build *b, const char *label,
 	char	*s, *abs;
 
 	if (b->cfg->api_base_url != NULL || (op->upauth != UPAUTH_STATIC &&
+	    op->upauth != UPAUTH_PASSTHROUGH &&
 	    !api_op_needs_client(op->upauth)))
 		return;
 	if ((s = server_url(obj_get(b->doc.root, "servers",

@@ -107,6 +107,9 @@ is "$rc" 0 "an operation on another origin: loads"
 like "$out" "warn mcp.fcgi: MCP_OPENAPI: .*operation upload: its calls go to https://cdn.example, another origin than the API's https://api.example/v1: the credential it sends \\(client_credentials\\) goes there too" \
     "... with a warning that the provider's token would go there"
 unlike "$out" "operation (listItems|sameHost):" "... none for operations on the API's origin (host case, default port)"
+out=$(clean_env MCP_OPENAPI="$T_DIR/two-origins.json" MCP_UPSTREAM_AUTH=passthrough "$P" --check-config 2>&1)
+like "$out" "operation upload: its calls go to https://cdn.example, another origin .*\\(passthrough\\) goes there too" \
+    "... and that the caller's own token would, in passthrough mode"
 out=$(clean_env $JWT_ENV MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
     MCP_UPSTREAM_CLIENT_SECRET_FILE="$T_DIR/gw" "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "client_credentials with MCP_AUTH=jwt loads"
