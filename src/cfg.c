@@ -796,21 +796,50 @@ check_algorithms(const char *list, const char **cause)
 	return rc;
 }
 
-/* MCP_PUBLIC_URL over https, or on a loopback host (a demo, a test). */
+/* A URL over https, or on a loopback host (a demo, a test). */
 static int
-public_https_or_local(const struct cfg *c)
+https_or_local(const char *url)
 {
 	struct url	 u;
 	const char	*cause;
 	int		 yes;
 
-	if (strncasecmp(c->public_url, "https:", 6) == 0)
+	if (strncasecmp(url, "https:", 6) == 0)
 		return 1;
-	if (url_parse(c->public_url, &u, &cause) == -1)
+	if (url_parse(url, &u, &cause) == -1)
 		return 1;	/* refused elsewhere, with its reason */
 	yes = url_is_loopback_host(u.host);
 	url_free(&u);
 	return yes;
+}
+
+/*
+ * Allowed (a provider on the operator's own network), but said: over
+ * plain http whoever is on the way answers for the provider (its keys,
+ * its verdicts on tokens) and reads the client secret and the tokens.
+ * Only this program's variables are set.
+ */
+static void
+warn_plain_provider(const struct cfg *c, FILE *err)
+{
+	const struct {
+		const char	*name, *url;
+	} v[] = {
+		{ "MCP_OAUTH_ISSUER", c->oauth_issuer },
+		{ "MCP_OAUTH_METADATA_URL", c->oauth_metadata_url },
+		{ "MCP_JWKS_URL", c->jwks_url },
+		{ "MCP_INTROSPECTION_URL", c->introspection_url },
+		{ "MCP_OAUTH_AUTHORIZE_URL", c->oauth_authorize_url },
+		{ "MCP_OAUTH_TOKEN_URL", c->oauth_token_url },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i].url != NULL && !https_or_local(v[i].url))
+			fprintf(err, "warning: %s is plain http on a host that "
+			    "is not loopback: whoever is on the way can answer "
+			    "for the provider, and secrets and tokens cross the "
+			    "network in clear\n", v[i].name);
 }
 
 /* The OAuth modes and what each needs (only what this program reads). */
@@ -835,7 +864,8 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 		    "%s (every advertised URL derives from it)\n",
 		    mode[c->oauth_mode]);
 		rc = -1;
-	} else if (c->oauth_mode != OAUTHM_CUSTOM && !public_https_or_local(c))
+	} else if (c->oauth_mode != OAUTHM_CUSTOM &&
+	    !https_or_local(c->public_url))
 		fprintf(err, "warning: MCP_PUBLIC_URL is plain http on a host "
 		    "that is not loopback: the authorization endpoints (https "
 		    "only in MCP 2026-07-28), their cookies and codes cross the "
@@ -1113,6 +1143,13 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 		    "off and MCP_OAUTH_ISSUER is unset: the protected resource "
 		    "metadata names no authorization server (MCP requires "
 		    "one), so clients cannot find where to get a token\n");
+	warn_plain_provider(c, err);
+	if ((prog & PROG_MCP) && c->auth == AUTHM_NONE &&
+	    c->allowed_origins != NULL &&
+	    util_list_contains(c->allowed_origins, "*", 0))
+		fprintf(err, "warning: MCP_ALLOWED_ORIGINS=* with MCP_AUTH=none: "
+		    "any web page a user opens can call the tools from the "
+		    "user's browser (an API inside an intranet included)\n");
 	if (derive_oauth(c, prog, err) == -1)
 		rc = -1;
 	if (derive_upstream(c, prog, err) == -1)

@@ -89,6 +89,21 @@ out=$(clean_env MCP_UPSTREAM_AUTH=client_credentials MCP_UPSTREAM_CLIENT_ID=gw \
 is "$rc" 0 "client_credentials with its own client loads"
 like "$out" "warning: MCP_UPSTREAM_AUTH=client_credentials with MCP_AUTH=none: no token is verified, so anyone who reaches the endpoint calls the API with this server's credentials" \
     "without token verification: warned that anyone calls with them"
+# a provider over plain http, not on loopback: allowed (a private
+# network), but said; on loopback (a test, a demo) nothing is said
+out=$(clean_env MCP_AUTH=jwt MCP_PUBLIC_URL=https://m.example MCP_OAUTH_ISSUER=http://idp.example \
+    MCP_JWKS_URL=http://idp.example/jwks "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "a provider over plain http: loads"
+like "$out" 'warning: MCP_OAUTH_ISSUER is plain http on a host that is not loopback' "... warned about the issuer"
+like "$out" 'warning: MCP_JWKS_URL is plain http' "... and the key set's URL"
+out=$(clean_env MCP_AUTH=jwt MCP_PUBLIC_URL=https://m.example MCP_OAUTH_ISSUER=http://127.0.0.1:9/x \
+    "$P" --check-config 2>&1)
+unlike "$out" 'plain http' "... not on loopback"
+out=$(clean_env MCP_ALLOWED_ORIGINS='*' "$P" --check-config 2>&1)
+like "$out" 'warning: MCP_ALLOWED_ORIGINS=\* with MCP_AUTH=none: any web page' \
+    "any Origin with no token check: warned that any page can call the tools"
+out=$(clean_env MCP_ALLOWED_ORIGINS='*' $JWT_ENV "$P" --check-config 2>&1)
+unlike "$out" 'any web page' "... not when tokens are checked"
 # an operation whose own servers entry names another origin: the
 # provider's token would go there too
 cat >"$T_DIR/two-origins.json" <<'EOD'
