@@ -44,6 +44,16 @@ done
 # the systemd unit, with the programs where this install put them
 sed "s|$prefix/libexec/fcgi-mcp|$LIBEXEC|g" "$EX/systemd/fcgi-mcp@.service" \
     >"$T_DIR/fcgi-mcp@.service"
+# every file the workers share lives where only they may write: in
+# /dev/shm or /var/tmp any local user could make it first
+for v in MCP_STORE_PATH MCP_METRICS_PATH MCP_RATE_LIMIT_PATH MCP_API_STATE_FILE; do
+	like "$(grep "^Environment=$v=" "$T_DIR/fcgi-mcp@.service")" "^Environment=$v=/(run|var/lib)/fcgi-mcp/" \
+	    "the unit puts $v in its own directory"
+	like "$(grep -c "$v=/\(run\|var/lib\)/fcgi-mcp/" "$EX/spawn-fcgi.example")" '^[1-9]' \
+	    "spawn-fcgi.example names $v in its own directory"
+done
+like "$(grep '^Environment=MCP_METRICS_PATH=' "$T_DIR/fcgi-mcp@.service")" "metrics-[0-9]" \
+    "the unit's counters file is named by version"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(cd "$T_DIR" && systemd-analyze verify --man=no "$T_DIR/fcgi-mcp@mcp.service" 2>&1)
 	ok $? "systemd-analyze verify fcgi-mcp@mcp.service"

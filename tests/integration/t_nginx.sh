@@ -118,6 +118,17 @@ http GET "$BASE/mcp" -H 'Accept: application/json, text/event-stream'
 is "$STATUS" 405 "GET /mcp: 405"
 is "$(header Allow)" POST "GET /mcp: Allow: POST"
 
+# the health check load balancers ask (fcgi-mcp(7)), and the metrics:
+# nginx's client is loopback here, so they are served
+http GET "$BASE/mcp/healthz"
+is "$STATUS" 200 "GET /mcp/healthz through nginx: 200"
+like "$BODY" '"status":"ok"' "... the health answer"
+http GET "$BASE/mcp/metrics"
+is "$STATUS" 200 "GET /mcp/metrics through nginx (from loopback): 200"
+like "$BODY" 'fcgimcp_build_info' "... the counters"
+http GET "$BASE/mcp/other"
+is "$STATUS" 404 "anything else below /mcp: 404"
+
 CTYPE=text/plain mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}' -H "$V"
 is "$STATUS" 415 "text/plain: 415 (CONTENT_TYPE passed)"
 
