@@ -48,6 +48,8 @@ struct api_build {
 	struct buf		 lent;		/* operations that lend this
 						 * server's credentials to
 						 * unverified callers */
+	struct json_object	*clashed;	/* generated names of a clash */
+	struct json_object	*dup_opids;	/* operationIds used twice */
 };
 
 static struct json_object *
@@ -193,9 +195,23 @@ assign_names(struct api_build *b)
 		log_msg(LOGL_WARN, "tool name %s of %s %s is already used; "
 		    "this operation is the tool %s", c->name, c->method,
 		    c->path, alt);
+		/* both names change with the document: no filter's */
+		json_object_object_add(b->clashed, c->name, NULL);
+		json_object_object_add(b->clashed, alt, NULL);
 		free(c->name);
 		c->name = alt;
 		json_object_object_add(taken, c->name, NULL);
+	}
+	json_object_put(taken);
+	/* an operationId used twice (OpenAPI forbids it; documents do it) */
+	taken = json_object_new_object();
+	for (i = 0; i < b->ncands; i++) {
+		c = &b->cands[i];
+		if (c->opid == NULL)
+			continue;
+		if (json_object_object_get_ex(taken, c->opid, NULL))
+			json_object_object_add(b->dup_opids, c->opid, NULL);
+		json_object_object_add(taken, c->opid, NULL);
 	}
 	json_object_put(taken);
 }
@@ -223,9 +239,30 @@ names_op(const struct api_cand *c, const char *list)
 	    util_list_contains(list, c->name, 0);
 }
 
-/* Every entry of a filter list must name something: typos fail loudly. */
+/*
+ * Every entry of a filter list must name something: typos fail loudly.
+ * An operation filter's entry must name what it meant for sure: an
+ * operationId (used twice, an inclusion would take both), or a tool name
+ * no clash gave or took (which of two clashing operations gets the _2
+ * changes with the document: an exclusion would let the other through).
+ */
 static int
-check_list(struct api_build *b, const char *var, const char *list, int tags)
+op_entry_unsure(struct api_build *b, const char *tok, int include)
+{
+	size_t	 i;
+
+	if (json_object_object_get_ex(b->dup_opids, tok, NULL))
+		return include;
+	for (i = 0; i < b->ncands; i++)
+		if (b->cands[i].opid != NULL &&
+		    strcmp(b->cands[i].opid, tok) == 0)
+			return 0;
+	return json_object_object_get_ex(b->clashed, tok, NULL);
+}
+
+static int
+check_list(struct api_build *b, const char *var, const char *list, int tags,
+    int include)
 {
 	struct api_cand	 probe;
 	char		*copy, *p, *tok;
@@ -239,6 +276,16 @@ check_list(struct api_build *b, const char *var, const char *list, int tags)
 		tok = util_trim(tok);
 		if (*tok == '\0')
 			continue;
+		if (!tags && op_entry_unsure(b, tok, include)) {
+			xasprintf(b->cause, "%s: '%s' does not name one "
+			    "operation for sure in %s (a generated tool name "
+			    "two operations clash on, which goes to the other "
+			    "when the document changes, or an operationId used "
+			    "twice): give the operation a name of its own with "
+			    "x-mcp-name", var, tok, b->doc.where);
+			rc = -1;
+			break;
+		}
 		for (found = 0, i = 0; !found && i < b->ncands; i++) {
 			probe = b->cands[i];
 			found = tags ? has_tag(&probe, tok) :
@@ -270,10 +317,10 @@ apply_filters(struct api_build *b)
 				    cfg->include_tags != NULL;
 
 	if (check_list(b, "MCP_INCLUDE_OPERATIONS", cfg->include_operations,
-	    0) == -1 || check_list(b, "MCP_EXCLUDE_OPERATIONS",
-	    cfg->exclude_operations, 0) == -1 || check_list(b,
-	    "MCP_INCLUDE_TAGS", cfg->include_tags, 1) == -1 ||
-	    check_list(b, "MCP_EXCLUDE_TAGS", cfg->exclude_tags, 1) == -1)
+	    0, 1) == -1 || check_list(b, "MCP_EXCLUDE_OPERATIONS",
+	    cfg->exclude_operations, 0, 0) == -1 || check_list(b,
+	    "MCP_INCLUDE_TAGS", cfg->include_tags, 1, 1) == -1 ||
+	    check_list(b, "MCP_EXCLUDE_TAGS", cfg->exclude_tags, 1, 0) == -1)
 		return -1;
 	for (i = 0; i < b->ncands; i++) {
 		c = &b->cands[i];
@@ -1917,6 +1964,8 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 
 	memset(&b, 0, sizeof(b));
 	buf_init(&b.lent);
+	b.clashed = json_object_new_object();
+	b.dup_opids = json_object_new_object();
 	b.cfg = cfg;
 	b.cause = cause;
 	*regp = NULL;
@@ -1965,6 +2014,8 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	rc = 0;
 out:
 	buf_free(&b.lent);
+	json_object_put(b.clashed);
+	json_object_put(b.dup_opids);
 	api_secrets_free(b.secrets);
 	for (i = 0; i < b.ncands; i++)
 		free(b.cands[i].name);

@@ -597,6 +597,53 @@ t_extensions(void)
 	unlink(d);
 	free(d);
 
+	/*
+	 * Filters that name an operation two share: a generated name that
+	 * clashed (a document update added DELETE /items/ before DELETE
+	 * /items, which became delete_items_2: an exclusion of delete_items
+	 * now dropped the new one and let the old back), or an operationId
+	 * used twice (an inclusion took both).  Refused: say which.
+	 */
+	d = tmpdoc(DOC("\"/items/\":{\"delete\":{\"summary\":\"new\","
+	    "\"responses\":{}}},\"/items\":{\"delete\":{\"summary\":"
+	    "\"DELETE ALL ITEMS\",\"responses\":{}},\"get\":{\"operationId\":"
+	    "\"listItems\",\"responses\":{}}},\"/other\":{\"delete\":{"
+	    "\"operationId\":\"listItems\",\"responses\":{}}},\"/solo\":{"
+	    "\"get\":{\"operationId\":\"solo\",\"responses\":{}}}"), ".json");
+	reg = load(d, NULL, "MCP_EXCLUDE_OPERATIONS=delete_items", &cfg,
+	    &cause);
+	ok(reg == NULL && cause && strstr(cause, "'delete_items'") &&
+	    strstr(cause, "not name one operation"), "an exclusion by a "
+	    "generated name two operations clash on: refused (%s)",
+	    cause ? cause : "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	reg = load(d, NULL, "MCP_INCLUDE_OPERATIONS=listItems", &cfg, &cause);
+	ok(reg == NULL && cause && strstr(cause, "'listItems'") &&
+	    strstr(cause, "not name one operation"), "an inclusion by an "
+	    "operationId used twice: refused (%s)", cause ? cause : "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	reg = load(d, NULL, "MCP_EXCLUDE_OPERATIONS=delete_items_2", &cfg,
+	    &cause);
+	ok(reg == NULL && cause && strstr(cause, "'delete_items_2'"),
+	    "... or by the _2 name the clash gave (%s)", cause ? cause :
+	    "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	reg = load(d, NULL, "MCP_EXCLUDE_OPERATIONS=solo", &cfg, &cause);
+	ok(reg != NULL && reg_find(reg, "solo") == NULL &&
+	    reg_find(reg, "delete_items") != NULL, "a name no clash touched: "
+	    "as before (%s)", cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	unlink(d);
+	free(d);
+
 	/* refusals */
 	d = tmpdoc(DOC("\"/t/{id}\":{\"get\":{\"parameters\":[{\"name\":"
 	    "\"id\",\"in\":\"path\",\"required\":true,\"x-mcp-hidden\":true,"
