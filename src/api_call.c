@@ -1649,11 +1649,10 @@ api_call(void *ctx, struct tool_call *call)
 		urq.flags |= UP_DIRECT_OK;
 	pr.call = call;
 	pr.last_time = 0;
-	if (call->wants_progress) {
-		/* libcurl's progress meter costs a call: only when asked */
-		urq.progress = on_progress;
-		urq.progress_ctx = &pr;
-	}
+	/* progress, and about once a second while the API is silent: a
+	 * chance to see whether the client is still there */
+	urq.progress = on_progress;
+	urq.progress_ctx = &pr;
 	if (call->wants_progress) {
 		snprintf(line, sizeof(line), "%s %s", op->method, op->path);
 		call->progress(call->ctx, 0, 0, line);

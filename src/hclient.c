@@ -31,6 +31,7 @@
 #define HC_READ		16384	/* bytes asked of recv(2) at a time */
 #define HC_INLINE_BODY	16384	/* bodies up to this go with the head */
 #define HC_ADDR_MS	500	/* for one address of a name, when more follow */
+#define HC_TICK_MS	1000	/* a watching caller hears this often */
 
 /* the one connection of this process, and the buffers it reuses */
 static int		 hc_fd = -1;
@@ -439,6 +440,19 @@ recv_some(int *can_wait, double deadline)
 	return recv(hc_fd, hc_in.data + hc_in.len, HC_READ, MSG_DONTWAIT);
 }
 
+/*
+ * When to stop waiting for the answer: its deadline, or, for a caller
+ * that watches (progress), a second from now if that is sooner, so that
+ * it hears about a silent API and can stop it when its client has left.
+ */
+static double
+next_wake(const struct up_request *rq, double deadline)
+{
+	double	 tick = util_now_mono() + HC_TICK_MS / 1000.0;
+
+	return rq->progress != NULL && tick < deadline ? tick : deadline;
+}
+
 /* GET, HEAD, PUT, DELETE, OPTIONS, TRACE (RFC 9110 9.2.2). */
 static int
 idempotent(const char *m)
@@ -471,6 +485,7 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	size_t		 off = 0, used, got = 0, before;
 	ssize_t		 n;
 	enum hc_result	 r;
+	double		 wake;
 	int		 can_wait, sent, send_err = 0;
 
 	if (send_all(hc_fd, body, body_len, deadline, &sent) == -1) {
@@ -489,9 +504,24 @@ exchange(const struct up_request *rq, const char *method, const char *body,
 	}
 	buf_reset(&hc_in);
 	hc_parser_init(p, strcmp(method, "HEAD") == 0, rq->max_response);
-	can_wait = recv_can_wait(rq->timeout_ms, deadline);
+	wake = next_wake(rq, deadline);
+	can_wait = recv_can_wait(wake < deadline ? HC_TICK_MS :
+	    rq->timeout_ms, wake);
 	for (;;) {
-		n = recv_some(&can_wait, deadline);
+		n = recv_some(&can_wait, wake);
+		if (n == -1 && errno == ETIMEDOUT && wake < deadline) {
+			/* a second without a byte: the caller may look */
+			if (rq->progress(rq->progress_ctx,
+			    (double)rs->body.len, p->has_length ?
+			    (double)p->length : 0) != 0) {
+				rs->err = UP_CANCELLED;
+				snprintf(rs->errmsg, sizeof(rs->errmsg),
+				    "cancelled");
+				return TRY_FAILED;
+			}
+			wake = next_wake(rq, deadline);
+			continue;
+		}
 		if (n == -1 && (errno == EINTR || errno == EAGAIN ||
 		    errno == EWOULDBLOCK))
 			continue;

@@ -311,6 +311,24 @@ resp_sse_event(struct resp *rs, const char *json)
 	return 0;
 }
 
+/*
+ * A comment line on the event stream, which clients skip: something to
+ * write while there is nothing to say, so that a client that left is
+ * noticed (the web server fails to pass it on and closes our end).
+ */
+int
+resp_sse_comment(struct resp *rs)
+{
+	if (!rs->streaming || rs->failed)
+		return -1;
+	if (sink_write(rs, ":\n\n", 3) == -1 ||
+	    rs->sink->flush(rs->sink->ctx) == -1) {
+		rs->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Send a buffered response (a streamed one is already out). */
 int
 resp_finish(struct resp *rs)

@@ -79,6 +79,7 @@ void	 resp_error_text(struct resp *, int, const char *);
 void	 resp_empty(struct resp *, int);
 int	 resp_sse_begin(struct resp *);
 int	 resp_sse_event(struct resp *, const char *);
+int	 resp_sse_comment(struct resp *);
 int	 resp_finish(struct resp *);
 const char *http_reason(int);
 

@@ -319,7 +319,40 @@ struct call_state {
 	struct mcp_exchange	*x;
 	struct json_object	*token;	/* progressToken, borrowed */
 	double			 last;
+	double			 last_out;	/* when the client last heard */
 };
+
+/* Seconds without a word to the client before a comment is sent. */
+#define CALL_QUIET_MAX	1.0
+
+/*
+ * While the API works, a comment on the event stream about once a second:
+ * a web server notices that its client left only when it has something
+ * to pass on (lighttpd keeps the worker's connection open until then),
+ * and a client's disconnect is its cancellation (2026-07-28, Cancellation:
+ * a server MUST treat it so).  A call that is not streaming starts its
+ * event stream for this after its first second (a server may answer any
+ * POST with one); a batch cannot, and is not watched.  -1: the client is
+ * gone.
+ */
+static int
+call_keepalive(struct call_state *cs)
+{
+	struct resp	*rs = cs->x->rs;
+	double		 now;
+
+	if (rs->failed)
+		return -1;
+	if (!cs->x->can_stream || (now = util_now_mono()) - cs->last_out <
+	    CALL_QUIET_MAX)
+		return 0;
+	cs->last_out = now;
+	if (!rs->streaming && resp_sse_begin(rs) == -1) {
+		rs->failed = 1;
+		return -1;
+	}
+	return resp_sse_comment(rs);
+}
 
 /* Byte counts print as integers, not as 65536.0. */
 static struct json_object *
@@ -342,8 +375,9 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 
 	/* progress must only increase (2025-03-26 and later) */
 	if (cs->token == NULL || progress <= cs->last)
-		return cs->x->rs->failed ? -1 : 0;
+		return call_keepalive(cs);
 	cs->last = progress;
+	cs->last_out = util_now_mono();
 	p = json_object_new_object();
 	json_object_object_add(p, "progressToken", json_object_get(cs->token));
 	json_object_object_add(p, "progress", number(progress));
@@ -547,6 +581,7 @@ m_tools_call(struct mcp_exchange *x)
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
 	cs.last = -1;	/* a first report of 0 is a valid start */
+	cs.last_out = util_now_mono();
 	if (meta != NULL &&
 	    json_object_object_get_ex(meta, "progressToken", &tok) &&
 	    (json_object_is_type(tok, json_type_string) ||

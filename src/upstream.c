@@ -195,7 +195,7 @@ on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
 
 	(void)ultotal;
 	(void)ulnow;
-	if (x->rq->progress != NULL && dlnow > 0 &&
+	if (x->rq->progress != NULL &&
 	    x->rq->progress(x->rq->progress_ctx, (double)dlnow,
 	    (double)dltotal) != 0)
 		return 1;	/* CURLE_ABORTED_BY_CALLBACK */
@@ -433,7 +433,8 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 	    rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : 0L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	/* libcurl's progress meter costs a call: only when asked for */
+	/* libcurl's progress meter costs a call: only when asked for; it
+	 * is called about once a second while nothing arrives too */
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, rq->progress != NULL ? 0L : 1L);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
 	/*

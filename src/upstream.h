@@ -31,8 +31,9 @@ struct up_request {
 	long		  timeout_ms;
 	size_t		  max_response;
 	unsigned	  flags;	/* UP_* below */
-	/* called as bytes arrive: (ctx, received, total or 0); non-zero
-	 * stops the transfer (UP_CANCELLED) */
+	/* called as bytes arrive, and about once a second while none do:
+	 * (ctx, received, total or 0); non-zero stops the transfer
+	 * (UP_CANCELLED) */
 	int		(*progress)(void *, double, double);
 	void		 *progress_ctx;
 	/* libcurl: connecting (DNS too) within; 0: within timeout_ms */

@@ -204,6 +204,22 @@ mcp '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"slowDownloa
 wait_line "$T_DIR/mcp.log" '"tool":"slowDownload".*"error":"cancelled"'
 like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
     "a client gone during the stream: its API call stopped (${T_API_CLIENT:-auto})"
+# ... and one gone while the API is silent, without a progress token: the
+# worker writes to it about once a second (switching to an event stream),
+# so that lighttpd, which closes the worker's connection only when it has
+# something to pass on, says so; before, the call ran its course
+n0=$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")
+mcp '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":3,"chunk_size":100,"delay_ms":2500}}}' \
+    -H "$V" --max-time 1
+for _ in $(seq 1 100); do
+	[ "$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")" -gt "$n0" ] && break
+	sleep 0.1
+done
+like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
+    "a client gone while the API is silent: its call stopped (${T_API_CLIENT:-auto})"
+mcp '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"chunk_size":100,"delay_ms":1500}}}' -H "$V"
+is "$(header Content-Type)" text/event-stream "a call past a second: an event stream, with a comment to keep watch"
+like "$BODY" '^data: \{"jsonrpc":"2.0","id":10,"result":\{"content"' "... and its result as the event"
 
 # upstream failures: timeout and a refused connection, within the timeout
 start=$(date +%s)

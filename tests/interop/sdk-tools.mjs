@@ -42,6 +42,14 @@ try {
   check('progress notifications', !slow.isError && progress.length >= 3 &&
     progress.every((p, i) => i === 0 || p > progress[i - 1]), progress);
 
+  // past a second without a progress token the answer becomes an event
+  // stream (a comment a second, to notice a client that left)
+  const quiet = await client.callTool({ name: 'slowDownload',
+    arguments: { chunks: 2, chunk_size: 100, delay_ms: 1500 } }, undefined, opts);
+  check('a call past a second, answered as an event stream', !quiet.isError &&
+    quiet.content && /chunk 2 of 2/.test(quiet.content[0].text),
+    quiet.content && quiet.content[0].text.slice(0, 60));
+
   let threw = false;
   try {
     await client.callTool({ name: 'no_such_tool', arguments: {} }, undefined, opts);
