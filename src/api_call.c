@@ -1150,27 +1150,39 @@ request_path(const char *url, char *out, size_t outsz)
 	url_free(&u);
 }
 
-/* The significant digits of a number's text (zeros at either end not). */
-static size_t
-sig_digits(const char *t)
+/*
+ * A number's text as its significant digits, into `dig` (as long as the
+ * text), and the power of ten of the first of them: "0.0150" is "15" and
+ * -2, "1.5e2" is "15" and 2; zero is "" and 0.
+ */
+static void
+num_norm(const char *t, char *dig, long *exp10)
 {
-	size_t	 n = 0, zeros = 0;
-	int	 started = 0;
+	long	 intlen = 0, first = -1, k = 0, e = 0;
+	size_t	 n = 0, keep = 0;
+	int	 frac = 0;
 
 	for (; *t != '\0' && *t != 'e' && *t != 'E'; t++) {
+		if (*t == '.')
+			frac = 1;
 		if (*t < '0' || *t > '9')
 			continue;
-		if (*t == '0' && !started)
+		if (!frac)
+			intlen++;
+		if (first < 0 && *t == '0') {
+			k++;
 			continue;
-		started = 1;
-		if (*t == '0')
-			zeros++;
-		else {
-			n += zeros + 1;
-			zeros = 0;
 		}
+		if (first < 0)
+			first = k;
+		dig[n++] = *t;
+		if (*t != '0')
+			keep = n;
 	}
-	return n;
+	dig[keep] = '\0';
+	if (*t == 'e' || *t == 'E')
+		e = strtol(t + 1, NULL, 10);
+	*exp10 = first < 0 ? 0 : intlen - 1 - first + e;
 }
 
 /*
@@ -1178,9 +1190,9 @@ sig_digits(const char *t)
  * doubles, but a number keeps its text (jparse), which the API, reading
  * decimals exactly (BigDecimal, json.Number, Decimal), may read as more:
  * 1e-400 is 0 to the schema (an integer, in range), and so is
- * 100.0000000000000000001 to a maximum of 100.  A text more precise than
- * its double is written as the shortest text of that double instead,
- * which reads back as it: what was checked is what is sent.
+ * 100.0000000000000000001 to a maximum of 100.  A text whose value is
+ * not its double's is written as the shortest text of that double
+ * instead, which reads back as it: what was checked is what is sent.
  */
 static struct json_object *
 checked_number(struct json_object *v)
@@ -1188,8 +1200,9 @@ checked_number(struct json_object *v)
 	double		 d = json_object_get_double(v);
 	const char	*t = json_object_to_json_string_ext(v,
 			    JSON_C_TO_STRING_PLAIN);
-	char		 b[40];
-	int		 prec;
+	char		 b[40], bd[40], *td;
+	long		 be, te;
+	int		 prec, same;
 
 	if (d == floor(d) && fabs(d) < 1e17)
 		snprintf(b, sizeof(b), "%.0f", d);	/* 100, not 1e+02 */
@@ -1199,9 +1212,12 @@ checked_number(struct json_object *v)
 			if (strtod(b, NULL) == d)
 				break;
 		}
-	if (sig_digits(t) <= sig_digits(b) && (d != 0 || sig_digits(t) == 0))
-		return NULL;
-	return json_object_new_double_s(d, b);
+	td = xmalloc(strlen(t) + 1);
+	num_norm(t, td, &te);
+	num_norm(b, bd, &be);
+	same = te == be && strcmp(td, bd) == 0;
+	free(td);
+	return same ? NULL : json_object_new_double_s(d, b);
 }
 
 /*

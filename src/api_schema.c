@@ -202,6 +202,8 @@ with_siblings(struct api_conv *c, struct json_object *node,
 			json_object_object_add(rest, key, json_object_get(val));
 	if (convert(c, rest, &conv) == -1) {
 		json_object_put(rest);
+		json_object_put(*out);
+		*out = NULL;
 		return -1;
 	}
 	json_object_put(rest);

@@ -32,6 +32,8 @@ struct api_cand {
 	struct json_object	*op;
 	struct json_object	*item;		/* the path item */
 	char			*name;
+	char			*gen;		/* the name before a clash moved
+						 * it (unnamed operations) */
 	int			 keep;
 	int			 named;		/* by x-mcp-name */
 };
@@ -48,8 +50,6 @@ struct api_build {
 	struct buf		 lent;		/* operations that lend this
 						 * server's credentials to
 						 * unverified callers */
-	struct json_object	*clashed;	/* generated names of a clash */
-	struct json_object	*dup_opids;	/* operationIds used twice */
 };
 
 static struct json_object *
@@ -171,6 +171,8 @@ assign_names(struct api_build *b)
 	for (i = 0; i < b->ncands; i++)
 		if (b->cands[i].named)
 			json_object_object_add(taken, b->cands[i].name, NULL);
+		else
+			b->cands[i].gen = xstrdup(b->cands[i].name);
 	for (i = 0; i < b->ncands; i++) {
 		c = &b->cands[i];
 		if (c->named)
@@ -195,23 +197,9 @@ assign_names(struct api_build *b)
 		log_msg(LOGL_WARN, "tool name %s of %s %s is already used; "
 		    "this operation is the tool %s", c->name, c->method,
 		    c->path, alt);
-		/* both names change with the document: no filter's */
-		json_object_object_add(b->clashed, c->name, NULL);
-		json_object_object_add(b->clashed, alt, NULL);
 		free(c->name);
 		c->name = alt;
 		json_object_object_add(taken, c->name, NULL);
-	}
-	json_object_put(taken);
-	/* an operationId used twice (OpenAPI forbids it; documents do it) */
-	taken = json_object_new_object();
-	for (i = 0; i < b->ncands; i++) {
-		c = &b->cands[i];
-		if (c->opid == NULL)
-			continue;
-		if (json_object_object_get_ex(taken, c->opid, NULL))
-			json_object_object_add(b->dup_opids, c->opid, NULL);
-		json_object_object_add(taken, c->opid, NULL);
 	}
 	json_object_put(taken);
 }
@@ -239,25 +227,47 @@ names_op(const struct api_cand *c, const char *list)
 	    util_list_contains(list, c->name, 0);
 }
 
+static int
+has_opid(const struct api_cand *c, const char *tok)
+{
+	return c->opid != NULL && strcmp(c->opid, tok) == 0;
+}
+
 /*
  * Every entry of a filter list must name something: typos fail loudly.
- * An operation filter's entry must name what it meant for sure: an
- * operationId (used twice, an inclusion would take both), or a tool name
- * no clash gave or took (which of two clashing operations gets the _2
- * changes with the document: an exclusion would let the other through).
+ * An operation filter's entry must name what it meant for sure.  Not a
+ * name that two operations without x-mcp-name generate, or the _2 one of
+ * them gets: which is which changes with the document (an exclusion of
+ * DELETE /items let it back once DELETE /items/ came first), unless each
+ * of them is named by the entry as its operationId, which holds whatever
+ * the order.  And in an inclusion, not what names several operations
+ * (an operationId used twice: both would be taken).
  */
 static int
 op_entry_unsure(struct api_build *b, const char *tok, int include)
 {
-	size_t	 i;
+	const struct api_cand	*c, *d;
+	size_t			 i, j, n = 0;
 
-	if (json_object_object_get_ex(b->dup_opids, tok, NULL))
-		return include;
 	for (i = 0; i < b->ncands; i++)
-		if (b->cands[i].opid != NULL &&
-		    strcmp(b->cands[i].opid, tok) == 0)
-			return 0;
-	return json_object_object_get_ex(b->clashed, tok, NULL);
+		if (has_opid(&b->cands[i], tok) ||
+		    strcmp(b->cands[i].name, tok) == 0)
+			n++;
+	if (include && n > 1)
+		return 1;
+	for (i = 0; i < b->ncands; i++) {
+		c = &b->cands[i];
+		if (c->named || (strcmp(c->name, tok) != 0 &&
+		    strcmp(c->gen, tok) != 0))
+			continue;
+		for (j = 0; j < b->ncands; j++) {
+			d = &b->cands[j];
+			if (j != i && !d->named && strcmp(d->gen, c->gen) == 0 &&
+			    !(has_opid(c, tok) && has_opid(d, tok)))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -924,9 +934,10 @@ out:
  * properties together and would be lost: such a body stays one schema.
  */
 static const char *const flat_keywords[] = {
-	"$comment", "$schema", "additionalProperties", "deprecated",
-	"description", "example", "examples", "externalDocs", "properties",
-	"readOnly", "required", "title", "type", "writeOnly", "xml",
+	"$comment", "$schema", "additionalProperties", "default",
+	"deprecated", "description", "discriminator", "example", "examples",
+	"externalDocs", "properties", "readOnly", "required", "title", "type",
+	"writeOnly", "xml",
 };
 
 static int
@@ -1964,8 +1975,7 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 
 	memset(&b, 0, sizeof(b));
 	buf_init(&b.lent);
-	b.clashed = json_object_new_object();
-	b.dup_opids = json_object_new_object();
+
 	b.cfg = cfg;
 	b.cause = cause;
 	*regp = NULL;
@@ -2014,11 +2024,11 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	rc = 0;
 out:
 	buf_free(&b.lent);
-	json_object_put(b.clashed);
-	json_object_put(b.dup_opids);
 	api_secrets_free(b.secrets);
-	for (i = 0; i < b.ncands; i++)
+	for (i = 0; i < b.ncands; i++) {
 		free(b.cands[i].name);
+		free(b.cands[i].gen);
+	}
 	free(b.cands);
 	json_object_put(b.doc.root);
 	if (rc == 0) {

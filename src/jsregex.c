@@ -30,15 +30,13 @@
  * of its backtracking); both are bounded by JRE_WORK(length of the
  * subject), so the work of checking a value grows with its size, and each
  * match draws its bound from a budget for the whole value.  The memory
- * for backtracking is bounded too (JRE_HEAP_KIB).  PCRE2 starts its count
- * again at each start of a pattern that is not anchored, so such a
- * pattern P is matched as the anchored "(?s:.*?)(?:P)", the same search
- * with every start under one count (an array of strings that each match
- * "[a-z0-9]+[a-z0-9-]*$" slowly took 10 s of one worker before).  PCRE2
- * does not count backtracking within a repeat of one character either
+ * for backtracking is bounded too (JRE_HEAP_KIB).  But PCRE2 counts
+ * neither the restarts of a pattern that is not anchored (each start has
+ * the whole bound) nor backtracking within a repeat of one character
  * ("[a-z]*[a-z]*[0-9]" took 9 s on 4 KiB), so the subject is short:
- * JRE_SUBJECT_MAX bytes.  A match that would need more is reported as
- * unknown (-1), not as a match.
+ * JRE_SUBJECT_MAX bytes, and the caller bounds the time a value's
+ * matches take (src/jsonschema.c).  A match that would need more is
+ * reported as unknown (-1), not as a match.
  */
 #include "config.h"
 
@@ -220,60 +218,26 @@ rewrite(const char *p, size_t n, struct buf *out)
 	}
 }
 
-/* the search put in front of a pattern that is not anchored */
-#define JRE_SEARCH_LEN	(sizeof("(?s:.*?)(?:") - 1)
-
-static pcre2_code *
-jre_pcre2(const char *p, size_t n, uint32_t extra, int *code,
-    pcre2_compile_context *cc)
-{
-	PCRE2_SIZE	 off;
-
-	return pcre2_compile((PCRE2_SPTR)p, n, extra | PCRE2_UTF |
-	    PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS |
-	    PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C |
-	    PCRE2_NEVER_UCP, code, &off, cc);
-}
-
-/* Does PCRE2 find the pattern anchored at the start ("^...")? */
-static int
-jre_anchored(const pcre2_code *code)
-{
-	uint32_t	 opts = 0;
-
-	return pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &opts) == 0 &&
-	    (opts & PCRE2_ANCHORED) != 0;
-}
-
 struct jre *
 jre_compile(const char *pat, size_t len, char *err, size_t errsz)
 {
 	struct jre		*re = NULL;
 	pcre2_compile_context	*cc = NULL;
-	pcre2_code		*searching;
 	struct buf		 b;
 	PCRE2_UCHAR		 msg[256];
-	int			 code, code2;
+	PCRE2_SIZE		 off;
+	int			 code;
 
 	buf_init(&b);
-	buf_puts(&b, "(?s:.*?)(?:");
 	rewrite(pat, len, &b);
-	buf_putc(&b, ')');
 	if ((cc = pcre2_compile_context_create(NULL)) == NULL)
 		goto fail_mem;
 	pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALT_BSUX);
 	re = xcalloc(1, sizeof(*re));
-	/* the pattern as it is, for its errors and to learn whether it is
-	 * anchored; then, when it is not, with the search in front */
-	re->code = jre_pcre2(b.data + JRE_SEARCH_LEN, b.len - JRE_SEARCH_LEN - 1,
-	    0, &code, cc);
-	if (re->code != NULL && !jre_anchored(re->code)) {
-		if ((searching = jre_pcre2(b.data, b.len, PCRE2_ANCHORED,
-		    &code2, cc)) != NULL) {
-			pcre2_code_free(re->code);
-			re->code = searching;
-		}
-	}
+	re->code = pcre2_compile((PCRE2_SPTR)(b.data != NULL ? b.data : ""),
+	    b.len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX |
+	    PCRE2_ALLOW_EMPTY_CLASS | PCRE2_MATCH_UNSET_BACKREF |
+	    PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP, &code, &off, cc);
 	if (re->code == NULL) {
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			strcpy((char *)msg, "unreadable");

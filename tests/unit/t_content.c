@@ -562,6 +562,42 @@ t_ref_siblings(void)
 	json_object_put(args);
 	reg_free(reg);
 	cfg_free(&cfg);
+	/* siblings that cannot be converted: the load fails, and what was
+	 * built of the target is not left behind (the sanitizer build's
+	 * leak check) */
+	{
+		char	 path[] = "/tmp/t_content.XXXXXX", *env[3];
+		char	*cause = NULL;
+		const char *doc = "{\"openapi\":\"3.1.0\",\"info\":{"
+		    "\"title\":\"t\",\"version\":\"1\"},\"paths\":{\"/v\":{"
+		    "\"post\":{\"requestBody\":{\"content\":{"
+		    "\"application/json\":{\"schema\":{\"type\":\"object\","
+		    "\"properties\":{\"u\":{\"$ref\":\"#/components/schemas/"
+		    "U\",\"properties\":{\"x\":{\"$ref\":\"#/nowhere\"}}}}}}}},"
+		    "\"responses\":{}}}},\"components\":{\"schemas\":{\"U\":{"
+		    "\"type\":\"object\"}}}}";
+		int	 fd = mkstemp(path);
+
+		if (fd == -1 || write(fd, doc, strlen(doc)) !=
+		    (ssize_t)strlen(doc))
+			ok(0, "temporary document written");
+		if (fd != -1)
+			close(fd);
+		xasprintf(&env[0], "MCP_OPENAPI=%s", path);
+		env[1] = "MCP_API_BASE_URL=http://api.test";
+		env[2] = NULL;
+		reg = NULL;
+		fd = cfg_load(&cfg, PROG_MCP, env, stderr) == 0 &&
+		    api_load(&cfg, &reg, &cause) == -1;
+		ok(fd && cause != NULL && strstr(cause, "nowhere") != NULL,
+		    "a bad $ref among the siblings of a $ref: the load fails "
+		    "(%s)", cause ? cause : "loaded");
+		reg_free(reg);
+		free(cause);
+		free(env[0]);
+		cfg_free(&cfg);
+		unlink(path);
+	}
 }
 
 /*

@@ -634,10 +634,48 @@ t_extensions(void)
 	reg_free(reg);
 	free(cause);
 	cfg_free(&cfg);
+	reg = load(d, NULL, "MCP_EXCLUDE_OPERATIONS=listItems", &cfg, &cause);
+	ok(reg != NULL && reg_find(reg, "listItems") == NULL &&
+	    reg_find(reg, "listItems_2") == NULL, "an exclusion by an "
+	    "operationId used twice: both out, whatever the order (%s)",
+	    cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
 	reg = load(d, NULL, "MCP_EXCLUDE_OPERATIONS=solo", &cfg, &cause);
 	ok(reg != NULL && reg_find(reg, "solo") == NULL &&
 	    reg_find(reg, "delete_items") != NULL, "a name no clash touched: "
 	    "as before (%s)", cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	unlink(d);
+	free(d);
+
+	/*
+	 * An operationId that is also the name another operation generates
+	 * (X: operationId delete_items; Y: DELETE /items): an entry naming
+	 * it took X by its operationId and whichever held the name, Y in
+	 * one order, X itself in the other.  A name an x-mcp-name holds is
+	 * the operator's and stays put: no refusal.
+	 */
+	d = tmpdoc(DOC("\"/items\":{\"delete\":{\"summary\":\"DELETE "
+	    "ALL\",\"responses\":{}}},\"/other\":{\"delete\":{"
+	    "\"operationId\":\"delete_items\",\"responses\":{}}},"
+	    "\"/a\":{\"get\":{\"x-mcp-name\":\"get_b\",\"responses\":{}}},"
+	    "\"/b\":{\"get\":{\"responses\":{}}}"), ".json");
+	reg = load(d, NULL, "MCP_INCLUDE_OPERATIONS=delete_items", &cfg,
+	    &cause);
+	ok(reg == NULL && cause && strstr(cause, "'delete_items'"), "an "
+	    "operationId another operation's generated name clashes with: "
+	    "refused (%s)", cause ? cause : "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	reg = load(d, NULL, "MCP_EXCLUDE_OPERATIONS=get_b", &cfg, &cause);
+	ok(reg != NULL && reg_find(reg, "get_b") == NULL &&
+	    reg_find(reg, "get_b_2") != NULL, "a name an x-mcp-name holds: "
+	    "sure (%s)", cause ? cause : "ok");
 	reg_free(reg);
 	free(cause);
 	cfg_free(&cfg);

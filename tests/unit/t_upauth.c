@@ -667,6 +667,12 @@ t_unsent(void)
 	ok(strstr(s, "limit=100&") != NULL || strstr(s, "limit=100\n") !=
 	    NULL, "a number more precise than a double: sent as the double "
 	    "that was checked: %s", s);
+	s = request(reg, &cfg, "listItems", "{\"limit\":9007199254740993.0}");
+	ok(strstr(s, "limit=9007199254740992&") != NULL, "a number past 2^53 "
+	    "with as many digits as its double: sent as the double: %s", s);
+	s = request(reg, &cfg, "listItems", "{\"limit\":1.50}");
+	ok(strstr(s, "limit=1.50&") != NULL, "1.50 is sent as written (the "
+	    "same value): %s", s);
 	s = request(reg, &cfg, "listItems", "{\"limit\":0.1,\"API_KEY\":\"x\"}");
 	ok(strstr(s, "limit=0.1&") != NULL, "0.1 is sent as 0.1: %s", s);
 	s = request(reg, &cfg, "createUser", "{\"name\":\"bob\",\"role\":"
