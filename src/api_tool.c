@@ -262,7 +262,8 @@ op_entry_unsure(struct api_build *b, const char *tok, int include)
 			continue;
 		for (j = 0; j < b->ncands; j++) {
 			d = &b->cands[j];
-			if (j != i && !d->named && strcmp(d->gen, c->gen) == 0 &&
+			if (j != i && !d->named &&
+			    strcmp(d->gen, c->gen) == 0 &&
 			    !(has_opid(c, tok) && has_opid(d, tok)))
 				return 1;
 		}

@@ -838,8 +838,8 @@ warn_plain_provider(const struct cfg *c, FILE *err)
 		if (v[i].url != NULL && !https_or_local(v[i].url))
 			fprintf(err, "warning: %s is plain http on a host that "
 			    "is not loopback: whoever is on the way can answer "
-			    "for the provider, and secrets and tokens cross the "
-			    "network in clear\n", v[i].name);
+			    "for the provider, and secrets and tokens cross "
+			    "the network in clear\n", v[i].name);
 }
 
 /* The OAuth modes and what each needs (only what this program reads). */
@@ -1147,9 +1147,10 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 	if ((prog & PROG_MCP) && c->auth == AUTHM_NONE &&
 	    c->allowed_origins != NULL &&
 	    util_list_contains(c->allowed_origins, "*", 0))
-		fprintf(err, "warning: MCP_ALLOWED_ORIGINS=* with MCP_AUTH=none: "
-		    "any web page a user opens can call the tools from the "
-		    "user's browser (an API inside an intranet included)\n");
+		fprintf(err, "warning: MCP_ALLOWED_ORIGINS=* with "
+		    "MCP_AUTH=none: any web page a user opens can call the "
+		    "tools from the user's browser (an API inside an intranet "
+		    "included)\n");
 	if (derive_oauth(c, prog, err) == -1)
 		rc = -1;
 	if (derive_upstream(c, prog, err) == -1)
