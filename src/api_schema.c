@@ -421,13 +421,14 @@ value_weight(struct json_object *v, size_t cap)
 			n += value_weight(json_object_array_get_idx(v, i),
 			    cap - n);
 		break;
-	case json_type_object:
+	case json_type_object: {
 		json_object_object_foreach(v, key, val) {
 			if (n >= cap)
 				break;
 			n += strlen(key) / 64 + value_weight(val, cap - n);
 		}
 		break;
+	}
 	default:
 		break;
 	}
