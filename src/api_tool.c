@@ -1976,7 +1976,6 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 
 	memset(&b, 0, sizeof(b));
 	buf_init(&b.lent);
-
 	b.cfg = cfg;
 	b.cause = cause;
 	*regp = NULL;
