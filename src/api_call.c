@@ -1202,16 +1202,12 @@ checked_number(struct json_object *v)
 			    JSON_C_TO_STRING_PLAIN);
 	char		 b[40], bd[40], *td;
 	long		 be, te;
-	int		 prec, same;
+	int		 same;
 
 	if (d == floor(d) && fabs(d) < 1e17)
 		snprintf(b, sizeof(b), "%.0f", d);	/* 100, not 1e+02 */
 	else
-		for (prec = 1; prec <= 17; prec++) {
-			snprintf(b, sizeof(b), "%.*g", prec, d);
-			if (strtod(b, NULL) == d)
-				break;
-		}
+		util_dtoa(b, sizeof(b), d);
 	td = xmalloc(strlen(t) + 1);
 	num_norm(t, td, &te);
 	num_norm(b, bd, &be);

@@ -583,8 +583,6 @@ num_multiple(const struct num *n, const struct num *m)
 static void
 num_fmt(const struct num *n, char *buf, size_t sz)
 {
-	int	 prec;
-
 	if (n->kind == N_INT) {
 		snprintf(buf, sz, "%" PRId64, n->i);
 		return;
@@ -593,13 +591,7 @@ num_fmt(const struct num *n, char *buf, size_t sz)
 		snprintf(buf, sz, "%" PRIu64, n->u);
 		return;
 	}
-	/* the shortest form that reads back as the same double */
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(buf, sz, "%.*g", prec, n->d);
-		if (strtod(buf, NULL) == n->d)
-			return;
-	}
-	snprintf(buf, sz, "%.17g", n->d);
+	util_dtoa(buf, sz, n->d);
 }
 
 /* A value as a message shows it: strings cut short, containers elided. */

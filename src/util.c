@@ -464,6 +464,20 @@ util_utoa(char *out, unsigned long long v)
 	return n;
 }
 
+/* The shortest text that reads back as the same double (%g, 1-17 digits). */
+void
+util_dtoa(char *buf, size_t sz, double d)
+{
+	int	 prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, sz, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return;
+	}
+	snprintf(buf, sz, "%.17g", d);
+}
+
 /* Eight lower-case hex digits, not terminated. */
 void
 util_hex32(char *out, uint32_t v)

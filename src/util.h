@@ -110,6 +110,7 @@ int	 util_allocate(int, off_t, off_t, int);
 void	 util_hex_encode(const unsigned char *, size_t, char *);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);
+void	 util_dtoa(char *, size_t, double);
 size_t	 util_utf8_seq(const unsigned char *, size_t, unsigned *);
 void	 util_sha256(const void *, size_t, unsigned char *);
 int	 util_utf8_repair(const char *, size_t, struct buf *);

@@ -343,16 +343,21 @@ input_of(const struct registry *reg, const char *name)
 	return in != NULL ? js(in) : "";
 }
 
+/* The tools of a document given as text, or NULL with *cause. */
 static struct registry *
-load_doc(const char *text, struct cfg *cfg)
+load_text(const char *text, struct cfg *cfg, char **cause)
 {
-	char		 path[] = "/tmp/t_content.XXXXXX", *env[3], *cause = NULL;
+	char		 path[] = "/tmp/t_content.XXXXXX", *env[3];
 	struct registry	*reg = NULL;
 	int		 fd;
 
+	*cause = NULL;
+	memset(cfg, 0, sizeof(*cfg));
 	if ((fd = mkstemp(path)) == -1 ||
 	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		ok(0, "temporary document written");
+		if (fd != -1)
+			close(fd);
+		*cause = xstrdup("temporary document not written");
 		return NULL;
 	}
 	close(fd);
@@ -360,12 +365,22 @@ load_doc(const char *text, struct cfg *cfg)
 	env[1] = "MCP_API_BASE_URL=http://api.test";
 	env[2] = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
-	    api_load(cfg, &reg, &cause) == -1)
+	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
-	ok(reg != NULL, "document loads (%s)", cause ? cause : "ok");
-	free(cause);
 	free(env[0]);
 	unlink(path);
+	return reg;
+}
+
+static struct registry *
+load_doc(const char *text, struct cfg *cfg)
+{
+	struct registry	*reg;
+	char		*cause;
+
+	reg = load_text(text, cfg, &cause);
+	ok(reg != NULL, "document loads (%s)", cause ? cause : "ok");
+	free(cause);
 	return reg;
 }
 
@@ -523,7 +538,7 @@ t_ref_siblings(void)
 	struct registry	*reg;
 	struct json_object *in, *args;
 	const char	*s;
-	char		 err[512];
+	char		 err[512], *cause;
 
 	reg = load_doc("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
 	    "\"version\":\"1\"},\"paths\":{\"/u/{id}\":{\"post\":{"
@@ -565,39 +580,19 @@ t_ref_siblings(void)
 	/* siblings that cannot be converted: the load fails, and what was
 	 * built of the target is not left behind (the sanitizer build's
 	 * leak check) */
-	{
-		char	 path[] = "/tmp/t_content.XXXXXX", *env[3];
-		char	*cause = NULL;
-		const char *doc = "{\"openapi\":\"3.1.0\",\"info\":{"
-		    "\"title\":\"t\",\"version\":\"1\"},\"paths\":{\"/v\":{"
-		    "\"post\":{\"requestBody\":{\"content\":{"
-		    "\"application/json\":{\"schema\":{\"type\":\"object\","
-		    "\"properties\":{\"u\":{\"$ref\":\"#/components/schemas/"
-		    "U\",\"properties\":{\"x\":{\"$ref\":\"#/nowhere\"}}}}}}}},"
-		    "\"responses\":{}}}},\"components\":{\"schemas\":{\"U\":{"
-		    "\"type\":\"object\"}}}}";
-		int	 fd = mkstemp(path);
-
-		if (fd == -1 || write(fd, doc, strlen(doc)) !=
-		    (ssize_t)strlen(doc))
-			ok(0, "temporary document written");
-		if (fd != -1)
-			close(fd);
-		xasprintf(&env[0], "MCP_OPENAPI=%s", path);
-		env[1] = "MCP_API_BASE_URL=http://api.test";
-		env[2] = NULL;
-		reg = NULL;
-		fd = cfg_load(&cfg, PROG_MCP, env, stderr) == 0 &&
-		    api_load(&cfg, &reg, &cause) == -1;
-		ok(fd && cause != NULL && strstr(cause, "nowhere") != NULL,
-		    "a bad $ref among the siblings of a $ref: the load fails "
-		    "(%s)", cause ? cause : "loaded");
-		reg_free(reg);
-		free(cause);
-		free(env[0]);
-		cfg_free(&cfg);
-		unlink(path);
-	}
+	reg = load_text("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/v\":{\"post\":{\"requestBody\":"
+	    "{\"content\":{\"application/json\":{\"schema\":{\"type\":"
+	    "\"object\",\"properties\":{\"u\":{\"$ref\":\"#/components/"
+	    "schemas/U\",\"properties\":{\"x\":{\"$ref\":\"#/nowhere\"}}}}}}}},"
+	    "\"responses\":{}}}},\"components\":{\"schemas\":{\"U\":{"
+	    "\"type\":\"object\"}}}}", &cfg, &cause);
+	ok(reg == NULL && cause != NULL && strstr(cause, "nowhere") != NULL,
+	    "a bad $ref among the siblings of a $ref: the load fails (%s)",
+	    cause ? cause : "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
 }
 
 /*

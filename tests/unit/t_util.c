@@ -197,6 +197,10 @@ t_digits(void)
 	is_str(d, "0", "utoa: 0");
 	is_int(util_utoa(d, 18446744073709551615ULL), 20, "utoa: 20 digits");
 	is_str(d, "18446744073709551615", "utoa: the largest value");
+	util_dtoa(d, sizeof(d), 0.1);
+	is_str(d, "0.1", "dtoa: 0.1, not 0.10000000000000001");
+	util_dtoa(d, sizeof(d), 0.1 + 0.2);
+	is_str(d, "0.30000000000000004", "dtoa: 17 digits when it takes them");
 	util_utoa(d, 413);
 	is_str(d, "413", "utoa: 413");
 	util_hex32(d, 0xdeadbeef);
