@@ -1687,7 +1687,7 @@ again:
 			pause_ms(100L << tries++);
 			goto again;
 		}
-		brk_done(&bc, !brk_is_failure(urs.err, 0), util_now_unix());
+		brk_done(&bc, brk_outcome(urs.err, 0), util_now_unix());
 		call->upstream_seconds = urs.seconds;
 		call->upstream_error = up_error_name(urs.err);
 		/* the log names the API's address; the caller gets words */
@@ -1720,7 +1720,7 @@ again:
 			goto out;
 		goto again;
 	}
-	brk_done(&bc, !brk_is_failure(UP_OK, urs.status), util_now_unix());
+	brk_done(&bc, brk_outcome(UP_OK, urs.status), util_now_unix());
 	redact_answer(op, &r, urs.content_type, &urs.body);
 	call->upstream_status = urs.status;
 	call->upstream_seconds = urs.seconds;

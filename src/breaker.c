@@ -413,20 +413,24 @@ brk_done(struct brk_call *c, int ok, int64_t now)
 }
 
 int
-brk_is_failure(int err, long status)
+brk_outcome(int err, long status)
 {
 	switch (err) {
 	case UP_OK:
-		return status == 502 || status == 503 || status == 504;
+		return status == 502 || status == 503 || status == 504 ? 0 : 1;
 	case UP_TIMEOUT:
 	case UP_CONNECT:
 	case UP_RESOLVE:
 	case UP_OTHER:
-		return 1;
-	default:
-		/* too large, a redirect refused, cancelled once bytes
-		 * came: the API answered */
 		return 0;
+	case UP_CANCELLED:
+		/* the client left, maybe while the API was silent: that
+		 * tells nothing of the API, and a client that leaves must
+		 * not close the breaker or clear the failures before it */
+		return -1;
+	default:
+		/* too large, a redirect refused: the API answered */
+		return 1;
 	}
 }
 

@@ -50,10 +50,13 @@ void	 brk_fini(void);
 enum brk_verdict brk_admit(const char *, int64_t, struct brk_call *);
 /* One slot of the cap within `wait_ms`; -1: all held that long. */
 int	 brk_acquire(struct brk_call *, long);
-/* The call's outcome (1 ok, 0 failed) at `now`; releases the slot. */
+/*
+ * The call's outcome at `now` (1 ok, 0 failed, -1 cannot tell: only a
+ * probe is let go); releases the slot.
+ */
 void	 brk_done(struct brk_call *, int, int64_t);
-/* Whether a failure of this kind counts (transport error or status). */
-int	 brk_is_failure(int, long);
+/* An API call's outcome for brk_done, from its transport error or status. */
+int	 brk_outcome(int, long);
 int	 brk_may_retry(const char *);
 
 #endif

@@ -32,6 +32,12 @@ start_spawn_fcgi "$T_DIR/b.sock" "$T_DIR/b.log" "$MCP_FCGI" \
 start_spawn_fcgi "$T_DIR/c.sock" "$T_DIR/c.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_RETRIES=2 MCP_LOG_LEVEL=info \
     MCP_API_BASE_URL="http://127.0.0.1:$DEAD_PORT/api"
+# E: the breaker (2 failures, 2 s) before an API that is up but slow
+# (slowDownload's delay_ms), in a state file of its own.
+start_spawn_fcgi "$T_DIR/e.sock" "$T_DIR/e.log" "$MCP_FCGI" \
+    MCP_OPENAPI="$DOC" MCP_API_STATE_FILE="$T_DIR/e-state" \
+    MCP_LOG_LEVEL=info MCP_API_BASE_URL="$API" MCP_API_BREAKER_FAILURES=2 \
+    MCP_API_BREAKER_OPEN=2 MCP_API_RETRIES=0 MCP_API_TIMEOUT=4
 # D1 and D2: one call at a time from both; D2 waits at most 1 s.
 start_spawn_fcgi "$T_DIR/d1.sock" "$T_DIR/d1.log" "$MCP_FCGI" \
     "${COMMON[@]}" MCP_API_BASE_URL="$API" MCP_API_MAX_CONCURRENT=1 \
@@ -44,7 +50,7 @@ route() {	# route NAME: the fastcgi.server entry of /NAME/mcp
 	    "$1" "$T_DIR" "$1"
 }
 start_lighttpd mcp "fastcgi.server = (
-$(route a)$(route b)$(route c)$(route d1)$(route d2)
+$(route a)$(route b)$(route c)$(route d1)$(route d2)$(route e)
 )"
 
 call() {	# call NAME TOOL ARGS-JSON: tools/call through /NAME/mcp
@@ -99,6 +105,43 @@ for _ in 1 2 3 4; do call a failAlways '{}'; done
 like "$BODY" 'HTTP 500' "four 500s from the API"
 call a getItem '{"id":1}'
 like "$BODY" '"name":"Widget"' "do not open the breaker"
+
+# A call whose client leaves while the API is silent tells nothing of
+# the API: it neither clears the failures before it nor, as the probe,
+# closes the breaker (the call's result never reaches anyone).
+SILENT='{"chunks":2,"chunk_size":10,"delay_ms":5000}'
+gone() {	# gone: a silent call on E whose client leaves after 1.2 s
+	local n
+	n=$(grep -c '"error":"cancelled"' "$T_DIR/e.log")
+	curl -s -o /dev/null --max-time 1.2 "$BASE/e/mcp" \
+	    -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' --data-binary \
+	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"slowDownload\",\"arguments\":$SILENT}}"
+	for _ in $(seq 1 50); do
+		[ "$(grep -c '"error":"cancelled"' "$T_DIR/e.log")" -gt "$n" ] &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+call e slowDownload "$SILENT"
+like "$BODY" 'did not answer within 4 s' "E: a timeout, the first failure"
+gone
+ok $? "E: a silent call whose client left was stopped"
+call e slowDownload "$SILENT"
+like "$BODY" 'did not answer' "E: a second timeout"
+call e getItem '{"id":1}'
+like "$BODY" 'The API is unavailable' \
+    "E: open: the call cancelled between the timeouts did not clear them"
+sleep 2.2
+gone
+ok $? "E: the probe's client leaves while the API is silent"
+call e slowDownload "$SILENT"
+like "$BODY" 'did not answer' "E: the next call is the probe, a timeout"
+call e getItem '{"id":1}'
+like "$BODY" 'The API is unavailable' \
+    "E: open again: the cancelled probe had not closed the breaker"
 
 # --- retries -----------------------------------------------------------
 call c getItem '{"id":1}'
