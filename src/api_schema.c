@@ -154,6 +154,7 @@ def_ref(struct api_conv *c, struct json_object *target, const char *ref)
 }
 
 static int	 is_key(const char *, const char *const *);
+static size_t	 value_weight(struct json_object *, size_t);
 
 /* Keywords that only describe: beside a $ref, they win over the target's. */
 static const char *const annotations[] = {
@@ -161,13 +162,18 @@ static const char *const annotations[] = {
 	"examples", "readOnly", "summary", "title", "writeOnly", NULL
 };
 
-/* Keys beside a $ref (3.1 allows description, title ...) win. */
+/*
+ * Keys beside a $ref (3.1 allows description, title ...) win; they are
+ * written out in each inlined copy, so they count toward the budget.
+ */
 static void
-merge_siblings(struct json_object *dst, struct json_object *node)
+merge_siblings(struct api_conv *c, struct json_object *dst,
+    struct json_object *node)
 {
 	json_object_object_foreach(node, key, val) {
 		if (strcmp(key, "$ref") == 0 || strncmp(key, "x-", 2) == 0)
 			continue;
+		c->nodes += value_weight(val, API_SCHEMA_NODES + 1);
 		json_object_object_add(dst, key, json_object_get(val));
 	}
 }
@@ -237,7 +243,7 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 	if (rc == 0 && constraining_siblings(node))
 		rc = with_siblings(c, node, out);
 	else if (rc == 0 && json_object_is_type(*out, json_type_object))
-		merge_siblings(*out, node);
+		merge_siblings(c, *out, node);
 	return rc;
 }
 
@@ -463,6 +469,8 @@ convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 			continue;
 		if (strcmp(key, "example") == 0) {
 			if (!json_object_object_get_ex(node, "examples", NULL)) {
+				c->nodes += value_weight(val,
+				    API_SCHEMA_NODES + 1);
 				e = json_object_new_array();
 				json_object_array_add(e, json_object_get(val));
 				json_object_object_add(out, "examples", e);

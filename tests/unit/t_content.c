@@ -343,11 +343,15 @@ input_of(const struct registry *reg, const char *name)
 	return in != NULL ? js(in) : "";
 }
 
-/* The tools of a document given as text, or NULL with *cause. */
+/*
+ * The tools of a document given as text, or NULL with *cause; `extra`, if
+ * not NULL, one more variable (NAME=value).
+ */
 static struct registry *
-load_text(const char *text, struct cfg *cfg, char **cause)
+load_text(const char *text, const char *extra, struct cfg *cfg,
+    char **cause)
 {
-	char		 path[] = "/tmp/t_content.XXXXXX", *env[3];
+	char		 path[] = "/tmp/t_content.XXXXXX", *env[4];
 	struct registry	*reg = NULL;
 	int		 fd;
 
@@ -363,7 +367,8 @@ load_text(const char *text, struct cfg *cfg, char **cause)
 	close(fd);
 	xasprintf(&env[0], "MCP_OPENAPI=%s", path);
 	env[1] = "MCP_API_BASE_URL=http://api.test";
-	env[2] = NULL;
+	env[2] = (char *)extra;
+	env[3] = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
 	    api_load(cfg, &reg, cause) == -1)
 		reg = NULL;
@@ -378,7 +383,7 @@ load_doc(const char *text, struct cfg *cfg)
 	struct registry	*reg;
 	char		*cause;
 
-	reg = load_text(text, cfg, &cause);
+	reg = load_text(text, NULL, cfg, &cause);
 	ok(reg != NULL, "document loads (%s)", cause ? cause : "ok");
 	free(cause);
 	return reg;
@@ -586,7 +591,7 @@ t_ref_siblings(void)
 	    "\"object\",\"properties\":{\"u\":{\"$ref\":\"#/components/"
 	    "schemas/U\",\"properties\":{\"x\":{\"$ref\":\"#/nowhere\"}}}}}}}},"
 	    "\"responses\":{}}}},\"components\":{\"schemas\":{\"U\":{"
-	    "\"type\":\"object\"}}}}", &cfg, &cause);
+	    "\"type\":\"object\"}}}}", NULL, &cfg, &cause);
 	ok(reg == NULL && cause != NULL && strstr(cause, "nowhere") != NULL,
 	    "a bad $ref among the siblings of a $ref: the load fails (%s)",
 	    cause ? cause : "loaded");
@@ -597,43 +602,71 @@ t_ref_siblings(void)
 
 /*
  * A document that multiplies what it holds: fourteen levels each naming
- * the next twice, the last an enum of 100 strings.  The enum was shared
- * when inlined but written out whole in each of its 8,000 copies: a
- * 27 KB document took 770 MB.  Its values count toward the budget of
- * inlined nodes, after which references go to $defs.
+ * the next twice, 16,384 copies of the last.  What they hold was shared
+ * when inlined but written out whole in each copy: an enum of 100
+ * strings (a 27 KB document took 770 MB), a 2 KB example, or a 2 KB
+ * description beside the $refs of the last level (kept in each copy).
+ * What keywords hold counts toward the budget of inlined nodes, after
+ * which references go to $defs.  With MCP_SCHEMA_MAX_BYTES at its
+ * largest nothing is taken out afterwards, so the inputSchema is what
+ * was built.
  */
 static void
 t_amplify(void)
 {
+	static const char *const what[] = {
+		"an enum of 100 strings", "a 2 KB example",
+		"a 2 KB description beside a $ref"
+	};
 	struct cfg	 cfg;
 	struct registry	*reg;
-	struct buf	 d;
-	size_t		 len;
+	struct buf	 d, text;
+	char		*cause;
+	size_t		 len, v;
 	int		 i;
 
-	buf_init(&d);
-	buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
-	    "\"version\":\"1\"},\"paths\":{\"/x\":{\"post\":{\"operationId\":"
-	    "\"x\",\"requestBody\":{\"content\":{\"application/json\":{"
-	    "\"schema\":{\"$ref\":\"#/components/schemas/S0\"}}}},"
-	    "\"responses\":{}}}},\"components\":{\"schemas\":{");
-	for (i = 0; i < 14; i++)
-		buf_printf(&d, "\"S%d\":{\"type\":\"object\",\"properties\":{"
-		    "\"a\":{\"$ref\":\"#/components/schemas/S%d\"},\"b\":{"
-		    "\"$ref\":\"#/components/schemas/S%d\"}}},", i, i + 1, i + 1);
-	buf_puts(&d, "\"S14\":{\"type\":\"string\",\"enum\":[");
-	for (i = 0; i < 100; i++)
-		buf_printf(&d, "%s\"value-number-%04d\"", i ? "," : "", i);
-	buf_puts(&d, "]}}}}");
-	if ((reg = load_doc(d.data, &cfg)) != NULL) {
-		len = strlen(input_of(reg, "x"));
-		ok(len > 1000 && len < (1 << 20), "a document whose enum "
-		    "would be copied 8,000 times: the tool's inputSchema stays "
-		    "under 1 MB (%zu bytes)", len);
+	buf_init(&text);
+	for (i = 0; i < 2048; i++)
+		buf_putc(&text, 'a' + i % 26);
+	for (v = 0; v < sizeof(what) / sizeof(what[0]); v++) {
+		buf_init(&d);
+		buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":"
+		    "\"t\",\"version\":\"1\"},\"paths\":{\"/x\":{\"post\":{"
+		    "\"operationId\":\"x\",\"requestBody\":{\"content\":{"
+		    "\"application/json\":{\"schema\":{\"$ref\":\"#/components"
+		    "/schemas/S0\"}}}},\"responses\":{}}}},\"components\":{"
+		    "\"schemas\":{");
+		for (i = 0; i < 14; i++)
+			buf_printf(&d, "\"S%d\":{\"type\":\"object\","
+			    "\"properties\":{\"a\":{\"$ref\":"
+			    "\"#/components/schemas/S%d\"%s%s%s},\"b\":{"
+			    "\"$ref\":\"#/components/schemas/S%d\"}}},", i,
+			    i + 1, v == 2 && i == 13 ? ",\"description\":\"" :
+			    "", v == 2 && i == 13 ? text.data : "",
+			    v == 2 && i == 13 ? "\"" : "", i + 1);
+		buf_puts(&d, "\"S14\":{\"type\":\"string\"");
+		if (v == 0) {
+			buf_puts(&d, ",\"enum\":[");
+			for (i = 0; i < 100; i++)
+				buf_printf(&d, "%s\"value-number-%04d\"",
+				    i ? "," : "", i);
+			buf_puts(&d, "]");
+		} else if (v == 1)
+			buf_printf(&d, ",\"example\":\"%s\"", text.data);
+		buf_puts(&d, "}}}}");
+		reg = load_text(d.data, "MCP_SCHEMA_MAX_BYTES=1073741824",
+		    &cfg, &cause);
+		len = reg != NULL ? strlen(input_of(reg, "x")) : 0;
+		ok(reg != NULL && len > 1000 && len < (4 << 20), "%s in each "
+		    "of 16,384 copies: the tool's inputSchema stays under "
+		    "4 MB (%zu bytes%s%s)", what[v], len, cause ? ", " : "",
+		    cause ? cause : "");
 		reg_free(reg);
+		free(cause);
+		cfg_free(&cfg);
+		buf_free(&d);
 	}
-	cfg_free(&cfg);
-	buf_free(&d);
+	buf_free(&text);
 }
 
 int
