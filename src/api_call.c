@@ -1150,6 +1150,10 @@ request_path(const char *url, char *out, size_t outsz)
 	url_free(&u);
 }
 
+/* an exponent this far out is as good as any farther: a double ends
+ * near 10^308, and a number's digits would fill a gigabyte to reach it */
+#define NUM_EXP_MAX	1000000000L
+
 /*
  * A number's text as its significant digits, into `dig` (as long as the
  * text), and the power of ten of the first of them: "0.0150" is "15" and
@@ -1180,8 +1184,12 @@ num_norm(const char *t, char *dig, long *exp10)
 			keep = n;
 	}
 	dig[keep] = '\0';
+	/* strtol gives LONG_MIN or LONG_MAX past its range, which the sum
+	 * would overflow */
 	if (*t == 'e' || *t == 'E')
 		e = strtol(t + 1, NULL, 10);
+	if (e > NUM_EXP_MAX || e < -NUM_EXP_MAX)
+		e = e > 0 ? NUM_EXP_MAX : -NUM_EXP_MAX;
 	*exp10 = first < 0 ? 0 : intlen - 1 - first + e;
 }
 

@@ -670,6 +670,10 @@ t_unsent(void)
 	s = request(reg, &cfg, "listItems", "{\"limit\":9007199254740993.0}");
 	ok(strstr(s, "limit=9007199254740992&") != NULL, "a number past 2^53 "
 	    "with as many digits as its double: sent as the double: %s", s);
+	s = request(reg, &cfg, "listItems",
+	    "{\"limit\":0.1e-9223372036854775808}");
+	ok(strstr(s, "limit=0&") != NULL, "an exponent past a long's range "
+	    "(the sanitizer build's overflow check): sent as 0: %s", s);
 	s = request(reg, &cfg, "listItems", "{\"limit\":1.50}");
 	ok(strstr(s, "limit=1.50&") != NULL, "1.50 is sent as written (the "
 	    "same value): %s", s);
