@@ -1683,6 +1683,7 @@ again:
 		say(call, TOOL_LOG_INFO, "calling the API: %s %s", op->method,
 		    upath);
 	}
+	call->upstream_sent = 1;
 	if (up_perform(&urq, &urs) == -1) {
 		if (urs.err == UP_CONNECT && tries < cfg->api_retries &&
 		    brk_may_retry(op->method)) {

@@ -508,8 +508,7 @@ mcp_audit(const struct cfg *cfg, const struct req *rq,
 			a.error = call->upstream_error != NULL ?
 			    call->upstream_error : "not_sent";
 	}
-	met_tool_call(&a, call != NULL && (call->upstream_status != 0 ||
-	    call->upstream_error != NULL));
+	met_tool_call(&a, call != NULL && call->upstream_sent);
 	if (audit_enabled())
 		audit_write(&a);
 }

@@ -39,12 +39,19 @@ chmod 600 "$T_DIR/token"
 MCP_METRICS_TOKEN_FILE="$T_DIR/token" start_spawn_fcgi "$T_DIR/tok.sock" \
     "$T_DIR/tok.log" "$MCP_FCGI"
 MCP_METRICS=off start_spawn_fcgi "$T_DIR/off.sock" "$T_DIR/off.log" "$MCP_FCGI"
+# an API that is not there, behind a breaker that opens at once
+DEAD_PORT=$(free_port) || bail "no free port"
+MCP_API_BASE_URL="http://127.0.0.1:$DEAD_PORT/api" MCP_API_RETRIES=0 \
+    MCP_API_BREAKER_FAILURES=1 MCP_API_BREAKER_OPEN=600 \
+    MCP_API_STATE_FILE="$T_DIR/brk-state" start_spawn_fcgi "$T_DIR/brk.sock" \
+    "$T_DIR/brk.log" "$MCP_FCGI"
 start_lighttpd mcp "
 fastcgi.server = (
 	\"/mcp\" => (( \"bin-path\" => \"$MCP_FCGI\", \"socket\" => \"$T_DIR/mcp.sock\",
 		\"max-procs\" => 2, \"check-local\" => \"disable\" )),
 	\"/tok/mcp\" => (( \"socket\" => \"$T_DIR/tok.sock\", \"check-local\" => \"disable\" )),
 	\"/off/mcp\" => (( \"socket\" => \"$T_DIR/off.sock\", \"check-local\" => \"disable\" )),
+	\"/brk/mcp\" => (( \"socket\" => \"$T_DIR/brk.sock\", \"check-local\" => \"disable\" )),
 	\"/.well-known/oauth-authorization-server\" => (( \"bin-path\" =>
 		\"$top_builddir/cgi-bin/oauth-metadata.fcgi\",
 		\"socket\" => \"$T_DIR/meta.sock\", \"check-local\" => \"disable\" )),
@@ -143,6 +150,21 @@ is "$(val 'fcgimcp_upstream_request_duration_seconds_count')" 7 \
     "the upstream histogram observed the 7 calls that reached the API"
 is "$(val 'fcgimcp_upstream_request_duration_seconds_bucket{le="+Inf"}')" 7 \
     "its +Inf bucket equals its count"
+# calls the breaker refuses never reach the API: not observed as requests
+# that took no time
+for i in 1 2 3 4; do
+	http POST "$BASE/brk/mcp" -H 'Content-Type: application/json' \
+	    -H 'Accept: application/json, text/event-stream' -H "$V" \
+	    --data-binary "$CALL"
+done
+like "$BODY" 'The API is unavailable' "a dead API: its breaker opens after one failure"
+scrape
+is "$(val 'fcgimcp_upstream_request_duration_seconds_count')" 8 \
+    "the histogram observed the one call that tried the API, not the 3 refused"
+is "$(val 'fcgimcp_tool_calls_total{tool="getItem",outcome="upstream_error"}')" 1 \
+    "getItem upstream_error: 1 (no connection)"
+is "$(val 'fcgimcp_tool_calls_total{tool="getItem",outcome="not_sent"}')" 3 \
+    "getItem not_sent: 3 (the breaker open)"
 
 # --- the OAuth programs count into the same file -----------------------------
 for i in 1 2 3; do
