@@ -87,9 +87,8 @@ struct tool_call {
 	long			 upstream_status;	/* 0: no HTTP answer */
 	double			 upstream_seconds;
 	const char		*upstream_error;	/* static; why no answer */
-	int			 upstream_sent;	/* a request was tried (the
-						 * breaker or the cap may
-						 * refuse it before) */
+	/* a request was tried (the breaker or the cap may refuse one) */
+	int			 upstream_sent;
 	int			 upstream_auth;	/* the operation's mode (enum
 						 * cfg_upstream_auth); 0: the
 						 * configured one */
