@@ -496,8 +496,10 @@ count(struct rl_state *rl, const struct rl_limit *const *lim,
 	char			 keys[RL_KIND__MAX][RL_KEY_MAX];
 	int64_t			 now = util_now_unix(), left[RL_KIND__MAX];
 	enum rl_kind		 kind[RL_KIND__MAX];
+	enum store_res		 r;
+	enum rl_res		 res;
 	size_t			 n = 0, nb = 0, i;
-	int			 k, over = 0;
+	int			 k, over = 0, uncounted = 0;
 
 	for (k = 0; k < RL_KIND__MAX; k++) {
 		if (lim[k] == NULL || lim[k]->count == 0 || id[k] == NULL ||
@@ -515,12 +517,15 @@ count(struct rl_state *rl, const struct rl_limit *const *lim,
 		return RL_PASS;
 	if (now < rl->down_until)
 		return store_down(rl, now, v);
-	if (store_incr(rl->store, c, n) != STORE_OK) {
+	if ((r = store_incr(rl->store, c, n)) != STORE_OK &&
+	    r != STORE_FULL) {
 		rl->down_until = now + RL_DOWN_PAUSE;
 		return store_down(rl, now, v);
 	}
 	for (i = 0; i < n; i++) {
-		if (c[i].count <= lim[kind[i]]->count) {
+		if (c[i].count < 0)
+			uncounted = 1;	/* no room for its counter */
+		else if (c[i].count <= lim[kind[i]]->count) {
 			back[nb] = c[i];
 			back[nb++].delta = -1;
 		} else {
@@ -531,13 +536,23 @@ count(struct rl_state *rl, const struct rl_limit *const *lim,
 			over = 1;
 		}
 	}
-	if (!over)
+	/* a counter the full file had no room for: the store cannot count
+	 * it, so MCP_RATE_LIMIT_FAIL decides (for this call only) */
+	if (!over && uncounted) {
+		res = store_down(rl, now, v);
+		if (res == RL_PASS)
+			return RL_PASS;
+		v->retry_after = RL_DOWN_PAUSE;
+	} else if (!over)
 		return RL_PASS;
+	else
+		res = RL_LIMITED;
 	/* best effort: a failure only leaves the other counters one high */
 	if (nb > 0)
 		store_incr(rl->store, back, nb);
-	refused(v->kind);
-	return RL_LIMITED;
+	if (res == RL_LIMITED)
+		refused(v->kind);
+	return res;
 }
 
 /*

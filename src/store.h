@@ -32,6 +32,8 @@ enum store_res {
 	STORE_EXISTS,		/* claim: somebody claimed it first */
 	STORE_MISSING,		/* get: no such live entry */
 	STORE_DOWN,		/* the store cannot answer: fail closed */
+	STORE_FULL,		/* incr: the counters there were changed, no
+				 * room for new ones (their count is -1) */
 	STORE_RES__MAX
 };
 
@@ -69,8 +71,11 @@ enum store_res	 store_put(struct store *, const char *, const char *,
 /* The value, NUL-terminated, into a caller buffer of STORE_VALUE_MAX+1. */
 enum store_res	 store_get(struct store *, const char *, char *);
 enum store_res	 store_del(struct store *, const char *);
-/* Up to STORE_CTR_MAX counters changed at once: one transaction (LMDB)
- * or one round trip (Redis MULTI/EXEC), all or none. */
+/*
+ * Up to STORE_CTR_MAX counters changed at once: one transaction (LMDB)
+ * or one round trip (Redis MULTI/EXEC), all or none; but a full LMDB
+ * file changes those it has and makes none (STORE_FULL).
+ */
 enum store_res	 store_incr(struct store *, struct store_ctr *, size_t);
 const char	*store_name(const struct store *);
 

@@ -59,6 +59,7 @@ struct lmdb_store {
 	int		 lockfd;	/* lock_file's: closed last */
 	char		*path;
 	int		 last_rc;	/* LMDB's error of the last failure */
+	int64_t		 full_warned;	/* "full" last logged */
 };
 
 static void
@@ -286,17 +287,19 @@ count_of(const MDB_val *d)
 /*
  * Every counter in one write transaction: the workers' additions are
  * serialised by LMDB, so none is lost, and a counter keeps the expiry it
- * was created with.
+ * was created with.  A new counter in a nearly full file ends the
+ * transaction with nothing written (STORE_FULL), unless `partial`: then
+ * the counters there are written and the new ones get a count of -1.
  */
 static enum store_res
-incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
+incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n, int partial)
 {
 	MDB_txn			*txn;
 	MDB_val			 d;
 	int64_t			 now = util_now_unix(), until;
 	char			 num[24];
 	size_t			 i;
-	int			 rc;
+	int			 rc, full = 0;
 
 	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) != 0)
 		return failed(l, "write", rc);
@@ -309,6 +312,10 @@ incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
 		if (until != 0)
 			c[i].count += count_of(&d);
 		else if (nearly_full(txn, l)) {
+			c[i].count = -1;
+			full = 1;
+			if (partial)
+				continue;
 			/* none of it, but what purge removed goes */
 			mdb_txn_abort(txn);
 			if (mdb_txn_begin(l->env, NULL, 0, &txn) == 0) {
@@ -317,7 +324,8 @@ incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
 				else
 					mdb_txn_abort(txn);
 			}
-			return failed(l, "write", MDB_MAP_FULL);
+			l->last_rc = MDB_MAP_FULL;
+			return STORE_FULL;
 		}
 		snprintf(num, sizeof(num), "%lld", (long long)c[i].count);
 		if ((rc = put_row(txn, l, c[i].key, num, until != 0 ? until :
@@ -326,7 +334,7 @@ incr_once(struct lmdb_store *l, struct store_ctr *c, size_t n)
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		return failed(l, "commit", rc);
-	return STORE_OK;
+	return full ? STORE_FULL : STORE_OK;
 fail:
 	mdb_txn_abort(txn);
 	return failed(l, "write", rc);
@@ -343,14 +351,28 @@ write_entry(struct lmdb_store *l, const char *key, const char *val,
 	return res;
 }
 
+/*
+ * A full file may be the work of a killed worker's reader slot
+ * (recovered); if not, the counters there still count, so that a file
+ * filled by new keys does not stop the limits of those already in it.
+ */
 static enum store_res
 lmdb_incr(void *p, struct store_ctr *c, size_t n)
 {
-	enum store_res	 res = incr_once(p, c, n);
+	struct lmdb_store	*l = p;
+	enum store_res		 res = incr_once(l, c, n, 0);
+	int64_t			 now;
 
-	if (res == STORE_DOWN && recovered(p))
-		res = incr_once(p, c, n);
-	return res;
+	if ((res == STORE_DOWN || res == STORE_FULL) && recovered(l))
+		res = incr_once(l, c, n, 0);
+	if (res != STORE_FULL)
+		return res;
+	if ((now = util_now_unix()) - l->full_warned >= 60) {
+		log_msg(LOGL_ERROR, "store: %s: full: no new counters (raise "
+		    "MCP_STORE_SIZE)", l->path);
+		l->full_warned = now;
+	}
+	return incr_once(l, c, n, 1);
 }
 
 static enum store_res

@@ -510,23 +510,30 @@ t_down(const char *dir)
 	rl = limiter(open_, &c);
 	if (store_open_counters(&c, STORE_CTR_CALLS, &s, &cause) == -1)
 		abort();
+	is_int(passes(rl, NULL, NULL, "old", 3, &v), 1, "a tool at its "
+	    "limit before the file fills");
 	for (i = 0; i < 100000; i++) {
 		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef", i);
 		if (store_claim(s, key, "1", 600) == STORE_DOWN)
 			break;
 	}
 	ok(i < 100000, "the counters' file is full after %d entries", i);
-	is_int(passes(rl, NULL, NULL, "t", 3, &v), 3, "fail open: calls over "
-	    "the limit are served while the store cannot count");
+	is_int(passes(rl, NULL, NULL, "t", 3, &v), 3, "fail open: calls that "
+	    "would need a new counter are served while the file is full");
+	/* a full file is not a store that is down: the counters it has
+	 * still count (before, one new key in a full file switched the
+	 * limits off, or with fail closed on, for everyone) */
+	is_int(rl_check(rl, NULL, NULL, "old", &v), RL_LIMITED, "... a tool "
+	    "whose counter is there is still over its limit");
 	rl_free(rl);
 	cfg_free(&c);
 	rl = limiter(closed, &c);
 	is_int(rl_check(rl, NULL, NULL, "t", &v), RL_UNAVAILABLE, "fail "
-	    "closed: refused");
+	    "closed: a call that needs a new counter is refused");
 	ok(v.retry_after >= 1 && v.retry_after <= RL_DOWN_PAUSE, "... retry "
 	    "after %lld s", (long long)v.retry_after);
-	is_int(rl_check(rl, NULL, NULL, "t", &v), RL_UNAVAILABLE, "... and "
-	    "not asked again at once");
+	is_int(rl_check(rl, NULL, NULL, "old", &v), RL_LIMITED, "... and the "
+	    "one over its limit is told so, not that the store is down");
 	rl_free(rl);
 	store_close(s);
 	cfg_free(&c);

@@ -339,9 +339,10 @@ t_lmdb(const char *dir)
 	char		 path[256], var[300], size[] = "MCP_STORE_SIZE=1";
 	const char	*vars[] = { var, NULL, NULL };
 	struct store	*s;
+	struct store_ctr ctr[2];
 	struct cfg	 cfg;
 	char		*cause = NULL, key[64];
-	int		 i, full = -1;
+	int		 i, full = -1, rc;
 
 	snprintf(path, sizeof(path), "%s/store.lmdb", dir);
 	snprintf(var, sizeof(var), "MCP_STORE_PATH=%s", path);
@@ -405,6 +406,10 @@ t_lmdb(const char *dir)
 	vars[1] = size;
 	if (opened(vars, &cfg, &s, "local: small") == -1)
 		return;
+	ctr[0].key = "ctr:there";
+	ctr[0].ttl = 60;
+	ctr[0].delta = 1;
+	store_incr(s, ctr, 1);
 	for (i = 0; i < 100000 && full == -1; i++) {
 		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef0123456789"
 		    "abcdef", i);
@@ -413,6 +418,13 @@ t_lmdb(const char *dir)
 	}
 	ok(full > 1000, "local: a full file says STORE_DOWN (after %d "
 	    "entries in 1 MiB)", full);
+	ctr[1] = ctr[0];
+	ctr[1].key = "ctr:new";
+	rc = store_incr(s, ctr, 2);
+	ok(rc == STORE_FULL && ctr[0].count == 2 && ctr[1].count == -1,
+	    "local: counters in a full file: the one there counts, no new "
+	    "one is made (STORE_FULL; %lld, %lld)", (long long)ctr[0].count,
+	    (long long)ctr[1].count);
 	sleep(5);
 	for (i = 0; i < 400 && store_claim(s, "after-expiry", "1", 60) ==
 	    STORE_DOWN; i++)
