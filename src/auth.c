@@ -51,6 +51,7 @@
 
 struct auth_entry {
 	unsigned char	 digest[32];
+	unsigned char	 known_as[32];	/* grant.token_digest */
 	int64_t		 until;		/* 0: empty slot */
 	char		**scopes;
 	size_t		 nscopes;
@@ -376,6 +377,7 @@ cache_put(struct auth_state *st, const unsigned char *d, int64_t until,
 		return;
 	strvec_free(e->scopes, e->nscopes);
 	memcpy(e->digest, d, sizeof(e->digest));
+	memcpy(e->known_as, g->token_digest, sizeof(e->known_as));
 	e->until = until;
 	e->exp = g->exp;
 	e->keys_gen = st->jwks_gen;
@@ -400,6 +402,7 @@ cache_get(struct auth_state *st, const unsigned char *d, struct auth_grant *g)
 		return 0;
 	grant_copy(g, e->scopes, e->nscopes, e->exp);
 	grant_ids(g, e->sub, e->client_id);
+	memcpy(g->token_digest, e->known_as, sizeof(g->token_digest));
 	return 1;
 }
 
@@ -544,6 +547,31 @@ jwks_keep_fresh(struct auth_state *st, int64_t now)
 		jwks_fetch_bounded(st, now);
 }
 
+/*
+ * The digest an ECDSA token is known by: that of its text with the lower
+ * S, so that its twin with n - S (which verifies too) is the same token
+ * to the caches and to token exchange.  `d` is left alone otherwise.
+ */
+static void
+low_s_digest(const struct jwt *t, unsigned char *d)
+{
+	struct buf	 b;
+	unsigned char	*sig;
+	char		*s;
+
+	if (jwt_low_s(t, &sig) != 1)
+		return;
+	s = util_b64url_encode(sig, t->siglen);
+	buf_init(&b);
+	buf_append(&b, t->input, t->inputlen);
+	buf_putc(&b, '.');
+	buf_puts(&b, s);
+	util_sha256(b.data, b.len, d);
+	buf_free(&b);
+	free(s);
+	free(sig);
+}
+
 static enum auth_status
 check_jwt(struct auth_state *st, const char *tok, size_t len,
     struct auth_grant *g, const char **why)
@@ -584,6 +612,7 @@ check_jwt(struct auth_state *st, const char *tok, size_t len,
 		    jwt_json_str(t.claims, "azp", &cid) != 1)
 			cid = NULL;
 		grant_ids(g, t.sub, cid);
+		low_s_digest(&t, g->token_digest);
 	}
 	jwt_free(&t);
 	return e == JWT_OK ? AUTH_OK : AUTH_INVALID;
@@ -862,6 +891,9 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 	if (!cache_get(st, d, g)) {
 		if (neg_get(st, d, why))
 			return AUTH_INVALID;
+		/* the digest token exchange knows it by, which an ECDSA
+		 * token's twin shares (low_s_digest) */
+		memcpy(g->token_digest, d, sizeof(g->token_digest));
 		rc = cfg->auth == AUTHM_JWT ? check_jwt(st, tok, len, g, why) :
 		    check_introspect(st, tok, len, g, why);
 		if (rc == AUTH_INVALID && cfg->auth == AUTHM_INTROSPECT) {
@@ -882,8 +914,6 @@ auth_check(struct auth_state *st, const struct req *rq, struct auth_grant *g,
 		}
 		cache_put(st, d, until, g);
 	}
-	/* hashed once a request: token exchange keeps its tokens under it */
-	memcpy(g->token_digest, d, sizeof(g->token_digest));
 	if (!auth_has_scopes(g, NULL, 0, cfg->required_scopes)) {
 		*why = "the token lacks a required scope";
 		return AUTH_FORBIDDEN;

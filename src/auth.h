@@ -32,8 +32,9 @@ struct auth_grant {
 	int64_t		 exp;
 	char		*sub;		/* NULL when absent; for the audit */
 	char		*client_id;	/* client_id, else azp; or NULL */
-	unsigned char	 token_digest[32];	/* SHA-256 of the token when
-						 * verified (exchange's key) */
+	/* SHA-256 of the token when verified (exchange's key), of its
+	 * text with the lower S for ECDSA (jwt_low_s) */
+	unsigned char	 token_digest[32];
 };
 
 struct auth_state;

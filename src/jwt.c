@@ -402,6 +402,46 @@ done:
 	return der;
 }
 
+int
+jwt_low_s(const struct jwt *t, unsigned char **sig)
+{
+	const struct jwt_alg	*a;
+	EC_GROUP		*grp = NULL;
+	const BIGNUM		*order;
+	BIGNUM			*s = NULL, *half = NULL;
+	size_t			 h;
+	int			 rc = -1;
+
+	*sig = NULL;
+	if (t->alg == NULL || (a = alg_find(t->alg)) == NULL ||
+	    a->kind != ALG_ECDSA || t->siglen != a->siglen)
+		return 0;
+	h = t->siglen / 2;
+	if ((grp = EC_GROUP_new_by_curve_name(a->nid)) == NULL ||
+	    (order = EC_GROUP_get0_order(grp)) == NULL ||
+	    (s = BN_bin2bn(t->sig + h, (int)h, NULL)) == NULL ||
+	    (half = BN_dup(order)) == NULL || BN_rshift1(half, half) != 1)
+		goto done;
+	if (BN_cmp(s, half) <= 0 || BN_cmp(s, order) >= 0) {
+		rc = 0;		/* the low one (or no signature) */
+		goto done;
+	}
+	*sig = xmalloc(t->siglen);
+	memcpy(*sig, t->sig, h);
+	if (BN_sub(s, order, s) != 1 ||
+	    BN_bn2binpad(s, *sig + h, (int)h) != (int)h) {
+		free(*sig);
+		*sig = NULL;
+		goto done;
+	}
+	rc = 1;
+done:
+	BN_free(s);
+	BN_free(half);
+	EC_GROUP_free(grp);
+	return rc;
+}
+
 /* 1 when the signature verifies with this key, 0 otherwise. */
 static int
 sig_verify(const struct jwt_alg *a, EVP_PKEY *pkey, const struct jwt *t)

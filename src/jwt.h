@@ -128,6 +128,14 @@ enum jwt_err jwt_verify(struct jwt *, const struct jwk_set *,
 	    const struct jwt_policy *, const char **);
 const char *jwt_err_name(enum jwt_err);
 void	 jwt_free(struct jwt *);
+/*
+ * ECDSA verifies (r, s) and (r, n - s) alike, so a token signed so has a
+ * second text for the same grant.  For what must not tell them apart
+ * (the keys of per-token caches): 1 and, in *sig (to free), the decoded
+ * signature with the lower S, when the token has the higher; 0 when its
+ * own is that one or it is not ECDSA; -1 on failure.
+ */
+int	 jwt_low_s(const struct jwt *, unsigned char **);
 
 /*
  * A member of a header, claims or key object as a string: 1 with *s

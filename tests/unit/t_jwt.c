@@ -721,6 +721,102 @@ t_keys(void)
 	    "verifying an undecoded token");
 }
 
+/* The token's signature with S replaced by n - S, the other spelling. */
+static char *
+high_low_twin(const char *tok, int nid)
+{
+	EC_GROUP	*g = EC_GROUP_new_by_curve_name(nid);
+	BIGNUM		*s;
+	unsigned char	*sig;
+	size_t		 len, h;
+	char		*p = part(tok, 2), *out;
+
+	if (g == NULL || util_b64url_decode(p, strlen(p), &sig, &len) == -1)
+		abort();
+	h = len / 2;
+	s = BN_bin2bn(sig + h, (int)h, NULL);
+	BN_sub(s, EC_GROUP_get0_order(g), s);
+	BN_bn2binpad(s, sig + h, (int)h);
+	free(p);
+	p = util_b64url_encode(sig, len);
+	out = splice(xstrdup(tok), 2, p);
+	free(p);
+	free(sig);
+	BN_free(s);
+	EC_GROUP_free(g);
+	return out;
+}
+
+/* The signature jwt_low_s settles on, allocated, or NULL. */
+static unsigned char *
+low_s_of(const char *tok, size_t *len)
+{
+	struct jwt	 t;
+	const char	*why;
+	unsigned char	*sig = NULL;
+	int		 rc;
+
+	if (jwt_decode(tok, strlen(tok), &t, &why) == -1)
+		return NULL;
+	if ((rc = jwt_low_s(&t, &sig)) == 0) {
+		sig = xmalloc(t.siglen);
+		memcpy(sig, t.sig, t.siglen);
+	}
+	*len = t.siglen;
+	jwt_free(&t);
+	return sig;
+}
+
+/*
+ * ECDSA: (r, s) and (r, n - s) both verify, so an ES token has a second
+ * text for the same grant, which per-token caches (token exchange) would
+ * take for another token.  Both verify (signers make either), and both
+ * come to one signature, the one with the lower S.
+ */
+static void
+t_low_s(void)
+{
+	static const struct {
+		const char	*alg, *kid;
+		int		 nid;
+	} es[] = {
+		{ "ES256", "ec256", NID_X9_62_prime256v1 },
+		{ "ES384", "ec384", NID_secp384r1 },
+		{ "ES512", "ec521", NID_secp521r1 },
+	};
+	EVP_PKEY	*keys[] = { k_p256, k_p384, k_p521 };
+	unsigned char	*a, *b;
+	char		*tok, *twin;
+	size_t		 i, la = 0, lb = 0;
+	const char	*why;
+
+	for (i = 0; i < 3; i++) {
+		tok = T(keys[i], es[i].alg, es[i].kid, GOOD);
+		twin = high_low_twin(tok, es[i].nid);
+		ok(strcmp(tok, twin) != 0 && check(tok, &base_pol, &why) ==
+		    JWT_OK && check(twin, &base_pol, &why) == JWT_OK,
+		    "%s: the token and its twin with n - S both verify",
+		    es[i].alg);
+		a = low_s_of(tok, &la);
+		b = low_s_of(twin, &lb);
+		ok(a != NULL && b != NULL && la == lb && memcmp(a, b, la) == 0,
+		    "%s: ... and come to the same signature", es[i].alg);
+		free(a);
+		free(b);
+		free(tok);
+		free(twin);
+	}
+	tok = T(k_rsa, "RS256", "rsa1", GOOD);
+	a = low_s_of(tok, &la);
+	b = NULL;
+	ok(a != NULL && util_b64url_decode(strrchr(tok, '.') + 1,
+	    strlen(strrchr(tok, '.') + 1), &b, &lb) == 0 && la == lb &&
+	    memcmp(a, b, la) == 0, "RS256: the signature as it is");
+	free(a);
+	free(b);
+	free(tok);
+}
+
 static void
 t_tamper(void)
 {
@@ -1266,6 +1362,7 @@ main(void)
 	t_alg();
 	t_keys();
 	t_tamper();
+	t_low_s();
 	t_claims();
 	t_typ();
 	t_malformed();
