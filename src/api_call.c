@@ -374,40 +374,84 @@ query_name_same(const char *k, const char *name)
 	    query_name_read_as(k, name, 1);
 }
 
+/* Is `k` the `same` as one of the names of `set` (keys of an object)? */
+static int
+in_set(struct json_object *set, const char *k,
+    int (*same)(const char *, const char *))
+{
+	if (set == NULL)
+		return 0;
+	json_object_object_foreach(set, n, v) {
+		(void)v;
+		if (same(k, n))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A name that an API may read as a query parameter of the operation
+ * other than `self` (NULL: any): another argument's, one the operator
+ * fixed or never sends (x-mcp-hidden), a static credential.
+ */
+static int
+query_name_taken(const struct api_op *op, const struct api_param *self,
+    const char *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < op->nparams; i++)
+		if (&op->params[i] != self &&
+		    op->params[i].in == API_IN_QUERY &&
+		    query_name_same(k, op->params[i].name))
+			return 1;
+	for (i = 0; i < op->ncreds; i++)
+		if (op->creds[i].in == API_CRED_QUERY &&
+		    query_name_same(k, op->creds[i].name))
+			return 1;
+	return in_set(op->unsent_query, k, query_name_same);
+}
+
 /*
  * A key of an object sent exploded (style form: each key a query name)
- * that an API may read as another query parameter: another argument's,
- * one the operator fixed or never sends (x-mcp-hidden), a static
- * credential.  The API would get the name twice, and frameworks differ
- * on which of the two they take.  NULL when there is none.
+ * that an API may read as another query parameter (query_name_taken), or
+ * as a body property the operator fixed or never sends: Rails, Spring
+ * and Flask's request.values merge the query into the body's names (the
+ * query's copy first), PHP's $_REQUEST and Laravel too (the body's).  The
+ * API would get the name twice, and frameworks differ on which of the
+ * two they take.  NULL when there is none.
  */
 static const char *
 query_key_taken(const struct api_op *op, const struct api_param *self,
     struct json_object *v)
 {
-	size_t	 i;
-
 	if (!self->explode || self->style == API_STYLE_DEEP ||
 	    !json_object_is_type(v, json_type_object))
 		return NULL;
 	json_object_object_foreach(v, k, val) {
 		(void)val;
-		for (i = 0; i < op->nparams; i++)
-			if (&op->params[i] != self &&
-			    op->params[i].in == API_IN_QUERY &&
-			    query_name_same(k, op->params[i].name))
-				return k;
-		for (i = 0; i < op->ncreds; i++)
-			if (op->creds[i].in == API_CRED_QUERY &&
-			    query_name_same(k, op->creds[i].name))
-				return k;
-		if (op->unsent_query != NULL) {
-			json_object_object_foreach(op->unsent_query, u, uv) {
-				(void)uv;
-				if (query_name_same(k, u))
-					return k;
-			}
-		}
+		if (query_name_taken(op, self, k) ||
+		    in_set(op->fixed, k, query_name_same) ||
+		    in_set(op->unsent_body, k, query_name_same))
+			return k;
+	}
+	return NULL;
+}
+
+/*
+ * A key of a body sent as one argument that an API merging the query
+ * and the body (above) may read as one of the operation's query
+ * parameters or a static query credential.  NULL when there is none.
+ */
+static const char *
+body_key_taken(const struct api_op *op, struct json_object *body)
+{
+	if (!json_object_is_type(body, json_type_object))
+		return NULL;
+	json_object_object_foreach(body, k, val) {
+		(void)val;
+		if (query_name_taken(op, NULL, k))
+			return k;
 	}
 	return NULL;
 }
@@ -762,10 +806,17 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 
 	if (op->body != API_BODY_NONE) {
 		obj = NULL;
-		if (op->body_prop != NULL)
+		if (op->body_prop != NULL) {
 			json_object_object_get_ex(call->args, op->body_prop,
 			    &obj);
-		else {
+			if (obj != NULL && (s = body_key_taken(op, obj)) !=
+			    NULL)
+				return tool_error("Invalid arguments: "
+				    "arguments.%s cannot have the key "
+				    "'%.64s': the operation has a query "
+				    "parameter of that name", op->body_prop,
+				    s);
+		} else {
 			/* body_whole: the arguments are the body, as given */
 			obj = op->body_whole ? json_object_get(call->args) :
 			    json_object_new_object();
@@ -1558,20 +1609,6 @@ admit(const struct cfg *cfg, struct tool_call *call, const char *url,
 	return NULL;
 }
 
-/* Is `k` one of the names of `set` (keys of an object), in any case? */
-static int
-in_set_nocase(struct json_object *set, const char *k)
-{
-	if (set == NULL)
-		return 0;
-	json_object_object_foreach(set, n, v) {
-		(void)v;
-		if (name_same_nocase(n, k))
-			return 1;
-	}
-	return 0;
-}
-
 /* Does a call of `op` need curated_args? */
 static int
 needs_curation(const struct api_op *op)
@@ -1592,8 +1629,8 @@ curated_args(const struct api_op *op, struct json_object *args)
 	 * case, so {"Role": ...} or a second "TENANT" would get through.
 	 */
 	json_object_object_foreach(args, k, v)
-		if (!in_set_nocase(op->fixed, k) &&
-		    !in_set_nocase(op->unsent_body, k))
+		if (!in_set(op->fixed, k, name_same_nocase) &&
+		    !in_set(op->unsent_body, k, name_same_nocase))
 			json_object_object_add(out, k, json_object_get(v));
 	if (op->defaults != NULL) {
 		json_object_object_foreach(op->defaults, dk, dv)

@@ -1186,8 +1186,12 @@ build_body(struct api_tb *t)
 				json_object_put(conv);
 				return -1;
 			}
-			if (hidden == 2)
-				continue;	/* never sent */
+			if (hidden == 2) {
+				/* never sent; its name kept for the query's
+				 * keys (query_key_taken) */
+				name_set_add(&t->op->unsent_body, k3);
+				continue;
+			}
 			t->op->body_props = xrealloc(t->op->body_props,
 			    (t->op->nbody_props + 1) * sizeof(char *));
 			t->op->body_props[t->op->nbody_props++] = xstrdup(k3);

@@ -620,6 +620,25 @@ t_unsent(void)
 	    "\"allOf\":[{\"required\":[\"text\"]}],\"properties\":{"
 	    "\"text\":{\"type\":\"string\"},"
 	    "\"owner\":{\"type\":\"string\",\"x-mcp-hidden\":true}}}}}},"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
+	    "\"/orders\":{\"post\":{\"operationId\":\"createOrder\","
+	    "\"security\":[],\"parameters\":[{\"name\":\"opts\",\"in\":"
+	    "\"query\",\"schema\":{\"type\":\"object\"}}],\"requestBody\":"
+	    "{\"content\":{\"application/json\":{\"schema\":{\"type\":"
+	    "\"object\",\"properties\":{\"item\":{\"type\":\"string\"},"
+	    "\"tenant_id\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"tenant-42\"},\"secret\":{\"type\":"
+	    "\"string\",\"x-mcp-hidden\":true}}}}}},"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
+	    "\"/folders/notes\":{\"post\":{\"operationId\":"
+	    "\"createFolderNote\",\"parameters\":[{\"name\":\"folder\","
+	    "\"in\":\"query\",\"schema\":{\"type\":\"string\"}},"
+	    "{\"name\":\"tenant\",\"in\":\"query\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"acme\",\"schema\":{\"type\":\"string\"}}],"
+	    "\"requestBody\":{\"content\":{"
+	    "\"application/x-www-form-urlencoded\":{\"schema\":{\"type\":"
+	    "\"object\",\"allOf\":[{\"required\":[\"text\"]}],"
+	    "\"properties\":{\"text\":{\"type\":\"string\"}}}}}},"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -648,6 +667,38 @@ t_unsent(void)
 	}
 	s = request(reg, &cfg, "listItems", "{\"filter\":{\"tenants\":\"x\"}}");
 	ok(strncmp(s, "ERROR ", 6) != 0, "... a name of its own: sent");
+	/* Rails, Spring and Flask's request.values merge the query and the
+	 * body (the query's copy first), PHP's $_REQUEST and Laravel too
+	 * (the body's): a name sent both ways is the model's choice */
+	s = request(reg, &cfg, "createOrder", "{\"item\":\"x\",\"opts\":{"
+	    "\"tenant_id\":\"victim-7\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "victim-7") == NULL,
+	    "an exploded key naming a fixed body property: refused (%.60s)",
+	    s);
+	s = request(reg, &cfg, "createOrder", "{\"item\":\"x\",\"opts\":{"
+	    "\"Secret\":\"x\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0, "... one never sent, in another "
+	    "case: refused");
+	s = request(reg, &cfg, "createOrder", "{\"item\":\"x\",\"opts\":{"
+	    "\"item\":\"y\"}}");
+	ok(strncmp(s, "ERROR ", 6) != 0, "... one the model sends in the "
+	    "body anyway: sent (%.60s)", s);
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\"}}");
+	ok(strstr(s, "api_key=SECRET-9") != NULL && strstr(s, "text=t") !=
+	    NULL, "a form body as one argument: sent (%.60s)", s);
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\",\"api_key\":\"attacker\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "attacker") == NULL,
+	    "... with the static query key's name in it: refused");
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\",\"Tenant\":\"evil\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "evil") == NULL,
+	    "... with a fixed query parameter's name: refused");
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\",\"folder\":\"g\"}}");
+	ok(strncmp(s, "ERROR ", 6) == 0, "... with another query "
+	    "parameter's name: refused");
 	/* the document also lists the key as a parameter (Swagger 2.0
 	 * documents often do): the model's value would come first, and
 	 * Flask or Spring take the first of two */
