@@ -82,6 +82,11 @@ struct api_op {
 	 * add back */
 	struct json_object *unsent_body;
 	struct json_object *unsent_query;
+	/* the same three for the properties of a body sent as one
+	 * argument (body_prop), applied inside it */
+	struct json_object *body_fixed;
+	struct json_object *body_defaults;
+	struct json_object *body_unsent;
 };
 
 /* The document being converted. */

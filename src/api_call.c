@@ -67,6 +67,9 @@ api_op_free(void *p)
 	json_object_put(op->defaults);
 	json_object_put(op->unsent_body);
 	json_object_put(op->unsent_query);
+	json_object_put(op->body_fixed);
+	json_object_put(op->body_defaults);
+	json_object_put(op->body_unsent);
 	free(op);
 }
 
@@ -432,7 +435,9 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
 		(void)val;
 		if (query_name_taken(op, self, k) ||
 		    in_set(op->fixed, k, query_name_same) ||
-		    in_set(op->unsent_body, k, query_name_same))
+		    in_set(op->unsent_body, k, query_name_same) ||
+		    in_set(op->body_fixed, k, query_name_same) ||
+		    in_set(op->body_unsent, k, query_name_same))
 			return k;
 	}
 	return NULL;
@@ -1614,34 +1619,53 @@ static int
 needs_curation(const struct api_op *op)
 {
 	return op->fixed != NULL || op->defaults != NULL ||
-	    op->unsent_body != NULL;
+	    op->unsent_body != NULL || op->body_fixed != NULL ||
+	    op->body_defaults != NULL || op->body_unsent != NULL;
 }
 
+/*
+ * An object of arguments with what is fixed put in, what is never sent
+ * taken out, the defaults of what is absent added.  A caller's key that
+ * differs from a fixed or never-sent one only in case is dropped too: a
+ * body goes out as it is, and many JSON readers (Go, ASP.NET) match
+ * names without case, so {"Role": ...} or a second "TENANT" would get
+ * through.
+ */
 static struct json_object *
-curated_args(const struct api_op *op, struct json_object *args)
+curate(struct json_object *args, struct json_object *fixed,
+    struct json_object *defaults, struct json_object *unsent)
 {
 	struct json_object	*out = json_object_new_object();
 
-	/*
-	 * A caller's key that differs from a fixed or never-sent one only
-	 * in case is dropped too: a body that is the arguments goes out as
-	 * it is, and many JSON readers (Go, ASP.NET) match names without
-	 * case, so {"Role": ...} or a second "TENANT" would get through.
-	 */
 	json_object_object_foreach(args, k, v)
-		if (!in_set(op->fixed, k, name_same_nocase) &&
-		    !in_set(op->unsent_body, k, name_same_nocase))
+		if (!in_set(fixed, k, name_same_nocase) &&
+		    !in_set(unsent, k, name_same_nocase))
 			json_object_object_add(out, k, json_object_get(v));
-	if (op->defaults != NULL) {
-		json_object_object_foreach(op->defaults, dk, dv)
+	if (defaults != NULL) {
+		json_object_object_foreach(defaults, dk, dv)
 			if (!json_object_object_get_ex(out, dk, NULL))
 				json_object_object_add(out, dk,
 				    json_object_get(dv));
 	}
-	if (op->fixed != NULL) {
-		json_object_object_foreach(op->fixed, fk, fv)
+	if (fixed != NULL) {
+		json_object_object_foreach(fixed, fk, fv)
 			json_object_object_add(out, fk, json_object_get(fv));
 	}
+	return out;
+}
+
+/* The arguments as sent: curated, and so is a body sent as one of them. */
+static struct json_object *
+curated_args(const struct api_op *op, struct json_object *args)
+{
+	struct json_object	*out, *body;
+
+	out = curate(args, op->fixed, op->defaults, op->unsent_body);
+	if (op->body_prop != NULL && json_object_object_get_ex(out,
+	    op->body_prop, &body) && json_object_is_type(body,
+	    json_type_object))
+		json_object_object_add(out, op->body_prop, curate(body,
+		    op->body_fixed, op->body_defaults, op->body_unsent));
 	return out;
 }
 

@@ -1069,6 +1069,32 @@ curate_whole(struct api_tb *t, struct json_object *doc_schema,
 }
 
 /*
+ * Curation of the properties of a body sent as one argument: what
+ * curate_whole does, with what it records kept for that argument's
+ * object (body_fixed, body_defaults, body_unsent) apart from the
+ * arguments' own.
+ */
+static int
+curate_one(struct api_tb *t, struct json_object *doc_schema,
+    struct json_object *conv)
+{
+	struct api_op	*op = t->op;
+	struct json_object *fixed = op->fixed, *defaults = op->defaults,
+			*unsent = op->unsent_body;
+	int		 rc;
+
+	op->fixed = op->defaults = op->unsent_body = NULL;
+	rc = curate_whole(t, doc_schema, conv);
+	op->body_fixed = op->fixed;
+	op->body_defaults = op->defaults;
+	op->body_unsent = op->unsent_body;
+	op->fixed = fixed;
+	op->defaults = defaults;
+	op->unsent_body = unsent;
+	return rc;
+}
+
+/*
  * The request body: JSON (or +json) first, then a urlencoded form, then
  * multipart/form-data, then application/octet-stream, then any other
  * type (api_body.c: text as a string, the rest as base64).  An object
@@ -1236,6 +1262,11 @@ build_body(struct api_tb *t)
 		t->op->body_whole = 1;
 		t->whole = conv;
 		return 0;
+	}
+	if (curate_one(t, obj_get(media, "schema", json_type_object),
+	    conv) == -1) {
+		json_object_put(conv);
+		return -1;
 	}
 	pname = prop_taken(t, "body") ? "request_body" : "body";
 	t->op->body_prop = xstrdup(pname);

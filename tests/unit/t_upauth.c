@@ -638,7 +638,11 @@ t_unsent(void)
 	    "\"requestBody\":{\"content\":{"
 	    "\"application/x-www-form-urlencoded\":{\"schema\":{\"type\":"
 	    "\"object\",\"allOf\":[{\"required\":[\"text\"]}],"
-	    "\"properties\":{\"text\":{\"type\":\"string\"}}}}}},"
+	    "\"properties\":{\"text\":{\"type\":\"string\"},"
+	    "\"tenant_id\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"t-42\"},\"secret\":{\"type\":\"string\","
+	    "\"x-mcp-hidden\":true},\"color\":{\"type\":\"string\","
+	    "\"x-mcp-default\":\"red\"}}}}}},"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -687,6 +691,23 @@ t_unsent(void)
 	    "\"body\":{\"text\":\"t\"}}");
 	ok(strstr(s, "api_key=SECRET-9") != NULL && strstr(s, "text=t") !=
 	    NULL, "a form body as one argument: sent (%.60s)", s);
+	/* x-mcp-hidden, x-mcp-value and x-mcp-default inside it, which
+	 * were left out without a word (the model's tenant_id went) */
+	ok(strstr(s, "tenant_id=t-42") != NULL && strstr(s, "color=red") !=
+	    NULL && strstr(s, "secret") == NULL, "... with its fixed "
+	    "property and its default: %s", s);
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\",\"Tenant_ID\":\"victim\","
+	    "\"SECRET\":\"x\",\"color\":\"blue\"}}");
+	ok(strstr(s, "victim") == NULL && strstr(s, "tenant_id=t-42") !=
+	    NULL && strstr(s, "SECRET=") == NULL && strstr(s, "color=blue") !=
+	    NULL, "... the model's copies of the fixed and never-sent ones "
+	    "dropped (in any case), its own color kept: %s", s);
+	s = json_object_to_json_string_ext(reg_tool_input(reg_find(reg,
+	    "createFolderNote")), JSON_C_TO_STRING_PLAIN);
+	ok(strstr(s, "tenant_id") == NULL && strstr(s, "secret") == NULL &&
+	    strstr(s, "\"default\":\"red\"") != NULL, "... and the hidden "
+	    "ones are not in the body's schema: %s", s);
 	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
 	    "\"body\":{\"text\":\"t\",\"api_key\":\"attacker\"}}");
 	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "attacker") == NULL,
