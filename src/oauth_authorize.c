@@ -408,8 +408,14 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	if (b.redirect_uri == NULL || claim(flow, "ak") == NULL)
 		oauth_page(rs, 400, "Request expired", "The request is "
 		    "incomplete.");
-	else if (d == NULL || strcmp(d, "approve") != 0)
+	else if ((d == NULL || strcmp(d, "approve") != 0) &&
+	    trusted_back(cfg, rq, b.redirect_uri, claim(flow, "ak")))
 		error_back(rs, &b, "access_denied", "the user denied access");
+	else if (d == NULL || strcmp(d, "approve") != 0)
+		/* a URI no one vouched for: a user who said no is not sent
+		 * to a site a stranger's link named (RFC 9700 4.11.2) */
+		oauth_page(rs, 200, "Access denied", "You denied access. "
+		    "You can close this window.");
 	else if (b.iss != NULL) {
 		oauth_consent_remember(cfg, rq, rs, claim(flow, "ak"),
 		    claim(flow, "sk"));

@@ -978,6 +978,7 @@ t_facade(struct cfg *cfg)
 	void			*app;
 	const char		*err, *why;
 	char			*id, *state, *cb, *pcode, *cookie, *consent;
+	char			*approved;
 	char			*flowc = NULL, *okc = NULL, both[4096];
 	char			 cookiebuf[200];
 
@@ -1269,18 +1270,35 @@ t_facade(struct cfg *cfg)
 	ok(o.status == 302 && location_starts(o.raw,
 	    "https://as.example/authorize?"), "consent: approved, on to the "
 	    "provider");
+	approved = set_cookie(o.raw, "__Host-fcm_ok=");
 	free(o.raw);
 	buf_free(&q);
 	buf_init(&q);
 	buf_puts(&q, "decision=deny&consent=");
 	url_encode(&q, consent, strlen(consent));
+	/* a redirect URI no one vouched for: the user who said no is not
+	 * sent there (a stranger's link could name any https URI) */
 	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
 	    q.data, cookiebuf);
-	ok(o.status == 302 && location_starts(o.raw, "https://app.example/cb?"
-	    "error=access_denied") && strstr(o.raw, "fcm_ok=") == NULL,
-	    "consent: denied goes back with access_denied, nothing "
-	    "remembered");
+	ok(o.status == 200 && strstr(o.raw, "Location:") == NULL &&
+	    strstr(o.raw, "denied") != NULL && strstr(o.raw, "fcm_ok=") ==
+	    NULL, "consent: denied, for a redirect URI not vouched for: a "
+	    "page, nothing remembered");
 	free(o.raw);
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
+	    strchr(q.data, '&') + 1, cookiebuf);
+	ok(o.status == 200 && strstr(o.raw, "Location:") == NULL,
+	    "consent: no decision: no redirect either");
+	free(o.raw);
+	snprintf(both, sizeof(both), "%s; %s", cookiebuf, approved ?
+	    approved : "");
+	o = run(app, cfg, AUTHORIZE, "POST", "/oauth/authorize", NULL,
+	    q.data, both);
+	ok(o.status == 302 && location_starts(o.raw, "https://app.example/cb?"
+	    "error=access_denied"), "consent: denied in a browser that "
+	    "approved this client before: back with access_denied");
+	free(o.raw);
+	free(approved);
 	buf_free(&q);
 	free(consent);
 done:
