@@ -247,7 +247,15 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		return;
 	}
 	oauth_consent_key(form_get(f, "client_id"), b.redirect_uri, key);
-	if ((err = check_request(f, &why)) != NULL) {
+	/* as in the facade: the page names this server, and so must the
+	 * token (RFC 8707), not another resource the provider serves */
+	if ((err = check_request(f, &why)) == NULL &&
+	    form_get(f, "resource") != NULL &&
+	    !oauth_resource_is(cfg, form_get(f, "resource"))) {
+		err = "invalid_target";
+		why = "resource must be this server's MCP endpoint";
+	}
+	if (err != NULL) {
 		early_error(cfg, rq, rs, &b, key, err, why);
 		return;
 	}

@@ -1346,6 +1346,17 @@ t_proxy(struct cfg *cfg)
 	    "oauth/callback?error=access_denied") && strstr(o.raw, "iss=") ==
 	    NULL, "proxy: denied goes back to the client, without our iss");
 	free(o.raw);
+	/* the page names this server: so must the token */
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
+	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
+	    "method=S256&scope=read&resource=https%3A%2F%2Fpayroll.example%2F"
+	    "api", NULL, NULL);
+	ok(o.status == 302 && location_starts(o.raw, "http://localhost:3334/"
+	    "oauth/callback?error=invalid_target") && strstr(o.raw,
+	    "payroll") == NULL, "proxy: another resource is refused "
+	    "(invalid_target), never passed on");
+	free(o.raw);
 	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
 	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
 	    "oauth%2Fcallback&state=s1&code_challenge=" CHAL "&code_challenge_"
