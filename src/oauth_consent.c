@@ -259,9 +259,18 @@ oauth_consent_page(const struct cfg *cfg, struct resp *rs, const char *action,
 	oauth_consent_cookie_set(cfg, rs, CONSENT_COOKIE, nonce,
 	    OAUTH_CONSENT_TTL, "Strict");
 	buf_init(&b);
+	/*
+	 * Allow shows a second after the page: a page that asks for a
+	 * double click and opens this one at the first would otherwise
+	 * have the second land on Allow (double-clickjacking; framing is
+	 * refused already).  No script: CSS, which the CSP lets in.
+	 */
 	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	    "<title>Allow access?</title></head>\n<body style=\"font-family:"
-	    "sans-serif;max-width:40em;margin:3em auto\">\n<h1>Allow access?"
+	    "<title>Allow access?</title>\n<style>button[value=approve]{"
+	    "visibility:hidden;animation:arm 0s 1s forwards}@keyframes arm{"
+	    "to{visibility:visible}}</style></head>\n<body style=\""
+	    "font-family:sans-serif;max-width:40em;margin:3em auto\">\n"
+	    "<h1>Allow access?"
 	    "</h1>\n<p><b>");
 	oauth_html_escape(&b, v->client_name != NULL ? v->client_name :
 	    "An application that did not give its name");

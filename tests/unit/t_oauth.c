@@ -1341,6 +1341,10 @@ t_proxy(struct cfg *cfg)
 	    strstr(o.raw, "http://localhost:3334/oauth/callback") != NULL,
 	    "proxy: a consent page first, with the client, redirect URI and "
 	    "scopes");
+	ok(strstr(o.raw, "button[value=approve]{visibility:hidden;animation:"
+	    "arm 0s 1s forwards}") != NULL && strstr(o.raw, "style-src "
+	    "'unsafe-inline'") != NULL, "proxy: Allow shows a second after "
+	    "the page (double-clickjacking), by CSS the CSP lets in");
 	o = consent_reply(app, cfg, o, "deny", NULL);
 	ok(o.status == 302 && location_starts(o.raw, "http://localhost:3334/"
 	    "oauth/callback?error=access_denied") && strstr(o.raw, "iss=") ==
