@@ -444,9 +444,11 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
 }
 
 /*
- * A key of a body sent as one argument that an API merging the query
- * and the body (above) may read as one of the operation's query
- * parameters or a static query credential.  NULL when there is none.
+ * A key of a body sent as one argument (curated: the model's copies of
+ * fixed properties are gone) that an API merging the query and the body
+ * (above) may read as one of the operation's query parameters or a
+ * static query credential; the operator's own fixed ones may.  NULL when
+ * there is none.
  */
 static const char *
 body_key_taken(const struct api_op *op, struct json_object *body)
@@ -455,7 +457,8 @@ body_key_taken(const struct api_op *op, struct json_object *body)
 		return NULL;
 	json_object_object_foreach(body, k, val) {
 		(void)val;
-		if (query_name_taken(op, NULL, k))
+		if (!json_object_object_get_ex(op->body_fixed, k, NULL) &&
+		    query_name_taken(op, NULL, k))
 			return k;
 	}
 	return NULL;

@@ -634,7 +634,9 @@ t_unsent(void)
 	    "\"createFolderNote\",\"parameters\":[{\"name\":\"folder\","
 	    "\"in\":\"query\",\"schema\":{\"type\":\"string\"}},"
 	    "{\"name\":\"tenant\",\"in\":\"query\",\"x-mcp-hidden\":true,"
-	    "\"x-mcp-value\":\"acme\",\"schema\":{\"type\":\"string\"}}],"
+	    "\"x-mcp-value\":\"acme\",\"schema\":{\"type\":\"string\"}},"
+	    "{\"name\":\"region\",\"in\":\"query\",\"x-mcp-hidden\":true,"
+	    "\"x-mcp-value\":\"eu\",\"schema\":{\"type\":\"string\"}}],"
 	    "\"requestBody\":{\"content\":{"
 	    "\"application/x-www-form-urlencoded\":{\"schema\":{\"type\":"
 	    "\"object\",\"allOf\":[{\"required\":[\"text\"]}],"
@@ -642,7 +644,8 @@ t_unsent(void)
 	    "\"tenant_id\":{\"type\":\"string\",\"x-mcp-hidden\":true,"
 	    "\"x-mcp-value\":\"t-42\"},\"secret\":{\"type\":\"string\","
 	    "\"x-mcp-hidden\":true},\"color\":{\"type\":\"string\","
-	    "\"x-mcp-default\":\"red\"}}}}}},"
+	    "\"x-mcp-default\":\"red\"},\"region\":{\"type\":\"string\","
+	    "\"x-mcp-hidden\":true,\"x-mcp-value\":\"eu\"}}}}}},"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -694,8 +697,9 @@ t_unsent(void)
 	/* x-mcp-hidden, x-mcp-value and x-mcp-default inside it, which
 	 * were left out without a word (the model's tenant_id went) */
 	ok(strstr(s, "tenant_id=t-42") != NULL && strstr(s, "color=red") !=
-	    NULL && strstr(s, "secret") == NULL, "... with its fixed "
-	    "property and its default: %s", s);
+	    NULL && strstr(s, "secret") == NULL && strstr(s, "region=eu&") !=
+	    NULL && strstr(s, "&region=eu") != NULL, "... with its fixed "
+	    "properties and its default (one fixed in the query too): %s", s);
 	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
 	    "\"body\":{\"text\":\"t\",\"Tenant_ID\":\"victim\","
 	    "\"SECRET\":\"x\",\"color\":\"blue\"}}");
