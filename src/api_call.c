@@ -395,17 +395,21 @@ in_set(struct json_object *set, const char *k,
 /*
  * A name that an API may read as a query parameter of the operation
  * other than `self` (NULL: any): another argument's, one the operator
- * fixed or never sends (x-mcp-hidden), a static credential.
+ * fixed or never sends (x-mcp-hidden), a static credential.  With
+ * `operators`, only the last three: names whose values the model must
+ * not choose.
  */
 static int
 query_name_taken(const struct api_op *op, const struct api_param *self,
-    const char *k)
+    const char *k, int operators)
 {
 	size_t	 i;
 
 	for (i = 0; i < op->nparams; i++)
 		if (&op->params[i] != self &&
 		    op->params[i].in == API_IN_QUERY &&
+		    (!operators || json_object_object_get_ex(op->fixed,
+		    op->params[i].prop, NULL)) &&
 		    query_name_same(k, op->params[i].name))
 			return 1;
 	for (i = 0; i < op->ncreds; i++)
@@ -433,7 +437,7 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
 		return NULL;
 	json_object_object_foreach(v, k, val) {
 		(void)val;
-		if (query_name_taken(op, self, k) ||
+		if (query_name_taken(op, self, k, 0) ||
 		    in_set(op->fixed, k, query_name_same) ||
 		    in_set(op->unsent_body, k, query_name_same) ||
 		    in_set(op->body_fixed, k, query_name_same) ||
@@ -444,21 +448,24 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
 }
 
 /*
- * A key of a body sent as one argument (curated: the model's copies of
- * fixed properties are gone) that an API merging the query and the body
- * (above) may read as one of the operation's query parameters or a
- * static query credential; the operator's own fixed ones may.  NULL when
- * there is none.
+ * A key of a body (curated: the model's copies of fixed properties are
+ * gone) that an API merging the query and the body (above) may read as
+ * a query parameter the operator fixed or never sends, or a static query
+ * credential.  The operator's own fixed and default properties (`fixed`,
+ * `defaults`) may; an ordinary parameter's name gives the model nothing
+ * it has not.  NULL when there is none.
  */
 static const char *
-body_key_taken(const struct api_op *op, struct json_object *body)
+body_key_taken(const struct api_op *op, struct json_object *body,
+    struct json_object *fixed, struct json_object *defaults)
 {
 	if (!json_object_is_type(body, json_type_object))
 		return NULL;
 	json_object_object_foreach(body, k, val) {
 		(void)val;
-		if (!json_object_object_get_ex(op->body_fixed, k, NULL) &&
-		    query_name_taken(op, NULL, k))
+		if (!json_object_object_get_ex(fixed, k, NULL) &&
+		    !json_object_object_get_ex(defaults, k, NULL) &&
+		    query_name_taken(op, NULL, k, 1))
 			return k;
 	}
 	return NULL;
@@ -817,14 +824,20 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		if (op->body_prop != NULL) {
 			json_object_object_get_ex(call->args, op->body_prop,
 			    &obj);
-			if (obj != NULL && (s = body_key_taken(op, obj)) !=
-			    NULL)
+			if (obj != NULL && (s = body_key_taken(op, obj,
+			    op->body_fixed, op->body_defaults)) != NULL)
 				return tool_error("Invalid arguments: "
 				    "arguments.%s cannot have the key "
 				    "'%.64s': the operation has a query "
 				    "parameter of that name", op->body_prop,
 				    s);
 		} else {
+			if (op->body_whole && (s = body_key_taken(op,
+			    call->args, op->fixed, op->defaults)) != NULL)
+				return tool_error("Invalid arguments: the "
+				    "arguments cannot have the key '%.64s': "
+				    "the operation has a query parameter of "
+				    "that name", s);
 			/* body_whole: the arguments are the body, as given */
 			obj = op->body_whole ? json_object_get(call->args) :
 			    json_object_new_object();
@@ -1629,20 +1642,19 @@ needs_curation(const struct api_op *op)
 /*
  * An object of arguments with what is fixed put in, what is never sent
  * taken out, the defaults of what is absent added.  A caller's key that
- * differs from a fixed or never-sent one only in case is dropped too: a
- * body goes out as it is, and many JSON readers (Go, ASP.NET) match
- * names without case, so {"Role": ...} or a second "TENANT" would get
- * through.
+ * is the `same` as a fixed or never-sent one is dropped too: a body goes
+ * out as it is, and many JSON readers (Go, ASP.NET) match names without
+ * case, so {"Role": ...} or a second "TENANT" would get through.
  */
 static struct json_object *
 curate(struct json_object *args, struct json_object *fixed,
-    struct json_object *defaults, struct json_object *unsent)
+    struct json_object *defaults, struct json_object *unsent,
+    int (*same)(const char *, const char *))
 {
 	struct json_object	*out = json_object_new_object();
 
 	json_object_object_foreach(args, k, v)
-		if (!in_set(fixed, k, name_same_nocase) &&
-		    !in_set(unsent, k, name_same_nocase))
+		if (!in_set(fixed, k, same) && !in_set(unsent, k, same))
 			json_object_object_add(out, k, json_object_get(v));
 	if (defaults != NULL) {
 		json_object_object_foreach(defaults, dk, dv)
@@ -1657,18 +1669,32 @@ curate(struct json_object *args, struct json_object *fixed,
 	return out;
 }
 
-/* The arguments as sent: curated, and so is a body sent as one of them. */
+/*
+ * The arguments as sent: curated, and so is a body sent as one of them,
+ * made if the model left it out and the operator fixed some of it (as a
+ * flattened body is).  A form's names are compared as the most lenient
+ * readers do (qs, PHP and Rails read "[tenant]" and "tenant[]" as
+ * "tenant"); the others without case.
+ */
 static struct json_object *
 curated_args(const struct api_op *op, struct json_object *args)
 {
-	struct json_object	*out, *body;
+	struct json_object	*out, *body = NULL;
+	int			 (*same)(const char *, const char *);
 
-	out = curate(args, op->fixed, op->defaults, op->unsent_body);
-	if (op->body_prop != NULL && json_object_object_get_ex(out,
-	    op->body_prop, &body) && json_object_is_type(body,
-	    json_type_object))
+	same = op->body == API_BODY_FORM || op->body == API_BODY_MULTIPART ?
+	    query_name_same : name_same_nocase;
+	out = curate(args, op->fixed, op->defaults, op->unsent_body,
+	    op->body_whole ? same : name_same_nocase);
+	if (op->body_prop == NULL)
+		return out;
+	if (!json_object_object_get_ex(out, op->body_prop, &body) &&
+	    op->body_fixed != NULL)
+		json_object_object_add(out, op->body_prop, body =
+		    json_object_new_object());
+	if (json_object_is_type(body, json_type_object))
 		json_object_object_add(out, op->body_prop, curate(body,
-		    op->body_fixed, op->body_defaults, op->body_unsent));
+		    op->body_fixed, op->body_defaults, op->body_unsent, same));
 	return out;
 }
 

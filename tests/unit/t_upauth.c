@@ -645,7 +645,15 @@ t_unsent(void)
 	    "\"x-mcp-value\":\"t-42\"},\"secret\":{\"type\":\"string\","
 	    "\"x-mcp-hidden\":true},\"color\":{\"type\":\"string\","
 	    "\"x-mcp-default\":\"red\"},\"region\":{\"type\":\"string\","
-	    "\"x-mcp-hidden\":true,\"x-mcp-value\":\"eu\"}}}}}},"
+	    "\"x-mcp-hidden\":true,\"x-mcp-value\":\"eu\"},\"folder\":{"
+	    "\"type\":\"string\",\"x-mcp-default\":\"inbox\"}}}}}},"
+	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
+	    "\"/search\":{\"post\":{\"operationId\":\"searchAll\","
+	    "\"parameters\":[{\"name\":\"debug\",\"in\":\"query\","
+	    "\"x-mcp-hidden\":true,\"schema\":{\"type\":\"boolean\"}}],"
+	    "\"requestBody\":{\"content\":{\"application/json\":{"
+	    "\"schema\":{\"type\":\"object\",\"allOf\":[{\"required\":"
+	    "[\"q\"]}],\"properties\":{\"q\":{\"type\":\"string\"}}}}}},"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -720,10 +728,39 @@ t_unsent(void)
 	    "\"body\":{\"text\":\"t\",\"Tenant\":\"evil\"}}");
 	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "evil") == NULL,
 	    "... with a fixed query parameter's name: refused");
+	/* an argument's own name the model sets both ways: nothing gained
+	 * (a body is often one argument for that very collision), and so
+	 * for a body property's default */
 	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
 	    "\"body\":{\"text\":\"t\",\"folder\":\"g\"}}");
-	ok(strncmp(s, "ERROR ", 6) == 0, "... with another query "
-	    "parameter's name: refused");
+	ok(strncmp(s, "ERROR ", 6) != 0 && strstr(s, "folder=g") != NULL,
+	    "... with an ordinary query parameter's name: sent (%.60s)", s);
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\"}}");
+	ok(strncmp(s, "ERROR ", 6) != 0 && strstr(s, "folder=inbox") != NULL,
+	    "... whose default has that name: sent (%.60s)", s);
+	/* qs (Express), PHP and Rails read these as tenant_id too */
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\","
+	    "\"body\":{\"text\":\"t\",\"[tenant_id]\":\"victim\","
+	    "\"tenant_id[]\":\"victim\",\"tenant.id\":\"victim\"}}");
+	ok(strstr(s, "victim") == NULL && strstr(s, "tenant_id=t-42") !=
+	    NULL, "... a form body: the fixed one's other spellings dropped "
+	    "(%s)", s);
+	/* the fixed value is always sent, as for a flattened body */
+	s = request(reg, &cfg, "createFolderNote", "{\"folder\":\"f\"}");
+	ok(strstr(s, "tenant_id=t-42") != NULL, "... no body given: one "
+	    "with the fixed properties is sent (%s)", s);
+	/* a body that is the arguments: its keys are the model's too */
+	s = request(reg, &cfg, "searchAll", "{\"q\":\"x\"}");
+	ok(strncmp(s, "ERROR ", 6) != 0, "a body that is the arguments: "
+	    "sent (%.60s)", s);
+	s = request(reg, &cfg, "searchAll", "{\"q\":\"x\",\"api_key\":"
+	    "\"attacker\"}");
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "attacker") == NULL,
+	    "... with the static query key's name in it: refused");
+	s = request(reg, &cfg, "searchAll", "{\"q\":\"x\",\"debug\":true}");
+	ok(strncmp(s, "ERROR ", 6) == 0 || strstr(s, "debug") == NULL,
+	    "... with a never-sent query parameter's name: not sent");
 	/* the document also lists the key as a parameter (Swagger 2.0
 	 * documents often do): the model's value would come first, and
 	 * Flask or Spring take the first of two */
