@@ -173,7 +173,8 @@ merge_siblings(struct api_conv *c, struct json_object *dst,
 	json_object_object_foreach(node, key, val) {
 		if (strcmp(key, "$ref") == 0 || strncmp(key, "x-", 2) == 0)
 			continue;
-		c->nodes += value_weight(val, API_SCHEMA_NODES + 1);
+		c->nodes += strlen(key) / 64 + value_weight(val,
+		    API_SCHEMA_NODES + 1);
 		json_object_object_add(dst, key, json_object_get(val));
 	}
 }
@@ -258,6 +259,8 @@ convert_each(struct api_conv *c, struct json_object *v,
 	if (json_object_is_type(v, json_type_object)) {
 		*out = json_object_new_object();
 		json_object_object_foreach(v, key, val) {
+			/* a name is written out in each copy too */
+			c->nodes += strlen(key) / 64;
 			if (convert(c, val, &e) == -1)
 				goto fail;
 			json_object_object_add(*out, key, e);
@@ -484,8 +487,10 @@ convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 		else if (is_key(key, many_schemas))
 			rc = convert_each(c, val, &e);
 		else {
+			/* an unknown keyword's name is copied as well */
 			e = json_object_get(val);
-			c->nodes += value_weight(val, API_SCHEMA_NODES + 1);
+			c->nodes += strlen(key) / 64 + value_weight(val,
+			    API_SCHEMA_NODES + 1);
 		}
 		if (rc == -1) {
 			c->depth--;

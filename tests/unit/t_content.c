@@ -604,8 +604,9 @@ t_ref_siblings(void)
  * A document that multiplies what it holds: fourteen levels each naming
  * the next twice, 16,384 copies of the last.  What they hold was shared
  * when inlined but written out whole in each copy: an enum of 100
- * strings (a 27 KB document took 770 MB), a 2 KB example, or a 2 KB
- * description beside the $refs of the last level (kept in each copy).
+ * strings (a 27 KB document took 770 MB), a 2 KB example, a 2 KB
+ * description beside the $refs of the last level (kept in each copy),
+ * or a 2 KB property name.
  * What keywords hold counts toward the budget of inlined nodes, after
  * which references go to $defs.  With MCP_SCHEMA_MAX_BYTES at its
  * largest nothing is taken out afterwards, so the inputSchema is what
@@ -616,7 +617,7 @@ t_amplify(void)
 {
 	static const char *const what[] = {
 		"an enum of 100 strings", "a 2 KB example",
-		"a 2 KB description beside a $ref"
+		"a 2 KB description beside a $ref", "a 2 KB property name"
 	};
 	struct cfg	 cfg;
 	struct registry	*reg;
@@ -653,6 +654,9 @@ t_amplify(void)
 			buf_puts(&d, "]");
 		} else if (v == 1)
 			buf_printf(&d, ",\"example\":\"%s\"", text.data);
+		else if (v == 3)
+			buf_printf(&d, ",\"properties\":{\"%s\":{}}",
+			    text.data);
 		buf_puts(&d, "}}}}");
 		reg = load_text(d.data, "MCP_SCHEMA_MAX_BYTES=1073741824",
 		    &cfg, &cause);
