@@ -118,11 +118,13 @@ send_to_provider(const struct cfg *cfg, struct resp *rs, const char *endpoint,
 
 /*
  * Checks common to both modes, after the redirect URI is known to be
- * good: response type, PKCE S256, bounded lengths.  Returns the error
- * code and sets *desc, or NULL.
+ * good: response type, PKCE S256, bounded lengths, and a resource, if
+ * any, that is this server (the consent page names it, and so must the
+ * token: RFC 8707).  Returns the error code and sets *desc, or NULL.
  */
 static const char *
-check_request(const struct form *f, const char **desc)
+check_request(const struct cfg *cfg, const struct form *f,
+    const char **desc)
 {
 	static const char *const bounded[] = { "state", "scope", "resource",
 	    "client_id", NULL };
@@ -156,6 +158,11 @@ check_request(const struct form *f, const char **desc)
 	if (!oauth_pkce_challenge_valid(form_get(f, "code_challenge"))) {
 		*desc = "code_challenge is not an S256 challenge";
 		return "invalid_request";
+	}
+	if (form_get(f, "resource") != NULL &&
+	    !oauth_resource_is(cfg, form_get(f, "resource"))) {
+		*desc = "resource must be this server's MCP endpoint";
+		return "invalid_target";
 	}
 	return NULL;
 }
@@ -247,15 +254,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		return;
 	}
 	oauth_consent_key(form_get(f, "client_id"), b.redirect_uri, key);
-	/* as in the facade: the page names this server, and so must the
-	 * token (RFC 8707), not another resource the provider serves */
-	if ((err = check_request(f, &why)) == NULL &&
-	    form_get(f, "resource") != NULL &&
-	    !oauth_resource_is(cfg, form_get(f, "resource"))) {
-		err = "invalid_target";
-		why = "resource must be this server's MCP endpoint";
-	}
-	if (err != NULL) {
+	if ((err = check_request(cfg, f, &why)) != NULL) {
 		early_error(cfg, rq, rs, &b, key, err, why);
 		return;
 	}
@@ -367,12 +366,7 @@ facade_authorize(const struct cfg *cfg, struct authz_app *app,
 	}
 	res = form_get(f, "resource");
 	oauth_consent_key(c.id, b.redirect_uri, key);
-	if ((err = check_request(f, &why)) == NULL && res != NULL &&
-	    !oauth_resource_is(cfg, res)) {
-		err = "invalid_target";
-		why = "resource must be this server's MCP endpoint";
-	}
-	if (err != NULL)
+	if ((err = check_request(cfg, f, &why)) != NULL)
 		early_error(cfg, rq, rs, &b, key, err, why);
 	else {
 		flow = json_object_new_object();
@@ -406,9 +400,11 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	struct json_object	*flow, *p;
 	struct back		 b;
 	const char		*d = form_get(f, "decision"), *endpoint;
+	int			 approved;
 
 	if ((flow = oauth_consent_answer(cfg, rq, rs, f)) == NULL)
 		return;
+	approved = d != NULL && strcmp(d, "approve") == 0;
 	b.redirect_uri = claim(flow, "r");
 	b.state = claim(flow, "s");
 	b.iss = json_object_object_get_ex(flow, "p", &p) ? NULL :
@@ -416,10 +412,10 @@ consent_post(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 	if (b.redirect_uri == NULL || claim(flow, "ak") == NULL)
 		oauth_page(rs, 400, "Request expired", "The request is "
 		    "incomplete.");
-	else if ((d == NULL || strcmp(d, "approve") != 0) &&
-	    trusted_back(cfg, rq, b.redirect_uri, claim(flow, "ak")))
+	else if (!approved && trusted_back(cfg, rq, b.redirect_uri,
+	    claim(flow, "ak")))
 		error_back(rs, &b, "access_denied", "the user denied access");
-	else if (d == NULL || strcmp(d, "approve") != 0)
+	else if (!approved)
 		/* a URI no one vouched for: a user who said no is not sent
 		 * to a site a stranger's link named (RFC 9700 4.11.2) */
 		oauth_page(rs, 200, "Access denied", "You denied access. "
