@@ -409,23 +409,32 @@ store_down(struct resp *rs)
 }
 
 /*
- * Our code `code` is redeemed now, and never again; the refresh-token
- * family it starts is remembered with it, so that a code that comes
- * back revokes what it gave (RFC 6749 §4.1.2).  0, or -1 after
- * answering invalid_grant (used before) or 503 (store down).
+ * Our code `code` is redeemed now, and never again (unless the provider
+ * fails: grant_code gives it back); the refresh-token family it starts
+ * is remembered with it, so that a code that comes back revokes what it
+ * gave (RFC 6749 §4.1.2).  0, or -1 after answering invalid_grant (used
+ * before) or 503 (store down).
  */
+static void
+code_key(const char *code, char key[STORE_KEY_MAX])
+{
+	unsigned char	 md[32];
+	char		*d;
+
+	EVP_Digest(code, strlen(code), md, NULL, EVP_sha256(), NULL);
+	d = util_b64url_encode(md, sizeof(md));
+	store_key(key, STORE_KEY_MAX, "code", d);
+	free(d);
+}
+
 static int
 code_once(const struct cfg *cfg, struct tok_app *app, struct req *rq,
     struct resp *rs, const char *code, const char *family)
 {
-	unsigned char	 md[32];
-	char		 key[STORE_KEY_MAX], fam[STORE_VALUE_MAX + 1], *d;
+	char		 key[STORE_KEY_MAX], fam[STORE_VALUE_MAX + 1];
 	enum store_res	 r;
 
-	EVP_Digest(code, strlen(code), md, NULL, EVP_sha256(), NULL);
-	d = util_b64url_encode(md, sizeof(md));
-	store_key(key, sizeof(key), "code", d);
-	free(d);
+	code_key(code, key);
 	if ((r = store_claim(app->store, key, family, OAUTH_CODE_TTL + 60)) ==
 	    STORE_OK)
 		return 0;
@@ -450,7 +459,7 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	struct buf		 body;
 	const char		*err, *desc, *ru = form_get(f, "redirect_uri");
 	const char		*res = form_get(f, "resource");
-	char			*family = NULL, *scope;
+	char			*family = NULL, *scope, key[STORE_KEY_MAX];
 	enum seal_error		 e;
 
 	if (form_get(f, "code") == NULL) {
@@ -495,7 +504,17 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		/* what the user allowed this client on the consent page */
 		scope = oauth_scope_merge(prov_field(code, "sc"),
 		    cfg->oauth_default_scope);
-		redeem(cfg, app, rq, rs, &body, w->id, family, NULL, scope);
+		if (redeem(cfg, app, rq, rs, &body, w->id, family, NULL,
+		    scope) == REDEEM_FAILED) {
+			/*
+			 * Not the code's fault (the provider down, a rate
+			 * limit): it stays good for a retry, as a refresh
+			 * token does.  PKCE still guards it, and a provider
+			 * that did redeem it refuses it the second time.
+			 */
+			code_key(form_get(f, "code"), key);
+			store_del(app->store, key);
+		}
 		free(scope);
 		buf_free(&body);
 	}

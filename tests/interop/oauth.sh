@@ -615,6 +615,25 @@ is "$STATUS $(jstr error)" "400 invalid_grant" "the provider refuses a refresh: 
 rdel 'fcgi-mcp:refresh:*'
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS $(jstr error)" "400 invalid_grant" "... and the family has ended: the same token, its claim gone, is refused"
+# a code likewise: the provider down for a moment leaves it good for a
+# retry (at another host too), not used up and taken for a replay; a
+# provider that refuses it (invalid_grant) has used it up
+redis_flow r8
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+n0=$(wc -l < "$T_DIR/cgi.err")
+refuse 503
+cgi_token "$HA" "$(code_body "$RCODE")"
+is "$STATUS $(jstr error)" "503 temporarily_unavailable" "provider down for a moment: the code's redemption is a 503"
+cgi_token "$HB" "$(code_body "$RCODE")"
+is "$STATUS" 200 "... and the same code is redeemed once it is back"
+unlike "$(tail -n "+$((n0 + 1))" "$T_DIR/cgi.err")" 'code came back' "... not taken for a replay"
+redis_flow r9
+RCODE=$(qparam "$(cgi_callback "$HA" "$CBQ" "$CK" | sed -n 's/^Location: //p')" code)
+refuse 400
+cgi_token "$HA" "$(code_body "$RCODE")"
+is "$STATUS $(jstr error)" "400 invalid_grant" "the provider refuses a code: invalid_grant"
+cgi_token "$HB" "$(code_body "$RCODE")"
+is "$(jstr error_description)" "the authorization code was already used" "... and it is used up"
 
 # A claim of the family's current token that is still held (a refresh
 # under way, or one whose store write timed out after Redis ran it, or
