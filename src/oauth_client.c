@@ -386,6 +386,42 @@ url_key(const char *url, char *key)
 	util_hex_encode(d, sizeof(d), key + 4);
 }
 
+/*
+ * Whether a path has a dot segment, spelt out or percent-encoded (%2e),
+ * or an encoded slash or backslash.  Whoever fetches or serves it may
+ * read another path than the one named: libcurl removes dot segments,
+ * and many web servers decode %2e%2e and %2f first.  The CIMD draft
+ * forbids dot segments; the encoded separators go with them.
+ */
+static int
+path_dodgy(const char *p)
+{
+	size_t	 dots = 0, other = 0;
+
+	for (;; p++) {
+		if (*p == '/' || *p == '\0') {
+			if ((dots == 1 || dots == 2) && other == 0)
+				return 1;
+			if (*p == '\0')
+				return 0;
+			dots = other = 0;
+		} else if (*p == '\\')
+			return 1;
+		else if (*p == '.')
+			dots++;
+		else if (*p == '%' && p[1] == '2' && (p[2] == 'e' ||
+		    p[2] == 'E')) {
+			dots++;
+			p += 2;
+		} else if (*p == '%' && ((p[1] == '2' && (p[2] == 'f' ||
+		    p[2] == 'F')) || (p[1] == '5' && (p[2] == 'c' ||
+		    p[2] == 'C'))))
+			return 1;
+		else
+			other++;
+	}
+}
+
 static int
 cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
     const char **cause)
@@ -403,13 +439,15 @@ cimd_resolve(const struct cfg *cfg, const char *url, struct oauth_client *c,
 	}
 	/* draft-ietf-oauth-client-id-metadata-document: a path, no more */
 	bad = u.has_fragment || u.has_userinfo || u.query != NULL ||
-	    u.path[0] == '\0' || strcmp(u.path, "/") == 0 ||
-	    strstr(u.path, "/./") != NULL || strstr(u.path, "/../") != NULL;
+	    u.path[0] == '\0' || strcmp(u.path, "/") == 0;
+	if (!bad && path_dodgy(u.path))
+		bad = 2;
 	snprintf(host, sizeof(host), "%s:%d", u.host, url_default_port(&u));
 	url_free(&u);
 	if (bad) {
-		*cause = "a client_id URL needs a path and no query, fragment "
-		    "or userinfo";
+		*cause = bad == 2 ? "a client_id URL may not have a dot "
+		    "segment or an encoded slash in its path" : "a client_id "
+		    "URL needs a path and no query, fragment or userinfo";
 		return -1;
 	}
 	for (i = 0; i < CIMD_CACHE; i++) {

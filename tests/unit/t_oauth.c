@@ -552,14 +552,38 @@ serve_once(int s, const char *doc)
 static void
 t_cimd(struct cfg *cfg)
 {
+	static const char	*dotted[] = {
+		"http://127.0.0.1:9/a/b/..", "http://127.0.0.1:9/a/b/.",
+		"http://127.0.0.1:9/x/%2e%2e/evil.json",
+		"http://127.0.0.1:9/x/%2E/e.json",
+		"http://127.0.0.1:9/x/.%2e/e.json",
+		"http://127.0.0.1:9/users%2fmallory/c.json",
+		"http://127.0.0.1:9/users%5Cmallory/c.json",
+		"http://127.0.0.1:9/a/./b.json", "http://127.0.0.1:9/a/../b.json",
+		NULL };
 	struct oauth_client	 c;
 	const char		*why = "";
 	char			 url[128], doc[512];
 	double			 t0, took;
+	size_t			 i;
 	int			 s, port, st, rc;
 	pid_t			 pid;
 
 	cfg->cimd_allow_private = 1;	/* http to 127.0.0.1 */
+	/*
+	 * Dot segments, spelt out or percent-encoded, and encoded slashes:
+	 * the fetch (libcurl removes dot segments) or the client's web
+	 * server (nginx decodes %2e%2e) would read another path than the
+	 * id the consent page shows.  Refused before any fetch (port 9:
+	 * nothing listens, so a fetch would say so instead).
+	 */
+	for (i = 0; dotted[i] != NULL; i++) {
+		rc = oauth_client_resolve(cfg, dotted[i], &c, &why);
+		ok(rc == -1 && strstr(why, "dot segment") != NULL, "CIMD: "
+		    "%s refused before a fetch (%s)", dotted[i],
+		    rc == -1 ? why : "taken");
+		oauth_client_free(&c);
+	}
 	s = listener(&port);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/nameless.json", port);
 	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
