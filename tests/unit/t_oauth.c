@@ -559,7 +559,8 @@ t_cimd(struct cfg *cfg)
 		"http://127.0.0.1:9/x/.%2e/e.json",
 		"http://127.0.0.1:9/users%2fmallory/c.json",
 		"http://127.0.0.1:9/users%5Cmallory/c.json",
-		"http://127.0.0.1:9/a/./b.json", "http://127.0.0.1:9/a/../b.json",
+		"http://127.0.0.1:9/a/./b.json",
+		"http://127.0.0.1:9/a/../b.json",
 		NULL };
 	struct oauth_client	 c;
 	const char		*why = "";
