@@ -58,6 +58,7 @@ struct mcp_exchange {
 	int			 modern;
 	int			 log_level;	/* -1: no log notifications */
 	int			 can_stream;	/* SSE allowed for this one */
+	int			 watch;		/* SSE may start to watch */
 	int			 http_status;	/* for the final response */
 	int			 handled;	/* rs already holds the answer */
 	struct auth_grant	*grant;		/* the request's token */

@@ -332,8 +332,8 @@ struct call_state {
  * and a client's disconnect is its cancellation (2026-07-28, Cancellation:
  * a server MUST treat it so).  A call that is not streaming starts its
  * event stream for this after its first second (a server may answer any
- * POST with one); a batch cannot, and is not watched.  -1: the client is
- * gone.
+ * POST with one; a 2025-03-26 batch too, whose responses then go on it).
+ * -1: the client is gone.
  */
 static int
 call_keepalive(struct call_state *cs)
@@ -343,7 +343,7 @@ call_keepalive(struct call_state *cs)
 
 	if (rs->failed)
 		return -1;
-	if (!cs->x->can_stream || (now = util_now_mono()) - cs->last_out <
+	if (!cs->x->watch || (now = util_now_mono()) - cs->last_out <
 	    CALL_QUIET_MAX)
 		return 0;
 	cs->last_out = now;

@@ -610,7 +610,14 @@ exchange_init(struct mcp_exchange *x, struct mcp_app *app,
 	x->http_status = 200;
 }
 
-/* A 2025-03-26 batch: every element answered, responses in one array. */
+/*
+ * A 2025-03-26 batch: every element answered in turn, responses in one
+ * array.  A call past a second starts an event stream to watch the
+ * client, as a single one does (call_keepalive); the responses then go
+ * on it, each an event, and a client gone stops the batch: its calls
+ * would otherwise hold the worker for up to MCP_MAX_BATCH times
+ * MCP_API_TIMEOUT for nobody.
+ */
 static void
 answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
     struct resp *rs, struct json_object *arr, struct auth_grant *grant)
@@ -621,8 +628,9 @@ answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	size_t			 i, n = json_object_array_length(arr);
 	int			 bare;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !rs->failed; i++) {
 		exchange_init(&x, app, cfg, rq, rs, grant);
+		x.watch = 1;
 		rpc_env_of(&env, json_object_array_get_idx(arr, i));
 		r = answer(&x, &env, 1, &bare);
 		if (r != NULL && bare)
@@ -632,12 +640,17 @@ answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 			json_object_array_add(out, r);
 	}
 	req_set_note(rq->rpc_method, sizeof(rq->rpc_method), "batch");
-	if (json_object_array_length(out) == 0) {
+	if (rs->streaming) {
+		n = json_object_array_length(out);
+		for (i = 0; i < n && !rs->failed; i++)
+			resp_sse_event(rs, rpc_to_string(
+			    json_object_array_get_idx(out, i), NULL));
+		json_object_put(out);
+	} else if (json_object_array_length(out) == 0) {
 		resp_empty(rs, 202);
 		json_object_put(out);
-		return;
-	}
-	send_message(rs, 200, out);
+	} else
+		send_message(rs, 200, out);
 }
 
 /* The JSON-RPC part: media types, parsing, one message or a batch. */
@@ -718,7 +731,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		return;
 	}
 	exchange_init(&x, app, cfg, rq, rs, grant);
-	x.can_stream = 1;
+	x.can_stream = x.watch = 1;
 	r = answer(&x, &env, 0, &bare);
 	if (x.handled)
 		json_object_put(r);

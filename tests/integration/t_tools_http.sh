@@ -220,6 +220,29 @@ like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"canc
 mcp '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"chunk_size":100,"delay_ms":1500}}}' -H "$V"
 is "$(header Content-Type)" text/event-stream "a call past a second: an event stream, with a comment to keep watch"
 like "$BODY" '^data: \{"jsonrpc":"2.0","id":10,"result":\{"content"' "... and its result as the event"
+# a 2025-03-26 batch is watched the same way: past a second it is an event
+# stream, each response an event; a client that leaves cancels the call
+# under way and the rest of the batch (which held the worker for all its
+# calls before, up to MCP_MAX_BATCH times MCP_API_TIMEOUT)
+SLOW='{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":%d,"chunk_size":100,"delay_ms":1300}}}'
+# shellcheck disable=SC2059
+mcp "[$(printf "$SLOW" 1 2),$(printf "$SLOW" 2 2)]" -H 'MCP-Protocol-Version: 2025-03-26'
+is "$(header Content-Type)" text/event-stream "a batch past a second: an event stream"
+is "$(printf '%s' "$BODY" | grep -c '^data: {"jsonrpc":"2.0","id":[12],"result":{"content"')" 2 \
+    "... each response an event of its own"
+n0=$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")
+# shellcheck disable=SC2059
+mcp "[$(printf "$SLOW" 1 3),$(printf "$SLOW" 2 3),$(printf "$SLOW" 3 3)]" \
+    -H 'MCP-Protocol-Version: 2025-03-26' --max-time 1
+for _ in $(seq 1 100); do
+	[ "$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")" -gt "$n0" ] && break
+	sleep 0.1
+done
+like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
+    "a client gone during a batch: the call under way stopped"
+sleep 4
+is "$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")" "$((n0 + 1))" \
+    "... and the rest of the batch never ran"
 
 # upstream failures: timeout and a refused connection, within the timeout
 start=$(date +%s)
