@@ -204,17 +204,21 @@ mcp '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"slowDownloa
 wait_line "$T_DIR/mcp.log" '"tool":"slowDownload".*"error":"cancelled"'
 like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
     "a client gone during the stream: its API call stopped (${T_API_CLIENT:-auto})"
+slow_calls() { grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log"; }
+slow_logged() {	# slow_logged N: wait up to 10 s for more than N records
+	for _ in $(seq 1 100); do
+		[ "$(slow_calls)" -gt "$1" ] && return
+		sleep 0.1
+	done
+}
 # ... and one gone while the API is silent, without a progress token: the
 # worker writes to it about once a second (switching to an event stream),
 # so that lighttpd, which closes the worker's connection only when it has
 # something to pass on, says so; before, the call ran its course
-n0=$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")
+n0=$(slow_calls)
 mcp '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":3,"chunk_size":100,"delay_ms":2500}}}' \
     -H "$V" --max-time 1
-for _ in $(seq 1 100); do
-	[ "$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")" -gt "$n0" ] && break
-	sleep 0.1
-done
+slow_logged "$n0"
 like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
     "a client gone while the API is silent: its call stopped (${T_API_CLIENT:-auto})"
 mcp '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"chunk_size":100,"delay_ms":1500}}}' -H "$V"
@@ -230,18 +234,15 @@ mcp "[$(printf "$SLOW" 1 2),$(printf "$SLOW" 2 2)]" -H 'MCP-Protocol-Version: 20
 is "$(header Content-Type)" text/event-stream "a batch past a second: an event stream"
 is "$(printf '%s' "$BODY" | grep -c '^data: {"jsonrpc":"2.0","id":[12],"result":{"content"')" 2 \
     "... each response an event of its own"
-n0=$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")
+n0=$(slow_calls)
 # shellcheck disable=SC2059
 mcp "[$(printf "$SLOW" 1 3),$(printf "$SLOW" 2 3),$(printf "$SLOW" 3 3)]" \
     -H 'MCP-Protocol-Version: 2025-03-26' --max-time 1
-for _ in $(seq 1 100); do
-	[ "$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")" -gt "$n0" ] && break
-	sleep 0.1
-done
+slow_logged "$n0"
 like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
     "a client gone during a batch: the call under way stopped"
 sleep 4
-is "$(grep -c '"tool":"slowDownload"' "$T_DIR/mcp.log")" "$((n0 + 1))" \
+is "$(slow_calls)" "$((n0 + 1))" \
     "... and the rest of the batch never ran"
 
 # upstream failures: timeout and a refused connection, within the timeout
