@@ -68,6 +68,9 @@ fi
 LIGHTTPD=$(PATH="$PATH:/usr/sbin" command -v lighttpd) || die "lighttpd not installed"
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/fcgi-mcp-demo.XXXXXX")
+# lighttpd serves files from here: empty, away from the run directory's
+# secrets, store and configuration
+mkdir "$RUN/www"
 LPID=""
 PROV=""
 stop() {	# everything started here, then the run directory
@@ -128,7 +131,7 @@ fcgi_route() {
 # example API's route; the caller adds its routes and the closing ")".
 conf_head() {
 	cat <<EOC
-server.document-root = "$RUN"
+server.document-root = "$RUN/www"
 server.bind = "127.0.0.1"
 server.port = $PORT
 server.modules += ( "mod_fastcgi", "mod_magnet" )

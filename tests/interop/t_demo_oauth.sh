@@ -56,6 +56,13 @@ USER_=$(sed -n 's/^ *demo user: *\([^ ]*\) *password: *\([^ ]*\)$/\1/p' "$T_DIR/
 PASS_=$(sed -n 's/^ *demo user: *\([^ ]*\) *password: *\([^ ]*\)$/\2/p' "$T_DIR/demo.out")
 ok "$([ -n "$USER_" ] && [ -n "$PASS_" ]; echo $?)" "it prints the demo user ($USER_) and a password"
 like "$OUT" "OpenID provider: *http://127\.0\.0\.1:$PP" "it names the provider on PROVIDER_PORT"
+# the run directory holds the client secret, the seal key and the store:
+# lighttpd serves files from a directory of its own, empty
+# (/mcp-secret reaches mcp.fcgi, whose prefix it has: 401)
+for f in client-secret mcp-secret store.lmdb lighttpd.conf; do
+	st=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/$f")
+	ok "$([ "$st" = 404 ] || [ "$st" = 401 ]; echo $?)" "the demo does not serve its $f ($st)"
+done
 
 # --- no token: 401 and where to get one
 mcp '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' -H 'MCP-Protocol-Version: 2025-11-25'
