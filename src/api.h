@@ -93,6 +93,7 @@ struct api_op {
 struct api_doc {
 	struct json_object	*root;
 	const char		*where;		/* file or URL, for messages */
+	char			*where_own;	/* owned: where (url_redact) */
 	int			 v31;		/* 3.1 (JSON Schema 2020-12) */
 };
 

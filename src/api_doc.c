@@ -63,6 +63,7 @@ fetch_url(const char *var, const char *url, long long timeout, struct buf *b,
 				    "text/yaml;q=0.9, */*;q=0.5", NULL };
 	struct up_request	 rq;
 	struct up_response	 rs;
+	char			*shown = url_redact(url);
 	int			 rc = -1;
 
 	memset(&rq, 0, sizeof(rq));
@@ -72,11 +73,11 @@ fetch_url(const char *var, const char *url, long long timeout, struct buf *b,
 	rq.timeout_ms = timeout * 1000;
 	rq.max_response = API_DOC_MAX;
 	if (up_perform(&rq, &rs) == -1)
-		xasprintf(cause, "%s: cannot fetch %s: %s", var, url,
+		xasprintf(cause, "%s: cannot fetch %s: %s", var, shown,
 		    rs.errmsg);
 	else if (rs.status != 200)
 		xasprintf(cause, "%s: fetching %s answered HTTP %ld",
-		    var, url, rs.status);
+		    var, shown, rs.status);
 	else {
 		buf_append(b, rs.body.data, rs.body.len);
 		if (rs.content_type != NULL)
@@ -84,6 +85,7 @@ fetch_url(const char *var, const char *url, long long timeout, struct buf *b,
 		rc = 0;
 	}
 	up_response_free(&rs);
+	free(shown);
 	return rc;
 }
 
@@ -123,7 +125,7 @@ api_doc_read(const char *var, const char *where, long long timeout,
 {
 	struct buf	 b;
 	const char	*jcause, *p;
-	char		*ctype = NULL, *msg;
+	char		*ctype = NULL, *msg, *shown = url_redact(where);
 	size_t		 n;
 	int		 rc = -1;
 
@@ -139,7 +141,7 @@ api_doc_read(const char *var, const char *where, long long timeout,
 	n = b.len;
 	if (!is_json(where, ctype, p, n)) {
 		/* the same bounds: size (read above) and depth */
-		if ((*out = api_yaml_parse(p, n, where, API_JSON_DEPTH,
+		if ((*out = api_yaml_parse(p, n, shown, API_JSON_DEPTH,
 		    cause)) == NULL) {
 			/* api_yaml.c speaks of MCP_OPENAPI */
 			if (strcmp(var, "MCP_OPENAPI") != 0 && *cause != NULL &&
@@ -158,19 +160,20 @@ api_doc_read(const char *var, const char *where, long long timeout,
 		/* the JSON layer: strict, UTF-8, no NaN, bounded */
 		if (jp_parse(p, n, &doc_json, out, &jcause) == -1) {
 			xasprintf(cause, "%s: %s is not JSON (%s)", var,
-			    where, jcause ? jcause : "empty");
+			    shown, jcause ? jcause : "empty");
 			goto out;
 		}
 	}
 	if (!json_object_is_type(*out, json_type_object)) {
 		xasprintf(cause, "%s: %s: the document is not an object (a "
-		    "mapping)", var, where);
+		    "mapping)", var, shown);
 		goto out;
 	}
 	rc = 0;
 out:
 	buf_free(&b);
 	free(ctype);
+	free(shown);
 	if (rc == -1) {
 		json_object_put(*out);
 		*out = NULL;
@@ -180,7 +183,9 @@ out:
 
 /*
  * Load and check the document.  `where` (a path or URL) is kept for
- * messages and for resolving relative server URLs.
+ * messages and for resolving relative server URLs, without what may be a
+ * credential (its userinfo and query: url_redact); the caller frees
+ * doc->where_own.
  */
 int
 api_doc_load(const char *where, long long timeout, struct api_doc *doc,
@@ -191,10 +196,11 @@ api_doc_load(const char *where, long long timeout, struct api_doc *doc,
 	int			 rc = -1;
 
 	memset(doc, 0, sizeof(*doc));
-	doc->where = where;
+	doc->where = doc->where_own = url_redact(where);
 	if (api_doc_read("MCP_OPENAPI", where, timeout, &doc->root, cause) ==
 	    -1)
 		goto out;
+	where = doc->where;
 	if (json_object_object_get_ex(doc->root, "swagger", NULL) &&
 	    !json_object_object_get_ex(doc->root, "openapi", NULL)) {
 		if ((conv = api_swagger_convert(doc->root, where, cause)) ==

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "api.h"
+#include "url.h"
 #include "util.h"
 
 #define OV_ACTIONS_MAX	1000	/* actions in one overlay */
@@ -258,12 +259,15 @@ api_overlay_load(const char *where, long long timeout,
 {
 	struct json_object	*ov = NULL;
 	size_t			 unmatched;
+	char			*shown;
 	int			 rc;
 
 	if (api_doc_read("MCP_OPENAPI_OVERLAY", where, timeout, &ov, cause) ==
 	    -1)
 		return -1;
-	rc = api_overlay_apply(root, ov, where, &unmatched, cause);
+	shown = url_redact(where);
+	rc = api_overlay_apply(root, ov, shown, &unmatched, cause);
+	free(shown);
 	json_object_put(ov);
 	return rc;
 }

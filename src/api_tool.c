@@ -2066,6 +2066,7 @@ out:
 	}
 	free(b.cands);
 	json_object_put(b.doc.root);
+	free(b.doc.where_own);
 	if (rc == 0) {
 		reg_finish(reg);
 		*regp = reg;

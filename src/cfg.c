@@ -1337,6 +1337,7 @@ cfg_print(const struct cfg *c, unsigned prog, FILE *fp)
 	const struct cfg_var	*v;
 	const char		*field;
 	const char		*s;
+	char			*shown;
 	size_t			 i;
 
 	for (i = 0; i < cfg_nvars; i++) {
@@ -1365,7 +1366,12 @@ cfg_print(const struct cfg *c, unsigned prog, FILE *fp)
 			else if (v->flags & CFG_SECRET)
 				fprintf(fp, "%s=******** (%zu bytes)\n",
 				    v->name, strlen(s));
-			else
+			else if (v->type == CFG_STR) {
+				/* a URL's userinfo and query hidden */
+				shown = url_redact(s);
+				fprintf(fp, "%s=%s\n", v->name, shown);
+				free(shown);
+			} else
 				fprintf(fp, "%s=%s\n", v->name, s);
 			break;
 		}

@@ -30,6 +30,7 @@
 #include "breaker.h"
 #include "server.h"
 #include "upstream.h"
+#include "url.h"
 #include "util.h"
 
 /* Build the tool registry once; a document that cannot be used stops us. */
@@ -39,6 +40,7 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 	struct mcp_app	*app;
 	struct registry	*reg;
 	struct rl_state	*rl;
+	char		*shown;
 	double		 t0 = util_now_mono();
 
 	if (brk_init(cfg, cause) == -1)
@@ -67,9 +69,12 @@ mcp_init(const struct cfg *cfg, void **appp, char **cause)
 	met_tools(reg);
 	if (cfg->openapi == NULL)
 		log_msg(LOGL_WARN, "MCP_OPENAPI is not set: no tools");
-	else
+	else {
+		shown = url_redact(cfg->openapi);
 		log_msg(LOGL_INFO, "%zu tools from %s in %.0f ms", reg->ntools,
-		    cfg->openapi, (util_now_mono() - t0) * 1000.0);
+		    shown, (util_now_mono() - t0) * 1000.0);
+		free(shown);
+	}
 	*appp = app;
 	return 0;
 }

@@ -291,3 +291,36 @@ url_resolve(const char *base, const char *ref)
 	}
 	return out;
 }
+
+/*
+ * `s` as a message or a log line may show it: a URL's userinfo (a user
+ * and password libcurl sends) and its query (often an api_key) become
+ * "***".  Anything without "://" comes back as it is.  A new string.
+ */
+char *
+url_redact(const char *s)
+{
+	const char	*a, *end, *at, *q;
+	struct buf	 b;
+
+	if ((a = strstr(s, "://")) == NULL)
+		return xstrdup(s);
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	buf_init(&b);
+	buf_append(&b, s, (size_t)(a - s));
+	for (at = end; at > a && at[-1] != '@'; at--)
+		;
+	if (at > a) {
+		buf_puts(&b, "***@");
+		a = at;
+	}
+	q = end + strcspn(end, "?#");
+	buf_append(&b, a, (size_t)(q - a));
+	if (*q == '?') {
+		buf_puts(&b, "?***");
+		q += 1 + strcspn(q + 1, "#");
+	}
+	buf_puts(&b, q);
+	return buf_release(&b);
+}

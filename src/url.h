@@ -30,5 +30,6 @@ int	 url_host_span(const char *, size_t *, int *);
 int	 url_host_split(const char *, char **, int *);
 int	 url_is_loopback_host(const char *);
 void	 url_encode(struct buf *, const char *, size_t);
+char	*url_redact(const char *);
 
 #endif

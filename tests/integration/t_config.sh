@@ -131,6 +131,22 @@ is "$rc" 0 "client_credentials with MCP_AUTH=jwt loads"
 unlike "$out" "anyone who reaches" "... without that warning"
 like "$out" 'MCP_UPSTREAM_CLIENT_SECRET=\*\*\*\*\*\*\*\* \(14 bytes\)' "its secret masked"
 unlike "$out" 'gw-secret-4711' "and never printed"
+# a document URL may carry a credential (userinfo libcurl sends, an
+# api_key in the query): neither --check-config nor a log line shows it
+cp "$top_srcdir/examples/openapi.json" "$T_DIR/doc.json"
+start_lighttpd docs ""
+DOC="http://ops:S3cretPW@127.0.0.1:$PORT/doc.json?api_key=KEY123"
+out=$(clean_env MCP_OPENAPI="$DOC" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "a document URL with a user, a password and a query: loads"
+like "$out" "tools from http://\*\*\*@127\.0\.0\.1:$PORT/doc\.json\?\*\*\*" "... named without them in the log"
+like "$out" "MCP_OPENAPI=http://\*\*\*@127\.0\.0\.1:$PORT/doc\.json\?\*\*\*" "... and by --check-config"
+unlike "$out" 'S3cretPW|KEY123' "... whose output never shows the password or the key"
+out=$(clean_env MCP_OPENAPI="${DOC/doc.json/none.json}" "$P" --check-config 2>&1)
+like "$out" 'answered HTTP 404' "a document URL that fails: says so"
+unlike "$out" 'S3cretPW|KEY123' "... without the password or the key"
+out=$(clean_env MCP_OPENAPI="$DOC" MCP_OPENAPI_OVERLAY="${DOC/doc.json/none.json}" "$P" --check-config 2>&1)
+like "$out" 'MCP_OPENAPI_OVERLAY: .*answered HTTP 404' "an overlay URL that fails: says so"
+unlike "$out" 'S3cretPW|KEY123' "... without the password or the key"
 out=$(clean_env MCP_UPSTREAM_AUTH=static "$P" --check-config 2>&1); rc=$?
 is "$rc" 78 "static without MCP_UPSTREAM_CREDENTIALS_FILE: refused"
 like "$out" 'MCP_UPSTREAM_CREDENTIALS_FILE: required' "and named"

@@ -119,6 +119,27 @@ t_url(void)
 	ok(url_is_loopback_host("127.0.0.1") && url_is_loopback_host("[::1]") &&
 	    url_is_loopback_host("localhost") && !url_is_loopback_host("127.x") &&
 	    !url_is_loopback_host("10.0.0.1"), "loopback hosts");
+	{
+		/* what a message or a log line may show of a URL */
+		static const char *const io[][2] = {
+		    { "http://ops:S3cret@h:8/o.json?api_key=K#f",
+		      "http://***@h:8/o.json?***#f" },
+		    { "https://a@b@h/x", "https://***@h/x" },
+		    { "https://h/x?", "https://h/x?***" },
+		    { "https://h?k=v", "https://h?***" },
+		    { "https://h/p@q", "https://h/p@q" },
+		    { "https://h/x", "https://h/x" },
+		    { "/etc/fcgi-mcp/openapi.yaml",
+		      "/etc/fcgi-mcp/openapi.yaml" } };
+		size_t	 i;
+		char	*r;
+
+		for (i = 0; i < sizeof(io) / sizeof(io[0]); i++) {
+			r = url_redact(io[i][0]);
+			is_str(r, io[i][1], "url_redact: %s", io[i][0]);
+			free(r);
+		}
+	}
 }
 
 static void
