@@ -55,7 +55,6 @@ struct jp {
 	jp_member_fn	 top_fn;
 	void		*top_ctx;
 	int		 top_sunk;	/* the top value was such an object */
-	struct json_object *top_seen;	/* its names, for JP_NO_DUP */
 };
 
 static struct json_object *value(struct jp *);
@@ -313,20 +312,6 @@ number(struct jp *j)
 	return o;
 }
 
-/*
- * JP_NO_DUP: is `key` already a member of `o` (for the members handed
- * out by jp_parse_members, of the set of their names)?  It is one now.
- */
-static int
-repeated(struct jp *j, struct json_object *o, const char *key)
-{
-	if (json_object_object_get_ex(o, key, NULL))
-		return 1;
-	if (o == j->top_seen)
-		json_object_object_add(o, key, NULL);
-	return 0;
-}
-
 static struct json_object *
 container(struct jp *j, int obj)
 {
@@ -343,8 +328,6 @@ container(struct jp *j, int obj)
 	j->top_sunk |= sink;
 	if (!sink)
 		c = obj ? json_object_new_object() : json_object_new_array();
-	else if (j->flags & JP_NO_DUP)
-		j->top_seen = json_object_new_object();
 	ws(j);
 	if (j->p < j->end && *j->p == (obj ? '}' : ']')) {
 		j->p++;
@@ -385,8 +368,10 @@ container(struct jp *j, int obj)
 			}
 			j->p++;
 			ws(j);
-			if ((j->flags & JP_NO_DUP) && repeated(j, sink ?
-			    j->top_seen : c, key)) {
+			/* JP_NO_DUP: the members handed out are the
+			 * member function's to check (jparse.h) */
+			if ((j->flags & JP_NO_DUP) && !sink &&
+			    json_object_object_get_ex(c, key, NULL)) {
 				fail(j, "duplicate member name");
 				if (key != kbuf)
 					free(key);
@@ -586,7 +571,6 @@ jp_run(struct jp *j, const char *p, size_t n, const struct jp_opts *o,
 	if (j->sb.cap > 65536)
 		buf_free(&j->sb);	/* not kept after a huge string */
 	scratch = j->sb;
-	json_object_put(j->top_seen);
 	jp_built += j->cost;	/* freed or not: the heap grew by it */
 	return rc;
 }

@@ -24,7 +24,10 @@
  */
 #define JP_NULL		0x01	/* null is a value: 0 with *out NULL */
 #define JP_OBJECT	0x02	/* anything else: "not a JSON object" */
-#define JP_NO_DUP	0x04	/* a member name twice in one object: refused */
+#define JP_NO_DUP	0x04	/* a member name twice in one object: refused
+				   (jp_parse_members: in the objects it
+				   builds; the member function sees the
+				   top level's names and checks them) */
 #define JP_BYTES	0x08	/* strings may hold any bytes >= 0x80 (text we
 				   wrote ourselves: no UTF-8 check) */
 

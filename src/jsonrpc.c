@@ -11,9 +11,14 @@
 #include "jsonrpc.h"
 #include "jwrite.h"
 
-/* The body of a request: bounded by the server (MCP_MAX_BODY) already. */
-static const struct jp_opts rpc_body = { JP_TEXT_MAX, RPC_MAX_DEPTH, JP_NULL,
-    JP_TREE_MAX };
+/*
+ * The body of a request: bounded by the server (MCP_MAX_BODY) already.  A
+ * member name twice in one object is refused at any depth: a proxy or a
+ * firewall in front that reads the first would judge another method,
+ * tool or argument than the one we would run.
+ */
+static const struct jp_opts rpc_body = { JP_TEXT_MAX, RPC_MAX_DEPTH,
+    JP_NULL | JP_NO_DUP, JP_TREE_MAX };
 
 /* JSON-RPC ids that MCP allows: strings and integers (never null). */
 static int
@@ -24,30 +29,42 @@ valid_id(struct json_object *id)
 }
 
 /*
- * Keep a member the envelope knows (a repeated one replaces the earlier,
- * as in a parsed object); `v` is a reference this takes over.
+ * Keep a member the envelope knows; `v` is a reference this takes over.
+ * One that comes twice is noted (rpc_parse_message refuses the body, as
+ * the parser does below the top level).  Other members are dropped, and
+ * so is whatever a repeat of theirs would mean.
  */
 static void
 env_member(void *ctx, const char *key, struct json_object *v)
 {
 	struct rpc_env		*e = ctx;
 	struct json_object	**slot = NULL;
+	unsigned		 bit = 0;
 
 	if (strcmp(key, "jsonrpc") == 0) {
 		e->has_jsonrpc = 1;
 		slot = &e->jsonrpc;
+		bit = 1;
 	} else if (strcmp(key, "id") == 0) {
 		e->has_id = 1;	/* "id": null leaves id NULL */
 		slot = &e->id;
+		bit = 2;
 	} else if (strcmp(key, "method") == 0) {
 		e->has_method = 1;
 		slot = &e->method;
-	} else if (strcmp(key, "params") == 0)
+		bit = 4;
+	} else if (strcmp(key, "params") == 0) {
 		slot = &e->params;
-	else if (strcmp(key, "result") == 0)
+		bit = 8;
+	} else if (strcmp(key, "result") == 0) {
 		e->has_result = 1;
-	else if (strcmp(key, "error") == 0)
+		bit = 16;
+	} else if (strcmp(key, "error") == 0) {
 		e->has_error = 1;
+		bit = 32;
+	}
+	e->repeated |= (e->seen & bit) != 0;
+	e->seen |= bit;
 	if (slot == NULL) {
 		json_object_put(v);
 		return;
@@ -93,6 +110,10 @@ rpc_parse_message(const char *p, size_t n, struct rpc_env *env,
 
 	memset(env, 0, sizeof(*env));
 	rc = jp_parse_members(p, n, &rpc_body, env_member, env, other, cause);
+	if (rc == 1 && env->repeated) {
+		*cause = "duplicate member name";
+		rc = -1;
+	}
 	if (rc == -1)
 		rpc_env_free(env);
 	else if (rc == 0)

@@ -52,6 +52,8 @@ struct rpc_env {
 	int			 has_jsonrpc, has_id, has_method;
 	int			 has_result, has_error;
 	int			 not_object;	/* the message was no object */
+	unsigned		 seen;		/* those above, a bit each */
+	int			 repeated;	/* one of them came twice */
 };
 
 int	 rpc_parse_message(const char *, size_t, struct rpc_env *,

@@ -77,6 +77,10 @@ run_checks() {	# run_checks LABEL LOGFILE
 	    "$label: 2025-06-18 -32600 with id null"
 	mcp "$(printf '{"jsonrpc":"2.0","id":1,"method":"p\xffing"}')"
 	like "$BODY" '"code":-32700' "$label: invalid UTF-8 is a parse error"
+	mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","method":"ping"}'
+	is "$STATUS" 400 "$label: a member name twice 400"
+	like "$BODY" '"code":-32700,"message":"Parse error: duplicate member name"' \
+	    "$label: ... a parse error that says so"
 	mcp '{"jsonrpc":"1.0","id":7,"method":"ping"}'
 	is "$STATUS" 400 "$label: invalid request 400"
 	like "$BODY" '"id":7,"error":\{"code":-32600' "$label: -32600, id echoed"

@@ -91,7 +91,6 @@ t_envelope(void)
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
 		"{\"method\":\"m\",\"jsonrpc\":\"2.0\",\"id\":\"s\",\"params\":{\"a\":[1]}}",
 		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"}",
-		"{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"m\"}",
 		"{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"m\"}",
 		"{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"m\"}",
 		"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"m\"}",
@@ -101,7 +100,6 @@ t_envelope(void)
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}",
 		"{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"m\"}",
-		"{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"method\":7,\"id\":1}",
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\\u0000b\"}",
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"x\":{\"y\":[{}]}}",
 		"{}", "5", "\"s\"", "true",
@@ -150,6 +148,32 @@ t_envelope(void)
 	ok(rpc_parse_message(trunc, strlen(trunc), &env, &other, &c2) == -1 &&
 	    strstr(c2, "UTF-8") != NULL,
 	    "invalid UTF-8 refused");
+	/*
+	 * A member name twice in one object, at any depth: a proxy or a
+	 * firewall in front that reads the first would see another method,
+	 * tool or argument than the one we run (we took the last).
+	 */
+	{
+		static const char *const dups[] = {
+		    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\","
+		    "\"method\":\"tools/list\"}",
+		    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+		    "\"params\":{\"name\":\"a\",\"name\":\"b\"}}",
+		    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+		    "\"params\":{\"name\":\"a\",\"arguments\":{\"x\":{"
+		    "\"t\":1,\"t\":2}}}}",
+		    "[{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,"
+		    "\"method\":\"ping\"}]" };
+		size_t	 d;
+
+		for (d = 0; d < sizeof(dups) / sizeof(dups[0]); d++) {
+			ok(rpc_parse_message(dups[d], strlen(dups[d]), &env,
+			    &other, &c2) == -1 && other == NULL && c2 != NULL &&
+			    strstr(c2, "duplicate") != NULL,
+			    "a repeated member name refused: %s", dups[d]);
+			rpc_env_free(&env);
+		}
+	}
 }
 
 /* jw_value() must print what json-c prints, byte for byte. */
