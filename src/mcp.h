@@ -73,7 +73,7 @@ struct mcp_exchange {
 int	 mcp_version_parse(const char *);
 const char *mcp_version_name(enum mcp_ver);
 int	 mcp_version_is_modern(enum mcp_ver);
-struct json_object *mcp_versions_json(void);
+struct json_object *mcp_versions_json(int);
 enum mcp_ver mcp_version_negotiate(const char *);
 int	 mcp_log_level_parse(const char *);
 const char *mcp_log_level_name(enum mcp_log);

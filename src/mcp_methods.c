@@ -215,7 +215,7 @@ m_discover(struct mcp_exchange *x)
 {
 	struct json_object	*r = json_object_new_object();
 
-	json_object_object_add(r, "supportedVersions", mcp_versions_json());
+	json_object_object_add(r, "supportedVersions", mcp_versions_json(0));
 	json_object_object_add(r, "capabilities", capabilities());
 	if (x->cfg->instructions != NULL)
 		json_object_object_add(r, "instructions",

@@ -266,15 +266,16 @@ meta_of(struct json_object *params)
 	return NULL;
 }
 
+/* -32022's data: the versions a request of its era can name. */
 static struct json_object *
-unsupported_data(const char *requested)
+unsupported_data(const char *requested, int modern)
 {
 	struct json_object	*d = json_object_new_object();
 	char			 safe[64];
 
 	/* a header's bytes are not UTF-8 text: echo printable ASCII only */
 	req_set_note(safe, sizeof(safe), requested ? requested : "");
-	json_object_object_add(d, "supported", mcp_versions_json());
+	json_object_object_add(d, "supported", mcp_versions_json(modern));
 	json_object_object_add(d, "requested", json_object_new_string(safe));
 	return d;
 }
@@ -404,9 +405,11 @@ check_modern(struct mcp_exchange *x, const char *hver)
 	 */
 	ver = mcp_version_parse(mver);
 	if (ver < 0 || !mcp_version_is_modern((enum mcp_ver)ver)) {
+		/* a legacy one here asked for server/discover (is_modern):
+		 * only the modern versions would be answered */
 		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
 		    "Unsupported protocol version");
-		x->err_data = unsupported_data(mver);
+		x->err_data = unsupported_data(mver, ver >= 0);
 		return -1;
 	}
 	if (check_mirror(x, "Mcp-Method", x->msg.method) == -1)
@@ -504,7 +507,7 @@ check_legacy(struct mcp_exchange *x, const char *hver)
 		x->http_status = 400;
 		mcp_fail(x, RPC_UNSUPPORTED_VERSION,
 		    "Unsupported protocol version");
-		x->err_data = unsupported_data(hver);
+		x->err_data = unsupported_data(hver, 0);
 		return -1;
 	}
 	x->ver = (enum mcp_ver)ver;
@@ -512,14 +515,15 @@ check_legacy(struct mcp_exchange *x, const char *hver)
 }
 
 /*
- * Is this a modern message?  Its _meta names a protocol version, or the
- * header names a modern version, or it calls a method that only exists in
- * the modern era.
+ * Is this a modern message?  Its _meta names a protocol version other
+ * than a legacy one we speak (that is a legacy request, whose _meta may
+ * hold anything), or the header names a modern version, or it calls a
+ * method that only exists in the modern era.
  */
 static int
 is_modern(struct mcp_exchange *x, const char *hver)
 {
-	struct json_object	*meta = meta_of(x->msg.params);
+	struct json_object	*meta = meta_of(x->msg.params), *mv;
 	int			 v;
 
 	if (strcmp(x->msg.method, "initialize") == 0 &&
@@ -527,7 +531,8 @@ is_modern(struct mcp_exchange *x, const char *hver)
 	    MCP_META_VERSION, NULL)))
 		return 0;
 	if (meta != NULL && json_object_object_get_ex(meta, MCP_META_VERSION,
-	    NULL))
+	    &mv) && ((v = mcp_version_parse(jp_string(mv))) < 0 ||
+	    mcp_version_is_modern((enum mcp_ver)v)))
 		return 1;
 	if (strcmp(x->msg.method, "server/discover") == 0)
 		return 1;

@@ -42,14 +42,17 @@ mcp_version_is_modern(enum mcp_ver v)
 	return v >= MCP_VER_FIRST_MODERN;
 }
 
-/* All supported versions, newest first (a new array; caller owns it). */
+/*
+ * The supported versions, or only the modern ones, newest first (a new
+ * array; caller owns it).
+ */
 struct json_object *
-mcp_versions_json(void)
+mcp_versions_json(int modern)
 {
 	struct json_object	*a = json_object_new_array();
-	int			 i;
+	int			 i, last = modern ? MCP_VER_FIRST_MODERN : 0;
 
-	for (i = MCP_VER__MAX - 1; i >= 0; i--)
+	for (i = MCP_VER__MAX - 1; i >= last; i--)
 		json_object_array_add(a, json_object_new_string(mcp_versions[i]));
 	return a;
 }

@@ -124,6 +124,18 @@ run_checks() {	# run_checks LABEL LOGFILE
 	    -H 'MCP-Protocol-Version: 2030-01-01' -H 'Mcp-Method: tools/list'
 	like "$STATUS:$BODY" '^400:.*"code":-32022.*"requested":"2030-01-01"' \
 	    "$label: unsupported modern version -32022"
+	# a legacy version we speak, named in _meta as a modern request would:
+	# served as the legacy request it also is; server/discover, which only
+	# modern versions have, names the versions it can be asked in (a client
+	# retrying with one it was offered would meet the same answer again)
+	mcp '{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'MCP-Protocol-Version: 2025-06-18' -H 'Mcp-Method: tools/list'
+	like "$STATUS:$BODY" '^200:\{"jsonrpc":"2.0","id":4,"result":\{"tools":\[' \
+	    "$label: a legacy version in _meta: served as legacy"
+	mcp '{"jsonrpc":"2.0","id":4,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'MCP-Protocol-Version: 2025-11-25' -H 'Mcp-Method: server/discover'
+	like "$STATUS:$BODY" '^400:.*"code":-32022.*"data":\{"supported":\["2026-07-28"\],"requested":"2025-11-25"\}' \
+	    "$label: server/discover in a legacy version: -32022 offers the modern ones"
 	# ... before the mirrored headers, whose rules a later version may change
 	mcp '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"x","_meta":{"io.modelcontextprotocol/protocolVersion":"2030-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}' \
 	    -H 'MCP-Protocol-Version: 2030-01-01'
