@@ -562,6 +562,20 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 		    cause, NULL);
 	}
 	hver = req_header(x->rq, "MCP-Protocol-Version");
+	/*
+	 * MCP-Protocol-Version and MCP_Protocol_Version reach us as one CGI
+	 * name: a gateway may have read the one we would not, and taken a
+	 * legacy body for a modern one whose header rules it left to us.
+	 * Refused whatever the message; a modern request's header rules are
+	 * broken (-32020).
+	 */
+	if (req_header_count(x->rq, "MCP-Protocol-Version") > 1) {
+		x->http_status = 400;
+		return error_reply(x->rq, x->msg.id, x->msg.kind !=
+		    RPC_RESPONSE && is_modern(x, hver) ? RPC_HEADER_MISMATCH :
+		    RPC_INVALID_REQUEST, "Bad Request: MCP-Protocol-Version "
+		    "header is sent more than once", NULL);
+	}
 	if (x->msg.kind == RPC_RESPONSE) {
 		/* we send no requests: nothing to match; and 2026-07-28
 		 * forbids clients to send responses at all */
@@ -678,17 +692,6 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		send_error(rq, rs, 415, NULL, RPC_INVALID_REQUEST,
 		    "Unsupported Media Type: Content-Type must be "
 		    "application/json", NULL);
-		return;
-	}
-	/*
-	 * MCP-Protocol-Version and MCP_Protocol_Version reach us as one CGI
-	 * name: a gateway may have read the one we would not, and taken a
-	 * legacy body for a modern one whose header rules it left to us.
-	 */
-	if (req_header_count(rq, "MCP-Protocol-Version") > 1) {
-		send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
-		    "Bad Request: MCP-Protocol-Version header is sent more "
-		    "than once", NULL);
 		return;
 	}
 	accept = req_header(rq, "Accept");

@@ -427,6 +427,17 @@ t_modern(void)
 	is_int(o.status, 400, "MCP-Protocol-Version sent twice: 400");
 	ok(o.raw != NULL && strstr(o.raw, "more than once") != NULL,
 	    "... saying so (%s)", o.raw ? o.raw : "");
+	ok(o.raw != NULL && strstr(o.raw, "\"id\":1,") != NULL &&
+	    strstr(o.raw, "\"code\":-32600") != NULL, "... a legacy "
+	    "request's -32600, its id echoed (%s)", o.raw ? o.raw : "");
+	out_free(&o);
+	/* a modern one's header rules are broken: -32020, as a mismatch */
+	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+	    "\"tools/list\",\"params\":{" MODERN_META "}}", h_twice);
+	ok(o.status == 400 && o.raw != NULL &&
+	    strstr(o.raw, "\"id\":7,") != NULL &&
+	    strstr(o.raw, "\"code\":-32020") != NULL, "... a modern "
+	    "request's -32020, its id echoed (%s)", o.raw ? o.raw : "");
 	out_free(&o);
 
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
