@@ -148,6 +148,11 @@ run_checks() {	# run_checks LABEL LOGFILE
 	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: resources/list'
 	is "$STATUS" 404 "$label: modern unknown method HTTP 404"
 	like "$BODY" '"code":-32601' "$label: modern -32601 body"
+	# nothing to deliver (no listChanged): no stream is held open
+	mcp "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":{\"toolsListChanged\":true},$MODERN_META}}" \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: subscriptions/listen'
+	like "$STATUS:$BODY" '^404:\{"jsonrpc":"2.0","id":7,"error":\{"code":-32601' \
+	    "$label: subscriptions/listen: -32601 (mcp.fcgi(8))"
 
 	# DNS-rebinding protection
 	mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}' -H 'Host: evil.example.com'
