@@ -41,6 +41,23 @@ for p in $OAUTH_PROGS; do
 	unlike "$out" 'warning' "$p.fcgi: no unknown variable"
 done
 
+# every example line of the shipped env files, uncommented, reads in a
+# shell as written (a value with spaces is quoted, and both a shell and
+# systemd's EnvironmentFile= take the quotes off): no word of it run as a
+# command, no part of a value lost
+for f in "$top_srcdir"/conf/*.env; do
+	sed 's/^#\(MCP_[A-Z0-9_]*=\)/\1/' "$f" >"$T_DIR/all.env"
+	err=$(env -i bash -c 'set -a; . "$1"; env >"$2"' _ "$T_DIR/all.env" "$T_DIR/env.out" 2>&1)
+	is "$err" "" "$(basename "$f"): every line, uncommented, reads in a shell"
+	# (a name set twice: its last line counts)
+	lost=$(grep '^MCP_' "$T_DIR/all.env" | tac | awk -F= '!seen[$1]++' |
+	    while IFS= read -r l; do
+		v=${l#*=}; v=${v#\"}; v=${v%\"}
+		grep -qxF "${l%%=*}=$v" "$T_DIR/env.out" || printf '%s ' "${l%%=*}"
+	done)
+	is "$lost" "" "$(basename "$f"): ... each value whole"
+done
+
 # the systemd unit, with the programs where this install put them
 sed "s|$prefix/libexec/fcgi-mcp|$LIBEXEC|g" "$EX/systemd/fcgi-mcp@.service" \
     >"$T_DIR/fcgi-mcp@.service"
