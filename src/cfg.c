@@ -68,13 +68,13 @@ const struct cfg_var cfg_vars[] = {
 	      "Host" },
 	{ .name = "MCP_SERVER_NAME", .type = CFG_STR, .def = "fcgi-mcp",
 	  .min = 1, .max = 256, .off = F(server_name), .progs = PROG_MCP,
-	  .desc = "serverInfo.name" },
+	  .flags = CFG_UTF8, .desc = "serverInfo.name" },
 	{ .name = "MCP_SERVER_VERSION", .type = CFG_STR,
 	  .def = PACKAGE_VERSION, .min = 1, .max = 64,
-	  .off = F(server_version), .progs = PROG_MCP,
+	  .off = F(server_version), .progs = PROG_MCP, .flags = CFG_UTF8,
 	  .desc = "serverInfo.version" },
 	{ .name = "MCP_INSTRUCTIONS", .type = CFG_STR, .max = 16384,
-	  .off = F(instructions), .progs = PROG_MCP,
+	  .off = F(instructions), .progs = PROG_MCP, .flags = CFG_UTF8,
 	  .desc = "instructions returned to clients (initialize, "
 	      "server/discover)" },
 	{ .name = "MCP_ALLOWED_HOSTS", .type = CFG_LIST, .max = 4096,
@@ -626,6 +626,19 @@ parse_bool(const char *s, int *out)
 	return 0;
 }
 
+static int
+utf8_whole(const char *s)
+{
+	size_t	 n = strlen(s), len;
+	unsigned cp;
+
+	for (; n > 0; s += len, n -= len)
+		if ((len = util_utf8_seq((const unsigned char *)s, n,
+		    &cp)) == 0)
+			return 0;
+	return 1;
+}
+
 /* Check one value against its type; store it in the struct on success. */
 static int
 parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
@@ -683,6 +696,10 @@ parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
 				*cause = "contains control characters";
 				return -1;
 			}
+		if ((v->flags & CFG_UTF8) && !utf8_whole(s)) {
+			*cause = "is not well-formed UTF-8";
+			return -1;
+		}
 		break;
 	default:
 		*cause = "unknown type";

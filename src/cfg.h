@@ -173,12 +173,13 @@ struct cfg_var {
 	const char *const	*choices;	/* ENUM words, NULL-terminated */
 	size_t			 off;		/* offsetof(struct cfg, field) */
 	unsigned		 progs;		/* enum cfg_prog mask */
-	unsigned		 flags;		/* CFG_SECRET, CFG_EMPTY */
+	unsigned		 flags;		/* CFG_SECRET ... */
 	const char		*desc;
 };
 
 #define CFG_SECRET	0x1	/* mask in output; accept NAME_FILE */
 #define CFG_EMPTY	0x2	/* set but empty is a value, not the default */
+#define CFG_UTF8	0x4	/* text clients are sent: well-formed UTF-8 */
 
 extern const struct cfg_var	cfg_vars[];
 extern const size_t		cfg_nvars;

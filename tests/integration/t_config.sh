@@ -219,6 +219,16 @@ out=$(printf 'abc' | clean_env REQUEST_METHOD=POST SCRIPT_NAME=/mcp \
     CONTENT_TYPE=application/json CONTENT_LENGTH=-3 "$P" 2>/dev/null | tr -d '\r')
 like "$out" '^Status: 400' "negative Content-Length: 400"
 
+# text a client is sent (serverInfo, instructions) must be UTF-8: JSON
+# readers refuse the answer otherwise
+for v in MCP_SERVER_NAME MCP_SERVER_VERSION MCP_INSTRUCTIONS; do
+	out=$(clean_env "$v=$(printf 'ab\xff\xfecd')" "$P" --check-config 2>&1); rc=$?
+	is "$rc" 78 "$v not UTF-8: exit 78"
+	like "$out" "$v: .*UTF-8" "... named, with the reason"
+done
+out=$(clean_env "MCP_SERVER_NAME=caf$(printf '\xc3\xa9')" "$P" --check-config 2>&1); rc=$?
+is "$rc" 0 "MCP_SERVER_NAME in UTF-8 beyond ASCII: taken"
+
 # --- the OAuth programs: what each mode needs, named on refusal ---
 O="$top_builddir/cgi-bin"
 FAC="MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=https://id.example"
