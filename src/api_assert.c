@@ -63,19 +63,20 @@ api_assert_load(const char *path, const char *kid, char **cause)
 	EVP_PKEY	*pk = NULL;
 	struct stat	 st;
 	FILE		*fp;
+	const char	*why;
 	char		 group[64];
 	size_t		 glen = 0;
 	int		 rc = -1, id;
 
 	api_assert_free();
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = util_fopen_regular(path, &why)) == NULL) {
 		xasprintf(cause, "MCP_UPSTREAM_CLIENT_KEY_FILE: cannot open "
-		    "%s: %s", path, strerror(errno));
+		    "%s: %s", path, why);
 		return -1;
 	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		xasprintf(cause, "MCP_UPSTREAM_CLIENT_KEY_FILE: %s is not a "
-		    "regular file", path);
+	if (fstat(fileno(fp), &st) == -1) {
+		xasprintf(cause, "MCP_UPSTREAM_CLIENT_KEY_FILE: cannot stat "
+		    "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (st.st_mode & S_IROTH) {

@@ -129,15 +129,16 @@ api_secrets_load(const char *path, char **cause)
 	struct stat		 st;
 	struct buf		 b;
 	FILE			*fp;
+	const char		*why;
 	char			 chunk[4096], *p, *line;
 	size_t			 n, lineno = 0;
 	int			 rc = -1;
 
 	ss->path = path;
 	buf_init(&b);
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = util_fopen_regular(path, &why)) == NULL) {
 		xasprintf(cause, "MCP_UPSTREAM_CREDENTIALS_FILE: cannot open "
-		    "%s: %s", path, strerror(errno));
+		    "%s: %s", path, why);
 		goto out;
 	}
 	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & S_IROTH))

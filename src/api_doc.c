@@ -26,14 +26,14 @@ static const struct jp_opts doc_json = { API_DOC_MAX, API_JSON_DEPTH, 0,
 static int
 read_file(const char *var, const char *path, struct buf *b, char **cause)
 {
-	FILE	*fp;
-	char	 chunk[65536];
-	size_t	 n;
-	int	 rc = -1;
+	FILE		*fp;
+	const char	*why;
+	char		 chunk[65536];
+	size_t		 n;
+	int		 rc = -1;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: cannot open %s: %s", var, path,
-		    strerror(errno));
+	if ((fp = util_fopen_regular(path, &why)) == NULL) {
+		xasprintf(cause, "%s: cannot open %s: %s", var, path, why);
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {

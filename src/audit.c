@@ -53,20 +53,23 @@ static int
 open_path(const char *path, char **cause)
 {
 	struct stat	 st;
-	int		 fd;
+	int		 fd = -1;
 
+	/*
+	 * A FIFO would hold the start until someone reads it: said first;
+	 * O_NONBLOCK for one that appears meanwhile (ENXIO without a
+	 * reader).  A regular file's writes ignore it.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		goto irregular;
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOCTTY, 0640)) == -1) {
+	    O_NOCTTY | O_NONBLOCK, 0640)) == -1) {
 		xasprintf(cause, "MCP_AUDIT_LOG: cannot open %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		xasprintf(cause, "MCP_AUDIT_LOG: %s is not a regular file",
-		    path);
-		close(fd);
-		return -1;
-	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		goto irregular;
 	if (audit_fd > STDERR_FILENO)
 		close(audit_fd);
 	audit_fd = fd;
@@ -74,6 +77,11 @@ open_path(const char *path, char **cause)
 	audit_ino = st.st_ino;
 	audit_checked = util_now_mono();
 	return 0;
+irregular:
+	xasprintf(cause, "MCP_AUDIT_LOG: %s is not a regular file", path);
+	if (fd != -1)
+		close(fd);
+	return -1;
 }
 
 /* Open the destination of MCP_AUDIT_LOG (checked by cfg: off, stderr or

@@ -1215,7 +1215,7 @@ static char *
 read_secret_file(char **envp, const struct cfg_var *v, FILE *err, int *rc)
 {
 	char		 name[128], *val;
-	const char	*path;
+	const char	*path, *why;
 	struct stat	 st;
 	FILE		*fp;
 	size_t		 n;
@@ -1229,9 +1229,8 @@ read_secret_file(char **envp, const struct cfg_var *v, FILE *err, int *rc)
 		*rc = -1;
 		return NULL;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
-		fprintf(err, "%s: cannot open %s: %s\n", name, path,
-		    strerror(errno));
+	if ((fp = util_fopen_regular(path, &why)) == NULL) {
+		fprintf(err, "%s: cannot open %s: %s\n", name, path, why);
 		*rc = -1;
 		return NULL;
 	}

@@ -312,10 +312,8 @@ read_file(const char *path, size_t max, size_t *len, const char **cause)
 	FILE	*fp;
 	char	*data;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		*cause = strerror(errno);
+	if ((fp = util_fopen_regular(path, cause)) == NULL)
 		return NULL;
-	}
 	data = xmalloc(max + 1);
 	*len = fread(data, 1, max + 1, fp);
 	fclose(fp);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -598,4 +600,35 @@ util_sha256(const void *p, size_t len, unsigned char *out)
 	    EVP_DigestUpdate(ctx, p, len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, out, &n) != 1)
 		abort();	/* SHA-256 cannot fail but for memory */
+}
+
+/*
+ * Open a file the configuration names, for reading: a regular file only.
+ * A FIFO nobody writes would hold the start (or --check-config) for ever,
+ * and a directory reads as nothing.  NULL with *why (strerror's text, or
+ * "not a regular file") otherwise.
+ */
+FILE *
+util_fopen_regular(const char *path, const char **why)
+{
+	struct stat	 st;
+	FILE		*fp;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY)) == -1) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, 0) == -1 || (fp = fdopen(fd, "r")) == NULL) {
+		*why = strerror(errno);
+		close(fd);
+		return NULL;
+	}
+	return fp;
 }

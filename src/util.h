@@ -55,6 +55,7 @@
 #define FCM_UTIL_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -107,6 +108,7 @@ int	 util_list_ncontains(const char *, size_t, const char *, int);
 int	 util_fd_quiet(int);
 int	 util_media_type_is(const char *, const char *);
 int	 util_allocate(int, off_t, off_t, int);
+FILE	*util_fopen_regular(const char *, const char **);
 void	 util_hex_encode(const unsigned char *, size_t, char *);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);

@@ -229,6 +229,28 @@ done
 out=$(clean_env "MCP_SERVER_NAME=caf$(printf '\xc3\xa9')" "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "MCP_SERVER_NAME in UTF-8 beyond ASCII: taken"
 
+# a file a variable names that is no regular file (a FIFO nobody writes,
+# a directory): refused at once with a reason, not waited on for ever
+mkfifo "$T_DIR/fifo"
+mkdir "$T_DIR/dir"
+fifo_refused() {	# fifo_refused PROGRAM VAR=value...: 78 within 5 s, named
+	local prog=$1 var=${2%%=*} out rc
+	out=$(clean_env "${@:2}" timeout 5 "$top_builddir/cgi-bin/$prog" --check-config 2>&1); rc=$?
+	is "$rc" 78 "$var naming a FIFO or a directory ($prog): exit 78 at once"
+	like "$out" "$var: .*not a regular file" "... saying why"
+}
+FACADE="MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=https://id.example MCP_OAUTH_CLIENT_ID=gw"
+fifo_refused mcp.fcgi MCP_OPENAPI="$T_DIR/fifo"
+fifo_refused mcp.fcgi MCP_AUDIT_LOG="$T_DIR/fifo"
+fifo_refused mcp.fcgi MCP_OAUTH_CLIENT_SECRET_FILE="$T_DIR/fifo"
+fifo_refused mcp.fcgi MCP_METRICS_TOKEN_FILE="$T_DIR/dir"
+fifo_refused mcp.fcgi MCP_UPSTREAM_CREDENTIALS_FILE="$T_DIR/fifo" MCP_UPSTREAM_AUTH=static \
+    MCP_OPENAPI="$top_srcdir/examples/openapi.json"
+# shellcheck disable=SC2086	# $FACADE: words on purpose
+fifo_refused oauth-token.fcgi MCP_SECRET_FILE="$T_DIR/fifo" $FACADE
+fifo_refused oauth-metadata.fcgi MCP_OAUTH_METADATA_FILE="$T_DIR/fifo" \
+    MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=custom
+
 # --- the OAuth programs: what each mode needs, named on refusal ---
 O="$top_builddir/cgi-bin"
 FAC="MCP_PUBLIC_URL=https://mcp.example MCP_OAUTH_MODE=facade MCP_OAUTH_ISSUER=https://id.example"
