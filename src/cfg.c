@@ -146,7 +146,7 @@ const struct cfg_var cfg_vars[] = {
 	      "workers on this host; a call waits for a free one up to "
 	      "MCP_API_TIMEOUT; 0: no cap" },
 	{ .name = "MCP_API_STATE_FILE", .type = CFG_STR, .min = 1, .max = 4096,
-	  .off = F(api_state_file), .progs = PROG_MCP,
+	  .off = F(api_state_file), .progs = PROG_MCP, .flags = CFG_ABSPATH,
 	  .desc = "the shared-memory file every worker on the host maps "
 	      "for the breaker and the cap; default: "
 	      "/dev/shm/fcgi-mcp-api-UID" },
@@ -454,6 +454,7 @@ const struct cfg_var cfg_vars[] = {
 	      "(MCP_REDIS_ADDRESS, shared by every host)" },
 	{ .name = "MCP_STORE_PATH", .type = CFG_STR, .min = 1, .max = 4096,
 	  .off = F(store_path), .progs = PROG_AUTHZ | PROG_TOKEN,
+	  .flags = CFG_ABSPATH,
 	  .desc = "the LMDB file of MCP_STORE=local (and PATH-lock "
 	      "beside it); must survive restarts for refresh tokens to; "
 	      "default: /var/tmp/fcgi-mcp-UID.lmdb" },
@@ -507,7 +508,7 @@ const struct cfg_var cfg_vars[] = {
 	      "warn once a minute) or closed (refuse it with 503)" },
 	{ .name = "MCP_RATE_LIMIT_PATH", .type = CFG_STR, .min = 1,
 	  .max = 4096, .off = F(rate_limit_path),
-	  .progs = PROG_MCP | PROG_AUTHZ,
+	  .progs = PROG_MCP | PROG_AUTHZ, .flags = CFG_ABSPATH,
 	  .desc = "the LMDB file of the rate limits' counters with "
 	      "MCP_STORE=local, written without fsync; default: "
 	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb, "
@@ -577,7 +578,7 @@ const struct cfg_var cfg_vars[] = {
 	      "program on this host (a file mapped by all), served by "
 	      "mcp.fcgi at /mcp/metrics; off: no file, no counting, 404" },
 	{ .name = "MCP_METRICS_PATH", .type = CFG_STR, .min = 2, .max = 4096,
-	  .off = F(metrics_path), .progs = PROG_ALL,
+	  .off = F(metrics_path), .progs = PROG_ALL, .flags = CFG_ABSPATH,
 	  .desc = "the counters' file, an absolute path, the same for "
 	      "every program of a deployment; default: "
 	      "/dev/shm/fcgi-mcp-UID-LAYOUT.metrics (LAYOUT: a hash of "
@@ -698,6 +699,11 @@ parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
 			}
 		if ((v->flags & CFG_UTF8) && !utf8_whole(s)) {
 			*cause = "is not well-formed UTF-8";
+			return -1;
+		}
+		/* a relative one is read from each worker's directory */
+		if ((v->flags & CFG_ABSPATH) && s[0] != '/') {
+			*cause = "must be an absolute path";
 			return -1;
 		}
 		break;

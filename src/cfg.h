@@ -180,6 +180,7 @@ struct cfg_var {
 #define CFG_SECRET	0x1	/* mask in output; accept NAME_FILE */
 #define CFG_EMPTY	0x2	/* set but empty is a value, not the default */
 #define CFG_UTF8	0x4	/* text clients are sent: well-formed UTF-8 */
+#define CFG_ABSPATH	0x8	/* a file's path: absolute */
 
 extern const struct cfg_var	cfg_vars[];
 extern const size_t		cfg_nvars;

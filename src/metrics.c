@@ -531,10 +531,7 @@ met_init(const struct cfg *cfg, unsigned prog, int serving, char **cause)
 	met_has_token = 0;
 	if (cfg->metrics == 0)
 		return 0;
-	if (cfg->metrics_path != NULL && cfg->metrics_path[0] != '/') {
-		xasprintf(cause, "MCP_METRICS_PATH: must be an absolute path");
-		return -1;
-	}
+	/* an absolute MCP_METRICS_PATH: cfg checked it (CFG_ABSPATH) */
 	path = cfg->metrics_path != NULL ? xstrdup(cfg->metrics_path) :
 	    met_default_path();
 	rc = met_attach(path, cause);

@@ -229,6 +229,17 @@ done
 out=$(clean_env "MCP_SERVER_NAME=caf$(printf '\xc3\xa9')" "$P" --check-config 2>&1); rc=$?
 is "$rc" 0 "MCP_SERVER_NAME in UTF-8 beyond ASCII: taken"
 
+# a state file's path is absolute: a relative one is read against
+# whatever directory each worker was started in
+BIN=$(cd "$top_builddir/cgi-bin" && pwd)
+for pv in oauth-token:MCP_STORE_PATH mcp:MCP_RATE_LIMIT_PATH mcp:MCP_API_STATE_FILE \
+    mcp:MCP_METRICS_PATH; do
+	v=${pv#*:}
+	out=$(cd "$T_DIR" && clean_env "$v=relative.state" "$BIN/${pv%%:*}.fcgi" --check-config 2>&1); rc=$?
+	is "$rc" 78 "$v relative: exit 78"
+	like "$out" "$v: must be an absolute path" "... named"
+done
+ok "$(ls "$T_DIR"/relative.state* >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "... and no such file made"
 # a file a variable names that is no regular file (a FIFO nobody writes,
 # a directory): refused at once with a reason, not waited on for ever
 mkfifo "$T_DIR/fifo"
