@@ -71,6 +71,16 @@ for v in MCP_STORE_PATH MCP_METRICS_PATH MCP_RATE_LIMIT_PATH MCP_API_STATE_FILE;
 done
 like "$(grep '^Environment=MCP_METRICS_PATH=' "$T_DIR/fcgi-mcp@.service")" "metrics-[0-9]" \
     "the unit's counters file is named by version"
+# the workers run as a user of their own, in the web server's group (to
+# reach the socket): the web server's other programs (PHP, CGI) run as
+# its user, and would read the seal key, the client secret and the store
+is "$(sed -n 's/^User=//p' "$T_DIR/fcgi-mcp@.service")" fcgi-mcp "the unit runs the workers as fcgi-mcp"
+is "$(sed -n 's/^Group=//p' "$T_DIR/fcgi-mcp@.service")" www-data "... in the web server's group"
+is "$(grep -c -- '-u www-data' "$EX/spawn-fcgi.example")" 0 "spawn-fcgi.example: no worker runs as www-data"
+like "$(grep -c -- '-u fcgi-mcp -g www-data' "$EX/spawn-fcgi.example")" '^[1-9]' "... they run as fcgi-mcp"
+for f in "$top_srcdir"/conf/*.env; do
+	unlike "$(cat "$f")" 'root:www-data' "$(basename "$f"): secrets not readable by the web server's group"
+done
 if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(cd "$T_DIR" && systemd-analyze verify --man=no "$T_DIR/fcgi-mcp@mcp.service" 2>&1)
 	ok $? "systemd-analyze verify fcgi-mcp@mcp.service"
