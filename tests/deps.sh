@@ -33,17 +33,34 @@ install_debs() {	# install_debs [PACKAGES]: default FCM_DEBS
 	echo "== installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	# the tests start their own servers: keep packages from starting
-	# system ones (on port 80) while they install
+	# system ones (on port 80) while they install; the policy file goes
+	# even when the install is interrupted (it would keep every later
+	# package's service from starting)
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 		chmod +x /usr/sbin/policy-rc.d
 		policy=1
+		trap 'rm -f /usr/sbin/policy-rc.d; exit 130' INT TERM HUP
 	fi
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing \
 	    >/dev/null
 	p=$?
-	[ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+	if [ -n "$policy" ]; then
+		rm -f /usr/sbin/policy-rc.d
+		trap - INT TERM HUP
+	fi
 	[ "$p" -eq 0 ] || { echo "apt-get install failed" >&2; exit 1; }
+	# ... nor at the next boot: the servers installed here for the tests
+	# and the demo stay off (Prometheus would listen on every address
+	# without authentication); a server that was there before is left
+	# as it was
+	for p in lighttpd nginx apache2 prometheus redis-server; do
+		case " $missing " in
+		*" $p "*) command -v systemctl >/dev/null 2>&1 &&
+			systemctl disable --quiet "$p" >/dev/null 2>&1 ;;
+		esac
+	done
+	return 0
 }
 
 # configure (once) and build out of tree: build DIR CONFIGURE-ARGS...
