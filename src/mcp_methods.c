@@ -377,7 +377,6 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 	if (cs->token == NULL || progress <= cs->last)
 		return call_keepalive(cs);
 	cs->last = progress;
-	cs->last_out = util_now_mono();
 	p = json_object_new_object();
 	json_object_object_add(p, "progressToken", json_object_get(cs->token));
 	json_object_object_add(p, "progress", number(progress));
@@ -386,8 +385,12 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 	if (msg != NULL)
 		json_object_object_add(p, "message",
 		    json_object_new_string(msg));
-	/* not streaming (a batch) is no reason to stop */
-	mcp_notify(cs->x, "notifications/progress", p);
+	/* not streaming (a batch) is no reason to stop, nor a word to the
+	 * client: the comments watch it then */
+	if (mcp_notify(cs->x, "notifications/progress", p) == 0)
+		cs->last_out = util_now_mono();
+	else if (!cs->x->rs->failed)
+		return call_keepalive(cs);
 	return cs->x->rs->failed ? -1 : 0;
 }
 

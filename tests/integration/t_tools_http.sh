@@ -244,6 +244,18 @@ like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"canc
 sleep 4
 is "$(slow_calls)" "$((n0 + 1))" \
     "... and the rest of the batch never ran"
+# ... also while the API sends a little at a time with a progress token:
+# progress a batch cannot send is no word to the client, so the comments
+# still watch it (the calls ran their course before)
+PROG='{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":8,"chunk_size":100,"delay_ms":400},"_meta":{"progressToken":"p%d"}}}'
+n0=$(slow_calls)
+# shellcheck disable=SC2059
+mcp "[$(printf "$PROG" 1 1),$(printf "$PROG" 2 2)]" -H 'MCP-Protocol-Version: 2025-03-26' --max-time 1
+slow_logged "$n0"
+like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
+    "a client gone during a batch whose call sends progress: the call stopped"
+sleep 4
+is "$(slow_calls)" "$((n0 + 1))" "... and the rest of the batch never ran"
 
 # upstream failures: timeout and a refused connection, within the timeout
 start=$(date +%s)
