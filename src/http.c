@@ -14,6 +14,7 @@
 
 #include "http.h"
 #include "jwrite.h"
+#include "util.h"
 
 /*
  * Index the parameters by the length of their names: a handler looks up
@@ -167,6 +168,7 @@ resp_init(struct resp *rs, struct http_sink *sink)
 	buf_init(&rs->headers);
 	buf_init(&rs->body);
 	rs->sink = sink;
+	rs->last_out = util_now_mono();
 }
 
 void
@@ -287,6 +289,7 @@ resp_sse_begin(struct resp *rs)
 	if (resp_write_head(rs) == -1 || sink_write(rs, "\r\n", 2) == -1)
 		return -1;
 	rs->streaming = 1;
+	rs->last_out = util_now_mono();
 	return rs->sink->flush(rs->sink->ctx);
 }
 
@@ -308,6 +311,7 @@ resp_sse_event(struct resp *rs, const char *json)
 		rs->failed = 1;
 		return -1;
 	}
+	rs->last_out = util_now_mono();
 	return 0;
 }
 
@@ -326,6 +330,7 @@ resp_sse_comment(struct resp *rs)
 		rs->failed = 1;
 		return -1;
 	}
+	rs->last_out = util_now_mono();
 	return 0;
 }
 

@@ -60,6 +60,8 @@ struct resp {
 	struct buf	  body;
 	int		  streaming;	/* status and headers already sent */
 	int		  failed;	/* the client went away */
+	double		  last_out;	/* when the client last heard from
+					   us (util_now_mono; the start) */
 	struct http_sink *sink;
 };
 

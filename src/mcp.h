@@ -88,6 +88,7 @@ int	 mcp_fail(struct mcp_exchange *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 mcp_notify(struct mcp_exchange *, const char *,
 	    struct json_object *);			/* takes params */
+int	 mcp_watch(struct mcp_exchange *);
 char	*mcp_tool_scopes(const struct mcp_app *, const struct tool *);
 void	 mcp_audit(const struct cfg *, const struct req *,
 	    const struct auth_grant *, const char *, const struct tool_call *,

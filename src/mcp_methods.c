@@ -319,7 +319,6 @@ struct call_state {
 	struct mcp_exchange	*x;
 	struct json_object	*token;	/* progressToken, borrowed */
 	double			 last;
-	double			 last_out;	/* when the client last heard */
 };
 
 /* Seconds without a word to the client before a comment is sent. */
@@ -330,28 +329,32 @@ struct call_state {
  * a web server notices that its client left only when it has something
  * to pass on (lighttpd keeps the worker's connection open until then),
  * and a client's disconnect is its cancellation (2026-07-28, Cancellation:
- * a server MUST treat it so).  A call that is not streaming starts its
- * event stream for this after its first second (a server may answer any
- * POST with one; a 2025-03-26 batch too, whose responses then go on it).
- * -1: the client is gone.
+ * a server MUST treat it so).  A request that is not streaming starts its
+ * event stream for this after its first quiet second (a server may answer
+ * any POST with one; a 2025-03-26 batch too, whose responses then go on
+ * it, and which calls this between its messages).  The quiet time is the
+ * request's (rs->last_out), not one call's.  -1: the client is gone.
  */
-static int
-call_keepalive(struct call_state *cs)
+int
+mcp_watch(struct mcp_exchange *x)
 {
-	struct resp	*rs = cs->x->rs;
-	double		 now;
+	struct resp	*rs = x->rs;
 
 	if (rs->failed)
 		return -1;
-	if (!cs->x->watch || (now = util_now_mono()) - cs->last_out <
-	    CALL_QUIET_MAX)
+	if (!x->watch || util_now_mono() - rs->last_out < CALL_QUIET_MAX)
 		return 0;
-	cs->last_out = now;
 	if (!rs->streaming && resp_sse_begin(rs) == -1) {
 		rs->failed = 1;
 		return -1;
 	}
 	return resp_sse_comment(rs);
+}
+
+static int
+call_keepalive(struct call_state *cs)
+{
+	return mcp_watch(cs->x);
 }
 
 /* Byte counts print as integers, not as 65536.0. */
@@ -387,9 +390,8 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 		    json_object_new_string(msg));
 	/* not streaming (a batch) is no reason to stop, nor a word to the
 	 * client: the comments watch it then */
-	if (mcp_notify(cs->x, "notifications/progress", p) == 0)
-		cs->last_out = util_now_mono();
-	else if (!cs->x->rs->failed)
+	if (mcp_notify(cs->x, "notifications/progress", p) == -1 &&
+	    !cs->x->rs->failed)
 		return call_keepalive(cs);
 	return cs->x->rs->failed ? -1 : 0;
 }
@@ -583,7 +585,6 @@ m_tools_call(struct mcp_exchange *x)
 	memset(&cs, 0, sizeof(cs));
 	cs.x = x;
 	cs.last = -1;	/* a first report of 0 is a valid start */
-	cs.last_out = util_now_mono();
 	if (meta != NULL &&
 	    json_object_object_get_ex(meta, "progressToken", &tok) &&
 	    (json_object_is_type(tok, json_type_string) ||

@@ -652,9 +652,11 @@ answer_batch(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	size_t			 i, n = json_object_array_length(arr);
 	int			 bare;
 
-	for (i = 0; i < n && !rs->failed; i++) {
+	for (i = 0; i < n; i++) {
 		exchange_init(&x, app, cfg, rq, rs, grant);
 		x.watch = 1;
+		if (mcp_watch(&x) == -1)
+			break;
 		rpc_env_of(&env, json_object_array_get_idx(arr, i));
 		r = answer(&x, &env, 1, &bare);
 		if (r != NULL && bare)

@@ -244,6 +244,17 @@ like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"canc
 sleep 4
 is "$(slow_calls)" "$((n0 + 1))" \
     "... and the rest of the batch never ran"
+# ... also when each call takes less than a second: the quiet time is
+# the request's, not each call's (a batch of short calls never wrote)
+SHORT='{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"slowDownload","arguments":{"chunks":2,"chunk_size":100,"delay_ms":400}}}'
+n0=$(slow_calls)
+# shellcheck disable=SC2059
+mcp "[$(for i in 1 2 3 4 5 6 7; do printf "$SHORT," "$i"; done)$(printf "$SHORT" 8)]" \
+    -H 'MCP-Protocol-Version: 2025-03-26' --max-time 1
+sleep 4
+like "$(grep '"tool":"slowDownload"' "$T_DIR/mcp.log" | tail -1)" '"error":"cancelled"' \
+    "a client gone during a batch of short calls: the call under way stopped"
+ok "$([ "$(slow_calls)" -lt "$((n0 + 8))" ]; echo $?)" "... and the rest never ran ($(( $(slow_calls) - n0 )) of 8)"
 # ... also while the API sends a little at a time with a progress token:
 # progress a batch cannot send is no word to the client, so the comments
 # still watch it (the calls ran their course before)
