@@ -722,7 +722,13 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 	}
 	if (rc == 0 && json_object_is_type(o, json_type_array)) {
 		hver = req_header(rq, "MCP-Protocol-Version");
-		if (hver != NULL && strcmp(hver, "2025-03-26") != 0)
+		/* the header twice (see answer): refused whole, as no
+		 * message of a batch can be told apart by its id */
+		if (req_header_count(rq, "MCP-Protocol-Version") > 1)
+			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
+			    "Bad Request: MCP-Protocol-Version header is sent "
+			    "more than once", NULL);
+		else if (hver != NULL && strcmp(hver, "2025-03-26") != 0)
 			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
 			    "JSON-RPC batches are only allowed in protocol "
 			    "version 2025-03-26", NULL);

@@ -417,6 +417,8 @@ t_modern(void)
 	const char	*h_twice[] = { "HTTP_MCP_PROTOCOL_VERSION=2025-06-18",
 	    "HTTP_MCP_PROTOCOL_VERSION=2026-07-28",
 	    "HTTP_MCP_METHOD=tools/list", NULL };
+	const char	*h_twice03[] = { "HTTP_MCP_PROTOCOL_VERSION=2025-03-26",
+	    "HTTP_MCP_PROTOCOL_VERSION=2026-07-28", NULL };
 	struct out	 o;
 
 	/* a gateway may read the one we would not: refused, whatever the
@@ -430,6 +432,15 @@ t_modern(void)
 	ok(o.raw != NULL && strstr(o.raw, "\"id\":1,") != NULL &&
 	    strstr(o.raw, "\"code\":-32600") != NULL, "... a legacy "
 	    "request's -32600, its id echoed (%s)", o.raw ? o.raw : "");
+	out_free(&o);
+	/* a batch: refused whole (a notification in it gets no answer) */
+	o = run("POST", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"ping\"},{\"jsonrpc\":\"2.0\",\"method\":"
+	    "\"notifications/initialized\"}]", h_twice03);
+	ok(o.status == 400 && o.raw != NULL &&
+	    strstr(o.raw, "more than once") != NULL &&
+	    strstr(o.raw, "[{") == NULL, "... a batch: 400, refused whole, "
+	    "no answer per message (%s)", o.raw ? o.raw : "");
 	out_free(&o);
 	/* a modern one's header rules are broken: -32020, as a mismatch */
 	o = run("POST", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
