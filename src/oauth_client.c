@@ -391,7 +391,8 @@ url_key(const char *url, char *key)
  * or an encoded slash or backslash.  Whoever fetches or serves it may
  * read another path than the one named: libcurl removes dot segments,
  * and many web servers decode %2e%2e and %2f first.  The CIMD draft
- * forbids dot segments; the encoded separators go with them.
+ * forbids dot segments; the encoded separators go with them.  A segment
+ * ends at ';' too (or %3b): Java servers read "..;x" as "..".
  */
 static int
 path_dodgy(const char *p)
@@ -399,7 +400,12 @@ path_dodgy(const char *p)
 	size_t	 dots = 0, other = 0;
 
 	for (;; p++) {
-		if (*p == '/' || *p == '\0') {
+		if (*p == ';' || (*p == '%' && p[1] == '3' && (p[2] == 'b' ||
+		    p[2] == 'B'))) {
+			if ((dots == 1 || dots == 2) && other == 0)
+				return 1;
+			other++;
+		} else if (*p == '/' || *p == '\0') {
 			if ((dots == 1 || dots == 2) && other == 0)
 				return 1;
 			if (*p == '\0')

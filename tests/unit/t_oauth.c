@@ -561,6 +561,9 @@ t_cimd(struct cfg *cfg)
 		"http://127.0.0.1:9/users%5Cmallory/c.json",
 		"http://127.0.0.1:9/a/./b.json",
 		"http://127.0.0.1:9/a/../b.json",
+		"http://127.0.0.1:9/a/..;/b.json",
+		"http://127.0.0.1:9/a/%2e%2e;x/b.json",
+		"http://127.0.0.1:9/a/.%3B/b.json",
 		NULL };
 	struct oauth_client	 c;
 	const char		*why = "";
