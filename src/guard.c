@@ -99,7 +99,13 @@ guard_origin_ok(const struct cfg *c, const char *value)
 		ok = util_list_contains(c->allowed_origins, "*", 0) ||
 		    util_list_contains(c->allowed_origins, origin, 1);
 		free(origin);
-	} else if (c->allowed_hosts != NULL)
+	} else if ((strcmp(u.scheme, "http") == 0 && u.port == 443) ||
+	    (strcmp(u.scheme, "https") == 0 && u.port == 80))
+		/* origins taken from hosts: http on 443 or https on 80 is a
+		 * page no server of ours serves (a host:443 entry means
+		 * https), a plain-http one on the same host, say */
+		ok = 0;
+	else if (c->allowed_hosts != NULL)
 		/* a "*" host (a balancer that rewrites Host, say) is no
 		 * reason to let any web page in: its origins are the
 		 * default ones, and only MCP_ALLOWED_ORIGINS=* allows all */

@@ -132,6 +132,8 @@ t_guard(void)
 	    "MCP_PUBLIC_URL=https://mcp.example.com", NULL };
 	char		*env2[] = { "MCP_ALLOWED_ORIGINS=https://app.example",
 	    NULL };
+	char		*env443[] = { "MCP_ALLOWED_HOSTS=a.example:443,"
+	    "b.example:80", NULL };
 	char		 err[256];
 	struct cfg	 c;
 
@@ -170,6 +172,17 @@ t_guard(void)
 	    guard_origin_ok(&c, "http://localhost:6274") &&
 	    guard_origin_ok(&c, "https://b.example"), "... the public, "
 	    "loopback and listed hosts' origins pass");
+	cfg_free(&c);
+	/* an origin's scheme goes with the port: http on 443, https on 80
+	 * is no page of the server the host names (a plain-http page
+	 * there could call it) */
+	load(&c, env443, err, sizeof(err));
+	ok(guard_origin_ok(&c, "https://a.example") &&
+	    guard_origin_ok(&c, "http://b.example"), "host:443 and host:80: "
+	    "the https and http origins");
+	ok(!guard_origin_ok(&c, "http://a.example:443") &&
+	    !guard_origin_ok(&c, "https://b.example:80"), "... not http on "
+	    "443 or https on 80");
 	cfg_free(&c);
 	load(&c, env2, err, sizeof(err));
 	ok(guard_origin_ok(&c, "https://APP.example"), "origin list, case");
