@@ -627,19 +627,6 @@ parse_bool(const char *s, int *out)
 	return 0;
 }
 
-static int
-utf8_whole(const char *s)
-{
-	size_t	 n = strlen(s), len;
-	unsigned cp;
-
-	for (; n > 0; s += len, n -= len)
-		if ((len = util_utf8_seq((const unsigned char *)s, n,
-		    &cp)) == 0)
-			return 0;
-	return 1;
-}
-
 /* Check one value against its type; store it in the struct on success. */
 static int
 parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
@@ -647,6 +634,7 @@ parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
 {
 	char		*field = (char *)c + v->off;
 	struct url	 u;
+	struct buf	 rep;
 	long long	 n;
 	size_t		 i;
 	int		 b;
@@ -697,9 +685,15 @@ parse_value(const struct cfg_var *v, const char *s, struct cfg *c,
 				*cause = "contains control characters";
 				return -1;
 			}
-		if ((v->flags & CFG_UTF8) && !utf8_whole(s)) {
-			*cause = "is not well-formed UTF-8";
-			return -1;
+		if (v->flags & CFG_UTF8) {
+			/* repaired is not well-formed (the copy unused) */
+			buf_init(&rep);
+			b = util_utf8_repair(s, strlen(s), &rep);
+			buf_free(&rep);
+			if (b) {
+				*cause = "is not well-formed UTF-8";
+				return -1;
+			}
 		}
 		/* a relative one is read from each worker's directory */
 		if ((v->flags & CFG_ABSPATH) && s[0] != '/') {

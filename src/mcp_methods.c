@@ -351,12 +351,6 @@ mcp_watch(struct mcp_exchange *x)
 	return resp_sse_comment(rs);
 }
 
-static int
-call_keepalive(struct call_state *cs)
-{
-	return mcp_watch(cs->x);
-}
-
 /* Byte counts print as integers, not as 65536.0. */
 static struct json_object *
 number(double v)
@@ -378,7 +372,7 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 
 	/* progress must only increase (2025-03-26 and later) */
 	if (cs->token == NULL || progress <= cs->last)
-		return call_keepalive(cs);
+		return mcp_watch(cs->x);
 	cs->last = progress;
 	p = json_object_new_object();
 	json_object_object_add(p, "progressToken", json_object_get(cs->token));
@@ -392,7 +386,7 @@ call_progress(void *ctx, double progress, double total, const char *msg)
 	 * client: the comments watch it then */
 	if (mcp_notify(cs->x, "notifications/progress", p) == -1 &&
 	    !cs->x->rs->failed)
-		return call_keepalive(cs);
+		return mcp_watch(cs->x);
 	return cs->x->rs->failed ? -1 : 0;
 }
 

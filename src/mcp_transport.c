@@ -266,6 +266,9 @@ meta_of(struct json_object *params)
 	return NULL;
 }
 
+static const char version_twice[] = "Bad Request: MCP-Protocol-Version "
+    "header is sent more than once";
+
 /* -32022's data: the versions a request of its era can name. */
 static struct json_object *
 unsupported_data(const char *requested, int modern)
@@ -573,8 +576,7 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 		x->http_status = 400;
 		return error_reply(x->rq, x->msg.id, x->msg.kind !=
 		    RPC_RESPONSE && is_modern(x, hver) ? RPC_HEADER_MISMATCH :
-		    RPC_INVALID_REQUEST, "Bad Request: MCP-Protocol-Version "
-		    "header is sent more than once", NULL);
+		    RPC_INVALID_REQUEST, version_twice, NULL);
 	}
 	if (x->msg.kind == RPC_RESPONSE) {
 		/* we send no requests: nothing to match; and 2026-07-28
@@ -726,8 +728,7 @@ serve_post(struct mcp_app *app, const struct cfg *cfg, struct req *rq,
 		 * message of a batch can be told apart by its id */
 		if (req_header_count(rq, "MCP-Protocol-Version") > 1)
 			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
-			    "Bad Request: MCP-Protocol-Version header is sent "
-			    "more than once", NULL);
+			    version_twice, NULL);
 		else if (hver != NULL && strcmp(hver, "2025-03-26") != 0)
 			send_error(rq, rs, 400, NULL, RPC_INVALID_REQUEST,
 			    "JSON-RPC batches are only allowed in protocol "
