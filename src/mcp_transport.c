@@ -639,7 +639,7 @@ exchange_init(struct mcp_exchange *x, struct mcp_app *app,
 /*
  * A 2025-03-26 batch: every element answered in turn, responses in one
  * array.  A call past a second starts an event stream to watch the
- * client, as a single one does (call_keepalive); the responses then go
+ * client, as a single one does (mcp_watch); the responses then go
  * on it, each an event, and a client gone stops the batch: its calls
  * would otherwise hold the worker for up to MCP_MAX_BATCH times
  * MCP_API_TIMEOUT for nobody.
