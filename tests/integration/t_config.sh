@@ -394,6 +394,10 @@ env MCP_METRICS_TOKEN=environ-secret-0123456789abcdef0123 "${drop[@]}" \
 wpid=$!
 T_PIDS="$T_PIDS $wpid"
 wait_file "$T_DIR/env.sock" || bail "the worker did not start"
+# spawn-fcgi -n makes the socket, then becomes the worker (exec): its
+# start-up line says it has made itself not dumpable (before that the
+# process may still be spawn-fcgi, whose environment is the same)
+wait_line "$T_DIR/env.log" 'no tools' || bail "the worker did not start up"
 out=$("${drop[@]}" cat "/proc/$wpid/environ" 2>&1 | tr '\0' '\n')
 unlike "$out" 'environ-secret' "a worker's environment, its secrets, cannot be read by its user"
 like "$out" 'Permission denied' "... the read is refused (the worker is not dumpable)"
