@@ -27,8 +27,12 @@
  *   nobody knows which members it would have matched.
  * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
  *   variants that share their properties would otherwise all match.
- * - "uniqueItems" gives up (passes) after JS_EQ_BUDGET comparisons, rather
- *   than spend quadratic time on a large array.
+ * - "uniqueItems" gives up (passes) once the value's budget of comparisons
+ *   for it is spent, rather than spend quadratic time on large arrays.
+ *   "enum" and "const" have a budget of their own, and fail the value
+ *   when it is spent (an array of many values against a long "enum").
+ *   Both budgets are for the whole value, not for one array or keyword:
+ *   a value of many small arrays would otherwise cost each its own.
  * - "multipleOf" is exact for integers; for doubles it allows the rounding
  *   of decimal fractions (0.3 is a multiple of 0.1), and quotients beyond
  *   2^53 pass because every double that large is an integer.  A quotient
@@ -61,7 +65,8 @@
 #define JS_STEPS_MIN	(1L << 18)	/* validation calls for any value */
 #define JS_STEPS_NODE	64L		/* and this many more per value node */
 #define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
-#define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for uniqueItems */
+#define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for any value */
+#define JS_EQ_NODE	16L		/* and this many more per value node */
 #define JS_RE_BUDGET	10000000u	/* PCRE2 steps for a whole value */
 #define JS_RE_SECONDS	0.05		/* and time, for what it leaves out */
 #define JS_MSG_MAX	512		/* a message before its path */
@@ -100,6 +105,8 @@ struct js_ctx {
 	int			 depth;		/* nested validate() calls */
 	int			 quiet;		/* trying branches: no text */
 	long			 steps;		/* validate() calls left */
+	long			 eq_left;	/* enum and const comparisons */
+	long			 uniq_left;	/* uniqueItems comparisons */
 	size_t			 re_budget;	/* pattern matching's steps */
 	double			 re_spent;	/* and its seconds */
 	/* the last failure, so that anyOf and oneOf can say something useful */
@@ -926,15 +933,18 @@ v_enum(struct js_ctx *c, struct json_object *e, struct json_object *v)
 	char		 msg[JS_MSG_MAX], one[JS_SHOW_SZ];
 	struct sbuf	 b;
 	size_t		 i, n;
-	long		 budget = JS_EQ_BUDGET;
+	int		 r;
 
 	if (!json_object_is_type(e, json_type_array) ||
 	    (n = json_object_array_length(e)) == 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (json_eq(json_object_array_get_idx(e, i), v, 0,
-		    &budget) == 1)
+		if ((r = json_eq(json_object_array_get_idx(e, i), v, 0,
+		    &c->eq_left)) == 1)
 			return 0;
+		else if (r == -1)
+			return fatal(c, "the value is too costly to compare "
+			    "with \"enum\"");
 	sb_init(&b, msg, sizeof(msg));
 	sb_puts(&b, show(v, one, sizeof(one)));
 	sb_puts(&b, " is not one of ");
@@ -958,10 +968,13 @@ static int
 v_const(struct js_ctx *c, struct json_object *k, struct json_object *v)
 {
 	char	 want[JS_SHOW_SZ], got[JS_SHOW_SZ];
-	long	 budget = JS_EQ_BUDGET;
+	int	 r;
 
-	if (json_eq(k, v, 0, &budget) == 1)
+	if ((r = json_eq(k, v, 0, &c->eq_left)) == 1)
 		return 0;
+	if (r == -1)
+		return fatal(c, "the value is too costly to compare with "
+		    "\"const\"");
 	return fail(c, "expected %s, got %s", show(k, want, sizeof(want)),
 	    show(v, got, sizeof(got)));
 }
@@ -1403,7 +1416,6 @@ v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	struct json_object	*pre = NULL, *items = w->items, *sub;
 	struct js_mark		 m;
 	size_t			 i, j, n, np = 0, lim;
-	long			 budget = JS_EQ_BUDGET;
 	int			 has_items, rc;
 
 	n = json_object_array_length(v);
@@ -1452,7 +1464,8 @@ v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
 			switch (json_eq(json_object_array_get_idx(v, i),
-			    json_object_array_get_idx(v, j), 0, &budget)) {
+			    json_object_array_get_idx(v, j), 0,
+			    &c->uniq_left)) {
 			case 1:
 				return fail(c, "items %zu and %zu are equal",
 				    i, j);
@@ -1810,13 +1823,16 @@ js_validate(struct json_object *root, struct json_object *schema,
     struct json_object *value, const char *path, char *err, size_t errsz)
 {
 	struct js_ctx	 c;
+	long		 nodes;
 	int		 rc;
 
 	memset(&c, 0, sizeof(c));
 	c.root = root != NULL ? root : schema;
 	c.err = err;
 	c.errsz = err != NULL ? errsz : 0;
-	c.steps = JS_STEPS_MIN + JS_STEPS_NODE * count_nodes(value, 0, 0);
+	nodes = count_nodes(value, 0, 0);
+	c.steps = JS_STEPS_MIN + JS_STEPS_NODE * nodes;
+	c.eq_left = c.uniq_left = JS_EQ_BUDGET + JS_EQ_NODE * nodes;
 	c.re_budget = JS_RE_BUDGET;
 	if (c.errsz > 0)
 		err[0] = '\0';

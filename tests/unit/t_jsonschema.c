@@ -504,6 +504,77 @@ t_budget(void)
 	json_object_put(s);
 }
 
+/* An array of n arrays of m distinct integers; the last ends in a twin. */
+static struct json_object *
+arrays_of_ints(int n, int m)
+{
+	struct json_object	*v, *a;
+	int			 i, j;
+
+	v = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		a = json_object_new_array();
+		for (j = 0; j < m; j++)
+			json_object_array_add(a, json_object_new_int(
+			    i == n - 1 && j == m - 1 ? 0 : j));
+		json_object_array_add(v, a);
+	}
+	return v;
+}
+
+/*
+ * The comparisons of uniqueItems, enum and const come from budgets for
+ * the whole value: a budget for each array or each value let one
+ * request of many of them cost a worker seconds of CPU (4 MiB of small
+ * arrays, 39 s).
+ */
+static void
+t_compare_budget(void)
+{
+	struct json_object	*s, *v, *e;
+	const char		*r;
+	char			 name[8];
+	int			 i;
+
+	s = parse("{'type':'array','items':{'type':'array',"
+	    "'uniqueItems':true}}");
+	v = arrays_of_ints(2, 2000);
+	is_str(check_in(NULL, s, v, "arguments"),
+	    "arguments[1]: items 0 and 1999 are equal",
+	    "uniqueItems: a twin found within the budget");
+	json_object_put(v);
+	/* 2000 items take 2 M comparisons; the budget is about 4.8 M */
+	v = arrays_of_ints(20, 2000);
+	is_str(check_in(NULL, s, v, "arguments"), "",
+	    "uniqueItems: the budget is the value's, not each array's");
+	json_object_put(v);
+	json_object_put(s);
+
+	e = json_object_new_array();
+	for (i = 0; i < 250; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		json_object_array_add(e, json_object_new_string(name));
+	}
+	s = json_object_new_object();
+	json_object_object_add(s, "items", json_object_new_object());
+	json_object_object_add(json_object_object_get(s, "items"), "enum", e);
+	v = json_object_new_array();
+	for (i = 0; i < 1000; i++)
+		json_object_array_add(v, json_object_new_string("c249"));
+	is_str(check_in(NULL, s, v, "arguments"), "",
+	    "enum: 1,000 values against 250 members");
+	/* 20,000 values by 250 members: 5 M comparisons, past the budget */
+	for (; i < 20000; i++)
+		json_object_array_add(v, json_object_new_string("c249"));
+	r = check_in(NULL, s, v, "arguments");
+	if (!ok(strncmp(r, "arguments[", 10) == 0 && strstr(r, "]: the value "
+	    "is too costly to compare with \"enum\"") != NULL,
+	    "enum: the budget is the value's, then refused"))
+		printf("# got: %s\n", r);
+	json_object_put(v);
+	json_object_put(s);
+}
+
 static void
 t_malformed(void)
 {
@@ -925,6 +996,7 @@ main(void)
 	t_ref();
 	t_recursion();
 	t_budget();
+	t_compare_budget();
 	t_malformed();
 	t_messages();
 	t_kept();
