@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,21 +21,60 @@
 
 const char	mcp_header_dup[] = "";
 
-/* A whole decimal integer ("-12", "+7"; no spaces, no hex) in *v. */
+/*
+ * A whole decimal integer ("-12", "+007"; no spaces, no hex, no point) in
+ * its shortest form ("-12", "7"; "-0" is "0"), whatever its size.
+ */
 static int
-decimal_int(const char *s, int64_t *v)
+decimal_int(const char *s, char *out, size_t sz)
 {
 	const char	*p = s + (*s == '-' || *s == '+');
-	char		*end;
-	long long	 n;
+	size_t		 n;
 
-	if (*p < '0' || *p > '9')
+	n = strspn(p, "0123456789");
+	if (n == 0 || p[n] != '\0')
 		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE)
+	while (n > 1 && *p == '0') {
+		p++;
+		n--;
+	}
+	if (n + 2 > sz)
 		return -1;
-	*v = n;
+	snprintf(out, sz, "%s%s", *s == '-' && strcmp(p, "0") != 0 ? "-" :
+	    "", p);
+	return 0;
+}
+
+/*
+ * An integer argument, or a double that holds one within 64 bits, in the
+ * same form; -1 for any other number.  json-c keeps integers past
+ * INT64_MAX as unsigned, and json_object_get_int64 would clamp them.
+ */
+static int
+arg_int(struct json_object *arg, char *out, size_t sz)
+{
+	uint64_t	 u;
+	int64_t		 i;
+	double		 d;
+
+	if (json_object_is_type(arg, json_type_int)) {
+		i = json_object_get_int64(arg);
+		if (i == INT64_MAX &&
+		    (u = json_object_get_uint64(arg)) > (uint64_t)INT64_MAX)
+			snprintf(out, sz, "%" PRIu64, u);
+		else
+			snprintf(out, sz, "%" PRId64, i);
+		return 0;
+	}
+	d = json_object_get_double(arg);
+	if (!isfinite(d) || d != trunc(d))
+		return -1;
+	if (d >= 0 && d < 18446744073709551616.0)	/* 2^64 */
+		snprintf(out, sz, "%" PRIu64, (uint64_t)d);
+	else if (d < 0 && d >= -9223372036854775808.0)	/* -2^63 */
+		snprintf(out, sz, "%" PRId64, (int64_t)d);
+	else
+		return -1;
 	return 0;
 }
 
@@ -44,9 +83,8 @@ static int
 same_value(const char *hv, struct json_object *arg)
 {
 	const char	*s;
-	char		*end;
+	char		*end, hint[32], aint[32];
 	double		 d;
-	int64_t		 i;
 
 	switch (json_object_get_type(arg)) {
 	case json_type_string:
@@ -60,22 +98,24 @@ same_value(const char *hv, struct json_object *arg)
 	case json_type_double:
 		/*
 		 * Numerically ("42.0" says 42, the spec's SHOULD), but an
-		 * integer as an integer: through a double, 2^53 + 1 and 2^53
-		 * would be the same tenant.  Decimal only (strtod takes hex).
+		 * integer as an integer, whichever side writes it: through
+		 * a double, 2^53 + 1 and 2^53 would be the same tenant, and
+		 * so would 1e17 and 100000000000000001.  Past 2^53, where a
+		 * double holds integers only, a number not written as an
+		 * integer says none exactly.  Decimal only (strtod takes hex).
 		 */
 		if (*hv == '\0' || strlen(hv) > 64 ||
 		    strspn(hv, "0123456789+-.eE") != strlen(hv))
 			return 0;
-		if (json_object_is_type(arg, json_type_int) &&
-		    decimal_int(hv, &i) == 0)
-			return i == json_object_get_int64(arg);
+		if (decimal_int(hv, hint, sizeof(hint)) == 0)
+			return arg_int(arg, aint, sizeof(aint)) == 0 &&
+			    strcmp(hint, aint) == 0;
 		d = strtod(hv, &end);
-		if (*end != '\0' || !isfinite(d))
+		if (*end != '\0' || !isfinite(d) ||
+		    fabs(d) >= 9007199254740992.0)
 			return 0;
 		if (json_object_is_type(arg, json_type_int))
-			/* "42.0": exact only where a double holds it */
-			return fabs(d) < 9007199254740992.0 &&
-			    d == (double)json_object_get_int64(arg);
+			return d == (double)json_object_get_int64(arg);
 		return d == json_object_get_double(arg);
 	default:
 		return 0;	/* objects and arrays have no header form */

@@ -316,6 +316,27 @@ t_param_check(void)
 	    "refused");
 	ok(param_check("Mcp-Param-N", "0x2a", "{\"n\":42}", err) == -1,
 	    "hexadecimal is not a decimal number");
+	ok(param_check("Mcp-Param-N", "9223372036854775807",
+	    "{\"n\":18446744073709551615}", err) == -1, "an integer past "
+	    "INT64_MAX is not clamped to it");
+	ok(param_check("Mcp-Param-N", "18446744073709551615",
+	    "{\"n\":18446744073709551615}", err) == 0, "... and the same one "
+	    "matches");
+	ok(param_check("Mcp-Param-N", "9007199254740993",
+	    "{\"n\":9007199254740992.0}", err) == -1, "an integer against "
+	    "an integral double: compared exactly");
+	ok(param_check("Mcp-Param-N", "100000000000000001",
+	    "{\"n\":1e17}", err) == -1, "... 1e17 is not 100000000000000001");
+	ok(param_check("Mcp-Param-N", "+0100000000000000000",
+	    "{\"n\":1e17}", err) == 0, "... but is 100000000000000000");
+	ok(param_check("Mcp-Param-N", "42", "{\"n\":42.5}", err) == -1,
+	    "an integer is not a fraction");
+	ok(param_check("Mcp-Param-N", "42.5", "{\"n\":42.5}", err) == 0,
+	    "a fraction compares as a number");
+	ok(param_check("Mcp-Param-N", "1e17", "{\"n\":100000000000000001}",
+	    err) == -1, "an exponent beyond 2^53 against an integer: refused");
+	ok(param_check("Mcp-Param-N", "-0", "{\"n\":0}", err) == 0,
+	    "-0 is 0");
 	ok(param_check("Mcp-Param-N", "-7", "{\"n\":-7}", err) == 0,
 	    "a negative integer");
 	ok(param_check("Mcp-Param-Region", mcp_header_dup,
