@@ -455,6 +455,10 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)body_len);
+		/* POSTFIELDS made a GET a POST: a read-only tool's call
+		 * could then create what it was trusted to read */
+		if (strcmp(method, "GET") == 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "GET");
 	}
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
 		curl_error(rs, cc, &x, url);

@@ -30,6 +30,19 @@ start_spawn_fcgi "$T_DIR/mcp.sock" "$T_DIR/mcp.log" "$MCP_FCGI" \
     "$CLIENT" MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API"
 start_spawn_fcgi "$T_DIR/mcp-url.sock" "$T_DIR/mcp-url.log" "$MCP_FCGI" \
     "$CLIENT" MCP_OPENAPI="$BASE/openapi.json" MCP_API_MAX_RESPONSE=100000
+# A GET whose operation has a request body (OpenAPI 3.1 allows one): it
+# must reach the API as a GET, whichever client makes the call; a POST
+# could create what a read-only tool was trusted to read
+cat >"$T_DIR/getbody.json" <<EOD
+{"openapi":"3.1.0","info":{"title":"GET with a body","version":"1"},
+ "servers":[{"url":"$API"}],
+ "paths":{"/hello":{"get":{"operationId":"helloWithBody",
+  "requestBody":{"content":{"application/json":{"schema":{"type":"object",
+   "properties":{"q":{"type":"string"}}}}}},
+  "responses":{"200":{"description":"a greeting"}}}}}}
+EOD
+start_spawn_fcgi "$T_DIR/mcp-getbody.sock" "$T_DIR/mcp-getbody.log" "$MCP_FCGI" \
+    "$CLIENT" MCP_OPENAPI="$T_DIR/getbody.json"
 start_spawn_fcgi "$T_DIR/mcp-slow.sock" "$T_DIR/mcp-slow.log" "$MCP_FCGI" \
     "$CLIENT" MCP_OPENAPI="$DOC" MCP_API_BASE_URL="$API" MCP_API_TIMEOUT=1
 start_spawn_fcgi "$T_DIR/mcp-dead.sock" "$T_DIR/mcp-dead.log" "$MCP_FCGI" \
@@ -39,6 +52,7 @@ fastcgi.server = (
 	\"/mcp\" => (( \"socket\" => \"$T_DIR/mcp.sock\", \"check-local\" => \"disable\" )),
 	\"/slow/mcp\" => (( \"socket\" => \"$T_DIR/mcp-slow.sock\", \"check-local\" => \"disable\" )),
 	\"/dead/mcp\" => (( \"socket\" => \"$T_DIR/mcp-dead.sock\", \"check-local\" => \"disable\" )),
+	\"/getbody/mcp\" => (( \"socket\" => \"$T_DIR/mcp-getbody.sock\", \"check-local\" => \"disable\" )),
 	\"/url/mcp\" => (( \"socket\" => \"$T_DIR/mcp-url.sock\", \"check-local\" => \"disable\" )),
 )
 "
@@ -75,6 +89,13 @@ like "$BODY" 'HTTP 204: DELETE /items/\{id\} succeeded with no content' "deleteI
 call getItem '{"id":4}'
 like "$BODY" '"isError":true' "getItem after delete: isError"
 like "$BODY" 'HTTP 404 Not Found from GET /api/items/4' "404 with status line, method and path"
+http POST "$BASE/getbody/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"helloWithBody","arguments":{"q":"x"}}}'
+# lighttpd refuses any GET with a body (400) before the API sees it;
+# the API's /hello refuses a POST (405)
+like "$BODY" 'HTTP 400 Bad Request from GET /api/hello' \
+    "a GET with a request body is sent as a GET: lighttpd's 400 (${T_API_CLIENT:-auto})"
+unlike "$BODY" '405' "... not as a POST, which the API refuses with 405"
 call getImage '{}'
 like "$BODY" '"type":"image","data":"iVBORw0KGgo' "getImage: image content, PNG"
 like "$BODY" '"mimeType":"image/png"' "image mimeType"
