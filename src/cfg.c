@@ -359,7 +359,8 @@ const struct cfg_var cfg_vars[] = {
 	  .max = 4096, .off = F(required_scopes),
 	  .progs = PROG_MCP | PROG_META,
 	  .desc = "scopes every /mcp request's token must carry (space "
-	      "or comma separated)" },
+	      "or comma separated); checked with MCP_AUTH jwt or "
+	      "introspect, only advertised with required" },
 	{ .name = "MCP_SCOPE_IMPLIES", .type = CFG_STR, .min = 1,
 	  .max = 16384, .off = F(scope_implies), .progs = PROG_MCP,
 	  .desc = "scope hierarchy: rules BROAD=NARROW[,NARROW...] "
@@ -1062,8 +1063,8 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 }
 
 /*
- * MCP_SCOPE_IMPLIES must parse; it and MCP_LIST_TOOLS_BY_SCOPE only act
- * on verified tokens.  MCP_AUDIT_LOG is off, stderr or an absolute path
+ * MCP_SCOPE_IMPLIES must parse; it, MCP_LIST_TOOLS_BY_SCOPE and the check
+ * of MCP_REQUIRED_SCOPES only act on verified tokens.  MCP_AUDIT_LOG is off, stderr or an absolute path
  * (opened by mcp_init, so that --check-config tries it too).
  */
 static int
@@ -1085,6 +1086,13 @@ derive_scopes(struct cfg *c, unsigned prog, FILE *err)
 	if (!verified && c->scope_implies != NULL)
 		fprintf(err, "warning: MCP_SCOPE_IMPLIES has no effect unless "
 		    "MCP_AUTH is jwt or introspect (no scopes to expand)\n");
+	/* required: advertised for the client to ask the provider for, and
+	 * checked by the API that verifies the token; none: not even that */
+	if (!verified && c->required_scopes != NULL)
+		fprintf(err, "warning: MCP_REQUIRED_SCOPES %s unless MCP_AUTH "
+		    "is jwt or introspect\n", c->auth == AUTHM_REQUIRED ?
+		    "is only advertised (the API must check the token's "
+		    "scopes), not checked," : "has no effect");
 	if (!verified && c->list_tools_by_scope)
 		fprintf(err, "warning: MCP_LIST_TOOLS_BY_SCOPE has no effect "
 		    "unless MCP_AUTH is jwt or introspect: every tool is "

@@ -216,6 +216,10 @@ t_config(void)
 	char		*rel[] = { "MCP_AUDIT_LOG=audit.log", NULL };
 	char		*none[] = { "MCP_LIST_TOOLS_BY_SCOPE=yes",
 			    "MCP_SCOPE_IMPLIES=a=b", NULL };
+	char		*req[] = { "MCP_AUTH=required",
+			    "MCP_PUBLIC_URL=https://mcp.example.com",
+			    "MCP_REQUIRED_SCOPES=admin", NULL };
+	char		*nreq[] = { "MCP_REQUIRED_SCOPES=admin", NULL };
 	char		*dflt[] = { NULL };
 	char		 err[1024];
 	struct cfg	 c;
@@ -242,6 +246,16 @@ t_config(void)
 	    "without verified tokens: warnings, not errors");
 	is_str(audit_upstream_auth(&c), "passthrough", "... upstream mode "
 	    "passthrough named");
+	cfg_free(&c);
+	/* an operator who sets it may think any token lacking it gets 403 */
+	ok(LOAD(req) == 0 && strstr(err, "warning: MCP_REQUIRED_SCOPES is "
+	    "only advertised (the API must check the token's scopes), not "
+	    "checked, unless MCP_AUTH is jwt or introspect") != NULL,
+	    "required scopes with unverified tokens: a warning says so");
+	cfg_free(&c);
+	ok(LOAD(nreq) == 0 && strstr(err, "warning: MCP_REQUIRED_SCOPES has "
+	    "no effect unless MCP_AUTH is jwt or introspect") != NULL,
+	    "... and without tokens at all");
 	cfg_free(&c);
 	ok(LOAD(dflt) == 0 && strcmp(c.audit_log, "stderr") == 0 &&
 	    c.list_tools_by_scope == 0 && c.scope_implies == NULL,
