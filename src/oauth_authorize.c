@@ -237,7 +237,7 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 {
 	struct back		 b = { form_get(f, "redirect_uri"),
 	    form_get(f, "state"), NULL };
-	struct json_object	*flow;
+	struct json_object	*flow, *md;
 	const char		*why, *err, *endpoint;
 	char			 key[OAUTH_CONSENT_KEY_LEN + 1];
 	char			 sk[OAUTH_CONSENT_KEY_LEN + 1];
@@ -258,14 +258,21 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		early_error(cfg, rq, rs, &b, key, err, why);
 		return;
 	}
-	if ((endpoint = provider_authorize_url(cfg)) == NULL) {
+	/*
+	 * The metadata is read once: a second reading may fetch it anew
+	 * and free the copy that the endpoint points into.
+	 */
+	md = cfg->oauth_authorize_url == NULL ? prov_metadata(cfg, &stale) :
+	    NULL;
+	endpoint = cfg->oauth_authorize_url != NULL ?
+	    cfg->oauth_authorize_url : prov_field(md, "authorization_endpoint");
+	if (endpoint == NULL) {
 		early_error(cfg, rq, rs, &b, key, "temporarily_unavailable",
 		    "the OAuth provider cannot be reached");
 		return;
 	}
 	/* the provider may have changed since start-up */
-	if (cfg->oauth_authorize_url == NULL && (why = oauth_proxy_unfit(
-	    prov_metadata(cfg, &stale))) != NULL) {
+	if (md != NULL && (why = oauth_proxy_unfit(md)) != NULL) {
 		log_msg(LOGL_ERROR, "%s", why);
 		oauth_page(rs, 502, "Sign-in unavailable", "This server "
 		    "cannot work with its OAuth provider as configured.");

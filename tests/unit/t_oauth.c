@@ -16,7 +16,9 @@
 #include <arpa/inet.h>
 
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -29,6 +31,31 @@
 #include "../../src/upstream.h"
 #include "../../src/url.h"
 #include "tap.h"
+
+/*
+ * The clock of the code under test: the real one, or one that moves 11 s
+ * at each reading (past an MCP_OAUTH_METADATA_TTL of 10, its least) while
+ * clock_hops is set.  Defined here, it stands in for the C library's.
+ */
+static int	clock_hops;
+static time_t	clock_at;
+
+time_t
+time(time_t *t)
+{
+	struct timespec	 ts;
+	time_t		 now;
+
+	if (clock_hops)
+		now = clock_at += 11;
+	else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = ts.tv_sec;
+	}
+	if (t != NULL)
+		*t = now;
+	return now;
+}
 
 #define SECRET	"0123456789abcdef0123456789abcdef-test"
 #define OTHER	"another secret that is long enough to use, really"
@@ -519,34 +546,47 @@ listener(int *port)
 	return s;
 }
 
-/* A child that answers one request on `s` with the JSON `doc`. */
+/* A child that answers one request on `s` after another, each with the
+ * next JSON document of `docs` (NULL-terminated). */
 static pid_t
-serve_once(int s, const char *doc)
+serve_docs(int s, const char *const *docs)
 {
 	char	 in[4096], out[4096];
-	size_t	 have = 0;
+	size_t	 have;
 	ssize_t	 n;
 	pid_t	 pid;
 	int	 c;
 
 	if ((pid = fork()) != 0)
 		return pid;
-	if ((c = accept(s, NULL, NULL)) == -1)
-		_exit(1);
-	while (have < sizeof(in) - 1 &&
-	    (n = read(c, in + have, sizeof(in) - 1 - have)) > 0) {
-		have += (size_t)n;
-		in[have] = '\0';
-		if (strstr(in, "\r\n\r\n") != NULL)
-			break;
+	for (; *docs != NULL; docs++) {
+		if ((c = accept(s, NULL, NULL)) == -1)
+			_exit(1);
+		have = 0;
+		while (have < sizeof(in) - 1 &&
+		    (n = read(c, in + have, sizeof(in) - 1 - have)) > 0) {
+			have += (size_t)n;
+			in[have] = '\0';
+			if (strstr(in, "\r\n\r\n") != NULL)
+				break;
+		}
+		snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: "
+		    "application/json\r\nContent-Length: %zu\r\nConnection: "
+		    "close\r\n\r\n%s", strlen(*docs), *docs);
+		if (write(c, out, strlen(out)) == -1)
+			_exit(1);
+		close(c);
 	}
-	snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: "
-	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
-	    "\r\n\r\n%s", strlen(doc), doc);
-	if (write(c, out, strlen(out)) == -1)
-		_exit(1);
-	close(c);
 	_exit(0);
+}
+
+/* A child that answers one request on `s` with the JSON `doc`. */
+static pid_t
+serve_once(int s, const char *doc)
+{
+	const char	*docs[] = { doc, NULL };
+
+	return serve_docs(s, docs);
 }
 
 static void
@@ -1337,6 +1377,56 @@ done:
 	free(id);
 }
 
+/*
+ * The provider's metadata is read once for a request: a second reading
+ * may fetch it anew and free the copy whose authorization endpoint the
+ * redirect is built from.  Here the clock passes the TTL at each reading
+ * and the provider names a new endpoint at each fetch.
+ */
+static void
+t_proxy_metadata(struct cfg *cfg, void *app, const char *okc)
+{
+	char		 url[64], *keep_au = cfg->oauth_authorize_url;
+	char		*keep_md = cfg->oauth_metadata_url;
+	long long	 keep_ttl = cfg->oauth_metadata_ttl;
+	const char	*docs[] = {
+		"{\"issuer\":\"https://as.example\",\"authorization_endpoint\""
+		":\"https://as.example/first\",\"token_endpoint\":"
+		"\"https://as.example/token\"}",
+		"{\"issuer\":\"https://as.example\",\"authorization_endpoint\""
+		":\"https://as.example/second\",\"token_endpoint\":"
+		"\"https://as.example/token\"}", NULL };
+	struct out	 o;
+	pid_t		 pid;
+	int		 s, port, st;
+
+	s = listener(&port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/md", port);
+	pid = serve_docs(s, docs);
+	cfg->oauth_authorize_url = NULL;
+	cfg->oauth_metadata_url = url;
+	cfg->oauth_metadata_ttl = 10;
+	prov_cache_clear();
+	clock_at = time(NULL);
+	clock_hops = 1;
+	o = run(app, cfg, AUTHORIZE, "GET", "/authorize", "response_type="
+	    "code&client_id=c1&redirect_uri=http%3A%2F%2Flocalhost%3A3334%2F"
+	    "oauth%2Fcallback&state=s3&code_challenge=" CHAL "&code_challenge_"
+	    "method=S256&scope=read+openid", NULL, okc);
+	clock_hops = 0;
+	ok(o.status == 302 && location_starts(o.raw,
+	    "https://as.example/first?"), "proxy: the endpoint of the one "
+	    "reading of the metadata");
+	free(o.raw);
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	close(s);
+	prov_cache_clear();
+	cfg->oauth_authorize_url = keep_au;
+	cfg->oauth_metadata_url = keep_md;
+	cfg->oauth_metadata_ttl = keep_ttl;
+}
+
 static void
 t_proxy(struct cfg *cfg)
 {
@@ -1437,6 +1527,7 @@ t_proxy(struct cfg *cfg)
 	is_int(o.status, 200, "proxy: the same client id with another "
 	    "redirect URI is asked about");
 	free(o.raw);
+	t_proxy_metadata(cfg, app, okc);
 	free(okc);
 	o = run(app, cfg, AUTHORIZE, "GET", "/oauth/authorize",
 	    "response_type=code&client_id=c1&redirect_uri=https%3A%2F%2Fevil."
