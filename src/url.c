@@ -228,14 +228,25 @@ url_is_loopback_host(const char *h)
 	return dots == 2;
 }
 
+/* One byte as %XX. */
+static void
+pct_byte(struct buf *b, unsigned char c)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 e[3];
+
+	e[0] = '%';
+	e[1] = hex[c >> 4];
+	e[2] = hex[c & 15];
+	buf_append(b, e, 3);
+}
+
 /* Percent-encode everything but RFC 3986 unreserved characters. */
 void
 url_encode(struct buf *b, const char *s, size_t n)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
 	size_t			 i;
 	unsigned char		 c;
-	char			 e[3];
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
@@ -243,30 +254,50 @@ url_encode(struct buf *b, const char *s, size_t n)
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
 		    c == '_' || c == '~')
 			buf_putc(b, (char)c);
-		else {
-			e[0] = '%';
-			e[1] = hex[c >> 4];
-			e[2] = hex[c & 15];
-			buf_append(b, e, 3);
-		}
+		else
+			pct_byte(b, c);
 	}
+}
+
+/*
+ * `s` with the bytes a URI cannot hold percent-encoded: controls, space,
+ * non-ASCII (raw UTF-8 text, or not even that) and "<>\^`{|}, as libcurl
+ * and browsers do with a Location.  '%' stays: it is encoded already.
+ */
+static char *
+escape_raw(const char *s)
+{
+	struct buf	 b;
+	unsigned char	 c;
+
+	buf_init(&b);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c > 0x20 && c < 0x7f && strchr("\"<>\\^`{|}", c) == NULL)
+			buf_putc(&b, (char)c);
+		else
+			pct_byte(&b, c);
+	}
+	return buf_release(&b);
 }
 
 /*
  * ref (a Location header) made absolute against the absolute URL base,
  * as RFC 3986 §5.2 merges them; dot segments are left for the server to
- * remove.  A new string.
+ * remove, bytes a URI cannot hold are percent-encoded (escape_raw): the
+ * result goes into a request line and into answers, as JSON text.  A new
+ * string.
  */
 char *
-url_resolve(const char *base, const char *ref)
+url_resolve(const char *base, const char *raw)
 {
 	const char	*auth, *end, *slash;
-	char		*out;
+	char		*out, *ref = escape_raw(raw);
 	size_t		 i;
 
 	for (i = 0; ref[i] != '\0' && strchr("/?#", ref[i]) == NULL; i++)
 		if (ref[i] == ':')
-			return xstrdup(ref);	/* it has a scheme */
+			return ref;	/* it has a scheme */
 	auth = strstr(base, "://");
 	auth = auth == NULL ? base : auth + 3;
 	end = auth + strcspn(auth, "/?#");	/* the end of the authority */
@@ -289,6 +320,7 @@ url_resolve(const char *base, const char *ref)
 			xasprintf(&out, "%.*s%s", (int)(slash - base), base,
 			    ref);
 	}
+	free(ref);
 	return out;
 }
 

@@ -432,6 +432,12 @@ serve_conn(int fd, int conn_no)
 			    "Location: ok\r\nContent-Length: 0\r\n\r\n");
 			put(fd, out, strlen(out));
 
+		} else if (strncmp(path, "/rawloc ", 8) == 0) {
+			/* a Location with bytes a URI cannot hold */
+			snprintf(out, sizeof(out), "HTTP/1.1 302 Found\r\n"
+			    "Location: echo?q=\xc3(\xff x\r\n"
+			    "Content-Length: 0\r\n\r\n");
+			put(fd, out, strlen(out));
 		} else if (strncmp(path, "/slowhop ", 9) == 0) {
 			/* a redirect to itself, each after 0.4 s */
 			usleep(400000);
@@ -717,6 +723,15 @@ t_transfers(void)
 	ok(rc == 0 && rs.status == 200 && rs.url != NULL &&
 	    strcmp(rs.url, want) == 0, "direct: a relative redirect within "
 	    "the origin is followed");
+	up_response_free(&rs);
+	rc = call("/rawloc", UP_DIRECT_OK, "GET", NULL, 2000, 1024, &rs);
+	snprintf(want, sizeof(want), "http://127.0.0.1:%d/echo?q=%%C3(%%FF%%20x",
+	    srv_port);
+	ok(rc == 0 && rs.status == 200 && rs.url != NULL &&
+	    strcmp(rs.url, want) == 0 && rs.body.len > 30 &&
+	    strncmp(rs.body.data, "GET /echo?q=%C3(%FF%20x HTTP/1.1\r\n", 34) ==
+	    0, "direct: a Location's raw bytes are percent-encoded, in the "
+	    "request line and the URL (%s)", rs.url != NULL ? rs.url : "none");
 	up_response_free(&rs);
 	/* RFC 9110 15.4: 301 and 302 may turn a POST into a GET, 303 any
 	 * method but HEAD; nothing else changes the method */
