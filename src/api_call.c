@@ -1336,12 +1336,33 @@ finite_numbers(struct json_object *v, int depth)
 	}
 }
 
+/* `out`, with what is left of `body` after `copied`, becomes the body;
+ * the old one, which held a secret, is wiped. */
+static void
+body_rewritten(struct buf *body, struct buf *out, size_t copied)
+{
+	buf_append(out, body->data + copied, body->len - copied);
+	explicit_bzero(body->data, body->len);
+	buf_free(body);
+	*body = *out;
+}
+
+/* Scratch space that held a secret, wiped and freed. */
+static void
+buf_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+	buf_free(b);
+}
+
 /*
  * Every `s` (n bytes) in the answer becomes REDACTED: 1 when one was
  * there.  Shorter secrets are left alone: they would match ordinary text.
  */
 #define REDACT_MIN	8
 #define REDACTED	"[redacted]"
+
 static int
 redact_one(struct buf *body, const char *s, size_t n)
 {
@@ -1358,10 +1379,7 @@ redact_one(struct buf *body, const char *s, size_t n)
 		buf_append(&out, p, (size_t)(at - p));
 		buf_puts(&out, REDACTED);
 	}
-	buf_append(&out, p, (size_t)(end - p));
-	explicit_bzero(body->data, body->len);
-	buf_free(body);
-	*body = out;
+	body_rewritten(body, &out, (size_t)(p - body->data));
 	return 1;
 }
 
@@ -1386,8 +1404,7 @@ redact_forms(struct buf *body, const char *s, size_t n)
 		buf_putc(&esc, s[i]);
 	}
 	found |= redact_one(body, esc.data, esc.len);
-	explicit_bzero(esc.data, esc.len);
-	buf_free(&esc);
+	buf_wipe(&esc);
 	return found;
 }
 
@@ -1413,8 +1430,84 @@ redact_encoded(struct buf *body, const char *s, size_t n)
 			}
 		found |= redact_one(body, enc.data, enc.len);
 	}
-	explicit_bzero(enc.data, enc.len);
-	buf_free(&enc);
+	buf_wipe(&enc);
+	return found;
+}
+
+/* A character of a value in a URL as encoders leave it: RFC 3986's
+ * unreserved and sub-delimiters but '&' and '=', which end a query
+ * value; ':', '@' and '/'; '%' and '+' (a space, in forms). */
+static int
+url_value_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' &&
+	    strchr("-._~%+!$'()*,;:@/", c) != NULL);
+}
+
+/* Does the run p[0..len), percent-decoded ('+' a space when `plus`),
+ * hold the secret?  `dec` is scratch space. */
+static int
+run_holds(const char *p, size_t len, int plus, const char *s, size_t n,
+    struct buf *dec)
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	buf_reset(dec);
+	for (i = 0; i < len; i++)
+		if (p[i] == '%' && i + 2 < len && (hi = util_hexval(
+		    p[i + 1])) >= 0 && (lo = util_hexval(p[i + 2])) >= 0) {
+			buf_putc(dec, (char)(hi << 4 | lo));
+			i += 2;
+		} else
+			buf_putc(dec, plus && p[i] == '+' ? ' ' : p[i]);
+	return dec->len >= n && memmem(dec->data, dec->len, s, n) != NULL;
+}
+
+/*
+ * A secret as any URL encoder may write it.  Encoders differ in what they
+ * leave alone (WHATWG and Java write a space '+' and '~' "%7E", JavaScript
+ * leaves "!'()*" as they are), so no one encoded form finds them all: each
+ * run of a URL value's characters holding '%' or '+' is decoded, with '+'
+ * as a space and as itself, and redacted whole when the secret is in it.
+ */
+static int
+redact_decoded(struct buf *body, const char *s, size_t n)
+{
+	struct buf	 out, dec;
+	const char	*d = body->data;
+	size_t		 i = 0, j, copied = 0;
+	int		 found = 0;
+
+	if (n < REDACT_MIN)
+		return 0;
+	buf_init(&out);
+	buf_init(&dec);
+	while (i < body->len) {
+		if (!url_value_char((unsigned char)d[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < body->len && url_value_char((unsigned char)d[j]);
+		    j++)
+			;
+		if (j - i >= n && (memchr(d + i, '%', j - i) != NULL ||
+		    memchr(d + i, '+', j - i) != NULL) &&
+		    (run_holds(d + i, j - i, 1, s, n, &dec) ||
+		    run_holds(d + i, j - i, 0, s, n, &dec))) {
+			buf_append(&out, d + copied, i - copied);
+			buf_puts(&out, REDACTED);
+			copied = j;
+			found = 1;
+		}
+		i = j;
+	}
+	if (found)
+		body_rewritten(body, &out, copied);
+	else
+		buf_free(&out);
+	buf_wipe(&dec);
 	return found;
 }
 
@@ -1470,6 +1563,7 @@ redact_all(struct buf *b, const char *const *sv, const size_t *sl, size_t n)
 	for (i = 0; i < n; i++) {
 		found |= redact_forms(b, sv[i], sl[i]);
 		found |= redact_encoded(b, sv[i], sl[i]);
+		found |= redact_decoded(b, sv[i], sl[i]);
 	}
 	return found;
 }
@@ -1511,16 +1605,11 @@ redact_literals(struct buf *body, const char *const *sv, const size_t *sl,
 		jw_string(&out, lit.data, lit.len);
 		copied = i + 1;
 	}
-	if (copied > 0) {
-		buf_append(&out, body->data + copied, body->len - copied);
-		explicit_bzero(body->data, body->len);
-		buf_free(body);
-		*body = out;
-	} else
+	if (copied > 0)
+		body_rewritten(body, &out, copied);
+	else
 		buf_free(&out);
-	if (lit.data != NULL)
-		explicit_bzero(lit.data, lit.cap);
-	buf_free(&lit);
+	buf_wipe(&lit);
 }
 
 /*

@@ -169,6 +169,34 @@ t_redact_large(const struct api_op *op, const struct api_req *r)
 }
 
 /* An answer that echoes what the call sent loses the credentials. */
+/*
+ * A static key in a "next" link as other encoders write it: WHATWG's
+ * URLSearchParams and Java ('+' for a space, "%7E" for '~'), JavaScript's
+ * encodeURIComponent ('*' and "'" left alone); none is url_encode's form.
+ */
+static void
+t_redact_encoders(const struct api_req *r)
+{
+	struct api_cred	 cred = { API_CRED_QUERY, "api_key",
+			    "live key~2024/ab*'cd" };
+	struct api_op	 op;
+	struct buf	 body;
+
+	memset(&op, 0, sizeof(op));
+	op.upauth = UPAUTH_STATIC;
+	op.creds = &cred;
+	op.ncreds = 1;
+	buf_init(&body);
+	buf_puts(&body, "{\"whatwg\":\"/i?n=5&api_key=live+key%7E2024%2Fab"
+	    "*%27cd&x=1\",\"js\":\"/i?api_key=live%20key~2024%2Fab*'cd\","
+	    "\"lower\":\"live%20key%7e2024%2fab%2a%27cd\"}");
+	redact_answer(&op, r, "application/json", &body);
+	is_str(body.data, "{\"whatwg\":\"/i?n=5&api_key=[redacted]&x=1\","
+	    "\"js\":\"/i?api_key=[redacted]\",\"lower\":\"[redacted]\"}",
+	    "redact: a static key as other URL encoders write it");
+	buf_free(&body);
+}
+
 static void
 t_redact(const struct registry *reg, const struct cfg *cfg)
 {
@@ -231,6 +259,7 @@ t_redact(const struct registry *reg, const struct cfg *cfg)
 	redact_answer(&op, &r, "application/json", &body);
 	is_str(body.data, "{\"[redacted]\":1}", "redact: ... in a member "
 	    "name");
+	t_redact_encoders(&r);
 	t_redact_large(&op, &r);
 	buf_free(&body);
 	api_req_free(&r);
