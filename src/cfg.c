@@ -1064,8 +1064,9 @@ derive_upstream(struct cfg *c, unsigned prog, FILE *err)
 
 /*
  * MCP_SCOPE_IMPLIES must parse; it, MCP_LIST_TOOLS_BY_SCOPE and the check
- * of MCP_REQUIRED_SCOPES only act on verified tokens.  MCP_AUDIT_LOG is off, stderr or an absolute path
- * (opened by mcp_init, so that --check-config tries it too).
+ * of MCP_REQUIRED_SCOPES only act on verified tokens.  MCP_AUDIT_LOG is
+ * off, stderr or an absolute path (opened by mcp_init, so that
+ * --check-config tries it too).
  */
 static int
 derive_scopes(struct cfg *c, unsigned prog, FILE *err)
