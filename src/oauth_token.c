@@ -385,20 +385,33 @@ out:
  * already under way when the family was revoked (and then records the
  * family as live again) cannot bring it back; it outlives the tokens
  * such a refresh issues, which may answer MCP_API_TIMEOUT seconds late.
+ * A store that takes no new key (a full LMDB file, Redis at its memory
+ * limit, which an attacker holding the family may have brought about)
+ * still deletes: the family's entries go, and it is unknown from then on.
  */
 static void
 family_revoke(const struct cfg *cfg, struct tok_app *app, const char *family,
     const char *why)
 {
 	char	 key[STORE_KEY_MAX];
+	int	 gone;
 
 	store_key(key, sizeof(key), "revoked", family);
 	if (store_put(app->store, key, "1", cfg->oauth_refresh_ttl +
-	    cfg->api_timeout + 60) != STORE_OK)
+	    cfg->api_timeout + 60) == STORE_OK) {
+		log_msg(LOGL_WARN, "token: %s: its grant is revoked", why);
+		return;
+	}
+	store_key(key, sizeof(key), "current", family);
+	gone = store_del(app->store, key) == STORE_OK;
+	store_key(key, sizeof(key), "family", family);
+	gone = store_del(app->store, key) == STORE_OK && gone;
+	if (gone)
+		log_msg(LOGL_WARN, "token: %s: its grant is revoked (the store "
+		    "took no mark: its entries deleted)", why);
+	else
 		log_msg(LOGL_ERROR, "token: the store is down: %s, but its "
 		    "grant could not be revoked", why);
-	else
-		log_msg(LOGL_WARN, "token: %s: its grant is revoked", why);
 }
 
 static void

@@ -649,6 +649,23 @@ rcli DEL "fcgi-mcp:refresh:$J" >/dev/null
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS" 200 "... and the same token refreshes once the claim is gone"
 
+# A used token back while the store takes no new key (Redis at its
+# memory limit with noeviction, as a flood of sign-ins may bring about; a
+# full LMDB file likewise): the revocation mark cannot be written, so the
+# family's entries are deleted, and the current token no longer refreshes
+lone_family r10
+RT_OLD=$RT
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS" 200 "store full: the family refreshed once before"
+RT=$(jstr refresh_token)
+rcli CONFIG SET maxmemory 1 >/dev/null
+cgi_token "$HB" "$(refresh_body "$RT_OLD")"
+is "$(jstr error)" "invalid_grant" "store full: the used token refused"
+rcli CONFIG SET maxmemory 0 >/dev/null
+is "$(rcli EXISTS "$FK")" 0 "... its family's current entry deleted, for want of the mark"
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$(jstr error)" "invalid_grant" "... and the family's current token refused too"
+
 # Redis stopped: everything that needs it fails closed
 redis_flow r3
 kill "$RPID"
