@@ -514,7 +514,8 @@ const struct cfg_var cfg_vars[] = {
 	      "MCP_STORE=local, written without fsync; default: "
 	      "/dev/shm/fcgi-mcp-UID-ratelimit.lmdb, "
 	      "-oauth-ratelimit.lmdb for oauth-authorize.fcgi (/var/tmp "
-	      "without /dev/shm)" },
+	      "without /dev/shm); set, oauth-authorize.fcgi counts in "
+	      "PATH-oauth-ratelimit" },
 	{ .name = "MCP_TOKEN_CACHE_SIZE", .type = CFG_INT, .def = "1024",
 	  .max = 1000000, .off = F(token_cache_size), .progs = PROG_MCP,
 	  .desc = "verified tokens remembered per worker (by SHA-256), "

@@ -521,12 +521,17 @@ file_of(const struct cfg *cfg, const char *counters, const char **var)
 
 	*var = counters ? "MCP_RATE_LIMIT_PATH" : "MCP_STORE_PATH";
 	if (counters == NULL && cfg->store_path != NULL)
-		return xstrdup(cfg->store_path);
-	if (counters != NULL && cfg->rate_limit_path != NULL)
-		return xstrdup(cfg->rate_limit_path);
-	if (counters == NULL)
+		path = xstrdup(cfg->store_path);
+	else if (counters == NULL)
 		xasprintf(&path, "/var/tmp/fcgi-mcp-%ld.lmdb",
 		    (long)geteuid());
+	else if (cfg->rate_limit_path != NULL &&
+	    strcmp(counters, STORE_CTR_CALLS) == 0)
+		path = xstrdup(cfg->rate_limit_path);
+	/* one variable for every program: the OAuth endpoints' address
+	 * counters, which anyone can multiply, go beside its file */
+	else if (cfg->rate_limit_path != NULL)
+		xasprintf(&path, "%s-%s", cfg->rate_limit_path, counters);
 	else
 		xasprintf(&path, "%s/fcgi-mcp-%ld-%s.lmdb",
 		    stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) ?

@@ -539,6 +539,47 @@ t_down(const char *dir)
 	cfg_free(&c);
 }
 
+/*
+ * One MCP_RATE_LIMIT_PATH for every program, as one set of variables
+ * gives it: oauth-authorize.fcgi's address counters, which anyone can
+ * multiply, must not fill the file that limits tools/call.
+ */
+static void
+t_shared_path(const char *dir)
+{
+	char		 path[300], key[80];
+	const char	*vars[] = { path, "MCP_STORE_SIZE=1", "MCP_AUTH=none",
+	    "MCP_RATE_LIMIT_TOOL=3/minute", "MCP_RATE_LIMIT_OAUTH=10/day",
+	    NULL };
+	struct rl_verdict v;
+	struct rl_state	*rl;
+	struct store	*s;
+	struct cfg	 c, ca;
+	char		*cause, *err = NULL;
+	int		 i;
+
+	snprintf(path, sizeof(path), "MCP_RATE_LIMIT_PATH=%s/shared.lmdb",
+	    dir);
+	rl = limiter(vars, &c);
+	if (load_prog(&ca, PROG_AUTHZ, vars, &err) == -1 ||
+	    store_open_counters(&ca, STORE_CTR_OAUTH, &s, &cause) == -1)
+		abort();
+	free(err);
+	for (i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "fill:%06d:0123456789abcdef", i);
+		if (store_claim(s, key, "1", 600) == STORE_DOWN)
+			break;
+	}
+	ok(i < 100000, "the OAuth endpoints' counters fill up after %d "
+	    "addresses", i);
+	is_int(passes(rl, NULL, NULL, "fresh", 10, &v), 3, "... and a tool's "
+	    "new counter is still made: 3/minute holds");
+	rl_free(rl);
+	store_close(s);
+	cfg_free(&ca);
+	cfg_free(&c);
+}
+
 /* How many checks a second, the subject, client and tool limits each. */
 static void
 bench(const char *const *vars, const char *name)
@@ -607,6 +648,7 @@ main(void)
 	t_check_address(dir);
 	t_workers(dir);
 	t_down(dir);
+	t_shared_path(dir);
 	t_bench(dir);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
