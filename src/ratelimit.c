@@ -580,7 +580,9 @@ rl_check(struct rl_state *rl, const char *sub, const char *client,
 /*
  * The id of a client address: an IPv6 address by its /64 (a subscriber
  * or a host gets a whole /64, so counting each address would count
- * nothing), an IPv4-mapped one as the IPv4 address, anything else (an
+ * nothing), an IPv4-mapped one, or one in NAT64's well-known prefix
+ * 64:ff9b::/96 (RFC 6052: every IPv4 client of a translator would
+ * otherwise share one count), as the IPv4 address, anything else (an
  * IPv4 address, or what a web server sets on a Unix socket) as it is.
  */
 void
@@ -588,6 +590,8 @@ rl_address_id(const char *addr, char *out, size_t sz)
 {
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0, 0xff, 0xff };
+	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b, 0, 0,
+	    0, 0, 0, 0, 0, 0 };
 	unsigned char	 a[16];
 
 	if (addr == NULL || *addr == '\0')
@@ -602,7 +606,8 @@ rl_address_id(const char *addr, char *out, size_t sz)
 		snprintf(out, sz, "%s", addr);
 		return;
 	}
-	if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+	if (memcmp(a, mapped, sizeof(mapped)) == 0 ||
+	    memcmp(a, nat64, sizeof(nat64)) == 0) {
 		inet_ntop(AF_INET, a + 12, out, (socklen_t)sz);
 		return;
 	}
