@@ -214,8 +214,8 @@ put_str(struct aline *l, const char *str)
 			e[1] = (char)cp;
 			w = e;
 			wl = 2;
-		} else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 ||
-		    cp == 0x2029) {
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029) {
 			e[0] = '\\';
 			e[1] = 'u';
 			e[2] = hex[(cp >> 12) & 0xf];

@@ -18,6 +18,9 @@
 #include "http.h"
 #include "log.h"
 
+/* a client's method or path in a JSON access line (see client_text) */
+#define LOG_FIELD_MAX	512
+
 static const char	*log_prog = "fcgi-mcp";
 static int		 log_level = LOGL_INFO;
 static int		 log_format = LOGF_TEXT;
@@ -169,7 +172,7 @@ log_json_head(int level)
 	return o;
 }
 
-static struct json_object *client_text(const char *);
+static struct json_object *client_text(const char *, size_t);
 
 /*
  * Append `p` to out[*n..cap) with the bytes that are not printable ASCII
@@ -230,7 +233,8 @@ log_msg(int level, const char *fmt, ...)
 		/* JSON escapes controls; invalid UTF-8 (or a sequence
 		 * cut at 1024 bytes) would make the line unreadable */
 		o = log_json_head(level);
-		json_object_object_add(o, "msg", client_text(msg));
+		json_object_object_add(o, "msg", client_text(msg,
+		    sizeof(msg)));
 		log_emit_json(o);
 		return;
 	}
@@ -312,20 +316,54 @@ line_ms(struct line *l, double ms)
 	line_str(l, frac);
 }
 
-/* A JSON string of bytes a client chose: invalid UTF-8 repaired. */
+/*
+ * A JSON string of bytes a client chose, about `max` bytes of it at most
+ * (a cut ends in "..."): invalid UTF-8 repaired, and what readers take for
+ * a line break or a terminal's control (C1 controls, U+0085 among them,
+ * U+2028, U+2029: json-c writes them raw) percent-encoded, as the text
+ * log writes them.  Bounded, an access line stays one write(2) of at most
+ * PIPE_BUF bytes: lines of concurrent workers never mix.
+ */
 static struct json_object *
-client_text(const char *s)
+client_text(const char *s, size_t max)
 {
 	struct json_object	*o;
-	struct buf		 b;
+	struct buf		 rep, b;
+	const unsigned char	*p;
+	size_t			 len, i, k;
+	unsigned		 cp;
+	char			 e[4];
 
 	if (s == NULL)
 		return json_object_new_string("-");
+	buf_init(&rep);
 	buf_init(&b);
-	o = util_utf8_repair(s, strlen(s), &b) == 1 ?
-	    json_object_new_string_len(b.data, (int)b.len) :
-	    json_object_new_string(s);
+	len = strlen(s);
+	if (util_utf8_repair(s, len, &rep) == 1) {
+		s = rep.data;
+		len = rep.len;
+	}
+	p = (const unsigned char *)s;
+	for (i = 0; i < len && b.len < max; i += k) {
+		if ((k = util_utf8_seq(p + i, len - i, &cp)) == 0) {
+			k = 1;		/* not after the repair */
+			cp = 0xfffd;
+		}
+		if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+		    cp == 0x2029)
+			for (; k > 0; k--, i++) {
+				snprintf(e, sizeof(e), "%%%02X", p[i]);
+				buf_append(&b, e, 3);
+			}
+		else
+			buf_append(&b, p + i, k);
+	}
+	if (i < len)
+		buf_puts(&b, "...");
+	o = json_object_new_string_len(b.data != NULL ? b.data : "",
+	    (int)b.len);
 	buf_free(&b);
+	buf_free(&rep);
 	return o;
 }
 
@@ -348,8 +386,10 @@ log_request(const struct req *rq, const struct resp *rs)
 	if (log_format == LOGF_JSON) {
 		o = log_json_head(LOGL_INFO);
 		json_object_object_add(o, "req", json_object_new_string(rq->id));
-		json_object_object_add(o, "method", client_text(rq->method));
-		json_object_object_add(o, "path", client_text(rq->path));
+		json_object_object_add(o, "method", client_text(rq->method,
+		    LOG_FIELD_MAX));
+		json_object_object_add(o, "path", client_text(rq->path,
+		    LOG_FIELD_MAX));
 		if (rq->rpc_method[0] != '\0')
 			json_object_object_add(o, "rpc",
 			    json_object_new_string(rq->rpc_method));

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "../../src/cfg.h"
 #include "../../src/http.h"
 #include "../../src/log.h"
@@ -170,6 +172,46 @@ t_text(void)
 	is_str(next_write(), "", "nothing more");
 }
 
+/*
+ * What readers take for a line break (U+2028, U+2029, U+0085) or a
+ * terminal's control (C1) in a client's path: percent-encoded, as in the
+ * text log, and a long path cut, so that the line stays one record and
+ * one write of at most PIPE_BUF bytes.
+ */
+static void
+t_json_breaks(void)
+{
+	static char	 big[8001];
+	struct json_object *o, *v;
+	struct req	 rq;
+	struct resp	 rs;
+	const char	*w;
+
+	request(&rq, &rs, "r4");
+	rq.path = (char *)"/mcp/a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xc2\x85"
+	    "d\xc2\x9b" "31m\xc3\xa9";
+	log_request(&rq, &rs);
+	w = next_write();
+	ok(lines(w) == 1 && strstr(w, "\xe2\x80\xa8") == NULL &&
+	    strstr(w, "\xe2\x80\xa9") == NULL && strstr(w, "\xc2\x85") ==
+	    NULL && strstr(w, "\xc2\x9b") == NULL, "JSON log: no raw line "
+	    "separator, NEL or C1 control in the path");
+	o = json_tokener_parse(w);
+	ok(o != NULL && json_object_object_get_ex(o, "path", &v) &&
+	    strcmp(json_object_get_string(v),
+	    "/mcp/a%E2%80%A8b%E2%80%A9c%C2%85d%C2%9B31m\xc3\xa9") == 0,
+	    "... percent-encoded as the text log writes them, other text kept");
+	json_object_put(o);
+	memset(big, 'A', sizeof(big) - 1);
+	memcpy(big, "/mcp/", 5);
+	rq.path = big;
+	log_request(&rq, &rs);
+	w = next_write();
+	ok(lines(w) == 1 && strlen(w) <= PIPE_BUF && strstr(w, "A...\"") !=
+	    NULL, "JSON log: an 8,000-byte path is cut, the line one write "
+	    "within PIPE_BUF (%zu bytes)", strlen(w));
+}
+
 static void
 t_json(void)
 {
@@ -196,6 +238,7 @@ t_json(void)
 	log_msg(LOGL_WARN, "client %s", "https://x/\xff\xfe");
 	like(next_write(), "\"msg\":\"client https://x/\xef\xbf\xbd\xef\xbf\xbd\"",
 	    "JSON log: a message's invalid UTF-8 is replaced by U+FFFD");
+	t_json_breaks();
 }
 
 int

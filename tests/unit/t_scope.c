@@ -331,7 +331,7 @@ t_format(void)
 
 	/* hostile values cannot end the line, the string or the object */
 	a.sub = "x\"}\n{\"time\":\"forged\",\"sub\":\"root";
-	a.client_id = "a\\\"b\r\x01\x7f\xe2\x80\xa8z";
+	a.client_id = "a\\\"b\r\x01\x7f\xe2\x80\xa8z\xc2\x85";
 	a.tool = "bad\xff\xc0\x80\xed\xa0\x80utf8\xe2\x82";
 	n = audit_format(&a, line, sizeof(line));
 	o = parse_line(line, n);
@@ -339,9 +339,10 @@ t_format(void)
 	    "a forged record inside a claim stays one object of 12 members");
 	is_str(member(o, "sub"), "x\"}\n{\"time\":\"forged\",\"sub\":\"root",
 	    "... the claim comes back intact when parsed");
-	is_str(member(o, "client_id"), "a\\\"b\r\x01\x7f\xe2\x80\xa8z",
-	    "backslash, quote, CR, control bytes, DEL, U+2028 escaped");
+	is_str(member(o, "client_id"), "a\\\"b\r\x01\x7f\xe2\x80\xa8z\xc2\x85",
+	    "backslash, quote, CR, control bytes, DEL, U+2028, NEL escaped");
 	ok(strstr(line, "\\u2028") != NULL && strstr(line, "\\u007f") != NULL &&
+	    strstr(line, "\\u0085") != NULL &&
 	    strstr(line, "\\r") == NULL && strstr(line, "\\u000d") != NULL,
 	    "... as \\u escapes");
 	is_str(member(o, "tool"), "bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
