@@ -367,6 +367,19 @@ client_text(const char *s, size_t max)
 	return o;
 }
 
+/* Milliseconds with three decimals, written as the text line has them
+ * (json-c would write 0.071 as 0.070999999999999994). */
+static struct json_object *
+json_ms(double ms)
+{
+	struct line	 l;
+
+	line_init(&l);
+	line_ms(&l, ms);
+	l.s[l.n] = '\0';
+	return json_object_new_double_s(ms, l.s);
+}
+
 /*
  * The access line.  Only the path is logged, never the query string (OAuth
  * codes and state travel there) nor any header value.
@@ -395,16 +408,14 @@ log_request(const struct req *rq, const struct resp *rs)
 			    json_object_new_string(rq->rpc_method));
 		json_object_object_add(o, "status",
 		    json_object_new_int(rs->status));
-		json_object_object_add(o, "duration_ms",
-		    json_object_new_double(((long long)(ms * 1000)) / 1000.0));
+		json_object_object_add(o, "duration_ms", json_ms(ms));
 		if (rq->tool[0] != '\0') {
 			json_object_object_add(o, "tool",
 			    json_object_new_string(rq->tool));
 			json_object_object_add(o, "upstream_status",
 			    json_object_new_int64(rq->upstream_status));
 			json_object_object_add(o, "upstream_ms",
-			    json_object_new_double(((long long)(rq->upstream_ms *
-			    1000)) / 1000.0));
+			    json_ms(rq->upstream_ms));
 		}
 		if (rq->trace_id[0] != '\0') {
 			json_object_object_add(o, "trace_id",

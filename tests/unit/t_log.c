@@ -226,7 +226,8 @@ t_json(void)
 	is_str(next_write(), "{\"event\":\"tools/call\"}\n",
 	    "and is written as it is");
 	like(next_write(), "^\\{\"time\":\"[^\"]*\",\"level\":\"info\",.*"
-	    "\"req\":\"r2\"", "then the access line");
+	    "\"req\":\"r2\".*\"duration_ms\":[0-9]+\\.[0-9]{3}[,}]",
+	    "then the access line, milliseconds with three decimals");
 	/* a path with a lone byte (lighttpd decodes %c3): still UTF-8 */
 	request(&rq, &rs, "r3");
 	rq.path = (char *)"/mcp/\xc3";
@@ -238,6 +239,13 @@ t_json(void)
 	log_msg(LOGL_WARN, "client %s", "https://x/\xff\xfe");
 	like(next_write(), "\"msg\":\"client https://x/\xef\xbf\xbd\xef\xbf\xbd\"",
 	    "JSON log: a message's invalid UTF-8 is replaced by U+FFFD");
+	request(&rq, &rs, "r5");
+	snprintf(rq.tool, sizeof(rq.tool), "getItem");
+	rq.upstream_status = 200;
+	rq.upstream_ms = 0.071;
+	log_request(&rq, &rs);
+	like(next_write(), "\"upstream_ms\":0\\.071[,}]", "JSON log: "
+	    "0.071 ms written so, not as json-c writes the double");
 	t_json_breaks();
 }
 
