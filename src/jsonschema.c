@@ -27,12 +27,12 @@
  *   nobody knows which members it would have matched.
  * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
  *   variants that share their properties would otherwise all match.
- * - "uniqueItems" gives up (passes) once the value's budget of comparisons
- *   for it is spent, rather than spend quadratic time on large arrays.
- *   "enum" and "const" have a budget of their own, and fail the value
- *   when it is spent (an array of many values against a long "enum").
- *   Both budgets are for the whole value, not for one array or keyword:
- *   a value of many small arrays would otherwise cost each its own.
+ * - "uniqueItems" and "enum" compare only values whose hashes meet
+ *   (src/jshash.c), and those comparisons come from budgets for the whole
+ *   value: past its budget "uniqueItems" gives up (passes), and "enum" and
+ *   "const" refuse the value.  Hashes keyed per process meet for values
+ *   that are equal, and almost never otherwise, so that the budgets are a
+ *   bound that legitimate values do not reach.
  * - "multipleOf" is exact for integers; for doubles it allows the rounding
  *   of decimal fractions (0.3 is a multiple of 0.1), and quotients beyond
  *   2^53 pass because every double that large is an integer.  A quotient
@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jshash.h"
 #include "jsonschema.h"
 #include "jsregex.h"
 #include "log.h"
@@ -65,7 +66,7 @@
 #define JS_STEPS_MIN	(1L << 18)	/* validation calls for any value */
 #define JS_STEPS_NODE	64L		/* and this many more per value node */
 #define JS_NODES_MAX	(1L << 24)	/* counting the value's nodes stops here */
-#define JS_EQ_BUDGET	(1L << 22)	/* node comparisons for any value */
+#define JS_EQ_BUDGET	(1L << 22)	/* node comparisons of equal hashes */
 #define JS_EQ_NODE	16L		/* and this many more per value node */
 #define JS_RE_BUDGET	10000000u	/* PCRE2 steps for a whole value */
 #define JS_RE_SECONDS	0.05		/* and time, for what it leaves out */
@@ -925,22 +926,30 @@ v_type(struct js_ctx *c, unsigned want, struct json_object *v)
 	return type_fail(c, want, v);
 }
 
-/* "arguments.sort: "up" is not one of "asc", "desc"" */
+/*
+ * "arguments.sort: "up" is not one of "asc", "desc"".  The members by
+ * hash, *idx (*nidx of them), are made on the first use and kept.
+ */
 __attribute__((noinline))	/* keep its buffers off the recursion */
 static int
-v_enum(struct js_ctx *c, struct json_object *e, struct json_object *v)
+v_enum(struct js_ctx *c, struct json_object *e, struct jsh_item **idx,
+    size_t *nidx, struct json_object *v)
 {
 	char		 msg[JS_MSG_MAX], one[JS_SHOW_SZ];
 	struct sbuf	 b;
+	uint64_t	 h;
 	size_t		 i, n;
 	int		 r;
 
 	if (!json_object_is_type(e, json_type_array) ||
 	    (n = json_object_array_length(e)) == 0)
 		return 0;
-	for (i = 0; i < n; i++)
-		if ((r = json_eq(json_object_array_get_idx(e, i), v, 0,
-		    &c->eq_left)) == 1)
+	if (*idx == NULL)
+		*idx = jsh_index(e, nidx);
+	h = jsh_value(v);
+	for (i = jsh_find(*idx, *nidx, h); i < *nidx && (*idx)[i].h == h; i++)
+		if ((r = json_eq(json_object_array_get_idx(e, (*idx)[i].i), v,
+		    0, &c->eq_left)) == 1)
 			return 0;
 		else if (r == -1)
 			return fatal(c, "the value is too costly to compare "
@@ -1017,6 +1026,8 @@ struct kw {
 	struct kw_pprop		*pp;		/* patternProperties */
 	size_t			 npp;
 	int			 pp_bad;
+	struct jsh_item		*enum_idx;	/* "enum" by hash (v_enum) */
+	size_t			 enum_n;
 };
 #define KW_STRING	0x1	/* minLength, maxLength, pattern */
 #define KW_NUMBER	0x2	/* minimum ... multipleOf */
@@ -1410,12 +1421,65 @@ v_contains(struct js_ctx *c, const struct kw *w, struct json_object *v)
 	return 0;
 }
 
+/*
+ * In the run x[a..end) of items with one hash, in their order, the first
+ * pair of equal items whose first comes before *bi: into *bi and *bj.
+ * -1 when the budget of comparisons ran out.
+ */
+static int
+run_pair(struct js_ctx *c, struct json_object *v, const struct jsh_item *x,
+    size_t a, size_t end, size_t *bi, size_t *bj)
+{
+	size_t	 i, j;
+	int	 r;
+
+	for (i = a; i + 1 < end && x[i].i < *bi; i++)
+		for (j = i + 1; j < end; j++) {
+			r = json_eq(json_object_array_get_idx(v, x[i].i),
+			    json_object_array_get_idx(v, x[j].i), 0,
+			    &c->uniq_left);
+			if (r == -1)
+				return -1;
+			if (r == 1) {
+				*bi = x[i].i;
+				*bj = x[j].i;
+				return 0;
+			}
+		}
+	return 0;
+}
+
+/*
+ * "uniqueItems": the first pair of equal items, as a look at every pair
+ * in order would find it (the lowest first index, then the lowest second),
+ * among the items whose hashes meet.  Past the value's budget, a pair
+ * found is still told, else the check gives up.
+ */
+static int
+v_unique(struct js_ctx *c, struct json_object *v)
+{
+	struct jsh_item	*x;
+	size_t		 n, a, end, bi = SIZE_MAX, bj = 0;
+	int		 r = 0;
+
+	x = jsh_index(v, &n);
+	for (a = 0; a < n && r != -1; a = end) {
+		for (end = a + 1; end < n && x[end].h == x[a].h; end++)
+			;
+		r = run_pair(c, v, x, a, end, &bi, &bj);
+	}
+	free(x);
+	if (bi != SIZE_MAX)
+		return fail(c, "items %zu and %zu are equal", bi, bj);
+	return 0;	/* unique, or too costly: see the top */
+}
+
 static int
 v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 {
 	struct json_object	*pre = NULL, *items = w->items, *sub;
 	struct js_mark		 m;
-	size_t			 i, j, n, np = 0, lim;
+	size_t			 i, n, np = 0, lim;
 	int			 has_items, rc;
 
 	n = json_object_array_length(v);
@@ -1459,22 +1523,9 @@ v_array(struct js_ctx *c, const struct kw *w, struct json_object *v)
 		if (rc != 0)
 			return rc;
 	}
-	if (!is_true(w->unique))
+	if (!is_true(w->unique) || n < 2)
 		return 0;
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			switch (json_eq(json_object_array_get_idx(v, i),
-			    json_object_array_get_idx(v, j), 0,
-			    &c->uniq_left)) {
-			case 1:
-				return fail(c, "items %zu and %zu are equal",
-				    i, j);
-			case -1:
-				return 0;	/* too costly: see the top */
-			default:
-				break;
-			}
-	return 0;
+	return v_unique(c, v);
 }
 
 /*
@@ -1624,6 +1675,7 @@ kw_drop(struct json_object *o, void *p)
 		jre_free(w->pp[i].re);
 	free(w->pp);
 	jre_free(w->re);
+	free(w->enum_idx);
 	free(w);
 }
 
@@ -1704,7 +1756,8 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 		return 0;
 	if ((w->has & HAS_TYPE) && (rc = v_type(c, w->types, v)) != 0)
 		return rc;
-	if ((w->has & HAS_ENUM) && (rc = v_enum(c, w->enumv, v)) != 0)
+	if ((w->has & HAS_ENUM) && (rc = v_enum(c, w->enumv, &w->enum_idx,
+	    &w->enum_n, v)) != 0)
 		return rc;
 	if ((w->has & HAS_CONST) && (rc = v_const(c, w->constv, v)) != 0)
 		return rc;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jshash.h"
 #include "mcp.h"
 
 const char	mcp_header_dup[] = "";
@@ -47,34 +48,20 @@ decimal_int(const char *s, char *out, size_t sz)
 
 /*
  * An integer argument, or a double that holds one within 64 bits, in the
- * same form; -1 for any other number.  json-c keeps integers past
- * INT64_MAX as unsigned, and json_object_get_int64 would clamp them.
+ * same form; -1 for any other number.
  */
 static int
 arg_int(struct json_object *arg, char *out, size_t sz)
 {
 	uint64_t	 u;
-	int64_t		 i;
-	double		 d;
+	int		 neg;
 
-	if (json_object_is_type(arg, json_type_int)) {
-		i = json_object_get_int64(arg);
-		if (i == INT64_MAX &&
-		    (u = json_object_get_uint64(arg)) > (uint64_t)INT64_MAX)
-			snprintf(out, sz, "%" PRIu64, u);
-		else
-			snprintf(out, sz, "%" PRId64, i);
-		return 0;
-	}
-	d = json_object_get_double(arg);
-	if (!isfinite(d) || d != trunc(d))
+	if (jsh_integer(arg, &u, &neg) == -1)
 		return -1;
-	if (d >= 0 && d < 18446744073709551616.0)	/* 2^64 */
-		snprintf(out, sz, "%" PRIu64, (uint64_t)d);
-	else if (d < 0 && d >= -9223372036854775808.0)	/* -2^63 */
-		snprintf(out, sz, "%" PRId64, (int64_t)d);
+	if (neg)
+		snprintf(out, sz, "%" PRId64, (int64_t)u);
 	else
-		return -1;
+		snprintf(out, sz, "%" PRIu64, u);
 	return 0;
 }
 
