@@ -1445,24 +1445,62 @@ url_value_char(unsigned char c)
 	    strchr("-._~%+!$'()*,;:@/", c) != NULL);
 }
 
-/* Does the run p[0..len), percent-decoded ('+' a space when `plus`),
- * hold the secret?  `dec` is scratch space. */
-static int
-run_holds(const char *p, size_t len, int plus, const char *s, size_t n,
-    struct buf *dec)
+/*
+ * The run p[0..len) percent-decoded ('+' a space when `plus`) into `dec`,
+ * with the offset in p of each byte decoded in off[] (len of them at
+ * most).
+ */
+static void
+run_decode(const char *p, size_t len, int plus, struct buf *dec, size_t *off)
 {
 	size_t	 i;
 	int	 hi, lo;
 
 	buf_reset(dec);
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
+		off[dec->len] = i;
 		if (p[i] == '%' && i + 2 < len && (hi = util_hexval(
 		    p[i + 1])) >= 0 && (lo = util_hexval(p[i + 2])) >= 0) {
 			buf_putc(dec, (char)(hi << 4 | lo));
 			i += 2;
 		} else
 			buf_putc(dec, plus && p[i] == '+' ? ' ' : p[i]);
-	return dec->len >= n && memmem(dec->data, dec->len, s, n) != NULL;
+	}
+}
+
+/*
+ * The run p[0..len) onto `out`, each place where it holds the secret as
+ * some encoder wrote it (read with '+' as a space, else as itself) made
+ * REDACTED, and only those places: a run may be a line of CSV, or a URL
+ * whose host and path are worth keeping.  1 when the secret was there.
+ */
+static int
+run_redact(const char *p, size_t len, const char *s, size_t n,
+    struct buf *dec, struct buf *out)
+{
+	const char	*hit;
+	size_t		*off, at = 0, copied = 0, k;
+	int		 plus;
+
+	off = xcalloc(len, sizeof(*off));
+	for (plus = 1; plus >= 0; plus--) {
+		run_decode(p, len, plus, dec, off);
+		if (memmem(dec->data, dec->len, s, n) != NULL)
+			break;
+	}
+	while (plus >= 0 && (hit = memmem(dec->data + at, dec->len - at, s,
+	    n)) != NULL) {
+		k = (size_t)(hit - dec->data);
+		buf_append(out, p + copied, off[k] - copied);
+		buf_puts(out, REDACTED);
+		/* to the end of the secret's last byte, %XX and all */
+		copied = k + n < dec->len ? off[k + n] : len;
+		at = k + n;
+	}
+	if (plus >= 0)
+		buf_append(out, p + copied, len - copied);
+	free(off);
+	return plus >= 0;
 }
 
 /*
@@ -1470,12 +1508,12 @@ run_holds(const char *p, size_t len, int plus, const char *s, size_t n,
  * leave alone (WHATWG and Java write a space '+' and '~' "%7E", JavaScript
  * leaves "!'()*" as they are), so no one encoded form finds them all: each
  * run of a URL value's characters holding '%' or '+' is decoded, with '+'
- * as a space and as itself, and redacted whole when the secret is in it.
+ * as a space and as itself, and the secret taken out where it is found.
  */
 static int
 redact_decoded(struct buf *body, const char *s, size_t n)
 {
-	struct buf	 out, dec;
+	struct buf	 out, dec, run;
 	const char	*d = body->data;
 	size_t		 i = 0, j, copied = 0;
 	int		 found = 0;
@@ -1484,20 +1522,21 @@ redact_decoded(struct buf *body, const char *s, size_t n)
 		return 0;
 	buf_init(&out);
 	buf_init(&dec);
+	buf_init(&run);
 	while (i < body->len) {
 		if (!url_value_char((unsigned char)d[i])) {
 			i++;
 			continue;
 		}
-		for (j = i; j < body->len && url_value_char((unsigned char)d[j]);
-		    j++)
+		for (j = i + 1; j < body->len &&
+		    url_value_char((unsigned char)d[j]); j++)
 			;
+		buf_reset(&run);
 		if (j - i >= n && (memchr(d + i, '%', j - i) != NULL ||
 		    memchr(d + i, '+', j - i) != NULL) &&
-		    (run_holds(d + i, j - i, 1, s, n, &dec) ||
-		    run_holds(d + i, j - i, 0, s, n, &dec))) {
+		    run_redact(d + i, j - i, s, n, &dec, &run)) {
 			buf_append(&out, d + copied, i - copied);
-			buf_puts(&out, REDACTED);
+			buf_append(&out, run.data, run.len);
 			copied = j;
 			found = 1;
 		}
@@ -1508,6 +1547,7 @@ redact_decoded(struct buf *body, const char *s, size_t n)
 	else
 		buf_free(&out);
 	buf_wipe(&dec);
+	buf_free(&run);
 	return found;
 }
 

@@ -260,9 +260,9 @@ url_encode(struct buf *b, const char *s, size_t n)
 }
 
 /*
- * `s` with the bytes a URI cannot hold percent-encoded: controls, space,
- * non-ASCII (raw UTF-8 text, or not even that) and "<>\^`{|}, as libcurl
- * and browsers do with a Location.  '%' stays: it is encoded already.
+ * `s` with the bytes a URI cannot hold (RFC 3986) percent-encoded:
+ * controls, space, non-ASCII (raw UTF-8 text, or not even that) and
+ * "<>\^`{|}.  '%' stays: it is encoded already.
  */
 static char *
 escape_raw(const char *s)

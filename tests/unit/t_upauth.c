@@ -168,7 +168,6 @@ t_redact_large(const struct api_op *op, const struct api_req *r)
 	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-/* An answer that echoes what the call sent loses the credentials. */
 /*
  * A static key in a "next" link as other encoders write it: WHATWG's
  * URLSearchParams and Java ('+' for a space, "%7E" for '~'), JavaScript's
@@ -194,9 +193,17 @@ t_redact_encoders(const struct api_req *r)
 	is_str(body.data, "{\"whatwg\":\"/i?n=5&api_key=[redacted]&x=1\","
 	    "\"js\":\"/i?api_key=[redacted]\",\"lower\":\"[redacted]\"}",
 	    "redact: a static key as other URL encoders write it");
+	buf_reset(&body);
+	buf_puts(&body, "1,alice,https://h/x/live+key%7E2024%2Fab*%27cd,"
+	    "2024-01-01,more:stuff@x\n");
+	redact_answer(&op, r, "text/csv", &body);
+	is_str(body.data, "1,alice,https://h/x/[redacted],2024-01-01,"
+	    "more:stuff@x\n", "redact: ... and only the key, not the line of "
+	    "CSV or the URL around it");
 	buf_free(&body);
 }
 
+/* An answer that echoes what the call sent loses the credentials. */
 static void
 t_redact(const struct registry *reg, const struct cfg *cfg)
 {
