@@ -1434,92 +1434,85 @@ redact_encoded(struct buf *body, const char *s, size_t n)
 	return found;
 }
 
-/* A character of a value in a URL as encoders leave it: RFC 3986's
- * unreserved and sub-delimiters but '&' and '=', which end a query
- * value; ':', '@' and '/'; '%' and '+' (a space, in forms). */
+/* A character of a URL as encoders leave it: RFC 3986's unreserved and
+ * sub-delimiters, ':', '@' and '/', and '%' and '+' (a space, in forms). */
 static int
 url_value_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || (c != '\0' &&
-	    strchr("-._~%+!$'()*,;:@/", c) != NULL);
+	    strchr("-._~%+!$&'()*,;=:@/", c) != NULL);
 }
 
-/*
- * The run p[0..len) percent-decoded ('+' a space when `plus`) into `dec`,
- * with the offset in p of each byte decoded in off[] (len of them at
- * most).
- */
-static void
-run_decode(const char *p, size_t len, int plus, struct buf *dec, size_t *off)
+/* The width in p[0..len) of the byte decoded at p[i]: a %XX is three. */
+static size_t
+enc_width(const char *p, size_t len, size_t i)
 {
-	size_t	 i;
-	int	 hi, lo;
+	return p[i] == '%' && i + 2 < len && util_hexval(p[i + 1]) >= 0 &&
+	    util_hexval(p[i + 2]) >= 0 ? 3 : 1;
+}
+
+/* The run p[0..len) percent-decoded ('+' a space when `plus`) into dec. */
+static void
+run_decode(const char *p, size_t len, int plus, struct buf *dec)
+{
+	size_t	 i, w;
 
 	buf_reset(dec);
-	for (i = 0; i < len; i++) {
-		off[dec->len] = i;
-		if (p[i] == '%' && i + 2 < len && (hi = util_hexval(
-		    p[i + 1])) >= 0 && (lo = util_hexval(p[i + 2])) >= 0) {
-			buf_putc(dec, (char)(hi << 4 | lo));
-			i += 2;
-		} else
+	for (i = 0; i < len; i += w)
+		if ((w = enc_width(p, len, i)) == 3)
+			buf_putc(dec, (char)(util_hexval(p[i + 1]) << 4 |
+			    util_hexval(p[i + 2])));
+		else
 			buf_putc(dec, plus && p[i] == '+' ? ' ' : p[i]);
-	}
 }
 
 /*
- * The run p[0..len) onto `out`, each place where it holds the secret as
- * some encoder wrote it (read with '+' as a space, else as itself) made
- * REDACTED, and only those places: a run may be a line of CSV, or a URL
- * whose host and path are worth keeping.  1 when the secret was there.
+ * The run p[0..len) onto `out`, each place where its decoding (`plus`:
+ * '+' read as a space) holds the secret made REDACTED, and only those
+ * places: a run may be a line of CSV, or a URL whose host and path are
+ * worth keeping.  The places are found in the decoded text and walked to
+ * in the run, byte by byte (an offset table would cost eight bytes for
+ * each of a long run's).  1 when the secret was there.
  */
 static int
-run_redact(const char *p, size_t len, const char *s, size_t n,
+run_redact(const char *p, size_t len, int plus, const char *s, size_t n,
     struct buf *dec, struct buf *out)
 {
 	const char	*hit;
-	size_t		*off, at = 0, copied = 0, k;
-	int		 plus;
+	size_t		 at = 0, copied = 0, src = 0, k;
+	int		 found = 0;
 
-	off = xcalloc(len, sizeof(*off));
-	for (plus = 1; plus >= 0; plus--) {
-		run_decode(p, len, plus, dec, off);
-		if (memmem(dec->data, dec->len, s, n) != NULL)
-			break;
-	}
-	while (plus >= 0 && (hit = memmem(dec->data + at, dec->len - at, s,
-	    n)) != NULL) {
-		k = (size_t)(hit - dec->data);
-		buf_append(out, p + copied, off[k] - copied);
+	run_decode(p, len, plus, dec);
+	while ((hit = memmem(dec->data + at, dec->len - at, s, n)) != NULL) {
+		/* from decoded byte `at` (p[src]) to the hit, then past it */
+		for (k = (size_t)(hit - dec->data); at < k; at++)
+			src += enc_width(p, len, src);
+		buf_append(out, p + copied, src - copied);
 		buf_puts(out, REDACTED);
-		/* to the end of the secret's last byte, %XX and all */
-		copied = k + n < dec->len ? off[k + n] : len;
-		at = k + n;
+		for (k += n; at < k; at++)
+			src += enc_width(p, len, src);
+		copied = src;
+		found = 1;
 	}
-	if (plus >= 0)
+	if (found)
 		buf_append(out, p + copied, len - copied);
-	free(off);
-	return plus >= 0;
+	return found;
 }
 
 /*
- * A secret as any URL encoder may write it.  Encoders differ in what they
- * leave alone (WHATWG and Java write a space '+' and '~' "%7E", JavaScript
- * leaves "!'()*" as they are), so no one encoded form finds them all: each
- * run of a URL value's characters holding '%' or '+' is decoded, with '+'
- * as a space and as itself, and the secret taken out where it is found.
+ * A secret as a URL encoder wrote it, for one reading of '+' (`plus`: a
+ * space).  Each run of a URL's characters holding '%' or '+' is decoded,
+ * and the secret taken out where it is found.
  */
 static int
-redact_decoded(struct buf *body, const char *s, size_t n)
+redact_decoded_as(struct buf *body, const char *s, size_t n, int plus)
 {
 	struct buf	 out, dec, run;
 	const char	*d = body->data;
 	size_t		 i = 0, j, copied = 0;
 	int		 found = 0;
 
-	if (n < REDACT_MIN)
-		return 0;
 	buf_init(&out);
 	buf_init(&dec);
 	buf_init(&run);
@@ -1534,7 +1527,7 @@ redact_decoded(struct buf *body, const char *s, size_t n)
 		buf_reset(&run);
 		if (j - i >= n && (memchr(d + i, '%', j - i) != NULL ||
 		    memchr(d + i, '+', j - i) != NULL) &&
-		    run_redact(d + i, j - i, s, n, &dec, &run)) {
+		    run_redact(d + i, j - i, plus, s, n, &dec, &run)) {
 			buf_append(&out, d + copied, i - copied);
 			buf_append(&out, run.data, run.len);
 			copied = j;
@@ -1549,6 +1542,25 @@ redact_decoded(struct buf *body, const char *s, size_t n)
 	buf_wipe(&dec);
 	buf_free(&run);
 	return found;
+}
+
+/*
+ * A secret as any URL encoder may write it.  Encoders differ in what they
+ * leave alone (WHATWG and Java write a space '+' and '~' "%7E", JavaScript
+ * leaves "!'()*" as they are, Go's PathEscape '=' and '+'), so no one
+ * encoded form finds them all: the URLs of the answer are decoded instead,
+ * once with '+' as a space and once as itself (two echoes of one secret
+ * may need one each).
+ */
+static int
+redact_decoded(struct buf *body, const char *s, size_t n)
+{
+	int	 found;
+
+	if (n < REDACT_MIN)
+		return 0;
+	found = redact_decoded_as(body, s, n, 1);
+	return redact_decoded_as(body, s, n, 0) | found;
 }
 
 /*

@@ -130,42 +130,140 @@ write_secrets(const char *text)
 	fclose(fp);
 }
 
+/* A redaction run in a child (child_peak): its operation and request. */
+struct redact_job {
+	const struct api_op	*op;
+	const struct api_req	*r;
+	const char		*key;	/* else op's credentials */
+};
+
+static const char	*redacted(const struct api_req *, const char *,
+			    const char *);
+
 /*
- * An answer of 3 MB of empty arrays, whose tree would take more than the
- * parser's 256 MiB bound, and the provider's token \u-escaped at its end:
- * searched without a tree.  In a child, whose peak memory is its own.
+ * In a child, whose peak memory is its own: the answer build() makes,
+ * redacted.  0, 1 when `want` is not how it ends then, 2 when the
+ * redaction took more than 9 MB on top of the answer, -1 when the child
+ * died.
  */
-static void
-t_redact_large(const struct api_op *op, const struct api_req *r)
+static int
+child_peak(const struct redact_job *job, void (*build)(struct buf *),
+    const char *want)
 {
 	struct buf	 body;
 	struct rusage	 ru;
+	const char	*out;
 	long		 before;
-	size_t		 i;
 	pid_t		 pid;
 	int		 status = -1;
 
 	if ((pid = fork()) == 0) {
 		buf_init(&body);
-		buf_putc(&body, '[');
-		for (i = 0; i < 1000000; i++)
-			buf_puts(&body, "[],");
-		buf_puts(&body, "\"\\u0070t-01234/56789\"]");
+		build(&body);
 		getrusage(RUSAGE_SELF, &ru);
 		before = ru.ru_maxrss;
-		redact_answer(op, r, "application/json", &body);
+		if (job->key != NULL)
+			out = redacted(job->r, job->key, body.data);
+		else {
+			redact_answer(job->op, job->r, "application/json",
+			    &body);
+			out = body.data;
+		}
 		getrusage(RUSAGE_SELF, &ru);
-		/* 1: not redacted; 2: more than 9 MB on top of the text */
-		if (body.len < 13 || memcmp(body.data + body.len - 13,
-		    "\"[redacted]\"]", 13) != 0)
+		if (strlen(out) < strlen(want) || strcmp(out + strlen(out) -
+		    strlen(want), want) != 0)
 			_exit(1);
 		_exit(ru.ru_maxrss - before > 3 * 3000 ? 2 : 0);
 	}
 	waitpid(pid, &status, 0);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "redact: a \\u "
-	    "escape in a 3 MB answer of small values, past what its tree may "
-	    "take: redacted, in less than 9 MB more (exit %d)",
-	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* 3 MB of empty arrays, and the provider's token \u-escaped at the end */
+static void
+empty_arrays(struct buf *b)
+{
+	size_t	 i;
+
+	buf_putc(b, '[');
+	for (i = 0; i < 1000000; i++)
+		buf_puts(b, "[],");
+	buf_puts(b, "\"\\u0070t-01234/56789\"]");
+}
+
+/*
+ * An answer of 3 MB of empty arrays, whose tree would take more than the
+ * parser's 256 MiB bound, and the provider's token \u-escaped at its end:
+ * searched without a tree.
+ */
+static void
+t_redact_large(const struct api_op *op, const struct api_req *r)
+{
+	struct redact_job	 job = { op, r, NULL };
+	int			 rc;
+
+	rc = child_peak(&job, empty_arrays, "\"[redacted]\"]");
+	ok(rc == 0, "redact: a \\u escape in a 3 MB answer of small values, "
+	    "past what its tree may take: redacted, in less than 9 MB more "
+	    "(exit %d)", rc);
+}
+
+/* What one static key, `key`, leaves of `in` echoed in an answer. */
+static const char *
+redacted(const struct api_req *r, const char *key, const char *in)
+{
+	static struct buf	 body;
+	struct api_cred		 cred = { API_CRED_HEADER, "X-Key", NULL };
+	struct api_op		 op;
+
+	cred.value = (char *)key;
+	memset(&op, 0, sizeof(op));
+	op.upauth = UPAUTH_STATIC;
+	op.creds = &cred;
+	op.ncreds = 1;
+	buf_free(&body);
+	buf_puts(&body, in);
+	redact_answer(&op, r, "text/plain", &body);
+	return body.data;
+}
+
+/*
+ * A key with a '+' in it echoed twice, each read another way ('+' as a
+ * space, '+' as itself); one that ends in '=' as Go's url.PathEscape
+ * writes it; and a long run of URL characters with a '+' (base64), whose
+ * search costs no memory per byte.  In a child, for its peak memory.
+ */
+/* 3 MB of base64 in a JSON string: one run of URL characters */
+static void
+base64_run(struct buf *b)
+{
+	size_t	 i;
+
+	buf_puts(b, "{\"file\":\"");
+	for (i = 0; i < 750000; i++)
+		buf_puts(b, "AB+/");
+	buf_puts(b, "\"}");
+}
+
+static void
+t_redact_plus(const struct api_req *r)
+{
+	struct redact_job	 job = { NULL, r, "abcdefgh+ij" };
+	int			 rc;
+
+	is_str(redacted(r, "AbC+dEf/GhI", "/k/AbC%2bdEf%2FGhI,AbC+dEf%2FGhI"),
+	    "/k/[redacted],[redacted]", "redact: a '+' key echoed encoded, "
+	    "then with its '+' as it is");
+	is_str(redacted(r, "pa ss+word", "/u/pa+ss%2Bword/v/pa%20ss+word/"),
+	    "/u/[redacted]/v/[redacted]/", "redact: a space and a '+', each "
+	    "echo read its own way");
+	is_str(redacted(r, "AbC+dEf/GhI=", "{\"next\":\"/v1/keys/AbC+dEf%2FGhI="
+	    "/items\",\"b\":\"/v1/AbC%2BdEf/GhI=\"}"), "{\"next\":\"/v1/keys/"
+	    "[redacted]/items\",\"b\":\"/v1/[redacted]\"}", "redact: a key "
+	    "ending in '=', as url.PathEscape writes it");
+	rc = child_peak(&job, base64_run, "AB+/\"}");
+	ok(rc == 0, "redact: a 3 MB run of base64 searched in less than 9 MB "
+	    "more (exit %d)", rc);
 }
 
 /*
@@ -200,6 +298,7 @@ t_redact_encoders(const struct api_req *r)
 	is_str(body.data, "1,alice,https://h/x/[redacted],2024-01-01,"
 	    "more:stuff@x\n", "redact: ... and only the key, not the line of "
 	    "CSV or the URL around it");
+	t_redact_plus(r);
 	buf_free(&body);
 }
 
