@@ -18,8 +18,9 @@
 #include "http.h"
 #include "log.h"
 
-/* a client's method or path in a JSON access line (see client_text) */
+/* a client's path and method in a JSON access line (see client_text) */
 #define LOG_FIELD_MAX	512
+#define LOG_METHOD_MAX	32
 
 static const char	*log_prog = "fcgi-mcp";
 static int		 log_level = LOGL_INFO;
@@ -321,8 +322,10 @@ line_ms(struct line *l, double ms)
  * (a cut ends in "..."): invalid UTF-8 repaired, and what readers take for
  * a line break or a terminal's control (C1 controls, U+0085 among them,
  * U+2028, U+2029: json-c writes them raw) percent-encoded, as the text
- * log writes them.  Bounded, an access line stays one write(2) of at most
- * PIPE_BUF bytes: lines of concurrent workers never mix.
+ * log writes them; so are C0 controls and DEL, which json-c would write
+ * in six bytes each.  Bounded (a '"' or '\\' takes two bytes at most), an
+ * access line stays one write(2) of at most PIPE_BUF bytes: lines of
+ * concurrent workers never mix.
  */
 static struct json_object *
 client_text(const char *s, size_t max)
@@ -349,8 +352,8 @@ client_text(const char *s, size_t max)
 			k = 1;		/* not after the repair */
 			cp = 0xfffd;
 		}
-		if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
-		    cp == 0x2029)
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029)
 			for (; k > 0; k--, i++) {
 				snprintf(e, sizeof(e), "%%%02X", p[i]);
 				buf_append(&b, e, 3);
@@ -400,7 +403,7 @@ log_request(const struct req *rq, const struct resp *rs)
 		o = log_json_head(LOGL_INFO);
 		json_object_object_add(o, "req", json_object_new_string(rq->id));
 		json_object_object_add(o, "method", client_text(rq->method,
-		    LOG_FIELD_MAX));
+		    LOG_METHOD_MAX));
 		json_object_object_add(o, "path", client_text(rq->path,
 		    LOG_FIELD_MAX));
 		if (rq->rpc_method[0] != '\0')

@@ -181,7 +181,7 @@ t_text(void)
 static void
 t_json_breaks(void)
 {
-	static char	 big[8001];
+	static char	 big[8001], method[600];
 	struct json_object *o, *v;
 	struct req	 rq;
 	struct resp	 rs;
@@ -210,6 +210,23 @@ t_json_breaks(void)
 	ok(lines(w) == 1 && strlen(w) <= PIPE_BUF && strstr(w, "A...\"") !=
 	    NULL, "JSON log: an 8,000-byte path is cut, the line one write "
 	    "within PIPE_BUF (%zu bytes)", strlen(w));
+	/* what json-c writes longer than it reads, at every field's most */
+	memset(big, '\x01', 1000);
+	big[1000] = '\0';
+	memset(method, '"', sizeof(method) - 1);
+	rq.method = method;
+	memset(rq.rpc_method, '"', sizeof(rq.rpc_method) - 1);
+	memset(rq.tool, '\\', sizeof(rq.tool) - 1);
+	memset(rq.note, '"', sizeof(rq.note) - 1);
+	snprintf(rq.trace_id, sizeof(rq.trace_id), "%032x", 1);
+	snprintf(rq.parent_id, sizeof(rq.parent_id), "%016x", 1);
+	log_request(&rq, &rs);
+	w = next_write();
+	o = json_tokener_parse(w);
+	ok(lines(w) == 1 && strlen(w) <= PIPE_BUF && o != NULL,
+	    "JSON log: control bytes and quotes in every field a client "
+	    "chooses: one line within PIPE_BUF (%zu bytes)", strlen(w));
+	json_object_put(o);
 }
 
 static void
