@@ -926,14 +926,29 @@ v_type(struct js_ctx *c, unsigned want, struct json_object *v)
 	return type_fail(c, want, v);
 }
 
+/* An "enum"'s members by hash, made on its first use and kept. */
+struct enum_idx {
+	struct jsh_item	*items;
+	size_t		 n;
+	int		 containers;	/* members that are arrays or objects */
+};
+
+static int
+is_container(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_array) ||
+	    json_object_is_type(v, json_type_object);
+}
+
 /*
- * "arguments.sort: "up" is not one of "asc", "desc"".  The members by
- * hash, *idx (*nidx of them), are made on the first use and kept.
+ * "arguments.sort: "up" is not one of "asc", "desc"".  An array or object
+ * is hashed only when some member is one: a recursive schema would hash
+ * a value's every level once more at each.
  */
 __attribute__((noinline))	/* keep its buffers off the recursion */
 static int
-v_enum(struct js_ctx *c, struct json_object *e, struct jsh_item **idx,
-    size_t *nidx, struct json_object *v)
+v_enum(struct js_ctx *c, struct json_object *e, struct enum_idx *x,
+    struct json_object *v)
 {
 	char		 msg[JS_MSG_MAX], one[JS_SHOW_SZ];
 	struct sbuf	 b;
@@ -944,16 +959,23 @@ v_enum(struct js_ctx *c, struct json_object *e, struct jsh_item **idx,
 	if (!json_object_is_type(e, json_type_array) ||
 	    (n = json_object_array_length(e)) == 0)
 		return 0;
-	if (*idx == NULL)
-		*idx = jsh_index(e, nidx);
-	h = jsh_value(v);
-	for (i = jsh_find(*idx, *nidx, h); i < *nidx && (*idx)[i].h == h; i++)
-		if ((r = json_eq(json_object_array_get_idx(e, (*idx)[i].i), v,
-		    0, &c->eq_left)) == 1)
-			return 0;
-		else if (r == -1)
-			return fatal(c, "the value is too costly to compare "
-			    "with \"enum\"");
+	if (x->items == NULL) {
+		x->items = jsh_index(e, &x->n);
+		for (i = 0; i < n; i++)
+			x->containers += is_container(
+			    json_object_array_get_idx(e, i));
+	}
+	if (!is_container(v) || x->containers > 0) {
+		h = jsh_value(v);
+		for (i = jsh_find(x->items, x->n, h); i < x->n &&
+		    x->items[i].h == h; i++)
+			if ((r = json_eq(json_object_array_get_idx(e,
+			    x->items[i].i), v, 0, &c->eq_left)) == 1)
+				return 0;
+			else if (r == -1)
+				return fatal(c, "the value is too costly to "
+				    "compare with \"enum\"");
+	}
 	sb_init(&b, msg, sizeof(msg));
 	sb_puts(&b, show(v, one, sizeof(one)));
 	sb_puts(&b, " is not one of ");
@@ -1026,8 +1048,7 @@ struct kw {
 	struct kw_pprop		*pp;		/* patternProperties */
 	size_t			 npp;
 	int			 pp_bad;
-	struct jsh_item		*enum_idx;	/* "enum" by hash (v_enum) */
-	size_t			 enum_n;
+	struct enum_idx		 enum_idx;	/* v_enum's */
 };
 #define KW_STRING	0x1	/* minLength, maxLength, pattern */
 #define KW_NUMBER	0x2	/* minimum ... multipleOf */
@@ -1675,7 +1696,7 @@ kw_drop(struct json_object *o, void *p)
 		jre_free(w->pp[i].re);
 	free(w->pp);
 	jre_free(w->re);
-	free(w->enum_idx);
+	free(w->enum_idx.items);
 	free(w);
 }
 
@@ -1757,7 +1778,7 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	if ((w->has & HAS_TYPE) && (rc = v_type(c, w->types, v)) != 0)
 		return rc;
 	if ((w->has & HAS_ENUM) && (rc = v_enum(c, w->enumv, &w->enum_idx,
-	    &w->enum_n, v)) != 0)
+	    v)) != 0)
 		return rc;
 	if ((w->has & HAS_CONST) && (rc = v_const(c, w->constv, v)) != 0)
 		return rc;

@@ -153,6 +153,9 @@ t_enum_const(void)
 	VALID("{'enum':[1.0]}", "1", "enum: 1 equals 1.0");
 	VALID("{'enum':['x',{'b':2,'a':[1e0]}]}", "{'a':[1],'b':2.0}",
 	    "enum: members in any order, numbers by value");
+	INVALID("{'enum':[1,'a']}", "[1]", "arguments: [\xe2\x80\xa6] is not "
+	    "one of 1, \"a\"", "enum: an array, no member one: not hashed, "
+	    "refused");
 	VALID("{'enum':[null,'a']}", "null", "enum with null");
 	INVALID("{'enum':[true]}", "1", "arguments: 1 is not one of true",
 	    "1 is not true");
