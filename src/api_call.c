@@ -1502,19 +1502,19 @@ run_redact(const char *p, size_t len, int plus, const char *s, size_t n,
 
 /*
  * A secret as a URL encoder wrote it, for one reading of '+' (`plus`: a
- * space).  Each run of a URL's characters holding '%' or '+' is decoded,
- * and the secret taken out where it is found.
+ * space).  Each run of a URL's characters holding '%' or '+' is decoded
+ * (into `dec`, scratch space), and the secret taken out where it is found.
  */
 static int
-redact_decoded_as(struct buf *body, const char *s, size_t n, int plus)
+redact_decoded_as(struct buf *body, const char *s, size_t n, int plus,
+    struct buf *dec)
 {
-	struct buf	 out, dec, run;
+	struct buf	 out, run;
 	const char	*d = body->data;
 	size_t		 i = 0, j, copied = 0;
 	int		 found = 0;
 
 	buf_init(&out);
-	buf_init(&dec);
 	buf_init(&run);
 	while (i < body->len) {
 		if (!url_value_char((unsigned char)d[i])) {
@@ -1527,7 +1527,7 @@ redact_decoded_as(struct buf *body, const char *s, size_t n, int plus)
 		buf_reset(&run);
 		if (j - i >= n && (memchr(d + i, '%', j - i) != NULL ||
 		    memchr(d + i, '+', j - i) != NULL) &&
-		    run_redact(d + i, j - i, plus, s, n, &dec, &run)) {
+		    run_redact(d + i, j - i, plus, s, n, dec, &run)) {
 			buf_append(&out, d + copied, i - copied);
 			buf_append(&out, run.data, run.len);
 			copied = j;
@@ -1539,7 +1539,6 @@ redact_decoded_as(struct buf *body, const char *s, size_t n, int plus)
 		body_rewritten(body, &out, copied);
 	else
 		buf_free(&out);
-	buf_wipe(&dec);
 	buf_free(&run);
 	return found;
 }
@@ -1555,12 +1554,16 @@ redact_decoded_as(struct buf *body, const char *s, size_t n, int plus)
 static int
 redact_decoded(struct buf *body, const char *s, size_t n)
 {
-	int	 found;
+	struct buf	 dec;
+	int		 found;
 
 	if (n < REDACT_MIN)
 		return 0;
-	found = redact_decoded_as(body, s, n, 1);
-	return redact_decoded_as(body, s, n, 0) | found;
+	buf_init(&dec);
+	found = redact_decoded_as(body, s, n, 1, &dec);
+	found |= redact_decoded_as(body, s, n, 0, &dec);
+	buf_wipe(&dec);
+	return found;
 }
 
 /*
