@@ -259,8 +259,8 @@ proxy_authorize(const struct cfg *cfg, struct authz_app *app, struct req *rq,
 		return;
 	}
 	/*
-	 * The metadata is read once: a second reading may fetch it anew
-	 * and free the copy that the endpoint points into.
+	 * The metadata is read once: a second reading may be a new copy,
+	 * whose endpoint the first one's check did not see.
 	 */
 	md = cfg->oauth_authorize_url == NULL ? prov_metadata(cfg, &stale) :
 	    NULL;

@@ -31,6 +31,8 @@ static const struct jp_opts prov_json = { PROV_DOC_MAX, PROV_DOC_DEPTH,
 	JP_OBJECT, JP_TREE_MAX };
 
 static struct json_object	*prov_doc;
+/* the copy before, kept until the next fetch: see prov_metadata */
+static struct json_object	*prov_old;
 static int64_t			 prov_fetched, prov_failed;
 
 /* GET a JSON object; NULL on any failure (logged, never the body). */
@@ -195,9 +197,12 @@ prov_fetch_metadata(const struct cfg *cfg)
 }
 
 /*
- * The cached metadata (borrowed: valid until the next call), or NULL
- * when it has never been fetched and cannot be now.  *stale is set when
- * the copy is past its TTL because the provider could not be reached.
+ * The cached metadata, or NULL when it has never been fetched and cannot
+ * be now.  *stale is set when the copy is past its TTL because the
+ * provider could not be reached.  Borrowed: a fetch replaces it, and a
+ * caller that read it, then read again across the end of the TTL, would
+ * hold freed strings; so a replaced copy lives on until the fetch after,
+ * a TTL later at least.
  */
 struct json_object *
 prov_metadata(const struct cfg *cfg, int *stale)
@@ -221,7 +226,8 @@ prov_metadata(const struct cfg *cfg, int *stale)
 			    (long long)(now - prov_fetched));
 		return prov_doc;
 	}
-	json_object_put(prov_doc);
+	json_object_put(prov_old);
+	prov_old = prov_doc;
 	prov_doc = m;
 	prov_fetched = now;
 	prov_failed = 0;
@@ -244,6 +250,7 @@ void
 prov_cache_clear(void)
 {
 	json_object_put(prov_doc);
-	prov_doc = NULL;
+	json_object_put(prov_old);
+	prov_doc = prov_old = NULL;
 	prov_fetched = prov_failed = 0;
 }
