@@ -610,15 +610,40 @@ too_many_headers(void)
 	    "%d headers to the API", API_HEADERS_MAX);
 }
 
-/* Remove every header of that name. */
+/*
+ * Do a header line's name and `name` reach a CGI or FastCGI API as one
+ * variable?  Web servers upper-case letters and turn every other byte
+ * into '_' (lighttpd; Apache and nginx drop some such names, others
+ * keep them), so X_API_Key, x.api.key and X-API-Key are one header to
+ * the API, and the first one sent is the one it reads.
+ */
+static int
+header_line_named(const char *line, const char *name, size_t n)
+{
+	size_t		 i;
+	unsigned char	 a, b;
+
+	for (i = 0; i < n; i++) {
+		a = (unsigned char)line[i];
+		b = (unsigned char)name[i];
+		if (a == ':' || a == '\0')
+			return 0;
+		if (isalnum(a) || isalnum(b)) {
+			if (toupper(a) != toupper(b))
+				return 0;
+		}
+	}
+	return line[n] == ':';
+}
+
+/* Remove every header of that name, in any spelling (above). */
 static void
 req_drop_header(struct api_req *r, const char *name)
 {
 	size_t	 i, n = strlen(name);
 
 	for (i = 0; i < r->nheaders; i++)
-		if (util_strncaseeq(r->headers[i], name, n) &&
-		    r->headers[i][n] == ':') {
+		if (header_line_named(r->headers[i], name, n)) {
 			explicit_bzero(r->headers[i], strlen(r->headers[i]));
 			free(r->headers[i]);
 			r->headers[i--] = r->headers[--r->nheaders];

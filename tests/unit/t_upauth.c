@@ -420,6 +420,15 @@ t_static(void)
 	ok(strstr(s, "X-API-Key: hk-123\n") != NULL &&
 	    strstr(s, "from-model") == NULL,
 	    "the credential wins over an argument of the same name");
+	/*
+	 * A CGI or FastCGI API reads every spelling as HTTP_X_API_KEY, and
+	 * the first header sent would be the one it takes.
+	 */
+	s = request(reg, &cfg, "header", "{\"X_API_Key\":\"model-1\","
+	    "\"x.api.key\":\"model-2\"}");
+	ok(strstr(s, "X-API-Key: hk-123\n") != NULL &&
+	    strstr(s, "model-") == NULL, "... and over one spelt with '_' or "
+	    "'.' for '-' (%s)", s);
 	s = request(reg, &cfg, "query", "{\"q\":\"x\"}");
 	ok(strncmp(s, "http://api.test/v1/query?q=x&api_key=q%20k%261\n",
 	    47) == 0, "apiKey in the query, encoded (CR of the file dropped)");
@@ -1001,7 +1010,9 @@ t_forward_over_argument(void)
 	    "\"paths\":{\"/items\":{\"get\":{\"operationId\":\"listItems\","
 	    "\"parameters\":[{\"name\":\"X-Request-Id\",\"in\":\"header\","
 	    "\"schema\":{\"type\":\"string\"}},{\"name\":\"X-Tenant\","
-	    "\"in\":\"header\",\"schema\":{\"type\":\"string\"}}],"
+	    "\"in\":\"header\",\"schema\":{\"type\":\"string\"}},"
+	    "{\"name\":\"X_Tenant\",\"in\":\"header\",\"schema\":"
+	    "{\"type\":\"string\"}}],"
 	    "\"responses\":{\"200\":{\"description\":\"ok\"}}}}}}\n", fp);
 	fclose(fp);
 	reg = load(env, &cfg, &cause);
@@ -1023,6 +1034,9 @@ t_forward_over_argument(void)
 	ok(strcasestr(s, "x-tenant") == NULL, "a forwarded header the caller "
 	    "did not send: the argument of that name is not sent either "
 	    "(%s)", s);
+	s = request(reg, &cfg, "listItems", "{\"X_Tenant\":\"evil\"}");
+	ok(strcasestr(s, "x_tenant") == NULL, "... nor one of another "
+	    "spelling (%s)", s);
 	reg_free(reg);
 	cfg_free(&cfg);
 out:
