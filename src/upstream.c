@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -45,6 +46,24 @@ static struct up_env {
 	char	*ca_file;	/* SSL_CERT_FILE or NULL */
 	char	*ca_dir;	/* SSL_CERT_DIR or NULL */
 } up_env;
+
+/*
+ * The sockets libcurl holds, its kept connections and any being made,
+ * known from its open and close callbacks.  libcurl (7.88) reuses a kept
+ * connection that has bytes waiting on it: bytes a broken API sent after
+ * an answer (a body on a 204, a Content-Length too short) would be read
+ * as the answer to the next call, maybe another caller's.  Before each
+ * transfer each socket is looked at (MSG_PEEK, as hclient does); one with
+ * bytes waiting has its reading shut down and the bytes dropped, so that
+ * libcurl's own look before reuse finds it closed and connects afresh.
+ * Only that connection goes: the TLS session cache stays.  The table has
+ * room for more than libcurl keeps (5) and connects at once; a socket it
+ * had no room for would make every later transfer use a new connection.
+ */
+#define UP_SOCKETS	16
+static int	 up_socks[UP_SOCKETS];
+static size_t	 up_nsocks;
+static int	 up_socks_lost;
 
 struct up_xfer {
 	const struct up_request	*rq;
@@ -132,13 +151,53 @@ static curl_socket_t
 on_opensocket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
 {
 	struct up_xfer	*x = ctx;
+	curl_socket_t	 fd;
 
 	(void)purpose;
 	if ((x->rq->flags & UP_PUBLIC_ONLY) && !up_addr_public(&a->addr)) {
 		x->refused = 1;
 		return CURL_SOCKET_BAD;
 	}
-	return socket(a->family, a->socktype, a->protocol);
+	if ((fd = socket(a->family, a->socktype, a->protocol)) == -1)
+		return CURL_SOCKET_BAD;
+	if (up_nsocks < UP_SOCKETS)
+		up_socks[up_nsocks++] = fd;
+	else
+		up_socks_lost = 1;
+	return fd;
+}
+
+static int
+on_closesocket(void *ctx, curl_socket_t fd)
+{
+	size_t	 i;
+
+	(void)ctx;
+	for (i = 0; i < up_nsocks; i++)
+		if (up_socks[i] == fd) {
+			up_socks[i] = up_socks[--up_nsocks];
+			break;
+		}
+	return close(fd);
+}
+
+/* Close (for libcurl) every kept connection with bytes waiting on it. */
+static void
+drop_unasked(void)
+{
+	char	 junk[4096];
+	size_t	 i;
+	ssize_t	 n;
+
+	for (i = 0; i < up_nsocks; i++) {
+		if (recv(up_socks[i], junk, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+			continue;	/* quiet, or closed: libcurl sees it */
+		shutdown(up_socks[i], SHUT_RD);
+		do
+			n = recv(up_socks[i], junk, sizeof(junk),
+			    MSG_DONTWAIT);
+		while (n > 0);
+	}
 }
 
 static size_t
@@ -367,6 +426,8 @@ handle(void)
 	env_read(&up_env);
 	curl_easy_setopt(up_handle, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(up_handle, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(up_handle, CURLOPT_CLOSESOCKETFUNCTION,
+	    on_closesocket);
 	curl_easy_setopt(up_handle, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(up_handle, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(up_handle, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -399,6 +460,7 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 	CURL			*h = handle();
 	CURLcode		 cc;
 	char			*redirect = NULL;
+	int			 fresh;
 
 	*loc = NULL;
 	memset(&x, 0, sizeof(x));
@@ -422,10 +484,9 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 		curl_easy_setopt(h, CURLOPT_PROXY, want);
 		up_proxy = want;
 	}
-	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT,
-	    (rq->flags & UP_PUBLIC_ONLY) ? 1L : 0L);
-	curl_easy_setopt(h, CURLOPT_FORBID_REUSE,
-	    (rq->flags & UP_PUBLIC_ONLY) ? 1L : 0L);
+	fresh = (rq->flags & UP_PUBLIC_ONLY) || up_socks_lost;
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+	curl_easy_setopt(h, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &x);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
@@ -460,6 +521,7 @@ curl_hop(const struct up_request *rq, const char *url, const char *method,
 		if (strcmp(method, "GET") == 0)
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "GET");
 	}
+	drop_unasked();
 	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
 		curl_error(rs, cc, &x, url);
 		return -1;

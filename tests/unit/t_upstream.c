@@ -993,6 +993,28 @@ t_curl(void)
 	    "libcurl: the seventh call on the same connection: %s",
 	    rs.body.data ? rs.body.data : rs.errmsg);
 	up_response_free(&rs);
+	/*
+	 * libcurl (7.88) reuses a kept connection with unread bytes on
+	 * it: what a broken API sent after an answer would be read as the
+	 * answer to the next call, maybe another caller's.
+	 */
+	rc = call("/short", 0, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200, "libcurl: an answer whose length is "
+	    "short by what follows");
+	up_response_free(&rs);
+	usleep(200000);
+	rc = call("/ok", 0, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.status == 200 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":1}") != NULL,
+	    "libcurl: the stray bytes are not the next call's answer (%s)",
+	    rs.body.data ? rs.body.data : rs.errmsg);
+	up_response_free(&rs);
+	rc = call("/ok", 0, "GET", NULL, 2000, 1024, &rs);
+	ok(rc == 0 && rs.body.data != NULL &&
+	    strstr(rs.body.data, "\"req\":2}") != NULL,
+	    "libcurl: ... and the new connection is kept (%s)",
+	    rs.body.data ? rs.body.data : rs.errmsg);
+	up_response_free(&rs);
 	rc = call("/trailer", 0, "GET", NULL, 2000, 1024, &rs);
 	ok(rc == 0 && rs.content_type != NULL &&
 	    strcmp(rs.content_type, "text/plain") == 0,
