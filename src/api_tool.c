@@ -1648,6 +1648,35 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
 }
 
 /*
+ * MCP_TOOLS_MAX_BYTES, checked as each tool is added, so that a document
+ * whose schemas multiply across its operations (one large schema named
+ * by a thousand operations is written out whole in each tool) is refused
+ * before every worker holds gigabytes of it.
+ */
+static int
+tools_over_budget(const struct cfg *cfg, const struct api_build *b,
+    const struct registry *reg, size_t *total, char **cause)
+{
+	const struct tool	*t = &reg->tools[reg->ntools - 1];
+	size_t			 i, big = 0;
+
+	*total += t->json_len + t->json_old_len;
+	if (*total <= (size_t)cfg->tools_max_bytes)
+		return 0;
+	for (i = 1; i < reg->ntools; i++)
+		if (reg->tools[i].json_len > reg->tools[big].json_len)
+			big = i;
+	xasprintf(cause, "MCP_OPENAPI: %s: the definitions of the first %zu "
+	    "tools (of the document's %zu operations) come to more than "
+	    "MCP_TOOLS_MAX_BYTES (%lld bytes); the largest, %s, is %zu "
+	    "bytes: pick fewer operations (MCP_INCLUDE_OPERATIONS, "
+	    "MCP_INCLUDE_TAGS) or raise MCP_TOOLS_MAX_BYTES", b->doc.where,
+	    reg->ntools, b->ncands, cfg->tools_max_bytes,
+	    reg->tools[big].name, reg->tools[big].json_len);
+	return 1;
+}
+
+/*
  * The hints from the method's semantics (RFC 9110 §9.2): GET, HEAD,
  * OPTIONS and TRACE are safe, so read-only and idempotent; PUT and
  * DELETE are idempotent, DELETE destructive; POST and PATCH neither.
@@ -2006,7 +2035,7 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 {
 	struct api_build	 b;
 	struct registry	*reg = reg_new();
-	size_t		 i;
+	size_t		 i, total = 0;
 	int		 rc = -1;
 
 	memset(&b, 0, sizeof(b));
@@ -2040,9 +2069,13 @@ api_load(const struct cfg *cfg, struct registry **regp, char **cause)
 	if (cfg->upstream_credentials_file != NULL && (b.secrets =
 	    api_secrets_load(cfg->upstream_credentials_file, cause)) == NULL)
 		goto out;
-	for (i = 0; i < b.ncands; i++)
-		if (b.cands[i].keep && build_tool(&b, &b.cands[i], reg) == -1)
+	for (i = 0; i < b.ncands; i++) {
+		if (!b.cands[i].keep)
+			continue;
+		if (build_tool(&b, &b.cands[i], reg) == -1 ||
+		    tools_over_budget(cfg, &b, reg, &total, cause))
 			goto out;
+	}
 	if (b.need_client && !api_op_needs_client(cfg->upstream_auth) &&
 	    cfg->upstream_client_key_file != NULL &&
 	    api_assert_load(cfg->upstream_client_key_file,

@@ -273,6 +273,12 @@ const struct cfg_var cfg_vars[] = {
 	  .desc = "budget for each of a tool's schemas in bytes: a "
 	      "larger outputSchema is left out, a larger inputSchema "
 	      "loses descriptions and examples, deepest first" },
+	{ .name = "MCP_TOOLS_MAX_BYTES", .type = CFG_INT, .def = "67108864",
+	  .min = 65536, .max = 1LL << 30, .off = F(tools_max_bytes),
+	  .progs = PROG_MCP,
+	  .desc = "budget in bytes for all the tools' definitions together "
+	      "(every worker holds them): a document whose tools come to "
+	      "more is refused at start-up" },
 	{ .name = "MCP_RESULT_MAX_BYTES", .type = CFG_INT, .def = "1048576",
 	  .min = 1024, .max = 1LL << 30, .off = F(result_max_bytes),
 	  .progs = PROG_MCP,

@@ -101,6 +101,7 @@ struct cfg {
 	long long	 description_max;
 	int		 output_schema;	/* enum cfg_output_schema */
 	long long	 schema_max_bytes;
+	long long	 tools_max_bytes;
 	long long	 result_max_bytes;
 	int		 auth;
 	char		*oauth_issuer;

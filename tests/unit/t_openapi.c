@@ -361,9 +361,10 @@ t_bad_refs(void)
 	json_object_put(doc.root);
 }
 
-/* Load a document given as text; NULL on failure. */
+/* Load a document given as text, with one more setting (or NULL). */
 static struct registry *
-load_text(const char *doc, struct cfg *cfg, char **cause)
+load_text_with(const char *doc, const char *extra, struct cfg *cfg,
+    char **cause)
 {
 	char		 path[] = "/tmp/t_openapi.XXXXXX";
 	char		*env[4], *openapi;
@@ -377,7 +378,8 @@ load_text(const char *doc, struct cfg *cfg, char **cause)
 	xasprintf(&openapi, "MCP_OPENAPI=%s", path);
 	env[0] = openapi;
 	env[1] = "MCP_API_BASE_URL=http://x";
-	env[2] = NULL;
+	env[2] = (char *)extra;
+	env[3] = NULL;
 	*cause = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
 	    api_load(cfg, &reg, cause) == -1)
@@ -385,6 +387,60 @@ load_text(const char *doc, struct cfg *cfg, char **cause)
 	unlink(path);
 	free(openapi);
 	return reg;
+}
+
+/* Load a document given as text; NULL on failure. */
+static struct registry *
+load_text(const char *doc, struct cfg *cfg, char **cause)
+{
+	return load_text_with(doc, NULL, cfg, cause);
+}
+
+/*
+ * One schema named by every operation is written out whole in each
+ * tool: a 28 KB enum and 100 operations make 2.8 MB of definitions in
+ * every worker (a thousand operations and a 1 MB schema made 1 GB).
+ */
+static void
+t_tools_budget(void)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct buf	 d;
+	char		*cause;
+	int		 i;
+
+	buf_init(&d);
+	buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"components\":{\"schemas\":{\"E\":{"
+	    "\"type\":\"string\",\"enum\":[");
+	for (i = 0; i < 2000; i++)
+		buf_printf(&d, "%s\"value-%04d\"", i ? "," : "", i);
+	buf_puts(&d, "]}}},\"paths\":{");
+	for (i = 0; i < 100; i++)
+		buf_printf(&d, "%s\"/p%d\":{\"get\":{\"operationId\":"
+		    "\"op%03d\",\"parameters\":[{\"name\":\"e\",\"in\":"
+		    "\"query\",\"schema\":{\"$ref\":\"#/components/schemas/"
+		    "E\"}}],\"responses\":{}}}", i ? "," : "", i, i);
+	buf_puts(&d, "}}");
+	reg = load_text_with(d.data, "MCP_TOOLS_MAX_BYTES=1048576", &cfg,
+	    &cause);
+	ok(reg == NULL && cause != NULL &&
+	    strstr(cause, "MCP_TOOLS_MAX_BYTES (1048576 bytes)") != NULL &&
+	    strstr(cause, "of the document's 100 operations") != NULL &&
+	    strstr(cause, "; the largest, op0") != NULL,
+	    "tools past MCP_TOOLS_MAX_BYTES: start-up refused, saying why "
+	    "(%s)", cause ? cause : "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	reg = load_text(d.data, &cfg, &cause);
+	ok(reg != NULL && reg->ntools == 100, "... and within the default "
+	    "(64 MiB) the document loads (%s)", cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	buf_free(&d);
 }
 
 /* Regressions found by the fuzzers (tests/fuzz/crashes). */
@@ -1124,6 +1180,7 @@ main(void)
 	t_many_headers();
 	t_wild();
 	t_sizes();
+	t_tools_budget();
 	t_answers();
 	t_responses();
 	t_scope_alternatives();
