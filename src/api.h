@@ -103,6 +103,8 @@ int	 api_doc_read(const char *, const char *, long long,
 int	 api_doc_load(const char *, long long, struct api_doc *, char **);
 struct json_object *api_resolve(const struct api_doc *, struct json_object *,
 	    const char *, char **);			/* borrowed */
+struct json_object *api_resolve_hop(const struct api_doc *,
+	    struct json_object *, const char *, char **);	/* borrowed */
 void	 api_pointer_escape(struct buf *, const char *);
 
 /* api_jsonpath.c: the JSONPath subset overlay targets use */

@@ -286,8 +286,8 @@ fragment_decode(const char *s, struct buf *out)
  * null, YAML's empty value) is an error too: callers resolve things the
  * document must give.
  */
-struct json_object *
-api_resolve(const struct api_doc *doc, struct json_object *node,
+static struct json_object *
+resolve(const struct api_doc *doc, struct json_object *node, int limit,
     const char *where, char **cause)
 {
 	struct json_object	*ref, *target;
@@ -300,9 +300,9 @@ api_resolve(const struct api_doc *doc, struct json_object *node,
 		    "expected", doc->where, where);
 		return NULL;
 	}
-	for (hops = 0; node != NULL && json_object_is_type(node,
-	    json_type_object) && json_object_object_get_ex(node, "$ref", &ref);
-	    hops++) {
+	for (hops = 0; hops < limit && node != NULL && json_object_is_type(
+	    node, json_type_object) && json_object_object_get_ex(node, "$ref",
+	    &ref); hops++) {
 		if (!json_object_is_type(ref, json_type_string)) {
 			xasprintf(cause, "MCP_OPENAPI: %s: %s: $ref is not a "
 			    "string", doc->where, where);
@@ -340,4 +340,19 @@ api_resolve(const struct api_doc *doc, struct json_object *node,
 		}
 	}
 	return node;
+}
+
+struct json_object *
+api_resolve(const struct api_doc *doc, struct json_object *node,
+    const char *where, char **cause)
+{
+	return resolve(doc, node, API_REF_HOPS + 1, where, cause);
+}
+
+/* What `node`'s $ref names, one hop only (a $ref itself, maybe). */
+struct json_object *
+api_resolve_hop(const struct api_doc *doc, struct json_object *node,
+    const char *where, char **cause)
+{
+	return resolve(doc, node, 1, where, cause);
 }

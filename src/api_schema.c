@@ -222,6 +222,50 @@ with_siblings(struct api_conv *c, struct json_object *node,
 	return 0;
 }
 
+/* The keywords beside one $ref applied to what it names, converted. */
+static int
+apply_siblings(struct api_conv *c, struct json_object *node,
+    struct json_object **out)
+{
+	if (constraining_siblings(node))
+		return with_siblings(c, node, out);
+	if (json_object_is_type(*out, json_type_object))
+		merge_siblings(c, *out, node);
+	return 0;
+}
+
+/*
+ * A chain of $refs (A names B, which names C): the keywords beside each
+ * $ref apply, those nearest the target first, so that a pattern or a
+ * description written beside B's $ref is not lost.  api_resolve has
+ * walked the chain already (bounded, a cycle refused).
+ */
+static int
+chain_siblings(struct api_conv *c, struct json_object *node,
+    struct json_object *target, struct json_object **out)
+{
+	struct json_object	*hop[API_REF_HOPS + 1];
+	size_t			 n = 0;
+
+	while (node != NULL && node != target && n < API_REF_HOPS + 1) {
+		hop[n++] = node;
+		node = api_resolve_hop(c->doc, node, c->where, c->cause);
+	}
+	if (node != target) {	/* api_resolve walked it: cannot be */
+		if (*c->cause == NULL)
+			xasprintf(c->cause, "MCP_OPENAPI: %s: %s: a $ref "
+			    "chain that does not end", c->doc->where,
+			    c->where);
+		json_object_put(*out);
+		*out = NULL;
+		return -1;
+	}
+	while (n > 0)
+		if (apply_siblings(c, hop[--n], out) == -1)
+			return -1;
+	return 0;
+}
+
 static int
 convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
     struct json_object **out)
@@ -241,10 +285,8 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 		rc = convert(c, target, out);
 		c->depth--;
 	}
-	if (rc == 0 && constraining_siblings(node))
-		rc = with_siblings(c, node, out);
-	else if (rc == 0 && json_object_is_type(*out, json_type_object))
-		merge_siblings(c, *out, node);
+	if (rc == 0)
+		rc = chain_siblings(c, node, target, out);
 	return rc;
 }
 

@@ -443,6 +443,52 @@ t_tools_budget(void)
 	buf_free(&d);
 }
 
+/*
+ * A chain of $refs: what is written beside a $ref in the middle of it
+ * (OpenAPI 3.1) applies too, a constraint as an allOf, an annotation in
+ * place; the outer one wins for an annotation.
+ */
+static void
+t_ref_chain(void)
+{
+	static const char doc[] =
+	    "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"components\":{\"schemas\":{"
+	    "\"Str\":{\"type\":\"string\"},"
+	    "\"Code\":{\"$ref\":\"#/components/schemas/Str\","
+	    "\"pattern\":\"^[A-Z]{3}$\",\"description\":\"ISO code\"},"
+	    "\"Named\":{\"$ref\":\"#/components/schemas/Str\","
+	    "\"description\":\"inner\"},"
+	    "\"Outer\":{\"$ref\":\"#/components/schemas/Named\","
+	    "\"title\":\"T\"}}},"
+	    "\"paths\":{\"/c\":{\"get\":{\"operationId\":\"chain\","
+	    "\"parameters\":[{\"name\":\"x\",\"in\":\"query\","
+	    "\"schema\":{\"$ref\":\"#/components/schemas/Code\"}},"
+	    "{\"name\":\"y\",\"in\":\"query\",\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/Outer\",\"description\":\"outer\"}}],"
+	    "\"responses\":{}}}}}";
+	struct cfg	 cfg;
+	struct registry	*reg;
+	char		*cause;
+	const char	*s;
+
+	reg = load_text(doc, &cfg, &cause);
+	ok(reg != NULL, "a chain of $refs loads (%s)", cause ? cause : "ok");
+	if (reg != NULL) {
+		s = schema_of(reg, "chain");
+		ok(strstr(s, "\"pattern\":\"^[A-Z]{3}$\"") != NULL &&
+		    strstr(s, "\"ISO code\"") != NULL, "the pattern and the "
+		    "description beside the chain's middle $ref apply (%s)", s);
+		ok(strstr(s, "\"title\":\"T\"") != NULL &&
+		    strstr(s, "\"description\":\"outer\"") != NULL &&
+		    strstr(s, "inner") == NULL, "annotations along the chain: "
+		    "the outermost wins (%s)", s);
+	}
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+}
+
 /* Regressions found by the fuzzers (tests/fuzz/crashes). */
 static void
 t_fuzz_regressions(void)
@@ -1181,6 +1227,7 @@ main(void)
 	t_wild();
 	t_sizes();
 	t_tools_budget();
+	t_ref_chain();
 	t_answers();
 	t_responses();
 	t_scope_alternatives();
