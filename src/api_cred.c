@@ -424,6 +424,44 @@ static const struct jp_opts token_json = { API_TOKEN_RESPONSE_MAX, JP_DEPTH,
 	JP_OBJECT, JP_TREE_MAX };
 
 /*
+ * expires_in (RFC 6749 §5.1, seconds) as a number, or as the string some
+ * providers send ("3599"); 0 when it is neither.  0 or less says the
+ * token is at its end already: 1, so that it serves this call only
+ * instead of the lifetime assumed when nothing is said.
+ */
+static int64_t
+expires_value(struct json_object *v)
+{
+	const char	*s;
+	double		 d;
+	int64_t		 n;
+	size_t		 i;
+
+	switch (json_object_get_type(v)) {
+	case json_type_int:
+		n = json_object_get_int64(v);
+		break;
+	case json_type_double:
+		d = json_object_get_double(v);
+		if (!(d > -1e12 && d < 1e12))
+			return 0;
+		n = (int64_t)d;
+		break;
+	case json_type_string:
+		s = json_object_get_string(v);
+		for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 12; i++)
+			continue;
+		if (i == 0 || s[i] != '\0')
+			return 0;
+		n = strtoll(s, NULL, 10);
+		break;
+	default:
+		return 0;
+	}
+	return n > 0 ? n : 1;
+}
+
+/*
  * Read the provider's answer to a token request (client_credentials or
  * token exchange, RFC 6749 §5.1, RFC 8693 §2.2): a Bearer access token
  * of at most API_TOKEN_MAX bytes and its lifetime.  `refused` says what
@@ -477,10 +515,8 @@ api_token_answer(const struct up_response *rs, const char *refused,
 		    "larger than %d bytes", API_TOKEN_MAX);
 		goto out;
 	}
-	if (json_object_object_get_ex(o, "expires_in", &v) &&
-	    json_object_is_type(v, json_type_int) &&
-	    json_object_get_int64(v) > 0)
-		*expires_in = json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "expires_in", &v))
+		*expires_in = expires_value(v);
 	if (*expires_in > 86400 * 366)
 		*expires_in = 86400 * 366;
 	*token = xstrdup(s);

@@ -273,8 +273,24 @@ t_answer(void)
 	answer(200, "{\"access_token\":\"at\",\"expires_in\":99999999999}",
 	    &life);
 	is_int(life, 86400 * 366, "a lifetime over a year is cut to one");
+	/*
+	 * Not "not said" (300 s): a provider that says 0 or less means the
+	 * token is already at its end, so it is used for this call only.
+	 */
 	answer(200, "{\"access_token\":\"at\",\"expires_in\":-5}", &life);
-	is_int(life, 0, "a negative lifetime is ignored");
+	is_int(life, 1, "a negative lifetime: one second");
+	answer(200, "{\"access_token\":\"at\",\"expires_in\":0}", &life);
+	is_int(life, 1, "a lifetime of 0: one second");
+	/* some providers write it as a string (Azure AD v1) or a double */
+	answer(200, "{\"access_token\":\"at\",\"expires_in\":\"60\"}",
+	    &life);
+	is_int(life, 60, "a lifetime written as a string");
+	answer(200, "{\"access_token\":\"at\",\"expires_in\":60.0}",
+	    &life);
+	is_int(life, 60, "... or as a double");
+	answer(200, "{\"access_token\":\"at\",\"expires_in\":\"6x\"}",
+	    &life);
+	is_int(life, 0, "a string that is not a number: not said");
 	is_str(answer(400, "{\"error\":\"invalid_grant\",\"error_description\":"
 	    "\"subject token at-secret is bad\"}", NULL),
 	    "refused: HTTP 400 (invalid_grant)",
