@@ -1563,41 +1563,53 @@ kw_in(const char *const *list, const char *k)
 	return 0;
 }
 
+#define STRIP_DEPTH	256
+
+static size_t	 json_size(struct json_object *);
+
 /*
  * Walk the schema `s` at nesting `depth`; drop the keywords `drop` from
- * every schema `cut` or more levels deep (none when drop is NULL).
- * Returns the deepest level seen.
+ * every schema `cut` or more levels deep (none when drop is NULL); add
+ * to notes[d] (when not NULL) the bytes the kw_notes of the schemas at
+ * level d take.  Returns the deepest level seen.
  */
 static int
 schema_strip(struct json_object *s, int depth, int cut,
-    const char *const *drop)
+    const char *const *drop, size_t *notes)
 {
 	struct json_object	*e;
 	size_t			 i;
 	int			 max = depth, m;
 
-	if (!json_object_is_type(s, json_type_object) || depth > 256)
+	if (!json_object_is_type(s, json_type_object) || depth > STRIP_DEPTH)
 		return depth;
 	for (i = 0; drop != NULL && depth >= cut && drop[i] != NULL; i++)
 		json_object_object_del(s, drop[i]);
+	for (i = 0; notes != NULL && kw_notes[i] != NULL; i++)
+		if (json_object_object_get_ex(s, kw_notes[i], &e))
+			/* "key":value, */
+			notes[depth] += strlen(kw_notes[i]) + 4 +
+			    json_size(e);
 	json_object_object_foreach(s, k, v) {
 		m = depth;
 		if (kw_in(kw_map, k) && json_object_is_type(v,
 		    json_type_object)) {
 			json_object_object_foreach(v, k2, v2) {
 				(void)k2;
-				m = schema_strip(v2, depth + 1, cut, drop);
+				m = schema_strip(v2, depth + 1, cut, drop,
+				    notes);
 				max = m > max ? m : max;
 			}
 		} else if (kw_in(kw_list, k) && json_object_is_type(v,
 		    json_type_array)) {
 			for (i = 0; i < json_object_array_length(v); i++) {
 				e = json_object_array_get_idx(v, i);
-				m = schema_strip(e, depth + 1, cut, drop);
+				m = schema_strip(e, depth + 1, cut, drop,
+				    notes);
 				max = m > max ? m : max;
 			}
 		} else if (kw_in(kw_one, k))
-			m = schema_strip(v, depth + 1, cut, drop);
+			m = schema_strip(v, depth + 1, cut, drop, notes);
 		max = m > max ? m : max;
 	}
 	return max;
@@ -1620,15 +1632,16 @@ static void
 schema_budget(const struct cfg *cfg, struct json_object *in,
     struct json_object **out, struct buf *note)
 {
-	size_t	 max = (size_t)cfg->schema_max_bytes, n, was;
-	int	 cut;
+	size_t	 max = (size_t)cfg->schema_max_bytes, n, was, gain;
+	size_t	 notes[STRIP_DEPTH + 2];
+	int	 cut, deepest;
 
 	if (*out != NULL && cfg->output_schema == OUTPUT_SCHEMA_OFF) {
 		json_object_put(*out);
 		*out = NULL;
 	}
 	if (*out != NULL) {
-		schema_strip(*out, 0, 0, kw_unchecked);
+		schema_strip(*out, 0, 0, kw_unchecked, NULL);
 		if ((n = json_size(*out)) > max) {
 			buf_printf(note, "the output schema (%zu bytes)", n);
 			json_object_put(*out);
@@ -1636,9 +1649,19 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
 		}
 	}
 	if ((was = n = json_size(in)) > max) {
-		for (cut = schema_strip(in, 0, 0, NULL); cut >= 1 && n > max;
-		    cut--) {
-			schema_strip(in, 0, cut, kw_notes);
+		/*
+		 * The shallowest level to cut at, from what each level's
+		 * notes take (measured once, not by writing the schema out
+		 * again for each level: a large one nested deep cost
+		 * seconds), then measured; cut higher while it is over.
+		 */
+		memset(notes, 0, sizeof(notes));
+		deepest = schema_strip(in, 0, 0, NULL, notes);
+		for (cut = deepest, gain = notes[cut]; cut > 1 &&
+		    gain < n && n - gain > max; gain += notes[--cut])
+			continue;
+		for (; cut >= 1 && n > max; cut--) {
+			schema_strip(in, 0, cut, kw_notes, NULL);
 			n = json_size(in);
 		}
 		buf_printf(note, "%sdescriptions and examples nested %d or "
