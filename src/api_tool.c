@@ -1805,7 +1805,7 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 	struct json_object	*def = NULL, *schema, *outschema = NULL, *defs;
 	const char		*summary, *description, *label;
 	const char		*xdesc;		/* x-mcp-description */
-	struct buf		 d, note;
+	struct buf		 d, note, title;
 	size_t			 i, max;
 	int			 rc = -1;
 
@@ -1813,6 +1813,7 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 	t.b = b;
 	t.c = c;
 	buf_init(&note);
+	buf_init(&title);
 	t.conv = api_conv_new(&b->doc);
 	t.op = xcalloc(1, sizeof(*t.op));
 	t.op->method = xstrdup(c->method);
@@ -1899,10 +1900,15 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 		    "MCP_SCHEMA_MAX_BYTES: %s", note.data);
 	}
 	cap_utf8(&d, (size_t)b->cfg->description_max);
+	/* a title is a label, written twice: a long summary is cut here
+	 * (the description starts with it as well) */
+	buf_puts(&title, summary != NULL && *summary != '\0' ? summary :
+	    c->name);
+	cap_utf8(&title, API_TITLE_MAX);
 	def = json_object_new_object();
 	json_object_object_add(def, "name", json_object_new_string(c->name));
-	json_object_object_add(def, "title", json_object_new_string(
-	    summary != NULL && *summary != '\0' ? summary : c->name));
+	json_object_object_add(def, "title",
+	    json_object_new_string(title.data));
 	json_object_object_add(def, "description",
 	    json_object_new_string(d.data));
 	json_object_object_add(def, "inputSchema", schema);
@@ -1912,7 +1918,7 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 		outschema = NULL;
 	}
 	json_object_object_add(def, "annotations", annotations(c,
-	    summary != NULL && *summary != '\0' ? summary : c->name));
+	    title.data));
 	collect_scopes(b, c, reg_add(reg, def, t.op));
 	t.op = NULL;
 	rc = 0;
@@ -1925,6 +1931,7 @@ out:
 	api_op_free(t.op);
 	buf_free(&d);
 	buf_free(&note);
+	buf_free(&title);
 	return rc;
 }
 

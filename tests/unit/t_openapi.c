@@ -489,6 +489,42 @@ t_ref_chain(void)
 	cfg_free(&cfg);
 }
 
+/* A summary of 1,000 bytes: the title (written twice) is cut. */
+static void
+t_long_title(void)
+{
+	struct cfg		 cfg;
+	struct registry		*reg;
+	struct json_object	*a, *v;
+	struct buf		 d;
+	char			*cause;
+	const char		*title;
+	int			 i;
+
+	buf_init(&d);
+	buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
+	    "\"version\":\"1\"},\"paths\":{\"/a\":{\"get\":{"
+	    "\"operationId\":\"long\",\"responses\":{},\"summary\":\"");
+	for (i = 0; i < 500; i++)
+		buf_puts(&d, "\xc3\xa9");	/* two bytes each */
+	buf_puts(&d, "\"}}}}");
+	reg = load_text(d.data, &cfg, &cause);
+	title = reg != NULL ? json_object_get_string(def_get(reg_find(reg,
+	    "long"), "title")) : NULL;
+	ok(title != NULL && strlen(title) <= 256 && strlen(title) > 200 &&
+	    strcmp(title + strlen(title) - 3, "\xe2\x80\xa6") == 0,
+	    "a 1,000-byte summary: the title is cut at 256 bytes, marked "
+	    "(%zu bytes)", title ? strlen(title) : 0);
+	a = reg != NULL ? def_get(reg_find(reg, "long"), "annotations") :
+	    NULL;
+	ok(a != NULL && json_object_object_get_ex(a, "title", &v) &&
+	    json_object_get_string_len(v) <= 256, "... and annotations.title");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	buf_free(&d);
+}
+
 /* Regressions found by the fuzzers (tests/fuzz/crashes). */
 static void
 t_fuzz_regressions(void)
@@ -1228,6 +1264,7 @@ main(void)
 	t_sizes();
 	t_tools_budget();
 	t_ref_chain();
+	t_long_title();
 	t_answers();
 	t_responses();
 	t_scope_alternatives();
