@@ -861,6 +861,17 @@ build_params(struct api_tb *t)
 				merged[k] = p;
 			else if (n < sizeof(merged) / sizeof(merged[0]))
 				merged[n++] = p;
+			else {
+				/* dropping one would drop a required or a
+				 * path parameter as well */
+				where = op_where(t->c, NULL);
+				xasprintf(t->b->cause, "MCP_OPENAPI: %s: %s: "
+				    "more than %zu parameters; leave the "
+				    "operation out (MCP_EXCLUDE_OPERATIONS)",
+				    t->b->doc.where, where, n);
+				free(where);
+				goto out;
+			}
 		}
 	}
 	t->op->params = xcalloc(n, sizeof(*t->op->params));
@@ -1797,6 +1808,35 @@ whole_defs(struct json_object *schema, struct json_object *defs)
 	json_object_put(defs);
 }
 
+/*
+ * Each {name} of the path template needs a path parameter of that name
+ * (OpenAPI requires it); without one every call is refused with "path
+ * parameter name is required", which no argument can meet.  A document
+ * that forgot it still loads: the operator is told which operation.
+ */
+static void
+path_vars_check(const struct api_tb *t)
+{
+	const char	*s, *e;
+	size_t		 i, len;
+
+	for (s = t->op->path; (s = strchr(s, '{')) != NULL; s = e) {
+		if ((e = strchr(s, '}')) == NULL)
+			break;
+		len = (size_t)(e - s - 1);
+		for (i = 0; i < t->op->nparams; i++)
+			if (t->op->params[i].in == API_IN_PATH &&
+			    strlen(t->op->params[i].name) == len &&
+			    memcmp(t->op->params[i].name, s + 1, len) == 0)
+				break;
+		if (i == t->op->nparams)
+			log_msg(LOGL_WARN, "MCP_OPENAPI: %s: %s %s: no path "
+			    "parameter '%.*s': the tool %s cannot be called",
+			    t->b->doc.where, t->c->method, t->c->path,
+			    (int)(len > 64 ? 64 : len), s + 1, t->c->name);
+	}
+}
+
 /* One operation into one tool. */
 static int
 build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
@@ -1827,6 +1867,7 @@ build_tool(struct api_build *b, struct api_cand *c, struct registry *reg)
 	if ((t.op->base_url = base_url(b, c)) == NULL ||
 	    build_params(&t) == -1 || build_body(&t) == -1)
 		goto out;
+	path_vars_check(&t);
 	/* what the API receives: MCP_UPSTREAM_AUTH or x-mcp-upstream-auth */
 	label = c->opid != NULL ? c->opid : c->name;
 	if (api_op_upauth(b->cfg, &b->doc, c->op, label, &t.op->upauth,

@@ -389,6 +389,10 @@ load_text_with(const char *doc, const char *extra, struct cfg *cfg,
 	return reg;
 }
 
+/* The start of a test document, up to its "paths" or "components". */
+#define DOC_HEAD \
+	"{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},"
+
 /* Load a document given as text; NULL on failure. */
 static struct registry *
 load_text(const char *doc, struct cfg *cfg, char **cause)
@@ -411,8 +415,7 @@ t_tools_budget(void)
 	int		 i;
 
 	buf_init(&d);
-	buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
-	    "\"version\":\"1\"},\"components\":{\"schemas\":{\"E\":{"
+	buf_puts(&d, DOC_HEAD "\"components\":{\"schemas\":{\"E\":{"
 	    "\"type\":\"string\",\"enum\":[");
 	for (i = 0; i < 2000; i++)
 		buf_printf(&d, "%s\"value-%04d\"", i ? "," : "", i);
@@ -452,8 +455,7 @@ static void
 t_ref_chain(void)
 {
 	static const char doc[] =
-	    "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
-	    "\"version\":\"1\"},\"components\":{\"schemas\":{"
+	    DOC_HEAD "\"components\":{\"schemas\":{"
 	    "\"Str\":{\"type\":\"string\"},"
 	    "\"Code\":{\"$ref\":\"#/components/schemas/Str\","
 	    "\"pattern\":\"^[A-Z]{3}$\",\"description\":\"ISO code\"},"
@@ -502,8 +504,7 @@ t_long_title(void)
 	int			 i;
 
 	buf_init(&d);
-	buf_puts(&d, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\","
-	    "\"version\":\"1\"},\"paths\":{\"/a\":{\"get\":{"
+	buf_puts(&d, DOC_HEAD "\"paths\":{\"/a\":{\"get\":{"
 	    "\"operationId\":\"long\",\"responses\":{},\"summary\":\"");
 	for (i = 0; i < 500; i++)
 		buf_puts(&d, "\xc3\xa9");	/* two bytes each */
@@ -523,6 +524,83 @@ t_long_title(void)
 	free(cause);
 	cfg_free(&cfg);
 	buf_free(&d);
+}
+
+/*
+ * More parameters than a tool takes (256): the operation is refused by
+ * name, not published without the last ones (here a required query
+ * parameter and the path's own, which made it one no call can meet).
+ */
+static void
+t_many_params(void)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct buf	 d;
+	char		*cause;
+	int		 i;
+
+	buf_init(&d);
+	buf_puts(&d, DOC_HEAD "\"paths\":{\"/items/{id}\":{\"get\":{"
+	    "\"operationId\":\"getItem\",\"responses\":{},"
+	    "\"parameters\":[");
+	for (i = 0; i < 256; i++)
+		buf_printf(&d, "{\"name\":\"q%d\",\"in\":\"query\"},", i);
+	buf_puts(&d, "{\"name\":\"tenant\",\"in\":\"query\",\"required\":"
+	    "true},{\"name\":\"id\",\"in\":\"path\",\"required\":true}"
+	    "]}}}}");
+	reg = load_text(d.data, &cfg, &cause);
+	ok(reg == NULL && cause != NULL && strstr(cause,
+	    "#/paths/~1items~1{id}/get: more than 256 parameters") != NULL,
+	    "258 parameters: refused, naming the operation (%s)",
+	    cause ? cause : "loaded");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	buf_free(&d);
+}
+
+/*
+ * A path template naming a variable that no parameter gives: the tool
+ * loads (the document is wrong, the others work), and start-up says
+ * which operation cannot be called.
+ */
+static void
+t_path_vars(void)
+{
+	static const char doc[] =
+	    DOC_HEAD "\"paths\":{\"/d/{id}/x/{rev}\":{\"get\":{"
+	    "\"operationId\":\"getD\",\"responses\":{},\"parameters\":["
+	    "{\"name\":\"rev\",\"in\":\"path\",\"required\":true}]}}}}";
+	char		 logf[] = "/tmp/t_openapi.log.XXXXXX", text[2048];
+	struct cfg	 cfg;
+	struct registry	*reg;
+	char		*cause;
+	int		 fd, saved;
+	ssize_t		 n;
+
+	if ((fd = mkstemp(logf)) == -1)
+		return;
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	log_init("t_openapi", LOGL_WARN, LOGF_TEXT);
+	reg = load_text(doc, &cfg, &cause);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_init("t_openapi", LOGL_ERROR, LOGF_TEXT);
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(logf);
+	ok(reg != NULL && strstr(text, "get /d/{id}/x/{rev}: no path "
+	    "parameter 'id': the tool getD cannot be called") != NULL &&
+	    strstr(text, "'rev'") == NULL, "a path variable no parameter "
+	    "gives: warned at start-up, by operation (%s)", text);
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
 }
 
 /* Regressions found by the fuzzers (tests/fuzz/crashes). */
@@ -1265,6 +1343,8 @@ main(void)
 	t_tools_budget();
 	t_ref_chain();
 	t_long_title();
+	t_many_params();
+	t_path_vars();
 	t_answers();
 	t_responses();
 	t_scope_alternatives();
