@@ -386,9 +386,13 @@ resolve_url(const char *base, const char *ref)
 	return out;
 }
 
-/* servers[0].url with its variables replaced by their defaults. */
+/*
+ * servers[0].url with its variables replaced by their defaults.  A
+ * variable without a default (OpenAPI requires one) is named in *bad
+ * (when not NULL; a new string), and NULL returned.
+ */
 static char *
-server_url(struct json_object *servers)
+server_url(struct json_object *servers, char **bad)
 {
 	struct json_object	*s, *vars, *var;
 	const char		*u, *e, *def;
@@ -408,7 +412,12 @@ server_url(struct json_object *servers)
 			memcpy(name, u + 1, (size_t)(e - u - 1));
 			name[e - u - 1] = '\0';
 			var = obj_get(vars, name, json_type_object);
-			def = str_get(var, "default");
+			if ((def = str_get(var, "default")) == NULL &&
+			    bad != NULL) {
+				*bad = xstrdup(name);
+				buf_free(&b);
+				return NULL;
+			}
 			buf_puts(&b, def ? def : "");
 			u = e;
 		} else
@@ -450,7 +459,7 @@ warn_other_origin(struct api_build *b, const char *label,
 	    !api_op_needs_client(op->upauth)))
 		return;
 	if ((s = server_url(obj_get(b->doc.root, "servers",
-	    json_type_array))) == NULL)
+	    json_type_array), NULL)) == NULL)
 		s = xstrdup("/");
 	if ((abs = server_abs(b, s)) != NULL &&
 	    !url_same_origin(abs, op->base_url))
@@ -472,8 +481,10 @@ warn_other_origin(struct api_build *b, const char *label,
 static char *
 base_url(struct api_build *b, const struct api_cand *c)
 {
+	static const char *const level[] = { "the operation's",
+	    "the path item's", "the document's" };
 	struct json_object	*lists[3];
-	char			*s = NULL, *abs = NULL;
+	char			*s = NULL, *abs = NULL, *bad = NULL;
 	struct url		 u;
 	const char		*cause;
 	size_t			 i, n;
@@ -484,8 +495,17 @@ base_url(struct api_build *b, const struct api_cand *c)
 		lists[0] = obj_get(c->op, "servers", json_type_array);
 		lists[1] = obj_get(c->item, "servers", json_type_array);
 		lists[2] = obj_get(b->doc.root, "servers", json_type_array);
-		for (i = 0; i < 3 && s == NULL; i++)
-			s = server_url(lists[i]);
+		for (i = 0; i < 3 && s == NULL && bad == NULL; i++)
+			s = server_url(lists[i], &bad);
+		if (bad != NULL) {
+			xasprintf(b->cause, "MCP_OPENAPI: %s: %s %s: the "
+			    "variable {%.64s} of %s servers[0].url has no "
+			    "default; give it one, or set MCP_API_BASE_URL",
+			    b->doc.where, c->method, c->path, bad,
+			    level[i - 1]);
+			free(bad);
+			return NULL;
+		}
 		if (s == NULL)
 			s = xstrdup("/");
 		if ((abs = server_abs(b, s)) == NULL) {
@@ -498,8 +518,14 @@ base_url(struct api_build *b, const struct api_cand *c)
 		free(s);
 	}
 	if (url_parse(abs, &u, &cause) == -1) {
-		xasprintf(b->cause, "MCP_API_BASE_URL: '%s' (for %s %s): %s",
-		    abs, c->method, c->path, cause);
+		if (b->cfg->api_base_url != NULL)
+			xasprintf(b->cause, "MCP_API_BASE_URL: '%s' (for %s "
+			    "%s): %s", abs, c->method, c->path, cause);
+		else
+			xasprintf(b->cause, "MCP_OPENAPI: %s: %s %s: the "
+			    "server URL '%s': %s; fix it, or set "
+			    "MCP_API_BASE_URL", b->doc.where, c->method,
+			    c->path, abs, cause);
 		free(abs);
 		return NULL;
 	}

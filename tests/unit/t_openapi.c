@@ -377,9 +377,14 @@ load_text_with(const char *doc, const char *extra, struct cfg *cfg,
 	close(fd);
 	xasprintf(&openapi, "MCP_OPENAPI=%s", path);
 	env[0] = openapi;
+	/* the base URL is http://x unless `extra` says otherwise */
 	env[1] = "MCP_API_BASE_URL=http://x";
 	env[2] = (char *)extra;
 	env[3] = NULL;
+	if (extra != NULL && strncmp(extra, "MCP_API_BASE_URL=", 17) == 0) {
+		env[1] = (char *)extra;
+		env[2] = NULL;
+	}
 	*cause = NULL;
 	if (cfg_load(cfg, PROG_MCP, env, stderr) == 0 &&
 	    api_load(cfg, &reg, cause) == -1)
@@ -601,6 +606,60 @@ t_path_vars(void)
 	reg_free(reg);
 	free(cause);
 	cfg_free(&cfg);
+}
+
+/*
+ * A server URL's variable without a default: refused, naming it and the
+ * document (not MCP_API_BASE_URL, which is not set); was
+ * https://.example.com/api, or a port that blamed MCP_API_BASE_URL.
+ */
+static void
+t_server_vars(void)
+{
+	static const char *const docs[] = {
+	    DOC_HEAD "\"servers\":[{\"url\":\"https://{tenant}.example.com/"
+	    "api\"}],\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a\","
+	    "\"responses\":{}}}}}",
+	    DOC_HEAD "\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a\","
+	    "\"servers\":[{\"url\":\"https://api.example.com:{port}/v1\","
+	    "\"variables\":{\"port\":{\"enum\":[\"443\"]}}}],"
+	    "\"responses\":{}}}}}",
+	    DOC_HEAD "\"servers\":[{\"url\":\"https://{tenant}.example.com/"
+	    "api\",\"variables\":{\"tenant\":{\"default\":\"acme\"}}}],"
+	    "\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a\","
+	    "\"responses\":{}}}}}"
+	};
+	static const char *const want[] = {
+	    "get /a: the variable {tenant} of the document's servers[0].url "
+	    "has no default",
+	    "get /a: the variable {port} of the operation's servers[0].url "
+	    "has no default",
+	    NULL
+	};
+	struct cfg	 cfg;
+	struct registry	*reg;
+	char		*cause;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++) {
+		reg = load_text_with(docs[i], "MCP_API_BASE_URL=", &cfg,
+		    &cause);
+		if (want[i] != NULL)
+			ok(reg == NULL && cause != NULL &&
+			    strstr(cause, want[i]) != NULL &&
+			    strstr(cause, "MCP_OPENAPI: ") == cause,
+			    "a server variable without a default: refused "
+			    "(%s)", cause ? cause : "loaded");
+		else
+			ok(reg != NULL && strcmp(((const struct api_op *)
+			    reg->tools[0].impl)->base_url,
+			    "https://acme.example.com/api") == 0,
+			    "... with one: its default (%s)", cause ? cause :
+			    "ok");
+		reg_free(reg);
+		free(cause);
+		cfg_free(&cfg);
+	}
 }
 
 /* Regressions found by the fuzzers (tests/fuzz/crashes). */
@@ -1345,6 +1404,7 @@ main(void)
 	t_long_title();
 	t_many_params();
 	t_path_vars();
+	t_server_vars();
 	t_answers();
 	t_responses();
 	t_scope_alternatives();
