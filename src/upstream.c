@@ -743,6 +743,9 @@ up_cleanup(void)
 		curl_easy_cleanup(up_handle);
 		up_handle = NULL;
 		up_protocols = up_proxy = NULL;
+		/* closed through on_closesocket: none is left to look at */
+		up_nsocks = 0;
+		up_socks_lost = 0;
 		curl_global_cleanup();
 	}
 }
