@@ -34,9 +34,16 @@ mp_random(unsigned char *p, size_t n)
 /* Where the boundary's randomness comes from; tests replace it. */
 int	(*api_mp_random)(unsigned char *, size_t) = mp_random;
 
-/* A header parameter value between quotes (RFC 7578 §4.2, WHATWG). */
+/*
+ * A header parameter value between quotes (RFC 7578 §4.2, WHATWG), with
+ * what form readers take for syntax inside it encoded too: ';' (Rack 2
+ * reads the last "; name=" of the line as the name, even one inside a
+ * file name), and in a name '\' (Rack 3 unescapes it: "ad\min" would be
+ * "admin", a name the operator hid).  A file name keeps its '\' (a
+ * Windows path's).
+ */
 static void
-quoted(struct buf *b, const char *s)
+quoted(struct buf *b, const char *s, int name)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	unsigned char		 c;
@@ -44,7 +51,8 @@ quoted(struct buf *b, const char *s)
 	buf_putc(b, '"');
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f || c == '"') {
+		if (c < 0x20 || c == 0x7f || c == '"' || c == ';' ||
+		    (name && c == '\\')) {
 			buf_putc(b, '%');
 			buf_putc(b, hex[c >> 4]);
 			buf_putc(b, hex[c & 0xf]);
@@ -129,10 +137,10 @@ api_mp_build(const struct api_mp_part *parts, size_t n, size_t max,
 		buf_reset(&head);
 		buf_printf(&head, "--%s\r\nContent-Disposition: form-data; "
 		    "name=", bd);
-		quoted(&head, parts[i].name);
+		quoted(&head, parts[i].name, 1);
 		if (parts[i].filename != NULL) {
 			buf_puts(&head, "; filename=");
-			quoted(&head, parts[i].filename);
+			quoted(&head, parts[i].filename, 0);
 		}
 		buf_puts(&head, "\r\n");
 		if (parts[i].type != NULL)

@@ -128,6 +128,16 @@ t_builder(void)
 	    "filename=\"c:\\x%22%0A.txt%7F\"\r\n") != NULL,
 	    "quote, CR, LF and DEL percent-encoded");
 	free(ct);
+	/* what Rack reads as syntax inside them: a backslash in a name
+	 * (an escape), a "; name=" in a name or a file name (the last one
+	 * of the line is the name) */
+	p[0].name = "ad\\min; name=admin";
+	p[0].filename = "a\\b; name=admin";
+	ok(api_mp_build(p, 1, 1 << 20, &b, &ct, &why) == 0 &&
+	    strstr(b.data, "name=\"ad%5Cmin%3B name=admin\"; "
+	    "filename=\"a\\b%3B name=admin\"\r\n") != NULL,
+	    "';' percent-encoded, and '\\' in a name (%s)", b.data);
+	free(ct);
 	p[0].type = "text/plain\r\nX-Evil: 1";
 	ok(api_mp_build(p, 1, 1 << 20, &b, &ct, &why) == -1, "a part type "
 	    "with CR LF refused");
