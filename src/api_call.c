@@ -176,6 +176,56 @@ encode_value(struct buf *b, struct json_object *v)
 }
 
 /*
+ * Does the text of `v` (a scalar's, or JSON text) hold a byte of
+ * `delims`?
+ */
+static int
+part_has(struct json_object *v, const char *delims)
+{
+	struct buf	 t;
+	size_t		 i;
+	int		 found = 0;
+
+	buf_init(&t);
+	if (scalar_text(v, &t) == -1)
+		buf_puts(&t, json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN));
+	for (i = 0; i < t.len && !found; i++)
+		found = t.data[i] != '\0' && strchr(delims, t.data[i]) != NULL;
+	buf_free(&t);
+	return found;
+}
+
+/*
+ * An array or object whose items are joined with `delims` into one
+ * value (a non-exploded query, path or header parameter), with one of
+ * them inside an item or key: a reader that decodes before it splits
+ * (Python's parse_qsl, Spring; %20 and %7C are what a space and '|'
+ * encode to anyway) would see more items or keys than were sent, past
+ * maxItems or additionalProperties: false.  NULL, or why not.
+ */
+static const char *
+joined_split(struct json_object *v, const char *delims)
+{
+	static char	 why[64];
+	size_t		 i, n;
+
+	snprintf(why, sizeof(why), "must not hold '%s', which joins its "
+	    "items", *delims == ' ' ? "space" : delims);
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (part_has(json_object_array_get_idx(v, i), delims))
+				return why;
+	} else if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, val)
+			if (strpbrk(k, delims) != NULL || part_has(val, delims))
+				return why;
+	}
+	return NULL;
+}
+
+/*
  * A path parameter as one path segment (style simple).  Every byte that
  * could end or climb out of the segment is encoded, and the dot segments
  * "." and ".." and the empty segment are refused outright, so no value
@@ -190,6 +240,9 @@ path_value(struct json_object *v, const struct api_param *p, struct buf *b,
 	const char	*seg;
 	int		 first = 1;
 
+	if ((*why = joined_split(v, json_object_is_type(v,
+	    json_type_object) && p->explode ? ",=" : ",")) != NULL)
+		return -1;
 	if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);
 		for (i = 0; i < n; i++) {
@@ -246,21 +299,29 @@ query_pair(struct buf *q, const char *name, const char *suffix,
 	encode_value(q, v);
 }
 
-/* A query parameter by its style and explode (OpenAPI 3 §4.8.12.4). */
-static void
-query_value(struct json_object *v, const struct api_param *p, struct buf *q)
+/*
+ * A query parameter by its style and explode (OpenAPI 3 §4.8.12.4); -1
+ * with *why when its items cannot be joined (joined_split).
+ */
+static int
+query_value(struct json_object *v, const struct api_param *p, struct buf *q,
+    const char **why)
 {
 	const char	*sep = p->style == API_STYLE_SPACE ? "%20" :
 			    p->style == API_STYLE_PIPE ? "%7C" : ",";
 	size_t		 i, n;
 
+	if (!p->explode && p->style != API_STYLE_DEEP &&
+	    (*why = joined_split(v, p->style == API_STYLE_SPACE ? " " :
+	    p->style == API_STYLE_PIPE ? "|" : ",")) != NULL)
+		return -1;
 	if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);
 		if (p->explode) {
 			for (i = 0; i < n; i++)
 				query_pair(q, p->name, NULL,
 				    json_object_array_get_idx(v, i));
-			return;
+			return 0;
 		}
 		buf_putc(q, q->len ? '&' : '?');
 		url_encode(q, p->name, strlen(p->name));
@@ -296,6 +357,7 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q)
 		}
 	} else
 		query_pair(q, p->name, NULL, v);
+	return 0;
 }
 
 /*
@@ -498,7 +560,9 @@ header_value(struct json_object *v, struct buf *h)
 	int		 rc = 0;
 
 	buf_init(&t);
-	if (json_object_is_type(v, json_type_array)) {
+	if (joined_split(v, ",") != NULL)
+		rc = -1;
+	else if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);
 		for (i = 0; i < n && rc == 0; i++) {
 			if (i > 0)
@@ -788,16 +852,18 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 			return tool_error("Invalid arguments: arguments.%s "
 			    "cannot have the key '%.64s': the operation has a "
 			    "query parameter of that name", p->prop, s);
-		if (p->in == API_IN_QUERY)
-			query_value(v, p, &r->query);
-		else {
+		if (p->in == API_IN_QUERY) {
+			if (query_value(v, p, &r->query, &why) == -1)
+				return tool_error("Invalid arguments: "
+				    "arguments.%s %s", p->prop, why);
+		} else {
 			buf_init(&h);
 			if (header_value(v, &h) == -1) {
 				buf_free(&h);
 				return tool_error("Invalid arguments: "
 				    "arguments.%s cannot be sent as the header "
-				    "%s (control characters, or not a scalar)",
-				    p->prop, p->name);
+				    "%s (control characters, not a scalar, or "
+				    "an item with ',')", p->prop, p->name);
 			}
 			req_add_header(r, p->name, h.data ? h.data : "");
 			buf_free(&h);

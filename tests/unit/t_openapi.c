@@ -1380,6 +1380,79 @@ t_many_headers(void)
 	buf_free(&args);
 }
 
+/*
+ * Items joined into one value (a query form or space- or pipe-delimited
+ * array, a non-exploded object, a path or header array) must not hold
+ * the delimiter: a reader that decodes before it splits would see more
+ * items, past maxItems or additionalProperties: false.
+ */
+static void
+t_joined(void)
+{
+	static const char doc[] = DOC_HEAD "\"paths\":{\"/f/{id}\":{"
+	    "\"get\":{\"operationId\":\"getF\",\"responses\":{},"
+	    "\"parameters\":["
+	    "{\"name\":\"id\",\"in\":\"path\",\"required\":true,"
+	    "\"schema\":{\"type\":\"array\",\"items\":{}}},"
+	    "{\"name\":\"o\",\"in\":\"query\",\"explode\":false,"
+	    "\"schema\":{\"type\":\"object\",\"additionalProperties\":"
+	    "false,\"properties\":{\"sort\":{\"type\":\"string\"}}}},"
+	    "{\"name\":\"ids\",\"in\":\"query\",\"style\":"
+	    "\"spaceDelimited\",\"explode\":false,\"schema\":{\"type\":"
+	    "\"array\",\"maxItems\":1}},"
+	    "{\"name\":\"p\",\"in\":\"query\",\"style\":\"pipeDelimited\","
+	    "\"explode\":false,\"schema\":{\"type\":\"array\"}},"
+	    "{\"name\":\"e\",\"in\":\"query\",\"schema\":{\"type\":"
+	    "\"array\"}},"
+	    "{\"name\":\"X-H\",\"in\":\"header\",\"schema\":{\"type\":"
+	    "\"array\"}}]}}}}";
+	static const struct {
+		const char	*args, *what;
+	} bad[] = {
+		{ "{\"id\":[\"a,b\"]}", "a path array item with ','" },
+		{ "{\"id\":[\"a\"],\"o\":{\"sort\":\"asc,admin,true\"}}",
+		    "a non-exploded object's value with ','" },
+		{ "{\"id\":[\"a\"],\"ids\":[\"1 2 3\"]}",
+		    "a spaceDelimited item with a space" },
+		{ "{\"id\":[\"a\"],\"p\":[\"a|b\"]}",
+		    "a pipeDelimited item with '|'" },
+		{ "{\"id\":[\"a\"],\"X-H\":[\"a,b\"]}",
+		    "a header array item with ','" },
+	};
+	struct cfg		 cfg;
+	struct registry		*reg;
+	struct api_req		 r;
+	struct json_object	*e;
+	char			*cause;
+	size_t			 i;
+
+	reg = load_text(doc, &cfg, &cause);
+	ok(reg != NULL, "joined values: loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL) {
+		cfg_free(&cfg);
+		return;
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e = build(reg, &cfg, "getF", bad[i].args, &r);
+		ok(e != NULL && strstr(js(e), "\"isError\":true") != NULL,
+		    "%s: refused (%s)", bad[i].what, e ? js(e) : r.url.data);
+		json_object_put(e);
+		api_req_free(&r);
+	}
+	e = build(reg, &cfg, "getF", "{\"id\":[\"a b\",\"c\"],\"o\":{"
+	    "\"sort\":\"a b\"},\"ids\":[\"1,2\",\"3\"],\"e\":[\"a,b\"],"
+	    "\"X-H\":[\"a b\",\"c\"]}", &r);
+	ok(e == NULL && strcmp(r.url.data, "http://x/f/a%20b,c?o=sort,a%20b&"
+	    "ids=1%2C2%203&e=a%2Cb") == 0 && has_header(&r, "X-H: a b,c"),
+	    "other delimiters, and exploded items, are sent (%s)",
+	    e ? js(e) : r.url.data);
+	json_object_put(e);
+	api_req_free(&r);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -1405,6 +1478,7 @@ main(void)
 	t_many_params();
 	t_path_vars();
 	t_server_vars();
+	t_joined();
 	t_answers();
 	t_responses();
 	t_scope_alternatives();
