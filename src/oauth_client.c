@@ -60,6 +60,9 @@ static struct {
 	int64_t			 until;		/* 0: empty */
 } cimd_down[CIMD_DOWN];
 
+static int	 metadata_parse(const struct cfg *, struct json_object *, int,
+		    struct oauth_client *, const char **, const char **);
+
 void
 oauth_client_free(struct oauth_client *c)
 {
@@ -117,11 +120,26 @@ int
 oauth_client_metadata_parse(const struct cfg *cfg, struct json_object *md,
     struct oauth_client *c, const char **error, const char **cause)
 {
+	return metadata_parse(cfg, md, 0, c, error, cause);
+}
+
+/*
+ * As oauth_client_metadata_parse; `shared`: the metadata is a client
+ * metadata document, which the client shows every server it uses and
+ * cannot trim for this one, so redirect URIs this server does not accept
+ * (MCP_OAUTH_REDIRECT_URIS, a native app's own scheme, past the eighth)
+ * are left out instead of refusing the client; none left is a refusal.
+ * authorize matches the one asked for against those kept.
+ */
+static int
+metadata_parse(const struct cfg *cfg, struct json_object *md, int shared,
+    struct oauth_client *c, const char **error, const char **cause)
+{
 	static const char *const grants[] = { "authorization_code",
 	    "refresh_token", NULL };
 	static const char *const rtypes[] = { "code", NULL };
 	struct json_object	*v, *u;
-	const char		*s;
+	const char		*s, *first = NULL;
 	size_t			 i, n;
 
 	memset(c, 0, sizeof(*c));
@@ -137,20 +155,28 @@ oauth_client_metadata_parse(const struct cfg *cfg, struct json_object *md,
 		*cause = "redirect_uris must be a non-empty array";
 		goto fail;
 	}
-	if (n > OAUTH_MAX_REDIRECTS) {
+	if (n > OAUTH_MAX_REDIRECTS && !shared) {
 		*cause = "more than 8 redirect_uris";
 		goto fail;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && c->nredirect < OAUTH_MAX_REDIRECTS; i++) {
 		u = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(u, json_type_string) ||
 		    (s = jp_string(u)) == NULL) {
 			*cause = "redirect_uris must be strings";
+			if (!shared)
+				goto fail;
+		} else if (oauth_redirect_valid(cfg, s, cause) == 0) {
+			c->redirect_uris[c->nredirect++] = xstrdup(s);
+			continue;
+		} else if (!shared)
 			goto fail;
-		}
-		if (oauth_redirect_valid(cfg, s, cause) == -1)
-			goto fail;
-		c->redirect_uris[c->nredirect++] = xstrdup(s);
+		if (first == NULL)
+			first = *cause;
+	}
+	if (c->nredirect == 0) {
+		*cause = first;
+		goto fail;
 	}
 	*error = "invalid_client_metadata";
 	c->confidential = 1;	/* RFC 7591: client_secret_basic by default */
@@ -335,7 +361,7 @@ cimd_fetch(const struct cfg *cfg, const char *url, struct oauth_client *c,
 		goto out;
 	}
 	json_object_object_del(doc, "token_endpoint_auth_method");
-	if (oauth_client_metadata_parse(cfg, doc, c, &error, cause) == -1)
+	if (metadata_parse(cfg, doc, 1, c, &error, cause) == -1)
 		goto out;
 	c->kind = OAUTH_CLIENT_CIMD;
 	c->confidential = 0;

@@ -650,6 +650,33 @@ t_cimd(struct cfg *cfg)
 	oauth_client_free(&c);
 	waitpid(pid, &st, 0);
 
+	/*
+	 * A document is the client's for every server it uses: redirect
+	 * URIs this one does not take are left out, not the client.
+	 */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/mixed.json", port);
+	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	    "[\"com.example.app:/oauth\",\"http://127.0.0.1:9/cb\",1,"
+	    "\"https://app.example/cb#f\"],\"client_name\":\"Mixed\"}", url);
+	pid = serve_once(s, doc);
+	rc = oauth_client_resolve(cfg, url, &c, &why);
+	ok(rc == 0 && c.nredirect == 1 &&
+	    strcmp(c.redirect_uris[0], "http://127.0.0.1:9/cb") == 0,
+	    "CIMD: redirect URIs this server does not take are left out, the "
+	    "client kept (%s)", rc == -1 ? why : "ok");
+	oauth_client_free(&c);
+	waitpid(pid, &st, 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/none.json", port);
+	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	    "[\"com.example.app:/oauth\",\"ftp://x/cb\"],\"client_name\":"
+	    "\"None\"}", url);
+	pid = serve_once(s, doc);
+	rc = oauth_client_resolve(cfg, url, &c, &why);
+	ok(rc == -1 && strstr(why, "http") != NULL, "CIMD: ... and with none "
+	    "left, refused, saying why (%s)", rc == -1 ? why : "taken");
+	oauth_client_free(&c);
+	waitpid(pid, &st, 0);
+
 	/* the kernel accepts the connection, nobody ever answers */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/silent.json", port);
 	t0 = util_now_mono();
