@@ -589,6 +589,26 @@ serve_once(int s, const char *doc)
 	return serve_docs(s, docs);
 }
 
+/*
+ * Serve the document {"client_id": its URL, `members`} once at
+ * http://127.0.0.1:port/file and resolve that client id.
+ */
+static int
+cimd_doc(struct cfg *cfg, int s, int port, const char *file,
+    const char *members, struct oauth_client *c, const char **why)
+{
+	char	 url[128], doc[512];
+	int	 rc, st;
+	pid_t	 pid;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", port, file);
+	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",%s}", url, members);
+	pid = serve_once(s, doc);
+	rc = oauth_client_resolve(cfg, url, c, why);
+	waitpid(pid, &st, 0);
+	return rc;
+}
+
 static void
 t_cimd(struct cfg *cfg)
 {
@@ -629,53 +649,37 @@ t_cimd(struct cfg *cfg)
 		oauth_client_free(&c);
 	}
 	s = listener(&port);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/nameless.json", port);
-	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	rc = cimd_doc(cfg, s, port, "nameless.json", "\"redirect_uris\":"
 	    "[\"http://127.0.0.1:9/cb\"],\"token_endpoint_auth_method\":"
-	    "\"none\"}", url);
-	pid = serve_once(s, doc);
-	rc = oauth_client_resolve(cfg, url, &c, &why);
+	    "\"none\"", &c, &why);
 	ok(rc == -1 && strstr(why, "client_name") != NULL, "CIMD: a document "
 	    "without client_name is refused (%s)", rc == -1 ? why : "taken");
 	oauth_client_free(&c);
-	waitpid(pid, &st, 0);
-
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/named.json", port);
-	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
-	    "[\"http://127.0.0.1:9/cb\"],\"client_name\":\"Named\"}", url);
-	pid = serve_once(s, doc);
-	ok(oauth_client_resolve(cfg, url, &c, &why) == 0 && c.name != NULL &&
-	    strcmp(c.name, "Named") == 0 && !c.confidential, "CIMD: a "
-	    "document with client_name is a public client");
+	rc = cimd_doc(cfg, s, port, "named.json", "\"redirect_uris\":"
+	    "[\"http://127.0.0.1:9/cb\"],\"client_name\":\"Named\"", &c, &why);
+	ok(rc == 0 && c.name != NULL && strcmp(c.name, "Named") == 0 &&
+	    !c.confidential, "CIMD: a document with client_name is a public "
+	    "client");
 	oauth_client_free(&c);
-	waitpid(pid, &st, 0);
-
 	/*
 	 * A document is the client's for every server it uses: redirect
 	 * URIs this one does not take are left out, not the client.
 	 */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/mixed.json", port);
-	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	rc = cimd_doc(cfg, s, port, "mixed.json", "\"redirect_uris\":"
 	    "[\"com.example.app:/oauth\",\"http://127.0.0.1:9/cb\",1,"
-	    "\"https://app.example/cb#f\"],\"client_name\":\"Mixed\"}", url);
-	pid = serve_once(s, doc);
-	rc = oauth_client_resolve(cfg, url, &c, &why);
+	    "\"https://app.example/cb#f\"],\"client_name\":\"Mixed\"", &c,
+	    &why);
 	ok(rc == 0 && c.nredirect == 1 &&
 	    strcmp(c.redirect_uris[0], "http://127.0.0.1:9/cb") == 0,
 	    "CIMD: redirect URIs this server does not take are left out, the "
 	    "client kept (%s)", rc == -1 ? why : "ok");
 	oauth_client_free(&c);
-	waitpid(pid, &st, 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/none.json", port);
-	snprintf(doc, sizeof(doc), "{\"client_id\":\"%s\",\"redirect_uris\":"
+	rc = cimd_doc(cfg, s, port, "none.json", "\"redirect_uris\":"
 	    "[\"com.example.app:/oauth\",\"ftp://x/cb\"],\"client_name\":"
-	    "\"None\"}", url);
-	pid = serve_once(s, doc);
-	rc = oauth_client_resolve(cfg, url, &c, &why);
+	    "\"None\"", &c, &why);
 	ok(rc == -1 && strstr(why, "http") != NULL, "CIMD: ... and with none "
 	    "left, refused, saying why (%s)", rc == -1 ? why : "taken");
 	oauth_client_free(&c);
-	waitpid(pid, &st, 0);
 
 	/* the kernel accepts the connection, nobody ever answers */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/silent.json", port);
