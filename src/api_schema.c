@@ -234,38 +234,6 @@ apply_siblings(struct api_conv *c, struct json_object *node,
 	return 0;
 }
 
-/*
- * A chain of $refs (A names B, which names C): the keywords beside each
- * $ref apply, those nearest the target first, so that a pattern or a
- * description written beside B's $ref is not lost.  api_resolve has
- * walked the chain already (bounded, a cycle refused).
- */
-static int
-chain_siblings(struct api_conv *c, struct json_object *node,
-    struct json_object *target, struct json_object **out)
-{
-	struct json_object	*hop[API_REF_HOPS + 1];
-	size_t			 n = 0;
-
-	while (node != NULL && node != target && n < API_REF_HOPS + 1) {
-		hop[n++] = node;
-		node = api_resolve_hop(c->doc, node, c->where, c->cause);
-	}
-	if (node != target) {	/* api_resolve walked it: cannot be */
-		if (*c->cause == NULL)
-			xasprintf(c->cause, "MCP_OPENAPI: %s: %s: a $ref "
-			    "chain that does not end", c->doc->where,
-			    c->where);
-		json_object_put(*out);
-		*out = NULL;
-		return -1;
-	}
-	while (n > 0)
-		if (apply_siblings(c, hop[--n], out) == -1)
-			return -1;
-	return 0;
-}
-
 static int
 convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
     struct json_object **out)
@@ -274,7 +242,16 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 	int			 rc = 0;
 
 	*out = NULL;
-	if ((target = api_resolve(c->doc, node, c->where, c->cause)) == NULL)
+	/*
+	 * One hop at a time: in a chain (A names B, which names C) the
+	 * keywords beside each $ref apply, those nearest the target first,
+	 * and a schema that names itself through them (B's properties
+	 * naming A) is met on the stack like any other recursion.  The
+	 * whole chain is walked first, which refuses a cycle of bare $refs.
+	 */
+	if (api_resolve(c->doc, node, c->where, c->cause) == NULL ||
+	    (target = api_resolve_hop(c->doc, node, c->where,
+	    c->cause)) == NULL)
 		return -1;
 	if (on_stack(c, target) || c->nodes > API_SCHEMA_NODES ||
 	    c->depth >= API_SCHEMA_DEPTH) {
@@ -286,7 +263,7 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 		c->depth--;
 	}
 	if (rc == 0)
-		rc = chain_siblings(c, node, target, out);
+		rc = apply_siblings(c, node, out);
 	return rc;
 }
 

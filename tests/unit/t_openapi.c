@@ -494,6 +494,30 @@ t_ref_chain(void)
 	reg_free(reg);
 	free(cause);
 	cfg_free(&cfg);
+
+	/*
+	 * Recursion through the keywords beside a $ref in the chain (a
+	 * schema that extends another with a list of itself): expressed
+	 * with $defs, not expanded until the depth limit refuses start-up.
+	 */
+	reg = load_text(DOC_HEAD "\"components\":{\"schemas\":{"
+	    "\"Base\":{\"type\":\"object\",\"properties\":{\"id\":{"
+	    "\"type\":\"string\"}}},"
+	    "\"Tree\":{\"$ref\":\"#/components/schemas/Base\",\"properties\":"
+	    "{\"children\":{\"type\":\"array\",\"items\":{\"$ref\":"
+	    "\"#/components/schemas/Tree\"}}}}}},\"paths\":{\"/t\":{\"post\":{"
+	    "\"operationId\":\"tree\",\"requestBody\":{\"content\":{"
+	    "\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/Tree\"}}}},\"responses\":{}}}}}", &cfg,
+	    &cause);
+	s = reg != NULL ? schema_of(reg, "tree") : "";
+	ok(reg != NULL && strstr(s, "\"children\"") != NULL &&
+	    strstr(s, "\"$ref\":\"#/$defs/Tree\"") != NULL, "recursion "
+	    "through the keywords beside a $ref: a $defs entry (%s)",
+	    reg != NULL ? s : cause);
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
 }
 
 /* A summary of 1,000 bytes: the title (written twice) is cut. */
