@@ -19,6 +19,7 @@
 #define API_SCHEMA_DEPTH	64	/* nesting of one converted schema */
 #define API_SCHEMA_NODES	20000	/* inlined nodes per tool, then $defs */
 #define API_TITLE_MAX		256	/* bytes of a tool's title */
+#define API_PARAMS_MAX		256	/* path, query, header parameters */
 #define API_DIALECT_2020	"https://json-schema.org/draft/2020-12/schema"
 
 enum api_in { API_IN_PATH, API_IN_QUERY, API_IN_HEADER, API_IN__MAX };

@@ -844,12 +844,12 @@ param_with_siblings(struct json_object *entry, struct json_object *target)
 static int
 build_params(struct api_tb *t)
 {
-	struct json_object	*lists[2], *merged[256], *p, *q, *v, *e;
+	struct json_object	*lists[2], **merged = NULL, *p, *q, *v, *e;
 	struct json_object	*own = json_object_new_array();
 	struct api_param		*op;
 	const char		*name, *in, *qn, *qi;
 	char			*where, *tail, *prop;
-	size_t			 i, j, k, n = 0;
+	size_t			 i, j, k, n = 0, cap = 0;
 	int			 li, req, hidden, rc = -1;
 
 	lists[0] = obj_get(t->c->item, "parameters", json_type_array);
@@ -885,18 +885,13 @@ build_params(struct api_tb *t)
 			}
 			if (k < n)
 				merged[k] = p;
-			else if (n < sizeof(merged) / sizeof(merged[0]))
-				merged[n++] = p;
 			else {
-				/* dropping one would drop a required or a
-				 * path parameter as well */
-				where = op_where(t->c, NULL);
-				xasprintf(t->b->cause, "MCP_OPENAPI: %s: %s: "
-				    "more than %zu parameters; leave the "
-				    "operation out (MCP_EXCLUDE_OPERATIONS)",
-				    t->b->doc.where, where, n);
-				free(where);
-				goto out;
+				if (n == cap) {
+					cap = cap ? 2 * cap : 16;
+					merged = xrealloc(merged, cap *
+					    sizeof(*merged));
+				}
+				merged[n++] = p;
 			}
 		}
 	}
@@ -914,6 +909,17 @@ build_params(struct api_tb *t)
 			op->in = API_IN_HEADER;
 		else
 			continue;	/* cookies, and headers set for us */
+		if (t->op->nparams == API_PARAMS_MAX) {
+			/* leaving the rest out would leave out a required
+			 * or a path parameter too */
+			where = op_where(t->c, NULL);
+			xasprintf(t->b->cause, "MCP_OPENAPI: %s: %s: more than "
+			    "%d parameters; leave the operation out "
+			    "(MCP_EXCLUDE_OPERATIONS)", t->b->doc.where, where,
+			    API_PARAMS_MAX);
+			free(where);
+			goto out;
+		}
 		op->style = parse_style(str_get(p, "style"), op->in);
 		q = obj_get(p, "explode", json_type_boolean);
 		op->explode = q != NULL ? json_object_get_boolean(q) :
@@ -959,6 +965,7 @@ build_params(struct api_tb *t)
 	}
 	rc = 0;
 out:
+	free(merged);
 	json_object_put(own);	/* what the tool keeps, it copied */
 	return rc;
 }

@@ -586,6 +586,22 @@ t_many_params(void)
 	reg_free(reg);
 	free(cause);
 	cfg_free(&cfg);
+	/* those never sent (a cookie, an Accept header) do not count */
+	buf_reset(&d);
+	buf_puts(&d, DOC_HEAD "\"paths\":{\"/items\":{\"get\":{"
+	    "\"operationId\":\"getItems\",\"responses\":{},"
+	    "\"parameters\":[");
+	for (i = 0; i < 256; i++)
+		buf_printf(&d, "{\"name\":\"q%d\",\"in\":\"query\"},", i);
+	buf_puts(&d, "{\"name\":\"Accept\",\"in\":\"header\"},"
+	    "{\"name\":\"sid\",\"in\":\"cookie\"}]}}}}");
+	reg = load_text(d.data, &cfg, &cause);
+	ok(reg != NULL && ((const struct api_op *)reg->tools[0].impl)->
+	    nparams == 256, "256 parameters and a cookie and an Accept "
+	    "header: loads (%s)", cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
 	buf_free(&d);
 }
 
