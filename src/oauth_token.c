@@ -703,7 +703,9 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		form_pair(&body, "grant_type", "refresh_token");
 		form_pair(&body, "refresh_token", prov_field(rt, "t"));
 		form_pair(&body, "scope", granted != NULL ? asked : NULL);
-		form_pair(&body, "resource", res);
+		/* checked above in any spelling: the provider gets ours */
+		form_pair(&body, "resource", res != NULL ? cfg->resource :
+		    NULL);
 		switch (redeem(cfg, app, rq, rs, &body, w->id,
 		    prov_field(rt, "f"), prov_field(rt, "t"), granted)) {
 		case REDEEM_FAILED:

@@ -316,6 +316,14 @@ ok "$([ -n "$RT2" ] && [ "$RT2" != "$RT" ]; echo $?)" "refresh: a new refresh to
 refresh_at "$RT2" "$PUB"
 is "$STATUS" 200 "refresh: the new one works"
 RT3=$(jstr refresh_token)
+# the resource in the client's spelling (scheme and host in any case, RFC
+# 3986) goes to the provider as this server's own, as at the code exchange
+http POST "$F/oauth/token" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT3" \
+    --data-urlencode "client_id=$PUB" --data-urlencode "resource=HTTP${F#http}/mcp"
+is "$STATUS" 200 "refresh with the resource spelt HTTP://: 200 ($(jstr error_description))"
+RT3=$(jstr refresh_token)
+list_tools "$F" "$(jstr access_token)"
+is "$STATUS" 200 "... and its token opens /mcp"
 refresh_at "$RT" "$PUB"
 is "$(jstr error)" "invalid_grant" "refresh replay: a used refresh token is refused"
 refresh_at "$RT3" "$PUB"
