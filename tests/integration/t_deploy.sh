@@ -134,6 +134,27 @@ ok "$([ -f "$LIBEXEC/fcgi-mcp-header-names.lua" ]; echo $?)" "the header-names s
 # twins of Mcp-Name spelled with '_' or '.' are dropped by the shipped
 # configuration's script
 check_twins lighttpd
+# the shipped configuration's guards: a body past what the workers take
+# is refused by lighttpd itself, before it is read and spooled to disk;
+# /mcpx is not the endpoint (lighttpd's "/mcp" is a prefix)
+head -c 10485760 /dev/zero >"$T_DIR/big"
+before=$(grep -c 'POST /mcp' "$T_DIR/lighttpd.out")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H 'Expect:' --data-binary @"$T_DIR/big" "$BASE/mcp")
+is "$code" 413 "a 10 MB body to /mcp: 413"
+code=$(head -c 100000 "$T_DIR/big" | curl -s -o /dev/null -w '%{http_code}' \
+    -H 'Expect:' --data-binary @- "$BASE/oauth/token")
+is "$code" 413 "a 100 kB body to /oauth/token: 413"
+mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}' -H "$V"
+is "$STATUS" 200 "... a small one still served"
+http POST "$BASE/mcpx" -H 'Content-Type: application/json' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+is "$STATUS" 403 "POST /mcpx: refused by lighttpd"
+http POST "$BASE/mcp.php" -H 'Content-Type: application/json' -H "$V" \
+    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+is "$STATUS" 403 "POST /mcp.php: refused by lighttpd"
+is "$(grep -c 'POST /mcp' "$T_DIR/lighttpd.out")" "$((before + 1))" \
+    "... none of them reached a worker but the small ping"
 # the spawn-fcgi variant, which loads the same script, as lighttpd reads it
 printf 'server.document-root = "%s"\nserver.port = %s\nvar.fcgi_mcp_libexec = "%s"\nvar.fcgi_mcp_sockdir = "%s"\ninclude "%s"\n' \
     "$T_DIR" "$PORT" "$LIBEXEC" "$T_DIR" "$EX/lighttpd/fcgi-mcp-spawn.conf" >"$T_DIR/spawn-check.conf"
