@@ -1147,7 +1147,12 @@ derive(struct cfg *c, unsigned prog, FILE *err)
 		fprintf(err, "MCP_PUBLIC_URL: required when MCP_AUTH is not none "
 		    "(401 answers name the resource metadata URL)\n");
 		rc = -1;
-	}
+	} else if (c->auth != AUTHM_NONE && (c->oauth_mode == OAUTHM_OFF ||
+	    c->oauth_mode == OAUTHM_CUSTOM) && !https_or_local(c->public_url))
+		/* proxy and facade say so in derive_oauth */
+		fprintf(err, "warning: MCP_PUBLIC_URL is plain http on a host "
+		    "that is not loopback: the bearer tokens clients send "
+		    "cross the network in clear\n");
 	if (c->auth == AUTHM_JWT && c->oauth_issuer == NULL) {
 		fprintf(err, "MCP_OAUTH_ISSUER: required when MCP_AUTH=jwt "
 		    "(a token's iss must equal it)\n");

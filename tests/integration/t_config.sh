@@ -284,6 +284,17 @@ out=$(clean_env MCP_PUBLIC_URL=http://127.0.0.1:8080 MCP_OAUTH_MODE=facade \
     MCP_SECRET=0123456789abcdef0123456789abcdef \
     "$top_builddir/cgi-bin/oauth-authorize.fcgi" --check-config 2>&1)
 unlike "$out" 'plain http' "facade on http://127.0.0.1 (the demo): none"
+# ... and so do the others where tokens are checked without OAuth mode
+for prog in mcp.fcgi oauth-metadata.fcgi; do
+	out=$(clean_env MCP_PUBLIC_URL=http://mcp.example MCP_AUTH=jwt \
+	    MCP_OAUTH_ISSUER=https://id.example \
+	    "$top_builddir/cgi-bin/$prog" --check-config 2>&1)
+	like "$out" 'warning: MCP_PUBLIC_URL is plain http.*bearer tokens' \
+	    "$prog, MCP_AUTH=jwt on http://mcp.example: a warning"
+done
+out=$(clean_env MCP_PUBLIC_URL=http://mcp.example MCP_AUTH=none \
+    "$top_builddir/cgi-bin/mcp.fcgi" --check-config 2>&1)
+unlike "$out" 'plain http' "MCP_AUTH=none on http://mcp.example: none"
 cfg_refused mcp.fcgi '^MCP_JWKS_COOLDOWN: too small' \
     "MCP_JWKS_COOLDOWN=0 (a JWKS fetch per junk token)" MCP_JWKS_COOLDOWN=0
 cfg_refused oauth-authorize.fcgi '^MCP_SECRET: required' "facade without MCP_SECRET" \
