@@ -867,6 +867,20 @@ warn_plain_provider(const struct cfg *c, FILE *err)
 			    "the network in clear\n", v[i].name);
 }
 
+/* How many different byte values `s` holds. */
+static int
+distinct_bytes(const char *s)
+{
+	unsigned char	 seen[256];
+	int		 n = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (; *s != '\0'; s++)
+		if (!seen[(unsigned char)*s]++)
+			n++;
+	return n;
+}
+
 /* The OAuth modes and what each needs (only what this program reads). */
 static int
 derive_oauth(struct cfg *c, unsigned prog, FILE *err)
@@ -934,6 +948,13 @@ derive_oauth(struct cfg *c, unsigned prog, FILE *err)
 		fprintf(err, "MCP_OAUTH_REGISTRATION: static would hand the "
 		    "provider's client secret to every client; facade uses "
 		    "stateless (or off)\n");
+		rc = -1;
+	}
+	if (c->secret != NULL && distinct_bytes(c->secret) < 8) {
+		/* a placeholder filled with blanks or one character: a key
+		 * that anyone guesses, and seals anyone forges */
+		fprintf(err, "MCP_SECRET: fewer than 8 different bytes: use a "
+		    "random value (openssl rand -hex 32)\n");
 		rc = -1;
 	}
 	if (c->oauth_mode == OAUTHM_FACADE && c->secret == NULL &&

@@ -297,6 +297,12 @@ out=$(clean_env MCP_PUBLIC_URL=http://mcp.example MCP_AUTH=none \
 unlike "$out" 'plain http' "MCP_AUTH=none on http://mcp.example: none"
 cfg_refused mcp.fcgi '^MCP_JWKS_COOLDOWN: too small' \
     "MCP_JWKS_COOLDOWN=0 (a JWKS fetch per junk token)" MCP_JWKS_COOLDOWN=0
+cfg_refused oauth-token.fcgi '^MCP_SECRET: fewer than 8 different bytes' \
+    "MCP_SECRET of 32 spaces" $FAC MCP_OAUTH_CLIENT_ID=gw \
+    "MCP_SECRET=                                "
+cfg_refused oauth-token.fcgi '^MCP_SECRET: fewer than 8 different bytes' \
+    "MCP_SECRET of 32 times the same two letters" $FAC MCP_OAUTH_CLIENT_ID=gw \
+    MCP_SECRET=abababababababababababababababab
 cfg_refused oauth-authorize.fcgi '^MCP_SECRET: required' "facade without MCP_SECRET" \
     $FAC MCP_OAUTH_CLIENT_ID=gw
 cfg_refused oauth-token.fcgi '^MCP_SECRET: length out of range' "MCP_SECRET shorter than 32 bytes" \
