@@ -42,9 +42,12 @@ static int			 srv_conn_fd = -1;	/* FastCGI, or -1 */
 static int			 srv_body_late;	/* answered 408 */
 
 /*
- * SIGTERM: stop accepting.  A request in flight finishes first because the
- * loop only looks at the flag between requests; an idle accept() returns
- * with EINTR (no SA_RESTART) and libfcgi gives up because of
+ * SIGTERM: stop accepting.  A request in flight finishes first: the loop
+ * only looks at the flag between requests, and the signal is blocked
+ * while one is served (srv_stop_signals), so that it cannot cut a read of
+ * the body short (libfcgi does not read again after EINTR, and the body
+ * would be taken for one shorter than Content-Length); an idle accept()
+ * returns with EINTR (no SA_RESTART) and libfcgi gives up because of
  * FCGX_ShutdownPending().
  */
 static void
@@ -68,6 +71,18 @@ srv_signals(void)
 	sa.sa_flags = 0;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+}
+
+/* Hold SIGTERM and SIGINT back (SIG_BLOCK) or let them in (SIG_UNBLOCK). */
+static void
+srv_stop_signals(int how)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(how, &set, NULL);
 }
 
 static void
@@ -390,6 +405,7 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		/* SIGTERM in accept(2); a connection taken is still served */
 		if ((srv_terminate && r.ipcFd < 0) || FCGX_Accept_r(&r) < 0)
 			break;
+		srv_stop_signals(SIG_BLOCK);
 		sink.write = fcgi_write;
 		sink.flush = fcgi_flush;
 		sink.ctx = r.out;
@@ -412,6 +428,8 @@ srv_loop(const struct srv_prog *p, void *app, const struct cfg *cfg)
 		FCGX_Finish_r(&r);
 		dl_disarm();
 		srv_done(p, &rq, &rs);
+		/* one that came meanwhile is handled here, and ends the loop */
+		srv_stop_signals(SIG_UNBLOCK);
 	}
 	log_msg(LOGL_INFO, "exiting (pid %ld)", (long)getpid());
 }

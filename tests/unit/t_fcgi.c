@@ -284,6 +284,40 @@ stops_on(pid_t pid, int sig)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * SIGTERM while a request's body is coming in (a web server that streams
+ * bodies): 1 when that request is answered whole and the worker then
+ * exits with 0.
+ */
+static int
+term_mid_body(pid_t pid)
+{
+	struct timespec	 pause = { 0, 300000000 }, tick = { 0, 100000000 };
+	char		 out[4096];
+	size_t		 n;
+	int		 fd, served, i, status = -1;
+
+	if ((fd = dial()) == -1)
+		return 0;
+	n = head(out, sizeof(ping_body) - 1);
+	rec(out, &n, T_STDIN, ping_body, 10);
+	served = write(fd, out, n) == (ssize_t)n;
+	nanosleep(&pause, NULL);	/* the worker waits in read(2) */
+	kill(pid, SIGTERM);
+	nanosleep(&pause, NULL);
+	n = 0;
+	rec(out, &n, T_STDIN, ping_body + 10, sizeof(ping_body) - 1 - 10);
+	rec(out, &n, T_STDIN, "", 0);
+	served = served && write(fd, out, n) == (ssize_t)n && answer(fd);
+	close(fd);
+	for (i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		nanosleep(&tick, NULL);
+	if (i == 50)
+		reap(pid);
+	return served && i < 50 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0;
+}
+
 int
 main(void)
 {
@@ -337,6 +371,9 @@ main(void)
 		if (!one_request("", 0))
 			break;
 	ok(i == 20, "20 requests in a row");
+	ok(term_mid_body(pid), "SIGTERM while a body comes in: that request "
+	    "is answered whole, then the worker exits with 0");
+	pid = start_worker(0);
 
 	/* signals while idle in accept(2): SIGTERM, and libfcgi's SIGUSR1 */
 	ok(stops_on(pid, SIGTERM), "SIGTERM while idle: the worker exits "
