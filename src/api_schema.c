@@ -25,8 +25,12 @@ struct api_conv {
 	struct json_object	*defs;		/* built $defs, or NULL */
 	struct api_def		*map;
 	size_t			 nmap;
-	struct json_object	*stack[API_SCHEMA_DEPTH];
+	/* a level of nesting each, and the $ref hops between (a hop is
+	 * not a level: API_REF_HOPS bounds a chain) */
+	struct json_object	*stack[(API_SCHEMA_DEPTH + 1) *
+				    (API_REF_HOPS + 2)];
 	size_t			 depth;
+	size_t			 hops;		/* of them, $ref hops */
 	size_t			 nodes;
 	const char		*where;
 	char			**cause;
@@ -107,6 +111,47 @@ def_name(struct api_conv *c, const char *ref)
 	return name;
 }
 
+/* The cause for a schema nested past API_SCHEMA_DEPTH; -1. */
+static int
+too_deep(struct api_conv *c)
+{
+	xasprintf(c->cause, "MCP_OPENAPI: %s: %s: schema nested deeper than "
+	    "%d levels", c->doc->where, c->where, API_SCHEMA_DEPTH);
+	return -1;
+}
+
+/* Levels of nesting on the stack (API_SCHEMA_DEPTH bounds them). */
+static size_t
+levels(const struct api_conv *c)
+{
+	return c->depth - c->hops;
+}
+
+/*
+ * Convert `target` with it on the stack (which on_stack looks at for
+ * recursion); a target that is itself a $ref (a hop of a chain) is not
+ * a level.
+ */
+static int
+convert_pushed(struct api_conv *c, struct json_object *target,
+    struct json_object **out)
+{
+	struct json_object	*ref;
+	int			 hop, rc;
+
+	if (c->depth >= sizeof(c->stack) / sizeof(c->stack[0]))
+		return too_deep(c);
+	hop = json_object_is_type(target, json_type_object) &&
+	    json_object_object_get_ex(target, "$ref", &ref) &&
+	    json_object_is_type(ref, json_type_string);
+	c->stack[c->depth++] = target;
+	c->hops += (size_t)hop;
+	rc = convert(c, target, out);
+	c->depth--;
+	c->hops -= (size_t)hop;
+	return rc;
+}
+
 /* "#/$defs/Name" for `target`, converting it into $defs the first time. */
 static struct json_object *
 def_ref(struct api_conv *c, struct json_object *target, const char *ref)
@@ -131,16 +176,11 @@ def_ref(struct api_conv *c, struct json_object *target, const char *ref)
 			c->defs = json_object_new_object();
 		/* placeholder first: references met while converting stop */
 		json_object_object_add(c->defs, name, json_object_new_object());
-		if (c->depth >= API_SCHEMA_DEPTH) {
-			xasprintf(c->cause, "MCP_OPENAPI: %s: %s: schema nested "
-			    "deeper than %d levels", c->doc->where, c->where,
-			    API_SCHEMA_DEPTH);
+		if (levels(c) >= API_SCHEMA_DEPTH) {
+			too_deep(c);
 			return NULL;
 		}
-		c->stack[c->depth++] = target;
-		rc = convert(c, target, &conv);
-		c->depth--;
-		if (rc == -1)
+		if ((rc = convert_pushed(c, target, &conv)) == -1)
 			return NULL;
 		json_object_object_add(c->defs, name, conv);
 	}
@@ -254,14 +294,11 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 	    c->cause)) == NULL)
 		return -1;
 	if (on_stack(c, target) || c->nodes > API_SCHEMA_NODES ||
-	    c->depth >= API_SCHEMA_DEPTH) {
+	    levels(c) >= API_SCHEMA_DEPTH) {
 		if ((*out = def_ref(c, target, ref)) == NULL)
 			rc = -1;
-	} else {
-		c->stack[c->depth++] = target;
-		rc = convert(c, target, out);
-		c->depth--;
-	}
+	} else
+		rc = convert_pushed(c, target, out);
 	if (rc == 0)
 		rc = apply_siblings(c, node, out);
 	return rc;
@@ -474,12 +511,9 @@ convert(struct api_conv *c, struct json_object *node, struct json_object **outp)
 		*outp = json_object_get(node);	/* booleans, null, junk */
 		return 0;
 	}
-	if (c->depth >= API_SCHEMA_DEPTH) {
-		xasprintf(c->cause, "MCP_OPENAPI: %s: %s: schema nested deeper "
-		    "than %d levels", c->doc->where, c->where,
-		    API_SCHEMA_DEPTH);
-		return -1;
-	}
+	if (levels(c) >= API_SCHEMA_DEPTH ||
+	    c->depth >= sizeof(c->stack) / sizeof(c->stack[0]))
+		return too_deep(c);
 	if (json_object_object_get_ex(node, "$ref", &ref) &&
 	    json_object_is_type(ref, json_type_string))
 		return convert_ref(c, node, json_object_get_string(ref), outp);

@@ -520,6 +520,49 @@ t_ref_chain(void)
 	cfg_free(&cfg);
 }
 
+/*
+ * Hops of a $ref chain are not levels of nesting: 16 levels, each
+ * reaching the next through three bare aliases, load (each hop counted
+ * as a level made it 64 and refused start-up).
+ */
+static void
+t_ref_hops(void)
+{
+	struct cfg	 cfg;
+	struct registry	*reg;
+	struct buf	 d;
+	char		*cause, to[32];
+	int		 i, h;
+
+	buf_init(&d);
+	buf_puts(&d, DOC_HEAD "\"paths\":{\"/a\":{\"post\":{"
+	    "\"operationId\":\"op\",\"responses\":{},\"requestBody\":{"
+	    "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/L0\"}}}}}}},\"components\":{"
+	    "\"schemas\":{\"L16\":{\"type\":\"string\"}");
+	for (i = 0; i < 16; i++) {
+		buf_printf(&d, ",\"L%d\":{\"type\":\"object\",\"properties\":"
+		    "{\"v\":{\"type\":\"string\"},\"c\":{\"$ref\":"
+		    "\"#/components/schemas/L%d_a0\"}}}", i, i);
+		for (h = 0; h < 3; h++) {
+			if (h < 2)
+				snprintf(to, sizeof(to), "L%d_a%d", i, h + 1);
+			else
+				snprintf(to, sizeof(to), "L%d", i + 1);
+			buf_printf(&d, ",\"L%d_a%d\":{\"$ref\":\"#/components/"
+			    "schemas/%s\"}", i, h, to);
+		}
+	}
+	buf_puts(&d, "}}}");
+	reg = load_text(d.data, &cfg, &cause);
+	ok(reg != NULL, "16 levels, three $ref hops between each two: loads "
+	    "(%s)", cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	buf_free(&d);
+}
+
 /* A summary of 1,000 bytes: the title (written twice) is cut. */
 static void
 t_long_title(void)
@@ -1514,6 +1557,7 @@ main(void)
 	t_sizes();
 	t_tools_budget();
 	t_ref_chain();
+	t_ref_hops();
 	t_long_title();
 	t_many_params();
 	t_path_vars();
