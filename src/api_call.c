@@ -309,11 +309,15 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q,
 {
 	const char	*sep = p->style == API_STYLE_SPACE ? "%20" :
 			    p->style == API_STYLE_PIPE ? "%7C" : ",";
+	const char	*delim = ",";
 	size_t		 i, n;
 
+	/* an array joined with the style's separator, an object with ',' */
+	if (json_object_is_type(v, json_type_array))
+		delim = p->style == API_STYLE_SPACE ? " " :
+		    p->style == API_STYLE_PIPE ? "|" : ",";
 	if (!p->explode && p->style != API_STYLE_DEEP &&
-	    (*why = joined_split(v, p->style == API_STYLE_SPACE ? " " :
-	    p->style == API_STYLE_PIPE ? "|" : ",")) != NULL)
+	    (*why = joined_split(v, delim)) != NULL)
 		return -1;
 	if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);

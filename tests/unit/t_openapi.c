@@ -1487,6 +1487,9 @@ t_joined(void)
 	    "\"explode\":false,\"schema\":{\"type\":\"array\"}},"
 	    "{\"name\":\"e\",\"in\":\"query\",\"schema\":{\"type\":"
 	    "\"array\"}},"
+	    "{\"name\":\"so\",\"in\":\"query\",\"style\":"
+	    "\"spaceDelimited\",\"explode\":false,\"schema\":{\"type\":"
+	    "\"object\"}},"
 	    "{\"name\":\"X-H\",\"in\":\"header\",\"schema\":{\"type\":"
 	    "\"array\"}}]}}}}";
 	static const struct {
@@ -1501,6 +1504,8 @@ t_joined(void)
 		    "a pipeDelimited item with '|'" },
 		{ "{\"id\":[\"a\"],\"X-H\":[\"a,b\"]}",
 		    "a header array item with ','" },
+		{ "{\"id\":[\"a\"],\"so\":{\"sort\":\"asc,admin,true\"}}",
+		    "a spaceDelimited object (joined with ',') with ','" },
 	};
 	struct cfg		 cfg;
 	struct registry		*reg;
