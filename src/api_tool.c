@@ -846,10 +846,11 @@ build_params(struct api_tb *t)
 {
 	struct json_object	*lists[2], **merged = NULL, *p, *q, *v, *e;
 	struct json_object	*own = json_object_new_array();
+	struct json_object	*seen = json_object_new_object();
 	struct api_param		*op;
-	const char		*name, *in, *qn, *qi;
+	const char		*name, *in;
 	char			*where, *tail, *prop;
-	size_t			 i, j, k, n = 0, cap = 0;
+	size_t			 i, j, n = 0, cap = 0;
 	int			 li, req, hidden, rc = -1;
 
 	lists[0] = obj_get(t->c->item, "parameters", json_type_array);
@@ -877,15 +878,17 @@ build_params(struct api_tb *t)
 				goto out;
 			}
 			free(where);
-			for (k = 0; k < n; k++) {
-				qn = str_get(merged[k], "name");
-				qi = str_get(merged[k], "in");
-				if (strcmp(qn, name) == 0 && strcmp(qi, in) == 0)
-					break;
-			}
-			if (k < n)
-				merged[k] = p;
+			/*
+			 * The operation's entry replaces the path item's of
+			 * the same name and location, found by a table (a
+			 * document may list thousands: cookies, say)
+			 */
+			xasprintf(&tail, "%s %s", in, name);
+			if (json_object_object_get_ex(seen, tail, &v))
+				merged[json_object_get_int64(v)] = p;
 			else {
+				json_object_object_add(seen, tail,
+				    json_object_new_int64((int64_t)n));
 				if (n == cap) {
 					cap = cap ? 2 * cap : 16;
 					merged = xrealloc(merged, cap *
@@ -893,6 +896,7 @@ build_params(struct api_tb *t)
 				}
 				merged[n++] = p;
 			}
+			free(tail);
 		}
 	}
 	t->op->params = xcalloc(n, sizeof(*t->op->params));
@@ -966,6 +970,7 @@ build_params(struct api_tb *t)
 	rc = 0;
 out:
 	free(merged);
+	json_object_put(seen);
 	json_object_put(own);	/* what the tool keeps, it copied */
 	return rc;
 }
