@@ -883,7 +883,7 @@ build_params(struct api_tb *t)
 			 * the same name and location, found by a table (a
 			 * document may list thousands: cookies, say)
 			 */
-			xasprintf(&tail, "%s %s", in, name);
+			xasprintf(&tail, "%zu:%s%s", strlen(in), in, name);
 			if (json_object_object_get_ex(seen, tail, &v))
 				merged[json_object_get_int64(v)] = p;
 			else {
