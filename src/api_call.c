@@ -309,13 +309,10 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q,
 {
 	const char	*sep = p->style == API_STYLE_SPACE ? "%20" :
 			    p->style == API_STYLE_PIPE ? "%7C" : ",";
-	const char	*delim = ",";
+	const char	*delim = p->style == API_STYLE_SPACE ? " " :
+			    p->style == API_STYLE_PIPE ? "|" : ",";
 	size_t		 i, n;
 
-	/* an array joined with the style's separator, an object with ',' */
-	if (json_object_is_type(v, json_type_array))
-		delim = p->style == API_STYLE_SPACE ? " " :
-		    p->style == API_STYLE_PIPE ? "|" : ",";
 	if (!p->explode && p->style != API_STYLE_DEEP &&
 	    (*why = joined_split(v, delim)) != NULL)
 		return -1;
@@ -352,10 +349,11 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q,
 			buf_putc(q, '=');
 			n = 0;
 			json_object_object_foreach(v, k3, val3) {
+				/* R%20100%20G%20200 (OpenAPI's style table) */
 				if (n++ > 0)
-					buf_putc(q, ',');
+					buf_puts(q, sep);
 				url_encode(q, k3, strlen(k3));
-				buf_putc(q, ',');
+				buf_puts(q, sep);
 				encode_value(q, val3);
 			}
 		}

@@ -1504,8 +1504,8 @@ t_joined(void)
 		    "a pipeDelimited item with '|'" },
 		{ "{\"id\":[\"a\"],\"X-H\":[\"a,b\"]}",
 		    "a header array item with ','" },
-		{ "{\"id\":[\"a\"],\"so\":{\"sort\":\"asc,admin,true\"}}",
-		    "a spaceDelimited object (joined with ',') with ','" },
+		{ "{\"id\":[\"a\"],\"so\":{\"sort\":\"asc admin true\"}}",
+		    "a spaceDelimited object's value with a space" },
 	};
 	struct cfg		 cfg;
 	struct registry		*reg;
@@ -1530,9 +1530,11 @@ t_joined(void)
 	}
 	e = build(reg, &cfg, "getF", "{\"id\":[\"a b\",\"c\"],\"o\":{"
 	    "\"sort\":\"a b\"},\"ids\":[\"1,2\",\"3\"],\"e\":[\"a,b\"],"
-	    "\"X-H\":[\"a b\",\"c\"]}", &r);
+	    "\"so\":{\"R\":100,\"G\":\"2,0\"},\"X-H\":[\"a b\",\"c\"]}",
+	    &r);
 	ok(e == NULL && strcmp(r.url.data, "http://x/f/a%20b,c?o=sort,a%20b&"
-	    "ids=1%2C2%203&e=a%2Cb") == 0 && has_header(&r, "X-H: a b,c"),
+	    "ids=1%2C2%203&e=a%2Cb&so=R%20100%20G%202%2C0") == 0 &&
+	    has_header(&r, "X-H: a b,c"),
 	    "other delimiters, and exploded items, are sent (%s)",
 	    e ? js(e) : r.url.data);
 	json_object_put(e);
