@@ -610,6 +610,7 @@ t_many_params(void)
 	struct registry	*reg;
 	struct buf	 d;
 	char		*cause;
+	const char	*s;
 	int		 i;
 
 	buf_init(&d);
@@ -642,6 +643,21 @@ t_many_params(void)
 	ok(reg != NULL && ((const struct api_op *)reg->tools[0].impl)->
 	    nparams == 256, "256 parameters and a cookie and an Accept "
 	    "header: loads (%s)", cause ? cause : "ok");
+	reg_free(reg);
+	free(cause);
+	cfg_free(&cfg);
+	/* an entry of an unknown location whose name and location spell
+	 * those of another (the operation's replaces the path item's of
+	 * the same name and location): not that one */
+	reg = load_text(DOC_HEAD "\"paths\":{\"/f\":{\"parameters\":["
+	    "{\"name\":\"a b\",\"in\":\"query\",\"required\":true}],"
+	    "\"get\":{\"operationId\":\"getF\",\"responses\":{},"
+	    "\"parameters\":[{\"name\":\"b\",\"in\":\"query a\"}]}}}}",
+	    &cfg, &cause);
+	s = reg != NULL ? schema_of(reg, "getF") : cause;
+	ok(reg != NULL && strstr(s, "\"a b\"") != NULL, "a parameter of "
+	    "location 'query a' named 'b' does not replace 'a b' in the query "
+	    "(%s)", s);
 	reg_free(reg);
 	free(cause);
 	cfg_free(&cfg);
