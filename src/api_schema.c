@@ -128,27 +128,29 @@ levels(const struct api_conv *c)
 }
 
 /*
- * Convert `target` with it on the stack (which on_stack looks at for
- * recursion); a target that is itself a $ref (a hop of a chain) is not
- * a level.
+ * Convert what a $ref names with it on the stack (which on_stack looks at
+ * for recursion): convert puts a schema there itself, as a level; a
+ * target that is a $ref too (a hop of a chain) goes there here, and is
+ * not a level.
  */
 static int
-convert_pushed(struct api_conv *c, struct json_object *target,
+convert_target(struct api_conv *c, struct json_object *target,
     struct json_object **out)
 {
 	struct json_object	*ref;
-	int			 hop, rc;
+	int			 rc;
 
+	if (!json_object_is_type(target, json_type_object) ||
+	    !json_object_object_get_ex(target, "$ref", &ref) ||
+	    !json_object_is_type(ref, json_type_string))
+		return convert(c, target, out);
 	if (c->depth >= sizeof(c->stack) / sizeof(c->stack[0]))
 		return too_deep(c);
-	hop = json_object_is_type(target, json_type_object) &&
-	    json_object_object_get_ex(target, "$ref", &ref) &&
-	    json_object_is_type(ref, json_type_string);
 	c->stack[c->depth++] = target;
-	c->hops += (size_t)hop;
+	c->hops++;
 	rc = convert(c, target, out);
 	c->depth--;
-	c->hops -= (size_t)hop;
+	c->hops--;
 	return rc;
 }
 
@@ -180,7 +182,7 @@ def_ref(struct api_conv *c, struct json_object *target, const char *ref)
 			too_deep(c);
 			return NULL;
 		}
-		if ((rc = convert_pushed(c, target, &conv)) == -1)
+		if ((rc = convert_target(c, target, &conv)) == -1)
 			return NULL;
 		json_object_object_add(c->defs, name, conv);
 	}
@@ -298,7 +300,7 @@ convert_ref(struct api_conv *c, struct json_object *node, const char *ref,
 		if ((*out = def_ref(c, target, ref)) == NULL)
 			rc = -1;
 	} else
-		rc = convert_pushed(c, target, out);
+		rc = convert_target(c, target, out);
 	if (rc == 0)
 		rc = apply_siblings(c, node, out);
 	return rc;

@@ -521,46 +521,60 @@ t_ref_chain(void)
 }
 
 /*
- * Hops of a $ref chain are not levels of nesting: 16 levels, each
- * reaching the next through three bare aliases, load (each hop counted
- * as a level made it 64 and refused start-up).
+ * A level reached through a $ref is one level, and the hops of a $ref
+ * chain are none: 40 levels each naming the next, and 16 levels reaching
+ * the next through three bare aliases, load (the first counted twice
+ * and the second four times made them past 64 and refused start-up).
  */
 static void
 t_ref_hops(void)
 {
-	struct cfg	 cfg;
-	struct registry	*reg;
-	struct buf	 d;
-	char		*cause, to[32];
-	int		 i, h;
+	static const int	 shape[][2] = { { 40, 0 }, { 16, 3 } };
+	struct cfg		 cfg;
+	struct registry		*reg;
+	struct buf		 d;
+	char			*cause, to[32];
+	size_t			 k;
+	int			 i, h, hops, levels;
 
-	buf_init(&d);
-	buf_puts(&d, DOC_HEAD "\"paths\":{\"/a\":{\"post\":{"
-	    "\"operationId\":\"op\",\"responses\":{},\"requestBody\":{"
-	    "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
-	    "\"#/components/schemas/L0\"}}}}}}},\"components\":{"
-	    "\"schemas\":{\"L16\":{\"type\":\"string\"}");
-	for (i = 0; i < 16; i++) {
-		buf_printf(&d, ",\"L%d\":{\"type\":\"object\",\"properties\":"
-		    "{\"v\":{\"type\":\"string\"},\"c\":{\"$ref\":"
-		    "\"#/components/schemas/L%d_a0\"}}}", i, i);
-		for (h = 0; h < 3; h++) {
-			if (h < 2)
-				snprintf(to, sizeof(to), "L%d_a%d", i, h + 1);
+	for (k = 0; k < sizeof(shape) / sizeof(shape[0]); k++) {
+		levels = shape[k][0];
+		hops = shape[k][1];
+		buf_init(&d);
+		buf_printf(&d, DOC_HEAD "\"paths\":{\"/a\":{\"post\":{"
+		    "\"operationId\":\"op\",\"responses\":{},"
+		    "\"requestBody\":{\"content\":{\"application/json\":{"
+		    "\"schema\":{\"$ref\":\"#/components/schemas/L0\"}}}}}}},"
+		    "\"components\":{\"schemas\":{\"L%d\":{\"type\":"
+		    "\"string\"}", levels);
+		for (i = 0; i < levels; i++) {
+			if (hops > 0)
+				snprintf(to, sizeof(to), "L%d_a0", i);
 			else
 				snprintf(to, sizeof(to), "L%d", i + 1);
-			buf_printf(&d, ",\"L%d_a%d\":{\"$ref\":\"#/components/"
-			    "schemas/%s\"}", i, h, to);
+			buf_printf(&d, ",\"L%d\":{\"type\":\"object\","
+			    "\"properties\":{\"v\":{\"type\":\"string\"},"
+			    "\"c\":{\"$ref\":\"#/components/schemas/%s\"}}}", i,
+			    to);
+			for (h = 0; h < hops; h++) {
+				if (h + 1 < hops)
+					snprintf(to, sizeof(to), "L%d_a%d", i,
+					    h + 1);
+				else
+					snprintf(to, sizeof(to), "L%d", i + 1);
+				buf_printf(&d, ",\"L%d_a%d\":{\"$ref\":"
+				    "\"#/components/schemas/%s\"}", i, h, to);
+			}
 		}
+		buf_puts(&d, "}}}");
+		reg = load_text(d.data, &cfg, &cause);
+		ok(reg != NULL, "%d levels, %d $ref hops between each two: "
+		    "loads (%s)", levels, hops, cause ? cause : "ok");
+		reg_free(reg);
+		free(cause);
+		cfg_free(&cfg);
+		buf_free(&d);
 	}
-	buf_puts(&d, "}}}");
-	reg = load_text(d.data, &cfg, &cause);
-	ok(reg != NULL, "16 levels, three $ref hops between each two: loads "
-	    "(%s)", cause ? cause : "ok");
-	reg_free(reg);
-	free(cause);
-	cfg_free(&cfg);
-	buf_free(&d);
 }
 
 /* A summary of 1,000 bytes: the title (written twice) is cut. */
