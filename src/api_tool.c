@@ -1699,10 +1699,11 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
 	}
 	if ((was = n = json_size(in)) > max) {
 		/*
-		 * The shallowest level to cut at, from what each level's
-		 * notes take (measured once, not by writing the schema out
-		 * again for each level: a large one nested deep cost
-		 * seconds), then measured; cut higher while it is over.
+		 * The deepest level to cut from that is enough, from what
+		 * each level's notes take (measured once, not by writing
+		 * the schema out again for each level: a large one nested
+		 * deep cost seconds), then measured; cut from one level
+		 * higher while it is still over.
 		 */
 		memset(notes, 0, sizeof(notes));
 		deepest = schema_strip(in, 0, 0, NULL, notes);
