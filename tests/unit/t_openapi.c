@@ -612,6 +612,20 @@ t_long_title(void)
 	buf_free(&d);
 }
 
+/* A document whose GET `path` has 256 query parameters, then `more`. */
+static void
+query_256(struct buf *d, const char *path, const char *more)
+{
+	int	 i;
+
+	buf_printf(d, DOC_HEAD "\"paths\":{\"%s\":{\"get\":{"
+	    "\"operationId\":\"op\",\"responses\":{},\"parameters\":[",
+	    path);
+	for (i = 0; i < 256; i++)
+		buf_printf(d, "{\"name\":\"q%d\",\"in\":\"query\"},", i);
+	buf_printf(d, "%s]}}}}", more);
+}
+
 /*
  * More parameters than a tool takes (256): the operation is refused by
  * name, not published without the last ones (here a required query
@@ -625,17 +639,11 @@ t_many_params(void)
 	struct buf	 d;
 	char		*cause;
 	const char	*s;
-	int		 i;
 
 	buf_init(&d);
-	buf_puts(&d, DOC_HEAD "\"paths\":{\"/items/{id}\":{\"get\":{"
-	    "\"operationId\":\"getItem\",\"responses\":{},"
-	    "\"parameters\":[");
-	for (i = 0; i < 256; i++)
-		buf_printf(&d, "{\"name\":\"q%d\",\"in\":\"query\"},", i);
-	buf_puts(&d, "{\"name\":\"tenant\",\"in\":\"query\",\"required\":"
-	    "true},{\"name\":\"id\",\"in\":\"path\",\"required\":true}"
-	    "]}}}}");
+	query_256(&d, "/items/{id}", "{\"name\":\"tenant\",\"in\":\"query\","
+	    "\"required\":true},{\"name\":\"id\",\"in\":\"path\","
+	    "\"required\":true}");
 	reg = load_text(d.data, &cfg, &cause);
 	ok(reg == NULL && cause != NULL && strstr(cause,
 	    "#/paths/~1items~1{id}/get: more than 256 parameters") != NULL,
@@ -646,13 +654,8 @@ t_many_params(void)
 	cfg_free(&cfg);
 	/* those never sent (a cookie, an Accept header) do not count */
 	buf_reset(&d);
-	buf_puts(&d, DOC_HEAD "\"paths\":{\"/items\":{\"get\":{"
-	    "\"operationId\":\"getItems\",\"responses\":{},"
-	    "\"parameters\":[");
-	for (i = 0; i < 256; i++)
-		buf_printf(&d, "{\"name\":\"q%d\",\"in\":\"query\"},", i);
-	buf_puts(&d, "{\"name\":\"Accept\",\"in\":\"header\"},"
-	    "{\"name\":\"sid\",\"in\":\"cookie\"}]}}}}");
+	query_256(&d, "/items", "{\"name\":\"Accept\",\"in\":\"header\"},"
+	    "{\"name\":\"sid\",\"in\":\"cookie\"}");
 	reg = load_text(d.data, &cfg, &cause);
 	ok(reg != NULL && ((const struct api_op *)reg->tools[0].impl)->
 	    nparams == 256, "256 parameters and a cookie and an Accept "
