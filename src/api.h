@@ -29,12 +29,21 @@ enum api_body { API_BODY_NONE, API_BODY_JSON, API_BODY_FORM, API_BODY_RAW,
 enum api_style { API_STYLE_FORM, API_STYLE_SIMPLE, API_STYLE_SPACE,
 	API_STYLE_PIPE, API_STYLE_DEEP, API_STYLE__MAX };
 
+/*
+ * A parameter described by `content` rather than `schema` goes whole, as
+ * one value in its media type: JSON text for a JSON type (a string too),
+ * else a scalar's text (a structure as JSON text).  style and explode
+ * have no say.
+ */
+enum api_content { API_CONTENT_NONE, API_CONTENT_TEXT, API_CONTENT_JSON };
+
 struct api_param {
 	char		*name;		/* as the API knows it */
 	char		*prop;		/* the inputSchema property */
 	enum api_in	 in;
 	enum api_style	 style;
 	int		 explode;
+	enum api_content content;
 };
 
 /* A property of a multipart/form-data body that needs more than text. */
@@ -89,6 +98,9 @@ struct api_op {
 	struct json_object *body_fixed;
 	struct json_object *body_defaults;
 	struct json_object *body_unsent;
+	/* a urlencoded body's arrays that its encoding does not explode:
+	 * property -> the delimiter their items are joined with */
+	struct json_object *form_joined;
 };
 
 /* The document being converted. */

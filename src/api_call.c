@@ -70,6 +70,7 @@ api_op_free(void *p)
 	json_object_put(op->body_fixed);
 	json_object_put(op->body_defaults);
 	json_object_put(op->body_unsent);
+	json_object_put(op->form_joined);
 	free(op);
 }
 
@@ -139,10 +140,15 @@ say(struct tool_call *call, enum tool_log level, const char *fmt, ...)
 /*
  * A scalar as text for a URL or header: strings as they are, numbers as
  * JSON writes them, booleans as true/false.  -1 for objects and arrays.
+ * A number with no fraction that a double holds exactly goes as an
+ * integer: 1.0 and 1e2 pass type integer, and an API reading one from a
+ * URL (int(), strconv.Atoi) would refuse them as written.
  */
 static int
 scalar_text(struct json_object *v, struct buf *out)
 {
+	double	 d;
+
 	switch (json_object_get_type(v)) {
 	case json_type_string:
 		buf_append(out, json_object_get_string(v),
@@ -151,8 +157,14 @@ scalar_text(struct json_object *v, struct buf *out)
 	case json_type_boolean:
 		buf_puts(out, json_object_get_boolean(v) ? "true" : "false");
 		return 0;
-	case json_type_int:
 	case json_type_double:
+		d = json_object_get_double(v);
+		if (d == floor(d) && fabs(d) <= 9007199254740992.0) {
+			buf_printf(out, "%.0f", d);
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case json_type_int:
 		jw_value(out, v);	/* json-c's plain text, without its
 					 * print buffer */
 		return 0;
@@ -173,6 +185,18 @@ encode_value(struct buf *b, struct json_object *v)
 		    JSON_C_TO_STRING_PLAIN));
 	url_encode(b, t.data ? t.data : "", t.len);
 	buf_free(&t);
+}
+
+/*
+ * The one text of a parameter described by `content` (api_content):
+ * JSON text for a JSON media type, else a scalar's text.
+ */
+static void
+whole_text(struct json_object *v, const struct api_param *p, struct buf *t)
+{
+	if (p->content == API_CONTENT_JSON || scalar_text(v, t) == -1)
+		buf_puts(t, json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /*
@@ -240,10 +264,16 @@ path_value(struct json_object *v, const struct api_param *p, struct buf *b,
 	const char	*seg;
 	int		 first = 1;
 
-	if ((*why = joined_split(v, json_object_is_type(v,
-	    json_type_object) && p->explode ? ",=" : ",")) != NULL)
+	if (p->content == API_CONTENT_NONE && (*why = joined_split(v,
+	    json_object_is_type(v, json_type_object) && p->explode ?
+	    ",=" : ",")) != NULL)
 		return -1;
-	if (json_object_is_type(v, json_type_array)) {
+	if (p->content != API_CONTENT_NONE) {
+		buf_init(&one);
+		whole_text(v, p, &one);
+		url_encode(b, one.data ? one.data : "", one.len);
+		buf_free(&one);
+	} else if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);
 		for (i = 0; i < n; i++) {
 			if (!first)
@@ -311,8 +341,19 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q,
 			    p->style == API_STYLE_PIPE ? "%7C" : ",";
 	const char	*delim = p->style == API_STYLE_SPACE ? " " :
 			    p->style == API_STYLE_PIPE ? "|" : ",";
+	struct buf	 t;
 	size_t		 i, n;
 
+	if (p->content != API_CONTENT_NONE) {
+		buf_init(&t);
+		whole_text(v, p, &t);
+		buf_putc(q, q->len ? '&' : '?');
+		url_encode(q, p->name, strlen(p->name));
+		buf_putc(q, '=');
+		url_encode(q, t.data ? t.data : "", t.len);
+		buf_free(&t);
+		return 0;
+	}
 	if (!p->explode && p->style != API_STYLE_DEEP &&
 	    (*why = joined_split(v, delim)) != NULL)
 		return -1;
@@ -334,6 +375,19 @@ query_value(struct json_object *v, const struct api_param *p, struct buf *q,
 		}
 	} else if (json_object_is_type(v, json_type_object)) {
 		if (p->style == API_STYLE_DEEP) {
+			/*
+			 * name[key]: a key with a bracket would nest deeper
+			 * once decoded (qs, PHP, Rack: name[a][role]), and an
+			 * empty one is an array push (name[])
+			 */
+			json_object_object_foreach(v, k0, val0) {
+				(void)val0;
+				if (*k0 == '\0' || strpbrk(k0, "[]") != NULL) {
+					*why = "must not have an empty key or "
+					    "one with '[' or ']'";
+					return -1;
+				}
+			}
 			json_object_object_foreach(v, k, val)
 				query_pair(q, p->name, k, val);
 		} else if (p->explode) {
@@ -497,6 +551,7 @@ query_key_taken(const struct api_op *op, const struct api_param *self,
     struct json_object *v)
 {
 	if (!self->explode || self->style == API_STYLE_DEEP ||
+	    self->content != API_CONTENT_NONE ||
 	    !json_object_is_type(v, json_type_object))
 		return NULL;
 	json_object_object_foreach(v, k, val) {
@@ -553,16 +608,21 @@ query_cred_named(const struct api_op *op, const char *name)
 	return 0;
 }
 
-/* A header value (style simple); control characters are refused. */
+/*
+ * A header value (style simple, or whole: api_content); control
+ * characters are refused.
+ */
 static int
-header_value(struct json_object *v, struct buf *h)
+header_value(struct json_object *v, const struct api_param *p, struct buf *h)
 {
 	struct buf	 t;
 	size_t		 i, n;
 	int		 rc = 0;
 
 	buf_init(&t);
-	if (joined_split(v, ",") != NULL)
+	if (p->content != API_CONTENT_NONE)
+		whole_text(v, p, &t);
+	else if (joined_split(v, ",") != NULL)
 		rc = -1;
 	else if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);
@@ -619,16 +679,42 @@ credential_header(const char *name)
 	    util_strcaseeq(name, "proxy-authorization");
 }
 
-/* Form encoding of an object's members (arrays repeat the key). */
-static void
-form_body(struct json_object *obj, struct buf *b)
+/*
+ * Form encoding of an object's members.  An array repeats its key, or,
+ * when the body's encoding does not explode it (op->form_joined), is one
+ * value of its items joined by its style's delimiter, which none of them
+ * may hold (joined_split).  NULL, or the member that cannot be joined
+ * with *why.
+ */
+static const char *
+form_body(const struct api_op *op, struct json_object *obj, struct buf *b,
+    const char **why)
 {
-	struct json_object	*e;
+	struct json_object	*e, *d;
+	const char		*delim;
 	size_t			 i;
 
 	json_object_object_foreach(obj, k, v) {
 		if (v == NULL)
 			continue;
+		if (json_object_is_type(v, json_type_array) &&
+		    json_object_object_get_ex(op->form_joined, k, &d)) {
+			delim = json_object_get_string(d);
+			if ((*why = joined_split(v, delim)) != NULL)
+				return k;
+			if (b->len)
+				buf_putc(b, '&');
+			url_encode(b, k, strlen(k));
+			buf_putc(b, '=');
+			for (i = 0; i < json_object_array_length(v); i++) {
+				if (i > 0)
+					buf_puts(b, *delim == ' ' ? "%20" :
+					    *delim == '|' ? "%7C" : ",");
+				encode_value(b, json_object_array_get_idx(v,
+				    i));
+			}
+			continue;
+		}
 		if (json_object_is_type(v, json_type_array)) {
 			for (i = 0; i < json_object_array_length(v); i++) {
 				e = json_object_array_get_idx(v, i);
@@ -646,6 +732,7 @@ form_body(struct json_object *obj, struct buf *b)
 		buf_putc(b, '=');
 		encode_value(b, v);
 	}
+	return NULL;
 }
 
 /* The request being built. */
@@ -860,7 +947,7 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 				    "arguments.%s %s", p->prop, why);
 		} else {
 			buf_init(&h);
-			if (header_value(v, &h) == -1) {
+			if (header_value(v, p, &h) == -1) {
 				buf_free(&h);
 				return tool_error("Invalid arguments: "
 				    "arguments.%s cannot be sent as the header "
@@ -968,9 +1055,18 @@ build_request(const struct cfg *cfg, const struct api_op *op,
 		} else if (obj != NULL) {
 			r->has_body = 1;
 			if (op->body == API_BODY_FORM &&
-			    json_object_is_type(obj, json_type_object))
-				form_body(obj, &r->body);
-			else if (op->body == API_BODY_RAW &&
+			    json_object_is_type(obj, json_type_object)) {
+				if ((s = form_body(op, obj, &r->body, &why)) !=
+				    NULL) {
+					v = tool_error("Invalid arguments: "
+					    "arguments.%s%s%.64s %s",
+					    op->body_prop ? op->body_prop : "",
+					    op->body_prop ? "." : "", s, why);
+					if (op->body_prop == NULL)
+						json_object_put(obj);
+					return v;
+				}
+			} else if (op->body == API_BODY_RAW &&
 			    json_object_is_type(obj, json_type_string))
 				buf_append(&r->body, json_object_get_string(obj),
 				    (size_t)json_object_get_string_len(obj));

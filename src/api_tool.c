@@ -644,6 +644,29 @@ curate_arg(struct api_tb *t, struct json_object *x, const char *what,
 }
 
 /*
+ * A body property that only the API sets: readOnly in the document (its
+ * node) or in its converted schema, with no x-mcp-* of the operator's
+ * (which then decides).  OpenAPI says a request should not send it, and
+ * an API that takes one anyway (an id, an owner, a role) would let the
+ * model set it: it is left out of the inputSchema and never sent, as
+ * x-mcp-hidden without a value is.
+ */
+static int
+read_only(struct json_object *node, struct json_object *conv)
+{
+	struct json_object	*v;
+
+	if (json_object_is_type(node, json_type_object) &&
+	    (json_object_object_get_ex(node, "x-mcp-hidden", NULL) ||
+	    json_object_object_get_ex(node, "x-mcp-value", NULL) ||
+	    json_object_object_get_ex(node, "x-mcp-default", NULL)))
+		return 0;
+	return ((v = obj_get(node, "readOnly", json_type_boolean)) != NULL &&
+	    json_object_get_boolean(v)) || ((v = obj_get(conv, "readOnly",
+	    json_type_boolean)) != NULL && json_object_get_boolean(v));
+}
+
+/*
  * A property schema as an object, which the SDKs insist on (their
  * ToolSchema rejects a boolean one): true becomes {}, false {"not": {}}.
  * Takes the reference given and returns one.
@@ -698,6 +721,26 @@ ignored_header(const char *name)
 {
 	return util_strcaseeq(name, "authorization") ||
 	    api_header_reserved(name);
+}
+
+/*
+ * How a parameter described by `content` instead of `schema` is sent
+ * (api_content): whole, in its one media type.
+ */
+static enum api_content
+param_content(struct json_object *p)
+{
+	struct json_object	*content;
+
+	if (obj_get(p, "schema", json_type_object) != NULL ||
+	    (content = obj_get(p, "content", json_type_object)) == NULL)
+		return API_CONTENT_NONE;
+	json_object_object_foreach(content, k, v) {
+		(void)v;
+		return api_media_is_json(k) ? API_CONTENT_JSON :
+		    API_CONTENT_TEXT;
+	}
+	return API_CONTENT_NONE;
 }
 
 /* The schema of a parameter: "schema", or the one media type's. */
@@ -928,6 +971,7 @@ build_params(struct api_tb *t)
 		q = obj_get(p, "explode", json_type_boolean);
 		op->explode = q != NULL ? json_object_get_boolean(q) :
 		    op->style == API_STYLE_FORM;
+		op->content = param_content(p);
 		/* a clash takes the location as a prefix, then a number */
 		prop = xstrdup(name);
 		for (j = 0; prop_taken(t, prop); j++) {
@@ -1060,7 +1104,7 @@ static int
 curate_whole(struct api_tb *t, struct json_object *doc_schema,
     struct json_object *conv)
 {
-	struct json_object	*props, *req, *keep, *gone;
+	struct json_object	*props, *req, *keep, *gone, *node;
 	const char		*n;
 	char			*where;
 	size_t			 i;
@@ -1078,8 +1122,11 @@ curate_whole(struct api_tb *t, struct json_object *doc_schema,
 			    strcmp(n, k) == 0)
 				r = 1;
 		xasprintf(&where, "body property '%.64s'", k);
-		rc = curate_arg(t, body_prop_node(t, doc_schema, k), where, k, v,
-		    &r, &hidden);
+		node = body_prop_node(t, doc_schema, k);
+		if (read_only(node, v))
+			hidden = 2;
+		else
+			rc = curate_arg(t, node, where, k, v, &r, &hidden);
 		free(where);
 		if (rc == -1)
 			break;
@@ -1144,6 +1191,44 @@ curate_one(struct api_tb *t, struct json_object *doc_schema,
 }
 
 /*
+ * A urlencoded body's encoding map (OpenAPI 3 §4.8.15): an array
+ * property it does not explode is sent as one value, its items joined by
+ * its style's delimiter (a Swagger 2.0 formData array is csv unless it
+ * says multi).  Objects go as JSON text whatever it says.
+ */
+static void
+form_encoding(struct api_op *op, struct json_object *media)
+{
+	struct json_object	*enc, *x;
+	const char		*style, *delim;
+	int			 explode;
+
+	if ((enc = obj_get(media, "encoding", json_type_object)) == NULL)
+		return;
+	json_object_object_foreach(enc, k, e) {
+		style = str_get(e, "style");
+		x = obj_get(e, "explode", json_type_boolean);
+		/* explode defaults to true for style form alone */
+		explode = x != NULL ? json_object_get_boolean(x) :
+		    style == NULL || strcmp(style, "form") == 0;
+		if (explode)
+			continue;
+		if (style == NULL || strcmp(style, "form") == 0)
+			delim = ",";
+		else if (strcmp(style, "spaceDelimited") == 0)
+			delim = " ";
+		else if (strcmp(style, "pipeDelimited") == 0)
+			delim = "|";
+		else
+			continue;	/* deepObject: no array style */
+		if (op->form_joined == NULL)
+			op->form_joined = json_object_new_object();
+		json_object_object_add(op->form_joined, k,
+		    json_object_new_string(delim));
+	}
+}
+
+/*
  * The request body: JSON (or +json) first, then a urlencoded form, then
  * multipart/form-data, then application/octet-stream, then any other
  * type (api_body.c: text as a string, the rest as base64).  An object
@@ -1154,7 +1239,7 @@ static int
 build_body(struct api_tb *t)
 {
 	struct json_object	*rb, *content, *media = NULL, *s = NULL, *conv;
-	struct json_object	*v;
+	struct json_object	*v, *node;
 	struct json_object	*req_list;
 	const char		*type = NULL, *pname;
 	char			*where;
@@ -1207,6 +1292,8 @@ build_body(struct api_tb *t)
 				break;
 		}
 	}
+	if (t->op->body == API_BODY_FORM)
+		form_encoding(t->op, media);
 	t->op->body_type = t->op->body == API_BODY_RAW ||
 	    t->op->body == API_BODY_BINARY ? api_body_send_type(type) :
 	    xstrdup(type);
@@ -1254,8 +1341,12 @@ build_body(struct api_tb *t)
 					r = 1;
 			}
 			xasprintf(&where, "body property '%.64s'", k3);
-			hidden = curate_arg(t, body_prop_node(t, s, k3), where,
-			    k3, v3, &r, &hidden) == -1 ? -1 : hidden;
+			node = body_prop_node(t, s, k3);
+			if (read_only(node, v3))
+				hidden = 2;
+			else if (curate_arg(t, node, where, k3, v3, &r,
+			    &hidden) == -1)
+				hidden = -1;
 			free(where);
 			if (hidden == -1) {
 				json_object_put(conv);

@@ -67,6 +67,8 @@ js(struct json_object *o)
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+#include "sent.h"
+
 /* A key of a tool's definition, valid until the next call. */
 static struct json_object *
 def_get(const struct tool *t, const char *key)
@@ -152,9 +154,10 @@ t_edge_document(void)
 	is_str(t->nscopes ? t->scopes[0] : NULL, "read", "scope read");
 
 	s = schema_of(reg, "createPet");
-	ok(strstr(s, "\"properties\":{\"id\":") != NULL &&
+	ok(strstr(s, "\"properties\":{\"name\":") != NULL &&
 	    strstr(s, "\"required\":[\"name\"]") != NULL,
-	    "object body flattened to the top level, required kept");
+	    "object body flattened to the top level, required kept, "
+	    "readOnly id left out");
 	ok(strstr(s, "\"nickname\":{\"type\":[\"string\",\"null\"]}") != NULL,
 	    "3.0 nullable becomes a type list");
 	ok(strstr(s, "x-internal") == NULL, "x- extensions dropped");
@@ -166,7 +169,8 @@ t_edge_document(void)
 	    "$defs carries Person");
 	t = reg_find(reg, "createPet");
 	op = t->impl;
-	is_int(op->nbody_props, 5, "five flattened body properties");
+	is_int(op->nbody_props, 4, "four flattened body properties "
+	    "(readOnly id is not sent)");
 	ok(op->body == API_BODY_JSON && strcmp(op->body_type,
 	    "application/json") == 0, "JSON body");
 	ok(def_get(t, "outputSchema") != NULL && op->has_output_schema,
@@ -1576,6 +1580,153 @@ t_joined(void)
 	cfg_free(&cfg);
 }
 
+/*
+ * What the API gets is what was validated: a parameter described by
+ * `content` goes whole (its object's keys are no query names), a
+ * deepObject key cannot nest deeper, a form's array that its encoding
+ * does not explode is joined and may not hold the delimiter, a readOnly
+ * body property is neither offered nor sent, an integral number goes as
+ * an integer.
+ */
+static void
+t_serialised(void)
+{
+	static const char doc[] = DOC_HEAD "\"paths\":{"
+	    "\"/q/{id}\":{\"get\":{\"operationId\":\"q\",\"responses\":{},"
+	    "\"parameters\":["
+	    "{\"name\":\"id\",\"in\":\"path\",\"required\":true,"
+	    "\"content\":{\"application/json\":{\"schema\":{\"type\":"
+	    "\"array\"}}}},"
+	    "{\"name\":\"filter\",\"in\":\"query\",\"content\":{"
+	    "\"application/json\":{\"schema\":{\"type\":\"object\","
+	    "\"properties\":{\"status\":{\"enum\":[\"open\"]}}}}}},"
+	    "{\"name\":\"word\",\"in\":\"query\",\"content\":{"
+	    "\"text/plain\":{\"schema\":{\"type\":\"string\"}}}},"
+	    "{\"name\":\"X-F\",\"in\":\"header\",\"content\":{"
+	    "\"application/json\":{\"schema\":{\"type\":\"object\"}}}},"
+	    "{\"name\":\"d\",\"in\":\"query\",\"style\":\"deepObject\","
+	    "\"explode\":true,\"schema\":{\"type\":\"object\","
+	    "\"additionalProperties\":{\"type\":\"string\"}}},"
+	    "{\"name\":\"n\",\"in\":\"query\",\"schema\":{\"type\":"
+	    "\"integer\"}}]}},"
+	    "\"/f\":{\"post\":{\"operationId\":\"f\",\"responses\":{},"
+	    "\"requestBody\":{\"content\":{"
+	    "\"application/x-www-form-urlencoded\":{\"schema\":{\"type\":"
+	    "\"object\",\"properties\":{\"csv\":{\"type\":\"array\"},"
+	    "\"pipes\":{\"type\":\"array\"},\"multi\":{\"type\":\"array\"},"
+	    "\"plain\":{\"type\":\"array\"}}},\"encoding\":{"
+	    "\"csv\":{\"style\":\"form\",\"explode\":false},"
+	    "\"pipes\":{\"style\":\"pipeDelimited\"},"
+	    "\"multi\":{\"style\":\"form\"}}}}}}},"
+	    "\"/u\":{\"post\":{\"operationId\":\"u\",\"responses\":{},"
+	    "\"requestBody\":{\"content\":{\"application/json\":{"
+	    "\"schema\":{\"$ref\":\"#/components/schemas/User\"}}}}}},"
+	    "\"/w\":{\"post\":{\"operationId\":\"w\",\"responses\":{},"
+	    "\"requestBody\":{\"content\":{\"application/json\":{"
+	    "\"schema\":{\"type\":\"object\",\"anyOf\":[{\"required\":"
+	    "[\"name\"]}],\"properties\":{\"name\":{\"type\":\"string\"},"
+	    "\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+	    "\"tag\":{\"type\":\"string\",\"readOnly\":true,"
+	    "\"x-mcp-default\":\"t\"}}}}}}}}},"
+	    "\"components\":{\"schemas\":{\"User\":{\"type\":\"object\","
+	    "\"required\":[\"id\",\"name\"],\"properties\":{"
+	    "\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+	    "\"role\":{\"$ref\":\"#/components/schemas/Role\"},"
+	    "\"name\":{\"type\":\"string\"}}},"
+	    "\"Role\":{\"type\":\"string\",\"readOnly\":true}}}}";
+	static const char swagger[] = "{\"swagger\":\"2.0\",\"info\":{"
+	    "\"title\":\"t\",\"version\":\"1\"},\"paths\":{\"/s\":{\"post\":{"
+	    "\"operationId\":\"s\",\"consumes\":["
+	    "\"application/x-www-form-urlencoded\"],\"parameters\":["
+	    "{\"name\":\"tags\",\"in\":\"formData\",\"type\":\"array\","
+	    "\"items\":{\"type\":\"string\"}}],\"responses\":{\"200\":{"
+	    "\"description\":\"ok\"}}}}}}";
+	struct cfg		 cfg;
+	struct registry		*reg;
+	const char		*a;
+	char			*cause, *s;
+
+	reg = load_text(doc, &cfg, &cause);
+	ok(reg != NULL, "serialisation: loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL) {
+		cfg_free(&cfg);
+		return;
+	}
+	s = sent(reg, &cfg, "q", "{\"id\":[\"a\",\"b\"],\"filter\":{"
+	    "\"status\":\"open\",\"admin\":\"true\"},\"word\":\"a b\","
+	    "\"X-F\":{\"k\":1}}", fake_header);
+	is_str(s, "http://x/q/%5B%22a%22%2C%22b%22%5D?filter=%7B%22status"
+	    "%22%3A%22open%22%2C%22admin%22%3A%22true%22%7D&word=a%20b ",
+	    "a content parameter goes whole, its keys no query names");
+	free(s);
+	s = sent(reg, &cfg, "q", "{\"id\":[\"x\"],\"d\":{\"a][role\":"
+	    "\"admin\"}}", fake_header);
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "'['") != NULL,
+	    "a deepObject key with a bracket is refused: %s", s);
+	free(s);
+	s = sent(reg, &cfg, "q", "{\"id\":[\"x\"],\"d\":{\"\":\"admin\"}}",
+	    fake_header);
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "'['") != NULL,
+	    "an empty deepObject key (name[]) "
+	    "is refused: %s", s);
+	free(s);
+	s = sent(reg, &cfg, "q", "{\"id\":[\"x\"],\"d\":{\"status\":\"a]b\"},"
+	    "\"n\":1e2}", fake_header);
+	is_str(s, "http://x/q/%5B%22x%22%5D?d%5Bstatus%5D=a%5Db&n=100 ",
+	    "a deepObject value may hold one; 1e2 goes as 100");
+	free(s);
+	s = sent(reg, &cfg, "f", "{\"csv\":[\"a\",\"b c\"],\"pipes\":[\"1\","
+	    "\"2\"],\"multi\":[\"x\",\"y\"],\"plain\":[\"p\",\"q\"]}",
+	    fake_header);
+	is_str(s, "http://x/f csv=a,b%20c&pipes=1%7C2&multi=x&multi=y&"
+	    "plain=p&plain=q", "a form's arrays by their encoding");
+	free(s);
+	s = sent(reg, &cfg, "f", "{\"csv\":[\"a,b,c\"]}", fake_header);
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "arguments.csv") !=
+	    NULL, "a joined form array's item with ',' is refused: %s", s);
+	free(s);
+	s = sent(reg, &cfg, "f", "{\"pipes\":[\"1|2\"],\"multi\":[\"a,b\"]}",
+	    fake_header);
+	ok(strncmp(s, "ERROR ", 6) == 0 && strstr(s, "arguments.pipes") !=
+	    NULL, "... and a pipeDelimited one's with '|': %s", s);
+	free(s);
+	a = schema_of(reg, "u");
+	ok(strstr(a, "\"id\"") == NULL && strstr(a, "\"role\"") == NULL &&
+	    strstr(a, "\"required\":[\"name\"]") != NULL,
+	    "readOnly body properties are not offered: %s", a);
+	s = sent(reg, &cfg, "u", "{\"name\":\"bob\",\"id\":7,\"ROLE\":"
+	    "\"admin\"}", fake_header);
+	is_str(s, "http://x/u {\"name\":\"bob\"}", "... nor sent");
+	free(s);
+	a = schema_of(reg, "w");
+	ok(strstr(a, "\"id\"") == NULL && strstr(a, "\"tag\"") != NULL,
+	    "a whole body: readOnly left out, unless curated: %s", a);
+	s = sent(reg, &cfg, "w", "{\"name\":\"bob\",\"id\":7}", fake_header);
+	is_str(s, "http://x/w {\"name\":\"bob\",\"tag\":\"t\"}",
+	    "... and its id not sent");
+	free(s);
+	reg_free(reg);
+	cfg_free(&cfg);
+	reg = load_text(swagger, &cfg, &cause);
+	ok(reg != NULL, "swagger formData: loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg != NULL) {
+		s = sent(reg, &cfg, "s", "{\"tags\":[\"a\",\"b\"]}",
+		    fake_header);
+		is_str(s, "http://x/s tags=a,b", "a csv formData array is "
+		    "joined");
+		free(s);
+		s = sent(reg, &cfg, "s", "{\"tags\":[\"a,b\"]}",
+		    fake_header);
+		ok(strncmp(s, "ERROR ", 6) == 0, "... and may not hold ',': %s",
+		    s);
+		free(s);
+		reg_free(reg);
+	}
+	cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -1592,6 +1743,7 @@ main(void)
 	t_fuzz_regressions();
 	t_names();
 	t_requests();
+	t_serialised();
 	t_many_headers();
 	t_wild();
 	t_sizes();

@@ -24,6 +24,8 @@ js(struct json_object *o)
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+#include "sent.h"
+
 /* How many nodes `expr` selects in `doc`; -1 when refused (*why). */
 static long
 count(const char *doc, const char *expr, size_t max, char **why)
@@ -341,30 +343,7 @@ static char *
 request(const struct registry *reg, const struct cfg *cfg, const char *tool,
     const char *args)
 {
-	struct tool_call	 call;
-	struct json_object	*a, *res;
-	struct api_req		 r;
-	const struct api_op	*op;
-	char			*s;
-
-	memset(&call, 0, sizeof(call));
-	memset(&r, 0, sizeof(r));
-	call.tool = reg_find(reg, tool);
-	call.header = no_header;
-	if (call.tool == NULL)
-		return xstrdup("(no tool)");
-	op = call.tool->impl;
-	a = json_tokener_parse(args);
-	call.args = op->fixed != NULL || op->defaults != NULL ?
-	    curated_args(op, a) : json_object_get(a);
-	res = build_request(cfg, op, &call, &r);
-	xasprintf(&s, "%s %s", res != NULL ? "ERROR" : r.url.data,
-	    r.body.data ? r.body.data : "");
-	json_object_put(res);
-	json_object_put(call.args);
-	json_object_put(a);
-	api_req_free(&r);
-	return s;
+	return sent(reg, cfg, tool, args, no_header);
 }
 
 static void
