@@ -148,6 +148,15 @@ rpc_classify_env(const struct rpc_env *e, struct rpc_msg *m,
 		return -1;
 	}
 	if (e->has_method) {
+		/*
+		 * Neither a request nor a response (JSON-RPC 2.0 section
+		 * 4): one that read it as the client's answer (a gateway
+		 * checking requests) would let through what this runs.
+		 */
+		if (e->has_result || e->has_error) {
+			*cause = "a request must not carry result or error";
+			return -1;
+		}
 		if ((m->method = jp_string(e->method)) == NULL ||
 		    *m->method == '\0') {
 			*cause = "method must be a non-empty string";

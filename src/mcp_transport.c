@@ -544,6 +544,22 @@ is_modern(struct mcp_exchange *x, const char *hver)
 }
 
 /*
+ * A notification or response under an MCP-Protocol-Version we do not
+ * speak: 400 and -32022 without an id (since 2025-06-18 the transport
+ * answers any POST naming one so), where it went by as 202.  NULL when
+ * the header is absent or a version we speak.
+ */
+static struct json_object *
+unknown_version_post(struct mcp_exchange *x, const char *hver)
+{
+	if (hver == NULL || mcp_version_parse(hver) >= 0)
+		return NULL;
+	x->http_status = 400;
+	return error_reply(x->rq, NULL, RPC_UNSUPPORTED_VERSION,
+	    "Unsupported protocol version", unsupported_data(hver, 0));
+}
+
+/*
  * Answer one message.  Returns a new reference: an error response, or
  * with *bare set the bare result of a success, whose envelope the caller
  * adds (rpc_result) or writes (rpc_write_result); NULL when there is
@@ -578,6 +594,10 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 		    RPC_RESPONSE && is_modern(x, hver) ? RPC_HEADER_MISMATCH :
 		    RPC_INVALID_REQUEST, version_twice, NULL);
 	}
+	/* (a batch's header was checked: absent or 2025-03-26) */
+	if (x->msg.kind != RPC_REQUEST && !batch &&
+	    (resp = unknown_version_post(x, hver)) != NULL)
+		return resp;
 	if (x->msg.kind == RPC_RESPONSE) {
 		/* we send no requests: nothing to match; and 2026-07-28
 		 * forbids clients to send responses at all */
@@ -601,6 +621,16 @@ answer(struct mcp_exchange *x, const struct rpc_env *env, int batch,
 	if (batch && strcmp(x->msg.method, "initialize") == 0) {
 		mcp_fail(x, RPC_INVALID_REQUEST,
 		    "initialize must not be part of a batch");
+		goto error;
+	}
+	/*
+	 * Alone, a modern element would need its headers (-32020) or a
+	 * version we speak (-32022); in a batch it has neither, so it is
+	 * refused rather than served under the legacy rules.
+	 */
+	if (batch && is_modern(x, hver)) {
+		mcp_fail(x, RPC_INVALID_REQUEST, "a message of a protocol "
+		    "version after 2025-03-26 must not be part of a batch");
 		goto error;
 	}
 	rc = x->modern ? check_modern(x, hver) : check_legacy(x, hver);

@@ -34,6 +34,18 @@ run_checks() {	# run_checks LABEL LOGFILE
 	mcp '{"jsonrpc":"2.0","id":7,"result":{}}' -H 'MCP-Protocol-Version: 2026-07-28'
 	like "$STATUS:$BODY" '^400:.*"code":-32600' "$label: a response, 2026-07-28: 400 -32600"
 
+	# neither a request nor a response: a gateway may take it for the
+	# client's answer
+	mcp '{"jsonrpc":"2.0","id":3,"method":"ping","result":{}}' \
+	    -H 'MCP-Protocol-Version: 2025-11-25'
+	like "$STATUS:$BODY" '^400:.*"code":-32600' "$label: a request with result: 400 -32600"
+	# an unsupported version is 400 for any POST, not only requests
+	mcp '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+	    -H 'MCP-Protocol-Version: 1999-01-01'
+	like "$STATUS:$BODY" '^400:.*"code":-32022' "$label: a notification, unknown version: 400 -32022"
+	mcp '{"jsonrpc":"2.0","id":7,"result":{}}' -H 'MCP-Protocol-Version: 1999-01-01'
+	like "$STATUS:$BODY" '^400:.*"code":-32022' "$label: a response, unknown version: 400 -32022"
+
 	mcp '{"jsonrpc":"2.0","id":"abc","method":"ping"}' \
 	    -H 'MCP-Protocol-Version: 2025-11-25'
 	is "$BODY" '{"jsonrpc":"2.0","id":"abc","result":{}}' "$label: ping, string id echoed"
@@ -98,6 +110,12 @@ run_checks() {	# run_checks LABEL LOGFILE
 	is "$STATUS" 200 "$label: batch without header (2025-03-26) 200"
 	like "$BODY" '^\[\{"jsonrpc":"2.0","id":1,"result":\{\}\},\{"jsonrpc":"2.0","id":2' \
 	    "$label: batch answered as an array"
+	# an element whose _meta names a modern (or unknown) version
+	for v in 2026-07-28 1900-01-01; do
+		mcp '[{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"'$v'","io.modelcontextprotocol/clientCapabilities":{}}}}]'
+		like "$STATUS:$BODY" '^200:\[\{"jsonrpc":"2.0","id":1,"error":\{"code":-32600' \
+		    "$label: a batch element of version $v: -32600"
+	done
 	mcp '[{"jsonrpc":"2.0","id":1,"method":"ping"}]' -H 'MCP-Protocol-Version: 2025-06-18'
 	is "$STATUS" 400 "$label: batch in 2025-06-18 400"
 	like "$BODY" '"code":-32600' "$label: batch -32600"

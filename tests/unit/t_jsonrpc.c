@@ -31,6 +31,7 @@ t_classify(void)
 	struct json_object	*o, *r;
 	struct rpc_msg		 m;
 	const char		*cause;
+	int			 rc;
 
 #define CLASSIFY(s) (o = parse(s, &cause), rpc_classify(o, &m, &cause))
 	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}") == 0 &&
@@ -71,6 +72,16 @@ t_classify(void)
 	json_object_put(o);
 	ok(CLASSIFY("{\"jsonrpc\":\"2.0\\u0000x\",\"id\":1,\"method\":\"m\"}")
 	    == -1, "jsonrpc \"2.0\\0x\" is not 2.0");
+	json_object_put(o);
+	/* a gateway that reads it as the client's answer lets it by */
+	rc = CLASSIFY("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},"
+	    "\"method\":\"tools/call\"}");
+	ok(rc == -1 && strstr(cause, "result") != NULL,
+	    "a request with result is refused (%s)", cause);
+	json_object_put(o);
+	ok(CLASSIFY("{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"error\":"
+	    "{\"code\":1,\"message\":\"x\"}}") == -1,
+	    "a notification with error is refused");
 	json_object_put(o);
 #undef CLASSIFY
 	r = rpc_error(NULL, RPC_PARSE_ERROR, "Parse error", NULL);
