@@ -1685,13 +1685,28 @@ static const char *const kw_notes[] = {
  * pattern PCRE2 cannot read is not checked at all); and the applicators it
  * checks only against draft 7's test suite (contains, propertyNames,
  * dependent*, if/then/else), where a client's validator of another draft
- * may judge otherwise.
+ * may judge otherwise; and two it checks otherwise than JavaScript does:
+ * multipleOf within a few ulp (Ajv divides and wants an integer: 19.99
+ * is no multiple of 0.01 to it), uniqueItems with integers past 2^53
+ * exact (one double each to JavaScript).
  */
 static const char *const kw_unchecked[] = {
 	"pattern", "format", "contains", "minContains", "maxContains",
 	"propertyNames", "dependentRequired", "dependentSchemas",
 	"dependencies", "if", "then", "else", "unevaluatedItems",
-	"unevaluatedProperties", NULL
+	"unevaluatedProperties", "multipleOf", "uniqueItems", NULL
+};
+/*
+ * Names every JavaScript object inherits (Object.prototype).  Ajv reads
+ * data.constructor of an answer that has none as the inherited function
+ * and fails the property's schema, so an outputSchema's properties of
+ * these names are given the empty schema.
+ */
+static const char *const js_inherited[] = {
+	"constructor", "hasOwnProperty", "isPrototypeOf",
+	"propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
+	"__proto__", "__defineGetter__", "__defineSetter__",
+	"__lookupGetter__", "__lookupSetter__", NULL
 };
 
 static int
@@ -1711,11 +1726,12 @@ static size_t	 json_size(struct json_object *);
  * Walk the schema `s` at nesting `depth`; drop the keywords `drop` from
  * every schema `cut` or more levels deep (none when drop is NULL); add
  * to notes[d] (when not NULL) the bytes the kw_notes of the schemas at
- * level d take.  Returns the deepest level seen.
+ * level d take; with `output`, empty the schemas of js_inherited
+ * properties.  Returns the deepest level seen.
  */
 static int
 schema_strip(struct json_object *s, int depth, int cut,
-    const char *const *drop, size_t *notes)
+    const char *const *drop, size_t *notes, int output)
 {
 	struct json_object	*e;
 	size_t			 i;
@@ -1732,12 +1748,20 @@ schema_strip(struct json_object *s, int depth, int cut,
 			    json_size(e);
 	json_object_object_foreach(s, k, v) {
 		m = depth;
+		if (output && strcmp(k, "properties") == 0 &&
+		    json_object_is_type(v, json_type_object))
+			for (i = 0; js_inherited[i] != NULL; i++)
+				if (json_object_object_get_ex(v,
+				    js_inherited[i], NULL))
+					json_object_object_add(v,
+					    js_inherited[i],
+					    json_object_new_object());
 		if (kw_in(kw_map, k) && json_object_is_type(v,
 		    json_type_object)) {
 			json_object_object_foreach(v, k2, v2) {
 				(void)k2;
 				m = schema_strip(v2, depth + 1, cut, drop,
-				    notes);
+				    notes, output);
 				max = m > max ? m : max;
 			}
 		} else if (kw_in(kw_list, k) && json_object_is_type(v,
@@ -1745,11 +1769,12 @@ schema_strip(struct json_object *s, int depth, int cut,
 			for (i = 0; i < json_object_array_length(v); i++) {
 				e = json_object_array_get_idx(v, i);
 				m = schema_strip(e, depth + 1, cut, drop,
-				    notes);
+				    notes, output);
 				max = m > max ? m : max;
 			}
 		} else if (kw_in(kw_one, k))
-			m = schema_strip(v, depth + 1, cut, drop, notes);
+			m = schema_strip(v, depth + 1, cut, drop, notes,
+			    output);
 		max = m > max ? m : max;
 	}
 	return max;
@@ -1781,7 +1806,7 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
 		*out = NULL;
 	}
 	if (*out != NULL) {
-		schema_strip(*out, 0, 0, kw_unchecked, NULL);
+		schema_strip(*out, 0, 0, kw_unchecked, NULL, 1);
 		if ((n = json_size(*out)) > max) {
 			buf_printf(note, "the output schema (%zu bytes)", n);
 			json_object_put(*out);
@@ -1797,12 +1822,12 @@ schema_budget(const struct cfg *cfg, struct json_object *in,
 		 * higher while it is still over.
 		 */
 		memset(notes, 0, sizeof(notes));
-		deepest = schema_strip(in, 0, 0, NULL, notes);
+		deepest = schema_strip(in, 0, 0, NULL, notes, 0);
 		for (cut = deepest, gain = notes[cut]; cut > 1 &&
 		    gain < n && n - gain > max; gain += notes[--cut])
 			continue;
 		for (; cut >= 1 && n > max; cut--) {
-			schema_strip(in, 0, cut, kw_notes, NULL);
+			schema_strip(in, 0, cut, kw_notes, NULL, 0);
 			n = json_size(in);
 		}
 		buf_printf(note, "%sdescriptions and examples nested %d or "

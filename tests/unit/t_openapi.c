@@ -1727,6 +1727,57 @@ t_serialised(void)
 	cfg_free(&cfg);
 }
 
+/*
+ * An outputSchema keeps nothing that a client checking answers with Ajv
+ * (the TypeScript SDK) would judge otherwise than this server: no
+ * multipleOf (19.99 is no multiple of 0.01 to Ajv), no uniqueItems
+ * (integers past 2^53 are one double to JavaScript), and no schema for
+ * a property named like an inherited member (data.constructor of an
+ * answer without one is a function to Ajv).  Inputs keep them.
+ */
+static void
+t_output_for_ajv(void)
+{
+	static const char doc[] = DOC_HEAD "\"paths\":{\"/p\":{\"post\":{"
+	    "\"operationId\":\"p\",\"requestBody\":{\"content\":{"
+	    "\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/P\"}}}},\"responses\":{\"200\":{"
+	    "\"description\":\"ok\",\"content\":{\"application/json\":{"
+	    "\"schema\":{\"$ref\":\"#/components/schemas/P\"}}}}}}}},"
+	    "\"components\":{\"schemas\":{\"P\":{\"type\":\"object\","
+	    "\"properties\":{\"price\":{\"type\":\"number\",\"multipleOf\":"
+	    "0.01},\"u\":{\"type\":\"array\",\"uniqueItems\":true},"
+	    "\"constructor\":{\"type\":\"string\"},\"inner\":{\"type\":"
+	    "\"object\",\"properties\":{\"toString\":{\"type\":"
+	    "\"string\"}}}}}}}}";
+	struct cfg		 cfg;
+	struct registry		*reg;
+	const char		*o, *i;
+	char			*cause;
+
+	reg = load_text(doc, &cfg, &cause);
+	ok(reg != NULL, "output for Ajv: loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL) {
+		cfg_free(&cfg);
+		return;
+	}
+	o = output_of(reg, "p");
+	ok(strstr(o, "\"price\":{\"type\":\"number\"}") != NULL &&
+	    strstr(o, "uniqueItems") == NULL &&
+	    strstr(o, "\"constructor\":{}") != NULL &&
+	    strstr(o, "\"toString\":{}") != NULL,
+	    "outputSchema without multipleOf, uniqueItems, inherited "
+	    "names' schemas: %s", o);
+	i = schema_of(reg, "p");
+	ok(strstr(i, "\"multipleOf\":0.01") != NULL &&
+	    strstr(i, "\"uniqueItems\":true") != NULL &&
+	    strstr(i, "\"constructor\":{\"type\":\"string\"}") != NULL,
+	    "the inputSchema keeps them: %s", i);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -1744,6 +1795,7 @@ main(void)
 	t_names();
 	t_requests();
 	t_serialised();
+	t_output_for_ajv();
 	t_many_headers();
 	t_wild();
 	t_sizes();
