@@ -46,7 +46,8 @@ struct req {
 	/* filled in by handlers, for the log line */
 	char		  rpc_method[64];
 	char		  note[128];
-	char		  tool[64];	/* tools/call: the tool */
+	/* tools/call: the tool, whole (MCP_TOOL_NAME_MAX is at most 128) */
+	char		  tool[129];
 	long		  upstream_status;	/* 0: no upstream call */
 	double		  upstream_ms;
 	/* tools/call: the W3C trace context's ids (trace.h); "": none */

@@ -226,6 +226,14 @@ trace_parse_state(const char *s, size_t len, char *out, size_t outsz)
 	return 0;
 }
 
+static int
+all_zero(const unsigned char *b, size_t n)
+{
+	while (n > 0 && b[n - 1] == 0)
+		n--;
+	return n == 0;
+}
+
 /* A new trace: random trace-id and parent-id, flags sampled and random. */
 int
 trace_start(struct trace_ctx *t)
@@ -236,11 +244,16 @@ trace_start(struct trace_ctx *t)
 	size_t			 i;
 
 	t->parent[0] = '\0';
-	if (RAND_bytes(r, (int)sizeof(r)) != 1)
-		return -1;
-	/* all zeros is invalid: never sent, however unlikely */
-	r[TRACE_ID_LEN / 2 - 1] |= 1;
-	r[sizeof(r) - 1] |= 1;
+	/*
+	 * All zeros is invalid: drawn again, however unlikely, rather
+	 * than a bit set, which would make the trace-id's last 56 bits
+	 * less than the random ones the flag promises (samplers read them)
+	 */
+	do
+		if (RAND_bytes(r, (int)sizeof(r)) != 1)
+			return -1;
+	while (all_zero(r, TRACE_ID_LEN / 2) ||
+	    all_zero(r + TRACE_ID_LEN / 2, TRACE_SPAN_LEN / 2));
 	*p++ = '0';
 	*p++ = '0';
 	for (i = 0; i < sizeof(r); i++) {

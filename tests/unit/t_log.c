@@ -234,6 +234,7 @@ t_json(void)
 {
 	struct req	 rq;
 	struct resp	 rs;
+	char		 name[129];
 
 	log_init("t_log", LOGL_INFO, LOGF_JSON);
 	request(&rq, &rs, "r2");
@@ -263,6 +264,16 @@ t_json(void)
 	log_request(&rq, &rs);
 	like(next_write(), "\"upstream_ms\":0\\.071[,}]", "JSON log: "
 	    "0.071 ms written so, not as json-c writes the double");
+	/* the longest tool name MCP_TOOL_NAME_MAX allows, whole: the audit
+	 * record and the metrics have it so */
+	request(&rq, &rs, "r6");
+	memset(name, 'n', 127);
+	name[127] = 'Z';
+	name[128] = '\0';
+	req_set_note(rq.tool, sizeof(rq.tool), name);
+	log_request(&rq, &rs);
+	like(next_write(), "\"tool\":\"n{127}Z\"", "JSON log: a tool name "
+	    "of 128 characters whole");
 	t_json_breaks();
 }
 

@@ -260,6 +260,7 @@ t_choose(void)
 {
 	struct trace_ctx	 t, u;
 	char			 again[TRACE_PARENT_LEN + 1];
+	int			 i, even_t, even_p;
 	static const char	 other[] =
 	    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -311,6 +312,17 @@ t_choose(void)
 	trace_choose(&u, TRACEM_START, NULL, 0, NULL, 0, NULL, NULL);
 	ok(strcmp(t.trace_id, u.trace_id) != 0 &&
 	    strcmp(t.parent_id, u.parent_id) != 0, "... new ids each time");
+	/* every bit random, the last too (samplers read the trace-id's
+	 * last 56 bits): over 64 new traces, one of each parity at least
+	 * (a false failure once in 2^63) */
+	for (i = 0, even_t = even_p = 0; i < 64; i++) {
+		trace_choose(&u, TRACEM_START, NULL, 0, NULL, 0, NULL, NULL);
+		even_t += strchr("02468ace", u.trace_id[31]) != NULL;
+		even_p += strchr("02468ace", u.parent_id[15]) != NULL;
+	}
+	ok(even_t > 0 && even_t < 64 && even_p > 0 && even_p < 64,
+	    "... the ids' last bits random too (%d and %d even of 64)",
+	    even_t, even_p);
 	ok(trace_parent(NULL) == NULL && trace_state(NULL) == NULL,
 	    "no context: NULL");
 }
