@@ -23,26 +23,61 @@
 const char	mcp_header_dup[] = "";
 
 /*
- * A whole decimal integer ("-12", "+007"; no spaces, no hex, no point) in
- * its shortest form ("-12", "7"; "-0" is "0"), whatever its size.
+ * The integer a decimal number says exactly, in its shortest form
+ * ("-12", "+007" and "4.20e1" say -12, 7 and 42; "-0" is 0), whatever its
+ * size; -1 when it says none: a fraction is left, however small
+ * ("0.99999999999999999", "1e-400"), or it is no decimal number.
  */
 static int
 decimal_int(const char *s, char *out, size_t sz)
 {
+	char		 dig[80];
 	const char	*p = s + (*s == '-' || *s == '+');
-	size_t		 n;
+	size_t		 nd = 0, nfrac = 0, lead;
+	long		 e = 0, shift;
+	int		 point = 0, eneg = 0, edig = 0, n;
 
-	n = strspn(p, "0123456789");
-	if (n == 0 || p[n] != '\0')
-		return -1;
-	while (n > 1 && *p == '0') {
-		p++;
-		n--;
+	for (; (*p >= '0' && *p <= '9') || (*p == '.' && !point); p++) {
+		if (*p == '.') {
+			point = 1;
+			continue;
+		}
+		if (nd == sizeof(dig))
+			return -1;
+		dig[nd++] = *p;
+		nfrac += (size_t)point;
 	}
-	if (n + 2 > sz)
+	if (nd == 0)
 		return -1;
-	snprintf(out, sz, "%s%s", *s == '-' && strcmp(p, "0") != 0 ? "-" :
-	    "", p);
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '-' || *p == '+')
+			eneg = *p++ == '-';
+		for (; *p >= '0' && *p <= '9'; p++, edig++)
+			if (e < 100000)
+				e = e * 10 + (*p - '0');
+		if (edig == 0)
+			return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	/* the value is dig * 10^shift: below 0, only zeros may go */
+	for (shift = (eneg ? -e : e) - (long)nfrac; shift < 0 && nd > 0;
+	    shift++, nd--)
+		if (dig[nd - 1] != '0')
+			return -1;
+	for (lead = 0; lead < nd && dig[lead] == '0'; lead++)
+		;
+	if (lead == nd) {
+		snprintf(out, sz, "0");
+		return 0;
+	}
+	if (shift < 0 || (size_t)shift + (nd - lead) + 2 > sz)
+		return -1;
+	n = snprintf(out, sz, "%s%.*s", *s == '-' ? "-" : "",
+	    (int)(nd - lead), dig + lead);
+	memset(out + n, '0', (size_t)shift);
+	out[n + shift] = '\0';
 	return 0;
 }
 
@@ -84,12 +119,13 @@ same_value(const char *hv, struct json_object *arg)
 	case json_type_int:
 	case json_type_double:
 		/*
-		 * Numerically ("42.0" says 42, the spec's SHOULD), but an
-		 * integer as an integer, whichever side writes it: through
-		 * a double, 2^53 + 1 and 2^53 would be the same tenant, and
-		 * so would 1e17 and 100000000000000001.  Past 2^53, where a
-		 * double holds integers only, a number not written as an
-		 * integer says none exactly.  Decimal only (strtod takes hex).
+		 * Numerically ("42.0" and "4.2e1" say 42, the spec's
+		 * SHOULD), but an integer exactly, whichever side writes
+		 * it: through a double, 2^53 + 1 and 2^53 would be the same
+		 * tenant, and "0.99999999999999999" would say 1 (a router's
+		 * parseInt reads 0).  Only a number with a fraction left is
+		 * compared as a double, with an argument that has one.
+		 * Decimal only (strtod takes hex).
 		 */
 		if (*hv == '\0' || strlen(hv) > 64 ||
 		    strspn(hv, "0123456789+-.eE") != strlen(hv))
@@ -97,12 +133,12 @@ same_value(const char *hv, struct json_object *arg)
 		if (decimal_int(hv, hint, sizeof(hint)) == 0)
 			return arg_int(arg, aint, sizeof(aint)) == 0 &&
 			    strcmp(hint, aint) == 0;
+		if (arg_int(arg, aint, sizeof(aint)) == 0)
+			return 0;
 		d = strtod(hv, &end);
 		if (*end != '\0' || !isfinite(d) ||
 		    fabs(d) >= 9007199254740992.0)
 			return 0;
-		if (json_object_is_type(arg, json_type_int))
-			return d == (double)json_object_get_int64(arg);
 		return d == json_object_get_double(arg);
 	default:
 		return 0;	/* objects and arrays have no header form */

@@ -312,8 +312,22 @@ t_param_check(void)
 	    "{\"n\":9007199254740993}", err) == 0, "... and the same one "
 	    "matches");
 	ok(param_check("Mcp-Param-N", "9.007199254740992e15",
-	    "{\"n\":9007199254740992}", err) == -1, "an exponent beyond 2^53: "
-	    "refused");
+	    "{\"n\":9007199254740992}", err) == 0 &&
+	    param_check("Mcp-Param-N", "9.007199254740993e15",
+	    "{\"n\":9007199254740992}", err) == -1, "an exponent beyond "
+	    "2^53: its exact value");
+	/* a fraction left, however small, is no integer (JavaScript's
+	 * parseInt reads the first 0, the second 1; strtod rounded) */
+	ok(param_check("Mcp-Param-N", "0.99999999999999999", "{\"n\":1}",
+	    err) == -1 && param_check("Mcp-Param-N", "1.0000000000000001",
+	    "{\"n\":1}", err) == -1 && param_check("Mcp-Param-N", "1e-400",
+	    "{\"n\":0}", err) == -1, "an integer argument: no rounding");
+	ok(param_check("Mcp-Param-N", "4.2e1", "{\"n\":42}", err) == 0 &&
+	    param_check("Mcp-Param-N", "420e-1", "{\"n\":42}", err) == 0 &&
+	    param_check("Mcp-Param-N", "-0.0e5", "{\"n\":0}", err) == 0 &&
+	    param_check("Mcp-Param-N", "2.50", "{\"n\":2.5}", err) == 0 &&
+	    param_check("Mcp-Param-N", "1e99999", "{\"n\":1}", err) == -1,
+	    "exponents and fractions that say the value exactly");
 	ok(param_check("Mcp-Param-N", "0x2a", "{\"n\":42}", err) == -1,
 	    "hexadecimal is not a decimal number");
 	ok(param_check("Mcp-Param-N", "9223372036854775807",
