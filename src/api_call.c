@@ -93,13 +93,25 @@ add_text(struct json_object *content, const char *text, size_t len)
 	buf_free(&fixed);
 }
 
+/* A result with isError and one text block of `len` bytes (NULs too). */
+static struct json_object *
+error_result(const char *text, size_t len)
+{
+	struct json_object	*r = json_object_new_object();
+	struct json_object	*content = json_object_new_array();
+
+	add_text(content, text, len);
+	jp_add(r, "content", content);
+	jp_add(r, "isError", json_object_new_boolean(1));
+	return r;
+}
+
 /* A result with isError and one text block: the message for the model. */
 __attribute__((format(printf, 1, 2)))
 static struct json_object *
 tool_error(const char *fmt, ...)
 {
-	struct json_object	*r = json_object_new_object();
-	struct json_object	*content = json_object_new_array();
+	struct json_object	*r;
 	va_list			 ap;
 	char			*msg;
 	int			 n;
@@ -109,10 +121,8 @@ tool_error(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		abort();
-	add_text(content, msg, (size_t)n);
+	r = error_result(msg, (size_t)n);
 	free(msg);
-	jp_add(r, "content", content);
-	jp_add(r, "isError", json_object_new_boolean(1));
 	return r;
 }
 
@@ -1396,6 +1406,35 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 	return r;
 }
 
+static void	 request_path(const char *, char *, size_t);
+
+/*
+ * An answer that is no success: the status, the request, a bounded
+ * excerpt of the body as it came (a NUL in it too: it is no C string).
+ */
+static struct json_object *
+map_failure(const struct api_op *op, const char *url,
+    const struct up_response *rs)
+{
+	struct json_object	*result;
+	struct buf		 msg;
+	char			 line[256];
+	const char		*reason = http_reason((int)rs->status);
+	int			 known = strcmp(reason, "Unknown") != 0;
+
+	buf_init(&msg);
+	request_path(url, line, sizeof(line));
+	buf_printf(&msg, "HTTP %ld%s%s from %s %s", rs->status,
+	    known ? " " : "", known ? reason : "", op->method, line);
+	if (rs->body.len > 0) {
+		buf_puts(&msg, ":\n\n");
+		excerpt(&rs->body, &msg);
+	}
+	result = error_result(msg.data, msg.len);
+	buf_free(&msg);
+	return result;
+}
+
 /* The path of a request URL (no query: it may carry keys), for messages. */
 static void
 request_path(const char *url, char *out, size_t outsz)
@@ -2043,7 +2082,6 @@ api_call(void *ctx, struct tool_call *call)
 	struct up_response	 urs;
 	struct api_progress	 pr;
 	struct api_req		 r;
-	struct buf		 msg;
 	char			 err[512], line[256], upath[256];
 	int			 fetched, renewed = 0, tries = 0;
 	struct json_object	*given = call->args, *curated = NULL;
@@ -2175,20 +2213,8 @@ again:
 		result = map_success(op, op->has_output_schema ?
 		    reg_tool_output(call->tool) : NULL,
 		    (size_t)cfg->result_max_bytes, &urs);
-	else {
-		buf_init(&msg);
-		request_path(r.url.data, line, sizeof(line));
-		buf_printf(&msg, "HTTP %ld%s%s from %s %s", urs.status,
-		    strcmp(http_reason((int)urs.status), "Unknown") ? " " : "",
-		    strcmp(http_reason((int)urs.status), "Unknown") ?
-		    http_reason((int)urs.status) : "", op->method, line);
-		if (urs.body.len > 0) {
-			buf_puts(&msg, ":\n\n");
-			excerpt(&urs.body, &msg);
-		}
-		result = tool_error("%s", msg.data);
-		buf_free(&msg);
-	}
+	else
+		result = map_failure(op, r.url.data, &urs);
 	up_response_free(&urs);
 out:
 	brk_done(&bc, -1, 0);	/* a slot or probe a failure left held */

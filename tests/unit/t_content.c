@@ -708,6 +708,32 @@ t_amplify(void)
 	buf_free(&text);
 }
 
+/* An error answer's excerpt is the body as it came, past a NUL too. */
+static void
+t_failure(void)
+{
+	struct api_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r;
+	const char		*s;
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 500;
+	buf_init(&rs.body);
+	buf_append(&rs.body, "before\0after", 12);
+	r = map_failure(&op, "http://api.test/r?key=SECRET", &rs);
+	s = js(r);
+	ok(strstr(s, "HTTP 500 Internal Server Error from GET /r:\\n\\n"
+	    "before\\u0000after\"") != NULL &&
+	    strstr(s, "\"isError\":true") != NULL &&
+	    strstr(s, "SECRET") == NULL,
+	    "a 500's excerpt past its NUL, no query: %s", s);
+	json_object_put(r);
+	buf_free(&rs.body);
+}
+
 int
 main(void)
 {
@@ -718,6 +744,7 @@ main(void)
 	log_init("t_content", LOGL_ERROR, LOGF_TEXT);
 	t_mixed_parse();
 	t_mixed_answer();
+	t_failure();
 	t_param_check();
 	t_tools();
 	t_amplify();
