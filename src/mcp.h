@@ -40,6 +40,7 @@ enum mcp_log {
 #define MCP_META_SERVER		"io.modelcontextprotocol/serverInfo"
 
 struct rl_state;
+struct trace_ctx;
 
 struct mcp_app {
 	struct registry		*reg;
@@ -93,6 +94,8 @@ char	*mcp_tool_scopes(const struct mcp_app *, const struct tool *);
 void	 mcp_audit(const struct cfg *, const struct req *,
 	    const struct auth_grant *, const char *, const struct tool_call *,
 	    struct json_object *, int, const char *);
+void	 mcp_trace_ids(const struct cfg *, struct req *, struct json_object *,
+	    struct trace_ctx *);
 
 /* mcp_ratelimit.c */
 int	 mcp_rate_limit_init(const struct cfg *, const struct registry *,

@@ -458,6 +458,28 @@ needs_step_up(struct mcp_exchange *x, const struct tool *t)
 }
 
 /*
+ * The W3C trace context of a tools/call (MCP_TRACE), from its params'
+ * _meta or the request's headers, into `tc` (NULL: not wanted) and its
+ * ids into the request's log fields: the access line and the audit
+ * record, a refusal's too, whatever refused it.
+ */
+void
+mcp_trace_ids(const struct cfg *cfg, struct req *rq,
+    struct json_object *params, struct trace_ctx *tc)
+{
+	struct trace_ctx	 own;
+	struct json_object	*meta = NULL;
+
+	if (tc == NULL)
+		tc = &own;
+	if (json_object_is_type(params, json_type_object))
+		json_object_object_get_ex(params, "_meta", &meta);
+	trace_from_request(tc, cfg->trace, meta, rq);
+	memcpy(rq->trace_id, tc->trace_id, sizeof(tc->trace_id));
+	memcpy(rq->parent_id, tc->parent_id, sizeof(tc->parent_id));
+}
+
+/*
  * The audit record of a tools/call (MCP_AUDIT_LOG): `r` is its result
  * (NULL: not run or failed), `error` our reason when it was refused.
  * Also called by mcp_transport.c for a call refused before it is parsed.
@@ -558,12 +580,10 @@ m_tools_call(struct mcp_exchange *x)
 	}
 	memset(&call, 0, sizeof(call));
 	/* the W3C trace context, also in the audit record of a refusal */
-	meta = NULL;
-	json_object_object_get_ex(x->msg.params, "_meta", &meta);
-	trace_from_request(&tc, x->cfg->trace, meta, x->rq);
-	memcpy(x->rq->trace_id, tc.trace_id, sizeof(tc.trace_id));
-	memcpy(x->rq->parent_id, tc.parent_id, sizeof(tc.parent_id));
+	mcp_trace_ids(x->cfg, x->rq, x->msg.params, &tc);
 	call.trace = &tc;
+	meta = NULL;	/* (its progressToken) */
+	json_object_object_get_ex(x->msg.params, "_meta", &meta);
 	if ((call.tool = reg_find(reg, name)) == NULL) {
 		mcp_fail(x, RPC_INVALID_PARAMS, "Unknown tool: %.128s", name);
 		/* not the name: it is the caller's text, not a tool */

@@ -366,6 +366,7 @@ check_params(struct mcp_exchange *x, const char *tname, int mode)
 	json_object_object_get_ex(x->msg.params, "arguments", &args);
 	if (mcp_param_check(schema, args, exchange_header, x, mode, err,
 	    sizeof(err)) == -1) {
+		mcp_trace_ids(x->cfg, x->rq, x->msg.params, NULL);
 		mcp_audit(x->cfg, x->rq, x->grant, t->name, NULL, NULL, 1,
 		    "header_mismatch");
 		x->http_status = 400;
@@ -906,7 +907,7 @@ health(struct mcp_app *app, struct req *rq, struct resp *rs)
  */
 static char *
 forbidden_scopes(const struct mcp_app *app, const struct cfg *cfg,
-    const struct req *rq, const struct auth_grant *g)
+    struct req *rq, const struct auth_grant *g)
 {
 	struct rpc_env		 env;
 	struct json_object	*other, *name;
@@ -927,6 +928,7 @@ forbidden_scopes(const struct mcp_app *app, const struct cfg *cfg,
 	    json_object_is_type(name, json_type_string) &&
 	    (t = reg_find(app->reg, json_object_get_string(name))) != NULL) {
 		s = mcp_tool_scopes(app, t);
+		mcp_trace_ids(cfg, rq, env.params, NULL);
 		mcp_audit(cfg, rq, g, t->name, NULL, NULL, 1,
 		    "insufficient_scope");
 	}

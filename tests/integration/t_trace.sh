@@ -23,8 +23,13 @@ API_PORT=$PORT
 # MCP_FORWARD_HEADERS: trace.c's values must still go out once;
 # X-Request-Id for a header forwarded as it came
 FWD='MCP_FORWARD_HEADERS=authorization,traceparent,tracestate,x-request-id'
+# sayHello's name mirrored in Mcp-Param-Greet, for a call refused early
+printf '%s\n' 'overlay: 1.0.0' 'info: {title: t, version: "1"}' 'actions:' \
+    "  - target: \"\$.paths['/hello'].get.parameters[?(@.name == 'name')]\"" \
+    '    update: {x-mcp-header: Greet}' > "$T_DIR/greet.yaml"
 start_spawn_fcgi "$T_DIR/hc.sock" "$T_DIR/hc.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://127.0.0.1:$API_PORT/api" \
+    MCP_OPENAPI_OVERLAY="$T_DIR/greet.yaml" \
     MCP_API_CLIENT=auto MCP_AUDIT_LOG="$T_DIR/hc-audit.log" "$FWD"
 start_spawn_fcgi "$T_DIR/curl.sock" "$T_DIR/curl.log" "$MCP_FCGI" \
     MCP_OPENAPI="$DOC" MCP_API_BASE_URL="http://localhost:$API_PORT/api" \
@@ -133,6 +138,16 @@ BASE="$MCP_BASE" mcp "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"
 sleep 0.2
 like "$(cat "$T_DIR/hc-audit.log")" '"outcome":"refused".*"trace_id":"11111111111111111111111111111111","parent_id":"2222222222222222"' \
     "a refused call's audit record has the trace-id"
+# refused before the call is parsed (an Mcp-Param-* header that says
+# another value than the body): the same
+BASE="$MCP_BASE" mcp "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"sayHello\",\"arguments\":{\"name\":\"bob\"},\"_meta\":{\"traceparent\":\"00-33333333333333333333333333333333-4444444444444444-01\"}}}" \
+    -H "$V" -H 'Mcp-Param-Greet: alice'
+like "$STATUS:$BODY" '^400:.*-32020' "a header that does not match the body: 400 -32020"
+sleep 0.2
+like "$(cat "$T_DIR/hc-audit.log")" '"error":"header_mismatch".*"trace_id":"33333333333333333333333333333333","parent_id":"4444444444444444"' \
+    "... its audit record has the trace-id"
+like "$(grep 'status=400' "$T_DIR/hc.log")" 'trace_id=33333333333333333333333333333333' \
+    "... and its access line"
 
 # MCP_TRACE=start: a call without a context starts a trace
 whoami /start ''
