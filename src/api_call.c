@@ -35,10 +35,13 @@
 
 /*
  * A JSON answer of the API (map_success holds it to MCP_RESULT_MAX_BYTES
- * first); null is a value, one that is no object.
+ * first); null is a value, one that is no object.  A member named twice
+ * is no structuredContent: the text block beside it is the answer as it
+ * came, and a reader of that (a model, a client) would take the first
+ * value where the parse kept the last, which the schema checked.
  */
 static const struct jp_opts answer_json = { JP_TEXT_MAX, API_JSON_DEPTH,
-	JP_NULL, JP_TREE_MAX };
+	JP_NULL | JP_NO_DUP, JP_TREE_MAX };
 
 void
 api_op_free(void *p)

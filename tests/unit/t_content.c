@@ -708,6 +708,37 @@ t_amplify(void)
 	buf_free(&text);
 }
 
+/*
+ * A JSON answer with a member named twice: no structuredContent, whose
+ * value (the last) would differ from the text beside it (the first, to
+ * most readers); the text alone.
+ */
+static void
+t_twice(void)
+{
+	struct api_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r;
+	const char		*s;
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	op.path = "/d";
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	rs.content_type = "application/json";
+	buf_init(&rs.body);
+	buf_puts(&rs.body, "{\"id\":5,\"id\":\"x\"}");
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "structuredContent") == NULL &&
+	    strstr(s, "{\\\"id\\\":5,\\\"id\\\":\\\"x\\\"}") != NULL,
+	    "a member named twice: the text as it came, no "
+	    "structuredContent: %s", s);
+	json_object_put(r);
+	buf_free(&rs.body);
+}
+
 /* An error answer's excerpt is the body as it came, past a NUL too. */
 static void
 t_failure(void)
@@ -745,6 +776,7 @@ main(void)
 	t_mixed_parse();
 	t_mixed_answer();
 	t_failure();
+	t_twice();
 	t_param_check();
 	t_tools();
 	t_amplify();
