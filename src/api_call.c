@@ -1179,6 +1179,9 @@ add_answer(struct json_object *content, const struct buf *body, size_t max)
 	add_text(content, note, strlen(note));
 }
 
+static void	 add_media(const struct api_op *, const struct up_response *,
+		    size_t, struct json_object *);
+
 /*
  * A successful answer that the tool's outputSchema cannot carry (JSON
  * outside the schema, not JSON, too large).  A result without
@@ -1193,17 +1196,19 @@ unstructured(const struct api_op *op, const struct up_response *rs,
 	struct json_object	*r = json_object_new_object();
 	struct json_object	*content = json_object_new_array();
 	char			*msg;
-	int			 shown = api_media_is_json(rs->content_type) ||
+	int			 text = api_media_is_json(rs->content_type) ||
 				    is_text_media(rs->content_type);
 
 	xasprintf(&msg, "HTTP %ld from %s %s: the call worked, but the answer "
-	    "is %s. %s", rs->status, op->method, op->path, why, shown ?
+	    "is %s. %s", rs->status, op->method, op->path, why, text ?
 	    "It follows as text, without structured content." :
-	    "It is left out.");
+	    "It follows as it came, without structured content.");
 	add_text(content, msg, strlen(msg));
 	free(msg);
-	if (shown)
+	if (text)
 		add_answer(content, &rs->body, max);
+	else
+		add_media(op, rs, max, content);
 	jp_add(r, "content", content);
 	jp_add(r, "isError", json_object_new_boolean(1));
 	return r;
@@ -1302,6 +1307,73 @@ structured_content(struct json_object *schema, size_t max,
 }
 
 /*
+ * An answer that is neither JSON nor text, as content: an image or audio
+ * item, one item per part of a multipart answer, else an embedded
+ * resource; a note instead when it is larger than `max`.
+ */
+static void
+add_media(const struct api_op *op, const struct up_response *rs, size_t max,
+    struct json_object *content)
+{
+	struct json_object	*c;
+	char			*b64, *type, why[640];
+	const char		*ct = rs->content_type;
+
+	if (rs->body.len > max) {
+		type = bare_type(ct, "no content type");
+		snprintf(why, sizeof(why), "HTTP %ld from %s %s: %zu bytes of %s, "
+		    "more than MCP_RESULT_MAX_BYTES (%zu): left out", rs->status,
+		    op->method, op->path, rs->body.len, type, max);
+		free(type);
+		add_text(content, why, strlen(why));
+		return;
+	}
+	if (api_media_prefix(ct, "multipart/") &&
+	    !api_media_prefix(ct, "multipart/byteranges")) {
+		char	*mcause, *uri = resource_uri(rs->url);
+		int	 split;
+
+		/* one content item per part (api_mixed.c) */
+		split = api_mixed_content(ct, rs->body.data, rs->body.len, uri,
+		    content, &mcause);
+		free(uri);
+		if (split == 0)
+			return;
+		snprintf(why, sizeof(why), "HTTP %ld from %s %s: the %s "
+		    "answer could not be split into its parts (%s); it "
+		    "follows whole", rs->status, op->method, op->path,
+		    "multipart", mcause);
+		free(mcause);
+		add_text(content, why, strlen(why));
+	}
+	c = json_object_new_object();
+	b64 = util_b64_encode((const unsigned char *)rs->body.data,
+	    rs->body.len);
+	if (api_media_prefix(ct, "image/") || api_media_prefix(ct, "audio/")) {
+		json_object_object_add(c, "type", json_object_new_string(
+		    api_media_prefix(ct, "image/") ? "image" : "audio"));
+		json_object_object_add(c, "data", json_object_new_string(b64));
+		json_object_object_add(c, "mimeType", json_object_new_string(
+		    type = bare_type(ct, "application/octet-stream")));
+	} else {
+		struct json_object	*res = json_object_new_object();
+		char			*uri = resource_uri(rs->url);
+
+		json_object_object_add(res, "uri", json_object_new_string(uri));
+		free(uri);
+		json_object_object_add(res, "mimeType", json_object_new_string(
+		    type = bare_type(ct, "application/octet-stream")));
+		json_object_object_add(res, "blob", json_object_new_string(b64));
+		json_object_object_add(c, "type",
+		    json_object_new_string("resource"));
+		json_object_object_add(c, "resource", res);
+	}
+	free(type);
+	free(b64);
+	json_object_array_add(content, c);
+}
+
+/*
  * A 2xx answer by its media type.  JSON objects become structuredContent
  * (structured_content says when).
  */
@@ -1309,8 +1381,8 @@ static struct json_object *
 map_success(const struct api_op *op, struct json_object *schema, size_t max,
     const struct up_response *rs)
 {
-	struct json_object	*r, *content, *c, *sc;
-	char			*b64, *type, why[640];
+	struct json_object	*r, *content, *sc;
+	char			*type, why[640];
 	const char		*ct = rs->content_type;
 	int			 json = rs->body.len > 0 && api_media_is_json(ct);
 
@@ -1354,58 +1426,7 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		add_answer(content, &rs->body, max);
 		return r;
 	}
-	if (rs->body.len > max) {
-		type = bare_type(ct, "no content type");
-		snprintf(why, sizeof(why), "HTTP %ld from %s %s: %zu bytes of %s, "
-		    "more than MCP_RESULT_MAX_BYTES (%zu): left out", rs->status,
-		    op->method, op->path, rs->body.len, type, max);
-		free(type);
-		add_text(content, why, strlen(why));
-		return r;
-	}
-	if (api_media_prefix(ct, "multipart/") &&
-	    !api_media_prefix(ct, "multipart/byteranges")) {
-		char	*mcause, *uri = resource_uri(rs->url);
-		int	 split;
-
-		/* one content item per part (api_mixed.c) */
-		split = api_mixed_content(ct, rs->body.data, rs->body.len, uri,
-		    content, &mcause);
-		free(uri);
-		if (split == 0)
-			return r;
-		snprintf(why, sizeof(why), "HTTP %ld from %s %s: the %s "
-		    "answer could not be split into its parts (%s); it "
-		    "follows whole", rs->status, op->method, op->path,
-		    "multipart", mcause);
-		free(mcause);
-		add_text(content, why, strlen(why));
-	}
-	c = json_object_new_object();
-	b64 = util_b64_encode((const unsigned char *)rs->body.data,
-	    rs->body.len);
-	if (api_media_prefix(ct, "image/") || api_media_prefix(ct, "audio/")) {
-		json_object_object_add(c, "type", json_object_new_string(
-		    api_media_prefix(ct, "image/") ? "image" : "audio"));
-		json_object_object_add(c, "data", json_object_new_string(b64));
-		json_object_object_add(c, "mimeType", json_object_new_string(
-		    type = bare_type(ct, "application/octet-stream")));
-	} else {
-		struct json_object	*res = json_object_new_object();
-		char			*uri = resource_uri(rs->url);
-
-		json_object_object_add(res, "uri", json_object_new_string(uri));
-		free(uri);
-		json_object_object_add(res, "mimeType", json_object_new_string(
-		    type = bare_type(ct, "application/octet-stream")));
-		json_object_object_add(res, "blob", json_object_new_string(b64));
-		json_object_object_add(c, "type",
-		    json_object_new_string("resource"));
-		json_object_object_add(c, "resource", res);
-	}
-	free(type);
-	free(b64);
-	json_object_array_add(content, c);
+	add_media(op, rs, max, content);
 	return r;
 }
 

@@ -739,6 +739,41 @@ t_twice(void)
 	buf_free(&rs.body);
 }
 
+/*
+ * A tool with an outputSchema answered with an image: isError (no
+ * structuredContent), the image after the note, as a tool without one
+ * would have it.
+ */
+static void
+t_media_unstructured(void)
+{
+	struct api_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r;
+	const char		*s;
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	op.path = "/i";
+	op.has_output_schema = 1;
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	rs.url = "http://api.test/i";
+	rs.content_type = "image/png";
+	buf_init(&rs.body);
+	buf_puts(&rs.body, "PNG");
+	r = map_success(&op, NULL, 1 << 20, &rs);
+	s = js(r);
+	ok(strstr(s, "the answer is image/png, not the JSON its document "
+	    "promises. It follows as it came") != NULL &&
+	    strstr(s, "{\"type\":\"image\",\"data\":\"UE5H\",\"mimeType\":"
+	    "\"image/png\"}") != NULL && strstr(s, "\"isError\":true") != NULL,
+	    "an image where the document promised JSON: the note, then the "
+	    "image: %s", s);
+	json_object_put(r);
+	buf_free(&rs.body);
+}
+
 /* An error answer's excerpt is the body as it came, past a NUL too. */
 static void
 t_failure(void)
@@ -777,6 +812,7 @@ main(void)
 	t_mixed_answer();
 	t_failure();
 	t_twice();
+	t_media_unstructured();
 	t_param_check();
 	t_tools();
 	t_amplify();
