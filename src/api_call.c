@@ -1430,6 +1430,42 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 	return r;
 }
 
+/*
+ * For a client of 2024-11-05, whose content has no audio type (it came
+ * with 2025-03-26): the audio items of `result` become embedded
+ * resources with the same bytes, named by the request URL.
+ */
+static void
+audio_as_resources(struct json_object *result, const char *url)
+{
+	struct json_object	*content, *c, *type, *data, *mime, *res;
+	char			*uri;
+	size_t			 i;
+
+	if (!json_object_object_get_ex(result, "content", &content) ||
+	    !json_object_is_type(content, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(content); i++) {
+		c = json_object_array_get_idx(content, i);
+		if (!json_object_object_get_ex(c, "type", &type) ||
+		    strcmp(json_object_get_string(type), "audio") != 0 ||
+		    !json_object_object_get_ex(c, "data", &data) ||
+		    !json_object_object_get_ex(c, "mimeType", &mime))
+			continue;
+		res = json_object_new_object();
+		uri = resource_uri(url);
+		json_object_object_add(res, "uri", json_object_new_string(uri));
+		free(uri);
+		json_object_object_add(res, "mimeType", json_object_get(mime));
+		json_object_object_add(res, "blob", json_object_get(data));
+		c = json_object_new_object();
+		json_object_object_add(c, "type",
+		    json_object_new_string("resource"));
+		json_object_object_add(c, "resource", res);
+		json_object_array_put_idx(content, i, c);
+	}
+}
+
 static void	 request_path(const char *, char *, size_t);
 
 /*
@@ -2233,11 +2269,13 @@ again:
 		    "%.1f ms", urs.status, upath, urs.body.len,
 		    urs.seconds * 1000.0);
 	}
-	if (urs.status >= 200 && urs.status < 300)
+	if (urs.status >= 200 && urs.status < 300) {
 		result = map_success(op, op->has_output_schema ?
 		    reg_tool_output(call->tool) : NULL,
 		    (size_t)cfg->result_max_bytes, &urs);
-	else
+		if (call->no_audio)
+			audio_as_resources(result, urs.url);
+	} else
 		result = map_failure(op, r.url.data, &urs);
 	up_response_free(&urs);
 out:

@@ -609,6 +609,7 @@ m_tools_call(struct mcp_exchange *x)
 	call.header = state_header;
 	call.progress = call_progress;
 	call.wants_progress = cs.token != NULL;
+	call.no_audio = x->ver < MCP_V2025_03_26;
 	call.log = call_log;
 	call.gate = call_gate;
 	call.log_min = x->log_level + 1;	/* -1 (none) becomes 0 */

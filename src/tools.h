@@ -73,6 +73,8 @@ struct tool_call {
 	int			(*gate)(void *, const struct tool *);
 	void			*ctx;		/* for the four above */
 	int			 wants_progress;	/* a progressToken came */
+	int			 no_audio;	/* 2024-11-05 has no audio
+						 * content: send resources */
 	int			 log_min;	/* 0: no log wanted, else the
 						 * lowest tool_log level + 1 */
 	/* the caller's bearer token once verified (MCP_AUTH jwt or

@@ -102,6 +102,12 @@ like "$BODY" '"mimeType":"image/png"' "image mimeType"
 call getAudio '{}'
 like "$BODY" '"type":"audio","data":"UklGR' "getAudio: audio content, WAV"
 like "$BODY" '"mimeType":"audio/wav"' "audio mimeType"
+# 2024-11-05 has no audio content: the same bytes as an embedded resource
+mcp '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getAudio","arguments":{}}}' \
+    -H 'MCP-Protocol-Version: 2024-11-05'
+like "$BODY" '"type":"resource","resource":\{"uri":"http[^"]*/audio","mimeType":"audio/wav","blob":"UklGR' \
+    "getAudio in 2024-11-05: an embedded resource"
+unlike "$BODY" '"type":"audio"' "... no audio item"
 call sayHello '{"name":"MCP"}'
 like "$BODY" '"type":"text","text":"Hello, MCP!"' "sayHello: text"
 call failAlways '{}'
