@@ -153,9 +153,9 @@ say(struct tool_call *call, enum tool_log level, const char *fmt, ...)
 /*
  * A scalar as text for a URL or header: strings as they are, numbers as
  * JSON writes them, booleans as true/false.  -1 for objects and arrays.
- * A number with no fraction that a double holds exactly goes as an
- * integer: 1.0 and 1e2 pass type integer, and an API reading one from a
- * URL (int(), strconv.Atoi) would refuse them as written.
+ * A number with no fraction below 2^63 (a double holds it exactly) goes
+ * as an integer: 1.0, 1e2 and 1e17 pass type integer, and an API reading
+ * one from a URL (int(), strconv.Atoi) would refuse them as written.
  */
 static int
 scalar_text(struct json_object *v, struct buf *out)
@@ -172,7 +172,7 @@ scalar_text(struct json_object *v, struct buf *out)
 		return 0;
 	case json_type_double:
 		d = json_object_get_double(v);
-		if (d == floor(d) && fabs(d) <= 9007199254740992.0) {
+		if (d == floor(d) && fabs(d) < 9223372036854775808.0) {
 			buf_printf(out, "%.0f", d);
 			return 0;
 		}

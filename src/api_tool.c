@@ -643,6 +643,31 @@ curate_arg(struct api_tb *t, struct json_object *x, const char *what,
 	return 0;
 }
 
+#define RO_DEPTH	16	/* allOf levels read for readOnly */
+
+/*
+ * Is a schema readOnly, itself or through an allOf member (OpenAPI 3.0
+ * describes a $ref so: {"allOf": [{"$ref": ...}], "description": ...})?
+ */
+static int
+schema_read_only(struct json_object *s, int depth)
+{
+	struct json_object	*v, *all;
+	size_t			 i;
+
+	if (!json_object_is_type(s, json_type_object) || depth > RO_DEPTH)
+		return 0;
+	if ((v = obj_get(s, "readOnly", json_type_boolean)) != NULL &&
+	    json_object_get_boolean(v))
+		return 1;
+	all = obj_get(s, "allOf", json_type_array);
+	for (i = 0; all != NULL && i < json_object_array_length(all); i++)
+		if (schema_read_only(json_object_array_get_idx(all, i),
+		    depth + 1))
+			return 1;
+	return 0;
+}
+
 /*
  * A body property that only the API sets: readOnly in the document (its
  * node) or in its converted schema, with no x-mcp-* of the operator's
@@ -654,16 +679,75 @@ curate_arg(struct api_tb *t, struct json_object *x, const char *what,
 static int
 read_only(struct json_object *node, struct json_object *conv)
 {
-	struct json_object	*v;
-
 	if (json_object_is_type(node, json_type_object) &&
 	    (json_object_object_get_ex(node, "x-mcp-hidden", NULL) ||
 	    json_object_object_get_ex(node, "x-mcp-value", NULL) ||
 	    json_object_object_get_ex(node, "x-mcp-default", NULL)))
 		return 0;
-	return ((v = obj_get(node, "readOnly", json_type_boolean)) != NULL &&
-	    json_object_get_boolean(v)) || ((v = obj_get(conv, "readOnly",
-	    json_type_boolean)) != NULL && json_object_get_boolean(v));
+	return schema_read_only(node, 0) || schema_read_only(conv, 0);
+}
+
+/* `schema`'s required list without the names in the set `gone`. */
+static void
+drop_required(struct json_object *schema, struct json_object *gone)
+{
+	struct json_object	*req, *keep;
+	const char		*n;
+	size_t			 i;
+
+	if ((req = obj_get(schema, "required", json_type_array)) == NULL)
+		return;
+	keep = json_object_new_array();
+	for (i = 0; i < json_object_array_length(req); i++) {
+		n = json_object_get_string(json_object_array_get_idx(req, i));
+		if (n == NULL || !json_object_object_get_ex(gone, n, NULL))
+			json_object_array_add(keep, json_object_get(
+			    json_object_array_get_idx(req, i)));
+	}
+	/* req is the schema's: replaced (and released) only now */
+	if (json_object_array_length(keep) == 0) {
+		json_object_object_del(schema, "required");
+		json_object_put(keep);
+	} else
+		json_object_object_add(schema, "required", keep);
+}
+
+/*
+ * The readOnly properties that the allOf members of a body's converted
+ * schema add (Pet = allOf [NewPet, {id: readOnly}], at any allOf depth):
+ * out of those members' properties and required, and of `top`'s
+ * required, and into the set `unsent`.  (Properties of nested objects
+ * are not read.)
+ */
+static void
+read_only_members(struct json_object *s, struct json_object *top,
+    struct json_object **unsent, int depth)
+{
+	struct json_object	*all, *m, *props, *gone;
+	size_t			 i;
+
+	if ((all = obj_get(s, "allOf", json_type_array)) == NULL ||
+	    depth > RO_DEPTH)
+		return;
+	for (i = 0; i < json_object_array_length(all); i++) {
+		m = json_object_array_get_idx(all, i);
+		read_only_members(m, top, unsent, depth + 1);
+		if ((props = obj_get(m, "properties", json_type_object)) ==
+		    NULL)
+			continue;
+		gone = json_object_new_object();
+		json_object_object_foreach(props, k, v)
+			if (schema_read_only(v, 0))
+				json_object_object_add(gone, k, NULL);
+		json_object_object_foreach(gone, gk, gv) {
+			(void)gv;
+			json_object_object_del(props, gk);
+			name_set_add(unsent, gk);
+		}
+		drop_required(m, gone);
+		drop_required(top, gone);
+		json_object_put(gone);
+	}
 }
 
 /*
@@ -1104,12 +1188,13 @@ static int
 curate_whole(struct api_tb *t, struct json_object *doc_schema,
     struct json_object *conv)
 {
-	struct json_object	*props, *req, *keep, *gone, *node;
+	struct json_object	*props, *req, *gone, *node;
 	const char		*n;
 	char			*where;
 	size_t			 i;
 	int			 r, hidden, rc = 0;
 
+	read_only_members(conv, conv, &t->op->unsent_body, 0);
 	if ((props = obj_get(conv, "properties", json_type_object)) == NULL)
 		return 0;
 	req = obj_get(conv, "required", json_type_array);
@@ -1142,23 +1227,7 @@ curate_whole(struct api_tb *t, struct json_object *doc_schema,
 			if (gv != NULL)
 				json_object_object_del(props, gk);
 		}
-		keep = json_object_new_array();
-		for (i = 0; req != NULL && i < json_object_array_length(req);
-		    i++) {
-			n = json_object_get_string(json_object_array_get_idx(req,
-			    i));
-			if (n == NULL || !json_object_object_get_ex(gone, n, NULL))
-				json_object_array_add(keep, json_object_get(
-				    json_object_array_get_idx(req, i)));
-		}
-		/* req is conv's: replaced (and released) only now */
-		if (req != NULL && json_object_array_length(keep) == 0)
-			json_object_object_del(conv, "required");
-		else if (req != NULL) {
-			json_object_object_add(conv, "required", keep);
-			keep = NULL;
-		}
-		json_object_put(keep);
+		drop_required(conv, gone);
 	}
 	json_object_put(gone);
 	return rc;

@@ -1310,15 +1310,16 @@ t_responses(void)
 	    "\"structuredContent\":{\"a\":1}}", "JSON object: text + structured");
 	json_object_put(r);
 	/* the text is the answer as it came; structuredContent the tree
-	 * that was checked, written out (a repeated member: the last) */
+	 * that was checked, written out (a member named twice: no
+	 * structuredContent, t_content) */
 	buf_reset(&rs.body);
-	buf_puts(&rs.body, "{ \"a\": 1, \"s\": \"\\u00e9/\", \"a\": 2 }\n");
+	buf_puts(&rs.body, "{ \"a\": 1, \"s\": \"\\u00e9/\" }\n");
 	r = map_success(&op, NULL, 1 << 20, &rs);
 	is_str(js(r), "{\"content\":[{\"type\":\"text\",\"text\":"
-	    "\"{ \\\"a\\\": 1, \\\"s\\\": \\\"\\\\u00e9/\\\", \\\"a\\\": 2 }\\n\"}],"
-	    "\"structuredContent\":{\"a\":2,\"s\":\"\xc3\xa9/\"}}",
-	    "JSON object with spaces, an escape and a repeated member: text "
-	    "as it came, structuredContent as parsed");
+	    "\"{ \\\"a\\\": 1, \\\"s\\\": \\\"\\\\u00e9/\\\" }\\n\"}],"
+	    "\"structuredContent\":{\"a\":1,\"s\":\"\xc3\xa9/\"}}",
+	    "JSON object with spaces and an escape: text as it came, "
+	    "structuredContent as parsed");
 	json_object_put(r);
 	buf_reset(&rs.body);
 	buf_puts(&rs.body, "null");
@@ -1627,8 +1628,24 @@ t_serialised(void)
 	    "[\"name\"]}],\"properties\":{\"name\":{\"type\":\"string\"},"
 	    "\"id\":{\"type\":\"integer\",\"readOnly\":true},"
 	    "\"tag\":{\"type\":\"string\",\"readOnly\":true,"
-	    "\"x-mcp-default\":\"t\"}}}}}}}}},"
-	    "\"components\":{\"schemas\":{\"User\":{\"type\":\"object\","
+	    "\"x-mcp-default\":\"t\"}}}}}}}},"
+	    "\"/pets\":{\"post\":{\"operationId\":\"pets\",\"responses\":{},"
+	    "\"requestBody\":{\"content\":{\"application/json\":{"
+	    "\"schema\":{\"$ref\":\"#/components/schemas/Pet\"}}}}}},"
+	    "\"/wrap\":{\"post\":{\"operationId\":\"wrap\",\"responses\":{},"
+	    "\"requestBody\":{\"content\":{\"application/json\":{"
+	    "\"schema\":{\"type\":\"object\",\"properties\":{"
+	    "\"name\":{\"type\":\"string\"},\"id\":{\"allOf\":[{\"$ref\":"
+	    "\"#/components/schemas/Role\"}],\"description\":\"d\"}}}}}}}}},"
+	    "\"components\":{\"schemas\":{"
+	    "\"NewPet\":{\"type\":\"object\",\"required\":[\"name\"],"
+	    "\"properties\":{\"name\":{\"type\":\"string\"}}},"
+	    "\"Pet\":{\"type\":\"object\",\"required\":[\"id\"],\"allOf\":["
+	    "{\"$ref\":\"#/components/schemas/NewPet\"},{\"type\":\"object\","
+	    "\"required\":[\"owner\"],\"properties\":{\"id\":{\"type\":"
+	    "\"integer\",\"readOnly\":true},\"owner\":{\"type\":\"string\","
+	    "\"readOnly\":true}}}]},"
+	    "\"User\":{\"type\":\"object\","
 	    "\"required\":[\"id\",\"name\"],\"properties\":{"
 	    "\"id\":{\"type\":\"integer\",\"readOnly\":true},"
 	    "\"role\":{\"$ref\":\"#/components/schemas/Role\"},"
@@ -1705,6 +1722,27 @@ t_serialised(void)
 	s = sent(reg, &cfg, "w", "{\"name\":\"bob\",\"id\":7}", fake_header);
 	is_str(s, "http://x/w {\"name\":\"bob\",\"tag\":\"t\"}",
 	    "... and its id not sent");
+	free(s);
+	/* Pet = allOf [NewPet, {id, owner: readOnly}], the usual shape */
+	a = schema_of(reg, "pets");
+	ok(strstr(a, "\"id\"") == NULL && strstr(a, "\"owner\"") == NULL &&
+	    strstr(a, "\"name\"") != NULL, "readOnly properties an allOf "
+	    "member adds are not offered, nor required: %s", a);
+	s = sent(reg, &cfg, "pets", "{\"name\":\"rex\",\"id\":1,\"Owner\":"
+	    "\"admin\"}", fake_header);
+	is_str(s, "http://x/pets {\"name\":\"rex\"}", "... nor sent");
+	free(s);
+	a = schema_of(reg, "wrap");
+	ok(strstr(a, "\"id\"") == NULL, "a property wrapping a readOnly "
+	    "$ref in allOf is not offered: %s", a);
+	s = sent(reg, &cfg, "wrap", "{\"name\":\"b\",\"id\":\"admin\"}",
+	    fake_header);
+	is_str(s, "http://x/wrap {\"name\":\"b\"}", "... nor sent");
+	free(s);
+	s = sent(reg, &cfg, "q", "{\"id\":[\"x\"],\"n\":1e17}",
+	    fake_header);
+	is_str(s, "http://x/q/%5B%22x%22%5D?n=100000000000000000 ",
+	    "1e17 goes as an integer too");
 	free(s);
 	reg_free(reg);
 	cfg_free(&cfg);
