@@ -235,6 +235,8 @@ int	 api_media_prefix(const char *, const char *);
 int	 api_media_suffix(const char *, const char *);
 int	 api_media_is_json(const char *);
 char	*api_media_bare(const char *);
+char	*api_media_param(const char *, const char *);
+int	 api_media_utf8(const char *, const char *, size_t, struct buf *);
 
 /* api_mixed.c: a multipart answer, part by part */
 struct api_mixed_part {

@@ -1183,6 +1183,19 @@ static void	 add_media(const struct api_op *, const struct up_response *,
 		    size_t, struct json_object *);
 
 /*
+ * An answer's text in UTF-8: its body, or the body converted into `tmp`
+ * (initialised here, the caller frees it) from the charset its
+ * Content-Type names: Latin-1 or UTF-16 read as UTF-8 was U+FFFD.
+ */
+static const struct buf *
+answer_text(const struct up_response *rs, struct buf *tmp)
+{
+	buf_init(tmp);
+	return api_media_utf8(rs->content_type, rs->body.data, rs->body.len,
+	    tmp) == 1 ? tmp : &rs->body;
+}
+
+/*
  * A successful answer that the tool's outputSchema cannot carry (JSON
  * outside the schema, not JSON, too large).  A result without
  * structuredContent must then have isError (clients reject anything else
@@ -1196,6 +1209,7 @@ unstructured(const struct api_op *op, const struct up_response *rs,
 	struct json_object	*r = json_object_new_object();
 	struct json_object	*content = json_object_new_array();
 	char			*msg;
+	struct buf		 tmp;
 	int			 text = api_media_is_json(rs->content_type) ||
 				    is_text_media(rs->content_type);
 
@@ -1205,9 +1219,10 @@ unstructured(const struct api_op *op, const struct up_response *rs,
 	    "It follows as it came, without structured content.");
 	add_text(content, msg, strlen(msg));
 	free(msg);
-	if (text)
-		add_answer(content, &rs->body, max);
-	else
+	if (text) {
+		add_answer(content, answer_text(rs, &tmp), max);
+		buf_free(&tmp);
+	} else
 		add_media(op, rs, max, content);
 	jp_add(r, "content", content);
 	jp_add(r, "isError", json_object_new_boolean(1));
@@ -1382,6 +1397,7 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
     const struct up_response *rs)
 {
 	struct json_object	*r, *content, *sc;
+	struct buf		 text;
 	char			*type, why[640];
 	const char		*ct = rs->content_type;
 	int			 json = rs->body.len > 0 && api_media_is_json(ct);
@@ -1423,7 +1439,8 @@ map_success(const struct api_op *op, struct json_object *schema, size_t max,
 		return unstructured(op, rs, max, why);
 	}
 	if (is_text_media(ct)) {
-		add_answer(content, &rs->body, max);
+		add_answer(content, answer_text(rs, &text), max);
+		buf_free(&text);
 		return r;
 	}
 	add_media(op, rs, max, content);
@@ -1477,7 +1494,7 @@ map_failure(const struct api_op *op, const char *url,
     const struct up_response *rs)
 {
 	struct json_object	*result;
-	struct buf		 msg;
+	struct buf		 msg, tmp;
 	char			 line[256];
 	const char		*reason = http_reason((int)rs->status);
 	int			 known = strcmp(reason, "Unknown") != 0;
@@ -1488,7 +1505,8 @@ map_failure(const struct api_op *op, const char *url,
 	    known ? " " : "", known ? reason : "", op->method, line);
 	if (rs->body.len > 0) {
 		buf_puts(&msg, ":\n\n");
-		excerpt(&rs->body, &msg);
+		excerpt(answer_text(rs, &tmp), &msg);
+		buf_free(&tmp);
 	}
 	result = error_result(msg.data, msg.len);
 	buf_free(&msg);

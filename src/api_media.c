@@ -13,6 +13,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,4 +101,80 @@ api_media_bare(const char *t)
 		s = xstrdup("application/octet-stream");
 	}
 	return s;
+}
+
+/*
+ * The value of parameter `name` of a media type, quoted or not (a quoted
+ * one without its backslash escapes, which no charset or boundary
+ * needs); NULL if it has none.
+ */
+char *
+api_media_param(const char *t, const char *name)
+{
+	const char	*p = t, *v;
+	size_t		 n, nl = strlen(name);
+
+	while (p != NULL && (p = strchr(p, ';')) != NULL) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!util_strncaseeq(p, name, nl) || p[nl] != '=')
+			continue;
+		v = p + nl + 1;
+		if (*v == '"') {
+			v++;
+			n = strcspn(v, "\"");
+			if (v[n] != '"')
+				return NULL;
+		} else
+			n = strcspn(v, "; \t");
+		return xstrndup(v, n);
+	}
+	return NULL;
+}
+
+/*
+ * A text in the charset its media type `t` names, as UTF-8 into `out`
+ * (a byte that is no character of it becomes U+FFFD).  1 when converted;
+ * 0 when there is nothing to do (no charset, UTF-8 or US-ASCII: the
+ * caller repairs what is no UTF-8); -1 for a charset iconv does not
+ * know, left as it is too.
+ */
+int
+api_media_utf8(const char *t, const char *in, size_t len, struct buf *out)
+{
+	static const char	 fffd[] = "\xef\xbf\xbd";
+	char			*cs, *ip = (char *)(uintptr_t)in, *op;
+	size_t			 il = len, ol, done;
+	iconv_t			 cd;
+
+	if (t == NULL || (cs = api_media_param(t, "charset")) == NULL)
+		return 0;
+	if (util_strcaseeq(cs, "utf-8") || util_strcaseeq(cs, "utf8") ||
+	    util_strcaseeq(cs, "us-ascii") || *cs == '\0') {
+		free(cs);
+		return 0;
+	}
+	cd = iconv_open("UTF-8", cs);
+	free(cs);
+	if (cd == (iconv_t)-1)
+		return -1;
+	buf_reserve(out, len + len / 2 + 16);
+	while (il > 0) {
+		/* (a byte makes at most 4 of UTF-8; E2BIG comes back here) */
+		buf_reserve(out, il * 2 + 16);
+		op = out->data + out->len;
+		ol = out->cap - out->len - 1;	/* (the NUL's place) */
+		done = iconv(cd, &ip, &il, &op, &ol);
+		out->len = (size_t)(op - out->data);
+		if (done != (size_t)-1 || errno == E2BIG)
+			continue;
+		/* EILSEQ, or EINVAL at the end: one byte, replaced */
+		buf_append(out, fffd, 3);
+		ip++;
+		il--;
+	}
+	out->data[out->len] = '\0';
+	iconv_close(cd);
+	return 1;
 }

@@ -39,33 +39,19 @@ api_mixed_free(struct api_mixed_part *parts, size_t n)
 	free(parts);
 }
 
-/* The boundary parameter of a Content-Type, quoted or not; NULL if none. */
+/* The boundary parameter of a Content-Type; NULL if none or unfit. */
 static char *
 boundary_of(const char *ct)
 {
-	const char	*p = ct, *v;
-	size_t		 n;
+	char	*b = api_media_param(ct, "boundary");
+	size_t	 n = b != NULL ? strlen(b) : 0;
 
-	while ((p = strchr(p, ';')) != NULL) {
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!util_strncaseeq(p, "boundary=", 9))
-			continue;
-		v = p + 9;
-		if (*v == '"') {
-			v++;
-			n = strcspn(v, "\"");
-			if (v[n] != '"')
-				return NULL;
-		} else
-			n = strcspn(v, "; \t");
-		/* RFC 2046: 1 to 70 characters, no trailing space */
-		if (n == 0 || n > 70 || v[n - 1] == ' ')
-			return NULL;
-		return xstrndup(v, n);
+	/* RFC 2046: 1 to 70 characters, no trailing space */
+	if (b != NULL && (n == 0 || n > 70 || b[n - 1] == ' ')) {
+		free(b);
+		b = NULL;
 	}
-	return NULL;
+	return b;
 }
 
 /* Where `needle` (nlen bytes) first occurs in [p, e), or NULL. */
@@ -275,7 +261,10 @@ absolute_uri(const char *s)
 	return 1;
 }
 
-/* A part's text as a JSON string: UTF-8, whatever the API sent. */
+/*
+ * A part's text as a JSON string: UTF-8 from the charset its type names,
+ * whatever the API sent.
+ */
 static struct json_object *
 part_text(const struct api_mixed_part *pt)
 {
@@ -283,7 +272,9 @@ part_text(const struct api_mixed_part *pt)
 	struct buf		 fixed;
 
 	buf_init(&fixed);
-	if (util_utf8_repair(pt->data, pt->len, &fixed))
+	if (api_media_utf8(pt->type, pt->data, pt->len, &fixed) == 1)
+		o = json_object_new_string_len(fixed.data, (int)fixed.len);
+	else if (util_utf8_repair(pt->data, pt->len, &fixed))
 		o = json_object_new_string_len(fixed.data, (int)fixed.len);
 	else
 		o = json_object_new_string_len(pt->data, (int)pt->len);

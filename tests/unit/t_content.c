@@ -709,6 +709,35 @@ t_amplify(void)
 }
 
 /*
+ * What a call answered `status` with (`ctype`, `len` bytes of `body`)
+ * becomes: map_success's result for a 2xx, map_failure's otherwise, for
+ * GET /t of http://api.test/t?key=SECRET (a key in the query).
+ */
+static struct json_object *
+answer_of(long status, char *ctype, const char *body, size_t len,
+    int output_schema)
+{
+	struct api_op		 op;
+	struct up_response	 rs;
+	struct json_object	*r;
+
+	memset(&op, 0, sizeof(op));
+	op.method = "GET";
+	op.path = "/t";
+	op.has_output_schema = output_schema;
+	memset(&rs, 0, sizeof(rs));
+	rs.status = status;
+	rs.url = "http://api.test/t?key=SECRET";
+	rs.content_type = ctype;
+	buf_init(&rs.body);
+	buf_append(&rs.body, body, len);
+	r = status < 300 ? map_success(&op, NULL, 1 << 20, &rs) :
+	    map_failure(&op, rs.url, &rs);
+	buf_free(&rs.body);
+	return r;
+}
+
+/*
  * A JSON answer with a member named twice: no structuredContent, whose
  * value (the last) would differ from the text beside it (the first, to
  * most readers); the text alone.
@@ -716,27 +745,15 @@ t_amplify(void)
 static void
 t_twice(void)
 {
-	struct api_op		 op;
-	struct up_response	 rs;
 	struct json_object	*r;
-	const char		*s;
 
-	memset(&op, 0, sizeof(op));
-	op.method = "GET";
-	op.path = "/d";
-	memset(&rs, 0, sizeof(rs));
-	rs.status = 200;
-	rs.content_type = "application/json";
-	buf_init(&rs.body);
-	buf_puts(&rs.body, "{\"id\":5,\"id\":\"x\"}");
-	r = map_success(&op, NULL, 1 << 20, &rs);
-	s = js(r);
-	ok(strstr(s, "structuredContent") == NULL &&
-	    strstr(s, "{\\\"id\\\":5,\\\"id\\\":\\\"x\\\"}") != NULL,
+	r = answer_of(200, "application/json", "{\"id\":5,\"id\":\"x\"}",
+	    17, 0);
+	ok(strstr(js(r), "structuredContent") == NULL &&
+	    strstr(js(r), "{\\\"id\\\":5,\\\"id\\\":\\\"x\\\"}") != NULL,
 	    "a member named twice: the text as it came, no "
-	    "structuredContent: %s", s);
+	    "structuredContent: %s", js(r));
 	json_object_put(r);
-	buf_free(&rs.body);
 }
 
 /*
@@ -747,57 +764,80 @@ t_twice(void)
 static void
 t_media_unstructured(void)
 {
-	struct api_op		 op;
-	struct up_response	 rs;
 	struct json_object	*r;
-	const char		*s;
 
-	memset(&op, 0, sizeof(op));
-	op.method = "GET";
-	op.path = "/i";
-	op.has_output_schema = 1;
-	memset(&rs, 0, sizeof(rs));
-	rs.status = 200;
-	rs.url = "http://api.test/i";
-	rs.content_type = "image/png";
-	buf_init(&rs.body);
-	buf_puts(&rs.body, "PNG");
-	r = map_success(&op, NULL, 1 << 20, &rs);
-	s = js(r);
-	ok(strstr(s, "the answer is image/png, not the JSON its document "
+	r = answer_of(200, "image/png", "PNG", 3, 1);
+	ok(strstr(js(r), "the answer is image/png, not the JSON its document "
 	    "promises. It follows as it came") != NULL &&
-	    strstr(s, "{\"type\":\"image\",\"data\":\"UE5H\",\"mimeType\":"
-	    "\"image/png\"}") != NULL && strstr(s, "\"isError\":true") != NULL,
+	    strstr(js(r), "{\"type\":\"image\",\"data\":\"UE5H\",\"mimeType\":"
+	    "\"image/png\"}") != NULL &&
+	    strstr(js(r), "\"isError\":true") != NULL,
 	    "an image where the document promised JSON: the note, then the "
-	    "image: %s", s);
+	    "image: %s", js(r));
 	json_object_put(r);
-	buf_free(&rs.body);
+}
+
+/* Text in the charset its Content-Type names reaches the model as UTF-8. */
+static void
+t_charset(void)
+{
+	static struct {
+		char		*ct;
+		const char	*body, *want, *what;
+		size_t		 len;
+	} c[] = {
+		{ "text/plain; charset=iso-8859-1", "caf\xe9", "caf\xc3\xa9",
+		    "Latin-1", 4 },
+		{ "text/plain;charset=\"UTF-16LE\"", "h\0\xe9\0", "h\xc3\xa9",
+		    "UTF-16LE, quoted", 4 },
+		{ "text/plain; charset=utf-8", "caf\xe9", "caf\xef\xbf\xbd",
+		    "UTF-8 said, Latin-1 sent: repaired", 4 },
+		{ "text/plain; charset=x-no-such", "caf\xe9",
+		    "caf\xef\xbf\xbd", "an unknown charset: repaired", 4 },
+		{ "text/plain; charset=us-ascii", "a\x80" "b",
+		    "a\xef\xbf\xbd" "b", "ASCII said, a high byte: repaired",
+		    3 },
+	};
+	static const char	 mixed[] = "--b b\r\nContent-Type: text/plain; "
+				    "charset=ISO-8859-1\r\n\r\ncaf\xe9\r\n"
+				    "--b b--\r\n";
+	struct json_object	*r, *t;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		r = answer_of(200, c[i].ct, c[i].body, c[i].len, 0);
+		t = json_object_array_get_idx(json_object_object_get(r,
+		    "content"), 0);
+		is_str(json_object_get_string(json_object_object_get(t,
+		    "text")), c[i].want, "%s", c[i].what);
+		json_object_put(r);
+	}
+	r = answer_of(500, c[0].ct, c[0].body, c[0].len, 0);
+	ok(strstr(js(r), "caf\xc3\xa9") != NULL, "... an error's excerpt "
+	    "too: %s", js(r));
+	json_object_put(r);
+	/* a part of a multipart answer, by its own type */
+	r = answer_of(200, "multipart/mixed; boundary=\"b b\"", mixed,
+	    sizeof(mixed) - 1, 0);
+	ok(strstr(js(r), "\"text\":\"caf\xc3\xa9\"") != NULL,
+	    "a Latin-1 part of a multipart answer (quoted boundary): %s",
+	    js(r));
+	json_object_put(r);
 }
 
 /* An error answer's excerpt is the body as it came, past a NUL too. */
 static void
 t_failure(void)
 {
-	struct api_op		 op;
-	struct up_response	 rs;
 	struct json_object	*r;
-	const char		*s;
 
-	memset(&op, 0, sizeof(op));
-	op.method = "GET";
-	memset(&rs, 0, sizeof(rs));
-	rs.status = 500;
-	buf_init(&rs.body);
-	buf_append(&rs.body, "before\0after", 12);
-	r = map_failure(&op, "http://api.test/r?key=SECRET", &rs);
-	s = js(r);
-	ok(strstr(s, "HTTP 500 Internal Server Error from GET /r:\\n\\n"
+	r = answer_of(500, NULL, "before\0after", 12, 0);
+	ok(strstr(js(r), "HTTP 500 Internal Server Error from GET /t:\\n\\n"
 	    "before\\u0000after\"") != NULL &&
-	    strstr(s, "\"isError\":true") != NULL &&
-	    strstr(s, "SECRET") == NULL,
-	    "a 500's excerpt past its NUL, no query: %s", s);
+	    strstr(js(r), "\"isError\":true") != NULL &&
+	    strstr(js(r), "SECRET") == NULL,
+	    "a 500's excerpt past its NUL, no query: %s", js(r));
 	json_object_put(r);
-	buf_free(&rs.body);
 }
 
 int
@@ -812,6 +852,7 @@ main(void)
 	t_mixed_answer();
 	t_failure();
 	t_twice();
+	t_charset();
 	t_media_unstructured();
 	t_param_check();
 	t_tools();
