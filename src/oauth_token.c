@@ -44,6 +44,11 @@
  *		MCP_OAUTH_REFRESH_TTL from its issue;
  *   refresh:J	token J claimed while its refresh is under way
  *		(REFRESH_CLAIM_TTL), so that of two at once one goes on;
+ *   pending:F	J, while the token that replaces J is not yet handed
+ *		out: a store write that failed, or timed out after the
+ *		store made it, may have moved current:F to a token the
+ *		client never got, which keeps J (RFC 6749 section 5.1)
+ *		and must not be taken for a replay;
  *   revoked:F	the family ended.
  * Up to 2026-12-06 a family was family:F = "live", and every used token
  * was marked refresh:J for MCP_OAUTH_REFRESH_TTL, an entry per refresh.
@@ -223,35 +228,55 @@ store_key(char *out, size_t len, const char *kind, const char *id)
 }
 
 /*
+ * Make `id` the current token of `family`, which replaces token `used`
+ * (NULL: a code's new family).  pending:F names `used` until the move is
+ * known to be done, so that if it is not (the store down, or a write
+ * that timed out after the store made it) `used`, which the client then
+ * keeps, is not taken for a replay (refresh_fresh).  0 when the new
+ * token may be handed out.
+ */
+static int
+family_advance(const struct cfg *cfg, struct tok_app *app,
+    const char *family, const char *used, const char *id)
+{
+	char	 pkey[STORE_KEY_MAX], ckey[STORE_KEY_MAX];
+
+	store_key(pkey, sizeof(pkey), "pending", family);
+	store_key(ckey, sizeof(ckey), "current", family);
+	if (used != NULL && store_put(app->store, pkey, used,
+	    cfg->oauth_refresh_ttl) != STORE_OK)
+		return -1;
+	if (store_put(app->store, ckey, id, cfg->oauth_refresh_ttl) !=
+	    STORE_OK)
+		return -1;
+	return used != NULL && store_del(app->store, pkey) != STORE_OK ?
+	    -1 : 0;
+}
+
+/*
  * Our answer: the provider's tokens, with a new refresh token of ours for
  * `family` (the provider's own, or `prev` when it sent none, sealed with
  * the client id, the scope the sign-in was granted and a fresh token
- * id).  The family's one entry in the store holds that id: the only
- * token of the family that works next.
- * When it cannot be recorded the answer goes without a refresh token
- * (none is issued that could not be checked); the one just used stays
- * the current one, and works again once its claim has expired.
+ * id), which replaces token `used` (NULL for a code).  The family's
+ * entry in the store holds that id: the only token of the family that
+ * works next.
+ * When it cannot be carried or recorded the answer goes without a
+ * refresh token (none is issued that could not be checked); the one
+ * just used stays good, and works again once its claim has expired.
  */
 static void
 relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
     struct json_object *o, const char *client_id, const char *family,
-    const char *prev, const char *scope)
+    const char *prev, const char *used, const char *scope)
 {
 	struct json_object	*claims;
 	const char		*rt;
-	char			*sealed, *id, key[STORE_KEY_MAX];
+	char			*sealed = NULL, *id;
 
 	json_object_object_del(o, "id_token");
 	if ((rt = prov_field(o, "refresh_token")) == NULL)
 		rt = prev;
 	id = oauth_random(18);
-	store_key(key, sizeof(key), "current", family);
-	if (rt != NULL && store_put(app->store, key, id,
-	    cfg->oauth_refresh_ttl) != STORE_OK) {
-		log_msg(LOGL_ERROR, "token: the store is down: no refresh "
-		    "token issued");
-		rt = NULL;
-	}
 	if (rt != NULL) {
 		claims = json_object_new_object();
 		json_object_object_add(claims, "c",
@@ -265,19 +290,29 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 			    json_object_new_string(scope));
 		sealed = seal_make(cfg->secret, "refresh", claims,
 		    cfg->oauth_refresh_ttl);
-		/* one we could not open again is none: the client signs in
-		 * again when the access token ends */
+		json_object_put(claims);
+		/* one we could not open again is none (before the family
+		 * moves on: the used one stays good) */
 		if (strlen(sealed) > SEAL_MAX) {
 			log_msg(LOGL_WARN, "token: the provider's refresh "
 			    "token is too large to carry: none issued");
-			json_object_object_del(o, "refresh_token");
-		} else
-			json_object_object_add(o, "refresh_token",
-			    json_object_new_string(sealed));
+			free(sealed);
+			sealed = NULL;
+		}
+	}
+	if (sealed != NULL && family_advance(cfg, app, family, used, id) ==
+	    -1) {
+		log_msg(LOGL_ERROR, "token: the store is down: no refresh "
+		    "token issued");
 		free(sealed);
-		json_object_put(claims);
-	} else
+		sealed = NULL;
+	}
+	if (sealed != NULL)
+		json_object_object_add(o, "refresh_token",
+		    json_object_new_string(sealed));
+	else
 		json_object_object_del(o, "refresh_token");
+	free(sealed);
 	free(id);
 	oauth_no_store(rs);
 	resp_json(rs, 200, o);
@@ -291,7 +326,8 @@ relay_tokens(const struct cfg *cfg, struct tok_app *app, struct resp *rs,
 static enum redeem_res
 redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
     struct resp *rs, struct buf *body, const char *client_id,
-    const char *family, const char *prev, const char *scope)
+    const char *family, const char *prev, const char *used,
+    const char *scope)
 {
 	const char		*hdrs[4] = { "Accept: application/json",
 	    "Content-Type: application/x-www-form-urlencoded", NULL, NULL };
@@ -338,7 +374,8 @@ redeem(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		oauth_json_error(rs, 502, "server_error", "the OAuth provider "
 		    "answered with something that is not JSON");
 	} else if (r.status == 200) {
-		relay_tokens(cfg, app, rs, o, client_id, family, prev, scope);
+		relay_tokens(cfg, app, rs, o, client_id, family, prev, used,
+		    scope);
 		res = REDEEM_OK;
 	} else if (r.status >= 500)
 		oauth_json_error(rs, 503, "temporarily_unavailable", "the "
@@ -518,7 +555,7 @@ grant_code(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		scope = oauth_scope_merge(prov_field(code, "sc"),
 		    cfg->oauth_default_scope);
 		if (redeem(cfg, app, rq, rs, &body, w->id, family, NULL,
-		    scope) == REDEEM_FAILED) {
+		    NULL, scope) == REDEEM_FAILED) {
 			/*
 			 * Not the code's fault (the provider down, a rate
 			 * limit): it stays good for a retry, as a refresh
@@ -553,6 +590,32 @@ family_move(const struct cfg *cfg, struct tok_app *app, const char *f,
 }
 
 /*
+ * Token `j` of family `f` is not its current one: was it replaced by one
+ * never handed out (pending:F still names it: family_advance)?  Then it
+ * is made the current one again: 1.  0 when it was used (a replay), -1
+ * when the store cannot say.
+ */
+static int
+family_rewind(const struct cfg *cfg, struct tok_app *app, const char *f,
+    const char *j)
+{
+	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1];
+	enum store_res	 r;
+
+	store_key(key, sizeof(key), "pending", f);
+	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
+		return -1;
+	if (r != STORE_OK || strcmp(val, j) != 0)
+		return 0;
+	store_key(key, sizeof(key), "current", f);
+	if (store_put(app->store, key, j, cfg->oauth_refresh_ttl) != STORE_OK)
+		return -1;
+	log_msg(LOGL_WARN, "token: a refresh token whose successor was never "
+	    "handed out came back: it is the current one again");
+	return 1;
+}
+
+/*
  * Is the refresh token `rt` the one its family expects?  Its family must
  * be live and name its id as the current one; any other id of the family
  * was used before (a replay, or a copy in other hands), and revokes it.
@@ -569,7 +632,7 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	const char	*f = prov_field(rt, "f"), *j = prov_field(rt, "j");
 	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1], *mine;
 	enum store_res	 r;
-	int		 legacy;
+	int		 legacy, rw;
 
 	if (f == NULL || j == NULL || strlen(f) > 32 || strlen(j) > 32) {
 		oauth_json_error(rs, 400, "invalid_grant", "the refresh token "
@@ -588,8 +651,12 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	store_key(key, sizeof(key), "current", f);
 	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
 		goto down;
-	if (r == STORE_OK && strcmp(val, j) != 0)
-		goto reused;
+	if (r == STORE_OK && strcmp(val, j) != 0) {
+		if ((rw = family_rewind(cfg, app, f, j)) == -1)
+			goto down;
+		if (rw == 0)
+			goto reused;
+	}
 	if (r == STORE_MISSING) {
 		store_key(key, sizeof(key), "family", f);
 		if ((r = store_get(app->store, key, val)) == STORE_DOWN)
@@ -622,7 +689,8 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		    "claimed");
 		resp_header(rs, "Retry-After", "5");
 		oauth_json_error(rs, 503, "temporarily_unavailable", "a "
-		    "refresh with this token is under way; try again");
+		    "refresh with this token is under way: if it fails, try "
+		    "again; if it succeeds, this token is used up");
 		return -1;
 	}
 	if (r != STORE_OK)
@@ -707,7 +775,8 @@ grant_refresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 		form_pair(&body, "resource", res != NULL ? cfg->resource :
 		    NULL);
 		switch (redeem(cfg, app, rq, rs, &body, w->id,
-		    prov_field(rt, "f"), prov_field(rt, "t"), granted)) {
+		    prov_field(rt, "f"), prov_field(rt, "t"),
+		    prov_field(rt, "j"), granted)) {
 		case REDEEM_FAILED:
 			/* not the client's fault: its token stays good */
 			store_key(key, sizeof(key), "refresh",

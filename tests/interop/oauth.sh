@@ -657,6 +657,26 @@ rcli DEL "fcgi-mcp:refresh:$J" >/dev/null
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS" 200 "... and the same token refreshes once the claim is gone"
 
+# A refresh answered without a new refresh token because the store write
+# that moved the family on failed, or timed out after Redis made it
+# (current:F then names a token never handed out): the client keeps the
+# token it used (RFC 6749 section 5.1), which is no replay
+lone_family r11
+J=$(rcli GET "$FK")
+FID=${FK#fcgi-mcp:current:}
+rcli SET "$FK" never-handed-out KEEPTTL >/dev/null
+rcli SET "fcgi-mcp:pending:$FID" "$J" EX 600 >/dev/null
+cgi_token "$HB" "$(refresh_body "$RT")"
+is "$STATUS" 200 "a token whose successor was never handed out refreshes: no replay"
+is "$(rcli EXISTS "fcgi-mcp:revoked:$FID")" 0 "... the family not revoked"
+RT_OLD=$RT
+RT=$(jstr refresh_token)
+is "$(rcli EXISTS "fcgi-mcp:pending:$FID")" 0 "... nothing pending once its successor went out"
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS" 200 "... and that successor refreshes"
+cgi_token "$HB" "$(refresh_body "$RT_OLD")"
+is "$(jstr error)" "invalid_grant" "... while the token it replaced, back again, is a replay"
+
 # A used token back while the store takes no new key (Redis at its
 # memory limit with noeviction, as a flood of sign-ins may bring about; a
 # full LMDB file likewise): the revocation mark cannot be written, so the
