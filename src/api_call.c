@@ -1530,47 +1530,6 @@ request_path(const char *url, char *out, size_t outsz)
 
 /* an exponent this far out is as good as any farther: a double ends
  * near 10^308, and a number's digits would fill a gigabyte to reach it */
-#define NUM_EXP_MAX	1000000000L
-
-/*
- * A number's text as its significant digits, into `dig` (as long as the
- * text), and the power of ten of the first of them: "0.0150" is "15" and
- * -2, "1.5e2" is "15" and 2; zero is "" and 0.
- */
-static void
-num_norm(const char *t, char *dig, long *exp10)
-{
-	long	 intlen = 0, first = -1, k = 0, e = 0;
-	size_t	 n = 0, keep = 0;
-	int	 frac = 0;
-
-	for (; *t != '\0' && *t != 'e' && *t != 'E'; t++) {
-		if (*t == '.')
-			frac = 1;
-		if (*t < '0' || *t > '9')
-			continue;
-		if (!frac)
-			intlen++;
-		if (first < 0 && *t == '0') {
-			k++;
-			continue;
-		}
-		if (first < 0)
-			first = k;
-		dig[n++] = *t;
-		if (*t != '0')
-			keep = n;
-	}
-	dig[keep] = '\0';
-	/* strtol gives LONG_MIN or LONG_MAX past its range, which the sum
-	 * would overflow */
-	if (*t == 'e' || *t == 'E')
-		e = strtol(t + 1, NULL, 10);
-	if (e > NUM_EXP_MAX || e < -NUM_EXP_MAX)
-		e = e > 0 ? NUM_EXP_MAX : -NUM_EXP_MAX;
-	*exp10 = first < 0 ? 0 : intlen - 1 - first + e;
-}
-
 /*
  * A number as the API will read it: the arguments are validated as
  * doubles, but a number keeps its text (jparse), which the API, reading
@@ -1595,8 +1554,8 @@ checked_number(struct json_object *v)
 	else
 		util_dtoa(b, sizeof(b), d);
 	td = xmalloc(strlen(t) + 1);
-	num_norm(t, td, &te);
-	num_norm(b, bd, &be);
+	util_num_digits(t, td, &te);
+	util_num_digits(b, bd, &be);
 	same = te == be && strcmp(td, bd) == 0;
 	free(td);
 	return same ? NULL : json_object_new_double_s(d, b);

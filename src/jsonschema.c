@@ -33,11 +33,11 @@
  *   "const" refuse the value.  Hashes keyed per process meet for values
  *   that are equal, and almost never otherwise, so that the budgets are a
  *   bound that legitimate values do not reach.
- * - "multipleOf" is exact for integers; for doubles it allows the rounding
- *   of decimal fractions (0.3 is a multiple of 0.1), and quotients beyond
- *   2^53 pass because every double that large is an integer.  A quotient
- *   too large for a double is checked exactly (1e308 is a multiple of 0.5,
- *   not of 0.123456789).
+ * - "multipleOf" is exact: for integers, for doubles in binary (1e308 is
+ *   a multiple of 0.5, not of 0.123456789) or else in decimal, on the
+ *   shortest texts that read back as the two doubles (0.3 is a multiple
+ *   of 0.1, 19.99 of 0.01, though not in binary; 4000000000000001 is no
+ *   multiple of 2).
  *
  * Bounds: JS_MAX_DEPTH nested levels (a "$ref" cycle without progress hits
  * it); a budget of validation calls that grows with the size of the value,
@@ -56,6 +56,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/bn.h>
 
 #include "jshash.h"
 #include "jsonschema.h"
@@ -547,12 +549,58 @@ num_odd(const struct num *n, int *exp)
 	return odd;
 }
 
+static void	 num_fmt(const struct num *, char *, size_t);
+
+/*
+ * Is n a multiple of m in decimal, on the shortest texts that read back
+ * as them (0.3 of 0.1, 19.99 of 0.01: what was written)?  Their digits
+ * as integers scaled to one power of ten, divided exactly.
+ */
+static int
+dec_multiple(const struct num *n, const struct num *m)
+{
+	char		 tn[40], tm[40], dn[40], dm[40];
+	long		 en, em, lo;
+	BIGNUM		*a = BN_new(), *b = BN_new(), *p = BN_new();
+	BIGNUM		*r = BN_new();
+	BN_CTX		*ctx = BN_CTX_new();
+	int		 yes = 0;
+
+	num_fmt(n, tn, sizeof(tn));
+	num_fmt(m, tm, sizeof(tm));
+	util_num_digits(tn, dn, &en);
+	util_num_digits(tm, dm, &em);
+	if (a == NULL || b == NULL || p == NULL || r == NULL || ctx == NULL)
+		abort();
+	if (*dn == '\0' || *dm == '\0') {
+		yes = *dn == '\0';	/* 0 is a multiple of anything */
+		goto out;
+	}
+	/* value = digits * 10^(exponent of the first - the others) */
+	en -= (long)strlen(dn) - 1;
+	em -= (long)strlen(dm) - 1;
+	lo = en < em ? en : em;
+	if (BN_dec2bn(&a, dn) == 0 || BN_dec2bn(&b, dm) == 0 ||
+	    !BN_set_word(p, 10) || !BN_set_word(r, (BN_ULONG)(en - lo)) ||
+	    !BN_exp(r, p, r, ctx) || !BN_mul(a, a, r, ctx) ||
+	    !BN_set_word(r, (BN_ULONG)(em - lo)) || !BN_exp(r, p, r, ctx) ||
+	    !BN_mul(b, b, r, ctx) || !BN_mod(r, a, b, ctx))
+		abort();
+	yes = BN_is_zero(r);
+out:
+	BN_free(a);
+	BN_free(b);
+	BN_free(p);
+	BN_free(r);
+	BN_CTX_free(ctx);
+	return yes;
+}
+
 /* Is n a multiple of m (m > 0)?  See the top of the file. */
 static int
 num_multiple(const struct num *n, const struct num *m)
 {
 	uint64_t	 a, b;
-	double		 q, r, diff;
 	int		 ea, eb;
 
 	if (n->kind != N_DOUBLE && (m->kind != N_DOUBLE ||
@@ -566,26 +614,20 @@ num_multiple(const struct num *n, const struct num *m)
 			    (uint64_t)n->i;
 		return a % b == 0;
 	}
-	if (!isfinite(num_dbl(n)))
+	if (!isfinite(num_dbl(n)) || !isfinite(num_dbl(m)))
 		return 0;	/* 1e999: no number is a multiple of */
-	q = num_dbl(n) / num_dbl(m);
-	if (isnan(q))
-		return 0;
 	/*
-	 * An overflowed quotient (1e308 / 0.5): exactly, as n / m =
-	 * (odd_n / odd_m) * 2^(e_n - e_m) with both odd parts below 2^64.
+	 * Exactly in binary, as n / m = (odd_n / odd_m) * 2^(e_n - e_m)
+	 * with both odd parts below 2^64 (1e308 of 0.5, 7.5 of 2.5); else
+	 * exactly in decimal.  No tolerance: one of a few ulp let
+	 * 4000000000000001 pass as a multiple of 2.
 	 */
-	if (isinf(q)) {
-		a = num_odd(n, &ea);
-		b = num_odd(m, &eb);
-		return ea >= eb && a % b == 0;
-	}
-	if (q >= 0x1p53 || q <= -0x1p53)
+	a = num_odd(n, &ea);
+	if ((b = num_odd(m, &eb)) == 0)
+		return 0;	/* (a multipleOf of 0 is no schema) */
+	if (a == 0 || (ea >= eb && a % b == 0))
 		return 1;
-	r = (double)(int64_t)(q < 0 ? q - 0.5 : q + 0.5);
-	diff = q > r ? q - r : r - q;
-	/* each decimal input and the division may each be off by an ulp */
-	return diff <= 4 * DBL_EPSILON * (q < 0 ? -q : q);
+	return dec_multiple(n, m);
 }
 
 static void

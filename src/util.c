@@ -632,3 +632,44 @@ util_fopen_regular(const char *path, const char **why)
 	}
 	return fp;
 }
+
+#define DIGITS_EXP_MAX	1000000000L
+
+/*
+ * A number's text as its significant digits, into `dig` (as long as the
+ * text), and the power of ten of the first of them: "0.0150" is "15" and
+ * -2, "1.5e2" is "15" and 2; zero is "" and 0.
+ */
+void
+util_num_digits(const char *t, char *dig, long *exp10)
+{
+	long	 intlen = 0, first = -1, k = 0, e = 0;
+	size_t	 n = 0, keep = 0;
+	int	 frac = 0;
+
+	for (; *t != '\0' && *t != 'e' && *t != 'E'; t++) {
+		if (*t == '.')
+			frac = 1;
+		if (*t < '0' || *t > '9')
+			continue;
+		if (!frac)
+			intlen++;
+		if (first < 0 && *t == '0') {
+			k++;
+			continue;
+		}
+		if (first < 0)
+			first = k;
+		dig[n++] = *t;
+		if (*t != '0')
+			keep = n;
+	}
+	dig[keep] = '\0';
+	/* strtol gives LONG_MIN or LONG_MAX past its range, which the sum
+	 * would overflow */
+	if (*t == 'e' || *t == 'E')
+		e = strtol(t + 1, NULL, 10);
+	if (e > DIGITS_EXP_MAX || e < -DIGITS_EXP_MAX)
+		e = e > 0 ? DIGITS_EXP_MAX : -DIGITS_EXP_MAX;
+	*exp10 = first < 0 ? 0 : intlen - 1 - first + e;
+}

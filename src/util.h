@@ -113,6 +113,7 @@ void	 util_hex_encode(const unsigned char *, size_t, char *);
 int	 util_hexval(int);
 size_t	 util_utoa(char *, unsigned long long);
 void	 util_dtoa(char *, size_t, double);
+void	 util_num_digits(const char *, char *, long *);
 size_t	 util_utf8_seq(const unsigned char *, size_t, unsigned *);
 void	 util_sha256(const void *, size_t, unsigned char *);
 int	 util_utf8_repair(const char *, size_t, struct buf *);

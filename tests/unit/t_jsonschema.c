@@ -337,6 +337,32 @@ t_number(void)
 	    "5 is not");
 	ok(strstr(check("{'multipleOf':0.5}", "1e999"), "expected a multiple") !=
 	    NULL, "1e999 (infinite as a double) is no multiple of anything");
+	/* exact, not within a few ulp: large quotients were all taken */
+	VALID("{'multipleOf':0.01}", "19.99", "19.99 is a multiple of 0.01");
+	VALID("{'multipleOf':0.01}", "12345678901234.56",
+	    "12345678901234.56 is a multiple of 0.01");
+	INVALID("{'multipleOf':0.01}", "12345678901234.567",
+	    "arguments: expected a multiple of 0.01, got 12345678901234.566",
+	    "12345678901234.567 is not");
+	INVALID("{'multipleOf':1}", "1000000000000000.5",
+	    "arguments: expected a multiple of 1, got 1000000000000000.5",
+	    "1000000000000000.5 is no multiple of 1");
+	INVALID("{'multipleOf':2}", "4000000000000001.0",
+	    "arguments: expected a multiple of 2, got 4000000000000001",
+	    "4000000000000001.0 is no multiple of 2");
+	INVALID("{'multipleOf':3}", "1e16",
+	    "arguments: expected a multiple of 3, got 1e+16",
+	    "1e16 is no multiple of 3");
+	VALID("{'multipleOf':5}", "1e16", "1e16 is a multiple of 5");
+	INVALID("{'multipleOf':7}", "1e300",
+	    "arguments: expected a multiple of 7, got 1e+300",
+	    "1e300 is no multiple of 7");
+	INVALID("{'multipleOf':0.1}", "3.0000000000000004",
+	    "arguments: expected a multiple of 0.1, got 3.0000000000000004",
+	    "3.0000000000000004 is no multiple of 0.1");
+	INVALID("{'multipleOf':2.5}", "9223372036854775807",
+	    "arguments: expected a multiple of 2.5, got 9223372036854775807",
+	    "INT64_MAX is no multiple of 2.5");
 	VALID("{'minimum':5}", "'a'", "minimum only applies to numbers");
 }
 
