@@ -10,10 +10,11 @@
  *   does a keyword whose value has the wrong JSON type, a "type" that names
  *   an unknown type ("file" from Swagger 2), a count that is not a
  *   non-negative integer, a multipleOf that is not above zero, an empty
- *   allOf/anyOf/oneOf/enum.
+ *   allOf/anyOf/oneOf (no valid schema has one).  An empty enum is a
+ *   valid schema, which takes nothing.
  * - A "$ref" that is not a local JSON pointer ("other.json#/x", "#anchor"),
- *   or one that does not resolve, takes anything: the upstream API still
- *   validates, and the schema's author has to fix the document anyway.
+ *   or one that does not resolve, takes nothing (MCP: an unresolved $ref
+ *   is not permissive); the loader refuses such references anyway.
  * - "nullable": true (OpenAPI 3.0) lets null through the whole schema, not
  *   only its "type": documents write {"nullable": true, "allOf": [{"$ref":
  *   ...}]} and {"nullable": true, "enum": [...]} and mean that null is fine.
@@ -867,23 +868,26 @@ pct_decode(const char *s, char *out, size_t sz, size_t *len)
 /*
  * The schema a local reference points to, or NULL when the reference is
  * not local ("other.json#/x", "#anchor") or does not resolve (see the top
- * of the file).
+ * of the file).  Its buffers are the reference's length: a component's
+ * long name makes a long one.
  */
-__attribute__((noinline))	/* keep its buffers off the recursion */
 static struct json_object *
 resolve(struct json_object *root, const char *ref)
 {
-	char			 buf[JS_PATH_MAX], tok[JS_PATH_MAX];
+	char			*buf = NULL, *tok = NULL;
 	struct json_object	*o = root;
-	size_t			 i, j, n, idx;
+	size_t			 i, j, n, idx, sz = strlen(ref) + 1;
 
-	if (ref[0] != '#' || pct_decode(ref + 1, buf, sizeof(buf), &n) == -1)
+	if (ref[0] != '#')
 		return NULL;
-	if (n == 0)
-		return root;
-	if (buf[0] != '/')
-		return NULL;
-	for (i = 1;; i++) {
+	buf = xmalloc(sz);
+	tok = xmalloc(sz);
+	if (pct_decode(ref + 1, buf, sz, &n) == -1 || (n > 0 &&
+	    buf[0] != '/')) {
+		o = NULL;
+		goto out;
+	}
+	for (i = 1; n > 0; i++) {
 		/* one reference token, with ~1 and ~0 undone (RFC 6901) */
 		for (j = 0; i < n && buf[i] != '/'; i++) {
 			if (buf[i] != '~')
@@ -891,36 +895,39 @@ resolve(struct json_object *root, const char *ref)
 			else if (i + 1 < n && (buf[i + 1] == '0' ||
 			    buf[i + 1] == '1'))
 				tok[j++] = buf[++i] == '0' ? '~' : '/';
-			else
-				return NULL;
+			else {
+				o = NULL;
+				goto out;
+			}
 		}
 		tok[j] = '\0';
 		/* a "%00" cannot name a member: json-c keys end at NUL */
 		if (strlen(tok) != j)
-			return NULL;
-		if (json_object_is_type(o, json_type_object)) {
+			o = NULL;
+		else if (json_object_is_type(o, json_type_object)) {
 			if (!json_object_object_get_ex(o, tok, &o))
-				return NULL;
+				o = NULL;
 		} else if (json_object_is_type(o, json_type_array)) {
 			/* digits without a leading zero, within the array */
-			if (j == 0 || j > 18 || (tok[0] == '0' && j > 1))
-				return NULL;
-			for (idx = 0, j = 0; tok[j] != '\0'; j++) {
-				if (tok[j] < '0' || tok[j] > '9')
-					return NULL;
-				idx = idx * 10 + (size_t)(tok[j] - '0');
+			if (j == 0 || j > 18 || (tok[0] == '0' && j > 1) ||
+			    strspn(tok, "0123456789") != j)
+				o = NULL;
+			else {
+				for (idx = 0, j = 0; tok[j] != '\0'; j++)
+					idx = idx * 10 + (size_t)(tok[j] - '0');
+				o = idx < json_object_array_length(o) ?
+				    json_object_array_get_idx(o, idx) : NULL;
 			}
-			if (idx >= json_object_array_length(o))
-				return NULL;
-			o = json_object_array_get_idx(o, idx);
 		} else
-			return NULL;
-		if (i >= n)
+			o = NULL;
+		if (o == NULL || i >= n)
 			break;
 	}
+out:
+	free(buf);
+	free(tok);
 	return o;
 }
-
 
 static int
 type_bit(struct json_object *t, unsigned *bit)
@@ -998,9 +1005,12 @@ v_enum(struct js_ctx *c, struct json_object *e, struct enum_idx *x,
 	size_t		 i, n;
 	int		 r;
 
-	if (!json_object_is_type(e, json_type_array) ||
-	    (n = json_object_array_length(e)) == 0)
+	if (!json_object_is_type(e, json_type_array))
 		return 0;
+	/* a valid schema (no minItems in 2020-12's meta-schema) that
+	 * takes nothing */
+	if ((n = json_object_array_length(e)) == 0)
+		return fail(c, "no value is allowed (an empty enum)");
 	if (x->items == NULL) {
 		x->items = jsh_index(e, &x->n);
 		for (i = 0; i < n; i++)
@@ -1128,8 +1138,11 @@ v_ref(struct js_ctx *c, struct kw *w, struct json_object *v)
 		w->ref_target = resolve(c->root,
 		    json_object_get_string(w->ref));
 	}
+	/* no schema to hold the value to: refused, not taken (MCP's
+	 * schema rules: an unresolved $ref is not permissive) */
 	if (w->ref_target == NULL)
-		return 0;
+		return fail(c, "the schema's \"$ref\" %.64s does not resolve",
+		    json_object_get_string(w->ref));
 	return validate(c, w->ref_target, v);
 }
 

@@ -415,6 +415,7 @@ static void
 t_ref(void)
 {
 	struct json_object	*root, *s, *v;
+	char			 name[601], big[1400];
 
 	VALID("{'$defs':{'a/b':{'type':'string'}},'$ref':'#/$defs/a~1b'}",
 	    "'x'", "~1 in a pointer");
@@ -431,10 +432,27 @@ t_ref(void)
 	INVALID("{'components':{'schemas':{'P':{'type':'string'}}},"
 	    "'$ref':'#/components/schemas/P'}", "1",
 	    "arguments: expected string, got integer", "any local pointer");
-	VALID("{'$ref':'other.json#/x'}", "1", "non-local $ref: anything");
-	VALID("{'$ref':'#/$defs/missing'}", "1", "unresolved $ref: anything");
-	VALID("{'$ref':'#anchor'}", "1", "anchor: anything");
-	VALID("{'$ref':'#/$defs/l/01','$defs':{'l':[false,false]}}", "1",
+	/* MCP: an unresolved $ref is not permissive */
+	INVALID("{'$ref':'other.json#/x'}", "1",
+	    "arguments: the schema's \"$ref\" other.json#/x does not resolve",
+	    "non-local $ref: nothing");
+	INVALID("{'$ref':'#/$defs/missing'}", "1",
+	    "arguments: the schema's \"$ref\" #/$defs/missing does not "
+	    "resolve", "unresolved $ref: nothing");
+	INVALID("{'$ref':'#anchor'}", "1",
+	    "arguments: the schema's \"$ref\" #anchor does not resolve",
+	    "anchor: nothing");
+	VALID("{'anyOf':[{'$ref':'#/$defs/missing'},{'type':'integer'}]}",
+	    "1", "... a branch of anyOf fails, the others still count");
+	/* a reference longer than the paths' buffers: a component's name */
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(big, sizeof(big), "{'$defs':{'%s':{'type':'string'}},"
+	    "'$ref':'#/$defs/%s'}", name, name);
+	INVALID(big, "1", "arguments: expected string, got integer",
+	    "a $ref of 600 bytes resolves");
+	INVALID("{'$ref':'#/$defs/l/01','$defs':{'l':[true,true]}}", "1",
+	    "arguments: the schema's \"$ref\" #/$defs/l/01 does not resolve",
 	    "leading zero is no index");
 	INVALID("{'$defs':{'s':{'type':'string'}},'$ref':'#/$defs/s',"
 	    "'minLength':2}", "'a'",
@@ -651,7 +669,9 @@ t_malformed(void)
 	VALID("{'minLength':'3'}", "''", "minLength: a string");
 	VALID("{'minLength':-1,'maxLength':1.5}", "'abc'", "bad counts");
 	VALID("{'enum':'x'}", "1", "enum: a string");
-	VALID("{'enum':[]}", "1", "enum: []");
+	/* a valid schema (2020-12 sets no minItems) that takes nothing */
+	INVALID("{'enum':[]}", "1",
+	    "arguments: no value is allowed (an empty enum)", "enum: []");
 	VALID("{'items':5,'prefixItems':{}}", "[1]", "items: 5");
 	VALID("{'allOf':{},'anyOf':[],'oneOf':5,'not':3}", "1",
 	    "combinators of the wrong type");
