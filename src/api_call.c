@@ -1311,7 +1311,7 @@ structured_content(struct json_object *schema, size_t max,
 	if (!json_object_is_type(sc, json_type_object))
 		snprintf(why, whysz, "JSON that is not an object, unlike its "
 		    "documented response schema");
-	else if (schema != NULL && js_validate(schema, schema, sc,
+	else if (schema != NULL && js_validate_answer(schema, schema, sc,
 	    "structuredContent", err, sizeof(err)) == -1)
 		snprintf(why, whysz, "outside its documented response schema "
 		    "(%s)", err);

@@ -19,15 +19,17 @@
  *   only its "type": documents write {"nullable": true, "allOf": [{"$ref":
  *   ...}]} and {"nullable": true, "enum": [...]} and mean that null is fine.
  * - A property in "required" whose own schema says "readOnly": true is not
- *   required in a request (OpenAPI 3.0: required applies to responses only).
+ *   required in a request (OpenAPI 3.0: required applies to responses
+ *   only); in an answer (js_validate_answer) it is.
  * - "pattern" is not checked for a string longer than JRE_SUBJECT_MAX, nor
  *   past the value's budget of PCRE2 steps (src/jsregex.c says why).
  * - A "pattern" PCRE2 cannot read (src/jsregex.c) is not checked, and says
  *   so in the log once for each schema that holds it; one among
  *   "patternProperties" also leaves "additionalProperties" unchecked:
  *   nobody knows which members it would have matched.
- * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf":
- *   variants that share their properties would otherwise all match.
+ * - "oneOf" next to an OpenAPI "discriminator" is checked as "anyOf" in a
+ *   request: variants that share their properties would otherwise all
+ *   match.  An answer is held to the "oneOf" a client checks it against.
  * - "uniqueItems" and "enum" compare only values whose hashes meet
  *   (src/jshash.c), and those comparisons come from budgets for the whole
  *   value: past its budget "uniqueItems" gives up (passes), and "enum" and
@@ -108,6 +110,8 @@ struct js_ctx {
 	int			 vdepth;	/* value levels in path */
 	int			 depth;		/* nested validate() calls */
 	int			 quiet;		/* trying branches: no text */
+	int			 answer;	/* an API's answer: none of the
+						 * relaxations for requests */
 	long			 steps;		/* validate() calls left */
 	long			 eq_left;	/* enum and const comparisons */
 	long			 uniq_left;	/* uniqueItems comparisons */
@@ -1414,7 +1418,7 @@ v_object(struct js_ctx *c, const struct kw *w, struct json_object *v)
 				continue;
 			name = json_object_get_string(sub);
 			if (json_object_object_get_ex(v, name, NULL) ||
-			    read_only(props, name))
+			    (!c->answer && read_only(props, name)))
 				continue;
 			sb_init(&b, q, sizeof(q));
 			sb_quote(&b, name, (size_t)json_object_get_string_len(sub),
@@ -1872,7 +1876,7 @@ v_schema(struct js_ctx *c, struct json_object *s, struct json_object *v)
 	if ((w->has & HAS_ANY) && (rc = v_of(c, w->any, v, 0)) != 0)
 		return rc;
 	if ((w->has & HAS_ONE) &&
-	    (rc = v_of(c, w->one, v, !w->discriminator)) != 0)
+	    (rc = v_of(c, w->one, v, c->answer || !w->discriminator)) != 0)
 		return rc;
 	if ((w->has & HAS_NOT) && is_schema(w->not)) {
 		c->quiet++;
@@ -1947,15 +1951,17 @@ count_nodes(struct json_object *v, int depth, long n)
 	return n;
 }
 
-int
-js_validate(struct json_object *root, struct json_object *schema,
-    struct json_object *value, const char *path, char *err, size_t errsz)
+static int
+run(struct json_object *root, struct json_object *schema,
+    struct json_object *value, const char *path, char *err, size_t errsz,
+    int answer)
 {
 	struct js_ctx	 c;
 	long		 nodes;
 	int		 rc;
 
 	memset(&c, 0, sizeof(c));
+	c.answer = answer;
 	c.root = root != NULL ? root : schema;
 	c.err = err;
 	c.errsz = err != NULL ? errsz : 0;
@@ -1972,4 +1978,18 @@ js_validate(struct json_object *root, struct json_object *schema,
 	if (rc == 0 && c.errsz > 0)
 		err[0] = '\0';
 	return rc == 0 ? 0 : -1;
+}
+
+int
+js_validate(struct json_object *root, struct json_object *schema,
+    struct json_object *value, const char *path, char *err, size_t errsz)
+{
+	return run(root, schema, value, path, err, errsz, 0);
+}
+
+int
+js_validate_answer(struct json_object *root, struct json_object *schema,
+    struct json_object *value, const char *path, char *err, size_t errsz)
+{
+	return run(root, schema, value, path, err, errsz, 1);
 }

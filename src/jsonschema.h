@@ -58,5 +58,14 @@
 int	 js_validate(struct json_object *root, struct json_object *schema,
 	    struct json_object *value, const char *path, char *err,
 	    size_t errsz);
+/*
+ * The same for an API's answer (structuredContent), which a client checks
+ * against the outputSchema as plain JSON Schema: without the relaxations
+ * OpenAPI gives requests (a readOnly property is still required; a oneOf
+ * beside a discriminator is a oneOf).
+ */
+int	 js_validate_answer(struct json_object *root,
+	    struct json_object *schema, struct json_object *value,
+	    const char *path, char *err, size_t errsz);
 
 #endif

@@ -68,6 +68,21 @@ check(const char *schema, const char *value)
 	return r;
 }
 
+/* As check, for an API's answer (js_validate_answer). */
+static const char *
+check_answer(const char *schema, const char *value)
+{
+	static char		 why[512];
+	struct json_object	*s = parse(schema), *v = parse(value);
+
+	if (js_validate_answer(NULL, s, v, "structuredContent", why,
+	    sizeof(why)) == 0)
+		why[0] = '\0';
+	json_object_put(s);
+	json_object_put(v);
+	return why;
+}
+
 #define VALID(s, v, d)		is_str(check(s, v), "", d)
 #define INVALID(s, v, m, d)	is_str(check(s, v), m, d)
 
@@ -180,6 +195,7 @@ t_enum_const(void)
 static void
 t_object(void)
 {
+	const char	*r;
 	const char	*s = "{'type':'object','required':['name'],"
 	    "'properties':{'name':{'type':'string'},"
 	    "'tags':{'type':'array','items':{'type':'string'}}},"
@@ -212,6 +228,10 @@ t_object(void)
 	    "arguments: expected at most 1 property, got 2", "maxProperties");
 	VALID("{'required':['id','name'],'properties':{'id':{'readOnly':true}}}",
 	    "{'name':'n'}", "readOnly properties are not required");
+	/* an answer is held to what a client checks: required is required */
+	r = check_answer("{'required':['id','name'],'properties':{'id':"
+	    "{'readOnly':true}}}", "{'name':'n'}");
+	ok(strstr(r, "id") != NULL, "... but in an answer they are (%s)", r);
 	VALID("{'required':['a']}", "[1]", "required only applies to objects");
 }
 
@@ -369,6 +389,7 @@ t_number(void)
 static void
 t_combinators(void)
 {
+	const char	*r;
 	const char	*opt = "{'type':'object','properties':{'description':"
 	    "{'anyOf':[{'type':'string','maxLength':5},{'type':'null'}]}}}";
 
@@ -399,6 +420,13 @@ t_combinators(void)
 	VALID("{'oneOf':[{'properties':{'k':{}}},{'properties':{'k':{}}}],"
 	    "'discriminator':{'propertyName':'k'}}", "{'k':'cat'}",
 	    "oneOf with a discriminator is checked as anyOf");
+	r = check_answer("{'oneOf':[{'properties':{'k':{}}},{'properties':"
+	    "{'k':{}}}],'discriminator':{'propertyName':'k'}}", "{'k':'cat'}");
+	ok(*r != '\0', "... but as oneOf in an answer (%s)", r);
+	r = check_answer("{'oneOf':[{'properties':{'k':{'const':'dog'}}},"
+	    "{'properties':{'k':{'const':'cat'}}}],'discriminator':"
+	    "{'propertyName':'k'}}", "{'k':'cat'}");
+	is_str(r, "", "... which one variant passes");
 	INVALID("{'not':{'type':'string'}}", "'x'",
 	    "arguments: matches a disallowed schema", "not");
 	VALID("{'not':{'type':'string'}}", "5", "not");
