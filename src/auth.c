@@ -489,10 +489,25 @@ jwks_fetch(struct auth_state *st, long ms)
 	}
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &n);
 	rc = jwk_set_parse(s, n, &set, &cause);
+	/*
+	 * A set with no usable key verifies nothing: the held one keeps
+	 * serving, as when the provider cannot be reached (every token a
+	 * 401, which clients take for "throw it away", helps nobody)
+	 */
+	if (rc == 0 && set.nkeys == 0) {
+		cause = xstrdup("no usable key in the set: the one held "
+		    "keeps serving");
+		jwk_set_free(&set);
+		rc = -1;
+	}
 	met_fetched(MET_DOC_JWKS, rc == 0 ? MET_FETCH_OK : MET_FETCH_INVALID);
 	if (rc == -1)
 		log_msg(LOGL_WARN, "auth: %s: %s", st->jwks_url, cause);
 	else {
+		if (set.unread > 0)
+			log_msg(LOGL_WARN, "auth: %s: %zu entries not read "
+			    "(more than %d, or after %d keys)", st->jwks_url,
+			    set.unread, JWK_MAX_ENTRIES, JWK_MAX_KEYS);
 		util_sha256(s, n, d);
 		if (st->have_jwks) {
 			jwk_set_free(&st->jwks);

@@ -298,7 +298,7 @@ jwk_set_parse(const char *json, size_t len, struct jwk_set *set,
 	int			 rc = -1;
 
 	set->keys = NULL;
-	set->nkeys = 0;
+	set->nkeys = set->unread = 0;
 	*cause = NULL;
 	if (jp_parse(json, len, &jwks_text, &doc, &why) == -1) {
 		xasprintf(cause, "JWKS: %s", why);
@@ -310,13 +310,14 @@ jwk_set_parse(const char *json, size_t len, struct jwk_set *set,
 		goto done;
 	}
 	n = json_object_array_length(keys);
-	if (n > JWK_MAX_KEYS)
-		n = JWK_MAX_KEYS;
-	set->keys = xcalloc(n, sizeof(*set->keys));
-	for (i = 0; i < n; i++)
+	set->keys = xcalloc(n < JWK_MAX_KEYS ? n : JWK_MAX_KEYS,
+	    sizeof(*set->keys));
+	for (i = 0; i < n && i < JWK_MAX_ENTRIES && set->nkeys < JWK_MAX_KEYS;
+	    i++)
 		if (jwk_load(json_object_array_get_idx(keys, i),
 		    &set->keys[set->nkeys]) == 0)
 			set->nkeys++;
+	set->unread = n - i;
 	rc = 0;
 done:
 	json_object_put(doc);
@@ -335,5 +336,5 @@ jwk_set_free(struct jwk_set *set)
 	}
 	free(set->keys);
 	set->keys = NULL;
-	set->nkeys = 0;
+	set->nkeys = set->unread = 0;
 }

@@ -22,7 +22,8 @@
 #define JWT_MAX_LEN	16384	/* longer tokens are JWT_MALFORMED undecoded */
 #define JWT_MAX_DEPTH	32	/* JSON nesting in a header, claims or JWKS */
 #define JWT_MAX_SCOPES	256	/* more distinct scopes: JWT_MALFORMED */
-#define JWK_MAX_KEYS	64	/* keys considered in one JWKS */
+#define JWK_MAX_KEYS	64	/* keys loaded from one JWKS */
+#define JWK_MAX_ENTRIES	1024	/* entries read from one JWKS */
 #define JWK_SET_MAX	(4 * 1024 * 1024) /* bytes of a JWKS text */
 #define JWK_RSA_MIN_BITS 2048
 #define JWK_RSA_MAX_BITS 16384	/* OpenSSL's own limit */
@@ -47,6 +48,8 @@ struct jwk_key {
 struct jwk_set {
 	struct jwk_key	*keys;
 	size_t		 nkeys;
+	size_t		 unread;	/* entries past JWK_MAX_ENTRIES, or
+					 * after JWK_MAX_KEYS keys */
 };
 
 /*
@@ -57,10 +60,12 @@ struct jwk_set {
  * or weak material (RSA modulus under JWK_RSA_MIN_BITS, an EC point off
  * its curve, coordinates of the wrong size), a non-string "kid", and an
  * "alg" that is not a JWS algorithm we verify with that kind of key.  At
- * most JWK_MAX_KEYS entries are considered.  Returns 0, even with no
- * usable key, or -1 with *cause (allocated, the caller frees it) when the
- * document is not a JWKS at all; the set is empty then.  The size of the
- * document is the caller's concern.
+ * most JWK_MAX_ENTRIES entries are read and JWK_MAX_KEYS keys loaded
+ * (skipped entries do not count: encryption keys listed first must not
+ * hide the signing ones); set->unread says how many were not.  Returns
+ * 0, even with no usable key, or -1 with *cause (allocated, the caller
+ * frees it) when the document is not a JWKS at all; the set is empty
+ * then.  The size of the document is the caller's concern.
  */
 int	 jwk_set_parse(const char *, size_t, struct jwk_set *, char **);
 void	 jwk_set_free(struct jwk_set *);

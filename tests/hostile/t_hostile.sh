@@ -1144,6 +1144,22 @@ ok "$([ "$STATUS" = 200 ] && [ "$MS" -lt 900 ]; echo $?)" \
     "... and that failure starts the cool-down: the next request is not held ($MS ms)"
 rm -f "$T_DIR/hang"
 
+# ============================ 17c. the provider serves a set of no key
+# It verifies nothing: the set held keeps serving (counted invalid), as
+# when the provider cannot be reached, not every token refused with 401
+# (which a client takes for "throw the token away").
+cp "$T_DIR/jwks.json" "$T_DIR/jwks.good"
+printf '{"keys":[]}\n' >"$T_DIR/jwks.json"
+sleep 2.2
+GOOD=$(jwt '{"alg":"RS256","typ":"JWT","kid":"rotated"}' "$(claims '"scope":"items:write"')")
+ping_ms /hang
+is "$STATUS" 401 "a set of no key served: a token of an unknown kid fetched it, and is refused"
+GOOD=$GOOD_SAVED
+ping_ms /hang
+is "$STATUS" 200 "... while the set held keeps serving the known key"
+like "$(cat "$T_DIR/wh.log")" 'no usable key in the set' "... and the log says why"
+cp "$T_DIR/jwks.good" "$T_DIR/jwks.json"
+
 # ===================================================== 18. the workers
 sleep 0.3
 is "$FIVEXX" "" "no 5xx other than 503, and no injected header, in any of $N_REQ answers"

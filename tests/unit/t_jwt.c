@@ -367,7 +367,7 @@ parse_doc(const char *doc, char **cause)
 static void
 t_jwks(void)
 {
-	struct json_object	*j, *v;
+	struct json_object	*j, *v, *e;
 	struct jwk_set		 s;
 	char			*cause, *y;
 	size_t			 i;
@@ -482,7 +482,25 @@ t_jwks(void)
 	json_object_object_add(j, "keys", v);
 	ok(jwk_set_parse(json_object_to_json_string(j),
 	    strlen(json_object_to_json_string(j)), &s, &cause) == 0 &&
-	    s.nkeys == JWK_MAX_KEYS, "100 keys: the first 64 considered");
+	    s.nkeys == JWK_MAX_KEYS && s.unread == 36,
+	    "100 keys: the first 64 loaded, 36 not read");
+	jwk_set_free(&s);
+	json_object_put(j);
+	/* entries skipped do not count: encryption keys listed first must
+	 * not hide the signing key after them */
+	j = json_object_new_object();
+	v = json_object_new_array();
+	for (i = 0; i < 70; i++) {
+		json_object_array_add(v, e = jwk_of(k_rsa, NULL, NULL));
+		json_object_object_add(e, "use", json_object_new_string("enc"));
+	}
+	json_object_array_add(v, jwk_of(k_ed, "sig-key", NULL));
+	json_object_object_add(j, "keys", v);
+	ok(jwk_set_parse(json_object_to_json_string(j),
+	    strlen(json_object_to_json_string(j)), &s, &cause) == 0 &&
+	    s.nkeys == 1 && s.unread == 0 && s.keys[0].kid != NULL &&
+	    strcmp(s.keys[0].kid, "sig-key") == 0,
+	    "70 encryption keys, then the signing key: it is loaded");
 	jwk_set_free(&s);
 	json_object_put(j);
 
