@@ -249,8 +249,16 @@ family_advance(const struct cfg *cfg, struct tok_app *app,
 	if (store_put(app->store, ckey, id, cfg->oauth_refresh_ttl) !=
 	    STORE_OK)
 		return -1;
-	return used != NULL && store_del(app->store, pkey) != STORE_OK ?
-	    -1 : 0;
+	if (used != NULL && store_del(app->store, pkey) != STORE_OK) {
+		/* made all the same, maybe: name `used` again (the store
+		 * is failing: it may not take this either) */
+		if (store_put(app->store, pkey, used, cfg->oauth_refresh_ttl) !=
+		    STORE_OK)
+			log_msg(LOGL_ERROR, "token: the store is failing: the "
+			    "refresh token kept may be taken for a replay");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -591,13 +599,11 @@ family_move(const struct cfg *cfg, struct tok_app *app, const char *f,
 
 /*
  * Token `j` of family `f` is not its current one: was it replaced by one
- * never handed out (pending:F still names it: family_advance)?  Then it
- * is made the current one again: 1.  0 when it was used (a replay), -1
- * when the store cannot say.
+ * not (yet) handed out, pending:F still naming it (family_advance)?  1 if
+ * so, 0 when it was used (a replay), -1 when the store cannot say.
  */
 static int
-family_rewind(const struct cfg *cfg, struct tok_app *app, const char *f,
-    const char *j)
+family_pending(struct tok_app *app, const char *f, const char *j)
 {
 	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1];
 	enum store_res	 r;
@@ -605,14 +611,7 @@ family_rewind(const struct cfg *cfg, struct tok_app *app, const char *f,
 	store_key(key, sizeof(key), "pending", f);
 	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
 		return -1;
-	if (r != STORE_OK || strcmp(val, j) != 0)
-		return 0;
-	store_key(key, sizeof(key), "current", f);
-	if (store_put(app->store, key, j, cfg->oauth_refresh_ttl) != STORE_OK)
-		return -1;
-	log_msg(LOGL_WARN, "token: a refresh token whose successor was never "
-	    "handed out came back: it is the current one again");
-	return 1;
+	return r == STORE_OK && strcmp(val, j) == 0;
 }
 
 /*
@@ -630,9 +629,10 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
     struct resp *rs, struct json_object *rt)
 {
 	const char	*f = prov_field(rt, "f"), *j = prov_field(rt, "j");
-	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1], *mine;
+	char		 key[STORE_KEY_MAX], ckey[STORE_KEY_MAX], *mine;
+	char		 val[STORE_VALUE_MAX + 1];
 	enum store_res	 r;
-	int		 legacy, rw;
+	int		 legacy, rw, rewind = 0;
 
 	if (f == NULL || j == NULL || strlen(f) > 32 || strlen(j) > 32) {
 		oauth_json_error(rs, 400, "invalid_grant", "the refresh token "
@@ -651,11 +651,18 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	store_key(key, sizeof(key), "current", f);
 	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
 		goto down;
+	/*
+	 * Not the current one: used before, unless its successor was never
+	 * handed out, when it becomes the current one again, but only under
+	 * its claim below: a refresh with it may still be under way, whose
+	 * successor goes out in a moment
+	 */
 	if (r == STORE_OK && strcmp(val, j) != 0) {
-		if ((rw = family_rewind(cfg, app, f, j)) == -1)
+		if ((rw = family_pending(app, f, j)) == -1)
 			goto down;
 		if (rw == 0)
 			goto reused;
+		rewind = 1;
 	}
 	if (r == STORE_MISSING) {
 		store_key(key, sizeof(key), "family", f);
@@ -695,6 +702,19 @@ refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,
 	}
 	if (r != STORE_OK)
 		goto reused;
+	if (rewind) {
+		/* the claim ours: whatever was under way has ended */
+		if ((rw = family_pending(app, f, j)) == 0)
+			goto reused;
+		store_key(ckey, sizeof(ckey), "current", f);
+		if (rw == -1 || store_put(app->store, ckey, j,
+		    cfg->oauth_refresh_ttl) != STORE_OK) {
+			store_del(app->store, key);
+			goto down;
+		}
+		log_msg(LOGL_WARN, "token: a refresh token whose successor "
+		    "was never handed out came back: it is current again");
+	}
 	if (legacy && family_move(cfg, app, f, j) == -1) {
 		/* not this token's fault: it stays good for a retry */
 		store_del(app->store, key);

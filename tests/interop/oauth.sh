@@ -666,6 +666,13 @@ J=$(rcli GET "$FK")
 FID=${FK#fcgi-mcp:current:}
 rcli SET "$FK" never-handed-out KEEPTTL >/dev/null
 rcli SET "fcgi-mcp:pending:$FID" "$J" EX 600 >/dev/null
+# ... while a refresh with it is still under way (its claim held), whose
+# successor may go out in a moment, a copy changes nothing: 503
+rcli SET "fcgi-mcp:refresh:$J" 1 EX 60 >/dev/null
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS $(rcli GET "$FK")" "503 never-handed-out" \
+    "a refresh with it under way: 503, the family not set back to it"
+rcli DEL "fcgi-mcp:refresh:$J" >/dev/null
 cgi_token "$HB" "$(refresh_body "$RT")"
 is "$STATUS" 200 "a token whose successor was never handed out refreshes: no replay"
 is "$(rcli EXISTS "fcgi-mcp:revoked:$FID")" 0 "... the family not revoked"
