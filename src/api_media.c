@@ -145,7 +145,8 @@ api_media_utf8(const char *t, const char *in, size_t len, struct buf *out)
 {
 	static const char	 fffd[] = "\xef\xbf\xbd";
 	char			*cs, *ip = (char *)(uintptr_t)in, *op;
-	size_t			 il = len, ol, done;
+	size_t			 il = len, ol, done, start = out->len;
+	struct buf		 fixed;
 	iconv_t			 cd;
 
 	if (t == NULL || (cs = api_media_param(t, "charset")) == NULL)
@@ -174,7 +175,20 @@ api_media_utf8(const char *t, const char *in, size_t len, struct buf *out)
 		ip++;
 		il--;
 	}
+	/* what a decoder held back (windows-1258 waits for a mark) */
+	buf_reserve(out, 16);
+	op = out->data + out->len;
+	ol = out->cap - out->len - 1;
+	(void)iconv(cd, NULL, NULL, &op, &ol);
+	out->len = (size_t)(op - out->data);
 	out->data[out->len] = '\0';
 	iconv_close(cd);
+	/* iconv's UTF-8 is not always UTF-8 (UCS-4 past U+10FFFF) */
+	buf_init(&fixed);
+	if (util_utf8_repair(out->data + start, out->len - start, &fixed)) {
+		out->len = start;
+		buf_append(out, fixed.data, fixed.len);
+	}
+	buf_free(&fixed);
 	return 1;
 }

@@ -797,10 +797,15 @@ t_charset(void)
 		{ "text/plain; charset=us-ascii", "a\x80" "b",
 		    "a\xef\xbf\xbd" "b", "ASCII said, a high byte: repaired",
 		    3 },
+		{ "text/plain; charset=windows-1258", "abc", "abc",
+		    "a decoder that holds the last letter back: flushed", 3 },
 	};
 	static const char	 mixed[] = "--b b\r\nContent-Type: text/plain; "
 				    "charset=ISO-8859-1\r\n\r\ncaf\xe9\r\n"
 				    "--b b--\r\n";
+	static const char	 ucs4[] = "--b\r\nContent-Type: text/plain; "
+				    "charset=UCS-4BE\r\n\r\n\0\x11\0\0\r\n"
+				    "--b--\r\n";
 	struct json_object	*r, *t;
 	size_t			 i;
 
@@ -822,6 +827,14 @@ t_charset(void)
 	ok(strstr(js(r), "\"text\":\"caf\xc3\xa9\"") != NULL,
 	    "a Latin-1 part of a multipart answer (quoted boundary): %s",
 	    js(r));
+	json_object_put(r);
+	/* iconv writes a UCS-4 code point past U+10FFFF as F4 90 80 80,
+	 * no UTF-8: a part's text is repaired after it too */
+	r = answer_of(200, "multipart/mixed; boundary=b", ucs4,
+	    sizeof(ucs4) - 1, 0);
+	ok(strstr(js(r), "\xf4\x90") == NULL &&
+	    strstr(js(r), "\xef\xbf\xbd") != NULL,
+	    "a UCS-4 part past U+10FFFF: U+FFFD, not iconv's bytes");
 	json_object_put(r);
 }
 
