@@ -12,7 +12,9 @@
  * pattern is rewritten before it is compiled:
  * - "\s" and "\S" are ECMA-262's white space and line terminators, which
  *   include U+00A0, U+2028, U+FEFF and the other Unicode spaces; PCRE2's
- *   are ASCII only ("\S" inside a class stays PCRE2's);
+ *   are ASCII only.  A class holding "\S" becomes a group, as PCRE2 has
+ *   no class of everything but a list: "[a\S]" is "(?:[a]|[^spaces])",
+ *   "[^a\S]" is "(?![a])[spaces]";
  * - "." does not match "\n", "\r", U+2028 or U+2029, and matches
  *   everything else (PCRE2's depends on its newline convention);
  * - "[" inside a class is a plain "[" ("[[:alpha:]]" is not a POSIX
@@ -159,6 +161,47 @@ u_escape(const char *p, size_t n)
 	return v;
 }
 
+static void	 rewrite(const char *, size_t, struct buf *);
+
+/*
+ * The class that opens at p[0] ('['), holding "\S": as a group (see the
+ * top of the file), its other members rewritten as any class's are.
+ * The length of the class read, or 0 when it holds no "\S" or does not
+ * end.
+ */
+static size_t
+class_with_nonspace(const char *p, size_t n, struct buf *out)
+{
+	struct buf	 rest;
+	size_t		 j, start = p[1] == '^' ? 2 : 1;
+	int		 found = 0;
+
+	for (j = start; j < n && p[j] != ']'; j++)
+		if (p[j] == '\\' && j + 1 < n)
+			found |= p[++j] == 'S';
+	if (!found || j >= n)
+		return 0;
+	/* "[" and the members but "\S", then "]", rewritten */
+	buf_init(&rest);
+	buf_putc(&rest, '[');
+	for (j = start; p[j] != ']'; j++) {
+		if (p[j] == '\\' && p[j + 1] == 'S') {
+			j++;
+			continue;
+		}
+		if (p[j] == '\\')
+			buf_putc(&rest, p[j++]);
+		buf_putc(&rest, p[j]);
+	}
+	buf_putc(&rest, ']');
+	buf_puts(out, start == 2 ? "(?!" : "(?:");
+	rewrite(rest.data, rest.len, out);
+	buf_puts(out, start == 2 ? ")[" ECMA_SPACE "]" :
+	    "|[^" ECMA_SPACE "])");
+	buf_free(&rest);
+	return j + 1;
+}
+
 /* The pattern as PCRE2 should read it (see the top of the file). */
 static void
 rewrite(const char *p, size_t n, struct buf *out)
@@ -204,7 +247,10 @@ rewrite(const char *p, size_t n, struct buf *out)
 				buf_putc(out, p[i]);
 			in_class = p[i] != ']';
 			i++;
-		} else if (p[i] == '[') {
+		} else if (p[i] == '[' &&
+		    (k = class_with_nonspace(p + i, n - i, out)) > 0)
+			i += k;
+		else if (p[i] == '[') {
 			buf_putc(out, '[');
 			in_class = 1;
 			/* "[^" opens the class too: its "]" may close it */

@@ -887,6 +887,20 @@ t_pattern(void)
 	INVALID("{'pattern':'^\\\\S$'}", "'\xc2\xa0'",
 	    "arguments: does not match the pattern \"^\\\\S$\"",
 	    "\\S does not match U+00A0");
+	/* a class holding \S: PCRE2's would be ASCII */
+	INVALID("{'pattern':'^[\\\\S]+$'}", "'a\xc2\xa0'",
+	    "arguments: does not match the pattern \"^[\\\\S]+$\"",
+	    "[\\S] does not match U+00A0");
+	VALID("{'pattern':'^[a\\\\S]+$'}", "'ab'", "[a\\S] matches a, b");
+	VALID("{'pattern':'^[^\\\\S]+$'}", "'\xef\xbb\xbf\xe3\x80\x80 '",
+	    "[^\\S] matches U+FEFF, U+3000, a space");
+	INVALID("{'pattern':'^[^ \\\\S]$'}", "' '",
+	    "arguments: does not match the pattern \"^[^ \\\\S]$\"",
+	    "[^ \\S] leaves out the space it names");
+	VALID("{'pattern':'^[\\\\s\\\\S]$'}", "'\xe2\x80\xa8'",
+	    "[\\s\\S] matches anything");
+	VALID("{'pattern':'^[\\\\]\\\\S]$'}", "']'",
+	    "an escaped ] in such a class");
 	INVALID("{'pattern':'^\\\\d$'}", "'\xd9\xa3'",
 	    "arguments: does not match the pattern \"^\\\\d$\"",
 	    "\\d: ASCII digits only");
