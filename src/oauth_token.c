@@ -44,11 +44,15 @@
  *		MCP_OAUTH_REFRESH_TTL from its issue;
  *   refresh:J	token J claimed while its refresh is under way
  *		(REFRESH_CLAIM_TTL), so that of two at once one goes on;
- *   pending:F	J, while the token that replaces J is not yet handed
- *		out: a store write that failed, or timed out after the
- *		store made it, may have moved current:F to a token the
- *		client never got, which keeps J (RFC 6749 section 5.1)
- *		and must not be taken for a replay;
+ *   pending:F	"J N": the move N from token J to the one current:F
+ *		names next; sent:F = N once its token may go out, or
+ *		unsent:F = N when it may not after all.  A store write
+ *		that failed, or timed out after the store made it, may
+ *		have moved current:F to a token the client never got,
+ *		which keeps J (RFC 6749 section 5.1): J is no replay
+ *		unless its move was sent and not unsent.  Neither mark is
+ *		ever deleted (a late write must not undo the other: the
+ *		store may take a write after the one sent after it);
  *   revoked:F	the family ended.
  * Up to 2026-12-06 a family was family:F = "live", and every used token
  * was marked refresh:J for MCP_OAUTH_REFRESH_TTL, an entry per refresh.
@@ -229,36 +233,49 @@ store_key(char *out, size_t len, const char *kind, const char *id)
 
 /*
  * Make `id` the current token of `family`, which replaces token `used`
- * (NULL: a code's new family).  pending:F names `used` until the move is
- * known to be done, so that if it is not (the store down, or a write
- * that timed out after the store made it) `used`, which the client then
- * keeps, is not taken for a replay (refresh_fresh).  0 when the new
- * token may be handed out.
+ * (NULL: a code's new family), as move N: pending:F, current:F, then
+ * sent:F (see the top).  Until sent:F is written, or when unsent:F is,
+ * `used`, which the client then keeps, is no replay (refresh_fresh).  0
+ * when the new token may be handed out.
  */
 static int
 family_advance(const struct cfg *cfg, struct tok_app *app,
     const char *family, const char *used, const char *id)
 {
-	char	 pkey[STORE_KEY_MAX], ckey[STORE_KEY_MAX];
+	char	 key[STORE_KEY_MAX], *n = NULL, *v = NULL;
+	int	 rc = -1;
 
-	store_key(pkey, sizeof(pkey), "pending", family);
-	store_key(ckey, sizeof(ckey), "current", family);
-	if (used != NULL && store_put(app->store, pkey, used,
-	    cfg->oauth_refresh_ttl) != STORE_OK)
-		return -1;
-	if (store_put(app->store, ckey, id, cfg->oauth_refresh_ttl) !=
-	    STORE_OK)
-		return -1;
-	if (used != NULL && store_del(app->store, pkey) != STORE_OK) {
-		/* made all the same, maybe: name `used` again (the store
-		 * is failing: it may not take this either) */
-		if (store_put(app->store, pkey, used, cfg->oauth_refresh_ttl) !=
+	if (used != NULL) {
+		n = oauth_random(12);
+		xasprintf(&v, "%s %s", used, n);
+		store_key(key, sizeof(key), "pending", family);
+		if (store_put(app->store, key, v, cfg->oauth_refresh_ttl) !=
 		    STORE_OK)
-			log_msg(LOGL_ERROR, "token: the store is failing: the "
-			    "refresh token kept may be taken for a replay");
-		return -1;
+			goto out;
 	}
-	return 0;
+	store_key(key, sizeof(key), "current", family);
+	if (store_put(app->store, key, id, cfg->oauth_refresh_ttl) !=
+	    STORE_OK)
+		goto out;
+	if (used != NULL) {
+		store_key(key, sizeof(key), "sent", family);
+		if (store_put(app->store, key, n, cfg->oauth_refresh_ttl) !=
+		    STORE_OK) {
+			/* made all the same, maybe: unsent wins */
+			store_key(key, sizeof(key), "unsent", family);
+			if (store_put(app->store, key, n,
+			    cfg->oauth_refresh_ttl) != STORE_OK)
+				log_msg(LOGL_ERROR, "token: the store is "
+				    "failing: the refresh token kept may be "
+				    "taken for a replay");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(n);
+	free(v);
+	return rc;
 }
 
 /*
@@ -599,19 +616,33 @@ family_move(const struct cfg *cfg, struct tok_app *app, const char *f,
 
 /*
  * Token `j` of family `f` is not its current one: was it replaced by one
- * not (yet) handed out, pending:F still naming it (family_advance)?  1 if
- * so, 0 when it was used (a replay), -1 when the store cannot say.
+ * not (yet) handed out, the move pending:F names being from it and not
+ * sent, or unsent (family_advance)?  1 if so, 0 when it was used (a
+ * replay), -1 when the store cannot say.
  */
 static int
 family_pending(struct tok_app *app, const char *f, const char *j)
 {
 	char		 key[STORE_KEY_MAX], val[STORE_VALUE_MAX + 1];
+	char		 n[STORE_VALUE_MAX + 1];
+	size_t		 jl = strlen(j);
 	enum store_res	 r;
 
 	store_key(key, sizeof(key), "pending", f);
 	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
 		return -1;
-	return r == STORE_OK && strcmp(val, j) == 0;
+	if (r != STORE_OK || strncmp(val, j, jl) != 0 || val[jl] != ' ')
+		return 0;
+	snprintf(n, sizeof(n), "%s", val + jl + 1);
+	store_key(key, sizeof(key), "unsent", f);
+	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
+		return -1;
+	if (r == STORE_OK && strcmp(val, n) == 0)
+		return 1;
+	store_key(key, sizeof(key), "sent", f);
+	if ((r = store_get(app->store, key, val)) == STORE_DOWN)
+		return -1;
+	return r != STORE_OK || strcmp(val, n) != 0;
 }
 
 /*

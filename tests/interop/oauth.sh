@@ -657,15 +657,17 @@ rcli DEL "fcgi-mcp:refresh:$J" >/dev/null
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS" 200 "... and the same token refreshes once the claim is gone"
 
-# A refresh answered without a new refresh token because the store write
-# that moved the family on failed, or timed out after Redis made it
-# (current:F then names a token never handed out): the client keeps the
-# token it used (RFC 6749 section 5.1), which is no replay
+# A refresh answered without a new refresh token because a store write
+# of its move failed, or timed out after Redis made it (current:F then
+# names a token never handed out): the client keeps the token it used
+# (RFC 6749 section 5.1), which is no replay unless its move was marked
+# sent and not unsent
 lone_family r11
 J=$(rcli GET "$FK")
 FID=${FK#fcgi-mcp:current:}
+PK=fcgi-mcp:pending:$FID
 rcli SET "$FK" never-handed-out KEEPTTL >/dev/null
-rcli SET "fcgi-mcp:pending:$FID" "$J" EX 600 >/dev/null
+rcli SET "$PK" "$J n1" EX 600 >/dev/null
 # ... while a refresh with it is still under way (its claim held), whose
 # successor may go out in a moment, a copy changes nothing: 503
 rcli SET "fcgi-mcp:refresh:$J" 1 EX 60 >/dev/null
@@ -678,11 +680,24 @@ is "$STATUS" 200 "a token whose successor was never handed out refreshes: no rep
 is "$(rcli EXISTS "fcgi-mcp:revoked:$FID")" 0 "... the family not revoked"
 RT_OLD=$RT
 RT=$(jstr refresh_token)
-is "$(rcli EXISTS "fcgi-mcp:pending:$FID")" 0 "... nothing pending once its successor went out"
+is "$(rcli GET "fcgi-mcp:sent:$FID")" "$(rcli GET "$PK" | cut -d' ' -f2)" \
+    "... its own move marked sent before its successor went out"
 cgi_token "$HA" "$(refresh_body "$RT")"
 is "$STATUS" 200 "... and that successor refreshes"
 cgi_token "$HB" "$(refresh_body "$RT_OLD")"
 is "$(jstr error)" "invalid_grant" "... while the token it replaced, back again, is a replay"
+# the mark sent arriving after the mark unsent (two connections: the
+# store may make a write after the one sent after it): unsent wins
+lone_family r12
+J=$(rcli GET "$FK")
+FID=${FK#fcgi-mcp:current:}
+rcli SET "$FK" never-handed-out KEEPTTL >/dev/null
+rcli SET "fcgi-mcp:pending:$FID" "$J n2" EX 600 >/dev/null
+rcli SET "fcgi-mcp:unsent:$FID" n2 EX 600 >/dev/null
+rcli SET "fcgi-mcp:sent:$FID" n2 EX 600 >/dev/null
+cgi_token "$HA" "$(refresh_body "$RT")"
+is "$STATUS $(rcli EXISTS "fcgi-mcp:revoked:$FID")" "200 0" \
+    "a move marked unsent, then sent late: the token kept refreshes, nothing revoked"
 
 # A used token back while the store takes no new key (Redis at its
 # memory limit with noeviction, as a flood of sign-ins may bring about; a
