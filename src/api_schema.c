@@ -359,9 +359,11 @@ static const char *const one_schema[] = {
 	"if", "then", "else", "unevaluatedItems", "unevaluatedProperties",
 	"additionalItems", "contentSchema", NULL
 };
+/* (draft 7's "dependencies": its arrays of names are copied as they are) */
 static const char *const many_schemas[] = {
 	"properties", "patternProperties", "$defs", "definitions",
-	"dependentSchemas", "allOf", "anyOf", "oneOf", "prefixItems", NULL
+	"dependentSchemas", "dependencies", "allOf", "anyOf", "oneOf",
+	"prefixItems", NULL
 };
 /* OpenAPI-only or document-relative keywords that mean nothing here */
 static const char *const dropped[] = {

@@ -1766,6 +1766,56 @@ t_serialised(void)
 }
 
 /*
+ * A draft 7 "dependencies" member that is a schema is converted like any
+ * subschema: a $ref in it is followed, not left naming the document's
+ * components, where it would not resolve in the tool's schema (and refuse
+ * every call that has the property).
+ */
+static void
+t_dependencies(void)
+{
+	static const char doc[] = DOC_HEAD "\"paths\":{\"/d\":{\"post\":{"
+	    "\"operationId\":\"d\",\"responses\":{},\"requestBody\":{"
+	    "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
+	    "\"#/components/schemas/Body\"}}}}}}},\"components\":{"
+	    "\"schemas\":{\"Body\":{\"type\":\"object\",\"properties\":{"
+	    "\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}},"
+	    "\"dependencies\":{\"a\":{\"$ref\":"
+	    "\"#/components/schemas/Dep\"},\"b\":[\"a\"]}},"
+	    "\"Dep\":{\"required\":[\"b\"]}}}}";
+	struct cfg		 cfg;
+	struct registry		*reg;
+	struct json_object	*in, *args;
+	const char		*a;
+	char			*cause, err[256];
+
+	reg = load_text(doc, &cfg, &cause);
+	ok(reg != NULL, "dependencies: loads (%s)", cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL) {
+		cfg_free(&cfg);
+		return;
+	}
+	a = schema_of(reg, "d");
+	ok(strstr(a, "components") == NULL &&
+	    strstr(a, "\"a\":{\"required\":[\"b\"]}") != NULL &&
+	    strstr(a, "\"b\":[\"a\"]") != NULL,
+	    "a schema member converted, a list copied: %s", a);
+	in = reg_tool_input(reg_find(reg, "d"));
+	/* (the body is the arguments: "dependencies" keeps it whole) */
+	args = json_tokener_parse("{\"a\":\"x\",\"b\":\"y\"}");
+	ok(in != NULL && js_validate(in, in, args, "arguments", err,
+	    sizeof(err)) == 0, "... and a call with both passes (%s)", err);
+	json_object_put(args);
+	args = json_tokener_parse("{\"a\":\"x\"}");
+	ok(in != NULL && js_validate(in, in, args, "arguments", err,
+	    sizeof(err)) == -1, "... one with a alone does not (%s)", err);
+	json_object_put(args);
+	reg_free(reg);
+	cfg_free(&cfg);
+}
+
+/*
  * An outputSchema keeps nothing that a client checking answers with Ajv
  * (the TypeScript SDK) would judge otherwise than this server: no
  * multipleOf (19.99 is no multiple of 0.01 to Ajv), no uniqueItems
@@ -1834,6 +1884,7 @@ main(void)
 	t_requests();
 	t_serialised();
 	t_output_for_ajv();
+	t_dependencies();
 	t_many_headers();
 	t_wild();
 	t_sizes();
