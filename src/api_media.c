@@ -134,6 +134,29 @@ api_media_param(const char *t, const char *name)
 }
 
 /*
+ * The code unit of a charset iconv may name: a byte that is no character
+ * is skipped, but a UTF-16 or UTF-32 one must be skipped whole, or every
+ * character after it is read out of step.
+ */
+static size_t
+code_unit(const char *cs)
+{
+	static const char *const two[] = { "utf-16", "utf16", "ucs-2",
+	    "ucs2", "unicode", NULL };
+	static const char *const four[] = { "utf-32", "utf32", "ucs-4",
+	    "ucs4", "wchar_t", NULL };
+	size_t	 i;
+
+	for (i = 0; two[i] != NULL; i++)
+		if (util_strncaseeq(cs, two[i], strlen(two[i])))
+			return 2;
+	for (i = 0; four[i] != NULL; i++)
+		if (util_strncaseeq(cs, four[i], strlen(four[i])))
+			return 4;
+	return 1;
+}
+
+/*
  * A text in the charset its media type `t` names, as UTF-8 into `out`
  * (a byte that is no character of it becomes U+FFFD).  1 when converted;
  * 0 when there is nothing to do (no charset, UTF-8 or US-ASCII: the
@@ -145,7 +168,7 @@ api_media_utf8(const char *t, const char *in, size_t len, struct buf *out)
 {
 	static const char	 fffd[] = "\xef\xbf\xbd";
 	char			*cs, *ip = (char *)(uintptr_t)in, *op;
-	size_t			 il = len, ol, done, start = out->len;
+	size_t			 il = len, ol, done, start = out->len, unit;
 	struct buf		 fixed;
 	iconv_t			 cd;
 
@@ -157,6 +180,7 @@ api_media_utf8(const char *t, const char *in, size_t len, struct buf *out)
 		return 0;
 	}
 	cd = iconv_open("UTF-8", cs);
+	unit = code_unit(cs);
 	free(cs);
 	if (cd == (iconv_t)-1)
 		return -1;
@@ -170,10 +194,11 @@ api_media_utf8(const char *t, const char *in, size_t len, struct buf *out)
 		out->len = (size_t)(op - out->data);
 		if (done != (size_t)-1 || errno == E2BIG)
 			continue;
-		/* EILSEQ, or EINVAL at the end: one byte, replaced */
+		/* EILSEQ, or EINVAL at the end: one unit, replaced */
 		buf_append(out, fffd, 3);
-		ip++;
-		il--;
+		done = unit < il ? unit : il;
+		ip += done;
+		il -= done;
 	}
 	/* what a decoder held back (windows-1258 waits for a mark) */
 	buf_reserve(out, 16);

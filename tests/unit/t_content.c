@@ -799,6 +799,10 @@ t_charset(void)
 		    3 },
 		{ "text/plain; charset=windows-1258", "abc", "abc",
 		    "a decoder that holds the last letter back: flushed", 3 },
+		{ "text/plain; charset=utf-16le", "a\0\0\xd8" "b\0c\0",
+		    "a\xef\xbf\xbd" "bc",
+		    "a lone UTF-16 surrogate: one unit replaced, then in step",
+		    8 },
 	};
 	static const char	 mixed[] = "--b b\r\nContent-Type: text/plain; "
 				    "charset=ISO-8859-1\r\n\r\ncaf\xe9\r\n"
