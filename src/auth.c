@@ -479,7 +479,7 @@ jwks_fetch(struct auth_state *st, long ms)
 	char			*cause = NULL;
 	unsigned char		 d[32];
 	size_t			 n;
-	int			 rc = -1;
+	int			 rc = -1, empty;
 
 	if (discover(st, &st->jwks_url, "jwks_uri") == -1)
 		return -1;
@@ -490,20 +490,29 @@ jwks_fetch(struct auth_state *st, long ms)
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &n);
 	rc = jwk_set_parse(s, n, &set, &cause);
 	/*
-	 * A set with no usable key verifies nothing: the held one keeps
+	 * A set with no usable key verifies nothing: the one held keeps
 	 * serving, as when the provider cannot be reached (every token a
-	 * 401, which clients take for "throw it away", helps nobody)
+	 * 401, which clients take for "throw it away", helps nobody), but
+	 * not past twice MCP_JWKS_TTL from its fetch: a provider may mean
+	 * to withdraw every key
 	 */
-	if (rc == 0 && set.nkeys == 0) {
+	empty = rc == 0 && set.nkeys == 0;
+	met_fetched(MET_DOC_JWKS, rc == 0 && !empty ? MET_FETCH_OK :
+	    MET_FETCH_INVALID);
+	if (empty && (!st->have_jwks || util_now_unix() - st->jwks_fetched <
+	    2 * st->cfg->jwks_ttl)) {
 		cause = xstrdup("no usable key in the set: the one held "
 		    "keeps serving");
 		jwk_set_free(&set);
 		rc = -1;
 	}
-	met_fetched(MET_DOC_JWKS, rc == 0 ? MET_FETCH_OK : MET_FETCH_INVALID);
 	if (rc == -1)
 		log_msg(LOGL_WARN, "auth: %s: %s", st->jwks_url, cause);
 	else {
+		if (empty)
+			log_msg(LOGL_WARN, "auth: %s: no usable key in the "
+			    "set, which is taken: the one held is older than "
+			    "twice MCP_JWKS_TTL", st->jwks_url);
 		if (set.unread > 0)
 			log_msg(LOGL_WARN, "auth: %s: %zu entries not read "
 			    "(more than %d, or after %d keys)", st->jwks_url,

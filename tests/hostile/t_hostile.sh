@@ -1147,17 +1147,36 @@ rm -f "$T_DIR/hang"
 # ============================ 17c. the provider serves a set of no key
 # It verifies nothing: the set held keeps serving (counted invalid), as
 # when the provider cannot be reached, not every token refused with 401
-# (which a client takes for "throw the token away").
+# (which a client takes for "throw the token away"); but not past twice
+# MCP_JWKS_TTL (10 s here) from the held set's fetch, as a provider may
+# mean to withdraw every key.  First a set held since before 17b's
+# fetched, then one fetched just now.
+UNKNOWN=$(jwt '{"alg":"RS256","typ":"JWT","kid":"rotated"}' "$(claims '"scope":"items:write"')")
 cp "$T_DIR/jwks.json" "$T_DIR/jwks.good"
 printf '{"keys":[]}\n' >"$T_DIR/jwks.json"
-sleep 2.2
-GOOD=$(jwt '{"alg":"RS256","typ":"JWT","kid":"rotated"}' "$(claims '"scope":"items:write"')")
+sleep $((fetched + 21 - $(date +%s)))
+GOOD=$UNKNOWN
 ping_ms /hang
-is "$STATUS" 401 "a set of no key served: a token of an unknown kid fetched it, and is refused"
+GOOD=$GOOD_SAVED
+ping_ms /hang
+is "$STATUS" 401 "a set of no key served, the set held older than twice MCP_JWKS_TTL: taken, every token refused"
+like "$(cat "$T_DIR/wh.log")" 'no usable key in the set, which is taken' "... said in the log"
+cp "$T_DIR/jwks.good" "$T_DIR/jwks.json"
+sleep 2.2
+GOOD=$UNKNOWN
+ping_ms /hang
+GOOD=$GOOD_SAVED
+ping_ms /hang
+is "$STATUS" 200 "a token of an unknown kid made the worker fetch the set again"
+printf '{"keys":[]}\n' >"$T_DIR/jwks.json"
+sleep 2.2
+GOOD=$UNKNOWN
+ping_ms /hang
+is "$STATUS" 401 "a set of no key served now: a token of an unknown kid fetched it, and is refused"
 GOOD=$GOOD_SAVED
 ping_ms /hang
 is "$STATUS" 200 "... while the set held keeps serving the known key"
-like "$(cat "$T_DIR/wh.log")" 'no usable key in the set' "... and the log says why"
+like "$(cat "$T_DIR/wh.log")" 'no usable key in the set: the one held keeps serving' "... and the log says why"
 cp "$T_DIR/jwks.good" "$T_DIR/jwks.json"
 
 # ===================================================== 18. the workers
