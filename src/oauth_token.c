@@ -651,9 +651,9 @@ family_pending(struct tok_app *app, const char *f, const char *j)
  * was used before (a replay, or a copy in other hands), and revokes it.
  * The id is also claimed, for the time a refresh can take, so that of
  * two requests with the same token at once only one goes on (the other
- * gets 503, and a replay once the first is done).  The store
- * holds one entry per family, however often it is refreshed.  0, or -1
- * after answering.
+ * gets 503, and a replay once the first is done).  The store holds
+ * four entries per family at most, however often it is refreshed (see
+ * the top).  0, or -1 after answering.
  */
 static int
 refresh_fresh(const struct cfg *cfg, struct tok_app *app, struct req *rq,

@@ -533,11 +533,11 @@ is "$(jstr error)" "invalid_grant" "two hosts: a code redeemed again at host B i
 cgi_token "$HA" "$(refresh_body "$RT1")"
 is "$(jstr error)" "invalid_grant" "two hosts: ... and what the code gave is revoked"
 
-# A refresh-token family takes one entry, whatever its number of
-# refreshes: a used token is caught because it is not the family's
-# current one, and its mark (against two refreshes at once) lives
-# minutes, not MCP_OAUTH_REFRESH_TTL (30 days), so that refreshing in a
-# loop cannot fill the store.
+# A refresh-token family takes four entries at most (current:F and its
+# last move's), whatever its number of refreshes: a used token is caught
+# because it is not the family's current one, and its mark (against two
+# refreshes at once) lives minutes, not MCP_OAUTH_REFRESH_TTL (30 days),
+# so that refreshing in a loop cannot fill the store.
 rcli() { redis-cli -p "$RPORT" "$@"; }
 mark_ttl() {	# mark_ttl: the longest TTL of the marks of used refresh tokens
 	local k t max=0
