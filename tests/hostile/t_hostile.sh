@@ -1152,29 +1152,28 @@ rm -f "$T_DIR/hang"
 # mean to withdraw every key.  First a set held since before 17b's
 # fetched, then one fetched just now.
 UNKNOWN=$(jwt '{"alg":"RS256","typ":"JWT","kid":"rotated"}' "$(claims '"scope":"items:write"')")
+unknown_then_known() {	# the set fetched for an unknown kid (its status in
+			# U_STATUS), then the known key's token (STATUS)
+	GOOD=$UNKNOWN
+	ping_ms /hang
+	U_STATUS=$STATUS
+	GOOD=$GOOD_SAVED
+	ping_ms /hang
+}
 cp "$T_DIR/jwks.json" "$T_DIR/jwks.good"
 printf '{"keys":[]}\n' >"$T_DIR/jwks.json"
 sleep $((fetched + 21 - $(date +%s)))
-GOOD=$UNKNOWN
-ping_ms /hang
-GOOD=$GOOD_SAVED
-ping_ms /hang
+unknown_then_known
 is "$STATUS" 401 "a set of no key served, the set held older than twice MCP_JWKS_TTL: taken, every token refused"
 like "$(cat "$T_DIR/wh.log")" 'no usable key in the set, which is taken' "... said in the log"
 cp "$T_DIR/jwks.good" "$T_DIR/jwks.json"
 sleep 2.2
-GOOD=$UNKNOWN
-ping_ms /hang
-GOOD=$GOOD_SAVED
-ping_ms /hang
+unknown_then_known
 is "$STATUS" 200 "a token of an unknown kid made the worker fetch the set again"
 printf '{"keys":[]}\n' >"$T_DIR/jwks.json"
 sleep 2.2
-GOOD=$UNKNOWN
-ping_ms /hang
-is "$STATUS" 401 "a set of no key served now: a token of an unknown kid fetched it, and is refused"
-GOOD=$GOOD_SAVED
-ping_ms /hang
+unknown_then_known
+is "$U_STATUS" 401 "a set of no key served now: a token of an unknown kid fetched it, and is refused"
 is "$STATUS" 200 "... while the set held keeps serving the known key"
 like "$(cat "$T_DIR/wh.log")" 'no usable key in the set: the one held keeps serving' "... and the log says why"
 cp "$T_DIR/jwks.good" "$T_DIR/jwks.json"
