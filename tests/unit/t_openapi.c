@@ -410,6 +410,24 @@ load_text(const char *doc, struct cfg *cfg, char **cause)
 }
 
 /*
+ * Load a document given as text and say so as a check ("WHAT: loads");
+ * NULL, with `cfg` freed, when it does not.
+ */
+static struct registry *
+loaded(const char *doc, struct cfg *cfg, const char *what)
+{
+	struct registry	*reg;
+	char		*cause;
+
+	reg = load_text(doc, cfg, &cause);
+	ok(reg != NULL, "%s: loads (%s)", what, cause ? cause : "ok");
+	free(cause);
+	if (reg == NULL)
+		cfg_free(cfg);
+	return reg;
+}
+
+/*
  * One schema named by every operation is written out whole in each
  * tool: a 28 KB enum and 100 operations make 2.8 MB of definitions in
  * every worker (a thousand operations and a 1 MB schema made 1 GB).
@@ -1549,16 +1567,10 @@ t_joined(void)
 	struct registry		*reg;
 	struct api_req		 r;
 	struct json_object	*e;
-	char			*cause;
 	size_t			 i;
 
-	reg = load_text(doc, &cfg, &cause);
-	ok(reg != NULL, "joined values: loads (%s)", cause ? cause : "ok");
-	free(cause);
-	if (reg == NULL) {
-		cfg_free(&cfg);
+	if ((reg = loaded(doc, &cfg, "joined values")) == NULL)
 		return;
-	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e = build(reg, &cfg, "getF", bad[i].args, &r);
 		ok(e != NULL && strstr(js(e), "\"isError\":true") != NULL,
@@ -1663,13 +1675,8 @@ t_serialised(void)
 	const char		*a;
 	char			*cause, *s;
 
-	reg = load_text(doc, &cfg, &cause);
-	ok(reg != NULL, "serialisation: loads (%s)", cause ? cause : "ok");
-	free(cause);
-	if (reg == NULL) {
-		cfg_free(&cfg);
+	if ((reg = loaded(doc, &cfg, "serialisation")) == NULL)
 		return;
-	}
 	s = sent(reg, &cfg, "q", "{\"id\":[\"a\",\"b\"],\"filter\":{"
 	    "\"status\":\"open\",\"admin\":\"true\"},\"word\":\"a b\","
 	    "\"X-F\":{\"k\":1}}", fake_header);
@@ -1787,15 +1794,10 @@ t_dependencies(void)
 	struct registry		*reg;
 	struct json_object	*in, *args;
 	const char		*a;
-	char			*cause, err[256];
+	char			 err[256];
 
-	reg = load_text(doc, &cfg, &cause);
-	ok(reg != NULL, "dependencies: loads (%s)", cause ? cause : "ok");
-	free(cause);
-	if (reg == NULL) {
-		cfg_free(&cfg);
+	if ((reg = loaded(doc, &cfg, "dependencies")) == NULL)
 		return;
-	}
 	a = schema_of(reg, "d");
 	ok(strstr(a, "components") == NULL &&
 	    strstr(a, "\"a\":{\"required\":[\"b\"]}") != NULL &&
@@ -1841,15 +1843,9 @@ t_output_for_ajv(void)
 	struct cfg		 cfg;
 	struct registry		*reg;
 	const char		*o, *i;
-	char			*cause;
 
-	reg = load_text(doc, &cfg, &cause);
-	ok(reg != NULL, "output for Ajv: loads (%s)", cause ? cause : "ok");
-	free(cause);
-	if (reg == NULL) {
-		cfg_free(&cfg);
+	if ((reg = loaded(doc, &cfg, "output for Ajv")) == NULL)
 		return;
-	}
 	o = output_of(reg, "p");
 	ok(strstr(o, "\"price\":{\"type\":\"number\"}") != NULL &&
 	    strstr(o, "uniqueItems") == NULL &&
